@@ -1,0 +1,31 @@
+using Berth.Core.Ecs;
+using Berth.Store;
+
+namespace Berth.Api.Ecs;
+
+/// <summary>
+/// The counts a cluster reports, read from the records that live in the cluster's scope. Tasks, services
+/// and container instances carry their status first in their sort key, so each count is one index range.
+/// </summary>
+internal sealed record ClusterUsage(int RegisteredContainerInstances, int RunningTasks, int PendingTasks, int ActiveServices)
+{
+    public static async Task<ClusterUsage> ReadAsync(IStateStore store, string clusterArn, CancellationToken cancellationToken)
+    {
+        Task<int> Count(string kind, string? statusPrefix) =>
+            store.CountAsync(new RecordQuery(kind, clusterArn) { SortKeyPrefix = statusPrefix }, cancellationToken);
+
+        var instances = await Count(EcsRecords.ContainerInstanceKind, null).ConfigureAwait(false);
+        var running = await Count(EcsRecords.TaskKind, "RUNNING ").ConfigureAwait(false);
+        var pending = await Count(EcsRecords.TaskKind, "PENDING ").ConfigureAwait(false);
+        var services = await Count(EcsRecords.ServiceKind, "ACTIVE ").ConfigureAwait(false);
+        return new ClusterUsage(instances, running, pending, services);
+    }
+
+    public Cluster ApplyTo(Cluster cluster) => cluster with
+    {
+        RegisteredContainerInstancesCount = RegisteredContainerInstances,
+        RunningTasksCount = RunningTasks,
+        PendingTasksCount = PendingTasks,
+        ActiveServicesCount = ActiveServices,
+    };
+}

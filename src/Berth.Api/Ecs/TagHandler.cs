@@ -1,0 +1,91 @@
+using Berth.Api.Protocol;
+using Berth.Core.Arns;
+using Berth.Core.Ecs;
+using Berth.Core.Errors;
+using Berth.Core.Validation;
+using Berth.Store;
+
+namespace Berth.Api.Ecs;
+
+/// <summary>TagResource, UntagResource and ListTagsForResource, for every ECS resource that keeps tags.</summary>
+public sealed class TagHandler(IStateStore store)
+{
+    public void Register(JsonService service) => service
+        .Add<TagResourceRequest, TagResourceResponse>(TagAsync)
+        .Add<UntagResourceRequest, UntagResourceResponse>(UntagAsync)
+        .Add<ListTagsForResourceRequest, ListTagsForResourceResponse>(ListAsync);
+
+    private async Task<TagResourceResponse> TagAsync(TagResourceRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        Require.That(request.Tags is { Count: > 0 }, "tags must contain at least one tag.");
+        await ChangeAsync(request.ResourceArn, tags => TagRules.Merge(tags, request.Tags), cancellationToken).ConfigureAwait(false);
+        return new TagResourceResponse();
+    }
+
+    private async Task<UntagResourceResponse> UntagAsync(UntagResourceRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var keys = request.TagKeys ?? [];
+        Require.That(keys.Count > 0, "tagKeys must contain at least one key.");
+        await ChangeAsync(request.ResourceArn, tags => TagRules.Remove(tags, keys.ToHashSet(StringComparer.Ordinal)), cancellationToken).ConfigureAwait(false);
+        return new UntagResourceResponse();
+    }
+
+    private async Task<ListTagsForResourceResponse> ListAsync(ListTagsForResourceRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var arn = Parse(request.ResourceArn);
+        var tags = arn.ResourceType switch
+        {
+            "cluster" => (await GetClusterAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
+            "task-definition" => (await GetTaskDefinitionAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
+            _ => throw NotTaggable(arn),
+        };
+        return new ListTagsForResourceResponse { Tags = tags ?? [] };
+    }
+
+    private Task ChangeAsync(string? resourceArn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)
+    {
+        var arn = Parse(resourceArn);
+        return store.RetryOnConflictAsync<bool>(async ct =>
+        {
+            PutRecord write = arn.ResourceType switch
+            {
+                "cluster" => await ChangeClusterAsync(arn, change, ct).ConfigureAwait(false),
+                "task-definition" => await ChangeTaskDefinitionAsync(arn, change, ct).ConfigureAwait(false),
+                _ => throw NotTaggable(arn),
+            };
+            await store.CommitAsync([write], ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    private async Task<PutRecord> ChangeClusterAsync(EcsArn arn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)
+    {
+        var cluster = await GetClusterAsync(arn, cancellationToken).ConfigureAwait(false);
+        var changed = cluster.Value with { Tags = change(cluster.Value.Tags) };
+        return EcsRecords.Clusters.Put(cluster.Id, arn.Scope.EcsArnPrefix, cluster.SortKey, changed, cluster.Version);
+    }
+
+    private async Task<PutRecord> ChangeTaskDefinitionAsync(EcsArn arn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)
+    {
+        var definition = await GetTaskDefinitionAsync(arn, cancellationToken).ConfigureAwait(false);
+        var changed = definition.Value with { Tags = change(definition.Value.Tags) };
+        return EcsRecords.TaskDefinitions.Put(definition.Id, arn.Scope.EcsArnPrefix, definition.SortKey, changed, definition.Version);
+    }
+
+    private async Task<Versioned<Cluster>> GetClusterAsync(EcsArn arn, CancellationToken cancellationToken) =>
+        await store.GetAsync(EcsRecords.Clusters, arn.ToString(), cancellationToken).ConfigureAwait(false) is { Value.Status: "ACTIVE" } cluster
+            ? cluster
+            : throw new ClusterNotFoundException("The specified cluster could not be found.");
+
+    private async Task<Versioned<Core.State.TaskDefinitionRecord>> GetTaskDefinitionAsync(EcsArn arn, CancellationToken cancellationToken) =>
+        await store.GetAsync(EcsRecords.TaskDefinitions, arn.ToString(), cancellationToken).ConfigureAwait(false)
+            ?? throw new ResourceNotFoundException("The specified task definition could not be found.");
+
+    private static EcsArn Parse(string? resourceArn) =>
+        EcsArn.TryParse(resourceArn, out var arn)
+            ? arn
+            : throw new InvalidParameterException($"The ARN '{resourceArn}' is not a valid ECS resource ARN.");
+
+    private static ResourceNotFoundException NotTaggable(EcsArn arn) =>
+        new($"The specified resource could not be found: no {arn.ResourceType} '{arn}' exists.");
+}

@@ -1,0 +1,14 @@
+namespace Berth.Api.Protocol;
+
+/// <summary>Settings of the API edge.</summary>
+public sealed record ApiOptions
+{
+    /// <summary>The account every resource belongs to (AWS's documentation account by default, as LocalStack uses).</summary>
+    public string AccountId { get; init; } = "000000000000";
+
+    /// <summary>The region of requests that carry no SigV4 credential scope.</summary>
+    public string DefaultRegion { get; init; } = "us-east-1";
+
+    /// <summary>Request bodies above this are refused before they are parsed.</summary>
+    public long MaxRequestBytes { get; init; } = 1024 * 1024;
+}

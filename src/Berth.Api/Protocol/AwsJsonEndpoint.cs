@@ -1,0 +1,124 @@
+using System.Buffers;
+using System.Text.Json;
+using Berth.Core.Arns;
+using Berth.Core.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Api.Protocol;
+
+/// <summary>
+/// The AWS JSON 1.1 edge: <c>POST /</c> with <c>X-Amz-Target: {prefix}.{Operation}</c>. The only place
+/// that turns exceptions into error responses (<c>{"__type": …, "message": …}</c>), so handlers just throw.
+/// </summary>
+public sealed partial class AwsJsonEndpoint(
+    IEnumerable<JsonService> services, ApiOptions options, TimeProvider time, ILogger<AwsJsonEndpoint> logger)
+{
+    private const string ContentType = "application/x-amz-json-1.1";
+    private readonly Dictionary<string, JsonService> _services = services.ToDictionary(s => s.TargetPrefix, StringComparer.Ordinal);
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        http.Response.Headers["x-amzn-RequestId"] = requestId;
+        var target = http.Request.Headers["X-Amz-Target"].ToString();
+        try
+        {
+            var operation = FindOperation(target);
+            var body = await ReadBodyAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
+            var context = new RequestContext(ScopeOf(http.Request), requestId, PrincipalOf(http.Request), time.GetUtcNow());
+            var response = await operation.InvokeAsync(body, context, http.RequestAborted).ConfigureAwait(false);
+            await WriteAsync(http.Response, 200, response).ConfigureAwait(false);
+        }
+        catch (EcsException e)
+        {
+            if (e.HttpStatus >= 500)
+            {
+                LogFault(logger, e, target, requestId);
+            }
+            await WriteErrorAsync(http.Response, e.HttpStatus, e.ErrorCode, e.Message).ConfigureAwait(false);
+        }
+        catch (ProtocolException e)
+        {
+            await WriteErrorAsync(http.Response, e.HttpStatus, e.ErrorCode, e.Message).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+        }
+        catch (Exception e)
+        {
+            LogFault(logger, e, target, requestId);
+            await WriteErrorAsync(http.Response, 500, "ServerException", $"Internal error; request id {requestId}.").ConfigureAwait(false);
+        }
+    }
+
+    private IJsonOperation FindOperation(string target)
+    {
+        var dot = target.LastIndexOf('.');
+        if (dot <= 0)
+        {
+            throw ProtocolException.MissingTarget();
+        }
+        return _services.TryGetValue(target[..dot], out var service) && service.Find(target[(dot + 1)..]) is { } operation
+            ? operation
+            : throw ProtocolException.UnknownOperation(target);
+    }
+
+    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > options.MaxRequestBytes)
+        {
+            throw ProtocolException.TooLarge(options.MaxRequestBytes);
+        }
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, options.MaxRequestBytes) + 1);
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return buffer.WrittenMemory;
+            }
+            buffer.Advance(read);
+            if (buffer.WrittenCount > options.MaxRequestBytes)
+            {
+                throw ProtocolException.TooLarge(options.MaxRequestBytes);
+            }
+        }
+    }
+
+    private ResourceScope ScopeOf(HttpRequest request)
+    {
+        var credential = SigV4CredentialScope.Parse(request.Headers.Authorization.ToString());
+        return new ResourceScope(credential?.Region ?? options.DefaultRegion, options.AccountId);
+    }
+
+    /// <summary>Until IAM lands every caller acts as the account's root user, which is what ECS reports in registeredBy.</summary>
+    private string PrincipalOf(HttpRequest request) => ScopeOf(request).RootPrincipalArn;
+
+    private static async Task WriteAsync(HttpResponse response, int status, byte[] body)
+    {
+        response.StatusCode = status;
+        response.ContentType = ContentType;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body).ConfigureAwait(false);
+    }
+
+    private static Task WriteErrorAsync(HttpResponse response, int status, string errorCode, string message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("__type", errorCode);
+            writer.WriteString("message", message);
+            writer.WriteEndObject();
+        }
+        response.Headers["x-amzn-ErrorType"] = errorCode;
+        return WriteAsync(response, status, buffer.WrittenSpan.ToArray());
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {Target} ({RequestId}) failed")]
+    private static partial void LogFault(ILogger logger, Exception exception, string target, string requestId);
+}

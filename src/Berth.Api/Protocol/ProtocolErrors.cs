@@ -1,0 +1,23 @@
+namespace Berth.Api.Protocol;
+
+/// <summary>
+/// Errors of the AWS JSON protocol itself rather than of one service: the request never reached a handler.
+/// Their wire names are those AWS services return for the same faults.
+/// </summary>
+public sealed class ProtocolException(string errorCode, string message, int httpStatus = 400) : Exception(message)
+{
+    public string ErrorCode { get; } = errorCode;
+    public int HttpStatus { get; } = httpStatus;
+
+    public static ProtocolException UnknownOperation(string target) =>
+        new("UnknownOperationException", $"Operation '{target}' is not known to this service.");
+
+    public static ProtocolException Serialization(string detail) =>
+        new("SerializationException", $"Could not read the request body: {detail}");
+
+    public static ProtocolException MissingTarget() =>
+        new("MissingAction", "The X-Amz-Target header is missing or malformed.");
+
+    public static ProtocolException TooLarge(long limit) =>
+        new("RequestEntityTooLargeException", $"Request body exceeds the limit of {limit} bytes.", 413);
+}

@@ -1,0 +1,7 @@
+using System.CommandLine;
+using Berth.Cli;
+
+var root = new RootCommand("Berth: a self-hosted container orchestrator that speaks the Amazon ECS API.");
+root.Subcommands.Add(ServerCommands.Up());
+root.Subcommands.Add(ServerCommands.Server());
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,122 @@
+using Berth.Core.Arns;
+using Berth.Core.Ecs;
+using Berth.Core.Errors;
+using Berth.Core.Validation;
+
+namespace Berth.Core.Clusters;
+
+/// <summary>Validation and construction of clusters as CreateCluster, UpdateCluster and friends do it.</summary>
+public static class ClusterRules
+{
+    public const string DefaultClusterName = "default";
+
+    /// <summary>Capacity providers every account has without creating them.</summary>
+    public static readonly IReadOnlySet<string> FargateProviders = new HashSet<string>(StringComparer.Ordinal) { "FARGATE", "FARGATE_SPOT" };
+
+    /// <summary>
+    /// The cluster name from a name or ARN (ECS accepts both wherever it asks for a cluster).
+    /// Null or empty means ECS's implicit "default" cluster.
+    /// </summary>
+    public static string ArnOf(ResourceScope scope, string? nameOrArn)
+    {
+        if (string.IsNullOrEmpty(nameOrArn))
+        {
+            return scope.ClusterArn(DefaultClusterName);
+        }
+        if (EcsArn.TryParse(nameOrArn, out var arn))
+        {
+            return arn.ResourceType == "cluster" && Require.IsValidName(arn.ResourceId)
+                ? arn.ToString()
+                : throw new InvalidParameterException($"Invalid cluster ARN: {nameOrArn}");
+        }
+        return Require.IsValidName(nameOrArn) ? scope.ClusterArn(nameOrArn) : throw new ClusterNotFoundException();
+    }
+
+    public static Cluster NewCluster(CreateClusterRequest request, ResourceScope scope)
+    {
+        var name = request.ClusterName ?? DefaultClusterName;
+        Require.Name(name, "Cluster name");
+        TagRules.Validate(request.Tags);
+        if (request.Tags is { Count: > TagRules.MaxTagsPerResource })
+        {
+            throw new InvalidParameterException($"A resource can have at most {TagRules.MaxTagsPerResource} tags.");
+        }
+        ValidateSettings(request.Settings);
+        ValidateCapacityProviders(request.CapacityProviders ?? [], request.DefaultCapacityProviderStrategy ?? []);
+        return new Cluster
+        {
+            ClusterArn = scope.ClusterArn(name),
+            ClusterName = name,
+            Status = "ACTIVE",
+            Configuration = request.Configuration,
+            Tags = request.Tags ?? [],
+            // ECS reports Container Insights as disabled unless it was asked for.
+            Settings = MergeSettings([new ClusterSetting { Name = "containerInsights", Value = "disabled" }], request.Settings),
+            CapacityProviders = request.CapacityProviders ?? [],
+            DefaultCapacityProviderStrategy = request.DefaultCapacityProviderStrategy ?? [],
+            ServiceConnectDefaults = request.ServiceConnectDefaults is { } defaults
+                ? new ClusterServiceConnectDefaults { Namespace = defaults.Namespace }
+                : null,
+            Statistics = [],
+            Attachments = [],
+        };
+    }
+
+    /// <summary>containerInsights is the one cluster setting ECS has; its values are enabled, enhanced and disabled.</summary>
+    public static void ValidateSettings(IReadOnlyList<ClusterSetting>? settings)
+    {
+        foreach (var setting in settings ?? [])
+        {
+            Require.OneOf(Require.NotBlank(setting.Name, "settings.name"), EcsEnums.ClusterSettingName, "settings.name");
+            if (setting.Value is not ("enabled" or "enhanced" or "disabled"))
+            {
+                throw new InvalidParameterException(
+                    $"Invalid value '{setting.Value}' for setting {setting.Name}. Valid values are: enabled, enhanced, disabled.");
+            }
+        }
+    }
+
+    public static IReadOnlyList<ClusterSetting> MergeSettings(IReadOnlyList<ClusterSetting>? current, IReadOnlyList<ClusterSetting>? changes)
+    {
+        var merged = new List<ClusterSetting>(current ?? []);
+        foreach (var change in changes ?? [])
+        {
+            merged.RemoveAll(s => s.Name == change.Name);
+            merged.Add(change);
+        }
+        return merged;
+    }
+
+    /// <summary>
+    /// PutClusterCapacityProviders / CreateCluster rules: providers must exist (FARGATE and FARGATE_SPOT
+    /// always do), the strategy may only name listed providers, weights 0–1000, base 0–100000 on one item at most.
+    /// </summary>
+    public static void ValidateCapacityProviders(IReadOnlyList<string> providers, IReadOnlyList<CapacityProviderStrategyItem> strategy)
+    {
+        foreach (var provider in providers)
+        {
+            if (!FargateProviders.Contains(provider))
+            {
+                throw new InvalidParameterException($"The specified capacity provider '{provider}' does not exist. Berth supports FARGATE and FARGATE_SPOT.");
+            }
+        }
+        if (providers.Distinct(StringComparer.Ordinal).Count() != providers.Count)
+        {
+            throw new InvalidParameterException("The capacity providers list contains duplicates.");
+        }
+        foreach (var item in strategy)
+        {
+            if (item.CapacityProvider is null || !providers.Contains(item.CapacityProvider))
+            {
+                throw new InvalidParameterException(
+                    $"The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again. Capacity provider: {item.CapacityProvider}");
+            }
+            Require.InRange(item.Weight, 0, 1000, "capacityProviderStrategy.weight");
+            Require.InRange(item.Base, 0, 100000, "capacityProviderStrategy.base");
+        }
+        if (strategy.Count(i => i.Base > 0) > 1)
+        {
+            throw new InvalidParameterException("Only one capacity provider in a strategy can have a base defined.");
+        }
+    }
+}

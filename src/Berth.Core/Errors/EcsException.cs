@@ -1,0 +1,40 @@
+namespace Berth.Core.Errors;
+
+/// <summary>
+/// An error ECS defines in its model. The wire name (<c>__type</c>) is the class name, so each ECS error
+/// is a small subclass and handlers throw them; the protocol layer is the one place that turns them into
+/// HTTP 400 responses.
+/// </summary>
+public abstract class EcsException(string message) : Exception(message)
+{
+    public string ErrorCode => GetType().Name;
+
+    /// <summary>ServerException is the only one that is the service's fault (HTTP 500).</summary>
+    public virtual int HttpStatus => 400;
+}
+
+public sealed class ClientException(string message) : EcsException(message);
+
+public sealed class InvalidParameterException(string message) : EcsException(message);
+
+public sealed class ClusterNotFoundException(string message = "Cluster not found.") : EcsException(message);
+
+public sealed class ClusterContainsServicesException()
+    : EcsException("The Cluster cannot be deleted while Services are active.");
+
+public sealed class ClusterContainsTasksException()
+    : EcsException("The Cluster cannot be deleted while Tasks are active.");
+
+public sealed class ClusterContainsContainerInstancesException()
+    : EcsException("The Cluster cannot be deleted while Container Instances are active or draining.");
+
+public sealed class ResourceNotFoundException(string message) : EcsException(message);
+
+public sealed class LimitExceededException(string message) : EcsException(message);
+
+public sealed class UnsupportedFeatureException(string message) : EcsException(message);
+
+public sealed class ServerException(string message) : EcsException(message)
+{
+    public override int HttpStatus => 500;
+}

@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+using Berth.Core.Ecs;
+
+namespace Berth.Core.State;
+
+/// <summary>JSON contracts of stored documents (source-generated; the same converters as the wire).</summary>
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = new[] { typeof(EpochSecondsConverter) })]
+[JsonSerializable(typeof(Cluster))]
+[JsonSerializable(typeof(TaskDefinitionRecord))]
+[JsonSerializable(typeof(TaskDefinitionFamily))]
+[JsonSerializable(typeof(Setting))]
+public sealed partial class StateJsonContext : JsonSerializerContext;

@@ -1,0 +1,41 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Berth.Core.Errors;
+
+namespace Berth.Core.TaskDefinitions;
+
+/// <summary>
+/// Task-level cpu and memory. ECS accepts "1024", "1 vCPU" / "0.25 vcpu" and "2048", "2GB" / "0.5 GB",
+/// and always returns plain CPU units and MiB as strings.
+/// </summary>
+public static partial class TaskSize
+{
+    [GeneratedRegex(@"^\s*(?<number>\d+(\.\d+)?)\s*(?<unit>vcpu|gb)?\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex Quantity();
+
+    /// <summary>CPU units as a string, or null when <paramref name="cpu"/> is null.</summary>
+    public static string? NormalizeCpu(string? cpu) => Normalize(cpu, "vcpu", 1024, "cpu");
+
+    /// <summary>Memory in MiB as a string, or null when <paramref name="memory"/> is null.</summary>
+    public static string? NormalizeMemory(string? memory) => Normalize(memory, "gb", 1024, "memory");
+
+    private static string? Normalize(string? value, string unit, int unitsPer, string member)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        var match = Quantity().Match(value);
+        if (!match.Success || (match.Groups["unit"].Success && !match.Groups["unit"].Value.Equals(unit, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ClientException($"Invalid '{member}' setting for task: '{value}'.");
+        }
+        var number = decimal.Parse(match.Groups["number"].Value, CultureInfo.InvariantCulture);
+        var units = match.Groups["unit"].Success ? number * unitsPer : number;
+        if (units <= 0 || units != decimal.Truncate(units))
+        {
+            throw new ClientException($"Invalid '{member}' setting for task: '{value}'.");
+        }
+        return ((long)units).ToString(CultureInfo.InvariantCulture);
+    }
+}

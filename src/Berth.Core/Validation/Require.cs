@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+using Berth.Core.Errors;
+
+namespace Berth.Core.Validation;
+
+/// <summary>Checks shared by every API area; each throws the ECS error a client would get.</summary>
+public static partial class Require
+{
+    /// <summary>Cluster, family, container and service names: ECS allows up to 255 letters, digits, hyphens, underscores.</summary>
+    [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
+    private static partial Regex NamePattern();
+
+    public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
+
+    public static void Name(string? value, string what)
+    {
+        if (!IsValidName(value))
+        {
+            throw new InvalidParameterException(
+                $"{what} can have up to 255 characters. Valid characters are letters (uppercase and lowercase), numbers, hyphens (-), and underscores (_).");
+        }
+    }
+
+    public static void OneOf(string? value, IReadOnlySet<string> allowed, string member)
+    {
+        if (value is not null && !allowed.Contains(value))
+        {
+            throw new InvalidParameterException(
+                $"Invalid value '{value}' for {member}. Valid values are: {string.Join(", ", allowed.Order(StringComparer.Ordinal))}.");
+        }
+    }
+
+    public static void InRange(int? value, int min, int max, string member)
+    {
+        if (value is { } v && (v < min || v > max))
+        {
+            throw new InvalidParameterException($"{member} must be between {min} and {max}; got {v}.");
+        }
+    }
+
+    public static void That(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new InvalidParameterException(message);
+        }
+    }
+
+    public static string NotBlank(string? value, string member) =>
+        string.IsNullOrWhiteSpace(value) ? throw new InvalidParameterException($"{member} can not be blank.") : value;
+}

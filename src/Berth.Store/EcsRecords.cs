@@ -1,0 +1,39 @@
+using Berth.Core.Ecs;
+using Berth.Core.State;
+
+namespace Berth.Store;
+
+/// <summary>
+/// The kinds of ECS records and how each is addressed. Ids are ARNs; scopes are the account-region ARN
+/// prefix (<see cref="Berth.Core.Arns.ResourceScope.EcsArnPrefix"/>) so one region never lists another's.
+/// </summary>
+public static class EcsRecords
+{
+    /// <summary>Sort key: cluster name.</summary>
+    public static readonly RecordType<Cluster> Clusters = new("cluster", StateJsonContext.Default.Cluster);
+
+    /// <summary>Sort key: <see cref="TaskDefinitionSortKey"/>, so revisions of a family are adjacent and ordered.</summary>
+    public static readonly RecordType<TaskDefinitionRecord> TaskDefinitions =
+        new("task-definition", StateJsonContext.Default.TaskDefinitionRecord);
+
+    /// <summary>Id: <see cref="FamilyId"/>; sort key: family name.</summary>
+    public static readonly RecordType<TaskDefinitionFamily> TaskDefinitionFamilies =
+        new("task-definition-family", StateJsonContext.Default.TaskDefinitionFamily);
+
+    /// <summary>Id and sort key: <see cref="AccountSettingKey"/>.</summary>
+    public static readonly RecordType<Setting> AccountSettings = new("account-setting", StateJsonContext.Default.Setting);
+
+    // The kinds below arrive with container instances, tasks and services; clusters count them.
+    public const string ContainerInstanceKind = "container-instance";
+    public const string TaskKind = "task";
+    public const string ServiceKind = "service";
+
+    /// <summary>A space sorts before every character a family name may contain, so "web" precedes "web-2".</summary>
+    public static string TaskDefinitionSortKey(string family, int revision) =>
+        $"{family} {revision.ToString("D10", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    public static string FamilyId(string scopePrefix, string family) => $"{scopePrefix}:task-definition-family/{family}";
+
+    /// <summary>One setting of one principal (or of the account default, when <paramref name="principalArn"/> is "default").</summary>
+    public static string AccountSettingKey(string principalArn, string name) => $"{principalArn} {name}";
+}

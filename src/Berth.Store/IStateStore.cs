@@ -1,0 +1,52 @@
+namespace Berth.Store;
+
+/// <summary>
+/// Berth's state: versioned JSON documents, each of one kind, addressed by id (usually an ARN) and listed
+/// within a scope (an account-region ARN prefix, a cluster ARN…) in sort-key order.
+/// Every write names the version it was computed from; a write whose record moved on meanwhile fails the
+/// whole commit with <see cref="ConcurrencyConflictException"/>, and the caller re-reads and re-plans.
+/// The SQLite and PostgreSQL engines implement the same contract, so callers never know which one runs.
+/// </summary>
+public interface IStateStore : IAsyncDisposable
+{
+    Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken);
+
+    /// <summary>How many records match the query's kind, scope and sort-key prefix (After and Limit are ignored).</summary>
+    Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Applies all writes atomically, or none of them.</summary>
+    Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken);
+}
+
+/// <summary>One stored document. <see cref="Version"/> starts at 1 and grows by one on every update.</summary>
+public sealed record StoredRecord(string Kind, string Id, string Scope, string SortKey, long Version, string Body);
+
+/// <summary>
+/// Records of one kind and scope in sort-key order. <see cref="After"/> is exclusive and follows the
+/// direction of the order, which is what keyset pagination needs.
+/// </summary>
+public sealed record RecordQuery(string Kind, string Scope)
+{
+    public string? SortKeyPrefix { get; init; }
+    public string? After { get; init; }
+    public bool Descending { get; init; }
+    public int? Limit { get; init; }
+}
+
+/// <summary>A change to one record, guarded by the version the caller last read (0: the record must not exist).</summary>
+public abstract record RecordWrite(string Kind, string Id, long ExpectedVersion);
+
+public sealed record PutRecord(string Kind, string Id, string Scope, string SortKey, string Body, long ExpectedVersion)
+    : RecordWrite(Kind, Id, ExpectedVersion);
+
+public sealed record DeleteRecord(string Kind, string Id, long ExpectedVersion) : RecordWrite(Kind, Id, ExpectedVersion);
+
+/// <summary>Someone else changed a record between our read and our write: re-read and re-plan, never overwrite.</summary>
+public sealed class ConcurrencyConflictException(string kind, string id)
+    : Exception($"{kind} '{id}' was changed by someone else.")
+{
+    public string Kind { get; } = kind;
+    public string Id { get; } = id;
+}

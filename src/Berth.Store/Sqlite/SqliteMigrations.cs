@@ -1,0 +1,44 @@
+using Microsoft.Data.Sqlite;
+
+namespace Berth.Store.Sqlite;
+
+/// <summary>
+/// Schema changes in order; each runs once, in its own transaction, and is recorded in schema_version.
+/// Append new steps, never edit a shipped one: existing data files have already run it.
+/// </summary>
+internal static class SqliteMigrations
+{
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE records (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            sort_key TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (kind, id)
+        );
+        CREATE INDEX records_by_scope ON records (kind, scope, sort_key);
+        """,
+    ];
+
+    public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await SqliteStateStore.ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
+        for (var step = await CurrentVersionAsync(connection, cancellationToken).ConfigureAwait(false); step < Steps.Length; step++)
+        {
+            await SqliteStateStore.ExecuteAsync(connection, "BEGIN IMMEDIATE;", cancellationToken).ConfigureAwait(false);
+            await SqliteStateStore.ExecuteAsync(connection, Steps[step], cancellationToken).ConfigureAwait(false);
+            await SqliteStateStore.ExecuteAsync(connection, $"DELETE FROM schema_version; INSERT INTO schema_version VALUES ({step + 1}); COMMIT;", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> CurrentVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version;";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
