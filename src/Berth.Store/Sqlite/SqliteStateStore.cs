@@ -95,6 +95,8 @@ public sealed class SqliteStateStore : IStateStore
     public async Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // synchronous is per connection and only matters to writers, so readers skip the extra round.
+        await ExecuteAsync(connection, "PRAGMA synchronous=NORMAL;", cancellationToken).ConfigureAwait(false);
         // IMMEDIATE takes the write lock up front, so version checks and writes see one consistent state.
         await ExecuteAsync(connection, "BEGIN IMMEDIATE;", cancellationToken).ConfigureAwait(false);
         try
@@ -168,7 +170,6 @@ public sealed class SqliteStateStore : IStateStore
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, "PRAGMA synchronous=NORMAL;", cancellationToken).ConfigureAwait(false);
         return connection;
     }
 

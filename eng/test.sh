@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test: .NET unit, API and integration tests, then the real aws CLI / boto3 client tests.
+# Installs what the tests need when it is missing (aws CLI), so it works on a fresh machine and in CI.
+set -uo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+bash eng/setup-clients.sh || exit 1
+
+passed=0
+failed=0
+status=0
+
+dotnet_log=$(mktemp)
+dotnet test Berth.slnx -c Release --nologo 2>&1 | tee "$dotnet_log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+# vstest prints one line per test project: "Passed!  - Failed: 0, Passed: 55, Skipped: 0, Total: 55, …"
+while read -r f p; do
+  failed=$((failed + f)); passed=$((passed + p))
+done < <(grep -E '^(Passed|Failed)!' "$dotnet_log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+).*/\1 \2/')
+rm -f "$dotnet_log"
+
+# The client tests drive ./berth, which builds the CLI itself when sources changed.
+clients_log=$(mktemp)
+(cd tests/clients && python3 -m unittest discover -p '*_test.py' -v) 2>&1 | tee "$clients_log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+ran=$(sed -nE 's/^Ran ([0-9]+) tests?.*/\1/p' "$clients_log" | tail -n 1)
+bad=$(grep -cE '\.\.\. (FAIL|ERROR)$' "$clients_log")
+passed=$((passed + ${ran:-0} - bad)); failed=$((failed + bad))
+rm -f "$clients_log"
+
+if [ "$passed" -eq 0 ]; then
+  echo "no test ran" >&2
+  status=1
+fi
+echo "tests: $passed passed, $failed failed"
+exit $status
