@@ -1,0 +1,104 @@
+using System.Text.Json.Serialization;
+using Berth.Core.Ecs;
+
+namespace Berth.Core.Agent;
+
+// The agent protocol (docs/agent-protocol.md). An agent registers with the ECS API's own
+// RegisterContainerInstance, then talks to these two endpoints on the server's API port:
+//   POST /_berth/agent/v1/poll    long-poll for the instance's task assignments; doubles as the heartbeat
+//   POST /_berth/agent/v1/report  a task's and its containers' observed state
+// Desired state flows down (poll), known state flows up (report); the server never tells an agent how to
+// run a container, only what should be running.
+
+/// <summary>
+/// Identity an agent puts in RegisterContainerInstance's <c>instanceIdentityDocument</c> (ECS carries the EC2
+/// identity document there). <see cref="HostAddress"/> is where the instance's host ports are reachable.
+/// </summary>
+public sealed record AgentIdentity
+{
+    [JsonPropertyName("instanceId")] public required string InstanceId { get; init; }
+    [JsonPropertyName("availabilityZone")] public required string AvailabilityZone { get; init; }
+    [JsonPropertyName("hostAddress")] public required string HostAddress { get; init; }
+}
+
+public sealed record AgentPollRequest
+{
+    [JsonPropertyName("containerInstanceArn")] public required string ContainerInstanceArn { get; init; }
+
+    /// <summary>The assignments version the agent last saw; the server answers at once when its own is newer.</summary>
+    [JsonPropertyName("assignmentsVersion")] public long AssignmentsVersion { get; init; }
+
+    /// <summary>How long the server may hold the request when nothing changed (at most 30 s).</summary>
+    [JsonPropertyName("waitSeconds")] public int WaitSeconds { get; init; } = 20;
+}
+
+/// <summary>Every task the instance should know about, each with the desired status and its task definition.</summary>
+public sealed record AgentPollResponse
+{
+    [JsonPropertyName("assignmentsVersion")] public long AssignmentsVersion { get; init; }
+    [JsonPropertyName("tasks")] public required IReadOnlyList<TaskAssignment> Tasks { get; init; }
+}
+
+/// <summary>
+/// One task for the agent. <see cref="Task"/> is the ECS task as DescribeTasks shows it (desiredStatus,
+/// overrides, containers with their ARNs); <see cref="TaskDefinition"/> is the revision it runs.
+/// A task the server no longer lists must not run on the instance.
+/// </summary>
+public sealed record TaskAssignment
+{
+    [JsonPropertyName("task")] public required EcsTask Task { get; init; }
+    [JsonPropertyName("taskDefinition")] public required TaskDefinition TaskDefinition { get; init; }
+}
+
+/// <summary>A task's observed state. Statuses only move forward; the server ignores a report that would move one back.</summary>
+public sealed record AgentTaskReport
+{
+    [JsonPropertyName("containerInstanceArn")] public required string ContainerInstanceArn { get; init; }
+    [JsonPropertyName("taskArn")] public required string TaskArn { get; init; }
+
+    /// <summary>PENDING, RUNNING or STOPPED, derived by the agent from its containers.</summary>
+    [JsonPropertyName("lastStatus")] public required string LastStatus { get; init; }
+
+    [JsonPropertyName("stoppedReason")] public string? StoppedReason { get; init; }
+
+    /// <summary>TaskFailedToStart or EssentialContainerExited when the agent decided the stop.</summary>
+    [JsonPropertyName("stopCode")] public string? StopCode { get; init; }
+
+    [JsonPropertyName("pullStartedAt")] public DateTimeOffset? PullStartedAt { get; init; }
+    [JsonPropertyName("pullStoppedAt")] public DateTimeOffset? PullStoppedAt { get; init; }
+    [JsonPropertyName("startedAt")] public DateTimeOffset? StartedAt { get; init; }
+    [JsonPropertyName("executionStoppedAt")] public DateTimeOffset? ExecutionStoppedAt { get; init; }
+    [JsonPropertyName("containers")] public required IReadOnlyList<ContainerReport> Containers { get; init; }
+}
+
+public sealed record ContainerReport
+{
+    [JsonPropertyName("name")] public required string Name { get; init; }
+
+    /// <summary>The Docker container id.</summary>
+    [JsonPropertyName("runtimeId")] public string? RuntimeId { get; init; }
+
+    /// <summary>PENDING, RUNNING or STOPPED.</summary>
+    [JsonPropertyName("lastStatus")] public required string LastStatus { get; init; }
+
+    [JsonPropertyName("exitCode")] public int? ExitCode { get; init; }
+
+    /// <summary>Why the container stopped or could not start, e.g. "CannotPullContainerError: …".</summary>
+    [JsonPropertyName("reason")] public string? Reason { get; init; }
+
+    [JsonPropertyName("networkBindings")] public IReadOnlyList<NetworkBinding>? NetworkBindings { get; init; }
+
+    /// <summary>HEALTHY, UNHEALTHY or UNKNOWN (no health check, or not decided yet).</summary>
+    [JsonPropertyName("healthStatus")] public string? HealthStatus { get; init; }
+
+    [JsonPropertyName("imageDigest")] public string? ImageDigest { get; init; }
+}
+
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = new[] { typeof(EpochSecondsConverter) })]
+[JsonSerializable(typeof(AgentIdentity))]
+[JsonSerializable(typeof(AgentPollRequest))]
+[JsonSerializable(typeof(AgentPollResponse))]
+[JsonSerializable(typeof(AgentTaskReport))]
+public sealed partial class AgentJsonContext : JsonSerializerContext;
