@@ -108,8 +108,8 @@ public class TaskDefinitionValidatorTests
     [InlineData("host")]
     public void Refuses_host_ports_that_differ_from_container_ports_when_the_task_shares_a_namespace(string networkMode)
     {
-        var request = Bridge(Container() with { PortMappings = [new PortMapping { ContainerPort = 80, HostPort = 8080 }] })
-            with { NetworkMode = networkMode };
+        var container = Container() with { PortMappings = [new PortMapping { ContainerPort = 80, HostPort = 8080 }] };
+        var request = Bridge(container) with { NetworkMode = networkMode };
 
         var error = Assert.Throws<ClientException>(() => TaskDefinitionValidator.Validate(request));
         Assert.Equal($"When networkMode={networkMode}, the host ports and container ports in port mappings must match.", error.Message);
@@ -125,9 +125,9 @@ public class TaskDefinitionValidatorTests
     [InlineData(null, 8080)]
     public void Accepts_host_ports_the_network_mode_allows(string? networkMode, int? hostPort)
     {
-        TaskDefinitionValidator.Validate(
-            Bridge(Container() with { PortMappings = [new PortMapping { ContainerPort = 80, HostPort = hostPort }] })
-                with { NetworkMode = networkMode });
+        var container = Container() with { PortMappings = [new PortMapping { ContainerPort = 80, HostPort = hostPort }] };
+
+        TaskDefinitionValidator.Validate(Bridge(container) with { NetworkMode = networkMode });
     }
 
     [Theory]
@@ -211,8 +211,8 @@ public class TaskDefinitionValidatorTests
     [Fact]
     public void Refuses_a_mount_point_of_an_unknown_volume()
     {
-        var request = Bridge(Container() with { MountPoints = [new MountPoint { SourceVolume = "data", ContainerPath = "/data" }] })
-            with { Volumes = [new Volume { Name = "logs" }] };
+        var container = Container() with { MountPoints = [new MountPoint { SourceVolume = "data", ContainerPath = "/data" }] };
+        var request = Bridge(container) with { Volumes = [new Volume { Name = "logs" }] };
 
         var error = Assert.Throws<ClientException>(() => TaskDefinitionValidator.Validate(request));
         Assert.Equal("Invalid 'mountPoints' setting for container 'web': unknown volume 'data'.", error.Message);
@@ -221,9 +221,9 @@ public class TaskDefinitionValidatorTests
     [Fact]
     public void Accepts_a_mount_point_of_a_declared_volume()
     {
-        TaskDefinitionValidator.Validate(
-            Bridge(Container() with { MountPoints = [new MountPoint { SourceVolume = "data", ContainerPath = "/data" }] })
-                with { Volumes = [new Volume { Name = "data" }] });
+        var container = Container() with { MountPoints = [new MountPoint { SourceVolume = "data", ContainerPath = "/data" }] };
+
+        TaskDefinitionValidator.Validate(Bridge(container) with { Volumes = [new Volume { Name = "data" }] });
     }
 
     [Fact]
