@@ -75,7 +75,16 @@ public sealed partial class AwsJsonEndpoint(
         while (true)
         {
             var memory = buffer.GetMemory(4096);
-            var read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+            int read;
+            try
+            {
+                read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                // Kestrel counts a chunked body as it parses it, so its own limit (ours + 1) can trip before ours does.
+                throw ProtocolException.TooLarge(options.MaxRequestBytes);
+            }
             if (read == 0)
             {
                 return buffer.WrittenMemory;

@@ -30,12 +30,17 @@ public static partial class TaskSize
         {
             throw new ClientException($"Invalid '{member}' setting for task: '{value}'.");
         }
-        var number = decimal.Parse(match.Groups["number"].Value, CultureInfo.InvariantCulture);
-        var units = match.Groups["unit"].Success ? number * unitsPer : number;
-        if (units <= 0 || units != decimal.Truncate(units))
+        // Callers read the result as an int (units, MiB): a larger number is no task size, not an overflow.
+        if (!decimal.TryParse(match.Groups["number"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
+            || number > int.MaxValue)
         {
             throw new ClientException($"Invalid '{member}' setting for task: '{value}'.");
         }
-        return ((long)units).ToString(CultureInfo.InvariantCulture);
+        var units = match.Groups["unit"].Success ? number * unitsPer : number;
+        if (units <= 0 || units != decimal.Truncate(units) || units > int.MaxValue)
+        {
+            throw new ClientException($"Invalid '{member}' setting for task: '{value}'.");
+        }
+        return ((int)units).ToString(CultureInfo.InvariantCulture);
     }
 }

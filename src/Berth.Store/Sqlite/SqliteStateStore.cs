@@ -86,9 +86,11 @@ public sealed class SqliteStateStore : IStateStore
         if (query.SortKeyPrefix is { Length: > 0 } prefix)
         {
             // A range instead of LIKE: LIKE treats % and _ in names as wildcards and cannot use the index.
+            // Keys compare as UTF-8 bytes; U+10FFFF is the largest code point, so prefix + U+10FFFF sorts after
+            // every key that continues the prefix with a real character (char.MaxValue missed those above U+FFFF).
             sql.Append(" AND sort_key >= $prefix AND sort_key < $prefixEnd");
             command.Parameters.AddWithValue("$prefix", prefix);
-            command.Parameters.AddWithValue("$prefixEnd", prefix + char.MaxValue);
+            command.Parameters.AddWithValue("$prefixEnd", prefix + "\U0010FFFF");
         }
     }
 

@@ -1,0 +1,67 @@
+using System.Globalization;
+using Berth.Server;
+using Microsoft.AspNetCore.Builder;
+
+namespace Berth.Api.Tests;
+
+/// <summary>
+/// A real Berth server on a loopback port with its own temporary data directory, shared by the tests of
+/// one class. Tests keep out of each other's way by working in a region of their own (<see cref="NewClient"/>).
+/// </summary>
+public sealed class BerthServerFixture : IAsyncLifetime
+{
+    private static int _regions;
+
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"berth-api-{Guid.NewGuid():N}");
+    private RunningServer? _server;
+
+    private RunningServer Server => _server ?? throw new InvalidOperationException("The server is not started.");
+
+    public async Task InitializeAsync() => _server = await RunningServer.StartAsync(_dataDirectory);
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    /// <summary>A client signing for a region no other test uses, so whatever it lists is its own.</summary>
+    public EcsClient NewClient() =>
+        Client($"test-{Interlocked.Increment(ref _regions).ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>A client whose requests carry a SigV4 credential scope for <paramref name="region"/>, or none when null.</summary>
+    public EcsClient Client(string? region) => new(Server.Http, region);
+}
+
+/// <summary>A started server and an HttpClient pointed at it.</summary>
+public sealed class RunningServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RunningServer(WebApplication app, HttpClient http)
+    {
+        _app = app;
+        Http = http;
+    }
+
+    public HttpClient Http { get; }
+
+    public static async Task<RunningServer> StartAsync(string dataDirectory)
+    {
+        var app = await BerthServer.BuildAsync(new ServerOptions { Port = 0, DataDirectory = dataDirectory }, CancellationToken.None);
+        await app.StartAsync();
+        return new RunningServer(app, new HttpClient { BaseAddress = BerthServer.EndpointOf(app) });
+    }
+
+    public EcsClient Client(string? region) => new(Http, region);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

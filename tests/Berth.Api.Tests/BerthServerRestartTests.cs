@@ -1,0 +1,41 @@
+namespace Berth.Api.Tests;
+
+/// <summary>Everything the API acknowledged is in the store: a new server on the same data directory sees it.</summary>
+public sealed class BerthServerRestartTests : IDisposable
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"berth-restart-{Guid.NewGuid():N}");
+
+    [Fact]
+    public async Task State_survives_a_restart_on_the_same_data_directory()
+    {
+        await using (var first = await RunningServer.StartAsync(_dataDirectory))
+        {
+            var ecs = first.Client("eu-west-1");
+            await ecs.OkAsync("CreateCluster", new { clusterName = "kept", tags = new[] { new { key = "team", value = "a" } } });
+            await ecs.OkAsync("CreateCluster", new { clusterName = "dropped" });
+            await ecs.OkAsync("DeleteCluster", new { cluster = "dropped" });
+            await RegisterAsync(ecs);
+            await RegisterAsync(ecs);
+            await ecs.OkAsync("DeregisterTaskDefinition", new { taskDefinition = "web:2" });
+            await ecs.OkAsync("PutAccountSetting", new { name = "containerInsights", value = "enabled" });
+        }
+
+        await using var second = await RunningServer.StartAsync(_dataDirectory);
+        var again = second.Client("eu-west-1");
+
+        JsonAssert.Equal("""{ "clusterArns": ["arn:aws:ecs:eu-west-1:000000000000:cluster/kept"] }""", await again.OkAsync("ListClusters", new { }));
+        var clusters = await again.OkAsync("DescribeClusters", new { clusters = new[] { "kept", "dropped" }, include = new[] { "TAGS" } });
+        Assert.Equal(["ACTIVE", "INACTIVE"], clusters["clusters"]!.AsArray().Select(c => (string?)c!["status"]));
+        JsonAssert.Equal("""[{ "key": "team", "value": "a" }]""", clusters["clusters"]![0]!["tags"]);
+        Assert.Equal(1, (int?)(await again.OkAsync("DescribeTaskDefinition", new { taskDefinition = "web" }))["taskDefinition"]!["revision"]);
+        Assert.Equal(3, (int?)(await RegisterAsync(again))["taskDefinition"]!["revision"]);
+        JsonAssert.Equal("""
+            { "settings": [{ "name": "containerInsights", "value": "enabled", "principalArn": "arn:aws:iam::000000000000:root", "type": "user" }] }
+            """, await again.OkAsync("ListAccountSettings", new { }));
+    }
+
+    private static Task<System.Text.Json.Nodes.JsonNode> RegisterAsync(EcsClient ecs) =>
+        ecs.OkAsync("RegisterTaskDefinition", new { family = "web", containerDefinitions = new[] { new { name = "web", image = "nginx", memory = 64 } } });
+
+    public void Dispose() => Directory.Delete(_dataDirectory, recursive: true);
+}

@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+
+namespace Berth.Api.Tests.Ecs;
+
+public class TagApiTests(BerthServerFixture server) : IClassFixture<BerthServerFixture>
+{
+    private readonly EcsClient _ecs = server.NewClient();
+
+    private static object[] Tags(params (string Key, string Value)[] tags) =>
+        tags.Select(t => (object)new { key = t.Key, value = t.Value }).ToArray();
+
+    private async Task<JsonNode> ListTagsAsync(string resourceArn) =>
+        await _ecs.OkAsync("ListTagsForResource", new { resourceArn });
+
+    private async Task<string> ClusterAsync()
+    {
+        await _ecs.OkAsync("CreateCluster", new { clusterName = "web", tags = Tags(("team", "a")) });
+        return _ecs.ClusterArn("web");
+    }
+
+    private async Task<string> TaskDefinitionAsync()
+    {
+        await _ecs.OkAsync("RegisterTaskDefinition", new
+        {
+            family = "web",
+            containerDefinitions = new[] { new { name = "web", image = "nginx", memory = 64 } },
+            tags = Tags(("team", "a")),
+        });
+        return _ecs.TaskDefinitionArn("web", 1);
+    }
+
+    [Fact]
+    public async Task Cluster_tags_are_added_overwritten_listed_and_removed()
+    {
+        var arn = await ClusterAsync();
+
+        JsonAssert.Equal("{}", await _ecs.OkAsync("TagResource", new { resourceArn = arn, tags = Tags(("team", "b"), ("env", "prod"), ("cost", "1")) }));
+        JsonAssert.Equal("""{ "tags": [{ "key": "team", "value": "b" }, { "key": "env", "value": "prod" }, { "key": "cost", "value": "1" }] }""", await ListTagsAsync(arn));
+
+        JsonAssert.Equal("{}", await _ecs.OkAsync("UntagResource", new { resourceArn = arn, tagKeys = new[] { "team", "cost", "absent" } }));
+        JsonAssert.Equal("""{ "tags": [{ "key": "env", "value": "prod" }] }""", await ListTagsAsync(arn));
+
+        var described = await _ecs.OkAsync("DescribeClusters", new { clusters = new[] { arn }, include = new[] { "TAGS" } });
+        JsonAssert.Equal("""[{ "key": "env", "value": "prod" }]""", described["clusters"]![0]!["tags"]);
+    }
+
+    [Fact]
+    public async Task Task_definition_tags_are_added_listed_described_and_removed()
+    {
+        var arn = await TaskDefinitionAsync();
+
+        await _ecs.OkAsync("TagResource", new { resourceArn = arn, tags = Tags(("env", "prod")) });
+
+        JsonAssert.Equal("""{ "tags": [{ "key": "team", "value": "a" }, { "key": "env", "value": "prod" }] }""", await ListTagsAsync(arn));
+        var described = await _ecs.OkAsync("DescribeTaskDefinition", new { taskDefinition = "web:1", include = new[] { "TAGS" } });
+        JsonAssert.Equal("""[{ "key": "team", "value": "a" }, { "key": "env", "value": "prod" }]""", described["tags"]);
+
+        await _ecs.OkAsync("UntagResource", new { resourceArn = arn, tagKeys = new[] { "team", "env" } });
+        JsonAssert.Equal("""{ "tags": [] }""", await ListTagsAsync(arn));
+    }
+
+    [Fact]
+    public async Task Tags_of_a_missing_cluster_are_cluster_not_found()
+    {
+        Assert.Equal("ClusterNotFoundException", (await _ecs.ErrorAsync("ListTagsForResource", new { resourceArn = _ecs.ClusterArn("nope") })).Type);
+        Assert.Equal("ClusterNotFoundException", (await _ecs.ErrorAsync("TagResource", new { resourceArn = _ecs.ClusterArn("nope"), tags = Tags(("a", "b")) })).Type);
+    }
+
+    [Fact]
+    public async Task Tags_of_a_missing_task_definition_are_resource_not_found()
+    {
+        var (type, _) = await _ecs.ErrorAsync("ListTagsForResource", new { resourceArn = _ecs.TaskDefinitionArn("nope", 1) });
+
+        Assert.Equal("ResourceNotFoundException", type);
+    }
+
+    [Theory]
+    [InlineData("web")]
+    [InlineData("arn:aws:s3:::bucket")]
+    public async Task Tagging_something_that_is_not_an_ecs_arn_is_an_invalid_parameter(string resourceArn)
+    {
+        var error = await _ecs.ErrorAsync("TagResource", new { resourceArn, tags = Tags(("a", "b")) });
+
+        Assert.Equal(("InvalidParameterException", $"The ARN '{resourceArn}' is not a valid ECS resource ARN."), error);
+    }
+
+    [Fact]
+    public async Task Tag_rules_are_enforced_and_a_refused_change_changes_nothing()
+    {
+        var arn = await ClusterAsync();
+        var fifty = Enumerable.Range(0, 50).Select(i => ($"k{i}", "v")).ToArray();
+
+        Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("TagResource", new { resourceArn = arn, tags = Tags(("aws:owner", "me")) })).Type);
+        Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("TagResource", new { resourceArn = arn, tags = Tags(fifty) })).Type);
+        Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("TagResource", new { resourceArn = arn, tags = Array.Empty<object>() })).Type);
+        Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("UntagResource", new { resourceArn = arn, tagKeys = Array.Empty<string>() })).Type);
+
+        JsonAssert.Equal("""{ "tags": [{ "key": "team", "value": "a" }] }""", await ListTagsAsync(arn));
+    }
+}

@@ -1,0 +1,323 @@
+namespace Berth.Store.Tests;
+
+/// <summary>
+/// What every <see cref="IStateStore"/> engine must do. An engine's test class derives from this and
+/// says how to open an empty store; every test gets a store of its own.
+/// </summary>
+public abstract class StateStoreContract : IAsyncLifetime
+{
+    private const string Kind = "thing";
+    private const string Scope = "scope-a";
+
+    private IStateStore? _store;
+
+    protected IStateStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
+
+    /// <summary>Opens a new, empty store.</summary>
+    protected abstract Task<IStateStore> OpenEmptyStoreAsync();
+
+    public async Task InitializeAsync() => _store = await OpenEmptyStoreAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+    }
+
+    private static PutRecord Put(string id, long expectedVersion, string body = "{}", string sortKey = "", string scope = Scope, string kind = Kind) =>
+        new(kind, id, scope, sortKey == "" ? id : sortKey, body, expectedVersion);
+
+    private Task CommitAsync(params RecordWrite[] writes) => Store.CommitAsync(writes, CancellationToken.None);
+
+    private Task<StoredRecord?> GetAsync(string id, string kind = Kind) => Store.GetAsync(kind, id, CancellationToken.None);
+
+    private async Task<string[]> SortKeysAsync(RecordQuery query) =>
+        (await Store.QueryAsync(query, CancellationToken.None)).Select(r => r.SortKey).ToArray();
+
+    private async Task SeedAsync(params string[] sortKeys)
+    {
+        await CommitAsync(sortKeys.Select(key => (RecordWrite)Put($"id-{key}", 0, sortKey: key)).ToArray());
+    }
+
+    [Fact]
+    public async Task Insert_with_version_0_stores_version_1()
+    {
+        await CommitAsync(Put("a", 0, """{"n":1}""", sortKey: "key-a"));
+
+        Assert.Equal(new StoredRecord(Kind, "a", Scope, "key-a", 1, """{"n":1}"""), await GetAsync("a"));
+    }
+
+    [Fact]
+    public async Task Get_of_a_missing_record_is_null()
+    {
+        await CommitAsync(Put("a", 0));
+
+        Assert.Null(await GetAsync("b"));
+        Assert.Null(await GetAsync("a", kind: "other"));
+    }
+
+    [Fact]
+    public async Task Insert_of_an_existing_id_is_a_conflict()
+    {
+        await CommitAsync(Put("a", 0, """{"n":1}"""));
+
+        var conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(Put("a", 0, """{"n":2}""")));
+
+        Assert.Equal((Kind, "a"), (conflict.Kind, conflict.Id));
+        Assert.Equal("""{"n":1}""", (await GetAsync("a"))!.Body);
+    }
+
+    [Fact]
+    public async Task The_same_id_may_exist_once_per_kind()
+    {
+        await CommitAsync(Put("a", 0, "1"), Put("a", 0, "2", kind: "other"));
+
+        Assert.Equal("1", (await GetAsync("a"))!.Body);
+        Assert.Equal("2", (await GetAsync("a", kind: "other"))!.Body);
+    }
+
+    [Fact]
+    public async Task Update_with_the_current_version_bumps_the_version()
+    {
+        await CommitAsync(Put("a", 0, "1"));
+
+        await CommitAsync(Put("a", 1, "2", sortKey: "moved", scope: "scope-b"));
+        await CommitAsync(Put("a", 2, "3", sortKey: "moved", scope: "scope-b"));
+
+        Assert.Equal(new StoredRecord(Kind, "a", "scope-b", "moved", 3, "3"), await GetAsync("a"));
+    }
+
+    [Fact]
+    public async Task Update_with_a_stale_version_is_a_conflict_and_changes_nothing()
+    {
+        await CommitAsync(Put("a", 0, "1"));
+        await CommitAsync(Put("a", 1, "2"));
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(Put("a", 1, "stale")));
+
+        Assert.Equal(new StoredRecord(Kind, "a", Scope, "a", 2, "2"), await GetAsync("a"));
+    }
+
+    [Fact]
+    public async Task Update_of_a_missing_record_is_a_conflict()
+    {
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(Put("a", 1)));
+
+        Assert.Null(await GetAsync("a"));
+    }
+
+    [Fact]
+    public async Task A_commit_with_one_stale_write_applies_none_of_its_writes()
+    {
+        await CommitAsync(Put("counter", 0, "1"), Put("old", 0, "old"));
+
+        var conflict = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(
+            Put("new", 0, "new"),
+            Put("old", 1, "changed"),
+            new DeleteRecord(Kind, "old", 2),
+            Put("counter", 7, "2")));
+
+        Assert.Equal("counter", conflict.Id);
+        Assert.Null(await GetAsync("new"));
+        Assert.Equal(new StoredRecord(Kind, "old", Scope, "old", 1, "old"), await GetAsync("old"));
+        Assert.Equal(new StoredRecord(Kind, "counter", Scope, "counter", 1, "1"), await GetAsync("counter"));
+    }
+
+    [Fact]
+    public async Task Writes_of_one_commit_see_each_other()
+    {
+        await CommitAsync(Put("a", 0, "1"), Put("a", 1, "2"), Put("a", 2, "3"));
+
+        Assert.Equal(3, (await GetAsync("a"))!.Version);
+    }
+
+    [Fact]
+    public async Task A_store_can_be_used_after_a_conflict()
+    {
+        await CommitAsync(Put("a", 0));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(Put("a", 0)));
+
+        await CommitAsync(Put("b", 0));
+
+        Assert.NotNull(await GetAsync("b"));
+    }
+
+    [Fact]
+    public async Task Delete_with_the_current_version_removes_the_record()
+    {
+        await CommitAsync(Put("a", 0));
+        await CommitAsync(Put("a", 1));
+
+        await CommitAsync(new DeleteRecord(Kind, "a", 2));
+
+        Assert.Null(await GetAsync("a"));
+        Assert.Equal(0, await Store.CountAsync(new RecordQuery(Kind, Scope), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Delete_with_a_stale_version_is_a_conflict_and_keeps_the_record()
+    {
+        await CommitAsync(Put("a", 0));
+        await CommitAsync(Put("a", 1));
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(new DeleteRecord(Kind, "a", 1)));
+
+        Assert.Equal(2, (await GetAsync("a"))!.Version);
+    }
+
+    [Fact]
+    public async Task Delete_of_a_missing_record_is_a_conflict()
+    {
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(new DeleteRecord(Kind, "a", 1)));
+    }
+
+    [Fact]
+    public async Task A_deleted_id_can_be_inserted_again_from_version_0()
+    {
+        await CommitAsync(Put("a", 0, "1"));
+        await CommitAsync(new DeleteRecord(Kind, "a", 1));
+
+        await CommitAsync(Put("a", 0, "again"));
+
+        Assert.Equal(new StoredRecord(Kind, "a", Scope, "a", 1, "again"), await GetAsync("a"));
+    }
+
+    [Fact]
+    public async Task Query_lists_one_kind_and_scope_in_ascending_sort_key_order()
+    {
+        await SeedAsync("c", "a", "b");
+        await CommitAsync(Put("elsewhere", 0, sortKey: "0", scope: "scope-b"), Put("other-kind", 0, sortKey: "0", kind: "other"));
+
+        var records = await Store.QueryAsync(new RecordQuery(Kind, Scope), CancellationToken.None);
+
+        Assert.Equal(["a", "b", "c"], records.Select(r => r.SortKey));
+        Assert.Equal(["id-a", "id-b", "id-c"], records.Select(r => r.Id));
+        Assert.All(records, r => Assert.Equal((Kind, Scope, 1L), (r.Kind, r.Scope, r.Version)));
+    }
+
+    [Fact]
+    public async Task Query_can_list_in_descending_order()
+    {
+        await SeedAsync("c", "a", "b");
+
+        Assert.Equal(["c", "b", "a"], await SortKeysAsync(new RecordQuery(Kind, Scope) { Descending = true }));
+    }
+
+    [Fact]
+    public async Task Sort_keys_compare_ordinally()
+    {
+        await SeedAsync("b", "B", "a", "a-1", "a 1", "10", "9");
+
+        Assert.Equal(["10", "9", "B", "a", "a 1", "a-1", "b"], await SortKeysAsync(new RecordQuery(Kind, Scope)));
+    }
+
+    [Fact]
+    public async Task Query_of_an_empty_scope_is_empty()
+    {
+        await SeedAsync("a");
+
+        Assert.Empty(await Store.QueryAsync(new RecordQuery(Kind, "nobody"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Sort_key_prefix_selects_keys_that_start_with_it()
+    {
+        await SeedAsync("web 1", "web 2", "web", "web-api 1", "wea 1", "wec", "x");
+
+        Assert.Equal(["web 1", "web 2"], await SortKeysAsync(new RecordQuery(Kind, Scope) { SortKeyPrefix = "web " }));
+        Assert.Equal(["web", "web 1", "web 2", "web-api 1"], await SortKeysAsync(new RecordQuery(Kind, Scope) { SortKeyPrefix = "web" }));
+    }
+
+    [Fact]
+    public async Task Sort_key_prefix_is_literal_not_a_pattern()
+    {
+        await SeedAsync("a_b", "axb", "a%b", "a%", "aXXb");
+
+        Assert.Equal(["a_b"], await SortKeysAsync(new RecordQuery(Kind, Scope) { SortKeyPrefix = "a_" }));
+        Assert.Equal(["a%", "a%b"], await SortKeysAsync(new RecordQuery(Kind, Scope) { SortKeyPrefix = "a%" }));
+    }
+
+    [Fact]
+    public async Task Sort_key_prefix_matches_keys_that_continue_with_any_character()
+    {
+        await SeedAsync("k", "k~", "ké", "k\uFFFD", "k\U0001F600", "l");
+
+        Assert.Equal(["k", "k~", "ké", "k\uFFFD", "k\U0001F600"], await SortKeysAsync(new RecordQuery(Kind, Scope) { SortKeyPrefix = "k" }));
+    }
+
+    [Fact]
+    public async Task After_is_exclusive_and_follows_the_order()
+    {
+        await SeedAsync("a", "b", "c", "d");
+
+        Assert.Equal(["c", "d"], await SortKeysAsync(new RecordQuery(Kind, Scope) { After = "b" }));
+        Assert.Equal(["a"], await SortKeysAsync(new RecordQuery(Kind, Scope) { After = "b", Descending = true }));
+        Assert.Equal(["c", "d"], await SortKeysAsync(new RecordQuery(Kind, Scope) { After = "bb" }));
+    }
+
+    [Fact]
+    public async Task Limit_caps_the_number_of_records()
+    {
+        await SeedAsync("a", "b", "c", "d");
+
+        Assert.Equal(["a", "b"], await SortKeysAsync(new RecordQuery(Kind, Scope) { Limit = 2 }));
+        Assert.Equal(["d", "c"], await SortKeysAsync(new RecordQuery(Kind, Scope) { Limit = 2, Descending = true }));
+    }
+
+    [Fact]
+    public async Task Prefix_after_and_limit_combine_into_keyset_pages()
+    {
+        await SeedAsync("web 1", "web 2", "web 3", "web 4", "web 5", "web-api 1");
+        var query = new RecordQuery(Kind, Scope) { SortKeyPrefix = "web ", Limit = 2 };
+
+        var pages = new List<string[]>();
+        string? after = null;
+        do
+        {
+            var page = await SortKeysAsync(query with { After = after });
+            pages.Add(page);
+            after = page.Length == 2 ? page[^1] : null;
+        }
+        while (after is not null);
+
+        Assert.Equal([["web 1", "web 2"], ["web 3", "web 4"], ["web 5"]], pages);
+    }
+
+    [Fact]
+    public async Task Count_counts_one_kind_scope_and_prefix_and_ignores_after_and_limit()
+    {
+        await SeedAsync("RUNNING 1", "RUNNING 2", "RUNNING 3", "PENDING 1", "STOPPED 1");
+        await CommitAsync(Put("elsewhere", 0, sortKey: "RUNNING 9", scope: "scope-b"));
+
+        Assert.Equal(5, await Store.CountAsync(new RecordQuery(Kind, Scope), CancellationToken.None));
+        Assert.Equal(3, await Store.CountAsync(new RecordQuery(Kind, Scope) { SortKeyPrefix = "RUNNING " }, CancellationToken.None));
+        Assert.Equal(3, await Store.CountAsync(
+            new RecordQuery(Kind, Scope) { SortKeyPrefix = "RUNNING ", After = "RUNNING 1", Limit = 1 }, CancellationToken.None));
+        Assert.Equal(0, await Store.CountAsync(new RecordQuery(Kind, Scope) { SortKeyPrefix = "DRAINING " }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_of_one_record_all_but_one_conflict()
+    {
+        await CommitAsync(Put("a", 0, "0"));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, 8).Select(async i =>
+        {
+            try
+            {
+                await Task.Yield();
+                await CommitAsync(Put("a", 1, i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                return true;
+            }
+            catch (ConcurrencyConflictException)
+            {
+                return false;
+            }
+        }));
+
+        Assert.Single(outcomes, won => won);
+        Assert.Equal(2, (await GetAsync("a"))!.Version);
+    }
+}
