@@ -32,7 +32,11 @@ public sealed record InstanceCandidate(
     ResourceSet Remaining,
     IReadOnlyDictionary<string, string?> Attributes,
     IReadOnlyList<PlacedTask> Tasks,
-    DateTimeOffset RegisteredAt);
+    DateTimeOffset RegisteredAt)
+{
+    /// <summary>The agent's version (<c>agentVersion</c> in cluster queries); null when unknown.</summary>
+    public string? AgentVersion { get; init; }
+}
 
 public sealed record ClusterSnapshot(IReadOnlyList<InstanceCandidate> Instances);
 
