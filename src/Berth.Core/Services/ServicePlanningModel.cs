@@ -39,6 +39,18 @@ public sealed record SchedulerState
     public int ConsecutiveStartFailures { get; init; }
     public DateTimeOffset? NextStartAllowedAt { get; init; }
     public DateTimeOffset? SteadyStateReportedAt { get; init; }
+
+    /// <summary>Tasks already named in a "has started" event (the planner learns task ids only after launch).</summary>
+    public IReadOnlyList<string> AnnouncedTasks { get; init; } = [];
+
+    /// <summary>When the newest counted start failure stopped; a task that starts later ends the throttle.</summary>
+    public DateTimeOffset? LastStartFailureAt { get; init; }
+
+    /// <summary>The PRIMARY deployment the start failures belong to: a new deployment starts unthrottled.</summary>
+    public string? StartFailuresDeploymentId { get; init; }
+
+    /// <summary>When "is unable to consistently start tasks successfully" was last written.</summary>
+    public DateTimeOffset? ThrottleReportedAt { get; init; }
 }
 
 /// <summary>
