@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using System.Text;
+using Berth.Core.Ecs;
+
+namespace Berth.Core.Services;
+
+/// <summary>
+/// Service event messages in ECS's wording ("(service name) …", see "Amazon ECS service event messages" in the
+/// developer guide), and the event log rules: newest first, at most 100 kept, a repeated message held back for
+/// six hours unless its cause was resolved in between.
+/// </summary>
+public static class ServiceEvents
+{
+    /// <summary>DescribeServices shows the 100 most recent events.</summary>
+    public const int MaxEvents = 100;
+
+    /// <summary>ECS omits a duplicate message until its cause is resolved or six hours pass.</summary>
+    public static readonly TimeSpan RepeatAfter = TimeSpan.FromHours(6);
+
+    public static string Started(string serviceName, IEnumerable<string> taskArns)
+    {
+        var ids = taskArns.Select(ServiceTaskState.TaskId).ToList();
+        return $"(service {serviceName}) has started {ids.Count} tasks: {TaskList(ids)}.";
+    }
+
+    public static string Stopped(string serviceName, IEnumerable<string> taskArns)
+    {
+        var ids = taskArns.Select(ServiceTaskState.TaskId).ToList();
+        return $"(service {serviceName}) has stopped {ids.Count} running tasks: {TaskList(ids)}.";
+    }
+
+    public static string SteadyState(string serviceName) => $"(service {serviceName}) has reached a steady state.";
+
+    public static string DeploymentCompleted(string serviceName, string deploymentId) =>
+        $"(service {serviceName}) (deployment {deploymentId}) deployment completed.";
+
+    public static string DeploymentFailed(string serviceName, string deploymentId) =>
+        $"(service {serviceName}) (deployment {deploymentId}) deployment failed: tasks failed to start.";
+
+    public static string RollingBack(string serviceName, string deploymentId) =>
+        $"(service {serviceName}) rolling back to deployment {deploymentId}.";
+
+    public static string FailedHealthChecks(string serviceName, string taskArn) =>
+        $"(service {serviceName}) (task {ServiceTaskState.TaskId(taskArn)}) failed container health checks.";
+
+    /// <summary>The service throttle's warning (developer guide, "Amazon ECS service throttle logic").</summary>
+    public static string UnableToConsistentlyStart(string serviceName) =>
+        $"(service {serviceName}) is unable to consistently start tasks successfully.";
+
+    /// <summary>
+    /// The placement failure the controller reports after asking the placement engine. With the closest matching
+    /// instance: "… The closest matching (container-instance 3f4d…) has insufficient memory available. …"; without
+    /// one the reason stands alone ("Reason: No Container Instances were found in your cluster.").
+    /// </summary>
+    /// <param name="failureReason">What the closest instance lacks, e.g. "has insufficient memory available",
+    /// "is already using a port required by your task", "doesn't have the agent connected".</param>
+    /// <param name="containerInstanceId">The closest matching instance's id (or ARN), if any.</param>
+    public static string UnableToPlace(string serviceName, string failureReason, string? containerInstanceId)
+    {
+        var reason = failureReason.TrimEnd('.');
+        var detail = containerInstanceId is null
+            ? $"Reason: {reason}."
+            : $"The closest matching (container-instance {ServiceTaskState.TaskId(containerInstanceId)}) {reason}.";
+        return $"(service {serviceName}) was unable to place a task because no container instance met all of its requirements. {detail} "
+            + "For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.";
+    }
+
+    /// <summary>
+    /// Adds <paramref name="messages"/> (in the order they happened) to the front of <paramref name="existing"/>
+    /// (newest first), keeping at most <see cref="MaxEvents"/>.
+    /// </summary>
+    public static IReadOnlyList<ServiceEvent> Prepend(
+        IReadOnlyList<ServiceEvent>? existing, IReadOnlyList<string> messages, DateTimeOffset now, Func<string> newId)
+    {
+        if (messages.Count == 0)
+        {
+            return existing ?? [];
+        }
+        var added = messages.Select(m => new ServiceEvent { Id = newId(), CreatedAt = now, Message = m }).Reverse();
+        return [.. added.Concat(existing ?? []).Take(MaxEvents)];
+    }
+
+    /// <summary>
+    /// Event ids derived from a seed (service ARN and plan time) and a counter, formatted as UUIDs like ECS's:
+    /// the same snapshot always yields the same ids, so plans are reproducible and a re-plan after a commit
+    /// conflict does not invent different events.
+    /// </summary>
+    public static Func<string> DeterministicIds(string seed)
+    {
+        var counter = 0;
+        return () =>
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}#{counter++}"));
+            return new Guid(hash.AsSpan(0, 16)).ToString("D");
+        };
+    }
+
+    private static string TaskList(IEnumerable<string> ids) => string.Join(" ", ids.Select(id => $"(task {id})"));
+}

@@ -1,0 +1,186 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Berth.Core.Ecs;
+
+namespace Berth.Core.Services;
+
+/// <summary>
+/// The pure service scheduler: <c>Plan(snapshot, now) → plan</c>. Level-triggered like a Kubernetes controller
+/// and decided like Nomad's reconciler: it reads the whole current state every time, so a missed or repeated
+/// round only delays convergence, never breaks it. One round:
+/// <list type="number">
+/// <item>book-keeping: announce tasks launched since the last round, count newly stopped tasks as deployment
+/// failures (circuit breaker) and start failures (restart throttle);</item>
+/// <item>the circuit breaker may fail the PRIMARY and roll back;</item>
+/// <item>the REPLICA or DAEMON scheduler (or, for a service being deleted, "stop everything") picks starts and
+/// stops within maximumPercent and minimumHealthyPercent;</item>
+/// <item>counts, rollout completion, steady state, events.</item>
+/// </list>
+/// </summary>
+public static class ServicePlanner
+{
+    public static ServicePlan Plan(ServiceSnapshot snapshot, DateTimeOffset now) =>
+        Plan(snapshot, now, ServiceEvents.DeterministicIds(Seed(snapshot.Service.ServiceArn, now)));
+
+    /// <param name="newEventId">Makes the id of each new service event (ECS uses UUIDs).</param>
+    public static ServicePlan Plan(ServiceSnapshot snapshot, DateTimeOffset now, Func<string> newEventId)
+    {
+        var service = snapshot.Service;
+        var state = snapshot.Scheduler;
+        var tasks = snapshot.Tasks;
+        if (service.Status == ServiceStatuses.Inactive)
+        {
+            return new ServicePlan(service, state, [], []);
+        }
+
+        var name = service.ServiceName ?? "";
+        var events = new List<string>();
+        var counted = state.CountedStoppedTasks.ToHashSet(StringComparer.Ordinal);
+        var newlyStopped = tasks.Where(t => ServiceTaskState.IsStopped(t) && !counted.Contains(t.TaskArn)).ToList();
+        AnnounceStartedTasks(state, tasks, name, events);
+
+        var deleting = service.Status == ServiceStatuses.Draining;
+        var daemon = service.SchedulingStrategy == SchedulingStrategies.Daemon;
+        var desired = deleting ? 0
+            : daemon ? DaemonScheduler.EligibleInstances(snapshot.Instances).Count
+            : Math.Max(0, service.DesiredCount ?? 0);
+
+        var original = PrimaryFirst(service.Deployments);
+        var deployments = original;
+        if (deployments.Count > 0)
+        {
+            deployments = [deployments[0] with { FailedTasks = CircuitBreaker.CountFailures(deployments[0], tasks, newlyStopped, now) }, .. deployments.Skip(1)];
+        }
+        var primary = deployments.Count > 0 ? deployments[0] : null;
+
+        (state, var throttled) = RestartThrottle.Observe(state, primary?.Id, tasks, newlyStopped, now);
+        if (throttled)
+        {
+            events.Add(ServiceEvents.UnableToConsistentlyStart(name));
+        }
+
+        if (!deleting && primary is not null && CircuitBreaker.Trips(service, primary, desired))
+        {
+            (deployments, var breakerEvents) = CircuitBreaker.Trip(service, deployments, RollbackDeploymentId(primary, now), now);
+            events.AddRange(breakerEvents);
+            if (deployments[0].Id != primary.Id)
+            {
+                // A new task definition returns the service to the normal, non-throttled state (throttle logic).
+                service = service with { TaskDefinition = deployments[0].TaskDefinition };
+                state = RestartThrottle.Reset(state) with { StartFailuresDeploymentId = deployments[0].Id };
+            }
+        }
+
+        var context = new SchedulingContext(service, deployments, tasks, snapshot.Instances, desired, RestartThrottle.AllowsStart(state, now), now);
+        var (starts, stops) = deleting ? StopEverything(context)
+            : daemon ? DaemonScheduler.Decide(context)
+            : ReplicaScheduler.Decide(context);
+
+        events.AddRange(stops.UnhealthyTaskArns.Select(arn => ServiceEvents.FailedHealthChecks(name, arn)));
+        if (stops.Stops.Count > 0)
+        {
+            events.Add(ServiceEvents.Stopped(name, stops.Stops.Select(s => s.TaskArn)));
+        }
+
+        var outcome = DeploymentProgress.Evaluate(context, starts, stops.Stops, serviceActive: !deleting);
+        if (outcome.Completed)
+        {
+            events.Add(ServiceEvents.DeploymentCompleted(name, outcome.Deployments[0].Id ?? ""));
+        }
+        state = ReportSteadyState(state, outcome.Steady, name, events, now);
+
+        state = state with
+        {
+            CountedStoppedTasks = [.. tasks.Where(ServiceTaskState.IsStopped).Select(t => t.TaskArn)],
+            AnnouncedTasks = [.. tasks.Select(t => t.TaskArn)],
+        };
+        var planned = service with
+        {
+            Status = deleting && tasks.All(ServiceTaskState.IsStopped) ? ServiceStatuses.Inactive : service.Status,
+            DesiredCount = daemon ? desired : service.DesiredCount,
+            RunningCount = outcome.Running,
+            PendingCount = outcome.Pending,
+            Deployments = Stamped(outcome.Deployments, original, now),
+            Events = ServiceEvents.Prepend(service.Events, events, now, newEventId),
+        };
+        return new ServicePlan(planned, state, starts, stops.Stops);
+    }
+
+    /// <summary>
+    /// "(service web) has started 2 tasks: …" — the planner only asks for a count of tasks; their ids exist once
+    /// the controller launched them, so they are announced on the first round that sees them.
+    /// </summary>
+    private static void AnnounceStartedTasks(SchedulerState state, IReadOnlyList<ServiceTask> tasks, string name, List<string> events)
+    {
+        var announced = state.AnnouncedTasks.ToHashSet(StringComparer.Ordinal);
+        var launched = tasks
+            .Where(t => !announced.Contains(t.TaskArn))
+            .OrderBy(t => t.CreatedAt)
+            .ThenBy(t => t.TaskArn, StringComparer.Ordinal)
+            .Select(t => t.TaskArn)
+            .ToList();
+        if (launched.Count > 0)
+        {
+            events.Add(ServiceEvents.Started(name, launched));
+        }
+    }
+
+    /// <summary>
+    /// "has reached a steady state" once per steady period; ECS repeats an unchanged message only after six hours
+    /// ("Viewing Amazon ECS service event messages": duplicates are omitted until the cause is resolved or six
+    /// hours pass).
+    /// </summary>
+    private static SchedulerState ReportSteadyState(SchedulerState state, bool steady, string name, List<string> events, DateTimeOffset now)
+    {
+        if (!steady)
+        {
+            return state with { SteadyStateReportedAt = null };
+        }
+        if (state.SteadyStateReportedAt is { } reported && now - reported < ServiceEvents.RepeatAfter)
+        {
+            return state;
+        }
+        events.Add(ServiceEvents.SteadyState(name));
+        return state with { SteadyStateReportedAt = now };
+    }
+
+    /// <summary>A service being deleted (DRAINING) stops all its tasks, whatever the deployment configuration says.</summary>
+    private static (IReadOnlyList<TaskStart>, StopSelection) StopEverything(SchedulingContext context)
+    {
+        var stops = new StopSelection(context);
+        foreach (var task in context.Tasks.Where(ServiceTaskState.IsActive))
+        {
+            stops.Force(task, SchedulingContext.ScalingReason(task));
+        }
+        return ([], stops);
+    }
+
+    /// <summary>The PRIMARY first, then the older deployments in their stored order; INACTIVE ones are not shown.</summary>
+    private static IReadOnlyList<Deployment> PrimaryFirst(IReadOnlyList<Deployment>? deployments) =>
+        [.. (deployments ?? [])
+            .Where(d => d.Status != DeploymentStatuses.Inactive)
+            .OrderBy(d => d.Status == DeploymentStatuses.Primary ? 0 : 1)];
+
+    /// <summary>updatedAt moves when anything about the deployment changed this round.</summary>
+    private static IReadOnlyList<Deployment> Stamped(IReadOnlyList<Deployment> deployments, IReadOnlyList<Deployment> original, DateTimeOffset now) =>
+        [.. deployments.Select(d =>
+            original.FirstOrDefault(o => o.Id == d.Id) is { } before && before == (d with { UpdatedAt = before.UpdatedAt })
+                ? before
+                : d with { UpdatedAt = now })];
+
+    /// <summary>
+    /// The rollback deployment's id, derived from the failed deployment and the time so a re-plan after a commit
+    /// conflict names the same deployment: <c>ecs-svc/</c> and 19 digits, as ECS's ids.
+    /// </summary>
+    private static string RollbackDeploymentId(Deployment failed, DateTimeOffset now)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Seed(failed.Id, now) + "#rollback"));
+        var number = 1_000_000_000_000_000_000 + (long)(BinaryPrimitives.ReadUInt64LittleEndian(hash) % 8_000_000_000_000_000_000UL);
+        return ServiceRules.DeploymentIdPrefix + number.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static string Seed(string? key, DateTimeOffset now) =>
+        $"{key}@{now.UtcTicks.ToString(CultureInfo.InvariantCulture)}";
+}

@@ -1,0 +1,82 @@
+using Berth.Core.Ecs;
+
+namespace Berth.Core.Services;
+
+// The contract of the pure service scheduler:
+//   ServicePlanner.Plan(ServiceSnapshot, DateTimeOffset now) → ServicePlan
+// A controller on the server loads the snapshot, calls the planner, launches/stops the tasks the plan asks
+// for (placement is PlacementEngine's job), and commits the plan's service record with optimistic
+// concurrency, re-planning on conflict. Level-triggered: correct from any snapshot, whatever was missed.
+
+/// <summary>
+/// One task the service started (tasks carry <c>startedBy = DeploymentId</c>, which is <c>ecs-svc/…</c>,
+/// and <c>group = service:&lt;name&gt;</c>). Includes recently STOPPED tasks so failures can be counted.
+/// </summary>
+public sealed record ServiceTask(
+    string TaskArn,
+    string DeploymentId,
+    string LastStatus,
+    string DesiredStatus,
+    string? HealthStatus,
+    bool HasHealthCheck,
+    string? ContainerInstanceArn,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? StoppedAt,
+    string? StopCode,
+    string? StoppedReason);
+
+/// <summary>A container instance a DAEMON service may run on (ACTIVE status) or must leave (DRAINING).</summary>
+public sealed record ServiceInstance(string ContainerInstanceArn, string Status, bool AgentConnected);
+
+/// <summary>
+/// Scheduler bookkeeping that is not part of ECS's wire Service: which stopped tasks were already counted,
+/// restart back-off, and when the last steady-state event was written. Stored with the service.
+/// </summary>
+public sealed record SchedulerState
+{
+    public IReadOnlyList<string> CountedStoppedTasks { get; init; } = [];
+    public int ConsecutiveStartFailures { get; init; }
+    public DateTimeOffset? NextStartAllowedAt { get; init; }
+    public DateTimeOffset? SteadyStateReportedAt { get; init; }
+
+    /// <summary>Tasks already named in a "has started" event (the planner learns task ids only after launch).</summary>
+    public IReadOnlyList<string> AnnouncedTasks { get; init; } = [];
+
+    /// <summary>When the newest counted start failure stopped; a task that starts later ends the throttle.</summary>
+    public DateTimeOffset? LastStartFailureAt { get; init; }
+
+    /// <summary>The PRIMARY deployment the start failures belong to: a new deployment starts unthrottled.</summary>
+    public string? StartFailuresDeploymentId { get; init; }
+
+    /// <summary>When "is unable to consistently start tasks successfully" was last written.</summary>
+    public DateTimeOffset? ThrottleReportedAt { get; init; }
+}
+
+/// <summary>
+/// Everything the planner reads: the service as stored (wire Service with deployments — PRIMARY first —,
+/// deploymentConfiguration, desiredCount, schedulingStrategy, healthCheckGracePeriodSeconds, events),
+/// its tasks, the cluster's instances (for DAEMON and draining), and the bookkeeping.
+/// </summary>
+public sealed record ServiceSnapshot(
+    Service Service,
+    IReadOnlyList<ServiceTask> Tasks,
+    IReadOnlyList<ServiceInstance> Instances,
+    SchedulerState Scheduler);
+
+/// <summary>Start <see cref="Count"/> tasks of a deployment; for DAEMON services, on one named instance.</summary>
+public sealed record TaskStart(string DeploymentId, string TaskDefinitionArn, int Count, string? ContainerInstanceArn);
+
+/// <summary>Stop a task, with the stoppedReason ECS would give (e.g. scaling in, deployment replaced it, unhealthy).</summary>
+public sealed record TaskStop(string TaskArn, string Reason);
+
+/// <summary>
+/// The planner's decision: the service record to commit (deployments with counts, status, rolloutState and
+/// rolloutStateReason; new events prepended, at most 100; status DRAINING → INACTIVE when done), the new
+/// bookkeeping, and the tasks to start and stop.
+/// </summary>
+public sealed record ServicePlan(
+    Service Service,
+    SchedulerState Scheduler,
+    IReadOnlyList<TaskStart> Starts,
+    IReadOnlyList<TaskStop> Stops);

@@ -1,0 +1,69 @@
+namespace Berth.Core.Services;
+
+/// <summary>
+/// The tasks one plan stops, under minimumHealthyPercent: stopping a task that is not healthy is always allowed
+/// (it does not lower the healthy count); stopping a healthy one spends one unit of the budget
+/// "healthy tasks now − minimum healthy tasks".
+/// </summary>
+internal sealed class StopSelection(SchedulingContext context)
+{
+    private readonly List<TaskStop> _stops = [];
+    private readonly HashSet<string> _stopped = new(StringComparer.Ordinal);
+    private readonly List<string> _unhealthy = [];
+    private int _budget = context.Tasks.Count(t => context.IsHealthy(t)) - context.Bounds.MinimumHealthyTasks;
+
+    public IReadOnlyList<TaskStop> Stops => _stops;
+
+    /// <summary>Tasks stopped for failing their health checks, for the "failed container health checks" events.</summary>
+    public IReadOnlyList<string> UnhealthyTaskArns => _unhealthy;
+
+    public bool Contains(ServiceTask task) => _stopped.Contains(task.TaskArn);
+
+    /// <summary>Stops the task if the minimum healthy bound allows it; false when it would go below.</summary>
+    public bool TryStop(ServiceTask task, string reason)
+    {
+        if (Contains(task))
+        {
+            return false;
+        }
+        if (context.IsHealthy(task))
+        {
+            if (_budget <= 0)
+            {
+                return false;
+            }
+            _budget--;
+        }
+        Add(task, reason);
+        return true;
+    }
+
+    /// <summary>Stops the task whatever the bound says: the service is being deleted or the task must leave its instance.</summary>
+    public void Force(ServiceTask task, string reason)
+    {
+        if (!Contains(task))
+        {
+            if (context.IsHealthy(task))
+            {
+                _budget--;
+            }
+            Add(task, reason);
+        }
+    }
+
+    /// <summary>Stops an unhealthy task (never counted healthy, so always within the bound) and remembers why.</summary>
+    public void StopUnhealthy(ServiceTask task)
+    {
+        if (!Contains(task))
+        {
+            Add(task, ServiceTaskState.FailedHealthChecksReason);
+            _unhealthy.Add(task.TaskArn);
+        }
+    }
+
+    private void Add(ServiceTask task, string reason)
+    {
+        _stopped.Add(task.TaskArn);
+        _stops.Add(new TaskStop(task.TaskArn, reason));
+    }
+}
