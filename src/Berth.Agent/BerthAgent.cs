@@ -150,10 +150,13 @@ public sealed partial class BerthAgent : IAsyncDisposable
             {
                 await engine.ShutdownAsync().ConfigureAwait(false);
             }
+            LogShutdownStep(_logger, "task managers");
             await Task.WhenAll(loops).ConfigureAwait(false);
+            LogShutdownStep(_logger, "background loops");
             if (metadata is not null)
             {
                 await metadata.DisposeAsync().ConfigureAwait(false);
+                LogShutdownStep(_logger, "metadata endpoint");
             }
             await state.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             LogStopped(_logger);
@@ -302,7 +305,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
                     failures = 0;
                     since = Math.Max(since, message.Time);
                     engine.OnDockerEvent(message);
-                }, cancellationToken).ConfigureAwait(false);
+                }, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false); // a stream blocked in a read must not hold up shutdown
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -357,6 +360,9 @@ public sealed partial class BerthAgent : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Agent stopped; containers are left running for the next start to adopt")]
     private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Shutdown: {Step} stopped")]
+    private static partial void LogShutdownStep(ILogger logger, string step);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered as {ContainerInstanceArn} (re-registration: {Again})")]
     private static partial void LogRegistered(ILogger logger, string containerInstanceArn, bool again);

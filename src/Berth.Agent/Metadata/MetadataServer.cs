@@ -58,8 +58,10 @@ internal sealed partial class MetadataServer : IAsyncDisposable
             k.Listen(bind, port);
             k.AddServerHeader = false;
         });
-        builder.Services.AddSingleton(runtime.LoggerFactory);
-        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        // Kestrel's own warnings and errors go to the agent's log; its start-up chatter does not.
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            .AddProvider(new ForwardingLoggerProvider(runtime.LoggerFactory)));
         var app = builder.Build();
         var server = new MetadataServer(app, runtime, logger);
         app.Run(server.HandleAsync);
@@ -177,6 +179,15 @@ internal sealed partial class MetadataServer : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed class ForwardingLoggerProvider(ILoggerFactory factory) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => factory.CreateLogger(categoryName);
+
+        public void Dispose()
+        {
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task metadata endpoint at {BaseUri} (listening on {BindAddress})")]

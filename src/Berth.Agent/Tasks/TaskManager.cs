@@ -324,6 +324,8 @@ internal sealed partial class TaskManager
     private async Task BringUpAsync(ManagedContainer c, CancellationToken cancellationToken)
     {
         var definition = c.Plan.Definition;
+        var clock = _rt.Time.GetTimestamp();
+        TimeSpan pulled = default, created = default;
         if (c.Phase < ContainerPhase.Pulled)
         {
             lock (_mutation)
@@ -343,6 +345,7 @@ internal sealed partial class TaskManager
                 c.Advance(ContainerPhase.Pulled);
             }
         }
+        pulled = _rt.Time.GetElapsedTime(clock);
 
         if (c.Phase < ContainerPhase.Created)
         {
@@ -378,6 +381,7 @@ internal sealed partial class TaskManager
                     _rt.MetadataTokens[c.MetadataToken] = this;
                     SaveAndReport(); // the container id must reach the state file before anything else can happen to it
                 }
+                created = _rt.Time.GetElapsedTime(clock);
             }
             catch (DockerApiException e)
             {
@@ -408,6 +412,8 @@ internal sealed partial class TaskManager
                 return;
             }
             await RefreshAsync(c, cancellationToken).ConfigureAwait(false);
+            LogBroughtUp(_logger, c.Name, TaskArn, pulled.TotalMilliseconds, (created - pulled).TotalMilliseconds,
+                (_rt.Time.GetElapsedTime(clock) - created).TotalMilliseconds);
         }
     }
 
@@ -474,7 +480,7 @@ internal sealed partial class TaskManager
             c.Observe(observation, _hostModeBindings);
             if (c.Phase != before && c.Phase == ContainerPhase.Stopped)
             {
-                LogContainerExited(_logger, TaskArn, c.Name, c.ExitCode, c.Reason);
+                LogContainerExited(_logger, TaskArn, c.Name, c.ExitCode, c.Reason ?? "none");
             }
         }
     }
@@ -755,8 +761,11 @@ internal sealed partial class TaskManager
     [LoggerMessage(Level = LogLevel.Warning, Message = "Container {ContainerName} of task {TaskArn} failed: {Reason}")]
     private static partial void LogContainerFailed(ILogger logger, string taskArn, string containerName, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Container {ContainerName} of task {TaskArn} stopped with exit code {ExitCode} ({Reason})")]
-    private static partial void LogContainerExited(ILogger logger, string taskArn, string containerName, int? exitCode, string? reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Container {ContainerName} of task {TaskArn} stopped: exit code {ExitCode}, reason {Reason}")]
+    private static partial void LogContainerExited(ILogger logger, string taskArn, string containerName, int? exitCode, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Container {ContainerName} of task {TaskArn} started: image {ImageMs} ms, create {CreateMs} ms, start {StartMs} ms")]
+    private static partial void LogBroughtUp(ILogger logger, string containerName, string taskArn, double imageMs, double createMs, double startMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping container {ContainerName} of task {TaskArn} (timeout {TimeoutSeconds} s)")]
     private static partial void LogStopping(ILogger logger, string taskArn, string containerName, double timeoutSeconds);
