@@ -160,7 +160,7 @@ internal sealed partial class TaskEngine(AgentRuntime runtime)
     [LoggerMessage(Level = LogLevel.Information, Message = "Managing task {TaskArn} (desired {DesiredStatus}, resumed from state: {Resumed})")]
     private static partial void LogStarted(ILogger logger, string taskArn, string desiredStatus, bool resumed);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring assignment of task {TaskArn}: this instance already finished it")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ignoring assignment of task {TaskArn}: this instance already finished it")]
     private static partial void LogIgnoredFinished(ILogger logger, string taskArn);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removing container {ContainerId} ({DockerName}) of task {TaskArn}, which the server no longer lists")]

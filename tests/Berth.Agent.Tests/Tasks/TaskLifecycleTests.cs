@@ -118,6 +118,21 @@ public sealed class TaskLifecycleTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_container_Docker_cannot_start_fails_the_task_with_CannotStartContainerError()
+    {
+        await using var h = await AgentHarness.StartAsync(output);
+        var task = TestTasks.Assignment("nostart", "bridge", TestTasks.Tools("app", "") with { Command = ["/no/such/binary"] });
+
+        var stopped = await h.RunUntilAsync(task, "STOPPED");
+
+        Assert.Equal("TaskFailedToStart", stopped.StopCode);
+        Assert.StartsWith("CannotStartContainerError:", stopped.StoppedReason, StringComparison.Ordinal);
+        var app = Assert.Single(stopped.Containers);
+        Assert.NotNull(app.RuntimeId);
+        Assert.StartsWith("CannotStartContainerError:", app.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Privileged_container_fails_the_task_unless_the_agent_allows_it()
     {
         await using var h = await AgentHarness.StartAsync(output);
