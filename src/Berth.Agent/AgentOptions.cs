@@ -1,0 +1,119 @@
+namespace Berth.Agent;
+
+/// <summary>
+/// Settings of one agent. Immutable; checked once by <see cref="Validate"/> before the agent starts, with a
+/// message that names the setting. The CLI binds these from flags, then <c>BERTH_*</c> variables, then defaults.
+/// </summary>
+public sealed record AgentOptions
+{
+    /// <summary>The Berth server's API address, e.g. <c>http://127.0.0.1:4566</c>.</summary>
+    public Uri? ServerUrl { get; init; }
+
+    /// <summary>The cluster the instance registers into (ECS_CLUSTER in the ECS agent).</summary>
+    public string Cluster { get; init; } = "default";
+
+    /// <summary>Where the agent keeps its state file; one directory per agent.</summary>
+    public string DataDirectory { get; init; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".berth", "agent");
+
+    /// <summary>
+    /// Value of the <c>org.berth.agent</c> label on every container and volume this agent creates; the agent only
+    /// ever adopts, stops or removes what carries its own value. Null: the instance id.
+    /// </summary>
+    public string? AgentNamespace { get; init; }
+
+    public string AvailabilityZone { get; init; } = "local-1a";
+
+    /// <summary>Custom attributes registered with the instance, next to the ecs.* ones.</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Whether task definitions may run privileged containers (the ECS agent's ECS_DISABLE_PRIVILEGED, inverted).</summary>
+    public bool AllowPrivileged { get; init; }
+
+    /// <summary>
+    /// Port of the task metadata endpoint (the ECS agent serves it on 51679). 0 picks a free port, which then
+    /// changes at every start: containers adopted after a restart keep the old, dead URI.
+    /// </summary>
+    public int MetadataPort { get; init; } = 51679;
+
+    /// <summary>
+    /// Address the metadata endpoint listens on and containers are told to use. Null: the gateway of Docker's
+    /// <c>bridge</c> network (172.17.0.1), which bridge and host containers can both reach.
+    /// </summary>
+    public string? MetadataAddress { get; init; }
+
+    /// <summary>How long the server may hold a poll when nothing changed (at most 30 s).</summary>
+    public int PollWaitSeconds { get; init; } = 20;
+
+    /// <summary>Memory kept back for the host and the agent; not offered to tasks (ECS_RESERVED_MEMORY).</summary>
+    public int ReservedMemoryMiB { get; init; }
+
+    /// <summary>Where the server reaches this instance's host ports. Null: the local address used to reach the server.</summary>
+    public string? HostAddress { get; init; }
+
+    /// <summary>The Docker Engine API endpoint.</summary>
+    public Uri DockerEndpoint { get; init; } = new("unix:///var/run/docker.sock");
+
+    /// <summary>Stop timeout of containers whose definition names none (ECS_CONTAINER_STOP_TIMEOUT, 30 s).</summary>
+    public TimeSpan DefaultStopTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Upper bound on any container's stop timeout (ECS allows at most 120 s in a task definition).</summary>
+    public TimeSpan MaxStopTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// Images are used from the local engine when present (the ECS agent's "prefer-cached" pull behaviour);
+    /// a missing image is pulled with this time limit.
+    /// </summary>
+    public TimeSpan PullTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a dependent container waits for its dependsOn conditions when its definition has no
+    /// startTimeout (ECS waits 3 minutes by default).
+    /// </summary>
+    public TimeSpan DefaultStartTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// How long the containers of a STOPPED task are kept (for inspection) when the server still lists it
+    /// (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION, 3 h in the ECS agent). They are removed at once when the server
+    /// stops listing the task.
+    /// </summary>
+    public TimeSpan TaskCleanupWait { get; init; } = TimeSpan.FromHours(3);
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate(bool requireServerUrl = true)
+    {
+        if (requireServerUrl && (ServerUrl is null || !ServerUrl.IsAbsoluteUri || ServerUrl.Scheme is not ("http" or "https")))
+        {
+            throw new ArgumentException($"ServerUrl must be an absolute http(s) URL; got '{ServerUrl}'.");
+        }
+        Check(!string.IsNullOrWhiteSpace(Cluster), "Cluster must not be empty.");
+        Check(!string.IsNullOrWhiteSpace(DataDirectory), "DataDirectory must not be empty.");
+        Check(AgentNamespace is null || (AgentNamespace.Length is > 0 and <= 128 && !AgentNamespace.Contains('=')),
+            $"AgentNamespace must be 1 to 128 characters without '='; got '{AgentNamespace}'.");
+        Check(!string.IsNullOrWhiteSpace(AvailabilityZone), "AvailabilityZone must not be empty.");
+        Check(MetadataPort is >= 0 and <= 65535, $"MetadataPort must be between 0 and 65535; got {MetadataPort}.");
+        Check(MetadataAddress is null || System.Net.IPAddress.TryParse(MetadataAddress, out _),
+            $"MetadataAddress must be an IP address; got '{MetadataAddress}'.");
+        Check(PollWaitSeconds is >= 0 and <= 30, $"PollWaitSeconds must be between 0 and 30; got {PollWaitSeconds}.");
+        Check(ReservedMemoryMiB >= 0, $"ReservedMemoryMiB must not be negative; got {ReservedMemoryMiB}.");
+        Check(DockerEndpoint.IsAbsoluteUri && DockerEndpoint.Scheme is "unix" or "tcp" or "http",
+            $"DockerEndpoint must be a unix://, tcp:// or http:// URI; got '{DockerEndpoint}'.");
+        Check(DefaultStopTimeout >= TimeSpan.Zero && MaxStopTimeout >= TimeSpan.Zero, "Stop timeouts must not be negative.");
+        Check(PullTimeout > TimeSpan.Zero, "PullTimeout must be positive.");
+        Check(DefaultStartTimeout > TimeSpan.Zero, "DefaultStartTimeout must be positive.");
+        Check(TaskCleanupWait >= TimeSpan.Zero, "TaskCleanupWait must not be negative.");
+        foreach (var (name, _) in Attributes)
+        {
+            Check(!string.IsNullOrWhiteSpace(name) && !name.StartsWith("ecs.", StringComparison.Ordinal),
+                $"Attribute name '{name}' is empty or uses the reserved ecs. prefix.");
+        }
+    }
+
+    private static void Check(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Berth.Core.Agent;
+using Berth.Core.Ecs;
+
+namespace Berth.Agent.ControlPlane;
+
+/// <summary>
+/// The control plane over HTTP: RegisterContainerInstance through the ECS JSON 1.1 API (<c>POST /</c> with
+/// <c>X-Amz-Target</c>), poll and report through the agent protocol's endpoints on the same port.
+/// </summary>
+internal sealed class HttpControlPlane : IControlPlane, IDisposable
+{
+    private const string AmzJson = "application/x-amz-json-1.1";
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly HttpClient _http;
+
+    public HttpControlPlane(Uri serverUrl)
+    {
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        })
+        {
+            BaseAddress = serverUrl,
+            // Each call sets its own limit: a long poll legitimately waits longer than a report.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("berth-agent", typeof(HttpControlPlane).Assembly.GetName().Version?.ToString() ?? "0"));
+    }
+
+    public Task<RegisterContainerInstanceResponse> RegisterAsync(RegisterContainerInstanceRequest request, CancellationToken cancellationToken)
+    {
+        var content = JsonContent(request, EcsJsonContext.Default.RegisterContainerInstanceRequest, AmzJson);
+        return SendAsync(new Uri("/", UriKind.Relative), content, EcsJsonContext.Default.RegisterContainerInstanceResponse, RequestTimeout,
+            headers => headers.Add("X-Amz-Target", $"{EcsOperations.TargetPrefix}.RegisterContainerInstance"), cancellationToken);
+    }
+
+    public Task<AgentPollResponse> PollAsync(AgentPollRequest request, CancellationToken cancellationToken)
+    {
+        var content = JsonContent(request, AgentJsonContext.Default.AgentPollRequest, "application/json");
+        return SendAsync(new Uri("/_berth/agent/v1/poll", UriKind.Relative), content, AgentJsonContext.Default.AgentPollResponse,
+            TimeSpan.FromSeconds(request.WaitSeconds) + RequestTimeout, null, cancellationToken);
+    }
+
+    public async Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken)
+    {
+        var content = JsonContent(report, AgentJsonContext.Default.AgentTaskReport, "application/json");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(RequestTimeout);
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri("/_berth/agent/v1/report", UriKind.Relative)) { Content = content };
+        using var response = await _http.SendAsync(message, timeout.Token).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ErrorOfAsync(response, timeout.Token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<T> SendAsync<T>(Uri path, HttpContent content, JsonTypeInfo<T> responseType, TimeSpan limit,
+        Action<HttpRequestHeaders>? headers, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(limit);
+        using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        headers?.Invoke(message.Headers);
+        using var response = await _http.SendAsync(message, timeout.Token).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ErrorOfAsync(response, timeout.Token).ConfigureAwait(false);
+        }
+        var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await JsonSerializer.DeserializeAsync(stream, responseType, timeout.Token).ConfigureAwait(false)
+                ?? throw new ControlPlaneException((int)response.StatusCode, "SerializationException", $"Empty answer from {path}.");
+        }
+    }
+
+    private static ByteArrayContent JsonContent<T>(T value, JsonTypeInfo<T> type, string mediaType)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, type));
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return content;
+    }
+
+    /// <summary>Reads the AWS-style error body (<c>{"__type": …, "message": …}</c>) when there is one.</summary>
+    private static async Task<ControlPlaneException> ErrorOfAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var code = response.Headers.TryGetValues("x-amzn-ErrorType", out var types) ? types.FirstOrDefault() : null;
+        var text = body.Length > 500 ? body[..500] : body;
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                if (json.RootElement.TryGetProperty("__type", out var type) && type.ValueKind == JsonValueKind.String)
+                {
+                    code = type.GetString();
+                }
+                if (json.RootElement.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
+                {
+                    text = m.GetString() ?? text;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's page, an empty body): keep the raw text.
+        }
+        code = ShortErrorCode(code) ?? $"Http{status}";
+        return new ControlPlaneException(status, code, $"{status} {code}: {text}");
+    }
+
+    /// <summary>"aws.protocoltests#Name:http://…" → "Name", as botocore reads error codes.</summary>
+    private static string? ShortErrorCode(string? code)
+    {
+        if (string.IsNullOrEmpty(code))
+        {
+            return null;
+        }
+        var colon = code.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
+        {
+            code = code[..colon];
+        }
+        code = code[(code.LastIndexOf('#') + 1)..];
+        return code.Length > 0 ? code : null;
+    }
+
+    public void Dispose() => _http.Dispose();
+}

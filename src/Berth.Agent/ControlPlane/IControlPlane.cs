@@ -1,0 +1,21 @@
+using Berth.Core.Agent;
+using Berth.Core.Ecs;
+
+namespace Berth.Agent.ControlPlane;
+
+/// <summary>
+/// What the agent needs from the control plane. Desired state comes down through <see cref="PollAsync"/>,
+/// known state goes up through <see cref="ReportAsync"/>. Implementations throw
+/// <see cref="ControlPlaneException"/> for an answer that is not a success, anything else for a transport fault.
+/// </summary>
+public interface IControlPlane
+{
+    /// <summary>ECS RegisterContainerInstance; with <c>containerInstanceArn</c> set it re-registers that instance.</summary>
+    Task<RegisterContainerInstanceResponse> RegisterAsync(RegisterContainerInstanceRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Long-polls the instance's assignments; doubles as the heartbeat.</summary>
+    Task<AgentPollResponse> PollAsync(AgentPollRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Returns once the server has accepted (acknowledged) the report.</summary>
+    Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken);
+}

@@ -1,0 +1,138 @@
+using System.Threading.Channels;
+using Berth.Core.Agent;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Agent.ControlPlane;
+
+/// <summary>
+/// Delivers task reports to the control plane, retrying until each is acknowledged. A report is a whole
+/// snapshot of a task and statuses only move forward, so a newer report for a task replaces an unsent older one:
+/// the server never misses the latest state, and a long outage does not pile up a backlog.
+/// </summary>
+internal sealed partial class ReportQueue(IControlPlane controlPlane, TimeProvider time, ILogger<ReportQueue> logger)
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(15);
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (long Sequence, AgentTaskReport Report)> _pending = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _sequence;
+    private volatile string? _instanceArn;
+
+    /// <summary>Called after the server acknowledged a report.</summary>
+    public event Action<AgentTaskReport>? Acknowledged;
+
+    public int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>Reports wait until the instance is registered; they carry its ARN (re-registration may change it).</summary>
+    public void SetInstance(string containerInstanceArn)
+    {
+        _instanceArn = containerInstanceArn;
+        _registered.TrySetResult();
+        _signal.Writer.TryWrite(true);
+    }
+
+    public void Enqueue(AgentTaskReport report)
+    {
+        lock (_gate)
+        {
+            _pending[report.TaskArn] = (++_sequence, report);
+        }
+        _signal.Writer.TryWrite(true);
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _registered.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var delay = FirstRetry;
+            while (await _signal.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _signal.Reader.TryRead(out _);
+                while (NextOrNull() is var (sequence, report))
+                {
+                    if (await TrySendAsync(report, cancellationToken).ConfigureAwait(false))
+                    {
+                        Remove(report.TaskArn, sequence);
+                        delay = FirstRetry;
+                        continue;
+                    }
+                    await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LastRetry.Ticks));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>True when the report is done with: acknowledged, or refused for good.</summary>
+    private async Task<bool> TrySendAsync(AgentTaskReport report, CancellationToken cancellationToken)
+    {
+        var sent = report with { ContainerInstanceArn = _instanceArn! };
+        try
+        {
+            await controlPlane.ReportAsync(sent, cancellationToken).ConfigureAwait(false);
+            LogReported(logger, report.TaskArn, report.LastStatus);
+            Acknowledged?.Invoke(report);
+            return true;
+        }
+        catch (ControlPlaneException e) when (!e.IsRetryable)
+        {
+            // The server refused this report itself (e.g. it no longer knows the task): sending it again cannot help.
+            LogRefused(logger, report.TaskArn, report.LastStatus, e.Message);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogRetry(logger, report.TaskArn, report.LastStatus, e.Message);
+            return false;
+        }
+    }
+
+    private (long, AgentTaskReport)? NextOrNull()
+    {
+        lock (_gate)
+        {
+            return _pending.Count == 0 ? null : _pending.Values.MinBy(p => p.Sequence);
+        }
+    }
+
+    private void Remove(string taskArn, long sequence)
+    {
+        lock (_gate)
+        {
+            // A newer report that arrived while this one was in flight stays queued.
+            if (_pending.TryGetValue(taskArn, out var pending) && pending.Sequence == sequence)
+            {
+                _pending.Remove(taskArn);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reported {TaskArn} as {LastStatus}")]
+    private static partial void LogReported(ILogger logger, string taskArn, string lastStatus);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The server refused the {LastStatus} report of {TaskArn}; dropping it: {Error}")]
+    private static partial void LogRefused(ILogger logger, string taskArn, string lastStatus, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report {TaskArn} as {LastStatus}; will retry: {Error}")]
+    private static partial void LogRetry(ILogger logger, string taskArn, string lastStatus, string error);
+}

@@ -1,0 +1,448 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Berth.Core.Agent;
+using Berth.Core.Ecs;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Agent.Docker;
+
+/// <summary>
+/// A thin driver over the Docker Engine API: every call the agent makes to Docker goes through here, and
+/// Docker's answers come back in ECS's terms (<see cref="ContainerObservation"/>, pull error texts).
+/// </summary>
+internal sealed partial class DockerDriver : IDisposable
+{
+    private readonly DockerClientConfiguration _configuration;
+    private readonly DockerClient _client;
+    private readonly HttpClient _raw;
+    private readonly ILogger _logger;
+
+    public DockerDriver(Uri endpoint, ILogger<DockerDriver> logger)
+    {
+        // Stopping a container legitimately takes up to its stop timeout (≤ 120 s) before Docker answers.
+        _configuration = new DockerClientConfiguration(endpoint, null, TimeSpan.FromMinutes(5));
+        _client = _configuration.CreateClient();
+        _raw = CreateRawClient(endpoint);
+        _logger = logger;
+    }
+
+    public async Task<DockerHostInfo> GetHostInfoAsync(CancellationToken cancellationToken)
+    {
+        var info = await _client.System.GetSystemInfoAsync(cancellationToken).ConfigureAwait(false);
+        var version = await _client.System.GetVersionAsync(cancellationToken).ConfigureAwait(false);
+        var arch = info.Architecture switch
+        {
+            "aarch64" or "arm64" => "arm64",
+            "x86_64" or "amd64" => "x86_64",
+            var other => other,
+        };
+        return new DockerHostInfo((int)info.NCPU, info.MemTotal, arch, info.ServerVersion,
+            System.Version.TryParse(version.APIVersion, out var api) ? api : new System.Version(1, 41));
+    }
+
+    /// <summary>The gateway of Docker's default bridge network: the host as bridge containers see it.</summary>
+    public async Task<IPAddress?> GetBridgeGatewayAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var bridge = await _client.Networks.InspectNetworkAsync("bridge", cancellationToken).ConfigureAwait(false);
+            foreach (var config in bridge.IPAM?.Config ?? [])
+            {
+                if (IPAddress.TryParse(config.Gateway, out var gateway) && gateway.AddressFamily == AddressFamily.InterNetwork)
+                {
+                    return gateway;
+                }
+                // Older engines leave Gateway out of IPAM; the bridge takes the subnet's first address.
+                if (config.Subnet is { } subnet && subnet.Split('/') is [var network, _]
+                    && IPAddress.TryParse(network, out var net) && net.AddressFamily == AddressFamily.InterNetwork)
+                {
+                    var bytes = net.GetAddressBytes();
+                    bytes[3] += 1;
+                    return new IPAddress(bytes);
+                }
+            }
+        }
+        catch (DockerApiException e)
+        {
+            LogNoBridge(_logger, e.Message);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Uses the image when the engine has it, else tries one pull within <paramref name="pullTimeout"/>.
+    /// Returns null on success, or the ECS error text (<c>CannotPullContainerError: …</c>) on failure.
+    /// </summary>
+    public async Task<string?> EnsureImageAsync(string image, TimeSpan pullTimeout, CancellationToken cancellationToken)
+    {
+        if (await ImageExistsAsync(image, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+        var reference = ImageReference.Parse(image);
+        string detail;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            timeout.CancelAfter(pullTimeout);
+            var errors = new PullErrors();
+            try
+            {
+                LogPulling(_logger, image);
+                await _client.Images.CreateImageAsync(
+                    new ImagesCreateParameters { FromImage = reference.Repository, Tag = reference.PullTag },
+                    null, errors, timeout.Token).ConfigureAwait(false);
+                detail = errors.First ?? "not found";
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                detail = $"pull timed out after {pullTimeout.TotalSeconds:0} s";
+            }
+            catch (DockerApiException e)
+            {
+                detail = e.StatusCode == HttpStatusCode.NotFound ? "not found" : MessageOf(e);
+            }
+            catch (HttpRequestException e)
+            {
+                detail = e.Message;
+            }
+        }
+        if (await ImageExistsAsync(image, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+        return $"CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref {reference.Canonical}: {detail}";
+    }
+
+    private async Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    public async Task<string> CreateContainerAsync(CreateContainerParameters parameters, CancellationToken cancellationToken)
+    {
+        var created = await _client.Containers.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
+        return created.ID;
+    }
+
+    public Task StartContainerAsync(string id, CancellationToken cancellationToken) =>
+        _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken);
+
+    /// <summary>SIGTERM (or the image's stop signal), then SIGKILL after <paramref name="timeout"/>; a stopped or missing container is fine.</summary>
+    public async Task StopContainerAsync(string id, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Containers.StopContainerAsync(id,
+                new ContainerStopParameters { WaitBeforeKillSeconds = (uint)Math.Ceiling(timeout.TotalSeconds) },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+    }
+
+    public async Task RemoveContainerAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            // "removal already in progress"
+        }
+    }
+
+    /// <summary>Null when the container no longer exists.</summary>
+    public async Task<ContainerObservation?> InspectAsync(string id, CancellationToken cancellationToken)
+    {
+        ContainerInspectResponse inspect;
+        try
+        {
+            inspect = await _client.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+        return Observe(inspect);
+    }
+
+    /// <summary>Every container (running or not) carrying all of <paramref name="labels"/>.</summary>
+    public async Task<IReadOnlyList<ContainerListResponse>> ListContainersAsync(IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        var filter = labels.ToDictionary(l => $"{l.Key}={l.Value}", _ => true);
+        return (await _client.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = filter },
+        }, cancellationToken).ConfigureAwait(false)).ToList();
+    }
+
+    public async Task<bool> VolumeExistsAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Volumes.InspectAsync(name, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Creates the volume; creating an existing local volume with the same name is a no-op in Docker.</summary>
+    public Task CreateVolumeAsync(string name, string? driver, IReadOnlyDictionary<string, string>? driverOptions,
+        IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken) =>
+        _client.Volumes.CreateAsync(new VolumesCreateParameters
+        {
+            Name = name,
+            Driver = driver ?? "local",
+            DriverOpts = driverOptions?.ToDictionary(o => o.Key, o => o.Value) ?? new Dictionary<string, string>(),
+            Labels = labels.ToDictionary(l => l.Key, l => l.Value),
+        }, cancellationToken);
+
+    /// <summary>Names and labels of the volumes carrying all of <paramref name="labels"/>.</summary>
+    public async Task<IReadOnlyList<(string Name, IDictionary<string, string> Labels)>> ListVolumesAsync(
+        IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        var filter = labels.ToDictionary(l => $"{l.Key}={l.Value}", _ => true);
+        var list = await _client.Volumes.ListAsync(new VolumesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = filter },
+        }, cancellationToken).ConfigureAwait(false);
+        return list.Volumes?.Select(v => (v.Name, v.Labels ?? new Dictionary<string, string>())).ToList() ?? [];
+    }
+
+    public async Task RemoveVolumeAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.Volumes.RemoveAsync(name, force: true, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            // Still in use by a container outside the task; the next cleanup tries again.
+            LogVolumeInUse(_logger, name, MessageOf(e));
+        }
+    }
+
+    /// <summary>
+    /// Streams container events of one agent namespace until cancelled or the connection drops. Docker's
+    /// events arrive in order on one stream; <paramref name="onEvent"/> is called on the reading thread.
+    /// </summary>
+    public Task MonitorEventsAsync(string agentNamespace, string since, Action<Message> onEvent, CancellationToken cancellationToken) =>
+        _client.System.MonitorEventsAsync(new ContainerEventsParameters
+        {
+            Since = since,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["type"] = new Dictionary<string, bool> { ["container"] = true },
+                ["label"] = new Dictionary<string, bool> { [$"{DockerLabels.AgentNamespace}={agentNamespace}"] = true },
+            },
+        }, new SyncProgress<Message>(onEvent), cancellationToken);
+
+    /// <summary>Docker's own stats JSON for one container (one sample, as <c>docker stats --no-stream</c>).</summary>
+    public async Task<JsonElement?> GetStatsAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await _raw.GetAsync(new Uri($"/containers/{Uri.EscapeDataString(id)}/stats?stream=false", UriKind.Relative),
+            cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var json = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return json.RootElement.Clone();
+        }
+    }
+
+    /// <summary>Docker's error text: the <c>message</c> of its JSON error body.</summary>
+    public static string MessageOf(DockerApiException e)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(e.ResponseBody);
+            if (json.RootElement.TryGetProperty("message", out var message) && message.GetString() is { Length: > 0 } text)
+            {
+                return text.Trim();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return string.IsNullOrWhiteSpace(e.ResponseBody) ? e.Message : e.ResponseBody.Trim();
+    }
+
+    internal static ContainerObservation Observe(ContainerInspectResponse inspect)
+    {
+        var state = inspect.State ?? new ContainerState();
+        var started = ParseDockerTime(state.StartedAt);
+        var finished = ParseDockerTime(state.FinishedAt);
+        var phase = state.Running || state.Paused || state.Restarting ? ContainerPhase.Running
+            : state.Status is "created" ? ContainerPhase.Created
+            : ContainerPhase.Stopped;
+        string? reason = null;
+        if (phase == ContainerPhase.Stopped)
+        {
+            reason = state.OOMKilled ? "OutOfMemoryError: Container killed due to memory usage"
+                : !string.IsNullOrWhiteSpace(state.Error) ? $"CannotStartContainerError: {state.Error.Trim()}"
+                : null;
+        }
+
+        var test = inspect.Config?.Healthcheck?.Test;
+        var hasHealthCheck = test is { Count: > 0 } && test[0] != "NONE";
+        var health = inspect.State?.Health;
+        var lastCheck = health?.Log is { Count: > 0 } log ? log[^1] : null;
+
+        var bindings = new List<NetworkBinding>();
+        foreach (var (key, hostBindings) in inspect.NetworkSettings?.Ports ?? new Dictionary<string, IList<PortBinding>>())
+        {
+            var parts = key.Split('/');
+            if (hostBindings is null || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var containerPort))
+            {
+                continue;
+            }
+            foreach (var binding in hostBindings)
+            {
+                if (int.TryParse(binding.HostPort, CultureInfo.InvariantCulture, out var hostPort))
+                {
+                    bindings.Add(new NetworkBinding
+                    {
+                        BindIP = string.IsNullOrEmpty(binding.HostIP) ? "0.0.0.0" : binding.HostIP,
+                        ContainerPort = containerPort,
+                        HostPort = hostPort,
+                        Protocol = parts.Length > 1 ? parts[1] : "tcp",
+                    });
+                }
+            }
+        }
+
+        return new ContainerObservation
+        {
+            Id = inspect.ID,
+            DockerName = inspect.Name?.TrimStart('/') ?? inspect.ID,
+            Phase = phase,
+            EverStarted = started is not null,
+            ExitCode = phase == ContainerPhase.Stopped && started is not null ? (int)state.ExitCode : null,
+            Reason = reason,
+            Health = health?.Status switch
+            {
+                "healthy" => "HEALTHY",
+                "unhealthy" => "UNHEALTHY",
+                _ => "UNKNOWN",
+            },
+            HealthOutput = lastCheck?.Output,
+            HealthExitCode = lastCheck is null ? null : (int)lastCheck.ExitCode,
+            HasHealthCheck = hasHealthCheck,
+            NetworkBindings = bindings,
+            CreatedAt = inspect.Created == default ? null : new DateTimeOffset(DateTime.SpecifyKind(inspect.Created, DateTimeKind.Utc)),
+            StartedAt = started,
+            FinishedAt = finished,
+            ImageId = inspect.Image,
+            NetworkMode = inspect.HostConfig?.NetworkMode,
+            IPv4Addresses = inspect.NetworkSettings?.Networks?.Values
+                .Select(n => n.IPAddress).Where(ip => !string.IsNullOrEmpty(ip)).ToList() ?? [],
+            Labels = inspect.Config?.Labels is { } labels ? new Dictionary<string, string>(labels) : new Dictionary<string, string>(),
+            Environment = inspect.Config?.Env?.ToList() ?? [],
+        };
+    }
+
+    /// <summary>Docker writes "0001-01-01T00:00:00Z" for never.</summary>
+    private static DateTimeOffset? ParseDockerTime(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && time.Year > 1
+            ? time
+            : null;
+
+    private static HttpClient CreateRawClient(Uri endpoint)
+    {
+        if (endpoint.Scheme == "unix")
+        {
+            var socketPath = endpoint.LocalPath;
+            var handler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (_, cancellationToken) =>
+                {
+                    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    try
+                    {
+                        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
+                        return new NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                },
+            };
+            return new HttpClient(handler) { BaseAddress = new Uri("http://docker"), Timeout = TimeSpan.FromSeconds(30) };
+        }
+        var builder = new UriBuilder(endpoint) { Scheme = "http" };
+        return new HttpClient { BaseAddress = builder.Uri, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _configuration.Dispose();
+        _raw.Dispose();
+    }
+
+    /// <summary>Calls back on the reporting thread, in order (Progress&lt;T&gt; would post to the thread pool, unordered).</summary>
+    private sealed class SyncProgress<T>(Action<T> onReport) : IProgress<T>
+    {
+        public void Report(T value) => onReport(value);
+    }
+
+    /// <summary>Docker reports pull failures inside the progress stream, not as an HTTP error.</summary>
+    private sealed class PullErrors : IProgress<JSONMessage>
+    {
+        public string? First { get; private set; }
+
+        public void Report(JSONMessage value)
+        {
+            var text = value.Error?.Message ?? value.ErrorMessage;
+            if (First is null && !string.IsNullOrWhiteSpace(text))
+            {
+                First = text.Trim();
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Image {Image} is not on the engine; pulling it")]
+    private static partial void LogPulling(ILogger logger, string image);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not inspect Docker's bridge network: {Error}")]
+    private static partial void LogNoBridge(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Volume {Volume} is still in use; left for the next cleanup: {Error}")]
+    private static partial void LogVolumeInUse(ILogger logger, string volume, string error);
+}

@@ -1,0 +1,26 @@
+using System.Collections.Concurrent;
+using Berth.Agent.ControlPlane;
+using Berth.Agent.Docker;
+using Berth.Agent.State;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Agent.Tasks;
+
+/// <summary>The services every task manager shares: one per running agent.</summary>
+internal sealed class AgentRuntime
+{
+    public required AgentOptions Options { get; init; }
+    public required DockerDriver Docker { get; init; }
+    public required ReportQueue Reports { get; init; }
+    public required StateStore State { get; init; }
+    public required TimeProvider Time { get; init; }
+    public required ILoggerFactory LoggerFactory { get; init; }
+    public required string Cluster { get; init; }
+    public required string AgentNamespace { get; init; }
+
+    /// <summary>"http://172.17.0.1:51679" when the metadata endpoint runs; containers get URIs below it.</summary>
+    public string? MetadataBaseUri { get; set; }
+
+    /// <summary>Metadata token → the task manager that owns the container.</summary>
+    public ConcurrentDictionary<string, TaskManager> MetadataTokens { get; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,157 @@
+using Berth.Agent.ControlPlane;
+using Berth.Core.Agent;
+using Berth.Core.Ecs;
+
+namespace Berth.Agent.Tests.Support;
+
+/// <summary>
+/// A scripted, in-memory control plane: the test assigns tasks and changes desired statuses; the agent's polls
+/// see them (long-polling like the server does), and its reports are recorded for assertions.
+/// </summary>
+public sealed class FakeControlPlane : IControlPlane
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, TaskAssignment> _assignments = new(StringComparer.Ordinal);
+    private readonly List<AgentTaskReport> _reports = [];
+    private readonly List<RegisterContainerInstanceRequest> _registrations = [];
+    private readonly HashSet<string> _instances = new(StringComparer.Ordinal);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _assignmentsChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _version = 1;
+
+    /// <summary>While true, reports fail as if the server were down (503).</summary>
+    public bool FailReports { get; set; }
+
+    public IReadOnlyList<RegisterContainerInstanceRequest> Registrations
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _registrations.ToList();
+            }
+        }
+    }
+
+    public IReadOnlyList<AgentTaskReport> Reports
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reports.ToList();
+            }
+        }
+    }
+
+    public void Assign(TaskAssignment assignment) => Change(() => _assignments[assignment.Task.TaskArn!] = assignment);
+
+    public void SetDesiredStatus(string taskArn, string desiredStatus) => Change(() =>
+    {
+        var assignment = _assignments[taskArn];
+        _assignments[taskArn] = assignment with { Task = assignment.Task with { DesiredStatus = desiredStatus } };
+    });
+
+    public void Unassign(string taskArn) => Change(() => _assignments.Remove(taskArn));
+
+    public Task<RegisterContainerInstanceResponse> RegisterAsync(RegisterContainerInstanceRequest request, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _registrations.Add(request);
+            var arn = request.ContainerInstanceArn;
+            if (arn is not null && !_instances.Contains(arn))
+            {
+                throw new ControlPlaneException(400, "InvalidParameterException", $"Unknown container instance {arn}.");
+            }
+            arn ??= $"arn:aws:ecs:us-east-1:000000000000:container-instance/{request.Cluster}/{Guid.NewGuid():N}";
+            _instances.Add(arn);
+            return Task.FromResult(new RegisterContainerInstanceResponse { ContainerInstance = new ContainerInstance { ContainerInstanceArn = arn } });
+        }
+    }
+
+    public async Task<AgentPollResponse> PollAsync(AgentPollRequest request, CancellationToken cancellationToken)
+    {
+        Task changed;
+        lock (_gate)
+        {
+            if (request.AssignmentsVersion != _version)
+            {
+                return Snapshot();
+            }
+            changed = _assignmentsChanged.Task;
+        }
+        await Task.WhenAny(changed, Task.Delay(TimeSpan.FromSeconds(request.WaitSeconds), cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Snapshot();
+        }
+    }
+
+    public Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken)
+    {
+        if (FailReports)
+        {
+            throw new ControlPlaneException(503, "ServerException", "The server is down (scripted).");
+        }
+        lock (_gate)
+        {
+            _reports.Add(report);
+            Signal();
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The first report of <paramref name="taskArn"/> (from <paramref name="after"/> on) that satisfies <paramref name="match"/>.</summary>
+    public async Task<AgentTaskReport> WaitForReportAsync(string taskArn, Func<AgentTaskReport, bool> match, TimeSpan timeout, int after = 0)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                var found = _reports.Skip(after).FirstOrDefault(r => r.TaskArn == taskArn && match(r));
+                if (found is not null)
+                {
+                    return found;
+                }
+                changed = _changed.Task;
+            }
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                var last = Reports.LastOrDefault(r => r.TaskArn == taskArn);
+                throw new TimeoutException($"No matching report of {taskArn} within {timeout}. Last: {Describe(last)}");
+            }
+            await Task.WhenAny(changed, Task.Delay(left));
+        }
+    }
+
+    public static string Describe(AgentTaskReport? report) => report is null
+        ? "(none)"
+        : $"{report.LastStatus} reason={report.StoppedReason} code={report.StopCode} containers=[{string.Join("; ", report.Containers.Select(c => $"{c.Name}:{c.LastStatus} exit={c.ExitCode} health={c.HealthStatus} reason={c.Reason}"))}]";
+
+    private AgentPollResponse Snapshot() => new() { AssignmentsVersion = _version, Tasks = _assignments.Values.ToList() };
+
+    private void Change(Action change)
+    {
+        lock (_gate)
+        {
+            change();
+            _version++;
+            Signal();
+            var assignmentsChanged = _assignmentsChanged;
+            _assignmentsChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            assignmentsChanged.SetResult();
+        }
+    }
+
+    private void Signal()
+    {
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.SetResult();
+    }
+}
