@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test: .NET unit, API and integration tests, then the real aws CLI / boto3 client tests.
-# Installs what the tests need when it is missing (aws CLI), so it works on a fresh machine and in CI.
+# Installs and starts what the tests need when it is missing (aws CLI, boto3, Docker engine, sample
+# images), so it works on a fresh machine and in CI.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 bash eng/setup-clients.sh || exit 1
+bash eng/setup-docker.sh || exit 1
+bash eng/build-sample-images.sh || exit 1
 
 passed=0
 failed=0

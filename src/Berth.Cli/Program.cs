@@ -4,4 +4,5 @@ using Berth.Cli;
 var root = new RootCommand("Berth: a self-hosted container orchestrator that speaks the Amazon ECS API.");
 root.Subcommands.Add(ServerCommands.Up());
 root.Subcommands.Add(ServerCommands.Server());
+root.Subcommands.Add(ServerCommands.Agent());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

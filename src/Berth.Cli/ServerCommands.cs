@@ -1,47 +1,99 @@
 using System.CommandLine;
+using Berth.Agent;
 using Berth.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Berth.Cli;
 
-/// <summary><c>berth up</c> (everything on this machine) and <c>berth server</c> (the control plane alone).</summary>
+/// <summary>
+/// <c>berth up</c> (control plane and a local agent in one process), <c>berth server</c> (the control plane
+/// alone) and <c>berth agent</c> (an agent joining a server elsewhere).
+/// </summary>
 internal static class ServerCommands
 {
-    public static Command Up() => Create("up", "Start Berth on this machine: the control plane with its embedded store.");
-
-    public static Command Server() => Create("server", "Start the control plane alone (API and schedulers).");
-
-    private static Command Create(string name, string description)
+    public static Command Up()
     {
-        var flags = new ServerFlags();
-        var command = new Command(name, description);
-        flags.AddTo(command);
-        command.SetAction(async (result, cancellationToken) =>
+        var server = new ServerFlags();
+        var agent = new AgentFlags();
+        var command = new Command("up", "Start Berth on this machine: the control plane with its embedded store, and a local agent running tasks on Docker.");
+        server.AddTo(command);
+        agent.AddTo(command);
+        command.SetAction((result, cancellationToken) => GuardAsync("up", async () =>
         {
-            ServerOptions options;
-            try
-            {
-                options = flags.Read(result);
-            }
-            catch (ArgumentException e)
-            {
-                await Console.Error.WriteLineAsync($"berth {name}: {e.Message}").ConfigureAwait(false);
-                return 2;
-            }
-            return await RunAsync(options, cancellationToken).ConfigureAwait(false);
-        });
+            var options = server.Read(result);
+            await using var app = await StartServerAsync(options, cancellationToken).ConfigureAwait(false);
+            var agentOptions = agent.Read(result, BerthServer.EndpointOf(app), Path.Combine(options.DataDirectory, "agent"));
+            var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
+            // The local agent talks to the server over HTTP on loopback, exactly as a remote agent would.
+            var agentRun = BerthAgent.RunAsync(agentOptions, loggers, stopping.Token);
+            Console.WriteLine($"  agent:    cluster {agentOptions.Cluster}, Docker at {agentOptions.DockerEndpoint}");
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            await stopping.CancelAsync().ConfigureAwait(false);
+            await agentRun.ConfigureAwait(false);
+        }));
         return command;
     }
 
-    private static async Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)
+    public static Command Server()
     {
-        await using var app = await BerthServer.BuildAsync(options, cancellationToken).ConfigureAwait(false);
+        var server = new ServerFlags();
+        var command = new Command("server", "Start the control plane alone (API and schedulers).");
+        server.AddTo(command);
+        command.SetAction((result, cancellationToken) => GuardAsync("server", async () =>
+        {
+            await using var app = await StartServerAsync(server.Read(result), cancellationToken).ConfigureAwait(false);
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }));
+        return command;
+    }
+
+    public static Command Agent()
+    {
+        var agent = new AgentFlags();
+        var serverUrl = EnvOption.Create("--server", "The Berth server to join", "BERTH_SERVER", "http://127.0.0.1:4566");
+        var dataDir = EnvOption.Create("--data-dir", "Where the agent keeps its state file", "BERTH_AGENT_DATA_DIR", new AgentOptions().DataDirectory);
+        var command = new Command("agent", "Run an agent: register this machine's Docker engine as a container instance of a Berth cluster.");
+        command.Options.Add(serverUrl);
+        command.Options.Add(dataDir);
+        agent.AddTo(command);
+        command.SetAction((result, cancellationToken) => GuardAsync("agent", async () =>
+        {
+            var options = agent.Read(result, new Uri(result.GetValue(serverUrl)!), Path.GetFullPath(result.GetValue(dataDir)!));
+            using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Information));
+            Console.WriteLine($"Berth agent joining cluster {options.Cluster} at {options.ServerUrl}. Press Ctrl-C to stop.");
+            await BerthAgent.RunAsync(options, loggers, cancellationToken).ConfigureAwait(false);
+        }));
+        return command;
+    }
+
+    private static async Task<WebApplication> StartServerAsync(ServerOptions options, CancellationToken cancellationToken)
+    {
+        var app = await BerthServer.BuildAsync(options, cancellationToken).ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        Console.WriteLine($"Berth is up.");
-        Console.WriteLine($"  endpoint: {BerthServer.EndpointOf(app)}  (aws --endpoint-url {BerthServer.EndpointOf(app).ToString().TrimEnd('/')} ecs ...)");
+        var endpoint = BerthServer.EndpointOf(app).ToString().TrimEnd('/');
+        Console.WriteLine("Berth is up.");
+        Console.WriteLine($"  endpoint: {endpoint}  (aws --endpoint-url {endpoint} ecs ...)");
         Console.WriteLine($"  state:    {options.DatabasePath}");
         Console.WriteLine("Press Ctrl-C to stop.");
-        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-        return 0;
+        return app;
+    }
+
+    /// <summary>Bad flags or environment variables end the command with their message and exit code 2.</summary>
+    private static async Task<int> GuardAsync(string name, Func<Task> run)
+    {
+        try
+        {
+            await run().ConfigureAwait(false);
+            return 0;
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"berth {name}: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
     }
 }

@@ -12,11 +12,11 @@ internal sealed class ServerFlags
 {
     private static readonly ServerOptions Defaults = new();
 
-    private readonly Option<string> _bind = WithEnv(new Option<string>("--bind") { Description = "Address the API listens on" }, "BERTH_BIND", Defaults.BindAddress);
-    private readonly Option<int> _port = WithEnv(new Option<int>("--port") { Description = "API port" }, "BERTH_PORT", Defaults.Port);
-    private readonly Option<string> _dataDir = WithEnv(new Option<string>("--data-dir") { Description = "Where state is kept" }, "BERTH_DATA_DIR", Defaults.DataDirectory);
-    private readonly Option<string> _accountId = WithEnv(new Option<string>("--account-id") { Description = "Account id in every ARN" }, "BERTH_ACCOUNT_ID", Defaults.Api.AccountId);
-    private readonly Option<string> _region = WithEnv(new Option<string>("--region") { Description = "Region of unsigned requests" }, "BERTH_REGION", Defaults.Api.DefaultRegion);
+    private readonly Option<string> _bind = EnvOption.Create("--bind", "Address the API listens on", "BERTH_BIND", Defaults.BindAddress);
+    private readonly Option<int> _port = EnvOption.Create("--port", "API port", "BERTH_PORT", Defaults.Port);
+    private readonly Option<string> _dataDir = EnvOption.Create("--data-dir", "Where state is kept", "BERTH_DATA_DIR", Defaults.DataDirectory);
+    private readonly Option<string> _accountId = EnvOption.Create("--account-id", "Account id in every ARN", "BERTH_ACCOUNT_ID", Defaults.Api.AccountId);
+    private readonly Option<string> _region = EnvOption.Create("--region", "Region of unsigned requests", "BERTH_REGION", Defaults.Api.DefaultRegion);
 
     public void AddTo(Command command)
     {
@@ -46,14 +46,5 @@ internal sealed class ServerFlags
             DataDirectory = Path.GetFullPath(result.GetValue(_dataDir)!),
             Api = new ApiOptions { AccountId = accountId, DefaultRegion = result.GetValue(_region)! },
         };
-    }
-
-    private static Option<T> WithEnv<T>(Option<T> option, string variable, T fallback)
-    {
-        option.Description += $" (env {variable}, default {fallback})";
-        option.DefaultValueFactory = _ => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } text
-            ? (T)Convert.ChangeType(text, typeof(T), System.Globalization.CultureInfo.InvariantCulture)
-            : fallback;
-        return option;
     }
 }

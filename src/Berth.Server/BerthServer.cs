@@ -1,4 +1,7 @@
+using Berth.Api.Agent;
 using Berth.Api.Ecs;
+using Berth.Api.Tasks;
+using Berth.Server.Controllers;
 using Berth.Api.Protocol;
 using Berth.Store;
 using Berth.Store.Sqlite;
@@ -22,15 +25,27 @@ public static class BerthServer
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.Api.MaxRequestBytes + 1);
 
         var store = await SqliteStateStore.OpenAsync(options.DatabasePath, cancellationToken).ConfigureAwait(false);
-        builder.Services.AddSingleton<IStateStore>(store);
+        var time = TimeProvider.System;
+        var signals = new AssignmentSignals();
+        // Registered through a factory so the container owns the store and disposes it at shutdown.
+        builder.Services.AddSingleton<IStateStore>(_ => store);
+        builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Api);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(EcsApi.Create(store));
+        builder.Services.AddSingleton(options.Liveness);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(signals);
+        builder.Services.AddSingleton<TaskStopper>();
+        builder.Services.AddSingleton(EcsApi.Create(store, options.Liveness, signals, time));
         builder.Services.AddSingleton<AwsJsonEndpoint>();
+        builder.Services.AddSingleton<AgentHandler>();
+        builder.Services.AddHostedService<InstanceMonitor>();
 
         var app = builder.Build();
         var endpoint = app.Services.GetRequiredService<AwsJsonEndpoint>();
         app.MapPost("/", endpoint.HandleAsync);
+        var agents = app.Services.GetRequiredService<AgentHandler>();
+        app.MapPost("/_berth/agent/v1/poll", agents.PollAsync);
+        app.MapPost("/_berth/agent/v1/report", agents.ReportAsync);
         app.MapGet("/_berth/health", () => Results.Text("ok"));
         return app;
     }

@@ -1,4 +1,5 @@
 using Berth.Api.Protocol;
+using Berth.Core.ContainerInstances;
 
 namespace Berth.Server;
 
@@ -15,6 +16,14 @@ public sealed record ServerOptions
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".berth");
 
     public ApiOptions Api { get; init; } = new();
+
+    public AgentLiveness Liveness { get; init; } = AgentLiveness.Default;
+
+    /// <summary>How often background controllers sweep the whole state.</summary>
+    public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>ECS keeps STOPPED tasks describable for at least an hour.</summary>
+    public TimeSpan StoppedTaskRetention { get; init; } = TimeSpan.FromHours(1);
 
     public string DatabasePath => Path.Combine(DataDirectory, "berth.db");
 }

@@ -23,10 +23,22 @@ public static class EcsRecords
     /// <summary>Id and sort key: <see cref="AccountSettingKey"/>.</summary>
     public static readonly RecordType<Setting> AccountSettings = new("account-setting", StateJsonContext.Default.Setting);
 
-    // The kinds below arrive with container instances, tasks and services; clusters count them.
+    /// <summary>Scope: cluster ARN; sort key: instance id.</summary>
+    public static readonly RecordType<ContainerInstanceRecord> ContainerInstances =
+        new(ContainerInstanceKind, StateJsonContext.Default.ContainerInstanceRecord);
+
+    /// <summary>Scope: cluster ARN; sort key: <see cref="TaskSortKey"/>, so counting by status is one index range.</summary>
+    public static readonly RecordType<EcsTask> Tasks = new(TaskKind, StateJsonContext.Default.EcsTask);
+
+    /// <summary>Id: task ARN; scope: container instance ARN; sort key: task ARN.</summary>
+    public static readonly RecordType<TaskAssignmentRecord> TaskAssignments =
+        new("task-assignment", StateJsonContext.Default.TaskAssignmentRecord);
+
     public const string ContainerInstanceKind = "container-instance";
     public const string TaskKind = "task";
     public const string ServiceKind = "service";
+
+    public static string TaskSortKey(EcsTask task) => $"{task.LastStatus} {task.TaskArn}";
 
     /// <summary>A space sorts before every character a family name may contain, so "web" precedes "web-2".</summary>
     public static string TaskDefinitionSortKey(string family, int revision) =>

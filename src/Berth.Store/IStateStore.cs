@@ -25,9 +25,10 @@ public sealed record StoredRecord(string Kind, string Id, string Scope, string S
 
 /// <summary>
 /// Records of one kind and scope in sort-key order. <see cref="After"/> is exclusive and follows the
-/// direction of the order, which is what keyset pagination needs.
+/// direction of the order, which is what keyset pagination needs. A null scope means every scope — what
+/// background controllers sweep — and then the order (and <see cref="After"/>) is by id instead.
 /// </summary>
-public sealed record RecordQuery(string Kind, string Scope)
+public sealed record RecordQuery(string Kind, string? Scope)
 {
     public string? SortKeyPrefix { get; init; }
     public string? After { get; init; }

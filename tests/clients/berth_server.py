@@ -18,9 +18,15 @@ def free_port():
 
 
 class BerthServer:
-    """One server process with its own data directory; kill() is kill -9, start() again reuses the data."""
+    """One server process with its own data directory; kill() is kill -9, start() again reuses the data.
 
-    def __init__(self):
+    command "server" runs the control plane alone; "up" adds the local agent (real Docker containers),
+    whose containers carry an agent namespace unique to this test run so cleanup finds exactly them.
+    """
+
+    def __init__(self, command="server"):
+        self.command = command
+        self.agent_namespace = f"berth-test-{os.getpid()}-{free_port()}"
         self.port = free_port()
         self.data_dir = tempfile.mkdtemp(prefix="berth-client-test-")
         self.endpoint = f"http://127.0.0.1:{self.port}"
@@ -29,8 +35,9 @@ class BerthServer:
 
     def start(self):
         self.process = subprocess.Popen(
-            [os.path.join(ROOT, "berth"), "server", "--port", str(self.port), "--data-dir", self.data_dir],
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            [os.path.join(ROOT, "berth"), self.command, "--port", str(self.port), "--data-dir", self.data_dir],
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            env=dict(os.environ, BERTH_AGENT_NAMESPACE=self.agent_namespace))
         deadline = time.time() + 120  # the first start may build Berth
         while time.time() < deadline:
             if self.process.poll() is not None:
@@ -49,7 +56,16 @@ class BerthServer:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
+    def remove_containers(self):
+        """Removes every container the test's agent made (they outlive a kill -9 of Berth by design)."""
+        ids = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=org.berth.agent={self.agent_namespace}"],
+                             capture_output=True, text=True).stdout.split()
+        if ids:
+            subprocess.run(["docker", "rm", "-f", *ids], capture_output=True)
+
     def close(self):
         self.kill()
+        if self.command == "up":
+            self.remove_containers()
         self.log.close()
         shutil.rmtree(self.data_dir, ignore_errors=True)

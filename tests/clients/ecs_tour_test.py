@@ -1,13 +1,8 @@
 """The README's tour, driven through the real aws CLI against a real Berth server."""
-import json
-import os
-import subprocess
 import unittest
 
-from berth_server import ROOT, BerthServer
-
-ENV = dict(os.environ, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1",
-           AWS_PAGER="", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+from aws_cli import aws
+from berth_server import BerthServer
 
 
 class EcsTourTest(unittest.TestCase):
@@ -21,15 +16,7 @@ class EcsTourTest(unittest.TestCase):
         cls.server.close()
 
     def aws(self, *args, expect_error=None):
-        result = subprocess.run(
-            ["aws", "--endpoint-url", self.server.endpoint, "--output", "json", *args],
-            capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=60)
-        if expect_error:
-            self.assertNotEqual(result.returncode, 0, result.stdout)
-            self.assertIn(f"({expect_error})", result.stderr)
-            return result.stderr
-        self.assertEqual(result.returncode, 0, result.stderr)
-        return json.loads(result.stdout) if result.stdout.strip() else None
+        return aws(self, self.server.endpoint, *args, expect_error=expect_error)
 
     def test_tour_from_the_readme(self):
         cluster = self.aws("ecs", "create-cluster", "--cluster-name", "demo")["cluster"]

@@ -16,7 +16,10 @@ internal sealed record ClusterUsage(int RegisteredContainerInstances, int Runnin
 
         var instances = await Count(EcsRecords.ContainerInstanceKind, null).ConfigureAwait(false);
         var running = await Count(EcsRecords.TaskKind, "RUNNING ").ConfigureAwait(false);
-        var pending = await Count(EcsRecords.TaskKind, "PENDING ").ConfigureAwait(false);
+        // ECS counts a task as pending from creation until it runs.
+        var pending = await Count(EcsRecords.TaskKind, "PROVISIONING ").ConfigureAwait(false)
+            + await Count(EcsRecords.TaskKind, "PENDING ").ConfigureAwait(false)
+            + await Count(EcsRecords.TaskKind, "ACTIVATING ").ConfigureAwait(false);
         var services = await Count(EcsRecords.ServiceKind, "ACTIVE ").ConfigureAwait(false);
         return new ClusterUsage(instances, running, pending, services);
     }

@@ -57,7 +57,7 @@ public sealed class TaskDefinitionHandler(IStateStore store)
         {
             Require.That(EcsEnums.TaskDefinitionField.Contains(field), $"Invalid include value '{field}'. Valid values are: TAGS.");
         }
-        var found = await FindAsync(context, request.TaskDefinition, cancellationToken).ConfigureAwait(false)
+        var found = await TaskDefinitionLookup.FindAsync(store, context.Scope, request.TaskDefinition, cancellationToken).ConfigureAwait(false)
             ?? throw new ClientException("Unable to describe task definition.");
         var withTags = request.Include?.Contains("TAGS") == true;
         return new DescribeTaskDefinitionResponse
@@ -182,26 +182,6 @@ public sealed class TaskDefinitionHandler(IStateStore store)
             }
         }
         return new DeleteTaskDefinitionsResponse { TaskDefinitions = deleted, Failures = failures };
-    }
-
-    /// <summary>A bare family resolves to its newest ACTIVE revision, as in every ECS call that takes a task definition.</summary>
-    internal async Task<Versioned<TaskDefinitionRecord>?> FindAsync(RequestContext context, string? name, CancellationToken cancellationToken)
-    {
-        if (!TaskDefinitionRef.TryParse(context.Scope, name, out var reference))
-        {
-            return null;
-        }
-        if (reference.Arn is { } arn)
-        {
-            return await store.GetAsync(EcsRecords.TaskDefinitions, arn, cancellationToken).ConfigureAwait(false);
-        }
-        var newestFirst = new RecordQuery(EcsRecords.TaskDefinitions.Kind, reference.Scope.EcsArnPrefix)
-        {
-            SortKeyPrefix = reference.Family + " ",
-            Descending = true,
-        };
-        var revisions = await store.QueryAsync(EcsRecords.TaskDefinitions, newestFirst, cancellationToken).ConfigureAwait(false);
-        return revisions.FirstOrDefault(r => r.Value.Definition.Status == "ACTIVE");
     }
 
     private static TaskDefinitionRef ParseWithRevision(RequestContext context, string? name) =>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using Berth.Core.Arns;
 using Berth.Core.Errors;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +13,6 @@ namespace Berth.Api.Protocol;
 public sealed partial class AwsJsonEndpoint(
     IEnumerable<JsonService> services, ApiOptions options, TimeProvider time, ILogger<AwsJsonEndpoint> logger)
 {
-    private const string ContentType = "application/x-amz-json-1.1";
     private readonly Dictionary<string, JsonService> _services = services.ToDictionary(s => s.TargetPrefix, StringComparer.Ordinal);
 
     public async Task HandleAsync(HttpContext http)
@@ -28,7 +26,7 @@ public sealed partial class AwsJsonEndpoint(
             var body = await ReadBodyAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
             var context = new RequestContext(ScopeOf(http.Request), requestId, PrincipalOf(http.Request), time.GetUtcNow());
             var response = await operation.InvokeAsync(body, context, http.RequestAborted).ConfigureAwait(false);
-            await WriteAsync(http.Response, 200, response).ConfigureAwait(false);
+            await JsonResponses.WriteAsync(http.Response, 200, response).ConfigureAwait(false);
         }
         catch (EcsException e)
         {
@@ -36,11 +34,11 @@ public sealed partial class AwsJsonEndpoint(
             {
                 LogFault(logger, e, target, requestId);
             }
-            await WriteErrorAsync(http.Response, e.HttpStatus, e.ErrorCode, e.Message).ConfigureAwait(false);
+            await JsonResponses.WriteErrorAsync(http.Response, e.HttpStatus, e.ErrorCode, e.Message).ConfigureAwait(false);
         }
         catch (ProtocolException e)
         {
-            await WriteErrorAsync(http.Response, e.HttpStatus, e.ErrorCode, e.Message).ConfigureAwait(false);
+            await JsonResponses.WriteErrorAsync(http.Response, e.HttpStatus, e.ErrorCode, e.Message).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -49,7 +47,7 @@ public sealed partial class AwsJsonEndpoint(
         catch (Exception e)
         {
             LogFault(logger, e, target, requestId);
-            await WriteErrorAsync(http.Response, 500, "ServerException", $"Internal error; request id {requestId}.").ConfigureAwait(false);
+            await JsonResponses.WriteErrorAsync(http.Response, 500, "ServerException", $"Internal error; request id {requestId}.").ConfigureAwait(false);
         }
     }
 
@@ -105,28 +103,6 @@ public sealed partial class AwsJsonEndpoint(
 
     /// <summary>Until IAM lands every caller acts as the account's root user, which is what ECS reports in registeredBy.</summary>
     private string PrincipalOf(HttpRequest request) => ScopeOf(request).RootPrincipalArn;
-
-    private static async Task WriteAsync(HttpResponse response, int status, byte[] body)
-    {
-        response.StatusCode = status;
-        response.ContentType = ContentType;
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body).ConfigureAwait(false);
-    }
-
-    private static Task WriteErrorAsync(HttpResponse response, int status, string errorCode, string message)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("__type", errorCode);
-            writer.WriteString("message", message);
-            writer.WriteEndObject();
-        }
-        response.Headers["x-amzn-ErrorType"] = errorCode;
-        return WriteAsync(response, status, buffer.WrittenSpan.ToArray());
-    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Target} ({RequestId}) failed")]
     private static partial void LogFault(ILogger logger, Exception exception, string target, string requestId);

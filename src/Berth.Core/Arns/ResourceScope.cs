@@ -23,4 +23,12 @@ public sealed record ResourceScope(string Region, string AccountId)
     public string ClusterArn(string clusterName) => $"{EcsArnPrefix}:cluster/{clusterName}";
 
     public string TaskDefinitionArn(string family, int revision) => $"{EcsArnPrefix}:task-definition/{family}:{revision}";
+
+    // Long ARN format (the default since 2021): cluster name inside the resource id.
+    public string ContainerInstanceArn(string clusterName, string id) => $"{EcsArnPrefix}:container-instance/{clusterName}/{id}";
+
+    public string TaskArn(string clusterName, string taskId) => $"{EcsArnPrefix}:task/{clusterName}/{taskId}";
+
+    public string ContainerArn(string clusterName, string taskId, string containerId) =>
+        $"{EcsArnPrefix}:container/{clusterName}/{taskId}/{containerId}";
 }

@@ -38,3 +38,5 @@ public sealed class ServerException(string message) : EcsException(message)
 {
     public override int HttpStatus => 500;
 }
+
+public sealed class TargetNotFoundException(string message) : EcsException(message);

@@ -11,4 +11,7 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(TaskDefinitionRecord))]
 [JsonSerializable(typeof(TaskDefinitionFamily))]
 [JsonSerializable(typeof(Setting))]
+[JsonSerializable(typeof(ContainerInstanceRecord))]
+[JsonSerializable(typeof(TaskAssignmentRecord))]
+[JsonSerializable(typeof(EcsTask))]
 public sealed partial class StateJsonContext : JsonSerializerContext;

@@ -47,12 +47,13 @@ public sealed class SqliteStateStore : IStateStore
         await using var command = connection.CreateCommand();
         var sql = new System.Text.StringBuilder("SELECT kind, id, scope, sort_key, version, body FROM records");
         AppendFilter(sql, command, query);
+        var orderColumn = query.Scope is null ? "id" : "sort_key";
         if (query.After is not null)
         {
-            sql.Append(query.Descending ? " AND sort_key < $after" : " AND sort_key > $after");
+            sql.Append(query.Descending ? $" AND {orderColumn} < $after" : $" AND {orderColumn} > $after");
             command.Parameters.AddWithValue("$after", query.After);
         }
-        sql.Append(query.Descending ? " ORDER BY sort_key DESC" : " ORDER BY sort_key ASC");
+        sql.Append(query.Descending ? $" ORDER BY {orderColumn} DESC" : $" ORDER BY {orderColumn} ASC");
         if (query.Limit is { } limit)
         {
             sql.Append(" LIMIT $limit");
@@ -80,9 +81,13 @@ public sealed class SqliteStateStore : IStateStore
 
     private static void AppendFilter(System.Text.StringBuilder sql, SqliteCommand command, RecordQuery query)
     {
-        sql.Append(" WHERE kind = $kind AND scope = $scope");
+        sql.Append(" WHERE kind = $kind");
         command.Parameters.AddWithValue("$kind", query.Kind);
-        command.Parameters.AddWithValue("$scope", query.Scope);
+        if (query.Scope is not null)
+        {
+            sql.Append(" AND scope = $scope");
+            command.Parameters.AddWithValue("$scope", query.Scope);
+        }
         if (query.SortKeyPrefix is { Length: > 0 } prefix)
         {
             // A range instead of LIKE: LIKE treats % and _ in names as wildcards and cannot use the index.

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Berth.Api.Protocol;
+using Berth.Api.Tasks;
+using Berth.Core.Agent;
+using Berth.Core.Ecs;
+using Berth.Core.State;
+using Berth.Core.Tasks;
+using Berth.Store;
+using Microsoft.AspNetCore.Http;
+
+namespace Berth.Api.Agent;
+
+/// <summary>
+/// The server side of the agent protocol (docs/agent-protocol.md): the long-poll that hands an instance its
+/// tasks and records its heartbeat, and the reports that move tasks' known status.
+/// </summary>
+public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, TimeProvider time)
+{
+    /// <summary>A heartbeat is written at most this often, so a busy instance's polls do not all become writes.</summary>
+    private static readonly TimeSpan HeartbeatWriteInterval = TimeSpan.FromSeconds(5);
+
+    private const int MaxWaitSeconds = 30;
+
+    /// <summary>Revisions never change once registered, apart from their status, which agents do not use.</summary>
+    private readonly ConcurrentDictionary<string, TaskDefinition> _definitions = new(StringComparer.Ordinal);
+
+    public async Task PollAsync(HttpContext http)
+    {
+        var request = await ReadAsync(http, AgentJsonContext.Default.AgentPollRequest).ConfigureAwait(false);
+        if (request is null)
+        {
+            return;
+        }
+        var cancellationToken = http.RequestAborted;
+        var deadline = time.GetUtcNow().AddSeconds(Math.Clamp(request.WaitSeconds, 0, MaxWaitSeconds));
+        while (true)
+        {
+            var instance = await HeartbeatAsync(request.ContainerInstanceArn, cancellationToken).ConfigureAwait(false);
+            if (instance is null)
+            {
+                await JsonResponses.WriteErrorAsync(http.Response, StatusCodes.Status410Gone, "ContainerInstanceGone",
+                    "The container instance is not registered (it was deregistered); register again.").ConfigureAwait(false);
+                return;
+            }
+            if (instance.Value.AssignmentsVersion != request.AssignmentsVersion || time.GetUtcNow() >= deadline)
+            {
+                var response = new AgentPollResponse
+                {
+                    AssignmentsVersion = instance.Value.AssignmentsVersion,
+                    Tasks = await AssignmentsAsync(instance.Id, cancellationToken).ConfigureAwait(false),
+                };
+                await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(response, AgentJsonContext.Default.AgentPollResponse)).ConfigureAwait(false);
+                return;
+            }
+            // Woken at once by a change made in this process; the one-second re-read covers other servers.
+            var remaining = deadline - time.GetUtcNow();
+            await signals.WaitAsync(instance.Id, remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task ReportAsync(HttpContext http)
+    {
+        var report = await ReadAsync(http, AgentJsonContext.Default.AgentTaskReport).ConfigureAwait(false);
+        if (report is null)
+        {
+            return;
+        }
+        var cancellationToken = http.RequestAborted;
+        var now = time.GetUtcNow();
+        var accepted = await store.RetryOnConflictAsync(async ct =>
+        {
+            var task = await store.GetAsync(EcsRecords.Tasks, report.TaskArn, ct).ConfigureAwait(false);
+            if (task is null || task.Value.ContainerInstanceArn != report.ContainerInstanceArn)
+            {
+                return false;
+            }
+            var next = TaskStateChanges.ApplyReport(task.Value, report, now);
+            if (ReferenceEquals(next, task.Value))
+            {
+                return true;
+            }
+            var writes = new List<RecordWrite> { TaskRecords.Put(next, task.Version) };
+            var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
+            if (claim is not null)
+            {
+                // The claim follows the task's status; a STOPPED task gives its resources back.
+                writes.Add(next.LastStatus == TaskStatuses.Stopped
+                    ? EcsRecords.TaskAssignments.Delete(claim)
+                    : TaskRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
+            }
+            await store.CommitAsync(writes, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        if (!accepted)
+        {
+            // The task is gone or belongs elsewhere: tell the agent, which then stops tracking it.
+            await JsonResponses.WriteErrorAsync(http.Response, StatusCodes.Status404NotFound, "TaskNotFound",
+                $"Task {report.TaskArn} is not assigned to {report.ContainerInstanceArn}.").ConfigureAwait(false);
+            return;
+        }
+        await JsonResponses.WriteAsync(http.Response, 200, "{}"u8.ToArray()).ConfigureAwait(false);
+    }
+
+    private async Task<Versioned<ContainerInstanceRecord>?> HeartbeatAsync(string instanceArn, CancellationToken cancellationToken) =>
+        await store.RetryOnConflictAsync(async ct =>
+        {
+            var instance = await store.GetAsync(EcsRecords.ContainerInstances, instanceArn, ct).ConfigureAwait(false);
+            var now = time.GetUtcNow();
+            if (instance is null || now - instance.Value.LastHeartbeat < HeartbeatWriteInterval)
+            {
+                return instance;
+            }
+            var beat = instance.Value with { LastHeartbeat = now };
+            await store.CommitAsync([InstanceRecords.Put(beat, instance.Version)], ct).ConfigureAwait(false);
+            return instance with { Version = instance.Version + 1, Value = beat };
+        }, cancellationToken).ConfigureAwait(false);
+
+    private async Task<IReadOnlyList<TaskAssignment>> AssignmentsAsync(string instanceArn, CancellationToken cancellationToken)
+    {
+        var claims = await store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, instanceArn), cancellationToken).ConfigureAwait(false);
+        var assignments = new List<TaskAssignment>(claims.Count);
+        foreach (var claim in claims)
+        {
+            var task = await store.GetAsync(EcsRecords.Tasks, claim.Id, cancellationToken).ConfigureAwait(false);
+            if (task is null)
+            {
+                continue;
+            }
+            assignments.Add(new TaskAssignment
+            {
+                Task = task.Value,
+                TaskDefinition = await DefinitionAsync(task.Value.TaskDefinitionArn!, cancellationToken).ConfigureAwait(false),
+            });
+        }
+        return assignments;
+    }
+
+    private async Task<TaskDefinition> DefinitionAsync(string arn, CancellationToken cancellationToken)
+    {
+        if (_definitions.TryGetValue(arn, out var cached))
+        {
+            return cached;
+        }
+        var found = await store.GetAsync(EcsRecords.TaskDefinitions, arn, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidDataException($"Task definition {arn} of an assigned task is missing.");
+        return _definitions.GetOrAdd(arn, found.Value.Definition);
+    }
+
+    private static async Task<T?> ReadAsync<T>(HttpContext http, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(http.Request.Body, type, http.RequestAborted).ConfigureAwait(false)
+                ?? throw new JsonException("empty body");
+        }
+        catch (JsonException e)
+        {
+            await JsonResponses.WriteErrorAsync(http.Response, 400, "SerializationException", e.Message).ConfigureAwait(false);
+            return null;
+        }
+    }
+}

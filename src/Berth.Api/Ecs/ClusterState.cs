@@ -1,0 +1,55 @@
+using Berth.Api.Protocol;
+using Berth.Core.Arns;
+using Berth.Core.Clusters;
+using Berth.Core.Ecs;
+using Berth.Core.Errors;
+using Berth.Core.State;
+using Berth.Store;
+
+namespace Berth.Api.Ecs;
+
+/// <summary>
+/// Reads shared by the cluster-scoped handlers: an ACTIVE cluster, a container instance named by id or
+/// ARN, the claims on an instance, a cluster's instances.
+/// </summary>
+public sealed class ClusterState(IStateStore store)
+{
+    public IStateStore Store => store;
+
+    public async Task<Cluster> ActiveClusterAsync(RequestContext context, string? nameOrArn, CancellationToken cancellationToken)
+    {
+        var arn = ClusterRules.ArnOf(context.Scope, nameOrArn);
+        return await store.GetAsync(EcsRecords.Clusters, arn, cancellationToken).ConfigureAwait(false) is { Value.Status: "ACTIVE" } cluster
+            ? cluster.Value
+            : throw new ClusterNotFoundException();
+    }
+
+    /// <summary>ECS accepts a container instance's full ARN or its id (the last path segment) wherever it asks for one.</summary>
+    public static string ContainerInstanceArnOf(Cluster cluster, string idOrArn)
+    {
+        if (EcsArn.TryParse(idOrArn, out var arn))
+        {
+            return arn.ResourceType == "container-instance"
+                ? arn.ToString()
+                : throw new InvalidParameterException($"'{idOrArn}' is not a container instance ARN.");
+        }
+        var scope = EcsArn.TryParse(cluster.ClusterArn, out var clusterArn) ? clusterArn.Scope : throw new InvalidDataException(cluster.ClusterArn);
+        return scope.ContainerInstanceArn(cluster.ClusterName!, idOrArn);
+    }
+
+    public async Task<Versioned<ContainerInstanceRecord>?> FindInstanceAsync(Cluster cluster, string idOrArn, CancellationToken cancellationToken)
+    {
+        var found = await store.GetAsync(EcsRecords.ContainerInstances, ContainerInstanceArnOf(cluster, idOrArn), cancellationToken).ConfigureAwait(false);
+        return found?.Value.Instance.ContainerInstanceArn is not null && InCluster(found.Value, cluster) ? found : null;
+    }
+
+    public Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> InstancesAsync(string clusterArn, CancellationToken cancellationToken) =>
+        store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, clusterArn), cancellationToken);
+
+    public Task<IReadOnlyList<Versioned<TaskAssignmentRecord>>> ClaimsAsync(string containerInstanceArn, CancellationToken cancellationToken) =>
+        store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, containerInstanceArn), cancellationToken);
+
+    /// <summary>The record's scope is its cluster, so an ARN naming another cluster's instance does not resolve.</summary>
+    private static bool InCluster(ContainerInstanceRecord record, Cluster cluster) =>
+        record.Instance.ContainerInstanceArn!.Contains($":container-instance/{cluster.ClusterName}/", StringComparison.Ordinal);
+}

@@ -1,0 +1,193 @@
+using Berth.Api.Ecs;
+using Berth.Api.Protocol;
+using Berth.Core.Arns;
+using Berth.Core.Ecs;
+using Berth.Core.Errors;
+using Berth.Core.Tasks;
+using Berth.Core.Validation;
+using Berth.Store;
+
+namespace Berth.Api.Tasks;
+
+/// <summary>RunTask, StartTask, StopTask, DescribeTasks and ListTasks.</summary>
+public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskStopper stopper)
+{
+    /// <summary>ECS limits: RunTask count 1–10, DescribeTasks 100 tasks, 10 constraints, 5 strategies.</summary>
+    private const int MaxCount = 10;
+    private const int MaxDescribe = 100;
+    private const int MaxConstraints = 10;
+    private const int MaxStrategies = 5;
+
+    private IStateStore Store => state.Store;
+
+    public void Register(JsonService service) => service
+        .Add<RunTaskRequest, RunTaskResponse>(RunAsync)
+        .Add<StartTaskRequest, StartTaskResponse>(StartAsync)
+        .Add<StopTaskRequest, StopTaskResponse>(StopAsync)
+        .Add<DescribeTasksRequest, DescribeTasksResponse>(DescribeAsync)
+        .Add<ListTasksRequest, ListTasksResponse>(ListAsync);
+
+    private async Task<RunTaskResponse> RunAsync(RunTaskRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var count = request.Count ?? 1;
+        Require.That(count is >= 1 and <= MaxCount, $"count must be between 1 and {MaxCount}.");
+        Require.That((request.PlacementConstraints?.Count ?? 0) <= MaxConstraints, $"At most {MaxConstraints} placement constraints are allowed.");
+        Require.That((request.PlacementStrategy?.Count ?? 0) <= MaxStrategies, $"At most {MaxStrategies} placement strategies are allowed.");
+        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var launchType = LaunchTypeOf(request.LaunchType, request.CapacityProviderStrategy, cluster);
+        var launch = await PrepareAsync(context, cluster, request.TaskDefinition, request.Overrides, request.StartedBy, request.Group,
+            request.Tags, request.PropagateTags, request.EnableECSManagedTags, request.EnableExecuteCommand, request.NetworkConfiguration, launchType,
+            cancellationToken).ConfigureAwait(false);
+        var result = await launcher.RunAsync(context.Scope, cluster, launch, count,
+            request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false);
+        return new RunTaskResponse { Tasks = result.Tasks, Failures = result.Failures };
+    }
+
+    private async Task<StartTaskResponse> StartAsync(StartTaskRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var names = request.ContainerInstances ?? [];
+        Require.That(names.Count is >= 1 and <= MaxCount, $"containerInstances must list between 1 and {MaxCount} container instances.");
+        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var launch = await PrepareAsync(context, cluster, request.TaskDefinition, request.Overrides, request.StartedBy, request.Group,
+            request.Tags, request.PropagateTags, request.EnableECSManagedTags, request.EnableExecuteCommand, request.NetworkConfiguration, "EC2",
+            cancellationToken).ConfigureAwait(false);
+        var arns = names.Select(n => ClusterState.ContainerInstanceArnOf(cluster, n)).ToList();
+        var result = await launcher.StartAsync(context.Scope, cluster, launch, arns, cancellationToken).ConfigureAwait(false);
+        return new StartTaskResponse { Tasks = result.Tasks, Failures = result.Failures };
+    }
+
+    private async Task<StopTaskResponse> StopAsync(StopTaskRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        Require.That((request.Reason?.Length ?? 0) <= 255, "reason can be at most 255 characters.");
+        var taskArn = TaskArnOf(context.Scope, cluster, Require.NotBlank(request.Task, "task"));
+        var task = await stopper.RequestStopAsync(taskArn, request.Reason ?? "Task stopped by user", "UserInitiated", context.Now, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidParameterException("The referenced task was not found.");
+        return new StopTaskResponse { Task = task };
+    }
+
+    private async Task<DescribeTasksResponse> DescribeAsync(DescribeTasksRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var names = request.Tasks ?? [];
+        Require.That(names.Count is >= 1 and <= MaxDescribe, $"tasks must list between 1 and {MaxDescribe} tasks.");
+        foreach (var field in request.Include ?? [])
+        {
+            Require.OneOf(field, EcsEnums.TaskField, "include");
+        }
+        var withTags = request.Include?.Contains("TAGS") == true;
+        var tasks = new List<EcsTask>();
+        var failures = new List<Failure>();
+        foreach (var name in names)
+        {
+            var arn = TaskArnOf(context.Scope, cluster, name);
+            var task = await Store.GetAsync(EcsRecords.Tasks, arn, cancellationToken).ConfigureAwait(false);
+            if (task is null || task.Value.ClusterArn != cluster.ClusterArn)
+            {
+                failures.Add(new Failure { Arn = arn, Reason = "MISSING" });
+            }
+            else
+            {
+                tasks.Add(withTags ? task.Value : task.Value with { Tags = null });
+            }
+        }
+        return new DescribeTasksResponse { Tasks = tasks, Failures = failures };
+    }
+
+    /// <summary>Without desiredStatus ECS lists the tasks whose desired status is RUNNING.</summary>
+    private async Task<ListTasksResponse> ListAsync(ListTasksRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        Require.OneOf(request.DesiredStatus, EcsEnums.DesiredStatus, "desiredStatus");
+        Require.OneOf(request.LaunchType, EcsEnums.LaunchType, "launchType");
+        var desired = request.DesiredStatus ?? TaskStatuses.Running;
+        var instanceArn = request.ContainerInstance is { } instance ? ClusterState.ContainerInstanceArnOf(cluster, instance) : null;
+        var group = request.ServiceName is { } service ? $"service:{service}" : null;
+        var family = request.Family;
+        var page = await Paging.ReadAsync(Store, EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, cluster.ClusterArn),
+            t => t.DesiredStatus == desired
+                && (instanceArn is null || t.ContainerInstanceArn == instanceArn)
+                && (family is null || FamilyOf(t) == family)
+                && (request.StartedBy is null || t.StartedBy == request.StartedBy)
+                && (group is null || t.Group == group)
+                && (request.LaunchType is null || t.LaunchType == request.LaunchType),
+            request.MaxResults, request.NextToken, cancellationToken).ConfigureAwait(false);
+        return new ListTasksResponse { TaskArns = page.Items.Select(t => t.Id).ToList(), NextToken = page.NextToken };
+    }
+
+    /// <summary>The checks RunTask and StartTask share, and the launch they describe.</summary>
+    private async Task<TaskLaunch> PrepareAsync(
+        RequestContext context, Cluster cluster, string? taskDefinition, TaskOverride? overrides, string? startedBy, string? group,
+        IReadOnlyList<Tag>? tags, string? propagateTags, bool? managedTags, bool? executeCommand, NetworkConfiguration? network,
+        string launchType, CancellationToken cancellationToken)
+    {
+        if (executeCommand == true)
+        {
+            throw new UnsupportedFeatureException("ECS Exec (enableExecuteCommand) is not supported by Berth.");
+        }
+        Require.That((startedBy?.Length ?? 0) <= 128, "startedBy can be at most 128 characters.");
+        Require.That((group?.Length ?? 0) <= 255, "group can be at most 255 characters.");
+        Require.OneOf(propagateTags, EcsEnums.PropagateTags, "propagateTags");
+        TagRules.Validate(tags);
+        var found = await TaskDefinitionLookup.FindAsync(Store, context.Scope, Require.NotBlank(taskDefinition, "taskDefinition"), cancellationToken).ConfigureAwait(false)
+            ?? throw new ClientException("Unable to find task definition.");
+        var definition = found.Value.Definition;
+        if (definition.Status != "ACTIVE")
+        {
+            throw new ClientException($"TaskDefinition is inactive: {definition.TaskDefinitionArn}");
+        }
+        if (definition.Compatibilities?.Contains(launchType) != true)
+        {
+            throw new ClientException($"Task definition does not support launch_type {launchType}.");
+        }
+        if (definition.NetworkMode == "awsvpc" || network is not null)
+        {
+            throw new UnsupportedFeatureException("Berth does not run tasks in awsvpc network mode yet; use bridge, host or none.");
+        }
+        EcsTaskFactory.ValidateOverrides(definition, overrides);
+        var allTags = new List<Tag>(tags ?? []);
+        if (propagateTags == "TASK_DEFINITION")
+        {
+            allTags.AddRange(found.Value.Tags.Where(t => allTags.All(a => a.Key != t.Key)));
+        }
+        if (managedTags == true)
+        {
+            // ECS managed tags (ECS developer guide, "Tagging your resources"): the cluster name, under the reserved aws: prefix.
+            allTags.Add(new Tag { Key = "aws:ecs:clusterName", Value = cluster.ClusterName });
+        }
+        return new TaskLaunch(definition, overrides, startedBy, group ?? $"family:{definition.Family}", allTags, launchType);
+    }
+
+    /// <summary>
+    /// Launch type EC2 is what Berth runs today. A capacity provider strategy (given, or the cluster's default
+    /// when no launch type is given) names Fargate capacity, which arrives with the Fargate work.
+    /// </summary>
+    private static string LaunchTypeOf(string? launchType, IReadOnlyList<CapacityProviderStrategyItem>? strategy, Cluster cluster)
+    {
+        Require.OneOf(launchType, EcsEnums.LaunchType, "launchType");
+        if (launchType is not null && strategy is { Count: > 0 })
+        {
+            throw new InvalidParameterException("Specifying both a launchType and capacityProviderStrategy is not supported.");
+        }
+        var usesProviders = strategy is { Count: > 0 } || (launchType is null && cluster.DefaultCapacityProviderStrategy is { Count: > 0 });
+        if (usesProviders || launchType is "FARGATE" or "EXTERNAL" or "MANAGED_INSTANCES")
+        {
+            throw new UnsupportedFeatureException(
+                $"Berth runs launch type EC2 only for now; {(usesProviders ? "capacity provider strategies" : $"launch type {launchType}")} will follow.");
+        }
+        return "EC2";
+    }
+
+    /// <summary>A task id or ARN; an id is taken to be in the given cluster.</summary>
+    private static string TaskArnOf(ResourceScope scope, Cluster cluster, string idOrArn) =>
+        EcsArn.TryParse(idOrArn, out var arn)
+            ? arn.ResourceType == "task" ? arn.ToString() : throw new InvalidParameterException($"'{idOrArn}' is not a task ARN.")
+            : scope.TaskArn(cluster.ClusterName!, idOrArn);
+
+    private static string FamilyOf(EcsTask task)
+    {
+        var definition = task.TaskDefinitionArn!;
+        var name = definition[(definition.IndexOf(":task-definition/", StringComparison.Ordinal) + ":task-definition/".Length)..];
+        return name[..name.LastIndexOf(':')];
+    }
+}

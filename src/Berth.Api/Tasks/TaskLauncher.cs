@@ -1,0 +1,130 @@
+using Berth.Api.Agent;
+using Berth.Api.Ecs;
+using Berth.Core.Arns;
+using Berth.Core.ContainerInstances;
+using Berth.Core.Ecs;
+using Berth.Core.Errors;
+using Berth.Core.Placement;
+using Berth.Core.State;
+using Berth.Core.Tasks;
+using Berth.Store;
+
+namespace Berth.Api.Tasks;
+
+/// <summary>
+/// Places and records new tasks: load a snapshot of the cluster, run the pure placement, commit tasks,
+/// claims and the touched instances' assignment versions in one commit. Two launches racing for one
+/// instance conflict on its version and the loser re-plans, so nothing is ever overcommitted.
+/// </summary>
+public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, AssignmentSignals signals, TimeProvider time)
+{
+    public sealed record Result(IReadOnlyList<EcsTask> Tasks, IReadOnlyList<Failure> Failures);
+
+    /// <summary>Places <paramref name="count"/> copies wherever the strategies and constraints allow (RunTask).</summary>
+    public Task<Result> RunAsync(
+        ResourceScope scope, Cluster cluster, TaskLaunch launch, int count,
+        IReadOnlyList<PlacementStrategy> strategies, IReadOnlyList<PlacementConstraint> constraints, CancellationToken cancellationToken) =>
+        state.Store.RetryOnConflictAsync(async ct =>
+        {
+            var snapshot = await SnapshotAsync(cluster, ct).ConfigureAwait(false);
+            if (snapshot.Instances.Count == 0)
+            {
+                throw new InvalidParameterException("No Container Instances were found in your cluster.");
+            }
+            var plan = PlacementEngine.Place(snapshot.Candidates, Request(launch, count, strategies, constraints), Random.Shared);
+            return await CommitAsync(scope, cluster, launch, snapshot, plan, ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>One copy on each named instance, resources permitting (StartTask): no strategy, the caller chose.</summary>
+    public Task<Result> StartAsync(
+        ResourceScope scope, Cluster cluster, TaskLaunch launch, IReadOnlyList<string> instanceArns, CancellationToken cancellationToken) =>
+        state.Store.RetryOnConflictAsync(async ct =>
+        {
+            var snapshot = await SnapshotAsync(cluster, ct).ConfigureAwait(false);
+            var placements = new List<TaskPlacement>();
+            var failures = new List<Failure>();
+            foreach (var arn in instanceArns)
+            {
+                var only = snapshot.Candidates.Instances.Where(i => i.ContainerInstanceArn == arn).ToList();
+                if (only.Count == 0)
+                {
+                    failures.Add(new Failure { Arn = arn, Reason = "MISSING" });
+                    continue;
+                }
+                var plan = PlacementEngine.Place(new ClusterSnapshot(only), Request(launch, 1, [], []), Random.Shared);
+                placements.AddRange(plan.Placements);
+                failures.AddRange(plan.Failures);
+            }
+            return await CommitAsync(scope, cluster, launch, snapshot, new PlacementPlan(placements, failures), ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    private static PlacementRequest Request(
+        TaskLaunch launch, int count, IReadOnlyList<PlacementStrategy> strategies, IReadOnlyList<PlacementConstraint> constraints)
+    {
+        var definition = launch.Definition;
+        return new PlacementRequest(
+            EcsTaskFactory.Needs(definition, launch.Overrides),
+            count,
+            launch.Group,
+            definition.Family!,
+            strategies,
+            [.. constraints, .. (definition.PlacementConstraints ?? []).Select(c => new PlacementConstraint { Type = c.Type, Expression = c.Expression })],
+            (definition.RequiresAttributes ?? []).Select(a => a.Name!).ToList());
+    }
+
+    private async Task<Result> CommitAsync(
+        ResourceScope scope, Cluster cluster, TaskLaunch launch, Snapshot snapshot, PlacementPlan plan, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var needs = EcsTaskFactory.Needs(launch.Definition, launch.Overrides);
+        var tasks = new List<EcsTask>();
+        var writes = new List<RecordWrite>();
+        foreach (var placement in plan.Placements)
+        {
+            var instance = snapshot.Instances[placement.ContainerInstanceArn];
+            var zone = instance.Value.Instance.Attributes?.FirstOrDefault(a => a.Name == "ecs.availability-zone")?.Value;
+            var task = EcsTaskFactory.Create(launch, scope, cluster.ClusterName!, Guid.NewGuid().ToString("N"), placement.ContainerInstanceArn, zone, now);
+            tasks.Add(task);
+            writes.Add(TaskRecords.Put(task, 0));
+            var claim = new TaskAssignmentRecord(task.TaskArn!, task.LastStatus!, cluster.ClusterArn!, launch.Group, launch.Definition.Family!,
+                needs.Cpu, needs.Memory, [.. needs.TcpPorts], [.. needs.UdpPorts]);
+            writes.Add(TaskRecords.PutClaim(claim, placement.ContainerInstanceArn, 0));
+        }
+        var touched = plan.Placements.Select(p => p.ContainerInstanceArn).Distinct(StringComparer.Ordinal).ToList();
+        writes.AddRange(touched.Select(arn => InstanceRecords.BumpAssignments(snapshot.Instances[arn])));
+        if (writes.Count > 0)
+        {
+            await state.Store.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
+        }
+        foreach (var arn in touched)
+        {
+            signals.Notify(arn);
+        }
+        return new Result(tasks, plan.Failures);
+    }
+
+    private sealed record Snapshot(ClusterSnapshot Candidates, IReadOnlyDictionary<string, Versioned<ContainerInstanceRecord>> Instances);
+
+    private async Task<Snapshot> SnapshotAsync(Cluster cluster, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var records = await state.InstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        var candidates = new List<InstanceCandidate>(records.Count);
+        foreach (var record in records)
+        {
+            var claims = (await state.ClaimsAsync(record.Id, cancellationToken).ConfigureAwait(false)).Select(c => c.Value).ToList();
+            var instance = record.Value.Instance;
+            var registered = ContainerInstanceResources.FromRegistration(instance.RegisteredResources);
+            candidates.Add(new InstanceCandidate(
+                record.Id,
+                instance.Ec2InstanceId!,
+                instance.Status!,
+                liveness.IsConnected(record.Value.LastHeartbeat, now),
+                ContainerInstanceResources.Remaining(registered, claims),
+                (instance.Attributes ?? []).ToDictionary(a => a.Name!, a => a.Value, StringComparer.Ordinal),
+                claims.Select(c => new PlacedTask(c.TaskArn, c.Group, c.TaskDefinitionFamily)).ToList(),
+                instance.RegisteredAt ?? now));
+        }
+        return new Snapshot(new ClusterSnapshot(candidates), records.ToDictionary(r => r.Id, StringComparer.Ordinal));
+    }
+}

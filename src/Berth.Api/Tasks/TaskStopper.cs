@@ -1,0 +1,53 @@
+using Berth.Api.Agent;
+using Berth.Core.State;
+using Berth.Core.Tasks;
+using Berth.Store;
+
+namespace Berth.Api.Tasks;
+
+/// <summary>Stopping tasks: by request (the agent then stops the containers) or by giving them up as lost.</summary>
+public sealed class TaskStopper(IStateStore store, AssignmentSignals signals)
+{
+    /// <summary>
+    /// Sets desired status STOPPED and moves the instance's assignments version so its agent hears of it on
+    /// the next poll. Returns the task as it now is, or null when there is no such task.
+    /// </summary>
+    public async Task<Core.Ecs.EcsTask?> RequestStopAsync(string taskArn, string reason, string stopCode, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var stopped = await store.RetryOnConflictAsync(async ct =>
+        {
+            var task = await store.GetAsync(EcsRecords.Tasks, taskArn, ct).ConfigureAwait(false);
+            if (task is null || task.Value.DesiredStatus == TaskStatuses.Stopped)
+            {
+                return task?.Value;
+            }
+            var next = TaskStateChanges.RequestStop(task.Value, reason, stopCode, now);
+            var writes = new List<RecordWrite> { TaskRecords.Put(next, task.Version) };
+            if (task.Value.ContainerInstanceArn is { } instanceArn
+                && await store.GetAsync(EcsRecords.ContainerInstances, instanceArn, ct).ConfigureAwait(false) is { } instance)
+            {
+                writes.Add(InstanceRecords.BumpAssignments(instance));
+            }
+            await store.CommitAsync(writes, ct).ConfigureAwait(false);
+            return next;
+        }, cancellationToken).ConfigureAwait(false);
+        if (stopped?.ContainerInstanceArn is { } arn)
+        {
+            signals.Notify(arn);
+        }
+        return stopped;
+    }
+
+    /// <summary>The writes that record a claimed task as lost and free its claim; the caller commits them.</summary>
+    public async Task<IReadOnlyList<RecordWrite>> StopLostTaskAsync(
+        Versioned<TaskAssignmentRecord> claim, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var writes = new List<RecordWrite> { EcsRecords.TaskAssignments.Delete(claim) };
+        if (await store.GetAsync(EcsRecords.Tasks, claim.Id, cancellationToken).ConfigureAwait(false) is { } task
+            && task.Value.LastStatus != TaskStatuses.Stopped)
+        {
+            writes.Add(TaskRecords.Put(TaskStateChanges.MarkLost(task.Value, reason, now), task.Version));
+        }
+        return writes;
+    }
+}

@@ -1,0 +1,31 @@
+using Berth.Core.Agent;
+using Berth.Core.Ecs;
+
+namespace Berth.Core.State;
+
+/// <summary>
+/// A container instance as stored. <see cref="AssignmentsVersion"/> grows whenever the set of tasks the
+/// instance should run (or their desired status) changes: the agent's long-poll waits for it to move, and
+/// every placement writes it, so two placements racing for one instance conflict instead of overcommitting.
+/// </summary>
+public sealed record ContainerInstanceRecord(
+    ContainerInstance Instance,
+    AgentIdentity Identity,
+    long AssignmentsVersion,
+    DateTimeOffset LastHeartbeat);
+
+/// <summary>
+/// A task's claim on an instance: what it reserved, kept beside the instance (scope = instance ARN) so a
+/// placement snapshot reads one range per instance. Deleted in the commit that records the task STOPPED,
+/// which is what frees the resources. <c>LastStatus</c> follows the task's, for the instance's task counts.
+/// </summary>
+public sealed record TaskAssignmentRecord(
+    string TaskArn,
+    string LastStatus,
+    string ClusterArn,
+    string? Group,
+    string TaskDefinitionFamily,
+    int Cpu,
+    int Memory,
+    IReadOnlyList<int> TcpPorts,
+    IReadOnlyList<int> UdpPorts);

@@ -1,0 +1,117 @@
+using Berth.Core.Agent;
+using Berth.Core.Ecs;
+
+namespace Berth.Core.Tasks;
+
+/// <summary>
+/// The only place a task's statuses change. Desired status moves by request (StopTask, instance loss);
+/// known status moves by agent report, forward only.
+/// </summary>
+public static class TaskStateChanges
+{
+    /// <summary>
+    /// StopTask: the task should stop. The first reason given wins, as in ECS, where a later StopTask on a
+    /// stopping task does not rewrite why it stopped.
+    /// </summary>
+    public static EcsTask RequestStop(EcsTask task, string reason, string stopCode, DateTimeOffset now) =>
+        task.DesiredStatus == TaskStatuses.Stopped
+            ? task
+            : task with
+            {
+                DesiredStatus = TaskStatuses.Stopped,
+                StoppedReason = task.StoppedReason ?? reason,
+                StopCode = task.StopCode ?? stopCode,
+                StoppingAt = now,
+                Version = (task.Version ?? 0) + 1,
+            };
+
+    /// <summary>
+    /// A task the control plane gives up on because its instance is gone: stopped without the agent's word.
+    /// ECS words this "Host EC2 (instance …) stopped/terminated"; a task that never ran failed to start, one
+    /// that ran lost its host, which ECS's TerminationNotice code describes.
+    /// </summary>
+    public static EcsTask MarkLost(EcsTask task, string reason, DateTimeOffset now)
+    {
+        var neverRan = task.StartedAt is null;
+        var stopping = RequestStop(task, reason, neverRan ? "TaskFailedToStart" : "TerminationNotice", now);
+        return stopping with
+        {
+            LastStatus = TaskStatuses.Stopped,
+            StoppedAt = now,
+            ExecutionStoppedAt = now,
+            Containers = (task.Containers ?? []).Select(c => c with { LastStatus = TaskStatuses.Stopped }).ToList(),
+            Version = (stopping.Version ?? 0) + 1,
+        };
+    }
+
+    /// <summary>Applies an agent's report. Returns the task unchanged when the report brings nothing new.</summary>
+    public static EcsTask ApplyReport(EcsTask task, AgentTaskReport report, DateTimeOffset now)
+    {
+        var containers = (task.Containers ?? []).Select(c => ApplyContainer(c, report.Containers.FirstOrDefault(r => r.Name == c.Name))).ToList();
+        var next = task with
+        {
+            Containers = containers,
+            PullStartedAt = task.PullStartedAt ?? report.PullStartedAt,
+            PullStoppedAt = task.PullStoppedAt ?? report.PullStoppedAt,
+            HealthStatus = TaskHealth(containers, task.HealthStatus),
+        };
+        if (TaskStatuses.IsAfter(report.LastStatus, task.LastStatus!))
+        {
+            next = next with { LastStatus = report.LastStatus };
+            if (report.LastStatus == TaskStatuses.Running)
+            {
+                next = next with { StartedAt = report.StartedAt ?? now, Connectivity = "CONNECTED", ConnectivityAt = now };
+            }
+            if (report.LastStatus == TaskStatuses.Stopped)
+            {
+                next = next with
+                {
+                    DesiredStatus = TaskStatuses.Stopped,
+                    StoppedAt = now,
+                    StoppingAt = task.StoppingAt ?? now,
+                    ExecutionStoppedAt = report.ExecutionStoppedAt ?? now,
+                    StoppedReason = task.StoppedReason ?? report.StoppedReason,
+                    StopCode = task.StopCode ?? report.StopCode,
+                };
+            }
+        }
+        return Equivalent(task, next) ? task : next with { Version = (task.Version ?? 0) + 1 };
+    }
+
+    private static Container ApplyContainer(Container container, ContainerReport? report)
+    {
+        if (report is null)
+        {
+            return container;
+        }
+        var forward = TaskStatuses.IsAfter(report.LastStatus, container.LastStatus!);
+        return container with
+        {
+            LastStatus = forward ? report.LastStatus : container.LastStatus,
+            RuntimeId = report.RuntimeId ?? container.RuntimeId,
+            ExitCode = report.ExitCode ?? container.ExitCode,
+            Reason = report.Reason ?? container.Reason,
+            NetworkBindings = report.NetworkBindings is { Count: > 0 } bindings ? bindings : container.NetworkBindings,
+            HealthStatus = report.HealthStatus ?? container.HealthStatus,
+            ImageDigest = report.ImageDigest ?? container.ImageDigest,
+        };
+    }
+
+    /// <summary>
+    /// ECS derives task health from essential containers with health checks: any UNHEALTHY makes the task
+    /// UNHEALTHY, all HEALTHY makes it HEALTHY; containers without checks report UNKNOWN and do not count.
+    /// </summary>
+    private static string? TaskHealth(IReadOnlyList<Container> containers, string? current)
+    {
+        var reported = containers.Select(c => c.HealthStatus).Where(h => h is "HEALTHY" or "UNHEALTHY").ToList();
+        if (reported.Count == 0)
+        {
+            return current;
+        }
+        return reported.Contains("UNHEALTHY") ? "UNHEALTHY" : "HEALTHY";
+    }
+
+    private static bool Equivalent(EcsTask a, EcsTask b) =>
+        System.Text.Json.JsonSerializer.Serialize(a, State.StateJsonContext.Default.EcsTask)
+        == System.Text.Json.JsonSerializer.Serialize(b, State.StateJsonContext.Default.EcsTask);
+}

@@ -1,0 +1,77 @@
+using Berth.Api.Tasks;
+using Berth.Core.ContainerInstances;
+using Berth.Core.Tasks;
+using Berth.Store;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Server.Controllers;
+
+/// <summary>
+/// Gives up on the tasks of instances whose agent stopped polling: after <see cref="AgentLiveness.TasksLostAfter"/>
+/// without a heartbeat they are recorded STOPPED, so services can replace them elsewhere. Level-triggered: each
+/// sweep reads every instance, so a missed sweep or a restart loses nothing. Also forgets STOPPED tasks once
+/// ECS would (they stay describable for at least an hour).
+/// </summary>
+public sealed partial class InstanceMonitor(
+    IStateStore store, TaskStopper stopper, AgentLiveness liveness, ServerOptions options, TimeProvider time, ILogger<InstanceMonitor> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.MonitorInterval, time);
+        do
+        {
+            try
+            {
+                await SweepInstancesAsync(stoppingToken).ConfigureAwait(false);
+                await ForgetStoppedTasksAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogSweepFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private async Task SweepInstancesAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var instances = await store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, null), cancellationToken).ConfigureAwait(false);
+        foreach (var instance in instances.Where(i => liveness.TasksAreLost(i.Value.LastHeartbeat, now)))
+        {
+            var claims = await store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, instance.Id), cancellationToken).ConfigureAwait(false);
+            var reason = $"Host EC2 (instance {instance.Value.Identity.InstanceId}) stopped responding; its agent has not been heard from since {instance.Value.LastHeartbeat:u}.";
+            foreach (var claim in claims)
+            {
+                try
+                {
+                    await store.CommitAsync(await stopper.StopLostTaskAsync(claim, reason, now, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    LogTaskLost(logger, claim.Id, instance.Id);
+                }
+                catch (ConcurrencyConflictException)
+                {
+                    // The agent came back or someone stopped the task meanwhile: the next sweep re-reads.
+                }
+            }
+        }
+    }
+
+    private async Task ForgetStoppedTasksAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - options.StoppedTaskRetention;
+        var tasks = await store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, null), cancellationToken).ConfigureAwait(false);
+        var expired = tasks.Where(t => t.Value.LastStatus == TaskStatuses.Stopped && t.Value.StoppedAt < cutoff).Select(EcsRecords.Tasks.Delete).ToList();
+        if (expired.Count > 0)
+        {
+            await store.CommitAsync(expired, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Instance sweep failed; retrying on the next tick")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskArn} lost with its container instance {InstanceArn}")]
+    private static partial void LogTaskLost(ILogger logger, string taskArn, string instanceArn);
+}

@@ -1,0 +1,99 @@
+"""RunTask to STOPPED with real containers: `berth up` (server and local agent) driven by the aws CLI."""
+import json
+import time
+import unittest
+import urllib.request
+
+from aws_cli import aws
+from berth_server import BerthServer
+
+
+class TasksTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = BerthServer(command="up")
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def aws(self, *args, **kwargs):
+        return aws(self, self.server.endpoint, *args, **kwargs)
+
+    def wait_for_instance(self):
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            arns = self.aws("ecs", "list-container-instances", "--cluster", "default")["containerInstanceArns"]
+            if arns:
+                return arns[0]
+            time.sleep(0.5)
+        self.fail("the local agent did not register within 60 s")
+
+    def register(self, family, containers):
+        return self.aws("ecs", "register-task-definition", "--family", family,
+                        "--container-definitions", json.dumps(containers))["taskDefinition"]
+
+    def test_run_reach_and_stop_web_tasks(self):
+        instance_arn = self.wait_for_instance()
+        instance = self.aws("ecs", "describe-container-instances", "--cluster", "default",
+                            "--container-instances", instance_arn)["containerInstances"][0]
+        self.assertTrue(instance["agentConnected"])
+        self.assertEqual(instance["status"], "ACTIVE")
+
+        self.aws("ecs", "register-task-definition", "--cli-input-json", "file://examples/web.json")
+        run = self.aws("ecs", "run-task", "--cluster", "default", "--task-definition", "web", "--count", "3")
+        self.assertEqual(run["failures"], [])
+        arns = [t["taskArn"] for t in run["tasks"]]
+        self.assertEqual(len(arns), 3)
+
+        self.aws("ecs", "wait", "tasks-running", "--cluster", "default", "--tasks", *arns)
+        tasks = self.aws("ecs", "describe-tasks", "--cluster", "default", "--tasks", *arns)["tasks"]
+        for task in tasks:
+            binding = task["containers"][0]["networkBindings"][0]
+            self.assertEqual(binding["containerPort"], 80)
+            with urllib.request.urlopen(f"http://127.0.0.1:{binding['hostPort']}/health", timeout=5) as response:
+                self.assertEqual(response.status, 200)
+
+        self.aws("ecs", "stop-task", "--cluster", "default", "--task", arns[0], "--reason", "done")
+        self.aws("ecs", "wait", "tasks-stopped", "--cluster", "default", "--tasks", arns[0])
+        stopped = self.aws("ecs", "describe-tasks", "--cluster", "default", "--tasks", arns[0])["tasks"][0]
+        self.assertEqual(stopped["lastStatus"], "STOPPED")
+        self.assertEqual(stopped["stoppedReason"], "done")
+        self.assertEqual(stopped["stopCode"], "UserInitiated")
+        self.assertIsInstance(stopped["containers"][0]["exitCode"], int)
+
+        for arn in arns[1:]:
+            self.aws("ecs", "stop-task", "--cluster", "default", "--task", arn)
+        self.aws("ecs", "wait", "tasks-stopped", "--cluster", "default", "--tasks", *arns[1:])
+
+    def test_essential_container_exit_stops_the_task(self):
+        self.wait_for_instance()
+        self.register("exits", [{"name": "main", "image": "berth/sample-tools", "memory": 16,
+                                 "command": ["sh", "-c", "exit 3"]}])
+        arn = self.aws("ecs", "run-task", "--task-definition", "exits")["tasks"][0]["taskArn"]
+        self.aws("ecs", "wait", "tasks-stopped", "--tasks", arn)
+        task = self.aws("ecs", "describe-tasks", "--tasks", arn)["tasks"][0]
+        self.assertEqual(task["stopCode"], "EssentialContainerExited")
+        self.assertEqual(task["stoppedReason"], "Essential container in task exited")
+        self.assertEqual(task["containers"][0]["exitCode"], 3)
+
+    def test_missing_image_fails_with_cannot_pull(self):
+        self.wait_for_instance()
+        self.register("no-image", [{"name": "main", "image": "berth/does-not-exist:1", "memory": 16}])
+        arn = self.aws("ecs", "run-task", "--task-definition", "no-image")["tasks"][0]["taskArn"]
+        self.aws("ecs", "wait", "tasks-stopped", "--tasks", arn)
+        task = self.aws("ecs", "describe-tasks", "--tasks", arn)["tasks"][0]
+        self.assertEqual(task["stopCode"], "TaskFailedToStart")
+        self.assertTrue(task["stoppedReason"].startswith("CannotPullContainerError"), task["stoppedReason"])
+
+    def test_more_memory_than_the_machine_has_is_a_placement_failure(self):
+        self.wait_for_instance()
+        self.register("huge", [{"name": "main", "image": "berth/sample-tools", "memory": 10_000_000}])
+        run = self.aws("ecs", "run-task", "--task-definition", "huge")
+        self.assertEqual(run["tasks"], [])
+        self.assertEqual(run["failures"][0]["reason"], "RESOURCE:MEMORY")
+
+
+if __name__ == "__main__":
+    unittest.main()
