@@ -17,6 +17,7 @@ namespace Berth.Agent;
 /// </summary>
 public sealed partial class BerthAgent : IAsyncDisposable
 {
+    private const string DefaultCluster = "default";
     private static readonly TimeSpan OrphanSweepInterval = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
@@ -217,6 +218,11 @@ public sealed partial class BerthAgent : IAsyncDisposable
                 _registered.TrySetResult(registered);
                 LogRegistered(_logger, registered, arn is not null);
                 return registered;
+            }
+            catch (ControlPlaneException e) when (e.ErrorCode == "ClusterNotFoundException" && _options.Cluster == DefaultCluster)
+            {
+                // The ECS agent creates the default cluster when it registers into it and finds none.
+                await _controlPlane.CreateClusterAsync(DefaultCluster, cancellationToken).ConfigureAwait(false);
             }
             catch (ControlPlaneException e) when (!e.IsRetryable && arn is not null)
             {

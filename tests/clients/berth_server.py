@@ -37,7 +37,7 @@ class BerthServer:
         self.process = subprocess.Popen(
             [os.path.join(ROOT, "berth"), self.command, "--port", str(self.port), "--data-dir", self.data_dir],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
-            env=dict(os.environ, BERTH_AGENT_NAMESPACE=self.agent_namespace))
+            env=dict(os.environ, BERTH_AGENT_NAMESPACE=self.agent_namespace, BERTH_METADATA_PORT="0"))
         deadline = time.time() + 120  # the first start may build Berth
         while time.time() < deadline:
             if self.process.poll() is not None:

@@ -39,6 +39,13 @@ internal sealed class HttpControlPlane : IControlPlane, IDisposable
             headers => headers.Add("X-Amz-Target", $"{EcsOperations.TargetPrefix}.RegisterContainerInstance"), cancellationToken);
     }
 
+    public Task CreateClusterAsync(string clusterName, CancellationToken cancellationToken)
+    {
+        var content = JsonContent(new CreateClusterRequest { ClusterName = clusterName }, EcsJsonContext.Default.CreateClusterRequest, AmzJson);
+        return SendAsync(new Uri("/", UriKind.Relative), content, EcsJsonContext.Default.CreateClusterResponse, RequestTimeout,
+            headers => headers.Add("X-Amz-Target", $"{EcsOperations.TargetPrefix}.CreateCluster"), cancellationToken);
+    }
+
     public Task<AgentPollResponse> PollAsync(AgentPollRequest request, CancellationToken cancellationToken)
     {
         var content = JsonContent(request, AgentJsonContext.Default.AgentPollRequest, "application/json");

@@ -13,6 +13,9 @@ public interface IControlPlane
     /// <summary>ECS RegisterContainerInstance; with <c>containerInstanceArn</c> set it re-registers that instance.</summary>
     Task<RegisterContainerInstanceResponse> RegisterAsync(RegisterContainerInstanceRequest request, CancellationToken cancellationToken);
 
+    /// <summary>ECS CreateCluster (idempotent): the agent creates the "default" cluster when it is missing, as the ECS agent does.</summary>
+    Task CreateClusterAsync(string clusterName, CancellationToken cancellationToken);
+
     /// <summary>Long-polls the instance's assignments; doubles as the heartbeat.</summary>
     Task<AgentPollResponse> PollAsync(AgentPollRequest request, CancellationToken cancellationToken);
 

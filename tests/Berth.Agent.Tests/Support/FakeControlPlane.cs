@@ -54,6 +54,9 @@ public sealed class FakeControlPlane : IControlPlane
 
     public void Unassign(string taskArn) => Change(() => _assignments.Remove(taskArn));
 
+    /// <summary>The scripted control plane has every cluster already.</summary>
+    public Task CreateClusterAsync(string clusterName, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<RegisterContainerInstanceResponse> RegisterAsync(RegisterContainerInstanceRequest request, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -27,8 +27,8 @@ public sealed class CombinedStrategyTests
     public void Binpack_then_spread_spreads_only_among_equally_full_instances()
     {
         var plan = Place(Request(group: "service:web", strategies: [Binpack("memory"), Spread("instanceId")]),
-            Instance("a", memory: 1024, tasks: Tasks("service:web", 2)),
-            Instance("b", memory: 1024, tasks: Tasks("service:web", 1)),
+            Instance("a", memory: 1024, tasks: PlacedTasks("service:web", 2)),
+            Instance("b", memory: 1024, tasks: PlacedTasks("service:web", 1)),
             Instance("c", memory: 4096));
         Assert.Equal(["b"], Ids(plan));
     }

@@ -20,7 +20,7 @@ public sealed class ConstraintTests
     public void DistinctInstance_avoids_instances_already_running_the_group()
     {
         var plan = Place(Request(group: "service:web", constraints: [DistinctInstance()], strategies: Packed),
-            Instance("a", tasks: Tasks("service:web", 1)), Instance("b", tasks: Tasks("service:api", 3)));
+            Instance("a", tasks: PlacedTasks("service:web", 1)), Instance("b", tasks: PlacedTasks("service:api", 3)));
         Assert.Equal(["b"], Ids(plan));
     }
 
@@ -65,7 +65,7 @@ public sealed class ConstraintTests
     public void Task_group_affinity_places_next_to_the_group()
     {
         var plan = Place(Request(group: "service:web", constraints: [MemberOf("task:group == service:cache")], strategies: Packed),
-            Instance("a", tasks: Tasks("service:db", 1)), Instance("b", tasks: Tasks("service:cache", 1)));
+            Instance("a", tasks: PlacedTasks("service:db", 1)), Instance("b", tasks: PlacedTasks("service:cache", 1)));
         Assert.Equal(["b"], Ids(plan));
     }
 
@@ -99,7 +99,7 @@ public sealed class ConstraintTests
     private static InstanceCandidate[] Instances() =>
     [
         Instance("a", az: "us-east-1a", agentVersion: "1.60.0", registeredAt: new DateTimeOffset(2023, 5, 1, 0, 0, 0, TimeSpan.Zero),
-            tasks: Tasks("service:other", 1),
+            tasks: PlacedTasks("service:other", 1),
             attributes: new Dictionary<string, string?> { ["cores"] = "4" }),
         Instance("b", az: "us-east-1b", memory: 16384,
             attributes: new Dictionary<string, string?> { ["cores"] = "8", ["ecs.instance-type"] = "m5.large" }),

@@ -64,7 +64,7 @@ public sealed class FeasibilityFilterTests
             "memory" => Instance("a", memory: 255),
             "tcp" => Instance("a", tcp: [22, 80]),
             "udp" => Instance("a", udp: [53]),
-            "distinct" => Instance("a", tasks: Tasks("family:web", 1)),
+            "distinct" => Instance("a", tasks: PlacedTasks("family:web", 1)),
             _ => Instance("a"),
         };
         var request = Request(

@@ -53,7 +53,7 @@ internal static class PlacementFixtures
         };
     }
 
-    public static PlacedTask[] Tasks(string group, int count) =>
+    public static PlacedTask[] PlacedTasks(string group, int count) =>
         [.. Enumerable.Range(0, count).Select(i => new PlacedTask($"arn:aws:ecs:us-east-1:123456789012:task/test/{group}-{i}", group, "web"))];
 
     public static PlacementRequest Request(

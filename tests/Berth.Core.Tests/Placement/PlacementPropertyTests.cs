@@ -34,7 +34,7 @@ public sealed class PlacementPropertyTests
             status: random.Next(10) == 0 ? "DRAINING" : "ACTIVE",
             agent: random.Next(12) != 0,
             tcp: random.Next(3) == 0 ? [22, 80] : [22],
-            tasks: Tasks(random.Next(2) == 0 ? "service:web" : "service:api", random.Next(4)))).ToArray();
+            tasks: PlacedTasks(random.Next(2) == 0 ? "service:web" : "service:api", random.Next(4)))).ToArray();
         var fixedPort = random.Next(3) == 0;
         var request = Request(
             count: random.Next(1, 120),

@@ -19,9 +19,9 @@ public sealed class SpreadTests
     public void Spread_by_instance_counts_existing_tasks_of_the_same_group_only()
     {
         var plan = Place(Request(count: 3, group: "service:web", strategies: [Spread("instanceId")]),
-            Instance("a", tasks: [.. Tasks("service:web", 2)]),
-            Instance("b", tasks: [.. Tasks("service:web", 1), .. Tasks("service:api", 5)]),
-            Instance("c", tasks: Tasks("service:api", 9)));
+            Instance("a", tasks: [.. PlacedTasks("service:web", 2)]),
+            Instance("b", tasks: [.. PlacedTasks("service:web", 1), .. PlacedTasks("service:api", 5)]),
+            Instance("c", tasks: PlacedTasks("service:api", 9)));
         Assert.Equal(["c", "b", "c"], Ids(plan));
     }
 
@@ -43,10 +43,10 @@ public sealed class SpreadTests
     {
         // Zone a has 3 web tasks over two instances, zone b has 2, zone c has 2: c and b fill first.
         var plan = Place(Request(count: 3, group: "service:web", strategies: [Spread(Az)]),
-            Instance("a1", az: "us-east-1a", tasks: Tasks("service:web", 2)),
-            Instance("a2", az: "us-east-1a", tasks: Tasks("service:web", 1)),
-            Instance("b1", az: "us-east-1b", tasks: Tasks("service:web", 2)),
-            Instance("c1", az: "us-east-1c", tasks: [.. Tasks("service:web", 2), .. Tasks("service:other", 7)]));
+            Instance("a1", az: "us-east-1a", tasks: PlacedTasks("service:web", 2)),
+            Instance("a2", az: "us-east-1a", tasks: PlacedTasks("service:web", 1)),
+            Instance("b1", az: "us-east-1b", tasks: PlacedTasks("service:web", 2)),
+            Instance("c1", az: "us-east-1c", tasks: [.. PlacedTasks("service:web", 2), .. PlacedTasks("service:other", 7)]));
         Assert.Equal(["b1", "c1", "a1"], Ids(plan));
     }
 
@@ -55,9 +55,9 @@ public sealed class SpreadTests
     {
         // The draining instance's tasks are being replaced; their replacements belong in zone a.
         var plan = Place(Request(group: "service:web", strategies: [Spread(Az)]),
-            Instance("a0", az: "us-east-1a", status: "DRAINING", tasks: Tasks("service:web", 4)),
+            Instance("a0", az: "us-east-1a", status: "DRAINING", tasks: PlacedTasks("service:web", 4)),
             Instance("a1", az: "us-east-1a"),
-            Instance("b1", az: "us-east-1b", tasks: Tasks("service:web", 1)));
+            Instance("b1", az: "us-east-1b", tasks: PlacedTasks("service:web", 1)));
         Assert.Equal(["a1"], Ids(plan));
     }
 
