@@ -99,6 +99,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
         try
         {
             var host = await UntilSuccessAsync("reach the Docker engine", docker.GetHostInfoAsync, cancellationToken).ConfigureAwait(false);
+            var warmUp = docker.WarmUpAsync(cancellationToken);
             var reports = new ReportQueue(_controlPlane, _time, _loggerFactory.CreateLogger<ReportQueue>());
             reports.Acknowledged += report => state.UpdateTask(report.TaskArn, record => record with
             {
@@ -139,6 +140,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
                 HostAddress = _options.HostAddress ?? InstanceRegistration.DetectHostAddress(_options.ServerUrl),
             };
             var arn = await RegisterAsync(state, host, identity, reports, cancellationToken).ConfigureAwait(false);
+            await warmUp.ConfigureAwait(false);
             await PollAsync(arn, state, host, identity, reports, engine, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

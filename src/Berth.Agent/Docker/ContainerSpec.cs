@@ -52,6 +52,9 @@ internal static class ContainerSpec
         var d = container.Definition;
         var networkMode = NetworkModeOf(context.TaskDefinition);
         var bridge = networkMode == "bridge";
+        // awsvpc gives a task its own address, so its hostPort (always = containerPort) cannot clash; run on the
+        // bridge, two such tasks would, so their ports are published on ephemeral host ports instead.
+        var ephemeralOnly = context.TaskDefinition.NetworkMode == "awsvpc";
 
         var environment = new List<string>();
         foreach (var variable in d.Environment ?? [])
@@ -96,7 +99,7 @@ internal static class ContainerSpec
             if (bridge)
             {
                 // hostPort 0 or absent: Docker picks an ephemeral port, as with ECS's dynamic port mapping.
-                bindings[key] = [new PortBinding { HostPort = mapping.HostPort is > 0 and var h ? h.ToString(CultureInfo.InvariantCulture) : "" }];
+                bindings[key] = [new PortBinding { HostPort = mapping.HostPort is > 0 and var h && !ephemeralOnly ? h.ToString(CultureInfo.InvariantCulture) : "" }];
             }
         }
 

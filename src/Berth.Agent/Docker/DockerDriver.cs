@@ -44,6 +44,28 @@ internal sealed partial class DockerDriver : IDisposable
             System.Version.TryParse(version.APIVersion, out var api) ? api : new System.Version(1, 41));
     }
 
+    /// <summary>
+    /// Exercises the inspect and create paths once (a create of an image that does not exist is refused before
+    /// anything is made), so the first task does not pay for JIT compilation and JSON set-up.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await InspectAsync("berth-agent-warm-up", cancellationToken).ConfigureAwait(false);
+            await ImageExistsAsync("berth.invalid/warm-up:none", cancellationToken).ConfigureAwait(false);
+            await _client.Containers.CreateContainerAsync(new CreateContainerParameters
+            {
+                Image = "berth.invalid/warm-up:none",
+                Labels = new Dictionary<string, string> { [DockerLabels.AgentNamespace] = "berth-warm-up" },
+                HostConfig = new HostConfig { PortBindings = new Dictionary<string, IList<PortBinding>>() },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException)
+        {
+        }
+    }
+
     /// <summary>The gateway of Docker's default bridge network: the host as bridge containers see it.</summary>
     public async Task<IPAddress?> GetBridgeGatewayAsync(CancellationToken cancellationToken)
     {

@@ -18,6 +18,10 @@ internal sealed partial class TaskEngine(AgentRuntime runtime)
     private readonly ILogger _logger = runtime.LoggerFactory.CreateLogger<TaskEngine>();
     private readonly CancellationTokenSource _stopping = new();
 
+    // Until the first reconcile, a listed task may have containers from before a restart that the state file
+    // missed; after it, a new assignment cannot, so its manager skips the Docker lookup (RunTask latency).
+    private bool _reconciledOnce;
+
     public TaskManager? Find(string taskArn) => _tasks.TryGetValue(taskArn, out var running) ? running.Manager : null;
 
     public IReadOnlyCollection<string> TaskArns => _tasks.Keys.ToList();
@@ -27,7 +31,7 @@ internal sealed partial class TaskEngine(AgentRuntime runtime)
     {
         foreach (var (taskArn, record) in state.Tasks)
         {
-            Start(taskArn, record.Assignment, record);
+            Start(taskArn, record.Assignment, record, adopt: true);
         }
     }
 
@@ -52,7 +56,7 @@ internal sealed partial class TaskEngine(AgentRuntime runtime)
             }
             else
             {
-                Start(taskArn, assignment, null);
+                Start(taskArn, assignment, null, adopt: !_reconciledOnce);
             }
         }
         foreach (var (taskArn, running) in _tasks)
@@ -62,6 +66,7 @@ internal sealed partial class TaskEngine(AgentRuntime runtime)
                 running.Manager.Unlist();
             }
         }
+        _reconciledOnce = true;
     }
 
     /// <summary>Routes a Docker container event to the task it belongs to (by label).</summary>
@@ -115,9 +120,9 @@ internal sealed partial class TaskEngine(AgentRuntime runtime)
         }
     }
 
-    private void Start(string taskArn, TaskAssignment assignment, TaskRecord? saved)
+    private void Start(string taskArn, TaskAssignment assignment, TaskRecord? saved, bool adopt)
     {
-        var manager = new TaskManager(runtime, assignment, saved);
+        var manager = new TaskManager(runtime, assignment, saved, adopt);
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Running running = new(manager, Task.Run(async () =>
         {

@@ -52,8 +52,12 @@ internal sealed partial class TaskManager
     private string? _lastSavedKey;
     private TaskView? _view;
 
-    public TaskManager(AgentRuntime runtime, TaskAssignment assignment, TaskRecord? saved)
+    private readonly bool _adopt;
+
+    /// <param name="adopt">Look for existing containers of the task in Docker before doing anything.</param>
+    public TaskManager(AgentRuntime runtime, TaskAssignment assignment, TaskRecord? saved, bool adopt = true)
     {
+        _adopt = adopt;
         _rt = runtime;
         _logger = runtime.LoggerFactory.CreateLogger<TaskManager>();
         _assignment = assignment;
@@ -126,7 +130,7 @@ internal sealed partial class TaskManager
     /// <summary>Runs until the task is finished with (stopped, cleaned up and no longer listed) or cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var adopted = false;
+        var adopted = !_adopt;
         var failures = 0;
         while (true)
         {

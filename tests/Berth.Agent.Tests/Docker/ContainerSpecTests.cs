@@ -100,6 +100,14 @@ public sealed class ContainerSpecTests
     }
 
     [Fact]
+    public void Awsvpc_tasks_run_on_the_bridge_with_ephemeral_host_ports()
+    {
+        var p = Build(new ContainerDefinition { Name = "c", Image = "i", PortMappings = [new PortMapping { ContainerPort = 80, HostPort = 80 }] }, networkMode: "awsvpc");
+        Assert.Equal("bridge", p.HostConfig.NetworkMode);
+        Assert.Equal("", p.HostConfig.PortBindings["80/tcp"].Single().HostPort);
+    }
+
+    [Fact]
     public void Host_mode_publishes_nothing_and_drops_bridge_only_settings()
     {
         var p = Build(new ContainerDefinition
