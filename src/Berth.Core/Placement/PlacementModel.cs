@@ -60,8 +60,10 @@ public sealed record TaskPlacement(string ContainerInstanceArn);
 
 /// <summary>
 /// The plan: one entry per copy that found an instance, and ECS failures for the rest. Failure reasons are
-/// ECS's: <c>RESOURCE:CPU</c>, <c>RESOURCE:MEMORY</c>, <c>RESOURCE:PORTS</c>, <c>RESOURCE:PORTS_UDP</c>,
-/// <c>AGENT</c> (no connected agent), <c>ATTRIBUTE</c> (required attribute or memberOf unmet),
-/// <c>DistinctInstance</c>… with <c>arn</c> the instance that came closest, as ECS reports them.
+/// ECS's (<see cref="PlacementFailureReasons"/>): <c>RESOURCE:CPU</c>, <c>RESOURCE:MEMORY</c>,
+/// <c>RESOURCE:PORTS</c>, <c>RESOURCE:PORTS_UDP</c>, <c>AGENT</c> (no connected agent), <c>ATTRIBUTE</c>
+/// (required attribute missing), <c>MemberOf placement constraint unsatisfied.</c>,
+/// <c>DistinctInstance placement constraint unsatisfied.</c>, with <c>arn</c> the instance that came closest,
+/// as ECS reports them; or, with no ARN, <c>No Container Instances were found in your cluster.</c>
 /// </summary>
 public sealed record PlacementPlan(IReadOnlyList<TaskPlacement> Placements, IReadOnlyList<Failure> Failures);

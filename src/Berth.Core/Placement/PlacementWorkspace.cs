@@ -9,10 +9,11 @@ namespace Berth.Core.Placement;
 /// </summary>
 /// <remarks>
 /// Within one request only the instance that receives a copy changes, and it only loses resources and gains a
-/// task of the request's group. So an instance's feasibility is re-checked only when it is chosen, and the
-/// feasible set only shrinks; choosing a copy is one pass over the feasible instances (or O(1) for random).
-/// Instances are kept in ContainerInstanceArn order so that ties after all strategies go to the lowest ARN,
-/// which makes a plan reproducible from the snapshot, the request and the Random's seed.
+/// task of the request's group. So an instance's feasibility is re-checked only when it is chosen, the
+/// feasible set only shrinks, and ranking keeps the feasible instances in <see cref="CandidateHeaps"/> (or, for
+/// a plain random strategy, in a list to pick from in O(1)). Instances are kept in ContainerInstanceArn order
+/// and ties after all strategies go to the lowest ARN, which makes a plan reproducible from the snapshot, the
+/// request and the Random's seed.
 /// </remarks>
 internal sealed class PlacementWorkspace
 {
@@ -25,6 +26,7 @@ internal sealed class PlacementWorkspace
     private readonly bool _endsWithRandom;
     private readonly int _needCpu;
     private readonly int _needMemory;
+    private readonly string[] _requiredAttributes;
 
     private readonly int[] _cpu;
     private readonly int[] _memory;
@@ -37,13 +39,15 @@ internal sealed class PlacementWorkspace
     private readonly int[][] _valueOf;
     private readonly int[][] _valueTasks;
 
+    // A strategy list that is just "random" picks from this list (kept in ARN order); any other ranks with heaps.
     private readonly int[] _feasible;
+    private readonly CandidateHeaps? _heaps;
     private int _feasibleCount;
-    private readonly int[] _bestKeys;
-    private int[] _ties = [];
+    private readonly List<int> _tiedCells = [];
+    private readonly List<int> _ties = [];
+    private readonly Stack<int> _pending = new();
 
     private readonly CandidateQuerySubject _subject;
-    private readonly TaskPlacement[] _placements;
 
     private PlacementWorkspace(InstanceCandidate[] instances, PlacementRequest request, RankingStep[] steps, ConstraintSet constraints)
     {
@@ -56,6 +60,7 @@ internal sealed class PlacementWorkspace
         _steps = random >= 0 ? steps[..random] : steps;
         _needCpu = request.Needs.Cpu;
         _needMemory = request.Needs.Memory;
+        _requiredAttributes = [.. request.RequiredAttributes];
         _subject = new CandidateQuerySubject(request.Group);
 
         var count = instances.Length;
@@ -64,36 +69,69 @@ internal sealed class PlacementWorkspace
         _groupTasks = new int[count];
         _placed = new int[count];
         _stage = new FilterStage[count];
-        _staticMemberOf = new sbyte[count];
-        _feasible = new int[count];
-        _bestKeys = new int[_steps.Length];
-        _placements = new TaskPlacement[count];
+        _staticMemberOf = constraints.MemberOf.Length > 0 ? new sbyte[count] : [];
+        // One pass over the snapshot's objects (the expensive part: each instance is several objects to fetch)
+        // gathers everything later steps need into flat arrays.
+        _valueOf = new int[_steps.Length][];
+        _valueTasks = new int[_steps.Length][];
+        var valueIndexes = new Dictionary<string, int>?[_steps.Length];
+        for (var s = 0; s < _steps.Length; s++)
+        {
+            if (_steps[s].Kind == RankingKind.SpreadAttribute)
+            {
+                _valueOf[s] = new int[count];
+                valueIndexes[s] = new Dictionary<string, int>(StringComparer.Ordinal);
+            }
+        }
+        // Reading every task of every instance is the costliest part of a large cluster; only spread and
+        // distinctInstance need the group's counts.
+        var countGroups = constraints.DistinctInstance
+            || Array.Exists(_steps, s => s.Kind is RankingKind.SpreadInstance or RankingKind.SpreadAttribute);
         for (var i = 0; i < count; i++)
         {
             var instance = instances[i];
             _cpu[i] = instance.Remaining.Cpu;
             _memory[i] = instance.Remaining.Memory;
-            _groupTasks[i] = CountGroupTasks(instance, request.Group);
+            _groupTasks[i] = countGroups ? CountGroupTasks(instance, request.Group) : 0;
+            for (var s = 0; s < _steps.Length; s++)
+            {
+                if (valueIndexes[s] is { } indexes)
+                {
+                    _valueOf[s][i] = ValueIndex(instance, _steps[s].Attribute!, indexes);
+                }
+            }
+            _stage[i] = Evaluate(i);
         }
-
-        _valueOf = new int[_steps.Length][];
-        _valueTasks = new int[_steps.Length][];
         for (var s = 0; s < _steps.Length; s++)
         {
-            if (_steps[s].Kind == RankingKind.SpreadAttribute)
+            if (valueIndexes[s] is { } indexes)
             {
-                (_valueOf[s], _valueTasks[s]) = IndexValues(_steps[s].Attribute!);
+                _valueTasks[s] = new int[indexes.Count + 1];
+                for (var i = 0; i < count; i++)
+                {
+                    _valueTasks[s][_valueOf[s][i]] += _groupTasks[i];
+                }
             }
         }
 
+        _feasible = _steps.Length == 0 ? new int[count] : [];
+        _heaps = _steps.Length == 0 ? null : NewHeaps();
         for (var i = 0; i < count; i++)
         {
-            _stage[i] = Evaluate(i);
             if (_stage[i] == FilterStage.Feasible)
             {
-                _feasible[_feasibleCount++] = i;
+                if (_heaps is null)
+                {
+                    _feasible[_feasibleCount] = i;
+                }
+                else
+                {
+                    _heaps.Add(i);
+                }
+                _feasibleCount++;
             }
         }
+        _heaps?.Build();
     }
 
     public int InstanceCount => _instances.Length;
@@ -104,16 +142,22 @@ internal sealed class PlacementWorkspace
         // "When you set a container instance to DRAINING, Amazon ECS prevents new tasks from being scheduled for
         // placement on the container instance"; INACTIVE ones are deregistered. Neither is a candidate, nor a
         // "closest" instance.
-        var active = new List<InstanceCandidate>(snapshot.Instances.Count);
-        foreach (var instance in snapshot.Instances)
+        var all = snapshot.Instances;
+        var instances = new InstanceCandidate[all.Count];
+        var count = 0;
+        var inOrder = true;
+        for (var i = 0; i < all.Count; i++)
         {
+            var instance = all[i];
             if (string.Equals(instance.Status, Active, StringComparison.Ordinal))
             {
-                active.Add(instance);
+                inOrder = inOrder && (count == 0
+                    || string.CompareOrdinal(instances[count - 1].ContainerInstanceArn, instance.ContainerInstanceArn) <= 0);
+                instances[count++] = instance;
             }
         }
-        var instances = active.ToArray();
-        if (!IsInArnOrder(instances))
+        Array.Resize(ref instances, count);
+        if (!inOrder)
         {
             Array.Sort(instances, static (a, b) => string.CompareOrdinal(a.ContainerInstanceArn, b.ContainerInstanceArn));
         }
@@ -127,34 +171,58 @@ internal sealed class PlacementWorkspace
         {
             return -1;
         }
-        if (_steps.Length == 0)
+        if (_heaps is null)
         {
             return _endsWithRandom ? _feasible[random.Next(_feasibleCount)] : _feasible[0];
         }
-        var best = _feasible[0];
-        LoadKeys(best);
-        var ties = 0;
-        if (_endsWithRandom)
+        var best = -1;
+        _tiedCells.Clear();
+        for (var cell = 0; cell < _heaps.CellCount; cell++)
         {
-            EnsureTies();
-            _ties[ties++] = best;
-        }
-        for (var j = 1; j < _feasibleCount; j++)
-        {
-            var candidate = _feasible[j];
-            var comparison = CompareToBest(candidate);
+            var top = _heaps.Top(cell);
+            if (top < 0)
+            {
+                continue;
+            }
+            var comparison = best < 0 ? -1 : Compare(top, best);
             if (comparison < 0)
             {
-                best = candidate;
-                LoadKeys(best);
-                ties = 0;
+                _tiedCells.Clear();
             }
-            if (comparison <= 0 && _endsWithRandom)
+            if (comparison <= 0)
             {
-                _ties[ties++] = candidate;
+                _tiedCells.Add(cell);
+                best = comparison < 0 || top < best ? top : best;
             }
         }
-        return _endsWithRandom ? _ties[random.Next(ties)] : best;
+        if (!_endsWithRandom)
+        {
+            return best;
+        }
+        if (!_heaps.HasKeys)
+        {
+            // Every instance of a tied cell ties: pick a slot among them without listing them.
+            var total = 0;
+            foreach (var cell in _tiedCells)
+            {
+                total += _heaps.Count(cell);
+            }
+            var slot = random.Next(total);
+            foreach (var cell in _tiedCells)
+            {
+                if (slot < _heaps.Count(cell))
+                {
+                    return _heaps.At(cell, slot);
+                }
+                slot -= _heaps.Count(cell);
+            }
+        }
+        _ties.Clear();
+        foreach (var cell in _tiedCells)
+        {
+            _heaps.CollectTies(cell, _ties, _pending);
+        }
+        return _ties[random.Next(_ties.Count)];
     }
 
     /// <summary>Puts one copy on instance <paramref name="index"/> and updates everything later copies look at.</summary>
@@ -176,7 +244,11 @@ internal sealed class PlacementWorkspace
         {
             RemoveFeasible(index);
         }
-        return _placements[index] ??= new TaskPlacement(_instances[index].ContainerInstanceArn);
+        else
+        {
+            _heaps?.Changed(index);
+        }
+        return new TaskPlacement(_instances[index].ContainerInstanceArn);
     }
 
     /// <summary>
@@ -294,7 +366,7 @@ internal sealed class PlacementWorkspace
 
     private string? MissingAttribute(InstanceCandidate instance)
     {
-        foreach (var name in _request.RequiredAttributes)
+        foreach (var name in _requiredAttributes)
         {
             if (!instance.Attributes.ContainsKey(name))
             {
@@ -313,78 +385,106 @@ internal sealed class PlacementWorkspace
         _ => _valueTasks[step][_valueOf[step][i]],
     };
 
-    private void LoadKeys(int i)
+    /// <summary>Orders two instances by every strategy in turn; 0 when the strategies cannot tell them apart.</summary>
+    private int Compare(int a, int b)
     {
         for (var s = 0; s < _steps.Length; s++)
         {
-            _bestKeys[s] = Key(s, i);
-        }
-    }
-
-    private int CompareToBest(int i)
-    {
-        for (var s = 0; s < _steps.Length; s++)
-        {
-            var key = Key(s, i);
-            if (key != _bestKeys[s])
+            var (left, right) = (Key(s, a), Key(s, b));
+            if (left != right)
             {
-                return key < _bestKeys[s] ? -1 : 1;
+                return left < right ? -1 : 1;
             }
         }
         return 0;
     }
 
-    private void EnsureTies()
-    {
-        if (_ties.Length < _feasibleCount)
-        {
-            _ties = new int[_instances.Length];
-        }
-    }
-
     private void RemoveFeasible(int index)
     {
-        // _feasible stays sorted by instance index (ARN order), so ties keep resolving to the lowest ARN.
-        var at = Array.BinarySearch(_feasible, 0, _feasibleCount, index);
-        Array.Copy(_feasible, at + 1, _feasible, at, _feasibleCount - at - 1);
         _feasibleCount--;
+        if (_heaps is not null)
+        {
+            _heaps.Remove(index);
+            return;
+        }
+        // The list stays in instance order (ARN order), so a seeded random pick stays reproducible.
+        var at = Array.BinarySearch(_feasible, 0, _feasibleCount + 1, index);
+        Array.Copy(_feasible, at + 1, _feasible, at, _feasibleCount - at);
     }
 
     /// <summary>
-    /// Spread counts the group's tasks on every ACTIVE instance with the same value; an instance without the
-    /// attribute counts under a value of its own. Tasks on DRAINING instances are not counted: they are being
-    /// replaced, and counting them would steer their replacements away from where they are needed.
+    /// Heaps over cells of instances that share every spread-attribute value, ordered by the other strategies'
+    /// per-instance keys (binpack's resource left, spread-by-instance's task count) in strategy order.
     /// </summary>
-    private (int[] ValueOf, int[] ValueTasks) IndexValues(string attribute)
+    private CandidateHeaps NewHeaps()
     {
-        var indexes = new Dictionary<string, int>(StringComparer.Ordinal);
-        var valueOf = new int[_instances.Length];
-        for (var i = 0; i < _instances.Length; i++)
+        var keys = new List<int[]>();
+        var cellOf = new int[_instances.Length];
+        var cellCount = 1;
+        for (var s = 0; s < _steps.Length; s++)
         {
-            if (_instances[i].Attributes.TryGetValue(attribute, out var value))
+            switch (_steps[s].Kind)
             {
-                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(indexes, value ?? "", out var exists);
-                if (!exists)
-                {
-                    slot = indexes.Count;
-                }
-                valueOf[i] = slot;
+                case RankingKind.BinpackCpu:
+                    keys.Add(_cpu);
+                    break;
+                case RankingKind.BinpackMemory:
+                    keys.Add(_memory);
+                    break;
+                case RankingKind.SpreadInstance:
+                    keys.Add(_groupTasks);
+                    break;
+                default:
+                    // A cell is a combination of values: (cell so far, this step's value) → new cell.
+                    var cells = new Dictionary<(int, int), int>();
+                    for (var i = 0; i < cellOf.Length; i++)
+                    {
+                        ref var cell = ref CollectionsMarshal.GetValueRefOrAddDefault(cells, (cellOf[i], _valueOf[s][i]), out var exists);
+                        if (!exists)
+                        {
+                            cell = cells.Count - 1;
+                        }
+                        cellOf[i] = cell;
+                    }
+                    cellCount = cells.Count;
+                    break;
             }
         }
-        var valueTasks = new int[indexes.Count + 1];
-        for (var i = 0; i < _instances.Length; i++)
+        var cellSizes = new int[cellCount];
+        foreach (var cell in cellOf)
         {
-            valueTasks[valueOf[i]] += _groupTasks[i];
+            cellSizes[cell]++;
         }
-        return (valueOf, valueTasks);
+        return new CandidateHeaps([.. keys], cellOf, cellSizes);
+    }
+
+    /// <summary>
+    /// The index of the instance's value of a spread attribute. Spread counts the group's tasks on every ACTIVE
+    /// instance with the same value; an instance without the attribute counts under a value of its own (0).
+    /// Tasks on DRAINING instances are not counted: they are being replaced, and counting them would steer
+    /// their replacements away from where they are needed.
+    /// </summary>
+    private static int ValueIndex(InstanceCandidate instance, string attribute, Dictionary<string, int> indexes)
+    {
+        if (!instance.Attributes.TryGetValue(attribute, out var value))
+        {
+            return 0;
+        }
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(indexes, value ?? "", out var exists);
+        if (!exists)
+        {
+            slot = indexes.Count;
+        }
+        return slot;
     }
 
     private static int CountGroupTasks(InstanceCandidate instance, string group)
     {
+        var tasks = instance.Tasks;
         var count = 0;
-        foreach (var task in instance.Tasks)
+        for (var t = 0; t < tasks.Count; t++)
         {
-            if (string.Equals(task.Group, group, StringComparison.Ordinal))
+            if (string.Equals(tasks[t].Group, group, StringComparison.Ordinal))
             {
                 count++;
             }
@@ -402,17 +502,5 @@ internal sealed class PlacementWorkspace
             }
         }
         return false;
-    }
-
-    private static bool IsInArnOrder(InstanceCandidate[] instances)
-    {
-        for (var i = 1; i < instances.Length; i++)
-        {
-            if (string.CompareOrdinal(instances[i - 1].ContainerInstanceArn, instances[i].ContainerInstanceArn) > 0)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -82,4 +82,46 @@ public sealed class PlacementPropertyTests
         var second = PlacementEngine.Place(new ClusterSnapshot([.. instances.Reverse()]), request, new Random(seed));
         Assert.Equal(Ids(first), Ids(second));
     }
+
+    private static readonly PlacementStrategy[][] DeterministicSets =
+    [
+        [Binpack("cpu")],
+        [Binpack("memory")],
+        [Spread("instanceId")],
+        [Spread("attribute:ecs.availability-zone")],
+        [Spread("attribute:ecs.availability-zone"), Binpack("memory")],
+        [Spread("attribute:ecs.availability-zone"), Spread("instanceId")],
+        [Binpack("memory"), Spread("attribute:ecs.availability-zone")],
+        [Spread("attribute:rack"), Spread("attribute:ecs.availability-zone"), Binpack("cpu")],
+        [Spread("instanceId"), Binpack("cpu"), Binpack("memory")],
+    ];
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void The_engine_places_exactly_as_the_obvious_slow_algorithm(int seed)
+    {
+        var random = new Random(seed);
+        var instances = Enumerable.Range(0, random.Next(1, 40)).Select(i => Instance(
+            $"i{random.Next(1000):D3}-{i}",
+            cpu: random.Next(0, 3000),
+            memory: random.Next(0, 6000),
+            az: random.Next(8) == 0 ? null : $"us-east-1{(char)('a' + random.Next(3))}",
+            status: random.Next(10) == 0 ? "DRAINING" : "ACTIVE",
+            agent: random.Next(12) != 0,
+            tcp: random.Next(3) == 0 ? [22, 80] : [22],
+            tasks: [.. Tasks("service:web", random.Next(3)), .. Tasks("service:api", random.Next(3))],
+            attributes: new Dictionary<string, string?> { ["rack"] = $"r{random.Next(4)}" })).ToArray();
+        var request = Request(
+            count: random.Next(1, 80),
+            cpu: random.Next(0, 600),
+            memory: random.Next(1, 1200),
+            group: "service:web",
+            strategies: DeterministicSets[random.Next(DeterministicSets.Length)],
+            constraints: random.Next(4) == 0 ? [DistinctInstance()] : [],
+            tcp: random.Next(4) == 0 ? [80] : null);
+
+        var plan = PlacementEngine.Place(new ClusterSnapshot(instances), request, new Random(seed));
+
+        Assert.Equal(ReferencePlacer.Place(instances, request), plan.Placements.Select(p => p.ContainerInstanceArn).ToArray());
+    }
 }
