@@ -109,7 +109,7 @@ public sealed class PlacementPropertyTests
             status: random.Next(10) == 0 ? "DRAINING" : "ACTIVE",
             agent: random.Next(12) != 0,
             tcp: random.Next(3) == 0 ? [22, 80] : [22],
-            tasks: [.. Tasks("service:web", random.Next(3)), .. Tasks("service:api", random.Next(3))],
+            tasks: [.. PlacedTasks("service:web", random.Next(3)), .. PlacedTasks("service:api", random.Next(3))],
             attributes: new Dictionary<string, string?> { ["rack"] = $"r{random.Next(4)}" })).ToArray();
         var request = Request(
             count: random.Next(1, 80),
