@@ -59,8 +59,8 @@ public class AwsJsonEndpointTests(BerthServerFixture server) : IClassFixture<Ber
 
     [Theory]
     [InlineData("CreateService")]
-    [InlineData("RunTask")]
-    [InlineData("RegisterContainerInstance")]
+    [InlineData("CreateTaskSet")]
+    [InlineData("CreateCapacityProvider")]
     public async Task An_ecs_operation_berth_lacks_is_an_unsupported_feature(string operation)
     {
         var response = await _ecs.SendAsync(operation, new { });
