@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""RunTask→RUNNING latency through Berth against raw `docker run -d` of the same image, in one run.
+
+Usage: python3 bench/task_start_latency.py [tasks]   (default 50; starts its own `berth up` on a free port)
+Berth's figure is from the RunTask call until DescribeTasks shows lastStatus RUNNING (polled every 20 ms
+with boto3); Docker's is `docker run -d` until `docker inspect` shows the container running.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "clients"))
+import boto3  # noqa: E402
+from berth_server import BerthServer  # noqa: E402
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
+
+
+def main():
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    server = BerthServer(command="up")
+    server.start()
+    try:
+        ecs = boto3.client("ecs", endpoint_url=server.endpoint, region_name="us-east-1",
+                           aws_access_key_id="test", aws_secret_access_key="test")
+        while True:  # the local agent creates the default cluster, then registers into it
+            try:
+                if ecs.list_container_instances(cluster="default")["containerInstanceArns"]:
+                    break
+            except ecs.exceptions.ClusterNotFoundException:
+                pass
+            time.sleep(0.2)
+        ecs.register_task_definition(family="latency", containerDefinitions=[
+            {"name": "web", "image": "berth/sample-web", "memory": 32, "portMappings": [{"containerPort": 80}]}])
+        berth = []
+        for _ in range(count):
+            start = time.perf_counter()
+            arn = ecs.run_task(taskDefinition="latency")["tasks"][0]["taskArn"]
+            while ecs.describe_tasks(tasks=[arn])["tasks"][0]["lastStatus"] != "RUNNING":
+                time.sleep(0.02)
+            berth.append(time.perf_counter() - start)
+            ecs.stop_task(task=arn)
+        docker = []
+        for _ in range(count):
+            start = time.perf_counter()
+            cid = subprocess.run(["docker", "run", "-d", "-p", "80", "--label", f"org.berth.agent={server.agent_namespace}",
+                                  "berth/sample-web"], capture_output=True, text=True, check=True).stdout.strip()
+            while subprocess.run(["docker", "inspect", "-f", "{{.State.Running}}", cid],
+                                 capture_output=True, text=True).stdout.strip() != "true":
+                time.sleep(0.02)
+            docker.append(time.perf_counter() - start)
+        for name, values in (("berth run-task", berth), ("docker run -d", docker)):
+            print(f"{name:16} n={len(values)} p50 {percentile(values, 0.5) * 1000:7.0f} ms  "
+                  f"p95 {percentile(values, 0.95) * 1000:7.0f} ms  mean {statistics.mean(values) * 1000:7.0f} ms")
+        print(f"overhead at p50: {(percentile(berth, 0.5) / percentile(docker, 0.5) - 1) * 100:+.0f}%")
+    finally:
+        server.close()
+
+
+if __name__ == "__main__":
+    main()
