@@ -94,6 +94,39 @@ class TasksTest(unittest.TestCase):
         self.assertEqual(run["tasks"], [])
         self.assertEqual(run["failures"][0]["reason"], "RESOURCE:MEMORY")
 
+    def test_draining_instance_gets_no_new_tasks(self):
+        instance = self.wait_for_instance()
+        self.register("drain-probe", [{"name": "main", "image": "berth/sample-tools", "memory": 16,
+                                       "command": ["sleep", "300"]}])
+        try:
+            state = self.aws("ecs", "update-container-instances-state", "--container-instances", instance,
+                             "--status", "DRAINING")
+            self.assertEqual(state["containerInstances"][0]["status"], "DRAINING")
+            run = self.aws("ecs", "run-task", "--task-definition", "drain-probe")
+            self.assertEqual(run["tasks"], [])
+            self.assertEqual(len(run["failures"]), 1)
+        finally:
+            self.aws("ecs", "update-container-instances-state", "--container-instances", instance, "--status", "ACTIVE")
+
+    def test_tasks_keep_running_through_a_kill_9_of_berth(self):
+        self.wait_for_instance()
+        self.aws("ecs", "register-task-definition", "--cli-input-json", "file://examples/web.json")
+        arn = self.aws("ecs", "run-task", "--task-definition", "web")["tasks"][0]["taskArn"]
+        self.aws("ecs", "wait", "tasks-running", "--tasks", arn)
+        before = self.aws("ecs", "describe-tasks", "--tasks", arn)["tasks"][0]["containers"][0]
+
+        self.server.kill()  # server and local agent die together; the container must not
+        self.server.start()
+
+        after = self.aws("ecs", "describe-tasks", "--tasks", arn)["tasks"][0]
+        self.assertEqual(after["lastStatus"], "RUNNING")
+        self.assertEqual(after["containers"][0]["runtimeId"], before["runtimeId"])  # adopted, not restarted
+        port = after["containers"][0]["networkBindings"][0]["hostPort"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
+            self.assertEqual(response.status, 200)
+        self.aws("ecs", "stop-task", "--task", arn)
+        self.aws("ecs", "wait", "tasks-stopped", "--tasks", arn)
+
 
 if __name__ == "__main__":
     unittest.main()
