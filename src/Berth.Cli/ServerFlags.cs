@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Berth.Api.Protocol;
+using Berth.Core.ContainerInstances;
 using Berth.Server;
 
 namespace Berth.Cli;
@@ -17,6 +18,10 @@ internal sealed class ServerFlags
     private readonly Option<string> _dataDir = EnvOption.Create("--data-dir", "Where state is kept", "BERTH_DATA_DIR", Defaults.DataDirectory);
     private readonly Option<string> _accountId = EnvOption.Create("--account-id", "Account id in every ARN", "BERTH_ACCOUNT_ID", Defaults.Api.AccountId);
     private readonly Option<string> _region = EnvOption.Create("--region", "Region of unsigned requests", "BERTH_REGION", Defaults.Api.DefaultRegion);
+    private readonly Option<int> _disconnectSeconds = EnvOption.Create("--agent-disconnect-seconds", "Seconds without a heartbeat before an agent counts as disconnected",
+        "BERTH_AGENT_DISCONNECT_SECONDS", (int)Defaults.Liveness.DisconnectedAfter.TotalSeconds);
+    private readonly Option<int> _lostSeconds = EnvOption.Create("--task-lost-seconds", "Seconds without a heartbeat before an instance's tasks are recorded STOPPED",
+        "BERTH_TASK_LOST_SECONDS", (int)Defaults.Liveness.TasksLostAfter.TotalSeconds);
 
     public void AddTo(Command command)
     {
@@ -25,6 +30,8 @@ internal sealed class ServerFlags
         command.Options.Add(_dataDir);
         command.Options.Add(_accountId);
         command.Options.Add(_region);
+        command.Options.Add(_disconnectSeconds);
+        command.Options.Add(_lostSeconds);
     }
 
     public ServerOptions Read(ParseResult result)
@@ -39,8 +46,16 @@ internal sealed class ServerFlags
         {
             throw new ArgumentException($"--account-id (BERTH_ACCOUNT_ID) must be 12 digits; got '{accountId}'.");
         }
+        var disconnect = result.GetValue(_disconnectSeconds);
+        var lost = result.GetValue(_lostSeconds);
+        if (disconnect < 1 || lost < disconnect)
+        {
+            throw new ArgumentException(
+                $"--agent-disconnect-seconds must be at least 1 and --task-lost-seconds at least as long; got {disconnect} and {lost}.");
+        }
         return new ServerOptions
         {
+            Liveness = new AgentLiveness(TimeSpan.FromSeconds(disconnect), TimeSpan.FromSeconds(lost)),
             BindAddress = result.GetValue(_bind)!,
             Port = port,
             DataDirectory = Path.GetFullPath(result.GetValue(_dataDir)!),

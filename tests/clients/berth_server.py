@@ -24,8 +24,9 @@ class BerthServer:
     whose containers carry an agent namespace unique to this test run so cleanup finds exactly them.
     """
 
-    def __init__(self, command="server"):
+    def __init__(self, command="server", args=()):
         self.command = command
+        self.args = list(args)
         self.agent_namespace = f"berth-test-{os.getpid()}-{free_port()}"
         self.port = free_port()
         self.data_dir = tempfile.mkdtemp(prefix="berth-client-test-")
@@ -35,7 +36,7 @@ class BerthServer:
 
     def start(self):
         self.process = subprocess.Popen(
-            [os.path.join(ROOT, "berth"), self.command, "--port", str(self.port), "--data-dir", self.data_dir],
+            [os.path.join(ROOT, "berth"), self.command, "--port", str(self.port), "--data-dir", self.data_dir, *self.args],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
             env=dict(os.environ, BERTH_AGENT_NAMESPACE=self.agent_namespace, BERTH_METADATA_PORT="0"))
         deadline = time.time() + 120  # the first start may build Berth
