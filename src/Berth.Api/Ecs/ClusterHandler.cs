@@ -164,7 +164,7 @@ public sealed class ClusterHandler(IStateStore store)
     }
 
     /// <summary>Clusters are listed per account and region: the scope is the ARN up to the resource part.</summary>
-    private static PutRecord Put(Cluster cluster, long expectedVersion)
+    internal static PutRecord Put(Cluster cluster, long expectedVersion)
     {
         var arn = cluster.ClusterArn!;
         return EcsRecords.Clusters.Put(arn, arn[..arn.IndexOf(":cluster/", StringComparison.Ordinal)], cluster.ClusterName!, cluster, expectedVersion);

@@ -62,7 +62,7 @@ public sealed class TagHandler(IStateStore store)
     {
         var cluster = await GetClusterAsync(arn, cancellationToken).ConfigureAwait(false);
         var changed = cluster.Value with { Tags = change(cluster.Value.Tags) };
-        return EcsRecords.Clusters.Put(cluster.Id, arn.Scope.EcsArnPrefix, cluster.SortKey, changed, cluster.Version);
+        return ClusterHandler.Put(changed, cluster.Version);
     }
 
     private async Task<PutRecord> ChangeTaskDefinitionAsync(EcsArn arn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)

@@ -17,6 +17,11 @@ public sealed partial class InstanceMonitor(
     IStateStore store, TaskStopper stopper, AgentLiveness liveness, ServerOptions options, TimeProvider time, ILogger<InstanceMonitor> logger)
     : BackgroundService
 {
+    /// <summary>Forgetting expired tasks reads every task, so it runs far less often than the instance sweep.</summary>
+    private static readonly TimeSpan ForgetInterval = TimeSpan.FromMinutes(1);
+
+    private DateTimeOffset _lastForget = DateTimeOffset.MinValue;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.MonitorInterval, time);
@@ -25,7 +30,11 @@ public sealed partial class InstanceMonitor(
             try
             {
                 await SweepInstancesAsync(stoppingToken).ConfigureAwait(false);
-                await ForgetStoppedTasksAsync(stoppingToken).ConfigureAwait(false);
+                if (time.GetUtcNow() - _lastForget >= ForgetInterval)
+                {
+                    await ForgetStoppedTasksAsync(stoppingToken).ConfigureAwait(false);
+                    _lastForget = time.GetUtcNow();
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
