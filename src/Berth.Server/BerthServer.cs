@@ -1,5 +1,6 @@
 using Berth.Api.Agent;
 using Berth.Api.Ecs;
+using Berth.Api.Services;
 using Berth.Api.Tasks;
 using Berth.Server.Controllers;
 using Berth.Api.Protocol;
@@ -34,11 +35,18 @@ public static class BerthServer
         builder.Services.AddSingleton(options.Liveness);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(signals);
+        builder.Services.AddSingleton<ClusterState>();
         builder.Services.AddSingleton<TaskStopper>();
-        builder.Services.AddSingleton(EcsApi.Create(store, options.Liveness, signals, time));
+        builder.Services.AddSingleton<TaskLauncher>();
+        builder.Services.AddSingleton<ServiceSignal>();
+        builder.Services.AddSingleton<ServiceReconciler>();
+        builder.Services.AddSingleton(services => EcsApi.Create(
+            services.GetRequiredService<ClusterState>(), services.GetRequiredService<TaskLauncher>(), services.GetRequiredService<TaskStopper>(),
+            options.Liveness, signals, services.GetRequiredService<ServiceSignal>()));
         builder.Services.AddSingleton<AwsJsonEndpoint>();
         builder.Services.AddSingleton<AgentHandler>();
         builder.Services.AddHostedService<InstanceMonitor>();
+        builder.Services.AddHostedService<ServiceScheduler>();
 
         var app = builder.Build();
         var endpoint = app.Services.GetRequiredService<AwsJsonEndpoint>();

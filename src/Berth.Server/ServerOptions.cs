@@ -22,6 +22,12 @@ public sealed record ServerOptions
     /// <summary>How often background controllers sweep the whole state.</summary>
     public TimeSpan MonitorInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The service scheduler's periodic round, for rules that depend on time (warm-up, grace periods, back-off) and
+    /// for changes made by another server; changes made in this process wake it at once.
+    /// </summary>
+    public TimeSpan ServiceSchedulerInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>ECS keeps STOPPED tasks describable for at least an hour.</summary>
     public TimeSpan StoppedTaskRetention { get; init; } = TimeSpan.FromHours(1);
 

@@ -34,9 +34,14 @@ public static class EcsRecords
     public static readonly RecordType<TaskAssignmentRecord> TaskAssignments =
         new("task-assignment", StateJsonContext.Default.TaskAssignmentRecord);
 
+    /// <summary>Id: service ARN; scope: cluster ARN; sort key: <see cref="ServiceSortKey"/>, so ACTIVE services are one index range.</summary>
+    public static readonly RecordType<ServiceRecord> Services = new(ServiceKind, StateJsonContext.Default.ServiceRecord);
+
     public const string ContainerInstanceKind = "container-instance";
     public const string TaskKind = "task";
     public const string ServiceKind = "service";
+
+    public static string ServiceSortKey(Service service) => $"{service.Status} {service.ServiceName}";
 
     public static string TaskSortKey(EcsTask task) => $"{task.LastStatus} {task.TaskArn}";
 

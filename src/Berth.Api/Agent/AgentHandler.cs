@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Berth.Api.Protocol;
+using Berth.Api.Services;
 using Berth.Api.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
@@ -15,7 +16,7 @@ namespace Berth.Api.Agent;
 /// The server side of the agent protocol (docs/agent-protocol.md): the long-poll that hands an instance its
 /// tasks and records its heartbeat, and the reports that move tasks' known status.
 /// </summary>
-public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, TimeProvider time)
+public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, ServiceSignal services, TimeProvider time)
 {
     /// <summary>A heartbeat is written at most this often, so a busy instance's polls do not all become writes.</summary>
     private static readonly TimeSpan HeartbeatWriteInterval = TimeSpan.FromSeconds(5);
@@ -90,6 +91,8 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, T
                     : TaskRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
             }
             await store.CommitAsync(writes, ct).ConfigureAwait(false);
+            // A task of a service changed: its scheduler reacts now (a stopped task is replaced within a second).
+            services.Notify();
             return true;
         }, cancellationToken).ConfigureAwait(false);
         if (!accepted)

@@ -124,7 +124,8 @@ public sealed class ClusterHandler(IStateStore store)
             {
                 throw new ClusterContainsContainerInstancesException();
             }
-            if (usage.ActiveServices > 0)
+            // A deleted service stays DRAINING until its tasks are gone, and still holds the cluster.
+            if (usage.ActiveServices + usage.DrainingServices > 0)
             {
                 throw new ClusterContainsServicesException();
             }

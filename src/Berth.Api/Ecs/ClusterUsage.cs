@@ -7,7 +7,7 @@ namespace Berth.Api.Ecs;
 /// The counts a cluster reports, read from the records that live in the cluster's scope. Tasks, services
 /// and container instances carry their status first in their sort key, so each count is one index range.
 /// </summary>
-internal sealed record ClusterUsage(int RegisteredContainerInstances, int RunningTasks, int PendingTasks, int ActiveServices)
+internal sealed record ClusterUsage(int RegisteredContainerInstances, int RunningTasks, int PendingTasks, int ActiveServices, int DrainingServices)
 {
     public static async Task<ClusterUsage> ReadAsync(IStateStore store, string clusterArn, CancellationToken cancellationToken)
     {
@@ -21,7 +21,8 @@ internal sealed record ClusterUsage(int RegisteredContainerInstances, int Runnin
             + await Count(EcsRecords.TaskKind, "PENDING ").ConfigureAwait(false)
             + await Count(EcsRecords.TaskKind, "ACTIVATING ").ConfigureAwait(false);
         var services = await Count(EcsRecords.ServiceKind, "ACTIVE ").ConfigureAwait(false);
-        return new ClusterUsage(instances, running, pending, services);
+        var draining = await Count(EcsRecords.ServiceKind, "DRAINING ").ConfigureAwait(false);
+        return new ClusterUsage(instances, running, pending, services, draining);
     }
 
     public Cluster ApplyTo(Cluster cluster) => cluster with

@@ -1,4 +1,5 @@
 using Berth.Api.Protocol;
+using Berth.Api.Services;
 using Berth.Core.Arns;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
@@ -37,6 +38,7 @@ public sealed class TagHandler(IStateStore store)
         {
             "cluster" => (await GetClusterAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
             "task-definition" => (await GetTaskDefinitionAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
+            "service" => (await GetServiceAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Service.Tags,
             _ => throw NotTaggable(arn),
         };
         return new ListTagsForResourceResponse { Tags = tags ?? [] };
@@ -51,6 +53,7 @@ public sealed class TagHandler(IStateStore store)
             {
                 "cluster" => await ChangeClusterAsync(arn, change, ct).ConfigureAwait(false),
                 "task-definition" => await ChangeTaskDefinitionAsync(arn, change, ct).ConfigureAwait(false),
+                "service" => await ChangeServiceAsync(arn, change, ct).ConfigureAwait(false),
                 _ => throw NotTaggable(arn),
             };
             await store.CommitAsync([write], ct).ConfigureAwait(false);
@@ -72,6 +75,13 @@ public sealed class TagHandler(IStateStore store)
         return EcsRecords.TaskDefinitions.Put(definition.Id, arn.Scope.EcsArnPrefix, definition.SortKey, changed, definition.Version);
     }
 
+    private async Task<PutRecord> ChangeServiceAsync(EcsArn arn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)
+    {
+        var record = await GetServiceAsync(arn, cancellationToken).ConfigureAwait(false);
+        var changed = record.Value with { Service = record.Value.Service with { Tags = change(record.Value.Service.Tags) } };
+        return ServiceRecords.Put(changed, record.Version);
+    }
+
     private async Task<Versioned<Cluster>> GetClusterAsync(EcsArn arn, CancellationToken cancellationToken) =>
         await store.GetAsync(EcsRecords.Clusters, arn.ToString(), cancellationToken).ConfigureAwait(false) is { Value.Status: "ACTIVE" } cluster
             ? cluster
@@ -80,6 +90,12 @@ public sealed class TagHandler(IStateStore store)
     private async Task<Versioned<Core.State.TaskDefinitionRecord>> GetTaskDefinitionAsync(EcsArn arn, CancellationToken cancellationToken) =>
         await store.GetAsync(EcsRecords.TaskDefinitions, arn.ToString(), cancellationToken).ConfigureAwait(false)
             ?? throw new ResourceNotFoundException("The specified task definition could not be found.");
+
+    private async Task<Versioned<Core.State.ServiceRecord>> GetServiceAsync(EcsArn arn, CancellationToken cancellationToken) =>
+        await store.GetAsync(EcsRecords.Services, arn.ToString(), cancellationToken).ConfigureAwait(false) is { } service
+            && service.Value.Service.Status != Core.Services.ServiceStatuses.Inactive
+            ? service
+            : throw new ServiceNotFoundException("The specified service could not be found.");
 
     private static EcsArn Parse(string? resourceArn) =>
         EcsArn.TryParse(resourceArn, out var arn)

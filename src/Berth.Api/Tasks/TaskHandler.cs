@@ -34,7 +34,7 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         Require.That((request.PlacementConstraints?.Count ?? 0) <= MaxConstraints, $"At most {MaxConstraints} placement constraints are allowed.");
         Require.That((request.PlacementStrategy?.Count ?? 0) <= MaxStrategies, $"At most {MaxStrategies} placement strategies are allowed.");
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
-        var launchType = LaunchTypeOf(request.LaunchType, request.CapacityProviderStrategy, cluster);
+        var launchType = LaunchChecks.LaunchTypeOf(request.LaunchType, request.CapacityProviderStrategy, cluster);
         var launch = await PrepareAsync(context, cluster, request.TaskDefinition, request.Overrides, request.StartedBy, request.Group,
             request.Tags, request.PropagateTags, request.EnableECSManagedTags, request.EnableExecuteCommand, request.NetworkConfiguration, launchType,
             cancellationToken).ConfigureAwait(false);
@@ -128,54 +128,14 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         Require.That((startedBy?.Length ?? 0) <= 128, "startedBy can be at most 128 characters.");
         Require.That((group?.Length ?? 0) <= 255, "group can be at most 255 characters.");
         Require.OneOf(propagateTags, EcsEnums.PropagateTags, "propagateTags");
+        // ECS API reference, RunTask.propagateTags: "An error will be received if you specify the SERVICE option".
+        Require.That(propagateTags != "SERVICE", "propagateTags SERVICE is only valid for tasks started by a service.");
         TagRules.Validate(tags);
-        var found = await TaskDefinitionLookup.FindAsync(Store, context.Scope, Require.NotBlank(taskDefinition, "taskDefinition"), cancellationToken).ConfigureAwait(false)
-            ?? throw new ClientException("Unable to find task definition.");
+        var found = await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, taskDefinition, launchType, network, cancellationToken).ConfigureAwait(false);
         var definition = found.Value.Definition;
-        if (definition.Status != "ACTIVE")
-        {
-            throw new ClientException($"TaskDefinition is inactive: {definition.TaskDefinitionArn}");
-        }
-        if (definition.Compatibilities?.Contains(launchType) != true)
-        {
-            throw new ClientException($"Task definition does not support launch_type {launchType}.");
-        }
-        if (definition.NetworkMode == "awsvpc" || network is not null)
-        {
-            throw new UnsupportedFeatureException("Berth does not run tasks in awsvpc network mode yet; use bridge, host or none.");
-        }
         EcsTaskFactory.ValidateOverrides(definition, overrides);
-        var allTags = new List<Tag>(tags ?? []);
-        if (propagateTags == "TASK_DEFINITION")
-        {
-            allTags.AddRange(found.Value.Tags.Where(t => allTags.All(a => a.Key != t.Key)));
-        }
-        if (managedTags == true)
-        {
-            // ECS managed tags (ECS developer guide, "Tagging your resources"): the cluster name, under the reserved aws: prefix.
-            allTags.Add(new Tag { Key = "aws:ecs:clusterName", Value = cluster.ClusterName });
-        }
+        var allTags = TaskTags.For(tags, propagateTags, managedTags == true, new TaskTags.Sources(found.Value.Tags, [], cluster.ClusterName!, null));
         return new TaskLaunch(definition, overrides, startedBy, group ?? $"family:{definition.Family}", allTags, launchType);
-    }
-
-    /// <summary>
-    /// Launch type EC2 is what Berth runs today. A capacity provider strategy (given, or the cluster's default
-    /// when no launch type is given) names Fargate capacity, which arrives with the Fargate work.
-    /// </summary>
-    private static string LaunchTypeOf(string? launchType, IReadOnlyList<CapacityProviderStrategyItem>? strategy, Cluster cluster)
-    {
-        Require.OneOf(launchType, EcsEnums.LaunchType, "launchType");
-        if (launchType is not null && strategy is { Count: > 0 })
-        {
-            throw new InvalidParameterException("Specifying both a launchType and capacityProviderStrategy is not supported.");
-        }
-        var usesProviders = strategy is { Count: > 0 } || (launchType is null && cluster.DefaultCapacityProviderStrategy is { Count: > 0 });
-        if (usesProviders || launchType is "FARGATE" or "EXTERNAL" or "MANAGED_INSTANCES")
-        {
-            throw new UnsupportedFeatureException(
-                $"Berth runs launch type EC2 only for now; {(usesProviders ? "capacity provider strategies" : $"launch type {launchType}")} will follow.");
-        }
-        return "EC2";
     }
 
     /// <summary>A task id or ARN; an id is taken to be in the given cluster.</summary>

@@ -27,6 +27,8 @@ public sealed record ResourceScope(string Region, string AccountId)
     // Long ARN format (the default since 2021): cluster name inside the resource id.
     public string ContainerInstanceArn(string clusterName, string id) => $"{EcsArnPrefix}:container-instance/{clusterName}/{id}";
 
+    public string ServiceArn(string clusterName, string serviceName) => $"{EcsArnPrefix}:service/{clusterName}/{serviceName}";
+
     public string TaskArn(string clusterName, string taskId) => $"{EcsArnPrefix}:task/{clusterName}/{taskId}";
 
     public string ContainerArn(string clusterName, string taskId, string containerId) =>

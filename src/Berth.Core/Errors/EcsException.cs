@@ -40,3 +40,7 @@ public sealed class ServerException(string message) : EcsException(message)
 }
 
 public sealed class TargetNotFoundException(string message) : EcsException(message);
+
+public sealed class ServiceNotFoundException(string message = "Service not found.") : EcsException(message);
+
+public sealed class ServiceNotActiveException(string message = "Service was not ACTIVE.") : EcsException(message);

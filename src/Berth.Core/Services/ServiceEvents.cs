@@ -66,6 +66,22 @@ public static class ServiceEvents
     }
 
     /// <summary>
+    /// The "unable to place" event for a placement failure: a failure without an instance (an empty cluster) is
+    /// quoted as it is; otherwise the closest instance and what it lacks, taken from the failure's detail, which
+    /// the placement engine words as "… The closest matching container-instance {id} {problem}."
+    /// </summary>
+    public static string UnableToPlace(string serviceName, Failure failure)
+    {
+        if (failure.Arn is not { } arn || failure.Detail is not { } detail)
+        {
+            return UnableToPlace(serviceName, failure.Reason ?? "unknown", null);
+        }
+        var marker = $"container-instance {ServiceTaskState.TaskId(arn)} ";
+        var at = detail.IndexOf(marker, StringComparison.Ordinal);
+        return UnableToPlace(serviceName, at < 0 ? failure.Reason ?? detail : detail[(at + marker.Length)..], arn);
+    }
+
+    /// <summary>
     /// Adds <paramref name="messages"/> (in the order they happened) to the front of <paramref name="existing"/>
     /// (newest first), keeping at most <see cref="MaxEvents"/>.
     /// </summary>

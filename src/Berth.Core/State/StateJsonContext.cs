@@ -14,4 +14,5 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(ContainerInstanceRecord))]
 [JsonSerializable(typeof(TaskAssignmentRecord))]
 [JsonSerializable(typeof(EcsTask))]
+[JsonSerializable(typeof(ServiceRecord))]
 public sealed partial class StateJsonContext : JsonSerializerContext;

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Berth.Api.Ecs;
+using Berth.Api.Tasks;
+using Berth.Core.Arns;
+using Berth.Core.ContainerInstances;
+using Berth.Core.Ecs;
+using Berth.Core.Errors;
+using Berth.Core.Services;
+using Berth.Core.State;
+using Berth.Core.Tasks;
+using Berth.Store;
+
+namespace Berth.Api.Services;
+
+/// <summary>
+/// One service's scheduling round, the I/O around the pure <see cref="ServicePlanner"/>: read a snapshot, plan,
+/// stop and launch the tasks the plan asks for, commit the service. The tasks are acted on first: if the service
+/// commit then conflicts (someone updated it meanwhile), the re-plan reads the tasks just launched or stopped, so
+/// nothing is done twice.
+/// </summary>
+public sealed class ServiceReconciler(ClusterState state, TaskLauncher launcher, TaskStopper stopper, AgentLiveness liveness, TimeProvider time)
+{
+    private const string SchedulerStopCode = "ServiceSchedulerInitiated";
+
+    private IStateStore Store => state.Store;
+
+    public Task ReconcileAsync(string serviceArn, CancellationToken cancellationToken) =>
+        Store.RetryOnConflictAsync(async ct =>
+        {
+            var record = await Store.GetAsync(EcsRecords.Services, serviceArn, ct).ConfigureAwait(false);
+            if (record is null || record.Value.Service.Status == ServiceStatuses.Inactive)
+            {
+                return false;
+            }
+            var now = time.GetUtcNow();
+            var definitions = new Dictionary<string, TaskDefinitionRecord?>(StringComparer.Ordinal);
+            var snapshot = await SnapshotAsync(record.Value, definitions, now, ct).ConfigureAwait(false);
+            var plan = ServicePlanner.Plan(snapshot, now);
+            foreach (var stop in plan.Stops)
+            {
+                await stopper.RequestStopAsync(stop.TaskArn, stop.Reason, SchedulerStopCode, now, ct).ConfigureAwait(false);
+            }
+            var service = plan.Service;
+            foreach (var start in plan.Starts)
+            {
+                if (await LaunchAsync(service, start, definitions, ct).ConfigureAwait(false) is { } failure)
+                {
+                    service = WithEvent(service, ServiceEvents.UnableToPlace(service.ServiceName!, failure), now);
+                    break;
+                }
+            }
+            var next = new ServiceRecord(service, plan.Scheduler);
+            if (SameDocument(next, record.Value))
+            {
+                return false;
+            }
+            await Store.CommitAsync([ServiceRecords.Put(next, record.Version)], ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private async Task<ServiceSnapshot> SnapshotAsync(
+        ServiceRecord record, Dictionary<string, TaskDefinitionRecord?> definitions, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var service = record.Service;
+        var group = GroupOf(service);
+        var all = await Store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, service.ClusterArn), cancellationToken).ConfigureAwait(false);
+        var tasks = new List<ServiceTask>();
+        // A service re-created under an old name must not adopt the tasks of the one deleted before it.
+        foreach (var task in all.Select(t => t.Value).Where(t => t.Group == group && t.CreatedAt >= service.CreatedAt))
+        {
+            var definition = await DefinitionAsync(task.TaskDefinitionArn!, definitions, cancellationToken).ConfigureAwait(false);
+            tasks.Add(new ServiceTask(
+                task.TaskArn!, task.StartedBy ?? "", task.LastStatus!, task.DesiredStatus!, task.HealthStatus,
+                HasHealthCheck(definition?.Definition), task.ContainerInstanceArn, task.CreatedAt ?? now, task.StartedAt,
+                task.StoppedAt, task.StopCode, task.StoppedReason));
+        }
+        var instances = await state.InstancesAsync(service.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        var candidates = instances
+            .Select(i => new ServiceInstance(i.Id, i.Value.Instance.Status!, liveness.IsConnected(i.Value.LastHeartbeat, now)))
+            .ToList();
+        return new ServiceSnapshot(service, tasks, candidates, record.Scheduler);
+    }
+
+    /// <summary>Launches one start of the plan; returns the placement failure that kept a task from starting, if any.</summary>
+    private async Task<Failure?> LaunchAsync(
+        Service service, TaskStart start, Dictionary<string, TaskDefinitionRecord?> definitions, CancellationToken cancellationToken)
+    {
+        var scope = EcsArn.TryParse(service.ServiceArn, out var arn) ? arn.Scope : throw new InvalidDataException(service.ServiceArn);
+        var cluster = await Store.GetAsync(EcsRecords.Clusters, service.ClusterArn!, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidDataException($"Cluster {service.ClusterArn} of service {service.ServiceArn} is missing.");
+        var definition = await DefinitionAsync(start.TaskDefinitionArn, definitions, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidDataException($"Task definition {start.TaskDefinitionArn} of service {service.ServiceArn} is missing.");
+        var tags = TaskTags.For([], service.PropagateTags, service.EnableECSManagedTags == true,
+            new TaskTags.Sources(definition.Tags, service.Tags ?? [], cluster.Value.ClusterName!, service.ServiceName));
+        var launch = new TaskLaunch(definition.Definition, null, start.DeploymentId, GroupOf(service), tags, service.LaunchType ?? "EC2");
+        try
+        {
+            var result = start.ContainerInstanceArn is { } instance
+                ? await launcher.StartAsync(scope, cluster.Value, launch, [instance], cancellationToken).ConfigureAwait(false)
+                : await launcher.RunAsync(scope, cluster.Value, launch, start.Count,
+                    service.PlacementStrategy ?? [], service.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false);
+            return result.Failures.FirstOrDefault();
+        }
+        catch (InvalidParameterException e)
+        {
+            // RunTask's "No Container Instances were found in your cluster." is an event for a service, not an error.
+            return new Failure { Reason = e.Message };
+        }
+    }
+
+    private async Task<TaskDefinitionRecord?> DefinitionAsync(
+        string arn, Dictionary<string, TaskDefinitionRecord?> definitions, CancellationToken cancellationToken)
+    {
+        if (!definitions.TryGetValue(arn, out var definition))
+        {
+            definition = (await Store.GetAsync(EcsRecords.TaskDefinitions, arn, cancellationToken).ConfigureAwait(false))?.Value;
+            definitions[arn] = definition;
+        }
+        return definition;
+    }
+
+    /// <summary>ECS waits for a container health check only on essential containers that define one.</summary>
+    private static bool HasHealthCheck(TaskDefinition? definition) =>
+        definition?.ContainerDefinitions?.Any(c => c.Essential != false && c.HealthCheck is not null) == true;
+
+    public static string GroupOf(Service service) => $"service:{service.ServiceName}";
+
+    /// <summary>A repeated placement failure is not logged again while it is still the newest event (ECS omits duplicates).</summary>
+    private static Service WithEvent(Service service, string message, DateTimeOffset now) =>
+        service.Events is { Count: > 0 } events && events[0].Message == message
+            ? service
+            : service with { Events = ServiceEvents.Prepend(service.Events, [message], now, () => Guid.NewGuid().ToString()) };
+
+    private static bool SameDocument(ServiceRecord a, ServiceRecord b) =>
+        JsonSerializer.Serialize(a, StateJsonContext.Default.ServiceRecord) == JsonSerializer.Serialize(b, StateJsonContext.Default.ServiceRecord);
+}

@@ -1,0 +1,58 @@
+using Berth.Api.Ecs;
+using Berth.Core.Arns;
+using Berth.Core.Ecs;
+using Berth.Core.Errors;
+using Berth.Core.State;
+using Berth.Core.Validation;
+using Berth.Store;
+
+namespace Berth.Api.Tasks;
+
+/// <summary>
+/// The checks RunTask, StartTask, CreateService and UpdateService share before anything is launched: which launch
+/// type applies, and whether the named task definition can run with it.
+/// </summary>
+public static class LaunchChecks
+{
+    /// <summary>
+    /// Launch type EC2 is what Berth runs today. A capacity provider strategy (given, or the cluster's default
+    /// when no launch type is given) names Fargate capacity, which arrives with the Fargate work.
+    /// </summary>
+    public static string LaunchTypeOf(string? launchType, IReadOnlyList<CapacityProviderStrategyItem>? strategy, Cluster cluster)
+    {
+        Require.OneOf(launchType, EcsEnums.LaunchType, "launchType");
+        if (launchType is not null && strategy is { Count: > 0 })
+        {
+            throw new InvalidParameterException("Specifying both a launchType and capacityProviderStrategy is not supported.");
+        }
+        var usesProviders = strategy is { Count: > 0 } || (launchType is null && cluster.DefaultCapacityProviderStrategy is { Count: > 0 });
+        if (usesProviders || launchType is "FARGATE" or "EXTERNAL" or "MANAGED_INSTANCES")
+        {
+            throw new UnsupportedFeatureException(
+                $"Berth runs launch type EC2 only for now; {(usesProviders ? "capacity provider strategies" : $"launch type {launchType}")} will follow.");
+        }
+        return "EC2";
+    }
+
+    /// <summary>The ACTIVE task definition <paramref name="name"/> resolves to, if it supports the launch type and network.</summary>
+    public static async Task<Versioned<TaskDefinitionRecord>> LaunchableDefinitionAsync(
+        IStateStore store, ResourceScope scope, string? name, string launchType, NetworkConfiguration? network, CancellationToken cancellationToken)
+    {
+        var found = await TaskDefinitionLookup.FindAsync(store, scope, Require.NotBlank(name, "taskDefinition"), cancellationToken).ConfigureAwait(false)
+            ?? throw new ClientException("Unable to find task definition.");
+        var definition = found.Value.Definition;
+        if (definition.Status != "ACTIVE")
+        {
+            throw new ClientException($"TaskDefinition is inactive: {definition.TaskDefinitionArn}");
+        }
+        if (definition.Compatibilities?.Contains(launchType) != true)
+        {
+            throw new ClientException($"Task definition does not support launch_type {launchType}.");
+        }
+        if (definition.NetworkMode == "awsvpc" || network is not null)
+        {
+            throw new UnsupportedFeatureException("Berth does not run tasks in awsvpc network mode yet; use bridge, host or none.");
+        }
+        return found;
+    }
+}

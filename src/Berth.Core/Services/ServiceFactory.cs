@@ -1,0 +1,127 @@
+using Berth.Core.Arns;
+using Berth.Core.Ecs;
+using Berth.Core.Errors;
+using Berth.Core.Validation;
+
+namespace Berth.Core.Services;
+
+/// <summary>
+/// CreateService's pure part: validation of the request against its task definition, and the new ACTIVE service
+/// with its first PRIMARY deployment, as DescribeServices will show it.
+/// </summary>
+public static class ServiceFactory
+{
+    /// <summary>What the handler resolved before asking for a service: where it lives and what it runs.</summary>
+    public sealed record Placement(ResourceScope Scope, Cluster Cluster, TaskDefinition Definition, string LaunchType);
+
+    public static Service Create(CreateServiceRequest request, Placement placement, string deploymentId, string createdBy, DateTimeOffset now)
+    {
+        Validate(request, placement.Definition);
+        var strategy = request.SchedulingStrategy ?? SchedulingStrategies.Replica;
+        var cluster = placement.Cluster;
+        var service = new Service
+        {
+            ServiceArn = placement.Scope.ServiceArn(cluster.ClusterName!, request.ServiceName!),
+            ServiceName = request.ServiceName,
+            ClusterArn = cluster.ClusterArn,
+            LoadBalancers = request.LoadBalancers ?? [],
+            ServiceRegistries = [],
+            Status = ServiceStatuses.Active,
+            // A daemon service's desired count is the number of eligible instances; the scheduler fills it in.
+            DesiredCount = strategy == SchedulingStrategies.Daemon ? 0 : request.DesiredCount ?? 0,
+            RunningCount = 0,
+            PendingCount = 0,
+            LaunchType = placement.LaunchType,
+            TaskDefinition = placement.Definition.TaskDefinitionArn,
+            DeploymentConfiguration = ServiceRules.EffectiveDeploymentConfiguration(request.DeploymentConfiguration, strategy),
+            RoleArn = RoleArnOf(placement.Scope, request.Role),
+            Events = [],
+            CreatedAt = now,
+            PlacementConstraints = request.PlacementConstraints ?? [],
+            PlacementStrategy = request.PlacementStrategy ?? [],
+            NetworkConfiguration = request.NetworkConfiguration,
+            HealthCheckGracePeriodSeconds = request.HealthCheckGracePeriodSeconds ?? 0,
+            SchedulingStrategy = strategy,
+            DeploymentController = new DeploymentController { Type = "ECS" },
+            Tags = request.Tags ?? [],
+            CreatedBy = createdBy,
+            EnableECSManagedTags = request.EnableECSManagedTags ?? false,
+            PropagateTags = request.PropagateTags ?? "NONE",
+            EnableExecuteCommand = false,
+        };
+        return ServiceRules.StartDeployment(service, deploymentId, now);
+    }
+
+    /// <summary>
+    /// The checks of CreateService that need no store. Features Berth does not run are refused by name rather than
+    /// stored and silently ignored.
+    /// </summary>
+    public static void Validate(CreateServiceRequest request, TaskDefinition definition)
+    {
+        Require.Name(request.ServiceName, "serviceName");
+        ServiceRules.ValidateCreateService(request);
+        Require.InRange(request.HealthCheckGracePeriodSeconds, 0, int.MaxValue, "healthCheckGracePeriodSeconds");
+        Require.OneOf(request.PropagateTags, EcsEnums.PropagateTags, "propagateTags");
+        TagRules.Validate(request.Tags);
+        RefuseUnsupported(request.DeploymentController, request.DeploymentConfiguration, request.EnableExecuteCommand);
+        if (request.ServiceRegistries is { Count: > 0 } || request.ServiceConnectConfiguration is not null)
+        {
+            throw new UnsupportedFeatureException("Berth does not support service discovery (serviceRegistries, serviceConnectConfiguration) yet.");
+        }
+        if (request.VolumeConfigurations is { Count: > 0 } || request.VpcLatticeConfigurations is { Count: > 0 })
+        {
+            throw new UnsupportedFeatureException("Berth does not support volumeConfigurations or vpcLatticeConfigurations.");
+        }
+        ValidateLoadBalancers(request.LoadBalancers, definition);
+    }
+
+    /// <summary>Deployment controllers and strategies other than the ECS rolling update are not implemented.</summary>
+    public static void RefuseUnsupported(DeploymentController? controller, DeploymentConfiguration? configuration, bool? executeCommand)
+    {
+        if (controller?.Type is { } type && type != "ECS")
+        {
+            Require.OneOf(type, EcsEnums.DeploymentControllerType, "deploymentController.type");
+            throw new UnsupportedFeatureException($"Berth supports the ECS deployment controller only, not {type}.");
+        }
+        if (configuration?.Strategy is { } strategy && strategy != "ROLLING")
+        {
+            Require.OneOf(strategy, EcsEnums.DeploymentStrategy, "deploymentConfiguration.strategy");
+            throw new UnsupportedFeatureException($"Berth supports rolling deployments only, not the {strategy} strategy.");
+        }
+        if (configuration?.LifecycleHooks is { Count: > 0 })
+        {
+            throw new UnsupportedFeatureException("Berth does not support deployment lifecycle hooks.");
+        }
+        if (executeCommand == true)
+        {
+            throw new UnsupportedFeatureException("ECS Exec (enableExecuteCommand) is not supported by Berth.");
+        }
+    }
+
+    /// <summary>
+    /// Each load balancer names a target group and a container port the task definition exposes. The load balancer
+    /// itself is wired in by the load-balancing work; until then the mapping is validated and stored.
+    /// </summary>
+    public static void ValidateLoadBalancers(IReadOnlyList<LoadBalancer>? loadBalancers, TaskDefinition definition)
+    {
+        foreach (var balancer in loadBalancers ?? [])
+        {
+            if (balancer.LoadBalancerName is not null)
+            {
+                throw new UnsupportedFeatureException("Berth does not support Classic Load Balancers; use targetGroupArn.");
+            }
+            Require.NotBlank(balancer.TargetGroupArn, "loadBalancers.targetGroupArn");
+            var containerName = Require.NotBlank(balancer.ContainerName, "loadBalancers.containerName");
+            var container = definition.ContainerDefinitions?.FirstOrDefault(c => c.Name == containerName)
+                ?? throw new InvalidParameterException($"The container {containerName} does not exist in the task definition.");
+            if (balancer.ContainerPort is not { } port || container.PortMappings?.Any(p => p.ContainerPort == port) != true)
+            {
+                throw new InvalidParameterException($"The container {containerName} did not have a container port {balancer.ContainerPort} defined.");
+            }
+        }
+    }
+
+    /// <summary>ECS accepts a role name or ARN and reports the ARN.</summary>
+    private static string? RoleArnOf(ResourceScope scope, string? role) =>
+        role is null || role.StartsWith("arn:", StringComparison.Ordinal) ? role : $"arn:{scope.Partition}:iam::{scope.AccountId}:role/{role}";
+}

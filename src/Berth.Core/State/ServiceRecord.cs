@@ -1,0 +1,10 @@
+using Berth.Core.Ecs;
+using Berth.Core.Services;
+
+namespace Berth.Core.State;
+
+/// <summary>
+/// A service as stored: the wire Service (what DescribeServices shows) and the scheduler's own bookkeeping,
+/// written together so one commit moves both and a conflict re-plans both.
+/// </summary>
+public sealed record ServiceRecord(Service Service, SchedulerState Scheduler);
