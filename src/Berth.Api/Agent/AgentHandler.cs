@@ -4,6 +4,7 @@ using Berth.Api.Protocol;
 using Berth.Api.Services;
 using Berth.Api.Tasks;
 using Berth.Core.Agent;
+using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.State;
 using Berth.Core.Tasks;
@@ -16,10 +17,13 @@ namespace Berth.Api.Agent;
 /// The server side of the agent protocol (docs/agent-protocol.md): the long-poll that hands an instance its
 /// tasks and records its heartbeat, and the reports that move tasks' known status.
 /// </summary>
-public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, ServiceSignal services, TimeProvider time)
+public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, ServiceSignal services, AgentLiveness liveness, TimeProvider time)
 {
-    /// <summary>A heartbeat is written at most this often, so a busy instance's polls do not all become writes.</summary>
-    private static readonly TimeSpan HeartbeatWriteInterval = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// A heartbeat is written at most this often, so a busy instance's polls do not all become writes; well inside
+    /// the disconnection window, so a live agent never looks disconnected between two writes.
+    /// </summary>
+    private readonly TimeSpan _heartbeatWriteInterval = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, liveness.DisconnectedAfter.Ticks / 3));
 
     private const int MaxWaitSeconds = 30;
 
@@ -110,7 +114,7 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
         {
             var instance = await store.GetAsync(EcsRecords.ContainerInstances, instanceArn, ct).ConfigureAwait(false);
             var now = time.GetUtcNow();
-            if (instance is null || now - instance.Value.LastHeartbeat < HeartbeatWriteInterval)
+            if (instance is null || now - instance.Value.LastHeartbeat < _heartbeatWriteInterval)
             {
                 return instance;
             }
