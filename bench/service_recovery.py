@@ -16,8 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "clients"))
-import boto3  # noqa: E402
-from berth_server import BerthServer  # noqa: E402
+from berth_server import BerthServer, wait_until  # noqa: E402
 
 
 def percentile(values, p):
@@ -26,13 +25,10 @@ def percentile(values, p):
 
 
 def wait(check, seconds=600):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.02)
-    raise TimeoutError("gave up waiting")
+    result = wait_until(check, seconds, interval=0.02)
+    if not result:
+        raise TimeoutError("gave up waiting")
+    return result
 
 
 def running_tasks(ecs, service):
@@ -91,9 +87,8 @@ def main():
     server = BerthServer(command="up")
     server.start()
     try:
-        ecs = boto3.client("ecs", endpoint_url=server.endpoint, region_name="us-east-1",
-                           aws_access_key_id="test", aws_secret_access_key="test")
-        wait(lambda: ecs.list_clusters()["clusterArns"] and ecs.list_container_instances(cluster="default")["containerInstanceArns"])
+        ecs = server.ecs()
+        server.wait_for_local_agent(ecs)
         times = replacement_times(ecs, kills)
         print(f"docker kill → replacement RUNNING  n={len(times)} p50 {percentile(times, 0.5) * 1000:6.0f} ms  "
               f"p95 {percentile(times, 0.95) * 1000:6.0f} ms  mean {statistics.mean(times) * 1000:6.0f} ms")

@@ -12,7 +12,6 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "clients"))
-import boto3  # noqa: E402
 from berth_server import BerthServer  # noqa: E402
 
 
@@ -26,15 +25,8 @@ def main():
     server = BerthServer(command="up")
     server.start()
     try:
-        ecs = boto3.client("ecs", endpoint_url=server.endpoint, region_name="us-east-1",
-                           aws_access_key_id="test", aws_secret_access_key="test")
-        while True:  # the local agent creates the default cluster, then registers into it
-            try:
-                if ecs.list_container_instances(cluster="default")["containerInstanceArns"]:
-                    break
-            except ecs.exceptions.ClusterNotFoundException:
-                pass
-            time.sleep(0.2)
+        ecs = server.ecs()
+        server.wait_for_local_agent(ecs)
         ecs.register_task_definition(family="latency", containerDefinitions=[
             {"name": "web", "image": "berth/sample-web", "memory": 32, "portMappings": [{"containerPort": 80}]}])
         berth = []

@@ -11,6 +11,17 @@ import urllib.request
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
+def wait_until(check, seconds, interval=0.2):
+    """check()'s first truthy result, polling every `interval` seconds; None when `seconds` pass without one."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(interval)
+    return None
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -50,6 +61,22 @@ class BerthServer:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError("berth server did not answer within 120 s")
+
+    def ecs(self):
+        """A boto3 ECS client for this server (boto3 is imported here: not every user of this module needs it)."""
+        import boto3
+        return boto3.client("ecs", endpoint_url=self.endpoint, region_name="us-east-1",
+                            aws_access_key_id="test", aws_secret_access_key="test")
+
+    def wait_for_local_agent(self, ecs, seconds=60):
+        """The local agent of `berth up` creates cluster "default" when it registers; until then nothing is listed."""
+        def registered():
+            try:
+                return ecs.list_container_instances(cluster="default")["containerInstanceArns"]
+            except ecs.exceptions.ClusterNotFoundException:
+                return []
+        if not wait_until(registered, seconds):
+            raise RuntimeError(f"the local agent did not register within {seconds} s")
 
     def kill(self):
         """kill -9 of the whole process group: nothing gets a chance to flush or shut down cleanly."""

@@ -2,11 +2,10 @@
 import os
 import signal
 import subprocess
-import time
 import unittest
 
 from aws_cli import aws
-from berth_server import ROOT, BerthServer
+from berth_server import ROOT, BerthServer, wait_until
 
 
 class InstanceLossTest(unittest.TestCase):
@@ -30,13 +29,7 @@ class InstanceLossTest(unittest.TestCase):
         return aws(self, self.server.endpoint, *args, **kwargs)
 
     def eventually(self, check, seconds, what):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            result = check()
-            if result:
-                return result
-            time.sleep(0.5)
-        self.fail(f"{what} did not happen within {seconds} s")
+        return wait_until(check, seconds, 0.5) or self.fail(f"{what} did not happen within {seconds} s")
 
     def test_tasks_of_a_dead_agent_are_recorded_lost(self):
         self.aws("ecs", "create-cluster", "--cluster-name", "loss")

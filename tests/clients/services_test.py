@@ -11,10 +11,8 @@ import subprocess
 import time
 import unittest
 
-import boto3
-
 from aws_cli import ENV, aws
-from berth_server import ROOT, BerthServer
+from berth_server import ROOT, BerthServer, wait_until
 
 
 def web_definition(family, **changes):
@@ -34,31 +32,17 @@ class ServiceTestBase(unittest.TestCase):
     def setUp(self):
         self.server = BerthServer(command="up", args=self.server_args)
         self.server.start()
-        self.ecs = boto3.client("ecs", endpoint_url=self.server.endpoint, region_name="us-east-1",
-                                aws_access_key_id="test", aws_secret_access_key="test")
-        self.eventually(self.local_instances, 60, "the local agent registering")
+        self.ecs = self.server.ecs()
+        self.server.wait_for_local_agent(self.ecs)
 
     def tearDown(self):
         self.server.close()
-
-    def local_instances(self):
-        """The agent creates cluster "default" when it first registers; until then there is nothing to list."""
-        try:
-            return self.ecs.list_container_instances(cluster="default")["containerInstanceArns"]
-        except self.ecs.exceptions.ClusterNotFoundException:
-            return []
 
     def aws(self, *args, **kwargs):
         return aws(self, self.server.endpoint, *args, **kwargs)
 
     def eventually(self, check, seconds, what, interval=0.2):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            result = check()
-            if result:
-                return result
-            time.sleep(interval)
-        self.fail(f"{what} did not happen within {seconds} s")
+        return wait_until(check, seconds, interval) or self.fail(f"{what} did not happen within {seconds} s")
 
     def register(self, definition):
         path = os.path.join(self.server.data_dir, f"{definition['family']}.json")
