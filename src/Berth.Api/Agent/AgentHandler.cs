@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Berth.Api.Networking;
 using Berth.Api.Protocol;
 using Berth.Api.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
+using Berth.Core.Networking;
 using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;
@@ -21,6 +23,8 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, T
     private static readonly TimeSpan HeartbeatWriteInterval = TimeSpan.FromSeconds(5);
 
     private const int MaxWaitSeconds = 30;
+
+    private readonly NetworkState _networks = new(store);
 
     /// <summary>Revisions never change once registered, apart from their status, which agents do not use.</summary>
     private readonly ConcurrentDictionary<string, TaskDefinition> _definitions = new(StringComparer.Ordinal);
@@ -120,6 +124,7 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, T
     {
         var claims = await store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, instanceArn), cancellationToken).ConfigureAwait(false);
         var assignments = new List<TaskAssignment>(claims.Count);
+        NetworkRegistry? registry = null;
         foreach (var claim in claims)
         {
             var task = await store.GetAsync(EcsRecords.Tasks, claim.Id, cancellationToken).ConfigureAwait(false);
@@ -131,9 +136,34 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, T
             {
                 Task = task.Value,
                 TaskDefinition = await DefinitionAsync(task.Value.TaskDefinitionArn!, cancellationToken).ConfigureAwait(false),
+                Network = claim.Value.Network is { } network
+                    ? NetworkOf(task.Value, network, registry ??= await _networks.LoadAsync(cancellationToken).ConfigureAwait(false))
+                    : null,
             });
         }
         return assignments;
+    }
+
+    /// <summary>
+    /// The subnet and groups as they are now (a group's rules may have changed since launch); a subnet or group
+    /// since deleted leaves the task without a network assignment, which the agent refuses to run.
+    /// </summary>
+    private static TaskNetworkAssignment? NetworkOf(EcsTask task, TaskNetworkClaim claim, NetworkRegistry registry)
+    {
+        var subnet = registry.FindSubnet(claim.SubnetId);
+        var groups = claim.SecurityGroupIds.Select(registry.FindSecurityGroup).ToList();
+        if (subnet is null || groups.Any(g => g is null) || EniAttachment.Of(task) is not { } eni)
+        {
+            return null;
+        }
+        return new TaskNetworkAssignment
+        {
+            SubnetId = subnet.SubnetId,
+            CidrBlock = subnet.CidrBlock,
+            PrivateIPv4Address = EniAttachment.DetailOf(eni, EniAttachment.PrivateIPv4Address)!,
+            MacAddress = EniAttachment.DetailOf(eni, EniAttachment.MacAddress)!,
+            SecurityGroups = groups!,
+        };
     }
 
     private async Task<TaskDefinition> DefinitionAsync(string arn, CancellationToken cancellationToken)

@@ -1,8 +1,10 @@
 using Berth.Api.Ecs;
+using Berth.Api.Networking;
 using Berth.Api.Protocol;
 using Berth.Core.Arns;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
+using Berth.Core.Networking;
 using Berth.Core.Tasks;
 using Berth.Core.Validation;
 using Berth.Store;
@@ -12,6 +14,8 @@ namespace Berth.Api.Tasks;
 /// <summary>RunTask, StartTask, StopTask, DescribeTasks and ListTasks.</summary>
 public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskStopper stopper)
 {
+    private readonly NetworkState _networks = new(state.Store);
+
     /// <summary>ECS limits: RunTask count 1–10, DescribeTasks 100 tasks, 10 constraints, 5 strategies.</summary>
     private const int MaxCount = 10;
     private const int MaxDescribe = 100;
@@ -140,10 +144,11 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         {
             throw new ClientException($"Task definition does not support launch_type {launchType}.");
         }
-        if (definition.NetworkMode == "awsvpc" || network is not null)
-        {
-            throw new UnsupportedFeatureException("Berth does not run tasks in awsvpc network mode yet; use bridge, host or none.");
-        }
+        // Only awsvpc tasks read the VPC registry; for the others Resolve just refuses a networkConfiguration.
+        var registry = definition.NetworkMode == AwsvpcRules.NetworkMode
+            ? await _networks.LoadAsync(cancellationToken).ConfigureAwait(false)
+            : new NetworkRegistry();
+        var taskNetwork = AwsvpcRules.Resolve(definition, network, launchType, registry);
         EcsTaskFactory.ValidateOverrides(definition, overrides);
         var allTags = new List<Tag>(tags ?? []);
         if (propagateTags == "TASK_DEFINITION")
@@ -155,7 +160,7 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
             // ECS managed tags (ECS developer guide, "Tagging your resources"): the cluster name, under the reserved aws: prefix.
             allTags.Add(new Tag { Key = "aws:ecs:clusterName", Value = cluster.ClusterName });
         }
-        return new TaskLaunch(definition, overrides, startedBy, group ?? $"family:{definition.Family}", allTags, launchType);
+        return new TaskLaunch(definition, overrides, startedBy, group ?? $"family:{definition.Family}", allTags, launchType, taskNetwork);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Berth.Core.Ecs;
+using Berth.Core.Networking;
 
 namespace Berth.Core.State;
 
@@ -14,4 +15,8 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(ContainerInstanceRecord))]
 [JsonSerializable(typeof(TaskAssignmentRecord))]
 [JsonSerializable(typeof(EcsTask))]
+[JsonSerializable(typeof(NetworkRegistry))]
+[JsonSerializable(typeof(Subnet))]
+[JsonSerializable(typeof(SecurityGroup))]
+[JsonSerializable(typeof(SubnetAddressLease))]
 public sealed partial class StateJsonContext : JsonSerializerContext;
