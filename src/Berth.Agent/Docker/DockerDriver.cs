@@ -288,6 +288,46 @@ internal sealed partial class DockerDriver : IDisposable
             },
         }, new SyncProgress<Message>(onEvent), cancellationToken);
 
+    /// <summary>
+    /// The bridge network of a subnet: created on first use with the subnet's CIDR and gateway, then shared by
+    /// every task of the subnet on this engine. One that exists with another CIDR is an error, never reused.
+    /// </summary>
+    public async Task EnsureNetworkAsync(string name, string cidr, string gateway, IDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await _client.Networks.ListNetworksAsync(new NetworksListParameters
+            {
+                Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } },
+            }, cancellationToken).ConfigureAwait(false);
+            if (existing.FirstOrDefault(n => n.Name == name) is { } network)
+            {
+                if (network.IPAM?.Config?.Any(c => c.Subnet == cidr) != true)
+                {
+                    throw new DockerApiException(HttpStatusCode.Conflict,
+                        $$"""{"message":"Docker network {{name}} exists with another subnet than {{cidr}}"}""");
+                }
+                return;
+            }
+            try
+            {
+                await _client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+                {
+                    Name = name,
+                    Driver = "bridge",
+                    CheckDuplicate = true,
+                    IPAM = new IPAM { Config = [new IPAMConfig { Subnet = cidr, Gateway = gateway }] },
+                    Labels = labels,
+                }, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (DockerApiException) when (attempt == 0)
+            {
+                // Another agent on this engine created it meanwhile: look again.
+            }
+        }
+    }
+
     /// <summary>Docker's own stats JSON for one container (one sample, as <c>docker stats --no-stream</c>).</summary>
     public async Task<JsonElement?> GetStatsAsync(string id, CancellationToken cancellationToken)
     {
