@@ -70,10 +70,14 @@ public sealed record NetworkRegistry
             {
                 throw new InvalidParameterException($"Subnet {subnet.SubnetId}: the CIDR '{subnet.CidrBlock}' is invalid (a block between /16 and /28 is required).");
             }
-            var clash = Subnets.FirstOrDefault(o => o != subnet && o.VpcId == subnet.VpcId && o.Cidr.Overlaps(cidr));
+        }
+        for (var i = 0; i < Subnets.Count; i++)
+        {
+            var later = Subnets[i];
+            var clash = Subnets.Take(i).FirstOrDefault(o => o.VpcId == later.VpcId && o.Cidr.Overlaps(later.Cidr));
             if (clash is not null)
             {
-                throw new InvalidParameterException($"Subnet {subnet.SubnetId}: the CIDR '{subnet.CidrBlock}' conflicts with subnet {clash.SubnetId} ({clash.CidrBlock}).");
+                throw new InvalidParameterException($"Subnet {later.SubnetId}: the CIDR '{later.CidrBlock}' conflicts with subnet {clash.SubnetId} ({clash.CidrBlock}).");
             }
         }
         foreach (var id in Subnets.GroupBy(s => s.SubnetId).Where(g => g.Count() > 1).Select(g => g.Key)

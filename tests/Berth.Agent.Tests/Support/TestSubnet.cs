@@ -53,6 +53,8 @@ public sealed class TestSubnet(string agentNamespace) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Disposed before the harness (declared after it): the network can only go once its containers have.
+        await DockerEnvironment.RemoveNamespaceAsync(agentNamespace);
         try
         {
             await DockerEnvironment.Client.Networks.DeleteNetworkAsync(NetworkName);
