@@ -97,6 +97,35 @@ public sealed class AwsvpcTaskTests(ITestOutputHelper output)
         Assert.DoesNotContain($"-d {address}/32", subnet.ChainRules(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_restarted_agent_adopts_the_task_on_its_address_and_puts_its_rules_back()
+    {
+        await using var h = await AgentHarness.StartAsync(output);
+        await using var subnet = new TestSubnet(h.Namespace);
+        var task = subnet.Attach(TestTasks.Assignment("keep", null, TestTasks.Web()), TestSubnet.Group("sg-web", TestSubnet.Tcp(80, fromCidr: "0.0.0.0/0")));
+        var arn = task.Task.TaskArn!;
+        var address = task.Network!.PrivateIPv4Address;
+        var webId = (await h.RunUntilAsync(task, "RUNNING", Timeout)).Containers.Single().RuntimeId!;
+        var pauseId = (await DockerEnvironment.Client.Containers.InspectContainerAsync(webId)).HostConfig.NetworkMode["container:".Length..];
+
+        await h.StopAgentAsync();
+        subnet.FlushChain();
+        Assert.DoesNotContain($"-d {address}/32", subnet.ChainRules(), StringComparison.Ordinal);
+        var reportsBefore = h.Server.Reports.Count;
+        await h.StartAgentAsync();
+
+        var adopted = await h.Server.WaitForReportAsync(arn, r => r.LastStatus == "RUNNING", Timeout, reportsBefore);
+        Assert.Equal(webId, adopted.Containers.Single().RuntimeId);
+        Assert.Contains($"-d {address}/32", subnet.ChainRules(), StringComparison.Ordinal);
+        Assert.Contains("hello from berth/sample-web", await Waits.HttpGetAsync($"http://{address}:80/"), StringComparison.Ordinal);
+
+        // Stopped and unlisted, the task takes its pause container with it.
+        h.Server.SetDesiredStatus(arn, "STOPPED");
+        await h.Server.WaitForReportAsync(arn, r => r.LastStatus == "STOPPED", Timeout);
+        h.Server.Unassign(arn);
+        await Waits.UntilContainerGoneAsync(pauseId);
+    }
+
     /// <summary>
     /// A shell line that exits 0 when a GET of <paramref name="host"/>:<paramref name="port"/>/health answers (within
     /// a few tries) and <paramref name="expectOpen"/>, or when every try fails and not <paramref name="expectOpen"/>.

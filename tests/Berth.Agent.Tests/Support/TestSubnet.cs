@@ -51,6 +51,9 @@ public sealed class TestSubnet(string agentNamespace) : IAsyncDisposable
     /// <summary>The rules of the agent's chain, as <c>iptables -S</c> prints them.</summary>
     public string ChainRules() => Run("iptables", "-S", IptablesScript.ChainOf(agentNamespace)).Output;
 
+    /// <summary>Empties the agent's chain, as if the host lost its rules while the agent was down.</summary>
+    public void FlushChain() => Run("iptables", "-F", IptablesScript.ChainOf(agentNamespace));
+
     public async ValueTask DisposeAsync()
     {
         // Disposed before the harness (declared after it): the network can only go once its containers have.
