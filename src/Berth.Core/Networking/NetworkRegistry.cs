@@ -6,14 +6,15 @@ namespace Berth.Core.Networking;
 /// <summary>
 /// The subnets and security groups awsvpc tasks can name. Berth seeds <see cref="Default"/>; a JSON file of
 /// the same shape (<c>berth server --vpc-config</c>) adds more. The records are stored one by one, so an
-/// EC2-compatible API can later create, change and delete them the same way.
+/// EC2-compatible API can later create, change and delete them the same way. A list left out of the file
+/// reads as empty (the JSON source generator sets every init member, absent ones to null).
 /// </summary>
 public sealed record NetworkRegistry
 {
     public const string DefaultVpcId = "vpc-berth-local";
 
-    [JsonPropertyName("subnets")] public IReadOnlyList<Subnet> Subnets { get; init; } = [];
-    [JsonPropertyName("securityGroups")] public IReadOnlyList<SecurityGroup> SecurityGroups { get; init; } = [];
+    [JsonPropertyName("subnets")] public IReadOnlyList<Subnet> Subnets { get; init => field = value ?? []; } = [];
+    [JsonPropertyName("securityGroups")] public IReadOnlyList<SecurityGroup> SecurityGroups { get; init => field = value ?? []; } = [];
 
     /// <summary>
     /// A default VPC (10.200.0.0/16) with two subnets, its default group (all traffic from members of the group,

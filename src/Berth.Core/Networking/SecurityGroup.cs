@@ -15,13 +15,13 @@ public sealed record SecurityGroup
     [JsonPropertyName("groupName")] public required string GroupName { get; init; }
     [JsonPropertyName("vpcId")] public required string VpcId { get; init; }
     [JsonPropertyName("description")] public string? Description { get; init; }
-    [JsonPropertyName("ipPermissions")] public IReadOnlyList<IpPermission> IpPermissions { get; init; } = [];
+    [JsonPropertyName("ipPermissions")] public IReadOnlyList<IpPermission> IpPermissions { get; init => field = value ?? []; } = [];
 }
 
 /// <summary>
 /// One ingress rule. <see cref="IpProtocol"/> is tcp, udp, icmp or -1 (everything, ports ignored), as in EC2.
 /// Sources are CIDR blocks (<c>ipRanges[].cidrIp</c> in EC2) and groups (<c>userIdGroupPairs[].groupId</c>):
-/// a group source admits every task that carries that group.
+/// a group source admits every task that carries that group. Lists left out of a file read as empty.
 /// </summary>
 public sealed record IpPermission
 {
@@ -30,6 +30,6 @@ public sealed record IpPermission
     [JsonPropertyName("ipProtocol")] public required string IpProtocol { get; init; }
     [JsonPropertyName("fromPort")] public int? FromPort { get; init; }
     [JsonPropertyName("toPort")] public int? ToPort { get; init; }
-    [JsonPropertyName("cidrIps")] public IReadOnlyList<string> CidrIps { get; init; } = [];
-    [JsonPropertyName("sourceGroupIds")] public IReadOnlyList<string> SourceGroupIds { get; init; } = [];
+    [JsonPropertyName("cidrIps")] public IReadOnlyList<string> CidrIps { get; init => field = value ?? []; } = [];
+    [JsonPropertyName("sourceGroupIds")] public IReadOnlyList<string> SourceGroupIds { get; init => field = value ?? []; } = [];
 }
