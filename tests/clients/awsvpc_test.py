@@ -57,7 +57,15 @@ class AwsvpcTest(unittest.TestCase):
         run = self.aws("ecs", "run-task", "--task-definition", "web-vpc", "--count", "2",
                        "--network-configuration", NETWORK.format(subnet=self.subnet))
         arns = [t["taskArn"] for t in run["tasks"]]
-        self.aws("ecs", "wait", "tasks-running", "--tasks", *arns)
+        deadline = time.time() + 60
+        while True:
+            tasks = self.aws("ecs", "describe-tasks", "--tasks", *arns)["tasks"]
+            stopped = [t.get("stoppedReason") for t in tasks if t["lastStatus"] == "STOPPED"]
+            self.assertEqual(stopped, [], "a task stopped instead of running")
+            if all(t["lastStatus"] == "RUNNING" for t in tasks):
+                break
+            self.assertLess(time.time(), deadline, "the tasks did not run within 60 s")
+            time.sleep(0.5)
 
         addresses = set()
         for task in self.aws("ecs", "describe-tasks", "--tasks", *arns)["tasks"]:
