@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """RunTask→RUNNING latency through Berth against raw `docker run -d` of the same image, in one run.
 
-Usage: python3 bench/task_start_latency.py [tasks]   (default 50; starts its own `berth up` on a free port)
+Usage: python3 bench/task_start_latency.py [tasks] [bridge|awsvpc]
+  (default 50 bridge; starts its own `berth up` on a free port)
 Berth's figure is from the RunTask call until DescribeTasks shows lastStatus RUNNING (polled every 20 ms
-with boto3); Docker's is `docker run -d` until `docker inspect` shows the container running.
+with boto3); Docker's is `docker run -d` until `docker inspect` shows the container running. In awsvpc
+mode each task runs in subnet-local-a with sg-web: a pause container on the subnet's network first.
 """
 import os
 import statistics
@@ -22,17 +24,19 @@ def percentile(values, p):
 
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    awsvpc = len(sys.argv) > 2 and sys.argv[2] == "awsvpc"
     server = BerthServer(command="up")
     server.start()
     try:
         ecs = server.ecs()
         server.wait_for_local_agent(ecs)
-        ecs.register_task_definition(family="latency", containerDefinitions=[
+        ecs.register_task_definition(family="latency", networkMode="awsvpc" if awsvpc else "bridge", containerDefinitions=[
             {"name": "web", "image": "berth/sample-web", "memory": 32, "portMappings": [{"containerPort": 80}]}])
+        network = {"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-local-a"], "securityGroups": ["sg-web"]}}} if awsvpc else {}
         berth = []
         for _ in range(count):
             start = time.perf_counter()
-            arn = ecs.run_task(taskDefinition="latency")["tasks"][0]["taskArn"]
+            arn = ecs.run_task(taskDefinition="latency", **network)["tasks"][0]["taskArn"]
             while ecs.describe_tasks(tasks=[arn])["tasks"][0]["lastStatus"] != "RUNNING":
                 time.sleep(0.02)
             berth.append(time.perf_counter() - start)
@@ -46,12 +50,14 @@ def main():
                                  capture_output=True, text=True).stdout.strip() != "true":
                 time.sleep(0.02)
             docker.append(time.perf_counter() - start)
-        for name, values in (("berth run-task", berth), ("docker run -d", docker)):
-            print(f"{name:16} n={len(values)} p50 {percentile(values, 0.5) * 1000:7.0f} ms  "
+        for name, values in ((f"berth run-task ({'awsvpc' if awsvpc else 'bridge'})", berth), ("docker run -d", docker)):
+            print(f"{name:28} n={len(values)} p50 {percentile(values, 0.5) * 1000:7.0f} ms  "
                   f"p95 {percentile(values, 0.95) * 1000:7.0f} ms  mean {statistics.mean(values) * 1000:7.0f} ms")
         print(f"overhead at p50: {(percentile(berth, 0.5) / percentile(docker, 0.5) - 1) * 100:+.0f}%")
     finally:
         server.close()
+        if awsvpc:
+            server.remove_awsvpc_leftovers(["subnet-local-a"])
 
 
 if __name__ == "__main__":

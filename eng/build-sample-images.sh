@@ -9,6 +9,8 @@
 #                              so `docker stop` returns promptly.
 #   berth/sample-tools:latest  same rootfs, default CMD `sh`; for tests that run commands
 #                              such as `sh -c 'exit 3'`, `sleep 1000`, a CPU burn loop, etc.
+#   berth/pause:latest         the pause container of awsvpc tasks (owns the task's network
+#                              namespace): sleeps until SIGTERM/SIGINT, then exits 0 at once.
 #
 # Both images carry all busybox applet symlinks, /etc/passwd + /etc/group (root, nobody
 # uid/gid 65534) and a 1777 /tmp. The script is idempotent: an image whose label
@@ -19,6 +21,7 @@ set -euo pipefail
 readonly LABEL_KEY=org.berth.sample-digest
 readonly WEB_IMAGE=berth/sample-web:latest
 readonly TOOLS_IMAGE=berth/sample-tools:latest
+readonly PAUSE_IMAGE=berth/pause:latest
 
 log() { echo "build-sample-images: $*" >&2; }
 
@@ -115,6 +118,21 @@ make_tools_rootfs() {
   make_base_rootfs "$1"
 }
 
+make_pause_rootfs() {
+  local root="$1"
+  make_base_rootfs "$root"
+  # A shell waiting on a background sleep handles TERM at once (a bare `sleep` as PID 1 would ignore it).
+  cat >"$root/usr/local/bin/pause" <<'EOF'
+#!/bin/sh
+trap 'exit 0' TERM INT
+while :; do
+  sleep 3600 &
+  wait $!
+done
+EOF
+  chmod 0755 "$root/usr/local/bin/pause"
+}
+
 # --- build / skip ------------------------------------------------------------
 current_digest() {
   docker image inspect -f "{{ index .Config.Labels \"$LABEL_KEY\" }}" "$1" 2>/dev/null || true
@@ -145,4 +163,7 @@ build_image "$WEB_IMAGE" make_web_rootfs \
   'WORKDIR /www'
 build_image "$TOOLS_IMAGE" make_tools_rootfs \
   'CMD ["sh"]' \
+  'WORKDIR /'
+build_image "$PAUSE_IMAGE" make_pause_rootfs \
+  'CMD ["/usr/local/bin/pause"]' \
   'WORKDIR /'

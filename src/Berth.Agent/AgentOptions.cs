@@ -79,6 +79,12 @@ public sealed record AgentOptions
     /// </summary>
     public TimeSpan TaskCleanupWait { get; init; } = TimeSpan.FromHours(3);
 
+    /// <summary>
+    /// The image of awsvpc tasks' pause containers, which own each task's network namespace (the ECS agent's
+    /// amazon/amazon-ecs-pause); built locally by eng/build-sample-images.sh.
+    /// </summary>
+    public string PauseImage { get; init; } = "berth/pause:latest";
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate(bool requireServerUrl = true)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using Berth.Agent.ControlPlane;
 using Berth.Agent.Docker;
 using Berth.Agent.Metadata;
+using Berth.Agent.Networking;
 using Berth.Agent.State;
 using Berth.Agent.Tasks;
 using Berth.Core.Agent;
@@ -119,6 +120,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
                 LoggerFactory = _loggerFactory,
                 Cluster = _options.Cluster,
                 AgentNamespace = AgentNamespace,
+                SecurityGroups = new SecurityGroupEnforcer(AgentNamespace, _loggerFactory.CreateLogger<SecurityGroupEnforcer>()),
             };
             engine = new TaskEngine(runtime);
 

@@ -22,6 +22,8 @@ internal sealed class ServerFlags
         "BERTH_AGENT_DISCONNECT_SECONDS", (int)Defaults.Liveness.DisconnectedAfter.TotalSeconds);
     private readonly Option<int> _lostSeconds = EnvOption.Create("--task-lost-seconds", "Seconds without a heartbeat before an instance's tasks are recorded STOPPED",
         "BERTH_TASK_LOST_SECONDS", (int)Defaults.Liveness.TasksLostAfter.TotalSeconds);
+    private readonly Option<string> _vpcConfig = EnvOption.Create("--vpc-config", "JSON file of subnets and security groups for awsvpc tasks (docs/networking.md)",
+        "BERTH_VPC_CONFIG", "");
 
     public void AddTo(Command command)
     {
@@ -32,6 +34,7 @@ internal sealed class ServerFlags
         command.Options.Add(_region);
         command.Options.Add(_disconnectSeconds);
         command.Options.Add(_lostSeconds);
+        command.Options.Add(_vpcConfig);
     }
 
     public ServerOptions Read(ParseResult result)
@@ -59,6 +62,7 @@ internal sealed class ServerFlags
             BindAddress = result.GetValue(_bind)!,
             Port = port,
             DataDirectory = Path.GetFullPath(result.GetValue(_dataDir)!),
+            VpcConfigPath = result.GetValue(_vpcConfig) is { Length: > 0 } vpcConfig ? Path.GetFullPath(vpcConfig) : null,
             Api = new ApiOptions { AccountId = accountId, DefaultRegion = result.GetValue(_region)! },
         };
     }

@@ -1,9 +1,11 @@
 using Berth.Api.Agent;
 using Berth.Api.Ecs;
+using Berth.Api.Networking;
 using Berth.Api.Services;
 using Berth.Api.Tasks;
 using Berth.Server.Controllers;
 using Berth.Api.Protocol;
+using Berth.Core.Networking;
 using Berth.Store;
 using Berth.Store.Sqlite;
 using Microsoft.AspNetCore.Builder;
@@ -26,6 +28,8 @@ public static class BerthServer
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.Api.MaxRequestBytes + 1);
 
         var store = await SqliteStateStore.OpenAsync(options.DatabasePath, cancellationToken).ConfigureAwait(false);
+        var vpc = options.VpcConfigPath is { } path ? NetworkRegistry.Default.With(NetworkState.ReadFile(path)) : NetworkRegistry.Default;
+        await new NetworkState(store).SeedAsync(vpc, cancellationToken).ConfigureAwait(false);
         var time = TimeProvider.System;
         var signals = new AssignmentSignals();
         // Registered through a factory so the container owns the store and disposes it at shutdown.

@@ -31,5 +31,8 @@ public sealed record ServerOptions
     /// <summary>ECS keeps STOPPED tasks describable for at least an hour.</summary>
     public TimeSpan StoppedTaskRetention { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>A JSON file of subnets and security groups for awsvpc tasks, added to the seeded defaults (docs/networking.md).</summary>
+    public string? VpcConfigPath { get; init; }
+
     public string DatabasePath => Path.Combine(DataDirectory, "berth.db");
 }

@@ -17,6 +17,9 @@ public sealed class BerthServerFixture : IAsyncLifetime
 
     private RunningServer Server => _server ?? throw new InvalidOperationException("The server is not started.");
 
+    /// <summary>Plain HTTP to the server, for the agent protocol's endpoints.</summary>
+    public HttpClient Http => Server.Http;
+
     public async Task InitializeAsync() => _server = await RunningServer.StartAsync(_dataDirectory);
 
     public async Task DisposeAsync()

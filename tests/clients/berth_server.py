@@ -1,4 +1,5 @@
 """Starts a real Berth control plane (./berth server) on a free loopback port for client tests."""
+import hashlib
 import os
 import shutil
 import signal
@@ -90,6 +91,14 @@ class BerthServer:
                              capture_output=True, text=True).stdout.split()
         if ids:
             subprocess.run(["docker", "rm", "-f", *ids], capture_output=True)
+
+    def remove_awsvpc_leftovers(self, subnets):
+        """Removes what awsvpc tasks leave on purpose: each subnet's Docker network and the agent's iptables chain."""
+        for subnet in subnets:
+            subprocess.run(["docker", "network", "rm", f"berth-{subnet}"], capture_output=True)
+        chain = "BERTH-SG-" + hashlib.sha256(self.agent_namespace.encode()).hexdigest()[:12]
+        for args in (["-D", "DOCKER-USER", "-j", chain], ["-F", chain], ["-X", chain]):
+            subprocess.run(["iptables", *args], capture_output=True)
 
     def close(self):
         self.kill()

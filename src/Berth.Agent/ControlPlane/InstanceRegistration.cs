@@ -74,6 +74,8 @@ internal static class InstanceRegistration
         capabilities.Add(CapabilityPrefix + "task-iam-role");
         capabilities.Add("ecs.capability.container-health-check");
         capabilities.Add("ecs.capability.container-ordering");
+        // awsvpc: the agent gives tasks their own network namespace and address (a pause container per task).
+        capabilities.Add("ecs.capability.task-eni");
         attributes.AddRange(capabilities.Select(c => new EcsAttribute { Name = c }));
         attributes.AddRange(options.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new EcsAttribute { Name = a.Key, Value = a.Value }));
         return attributes;

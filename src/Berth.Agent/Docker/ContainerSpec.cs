@@ -2,6 +2,7 @@ using System.Globalization;
 using Berth.Agent.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
+using Berth.Core.Networking;
 using Docker.DotNet.Models;
 using DockerUlimit = Docker.DotNet.Models.Ulimit;
 
@@ -17,6 +18,9 @@ internal sealed record ContainerSpecContext
     public required string DockerName { get; init; }
     public string? MetadataUriV4 { get; init; }
     public string? MetadataUriV3 { get; init; }
+
+    /// <summary>The pause container whose network namespace an awsvpc task's containers join.</summary>
+    public string? NetworkSandboxId { get; init; }
 
     /// <summary>Docker names of the task's containers created so far, by container name (links, volumesFrom).</summary>
     public required IReadOnlyDictionary<string, string> DockerNames { get; init; }
@@ -39,22 +43,22 @@ internal static class ContainerSpec
     /// <summary>The kernel's smallest CPU share; the ECS agent (≥ 1.2.0) passes 2 for a cpu of null, 0 or 1.</summary>
     public const long MinimumCpuShares = 2;
 
-    /// <summary>Docker network mode of a task: bridge unless host or none (awsvpc runs on the bridge for now).</summary>
-    public static string NetworkModeOf(TaskDefinition definition) => definition.NetworkMode switch
+    /// <summary>Docker network mode of a task: bridge unless host, none or awsvpc (the namespace of its pause container).</summary>
+    public static string NetworkModeOf(TaskDefinition definition, string? networkSandboxId = null) => definition.NetworkMode switch
     {
         "host" => "host",
         "none" => "none",
+        AwsvpcRules.NetworkMode => $"container:{networkSandboxId ?? throw new InvalidOperationException("An awsvpc container needs its task's pause container.")}",
         _ => "bridge",
     };
 
     public static CreateContainerParameters Build(PlannedContainer container, ContainerSpecContext context)
     {
         var d = container.Definition;
-        var networkMode = NetworkModeOf(context.TaskDefinition);
+        var networkMode = NetworkModeOf(context.TaskDefinition, context.NetworkSandboxId);
         var bridge = networkMode == "bridge";
-        // awsvpc gives a task its own address, so its hostPort (always = containerPort) cannot clash; run on the
-        // bridge, two such tasks would, so their ports are published on ephemeral host ports instead.
-        var ephemeralOnly = context.TaskDefinition.NetworkMode == "awsvpc";
+        // Docker refuses exposed ports in another container's namespace; an awsvpc task listens on its own address.
+        var ownNamespace = !networkMode.StartsWith("container:", StringComparison.Ordinal);
 
         var environment = new List<string>();
         foreach (var variable in d.Environment ?? [])
@@ -95,11 +99,14 @@ internal static class ContainerSpec
                 continue;
             }
             var key = $"{port}/{mapping.Protocol ?? "tcp"}";
-            exposed[key] = default;
+            if (ownNamespace)
+            {
+                exposed[key] = default;
+            }
             if (bridge)
             {
                 // hostPort 0 or absent: Docker picks an ephemeral port, as with ECS's dynamic port mapping.
-                bindings[key] = [new PortBinding { HostPort = mapping.HostPort is > 0 and var h && !ephemeralOnly ? h.ToString(CultureInfo.InvariantCulture) : "" }];
+                bindings[key] = [new PortBinding { HostPort = mapping.HostPort is > 0 and var h ? h.ToString(CultureInfo.InvariantCulture) : "" }];
             }
         }
 

@@ -20,6 +20,7 @@ internal sealed partial class DockerDriver : IDisposable
     private readonly DockerClient _client;
     private readonly HttpClient _raw;
     private readonly ILogger _logger;
+    private readonly SemaphoreSlim _networkCreation = new(1, 1);
 
     public DockerDriver(Uri endpoint, ILogger<DockerDriver> logger)
     {
@@ -288,6 +289,57 @@ internal sealed partial class DockerDriver : IDisposable
             },
         }, new SyncProgress<Message>(onEvent), cancellationToken);
 
+    /// <summary>
+    /// The bridge network of a subnet: created on first use with the subnet's CIDR and gateway, then shared by
+    /// every task of the subnet on this engine. One that exists with another CIDR is an error, never reused.
+    /// </summary>
+    public async Task EnsureNetworkAsync(string name, string cidr, string gateway, IDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        // Tasks of one subnet starting together would race to create it: one at a time in this agent.
+        await _networkCreation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var existing = await _client.Networks.ListNetworksAsync(new NetworksListParameters
+                {
+                    Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } },
+                }, cancellationToken).ConfigureAwait(false);
+                if (existing.FirstOrDefault(n => n.Name == name) is { } network)
+                {
+                    if (network.IPAM?.Config?.Any(c => c.Subnet == cidr) != true)
+                    {
+                        throw new DockerApiException(HttpStatusCode.Conflict,
+                            $$"""{"message":"Docker network {{name}} exists with another subnet than {{cidr}}"}""");
+                    }
+                    return;
+                }
+                try
+                {
+                    await _client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+                    {
+                        Name = name,
+                        Driver = "bridge",
+                        CheckDuplicate = true,
+                        IPAM = new IPAM { Config = [new IPAMConfig { Subnet = cidr, Gateway = gateway }] },
+                        Labels = labels,
+                    }, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (DockerApiException) when (attempt < 5)
+                {
+                    // Another agent on this engine is creating it (Docker reserves the pool before it lists the
+                    // network): look again shortly.
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            _networkCreation.Release();
+        }
+    }
+
     /// <summary>Docker's own stats JSON for one container (one sample, as <c>docker stats --no-stream</c>).</summary>
     public async Task<JsonElement?> GetStatsAsync(string id, CancellationToken cancellationToken)
     {
@@ -436,6 +488,7 @@ internal sealed partial class DockerDriver : IDisposable
         _client.Dispose();
         _configuration.Dispose();
         _raw.Dispose();
+        _networkCreation.Dispose();
     }
 
     /// <summary>Calls back on the reporting thread, in order (Progress&lt;T&gt; would post to the thread pool, unordered).</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Berth.Agent.ControlPlane;
 using Berth.Agent.Docker;
+using Berth.Agent.Networking;
 using Berth.Agent.State;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,9 @@ internal sealed class AgentRuntime
     public required ILoggerFactory LoggerFactory { get; init; }
     public required string Cluster { get; init; }
     public required string AgentNamespace { get; init; }
+
+    /// <summary>iptables rules for the security groups of this instance's awsvpc tasks.</summary>
+    public required SecurityGroupEnforcer SecurityGroups { get; init; }
 
     /// <summary>"http://172.17.0.1:51679" when the metadata endpoint runs; containers get URIs below it.</summary>
     public string? MetadataBaseUri { get; set; }

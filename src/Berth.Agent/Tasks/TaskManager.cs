@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using Berth.Agent.Docker;
+using Berth.Agent.Networking;
 using Berth.Agent.State;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
+using Berth.Core.Networking;
 using Berth.Core.Tasks;
 using Docker.DotNet;
 using Microsoft.Extensions.Logging;
@@ -34,7 +36,7 @@ internal sealed partial class TaskManager
     private readonly TaskPlan _plan;
     private readonly List<ManagedContainer> _containers = [];
     private readonly IReadOnlyList<NetworkBinding>? _hostModeBindings;
-    private readonly string _networkMode;
+    private readonly TaskSandbox? _sandbox;
 
     private TaskAssignment _assignment; // guarded by _gate: the poll loop replaces it
     private bool _unlisted;             // guarded by _gate
@@ -65,7 +67,10 @@ internal sealed partial class TaskManager
         // A task's definition never changes: the plan made from the first assignment holds for its whole life.
         var planned = saved?.Assignment ?? assignment;
         _plan = TaskPlan.Build(planned, runtime.Options.AllowPrivileged);
-        _networkMode = ContainerSpec.NetworkModeOf(planned.TaskDefinition);
+        if (planned.Network is { } network && planned.TaskDefinition.NetworkMode == AwsvpcRules.NetworkMode)
+        {
+            _sandbox = new TaskSandbox(runtime, TaskArn, network);
+        }
         foreach (var container in _plan.Containers)
         {
             var record = saved?.Containers.FirstOrDefault(c => c.Name == container.Name);
@@ -80,7 +85,7 @@ internal sealed partial class TaskManager
             }
             _containers.Add(managed);
         }
-        if (_networkMode == "host")
+        if (planned.TaskDefinition.NetworkMode == "host")
         {
             _hostModeBindings = _plan.Containers.SelectMany(c => c.Definition.PortMappings ?? []).Where(m => m.ContainerPort is not null)
                 .Select(m => new NetworkBinding { BindIP = "0.0.0.0", ContainerPort = m.ContainerPort, HostPort = m.HostPort ?? m.ContainerPort, Protocol = m.Protocol ?? "tcp" })
@@ -212,6 +217,10 @@ internal sealed partial class TaskManager
                 _rt.MetadataTokens[c.MetadataToken] = this;
             }
         }
+        if (_sandbox is not null)
+        {
+            await _sandbox.AdoptAsync(cancellationToken).ConfigureAwait(false);
+        }
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         if (found.Count > 0)
         {
@@ -248,6 +257,11 @@ internal sealed partial class TaskManager
             {
                 SaveAndReport();
                 await StopAllAsync(cancellationToken).ConfigureAwait(false);
+                if (_sandbox is not null)
+                {
+                    // Down before STOPPED is reported: the server frees the address with that report.
+                    await _sandbox.StopAsync(cancellationToken).ConfigureAwait(false);
+                }
                 _known = TaskStatuses.Stopped;
                 _executionStoppedAt = _rt.Time.GetUtcNow();
                 LogTaskStopped(_logger, TaskArn, _stop.Reason ?? "desired status STOPPED", _stop.Code ?? "-");
@@ -290,6 +304,13 @@ internal sealed partial class TaskManager
     /// <summary>Advances every container whose dependencies are met (independent ones in parallel).</summary>
     private async Task BringUpAsync(CancellationToken cancellationToken)
     {
+        if (_sandbox is not null && _containers.Any(c => c.Phase < ContainerPhase.Created)
+            && await _sandbox.EnsureRunningAsync(PauseSpec(), cancellationToken).ConfigureAwait(false) is { } networkFailure)
+        {
+            LogContainerFailed(_logger, TaskArn, TaskSandbox.ContainerName, networkFailure);
+            _stop = new StopDecision(networkFailure, "TaskFailedToStart");
+            return;
+        }
         var now = _rt.Time.GetUtcNow();
         var ready = new List<ManagedContainer>();
         foreach (var c in _containers.Where(c => c.Phase < ContainerPhase.Running))
@@ -372,6 +393,7 @@ internal sealed partial class TaskManager
                     DockerName = dockerName,
                     MetadataUriV4 = _rt.MetadataBaseUri is { } m ? $"{m}/v4/{c.MetadataToken}" : null,
                     MetadataUriV3 = _rt.MetadataBaseUri is { } m3 ? $"{m3}/v3/{c.MetadataToken}" : null,
+                    NetworkSandboxId = _sandbox?.ContainerId,
                     DockerNames = dockerNames,
                     VolumeSources = volumes,
                     StopTimeout = StopTimeoutOf(c),
@@ -453,6 +475,12 @@ internal sealed partial class TaskManager
         {
             c.MarkStopped(); // created but never started: Docker keeps it "created", ECS calls it STOPPED
         }
+    }
+
+    private PauseContainerSpec PauseSpec()
+    {
+        var definition = Current.TaskDefinition;
+        return new PauseContainerSpec(_rt.Options.PauseImage, ContainerSpec.DockerNameFor(definition, "internalecspause"), TaskArn, _rt.Cluster, _rt.AgentNamespace);
     }
 
     private TimeSpan StopTimeoutOf(ManagedContainer c)
@@ -579,6 +607,10 @@ internal sealed partial class TaskManager
             foreach (var c in _containers.Where(c => c.RuntimeId is not null))
             {
                 await _rt.Docker.RemoveContainerAsync(c.RuntimeId!, cancellationToken).ConfigureAwait(false);
+            }
+            if (_sandbox is not null)
+            {
+                await _sandbox.RemoveAsync(cancellationToken).ConfigureAwait(false);
             }
             foreach (var volume in await _rt.Docker.ListVolumesAsync(new Dictionary<string, string>
             {

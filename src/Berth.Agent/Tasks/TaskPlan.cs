@@ -1,5 +1,6 @@
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
+using Berth.Core.Networking;
 
 namespace Berth.Agent.Tasks;
 
@@ -62,7 +63,10 @@ internal sealed record TaskPlan(IReadOnlyList<PlannedContainer> Containers, stri
             }
             containers.Add(new PlannedContainer(name, effective, definition.Essential ?? true, dependsOn));
         }
-        return new TaskPlan(containers, Validate(assignment.TaskDefinition, containers, allowPrivileged));
+        var failure = assignment.TaskDefinition.NetworkMode == AwsvpcRules.NetworkMode && assignment.Network is null
+            ? "ResourceInitializationError: the task uses awsvpc but the server sent no network interface (its subnet or security groups no longer exist)"
+            : Validate(assignment.TaskDefinition, containers, allowPrivileged);
+        return new TaskPlan(containers, failure);
     }
 
     /// <summary>ContainerOverride: command replaces, environment merges by name, cpu and memory replace.</summary>

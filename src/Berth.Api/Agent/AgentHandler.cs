@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Berth.Api.Networking;
 using Berth.Api.Protocol;
 using Berth.Api.Services;
 using Berth.Api.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
+using Berth.Core.Networking;
 using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;
@@ -26,6 +28,8 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
     private readonly TimeSpan _heartbeatWriteInterval = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, liveness.DisconnectedAfter.Ticks / 3));
 
     private const int MaxWaitSeconds = 30;
+
+    private readonly NetworkState _networks = new(store);
 
     /// <summary>Revisions never change once registered, apart from their status, which agents do not use.</summary>
     private readonly ConcurrentDictionary<string, TaskDefinition> _definitions = new(StringComparer.Ordinal);
@@ -127,6 +131,7 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
     {
         var claims = await store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, instanceArn), cancellationToken).ConfigureAwait(false);
         var assignments = new List<TaskAssignment>(claims.Count);
+        NetworkRegistry? registry = null;
         foreach (var claim in claims)
         {
             var task = await store.GetAsync(EcsRecords.Tasks, claim.Id, cancellationToken).ConfigureAwait(false);
@@ -138,9 +143,34 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
             {
                 Task = task.Value,
                 TaskDefinition = await DefinitionAsync(task.Value.TaskDefinitionArn!, cancellationToken).ConfigureAwait(false),
+                Network = claim.Value.Network is { } network
+                    ? NetworkOf(task.Value, network, registry ??= await _networks.LoadAsync(cancellationToken).ConfigureAwait(false))
+                    : null,
             });
         }
         return assignments;
+    }
+
+    /// <summary>
+    /// The subnet and groups as they are now (a group's rules may have changed since launch); a subnet or group
+    /// since deleted leaves the task without a network assignment, which the agent refuses to run.
+    /// </summary>
+    private static TaskNetworkAssignment? NetworkOf(EcsTask task, TaskNetworkClaim claim, NetworkRegistry registry)
+    {
+        var subnet = registry.FindSubnet(claim.SubnetId);
+        var groups = claim.SecurityGroupIds.Select(registry.FindSecurityGroup).ToList();
+        if (subnet is null || groups.Any(g => g is null) || EniAttachment.Of(task) is not { } eni)
+        {
+            return null;
+        }
+        return new TaskNetworkAssignment
+        {
+            SubnetId = subnet.SubnetId,
+            CidrBlock = subnet.CidrBlock,
+            PrivateIPv4Address = EniAttachment.DetailOf(eni, EniAttachment.PrivateIPv4Address)!,
+            MacAddress = EniAttachment.DetailOf(eni, EniAttachment.MacAddress)!,
+            SecurityGroups = groups!,
+        };
     }
 
     private async Task<TaskDefinition> DefinitionAsync(string arn, CancellationToken cancellationToken)

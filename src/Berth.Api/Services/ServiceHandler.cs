@@ -34,8 +34,8 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
         Require.Name(request.ServiceName, "serviceName");
         var launchType = LaunchChecks.LaunchTypeOf(request.LaunchType, request.CapacityProviderStrategy, cluster);
-        var definition = await LaunchChecks.LaunchableDefinitionAsync(
-            Store, context.Scope, request.TaskDefinition, launchType, request.NetworkConfiguration, cancellationToken).ConfigureAwait(false);
+        var definition = await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, request.TaskDefinition, launchType, cancellationToken).ConfigureAwait(false);
+        await LaunchChecks.NetworkOfAsync(Store, definition.Value.Definition, request.NetworkConfiguration, launchType, cancellationToken).ConfigureAwait(false);
         var placement = new ServiceFactory.Placement(context.Scope, cluster, definition.Value.Definition, launchType);
         var created = ServiceFactory.Create(request, placement, ServiceRules.NewDeploymentId(Random.Shared), context.PrincipalArn, context.Now);
         await Store.RetryOnConflictAsync(async ct =>
@@ -61,13 +61,16 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
         var arn = ServiceRecords.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
         var current = await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
-        TaskDefinition? definition = null;
-        if (request.TaskDefinition is not null)
+        var launchType = current.Value.Service.LaunchType ?? "EC2";
+        var definition = request.TaskDefinition is null
+            ? null
+            : (await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, request.TaskDefinition, launchType, cancellationToken).ConfigureAwait(false)).Value.Definition;
+        if (definition is not null || request.NetworkConfiguration is not null)
         {
-            var launchType = current.Value.Service.LaunchType ?? "EC2";
-            var network = request.NetworkConfiguration ?? current.Value.Service.NetworkConfiguration;
-            definition = (await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, request.TaskDefinition, launchType, network, cancellationToken)
-                .ConfigureAwait(false)).Value.Definition;
+            // The tasks of the new deployment must be able to join the network: the same checks as RunTask.
+            var running = definition ?? (await Store.GetAsync(EcsRecords.TaskDefinitions, current.Value.Service.TaskDefinition!, cancellationToken).ConfigureAwait(false))!.Value.Definition;
+            await LaunchChecks.NetworkOfAsync(Store, running, request.NetworkConfiguration ?? current.Value.Service.NetworkConfiguration, launchType, cancellationToken)
+                .ConfigureAwait(false);
         }
         var deploymentId = ServiceRules.NewDeploymentId(Random.Shared);
         var updated = await Store.RetryOnConflictAsync(async ct =>

@@ -92,7 +92,9 @@ public sealed class ServiceReconciler(ClusterState state, TaskLauncher launcher,
             ?? throw new InvalidDataException($"Task definition {start.TaskDefinitionArn} of service {service.ServiceArn} is missing.");
         var tags = TaskTags.For([], service.PropagateTags, service.EnableECSManagedTags == true,
             new TaskTags.Sources(definition.Tags, service.Tags ?? [], cluster.Value.ClusterName!, service.ServiceName));
-        var launch = new TaskLaunch(definition.Definition, null, start.DeploymentId, GroupOf(service), tags, service.LaunchType ?? "EC2");
+        var launchType = service.LaunchType ?? "EC2";
+        var network = await LaunchChecks.NetworkOfAsync(Store, definition.Definition, NetworkOf(service, start), launchType, cancellationToken).ConfigureAwait(false);
+        var launch = new TaskLaunch(definition.Definition, null, start.DeploymentId, GroupOf(service), tags, launchType, network);
         try
         {
             var result = start.ContainerInstanceArn is { } instance
@@ -122,6 +124,10 @@ public sealed class ServiceReconciler(ClusterState state, TaskLauncher launcher,
     /// <summary>ECS waits for a container health check only on essential containers that define one.</summary>
     private static bool HasHealthCheck(TaskDefinition? definition) =>
         definition?.ContainerDefinitions?.Any(c => c.Essential != false && c.HealthCheck is not null) == true;
+
+    /// <summary>A deployment keeps the network configuration it was created with, so a rollback restores it too.</summary>
+    private static NetworkConfiguration? NetworkOf(Service service, TaskStart start) =>
+        service.Deployments?.FirstOrDefault(d => d.Id == start.DeploymentId)?.NetworkConfiguration ?? service.NetworkConfiguration;
 
     public static string GroupOf(Service service) => $"service:{service.ServiceName}";
 

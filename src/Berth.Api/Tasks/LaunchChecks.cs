@@ -1,7 +1,9 @@
 using Berth.Api.Ecs;
+using Berth.Api.Networking;
 using Berth.Core.Arns;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
+using Berth.Core.Networking;
 using Berth.Core.State;
 using Berth.Core.Validation;
 using Berth.Store;
@@ -34,9 +36,9 @@ public static class LaunchChecks
         return "EC2";
     }
 
-    /// <summary>The ACTIVE task definition <paramref name="name"/> resolves to, if it supports the launch type and network.</summary>
+    /// <summary>The ACTIVE task definition <paramref name="name"/> resolves to, if it supports the launch type.</summary>
     public static async Task<Versioned<TaskDefinitionRecord>> LaunchableDefinitionAsync(
-        IStateStore store, ResourceScope scope, string? name, string launchType, NetworkConfiguration? network, CancellationToken cancellationToken)
+        IStateStore store, ResourceScope scope, string? name, string launchType, CancellationToken cancellationToken)
     {
         var found = await TaskDefinitionLookup.FindAsync(store, scope, Require.NotBlank(name, "taskDefinition"), cancellationToken).ConfigureAwait(false)
             ?? throw new ClientException("Unable to find task definition.");
@@ -49,10 +51,20 @@ public static class LaunchChecks
         {
             throw new ClientException($"Task definition does not support launch_type {launchType}.");
         }
-        if (definition.NetworkMode == "awsvpc" || network is not null)
-        {
-            throw new UnsupportedFeatureException("Berth does not run tasks in awsvpc network mode yet; use bridge, host or none.");
-        }
         return found;
+    }
+
+    /// <summary>
+    /// The subnet and security groups an awsvpc task gets (null for other network modes), checked against the VPC
+    /// registry as ECS checks networkConfiguration. Only awsvpc tasks read the registry; for the others a
+    /// networkConfiguration is refused.
+    /// </summary>
+    public static async Task<TaskNetworkRequest?> NetworkOfAsync(
+        IStateStore store, TaskDefinition definition, NetworkConfiguration? network, string launchType, CancellationToken cancellationToken)
+    {
+        var registry = definition.NetworkMode == AwsvpcRules.NetworkMode
+            ? await new NetworkState(store).LoadAsync(cancellationToken).ConfigureAwait(false)
+            : new NetworkRegistry();
+        return AwsvpcRules.Resolve(definition, network, launchType, registry);
     }
 }

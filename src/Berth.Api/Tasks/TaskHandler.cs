@@ -1,8 +1,10 @@
 using Berth.Api.Ecs;
+using Berth.Api.Networking;
 using Berth.Api.Protocol;
 using Berth.Core.Arns;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
+using Berth.Core.Networking;
 using Berth.Core.Tasks;
 using Berth.Core.Validation;
 using Berth.Store;
@@ -131,11 +133,12 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         // ECS API reference, RunTask.propagateTags: "An error will be received if you specify the SERVICE option".
         Require.That(propagateTags != "SERVICE", "propagateTags SERVICE is only valid for tasks started by a service.");
         TagRules.Validate(tags);
-        var found = await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, taskDefinition, launchType, network, cancellationToken).ConfigureAwait(false);
+        var found = await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, taskDefinition, launchType, cancellationToken).ConfigureAwait(false);
         var definition = found.Value.Definition;
+        var taskNetwork = await LaunchChecks.NetworkOfAsync(Store, definition, network, launchType, cancellationToken).ConfigureAwait(false);
         EcsTaskFactory.ValidateOverrides(definition, overrides);
         var allTags = TaskTags.For(tags, propagateTags, managedTags == true, new TaskTags.Sources(found.Value.Tags, [], cluster.ClusterName!, null));
-        return new TaskLaunch(definition, overrides, startedBy, group ?? $"family:{definition.Family}", allTags, launchType);
+        return new TaskLaunch(definition, overrides, startedBy, group ?? $"family:{definition.Family}", allTags, launchType, taskNetwork);
     }
 
     /// <summary>A task id or ARN; an id is taken to be in the given cluster.</summary>

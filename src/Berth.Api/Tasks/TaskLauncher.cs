@@ -1,9 +1,11 @@
 using Berth.Api.Agent;
 using Berth.Api.Ecs;
+using Berth.Api.Networking;
 using Berth.Core.Arns;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
+using Berth.Core.Networking;
 using Berth.Core.Placement;
 using Berth.Core.State;
 using Berth.Core.Tasks;
@@ -19,6 +21,8 @@ namespace Berth.Api.Tasks;
 public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, AssignmentSignals signals, TimeProvider time)
 {
     public sealed record Result(IReadOnlyList<EcsTask> Tasks, IReadOnlyList<Failure> Failures);
+
+    private readonly NetworkState _network = new(state.Store);
 
     /// <summary>Places <paramref name="count"/> copies wherever the strategies and constraints allow (RunTask).</summary>
     public Task<Result> RunAsync(
@@ -78,6 +82,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         var now = time.GetUtcNow();
         var needs = EcsTaskFactory.Needs(launch.Definition, launch.Overrides);
         var tasks = new List<EcsTask>();
+        var claims = new List<(TaskAssignmentRecord Claim, string InstanceArn)>();
         var writes = new List<RecordWrite>();
         foreach (var placement in plan.Placements)
         {
@@ -85,11 +90,15 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
             var zone = instance.Value.Instance.Attributes?.FirstOrDefault(a => a.Name == "ecs.availability-zone")?.Value;
             var task = EcsTaskFactory.Create(launch, scope, cluster.ClusterName!, Guid.NewGuid().ToString("N"), placement.ContainerInstanceArn, zone, now);
             tasks.Add(task);
-            writes.Add(TaskRecords.Put(task, 0));
-            var claim = new TaskAssignmentRecord(task.TaskArn!, task.LastStatus!, cluster.ClusterArn!, launch.Group, launch.Definition.Family!,
-                needs.Cpu, needs.Memory, [.. needs.TcpPorts], [.. needs.UdpPorts]);
-            writes.Add(TaskRecords.PutClaim(claim, placement.ContainerInstanceArn, 0));
+            claims.Add((new TaskAssignmentRecord(task.TaskArn!, task.LastStatus!, cluster.ClusterArn!, launch.Group, launch.Definition.Family!,
+                needs.Cpu, needs.Memory, [.. needs.TcpPorts], [.. needs.UdpPorts]), placement.ContainerInstanceArn));
         }
+        if (launch.Network is { } network)
+        {
+            (tasks, claims) = await AttachNetworkAsync(scope, network, tasks, claims, writes, cancellationToken).ConfigureAwait(false);
+        }
+        writes.AddRange(tasks.Select(t => TaskRecords.Put(t, 0)));
+        writes.AddRange(claims.Select(c => TaskRecords.PutClaim(c.Claim, c.InstanceArn, 0)));
         var touched = plan.Placements.Select(p => p.ContainerInstanceArn).Distinct(StringComparer.Ordinal).ToList();
         writes.AddRange(touched.Select(arn => InstanceRecords.BumpAssignments(snapshot.Instances[arn])));
         if (writes.Count > 0)
@@ -101,6 +110,50 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
             signals.Notify(arn);
         }
         return new Result(tasks, plan.Failures);
+    }
+
+    /// <summary>
+    /// Gives each awsvpc task an address (and so an ENI): the task's subnet is the first of its subnets, taken in
+    /// turn from the task's position so copies spread over them, that has a free address. The leases join the
+    /// commit, so two launches that pick one address conflict and re-plan.
+    /// </summary>
+    private async Task<(List<EcsTask>, List<(TaskAssignmentRecord, string)>)> AttachNetworkAsync(
+        ResourceScope scope, TaskNetworkRequest network, List<EcsTask> tasks, List<(TaskAssignmentRecord Claim, string InstanceArn)> claims,
+        List<RecordWrite> writes, CancellationToken cancellationToken)
+    {
+        var leases = new List<SubnetLeases>();
+        foreach (var subnet in network.Subnets)
+        {
+            leases.Add(await _network.LeasesAsync(subnet, cancellationToken).ConfigureAwait(false));
+        }
+        var groupIds = network.SecurityGroups.Select(g => g.GroupId).ToList();
+        var attached = new List<EcsTask>(tasks.Count);
+        var attachedClaims = new List<(TaskAssignmentRecord, string)>(tasks.Count);
+        for (var i = 0; i < tasks.Count; i++)
+        {
+            var task = tasks[i];
+            (SubnetLeases Subnet, uint Address, PutRecord Write)? taken = null;
+            for (var k = 0; k < leases.Count && taken is null; k++)
+            {
+                var candidate = leases[(i + k) % leases.Count];
+                if (candidate.Take(task.TaskArn!) is { } lease)
+                {
+                    taken = (candidate, lease.Address, lease.Write);
+                }
+            }
+            if (taken is not { } chosen)
+            {
+                throw new ClientException(
+                    $"No free IPv4 address is left in subnets [{string.Join(", ", network.Subnets.Select(s => s.SubnetId))}].");
+            }
+            writes.Add(chosen.Write);
+            var subnet = chosen.Subnet.Subnet;
+            var eni = "eni-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9))[..17];
+            attached.Add(EniAttachment.Attach(task, EniAttachment.Create(Guid.NewGuid().ToString(), eni, subnet, chosen.Address, scope.Region)));
+            var (claim, instanceArn) = claims[i];
+            attachedClaims.Add((claim with { Network = new TaskNetworkClaim(subnet.SubnetId, groupIds) }, instanceArn));
+        }
+        return (attached, attachedClaims);
     }
 
     private sealed record Snapshot(ClusterSnapshot Candidates, IReadOnlyDictionary<string, Versioned<ContainerInstanceRecord>> Instances);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Berth.Core.Ecs;
+using Berth.Core.Networking;
 
 namespace Berth.Core.Agent;
 
@@ -48,6 +49,9 @@ public sealed record TaskAssignment
 {
     [JsonPropertyName("task")] public required EcsTask Task { get; init; }
     [JsonPropertyName("taskDefinition")] public required TaskDefinition TaskDefinition { get; init; }
+
+    /// <summary>The task's ENI when it runs in awsvpc network mode.</summary>
+    [JsonPropertyName("network")] public TaskNetworkAssignment? Network { get; init; }
 }
 
 /// <summary>A task's observed state. Statuses only move forward; the server ignores a report that would move one back.</summary>

@@ -18,6 +18,7 @@ public sealed record ContainerInstanceRecord(
 /// A task's claim on an instance: what it reserved, kept beside the instance (scope = instance ARN) so a
 /// placement snapshot reads one range per instance. Deleted in the commit that records the task STOPPED,
 /// which is what frees the resources. <c>LastStatus</c> follows the task's, for the instance's task counts.
+/// <c>Network</c> is what an awsvpc task's agent needs beyond the task's attachment: its security groups.
 /// </summary>
 public sealed record TaskAssignmentRecord(
     string TaskArn,
@@ -28,4 +29,8 @@ public sealed record TaskAssignmentRecord(
     int Cpu,
     int Memory,
     IReadOnlyList<int> TcpPorts,
-    IReadOnlyList<int> UdpPorts);
+    IReadOnlyList<int> UdpPorts,
+    TaskNetworkClaim? Network = null);
+
+/// <summary>The subnet and security groups an awsvpc task was launched with (its address is in its attachment).</summary>
+public sealed record TaskNetworkClaim(string SubnetId, IReadOnlyList<string> SecurityGroupIds);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Berth.Core.Ecs;
+using Berth.Core.Networking;
 
 namespace Berth.Core.State;
 
@@ -15,4 +16,8 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(TaskAssignmentRecord))]
 [JsonSerializable(typeof(EcsTask))]
 [JsonSerializable(typeof(ServiceRecord))]
+[JsonSerializable(typeof(NetworkRegistry))]
+[JsonSerializable(typeof(Subnet))]
+[JsonSerializable(typeof(SecurityGroup))]
+[JsonSerializable(typeof(SubnetAddressLease))]
 public sealed partial class StateJsonContext : JsonSerializerContext;

@@ -12,7 +12,8 @@ public static class EcsTaskFactory
     /// <summary>
     /// ECS reserves the task-level cpu/memory when the definition (or an override) sets them, else the sum of
     /// the containers' cpu and of their memory (the soft reservation where one is set, as ECS does).
-    /// Host ports are reserved only where they are fixed: bridge mappings with a hostPort, and host mode.
+    /// Host ports are reserved only where they are fixed: bridge mappings with a hostPort, and host mode. An
+    /// awsvpc task listens on its own address, so its ports take nothing from the instance.
     /// </summary>
     public static ResourceSet Needs(TaskDefinition definition, TaskOverride? overrides)
     {
@@ -28,7 +29,8 @@ public static class EcsTaskFactory
         var hostMode = definition.NetworkMode == "host";
         var tcp = new HashSet<int>();
         var udp = new HashSet<int>();
-        foreach (var mapping in containers.SelectMany(c => c.PortMappings ?? []))
+        var ownAddress = definition.NetworkMode == Networking.AwsvpcRules.NetworkMode;
+        foreach (var mapping in ownAddress ? [] : containers.SelectMany(c => c.PortMappings ?? []))
         {
             var hostPort = hostMode ? mapping.ContainerPort : mapping.HostPort;
             if (hostPort is > 0)

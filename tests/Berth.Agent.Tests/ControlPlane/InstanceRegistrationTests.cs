@@ -49,6 +49,7 @@ public sealed class InstanceRegistrationTests
         Assert.Equal("blue", attributes["stack"]);
         Assert.Contains("ecs.capability.container-health-check", attributes.Keys);
         Assert.Contains("ecs.capability.container-ordering", attributes.Keys);
+        Assert.Contains("ecs.capability.task-eni", attributes.Keys);
         Assert.Contains("com.amazonaws.ecs.capability.logging-driver.awslogs", attributes.Keys);
         Assert.Contains("com.amazonaws.ecs.capability.logging-driver.json-file", attributes.Keys);
         Assert.Contains("com.amazonaws.ecs.capability.task-iam-role", attributes.Keys);

@@ -29,6 +29,7 @@ public sealed class ContainerSpecTests
             DockerNames = dockerNames ?? new Dictionary<string, string>(),
             VolumeSources = volumeSources ?? new Dictionary<string, string>(),
             StopTimeout = TimeSpan.FromSeconds(30),
+            NetworkSandboxId = networkMode == "awsvpc" ? "pause-id" : null,
         });
     }
 
@@ -100,11 +101,21 @@ public sealed class ContainerSpecTests
     }
 
     [Fact]
-    public void Awsvpc_tasks_run_on_the_bridge_with_ephemeral_host_ports()
+    public void Awsvpc_containers_join_the_pause_namespace_and_publish_nothing()
     {
-        var p = Build(new ContainerDefinition { Name = "c", Image = "i", PortMappings = [new PortMapping { ContainerPort = 80, HostPort = 80 }] }, networkMode: "awsvpc");
-        Assert.Equal("bridge", p.HostConfig.NetworkMode);
-        Assert.Equal("", p.HostConfig.PortBindings["80/tcp"].Single().HostPort);
+        var p = Build(new ContainerDefinition
+        {
+            Name = "c",
+            Image = "i",
+            Hostname = "h",
+            Links = [],
+            PortMappings = [new PortMapping { ContainerPort = 80, HostPort = 80 }],
+        }, networkMode: "awsvpc");
+        Assert.Equal("container:pause-id", p.HostConfig.NetworkMode);
+        // Docker refuses exposed or published ports and a hostname inside another container's namespace.
+        Assert.Empty(p.ExposedPorts);
+        Assert.Empty(p.HostConfig.PortBindings);
+        Assert.Null(p.Hostname);
     }
 
     [Fact]
@@ -129,8 +140,9 @@ public sealed class ContainerSpecTests
     [InlineData("bridge", "bridge")]
     [InlineData("host", "host")]
     [InlineData("none", "none")]
-    [InlineData("awsvpc", "bridge")]
-    public void Network_modes(string? mode, string docker) => Assert.Equal(docker, ContainerSpec.NetworkModeOf(new TaskDefinition { NetworkMode = mode }));
+    [InlineData("awsvpc", "container:pause-id")]
+    public void Network_modes(string? mode, string docker) =>
+        Assert.Equal(docker, ContainerSpec.NetworkModeOf(new TaskDefinition { NetworkMode = mode }, "pause-id"));
 
     [Fact]
     public void Health_check_uses_ECS_defaults_in_nanoseconds()

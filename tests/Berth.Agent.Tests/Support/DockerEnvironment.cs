@@ -30,7 +30,7 @@ public static class DockerEnvironment
         }
         var images = await Client.Images.ListImagesAsync(new ImagesListParameters { All = true });
         var tags = images.SelectMany(i => i.RepoTags ?? []).ToHashSet();
-        if (!tags.Contains(TestTasks.WebImage) || !tags.Contains(TestTasks.ToolsImage))
+        if (!tags.Contains(TestTasks.WebImage) || !tags.Contains(TestTasks.ToolsImage) || !tags.Contains(TestTasks.PauseImage))
         {
             await RunAsync("bash", Path.Combine(root, "eng", "build-sample-images.sh"));
         }

@@ -8,6 +8,7 @@ public static class TestTasks
 {
     public const string WebImage = "berth/sample-web:latest";
     public const string ToolsImage = "berth/sample-tools:latest";
+    public const string PauseImage = "berth/pause:latest";
 
     public static TaskAssignment Assignment(string family, string? networkMode, params ContainerDefinition[] containers) =>
         Assignment(family, networkMode, null, containers);

@@ -1,0 +1,97 @@
+using Berth.Agent.Docker;
+using Berth.Agent.Tasks;
+using Berth.Core.Agent;
+using Berth.Core.Networking;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Berth.Agent.Networking;
+
+/// <summary>
+/// The network namespace of one awsvpc task, as the ECS agent builds it: a "pause" container that owns the
+/// namespace, attached to its subnet's Docker network at the address and MAC the server allocated, which every
+/// container of the task then joins (<c>NetworkMode: container:&lt;pause&gt;</c>), so they share one address and
+/// reach each other on localhost. Found again by label after an agent restart.
+/// </summary>
+internal sealed class TaskSandbox(AgentRuntime runtime, string taskArn, TaskNetworkAssignment network)
+{
+    /// <summary>The name the ECS agent gives its pause container; it is no container of the task definition.</summary>
+    public const string ContainerName = "~internal~ecs~pause";
+
+    public const string SubnetLabel = "org.berth.subnet";
+
+    public string? ContainerId { get; private set; }
+
+    public string NetworkName => "berth-" + network.SubnetId;
+
+    /// <summary>Finds the pause container of an adopted task; a running one gets its rules back.</summary>
+    public async Task AdoptAsync(CancellationToken cancellationToken)
+    {
+        var found = await runtime.Docker.ListContainersAsync(new Dictionary<string, string>
+        {
+            [DockerLabels.TaskArn] = taskArn,
+            [DockerLabels.AgentNamespace] = runtime.AgentNamespace,
+            [DockerLabels.ContainerName] = ContainerName,
+        }, cancellationToken).ConfigureAwait(false);
+        ContainerId = found.OrderByDescending(c => c.Created).FirstOrDefault()?.ID;
+        if (ContainerId is not null && found.Any(c => c.ID == ContainerId && c.State == "running"))
+        {
+            await runtime.SecurityGroups.SetAsync(taskArn, Endpoint, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Makes sure the namespace exists and runs, with the task's rules in place before any container joins it.
+    /// Returns null, or the reason the task cannot start (ECS's ResourceInitializationError).
+    /// </summary>
+    public async Task<string?> EnsureRunningAsync(PauseContainerSpec spec, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (ContainerId is not null && await runtime.Docker.InspectAsync(ContainerId, cancellationToken).ConfigureAwait(false) is { Phase: ContainerPhase.Running })
+            {
+                return null;
+            }
+            var pullError = await runtime.Docker.EnsureImageAsync(spec.Image, runtime.Options.PullTimeout, cancellationToken).ConfigureAwait(false);
+            if (pullError is not null)
+            {
+                return $"ResourceInitializationError: failed to prepare the task network: {pullError}";
+            }
+            var cidr = Ipv4Cidr.TryParse(network.CidrBlock, out var c) ? c : throw new FormatException($"Invalid subnet CIDR '{network.CidrBlock}'.");
+            await runtime.Docker.EnsureNetworkAsync(NetworkName, network.CidrBlock, Ipv4Cidr.FormatAddress(SubnetAddresses.Gateway(cidr)),
+                new Dictionary<string, string> { [SubnetLabel] = network.SubnetId }, cancellationToken).ConfigureAwait(false);
+            await runtime.SecurityGroups.SetAsync(taskArn, Endpoint, cancellationToken).ConfigureAwait(false);
+            ContainerId ??= await runtime.Docker.CreateContainerAsync(spec.Build(NetworkName, network), cancellationToken).ConfigureAwait(false);
+            await runtime.Docker.StartContainerAsync(ContainerId, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (DockerApiException e)
+        {
+            return $"ResourceInitializationError: failed to prepare the task network: {DockerDriver.MessageOf(e)}";
+        }
+        catch (SecurityGroupException e)
+        {
+            return $"ResourceInitializationError: failed to apply the task's security groups: {e.Message}";
+        }
+    }
+
+    /// <summary>After the task's containers stopped: the address leaves the rules and the namespace goes down.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (ContainerId is not null)
+        {
+            await runtime.Docker.StopContainerAsync(ContainerId, TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
+        await runtime.SecurityGroups.RemoveAsync(taskArn, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task RemoveAsync(CancellationToken cancellationToken)
+    {
+        if (ContainerId is not null)
+        {
+            await runtime.Docker.RemoveContainerAsync(ContainerId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private FirewallEndpoint Endpoint => new(network.PrivateIPv4Address, network.SecurityGroups);
+}
