@@ -1,7 +1,10 @@
 using Berth.Api.Agent;
 using Berth.Api.Ecs;
+using Berth.Api.Elb;
+using Berth.Api.Query;
 using Berth.Api.Tasks;
 using Berth.Server.Controllers;
+using Berth.Server.LoadBalancing;
 using Berth.Api.Protocol;
 using Berth.Store;
 using Berth.Store.Sqlite;
@@ -37,17 +40,37 @@ public static class BerthServer
         builder.Services.AddSingleton<TaskStopper>();
         builder.Services.AddSingleton(EcsApi.Create(store, options.Liveness, signals, time));
         builder.Services.AddSingleton<AwsJsonEndpoint>();
+        AddLoadBalancing(builder.Services);
         builder.Services.AddSingleton<AgentHandler>();
         builder.Services.AddHostedService<InstanceMonitor>();
 
         var app = builder.Build();
-        var endpoint = app.Services.GetRequiredService<AwsJsonEndpoint>();
+        var endpoint = app.Services.GetRequiredService<ApiDispatcher>();
         app.MapPost("/", endpoint.HandleAsync);
         var agents = app.Services.GetRequiredService<AgentHandler>();
         app.MapPost("/_berth/agent/v1/poll", agents.PollAsync);
         app.MapPost("/_berth/agent/v1/report", agents.ReportAsync);
         app.MapGet("/_berth/health", () => Results.Text("ok"));
         return app;
+    }
+
+    /// <summary>ELBv2: the query API, the in-process target API for the service scheduler, and the YARP data plane.</summary>
+    private static void AddLoadBalancing(IServiceCollection services)
+    {
+        services.AddSingleton<ElbLookup>();
+        services.AddSingleton<ElbChanges>();
+        services.AddSingleton<TargetHealthRegistry>();
+        services.AddSingleton<TargetRegistrations>();
+        services.AddSingleton<ILoadBalancerTargets>(s => s.GetRequiredService<TargetRegistrations>());
+        services.AddSingleton(s => ElbApi.Create(
+            s.GetRequiredService<ElbLookup>(), s.GetRequiredService<TargetRegistrations>(), s.GetRequiredService<ElbChanges>()));
+        services.AddSingleton<QueryEndpoint>();
+        services.AddSingleton<ApiDispatcher>();
+        services.AddSingleton<DataPlaneState>();
+        services.AddSingleton<DataPlaneLoader>();
+        services.AddHttpForwarder();
+        services.AddHostedService<LoadBalancerDataPlane>();
+        services.AddHostedService<HealthChecker>();
     }
 
     /// <summary>The address clients use, with the real port when the options asked for port 0.</summary>

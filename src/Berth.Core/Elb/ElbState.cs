@@ -40,3 +40,10 @@ public readonly record struct TargetKey(string Id, int Port)
 {
     public override string ToString() => $"{Id}:{Port}";
 }
+
+/// <summary>
+/// Reserves a unique name (a load balancer's or target group's within a region) or a listener's loopback
+/// port: written with expected version 0 in the same commit as the resource, so two racing creations
+/// conflict instead of both succeeding.
+/// </summary>
+public sealed record ElbClaim(string OwnerArn);

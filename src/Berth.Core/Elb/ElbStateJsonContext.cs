@@ -11,4 +11,5 @@ namespace Berth.Core.Elb;
 [JsonSerializable(typeof(ListenerRecord))]
 [JsonSerializable(typeof(RuleRecord))]
 [JsonSerializable(typeof(TargetGroupRecord))]
+[JsonSerializable(typeof(ElbClaim))]
 public sealed partial class ElbStateJsonContext : JsonSerializerContext;
