@@ -27,6 +27,7 @@ public static class TargetGroupRules
         {
             throw new QueryValidationException("A port between 1 and 65535 must be specified for target type " + targetType + ".");
         }
+        var interval = request.HealthCheckIntervalSeconds ?? 30;
         var group = new TargetGroup
         {
             TargetGroupArn = arn,
@@ -38,8 +39,10 @@ public static class TargetGroupRules
             HealthCheckProtocol = request.HealthCheckProtocol ?? "HTTP",
             HealthCheckPort = request.HealthCheckPort ?? TrafficPort,
             HealthCheckEnabled = request.HealthCheckEnabled ?? true,
-            HealthCheckIntervalSeconds = request.HealthCheckIntervalSeconds ?? 30,
-            HealthCheckTimeoutSeconds = request.HealthCheckTimeoutSeconds ?? 5,
+            HealthCheckIntervalSeconds = interval,
+            // ALB's default timeout is 5 s and must stay below the interval; with a 5 s interval and no timeout
+            // given, Berth picks 4 s rather than refuse the request.
+            HealthCheckTimeoutSeconds = request.HealthCheckTimeoutSeconds ?? Math.Min(5, interval - 1),
             HealthyThresholdCount = request.HealthyThresholdCount ?? 5,
             UnhealthyThresholdCount = request.UnhealthyThresholdCount ?? 2,
             HealthCheckPath = request.HealthCheckPath ?? "/",
@@ -90,7 +93,7 @@ public static class TargetGroupRules
         Range("UnhealthyThresholdCount", group.UnhealthyThresholdCount, 2, 10);
         if (group.HealthCheckTimeoutSeconds >= group.HealthCheckIntervalSeconds)
         {
-            throw new InvalidConfigurationRequestException("Health check timeout must be smaller than the interval.");
+            throw new QueryValidationException("Health check interval must be greater than the timeout.");
         }
         if (group.HealthCheckPath is not { Length: > 0 and <= 1024 } path || path[0] != '/')
         {

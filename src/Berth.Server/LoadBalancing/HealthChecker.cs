@@ -59,7 +59,7 @@ public sealed partial class HealthChecker(DataPlaneState state, TargetHealthRegi
     private async Task CheckAsync(TargetGroupRoute group, TargetEndpoint target, CancellationToken cancellationToken)
     {
         var outcome = await ProbeAsync(group.Group, target, cancellationToken).ConfigureAwait(false);
-        var before = health.Get(group.Arn, target.Key)?.State;
+        var before = health.Get(group.Arn, target.Key)?.State ?? TargetHealthStates.Initial;
         var after = health.Observe(group.Arn, target.Key, outcome, group.Group);
         if (before != after.State)
         {

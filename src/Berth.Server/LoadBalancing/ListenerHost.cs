@@ -24,7 +24,13 @@ public sealed class ListenerHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            // h2c connections look like TLS to Kestrel (see CleartextHttp2Detection); their requests still say :scheme http.
+            kestrel.AllowAlternateSchemes = true;
+            kestrel.Listen(IPAddress.Loopback, port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(CleartextHttp2Detection.Middleware);
+            });
         });
         var app = builder.Build();
         app.Run(proxy.HandleAsync);
