@@ -142,6 +142,24 @@ public sealed class DataPlaneTests(BerthServerFixture server) : IClassFixture<Be
     }
 
     [Fact]
+    public async Task A_target_that_refuses_proxied_requests_turns_unhealthy_before_its_next_active_check()
+    {
+        var live = await BackendAsync("live");
+        var dead = await BackendAsync("dead");
+        // A 60 s interval: only the first active check runs during the test, so what follows is passive detection.
+        var (elb, tg, _, port) = await BalanceAsync("passive", [live, dead], ("HealthCheckIntervalSeconds", "60"), ("HealthCheckTimeoutSeconds", "5"));
+        var deadPort = dead.Port;
+        await dead.DisposeAsync();
+
+        // With no target healthy yet ELB fails open to all, so some of these reach the dead one and fail.
+        for (var i = 0; i < 4; i++)
+        {
+            using var _ = await _http.GetAsync($"http://127.0.0.1:{port}/");
+        }
+        Assert.Equal(("unhealthy", "Target.FailedHealthChecks"), (await elb.HealthAsync(tg))[deadPort]);
+    }
+
+    [Fact]
     public async Task Path_pattern_and_host_header_rules_pick_the_target_group()
     {
         var web = await BackendAsync("web");
