@@ -21,7 +21,8 @@ using var client = new HttpClient(new SocketsHttpHandler
     UseProxy = false,
     MaxConnectionsPerServer = connections,
     PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-}) { Timeout = TimeSpan.FromSeconds(10) };
+})
+{ Timeout = TimeSpan.FromSeconds(10) };
 
 // Warm-up: JIT, connection pool, and the proxy's own pools.
 await RunAsync(TimeSpan.FromSeconds(2), record: false);

@@ -67,9 +67,9 @@ public sealed class ElbTagHandler(ElbLookup lookup)
 
     private Task ChangeTagsAsync(string arn, Func<IReadOnlyList<Tag>, IReadOnlyList<Tag>> change, CancellationToken cancellationToken) => ElbArns.KindOf(arn) switch
     {
-        "loadbalancer" => ChangeAsync(ElbRecords.LoadBalancers, lookup.LoadBalancerAsync, arn, _ => TargetRegistrations.ScopeOf(arn),
+        "loadbalancer" => ChangeAsync(ElbRecords.LoadBalancers, lookup.LoadBalancerAsync, arn, _ => ElbArns.PrefixOf(arn),
             r => r with { Tags = change(r.Tags) }, cancellationToken),
-        "targetgroup" => ChangeAsync(ElbRecords.TargetGroups, lookup.TargetGroupAsync, arn, _ => TargetRegistrations.ScopeOf(arn),
+        "targetgroup" => ChangeAsync(ElbRecords.TargetGroups, lookup.TargetGroupAsync, arn, _ => ElbArns.PrefixOf(arn),
             r => r with { Tags = change(r.Tags) }, cancellationToken),
         "listener" => ChangeAsync(ElbRecords.Listeners, lookup.ListenerAsync, arn, r => r.Listener.LoadBalancerArn!,
             r => r with { Tags = change(r.Tags) }, cancellationToken),

@@ -101,7 +101,7 @@ public sealed class TargetGroupHandler(ElbLookup lookup, ElbChanges changes, Ran
             {
                 throw new ResourceInUseException($"Target group '{arn}' is currently in use by a listener or a rule");
             }
-            var claim = ElbRecords.NameClaimId(TargetRegistrations.ScopeOf(arn), "targetgroup", current.SortKey);
+            var claim = ElbRecords.NameClaimId(ElbArns.PrefixOf(arn), "targetgroup", current.SortKey);
             await Store.CommitAsync([ElbRecords.TargetGroups.Delete(current), .. await ElbDeletions.ClaimAsync(Store, claim, ct).ConfigureAwait(false)], ct).ConfigureAwait(false);
             return 1;
         }, cancellationToken).ConfigureAwait(false);
@@ -115,7 +115,7 @@ public sealed class TargetGroupHandler(ElbLookup lookup, ElbChanges changes, Ran
         {
             var current = await lookup.TargetGroupAsync(arn, ct).ConfigureAwait(false);
             var next = change(current.Value);
-            await Store.CommitAsync([ElbRecords.TargetGroups.Put(current.Id, TargetRegistrations.ScopeOf(current.Id), current.SortKey, next, current.Version)], ct).ConfigureAwait(false);
+            await Store.CommitAsync([ElbRecords.TargetGroups.Put(current.Id, ElbArns.PrefixOf(current.Id), current.SortKey, next, current.Version)], ct).ConfigureAwait(false);
             return next;
         }, cancellationToken).ConfigureAwait(false);
         changes.Notify();

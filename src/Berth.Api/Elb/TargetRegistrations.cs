@@ -87,11 +87,9 @@ public sealed class TargetRegistrations(ElbLookup lookup, TargetHealthRegistry h
             var now = time.GetUtcNow();
             var targets = change(current.Value, current.Value.Targets.Where(t => t.IsRegisteredAt(now)).ToList(), now);
             var next = current.Value with { Targets = targets };
-            await Store.CommitAsync([ElbRecords.TargetGroups.Put(current.Id, ScopeOf(current.Id), current.SortKey, next, current.Version)], ct).ConfigureAwait(false);
+            await Store.CommitAsync([ElbRecords.TargetGroups.Put(current.Id, ElbArns.PrefixOf(current.Id), current.SortKey, next, current.Version)], ct).ConfigureAwait(false);
             return targets;
         }, cancellationToken).ConfigureAwait(false);
-
-    internal static string ScopeOf(string arn) => arn[..arn.LastIndexOf(':')];
 
     /// <summary>
     /// ip targets are IPv4 addresses; instance targets are instance ids (Berth's container instances run

@@ -25,6 +25,9 @@ public static class ElbArns
     /// <summary>ELB ids are 16 hexadecimal digits.</summary>
     public static string NewId(Random random) => random.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The account-region prefix of a load balancer or target group ARN: the scope it is stored and listed in.</summary>
+    public static string PrefixOf(string arn) => arn[..arn.LastIndexOf(':')];
+
     /// <summary>The ARN's resource kind: loadbalancer, targetgroup, listener or listener-rule.</summary>
     public static string? KindOf(string arn)
     {
