@@ -9,6 +9,11 @@ input and output, and the model's enum values for validation.
 Usage: eng/generate-shapes.py <service> <api-version> <namespace> <type-prefix> <output.cs>
 e.g.   eng/generate-shapes.py ecs 2014-11-13 Berth.Core.Ecs Ecs src/Berth.Core/Ecs/EcsShapes.g.cs
 Re-run after a botocore upgrade; the output is committed so builds need no Python.
+
+For "query" protocol services (ELBv2, IAM, STS; "ec2" is its variant) the output also holds what the
+generic query layer (Berth.Api/Query) needs and JSON cannot say: a schema of every shape with its XML
+names (locationName, flattened lists, map entry names), the operations with their input, output and
+result wrapper, and one exception class per modelled error carrying its wire code and HTTP status.
 """
 import gzip
 import json
@@ -18,7 +23,8 @@ import sys
 import botocore
 
 # Shape names that would hide framework types everywhere they are used.
-RENAMES = {"Task": "EcsTask", "Attribute": "EcsAttribute"}
+# ELBv2's Action would hide System.Action.
+RENAMES = {"Task": "EcsTask", "Attribute": "EcsAttribute", "Action": "ElbAction"}
 PRIMITIVES = {
     "string": "string",
     "integer": "int",
@@ -29,6 +35,13 @@ PRIMITIVES = {
     "timestamp": "DateTimeOffset",
     "blob": "byte[]",
 }
+
+
+# Where EpochSecondsConverter lives (timestamps as epoch seconds, the JSON protocols' default).
+CONVERTER_NAMESPACE = "Berth.Core.Ecs"
+QUERY_PROTOCOLS = ("query", "ec2")
+SCALAR_KINDS = {"string": "String", "integer": "Integer", "long": "Long", "double": "Double", "float": "Double",
+                "boolean": "Boolean", "timestamp": "Timestamp", "blob": "Blob"}
 
 
 def pascal(name):
@@ -59,10 +72,10 @@ def main():
         "// </auto-generated>",
         "#nullable enable",
         "using System.Text.Json.Serialization;",
-        "",
-        f"namespace {namespace};",
-        "",
     ]
+    if namespace != CONVERTER_NAMESPACE:
+        out.append(f"using {CONVERTER_NAMESPACE};")
+    out += ["", f"namespace {namespace};", ""]
     for name in sorted(shapes):
         shape = shapes[name]
         if shape["type"] != "structure" or shape.get("exception"):
@@ -96,7 +109,8 @@ def main():
     out.append("{")
     names = ", ".join(json.dumps(n) for n in sorted(model["operations"]))
     out.append(f"    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) {{ {names} }};")
-    out.append(f'    public const string TargetPrefix = "{model["metadata"].get("targetPrefix", "")}";')
+    if "targetPrefix" in model["metadata"]:
+        out.append(f'    public const string TargetPrefix = "{model["metadata"]["targetPrefix"]}";')
     out.append("}")
     out.append("")
 
@@ -114,8 +128,78 @@ def main():
     out.append(f"public sealed partial class {context} : JsonSerializerContext;")
     out.append("")
 
+    if model["metadata"]["protocol"] in QUERY_PROTOCOLS:
+        out += query_errors(shapes)
+        out += query_schema(model, prefix)
+
     with open(output, "w") as f:
         f.write("\n".join(out))
+
+
+def query_errors(shapes):
+    """One exception per modelled error: the class is named after the shape, the wire code comes from the model."""
+    out = []
+    for name in sorted(shapes):
+        shape = shapes[name]
+        if not shape.get("exception"):
+            continue
+        error = shape.get("error", {})
+        code = error.get("code", name)
+        status = error.get("httpStatusCode", 400)
+        out.append(f"public sealed class {name}(string message) "
+                   f": Berth.Core.Errors.QueryServiceException({json.dumps(code)}, message, {status});")
+        out.append("")
+    return out
+
+
+def query_schema(model, prefix):
+    """The model's shapes and operations as Berth.Core.Query records, for form parsing and XML writing."""
+    shapes = model["shapes"]
+    q = "Berth.Core.Query"
+
+    def member(name, ref):
+        parts = [json.dumps(name), json.dumps(ref["shape"])]
+        if "locationName" in ref:
+            parts.append(f"LocationName: {json.dumps(ref['locationName'])}")
+        if "queryName" in ref:
+            parts.append(f"QueryName: {json.dumps(ref['queryName'])}")
+        return f"new {q}.QueryMember({', '.join(parts)})"
+
+    out = ["/// <summary>The model's shapes and operations for the query protocol layer.</summary>",
+           f"public static class {prefix}QuerySchema", "{",
+           f"    public static readonly {q}.QueryModel Model = new(",
+           f"        ApiVersion: {json.dumps(model['metadata']['apiVersion'])},",
+           f"        SigningName: {json.dumps(model['metadata'].get('signingName', model['metadata']['endpointPrefix']))},",
+           f"        XmlNamespace: {json.dumps(model['metadata']['xmlNamespace'])},",
+           f"        Shapes: new Dictionary<string, {q}.QueryShape>(StringComparer.Ordinal)", "        {"]
+    for name in sorted(shapes):
+        shape = shapes[name]
+        kind = shape["type"]
+        if shape.get("exception"):
+            continue
+        if kind == "structure":
+            members = ", ".join(member(m, r) for m, r in shape.get("members", {}).items())
+            value = f"{q}.QueryShape.Structure([{members}])"
+        elif kind == "list":
+            flattened = "true" if shape.get("flattened") else "false"
+            value = f"{q}.QueryShape.List({member('member', shape['member'])}, flattened: {flattened})"
+        elif kind == "map":
+            flattened = "true" if shape.get("flattened") else "false"
+            value = (f"{q}.QueryShape.Map({member('key', shape['key'])}, {member('value', shape['value'])}, "
+                     f"flattened: {flattened})")
+        else:
+            value = f"{q}.QueryShape.Scalar({q}.QueryShapeKind.{SCALAR_KINDS[kind]})"
+        out.append(f"            [{json.dumps(name)}] = {value},")
+    out += ["        },", f"        Operations: new Dictionary<string, {q}.QueryOperation>(StringComparer.Ordinal)", "        {"]
+    for name in sorted(model["operations"]):
+        op = model["operations"][name]
+        parts = [json.dumps(name),
+                 json.dumps(op["input"]["shape"]) if "input" in op else "null",
+                 json.dumps(op["output"]["shape"]) if "output" in op else "null",
+                 json.dumps(op["output"]["resultWrapper"]) if "output" in op and "resultWrapper" in op["output"] else "null"]
+        out.append(f"            [{json.dumps(name)}] = new({', '.join(parts)}),")
+    out += ["        });", "}", ""]
+    return out
 
 
 if __name__ == "__main__":

@@ -2,8 +2,11 @@ using Berth.Api.Agent;
 using Berth.Api.Ecs;
 using Berth.Api.Networking;
 using Berth.Api.Services;
+using Berth.Api.Elb;
+using Berth.Api.Query;
 using Berth.Api.Tasks;
 using Berth.Server.Controllers;
+using Berth.Server.LoadBalancing;
 using Berth.Api.Protocol;
 using Berth.Core.Networking;
 using Berth.Store;
@@ -48,18 +51,38 @@ public static class BerthServer
             services.GetRequiredService<ClusterState>(), services.GetRequiredService<TaskLauncher>(), services.GetRequiredService<TaskStopper>(),
             options.Liveness, signals, services.GetRequiredService<ServiceSignal>()));
         builder.Services.AddSingleton<AwsJsonEndpoint>();
+        AddLoadBalancing(builder.Services);
         builder.Services.AddSingleton<AgentHandler>();
         builder.Services.AddHostedService<InstanceMonitor>();
         builder.Services.AddHostedService<ServiceScheduler>();
 
         var app = builder.Build();
-        var endpoint = app.Services.GetRequiredService<AwsJsonEndpoint>();
+        var endpoint = app.Services.GetRequiredService<ApiDispatcher>();
         app.MapPost("/", endpoint.HandleAsync);
         var agents = app.Services.GetRequiredService<AgentHandler>();
         app.MapPost("/_berth/agent/v1/poll", agents.PollAsync);
         app.MapPost("/_berth/agent/v1/report", agents.ReportAsync);
         app.MapGet("/_berth/health", () => Results.Text("ok"));
         return app;
+    }
+
+    /// <summary>ELBv2: the query API, the in-process target API for the service scheduler, and the YARP data plane.</summary>
+    private static void AddLoadBalancing(IServiceCollection services)
+    {
+        services.AddSingleton<ElbLookup>();
+        services.AddSingleton<ElbChanges>();
+        services.AddSingleton<TargetHealthRegistry>();
+        services.AddSingleton<TargetRegistrations>();
+        services.AddSingleton<ILoadBalancerTargets>(s => s.GetRequiredService<TargetRegistrations>());
+        services.AddSingleton(s => ElbApi.Create(
+            s.GetRequiredService<ElbLookup>(), s.GetRequiredService<TargetRegistrations>(), s.GetRequiredService<ElbChanges>()));
+        services.AddSingleton<QueryEndpoint>();
+        services.AddSingleton<ApiDispatcher>();
+        services.AddSingleton<DataPlaneState>();
+        services.AddSingleton<DataPlaneLoader>();
+        services.AddHttpForwarder();
+        services.AddHostedService<LoadBalancerDataPlane>();
+        services.AddHostedService<HealthChecker>();
     }
 
     /// <summary>The address clients use, with the real port when the options asked for port 0.</summary>

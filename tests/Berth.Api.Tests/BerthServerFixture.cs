@@ -37,6 +37,13 @@ public sealed class BerthServerFixture : IAsyncLifetime
 
     /// <summary>A client whose requests carry a SigV4 credential scope for <paramref name="region"/>, or none when null.</summary>
     public EcsClient Client(string? region) => new(Server.Http, region);
+
+    /// <summary>The server's HttpClient, for requests no client shapes.</summary>
+    public HttpClient RawHttp => Server.Http;
+
+    /// <summary>An ELBv2 query client signing for a region no other test uses.</summary>
+    public Elb.ElbClient NewElbClient() =>
+        new(Server.Http, $"test-{Interlocked.Increment(ref _regions).ToString(CultureInfo.InvariantCulture)}");
 }
 
 /// <summary>A started server and an HttpClient pointed at it.</summary>

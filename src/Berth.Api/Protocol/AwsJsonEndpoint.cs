@@ -1,4 +1,3 @@
-using System.Buffers;
 using Berth.Core.Arns;
 using Berth.Core.Errors;
 using Microsoft.AspNetCore.Http;
@@ -23,8 +22,8 @@ public sealed partial class AwsJsonEndpoint(
         try
         {
             var operation = FindOperation(target);
-            var body = await ReadBodyAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
-            var context = new RequestContext(ScopeOf(http.Request), requestId, PrincipalOf(http.Request), time.GetUtcNow());
+            var body = await RequestBody.ReadAsync(http.Request, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
+            var context = RequestContext.From(http.Request, options, requestId, time);
             var response = await operation.InvokeAsync(body, context, http.RequestAborted).ConfigureAwait(false);
             await JsonResponses.WriteAsync(http.Response, 200, response).ConfigureAwait(false);
         }
@@ -62,47 +61,6 @@ public sealed partial class AwsJsonEndpoint(
             ? operation
             : throw ProtocolException.UnknownOperation(target);
     }
-
-    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > options.MaxRequestBytes)
-        {
-            throw ProtocolException.TooLarge(options.MaxRequestBytes);
-        }
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, options.MaxRequestBytes) + 1);
-        while (true)
-        {
-            var memory = buffer.GetMemory(4096);
-            int read;
-            try
-            {
-                read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-            }
-            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                // Kestrel counts a chunked body as it parses it, so its own limit (ours + 1) can trip before ours does.
-                throw ProtocolException.TooLarge(options.MaxRequestBytes);
-            }
-            if (read == 0)
-            {
-                return buffer.WrittenMemory;
-            }
-            buffer.Advance(read);
-            if (buffer.WrittenCount > options.MaxRequestBytes)
-            {
-                throw ProtocolException.TooLarge(options.MaxRequestBytes);
-            }
-        }
-    }
-
-    private ResourceScope ScopeOf(HttpRequest request)
-    {
-        var credential = SigV4CredentialScope.Parse(request.Headers.Authorization.ToString());
-        return new ResourceScope(credential?.Region ?? options.DefaultRegion, options.AccountId);
-    }
-
-    /// <summary>Until IAM lands every caller acts as the account's root user, which is what ECS reports in registeredBy.</summary>
-    private string PrincipalOf(HttpRequest request) => ScopeOf(request).RootPrincipalArn;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Target} ({RequestId}) failed")]
     private static partial void LogFault(ILogger logger, Exception exception, string target, string requestId);

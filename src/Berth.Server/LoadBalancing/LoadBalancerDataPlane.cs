@@ -1,0 +1,105 @@
+using Berth.Api.Elb;
+using Berth.Core.Elb;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Berth.Server.LoadBalancing;
+
+/// <summary>
+/// Keeps the proxy in line with ELB state, level-triggered: on every change signal (and every
+/// <see cref="ResyncInterval"/> regardless) it reloads the snapshot, starts a <see cref="ListenerHost"/>
+/// for each new listener port and stops those whose listener is gone.
+/// </summary>
+public sealed partial class LoadBalancerDataPlane(
+    DataPlaneLoader loader,
+    DataPlaneState state,
+    ElbChanges changes,
+    TargetHealthRegistry health,
+    IHttpForwarder forwarder,
+    ILogger<LoadBalancerDataPlane> logger) : BackgroundService
+{
+    /// <summary>Catches changes committed by another server process, and draining periods that end.</summary>
+    private static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<int, ListenerHost> _hosts = [];
+
+    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+        UseCookies = false,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        EnableMultipleHttp2Connections = true,
+    });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var picker = new TargetPicker(health);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            // Taken before the reload, so a change committed during it wakes the next round.
+            var changed = changes.WaitAsync(ResyncInterval, stoppingToken);
+            try
+            {
+                var snapshot = await loader.LoadAsync(stoppingToken).ConfigureAwait(false);
+                state.Current = snapshot;
+                await ReconcileHostsAsync(snapshot, picker, stoppingToken).ConfigureAwait(false);
+                health.RetainOnly(snapshot.TargetGroups.Values.SelectMany(g => g.Active.Select(t => (g.Arn, t.Key))).ToHashSet());
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogReloadFailed(logger, e);
+            }
+            await changed.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReconcileHostsAsync(DataPlaneSnapshot snapshot, TargetPicker picker, CancellationToken cancellationToken)
+    {
+        foreach (var port in _hosts.Keys.Where(p => !snapshot.Listeners.ContainsKey(p)).ToList())
+        {
+            await _hosts[port].DisposeAsync().ConfigureAwait(false);
+            _hosts.Remove(port);
+            LogListenerStopped(logger, port);
+        }
+        foreach (var port in snapshot.Listeners.Keys.Where(p => !_hosts.ContainsKey(p)))
+        {
+            try
+            {
+                var proxy = new ListenerProxy(port, state, picker, forwarder, _client, health, logger);
+                _hosts[port] = await ListenerHost.StartAsync(port, proxy, cancellationToken).ConfigureAwait(false);
+                LogListenerStarted(logger, port);
+            }
+            catch (IOException e)
+            {
+                // Another process holds the port; the next round tries again.
+                LogListenerFailed(logger, e, port);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var host in _hosts.Values)
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+        }
+        _hosts.Clear();
+        _client.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reloading the load balancer configuration failed")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listener serving on 127.0.0.1:{Port}")]
+    private static partial void LogListenerStarted(ILogger logger, int port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listener on 127.0.0.1:{Port} stopped")]
+    private static partial void LogListenerStopped(ILogger logger, int port);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Listener could not bind 127.0.0.1:{Port}")]
+    private static partial void LogListenerFailed(ILogger logger, Exception exception, int port);
+}

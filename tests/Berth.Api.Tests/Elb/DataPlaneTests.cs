@@ -1,0 +1,222 @@
+using System.Net;
+
+namespace Berth.Api.Tests.Elb;
+
+/// <summary>
+/// Requests through real listeners on loopback to real backends: round robin, rules, health checks
+/// taking a target out, and deregistration letting a request in flight finish.
+/// </summary>
+public sealed class DataPlaneTests(BerthServerFixture server) : IClassFixture<BerthServerFixture>, IAsyncLifetime
+{
+    private readonly List<TestBackend> _backends = [];
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        foreach (var backend in _backends)
+        {
+            await backend.DisposeAsync();
+        }
+    }
+
+    private async Task<TestBackend> BackendAsync(string name)
+    {
+        var backend = await TestBackend.StartAsync(name);
+        _backends.Add(backend);
+        return backend;
+    }
+
+    /// <summary>A load balancer whose listener forwards to a fresh target group with <paramref name="backends"/> registered.</summary>
+    private async Task<(ElbClient Elb, string TargetGroup, string Listener, int Port)> BalanceAsync(string name, TestBackend[] backends, params (string, string)[] settings)
+    {
+        var elb = server.NewElbClient();
+        var tg = await elb.CreateTargetGroupAsync(name, [("HealthCheckPath", "/health"), ("HealthCheckIntervalSeconds", "5"), ("HealthCheckTimeoutSeconds", "2"),
+            ("HealthyThresholdCount", "2"), ("UnhealthyThresholdCount", "2"), .. settings]);
+        await elb.RegisterAsync(tg, backends.Select(b => b.Port).ToArray());
+        var port = FreePort.Next();
+        var listener = await elb.CreateListenerAsync(await elb.CreateLoadBalancerAsync(name), port, tg);
+        await WaitUntilAsync(async () => (await TryGetAsync(port, "/")) is not null, "the listener to accept connections");
+        return (elb, tg, listener, port);
+    }
+
+    private async Task<string?> TryGetAsync(int port, string path)
+    {
+        try
+        {
+            return await GetAsync(port, path);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<string> GetAsync(int port, string path, string? host = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}{path}");
+        if (host is not null)
+        {
+            request.Headers.Host = host;
+        }
+        using var response = await _http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Requests_are_spread_round_robin_over_the_targets()
+    {
+        var a = await BackendAsync("a");
+        var b = await BackendAsync("b");
+        var (_, _, _, port) = await BalanceAsync("round-robin", [a, b]);
+
+        var answers = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            answers.Add((await GetAsync(port, "/")).Split(' ')[0]);
+        }
+        Assert.Equal(3, answers.Count(x => x == "a"));
+        Assert.Equal(3, answers.Count(x => x == "b"));
+        Assert.All(answers.Zip(answers.Skip(1)), pair => Assert.NotEqual(pair.First, pair.Second));
+    }
+
+    [Fact]
+    public async Task A_target_failing_its_health_checks_is_taken_out_of_rotation()
+    {
+        var good = await BackendAsync("good");
+        var bad = await BackendAsync("bad");
+        bad.HealthStatus = 503;
+        var (elb, tg, _, port) = await BalanceAsync("health", [good, bad]);
+
+        await WaitUntilAsync(async () => (await elb.HealthAsync(tg))[bad.Port].State == "unhealthy", "the failing target to turn unhealthy");
+        var health = await elb.HealthAsync(tg);
+        Assert.Equal(("healthy", null), health[good.Port]);
+        Assert.Equal(("unhealthy", "Target.ResponseCodeMismatch"), health[bad.Port]);
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.StartsWith("good", await GetAsync(port, "/"));
+        }
+    }
+
+    [Fact]
+    public async Task Deregistration_lets_a_request_in_flight_finish_while_new_ones_go_elsewhere()
+    {
+        var leaving = await BackendAsync("leaving");
+        var staying = await BackendAsync("staying");
+        var (elb, tg, _, port) = await BalanceAsync("draining", [leaving, staying]);
+        await elb.OkAsync("ModifyTargetGroupAttributes", ("TargetGroupArn", tg),
+            ("Attributes.member.1.Key", "deregistration_delay.timeout_seconds"), ("Attributes.member.1.Value", "3"));
+        await WaitUntilAsync(async () => (await elb.HealthAsync(tg)).Values.All(h => h.State == "healthy"), "both targets to turn healthy");
+
+        // Round robin alternates, so one of two slow requests lands on the leaving target.
+        var first = GetAsync(port, "/slow");
+        var second = GetAsync(port, "/slow");
+        await leaving.SlowStarted.WaitAsync(TimeSpan.FromSeconds(10));
+        await elb.DeregisterAsync(tg, leaving.Port);
+        Assert.Equal(("draining", "Target.DeregistrationInProgress"), (await elb.HealthAsync(tg))[leaving.Port]);
+
+        await WaitUntilAsync(async () =>
+        {
+            var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => GetAsync(port, "/")));
+            return answers.All(x => x.StartsWith("staying", StringComparison.Ordinal));
+        }, "new requests to avoid the draining target", seconds: 3);
+        leaving.ReleaseSlow();
+        staying.ReleaseSlow();
+        Assert.Equal(["leaving slow", "staying slow"], (await Task.WhenAll(first, second)).Order());
+
+        await WaitUntilAsync(async () => !(await elb.HealthAsync(tg)).ContainsKey(leaving.Port), "draining to end after the delay", seconds: 10);
+        Assert.Equal(("unused", "Target.NotRegistered"), (await elb.HealthAsync(tg, leaving.Port))[leaving.Port]);
+    }
+
+    [Fact]
+    public async Task A_target_that_refuses_proxied_requests_turns_unhealthy_before_its_next_active_check()
+    {
+        var live = await BackendAsync("live");
+        var dead = await BackendAsync("dead");
+        // A 60 s interval: only the first active check runs during the test, so what follows is passive detection.
+        var (elb, tg, _, port) = await BalanceAsync("passive", [live, dead], ("HealthCheckIntervalSeconds", "60"), ("HealthCheckTimeoutSeconds", "5"));
+        var deadPort = dead.Port;
+        await dead.DisposeAsync();
+
+        // With no target healthy yet ELB fails open to all, so some of these reach the dead one and fail.
+        for (var i = 0; i < 4; i++)
+        {
+            using var _ = await _http.GetAsync($"http://127.0.0.1:{port}/");
+        }
+        Assert.Equal(("unhealthy", "Target.FailedHealthChecks"), (await elb.HealthAsync(tg))[deadPort]);
+    }
+
+    [Fact]
+    public async Task Path_pattern_and_host_header_rules_pick_the_target_group()
+    {
+        var web = await BackendAsync("web");
+        var api = await BackendAsync("api");
+        var admin = await BackendAsync("admin");
+        var (elb, _, listener, port) = await BalanceAsync("routing", [web]);
+        var apiGroup = await elb.CreateTargetGroupAsync("routing-api");
+        await elb.RegisterAsync(apiGroup, api.Port);
+        var adminGroup = await elb.CreateTargetGroupAsync("routing-admin");
+        await elb.RegisterAsync(adminGroup, admin.Port);
+        await elb.OkAsync("CreateRule", ("ListenerArn", listener), ("Priority", "5"),
+            ("Conditions.member.1.Field", "path-pattern"), ("Conditions.member.1.PathPatternConfig.Values.member.1", "/api/*"),
+            ("Actions.member.1.Type", "forward"), ("Actions.member.1.TargetGroupArn", apiGroup));
+        await elb.OkAsync("CreateRule", ("ListenerArn", listener), ("Priority", "6"),
+            ("Conditions.member.1.Field", "host-header"), ("Conditions.member.1.Values.member.1", "admin.*"),
+            ("Actions.member.1.Type", "forward"), ("Actions.member.1.TargetGroupArn", adminGroup));
+
+        await WaitUntilAsync(async () => (await GetAsync(port, "/api/orders")).StartsWith("api", StringComparison.Ordinal), "the rule to take effect", seconds: 5);
+        Assert.Equal("api /api/orders", await GetAsync(port, "/api/orders"));
+        Assert.Equal("web /apidocs", await GetAsync(port, "/apidocs"));
+        Assert.Equal("admin /", await GetAsync(port, "/", host: "admin.example.com"));
+        Assert.Equal("web /", await GetAsync(port, "/", host: "www.example.com"));
+    }
+
+    [Fact]
+    public async Task Listeners_speak_http2_with_prior_knowledge_as_well_as_http11()
+    {
+        var backend = await BackendAsync("h2");
+        var (_, _, _, port) = await BalanceAsync("http2", [backend]);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/x")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var response = await _http.SendAsync(request);
+        Assert.Equal((HttpVersion.Version20, HttpStatusCode.OK), (response.Version, response.StatusCode));
+        Assert.Equal("h2 /x", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_target_group_without_targets_answers_503()
+    {
+        var elb = server.NewElbClient();
+        var tg = await elb.CreateTargetGroupAsync("empty");
+        var port = FreePort.Next();
+        await elb.CreateListenerAsync(await elb.CreateLoadBalancerAsync("empty"), port, tg);
+        await WaitUntilAsync(async () =>
+        {
+            try
+            {
+                using var response = await _http.GetAsync($"http://127.0.0.1:{port}/");
+                return response.StatusCode == HttpStatusCode.ServiceUnavailable;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "the listener to answer 503");
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Berth.Api.Query;
+using Berth.Core.Errors;
+using Berth.Core.Query;
+
+namespace Berth.Api.Tests.Query;
+
+/// <summary>
+/// The generic query layer on a small hand-made model, for the spellings ELBv2 does not use but IAM, STS
+/// and EC2 do: maps, flattened lists, locationName.
+/// </summary>
+public class QueryLayerTests
+{
+    private static readonly QueryModel Model = new("2020-01-01", "test", "urn:test", new Dictionary<string, QueryShape>
+    {
+        ["Input"] = QueryShape.Structure(
+        [
+            new("Names", "NameList"), new("Flat", "FlatList"), new("Labels", "LabelMap"), new("Count", "Integer"),
+            new("Enabled", "Boolean"), new("Inner", "Inner", LocationName: "InnerThing"),
+        ]),
+        ["Output"] = QueryShape.Structure([new("Flat", "FlatList"), new("When", "Timestamp"), new("Labels", "LabelMap")]),
+        ["Inner"] = QueryShape.Structure([new("Value", "String")]),
+        ["NameList"] = QueryShape.List(new("member", "String"), flattened: false),
+        ["FlatList"] = QueryShape.List(new("member", "String", LocationName: "Item"), flattened: true),
+        ["LabelMap"] = QueryShape.Map(new("key", "String"), new("value", "String"), flattened: false),
+        ["String"] = QueryShape.Scalar(QueryShapeKind.String),
+        ["Integer"] = QueryShape.Scalar(QueryShapeKind.Integer),
+        ["Boolean"] = QueryShape.Scalar(QueryShapeKind.Boolean),
+        ["Timestamp"] = QueryShape.Scalar(QueryShapeKind.Timestamp),
+    }, new Dictionary<string, QueryOperation> { ["Op"] = new("Op", "Input", "Output", "OpResult") });
+
+    private static JsonObject Read(string form) => new QueryRequestReader(Model).Read(QueryForm.Parse(Encoding.UTF8.GetBytes(form)), "Input");
+
+    [Fact]
+    public void Lists_maps_nested_structures_and_scalars_become_the_input_json()
+    {
+        var json = Read("Names.member.1=a&Names.member.2=b%20c&Flat.1=x&Labels.entry.1.key=env&Labels.entry.1.value=dev" +
+                        "&Count=3&Enabled=true&InnerThing.Value=v");
+        Assert.Equal("""{"Names":["a","b c"],"Flat":["x"],"Labels":{"env":"dev"},"Count":3,"Enabled":true,"Inner":{"Value":"v"}}""",
+            json.ToJsonString());
+    }
+
+    [Fact]
+    public void An_empty_list_is_sent_as_the_bare_name()
+    {
+        Assert.Equal("""{"Names":[]}""", Read("Names=").ToJsonString());
+    }
+
+    [Fact]
+    public void A_malformed_number_is_a_validation_error_naming_the_parameter()
+    {
+        var e = Assert.Throws<QueryValidationException>(() => Read("Count=many"));
+        Assert.Contains("'Count'", e.Message);
+    }
+
+    [Fact]
+    public void Output_lists_flatten_by_their_location_name_and_timestamps_are_iso_8601()
+    {
+        var output = JsonNode.Parse("""{"Flat":["a","b"],"When":1767225600.5,"Labels":{"k":"v"}}""");
+        var xml = Encoding.UTF8.GetString(new QueryResponseWriter(Model).Write(Model.Operations["Op"], output, "req-1"));
+        Assert.Equal(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><OpResponse xmlns=\"urn:test\"><OpResult><Item>a</Item><Item>b</Item>" +
+            "<When>2026-01-01T00:00:00.500Z</When><Labels><entry><key>k</key><value>v</value></entry></Labels></OpResult>" +
+            "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></OpResponse>",
+            xml);
+    }
+}
