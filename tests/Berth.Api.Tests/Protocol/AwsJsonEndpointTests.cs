@@ -58,7 +58,7 @@ public class AwsJsonEndpointTests(BerthServerFixture server) : IClassFixture<Ber
     }
 
     [Theory]
-    [InlineData("CreateService")]
+    [InlineData("ListServicesByNamespace")]
     [InlineData("CreateTaskSet")]
     [InlineData("CreateCapacityProvider")]
     public async Task An_ecs_operation_berth_lacks_is_an_unsupported_feature(string operation)
