@@ -3,6 +3,8 @@ using Berth.Api.Ecs;
 using Berth.Api.Tasks;
 using Berth.Server.Controllers;
 using Berth.Api.Protocol;
+using Berth.Api.Protocol.Query;
+using Berth.Server.Metrics;
 using Berth.Store;
 using Berth.Store.Sqlite;
 using Microsoft.AspNetCore.Builder;
@@ -36,13 +38,17 @@ public static class BerthServer
         builder.Services.AddSingleton(signals);
         builder.Services.AddSingleton<TaskStopper>();
         builder.Services.AddSingleton(EcsApi.Create(store, options.Liveness, signals, time));
+        builder.Services.AddSingleton<RequestContexts>();
         builder.Services.AddSingleton<AwsJsonEndpoint>();
+        await builder.Services.AddCloudWatchAsync(options, cancellationToken).ConfigureAwait(false);
         builder.Services.AddSingleton<AgentHandler>();
         builder.Services.AddHostedService<InstanceMonitor>();
 
         var app = builder.Build();
         var endpoint = app.Services.GetRequiredService<AwsJsonEndpoint>();
-        app.MapPost("/", endpoint.HandleAsync);
+        var query = app.Services.GetRequiredService<QueryEndpoint>();
+        app.MapPost("/", http => QueryEndpoint.Accepts(http.Request) ? query.HandleAsync(http) : endpoint.HandleAsync(http));
+        app.MapCloudWatch();
         var agents = app.Services.GetRequiredService<AgentHandler>();
         app.MapPost("/_berth/agent/v1/poll", agents.PollAsync);
         app.MapPost("/_berth/agent/v1/report", agents.ReportAsync);

@@ -1,17 +1,15 @@
-using System.Buffers;
-using Berth.Core.Arns;
-using Berth.Core.Errors;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Api.Protocol;
 
 /// <summary>
-/// The AWS JSON 1.1 edge: <c>POST /</c> with <c>X-Amz-Target: {prefix}.{Operation}</c>. The only place
-/// that turns exceptions into error responses (<c>{"__type": …, "message": …}</c>), so handlers just throw.
+/// The AWS JSON edge (1.1 for ECS, 1.0 for CloudWatch): <c>POST /</c> with <c>X-Amz-Target: {prefix}.{Operation}</c>.
+/// Errors are written as <c>{"__type": …, "message": …}</c>, so handlers just throw.
 /// </summary>
-public sealed partial class AwsJsonEndpoint(
-    IEnumerable<JsonService> services, ApiOptions options, TimeProvider time, ILogger<AwsJsonEndpoint> logger)
+public sealed class AwsJsonEndpoint(
+    IEnumerable<JsonService> services, ApiOptions options, RequestContexts contexts, ILogger<AwsJsonEndpoint> logger)
 {
     private readonly Dictionary<string, JsonService> _services = services.ToDictionary(s => s.TargetPrefix, StringComparer.Ordinal);
 
@@ -20,38 +18,25 @@ public sealed partial class AwsJsonEndpoint(
         var requestId = Guid.NewGuid().ToString();
         http.Response.Headers["x-amzn-RequestId"] = requestId;
         var target = http.Request.Headers["X-Amz-Target"].ToString();
+        var contentType = JsonResponses.ContentType;
         try
         {
-            var operation = FindOperation(target);
-            var body = await ReadBodyAsync(http.Request, http.RequestAborted).ConfigureAwait(false);
-            var context = new RequestContext(ScopeOf(http.Request), requestId, PrincipalOf(http.Request), time.GetUtcNow());
-            var response = await operation.InvokeAsync(body, context, http.RequestAborted).ConfigureAwait(false);
-            await JsonResponses.WriteAsync(http.Response, 200, response).ConfigureAwait(false);
-        }
-        catch (EcsException e)
-        {
-            if (e.HttpStatus >= 500)
-            {
-                LogFault(logger, e, target, requestId);
-            }
-            await JsonResponses.WriteErrorAsync(http.Response, e.HttpStatus, e.ErrorCode, e.Message).ConfigureAwait(false);
-        }
-        catch (ProtocolException e)
-        {
-            await JsonResponses.WriteErrorAsync(http.Response, e.HttpStatus, e.ErrorCode, e.Message).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away; there is nobody to answer.
+            var (service, operation) = FindOperation(target);
+            contentType = service.ContentType;
+            var body = await RequestBodies.ReadAsync(http.Request, options, http.RequestAborted).ConfigureAwait(false);
+            var result = await operation.InvokeAsync(_ => body, contexts.Create(http.Request, requestId), http.RequestAborted).ConfigureAwait(false);
+            await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(result.Value, result.Type), contentType).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            LogFault(logger, e, target, requestId);
-            await JsonResponses.WriteErrorAsync(http.Response, 500, "ServerException", $"Internal error; request id {requestId}.").ConfigureAwait(false);
+            if (ApiError.From(e, http, target, requestId, logger) is { } error)
+            {
+                await JsonResponses.WriteErrorAsync(http.Response, error, contentType).ConfigureAwait(false);
+            }
         }
     }
 
-    private IJsonOperation FindOperation(string target)
+    private (JsonService, IJsonOperation) FindOperation(string target)
     {
         var dot = target.LastIndexOf('.');
         if (dot <= 0)
@@ -59,51 +44,7 @@ public sealed partial class AwsJsonEndpoint(
             throw ProtocolException.MissingTarget();
         }
         return _services.TryGetValue(target[..dot], out var service) && service.Find(target[(dot + 1)..]) is { } operation
-            ? operation
+            ? (service, operation)
             : throw ProtocolException.UnknownOperation(target);
     }
-
-    private async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > options.MaxRequestBytes)
-        {
-            throw ProtocolException.TooLarge(options.MaxRequestBytes);
-        }
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, options.MaxRequestBytes) + 1);
-        while (true)
-        {
-            var memory = buffer.GetMemory(4096);
-            int read;
-            try
-            {
-                read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
-            }
-            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                // Kestrel counts a chunked body as it parses it, so its own limit (ours + 1) can trip before ours does.
-                throw ProtocolException.TooLarge(options.MaxRequestBytes);
-            }
-            if (read == 0)
-            {
-                return buffer.WrittenMemory;
-            }
-            buffer.Advance(read);
-            if (buffer.WrittenCount > options.MaxRequestBytes)
-            {
-                throw ProtocolException.TooLarge(options.MaxRequestBytes);
-            }
-        }
-    }
-
-    private ResourceScope ScopeOf(HttpRequest request)
-    {
-        var credential = SigV4CredentialScope.Parse(request.Headers.Authorization.ToString());
-        return new ResourceScope(credential?.Region ?? options.DefaultRegion, options.AccountId);
-    }
-
-    /// <summary>Until IAM lands every caller acts as the account's root user, which is what ECS reports in registeredBy.</summary>
-    private string PrincipalOf(HttpRequest request) => ScopeOf(request).RootPrincipalArn;
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Request {Target} ({RequestId}) failed")]
-    private static partial void LogFault(ILogger logger, Exception exception, string target, string requestId);
 }

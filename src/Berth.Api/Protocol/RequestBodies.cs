@@ -1,0 +1,40 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+
+namespace Berth.Api.Protocol;
+
+/// <summary>Reads a request body whole, refusing it once it passes the configured limit.</summary>
+public static class RequestBodies
+{
+    public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, ApiOptions options, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > options.MaxRequestBytes)
+        {
+            throw ProtocolException.TooLarge(options.MaxRequestBytes);
+        }
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, options.MaxRequestBytes) + 1);
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            int read;
+            try
+            {
+                read = await request.Body.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                // Kestrel counts a chunked body as it parses it, so its own limit (ours + 1) can trip before ours does.
+                throw ProtocolException.TooLarge(options.MaxRequestBytes);
+            }
+            if (read == 0)
+            {
+                return buffer.WrittenMemory;
+            }
+            buffer.Advance(read);
+            if (buffer.WrittenCount > options.MaxRequestBytes)
+            {
+                throw ProtocolException.TooLarge(options.MaxRequestBytes);
+            }
+        }
+    }
+}
