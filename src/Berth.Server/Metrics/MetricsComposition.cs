@@ -1,3 +1,4 @@
+using Berth.Api.Agent;
 using Berth.Api.CloudWatch;
 using Berth.Api.Protocol.Cbor;
 using Berth.Api.Protocol.Query;
@@ -21,11 +22,14 @@ public static class MetricsComposition
         services.AddSingleton<RpcV2CborEndpoint>();
         services.AddSingleton<QueryEndpoint>();
         services.AddHostedService<MetricSweeper>();
+        services.AddSingleton<StatsHandler>();
+        services.AddHostedService<EcsMetricsPublisher>();
     }
 
     public static void MapCloudWatch(this WebApplication app)
     {
         var cbor = app.Services.GetRequiredService<RpcV2CborEndpoint>();
         app.MapPost(RpcV2CborEndpoint.Route, cbor.HandleAsync);
+        app.MapPost("/_berth/agent/v1/stats", app.Services.GetRequiredService<StatsHandler>().ReportAsync);
     }
 }
