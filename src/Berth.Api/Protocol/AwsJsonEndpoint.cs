@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Berth.Api.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -15,6 +16,7 @@ public sealed class AwsJsonEndpoint(
 
     public async Task HandleAsync(HttpContext http)
     {
+        var started = ServerMetrics.Start();
         var requestId = Guid.NewGuid().ToString();
         http.Response.Headers["x-amzn-RequestId"] = requestId;
         var target = http.Request.Headers["X-Amz-Target"].ToString();
@@ -33,6 +35,10 @@ public sealed class AwsJsonEndpoint(
             {
                 await JsonResponses.WriteErrorAsync(http.Response, error, contentType).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            ServerMetrics.RecordRequest("json", target, http.Response.StatusCode, started);
         }
     }
 

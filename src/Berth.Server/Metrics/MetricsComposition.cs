@@ -5,6 +5,7 @@ using Berth.Api.Protocol.Query;
 using Berth.Store.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
 
 namespace Berth.Server.Metrics;
 
@@ -31,5 +32,7 @@ public static class MetricsComposition
         var cbor = app.Services.GetRequiredService<RpcV2CborEndpoint>();
         app.MapPost(RpcV2CborEndpoint.Route, cbor.HandleAsync);
         app.MapPost("/_berth/agent/v1/stats", app.Services.GetRequiredService<StatsHandler>().ReportAsync);
+        // GET only: the AWS protocols all POST, so Prometheus scrapes never meet them.
+        app.MapMetrics("/metrics");
     }
 }

@@ -1,3 +1,4 @@
+using Berth.Api.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,7 @@ public sealed class RpcV2CborEndpoint(
 
     public async Task HandleAsync(HttpContext http)
     {
+        var started = ServerMetrics.Start();
         var requestId = Guid.NewGuid().ToString();
         var serviceName = http.Request.RouteValues["service"] as string ?? "";
         var operationName = http.Request.RouteValues["operation"] as string ?? "";
@@ -42,6 +44,10 @@ public sealed class RpcV2CborEndpoint(
                 JsonResponses.SetErrorHeaders(http.Response, error);
                 await WriteAsync(http.Response, error.HttpStatus, CborShapeWriter.WriteError(error.Code, error.Message)).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            ServerMetrics.RecordRequest("rpc-v2-cbor", $"{serviceName}.{operationName}", http.Response.StatusCode, started);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Berth.Api.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,7 @@ public sealed class QueryEndpoint(
 
     public async Task HandleAsync(HttpContext http)
     {
+        var started = ServerMetrics.Start();
         var requestId = Guid.NewGuid().ToString();
         http.Response.Headers["x-amzn-RequestId"] = requestId;
         var xmlNamespace = DefaultNamespace;
@@ -53,6 +55,10 @@ public sealed class QueryEndpoint(
             {
                 await WriteAsync(http.Response, error.HttpStatus, QueryXmlWriter.WriteError(xmlNamespace, error, requestId)).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            ServerMetrics.RecordRequest("query", action, http.Response.StatusCode, started);
         }
     }
 
