@@ -32,6 +32,9 @@ public sealed class BerthServerFixture : IAsyncLifetime
     public EcsClient NewClient() =>
         Client($"test-{Interlocked.Increment(ref _regions).ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>The raw HTTP client, for protocols other than ECS's (CloudWatch's CBOR and query, /metrics).</summary>
+    public HttpClient Http => Server.Http;
+
     /// <summary>A client whose requests carry a SigV4 credential scope for <paramref name="region"/>, or none when null.</summary>
     public EcsClient Client(string? region) => new(Server.Http, region);
 }
