@@ -91,6 +91,20 @@ def main():
         out.append("}")
         out.append("")
 
+    # Operations without an output shape (CloudWatch PutMetricData) still answer an empty structure:
+    # give them a record named like the model's other outputs, so handlers have something to return.
+    empty_outputs = []
+    for op in model["operations"].values():
+        if "output" not in op and "input" in op:
+            input_name = op["input"]["shape"]
+            for suffix, output_suffix in (("Input", "Output"), ("Request", "Response")):
+                if input_name.endswith(suffix):
+                    empty_outputs.append(input_name[: -len(suffix)] + output_suffix)
+    for name in sorted(empty_outputs):
+        out.append(f"/// <summary>{name[:-6] if name.endswith('Output') else name[:-8]} has no output shape; it answers an empty structure.</summary>")
+        out.append(f"public sealed record {name};")
+        out.append("")
+
     enum_class = f"{prefix}Enums"
     out.append("/// <summary>The values each enum of the model allows, for request validation.</summary>")
     out.append(f"public static class {enum_class}")
@@ -123,6 +137,7 @@ def main():
     out.append("[JsonSourceGenerationOptions(")
     out.append("    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,")
     out.append("    Converters = new[] { typeof(EpochSecondsConverter) })]")
+    roots.update(empty_outputs)
     for root in sorted(roots):
         out.append(f"[JsonSerializable(typeof({root}))]")
     out.append(f"public sealed partial class {context} : JsonSerializerContext;")

@@ -42,6 +42,9 @@ public sealed record AgentOptions
     /// </summary>
     public string? MetadataAddress { get; init; }
 
+    /// <summary>How often running containers' CPU and memory use is sampled and sent to the server (ECS samples every 20 s).</summary>
+    public TimeSpan StatsInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long the server may hold a poll when nothing changed (at most 30 s).</summary>
     public int PollWaitSeconds { get; init; } = 20;
 
@@ -106,6 +109,7 @@ public sealed record AgentOptions
             $"DockerEndpoint must be a unix://, tcp:// or http:// URI; got '{DockerEndpoint}'.");
         Check(DefaultStopTimeout >= TimeSpan.Zero && MaxStopTimeout >= TimeSpan.Zero, "Stop timeouts must not be negative.");
         Check(PullTimeout > TimeSpan.Zero, "PullTimeout must be positive.");
+        Check(StatsInterval > TimeSpan.Zero, "StatsInterval must be positive.");
         Check(DefaultStartTimeout > TimeSpan.Zero, "DefaultStartTimeout must be positive.");
         Check(TaskCleanupWait >= TimeSpan.Zero, "TaskCleanupWait must not be negative.");
         foreach (var (name, _) in Attributes)

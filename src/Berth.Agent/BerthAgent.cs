@@ -5,6 +5,7 @@ using Berth.Agent.Docker;
 using Berth.Agent.Metadata;
 using Berth.Agent.Networking;
 using Berth.Agent.State;
+using Berth.Agent.Stats;
 using Berth.Agent.Tasks;
 using Berth.Core.Agent;
 using Microsoft.Extensions.Logging;
@@ -130,6 +131,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
             loops.Add(state.RunAsync(background.Token));
             loops.Add(reports.RunAsync(background.Token));
             loops.Add(WatchEventsAsync(docker, engine, AgentNamespace, background.Token));
+            loops.Add(new StatsSampler(runtime, engine, _controlPlane).RunAsync(background.Token));
 
             // Tasks of the state file are adopted before the server answers: they are looked after (an essential
             // container exiting still stops its task) even while the server is unreachable.

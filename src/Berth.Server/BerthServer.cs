@@ -9,6 +9,8 @@ using Berth.Server.Controllers;
 using Berth.Server.LoadBalancing;
 using Berth.Api.Protocol;
 using Berth.Core.Networking;
+using Berth.Api.Protocol.Query;
+using Berth.Server.Metrics;
 using Berth.Store;
 using Berth.Store.Sqlite;
 using Microsoft.AspNetCore.Builder;
@@ -52,6 +54,8 @@ public static class BerthServer
             options.Liveness, signals, services.GetRequiredService<ServiceSignal>()));
         builder.Services.AddSingleton<AwsJsonEndpoint>();
         AddLoadBalancing(builder.Services);
+        builder.Services.AddSingleton<RequestContexts>();
+        await builder.Services.AddCloudWatchAsync(options, cancellationToken).ConfigureAwait(false);
         builder.Services.AddSingleton<AgentHandler>();
         builder.Services.AddHostedService<InstanceMonitor>();
         builder.Services.AddHostedService<ServiceScheduler>();
@@ -59,6 +63,7 @@ public static class BerthServer
         var app = builder.Build();
         var endpoint = app.Services.GetRequiredService<ApiDispatcher>();
         app.MapPost("/", endpoint.HandleAsync);
+        app.MapCloudWatch();
         var agents = app.Services.GetRequiredService<AgentHandler>();
         app.MapPost("/_berth/agent/v1/poll", agents.PollAsync);
         app.MapPost("/_berth/agent/v1/report", agents.ReportAsync);

@@ -35,4 +35,10 @@ public sealed record ServerOptions
     public string? VpcConfigPath { get; init; }
 
     public string DatabasePath => Path.Combine(DataDirectory, "berth.db");
+
+    /// <summary>Metrics live in a file of their own, so their steady writes never contend with the state.</summary>
+    public string MetricsDatabasePath => Path.Combine(DataDirectory, "metrics.db");
+
+    /// <summary>How often old metric data is downsampled and expired.</summary>
+    public TimeSpan MetricSweepInterval { get; init; } = TimeSpan.FromMinutes(10);
 }

@@ -17,7 +17,7 @@ public sealed class BerthServerFixture : IAsyncLifetime
 
     private RunningServer Server => _server ?? throw new InvalidOperationException("The server is not started.");
 
-    /// <summary>Plain HTTP to the server, for the agent protocol's endpoints.</summary>
+    /// <summary>Plain HTTP to the server, for what no client shapes: the agent protocol, CloudWatch's CBOR and query, /metrics.</summary>
     public HttpClient Http => Server.Http;
 
     public async Task InitializeAsync() => _server = await RunningServer.StartAsync(_dataDirectory);
@@ -37,9 +37,6 @@ public sealed class BerthServerFixture : IAsyncLifetime
 
     /// <summary>A client whose requests carry a SigV4 credential scope for <paramref name="region"/>, or none when null.</summary>
     public EcsClient Client(string? region) => new(Server.Http, region);
-
-    /// <summary>The server's HttpClient, for requests no client shapes.</summary>
-    public HttpClient RawHttp => Server.Http;
 
     /// <summary>An ELBv2 query client signing for a region no other test uses.</summary>
     public Elb.ElbClient NewElbClient() =>

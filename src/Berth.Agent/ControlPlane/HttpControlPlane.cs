@@ -53,12 +53,17 @@ internal sealed class HttpControlPlane : IControlPlane, IDisposable
             TimeSpan.FromSeconds(request.WaitSeconds) + RequestTimeout, null, cancellationToken);
     }
 
-    public async Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken)
+    public Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken) =>
+        PostAsync("/_berth/agent/v1/report", JsonContent(report, AgentJsonContext.Default.AgentTaskReport, "application/json"), cancellationToken);
+
+    public Task ReportStatsAsync(AgentStatsReport report, CancellationToken cancellationToken) =>
+        PostAsync("/_berth/agent/v1/stats", JsonContent(report, AgentJsonContext.Default.AgentStatsReport, "application/json"), cancellationToken);
+
+    private async Task PostAsync(string path, HttpContent content, CancellationToken cancellationToken)
     {
-        var content = JsonContent(report, AgentJsonContext.Default.AgentTaskReport, "application/json");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
-        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri("/_berth/agent/v1/report", UriKind.Relative)) { Content = content };
+        using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = content };
         using var response = await _http.SendAsync(message, timeout.Token).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

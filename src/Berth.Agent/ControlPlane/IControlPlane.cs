@@ -21,4 +21,7 @@ public interface IControlPlane
 
     /// <summary>Returns once the server has accepted (acknowledged) the report.</summary>
     Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken);
+
+    /// <summary>Sends resource-use samples; a lost batch only leaves a gap in the metrics, so callers do not retry.</summary>
+    Task ReportStatsAsync(AgentStatsReport report, CancellationToken cancellationToken);
 }

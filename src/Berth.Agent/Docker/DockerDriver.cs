@@ -340,10 +340,14 @@ internal sealed partial class DockerDriver : IDisposable
         }
     }
 
-    /// <summary>Docker's own stats JSON for one container (one sample, as <c>docker stats --no-stream</c>).</summary>
-    public async Task<JsonElement?> GetStatsAsync(string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Docker's own stats JSON for one container (one sample, as <c>docker stats --no-stream</c>). With
+    /// <paramref name="oneShot"/> Docker answers at once without the second reading behind <c>precpu_stats</c>,
+    /// for callers that keep their own previous reading.
+    /// </summary>
+    public async Task<JsonElement?> GetStatsAsync(string id, CancellationToken cancellationToken, bool oneShot = false)
     {
-        using var response = await _raw.GetAsync(new Uri($"/containers/{Uri.EscapeDataString(id)}/stats?stream=false", UriKind.Relative),
+        using var response = await _raw.GetAsync(new Uri($"/containers/{Uri.EscapeDataString(id)}/stats?stream=false{(oneShot ? "&one-shot=true" : "")}", UriKind.Relative),
             cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {

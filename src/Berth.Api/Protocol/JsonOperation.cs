@@ -3,10 +3,19 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace Berth.Api.Protocol;
 
-/// <summary>One operation of an AWS JSON service: reads its request record, runs the handler, writes the response record.</summary>
+/// <summary>
+/// Produces the request as JSON for the operation's request record. The JSON protocols hand over their body
+/// as it is; CBOR and the query protocol translate theirs, the latter guided by <paramref name="requestType"/>.
+/// </summary>
+public delegate ReadOnlyMemory<byte> JsonBody(JsonTypeInfo requestType);
+
+/// <summary>An operation's response record and the metadata that serializes it in any wire format.</summary>
+public sealed record OperationResult(object Value, JsonTypeInfo Type);
+
+/// <summary>One operation of an AWS service: reads its request record, runs the handler, returns the response record.</summary>
 public interface IJsonOperation
 {
-    Task<byte[]> InvokeAsync(ReadOnlyMemory<byte> body, RequestContext context, CancellationToken cancellationToken);
+    Task<OperationResult> InvokeAsync(JsonBody body, RequestContext context, CancellationToken cancellationToken);
 }
 
 internal sealed class JsonOperation<TRequest, TResponse>(
@@ -14,11 +23,12 @@ internal sealed class JsonOperation<TRequest, TResponse>(
     JsonTypeInfo<TResponse> responseType,
     Func<TRequest, RequestContext, CancellationToken, Task<TResponse>> handler) : IJsonOperation
     where TRequest : new()
+    where TResponse : notnull
 {
-    public async Task<byte[]> InvokeAsync(ReadOnlyMemory<byte> body, RequestContext context, CancellationToken cancellationToken)
+    public async Task<OperationResult> InvokeAsync(JsonBody body, RequestContext context, CancellationToken cancellationToken)
     {
-        var response = await handler(Read(body), context, cancellationToken).ConfigureAwait(false);
-        return JsonSerializer.SerializeToUtf8Bytes(response, responseType);
+        var response = await handler(Read(body(requestType)), context, cancellationToken).ConfigureAwait(false);
+        return new OperationResult(response, responseType);
     }
 
     private TRequest Read(ReadOnlyMemory<byte> body)

@@ -4,30 +4,46 @@ using Microsoft.AspNetCore.Http;
 
 namespace Berth.Api.Protocol;
 
-/// <summary>Writes AWS JSON 1.1 bodies: results, and errors as <c>{"__type": …, "message": …}</c> with x-amzn-ErrorType.</summary>
+/// <summary>Writes AWS JSON bodies: results, and errors as <c>{"__type": …, "message": …}</c> with x-amzn-ErrorType.</summary>
 public static class JsonResponses
 {
     public const string ContentType = "application/x-amz-json-1.1";
 
-    public static async Task WriteAsync(HttpResponse response, int status, byte[] body)
+    public static async Task WriteAsync(HttpResponse response, int status, byte[] body, string contentType = ContentType)
     {
         response.StatusCode = status;
-        response.ContentType = ContentType;
+        response.ContentType = contentType;
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body).ConfigureAwait(false);
     }
 
-    public static Task WriteErrorAsync(HttpResponse response, int status, string errorCode, string message)
+    public static Task WriteErrorAsync(HttpResponse response, int status, string errorCode, string message) =>
+        WriteErrorAsync(response, new ApiError(status, errorCode, message), ContentType);
+
+    public static Task WriteErrorAsync(HttpResponse response, ApiError error, string contentType)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("__type", errorCode);
-            writer.WriteString("message", message);
+            writer.WriteString("__type", error.Code);
+            writer.WriteString("message", error.Message);
             writer.WriteEndObject();
         }
-        response.Headers["x-amzn-ErrorType"] = errorCode;
-        return WriteAsync(response, status, buffer.WrittenSpan.ToArray());
+        SetErrorHeaders(response, error);
+        return WriteAsync(response, error.HttpStatus, buffer.WrittenSpan.ToArray(), contentType);
+    }
+
+    /// <summary>
+    /// x-amzn-ErrorType names the error; x-amzn-query-error gives query-compatible services' SDKs the code the
+    /// query protocol would have used (botocore <c>_do_query_compatible_error_parse</c>).
+    /// </summary>
+    public static void SetErrorHeaders(HttpResponse response, ApiError error)
+    {
+        response.Headers["x-amzn-ErrorType"] = error.Code;
+        if (error.QueryCode is not null)
+        {
+            response.Headers["x-amzn-query-error"] = $"{error.QueryCode};{error.Fault}";
+        }
     }
 }

@@ -5,8 +5,9 @@ using Berth.Core.Errors;
 namespace Berth.Api.Protocol;
 
 /// <summary>
-/// An AWS JSON 1.1 service: the <c>X-Amz-Target</c> prefix that selects it (e.g.
-/// <c>AmazonEC2ContainerServiceV20141113</c>) and its operations by name.
+/// An AWS service: the <c>X-Amz-Target</c> prefix that selects it (e.g.
+/// <c>AmazonEC2ContainerServiceV20141113</c>), the AWS JSON version it answers in, and its operations by name.
+/// The same operations serve every wire protocol the service's model lists (JSON, RPC v2 CBOR, query).
 /// </summary>
 public sealed class JsonService
 {
@@ -17,30 +18,33 @@ public sealed class JsonService
 
     /// <param name="modelOperations">Every operation the service's model defines: those without a handler
     /// answer UnsupportedFeatureException instead of UnknownOperationException.</param>
-    public JsonService(string targetPrefix, JsonSerializerContext contracts, IReadOnlySet<string> modelOperations)
+    /// <param name="jsonVersion">The model's <c>jsonVersion</c>: ECS speaks 1.1, CloudWatch 1.0.</param>
+    public JsonService(string targetPrefix, JsonSerializerContext contracts, IReadOnlySet<string> modelOperations, string jsonVersion = "1.1")
     {
         TargetPrefix = targetPrefix;
         _contracts = contracts;
         _modelOperations = modelOperations;
+        ContentType = $"application/x-amz-json-{jsonVersion}";
     }
 
     public string TargetPrefix { get; }
 
+    /// <summary>The content type of the service's AWS JSON answers.</summary>
+    public string ContentType { get; }
+
     public IReadOnlyCollection<string> OperationNames => _operations.Keys;
 
     /// <summary>
-    /// Adds an operation named after its request record (<c>CreateClusterRequest</c> → <c>CreateCluster</c>),
-    /// as botocore's models name them.
+    /// Adds an operation named after its request record (<c>CreateClusterRequest</c> → <c>CreateCluster</c>,
+    /// <c>GetMetricDataInput</c> → <c>GetMetricData</c>), as botocore's models name them.
     /// </summary>
     public JsonService Add<TRequest, TResponse>(Func<TRequest, RequestContext, CancellationToken, Task<TResponse>> handler)
         where TRequest : new()
+        where TResponse : notnull
     {
-        const string suffix = "Request";
         var name = typeof(TRequest).Name;
-        if (!name.EndsWith(suffix, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Request type {name} does not end with '{suffix}'.", nameof(handler));
-        }
+        var suffix = new[] { "Request", "Input" }.FirstOrDefault(s => name.EndsWith(s, StringComparison.Ordinal))
+            ?? throw new ArgumentException($"Request type {name} ends with neither 'Request' nor 'Input'.", nameof(handler));
         _operations.Add(name[..^suffix.Length], new JsonOperation<TRequest, TResponse>(TypeInfo<TRequest>(), TypeInfo<TResponse>(), handler));
         return this;
     }
@@ -51,7 +55,7 @@ public sealed class JsonService
 
     private sealed class UnsupportedOperation(string name) : IJsonOperation
     {
-        public Task<byte[]> InvokeAsync(ReadOnlyMemory<byte> body, RequestContext context, CancellationToken cancellationToken) =>
+        public Task<OperationResult> InvokeAsync(JsonBody body, RequestContext context, CancellationToken cancellationToken) =>
             throw new UnsupportedFeatureException($"Berth does not support the {name} operation.");
     }
 

@@ -11,7 +11,7 @@ namespace Berth.Api.Query;
 /// SigV4 credential scope's service name. The only place that turns exceptions into query error responses.
 /// </summary>
 public sealed partial class QueryEndpoint(
-    IEnumerable<QueryService> services, ApiOptions options, TimeProvider time, ILogger<QueryEndpoint> logger)
+    IEnumerable<QueryService> services, ApiOptions options, RequestContexts contexts, ILogger<QueryEndpoint> logger)
 {
     private const string XmlContentType = "text/xml";
     private readonly QueryService[] _services = services.ToArray();
@@ -30,7 +30,7 @@ public sealed partial class QueryEndpoint(
             service = FindService(form["Version"], SigV4CredentialScope.Parse(http.Request.Headers.Authorization.ToString())?.Service);
             var operation = service.Find(action)
                 ?? throw new ProtocolException("InvalidAction", $"The action {action} is not valid for this web service.");
-            var context = RequestContext.From(http.Request, options, requestId, time);
+            var context = contexts.Create(http.Request, requestId);
             var response = await operation.InvokeAsync(form, context, http.RequestAborted).ConfigureAwait(false);
             await WriteAsync(http.Response, 200, response).ConfigureAwait(false);
         }

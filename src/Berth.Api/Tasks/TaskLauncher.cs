@@ -1,3 +1,4 @@
+using Berth.Api.Observability;
 using Berth.Api.Agent;
 using Berth.Api.Ecs;
 using Berth.Api.Networking;
@@ -25,10 +26,12 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     private readonly NetworkState _network = new(state.Store);
 
     /// <summary>Places <paramref name="count"/> copies wherever the strategies and constraints allow (RunTask).</summary>
-    public Task<Result> RunAsync(
+    public async Task<Result> RunAsync(
         ResourceScope scope, Cluster cluster, TaskLaunch launch, int count,
-        IReadOnlyList<PlacementStrategy> strategies, IReadOnlyList<PlacementConstraint> constraints, CancellationToken cancellationToken) =>
-        state.Store.RetryOnConflictAsync(async ct =>
+        IReadOnlyList<PlacementStrategy> strategies, IReadOnlyList<PlacementConstraint> constraints, CancellationToken cancellationToken)
+    {
+        var started = ServerMetrics.Start();
+        var result = await state.Store.RetryOnConflictAsync(async ct =>
         {
             var snapshot = await SnapshotAsync(cluster, ct).ConfigureAwait(false);
             if (snapshot.Instances.Count == 0)
@@ -37,7 +40,10 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
             }
             var plan = PlacementEngine.Place(snapshot.Candidates, Request(launch, count, strategies, constraints), Random.Shared);
             return await CommitAsync(scope, cluster, launch, snapshot, plan, ct).ConfigureAwait(false);
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        ServerMetrics.RecordPlacement(started, result.Tasks.Count, result.Failures.Count);
+        return result;
+    }
 
     /// <summary>One copy on each named instance, resources permitting (StartTask): no strategy, the caller chose.</summary>
     public Task<Result> StartAsync(

@@ -98,6 +98,30 @@ public sealed record ContainerReport
     [JsonPropertyName("imageDigest")] public string? ImageDigest { get; init; }
 }
 
+/// <summary>
+/// Resource use of an instance's running tasks, sampled by the agent from Docker every few seconds. The server
+/// turns samples into CloudWatch's per-minute CPUUtilization and MemoryUtilization (docs/agent-protocol.md §4).
+/// </summary>
+public sealed record AgentStatsReport
+{
+    [JsonPropertyName("containerInstanceArn")] public required string ContainerInstanceArn { get; init; }
+    [JsonPropertyName("tasks")] public required IReadOnlyList<TaskStatsSample> Tasks { get; init; }
+}
+
+public sealed record TaskStatsSample
+{
+    [JsonPropertyName("taskArn")] public required string TaskArn { get; init; }
+
+    /// <summary>When the sample was taken.</summary>
+    [JsonPropertyName("timestamp")] public required DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>CPU used since the previous sample, in ECS CPU units (1024 = one core fully busy), summed over the task's containers.</summary>
+    [JsonPropertyName("cpuUnits")] public required double CpuUnits { get; init; }
+
+    /// <summary>Memory in use, MiB, summed over the task's containers (page cache excluded, as docker stats shows it).</summary>
+    [JsonPropertyName("memoryMiB")] public required double MemoryMiB { get; init; }
+}
+
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     Converters = new[] { typeof(EpochSecondsConverter) })]
@@ -105,4 +129,5 @@ public sealed record ContainerReport
 [JsonSerializable(typeof(AgentPollRequest))]
 [JsonSerializable(typeof(AgentPollResponse))]
 [JsonSerializable(typeof(AgentTaskReport))]
+[JsonSerializable(typeof(AgentStatsReport))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;

@@ -11,6 +11,13 @@ public abstract class EcsException(string message) : Exception(message)
 
     /// <summary>ServerException is the only one that is the service's fault (HTTP 500).</summary>
     public virtual int HttpStatus => 400;
+
+    /// <summary>
+    /// The error's code in the query protocol, for services that were query services first (CloudWatch):
+    /// their JSON and CBOR answers carry it in <c>x-amzn-query-error</c> so SDKs raise the modeled error.
+    /// Null for services that never spoke query (ECS).
+    /// </summary>
+    public virtual string? QueryErrorCode => null;
 }
 
 public sealed class ClientException(string message) : EcsException(message);

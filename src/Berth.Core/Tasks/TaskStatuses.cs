@@ -19,6 +19,9 @@ public static class TaskStatuses
 
     private static readonly string[] Order = [Provisioning, Pending, Activating, Running, Deactivating, Stopping, Deprovisioning, Stopped];
 
+    /// <summary>Every last status a task can have, in lifecycle order.</summary>
+    public static IReadOnlyList<string> All => Order;
+
     /// <summary>True when <paramref name="status"/> comes later in the lifecycle than <paramref name="than"/>.</summary>
     public static bool IsAfter(string status, string than) => Rank(status) > Rank(than);
 

@@ -157,4 +157,7 @@ public sealed class FakeControlPlane : IControlPlane
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         changed.SetResult();
     }
+
+    /// <summary>Stats batches are not what these tests are about: they are accepted and dropped.</summary>
+    public Task ReportStatsAsync(AgentStatsReport report, CancellationToken cancellationToken) => Task.CompletedTask;
 }

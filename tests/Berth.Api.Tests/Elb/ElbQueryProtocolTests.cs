@@ -60,7 +60,7 @@ public sealed class ElbQueryProtocolTests(BerthServerFixture server) : IClassFix
             Content = new StringContent("Action=DescribeTargetGroups", Encoding.UTF8, "application/x-www-form-urlencoded"),
         };
         request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/elasticloadbalancing/aws4_request, SignedHeaders=host, Signature=abc");
-        using var response = await server.RawHttp.SendAsync(request);
+        using var response = await server.Http.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("DescribeTargetGroupsResponse", await response.Content.ReadAsStringAsync());
     }

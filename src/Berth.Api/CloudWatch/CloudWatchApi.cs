@@ -1,0 +1,26 @@
+using Berth.Api.Protocol;
+using Berth.Api.Protocol.Query;
+using Berth.Core.CloudWatch;
+using Berth.Store.Metrics;
+
+namespace Berth.Api.CloudWatch;
+
+/// <summary>
+/// The CloudWatch metrics service. Its model lists three protocols, and real clients use all of them:
+/// RPC v2 CBOR (botocore ≥ 1.38), AWS JSON 1.0 (target prefix GraniteServiceVersion20100801) and query
+/// (Version 2010-08-01). One set of operations serves the three.
+/// </summary>
+public static class CloudWatchApi
+{
+    public const string ApiVersion = "2010-08-01";
+    public const string XmlNamespace = "http://monitoring.amazonaws.com/doc/2010-08-01/";
+
+    public static JsonService Create(IMetricStore store)
+    {
+        var service = new JsonService(CloudWatchOperations.TargetPrefix, CloudWatchJsonContext.Default, CloudWatchOperations.All, jsonVersion: "1.0");
+        new MetricHandler(store).Register(service);
+        return service;
+    }
+
+    public static JsonQueryService Query(JsonService service) => new(ApiVersion, XmlNamespace, service);
+}

@@ -1,0 +1,108 @@
+"""CloudWatch metrics with real containers: `berth up` runs a CPU-burning and an idle task, the aws CLI
+(which speaks RPC v2 CBOR to CloudWatch) reads their AWS/ECS CPUUtilization, and /metrics shows the server's own."""
+import datetime
+import json
+import time
+import unittest
+import urllib.request
+
+from aws_cli import aws
+from berth_server import BerthServer
+
+
+def iso(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class MetricsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = BerthServer(command="up")
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+
+    def aws(self, *args, **kwargs):
+        return aws(self, self.server.endpoint, *args, **kwargs)
+
+    def window(self):
+        now = datetime.datetime.now(datetime.timezone.utc)
+        return iso(now - datetime.timedelta(minutes=15)), iso(now + datetime.timedelta(minutes=1))
+
+    def statistics(self, namespace, name, dimensions, *stats):
+        start, end = self.window()
+        return self.aws("cloudwatch", "get-metric-statistics", "--namespace", namespace, "--metric-name", name,
+                        "--dimensions", *[f"Name={k},Value={v}" for k, v in dimensions],
+                        "--statistics", *stats, "--start-time", start, "--end-time", end, "--period", "60")["Datapoints"]
+
+    def data(self, namespace, name, dimensions, stat):
+        start, end = self.window()
+        query = [{"Id": "q", "MetricStat": {"Metric": {"Namespace": namespace, "MetricName": name,
+                  "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions]}, "Period": 60, "Stat": stat}}]
+        return self.aws("cloudwatch", "get-metric-data", "--metric-data-queries", json.dumps(query),
+                        "--start-time", start, "--end-time", end, "--scan-by", "TimestampAscending")["MetricDataResults"][0]
+
+    def assert_agree(self, datapoints, result, stat):
+        ordered = sorted(datapoints, key=lambda p: p["Timestamp"])
+        self.assertEqual([p["Timestamp"] for p in ordered], result["Timestamps"])
+        for point, value in zip(ordered, result["Values"]):
+            self.assertAlmostEqual(point[stat], value, places=6)
+
+    def test_put_metric_data_reads_back_the_same_through_both_apis(self):
+        for value in (10, 20, 60):
+            self.aws("cloudwatch", "put-metric-data", "--namespace", "ClientTest", "--metric-name", "Latency",
+                     "--dimensions", "Service=web", "--value", str(value), "--unit", "Milliseconds")
+        points = self.statistics("ClientTest", "Latency", [("Service", "web")], "Average", "Maximum", "SampleCount")
+        self.assertEqual(sum(p["SampleCount"] for p in points), 3)
+        self.assertEqual(max(p["Maximum"] for p in points), 60)
+        self.assert_agree(points, self.data("ClientTest", "Latency", [("Service", "web")], "Average"), "Average")
+        listed = self.aws("cloudwatch", "list-metrics", "--namespace", "ClientTest")["Metrics"]
+        self.assertEqual([m["MetricName"] for m in listed], ["Latency"])
+        self.aws("cloudwatch", "put-metric-data", "--namespace", "AWS/ECS", "--metric-name", "x", "--value", "1",
+                 expect_error="InvalidParameterValue")
+
+    def test_a_burning_task_shows_its_share_and_an_idle_one_stays_near_zero(self):
+        for family, command in (("burn", "while :; do :; done"), ("idle", "sleep 3600")):
+            self.aws("ecs", "register-task-definition", "--family", f"metrics-{family}", "--cpu", "1024", "--memory", "128",
+                     "--container-definitions", json.dumps([{"name": family, "image": "berth/sample-tools",
+                                                             "essential": True, "command": ["sh", "-c", command]}]))
+        deadline = time.time() + 60
+        while not self.aws("ecs", "list-container-instances", "--cluster", "default")["containerInstanceArns"]:
+            self.assertLess(time.time(), deadline, "the local agent did not register")
+            time.sleep(0.5)
+        arns = [self.aws("ecs", "run-task", "--cluster", "default", "--task-definition", f"metrics-{family}",
+                         "--group", f"service:{family}")["tasks"][0]["taskArn"] for family in ("burn", "idle")]
+        self.aws("ecs", "wait", "tasks-running", "--cluster", "default", "--tasks", *arns)
+
+        # A minute is published 15 s after it ends; the first full minute of samples needs up to ~2.5 minutes.
+        cluster = ("ClusterName", "default")
+        deadline = time.time() + 240
+        while not self.statistics("AWS/ECS", "CPUUtilization", [cluster, ("ServiceName", "idle")], "Average"):
+            self.assertLess(time.time(), deadline, "no CPUUtilization datapoint within 4 minutes")
+            time.sleep(10)
+        time.sleep(70)  # one more whole minute, so at least one minute holds samples from start to end
+
+        burn = self.statistics("AWS/ECS", "CPUUtilization", [cluster, ("ServiceName", "burn")], "Average", "Maximum")
+        idle = self.statistics("AWS/ECS", "CPUUtilization", [cluster, ("ServiceName", "idle")], "Average", "Maximum")
+        # A busy loop keeps one core (1024 units = its whole reservation) busy; on a shared test machine it gets
+        # less, so the bound is loose, but it is far from the idle task's.
+        self.assertGreater(max(p["Average"] for p in burn), 25, burn)
+        self.assertLess(max(p["Maximum"] for p in idle), 5, idle)
+        for points, service in ((burn, "burn"), (idle, "idle")):
+            self.assert_agree(points, self.data("AWS/ECS", "CPUUtilization", [cluster, ("ServiceName", service)], "Average"), "Average")
+            self.assertTrue(all(p["Unit"] == "Percent" for p in points))
+        memory = self.statistics("AWS/ECS", "MemoryUtilization", [cluster, ("ServiceName", "idle")], "Average")
+        self.assertTrue(memory and all(0 < p["Average"] < 100 for p in memory), memory)
+        self.assertTrue(self.statistics("AWS/ECS", "CPUUtilization", [cluster], "Average"))
+
+        with urllib.request.urlopen(f"{self.server.endpoint}/metrics", timeout=5) as response:
+            text = response.read().decode()
+        self.assertIn("berth_agents_connected 1", text)
+        self.assertIn('berth_tasks{state="RUNNING"} 2', text)
+        self.assertIn("berth_scheduler_placements_total", text)
+
+
+if __name__ == "__main__":
+    unittest.main()
