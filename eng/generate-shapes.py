@@ -71,6 +71,10 @@ def main():
         out.append(f"public sealed record {cls}")
         out.append("{")
         for member, ref in shape.get("members", {}).items():
+            if shapes[ref["shape"]].get("exception"):
+                # Event-stream unions (logs' StartLiveTail) list their errors as members; errors never
+                # travel as members of a JSON body, and exception shapes get no record.
+                continue
             prop = pascal(member)
             if prop == cls:
                 prop += "Value"
@@ -106,9 +110,15 @@ def main():
         for key in ("input", "output"):
             if key in op:
                 roots.add(RENAMES.get(op[key]["shape"], op[key]["shape"]))
+    # Epoch-seconds timestamps need the converter; models whose times are plain longs (logs: epoch
+    # milliseconds) have no timestamp shapes and must not name it.
+    has_timestamps = any(s["type"] == "timestamp" for s in shapes.values())
     out.append("[JsonSourceGenerationOptions(")
-    out.append("    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,")
-    out.append("    Converters = new[] { typeof(EpochSecondsConverter) })]")
+    if has_timestamps:
+        out.append("    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,")
+        out.append("    Converters = new[] { typeof(EpochSecondsConverter) })]")
+    else:
+        out.append("    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]")
     for root in sorted(roots):
         out.append(f"[JsonSerializable(typeof({root}))]")
     out.append(f"public sealed partial class {context} : JsonSerializerContext;")
