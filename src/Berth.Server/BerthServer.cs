@@ -1,9 +1,11 @@
 using Berth.Api.Agent;
 using Berth.Api.Ecs;
+using Berth.Api.Logs;
 using Berth.Api.Tasks;
 using Berth.Server.Controllers;
 using Berth.Api.Protocol;
 using Berth.Store;
+using Berth.Store.Logs;
 using Berth.Store.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -25,6 +27,7 @@ public static class BerthServer
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.Api.MaxRequestBytes + 1);
 
         var store = await SqliteStateStore.OpenAsync(options.DatabasePath, cancellationToken).ConfigureAwait(false);
+        var logs = await SqliteLogStore.OpenAsync(options.LogsDatabasePath, cancellationToken).ConfigureAwait(false);
         var time = TimeProvider.System;
         var signals = new AssignmentSignals();
         // Registered through a factory so the container owns the store and disposes it at shutdown.
@@ -39,6 +42,9 @@ public static class BerthServer
         builder.Services.AddSingleton<AwsJsonEndpoint>();
         builder.Services.AddSingleton<AgentHandler>();
         builder.Services.AddHostedService<InstanceMonitor>();
+        builder.Services.AddSingleton<ILogStore>(_ => logs);
+        builder.Services.AddSingleton(LogsApi.Create(logs));
+        builder.Services.AddHostedService<LogRetentionSweeper>();
 
         var app = builder.Build();
         var endpoint = app.Services.GetRequiredService<AwsJsonEndpoint>();

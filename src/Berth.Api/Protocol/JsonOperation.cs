@@ -17,11 +17,30 @@ internal sealed class JsonOperation<TRequest, TResponse>(
 {
     public async Task<byte[]> InvokeAsync(ReadOnlyMemory<byte> body, RequestContext context, CancellationToken cancellationToken)
     {
-        var response = await handler(Read(body), context, cancellationToken).ConfigureAwait(false);
+        var response = await handler(JsonRequests.Read(body, requestType), context, cancellationToken).ConfigureAwait(false);
         return JsonSerializer.SerializeToUtf8Bytes(response, responseType);
     }
+}
 
-    private TRequest Read(ReadOnlyMemory<byte> body)
+/// <summary>An operation without an output shape: its success body is an empty object.</summary>
+internal sealed class JsonOperation<TRequest>(
+    JsonTypeInfo<TRequest> requestType,
+    Func<TRequest, RequestContext, CancellationToken, Task> handler) : IJsonOperation
+    where TRequest : new()
+{
+    private static readonly byte[] EmptyObject = "{}"u8.ToArray();
+
+    public async Task<byte[]> InvokeAsync(ReadOnlyMemory<byte> body, RequestContext context, CancellationToken cancellationToken)
+    {
+        await handler(JsonRequests.Read(body, requestType), context, cancellationToken).ConfigureAwait(false);
+        return EmptyObject;
+    }
+}
+
+internal static class JsonRequests
+{
+    public static TRequest Read<TRequest>(ReadOnlyMemory<byte> body, JsonTypeInfo<TRequest> requestType)
+        where TRequest : new()
     {
         // Clients send "{}" for operations without parameters, but an empty body means the same.
         if (body.IsEmpty)

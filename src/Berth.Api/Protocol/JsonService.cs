@@ -35,14 +35,25 @@ public sealed class JsonService
     public JsonService Add<TRequest, TResponse>(Func<TRequest, RequestContext, CancellationToken, Task<TResponse>> handler)
         where TRequest : new()
     {
+        _operations.Add(OperationName<TRequest>(), new JsonOperation<TRequest, TResponse>(TypeInfo<TRequest>(), TypeInfo<TResponse>(), handler));
+        return this;
+    }
+
+    /// <summary>Adds an operation whose model has no output shape (CloudWatch Logs' CreateLogGroup, …): success is <c>{}</c>.</summary>
+    public JsonService Add<TRequest>(Func<TRequest, RequestContext, CancellationToken, Task> handler)
+        where TRequest : new()
+    {
+        _operations.Add(OperationName<TRequest>(), new JsonOperation<TRequest>(TypeInfo<TRequest>(), handler));
+        return this;
+    }
+
+    private static string OperationName<TRequest>()
+    {
         const string suffix = "Request";
         var name = typeof(TRequest).Name;
-        if (!name.EndsWith(suffix, StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"Request type {name} does not end with '{suffix}'.", nameof(handler));
-        }
-        _operations.Add(name[..^suffix.Length], new JsonOperation<TRequest, TResponse>(TypeInfo<TRequest>(), TypeInfo<TResponse>(), handler));
-        return this;
+        return name.EndsWith(suffix, StringComparison.Ordinal)
+            ? name[..^suffix.Length]
+            : throw new ArgumentException($"Request type {name} does not end with '{suffix}'.");
     }
 
     public IJsonOperation? Find(string operationName) =>
