@@ -288,6 +288,25 @@ internal sealed partial class DockerDriver : IDisposable
             },
         }, new SyncProgress<Message>(onEvent), cancellationToken);
 
+    /// <summary>
+    /// A container's stdout and stderr with timestamps, from <paramref name="sinceNanos"/> (inclusive: Docker keeps
+    /// lines at exactly that time) and following new output until the container stops. Null when the container is gone.
+    /// The caller disposes the stream.
+    /// </summary>
+    public async Task<Stream?> OpenLogsAsync(string id, long? sinceNanos, CancellationToken cancellationToken)
+    {
+        var since = sinceNanos is { } nanos ? $"&since={Logs.DockerTimestamp.Since(nanos)}" : "";
+        var response = await _raw.GetAsync(new Uri($"/containers/{Uri.EscapeDataString(id)}/logs?follow=1&stdout=1&stderr=1&timestamps=1{since}", UriKind.Relative),
+            HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            response.Dispose();
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Docker's own stats JSON for one container (one sample, as <c>docker stats --no-stream</c>).</summary>
     public async Task<JsonElement?> GetStatsAsync(string id, CancellationToken cancellationToken)
     {
