@@ -143,7 +143,8 @@ public class LogsApiTests(BerthServerFixture server) : IClassFixture<BerthServer
 
         var unordered = await _logs.ErrorAsync("PutLogEvents", new
         {
-            logGroupName = "p", logStreamName = "s",
+            logGroupName = "p",
+            logStreamName = "s",
             logEvents = new[] { new { timestamp = Now, message = "b" }, new { timestamp = Now - 1, message = "a" } },
         });
         Assert.Equal("InvalidParameterException", unordered.Type);
