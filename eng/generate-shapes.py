@@ -84,6 +84,10 @@ def main():
         out.append(f"public sealed record {cls}")
         out.append("{")
         for member, ref in shape.get("members", {}).items():
+            if shapes[ref["shape"]].get("exception"):
+                # Event-stream unions (logs' StartLiveTail) list their errors as members; errors never
+                # travel as members of a JSON body, and exception shapes get no record.
+                continue
             prop = pascal(member)
             if prop == cls:
                 prop += "Value"

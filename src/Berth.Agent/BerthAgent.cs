@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Berth.Agent.ControlPlane;
 using Berth.Agent.Docker;
+using Berth.Agent.Logs;
 using Berth.Agent.Metadata;
 using Berth.Agent.Networking;
 using Berth.Agent.State;
@@ -26,17 +27,19 @@ public sealed partial class BerthAgent : IAsyncDisposable
     private readonly AgentOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IControlPlane _controlPlane;
+    private readonly ILogsClient? _logsClient;
     private readonly IDisposable? _ownedControlPlane;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource<string> _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _running;
 
-    private BerthAgent(AgentOptions options, ILoggerFactory loggerFactory, IControlPlane controlPlane, IDisposable? owned, TimeProvider time)
+    private BerthAgent(AgentOptions options, ILoggerFactory loggerFactory, IControlPlane controlPlane, ILogsClient? logsClient, IDisposable? owned, TimeProvider time)
     {
         _options = options;
         _loggerFactory = loggerFactory;
         _controlPlane = controlPlane;
+        _logsClient = logsClient;
         _ownedControlPlane = owned;
         _time = time;
         _logger = loggerFactory.CreateLogger<BerthAgent>();
@@ -54,19 +57,22 @@ public sealed partial class BerthAgent : IAsyncDisposable
 
     /// <summary>
     /// An agent talking to <paramref name="controlPlane"/> (e.g. the server in the same process for
-    /// <c>berth up</c>), or over HTTP to <see cref="AgentOptions.ServerUrl"/> when none is given.
+    /// <c>berth up</c>), or over HTTP to <see cref="AgentOptions.ServerUrl"/> when none is given. awslogs output
+    /// goes to <paramref name="logsClient"/>, or to the server's CloudWatch Logs API over HTTP; with neither,
+    /// awslogs containers fail to start.
     /// </summary>
-    public static BerthAgent Create(AgentOptions options, ILoggerFactory loggerFactory, IControlPlane? controlPlane = null, TimeProvider? timeProvider = null)
+    public static BerthAgent Create(AgentOptions options, ILoggerFactory loggerFactory, IControlPlane? controlPlane = null, TimeProvider? timeProvider = null,
+        ILogsClient? logsClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggerFactory);
         options.Validate(requireServerUrl: controlPlane is null);
         if (controlPlane is not null)
         {
-            return new BerthAgent(options, loggerFactory, controlPlane, null, timeProvider ?? TimeProvider.System);
+            return new BerthAgent(options, loggerFactory, controlPlane, logsClient, null, timeProvider ?? TimeProvider.System);
         }
         var http = new HttpControlPlane(options.ServerUrl!);
-        return new BerthAgent(options, loggerFactory, http, http, timeProvider ?? TimeProvider.System);
+        return new BerthAgent(options, loggerFactory, http, logsClient ?? http, http, timeProvider ?? TimeProvider.System);
     }
 
     /// <summary>Completes with the container instance ARN once the instance is registered.</summary>
@@ -98,6 +104,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
         var loops = new List<Task>();
         MetadataServer? metadata = null;
         TaskEngine? engine = null;
+        LogCollector? logs = null;
         try
         {
             var host = await UntilSuccessAsync("reach the Docker engine", docker.GetHostInfoAsync, cancellationToken).ConfigureAwait(false);
@@ -111,12 +118,14 @@ public sealed partial class BerthAgent : IAsyncDisposable
                     LastReportedStatus = report.Containers.FirstOrDefault(r => r.Name == c.Name)?.LastStatus ?? c.LastReportedStatus,
                 }).ToList(),
             });
+            logs = new LogCollector(_logsClient, docker, Path.Combine(_options.DataDirectory, "logs"), _time, _loggerFactory);
             var runtime = new AgentRuntime
             {
                 Options = _options,
                 Docker = docker,
                 Reports = reports,
                 State = state,
+                Logs = logs,
                 Time = _time,
                 LoggerFactory = _loggerFactory,
                 Cluster = _options.Cluster,
@@ -158,6 +167,11 @@ public sealed partial class BerthAgent : IAsyncDisposable
                 await engine.ShutdownAsync().ConfigureAwait(false);
             }
             LogShutdownStep(_logger, "task managers");
+            if (logs is not null)
+            {
+                await logs.DisposeAsync().ConfigureAwait(false);
+                LogShutdownStep(_logger, "log shipping");
+            }
             await Task.WhenAll(loops).ConfigureAwait(false);
             LogShutdownStep(_logger, "background loops");
             if (metadata is not null)

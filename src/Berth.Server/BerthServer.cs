@@ -1,17 +1,19 @@
 using Berth.Api.Agent;
 using Berth.Api.Ecs;
-using Berth.Api.Networking;
-using Berth.Api.Services;
 using Berth.Api.Elb;
+using Berth.Api.Logs;
+using Berth.Api.Networking;
+using Berth.Api.Protocol;
+using Berth.Api.Protocol.Query;
 using Berth.Api.Query;
+using Berth.Api.Services;
 using Berth.Api.Tasks;
+using Berth.Core.Networking;
 using Berth.Server.Controllers;
 using Berth.Server.LoadBalancing;
-using Berth.Api.Protocol;
-using Berth.Core.Networking;
-using Berth.Api.Protocol.Query;
 using Berth.Server.Metrics;
 using Berth.Store;
+using Berth.Store.Logs;
 using Berth.Store.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -35,6 +37,7 @@ public static class BerthServer
         var store = await SqliteStateStore.OpenAsync(options.DatabasePath, cancellationToken).ConfigureAwait(false);
         var vpc = options.VpcConfigPath is { } path ? NetworkRegistry.Default.With(NetworkState.ReadFile(path)) : NetworkRegistry.Default;
         await new NetworkState(store).SeedAsync(vpc, cancellationToken).ConfigureAwait(false);
+        var logs = await SqliteLogStore.OpenAsync(options.LogsDatabasePath, cancellationToken).ConfigureAwait(false);
         var time = TimeProvider.System;
         var signals = new AssignmentSignals();
         // Registered through a factory so the container owns the store and disposes it at shutdown.
@@ -59,6 +62,9 @@ public static class BerthServer
         builder.Services.AddSingleton<AgentHandler>();
         builder.Services.AddHostedService<InstanceMonitor>();
         builder.Services.AddHostedService<ServiceScheduler>();
+        builder.Services.AddSingleton<ILogStore>(_ => logs);
+        builder.Services.AddSingleton(LogsApi.Create(logs));
+        builder.Services.AddHostedService<LogRetentionSweeper>();
 
         var app = builder.Build();
         var endpoint = app.Services.GetRequiredService<ApiDispatcher>();

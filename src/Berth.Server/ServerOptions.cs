@@ -41,4 +41,13 @@ public sealed record ServerOptions
 
     /// <summary>How often old metric data is downsampled and expired.</summary>
     public TimeSpan MetricSweepInterval { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Log events live in their own file: see <c>SqliteLogStore</c>.</summary>
+    public string LogsDatabasePath => Path.Combine(DataDirectory, "logs.db");
+
+    /// <summary>
+    /// How often expired log events are deleted. CloudWatch Logs deletes them within days of expiring; Berth
+    /// sweeps often enough that a retention change shows within minutes.
+    /// </summary>
+    public TimeSpan LogRetentionSweepInterval { get; init; } = TimeSpan.FromMinutes(5);
 }

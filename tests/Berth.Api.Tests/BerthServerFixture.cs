@@ -35,6 +35,10 @@ public sealed class BerthServerFixture : IAsyncLifetime
     public EcsClient NewClient() =>
         Client($"test-{Interlocked.Increment(ref _regions).ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>A CloudWatch Logs client (target prefix Logs_20140328) for a region no other test uses.</summary>
+    public EcsClient NewLogsClient() =>
+        new(Server.Http, $"logs-{Interlocked.Increment(ref _regions).ToString(CultureInfo.InvariantCulture)}", "Logs_20140328");
+
     /// <summary>A client whose requests carry a SigV4 credential scope for <paramref name="region"/>, or none when null.</summary>
     public EcsClient Client(string? region) => new(Server.Http, region);
 

@@ -7,10 +7,10 @@ using System.Text.Json.Nodes;
 namespace Berth.Api.Tests;
 
 /// <summary>
-/// Sends ECS operations as the AWS SDKs do: <c>POST /</c> with <c>X-Amz-Target</c>, the AWS JSON 1.1
+/// Sends ECS (or, with another target prefix, CloudWatch Logs) operations as the AWS SDKs do: <c>POST /</c> with <c>X-Amz-Target</c>, the AWS JSON 1.1
 /// content type and, when a region is given, a SigV4 Authorization header whose credential scope names it.
 /// </summary>
-public sealed class EcsClient(HttpClient http, string? region)
+public sealed class EcsClient(HttpClient http, string? region, string targetPrefix = EcsClient.TargetPrefix)
 {
     public const string TargetPrefix = "AmazonEC2ContainerServiceV20141113";
     public const string Account = "000000000000";
@@ -26,7 +26,7 @@ public sealed class EcsClient(HttpClient http, string? region)
 
     /// <summary>Calls <paramref name="operation"/> and returns whatever came back.</summary>
     public Task<EcsResponse> SendAsync(string operation, object body) =>
-        SendRawAsync($"{TargetPrefix}.{operation}", Encoding.UTF8.GetBytes(body as string ?? JsonSerializer.Serialize(body)));
+        SendRawAsync($"{targetPrefix}.{operation}", Encoding.UTF8.GetBytes(body as string ?? JsonSerializer.Serialize(body)));
 
     public async Task<EcsResponse> SendRawAsync(string? target, byte[] body, bool chunked = false)
     {

@@ -10,7 +10,7 @@ namespace Berth.Agent.ControlPlane;
 /// The control plane over HTTP: RegisterContainerInstance through the ECS JSON 1.1 API (<c>POST /</c> with
 /// <c>X-Amz-Target</c>), poll and report through the agent protocol's endpoints on the same port.
 /// </summary>
-internal sealed class HttpControlPlane : IControlPlane, IDisposable
+internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
 {
     private const string AmzJson = "application/x-amz-json-1.1";
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);

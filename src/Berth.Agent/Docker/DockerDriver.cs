@@ -290,6 +290,25 @@ internal sealed partial class DockerDriver : IDisposable
         }, new SyncProgress<Message>(onEvent), cancellationToken);
 
     /// <summary>
+    /// A container's stdout and stderr with timestamps, from <paramref name="sinceNanos"/> (inclusive: Docker keeps
+    /// lines at exactly that time) and following new output until the container stops. Null when the container is gone.
+    /// The caller disposes the stream.
+    /// </summary>
+    public async Task<Stream?> OpenLogsAsync(string id, long? sinceNanos, CancellationToken cancellationToken)
+    {
+        var since = sinceNanos is { } nanos ? $"&since={Logs.DockerTimestamp.Since(nanos)}" : "";
+        var response = await _raw.GetAsync(new Uri($"/containers/{Uri.EscapeDataString(id)}/logs?follow=1&stdout=1&stderr=1&timestamps=1{since}", UriKind.Relative),
+            HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            response.Dispose();
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// The bridge network of a subnet: created on first use with the subnet's CIDR and gateway, then shared by
     /// every task of the subnet on this engine. One that exists with another CIDR is an error, never reused.
     /// </summary>

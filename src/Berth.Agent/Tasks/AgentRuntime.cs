@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Berth.Agent.ControlPlane;
 using Berth.Agent.Docker;
+using Berth.Agent.Logs;
 using Berth.Agent.Networking;
 using Berth.Agent.State;
 using Microsoft.Extensions.Logging;
@@ -14,6 +15,7 @@ internal sealed class AgentRuntime
     public required DockerDriver Docker { get; init; }
     public required ReportQueue Reports { get; init; }
     public required StateStore State { get; init; }
+    public required LogCollector Logs { get; init; }
     public required TimeProvider Time { get; init; }
     public required ILoggerFactory LoggerFactory { get; init; }
     public required string Cluster { get; init; }

@@ -24,6 +24,9 @@ internal sealed partial class TaskManager
 {
     private static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long removal of a stopped container waits for its awslogs output to be shipped.</summary>
+    private static readonly TimeSpan LogDrainTimeout = TimeSpan.FromSeconds(30);
+
     private readonly AgentRuntime _rt;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -215,6 +218,8 @@ internal sealed partial class TaskManager
             if (c.RuntimeId is not null)
             {
                 _rt.MetadataTokens[c.MetadataToken] = this;
+                // Output written while the agent was down is still in Docker's log: ship it from the saved position.
+                _rt.Logs.Follow(c.RuntimeId, c.Plan.Definition, c.Name, TaskArn);
             }
         }
         if (_sandbox is not null)
@@ -374,6 +379,15 @@ internal sealed partial class TaskManager
 
         if (c.Phase < ContainerPhase.Created)
         {
+            if (await _rt.Logs.PrepareAsync(definition, cancellationToken).ConfigureAwait(false) is { } logError)
+            {
+                LogContainerFailed(_logger, TaskArn, c.Name, logError);
+                lock (_mutation)
+                {
+                    c.Fail(logError);
+                }
+                return;
+            }
             try
             {
                 var volumes = await EnsureVolumesAsync(cancellationToken).ConfigureAwait(false);
@@ -426,6 +440,7 @@ internal sealed partial class TaskManager
             try
             {
                 await _rt.Docker.StartContainerAsync(c.RuntimeId!, cancellationToken).ConfigureAwait(false);
+                _rt.Logs.Follow(c.RuntimeId!, definition, c.Name, TaskArn);
             }
             catch (DockerApiException e)
             {
@@ -606,6 +621,7 @@ internal sealed partial class TaskManager
         {
             foreach (var c in _containers.Where(c => c.RuntimeId is not null))
             {
+                await _rt.Logs.DrainAsync(c.RuntimeId!, LogDrainTimeout, cancellationToken).ConfigureAwait(false);
                 await _rt.Docker.RemoveContainerAsync(c.RuntimeId!, cancellationToken).ConfigureAwait(false);
             }
             if (_sandbox is not null)

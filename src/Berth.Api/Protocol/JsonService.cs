@@ -49,6 +49,19 @@ public sealed class JsonService
         return this;
     }
 
+    /// <summary>
+    /// Adds an operation whose model has no output shape (CloudWatch Logs' CreateLogGroup, …). The generator
+    /// emits an empty <typeparamref name="TResponse"/> for it, so success is <c>{}</c> in every protocol.
+    /// </summary>
+    public JsonService AddWithoutOutput<TRequest, TResponse>(Func<TRequest, RequestContext, CancellationToken, Task> handler)
+        where TRequest : new()
+        where TResponse : notnull, new() =>
+        Add<TRequest, TResponse>(async (request, context, cancellationToken) =>
+        {
+            await handler(request, context, cancellationToken).ConfigureAwait(false);
+            return new TResponse();
+        });
+
     public IJsonOperation? Find(string operationName) =>
         _operations.GetValueOrDefault(operationName)
         ?? (_modelOperations.Contains(operationName) ? new UnsupportedOperation(operationName) : null);

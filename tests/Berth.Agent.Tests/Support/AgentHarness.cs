@@ -32,6 +32,7 @@ public sealed class AgentHarness : IAsyncDisposable
     }
 
     public FakeControlPlane Server { get; } = new();
+    public FakeLogsClient Logs { get; } = new();
     public string Namespace { get; }
     public string DataDirectory { get; }
     public AgentOptions Options { get; }
@@ -49,7 +50,7 @@ public sealed class AgentHarness : IAsyncDisposable
     public async Task StartAgentAsync()
     {
         _stop = new CancellationTokenSource();
-        Agent = BerthAgent.Create(Options, _loggers, Server);
+        Agent = BerthAgent.Create(Options, _loggers, Server, logsClient: Logs);
         var agent = Agent;
         var token = _stop.Token;
         _run = Task.Run(() => agent.RunAsync(token));

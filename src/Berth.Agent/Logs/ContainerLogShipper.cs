@@ -1,0 +1,205 @@
+using System.Text;
+using System.Threading.Channels;
+using Berth.Agent.ControlPlane;
+using Berth.Agent.Docker;
+using Berth.Core.Logs;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Agent.Logs;
+
+/// <summary>
+/// Ships one container's stdout/stderr to its awslogs stream, at least once: Docker's log is read from the last
+/// acknowledged position, lines go out in PutLogEvents batches (up to 10,000 events or 1 MB, or whatever
+/// arrived within <see cref="Linger"/>), and the position moves only after the server stored a batch. A crash
+/// between the server storing a batch and the position file being written sends that batch again (duplicates,
+/// never loss). Finishes when the container has stopped and all its output is acknowledged.
+/// </summary>
+internal sealed partial class ContainerLogShipper
+{
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly long MaxSpanMillis = (long)TimeSpan.FromHours(23).TotalMilliseconds;
+    private const int BatchBytes = LogEventBatch.MaxBytes - 64 * 1024;
+
+    private readonly ILogsClient _client;
+    private readonly DockerDriver _docker;
+    private readonly AwsLogsOptions _options;
+    private readonly string _containerId;
+    private readonly bool _tty;
+    private readonly string _streamName;
+    private readonly string _positionPath;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private ShippedPosition? _position;
+
+    public ContainerLogShipper(ILogsClient client, DockerDriver docker, AwsLogsOptions options, string containerId, bool tty, string streamName,
+        string positionPath, TimeProvider time, ILogger logger)
+    {
+        _client = client;
+        _docker = docker;
+        _options = options;
+        _containerId = containerId;
+        _tty = tty;
+        _streamName = streamName;
+        _positionPath = positionPath;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        _position = ShippedPosition.Load(_positionPath);
+        await RetryAsync(ct => _client.CreateStreamAsync(_options.Region, _options.Group, _streamName, ct), cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            var stream = await _docker.OpenLogsAsync(_containerId, _position?.TimestampNanos, cancellationToken).ConfigureAwait(false);
+            if (stream is null)
+            {
+                return; // the container is gone, and its output with it
+            }
+            await using (stream.ConfigureAwait(false))
+            {
+                await ShipSessionAsync(new DockerLogReader(stream, _tty), cancellationToken).ConfigureAwait(false);
+            }
+            // Docker ends a follow when the container stops; anything else (a daemon restart) is resumed from the position.
+            if ((await _docker.InspectAsync(_containerId, cancellationToken).ConfigureAwait(false))?.Phase != ContainerPhase.Running)
+            {
+                LogFinished(_logger, _containerId, _streamName);
+                return;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One read of Docker's log: a reader fills a channel while batches are sent, until the stream ends and all is sent.</summary>
+    private async Task ShipSessionAsync(DockerLogReader reader, CancellationToken cancellationToken)
+    {
+        var lines = Channel.CreateBounded<DockerLogLine>(new BoundedChannelOptions(4 * LogEventBatch.MaxEvents) { SingleReader = true, SingleWriter = true });
+        var reading = ReadAsync(reader, lines.Writer, _position, cancellationToken);
+        var batch = new List<DockerLogLine>(LogEventBatch.MaxEvents);
+        while (await lines.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!Fill(lines.Reader, batch))
+            {
+                await Task.Delay(Linger, _time, cancellationToken).ConfigureAwait(false);
+                Fill(lines.Reader, batch);
+            }
+            await SendAsync(batch, cancellationToken).ConfigureAwait(false);
+            batch.Clear();
+        }
+        await reading.ConfigureAwait(false);
+    }
+
+    /// <summary>Lines after <paramref name="from"/>: Docker's since keeps lines at exactly that time, some already shipped.</summary>
+    private static async Task ReadAsync(DockerLogReader reader, ChannelWriter<DockerLogLine> writer, ShippedPosition? from, CancellationToken cancellationToken)
+    {
+        var skip = from?.LinesAtTimestamp ?? 0;
+        try
+        {
+            while ((await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) is { Count: > 0 } read)
+            {
+                foreach (var line in read)
+                {
+                    if (from is not null && (line.TimestampNanos < from.TimestampNanos || (line.TimestampNanos == from.TimestampNanos && skip-- > 0)))
+                    {
+                        continue;
+                    }
+                    await writer.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            writer.Complete();
+        }
+        catch (Exception e)
+        {
+            writer.Complete(e);
+        }
+    }
+
+    /// <summary>Takes what the channel holds into the batch, within PutLogEvents' limits. True when the batch is full.</summary>
+    private static bool Fill(ChannelReader<DockerLogLine> reader, List<DockerLogLine> batch)
+    {
+        var bytes = batch.Sum(l => Encoding.UTF8.GetByteCount(l.Message) + LogEventBatch.EventOverheadBytes);
+        while (batch.Count < LogEventBatch.MaxEvents && bytes < BatchBytes)
+        {
+            if (!reader.TryPeek(out var next))
+            {
+                return false;
+            }
+            if (batch.Count > 0 && next.TimestampMillis - batch[0].TimestampMillis > MaxSpanMillis)
+            {
+                return true; // one batch may not span 24 hours
+            }
+            reader.TryRead(out _);
+            batch.Add(next);
+            bytes += Encoding.UTF8.GetByteCount(next.Message) + LogEventBatch.EventOverheadBytes;
+        }
+        return true;
+    }
+
+    private async Task SendAsync(List<DockerLogLine> batch, CancellationToken cancellationToken)
+    {
+        var position = _position;
+        foreach (var line in batch)
+        {
+            position = position is null ? new ShippedPosition(line.TimestampNanos, 1) : position.After(line);
+        }
+        // stdout and stderr are timestamped separately, so they can interleave slightly out of order.
+        var events = batch.Select(l => new InputLogEvent { Timestamp = l.TimestampMillis, Message = l.Message })
+            .OrderBy(e => e.Timestamp).ToList();
+        await RetryAsync(async ct =>
+        {
+            try
+            {
+                await _client.PutAsync(_options.Region, _options.Group, _streamName, events, ct).ConfigureAwait(false);
+            }
+            catch (ControlPlaneException e) when (e.ErrorCode == "ResourceNotFoundException")
+            {
+                // The stream (or group) was deleted under us: make it again as the awslogs driver does, then retry.
+                if (_options.CreateGroup)
+                {
+                    await _client.CreateGroupAsync(_options.Region, _options.Group, ct).ConfigureAwait(false);
+                }
+                await _client.CreateStreamAsync(_options.Region, _options.Group, _streamName, ct).ConfigureAwait(false);
+                throw;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        _position = position;
+        _position?.Save(_positionPath);
+    }
+
+    /// <summary>
+    /// Retries until the server acknowledges. A refusal of the request itself (not a fault or a missing resource)
+    /// will not change on retry: it is logged and the batch is dropped, so one bad batch cannot stall the stream.
+    /// </summary>
+    private async Task RetryAsync(Func<CancellationToken, Task> send, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await send(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ControlPlaneException e) when (!e.IsRetryable && e.ErrorCode != "ResourceNotFoundException")
+            {
+                LogRefused(_logger, e, _streamName);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var delay = TimeSpan.FromMilliseconds(Math.Min(200 * Math.Pow(2, attempt), MaxBackoff.TotalMilliseconds));
+                LogRetrying(_logger, e, _streamName, delay.TotalSeconds);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shipping logs to {LogStream} failed; retrying in {DelaySeconds} s")]
+    private static partial void LogRetrying(ILogger logger, Exception exception, string logStream, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The server refused log events for {LogStream}; the batch is dropped")]
+    private static partial void LogRefused(ILogger logger, Exception exception, string logStream);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "All output of container {ContainerId} is shipped to {LogStream}")]
+    private static partial void LogFinished(ILogger logger, string containerId, string logStream);
+}

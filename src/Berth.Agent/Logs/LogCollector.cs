@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using Berth.Agent.Docker;
+using Berth.Core.Ecs;
+using Berth.Core.Logs;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Agent.Logs;
+
+/// <summary>
+/// The agent's side of the awslogs driver: checks (or creates) a container's log group before the container is
+/// created, as the ECS agent does, keeps one <see cref="ContainerLogShipper"/> per awslogs container, and lets
+/// cleanup wait until a container's output is shipped before the container (and its log) is removed.
+/// </summary>
+internal sealed partial class LogCollector : IAsyncDisposable
+{
+    private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(2);
+
+    private readonly ILogsClient? _client;
+    private readonly DockerDriver _docker;
+    private readonly string _directory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, Task> _shippers = new(StringComparer.Ordinal);
+
+    /// <param name="client">Null when the agent has no server to ship to: awslogs containers then fail to start.</param>
+    public LogCollector(ILogsClient? client, DockerDriver docker, string directory, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        _client = client;
+        _docker = docker;
+        _directory = directory;
+        _time = time;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<LogCollector>();
+        Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>
+    /// Null when the container may be created; otherwise why it cannot, in ECS's words. A missing group without
+    /// awslogs-create-group fails the task start as ECS reports it. Throws when the server cannot be reached, so
+    /// the task manager retries.
+    /// </summary>
+    public async Task<string?> PrepareAsync(ContainerDefinition definition, CancellationToken cancellationToken)
+    {
+        if (AwsLogsOptions.Of(definition) is not { } options)
+        {
+            return null;
+        }
+        const string prefix = "ResourceInitializationError: failed to validate logger args: ";
+        if (_client is null)
+        {
+            return prefix + "this agent has no Berth server to ship awslogs output to";
+        }
+        if (options.Group.Length == 0)
+        {
+            return prefix + "must specify a value for log opt 'awslogs-group' : exit status 1";
+        }
+        if (options.CreateGroup)
+        {
+            await _client.CreateGroupAsync(options.Region, options.Group, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        return await _client.GroupExistsAsync(options.Region, options.Group, cancellationToken).ConfigureAwait(false)
+            ? null
+            : prefix + "create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1";
+    }
+
+    /// <summary>Starts shipping the container's output unless that is already under way (idempotent).</summary>
+    public void Follow(string containerId, ContainerDefinition definition, string containerName, string taskArn)
+    {
+        if (_client is null || AwsLogsOptions.Of(definition) is not { Group.Length: > 0 } options)
+        {
+            return;
+        }
+        _shippers.AddOrUpdate(containerId,
+            _ => Start(options, containerId, definition, containerName, taskArn),
+            (_, running) => running.IsCompleted ? Start(options, containerId, definition, containerName, taskArn) : running);
+    }
+
+    /// <summary>
+    /// Waits (up to <paramref name="timeout"/>) until the container's output is shipped, then forgets its position:
+    /// called before the container is removed, which deletes Docker's copy of the output.
+    /// </summary>
+    public async Task DrainAsync(string containerId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_shippers.TryGetValue(containerId, out var shipper))
+        {
+            try
+            {
+                await shipper.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                LogDrainTimedOut(_logger, containerId, timeout.TotalSeconds);
+            }
+            _shippers.TryRemove(new KeyValuePair<string, Task>(containerId, shipper));
+        }
+        File.Delete(PositionPath(containerId));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_shippers.Values).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private Task Start(AwsLogsOptions options, string containerId, ContainerDefinition definition, string containerName, string taskArn)
+    {
+        var shipper = new ContainerLogShipper(_client!, _docker, options, containerId, definition.PseudoTerminal == true,
+            options.StreamName(containerName, taskArn, containerId), PositionPath(containerId), _time, _loggerFactory.CreateLogger<ContainerLogShipper>());
+        return Task.Run(() => SuperviseAsync(shipper, containerId, _stopping.Token));
+    }
+
+    /// <summary>Restarts a shipper that failed (Docker hiccup, malformed stream); it resumes from its position.</summary>
+    private async Task SuperviseAsync(ContainerLogShipper shipper, string containerId, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await shipper.RunAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogShipperFailed(_logger, e, containerId);
+                try
+                {
+                    await Task.Delay(RestartDelay, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private string PositionPath(string containerId) => Path.Combine(_directory, containerId + ".position");
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Log shipping of container {ContainerId} failed; restarting it")]
+    private static partial void LogShipperFailed(ILogger logger, Exception exception, string containerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Output of container {ContainerId} was not all shipped within {Seconds} s of its removal")]
+    private static partial void LogDrainTimedOut(ILogger logger, string containerId, double seconds);
+}

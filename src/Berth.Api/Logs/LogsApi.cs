@@ -1,0 +1,19 @@
+using Berth.Api.Protocol;
+using Berth.Core.Logs;
+using Berth.Store.Logs;
+
+namespace Berth.Api.Logs;
+
+/// <summary>The CloudWatch Logs service (target prefix Logs_20140328) with every handler Berth has.</summary>
+public static class LogsApi
+{
+    public static JsonService Create(ILogStore store)
+    {
+        var service = new JsonService(LogsOperations.TargetPrefix, LogsJsonContext.Default, LogsOperations.All);
+        var lookup = new LogLookup(store);
+        new LogGroupHandler(store, lookup).Register(service);
+        new LogStreamHandler(store, lookup).Register(service);
+        new LogEventHandler(store, lookup).Register(service);
+        return service;
+    }
+}

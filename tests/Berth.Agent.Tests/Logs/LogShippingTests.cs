@@ -1,0 +1,114 @@
+using Berth.Agent.Tests.Support;
+using Berth.Core.Ecs;
+using Xunit.Abstractions;
+
+namespace Berth.Agent.Tests.Logs;
+
+/// <summary>Real containers on the real Docker engine; their awslogs output lands in the (in-memory) log service.</summary>
+public sealed class LogShippingTests(ITestOutputHelper output)
+{
+    private static ContainerDefinition Printer(string script, string group, bool createGroup = false) =>
+        TestTasks.Tools("printer", script) with
+        {
+            LogConfiguration = new LogConfiguration
+            {
+                LogDriver = "awslogs",
+                Options = new Dictionary<string, string>
+                {
+                    ["awslogs-group"] = group,
+                    ["awslogs-region"] = "us-east-1",
+                    ["awslogs-stream-prefix"] = "app",
+                    ["awslogs-create-group"] = createGroup ? "true" : "false",
+                },
+            },
+        };
+
+    private static string StreamOf(Core.Agent.TaskAssignment task)
+    {
+        var arn = task.Task.TaskArn!;
+        return $"app/printer/{arn[(arn.LastIndexOf('/') + 1)..]}";
+    }
+
+    private static async Task<IReadOnlyList<string>> WaitForLinesAsync(FakeLogsClient logs, string group, string stream, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var messages = logs.Messages(group, stream);
+            if (messages.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return messages;
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    private static IEnumerable<string> Expected(int count) => Enumerable.Range(1, count).Select(i => $"line {i}");
+
+    [Fact]
+    public async Task Every_line_of_stdout_and_stderr_arrives_in_order()
+    {
+        await using var h = await AgentHarness.StartAsync(output);
+        h.Logs.AddGroup("/test/all");
+        // 20,000 lines, every tenth on stderr: more than one PutLogEvents batch, both of Docker's streams.
+        var task = TestTasks.Assignment("printer", "bridge",
+            Printer("i=1; while [ $i -le 20000 ]; do if [ $((i % 10)) -eq 0 ]; then echo \"line $i\" >&2; else echo \"line $i\"; fi; i=$((i+1)); done", "/test/all"));
+
+        var stopped = await h.RunUntilAsync(task, "STOPPED", TimeSpan.FromSeconds(60));
+        Assert.Equal(0, stopped.Containers.Single().ExitCode);
+
+        var lines = await WaitForLinesAsync(h.Logs, "/test/all", StreamOf(task), 20_000, TimeSpan.FromSeconds(60));
+        // stdout and stderr are separate pipes: Docker timestamps each line as it reads it, so across the two a
+        // line may come a moment early or late; nothing may be missing or doubled.
+        Assert.Equal(Expected(20_000).Order(StringComparer.Ordinal), lines.Order(StringComparer.Ordinal));
+        Assert.Equal(Expected(20_000).Where((_, i) => (i + 1) % 10 != 0), lines.Where(l => int.Parse(l[5..], System.Globalization.CultureInfo.InvariantCulture) % 10 != 0));
+    }
+
+    [Fact]
+    public async Task Output_written_while_the_agent_is_down_or_the_server_fails_is_shipped_once_it_is_back()
+    {
+        await using var h = await AgentHarness.StartAsync(output);
+        h.Logs.AddGroup("/test/restart");
+        var task = TestTasks.Assignment("printer", "bridge",
+            Printer("i=1; while [ $i -le 3000 ]; do echo \"line $i\"; [ $((i % 100)) -eq 0 ] && sleep 0.2; i=$((i+1)); done", "/test/restart"));
+        await h.RunUntilAsync(task, "RUNNING");
+        var before = await WaitForLinesAsync(h.Logs, "/test/restart", StreamOf(task), 300, TimeSpan.FromSeconds(30));
+        Assert.InRange(before.Count, 300, 2_999); // stopped in the middle of the output
+
+        await h.StopAgentAsync();
+        await Task.Delay(1_000); // the container goes on printing
+        h.Logs.FailPuts = 3;     // and the server is briefly down when the agent returns
+        await h.StartAgentAsync();
+
+        var lines = await WaitForLinesAsync(h.Logs, "/test/restart", StreamOf(task), 3_000, TimeSpan.FromSeconds(60));
+        Assert.Equal(Expected(3_000), lines);
+        Assert.Equal(0, h.Logs.FailPuts);
+    }
+
+    [Fact]
+    public async Task A_missing_log_group_fails_the_task_start_with_ECS_reason()
+    {
+        await using var h = await AgentHarness.StartAsync(output);
+        var task = TestTasks.Assignment("printer", "bridge", Printer("echo hi", "/test/missing"));
+
+        var stopped = await h.RunUntilAsync(task, "STOPPED");
+
+        Assert.Equal("TaskFailedToStart", stopped.StopCode);
+        Assert.Equal(
+            "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1",
+            stopped.StoppedReason);
+        Assert.Null(stopped.Containers.Single().RuntimeId); // no container was created
+    }
+
+    [Fact]
+    public async Task Awslogs_create_group_creates_the_missing_group()
+    {
+        await using var h = await AgentHarness.StartAsync(output);
+        var task = TestTasks.Assignment("printer", "bridge", Printer("echo hello; echo; echo world", "/test/created", createGroup: true));
+
+        await h.RunUntilAsync(task, "STOPPED");
+
+        Assert.True(h.Logs.HasGroup("/test/created"));
+        Assert.Equal(["hello", " ", "world"], await WaitForLinesAsync(h.Logs, "/test/created", StreamOf(task), 3, TimeSpan.FromSeconds(30)));
+    }
+}
