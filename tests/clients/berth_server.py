@@ -61,6 +61,7 @@ class BerthServer:
                         return
             except OSError:
                 time.sleep(0.2)
+        self.kill()  # a server that never answered must not outlive the test
         raise RuntimeError("berth server did not answer within 120 s")
 
     def ecs(self):

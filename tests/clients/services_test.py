@@ -31,12 +31,10 @@ class ServiceTestBase(unittest.TestCase):
 
     def setUp(self):
         self.server = BerthServer(command="up", args=self.server_args)
+        self.addCleanup(self.server.close)  # also when start() or the agent wait below fails
         self.server.start()
         self.ecs = self.server.ecs()
         self.server.wait_for_local_agent(self.ecs)
-
-    def tearDown(self):
-        self.server.close()
 
     def aws(self, *args, **kwargs):
         return aws(self, self.server.endpoint, *args, **kwargs)
