@@ -40,6 +40,10 @@ public static class EniAttachment
         }).ToList(),
     };
 
+    /// <summary>A stopped task's interface is gone: ECS then reports its attachment DELETED.</summary>
+    public static IReadOnlyList<Attachment>? Deleted(IReadOnlyList<Attachment>? attachments) =>
+        attachments?.Select(a => a.Type == Type ? a with { Status = "DELETED" } : a).ToList();
+
     /// <summary>The task's ENI, if it has one.</summary>
     public static Attachment? Of(EcsTask task) => task.Attachments?.FirstOrDefault(a => a.Type == Type);
 

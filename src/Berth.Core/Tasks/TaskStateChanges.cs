@@ -1,5 +1,6 @@
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
+using Berth.Core.Networking;
 
 namespace Berth.Core.Tasks;
 
@@ -40,6 +41,7 @@ public static class TaskStateChanges
             StoppedAt = now,
             ExecutionStoppedAt = now,
             Containers = (task.Containers ?? []).Select(c => c with { LastStatus = TaskStatuses.Stopped }).ToList(),
+            Attachments = EniAttachment.Deleted(task.Attachments),
             Version = (stopping.Version ?? 0) + 1,
         };
     }
@@ -72,6 +74,7 @@ public static class TaskStateChanges
                     ExecutionStoppedAt = report.ExecutionStoppedAt ?? now,
                     StoppedReason = task.StoppedReason ?? report.StoppedReason,
                     StopCode = task.StopCode ?? report.StopCode,
+                    Attachments = EniAttachment.Deleted(task.Attachments),
                 };
             }
         }

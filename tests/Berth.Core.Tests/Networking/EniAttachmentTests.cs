@@ -1,5 +1,7 @@
+using Berth.Core.Agent;
 using Berth.Core.Ecs;
 using Berth.Core.Networking;
+using Berth.Core.Tasks;
 
 namespace Berth.Core.Tests.Networking;
 
@@ -24,5 +26,26 @@ public sealed class EniAttachmentTests
         Assert.All(attached.Containers!, c => Assert.Equal(
             new NetworkInterface { AttachmentId = "att-1", PrivateIpv4Address = "10.200.1.4" }, Assert.Single(c.NetworkInterfaces!)));
         Assert.Same(eni, EniAttachment.Of(attached));
+    }
+
+    [Fact]
+    public void A_stopped_tasks_eni_is_reported_deleted()
+    {
+        var subnet = NetworkRegistry.Default.FindSubnet("subnet-local-a")!;
+        Ipv4Cidr.TryParseAddress("10.200.1.4", out var address);
+        var task = EniAttachment.Attach(
+            new EcsTask { TaskArn = "arn:task", LastStatus = "RUNNING", DesiredStatus = "RUNNING", Containers = [new Container { Name = "web", LastStatus = "RUNNING" }], Attachments = [] },
+            EniAttachment.Create("att-1", "eni-0123456789abcdef0", subnet, address, "us-east-1"));
+
+        var stopped = TaskStateChanges.ApplyReport(task, new AgentTaskReport
+        {
+            ContainerInstanceArn = "arn:instance",
+            TaskArn = "arn:task",
+            LastStatus = "STOPPED",
+            Containers = [new ContainerReport { Name = "web", LastStatus = "STOPPED" }],
+        }, DateTimeOffset.UnixEpoch);
+
+        Assert.Equal("DELETED", Assert.Single(stopped.Attachments!).Status);
+        Assert.Equal("DELETED", Assert.Single(TaskStateChanges.MarkLost(task, "gone", DateTimeOffset.UnixEpoch).Attachments!).Status);
     }
 }
