@@ -8,8 +8,9 @@ import unittest
 import urllib.error
 import urllib.request
 
-from aws_cli import ENV, aws
-from berth_server import ROOT, BerthServer
+from aws_cli import ENV
+from berth_server import ROOT
+from berth_test_case import BerthUpTestCase
 
 
 def aws_with_tail():
@@ -20,18 +21,7 @@ def aws_with_tail():
     raise AssertionError("no aws CLI with `logs tail` (AWS CLI v2) is installed; run eng/setup-clients.sh")
 
 
-class LogsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = BerthServer(command="up")
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-
-    def aws(self, *args, **kwargs):
-        return aws(self, self.server.endpoint, *args, **kwargs)
+class LogsTest(BerthUpTestCase):
 
     def run_printer(self, family, group, script):
         self.aws("ecs", "register-task-definition", "--family", family, "--container-definitions", json.dumps([{

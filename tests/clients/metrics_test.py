@@ -6,26 +6,14 @@ import time
 import unittest
 import urllib.request
 
-from aws_cli import aws
-from berth_server import BerthServer
+from berth_test_case import BerthUpTestCase
 
 
 def iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class MetricsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = BerthServer(command="up")
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-
-    def aws(self, *args, **kwargs):
-        return aws(self, self.server.endpoint, *args, **kwargs)
+class MetricsTest(BerthUpTestCase):
 
     def window(self):
         now = datetime.datetime.now(datetime.timezone.utc)

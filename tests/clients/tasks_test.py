@@ -4,22 +4,10 @@ import time
 import unittest
 import urllib.request
 
-from aws_cli import aws
-from berth_server import BerthServer
+from berth_test_case import BerthUpTestCase
 
 
-class TasksTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = BerthServer(command="up")
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-
-    def aws(self, *args, **kwargs):
-        return aws(self, self.server.endpoint, *args, **kwargs)
+class TasksTest(BerthUpTestCase):
 
     def wait_for_instance(self):
         deadline = time.time() + 60

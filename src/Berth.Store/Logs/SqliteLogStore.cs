@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Berth.Core.Logs;
+using Berth.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Berth.Store.Logs;
@@ -63,14 +64,7 @@ public sealed class SqliteLogStore : ILogStore
 
     public static async Task<SqliteLogStore> OpenAsync(string databasePath, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        var connectionString = SqliteFiles.ConnectionString(databasePath);
         var writer = new SqliteConnection(connectionString);
         await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
         // WAL with synchronous=NORMAL keeps every committed batch across a process crash (see SqliteStateStore).

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Berth.Core.Metrics;
+using Berth.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Berth.Store.Metrics;
@@ -51,14 +52,7 @@ public sealed class SqliteMetricStore : IMetricStore
 
     public static async Task<SqliteMetricStore> OpenAsync(string databasePath, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        var store = new SqliteMetricStore(new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString());
+        var store = new SqliteMetricStore(SqliteFiles.ConnectionString(databasePath));
         await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, Schema, cancellationToken).ConfigureAwait(false);
         return store;

@@ -15,14 +15,7 @@ public sealed class SqliteStateStore : IStateStore
 
     public static async Task<SqliteStateStore> OpenAsync(string databasePath, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        var connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        var connectionString = SqliteFiles.ConnectionString(databasePath);
         var store = new SqliteStateStore(connectionString);
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
