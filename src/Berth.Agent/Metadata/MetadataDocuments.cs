@@ -110,7 +110,7 @@ internal static class MetadataDocuments
             PullStoppedAt = view.PullStoppedAt,
             ExecutionStoppedAt = view.ExecutionStoppedAt,
             AvailabilityZone = task.AvailabilityZone ?? availabilityZone,
-            ServiceName = task.Group is { } g && g.StartsWith("service:", StringComparison.Ordinal) ? g["service:".Length..] : null,
+            ServiceName = TaskGroups.ServiceNameOf(task.Group),
             Containers = view.Containers.Select(c => Container(view, c)).ToList(),
         };
     }

@@ -129,7 +129,7 @@ public sealed class ServiceReconciler(ClusterState state, TaskLauncher launcher,
     private static NetworkConfiguration? NetworkOf(Service service, TaskStart start) =>
         service.Deployments?.FirstOrDefault(d => d.Id == start.DeploymentId)?.NetworkConfiguration ?? service.NetworkConfiguration;
 
-    public static string GroupOf(Service service) => $"service:{service.ServiceName}";
+    private static string GroupOf(Service service) => TaskGroups.OfService(service.ServiceName!);
 
     /// <summary>A repeated placement failure is not logged again while it is still the newest event (ECS omits duplicates).</summary>
     private static Service WithEvent(Service service, string message, DateTimeOffset now) =>

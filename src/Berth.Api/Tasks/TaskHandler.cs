@@ -104,7 +104,7 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         Require.OneOf(request.LaunchType, EcsEnums.LaunchType, "launchType");
         var desired = request.DesiredStatus ?? TaskStatuses.Running;
         var instanceArn = request.ContainerInstance is { } instance ? ClusterState.ContainerInstanceArnOf(cluster, instance) : null;
-        var group = request.ServiceName is { } service ? $"service:{service}" : null;
+        var group = request.ServiceName is { } service ? TaskGroups.OfService(service) : null;
         var family = request.Family;
         var page = await Paging.ReadAsync(Store, EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, cluster.ClusterArn),
             t => t.DesiredStatus == desired

@@ -1,3 +1,5 @@
+using Berth.Core.Tasks;
+
 namespace Berth.Core.Metrics;
 
 /// <summary>One agent sample of a task, with what the task reserved (its claim on the instance).</summary>
@@ -22,8 +24,6 @@ public sealed record ScopedPoint(string Scope, MetricPoint Point);
 public sealed class UtilizationAggregator
 {
     public const string Namespace = "AWS/ECS";
-    private const string ServiceGroupPrefix = "service:";
-
     private sealed class TaskMinute(TaskUsage first)
     {
         public TaskUsage Task { get; } = first;
@@ -75,8 +75,8 @@ public sealed class UtilizationAggregator
                     AddIfDefined(points, scope, minute, "CPUUtilization", clusterDimensions, Percent(cluster.Sum(t => t.Cpu), cpuCapacity));
                     AddIfDefined(points, scope, minute, "MemoryUtilization", clusterDimensions, Percent(cluster.Sum(t => t.Memory), memoryCapacity));
                 }
-                foreach (var service in cluster.Where(t => t.Task.Group?.StartsWith(ServiceGroupPrefix, StringComparison.Ordinal) == true)
-                             .GroupBy(t => t.Task.Group![ServiceGroupPrefix.Length..]))
+                foreach (var service in cluster.Where(t => TaskGroups.ServiceNameOf(t.Task.Group) is not null)
+                             .GroupBy(t => TaskGroups.ServiceNameOf(t.Task.Group)!))
                 {
                     var dimensions = new[] { KeyValuePair.Create("ClusterName", first.ClusterName), KeyValuePair.Create("ServiceName", service.Key) };
                     AddIfDefined(points, scope, minute, "CPUUtilization", dimensions,

@@ -1,6 +1,7 @@
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Placement.Query;
+using Berth.Core.Tasks;
 
 namespace Berth.Core.Placement;
 
@@ -35,7 +36,7 @@ public static class PlacementRules
     /// the group ECS gives every task the service scheduler starts.
     /// </summary>
     public static IReadOnlyList<PlacementStrategy> DefaultStrategies(string group) =>
-        group.StartsWith("service:", StringComparison.Ordinal) ? ServiceDefault : StandaloneDefault;
+        TaskGroups.ServiceNameOf(group) is not null ? ServiceDefault : StandaloneDefault;
 
     /// <summary>Throws <see cref="InvalidParameterException"/> naming the first strategy that is not valid.</summary>
     public static void ValidateStrategies(IReadOnlyList<PlacementStrategy> strategies) => _ = ToRankingSteps(strategies);
