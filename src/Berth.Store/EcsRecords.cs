@@ -1,5 +1,6 @@
 using Berth.Core.Ecs;
 using Berth.Core.State;
+using Berth.Core.Tasks;
 
 namespace Berth.Store;
 
@@ -36,6 +37,10 @@ public static class EcsRecords
 
     /// <summary>Id: service ARN; scope: cluster ARN; sort key: <see cref="ServiceSortKey"/>, so ACTIVE services are one index range.</summary>
     public static readonly RecordType<ServiceRecord> Services = new(ServiceKind, StateJsonContext.Default.ServiceRecord);
+
+    /// <summary>Id: task ARN; scope: cluster ARN; sort key: task ARN. Present only while asked for; swept once expired.</summary>
+    public static readonly RecordType<TaskProtectionRecord> TaskProtections =
+        new("task-protection", StateJsonContext.Default.TaskProtectionRecord);
 
     public const string ContainerInstanceKind = "container-instance";
     public const string TaskKind = "task";

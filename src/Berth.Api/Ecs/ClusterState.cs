@@ -33,8 +33,24 @@ public sealed class ClusterState(IStateStore store)
                 ? arn.ToString()
                 : throw new InvalidParameterException($"'{idOrArn}' is not a container instance ARN.");
         }
-        var scope = EcsArn.TryParse(cluster.ClusterArn, out var clusterArn) ? clusterArn.Scope : throw new InvalidDataException(cluster.ClusterArn);
-        return scope.ContainerInstanceArn(cluster.ClusterName!, idOrArn);
+        return ScopeOf(cluster).ContainerInstanceArn(cluster.ClusterName!, idOrArn);
+    }
+
+    /// <summary>A task id or ARN, as ECS accepts wherever it asks for a task; an id is taken to be in the given cluster.</summary>
+    public static string TaskArnOf(Cluster cluster, string idOrArn)
+    {
+        if (EcsArn.TryParse(idOrArn, out var arn))
+        {
+            return arn.ResourceType == "task" ? arn.ToString() : throw new InvalidParameterException($"'{idOrArn}' is not a task ARN.");
+        }
+        return ScopeOf(cluster).TaskArn(cluster.ClusterName!, idOrArn);
+    }
+
+    /// <summary>The task named by id or ARN when it belongs to the cluster; null when there is no such task there.</summary>
+    public async Task<Versioned<EcsTask>?> FindTaskAsync(Cluster cluster, string taskArn, CancellationToken cancellationToken)
+    {
+        var task = await store.GetAsync(EcsRecords.Tasks, taskArn, cancellationToken).ConfigureAwait(false);
+        return task?.Value.ClusterArn == cluster.ClusterArn ? task : null;
     }
 
     public async Task<Versioned<ContainerInstanceRecord>?> FindInstanceAsync(Cluster cluster, string idOrArn, CancellationToken cancellationToken)
@@ -48,6 +64,9 @@ public sealed class ClusterState(IStateStore store)
 
     public Task<IReadOnlyList<Versioned<TaskAssignmentRecord>>> ClaimsAsync(string containerInstanceArn, CancellationToken cancellationToken) =>
         store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, containerInstanceArn), cancellationToken);
+
+    private static ResourceScope ScopeOf(Cluster cluster) =>
+        EcsArn.TryParse(cluster.ClusterArn, out var clusterArn) ? clusterArn.Scope : throw new InvalidDataException(cluster.ClusterArn);
 
     /// <summary>The record's scope is its cluster, so an ARN naming another cluster's instance does not resolve.</summary>
     private static bool InCluster(ContainerInstanceRecord record, Cluster cluster) =>

@@ -23,6 +23,7 @@ public static class EcsApi
         new AttributeHandler(state).Register(service);
         new TaskHandler(state, launcher, stopper).Register(service);
         new ServiceHandler(state, services).Register(service);
+        new TaskProtectionHandler(state, services).Register(service);
         return service;
     }
 }

@@ -64,6 +64,8 @@ public sealed class ServiceReconciler(ClusterState state, TaskLauncher launcher,
         var service = record.Service;
         var group = GroupOf(service);
         var all = await Store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, service.ClusterArn), cancellationToken).ConfigureAwait(false);
+        var protections = await Store.QueryAsync(EcsRecords.TaskProtections, new RecordQuery(EcsRecords.TaskProtections.Kind, service.ClusterArn), cancellationToken).ConfigureAwait(false);
+        var protectedUntil = protections.ToDictionary(p => p.Id, p => p.Value.ExpiresAt, StringComparer.Ordinal);
         var tasks = new List<ServiceTask>();
         // A service re-created under an old name must not adopt the tasks of the one deleted before it.
         foreach (var task in all.Select(t => t.Value).Where(t => t.Group == group && t.CreatedAt >= service.CreatedAt))
@@ -72,7 +74,10 @@ public sealed class ServiceReconciler(ClusterState state, TaskLauncher launcher,
             tasks.Add(new ServiceTask(
                 task.TaskArn!, task.StartedBy ?? "", task.LastStatus!, task.DesiredStatus!, task.HealthStatus,
                 HasHealthCheck(definition?.Definition), task.ContainerInstanceArn, task.CreatedAt ?? now, task.StartedAt,
-                task.StoppedAt, task.StopCode, task.StoppedReason));
+                task.StoppedAt, task.StopCode, task.StoppedReason)
+            {
+                ProtectedUntil = protectedUntil.TryGetValue(task.TaskArn!, out var until) ? until : null,
+            });
         }
         var instances = await state.InstancesAsync(service.ClusterArn!, cancellationToken).ConfigureAwait(false);
         var candidates = instances

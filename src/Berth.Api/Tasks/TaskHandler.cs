@@ -62,7 +62,7 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
     {
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
         Require.That((request.Reason?.Length ?? 0) <= 255, "reason can be at most 255 characters.");
-        var taskArn = TaskArnOf(context.Scope, cluster, Require.NotBlank(request.Task, "task"));
+        var taskArn = ClusterState.TaskArnOf(cluster, Require.NotBlank(request.Task, "task"));
         var task = await stopper.RequestStopAsync(taskArn, request.Reason ?? "Task stopped by user", "UserInitiated", context.Now, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidParameterException("The referenced task was not found.");
         return new StopTaskResponse { Task = task };
@@ -82,9 +82,9 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         var failures = new List<Failure>();
         foreach (var name in names)
         {
-            var arn = TaskArnOf(context.Scope, cluster, name);
-            var task = await Store.GetAsync(EcsRecords.Tasks, arn, cancellationToken).ConfigureAwait(false);
-            if (task is null || task.Value.ClusterArn != cluster.ClusterArn)
+            var arn = ClusterState.TaskArnOf(cluster, name);
+            var task = await state.FindTaskAsync(cluster, arn, cancellationToken).ConfigureAwait(false);
+            if (task is null)
             {
                 failures.Add(new Failure { Arn = arn, Reason = "MISSING" });
             }
@@ -140,12 +140,6 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         var allTags = TaskTags.For(tags, propagateTags, managedTags == true, new TaskTags.Sources(found.Value.Tags, [], cluster.ClusterName!, null));
         return new TaskLaunch(definition, overrides, startedBy, group ?? $"family:{definition.Family}", allTags, launchType, taskNetwork);
     }
-
-    /// <summary>A task id or ARN; an id is taken to be in the given cluster.</summary>
-    private static string TaskArnOf(ResourceScope scope, Cluster cluster, string idOrArn) =>
-        EcsArn.TryParse(idOrArn, out var arn)
-            ? arn.ResourceType == "task" ? arn.ToString() : throw new InvalidParameterException($"'{idOrArn}' is not a task ARN.")
-            : scope.TaskArn(cluster.ClusterName!, idOrArn);
 
     private static string FamilyOf(EcsTask task)
     {

@@ -72,7 +72,7 @@ internal static class ReplicaScheduler
         }
     }
 
-    /// <summary>Desired count lowered: stop the PRIMARY's surplus, newest and least healthy first.</summary>
+    /// <summary>Desired count lowered: stop the PRIMARY's surplus, newest and least healthy first, passing over protected tasks.</summary>
     private static void ScaleIn(SchedulingContext context, StopSelection stops, IReadOnlyList<ServiceTask> primaryKept)
     {
         var surplus = primaryKept.Count - context.DesiredCount;
@@ -82,7 +82,7 @@ internal static class ReplicaScheduler
             {
                 break;
             }
-            if (stops.TryStop(task, SchedulingContext.ScalingReason(task)))
+            if (stops.TryRetire(task, SchedulingContext.ScalingReason(task)))
             {
                 surplus--;
             }
@@ -107,7 +107,7 @@ internal static class ReplicaScheduler
             .ThenBy(t => t.TaskArn, StringComparer.Ordinal);
         foreach (var task in old)
         {
-            stops.TryStop(task, SchedulingContext.ScalingReason(task));
+            stops.TryRetire(task, SchedulingContext.ScalingReason(task));
         }
     }
 }

@@ -1,4 +1,5 @@
 using Berth.Core.Ecs;
+using Berth.Core.Tasks;
 
 namespace Berth.Core.Services;
 
@@ -54,6 +55,8 @@ internal sealed class SchedulingContext
     public bool IsHealthy(ServiceTask task) => ServiceTaskState.IsHealthy(task, Now);
 
     public bool IsUnhealthy(ServiceTask task) => ServiceTaskState.IsUnhealthy(task, Now, GracePeriod);
+
+    public bool IsProtected(ServiceTask task) => TaskProtection.IsProtected(task.ProtectedUntil, Now);
 
     public string? InstanceStatus(string? containerInstanceArn) =>
         containerInstanceArn is not null && _instanceStatus.TryGetValue(containerInstanceArn, out var status) ? status : null;

@@ -24,7 +24,11 @@ public sealed record ServiceTask(
     DateTimeOffset? StartedAt,
     DateTimeOffset? StoppedAt,
     string? StopCode,
-    string? StoppedReason);
+    string? StoppedReason)
+{
+    /// <summary>Scale-in protection (UpdateTaskProtection) lasts until then; null when the task is not protected.</summary>
+    public DateTimeOffset? ProtectedUntil { get; init; }
+}
 
 /// <summary>A container instance a DAEMON service may run on (ACTIVE status) or must leave (DRAINING).</summary>
 public sealed record ServiceInstance(string ContainerInstanceArn, string Status, bool AgentConnected);

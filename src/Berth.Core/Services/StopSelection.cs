@@ -38,6 +38,12 @@ internal sealed class StopSelection(SchedulingContext context)
         return true;
     }
 
+    /// <summary>
+    /// Stops the task for scale-in or a deployment, as <see cref="TryStop"/> does, unless it is scale-in protected:
+    /// ECS keeps protected tasks through "scale-in events from Service Autoscaling or deployments".
+    /// </summary>
+    public bool TryRetire(ServiceTask task, string reason) => !context.IsProtected(task) && TryStop(task, reason);
+
     /// <summary>Stops the task whatever the bound says: the service is being deleted or the task must leave its instance.</summary>
     public void Force(ServiceTask task, string reason)
     {

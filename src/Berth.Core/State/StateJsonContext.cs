@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Berth.Core.Ecs;
 using Berth.Core.Networking;
+using Berth.Core.Tasks;
 
 namespace Berth.Core.State;
 
@@ -16,6 +17,7 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(TaskAssignmentRecord))]
 [JsonSerializable(typeof(EcsTask))]
 [JsonSerializable(typeof(ServiceRecord))]
+[JsonSerializable(typeof(TaskProtectionRecord))]
 [JsonSerializable(typeof(NetworkRegistry))]
 [JsonSerializable(typeof(Subnet))]
 [JsonSerializable(typeof(SecurityGroup))]

@@ -11,7 +11,7 @@ namespace Berth.Server.Controllers;
 /// Gives up on the tasks of instances whose agent stopped polling: after <see cref="AgentLiveness.TasksLostAfter"/>
 /// without a heartbeat they are recorded STOPPED, so services can replace them elsewhere. Level-triggered: each
 /// sweep reads every instance, so a missed sweep or a restart loses nothing. Also forgets STOPPED tasks once
-/// ECS would (they stay describable for at least an hour).
+/// ECS would (they stay describable for at least an hour), and expired task protections.
 /// </summary>
 public sealed partial class InstanceMonitor(
     IStateStore store, TaskStopper stopper, AgentLiveness liveness, ServerOptions options, TimeProvider time, ILogger<InstanceMonitor> logger)
@@ -32,7 +32,7 @@ public sealed partial class InstanceMonitor(
                 await SweepInstancesAsync(stoppingToken).ConfigureAwait(false);
                 if (time.GetUtcNow() - _lastForget >= ForgetInterval)
                 {
-                    await ForgetStoppedTasksAsync(stoppingToken).ConfigureAwait(false);
+                    await ForgetExpiredAsync(stoppingToken).ConfigureAwait(false);
                     _lastForget = time.GetUtcNow();
                 }
             }
@@ -67,11 +67,15 @@ public sealed partial class InstanceMonitor(
         }
     }
 
-    private async Task ForgetStoppedTasksAsync(CancellationToken cancellationToken)
+    private async Task ForgetExpiredAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - options.StoppedTaskRetention;
         var tasks = await store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, null), cancellationToken).ConfigureAwait(false);
-        var expired = tasks.Where(t => t.Value.LastStatus == TaskStatuses.Stopped && t.Value.StoppedAt < cutoff).Select(EcsRecords.Tasks.Delete).ToList();
+        // Expired scale-in protection means the same as none; sweeping it keeps protections from piling up.
+        var protections = await store.QueryAsync(EcsRecords.TaskProtections, new RecordQuery(EcsRecords.TaskProtections.Kind, null), cancellationToken).ConfigureAwait(false);
+        var expired = tasks.Where(t => t.Value.LastStatus == TaskStatuses.Stopped && t.Value.StoppedAt < cutoff).Select(EcsRecords.Tasks.Delete)
+            .Concat(protections.Where(p => !TaskProtection.IsProtected(p.Value.ExpiresAt, time.GetUtcNow())).Select(EcsRecords.TaskProtections.Delete))
+            .ToList();
         if (expired.Count > 0)
         {
             await store.CommitAsync(expired, cancellationToken).ConfigureAwait(false);
