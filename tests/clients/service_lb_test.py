@@ -5,6 +5,9 @@ the host port Docker bound (ECS requires target type instance for bridge tasks).
 free 127.0.0.1 port.
 """
 import json
+import os
+import random
+import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -178,8 +181,74 @@ class ServiceLoadBalancerTest(ServiceTestBase):
                          expect_error="InvalidParameterException")
         self.assertIn("has target type ip, which is incompatible with the bridge network mode", error)
 
+    def test_a_path_rule_sends_its_paths_to_another_service(self):
+        self.register(web_definition("web", healthCheck=None, environment=[{"name": "MESSAGE", "value": "from web"}]))
+        self.register(web_definition("api", healthCheck=None, environment=[{"name": "MESSAGE", "value": "from api"}]))
+        api_tg = self.aws("elbv2", "create-target-group", "--name", "api-tg", "--protocol", "HTTP", "--port", "80",
+                          "--target-type", "instance", "--health-check-path", "/health", "--health-check-interval-seconds", "5",
+                          "--healthy-threshold-count", "2")["TargetGroups"][0]["TargetGroupArn"]
+        self.aws("elbv2", "create-rule", "--listener-arn", self.listener_arn(), "--priority", "5",
+                 "--conditions", "Field=path-pattern,Values=/cgi-bin/*", "--actions", f"Type=forward,TargetGroupArn={api_tg}")
+        self.create_service(1, definition="web:2")
+        self.aws("ecs", "create-service", "--cluster", "default", "--service-name", "api", "--task-definition", "api",
+                 "--desired-count", "1", "--load-balancers", f"targetGroupArn={api_tg},containerName=web,containerPort=80")
+        self.wait_stable("web")
+        self.wait_stable("api")
+
+        def answers():
+            try:
+                return "message: from web" in get(self.port, "/")[1] and "message: from api" in get(self.port, "/cgi-bin/index.cgi")[1]
+            except OSError:
+                return False
+        self.eventually(answers, 60, "/ answered by web and /cgi-bin/* by api")
+        api_targets = self.aws("elbv2", "describe-target-health", "--target-group-arn", api_tg)["TargetHealthDescriptions"]
+        self.assertEqual(self.targets_of(self.service_tasks("api")), {(d["Target"]["Id"], d["Target"]["Port"]) for d in api_targets})
+
     def listener_arn(self):
         return self.aws("elbv2", "describe-listeners", "--load-balancer-arn", self.lb)["Listeners"][0]["ListenerArn"]
+
+
+class AwsvpcServiceLoadBalancerTest(ServiceTestBase):
+    """The issue's tour as written: target type ip, awsvpc tasks registered at their own address and container port."""
+
+    def setUp(self):
+        # A subnet of this run's own (id and CIDR), so parallel runs never share a Docker network or an address.
+        self.subnet = f"subnet-lb-{os.getpid()}"
+        config = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+        json.dump({"subnets": [{"subnetId": self.subnet, "vpcId": "vpc-berth-local",
+                                "cidrBlock": f"10.201.{random.randint(100, 250)}.0/24"}]}, config)
+        config.close()
+        self.addCleanup(os.unlink, config.name)
+        self.server_args = ["--vpc-config", config.name]
+        # Registered first so it runs last, after the server closed and removed the containers.
+        self.addCleanup(lambda: self.server.remove_awsvpc_leftovers([self.subnet]))
+        super().setUp()
+
+    def test_tour_with_ip_targets(self):
+        lb = self.aws("elbv2", "create-load-balancer", "--name", "web-lb", "--type", "application",
+                      "--subnets", "subnet-local-a")["LoadBalancers"][0]["LoadBalancerArn"]
+        tg = self.aws("elbv2", "create-target-group", "--name", "web-tg", "--protocol", "HTTP", "--port", "80",
+                      "--target-type", "ip", "--health-check-path", "/health", "--health-check-interval-seconds", "5",
+                      "--healthy-threshold-count", "2")["TargetGroups"][0]["TargetGroupArn"]
+        port = free_port()
+        self.aws("elbv2", "create-listener", "--load-balancer-arn", lb, "--protocol", "HTTP", "--port", str(port),
+                 "--default-actions", f"Type=forward,TargetGroupArn={tg}")
+        self.aws("ecs", "register-task-definition", "--family", "web-vpc", "--network-mode", "awsvpc", "--cpu", "256",
+                 "--memory", "512", "--container-definitions",
+                 json.dumps([{"name": "web", "image": "berth/sample-web", "portMappings": [{"containerPort": 80}]}]))
+        self.aws("ecs", "create-service", "--cluster", "default", "--service-name", "web", "--task-definition", "web-vpc",
+                 "--desired-count", "2", "--health-check-grace-period-seconds", "10",
+                 "--network-configuration", f"awsvpcConfiguration={{subnets=[{self.subnet}],securityGroups=[sg-web],assignPublicIp=DISABLED}}",
+                 "--load-balancers", f"targetGroupArn={tg},containerName=web,containerPort=80")
+        self.wait_stable()
+
+        addresses = {next(d["value"] for d in t["attachments"][0]["details"] if d["name"] == "privateIPv4Address")
+                     for t in self.service_tasks()}
+        health = {(d["Target"]["Id"], d["Target"]["Port"]): d["TargetHealth"]["State"] for d in
+                  self.aws("elbv2", "describe-target-health", "--target-group-arn", tg)["TargetHealthDescriptions"]}
+        self.assertEqual(health, {(a, 80): "healthy" for a in addresses})
+        hosts = {get(port)[1].splitlines()[1] for _ in range(4)}
+        self.assertEqual(len(hosts), 2, hosts)
 
 
 if __name__ == "__main__":
