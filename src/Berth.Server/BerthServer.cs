@@ -51,6 +51,7 @@ public static class BerthServer
         builder.Services.AddSingleton<TaskStopper>();
         builder.Services.AddSingleton<TaskLauncher>();
         builder.Services.AddSingleton<ServiceSignal>();
+        builder.Services.AddSingleton<ServiceTargets>();
         builder.Services.AddSingleton<ServiceReconciler>();
         builder.Services.AddSingleton(services => EcsApi.Create(
             services.GetRequiredService<ClusterState>(), services.GetRequiredService<TaskLauncher>(), services.GetRequiredService<TaskStopper>(),

@@ -141,7 +141,7 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
             }
             assignments.Add(new TaskAssignment
             {
-                Task = task.Value,
+                Task = TaskStateChanges.ForAgent(task.Value),
                 TaskDefinition = await DefinitionAsync(task.Value.TaskDefinitionArn!, cancellationToken).ConfigureAwait(false),
                 Network = claim.Value.Network is { } network
                     ? NetworkOf(task.Value, network, registry ??= await _networks.LoadAsync(cancellationToken).ConfigureAwait(false))

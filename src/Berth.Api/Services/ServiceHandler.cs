@@ -36,6 +36,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
         var launchType = LaunchChecks.LaunchTypeOf(request.LaunchType, request.CapacityProviderStrategy, cluster);
         var definition = await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, request.TaskDefinition, launchType, cancellationToken).ConfigureAwait(false);
         await LaunchChecks.NetworkOfAsync(Store, definition.Value.Definition, request.NetworkConfiguration, launchType, cancellationToken).ConfigureAwait(false);
+        await LoadBalancerChecks.ValidateAsync(Store, request.LoadBalancers, definition.Value.Definition, cancellationToken).ConfigureAwait(false);
         var placement = new ServiceFactory.Placement(context.Scope, cluster, definition.Value.Definition, launchType);
         var created = ServiceFactory.Create(request, placement, ServiceRules.NewDeploymentId(Random.Shared), context.PrincipalArn, context.Now);
         await Store.RetryOnConflictAsync(async ct =>
@@ -71,6 +72,10 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
             var running = definition ?? (await Store.GetAsync(EcsRecords.TaskDefinitions, current.Value.Service.TaskDefinition!, cancellationToken).ConfigureAwait(false))!.Value.Definition;
             await LaunchChecks.NetworkOfAsync(Store, running, request.NetworkConfiguration ?? current.Value.Service.NetworkConfiguration, launchType, cancellationToken)
                 .ConfigureAwait(false);
+        }
+        if (definition is not null)
+        {
+            await LoadBalancerChecks.ValidateAsync(Store, request.LoadBalancers ?? current.Value.Service.LoadBalancers, definition, cancellationToken).ConfigureAwait(false);
         }
         var deploymentId = ServiceRules.NewDeploymentId(Random.Shared);
         var updated = await Store.RetryOnConflictAsync(async ct =>

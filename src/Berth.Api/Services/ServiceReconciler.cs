@@ -16,9 +16,11 @@ namespace Berth.Api.Services;
 /// One service's scheduling round, the I/O around the pure <see cref="ServicePlanner"/>: read a snapshot, plan,
 /// stop and launch the tasks the plan asks for, commit the service. The tasks are acted on first: if the service
 /// commit then conflicts (someone updated it meanwhile), the re-plan reads the tasks just launched or stopped, so
-/// nothing is done twice.
+/// nothing is done twice. Behind load balancers, targets are deregistered before their tasks are deactivated and
+/// registered once the tasks run (<see cref="ServiceTargets"/>).
 /// </summary>
-public sealed class ServiceReconciler(ClusterState state, TaskLauncher launcher, TaskStopper stopper, AgentLiveness liveness, TimeProvider time)
+public sealed class ServiceReconciler(
+    ClusterState state, TaskLauncher launcher, TaskStopper stopper, ServiceTargets targets, AgentLiveness liveness, TimeProvider time)
 {
     private const string SchedulerStopCode = "ServiceSchedulerInitiated";
 
@@ -36,11 +38,21 @@ public sealed class ServiceReconciler(ClusterState state, TaskLauncher launcher,
             var definitions = new Dictionary<string, TaskDefinitionRecord?>(StringComparer.Ordinal);
             var snapshot = await SnapshotAsync(record.Value, definitions, now, ct).ConfigureAwait(false);
             var plan = ServicePlanner.Plan(snapshot, now);
+            var service = plan.Service;
+            var refused = await targets.ApplyAsync(service.ServiceName!, plan.Deregistrations, register: false, ct).ConfigureAwait(false);
+            foreach (var deactivation in plan.Deactivations)
+            {
+                await stopper.DeactivateAsync(deactivation.TaskArn, deactivation.Reason, SchedulerStopCode, now, ct).ConfigureAwait(false);
+            }
             foreach (var stop in plan.Stops)
             {
                 await stopper.RequestStopAsync(stop.TaskArn, stop.Reason, SchedulerStopCode, now, ct).ConfigureAwait(false);
             }
-            var service = plan.Service;
+            refused = [.. refused, .. await targets.ApplyAsync(service.ServiceName!, plan.Registrations, register: true, ct).ConfigureAwait(false)];
+            foreach (var message in refused)
+            {
+                service = WithEvent(service, message, now);
+            }
             foreach (var start in plan.Starts)
             {
                 if (await LaunchAsync(service, start, definitions, ct).ConfigureAwait(false) is { } failure)
@@ -64,6 +76,9 @@ public sealed class ServiceReconciler(ClusterState state, TaskLauncher launcher,
         var service = record.Service;
         var group = GroupOf(service);
         var all = await Store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, service.ClusterArn), cancellationToken).ConfigureAwait(false);
+        var instances = await state.InstancesAsync(service.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        var instanceIds = instances.ToDictionary(i => i.Id, i => i.Value.Instance.Ec2InstanceId, StringComparer.Ordinal);
+        var health = await targets.HealthAsync(service, cancellationToken).ConfigureAwait(false);
         var protections = await Store.QueryAsync(EcsRecords.TaskProtections, new RecordQuery(EcsRecords.TaskProtections.Kind, service.ClusterArn), cancellationToken).ConfigureAwait(false);
         var protectedUntil = protections.ToDictionary(p => p.Id, p => p.Value.ExpiresAt, StringComparer.Ordinal);
         var tasks = new List<ServiceTask>();
@@ -76,10 +91,10 @@ public sealed class ServiceReconciler(ClusterState state, TaskLauncher launcher,
                 HasHealthCheck(definition?.Definition), task.ContainerInstanceArn, task.CreatedAt ?? now, task.StartedAt,
                 task.StoppedAt, task.StopCode, task.StoppedReason)
             {
+                Targets = ServiceTargets.Of(service, task, task.ContainerInstanceArn is { } at ? instanceIds.GetValueOrDefault(at) : null, health),
                 ProtectedUntil = protectedUntil.TryGetValue(task.TaskArn!, out var until) ? until : null,
             });
         }
-        var instances = await state.InstancesAsync(service.ClusterArn!, cancellationToken).ConfigureAwait(false);
         var candidates = instances
             .Select(i => new ServiceInstance(i.Id, i.Value.Instance.Status!, liveness.IsConnected(i.Value.LastHeartbeat, now)))
             .ToList();

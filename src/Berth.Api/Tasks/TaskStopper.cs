@@ -12,16 +12,26 @@ public sealed class TaskStopper(IStateStore store, AssignmentSignals signals)
     /// Sets desired status STOPPED and moves the instance's assignments version so its agent hears of it on
     /// the next poll. Returns the task as it now is, or null when there is no such task.
     /// </summary>
-    public async Task<Core.Ecs.EcsTask?> RequestStopAsync(string taskArn, string reason, string stopCode, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<Core.Ecs.EcsTask?> RequestStopAsync(string taskArn, string reason, string stopCode, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ChangeAsync(taskArn, task => TaskStateChanges.RequestStop(task, reason, stopCode, now), cancellationToken);
+
+    /// <summary>
+    /// The service scheduler's stop of a task behind a load balancer, once its targets are deregistered: DEACTIVATING
+    /// while they drain (<see cref="TaskStateChanges.Deactivate"/>).
+    /// </summary>
+    public Task<Core.Ecs.EcsTask?> DeactivateAsync(string taskArn, string reason, string stopCode, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ChangeAsync(taskArn, task => TaskStateChanges.Deactivate(task, reason, stopCode, now), cancellationToken);
+
+    private async Task<Core.Ecs.EcsTask?> ChangeAsync(string taskArn, Func<Core.Ecs.EcsTask, Core.Ecs.EcsTask> change, CancellationToken cancellationToken)
     {
         var stopped = await store.RetryOnConflictAsync(async ct =>
         {
             var task = await store.GetAsync(EcsRecords.Tasks, taskArn, ct).ConfigureAwait(false);
-            if (task is null || task.Value.DesiredStatus == TaskStatuses.Stopped)
+            if (task is null || !TaskStateChanges.CanRequestStop(task.Value))
             {
                 return task?.Value;
             }
-            var next = TaskStateChanges.RequestStop(task.Value, reason, stopCode, now);
+            var next = change(task.Value);
             var writes = new List<RecordWrite> { TaskRecords.Put(next, task.Version) };
             if (task.Value.ContainerInstanceArn is { } instanceArn
                 && await store.GetAsync(EcsRecords.ContainerInstances, instanceArn, ct).ConfigureAwait(false) is { } instance)

@@ -43,6 +43,29 @@ public static class ServiceEvents
     public static string FailedHealthChecks(string serviceName, string taskArn) =>
         $"(service {serviceName}) (task {ServiceTaskState.TaskId(taskArn)}) failed container health checks.";
 
+    /// <summary>
+    /// A task replaced because its target failed a target group's health checks, worded as in "Amazon ECS service
+    /// unhealthy event messages": "(service web) (task 1a2b…) (port 80) is unhealthy in (target-group arn:…) due to
+    /// (reason Health checks failed with these codes: [500])."; an instance target also names its instance.
+    /// </summary>
+    public static string UnhealthyInTargetGroup(string serviceName, string taskArn, TaskTarget target)
+    {
+        var instance = System.Net.IPAddress.TryParse(target.TargetId, out _) ? "" : $" (instance {target.TargetId})";
+        var reason = target.Description ?? target.Reason ?? "unknown";
+        return $"(service {serviceName}) (task {ServiceTaskState.TaskId(taskArn)}){instance} (port {target.Port}) is unhealthy in "
+            + $"(target-group {target.TargetGroupArn}) due to (reason {reason}).";
+    }
+
+    public static string RegisteredTargets(string serviceName, int count, string targetGroupArn) =>
+        $"(service {serviceName}) registered {count} targets in (target-group {targetGroupArn})";
+
+    public static string DeregisteredTargets(string serviceName, int count, string targetGroupArn) =>
+        $"(service {serviceName}) deregistered {count} targets in (target-group {targetGroupArn})";
+
+    /// <summary>Written when tasks behind a load balancer go DEACTIVATING and their targets start draining.</summary>
+    public static string BegunDraining(string serviceName, int taskCount) =>
+        $"(service {serviceName}) has begun draining connections on {taskCount} tasks.";
+
     /// <summary>The service throttle's warning (developer guide, "Amazon ECS service throttle logic").</summary>
     public static string UnableToConsistentlyStart(string serviceName) =>
         $"(service {serviceName}) is unable to consistently start tasks successfully.";

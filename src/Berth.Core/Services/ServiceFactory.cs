@@ -99,8 +99,8 @@ public static class ServiceFactory
     }
 
     /// <summary>
-    /// Each load balancer names a target group and a container port the task definition exposes. The load balancer
-    /// itself is wired in by the load-balancing work; until then the mapping is validated and stored.
+    /// Each load balancer names a target group and a container port the task definition exposes (the checks against
+    /// the target group itself need the ELB state: LoadBalancerChecks in Berth.Api).
     /// </summary>
     public static void ValidateLoadBalancers(IReadOnlyList<LoadBalancer>? loadBalancers, TaskDefinition definition)
     {

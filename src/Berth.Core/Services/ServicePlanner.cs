@@ -78,11 +78,22 @@ public static class ServicePlanner
             : daemon ? DaemonScheduler.Decide(context)
             : ReplicaScheduler.Decide(context);
 
-        events.AddRange(stops.UnhealthyTaskArns.Select(arn => ServiceEvents.FailedHealthChecks(name, arn)));
-        if (stops.Stops.Count > 0)
+        events.AddRange(stops.Unhealthy.Select(t => ServiceTaskState.UnhealthyTarget(t) is { } target && !ServiceTaskState.FailsContainerHealthCheck(t)
+            ? ServiceEvents.UnhealthyInTargetGroup(name, t.TaskArn, target)
+            : ServiceEvents.FailedHealthChecks(name, t.TaskArn)));
+        var targets = TargetLifecycle.Apply(tasks, stops.Stops);
+        if (targets.Deactivations.Count > 0)
         {
-            events.Add(ServiceEvents.Stopped(name, stops.Stops.Select(s => s.TaskArn)));
+            events.Add(ServiceEvents.BegunDraining(name, targets.Deactivations.Count));
         }
+        events.AddRange(targets.Deregistrations.GroupBy(c => c.TargetGroupArn, StringComparer.Ordinal)
+            .Select(g => ServiceEvents.DeregisteredTargets(name, g.Count(), g.Key)));
+        if (targets.Stops.Count > 0)
+        {
+            events.Add(ServiceEvents.Stopped(name, targets.Stops.Select(s => s.TaskArn)));
+        }
+        events.AddRange(targets.Registrations.GroupBy(c => c.TargetGroupArn, StringComparer.Ordinal)
+            .Select(g => ServiceEvents.RegisteredTargets(name, g.Count(), g.Key)));
 
         var outcome = DeploymentProgress.Evaluate(context, starts, stops.Stops, serviceActive: !deleting);
         if (outcome.Completed)
@@ -105,7 +116,12 @@ public static class ServicePlanner
             Deployments = Stamped(outcome.Deployments, original, now),
             Events = ServiceEvents.Prepend(service.Events, events, now, newEventId),
         };
-        return new ServicePlan(planned, state, starts, stops.Stops);
+        return new ServicePlan(planned, state, starts, targets.Stops)
+        {
+            Deactivations = targets.Deactivations,
+            Registrations = targets.Registrations,
+            Deregistrations = targets.Deregistrations,
+        };
     }
 
     /// <summary>

@@ -28,7 +28,29 @@ public sealed record ServiceTask(
 {
     /// <summary>Scale-in protection (UpdateTaskProtection) lasts until then; null when the task is not protected.</summary>
     public DateTimeOffset? ProtectedUntil { get; init; }
+
+    /// <summary>
+    /// The task as a target of each of the service's target groups (one per <c>loadBalancers</c> entry), with what
+    /// ELB knows of it; empty for a service without load balancers.
+    /// </summary>
+    public IReadOnlyList<TaskTarget> Targets { get; init; } = [];
 }
+
+/// <summary>
+/// A task as a target of one target group: the target id and port it is (or would be) registered as — the ENI's
+/// private IP and the container port for awsvpc (target type ip), the container instance's instance id and the host
+/// port for bridge and host (target type instance); null while the task has no address yet — and the target's health
+/// as DescribeTargetHealth words it, <see cref="State"/> null when it is not registered.
+/// </summary>
+public sealed record TaskTarget(string TargetGroupArn, string? TargetId, int? Port, string? State, string? Reason, string? Description)
+{
+    public bool IsRegistered => State is not null;
+
+    public bool HasAddress => TargetId is not null && Port is not null;
+}
+
+/// <summary>Register (or deregister) a task's target in a target group.</summary>
+public sealed record TargetChange(string TargetGroupArn, string TaskArn, string TargetId, int Port);
 
 /// <summary>A container instance a DAEMON service may run on (ACTIVE status) or must leave (DRAINING).</summary>
 public sealed record ServiceInstance(string ContainerInstanceArn, string Status, bool AgentConnected);
@@ -77,10 +99,21 @@ public sealed record TaskStop(string TaskArn, string Reason);
 /// <summary>
 /// The planner's decision: the service record to commit (deployments with counts, status, rolloutState and
 /// rolloutStateReason; new events prepended, at most 100; status DRAINING → INACTIVE when done), the new
-/// bookkeeping, and the tasks to start and stop.
+/// bookkeeping, and the tasks to start and stop. A task behind a load balancer is not stopped at once: it is
+/// deactivated (its targets deregistered, lastStatus DEACTIVATING) and stopped once its targets finished draining.
 /// </summary>
 public sealed record ServicePlan(
     Service Service,
     SchedulerState Scheduler,
     IReadOnlyList<TaskStart> Starts,
-    IReadOnlyList<TaskStop> Stops);
+    IReadOnlyList<TaskStop> Stops)
+{
+    /// <summary>RUNNING tasks to move to DEACTIVATING, after their targets in <see cref="Deregistrations"/> are deregistered.</summary>
+    public IReadOnlyList<TaskStop> Deactivations { get; init; } = [];
+
+    /// <summary>Targets of RUNNING tasks to register.</summary>
+    public IReadOnlyList<TargetChange> Registrations { get; init; } = [];
+
+    /// <summary>Targets to deregister: of the tasks being deactivated, and of tasks that stopped while registered.</summary>
+    public IReadOnlyList<TargetChange> Deregistrations { get; init; } = [];
+}

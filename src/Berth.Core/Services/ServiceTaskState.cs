@@ -1,3 +1,4 @@
+using Berth.Core.Elb;
 using Berth.Core.Tasks;
 
 namespace Berth.Core.Services;
@@ -17,6 +18,8 @@ internal static class ServiceTaskState
 
     /// <summary>ECS's stoppedReason when the scheduler replaces a task whose container health check failed.</summary>
     public const string FailedHealthChecksReason = "Task failed container health checks";
+
+    private const string FailedElbHealthChecksPrefix = "Task failed ELB health checks in";
 
     private const string ScalingActivityPrefix = "Scaling activity initiated by";
 
@@ -38,28 +41,48 @@ internal static class ServiceTaskState
 
     public static bool IsRunning(ServiceTask task) => IsActive(task) && task.LastStatus == TaskStatuses.Running;
 
+    /// <summary>ECS's stoppedReason when the scheduler replaces a task whose target failed a target group's health checks.</summary>
+    public static string FailedElbHealthChecksReason(string targetGroupArn) => $"{FailedElbHealthChecksPrefix} (target-group {targetGroupArn})";
+
     /// <summary>
     /// Counts towards minimumHealthyPercent: RUNNING and either HEALTHY (container health check) or, without a
-    /// health check, RUNNING for at least 40 seconds (ECS DeploymentConfiguration documentation).
+    /// health check, RUNNING for at least 40 seconds (ECS DeploymentConfiguration documentation). Behind load
+    /// balancers the scheduler instead waits for the target to be healthy in every target group, and for the
+    /// container health check as well when there is one ("If a task has an essential container with a health check
+    /// defined, the service scheduler will wait for both …").
     /// </summary>
     public static bool IsHealthy(ServiceTask task, DateTimeOffset now) =>
         IsRunning(task)
-        && (task.HasHealthCheck
-            ? task.HealthStatus == Healthy
-            : task.StartedAt is { } started && now - started >= WarmUpWithoutHealthCheck);
+        && (task.Targets.Count > 0
+            ? (!task.HasHealthCheck || task.HealthStatus == Healthy) && task.Targets.All(t => t.State == TargetHealthStates.Healthy)
+            : task.HasHealthCheck
+                ? task.HealthStatus == Healthy
+                : task.StartedAt is { } started && now - started >= WarmUpWithoutHealthCheck);
 
     /// <summary>
-    /// UNHEALTHY after healthCheckGracePeriodSeconds from StartedAt: ECS ignores container health check results
-    /// during the grace period, then replaces the task.
+    /// UNHEALTHY after healthCheckGracePeriodSeconds from StartedAt: ECS ignores container and ELB health check
+    /// results during the grace period, then replaces a task whose container health check failed or whose target is
+    /// unhealthy in any of its target groups.
     /// </summary>
     public static bool IsUnhealthy(ServiceTask task, DateTimeOffset now, TimeSpan gracePeriod) =>
         IsRunning(task)
-        && task.HasHealthCheck
-        && task.HealthStatus == Unhealthy
+        && (FailsContainerHealthCheck(task) || UnhealthyTarget(task) is not null)
         && (task.StartedAt is not { } started || now - started >= gracePeriod);
 
+    public static bool FailsContainerHealthCheck(ServiceTask task) => task.HasHealthCheck && task.HealthStatus == Unhealthy;
+
+    /// <summary>The first target group in which the task's target is unhealthy, if any.</summary>
+    public static TaskTarget? UnhealthyTarget(ServiceTask task) => task.Targets.FirstOrDefault(t => t.State == TargetHealthStates.Unhealthy);
+
+    /// <summary>The stoppedReason for replacing an unhealthy task: its container's check first, else the target group's.</summary>
+    public static string UnhealthyReason(ServiceTask task) =>
+        !FailsContainerHealthCheck(task) && UnhealthyTarget(task) is { } target
+            ? FailedElbHealthChecksReason(target.TargetGroupArn)
+            : FailedHealthChecksReason;
+
     public static bool WasStoppedForHealth(ServiceTask task) =>
-        task.StoppedReason?.StartsWith(FailedHealthChecksReason, StringComparison.Ordinal) == true;
+        task.StoppedReason?.StartsWith(FailedHealthChecksReason, StringComparison.Ordinal) == true
+        || task.StoppedReason?.StartsWith(FailedElbHealthChecksPrefix, StringComparison.Ordinal) == true;
 
     /// <summary>Stopped on purpose — by the scheduler scaling or replacing, or by a user — not by a failure.</summary>
     public static bool WasStoppedDeliberately(ServiceTask task) =>

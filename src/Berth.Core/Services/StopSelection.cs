@@ -9,13 +9,13 @@ internal sealed class StopSelection(SchedulingContext context)
 {
     private readonly List<TaskStop> _stops = [];
     private readonly HashSet<string> _stopped = new(StringComparer.Ordinal);
-    private readonly List<string> _unhealthy = [];
+    private readonly List<ServiceTask> _unhealthy = [];
     private int _budget = context.Tasks.Count(t => context.IsHealthy(t)) - context.Bounds.MinimumHealthyTasks;
 
     public IReadOnlyList<TaskStop> Stops => _stops;
 
-    /// <summary>Tasks stopped for failing their health checks, for the "failed container health checks" events.</summary>
-    public IReadOnlyList<string> UnhealthyTaskArns => _unhealthy;
+    /// <summary>Tasks stopped for failing their health checks, for the "failed container health checks" and "is unhealthy in" events.</summary>
+    public IReadOnlyList<ServiceTask> Unhealthy => _unhealthy;
 
     public bool Contains(ServiceTask task) => _stopped.Contains(task.TaskArn);
 
@@ -62,8 +62,8 @@ internal sealed class StopSelection(SchedulingContext context)
     {
         if (!Contains(task))
         {
-            Add(task, ServiceTaskState.FailedHealthChecksReason);
-            _unhealthy.Add(task.TaskArn);
+            Add(task, ServiceTaskState.UnhealthyReason(task));
+            _unhealthy.Add(task);
         }
     }
 

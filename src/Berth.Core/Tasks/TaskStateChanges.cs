@@ -14,8 +14,14 @@ public static class TaskStateChanges
     /// StopTask: the task should stop. The first reason given wins, as in ECS, where a later StopTask on a
     /// stopping task does not rewrite why it stopped.
     /// </summary>
+    /// <remarks>
+    /// On a DEACTIVATING task (its targets drained) this is the next step of the lifecycle: STOPPING, which the
+    /// agent then carries out.
+    /// </remarks>
     public static EcsTask RequestStop(EcsTask task, string reason, string stopCode, DateTimeOffset now) =>
-        task.DesiredStatus == TaskStatuses.Stopped
+        task.LastStatus == TaskStatuses.Deactivating
+            ? task with { LastStatus = TaskStatuses.Stopping, StoppingAt = now, Version = (task.Version ?? 0) + 1 }
+            : task.DesiredStatus == TaskStatuses.Stopped
             ? task
             : task with
             {
@@ -25,6 +31,34 @@ public static class TaskStateChanges
                 StoppingAt = now,
                 Version = (task.Version ?? 0) + 1,
             };
+
+    /// <summary>True when <see cref="RequestStop"/> would change the task.</summary>
+    public static bool CanRequestStop(EcsTask task) =>
+        task.DesiredStatus != TaskStatuses.Stopped || task.LastStatus == TaskStatuses.Deactivating;
+
+    /// <summary>
+    /// The service scheduler stops a RUNNING task behind a load balancer: desired STOPPED, last status DEACTIVATING
+    /// while its targets drain; the containers keep running (see <see cref="ForAgent"/>) until
+    /// <see cref="RequestStop"/> moves it on to STOPPING. A task that is not RUNNING is simply asked to stop.
+    /// </summary>
+    public static EcsTask Deactivate(EcsTask task, string reason, string stopCode, DateTimeOffset now) =>
+        task.LastStatus != TaskStatuses.Running || task.DesiredStatus == TaskStatuses.Stopped
+            ? RequestStop(task, reason, stopCode, now)
+            : task with
+            {
+                LastStatus = TaskStatuses.Deactivating,
+                DesiredStatus = TaskStatuses.Stopped,
+                StoppedReason = task.StoppedReason ?? reason,
+                StopCode = task.StopCode ?? stopCode,
+                Version = (task.Version ?? 0) + 1,
+            };
+
+    /// <summary>
+    /// The task as its agent is told about it: a DEACTIVATING task must keep serving the requests its draining
+    /// targets still carry, so the agent hears desired RUNNING until the task moves on to STOPPING.
+    /// </summary>
+    public static EcsTask ForAgent(EcsTask task) =>
+        task.LastStatus == TaskStatuses.Deactivating ? task with { DesiredStatus = TaskStatuses.Running } : task;
 
     /// <summary>
     /// A task the control plane gives up on because its instance is gone: stopped without the agent's word.
