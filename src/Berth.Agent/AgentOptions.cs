@@ -48,6 +48,15 @@ public sealed record AgentOptions
     /// <summary>How long the server may hold a poll when nothing changed (at most 30 s).</summary>
     public int PollWaitSeconds { get; init; } = 20;
 
+    /// <summary>
+    /// CPU units the instance offers; null: the host's, 1024 per CPU, as the ECS agent registers. Sets the size of a
+    /// managed (Fargate) pool, which need not match the machine.
+    /// </summary>
+    public int? CpuUnits { get; init; }
+
+    /// <summary>Memory MiB the instance offers before <see cref="ReservedMemoryMiB"/>; null: the host's.</summary>
+    public int? MemoryMiB { get; init; }
+
     /// <summary>Memory kept back for the host and the agent; not offered to tasks (ECS_RESERVED_MEMORY).</summary>
     public int ReservedMemoryMiB { get; init; }
 
@@ -105,6 +114,8 @@ public sealed record AgentOptions
             $"MetadataAddress must be an IP address; got '{MetadataAddress}'.");
         Check(PollWaitSeconds is >= 0 and <= 30, $"PollWaitSeconds must be between 0 and 30; got {PollWaitSeconds}.");
         Check(ReservedMemoryMiB >= 0, $"ReservedMemoryMiB must not be negative; got {ReservedMemoryMiB}.");
+        Check(CpuUnits is null or > 0, $"CpuUnits must be positive; got {CpuUnits}.");
+        Check(MemoryMiB is null or > 0, $"MemoryMiB must be positive; got {MemoryMiB}.");
         Check(DockerEndpoint.IsAbsoluteUri && DockerEndpoint.Scheme is "unix" or "tcp" or "http",
             $"DockerEndpoint must be a unix://, tcp:// or http:// URI; got '{DockerEndpoint}'.");
         Check(DefaultStopTimeout >= TimeSpan.Zero && MaxStopTimeout >= TimeSpan.Zero, "Stop timeouts must not be negative.");

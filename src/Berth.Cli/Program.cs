@@ -5,4 +5,5 @@ var root = new RootCommand("Berth: a self-hosted container orchestrator that spe
 root.Subcommands.Add(ServerCommands.Up());
 root.Subcommands.Add(ServerCommands.Server());
 root.Subcommands.Add(ServerCommands.Agent());
+root.Subcommands.Add(SpotCommands.Spot());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -18,9 +18,12 @@ internal static class ServerCommands
     {
         var server = new ServerFlags();
         var agent = new AgentFlags();
-        var command = new Command("up", "Start Berth on this machine: the control plane with its embedded store, and a local agent running tasks on Docker.");
+        var fargate = new FargateFlags();
+        var command = new Command("up",
+            "Start Berth on this machine: the control plane with its embedded store, a local agent running tasks on Docker, and the managed Fargate pool.");
         server.AddTo(command);
         agent.AddTo(command);
+        fargate.AddTo(command);
         command.SetAction((result, cancellationToken) => GuardAsync("up", async () =>
         {
             var options = server.Read(result);
@@ -31,12 +34,20 @@ internal static class ServerCommands
             // The local agent talks to the server over HTTP on loopback, exactly as a remote agent would.
             var agentRun = BerthAgent.RunAsync(agentOptions, loggers, stopping.Token);
             Console.WriteLine($"  agent:    cluster {agentOptions.Cluster}, Docker at {agentOptions.DockerEndpoint}");
+            var managed = fargate.Read(result, agentOptions, Path.Combine(options.DataDirectory, "fargate-agent"));
+            var managedRun = managed is null ? Task.CompletedTask : BerthAgent.RunAsync(managed, loggers, stopping.Token);
+            if (managed is not null)
+            {
+                Console.WriteLine($"  fargate:  managed pool for FARGATE and FARGATE_SPOT, {Size(managed.CpuUnits, "CPU units")}, {Size(managed.MemoryMiB, "MiB")}");
+            }
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             await stopping.CancelAsync().ConfigureAwait(false);
-            await agentRun.ConfigureAwait(false);
+            await Task.WhenAll(agentRun, managedRun).ConfigureAwait(false);
         }));
         return command;
     }
+
+    private static string Size(int? value, string unit) => value is { } v ? $"{v} {unit}" : $"the machine's {unit}";
 
     public static Command Server()
     {

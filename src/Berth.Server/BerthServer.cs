@@ -61,6 +61,7 @@ public static class BerthServer
         builder.Services.AddSingleton<RequestContexts>();
         await builder.Services.AddCloudWatchAsync(options, cancellationToken).ConfigureAwait(false);
         builder.Services.AddSingleton<AgentHandler>();
+        builder.Services.AddSingleton<SpotInterruptionHandler>();
         builder.Services.AddHostedService<InstanceMonitor>();
         builder.Services.AddHostedService<ServiceScheduler>();
         builder.Services.AddSingleton<ILogStore>(_ => logs);
@@ -74,6 +75,7 @@ public static class BerthServer
         var agents = app.Services.GetRequiredService<AgentHandler>();
         app.MapPost("/_berth/agent/v1/poll", agents.PollAsync);
         app.MapPost("/_berth/agent/v1/report", agents.ReportAsync);
+        app.MapPost("/_berth/spot/v1/interrupt", app.Services.GetRequiredService<SpotInterruptionHandler>().InterruptAsync);
         app.MapGet("/_berth/health", () => Results.Text("ok"));
         return app;
     }

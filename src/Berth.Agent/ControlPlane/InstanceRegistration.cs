@@ -37,8 +37,13 @@ internal static class InstanceRegistration
             InstanceIdentityDocument = JsonSerializer.Serialize(identity, AgentJsonContext.Default.AgentIdentity),
             TotalResources =
             [
-                new Resource { Name = "CPU", Type = "INTEGER", IntegerValue = host.Cpus * 1024 },
-                new Resource { Name = "MEMORY", Type = "INTEGER", IntegerValue = (int)Math.Max(0, host.MemoryBytes / (1024 * 1024) - options.ReservedMemoryMiB) },
+                new Resource { Name = "CPU", Type = "INTEGER", IntegerValue = options.CpuUnits ?? host.Cpus * 1024 },
+                new Resource
+                {
+                    Name = "MEMORY",
+                    Type = "INTEGER",
+                    IntegerValue = (int)Math.Max(0, (options.MemoryMiB ?? host.MemoryBytes / (1024 * 1024)) - options.ReservedMemoryMiB),
+                },
                 new Resource { Name = "PORTS", Type = "STRINGSET", StringSetValue = ports },
                 new Resource { Name = "PORTS_UDP", Type = "STRINGSET", StringSetValue = [] },
             ],

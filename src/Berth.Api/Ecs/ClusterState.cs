@@ -1,5 +1,6 @@
 using Berth.Api.Protocol;
 using Berth.Core.Arns;
+using Berth.Core.Capacity;
 using Berth.Core.Clusters;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
@@ -60,7 +61,11 @@ public sealed class ClusterState(IStateStore store)
     }
 
     public Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> InstancesAsync(string clusterArn, CancellationToken cancellationToken) =>
-        store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, clusterArn), cancellationToken);
+        store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, ManagedCapacity.InstanceScopeOf(clusterArn)), cancellationToken);
+
+    /// <summary>The managed instances behind FARGATE and FARGATE_SPOT, shared by every cluster of every region.</summary>
+    public Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> ManagedInstancesAsync(CancellationToken cancellationToken) =>
+        store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, ManagedCapacity.PoolScope), cancellationToken);
 
     public Task<IReadOnlyList<Versioned<TaskAssignmentRecord>>> ClaimsAsync(string containerInstanceArn, CancellationToken cancellationToken) =>
         store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, containerInstanceArn), cancellationToken);

@@ -3,6 +3,7 @@ using Berth.Api.Agent;
 using Berth.Api.Protocol;
 using Berth.Api.Tasks;
 using Berth.Core.Agent;
+using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
@@ -33,11 +34,14 @@ public sealed class ContainerInstanceHandler(ClusterState state, TaskStopper sto
     /// <summary>
     /// Registration is idempotent for an agent: naming its saved containerInstanceArn, or the same instance id,
     /// re-registers the existing instance (keeping its tasks, status and custom attributes) instead of adding one.
+    /// A managed agent names the Fargate pool instead of a cluster (<see cref="ManagedCapacity"/>).
     /// </summary>
     private async Task<RegisterContainerInstanceResponse> RegisterAsync(
         RegisterContainerInstanceRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = ManagedCapacity.IsPoolCluster(request.Cluster)
+            ? ManagedCapacity.PoolCluster(context.Scope)
+            : await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
         var identity = ParseIdentity(request.InstanceIdentityDocument);
         var registered = ContainerInstanceResources.FromRegistration(request.TotalResources);
         TagRules.Validate(request.Tags);

@@ -1,6 +1,7 @@
 using Berth.Api.Ecs;
 using Berth.Api.Protocol;
 using Berth.Api.Tasks;
+using Berth.Core.Capacity;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Services;
@@ -33,11 +34,14 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
     {
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
         Require.Name(request.ServiceName, "serviceName");
-        var launchType = LaunchChecks.LaunchTypeOf(request.LaunchType, request.CapacityProviderStrategy, cluster);
+        var target = LaunchTarget.Resolve(request.LaunchType, request.CapacityProviderStrategy, cluster);
+        var launchType = target.LaunchType;
+        FargateRules.RefusePlacement(launchType, request.PlacementStrategy?.Count ?? 0, request.PlacementConstraints?.Count ?? 0);
+        FargateRules.PlatformVersionFor(launchType, request.PlatformVersion);
         var definition = await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, request.TaskDefinition, launchType, cancellationToken).ConfigureAwait(false);
         await LaunchChecks.NetworkOfAsync(Store, definition.Value.Definition, request.NetworkConfiguration, launchType, cancellationToken).ConfigureAwait(false);
         await LoadBalancerChecks.ValidateAsync(Store, request.LoadBalancers, definition.Value.Definition, cancellationToken).ConfigureAwait(false);
-        var placement = new ServiceFactory.Placement(context.Scope, cluster, definition.Value.Definition, launchType);
+        var placement = new ServiceFactory.Placement(context.Scope, cluster, definition.Value.Definition, launchType, target.Strategy);
         var created = ServiceFactory.Create(request, placement, ServiceRules.NewDeploymentId(Random.Shared), context.PrincipalArn, context.Now);
         await Store.RetryOnConflictAsync(async ct =>
         {
@@ -62,7 +66,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
         var arn = ServiceRecords.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
         var current = await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
-        var launchType = current.Value.Service.LaunchType ?? "EC2";
+        var launchType = LaunchTarget.LaunchTypeOf(current.Value.Service);
         var definition = request.TaskDefinition is null
             ? null
             : (await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, request.TaskDefinition, launchType, cancellationToken).ConfigureAwait(false)).Value.Definition;

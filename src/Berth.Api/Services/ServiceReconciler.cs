@@ -2,6 +2,7 @@ using System.Text.Json;
 using Berth.Api.Ecs;
 using Berth.Api.Tasks;
 using Berth.Core.Arns;
+using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
@@ -36,7 +37,8 @@ public sealed class ServiceReconciler(
             }
             var now = time.GetUtcNow();
             var definitions = new Dictionary<string, TaskDefinitionRecord?>(StringComparer.Ordinal);
-            var snapshot = await SnapshotAsync(record.Value, definitions, now, ct).ConfigureAwait(false);
+            var providers = new Dictionary<string, int>(StringComparer.Ordinal);
+            var snapshot = await SnapshotAsync(record.Value, definitions, providers, now, ct).ConfigureAwait(false);
             var plan = ServicePlanner.Plan(snapshot, now);
             var service = plan.Service;
             var refused = await targets.ApplyAsync(service.ServiceName!, plan.Deregistrations, register: false, ct).ConfigureAwait(false);
@@ -55,7 +57,7 @@ public sealed class ServiceReconciler(
             }
             foreach (var start in plan.Starts)
             {
-                if (await LaunchAsync(service, start, definitions, ct).ConfigureAwait(false) is { } failure)
+                if (await LaunchAsync(service, start, definitions, providers, ct).ConfigureAwait(false) is { } failure)
                 {
                     service = WithEvent(service, ServiceEvents.UnableToPlace(service.ServiceName!, failure), now);
                     break;
@@ -70,8 +72,10 @@ public sealed class ServiceReconciler(
             return true;
         }, cancellationToken);
 
+    /// <summary>The service's snapshot; <paramref name="providers"/> is filled with its live tasks per capacity provider.</summary>
     private async Task<ServiceSnapshot> SnapshotAsync(
-        ServiceRecord record, Dictionary<string, TaskDefinitionRecord?> definitions, DateTimeOffset now, CancellationToken cancellationToken)
+        ServiceRecord record, Dictionary<string, TaskDefinitionRecord?> definitions, Dictionary<string, int> providers, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var service = record.Service;
         var group = GroupOf(service);
@@ -86,6 +90,7 @@ public sealed class ServiceReconciler(
         foreach (var task in all.Select(t => t.Value).Where(t => t.Group == group && t.CreatedAt >= service.CreatedAt))
         {
             var definition = await DefinitionAsync(task.TaskDefinitionArn!, definitions, cancellationToken).ConfigureAwait(false);
+            CountProvider(providers, task);
             tasks.Add(new ServiceTask(
                 task.TaskArn!, task.StartedBy ?? "", task.LastStatus!, task.DesiredStatus!, task.HealthStatus,
                 HasHealthCheck(definition?.Definition), task.ContainerInstanceArn, task.CreatedAt ?? now, task.StartedAt,
@@ -103,7 +108,8 @@ public sealed class ServiceReconciler(
 
     /// <summary>Launches one start of the plan; returns the placement failure that kept a task from starting, if any.</summary>
     private async Task<Failure?> LaunchAsync(
-        Service service, TaskStart start, Dictionary<string, TaskDefinitionRecord?> definitions, CancellationToken cancellationToken)
+        Service service, TaskStart start, Dictionary<string, TaskDefinitionRecord?> definitions, Dictionary<string, int> providers,
+        CancellationToken cancellationToken)
     {
         var scope = EcsArn.TryParse(service.ServiceArn, out var arn) ? arn.Scope : throw new InvalidDataException(service.ServiceArn);
         var cluster = await Store.GetAsync(EcsRecords.Clusters, service.ClusterArn!, cancellationToken).ConfigureAwait(false)
@@ -112,21 +118,37 @@ public sealed class ServiceReconciler(
             ?? throw new InvalidDataException($"Task definition {start.TaskDefinitionArn} of service {service.ServiceArn} is missing.");
         var tags = TaskTags.For([], service.PropagateTags, service.EnableECSManagedTags == true,
             new TaskTags.Sources(definition.Tags, service.Tags ?? [], cluster.Value.ClusterName!, service.ServiceName));
-        var launchType = service.LaunchType ?? "EC2";
+        var launchType = LaunchTarget.LaunchTypeOf(service);
         var network = await LaunchChecks.NetworkOfAsync(Store, definition.Definition, NetworkOf(service, start), launchType, cancellationToken).ConfigureAwait(false);
-        var launch = new TaskLaunch(definition.Definition, null, start.DeploymentId, GroupOf(service), tags, launchType, network);
+        var launch = new TaskLaunch(definition.Definition, null, start.DeploymentId, GroupOf(service), tags, launchType, network,
+            FargateRules.PlatformVersionFor(launchType, service.PlatformVersion));
         try
         {
             var result = start.ContainerInstanceArn is { } instance
                 ? await launcher.StartAsync(scope, cluster.Value, launch, [instance], cancellationToken).ConfigureAwait(false)
-                : await launcher.RunAsync(scope, cluster.Value, launch, start.Count,
-                    service.PlacementStrategy ?? [], service.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false);
+                : service.CapacityProviderStrategy is { Count: > 0 } strategy
+                    ? await launcher.RunWithStrategyAsync(scope, cluster.Value, launch, start.Count, strategy, providers, cancellationToken).ConfigureAwait(false)
+                    : await launcher.RunAsync(scope, cluster.Value, launch, start.Count,
+                        service.PlacementStrategy ?? [], service.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false);
+            foreach (var task in result.Tasks)
+            {
+                CountProvider(providers, task);
+            }
             return result.Failures.FirstOrDefault();
         }
         catch (InvalidParameterException e)
         {
             // RunTask's "No Container Instances were found in your cluster." is an event for a service, not an error.
             return new Failure { Reason = e.Message };
+        }
+    }
+
+    /// <summary>The service's base and weights count its tasks that are not stopped, as ECS counts them per provider.</summary>
+    private static void CountProvider(Dictionary<string, int> providers, EcsTask task)
+    {
+        if (task.CapacityProviderName is { } provider && task.LastStatus != TaskStatuses.Stopped)
+        {
+            providers[provider] = providers.GetValueOrDefault(provider) + 1;
         }
     }
 

@@ -1,15 +1,19 @@
+using Berth.Core.Capacity;
 using Berth.Core.State;
 using Berth.Store;
 
 namespace Berth.Api.Tasks;
 
-/// <summary>Writes of container instance records that the task paths share.</summary>
+/// <summary>
+/// Writes of container instance records that the task paths share. A record's scope is its cluster, or for managed
+/// (Fargate) instances the pool's own scope, which no cluster query reads.
+/// </summary>
 public static class InstanceRecords
 {
     public static PutRecord Put(ContainerInstanceRecord record, long expectedVersion)
     {
         var arn = record.Instance.ContainerInstanceArn!;
-        return EcsRecords.ContainerInstances.Put(arn, ClusterArnOf(arn), record.Identity.InstanceId, record, expectedVersion);
+        return EcsRecords.ContainerInstances.Put(arn, ManagedCapacity.InstanceScopeOf(ClusterArnOf(arn)), record.Identity.InstanceId, record, expectedVersion);
     }
 
     /// <summary>Tells the instance's agent (through its long-poll) that its assignments changed.</summary>

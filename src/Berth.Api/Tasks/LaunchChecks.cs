@@ -11,31 +11,12 @@ using Berth.Store;
 namespace Berth.Api.Tasks;
 
 /// <summary>
-/// The checks RunTask, StartTask, CreateService and UpdateService share before anything is launched: which launch
-/// type applies, and whether the named task definition can run with it.
+/// The checks RunTask, StartTask, CreateService and UpdateService share before anything is launched: whether the
+/// named task definition can run with the launch type (<see cref="Berth.Core.Capacity.LaunchTarget"/> says which),
+/// and the network its tasks join.
 /// </summary>
 public static class LaunchChecks
 {
-    /// <summary>
-    /// Launch type EC2 is what Berth runs today. A capacity provider strategy (given, or the cluster's default
-    /// when no launch type is given) names Fargate capacity, which arrives with the Fargate work.
-    /// </summary>
-    public static string LaunchTypeOf(string? launchType, IReadOnlyList<CapacityProviderStrategyItem>? strategy, Cluster cluster)
-    {
-        Require.OneOf(launchType, EcsEnums.LaunchType, "launchType");
-        if (launchType is not null && strategy is { Count: > 0 })
-        {
-            throw new InvalidParameterException("Specifying both a launchType and capacityProviderStrategy is not supported.");
-        }
-        var usesProviders = strategy is { Count: > 0 } || (launchType is null && cluster.DefaultCapacityProviderStrategy is { Count: > 0 });
-        if (usesProviders || launchType is "FARGATE" or "EXTERNAL" or "MANAGED_INSTANCES")
-        {
-            throw new UnsupportedFeatureException(
-                $"Berth runs launch type EC2 only for now; {(usesProviders ? "capacity provider strategies" : $"launch type {launchType}")} will follow.");
-        }
-        return "EC2";
-    }
-
     /// <summary>The ACTIVE task definition <paramref name="name"/> resolves to, if it supports the launch type.</summary>
     public static async Task<Versioned<TaskDefinitionRecord>> LaunchableDefinitionAsync(
         IStateStore store, ResourceScope scope, string? name, string launchType, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Berth.Api.Ecs;
 using Berth.Api.Networking;
 using Berth.Api.Protocol;
 using Berth.Core.Arns;
+using Berth.Core.Capacity;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Networking;
@@ -36,13 +37,18 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         Require.That((request.PlacementConstraints?.Count ?? 0) <= MaxConstraints, $"At most {MaxConstraints} placement constraints are allowed.");
         Require.That((request.PlacementStrategy?.Count ?? 0) <= MaxStrategies, $"At most {MaxStrategies} placement strategies are allowed.");
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
-        var launchType = LaunchChecks.LaunchTypeOf(request.LaunchType, request.CapacityProviderStrategy, cluster);
+        var target = LaunchTarget.Resolve(request.LaunchType, request.CapacityProviderStrategy, cluster);
+        FargateRules.RefusePlacement(target.LaunchType, request.PlacementStrategy?.Count ?? 0, request.PlacementConstraints?.Count ?? 0);
+        FargateRules.ValidateEphemeralStorage(target.LaunchType, request.Overrides?.EphemeralStorage);
+        var platformVersion = FargateRules.PlatformVersionFor(target.LaunchType, request.PlatformVersion);
         var launch = await PrepareAsync(context, cluster, request.TaskDefinition, request.Overrides, request.StartedBy, request.Group,
-            request.Tags, request.PropagateTags, request.EnableECSManagedTags, request.EnableExecuteCommand, request.NetworkConfiguration, launchType,
-            cancellationToken).ConfigureAwait(false);
-        var result = await launcher.RunAsync(context.Scope, cluster, launch, count,
-            request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false);
-        return new RunTaskResponse { Tasks = result.Tasks, Failures = result.Failures };
+            request.Tags, request.PropagateTags, request.EnableECSManagedTags, request.EnableExecuteCommand, request.NetworkConfiguration, target.LaunchType,
+            cancellationToken).ConfigureAwait(false) with { PlatformVersion = platformVersion };
+        var result = target.Strategy is { } strategy
+            ? await launcher.RunWithStrategyAsync(context.Scope, cluster, launch, count, strategy, new Dictionary<string, int>(), cancellationToken).ConfigureAwait(false)
+            : await launcher.RunAsync(context.Scope, cluster, launch, count,
+                request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false);
+        return new RunTaskResponse { Tasks = result.Tasks.Select(ManagedCapacity.AsReported).ToList(), Failures = result.Failures };
     }
 
     private async Task<StartTaskResponse> StartAsync(StartTaskRequest request, RequestContext context, CancellationToken cancellationToken)
@@ -65,7 +71,7 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         var taskArn = ClusterState.TaskArnOf(cluster, Require.NotBlank(request.Task, "task"));
         var task = await stopper.RequestStopAsync(taskArn, request.Reason ?? "Task stopped by user", "UserInitiated", context.Now, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidParameterException("The referenced task was not found.");
-        return new StopTaskResponse { Task = task };
+        return new StopTaskResponse { Task = ManagedCapacity.AsReported(task) };
     }
 
     private async Task<DescribeTasksResponse> DescribeAsync(DescribeTasksRequest request, RequestContext context, CancellationToken cancellationToken)
@@ -90,7 +96,7 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
             }
             else
             {
-                tasks.Add(withTags ? task.Value : task.Value with { Tags = null });
+                tasks.Add(ManagedCapacity.AsReported(withTags ? task.Value : task.Value with { Tags = null }));
             }
         }
         return new DescribeTasksResponse { Tasks = tasks, Failures = failures };

@@ -3,6 +3,7 @@ using Berth.Api.Agent;
 using Berth.Api.Ecs;
 using Berth.Api.Networking;
 using Berth.Core.Arns;
+using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
@@ -33,24 +34,50 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         var started = ServerMetrics.Start();
         var result = await state.Store.RetryOnConflictAsync(async ct =>
         {
-            var snapshot = await SnapshotAsync(cluster, ct).ConfigureAwait(false);
-            if (snapshot.Instances.Count == 0)
+            var snapshot = await SnapshotAsync(cluster, launch, ct).ConfigureAwait(false);
+            if (snapshot.Instances.Count == 0 && !launch.IsFargate)
             {
                 throw new InvalidParameterException("No Container Instances were found in your cluster.");
             }
             var plan = PlacementEngine.Place(snapshot.Candidates, Request(launch, count, strategies, constraints), Random.Shared);
-            return await CommitAsync(scope, cluster, launch, snapshot, plan, ct).ConfigureAwait(false);
+            return await CommitAsync(scope, cluster, launch, snapshot, launch.IsFargate ? FargatePlan(plan) : plan, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         ServerMetrics.RecordPlacement(started, result.Tasks.Count, result.Failures.Count);
         return result;
     }
+
+    /// <summary>
+    /// Splits <paramref name="count"/> tasks over a capacity provider strategy as ECS does (base, then weight, counting
+    /// the tasks each provider already has) and runs each share on its provider's capacity.
+    /// </summary>
+    public async Task<Result> RunWithStrategyAsync(
+        ResourceScope scope, Cluster cluster, TaskLaunch launch, int count, IReadOnlyList<CapacityProviderStrategyItem> strategy,
+        IReadOnlyDictionary<string, int> existing, CancellationToken cancellationToken)
+    {
+        var tasks = new List<EcsTask>();
+        var failures = new List<Failure>();
+        foreach (var (provider, share) in CapacityProviderDistribution.Group(CapacityProviderDistribution.Assign(strategy, existing, count)))
+        {
+            var result = await RunAsync(scope, cluster, launch with { CapacityProviderName = provider }, share, [], [], cancellationToken).ConfigureAwait(false);
+            tasks.AddRange(result.Tasks);
+            failures.AddRange(result.Failures);
+        }
+        return new Result(tasks, failures);
+    }
+
+    /// <summary>
+    /// Fargate capacity is AWS's: a task that does not fit the pool gets the reason ECS gives for a Fargate capacity
+    /// shortage, once, not the pool's per-instance RESOURCE:* reasons, which name instances the user never sees.
+    /// </summary>
+    private static PlacementPlan FargatePlan(PlacementPlan plan) =>
+        plan.Failures.Count == 0 ? plan : plan with { Failures = [new Failure { Reason = FargateRules.CapacityUnavailable }] };
 
     /// <summary>One copy on each named instance, resources permitting (StartTask): no strategy, the caller chose.</summary>
     public Task<Result> StartAsync(
         ResourceScope scope, Cluster cluster, TaskLaunch launch, IReadOnlyList<string> instanceArns, CancellationToken cancellationToken) =>
         state.Store.RetryOnConflictAsync(async ct =>
         {
-            var snapshot = await SnapshotAsync(cluster, ct).ConfigureAwait(false);
+            var snapshot = await SnapshotAsync(cluster, launch, ct).ConfigureAwait(false);
             var placements = new List<TaskPlacement>();
             var failures = new List<Failure>();
             foreach (var arn in instanceArns)
@@ -72,13 +99,15 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         TaskLaunch launch, int count, IReadOnlyList<PlacementStrategy> strategies, IReadOnlyList<PlacementConstraint> constraints)
     {
         var definition = launch.Definition;
+        // Fargate has no placement constraints (RunTask refuses them); a definition's memberOf is for EC2 instances.
+        var ownConstraints = launch.IsFargate ? [] : definition.PlacementConstraints ?? [];
         return new PlacementRequest(
             EcsTaskFactory.Needs(definition, launch.Overrides),
             count,
             launch.Group,
             definition.Family!,
             strategies,
-            [.. constraints, .. (definition.PlacementConstraints ?? []).Select(c => new PlacementConstraint { Type = c.Type, Expression = c.Expression })],
+            [.. constraints, .. ownConstraints.Select(c => new PlacementConstraint { Type = c.Type, Expression = c.Expression })],
             (definition.RequiresAttributes ?? []).Select(a => a.Name!).ToList());
     }
 
@@ -155,8 +184,10 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
             writes.Add(chosen.Write);
             var subnet = chosen.Subnet.Subnet;
             var eni = "eni-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9))[..17];
-            attached.Add(EniAttachment.Attach(task, EniAttachment.Create(Guid.NewGuid().ToString(), eni, subnet, chosen.Address, scope.Region)));
             var (claim, instanceArn) = claims[i];
+            var withEni = EniAttachment.Attach(task, EniAttachment.Create(Guid.NewGuid().ToString(), eni, subnet, chosen.Address, scope.Region));
+            // A Fargate task is in its subnet's zone; an EC2 task is in its instance's.
+            attached.Add(ManagedCapacity.IsManagedInstance(instanceArn) ? withEni with { AvailabilityZone = subnet.AvailabilityZone } : withEni);
             attachedClaims.Add((claim with { Network = new TaskNetworkClaim(subnet.SubnetId, groupIds) }, instanceArn));
         }
         return (attached, attachedClaims);
@@ -164,10 +195,13 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
 
     private sealed record Snapshot(ClusterSnapshot Candidates, IReadOnlyDictionary<string, Versioned<ContainerInstanceRecord>> Instances);
 
-    private async Task<Snapshot> SnapshotAsync(Cluster cluster, CancellationToken cancellationToken)
+    /// <summary>The instances the launch may use: the cluster's, or for Fargate the managed pool every cluster shares.</summary>
+    private async Task<Snapshot> SnapshotAsync(Cluster cluster, TaskLaunch launch, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var records = await state.InstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        var records = launch.IsFargate
+            ? await state.ManagedInstancesAsync(cancellationToken).ConfigureAwait(false)
+            : await state.InstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
         var candidates = new List<InstanceCandidate>(records.Count);
         foreach (var record in records)
         {

@@ -104,6 +104,15 @@ public static class ClusterRules
         {
             throw new InvalidParameterException("The capacity providers list contains duplicates.");
         }
+        ValidateStrategy(providers, strategy);
+    }
+
+    /// <summary>
+    /// A strategy (a cluster's default, or one given to RunTask or CreateService) may only name providers associated
+    /// with the cluster, with weights 0–1000 and a base of 0–100000 on one item at most.
+    /// </summary>
+    public static void ValidateStrategy(IReadOnlyList<string> providers, IReadOnlyList<CapacityProviderStrategyItem> strategy)
+    {
         foreach (var item in strategy)
         {
             if (item.CapacityProvider is null || !providers.Contains(item.CapacityProvider))

@@ -11,8 +11,13 @@ namespace Berth.Core.Services;
 /// </summary>
 public static class ServiceFactory
 {
-    /// <summary>What the handler resolved before asking for a service: where it lives and what it runs.</summary>
-    public sealed record Placement(ResourceScope Scope, Cluster Cluster, TaskDefinition Definition, string LaunchType);
+    /// <summary>
+    /// What the handler resolved before asking for a service: where it lives and what it runs, on a launch type or on
+    /// a capacity provider strategy (then ECS reports the strategy and no launch type).
+    /// </summary>
+    public sealed record Placement(
+        ResourceScope Scope, Cluster Cluster, TaskDefinition Definition, string LaunchType,
+        IReadOnlyList<CapacityProviderStrategyItem>? Strategy = null);
 
     public static Service Create(CreateServiceRequest request, Placement placement, string deploymentId, string createdBy, DateTimeOffset now)
     {
@@ -31,7 +36,11 @@ public static class ServiceFactory
             DesiredCount = strategy == SchedulingStrategies.Daemon ? 0 : request.DesiredCount ?? 0,
             RunningCount = 0,
             PendingCount = 0,
-            LaunchType = placement.LaunchType,
+            LaunchType = placement.Strategy is null ? placement.LaunchType : null,
+            CapacityProviderStrategy = placement.Strategy,
+            // A Fargate service reports the version it asked for (LATEST by default); its tasks report 1.4.0.
+            PlatformVersion = placement.LaunchType == Capacity.FargateRules.LaunchType ? request.PlatformVersion ?? "LATEST" : null,
+            PlatformFamily = placement.LaunchType == Capacity.FargateRules.LaunchType ? Capacity.FargateRules.PlatformFamily : null,
             TaskDefinition = placement.Definition.TaskDefinitionArn,
             DeploymentConfiguration = ServiceRules.EffectiveDeploymentConfiguration(request.DeploymentConfiguration, strategy),
             RoleArn = RoleArnOf(placement.Scope, request.Role),

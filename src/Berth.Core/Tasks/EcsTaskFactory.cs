@@ -60,7 +60,10 @@ public static class EcsTaskFactory
         _ = Parse(overrides?.Memory);
     }
 
-    /// <summary>A new task as RunTask returns it: placed, PENDING, desired RUNNING, each container PENDING.</summary>
+    /// <summary>
+    /// A new task as RunTask returns it: placed, PENDING, desired RUNNING, each container PENDING; a Fargate task also
+    /// reports its platform (1.4.0, Linux) and ephemeral storage, as ECS does.
+    /// </summary>
     public static EcsTask Create(
         TaskLaunch launch, ResourceScope scope, string clusterName, string taskId, string containerInstanceArn,
         string? availabilityZone, DateTimeOffset now)
@@ -75,6 +78,10 @@ public static class EcsTaskFactory
             ContainerInstanceArn = containerInstanceArn,
             AvailabilityZone = availabilityZone,
             LaunchType = launch.LaunchType,
+            CapacityProviderName = launch.CapacityProviderName,
+            PlatformVersion = launch.PlatformVersion,
+            PlatformFamily = launch.IsFargate ? Capacity.FargateRules.PlatformFamily : null,
+            EphemeralStorage = launch.IsFargate ? Capacity.FargateRules.EphemeralStorageOf(definition, launch.Overrides) : null,
             LastStatus = TaskStatuses.Pending,
             DesiredStatus = TaskStatuses.Running,
             Cpu = launch.Overrides?.Cpu ?? definition.Cpu,
@@ -89,6 +96,7 @@ public static class EcsTaskFactory
                 InferenceAcceleratorOverrides = [],
                 Cpu = launch.Overrides?.Cpu,
                 Memory = launch.Overrides?.Memory,
+                EphemeralStorage = launch.Overrides?.EphemeralStorage,
             },
             Containers = (definition.ContainerDefinitions ?? []).Select(c => NewContainer(c, launch.Overrides, scope, clusterName, taskId, taskArn)).ToList(),
             Attachments = [],

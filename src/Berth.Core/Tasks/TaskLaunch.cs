@@ -4,7 +4,8 @@ namespace Berth.Core.Tasks;
 
 /// <summary>
 /// What RunTask, StartTask and the service scheduler ask for, once validated: one or more copies of a revision;
-/// <c>Network</c> is set for awsvpc tasks.
+/// <c>Network</c> is set for awsvpc tasks; <c>PlatformVersion</c> (1.4.0) for Fargate tasks, and
+/// <c>CapacityProviderName</c> when a capacity provider strategy chose where they run.
 /// </summary>
 public sealed record TaskLaunch(
     TaskDefinition Definition,
@@ -13,4 +14,9 @@ public sealed record TaskLaunch(
     string Group,
     IReadOnlyList<Tag> Tags,
     string LaunchType,
-    Networking.TaskNetworkRequest? Network = null);
+    Networking.TaskNetworkRequest? Network = null,
+    string? PlatformVersion = null,
+    string? CapacityProviderName = null)
+{
+    public bool IsFargate => LaunchType == Capacity.FargateRules.LaunchType;
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Berth.Core.Ecs;
+
+namespace Berth.Cli;
+
+/// <summary>
+/// <c>berth spot interrupt --task ARN</c>: the operator plays AWS reclaiming Spot capacity. The server's
+/// <c>POST /_berth/spot/v1/interrupt</c> stops the FARGATE_SPOT task with stopCode SpotInterruption after the
+/// two-minute notice semantics (SIGTERM, then the containers' stopTimeout, at most 120 s).
+/// </summary>
+internal static class SpotCommands
+{
+    public static Command Spot()
+    {
+        var server = EnvOption.Create("--server", "The Berth server", "BERTH_SERVER", "http://127.0.0.1:4566");
+        var task = new Option<string>("--task") { Description = "ARN of the FARGATE_SPOT task to interrupt", Required = true };
+        var interrupt = new Command("interrupt", "Interrupt a FARGATE_SPOT task as AWS does when it reclaims Spot capacity.");
+        interrupt.Options.Add(server);
+        interrupt.Options.Add(task);
+        interrupt.SetAction(async (result, cancellationToken) =>
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(result.GetValue(server)!) };
+            var request = JsonContent.Create(new StopTaskRequest { Task = result.GetValue(task) }, EcsJsonContext.Default.StopTaskRequest);
+            using var response = await http.PostAsync(new Uri("/_berth/spot/v1/interrupt", UriKind.Relative), request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                using var error = JsonDocument.Parse(body);
+                var message = error.RootElement.TryGetProperty("message", out var m) ? m.GetString() : body;
+                await Console.Error.WriteLineAsync($"berth spot interrupt: {message}").ConfigureAwait(false);
+                return 1;
+            }
+            var stopped = JsonSerializer.Deserialize(body, EcsJsonContext.Default.StopTaskResponse)?.Task;
+            Console.WriteLine($"{stopped?.TaskArn}: desired {stopped?.DesiredStatus}, stopCode {stopped?.StopCode}: {stopped?.StoppedReason}");
+            return 0;
+        });
+        var command = new Command("spot", "FARGATE_SPOT operator commands.");
+        command.Subcommands.Add(interrupt);
+        return command;
+    }
+}
