@@ -7,13 +7,12 @@ using Berth.Store;
 namespace Berth.Api.Ecs;
 
 /// <summary>
-/// PutAccountSetting, PutAccountSettingDefault, DeleteAccountSetting and ListAccountSettings. A principal's
-/// own setting wins over the account default, which wins over AWS's default.
+/// PutAccountSetting, PutAccountSettingDefault, DeleteAccountSetting and ListAccountSettings; which setting
+/// applies is <see cref="EffectiveAccountSettings"/>'s rule.
 /// </summary>
 public sealed class AccountSettingHandler(IStateStore store)
 {
-    /// <summary>The principal key under which account defaults are stored.</summary>
-    private const string AccountDefault = "*";
+    private readonly EffectiveAccountSettings _effective = new(store);
 
     public void Register(JsonService service) => service
         .Add<PutAccountSettingRequest, PutAccountSettingResponse>(PutAsync)
@@ -34,7 +33,7 @@ public sealed class AccountSettingHandler(IStateStore store)
     {
         AccountSettingRules.Validate(request.Name, request.Value);
         var setting = new Setting { Name = request.Name, Value = request.Value, PrincipalArn = context.Scope.RootPrincipalArn, Type = "user" };
-        await SaveAsync(context, AccountDefault, setting, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(context, EffectiveAccountSettings.AccountDefault, setting, cancellationToken).ConfigureAwait(false);
         return new PutAccountSettingDefaultResponse { Setting = setting };
     }
 
@@ -43,7 +42,7 @@ public sealed class AccountSettingHandler(IStateStore store)
     {
         AccountSettingRules.ValidateName(request.Name);
         var principal = request.PrincipalArn ?? context.PrincipalArn;
-        var id = Id(context, principal, request.Name!);
+        var id = EffectiveAccountSettings.Id(context, principal, request.Name!);
         var removed = await store.RetryOnConflictAsync(async ct =>
         {
             var current = await store.GetAsync(EcsRecords.AccountSettings, id, ct).ConfigureAwait(false);
@@ -55,7 +54,7 @@ public sealed class AccountSettingHandler(IStateStore store)
         }, cancellationToken).ConfigureAwait(false);
         return new DeleteAccountSettingResponse
         {
-            Setting = removed ?? await EffectiveAsync(context, principal, request.Name!, cancellationToken).ConfigureAwait(false),
+            Setting = removed ?? await _effective.ReadAsync(context, principal, request.Name!, cancellationToken).ConfigureAwait(false),
         };
     }
 
@@ -72,8 +71,8 @@ public sealed class AccountSettingHandler(IStateStore store)
         foreach (var name in names)
         {
             var setting = request.EffectiveSettings == true
-                ? await EffectiveAsync(context, principal, name, cancellationToken).ConfigureAwait(false)
-                : (await store.GetAsync(EcsRecords.AccountSettings, Id(context, principal, name), cancellationToken).ConfigureAwait(false))?.Value;
+                ? await _effective.ReadAsync(context, principal, name, cancellationToken).ConfigureAwait(false)
+                : (await store.GetAsync(EcsRecords.AccountSettings, EffectiveAccountSettings.Id(context, principal, name), cancellationToken).ConfigureAwait(false))?.Value;
             if (setting is not null && (request.Value is null || setting.Value == request.Value))
             {
                 settings.Add(setting);
@@ -83,21 +82,9 @@ public sealed class AccountSettingHandler(IStateStore store)
         return new ListAccountSettingsResponse { Settings = settings };
     }
 
-    private async Task<Setting> EffectiveAsync(RequestContext context, string principal, string name, CancellationToken cancellationToken)
-    {
-        foreach (var key in new[] { principal, AccountDefault })
-        {
-            if (await store.GetAsync(EcsRecords.AccountSettings, Id(context, key, name), cancellationToken).ConfigureAwait(false) is { } found)
-            {
-                return found.Value with { PrincipalArn = principal };
-            }
-        }
-        return AccountSettingRules.AwsDefault(name, principal);
-    }
-
     private Task SaveAsync(RequestContext context, string principal, Setting setting, CancellationToken cancellationToken)
     {
-        var id = Id(context, principal, setting.Name!);
+        var id = EffectiveAccountSettings.Id(context, principal, setting.Name!);
         return store.RetryOnConflictAsync<bool>(async ct =>
         {
             var current = await store.GetAsync(EcsRecords.AccountSettings, id, ct).ConfigureAwait(false);
@@ -107,7 +94,4 @@ public sealed class AccountSettingHandler(IStateStore store)
             return true;
         }, cancellationToken);
     }
-
-    private static string Id(RequestContext context, string principal, string name) =>
-        $"{context.Scope.EcsArnPrefix} {EcsRecords.AccountSettingKey(principal, name)}";
 }

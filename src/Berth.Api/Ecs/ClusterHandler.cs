@@ -2,6 +2,7 @@ using Berth.Api.Protocol;
 using Berth.Core.Clusters;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
+using Berth.Core.Metrics;
 using Berth.Store;
 
 namespace Berth.Api.Ecs;
@@ -11,6 +12,8 @@ public sealed class ClusterHandler(IStateStore store)
 {
     /// <summary>DescribeClusters takes at most 100 clusters per call.</summary>
     private const int MaxDescribe = 100;
+
+    private readonly EffectiveAccountSettings _settings = new(store);
 
     public void Register(JsonService service) => service
         .Add<CreateClusterRequest, CreateClusterResponse>(CreateAsync)
@@ -24,7 +27,8 @@ public sealed class ClusterHandler(IStateStore store)
     /// <summary>Idempotent on the name: an ACTIVE cluster of that name is returned unchanged; an INACTIVE one is created anew.</summary>
     private async Task<CreateClusterResponse> CreateAsync(CreateClusterRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = ClusterRules.NewCluster(request, context.Scope);
+        var insights = await _settings.ReadAsync(context, context.PrincipalArn, ContainerInsights.SettingName, cancellationToken).ConfigureAwait(false);
+        var cluster = ClusterRules.NewCluster(request, context.Scope, insights.Value!);
         var result = await store.RetryOnConflictAsync(async ct =>
         {
             var existing = await store.GetAsync(EcsRecords.Clusters, cluster.ClusterArn!, ct).ConfigureAwait(false);

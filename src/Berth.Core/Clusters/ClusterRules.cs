@@ -32,7 +32,10 @@ public static class ClusterRules
         return Require.IsValidName(nameOrArn) ? scope.ClusterArn(nameOrArn) : throw new ClusterNotFoundException();
     }
 
-    public static Cluster NewCluster(CreateClusterRequest request, ResourceScope scope)
+    /// <param name="containerInsights">The caller's effective containerInsights account setting: ECS gives a new
+    /// cluster that value unless the request sets it ("If a cluster value is specified, it will override the
+    /// containerInsights value set with PutAccountSetting or PutAccountSettingDefault", API reference, ClusterSetting).</param>
+    public static Cluster NewCluster(CreateClusterRequest request, ResourceScope scope, string containerInsights)
     {
         var name = request.ClusterName ?? DefaultClusterName;
         Require.Name(name, "Cluster name");
@@ -50,8 +53,7 @@ public static class ClusterRules
             Status = "ACTIVE",
             Configuration = request.Configuration,
             Tags = request.Tags ?? [],
-            // ECS reports Container Insights as disabled unless it was asked for.
-            Settings = MergeSettings([new ClusterSetting { Name = "containerInsights", Value = "disabled" }], request.Settings),
+            Settings = MergeSettings([new ClusterSetting { Name = "containerInsights", Value = containerInsights }], request.Settings),
             CapacityProviders = request.CapacityProviders ?? [],
             DefaultCapacityProviderStrategy = request.DefaultCapacityProviderStrategy ?? [],
             ServiceConnectDefaults = request.ServiceConnectDefaults is { } defaults

@@ -68,7 +68,7 @@ public sealed class UtilizationAggregator
             foreach (var cluster in tasks.GroupBy(t => t.Task.ClusterArn))
             {
                 var first = cluster.First().Task;
-                var scope = ScopeOf(first.ClusterArn);
+                var scope = MetricScopes.OfClusterArn(first.ClusterArn);
                 var clusterDimensions = new[] { KeyValuePair.Create("ClusterName", first.ClusterName) };
                 if (clusterCapacity(cluster.Key) is var (cpuCapacity, memoryCapacity))
                 {
@@ -111,12 +111,5 @@ public sealed class UtilizationAggregator
         {
             points.Add(new ScopedPoint(scope, new MetricPoint(new MetricSeries(Namespace, name, dimensions), minute, rollup, "Percent")));
         }
-    }
-
-    /// <summary>arn:aws:ecs:{region}:{account}:cluster/{name} → the metric scope of that account and region.</summary>
-    private static string ScopeOf(string clusterArn)
-    {
-        var parts = clusterArn.Split(':');
-        return parts.Length >= 6 ? MetricScopes.Of(new Arns.ResourceScope(parts[3], parts[4])) : throw new ArgumentException($"Not a cluster ARN: {clusterArn}");
     }
 }

@@ -25,6 +25,7 @@ public static class MetricsComposition
         services.AddHostedService<MetricSweeper>();
         services.AddSingleton<StatsHandler>();
         services.AddHostedService<EcsMetricsPublisher>();
+        services.AddHostedService<ContainerInsightsPublisher>();
     }
 
     public static void MapCloudWatch(this WebApplication app)

@@ -51,7 +51,7 @@ public class ClusterRulesTests
     [Fact]
     public void NewCluster_is_active_with_container_insights_disabled()
     {
-        var cluster = ClusterRules.NewCluster(new CreateClusterRequest { ClusterName = "web" }, Scope);
+        var cluster = ClusterRules.NewCluster(new CreateClusterRequest { ClusterName = "web" }, Scope, "disabled");
 
         Assert.Equal("arn:aws:ecs:eu-west-1:123456789012:cluster/web", cluster.ClusterArn);
         Assert.Equal("ACTIVE", cluster.Status);
@@ -61,9 +61,17 @@ public class ClusterRulesTests
     }
 
     [Fact]
+    public void NewCluster_takes_container_insights_from_the_account_setting_when_the_request_has_none()
+    {
+        var cluster = ClusterRules.NewCluster(new CreateClusterRequest { ClusterName = "web" }, Scope, "enabled");
+
+        Assert.Equal([new ClusterSetting { Name = "containerInsights", Value = "enabled" }], cluster.Settings);
+    }
+
+    [Fact]
     public void NewCluster_without_a_name_is_the_default_cluster()
     {
-        Assert.Equal("default", ClusterRules.NewCluster(new CreateClusterRequest(), Scope).ClusterName);
+        Assert.Equal("default", ClusterRules.NewCluster(new CreateClusterRequest(), Scope, "disabled").ClusterName);
     }
 
     [Fact]
@@ -73,7 +81,7 @@ public class ClusterRulesTests
         {
             ClusterName = "web",
             Settings = [new ClusterSetting { Name = "containerInsights", Value = "enhanced" }],
-        }, Scope);
+        }, Scope, "enabled");
 
         Assert.Equal([new ClusterSetting { Name = "containerInsights", Value = "enhanced" }], cluster.Settings);
     }

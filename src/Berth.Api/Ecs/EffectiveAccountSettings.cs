@@ -1,0 +1,32 @@
+using Berth.Api.Protocol;
+using Berth.Core.AccountSettings;
+using Berth.Core.Ecs;
+using Berth.Store;
+
+namespace Berth.Api.Ecs;
+
+/// <summary>
+/// Where account settings are stored and which one applies: a principal's own setting wins over the account
+/// default, which wins over AWS's default. ListAccountSettings --effective-settings shows it, and CreateCluster
+/// takes containerInsights from it.
+/// </summary>
+public sealed class EffectiveAccountSettings(IStateStore store)
+{
+    /// <summary>The principal key under which account defaults are stored.</summary>
+    public const string AccountDefault = "*";
+
+    public async Task<Setting> ReadAsync(RequestContext context, string principal, string name, CancellationToken cancellationToken)
+    {
+        foreach (var key in new[] { principal, AccountDefault })
+        {
+            if (await store.GetAsync(EcsRecords.AccountSettings, Id(context, key, name), cancellationToken).ConfigureAwait(false) is { } found)
+            {
+                return found.Value with { PrincipalArn = principal };
+            }
+        }
+        return AccountSettingRules.AwsDefault(name, principal);
+    }
+
+    public static string Id(RequestContext context, string principal, string name) =>
+        $"{context.Scope.EcsArnPrefix} {EcsRecords.AccountSettingKey(principal, name)}";
+}
