@@ -23,6 +23,21 @@ def wait_until(check, seconds, interval=0.2):
     return None
 
 
+def kill_process_group(process):
+    """kill -9 of a process started in its own session, with everything it started; a finished one is left alone."""
+    if process and process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def remove_agent_containers(agent_namespace):
+    """Removes every container an agent of that namespace made (they outlive a kill -9 of Berth by design)."""
+    ids = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=org.berth.agent={agent_namespace}"],
+                         capture_output=True, text=True).stdout.split()
+    if ids:
+        subprocess.run(["docker", "rm", "-f", *ids], capture_output=True)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -80,18 +95,25 @@ class BerthServer:
         if not wait_until(registered, seconds):
             raise RuntimeError(f"the local agent did not register within {seconds} s")
 
+    def start_agent(self, cluster, name="agent", agent_namespace=None, env=None):
+        """A separate `berth agent` process against this server, with its own data directory under the server's.
+
+        Its containers carry `agent_namespace` (the server's own by default, so remove_containers() finds them);
+        its output goes to the server's log. Stop it with kill_process_group().
+        """
+        return subprocess.Popen(
+            [os.path.join(ROOT, "berth"), "agent", "--server", self.endpoint, "--cluster", cluster,
+             "--data-dir", os.path.join(self.data_dir, name), "--agent-namespace", agent_namespace or self.agent_namespace,
+             "--metadata-port", "0"],
+            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+
     def kill(self):
         """kill -9 of the whole process group: nothing gets a chance to flush or shut down cleanly."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        kill_process_group(self.process)
 
     def remove_containers(self):
         """Removes every container the test's agent made (they outlive a kill -9 of Berth by design)."""
-        ids = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=org.berth.agent={self.agent_namespace}"],
-                             capture_output=True, text=True).stdout.split()
-        if ids:
-            subprocess.run(["docker", "rm", "-f", *ids], capture_output=True)
+        remove_agent_containers(self.agent_namespace)
 
     def remove_awsvpc_leftovers(self, subnets):
         """Removes what awsvpc tasks leave on purpose: each subnet's Docker network and the agent's iptables chain."""

@@ -1,11 +1,8 @@
 """An agent that dies for good: its instance goes disconnected and its tasks are recorded STOPPED."""
-import os
-import signal
-import subprocess
 import unittest
 
 from aws_cli import aws
-from berth_server import ROOT, BerthServer, wait_until
+from berth_server import BerthServer, kill_process_group, wait_until
 
 
 class InstanceLossTest(unittest.TestCase):
@@ -13,15 +10,10 @@ class InstanceLossTest(unittest.TestCase):
         # Short liveness windows so the test need not wait the default minutes.
         self.server = BerthServer(command="server", args=["--agent-disconnect-seconds", "3", "--task-lost-seconds", "6"])
         self.server.start()
-        self.agent = subprocess.Popen(
-            [os.path.join(ROOT, "berth"), "agent", "--server", self.server.endpoint, "--cluster", "loss",
-             "--data-dir", os.path.join(self.server.data_dir, "agent"), "--agent-namespace", self.server.agent_namespace,
-             "--metadata-port", "0"],
-            stdout=self.server.log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.agent = self.server.start_agent("loss")
 
     def tearDown(self):
-        if self.agent.poll() is None:
-            os.killpg(self.agent.pid, signal.SIGKILL)
+        kill_process_group(self.agent)
         self.server.remove_containers()
         self.server.close()
 
@@ -40,7 +32,7 @@ class InstanceLossTest(unittest.TestCase):
         arn = self.aws("ecs", "run-task", "--cluster", "loss", "--task-definition", "sleeper")["tasks"][0]["taskArn"]
         self.aws("ecs", "wait", "tasks-running", "--cluster", "loss", "--tasks", arn)
 
-        os.killpg(self.agent.pid, signal.SIGKILL)
+        kill_process_group(self.agent)
 
         def disconnected():
             described = self.aws("ecs", "describe-container-instances", "--cluster", "loss", "--container-instances", instance)

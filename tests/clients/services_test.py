@@ -6,13 +6,12 @@ minimumHealthyPercent bound at every moment it can observe, not only at the end.
 import json
 import math
 import os
-import signal
 import subprocess
 import time
 import unittest
 
 from aws_cli import ENV, aws
-from berth_server import ROOT, BerthServer, wait_until
+from berth_server import ROOT, BerthServer, kill_process_group, remove_agent_containers, wait_until
 
 
 def web_definition(family, **changes):
@@ -161,10 +160,7 @@ class InstanceLossAndDaemonTest(ServiceTestBase):
 
     def start_second_agent(self):
         namespace = f"{self.server.agent_namespace}-b"
-        agent = subprocess.Popen(
-            [os.path.join(ROOT, "berth"), "agent", "--server", self.server.endpoint, "--cluster", "default",
-             "--data-dir", os.path.join(self.server.data_dir, "agent-b"), "--agent-namespace", namespace, "--metadata-port", "0"],
-            stdout=self.server.log, stderr=subprocess.STDOUT, start_new_session=True, env=ENV)
+        agent = self.server.start_agent("default", name="agent-b", agent_namespace=namespace, env=ENV)
         self.addCleanup(self.remove_agent, agent, namespace)
         self.eventually(lambda: len(self.ecs.list_container_instances(cluster="default")["containerInstanceArns"]) == 2, 60,
                         "the second agent registering")
@@ -172,12 +168,8 @@ class InstanceLossAndDaemonTest(ServiceTestBase):
 
     @staticmethod
     def remove_agent(agent, namespace):
-        if agent.poll() is None:
-            os.killpg(agent.pid, signal.SIGKILL)
-        ids = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=org.berth.agent={namespace}"],
-                             capture_output=True, text=True).stdout.split()
-        if ids:
-            subprocess.run(["docker", "rm", "-f", *ids], capture_output=True)
+        kill_process_group(agent)
+        remove_agent_containers(namespace)
 
     def test_daemon_follows_instances_and_replicas_leave_a_dead_agent(self):
         self.register(web_definition("web"))
@@ -201,7 +193,7 @@ class InstanceLossAndDaemonTest(ServiceTestBase):
         self.assertEqual(len(second), 2, "spread puts one replica on each instance")
 
         # The second agent dies for good: its replica is replaced on the instance that is left.
-        os.killpg(agent.pid, signal.SIGKILL)
+        kill_process_group(agent)
 
         def replaced():
             tasks = [t for t in self.service_tasks("web") if t["lastStatus"] == "RUNNING"]
