@@ -15,7 +15,7 @@ public class ManagedCapacityTests
     public void No_user_can_create_a_cluster_named_like_the_pool()
     {
         Assert.Throws<InvalidParameterException>(() =>
-            ClusterRules.NewCluster(new CreateClusterRequest { ClusterName = ManagedCapacity.PoolClusterName }, new ResourceScope("us-east-1", "000000000000")));
+            ClusterRules.NewCluster(new CreateClusterRequest { ClusterName = ManagedCapacity.PoolClusterName }, new ResourceScope("us-east-1", "000000000000"), "disabled"));
     }
 
     [Fact]
