@@ -86,20 +86,26 @@ class BerthServer:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
+    def agent_namespaces(self):
+        """The local agent's namespace and that of `berth up`'s managed Fargate agent (the same, plus "-fargate")."""
+        return [self.agent_namespace, f"{self.agent_namespace}-fargate"]
+
     def remove_containers(self):
-        """Removes every container the test's agent made (they outlive a kill -9 of Berth by design)."""
-        ids = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=org.berth.agent={self.agent_namespace}"],
-                             capture_output=True, text=True).stdout.split()
-        if ids:
-            subprocess.run(["docker", "rm", "-f", *ids], capture_output=True)
+        """Removes every container the test's agents made (they outlive a kill -9 of Berth by design)."""
+        for namespace in self.agent_namespaces():
+            ids = subprocess.run(["docker", "ps", "-aq", "--filter", f"label=org.berth.agent={namespace}"],
+                                 capture_output=True, text=True).stdout.split()
+            if ids:
+                subprocess.run(["docker", "rm", "-f", *ids], capture_output=True)
 
     def remove_awsvpc_leftovers(self, subnets):
         """Removes what awsvpc tasks leave on purpose: each subnet's Docker network and the agent's iptables chain."""
         for subnet in subnets:
             subprocess.run(["docker", "network", "rm", f"berth-{subnet}"], capture_output=True)
-        chain = "BERTH-SG-" + hashlib.sha256(self.agent_namespace.encode()).hexdigest()[:12]
-        for args in (["-D", "DOCKER-USER", "-j", chain], ["-F", chain], ["-X", chain]):
-            subprocess.run(["iptables", *args], capture_output=True)
+        for namespace in self.agent_namespaces():
+            chain = "BERTH-SG-" + hashlib.sha256(namespace.encode()).hexdigest()[:12]
+            for args in (["-D", "DOCKER-USER", "-j", chain], ["-F", chain], ["-X", chain]):
+                subprocess.run(["iptables", *args], capture_output=True)
 
     def close(self):
         self.kill()
