@@ -111,17 +111,23 @@ class BerthServer:
         """kill -9 of the whole process group: nothing gets a chance to flush or shut down cleanly."""
         kill_process_group(self.process)
 
+    def agent_namespaces(self):
+        """The local agent's namespace and that of `berth up`'s managed Fargate agent (the same, plus "-fargate")."""
+        return [self.agent_namespace, f"{self.agent_namespace}-fargate"]
+
     def remove_containers(self):
-        """Removes every container the test's agent made (they outlive a kill -9 of Berth by design)."""
-        remove_agent_containers(self.agent_namespace)
+        """Removes every container the test's agents made (they outlive a kill -9 of Berth by design)."""
+        for namespace in self.agent_namespaces():
+            remove_agent_containers(namespace)
 
     def remove_awsvpc_leftovers(self, subnets):
         """Removes what awsvpc tasks leave on purpose: each subnet's Docker network and the agent's iptables chain."""
         for subnet in subnets:
             subprocess.run(["docker", "network", "rm", f"berth-{subnet}"], capture_output=True)
-        chain = "BERTH-SG-" + hashlib.sha256(self.agent_namespace.encode()).hexdigest()[:12]
-        for args in (["-D", "DOCKER-USER", "-j", chain], ["-F", chain], ["-X", chain]):
-            subprocess.run(["iptables", *args], capture_output=True)
+        for namespace in self.agent_namespaces():
+            chain = "BERTH-SG-" + hashlib.sha256(namespace.encode()).hexdigest()[:12]
+            for args in (["-D", "DOCKER-USER", "-j", chain], ["-F", chain], ["-X", chain]):
+                subprocess.run(["iptables", *args], capture_output=True)
 
     def close(self):
         self.kill()

@@ -87,7 +87,8 @@ class MetricsTest(BerthUpTestCase):
 
         with urllib.request.urlopen(f"{self.server.endpoint}/metrics", timeout=5) as response:
             text = response.read().decode()
-        self.assertIn("berth_agents_connected 1", text)
+        # berth up's local agent and its managed Fargate agent.
+        self.assertIn("berth_agents_connected 2", text)
         self.assertIn('berth_tasks{state="RUNNING"} 2', text)
         self.assertIn("berth_scheduler_placements_total", text)
 
