@@ -1,11 +1,13 @@
 """CloudWatch metrics with real containers: `berth up` runs a CPU-burning and an idle task, the aws CLI
-(which speaks RPC v2 CBOR to CloudWatch) reads their AWS/ECS CPUUtilization, and /metrics shows the server's own."""
+(which speaks RPC v2 CBOR to CloudWatch) reads their AWS/ECS CPUUtilization, and /metrics shows the server's own;
+with Container Insights turned on, a service's task counts arrive in ECS/ContainerInsights."""
 import datetime
 import json
 import time
 import unittest
 import urllib.request
 
+from berth_server import wait_until
 from berth_test_case import BerthUpTestCase
 
 
@@ -51,15 +53,63 @@ class MetricsTest(BerthUpTestCase):
         self.aws("cloudwatch", "put-metric-data", "--namespace", "AWS/ECS", "--metric-name", "x", "--value", "1",
                  expect_error="InvalidParameterValue")
 
+    def wait_for_agent(self):
+        registered = wait_until(lambda: self.aws("ecs", "list-container-instances", "--cluster", "default")["containerInstanceArns"]
+                                if "default" in str(self.aws("ecs", "list-clusters")) else None, 60, interval=0.5)
+        self.assertTrue(registered, "the local agent did not register")
+
+    def latest(self, name, dimensions, stat="Maximum"):
+        points = sorted(self.statistics("ECS/ContainerInsights", name, dimensions, stat), key=lambda p: p["Timestamp"])
+        return points[-1][stat] if points else None
+
+    def test_container_insights_counts_follow_the_cluster_setting(self):
+        self.wait_for_agent()
+        cluster = ("ClusterName", "default")
+        service = ("ServiceName", "insights")
+        self.aws("ecs", "register-task-definition", "--family", "metrics-insights", "--container-definitions",
+                 json.dumps([{"name": "sleep", "image": "berth/sample-tools", "memory": 16, "command": ["sleep", "3600"]}]))
+        self.aws("ecs", "create-service", "--cluster", "default", "--service-name", "insights",
+                 "--task-definition", "metrics-insights", "--desired-count", "2")
+        self.addCleanup(lambda: self.aws("ecs", "delete-service", "--cluster", "default", "--service", "insights", "--force"))
+        self.aws("ecs", "wait", "services-stable", "--cluster", "default", "--services", "insights", timeout=300)
+        # Off by default: nothing is published.
+        time.sleep(12)
+        self.assertIsNone(self.latest("RunningTaskCount", [cluster, service]))
+
+        settings = self.aws("ecs", "update-cluster-settings", "--cluster", "default",
+                            "--settings", "name=containerInsights,value=enabled")["cluster"]["settings"]
+        self.assertEqual(settings, [{"name": "containerInsights", "value": "enabled"}])
+        running = wait_until(lambda: self.latest("RunningTaskCount", [cluster, service]), 60, interval=2)
+        self.assertEqual(running, 2)
+        self.assertEqual(self.latest("DesiredTaskCount", [cluster, service]), 2)
+        self.assertEqual(self.latest("PendingTaskCount", [cluster, service]), 0)
+        self.assertEqual(self.latest("DeploymentCount", [cluster, service]), 1)
+        self.assertEqual(self.latest("ContainerInstanceCount", [cluster]), 1)
+        self.assertEqual(self.latest("ServiceCount", [cluster]), 1)
+        self.assertGreaterEqual(self.latest("TaskCount", [cluster]), 2)
+        points = self.statistics("ECS/ContainerInsights", "RunningTaskCount", [cluster, service], "Maximum")
+        self.assertTrue(all(p["Unit"] == "Count" for p in points), points)
+        self.assert_agree(points, self.data("ECS/ContainerInsights", "RunningTaskCount", [cluster, service], "Maximum"), "Maximum")
+        listed = self.aws("cloudwatch", "list-metrics", "--namespace", "ECS/ContainerInsights")["Metrics"]
+        self.assertIn({"Namespace": "ECS/ContainerInsights", "MetricName": "DesiredTaskCount",
+                       "Dimensions": [{"Name": "ClusterName", "Value": "default"}, {"Name": "ServiceName", "Value": "insights"}]}, listed)
+
+        # The account default turns it on for clusters created afterwards.
+        self.aws("ecs", "put-account-setting-default", "--name", "containerInsights", "--value", "enabled")
+        self.addCleanup(lambda: self.aws("ecs", "put-account-setting-default", "--name", "containerInsights", "--value", "disabled"))
+        created = self.aws("ecs", "create-cluster", "--cluster-name", "insights-empty")["cluster"]
+        self.addCleanup(lambda: self.aws("ecs", "delete-cluster", "--cluster", "insights-empty"))
+        self.assertEqual(created["settings"], [{"name": "containerInsights", "value": "enabled"}])
+        empty = ("ClusterName", "insights-empty")
+        self.assertEqual(wait_until(lambda: self.latest("ContainerInstanceCount", [empty], "SampleCount"), 30, interval=2), 1)
+        self.assertEqual(self.latest("TaskCount", [empty]), 0)
+
     def test_a_burning_task_shows_its_share_and_an_idle_one_stays_near_zero(self):
         for family, command in (("burn", "while :; do :; done"), ("idle", "sleep 3600")):
             self.aws("ecs", "register-task-definition", "--family", f"metrics-{family}", "--cpu", "1024", "--memory", "128",
                      "--container-definitions", json.dumps([{"name": family, "image": "berth/sample-tools",
                                                              "essential": True, "command": ["sh", "-c", command]}]))
-        deadline = time.time() + 60
-        while not self.aws("ecs", "list-container-instances", "--cluster", "default")["containerInstanceArns"]:
-            self.assertLess(time.time(), deadline, "the local agent did not register")
-            time.sleep(0.5)
+        self.wait_for_agent()
         arns = [self.aws("ecs", "run-task", "--cluster", "default", "--task-definition", f"metrics-{family}",
                          "--group", f"service:{family}")["tasks"][0]["taskArn"] for family in ("burn", "idle")]
         self.aws("ecs", "wait", "tasks-running", "--cluster", "default", "--tasks", *arns)
