@@ -86,14 +86,16 @@ class BerthServer:
                             aws_access_key_id="test", aws_secret_access_key="test")
 
     def wait_for_local_agent(self, ecs, seconds=60):
-        """The local agent of `berth up` creates cluster "default" when it registers; until then nothing is listed."""
+        """The local agent's instance ARN. The agent of `berth up` creates cluster "default" when it registers; until then nothing is listed."""
         def registered():
             try:
                 return ecs.list_container_instances(cluster="default")["containerInstanceArns"]
             except ecs.exceptions.ClusterNotFoundException:
                 return []
-        if not wait_until(registered, seconds):
+        arns = wait_until(registered, seconds)
+        if not arns:
             raise RuntimeError(f"the local agent did not register within {seconds} s")
+        return arns[0]
 
     def start_agent(self, cluster, name="agent", agent_namespace=None, env=None):
         """A separate `berth agent` process against this server, with its own data directory under the server's.

@@ -10,13 +10,7 @@ from berth_test_case import BerthUpTestCase
 class TasksTest(BerthUpTestCase):
 
     def wait_for_instance(self):
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            arns = self.aws("ecs", "list-container-instances", "--cluster", "default")["containerInstanceArns"]
-            if arns:
-                return arns[0]
-            time.sleep(0.5)
-        self.fail("the local agent did not register within 60 s")
+        return self.server.wait_for_local_agent(self.server.ecs())
 
     def register(self, family, containers):
         return self.aws("ecs", "register-task-definition", "--family", family,
