@@ -1,9 +1,9 @@
 using Berth.Core.Ecs;
 using Berth.Core.Elb;
-using LoadBalancer = Berth.Core.Ecs.LoadBalancer;
 using Berth.Core.Services;
 using Berth.Core.Tasks;
 using static Berth.Core.Tests.Services.ServiceFixture;
+using LoadBalancer = Berth.Core.Ecs.LoadBalancer;
 
 namespace Berth.Core.Tests.Services;
 
