@@ -1,6 +1,5 @@
 """RunTask to STOPPED with real containers: `berth up` (server and local agent) driven by the aws CLI."""
 import json
-import time
 import unittest
 import urllib.request
 
