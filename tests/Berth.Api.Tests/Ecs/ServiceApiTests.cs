@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Berth.Api.Tests.Ecs;
@@ -32,21 +31,6 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
             : (await _ecs.OkAsync("DescribeTasks", new { cluster, tasks = arns.Select(a => (string)a!).ToArray() }))["tasks"]!.AsArray();
     }
 
-    /// <summary>The scheduler works in the background; wait (bounded) until what it did becomes visible.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || clock.Elapsed > TimeSpan.FromSeconds(20))
-            {
-                return value;
-            }
-            await Task.Delay(100);
-        }
-    }
-
     [Fact]
     public async Task CreateService_answers_the_new_service_and_the_scheduler_launches_its_tasks()
     {
@@ -67,14 +51,14 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         Assert.Equal("IN_PROGRESS", (string)deployment["rolloutState"]!);
         Assert.Matches("^ecs-svc/[0-9]{19}$", (string)deployment["id"]!);
 
-        var tasks = await EventuallyAsync(() => TasksOfAsync("svc", "web"), t => t.Count == 3);
+        var tasks = await Eventually.ReadAsync(() => TasksOfAsync("svc", "web"), t => t.Count == 3);
         Assert.Equal(3, tasks.Count);
         Assert.All(tasks, t =>
         {
             Assert.Equal((string)deployment["id"]!, (string)t!["startedBy"]!);
             Assert.Equal("service:web", (string)t["group"]!);
         });
-        var service = await EventuallyAsync(() => DescribeAsync("svc", "web"), s => s["events"]!.AsArray().Count > 0);
+        var service = await Eventually.ReadAsync(() => DescribeAsync("svc", "web"), s => s["events"]!.AsArray().Count > 0);
         Assert.StartsWith("(service web) has started 3 tasks: (task ", (string)service["events"]![0]!["message"]!);
         Assert.Equal(3, (int)service["pendingCount"]!);
         Assert.Equal(3, (int)service["deployments"]![0]!["pendingCount"]!);
@@ -86,7 +70,7 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         await ClusterAsync("bare", withInstance: false);
         await _ecs.OkAsync("CreateService", new { cluster = "bare", serviceName = "web", taskDefinition = "web", desiredCount = 1 });
 
-        var service = await EventuallyAsync(() => DescribeAsync("bare", "web"), s => s["events"]!.AsArray().Count > 0);
+        var service = await Eventually.ReadAsync(() => DescribeAsync("bare", "web"), s => s["events"]!.AsArray().Count > 0);
 
         Assert.Equal(
             "(service web) was unable to place a task because no container instance met all of its requirements. "
@@ -158,7 +142,7 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
     {
         await ClusterAsync("del");
         await _ecs.OkAsync("CreateService", new { cluster = "del", serviceName = "web", taskDefinition = "web", desiredCount = 2 });
-        await EventuallyAsync(() => TasksOfAsync("del", "web"), t => t.Count == 2);
+        await Eventually.ReadAsync(() => TasksOfAsync("del", "web"), t => t.Count == 2);
 
         var (type, message) = await _ecs.ErrorAsync("DeleteService", new { cluster = "del", service = "web" });
         Assert.Equal(("InvalidParameterException", "The service cannot be stopped while it is scaled above 0."), (type, message));
@@ -166,7 +150,7 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         var deleted = (await _ecs.OkAsync("DeleteService", new { cluster = "del", service = "web", force = true }))["service"]!;
         Assert.Equal("DRAINING", (string)deleted["status"]!);
         // No agent runs the tasks here, so they stay on their way to STOPPED and the service stays DRAINING.
-        var tasks = await EventuallyAsync(() => TasksOfAsync("del", "web"), t => t.Count == 0);
+        var tasks = await Eventually.ReadAsync(() => TasksOfAsync("del", "web"), t => t.Count == 0);
         Assert.Empty(tasks);
         Assert.Single((await _ecs.OkAsync("ListServices", new { cluster = "del" }))["serviceArns"]!.AsArray());
         var (again, _) = await _ecs.ErrorAsync("CreateService", new { cluster = "del", serviceName = "web", taskDefinition = "web" });
@@ -182,7 +166,7 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         Assert.Equal("ClusterContainsServicesException", clusterError);
 
         await _ecs.OkAsync("DeleteService", new { cluster = "reuse", service = "web" });
-        var inactive = await EventuallyAsync(() => DescribeAsync("reuse", "web"), s => (string)s["status"]! == "INACTIVE");
+        var inactive = await Eventually.ReadAsync(() => DescribeAsync("reuse", "web"), s => (string)s["status"]! == "INACTIVE");
 
         Assert.Equal("INACTIVE", (string)inactive["status"]!);
         Assert.Empty((await _ecs.OkAsync("ListServices", new { cluster = "reuse" }))["serviceArns"]!.AsArray());
@@ -191,7 +175,7 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         var again = (await _ecs.OkAsync("CreateService", new { cluster = "reuse", serviceName = "web", taskDefinition = "web", desiredCount = 0 }))["service"]!;
         Assert.Equal("ACTIVE", (string)again["status"]!);
         await _ecs.OkAsync("DeleteService", new { cluster = "reuse", service = "web" });
-        await EventuallyAsync(() => DescribeAsync("reuse", "web"), s => (string)s["status"]! == "INACTIVE");
+        await Eventually.ReadAsync(() => DescribeAsync("reuse", "web"), s => (string)s["status"]! == "INACTIVE");
         await _ecs.OkAsync("DeleteCluster", new { cluster = "reuse" });
     }
 
@@ -243,13 +227,13 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
 
         await _ecs.OkAsync("CreateService", new { cluster = "daemon", serviceName = "agent", taskDefinition = "web", schedulingStrategy = "DAEMON" });
 
-        var tasks = await EventuallyAsync(() => TasksOfAsync("daemon", "agent"), t => t.Count == 2);
+        var tasks = await Eventually.ReadAsync(() => TasksOfAsync("daemon", "agent"), t => t.Count == 2);
         Assert.Equal(2, tasks.Select(t => (string)t!["containerInstanceArn"]!).Distinct().Count());
         var service = await DescribeAsync("daemon", "agent");
         Assert.Equal(2, (int)service["desiredCount"]!);
 
         await _ecs.OkAsync("UpdateContainerInstancesState", new { cluster = "daemon", containerInstances = new[] { second }, status = "DRAINING" });
-        var left = await EventuallyAsync(() => TasksOfAsync("daemon", "agent"), t => t.Count == 1);
+        var left = await Eventually.ReadAsync(() => TasksOfAsync("daemon", "agent"), t => t.Count == 1);
         Assert.NotEqual(second, (string)Assert.Single(left)!["containerInstanceArn"]!);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace Berth.Api.Tests.Ecs;
@@ -17,25 +16,11 @@ public class TaskProtectionApiTests(BerthServerFixture server) : IClassFixture<B
         await ClusterCapacity.RegisterInstanceAsync(_ecs, cluster, $"i-{cluster}", cpu: 4096, memory: 8192);
         await ClusterCapacity.RegisterWebAsync(_ecs, "web", cpu: 256, memory: 256);
         await _ecs.OkAsync("CreateService", new { cluster, serviceName = "web", taskDefinition = "web", desiredCount = count });
-        return await EventuallyAsync(() => RunningTaskArnsAsync(cluster), arns => arns.Count == count);
+        return await Eventually.ReadAsync(() => RunningTaskArnsAsync(cluster), arns => arns.Count == count);
     }
 
     private async Task<IReadOnlyList<string>> RunningTaskArnsAsync(string cluster) =>
         [.. (await _ecs.OkAsync("ListTasks", new { cluster, serviceName = "web" }))["taskArns"]!.AsArray().Select(a => (string)a!).Order(StringComparer.Ordinal)];
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || clock.Elapsed > TimeSpan.FromSeconds(20))
-            {
-                return value;
-            }
-            await Task.Delay(100);
-        }
-    }
 
     [Fact]
     public async Task Protection_is_answered_with_its_expiry_and_read_back()
@@ -103,12 +88,12 @@ public class TaskProtectionApiTests(BerthServerFixture server) : IClassFixture<B
         await _ecs.OkAsync("UpdateTaskProtection", new { cluster = "protect-scale", tasks = new[] { tasks[0], tasks[1] }, protectionEnabled = true });
 
         await _ecs.OkAsync("UpdateService", new { cluster = "protect-scale", service = "web", desiredCount = 1 });
-        var left = await EventuallyAsync(() => RunningTaskArnsAsync("protect-scale"), arns => arns.Count < 3);
+        var left = await Eventually.ReadAsync(() => RunningTaskArnsAsync("protect-scale"), arns => arns.Count < 3);
         // The scheduler keeps the protected pair, one more than desired, and stops only the unprotected task.
         Assert.Equal([tasks[0], tasks[1]], left);
 
         await _ecs.OkAsync("UpdateTaskProtection", new { cluster = "protect-scale", tasks = new[] { tasks[1] }, protectionEnabled = false });
-        left = await EventuallyAsync(() => RunningTaskArnsAsync("protect-scale"), arns => arns.Count < 2);
+        left = await Eventually.ReadAsync(() => RunningTaskArnsAsync("protect-scale"), arns => arns.Count < 2);
         Assert.Equal([tasks[0]], left);
     }
 }
