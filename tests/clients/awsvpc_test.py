@@ -1,35 +1,26 @@
 """awsvpc with the aws CLI against `berth up`: own address per task, ENI in describe-tasks, localhost within a task."""
 import json
 import os
-import random
-import tempfile
 import time
 import unittest
 import urllib.request
 
 from aws_cli import aws
-from berth_server import BerthServer
-
-NETWORK = "awsvpcConfiguration={{subnets=[{subnet}],securityGroups=[sg-web],assignPublicIp=DISABLED}}"
+from berth_server import AWSVPC_NETWORK, BerthServer, own_subnet_config
 
 
 class AwsvpcTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        # A subnet of this run's own (id and CIDR), so parallel runs never share a Docker network or an address.
-        cls.subnet = f"subnet-client-{os.getpid()}"
-        cls.cidr = f"10.200.{random.randint(100, 250)}.0/24"
-        cls.config = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
-        json.dump({"subnets": [{"subnetId": cls.subnet, "vpcId": "vpc-berth-local", "cidrBlock": cls.cidr}]}, cls.config)
-        cls.config.close()
-        cls.server = BerthServer(command="up", args=["--vpc-config", cls.config.name])
+        cls.subnet, cls.cidr, cls.config = own_subnet_config("subnet-client")
+        cls.server = BerthServer(command="up", args=["--vpc-config", cls.config])
         cls.server.start()
 
     @classmethod
     def tearDownClass(cls):
         cls.server.close()
         cls.server.remove_awsvpc_leftovers([cls.subnet])
-        os.unlink(cls.config.name)
+        os.unlink(cls.config)
 
     def aws(self, *args, **kwargs):
         return aws(self, self.server.endpoint, *args, **kwargs)
@@ -55,7 +46,7 @@ class AwsvpcTest(unittest.TestCase):
 
         self.aws("ecs", "run-task", "--task-definition", "web-vpc", expect_error="InvalidParameterException")
         run = self.aws("ecs", "run-task", "--task-definition", "web-vpc", "--count", "2",
-                       "--network-configuration", NETWORK.format(subnet=self.subnet))
+                       "--network-configuration", AWSVPC_NETWORK.format(subnet=self.subnet))
         arns = [t["taskArn"] for t in run["tasks"]]
         deadline = time.time() + 60
         while True:

@@ -1,6 +1,8 @@
 """Starts a real Berth control plane (./berth server) on a free loopback port for client tests."""
 import hashlib
+import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -36,6 +38,20 @@ def remove_agent_containers(agent_namespace):
                          capture_output=True, text=True).stdout.split()
     if ids:
         subprocess.run(["docker", "rm", "-f", *ids], capture_output=True)
+
+
+# The --network-configuration of an awsvpc task in one subnet, with the seeded sg-web group.
+AWSVPC_NETWORK = "awsvpcConfiguration={{subnets=[{subnet}],securityGroups=[sg-web],assignPublicIp=DISABLED}}"
+
+
+def own_subnet_config(prefix):
+    """A --vpc-config file with one subnet of this run's own (id and CIDR), so parallel runs never share a Docker
+    network or an address. Returns (subnet id, CIDR, file path); the caller deletes the file."""
+    subnet = f"{prefix}-{os.getpid()}"
+    cidr = f"10.200.{random.randint(100, 250)}.0/24"
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as config:
+        json.dump({"subnets": [{"subnetId": subnet, "vpcId": "vpc-berth-local", "cidrBlock": cidr}]}, config)
+    return subnet, cidr, config.name
 
 
 def free_port():

@@ -1,17 +1,14 @@
 """Fargate with the aws CLI against `berth up` and its managed pool: the issue's tour, pool exhaustion, Spot interruption."""
 import json
 import os
-import random
 import subprocess
-import tempfile
 import time
 import unittest
 import urllib.request
 
 from aws_cli import ENV, aws
-from berth_server import ROOT, BerthServer, wait_until
+from berth_server import AWSVPC_NETWORK, ROOT, BerthServer, own_subnet_config, wait_until
 
-NETWORK = "awsvpcConfiguration={{subnets=[{subnet}],securityGroups=[sg-web],assignPublicIp=DISABLED}}"
 CAPACITY_UNAVAILABLE = "Capacity is unavailable at this time. Please try again later or in a different availability zone"
 
 
@@ -20,18 +17,13 @@ class FargateTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        # A subnet of this run's own (id and CIDR), so parallel runs never share a Docker network or an address.
-        cls.subnet = f"subnet-fargate-{os.getpid()}"
-        cls.cidr = f"10.200.{random.randint(100, 250)}.0/24"
-        cls.config = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
-        json.dump({"subnets": [{"subnetId": cls.subnet, "vpcId": "vpc-berth-local", "cidrBlock": cls.cidr}]}, cls.config)
-        cls.config.close()
-        cls.server = BerthServer(command="up", args=["--vpc-config", cls.config.name, "--fargate-vcpu", "1", "--fargate-memory", "2048"])
-        cls.addClassCleanup(os.unlink, cls.config.name)
+        cls.subnet, _, config = own_subnet_config("subnet-fargate")
+        cls.server = BerthServer(command="up", args=["--vpc-config", config, "--fargate-vcpu", "1", "--fargate-memory", "2048"])
+        cls.addClassCleanup(os.unlink, config)
         cls.addClassCleanup(cls.server.remove_awsvpc_leftovers, [cls.subnet])
         cls.addClassCleanup(cls.server.close)
         cls.server.start()
-        cls.network = NETWORK.format(subnet=cls.subnet)
+        cls.network = AWSVPC_NETWORK.format(subnet=cls.subnet)
 
     def aws(self, *args, **kwargs):
         return aws(self, self.server.endpoint, *args, **kwargs)
