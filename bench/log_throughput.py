@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Log ingestion end to end (container stdout → agent → PutLogEvents → store) and query latency over a large group.
 
-Usage: python3 bench/log_throughput.py [container-lines] [api-lines]   (defaults 500000 and 1000000)
+Usage: python3 bench/log_throughput.py [container-lines] [api-lines] [line-width]   (defaults 500000, 1000000, 0)
 Starts its own `berth up` on a free port.
-1. A container prints `container-lines` lines (busybox seq) with the awslogs driver; the figure is lines over
+1. A container prints `container-lines` lines with the awslogs driver: busybox seq (1 to 7 bytes a line), or with a
+   line width, that many bytes a line (`yes` of a fixed text, nearer to real application logs); the figure is lines over
    the time from the container's start (Docker's StartedAt) to the stream's lastIngestionTime, once its
    storedBytes says every line is stored. `docker run` of the same command into Docker's json-file log alone
    gives the ceiling the Docker engine sets.
@@ -31,15 +32,23 @@ def timed(call, repeat):
     return f"p50 {statistics.median(samples):8.1f} ms  max {max(samples):8.1f} ms  (n={repeat})"
 
 
-def container_ingestion(server, ecs, logs, lines):
+def printer_command(lines, width):
+    """The container's command and the bytes its output stores (CloudWatch counts message bytes, no newlines)."""
+    if width == 0:
+        return ["seq", "1", str(lines)], sum(len(str(i)) for i in range(1, lines + 1))
+    text = ("GET /orders/42 200 " * (width // 19 + 1))[:width]
+    return ["sh", "-c", f"yes '{text}' | head -n {lines}"], lines * width
+
+
+def container_ingestion(server, ecs, logs, lines, width):
+    command, expected = printer_command(lines, width)
     ecs.register_task_definition(family="printer", containerDefinitions=[{
-        "name": "printer", "image": "berth/sample-tools", "memory": 64, "command": ["seq", "1", str(lines)],
+        "name": "printer", "image": "berth/sample-tools", "memory": 64, "command": command,
         "logConfiguration": {"logDriver": "awslogs", "options": {
             "awslogs-group": "/bench/printer", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "bench",
             "awslogs-create-group": "true"}}}])
     arn = ecs.run_task(taskDefinition="printer")["tasks"][0]["taskArn"]
     stream = f"bench/printer/{arn.rsplit('/', 1)[1]}"
-    expected = sum(len(str(i)) for i in range(1, lines + 1))
     started = None
     while True:
         task = ecs.describe_tasks(tasks=[arn])["tasks"][0]
@@ -53,11 +62,12 @@ def container_ingestion(server, ecs, logs, lines):
                                   capture_output=True, text=True).stdout.strip()
     begin = datetime.fromisoformat(docker_start[:26] + "+00:00").timestamp() if docker_start else started.timestamp()
     seconds = found[0]["lastIngestionTime"] / 1000 - begin
-    print(f"container → stored: {lines} lines in {seconds:.2f} s = {lines / seconds:,.0f} lines/s")
+    print(f"container → stored: {lines} lines in {seconds:.2f} s = {lines / seconds:,.0f} lines/s"
+          f" ({expected / seconds / 1e6:.1f} MB/s of messages)")
 
     start = time.perf_counter()
     subprocess.run(["docker", "run", "--rm", "--label", f"org.berth.agent={server.agent_namespace}", "berth/sample-tools",
-                    "seq", "1", str(lines)], stdout=subprocess.DEVNULL, check=True)
+                    *command], stdout=subprocess.DEVNULL, check=True)
     seconds = time.perf_counter() - start
     print(f"docker run (attached, json-file) alone: {lines} lines in {seconds:.2f} s = {lines / seconds:,.0f} lines/s")
 
@@ -99,6 +109,7 @@ def api_queries(logs, lines):
 def main():
     container_lines = int(sys.argv[1]) if len(sys.argv) > 1 else 500_000
     api_lines = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
+    line_width = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     server = BerthServer(command="up")
     server.start()
     try:
@@ -111,7 +122,7 @@ def main():
             except ecs.exceptions.ClusterNotFoundException:
                 pass
             time.sleep(0.2)
-        container_ingestion(server, ecs, logs, container_lines)
+        container_ingestion(server, ecs, logs, container_lines, line_width)
         api_queries(logs, api_lines)
     finally:
         server.close()

@@ -269,6 +269,9 @@ internal sealed partial class TaskManager
                 }
                 _known = TaskStatuses.Stopped;
                 _executionStoppedAt = _rt.Time.GetUtcNow();
+                // A container that ran and exited between two inspects never showed the task RUNNING here; it
+                // still started, and ECS reports when.
+                _startedAt ??= _containers.Where(c => c.Observation?.EverStarted == true).Min(c => c.Observation!.StartedAt);
                 LogTaskStopped(_logger, TaskArn, _stop.Reason ?? "desired status STOPPED", _stop.Code ?? "-");
             }
             else if (_known == TaskStatuses.Pending && IsRunning())

@@ -103,6 +103,7 @@ public static class TaskStateChanges
                 next = next with
                 {
                     DesiredStatus = TaskStatuses.Stopped,
+                    StartedAt = task.StartedAt ?? report.StartedAt,
                     StoppedAt = now,
                     StoppingAt = task.StoppingAt ?? now,
                     ExecutionStoppedAt = report.ExecutionStoppedAt ?? now,
