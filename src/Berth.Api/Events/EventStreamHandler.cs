@@ -82,8 +82,9 @@ public sealed class EventStreamHandler(
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        // Headers go out now, so a client knows the stream is open before the first event.
+        // Headers go out now (StartAsync alone only buffers them), so a client knows the stream is open before the first event.
         await response.StartAsync(cancellationToken).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
         while (true)
         {
             var appended = log.Appended;
