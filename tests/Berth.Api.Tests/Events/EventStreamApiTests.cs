@@ -110,6 +110,28 @@ public sealed class EventStreamApiTests(BerthServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_services_new_events_and_its_deployments_rollout_come_as_their_own_types()
+    {
+        await ClusterAsync(_ecs, "svc");
+        var cluster = Uri.EscapeDataString(_ecs.ClusterArn("svc"));
+        await using var serviceEvents = await EventStream.OpenAsync(server.Http, $"?cluster={cluster}&type=ECS%20Service%20Event");
+        await using var deployments = await EventStream.OpenAsync(server.Http, $"?cluster={cluster}&type=ECS%20Deployment%20State%20Change");
+
+        var service = (await _ecs.OkAsync("CreateService", new { cluster = "svc", serviceName = "web", taskDefinition = "web", desiredCount = 1 }))["service"]!;
+
+        var started = (await serviceEvents.ReadAsync(1))[0];
+        Assert.StartsWith("(service web) has started 1 tasks: (task ", (string?)started.Detail["message"], StringComparison.Ordinal);
+        Assert.Equal((string?)service["serviceArn"], (string?)started.Detail["serviceArn"]);
+        Assert.Equal(_ecs.ClusterArn("svc"), (string?)started.Detail["clusterArn"]);
+        Assert.Equal((string?)service["serviceArn"], (string?)started.Data["resources"]![0]);
+        var described = (await _ecs.OkAsync("DescribeServices", new { cluster = "svc", services = new[] { "web" } }))["services"]![0]!;
+        Assert.Contains(described["events"]!.AsArray(), e => (string?)e!["id"] == (string?)started.Detail["id"]);
+        var rollout = (await deployments.ReadAsync(1))[0];
+        Assert.Equal("SERVICE_DEPLOYMENT_IN_PROGRESS", (string?)rollout.Detail["eventName"]);
+        Assert.Equal((string?)service["deployments"]![0]!["id"], (string?)rollout.Detail["deploymentId"]);
+    }
+
+    [Fact]
     public async Task An_unknown_cluster_is_refused_as_ECS_refuses_it()
     {
         using var response = await server.Http.GetAsync(new Uri("/_berth/events?cluster=nowhere", UriKind.Relative));
