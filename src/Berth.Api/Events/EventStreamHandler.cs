@@ -21,12 +21,9 @@ namespace Berth.Api.Events;
 /// come before the stream starts, in ECS's shape.
 /// </summary>
 public sealed class EventStreamHandler(
-    IEventLog log, ClusterState clusters, RequestContexts contexts, TimeProvider time, IHostApplicationLifetime lifetime,
+    IEventLog log, ClusterState clusters, RequestContexts contexts, ApiOptions options, TimeProvider time, IHostApplicationLifetime lifetime,
     ILogger<EventStreamHandler> logger)
 {
-    /// <summary>Proxies commonly close connections idle for 30–60 s; a comment line every 15 s keeps them open.</summary>
-    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
-
     private const string Operation = "/_berth/events";
     private const int BatchSize = 500;
     private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
@@ -110,12 +107,12 @@ public sealed class EventStreamHandler(
         }
     }
 
-    /// <summary>False when a heartbeat interval passed without an append.</summary>
+    /// <summary>False when <see cref="ApiOptions.EventHeartbeatInterval"/> passed without an append.</summary>
     private async Task<bool> WokenAsync(Task appended, CancellationToken cancellationToken)
     {
         try
         {
-            await appended.WaitAsync(HeartbeatInterval, time, cancellationToken).ConfigureAwait(false);
+            await appended.WaitAsync(options.EventHeartbeatInterval, time, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (TimeoutException)

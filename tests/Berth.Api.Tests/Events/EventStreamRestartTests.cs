@@ -9,7 +9,7 @@ public sealed class EventStreamRestartTests : IDisposable
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"berth-events-{Guid.NewGuid():N}");
 
     [Fact]
-    public async Task Last_Event_ID_resumes_after_a_restart_and_new_events_get_higher_ids()
+    public async Task Last_Event_ID_resumes_after_a_restart_on_the_same_data_directory()
     {
         long seen;
         string taskArn;
