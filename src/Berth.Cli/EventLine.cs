@@ -1,5 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Text.Json;
+using Berth.Core.Events;
+using Berth.Core.Tasks;
 
 namespace Berth.Cli;
 
@@ -13,10 +15,10 @@ internal static class EventLine
         var detail = root.GetProperty("detail");
         var summary = item.EventType switch
         {
-            "ECS Task State Change" => $"{Text(detail, "taskArn")} {Text(detail, "lastStatus")} (desired {Text(detail, "desiredStatus")})"
-                + (Text(detail, "lastStatus") == "STOPPED" && Text(detail, "stoppedReason") is { } reason ? $": {reason}" : ""),
-            "ECS Service Event" => Text(detail, "message"),
-            "ECS Deployment State Change" => $"{root.GetProperty("resources")[0].GetString()} {Text(detail, "deploymentId")} {Text(detail, "eventName")}"
+            EcsEventTypes.TaskStateChange => $"{Text(detail, "taskArn")} {Text(detail, "lastStatus")} (desired {Text(detail, "desiredStatus")})"
+                + (Text(detail, "lastStatus") == TaskStatuses.Stopped && Text(detail, "stoppedReason") is { } reason ? $": {reason}" : ""),
+            EcsEventTypes.ServiceEvent => Text(detail, "message"),
+            EcsEventTypes.DeploymentStateChange => $"{root.GetProperty("resources")[0].GetString()} {Text(detail, "deploymentId")} {Text(detail, "eventName")}"
                 + (Text(detail, "reason") is { } why ? $": {why}" : ""),
             _ => item.Data,
         };

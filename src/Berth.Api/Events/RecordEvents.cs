@@ -13,7 +13,7 @@ internal static class RecordEvents
     {
         EcsRecords.TaskKind => EventDerivation.ForTask(Read(EcsRecords.Tasks, previousBody), Read(EcsRecords.Tasks, body)!, now),
         EcsRecords.ServiceKind => EventDerivation.ForService(Read(EcsRecords.Services, previousBody)?.Service, Read(EcsRecords.Services, body)!.Service, now),
-        _ => [],
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The event stream reports tasks and services only."),
     };
 
     private static T? Read<T>(RecordType<T> type, string? body) where T : class =>

@@ -25,8 +25,8 @@ public interface IEventLog : IAsyncDisposable
     Task<long> PruneAsync(DateTimeOffset olderThan, int keep, CancellationToken cancellationToken);
 }
 
-/// <summary>A stored event: its sequence number, detail type, cluster and the envelope (<see cref="EventEnvelope"/>) as one line of JSON.</summary>
-public sealed record LoggedEvent(long Sequence, string DetailType, string ClusterArn, string Data);
+/// <summary>A stored event: its sequence number, detail type and the envelope (<see cref="EventEnvelope"/>) as one line of JSON.</summary>
+public sealed record LoggedEvent(long Sequence, string DetailType, string Data);
 
 /// <summary>Events after a sequence number, of one cluster and one detail type when given.</summary>
 public sealed record EventLogQuery(long After, string? ClusterArn, string? DetailType, int Limit);

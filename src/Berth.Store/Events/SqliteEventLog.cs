@@ -88,7 +88,7 @@ public sealed class SqliteEventLog : IEventLog
         await using var command = connection.CreateCommand();
         // A range of the primary key from the reader's position: a follower reads only what is new, filtered or not.
         command.CommandText = """
-            SELECT seq, type, cluster, data FROM events
+            SELECT seq, type, data FROM events
             WHERE seq > $after AND ($cluster IS NULL OR cluster = $cluster) AND ($type IS NULL OR type = $type)
             ORDER BY seq LIMIT $limit
             """;
@@ -100,7 +100,7 @@ public sealed class SqliteEventLog : IEventLog
         var events = new List<LoggedEvent>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            events.Add(new LoggedEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+            events.Add(new LoggedEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
         }
         return events;
     }
