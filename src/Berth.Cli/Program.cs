@@ -6,4 +6,5 @@ root.Subcommands.Add(ServerCommands.Up());
 root.Subcommands.Add(ServerCommands.Server());
 root.Subcommands.Add(ServerCommands.Agent());
 root.Subcommands.Add(SpotCommands.Spot());
+root.Subcommands.Add(EventCommands.Events());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -27,9 +27,7 @@ internal static class SpotCommands
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                using var error = JsonDocument.Parse(body);
-                var message = error.RootElement.TryGetProperty("message", out var m) ? m.GetString() : body;
-                await Console.Error.WriteLineAsync($"berth spot interrupt: {message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"berth spot interrupt: {ServerErrors.MessageOf(body)}").ConfigureAwait(false);
                 return 1;
             }
             var stopped = JsonSerializer.Deserialize(body, EcsJsonContext.Default.StopTaskResponse)?.Task;

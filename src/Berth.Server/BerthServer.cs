@@ -1,6 +1,7 @@
 using Berth.Api.Agent;
 using Berth.Api.Ecs;
 using Berth.Api.Elb;
+using Berth.Api.Events;
 using Berth.Api.Logs;
 using Berth.Api.Networking;
 using Berth.Api.Protocol;
@@ -13,6 +14,7 @@ using Berth.Server.Controllers;
 using Berth.Server.LoadBalancing;
 using Berth.Server.Metrics;
 using Berth.Store;
+using Berth.Store.Events;
 using Berth.Store.Logs;
 using Berth.Store.Sqlite;
 using Microsoft.AspNetCore.Builder;
@@ -38,10 +40,14 @@ public static class BerthServer
         var vpc = options.VpcConfigPath is { } path ? NetworkRegistry.Default.With(NetworkState.ReadFile(path)) : NetworkRegistry.Default;
         await new NetworkState(store).SeedAsync(vpc, cancellationToken).ConfigureAwait(false);
         var logs = await SqliteLogStore.OpenAsync(options.LogsDatabasePath, cancellationToken).ConfigureAwait(false);
+        var events = await SqliteEventLog.OpenAsync(options.EventsDatabasePath, cancellationToken).ConfigureAwait(false);
         var time = TimeProvider.System;
         var signals = new AssignmentSignals();
-        // Registered through a factory so the container owns the store and disposes it at shutdown.
-        builder.Services.AddSingleton<IStateStore>(_ => store);
+        // Registered through factories so the container owns the stores and disposes them at shutdown. Every write
+        // goes through the event recorder, so the event stream sees each task and service change.
+        builder.Services.AddSingleton<IEventLog>(_ => events);
+        builder.Services.AddSingleton<IStateStore>(services => new EventRecordingStateStore(
+            store, events, time, services.GetRequiredService<ILogger<EventRecordingStateStore>>()));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Api);
         builder.Services.AddSingleton(options.Liveness);
@@ -67,6 +73,8 @@ public static class BerthServer
         builder.Services.AddSingleton<ILogStore>(_ => logs);
         builder.Services.AddSingleton(LogsApi.Create(logs));
         builder.Services.AddHostedService<LogRetentionSweeper>();
+        builder.Services.AddSingleton<EventStreamHandler>();
+        builder.Services.AddHostedService<EventLogSweeper>();
 
         var app = builder.Build();
         var endpoint = app.Services.GetRequiredService<ApiDispatcher>();
@@ -76,6 +84,7 @@ public static class BerthServer
         app.MapPost("/_berth/agent/v1/poll", agents.PollAsync);
         app.MapPost("/_berth/agent/v1/report", agents.ReportAsync);
         app.MapPost("/_berth/spot/v1/interrupt", app.Services.GetRequiredService<SpotInterruptionHandler>().InterruptAsync);
+        app.MapGet("/_berth/events", app.Services.GetRequiredService<EventStreamHandler>().StreamAsync);
         app.MapGet("/_berth/health", () => Results.Text("ok"));
         return app;
     }

@@ -50,4 +50,15 @@ public sealed record ServerOptions
     /// sweeps often enough that a retention change shows within minutes.
     /// </summary>
     public TimeSpan LogRetentionSweepInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The event stream's log lives in its own file: see <c>SqliteEventLog</c>.</summary>
+    public string EventsDatabasePath => Path.Combine(DataDirectory, "events.db");
+
+    /// <summary>How long the event stream can replay: EventBridge-style consumers reconnect within minutes, a day is ample.</summary>
+    public TimeSpan EventRetention { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>The most events kept, whatever their age, so a busy day cannot grow the file without bound.</summary>
+    public int EventRetentionCount { get; init; } = 100_000;
+
+    public TimeSpan EventSweepInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

@@ -60,9 +60,11 @@ public sealed class RunningServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<RunningServer> StartAsync(string dataDirectory)
+    /// <summary>A server on <paramref name="dataDirectory"/>, with the API edge's default settings unless <paramref name="api"/> is given.</summary>
+    public static async Task<RunningServer> StartAsync(string dataDirectory, Berth.Api.Protocol.ApiOptions? api = null)
     {
-        var app = await BerthServer.BuildAsync(new ServerOptions { Port = 0, DataDirectory = dataDirectory }, CancellationToken.None);
+        var options = new ServerOptions { Port = 0, DataDirectory = dataDirectory };
+        var app = await BerthServer.BuildAsync(api is null ? options : options with { Api = api }, CancellationToken.None);
         await app.StartAsync();
         return new RunningServer(app, new HttpClient { BaseAddress = BerthServer.EndpointOf(app) });
     }

@@ -11,4 +11,10 @@ public sealed record ApiOptions
 
     /// <summary>Request bodies above this are refused before they are parsed.</summary>
     public long MaxRequestBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// How long the event stream stays silent before it sends a heartbeat comment: proxies commonly close connections
+    /// idle for 30–60 s.
+    /// </summary>
+    public TimeSpan EventHeartbeatInterval { get; init; } = TimeSpan.FromSeconds(15);
 }

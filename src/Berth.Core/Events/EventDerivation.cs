@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Berth.Core.Capacity;
+using Berth.Core.Ecs;
+
+namespace Berth.Core.Events;
+
+/// <summary>
+/// The events a committed change of one record means: a pure function of the record before (null when it is new) and
+/// after, so the stream says exactly what the store says — no event without a commit, none left out for a commit.
+/// </summary>
+public static class EventDerivation
+{
+    /// <summary>A task that appears, or whose lastStatus or desiredStatus moves, is one task state change.</summary>
+    public static IReadOnlyList<EcsEvent> ForTask(EcsTask? previous, EcsTask current, DateTimeOffset now)
+    {
+        if (previous is not null && previous.LastStatus == current.LastStatus && previous.DesiredStatus == current.DesiredStatus)
+        {
+            return [];
+        }
+        // As DescribeTasks reports it without include TAGS.
+        var reported = ManagedCapacity.AsReported(current with { Tags = null });
+        return [new EcsEvent(EcsEventTypes.TaskStateChange, current.ClusterArn!, [current.TaskArn!], now,
+            JsonSerializer.SerializeToElement(reported, EcsJsonContext.Default.EcsTask))];
+    }
+
+    /// <summary>
+    /// Every service event the commit added (oldest first, as they happened), then every deployment whose rolloutState
+    /// is new or moved (oldest deployment first, so a rollback reads FAILED before the new IN_PROGRESS).
+    /// </summary>
+    public static IReadOnlyList<EcsEvent> ForService(Service? previous, Service current, DateTimeOffset now) =>
+        [.. AddedServiceEvents(previous, current, now), .. DeploymentChanges(previous, current, now)];
+
+    private static IEnumerable<EcsEvent> AddedServiceEvents(Service? previous, Service current, DateTimeOffset now)
+    {
+        var known = (previous?.Events ?? []).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        // The list is newest first (ServiceEvents.Prepend).
+        return (current.Events ?? []).Where(e => !known.Contains(e.Id)).Reverse().Select(e => new EcsEvent(
+            EcsEventTypes.ServiceEvent, current.ClusterArn!, [current.ServiceArn!], now,
+            JsonSerializer.SerializeToElement(
+                new ServiceEventDetail { ClusterArn = current.ClusterArn!, ServiceArn = current.ServiceArn!, Id = e.Id, CreatedAt = e.CreatedAt, Message = e.Message },
+                EventJsonContext.Default.ServiceEventDetail)));
+    }
+
+    private static IEnumerable<EcsEvent> DeploymentChanges(Service? previous, Service current, DateTimeOffset now)
+    {
+        var before = (previous?.Deployments ?? []).ToDictionary(d => d.Id ?? "", d => d.RolloutState, StringComparer.Ordinal);
+        // The list is PRIMARY (newest) first.
+        return (current.Deployments ?? [])
+            .Where(d => d.RolloutState is not null && (!before.TryGetValue(d.Id ?? "", out var state) || state != d.RolloutState))
+            .Reverse()
+            .Select(d => new EcsEvent(EcsEventTypes.DeploymentStateChange, current.ClusterArn!, [current.ServiceArn!], now,
+                JsonSerializer.SerializeToElement(new DeploymentStateChangeDetail
+                {
+                    EventType = d.RolloutState == "FAILED" ? "ERROR" : "INFO",
+                    EventName = $"SERVICE_DEPLOYMENT_{d.RolloutState}",
+                    DeploymentId = d.Id,
+                    UpdatedAt = d.UpdatedAt,
+                    Reason = d.RolloutStateReason,
+                }, EventJsonContext.Default.DeploymentStateChangeDetail)));
+    }
+}

@@ -1,0 +1,41 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Berth.Core.Arns;
+
+namespace Berth.Core.Events;
+
+/// <summary>
+/// An event as one line of JSON in EventBridge's envelope: version, detail-type, source, account, time (ISO 8601, as
+/// EventBridge writes it), region, resources, detail. The stream's own sequence number is the event's id, so the
+/// envelope leaves EventBridge's id out rather than invent a second one.
+/// </summary>
+public static class EventEnvelope
+{
+    public static string ToJson(EcsEvent e)
+    {
+        var arn = EcsArn.TryParse(e.ClusterArn, out var parsed) ? parsed : null;
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("version", "0");
+            writer.WriteString("detail-type", e.DetailType);
+            writer.WriteString("source", "aws.ecs");
+            writer.WriteString("account", arn?.AccountId);
+            writer.WriteString("time", e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteString("region", arn?.Region);
+            writer.WriteStartArray("resources");
+            foreach (var resource in e.Resources)
+            {
+                writer.WriteStringValue(resource);
+            }
+            writer.WriteEndArray();
+            writer.WritePropertyName("detail");
+            e.Detail.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

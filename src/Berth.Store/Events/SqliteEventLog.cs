@@ -1,0 +1,140 @@
+using Berth.Core.Events;
+using Berth.Store.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Berth.Store.Events;
+
+/// <summary>
+/// The event log in its own SQLite file (<c>events.db</c> beside the state database), so the stream's appends never
+/// hold the state's write lock and its retention never touches the state. AUTOINCREMENT, unlike a plain rowid, never
+/// hands out a number again after the newest rows are pruned, which resumption by Last-Event-ID relies on.
+/// </summary>
+public sealed class SqliteEventLog : IEventLog
+{
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE IF NOT EXISTS events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            time_ms INTEGER NOT NULL,
+            cluster TEXT NOT NULL,
+            type TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS events_by_time ON events (time_ms);
+        """;
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private TaskCompletionSource _appended = NewWaiter();
+
+    private SqliteEventLog(string connectionString) => _connectionString = connectionString;
+
+    public static async Task<SqliteEventLog> OpenAsync(string databasePath, CancellationToken cancellationToken)
+    {
+        var log = new SqliteEventLog(SqliteFiles.ConnectionString(databasePath));
+        await using var connection = await log.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Schema;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return log;
+    }
+
+    public Task Appended => Volatile.Read(ref _appended).Task;
+
+    public async Task AppendAsync(IReadOnlyList<EcsEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            // WAL with synchronous=NORMAL keeps every committed append across a process crash (see SqliteStateStore).
+            await using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO events (time_ms, cluster, type, data) VALUES ($time, $cluster, $type, $data)";
+            var time = insert.Parameters.Add("$time", SqliteType.Integer);
+            var cluster = insert.Parameters.Add("$cluster", SqliteType.Text);
+            var type = insert.Parameters.Add("$type", SqliteType.Text);
+            var data = insert.Parameters.Add("$data", SqliteType.Text);
+            foreach (var e in events)
+            {
+                time.Value = e.Time.ToUnixTimeMilliseconds();
+                cluster.Value = e.ClusterArn;
+                type.Value = e.DetailType;
+                data.Value = EventEnvelope.ToJson(e);
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+        Interlocked.Exchange(ref _appended, NewWaiter()).TrySetResult();
+    }
+
+    public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(EventLogQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // A range of the primary key from the reader's position: a follower reads only what is new, filtered or not.
+        command.CommandText = """
+            SELECT seq, type, data FROM events
+            WHERE seq > $after AND ($cluster IS NULL OR cluster = $cluster) AND ($type IS NULL OR type = $type)
+            ORDER BY seq LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$after", query.After);
+        command.Parameters.AddWithValue("$cluster", (object?)query.ClusterArn ?? DBNull.Value);
+        command.Parameters.AddWithValue("$type", (object?)query.DetailType ?? DBNull.Value);
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var events = new List<LoggedEvent>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(new LoggedEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        }
+        return events;
+    }
+
+    public async Task<long> PruneAsync(DateTimeOffset olderThan, int keep, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM events WHERE time_ms < $cutoff OR seq <= (SELECT MAX(seq) FROM events) - $keep";
+            command.Parameters.AddWithValue("$cutoff", olderThan.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$keep", keep);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _writer.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    private static TaskCompletionSource NewWaiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

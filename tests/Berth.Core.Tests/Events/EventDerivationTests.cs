@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Berth.Core.Ecs;
+using Berth.Core.Events;
+
+namespace Berth.Core.Tests.Events;
+
+public class EventDerivationTests
+{
+    private const string ClusterArn = "arn:aws:ecs:eu-west-1:123456789012:cluster/prod";
+    private const string TaskArn = "arn:aws:ecs:eu-west-1:123456789012:task/prod/0123456789abcdef";
+    private const string ServiceArn = "arn:aws:ecs:eu-west-1:123456789012:service/prod/web";
+    private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+
+    private static EcsTask Task(string lastStatus, string desiredStatus) => new()
+    {
+        TaskArn = TaskArn,
+        ClusterArn = ClusterArn,
+        LastStatus = lastStatus,
+        DesiredStatus = desiredStatus,
+        Tags = [new Tag { Key = "team", Value = "a" }],
+    };
+
+    private static Service Service(IReadOnlyList<ServiceEvent>? events = null, IReadOnlyList<Deployment>? deployments = null) => new()
+    {
+        ServiceArn = ServiceArn,
+        ClusterArn = ClusterArn,
+        ServiceName = "web",
+        Events = events,
+        Deployments = deployments,
+    };
+
+    private static ServiceEvent Event(string id, string message) => new() { Id = id, CreatedAt = Now, Message = message };
+
+    private static Deployment Deployment(string id, string rolloutState, string? reason = null) =>
+        new() { Id = id, RolloutState = rolloutState, RolloutStateReason = reason, UpdatedAt = Now };
+
+    [Fact]
+    public void A_new_task_is_a_task_state_change_with_the_task_as_described_without_tags()
+    {
+        var e = Assert.Single(EventDerivation.ForTask(null, Task("PENDING", "RUNNING"), Now));
+
+        Assert.Equal(EcsEventTypes.TaskStateChange, e.DetailType);
+        Assert.Equal(ClusterArn, e.ClusterArn);
+        Assert.Equal([TaskArn], e.Resources);
+        Assert.Equal(Now, e.Time);
+        Assert.Equal("PENDING", e.Detail.GetProperty("lastStatus").GetString());
+        Assert.Equal("RUNNING", e.Detail.GetProperty("desiredStatus").GetString());
+        Assert.Equal(TaskArn, e.Detail.GetProperty("taskArn").GetString());
+        Assert.False(e.Detail.TryGetProperty("tags", out _));
+    }
+
+    [Theory]
+    [InlineData("PENDING", "RUNNING", "RUNNING", "RUNNING")]
+    [InlineData("RUNNING", "RUNNING", "RUNNING", "STOPPED")]
+    [InlineData("DEACTIVATING", "STOPPED", "STOPPED", "STOPPED")]
+    public void A_move_of_last_or_desired_status_is_one_change(string lastBefore, string desiredBefore, string lastAfter, string desiredAfter)
+    {
+        var e = Assert.Single(EventDerivation.ForTask(Task(lastBefore, desiredBefore), Task(lastAfter, desiredAfter), Now));
+
+        Assert.Equal(lastAfter, e.Detail.GetProperty("lastStatus").GetString());
+        Assert.Equal(desiredAfter, e.Detail.GetProperty("desiredStatus").GetString());
+    }
+
+    [Fact]
+    public void A_task_update_that_keeps_both_statuses_is_no_event()
+    {
+        var before = Task("RUNNING", "RUNNING");
+
+        Assert.Empty(EventDerivation.ForTask(before, before with { HealthStatus = "HEALTHY" }, Now));
+    }
+
+    [Fact]
+    public void A_fargate_task_does_not_show_the_managed_instance_it_runs_on()
+    {
+        var onPool = Task("RUNNING", "RUNNING") with
+        {
+            ContainerInstanceArn = "arn:aws:ecs:eu-west-1:123456789012:container-instance/~fargate/abc",
+        };
+
+        var e = Assert.Single(EventDerivation.ForTask(null, onPool, Now));
+
+        Assert.False(e.Detail.TryGetProperty("containerInstanceArn", out _));
+    }
+
+    [Fact]
+    public void Only_the_service_events_a_commit_added_are_emitted_oldest_first()
+    {
+        var old = Event("e1", "(service web) has reached a steady state.");
+        var before = Service(events: [old]);
+        var after = Service(events: [Event("e3", "(service web) has reached a steady state."), Event("e2", "(service web) has started 1 tasks: (task abc)."), old]);
+
+        var events = EventDerivation.ForService(before, after, Now);
+
+        Assert.Equal(["e2", "e3"], events.Select(e => e.Detail.GetProperty("id").GetString()));
+        var started = events[0];
+        Assert.Equal(EcsEventTypes.ServiceEvent, started.DetailType);
+        Assert.Equal([ServiceArn], started.Resources);
+        Assert.Equal(ClusterArn, started.Detail.GetProperty("clusterArn").GetString());
+        Assert.Equal(ServiceArn, started.Detail.GetProperty("serviceArn").GetString());
+        Assert.Equal("(service web) has started 1 tasks: (task abc).", started.Detail.GetProperty("message").GetString());
+        Assert.Equal(1_800_000_000, started.Detail.GetProperty("createdAt").GetDouble());
+    }
+
+    [Fact]
+    public void A_service_written_again_without_new_events_or_rollout_changes_is_no_event()
+    {
+        var service = Service(events: [Event("e1", "m")], deployments: [Deployment("ecs-svc/1", "COMPLETED")]);
+
+        Assert.Empty(EventDerivation.ForService(service, service with { RunningCount = 3 }, Now));
+    }
+
+    [Fact]
+    public void A_new_service_reports_its_first_deployment_in_progress()
+    {
+        var e = Assert.Single(EventDerivation.ForService(null, Service(deployments: [Deployment("ecs-svc/1", "IN_PROGRESS")]), Now));
+
+        Assert.Equal(EcsEventTypes.DeploymentStateChange, e.DetailType);
+        Assert.Equal("INFO", e.Detail.GetProperty("eventType").GetString());
+        Assert.Equal("SERVICE_DEPLOYMENT_IN_PROGRESS", e.Detail.GetProperty("eventName").GetString());
+        Assert.Equal("ecs-svc/1", e.Detail.GetProperty("deploymentId").GetString());
+    }
+
+    [Fact]
+    public void A_rollback_reports_the_failed_deployment_before_the_new_one()
+    {
+        var before = Service(deployments: [Deployment("ecs-svc/2", "IN_PROGRESS"), Deployment("ecs-svc/1", "COMPLETED")]);
+        var after = Service(deployments: [Deployment("ecs-svc/3", "IN_PROGRESS"), Deployment("ecs-svc/2", "FAILED", "tasks failed to start"), Deployment("ecs-svc/1", "COMPLETED")]);
+
+        var events = EventDerivation.ForService(before, after, Now);
+
+        Assert.Equal(["SERVICE_DEPLOYMENT_FAILED", "SERVICE_DEPLOYMENT_IN_PROGRESS"], events.Select(e => e.Detail.GetProperty("eventName").GetString()));
+        Assert.Equal("ERROR", events[0].Detail.GetProperty("eventType").GetString());
+        Assert.Equal("tasks failed to start", events[0].Detail.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public void The_envelope_is_one_line_with_eventbridges_members_and_the_region_and_account_of_the_cluster()
+    {
+        var e = Assert.Single(EventDerivation.ForTask(null, Task("PENDING", "RUNNING"), Now.AddMilliseconds(250)));
+
+        var json = EventEnvelope.ToJson(e);
+
+        Assert.DoesNotContain('\n', json);
+        using var envelope = JsonDocument.Parse(json);
+        var root = envelope.RootElement;
+        Assert.Equal(["version", "detail-type", "source", "account", "time", "region", "resources", "detail"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("0", root.GetProperty("version").GetString());
+        Assert.Equal(EcsEventTypes.TaskStateChange, root.GetProperty("detail-type").GetString());
+        Assert.Equal("aws.ecs", root.GetProperty("source").GetString());
+        Assert.Equal("123456789012", root.GetProperty("account").GetString());
+        Assert.Equal("eu-west-1", root.GetProperty("region").GetString());
+        Assert.Equal("2027-01-15T08:00:00.250Z", root.GetProperty("time").GetString());
+        Assert.Equal(TaskArn, root.GetProperty("resources")[0].GetString());
+        Assert.Equal("PENDING", root.GetProperty("detail").GetProperty("lastStatus").GetString());
+    }
+}
