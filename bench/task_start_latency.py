@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """RunTask→RUNNING latency through Berth against raw `docker run -d` of the same image, in one run.
 
-Usage: python3 bench/task_start_latency.py [tasks] [bridge|awsvpc]
+Usage: python3 bench/task_start_latency.py [tasks] [bridge|awsvpc|fargate]
   (default 50 bridge; starts its own `berth up` on a free port)
 Berth's figure is from the RunTask call until DescribeTasks shows lastStatus RUNNING (polled every 20 ms
 with boto3); Docker's is `docker run -d` until `docker inspect` shows the container running. The two are
 interleaved (one Berth task, then one `docker run`, and again), so a machine whose load changes during the
 run weighs on both alike. Nothing is stopped until the end: both sides start with the same number of
 running containers, and no stop or removal runs in Docker during a measurement. In awsvpc mode each task
-runs in subnet-local-a with sg-web: a pause container on the subnet's network first.
+runs in subnet-local-a with sg-web: a pause container on the subnet's network first. Fargate mode is awsvpc with
+launch type FARGATE (0.25 vCPU, 512 MiB) on the managed pool, sized so every task fits.
 
 Berth's time is also split into phases, from the task's own timestamps (server and agent share this clock)
 and Docker's container times, read after each measurement (`docker run -d` likewise: cli = the call until
@@ -92,15 +93,19 @@ def medians(split, names):
 
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-    awsvpc = len(sys.argv) > 2 and sys.argv[2] == "awsvpc"
-    server = BerthServer(command="up")
+    mode = sys.argv[2] if len(sys.argv) > 2 else "bridge"
+    awsvpc = mode in ("awsvpc", "fargate")
+    fargate = {"cpu": "256", "memory": "512", "requiresCompatibilities": ["FARGATE"]} if mode == "fargate" else {}
+    server = BerthServer(command="up", args=["--fargate-vcpu", str(count / 4 + 1), "--fargate-memory", str(count * 512 + 1024)])
     server.start()
     try:
         ecs = server.ecs()
         server.wait_for_local_agent(ecs)
-        ecs.register_task_definition(family="latency", networkMode="awsvpc" if awsvpc else "bridge", containerDefinitions=[
+        ecs.register_task_definition(family="latency", networkMode="awsvpc" if awsvpc else "bridge", **fargate, containerDefinitions=[
             {"name": "web", "image": "berth/sample-web", "memory": 32, "portMappings": [{"containerPort": 80}]}])
         network = {"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-local-a"], "securityGroups": ["sg-web"]}}} if awsvpc else {}
+        if fargate:
+            network["launchType"] = "FARGATE"
         berth, docker, berth_split, docker_split, arns = [], [], [], [], []
         for _ in range(count):
             arn, elapsed, parts = run_berth(ecs, network)
@@ -110,7 +115,7 @@ def main():
             elapsed, parts = run_docker(server.agent_namespace)
             docker.append(elapsed)
             docker_split.append(parts)
-        for name, values in ((f"berth run-task ({'awsvpc' if awsvpc else 'bridge'})", berth), ("docker run -d", docker)):
+        for name, values in ((f"berth run-task ({mode})", berth), ("docker run -d", docker)):
             print(f"{name:28} n={len(values)} p50 {percentile(values, 0.5) * 1000:7.0f} ms  "
                   f"p95 {percentile(values, 0.95) * 1000:7.0f} ms  mean {statistics.mean(values) * 1000:7.0f} ms")
         print(f"overhead at p50: {(percentile(berth, 0.5) / percentile(docker, 0.5) - 1) * 100:+.0f}%")

@@ -9,6 +9,7 @@ using Berth.Api.Protocol.Query;
 using Berth.Api.Query;
 using Berth.Api.Services;
 using Berth.Api.Tasks;
+using Berth.Core.Logs;
 using Berth.Core.Networking;
 using Berth.Server.Controllers;
 using Berth.Server.LoadBalancing;
@@ -34,7 +35,9 @@ public static class BerthServer
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.UseUrls($"http://{options.BindAddress}:{options.Port}");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.Api.MaxRequestBytes + 1);
+        // Each endpoint enforces its service's own limit with the ECS error shape; Kestrel only stops what none allows.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Limits.MaxRequestBodySize = Math.Max(options.Api.MaxRequestBytes, LogEventBatch.MaxRequestBodyBytes) + 1);
 
         var store = await SqliteStateStore.OpenAsync(options.DatabasePath, cancellationToken).ConfigureAwait(false);
         var vpc = options.VpcConfigPath is { } path ? NetworkRegistry.Default.With(NetworkState.ReadFile(path)) : NetworkRegistry.Default;

@@ -9,7 +9,10 @@ public static class LogsApi
 {
     public static JsonService Create(ILogStore store)
     {
-        var service = new JsonService(LogsOperations.TargetPrefix, LogsJsonContext.Default, LogsOperations.All);
+        var service = new JsonService(LogsOperations.TargetPrefix, LogsJsonContext.Default, LogsOperations.All)
+        {
+            MaxRequestBytes = LogEventBatch.MaxRequestBodyBytes,
+        };
         var lookup = new LogLookup(store);
         new LogGroupHandler(store, lookup).Register(service);
         new LogStreamHandler(store, lookup).Register(service);

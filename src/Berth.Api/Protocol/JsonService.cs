@@ -32,6 +32,9 @@ public sealed class JsonService
     /// <summary>The content type of the service's AWS JSON answers.</summary>
     public string ContentType { get; }
 
+    /// <summary>Set by a service whose legal requests can be larger than the edge's default limit (PutLogEvents).</summary>
+    public long? MaxRequestBytes { get; init; }
+
     public IReadOnlyCollection<string> OperationNames => _operations.Keys;
 
     /// <summary>

@@ -15,6 +15,13 @@ public static class LogEventBatch
     public const int MaxEvents = 10_000;
     public const int MaxBytes = 1_048_576;
     public const int EventOverheadBytes = 26;
+
+    /// <summary>
+    /// The largest PutLogEvents body Berth reads. A batch within <see cref="MaxBytes"/> is larger as JSON: every event
+    /// adds about 45 bytes of <c>{"timestamp":…,"message":""},</c> (the limit counts 26), and escaping can make a
+    /// message up to six times longer (<c>\u0001</c> for one control byte). 8 MiB holds any legal batch.
+    /// </summary>
+    public const int MaxRequestBodyBytes = 8 * MaxBytes;
     private static readonly TimeSpan MaxAge = TimeSpan.FromDays(14);
     private static readonly TimeSpan MaxAhead = TimeSpan.FromHours(2);
     private static readonly TimeSpan MaxSpan = TimeSpan.FromHours(24);

@@ -156,6 +156,19 @@ public class LogsApiTests(BerthServerFixture server) : IClassFixture<BerthServer
     }
 
     [Fact]
+    public async Task A_full_batch_is_accepted_although_its_json_is_over_the_ecs_body_limit()
+    {
+        await StreamAsync("full", "s");
+        // 8,000 events of 100 bytes: 1,008,000 bytes as PutLogEvents counts them, about 1.2 MB as JSON.
+        var message = new string('x', 100);
+
+        await PutAsync("full", "s", Enumerable.Range(0, 8_000).Select(i => (Now + i / 100, message)).ToArray());
+
+        var stream = await _logs.OkAsync("DescribeLogStreams", new { logGroupName = "full" });
+        Assert.Equal(800_000, stream["logStreams"]![0]!["storedBytes"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task FilterLogEvents_interleaves_streams_and_applies_the_pattern_and_time_range()
     {
         await StreamAsync("f", "web/web/1", "web/web/2", "api/api/1");
