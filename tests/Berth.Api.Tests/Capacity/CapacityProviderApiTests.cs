@@ -189,4 +189,32 @@ public sealed class CapacityProviderApiTests(BerthServerFixture server) : IClass
         JsonAssert.Equal("""{ "tags": [{ "key": "b", "value": "2" }] }""", await _ecs.OkAsync("ListTagsForResource", new { resourceArn = arn }));
         JsonAssert.Equal("""[{ "key": "b", "value": "2" }]""", (await DescribeOneAsync("tagged", withTags: true))["tags"]);
     }
+
+    [Fact]
+    public async Task Providers_and_their_cluster_survive_a_restart()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"berth-capacity-restart-{Guid.NewGuid():N}");
+        try
+        {
+            await using (var first = await RunningServer.StartAsync(dataDirectory))
+            {
+                var ecs = first.Client(null);
+                await ecs.OkAsync("CreateCapacityProvider", new { name = "kept", autoScalingGroupProvider = Group("kept-group"), tags = new[] { new { key = "a", value = "1" } } });
+                await ecs.OkAsync("CreateCluster", new { clusterName = "kept", capacityProviders = new[] { "kept" } });
+            }
+
+            await using var second = await RunningServer.StartAsync(dataDirectory);
+            var again = second.Client(null);
+
+            var provider = (await again.OkAsync("DescribeCapacityProviders", new { capacityProviders = new[] { "kept" }, include = new[] { "TAGS" } }))["capacityProviders"]![0]!;
+            Assert.Equal(("ACTIVE", "kept-group"), ((string)provider["status"]!, (string)provider["autoScalingGroupProvider"]!["autoScalingGroupArn"]!));
+            JsonAssert.Equal("""[{ "key": "a", "value": "1" }]""", provider["tags"]);
+            Assert.Equal("DELETE_FAILED", (string)(await again.OkAsync("DeleteCapacityProvider", new { capacityProvider = "kept" }))["capacityProvider"]!["updateStatus"]!);
+            Assert.Equal("ClientException", (await again.ErrorAsync("CreateCapacityProvider", new { name = "kept", autoScalingGroupProvider = Group("kept-group") })).Type);
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
 }
