@@ -109,7 +109,8 @@ public sealed class ClusterHandler(IStateStore store)
         var accountProviders = await CapacityProviderRecords.ActiveNamesAsync(store, context.Scope, cancellationToken).ConfigureAwait(false);
         ClusterRules.ValidateCapacityProviders(providers, strategy, accountProviders);
         var current = await store.GetAsync(EcsRecords.Clusters, ClusterRules.ArnOf(context.Scope, request.Cluster), cancellationToken).ConfigureAwait(false);
-        foreach (var removed in (current?.Value.CapacityProviders ?? []).Except(providers, StringComparer.Ordinal))
+        var removed = (current?.Value.CapacityProviders ?? []).Except(providers, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        if (removed.Count > 0)
         {
             await RefuseInUseAsync(current!.Value, removed, cancellationToken).ConfigureAwait(false);
         }
@@ -122,15 +123,15 @@ public sealed class ClusterHandler(IStateStore store)
     /// ECS disassociates a provider from a cluster only while no task uses it (API reference, PutClusterCapacityProviders):
     /// a live service whose strategy names it, or a task placed by it that has not stopped, keeps it in use.
     /// </summary>
-    private async Task RefuseInUseAsync(Cluster cluster, string provider, CancellationToken cancellationToken)
+    private async Task RefuseInUseAsync(Cluster cluster, IReadOnlySet<string> removed, CancellationToken cancellationToken)
     {
         var services = await store.QueryAsync(EcsRecords.Services, new RecordQuery(EcsRecords.Services.Kind, cluster.ClusterArn), cancellationToken)
             .ConfigureAwait(false);
         var tasks = await store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, cluster.ClusterArn), cancellationToken)
             .ConfigureAwait(false);
         if (services.Any(s => s.Value.Service.Status != ServiceStatuses.Inactive
-                && s.Value.Service.CapacityProviderStrategy?.Any(i => i.CapacityProvider == provider) == true)
-            || tasks.Any(t => t.Value.CapacityProviderName == provider && t.Value.LastStatus != TaskStatuses.Stopped))
+                && s.Value.Service.CapacityProviderStrategy?.Any(i => removed.Contains(i.CapacityProvider!)) == true)
+            || tasks.Any(t => t.Value.CapacityProviderName is { } provider && removed.Contains(provider) && t.Value.LastStatus != TaskStatuses.Stopped))
         {
             throw new ResourceInUseException();
         }

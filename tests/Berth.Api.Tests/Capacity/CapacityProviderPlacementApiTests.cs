@@ -125,6 +125,8 @@ public sealed class CapacityProviderPlacementApiTests(BerthServerFixture server)
         var cluster = (await _ecs.OkAsync("DescribeClusters", new { clusters = new[] { "mixed", "unknown" } }));
         Assert.Equal("mixed-a", (string)cluster["clusters"]![0]!["defaultCapacityProviderStrategy"]![0]!["capacityProvider"]!);
         Assert.Equal("MISSING", (string)cluster["failures"]![0]!["reason"]!);
+        var ofCluster = await _ecs.OkAsync("DescribeCapacityProviders", new { cluster = "mixed" });
+        Assert.Equal(["FARGATE", "mixed-a"], ofCluster["capacityProviders"]!.AsArray().Select(p => (string)p!["name"]!));
     }
 
     [Fact]
