@@ -43,9 +43,11 @@ public static class CapacityProviderRecords
             .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The Auto Scaling group a provider places on; null when the provider is gone.</summary>
-    public static async Task<string?> GroupOfAsync(IStateStore store, ResourceScope scope, string providerName, CancellationToken cancellationToken) =>
-        await store.GetAsync(EcsRecords.CapacityProviders, scope.CapacityProviderArn(providerName), cancellationToken).ConfigureAwait(false) is
-            { Value.Status: CapacityProviderRules.Active } provider
+    public static async Task<string?> GroupOfAsync(IStateStore store, ResourceScope scope, string providerName, CancellationToken cancellationToken)
+    {
+        var provider = await store.GetAsync(EcsRecords.CapacityProviders, scope.CapacityProviderArn(providerName), cancellationToken).ConfigureAwait(false);
+        return provider is { Value.Status: CapacityProviderRules.Active }
             ? AutoScalingGroup.NameOf(provider.Value.AutoScalingGroupProvider!.AutoScalingGroupArn!)
             : null;
+    }
 }

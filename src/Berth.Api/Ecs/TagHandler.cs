@@ -107,8 +107,8 @@ public sealed class TagHandler(IStateStore store)
 
     /// <summary>Only the account's own providers keep tags; FARGATE and FARGATE_SPOT are never stored.</summary>
     private async Task<Versioned<CapacityProvider>> GetCapacityProviderAsync(EcsArn arn, CancellationToken cancellationToken) =>
-        await store.GetAsync(EcsRecords.CapacityProviders, arn.ToString(), cancellationToken).ConfigureAwait(false) is
-            { Value.Status: Core.Capacity.CapacityProviderRules.Active } provider
+        await store.GetAsync(EcsRecords.CapacityProviders, arn.ToString(), cancellationToken).ConfigureAwait(false) is { } provider
+            && provider.Value.Status == Core.Capacity.CapacityProviderRules.Active
             ? provider
             : throw new ResourceNotFoundException("The specified capacity provider could not be found.");
 

@@ -136,7 +136,8 @@ public sealed class CapacityProviderApiTests(BerthServerFixture server) : IClass
         Assert.Equal(90, (int)described["autoScalingGroupProvider"]!["managedScaling"]!["targetCapacity"]!);
         Assert.Equal("UnsupportedFeatureException", (await _ecs.ErrorAsync("UpdateCapacityProvider", new
         {
-            name = "updated", autoScalingGroupProvider = new { managedScaling = new { status = "ENABLED" } },
+            name = "updated",
+            autoScalingGroupProvider = new { managedScaling = new { status = "ENABLED" } },
         })).Type);
         Assert.Equal(90, (int)(await DescribeOneAsync("updated"))["autoScalingGroupProvider"]!["managedScaling"]!["targetCapacity"]!);
         Assert.Equal("ClientException", (await _ecs.ErrorAsync("UpdateCapacityProvider", new { name = "never-made", autoScalingGroupProvider = new { } })).Type);
@@ -163,7 +164,9 @@ public sealed class CapacityProviderApiTests(BerthServerFixture server) : IClass
         Assert.Equal("ClientException", (await _ecs.ErrorAsync("DeleteCapacityProvider", new { capacityProvider = "deleted" })).Type);
         Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("PutClusterCapacityProviders", new
         {
-            cluster = "holds", capacityProviders = new[] { "deleted" }, defaultCapacityProviderStrategy = Array.Empty<object>(),
+            cluster = "holds",
+            capacityProviders = new[] { "deleted" },
+            defaultCapacityProviderStrategy = Array.Empty<object>(),
         })).Type);
         // Its name and group are free again.
         await CreateAsync("deleted", "deleted-group");

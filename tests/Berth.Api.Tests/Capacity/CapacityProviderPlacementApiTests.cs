@@ -44,7 +44,9 @@ public sealed class CapacityProviderPlacementApiTests(BerthServerFixture server)
 
         var run = await _ecs.OkAsync("RunTask", new
         {
-            cluster = "split", taskDefinition = "split-web", count = 6,
+            cluster = "split",
+            taskDefinition = "split-web",
+            count = 6,
             capacityProviderStrategy = new[] { Item("split-a", 1, @base: 2), Item("split-b", 1) },
         });
 
@@ -72,7 +74,10 @@ public sealed class CapacityProviderPlacementApiTests(BerthServerFixture server)
 
         var run = await _ecs.OkAsync("RunTask", new
         {
-            cluster = "full", taskDefinition = "full-web", count = 3, capacityProviderStrategy = new[] { Item("full-a", 1) },
+            cluster = "full",
+            taskDefinition = "full-web",
+            count = 3,
+            capacityProviderStrategy = new[] { Item("full-a", 1) },
         });
 
         Assert.Equal(2, run["tasks"]!.AsArray().Count);
@@ -89,13 +94,18 @@ public sealed class CapacityProviderPlacementApiTests(BerthServerFixture server)
         await _ecs.OkAsync("CreateCapacityProvider", new { name = "empty-b", autoScalingGroupProvider = new { autoScalingGroupArn = "nobody" } });
         await _ecs.OkAsync("PutClusterCapacityProviders", new
         {
-            cluster = "empty", capacityProviders = new[] { "empty-a", "empty-b" }, defaultCapacityProviderStrategy = Array.Empty<object>(),
+            cluster = "empty",
+            capacityProviders = new[] { "empty-a", "empty-b" },
+            defaultCapacityProviderStrategy = Array.Empty<object>(),
         });
         await ClusterCapacity.RegisterWebAsync(_ecs, "empty-web", cpu: 256, memory: 512);
 
         var error = await _ecs.ErrorAsync("RunTask", new
         {
-            cluster = "empty", taskDefinition = "empty-web", count = 2, capacityProviderStrategy = new[] { Item("empty-a", 1), Item("empty-b", 1) },
+            cluster = "empty",
+            taskDefinition = "empty-web",
+            count = 2,
+            capacityProviderStrategy = new[] { Item("empty-a", 1), Item("empty-b", 1) },
         });
 
         Assert.Equal(("InvalidParameterException", "No Container Instances were found in your capacity provider."), error);
@@ -110,11 +120,15 @@ public sealed class CapacityProviderPlacementApiTests(BerthServerFixture server)
 
         var created = await _ecs.OkAsync("CreateCluster", new
         {
-            clusterName = "mixed", capacityProviders = new[] { "mixed-a", "FARGATE" }, defaultCapacityProviderStrategy = new[] { Item("mixed-a", 1) },
+            clusterName = "mixed",
+            capacityProviders = new[] { "mixed-a", "FARGATE" },
+            defaultCapacityProviderStrategy = new[] { Item("mixed-a", 1) },
         });
         var mix = await _ecs.ErrorAsync("PutClusterCapacityProviders", new
         {
-            cluster = "mixed", capacityProviders = new[] { "mixed-a", "FARGATE" }, defaultCapacityProviderStrategy = new[] { Item("mixed-a", 1), Item("FARGATE", 1) },
+            cluster = "mixed",
+            capacityProviders = new[] { "mixed-a", "FARGATE" },
+            defaultCapacityProviderStrategy = new[] { Item("mixed-a", 1), Item("FARGATE", 1) },
         });
         var unknown = await _ecs.ErrorAsync("CreateCluster", new { clusterName = "unknown", capacityProviders = new[] { "never-made" } });
 
@@ -139,7 +153,9 @@ public sealed class CapacityProviderPlacementApiTests(BerthServerFixture server)
 
         var error = await _ecs.ErrorAsync("PutClusterCapacityProviders", new
         {
-            cluster = "inuse", capacityProviders = Array.Empty<string>(), defaultCapacityProviderStrategy = Array.Empty<object>(),
+            cluster = "inuse",
+            capacityProviders = Array.Empty<string>(),
+            defaultCapacityProviderStrategy = Array.Empty<object>(),
         });
 
         Assert.Equal(("ResourceInUseException", "The specified capacity provider is in use and cannot be removed."), error);
@@ -157,7 +173,11 @@ public sealed class CapacityProviderPlacementApiTests(BerthServerFixture server)
 
         var created = (await _ecs.OkAsync("CreateService", new
         {
-            cluster = "svc", serviceName = "web", taskDefinition = "svc-web", desiredCount = 2, capacityProviderStrategy = new[] { Item("svc-a", 1) },
+            cluster = "svc",
+            serviceName = "web",
+            taskDefinition = "svc-web",
+            desiredCount = 2,
+            capacityProviderStrategy = new[] { Item("svc-a", 1) },
         }))["service"]!.AsObject();
 
         Assert.False(created.ContainsKey("launchType"));
@@ -172,7 +192,9 @@ public sealed class CapacityProviderPlacementApiTests(BerthServerFixture server)
 
         var updated = (await _ecs.OkAsync("UpdateService", new
         {
-            cluster = "svc", service = "web", capacityProviderStrategy = new[] { Item("svc-b", 1) },
+            cluster = "svc",
+            service = "web",
+            capacityProviderStrategy = new[] { Item("svc-b", 1) },
         }))["service"]!;
 
         Assert.Equal(2, updated["deployments"]!.AsArray().Count);

@@ -26,7 +26,11 @@ public class CapacityProviderRulesTests
         Assert.Equal("web-group", group.AutoScalingGroupArn);
         Assert.Equal(new ManagedScaling
         {
-            Status = "DISABLED", TargetCapacity = 100, MinimumScalingStepSize = 1, MaximumScalingStepSize = 10000, InstanceWarmupPeriod = 300,
+            Status = "DISABLED",
+            TargetCapacity = 100,
+            MinimumScalingStepSize = 1,
+            MaximumScalingStepSize = 10000,
+            InstanceWarmupPeriod = 300,
         }, group.ManagedScaling);
         Assert.Equal(("DISABLED", "ENABLED"), (group.ManagedTerminationProtection, group.ManagedDraining));
         Assert.Empty(provider.Tags!);
