@@ -1,4 +1,3 @@
-using System.Text;
 using Berth.Api.Protocol;
 using Berth.Core.Capacity;
 using Berth.Core.Clusters;
@@ -27,7 +26,7 @@ public sealed class CapacityProviderHandler(IStateStore store)
         CreateCapacityProviderRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var provider = CapacityProviderRules.NewProvider(request, context.Scope);
-        var group = GroupOf(provider);
+        var group = CapacityProviderRules.GroupOf(provider);
         await store.RetryOnConflictAsync(async ct =>
         {
             var all = await CapacityProviderRecords.AllAsync(store, context.Scope, ct).ConfigureAwait(false);
@@ -37,7 +36,7 @@ public sealed class CapacityProviderHandler(IStateStore store)
                 throw new ClientException(
                     "The specified capacity provider already exists. To change the configuration of an existing capacity provider, update the capacity provider.");
             }
-            if (all.Any(r => r.Value.Status == CapacityProviderRules.Active && GroupOf(r.Value) == group))
+            if (all.Any(r => r.Value.Status == CapacityProviderRules.Active && CapacityProviderRules.GroupOf(r.Value) == group))
             {
                 throw new ClientException(
                     "The specified Auto Scaling group ARN is already being used by another capacity provider. Specify a unique Auto Scaling group ARN and try again.");
@@ -92,18 +91,16 @@ public sealed class CapacityProviderHandler(IStateStore store)
             ? null
             : (await store.GetAsync(EcsRecords.Clusters, ClusterRules.ArnOf(context.Scope, request.Cluster), cancellationToken).ConfigureAwait(false)
                 is { Value.Status: "ACTIVE" } cluster ? cluster.Value.CapacityProviders ?? [] : throw new ClusterNotFoundException());
-        var after = DecodeToken(request.NextToken);
         var listed = stored.Values
             .Where(p => p.Status == CapacityProviderRules.Active && associated?.Contains(p.Name!) != false)
             .OrderBy(ListingKey, StringComparer.Ordinal)
-            .Where(p => after is null || string.CompareOrdinal(ListingKey(p), after) > 0)
             .ToList();
-        var page = listed.Take(limit).Select(p => Shown(p, withTags)).ToList();
+        var page = Paging.Slice(listed, ListingKey, limit, request.NextToken);
         return new DescribeCapacityProvidersResponse
         {
-            CapacityProviders = page,
+            CapacityProviders = page.Items.Select(p => Shown(p, withTags)).ToList(),
             Failures = [],
-            NextToken = listed.Count > limit ? Convert.ToBase64String(Encoding.UTF8.GetBytes(ListingKey(page[^1]))) : null,
+            NextToken = page.NextToken,
         };
     }
 
@@ -152,29 +149,10 @@ public sealed class CapacityProviderHandler(IStateStore store)
         }, cancellationToken);
     }
 
-    private static string? GroupOf(CapacityProvider provider) =>
-        AutoScalingGroup.NameOf(provider.AutoScalingGroupProvider!.AutoScalingGroupArn!);
-
     /// <summary>Tags are returned with include TAGS only (and always by CreateCapacityProvider).</summary>
     private static CapacityProvider Shown(CapacityProvider provider, bool withTags) => withTags ? provider : provider with { Tags = null };
 
-    /// <summary>FARGATE and FARGATE_SPOT first, then the account's providers by name; the nextToken is the last key shown.</summary>
+    /// <summary>FARGATE and FARGATE_SPOT first, then the account's providers by name.</summary>
     private static string ListingKey(CapacityProvider provider) =>
         (CapacityProviderRules.IsFargate(provider.Name) ? "0 " : "1 ") + provider.Name;
-
-    private static string? DecodeToken(string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-        {
-            return null;
-        }
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(token));
-        }
-        catch (FormatException)
-        {
-            throw new InvalidParameterException("Invalid nextToken.");
-        }
-    }
 }

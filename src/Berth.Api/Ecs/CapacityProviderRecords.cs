@@ -47,7 +47,7 @@ public static class CapacityProviderRecords
     {
         var provider = await store.GetAsync(EcsRecords.CapacityProviders, scope.CapacityProviderArn(providerName), cancellationToken).ConfigureAwait(false);
         return provider is { Value.Status: CapacityProviderRules.Active }
-            ? AutoScalingGroup.NameOf(provider.Value.AutoScalingGroupProvider!.AutoScalingGroupArn!)
+            ? CapacityProviderRules.GroupOf(provider.Value)
             : null;
     }
 }

@@ -20,10 +20,16 @@ public static class CapacityProviderRules
     public const string Enabled = "ENABLED";
     public const string Disabled = "DISABLED";
 
+    private const string GroupRequired = "autoScalingGroupProvider is required: Berth supports Auto Scaling group capacity providers only.";
+
     /// <summary>ECS reserves these prefixes for its own providers (API reference, CreateCapacityProvider).</summary>
     private static readonly string[] ReservedPrefixes = ["aws", "ecs", "fargate"];
 
     public static bool IsFargate(string? name) => name is not null && ClusterRules.FargateProviders.Contains(name);
+
+    /// <summary>The name of the Auto Scaling group a provider places on.</summary>
+    public static string? GroupOf(CapacityProvider provider) =>
+        AutoScalingGroup.NameOf(provider.AutoScalingGroupProvider!.AutoScalingGroupArn!);
 
     /// <summary>FARGATE or FARGATE_SPOT as DescribeCapacityProviders lists them: ACTIVE, untaggable, of their own type.</summary>
     public static CapacityProvider Reserved(ResourceScope scope, string name) => new()
@@ -50,7 +56,7 @@ public static class CapacityProviderRules
                 "Berth supports Auto Scaling group capacity providers only; Amazon ECS Managed Instances (managedInstancesProvider, cluster) are not available.");
         }
         var group = request.AutoScalingGroupProvider
-            ?? throw new InvalidParameterException("autoScalingGroupProvider is required: Berth supports Auto Scaling group capacity providers only.");
+            ?? throw new InvalidParameterException(GroupRequired);
         var groupArn = Require.NotBlank(group.AutoScalingGroupArn, "autoScalingGroupProvider.autoScalingGroupArn");
         if (AutoScalingGroup.NameOf(groupArn) is null)
         {
@@ -72,7 +78,7 @@ public static class CapacityProviderRules
     /// <summary>UpdateCapacityProvider: the settings it gives replace the current ones; the group cannot change (ECS has no member for it).</summary>
     public static CapacityProvider Update(CapacityProvider current, AutoScalingGroupProviderUpdate? update)
     {
-        var changes = update ?? throw new InvalidParameterException("autoScalingGroupProvider is required: Berth supports Auto Scaling group capacity providers only.");
+        var changes = update ?? throw new InvalidParameterException(GroupRequired);
         return current with
         {
             AutoScalingGroupProvider = Settle(current.AutoScalingGroupProvider!, changes.ManagedScaling, changes.ManagedTerminationProtection, changes.ManagedDraining),
