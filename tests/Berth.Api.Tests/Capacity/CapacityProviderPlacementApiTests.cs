@@ -206,6 +206,28 @@ public sealed class CapacityProviderPlacementApiTests(BerthServerFixture server)
         Assert.All(onB, t => Assert.Contains((string)t["containerInstanceArn"]!, members["svc-b"]));
     }
 
+    [Fact]
+    public async Task A_service_on_a_group_without_instances_says_so_in_its_events()
+    {
+        await _ecs.OkAsync("CreateCluster", new { clusterName = "idle" });
+        await ClusterCapacity.RegisterInstanceAsync(_ecs, "idle", "i-idle-outsider");
+        await _ecs.OkAsync("CreateCapacityProvider", new { name = "idle-a", autoScalingGroupProvider = new { autoScalingGroupArn = "idle-group" } });
+        await _ecs.OkAsync("PutClusterCapacityProviders", new
+        {
+            cluster = "idle", capacityProviders = new[] { "idle-a" }, defaultCapacityProviderStrategy = new[] { Item("idle-a", 1) },
+        });
+        await ClusterCapacity.RegisterWebAsync(_ecs, "idle-web", cpu: 256, memory: 512);
+
+        await _ecs.OkAsync("CreateService", new { cluster = "idle", serviceName = "web", taskDefinition = "idle-web", desiredCount = 1 });
+
+        var service = await Eventually.ReadAsync(
+            async () => (await _ecs.OkAsync("DescribeServices", new { cluster = "idle", services = new[] { "web" } }))["services"]![0]!,
+            s => s["events"]!.AsArray().Count > 0);
+        Assert.Equal("idle-a", (string)service["capacityProviderStrategy"]![0]!["capacityProvider"]!);
+        Assert.Contains("No Container Instances were found in your capacity provider.", (string)service["events"]![0]!["message"]!, StringComparison.Ordinal);
+        Assert.Empty(await TasksAsync("idle"));
+    }
+
     /// <summary>The cluster's tasks that are meant to run (desired RUNNING).</summary>
     private async Task<List<JsonObject>> TasksAsync(string cluster)
     {
