@@ -214,7 +214,9 @@ public sealed class CapacityProviderPlacementApiTests(BerthServerFixture server)
         await _ecs.OkAsync("CreateCapacityProvider", new { name = "idle-a", autoScalingGroupProvider = new { autoScalingGroupArn = "idle-group" } });
         await _ecs.OkAsync("PutClusterCapacityProviders", new
         {
-            cluster = "idle", capacityProviders = new[] { "idle-a" }, defaultCapacityProviderStrategy = new[] { Item("idle-a", 1) },
+            cluster = "idle",
+            capacityProviders = new[] { "idle-a" },
+            defaultCapacityProviderStrategy = new[] { Item("idle-a", 1) },
         });
         await ClusterCapacity.RegisterWebAsync(_ecs, "idle-web", cpu: 256, memory: 512);
 
