@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Berth.Agent;
+using Berth.Core.Capacity;
 
 namespace Berth.Cli;
 
@@ -14,6 +15,9 @@ internal sealed class AgentFlags
     private readonly Option<string> _cluster = EnvOption.Create("--cluster", "Cluster the instance joins", "BERTH_CLUSTER", Defaults.Cluster);
     private readonly Option<string?> _namespace = EnvOption.Create<string?>("--agent-namespace", "Docker label value that marks this agent's containers", "BERTH_AGENT_NAMESPACE", null);
     private readonly Option<string> _zone = EnvOption.Create("--availability-zone", "ecs.availability-zone attribute", "BERTH_AVAILABILITY_ZONE", Defaults.AvailabilityZone);
+    private readonly Option<string?> _autoScalingGroup = EnvOption.Create<string?>(
+        "--auto-scaling-group", $"Auto Scaling group the instance is in (the {AutoScalingGroup.AttributeName} attribute), for capacity providers",
+        "BERTH_AUTO_SCALING_GROUP", null);
     private readonly Option<string[]> _attributes = new("--attribute") { Description = "Custom attribute name=value (repeatable)", AllowMultipleArgumentsPerToken = false };
     private readonly Option<bool> _privileged = EnvOption.Create("--allow-privileged", "Allow privileged containers", "BERTH_ALLOW_PRIVILEGED", false);
     private readonly Option<int> _metadataPort = EnvOption.Create("--metadata-port", "Task metadata endpoint port (0: any free port)", "BERTH_METADATA_PORT", Defaults.MetadataPort);
@@ -24,6 +28,7 @@ internal sealed class AgentFlags
         command.Options.Add(_cluster);
         command.Options.Add(_namespace);
         command.Options.Add(_zone);
+        command.Options.Add(_autoScalingGroup);
         command.Options.Add(_attributes);
         command.Options.Add(_privileged);
         command.Options.Add(_metadataPort);
@@ -41,6 +46,10 @@ internal sealed class AgentFlags
                 throw new ArgumentException($"--attribute takes name=value; got '{pair}'.");
             }
             attributes[pair[..equals]] = pair[(equals + 1)..];
+        }
+        if (result.GetValue(_autoScalingGroup) is { } group)
+        {
+            attributes[AutoScalingGroup.AttributeName] = group;
         }
         var options = new AgentOptions
         {

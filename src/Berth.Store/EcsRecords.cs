@@ -13,6 +13,9 @@ public static class EcsRecords
     /// <summary>Sort key: cluster name.</summary>
     public static readonly RecordType<Cluster> Clusters = new("cluster", StateJsonContext.Default.Cluster);
 
+    /// <summary>Id: capacity provider ARN; sort key: its name. FARGATE and FARGATE_SPOT are never stored.</summary>
+    public static readonly RecordType<CapacityProvider> CapacityProviders = new("capacity-provider", StateJsonContext.Default.CapacityProvider);
+
     /// <summary>Sort key: <see cref="TaskDefinitionSortKey"/>, so revisions of a family are adjacent and ordered.</summary>
     public static readonly RecordType<TaskDefinitionRecord> TaskDefinitions =
         new("task-definition", StateJsonContext.Default.TaskDefinitionRecord);

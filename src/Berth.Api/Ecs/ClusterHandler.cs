@@ -3,6 +3,8 @@ using Berth.Core.Clusters;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Metrics;
+using Berth.Core.Services;
+using Berth.Core.Tasks;
 using Berth.Store;
 
 namespace Berth.Api.Ecs;
@@ -28,7 +30,8 @@ public sealed class ClusterHandler(IStateStore store)
     private async Task<CreateClusterResponse> CreateAsync(CreateClusterRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var insights = await _settings.ReadAsync(context, context.PrincipalArn, ContainerInsights.SettingName, cancellationToken).ConfigureAwait(false);
-        var cluster = ClusterRules.NewCluster(request, context.Scope, insights.Value!);
+        var providers = await CapacityProviderRecords.ActiveNamesAsync(store, context.Scope, cancellationToken).ConfigureAwait(false);
+        var cluster = ClusterRules.NewCluster(request, context.Scope, insights.Value!, providers);
         var result = await store.RetryOnConflictAsync(async ct =>
         {
             var existing = await store.GetAsync(EcsRecords.Clusters, cluster.ClusterArn!, ct).ConfigureAwait(false);
@@ -103,10 +106,35 @@ public sealed class ClusterHandler(IStateStore store)
     {
         var providers = request.CapacityProviders ?? [];
         var strategy = request.DefaultCapacityProviderStrategy ?? [];
-        ClusterRules.ValidateCapacityProviders(providers, strategy);
+        var accountProviders = await CapacityProviderRecords.ActiveNamesAsync(store, context.Scope, cancellationToken).ConfigureAwait(false);
+        ClusterRules.ValidateCapacityProviders(providers, strategy, accountProviders);
+        var current = await store.GetAsync(EcsRecords.Clusters, ClusterRules.ArnOf(context.Scope, request.Cluster), cancellationToken).ConfigureAwait(false);
+        var removed = (current?.Value.CapacityProviders ?? []).Except(providers, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        if (removed.Count > 0)
+        {
+            await RefuseInUseAsync(current!.Value, removed, cancellationToken).ConfigureAwait(false);
+        }
         var cluster = await ChangeAsync(context, request.Cluster,
             c => c with { CapacityProviders = providers, DefaultCapacityProviderStrategy = strategy }, cancellationToken).ConfigureAwait(false);
         return new PutClusterCapacityProvidersResponse { Cluster = cluster };
+    }
+
+    /// <summary>
+    /// ECS disassociates a provider from a cluster only while no task uses it (API reference, PutClusterCapacityProviders):
+    /// a live service whose strategy names it, or a task placed by it that has not stopped, keeps it in use.
+    /// </summary>
+    private async Task RefuseInUseAsync(Cluster cluster, IReadOnlySet<string> removed, CancellationToken cancellationToken)
+    {
+        var services = await store.QueryAsync(EcsRecords.Services, new RecordQuery(EcsRecords.Services.Kind, cluster.ClusterArn), cancellationToken)
+            .ConfigureAwait(false);
+        var tasks = await store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, cluster.ClusterArn), cancellationToken)
+            .ConfigureAwait(false);
+        if (services.Any(s => s.Value.Service.Status != ServiceStatuses.Inactive
+                && s.Value.Service.CapacityProviderStrategy?.Any(i => removed.Contains(i.CapacityProvider!)) == true)
+            || tasks.Any(t => t.Value.CapacityProviderName is { } provider && removed.Contains(provider) && t.Value.LastStatus != TaskStatuses.Stopped))
+        {
+            throw new ResourceInUseException();
+        }
     }
 
     /// <summary>

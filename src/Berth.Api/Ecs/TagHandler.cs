@@ -39,6 +39,7 @@ public sealed class TagHandler(IStateStore store)
             "cluster" => (await GetClusterAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
             "task-definition" => (await GetTaskDefinitionAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
             "service" => (await GetServiceAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Service.Tags,
+            "capacity-provider" => (await GetCapacityProviderAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
             _ => throw NotTaggable(arn),
         };
         return new ListTagsForResourceResponse { Tags = tags ?? [] };
@@ -54,6 +55,7 @@ public sealed class TagHandler(IStateStore store)
                 "cluster" => await ChangeClusterAsync(arn, change, ct).ConfigureAwait(false),
                 "task-definition" => await ChangeTaskDefinitionAsync(arn, change, ct).ConfigureAwait(false),
                 "service" => await ChangeServiceAsync(arn, change, ct).ConfigureAwait(false),
+                "capacity-provider" => await ChangeCapacityProviderAsync(arn, change, ct).ConfigureAwait(false),
                 _ => throw NotTaggable(arn),
             };
             await store.CommitAsync([write], ct).ConfigureAwait(false);
@@ -82,6 +84,12 @@ public sealed class TagHandler(IStateStore store)
         return ServiceRecords.Put(changed, record.Version);
     }
 
+    private async Task<PutRecord> ChangeCapacityProviderAsync(EcsArn arn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)
+    {
+        var provider = await GetCapacityProviderAsync(arn, cancellationToken).ConfigureAwait(false);
+        return CapacityProviderRecords.Put(provider.Value with { Tags = change(provider.Value.Tags) }, provider.Version);
+    }
+
     private async Task<Versioned<Cluster>> GetClusterAsync(EcsArn arn, CancellationToken cancellationToken) =>
         await store.GetAsync(EcsRecords.Clusters, arn.ToString(), cancellationToken).ConfigureAwait(false) is { Value.Status: "ACTIVE" } cluster
             ? cluster
@@ -96,6 +104,13 @@ public sealed class TagHandler(IStateStore store)
             && service.Value.Service.Status != Core.Services.ServiceStatuses.Inactive
             ? service
             : throw new ServiceNotFoundException("The specified service could not be found.");
+
+    /// <summary>Only the account's own providers keep tags; FARGATE and FARGATE_SPOT are never stored.</summary>
+    private async Task<Versioned<CapacityProvider>> GetCapacityProviderAsync(EcsArn arn, CancellationToken cancellationToken) =>
+        await store.GetAsync(EcsRecords.CapacityProviders, arn.ToString(), cancellationToken).ConfigureAwait(false) is { } provider
+            && provider.Value.Status == Core.Capacity.CapacityProviderRules.Active
+            ? provider
+            : throw new ResourceNotFoundException("The specified capacity provider could not be found.");
 
     private static EcsArn Parse(string? resourceArn) =>
         EcsArn.TryParse(resourceArn, out var arn)

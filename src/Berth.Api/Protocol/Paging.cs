@@ -46,6 +46,16 @@ public static class Paging
             : new Page<Versioned<T>>(matches, null);
     }
 
+    /// <summary>The same pagination over items already read and ordered by <paramref name="key"/> (ordinal), for lists that are not one store query.</summary>
+    public static Page<T> Slice<T>(IReadOnlyList<T> ordered, Func<T, string> key, int limit, string? nextToken)
+    {
+        var after = Decode(nextToken);
+        var rest = ordered.Where(item => after is null || string.CompareOrdinal(key(item), after) > 0).ToList();
+        return rest.Count > limit
+            ? new Page<T>(rest.Take(limit).ToList(), Encode(key(rest[limit - 1])))
+            : new Page<T>(rest, null);
+    }
+
     private static string Encode(string sortKey) => Convert.ToBase64String(Encoding.UTF8.GetBytes(sortKey));
 
     private static string? Decode(string? token)

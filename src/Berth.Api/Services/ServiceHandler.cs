@@ -67,6 +67,10 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
         var arn = ServiceRecords.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
         var current = await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
         var launchType = LaunchTarget.LaunchTypeOf(current.Value.Service);
+        if (request.CapacityProviderStrategy is { } strategy)
+        {
+            LaunchTarget.ValidateServiceStrategy(strategy, cluster, launchType);
+        }
         var definition = request.TaskDefinition is null
             ? null
             : (await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, request.TaskDefinition, launchType, cancellationToken).ConfigureAwait(false)).Value.Definition;

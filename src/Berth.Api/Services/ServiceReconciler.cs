@@ -127,7 +127,8 @@ public sealed class ServiceReconciler(
             var result = start.ContainerInstanceArn is { } instance
                 ? await launcher.StartAsync(scope, cluster.Value, launch, [instance], cancellationToken).ConfigureAwait(false)
                 : service.CapacityProviderStrategy is { Count: > 0 } strategy
-                    ? await launcher.RunWithStrategyAsync(scope, cluster.Value, launch, start.Count, strategy, providers, cancellationToken).ConfigureAwait(false)
+                    ? await launcher.RunWithStrategyAsync(scope, cluster.Value, launch, start.Count, strategy, providers,
+                        service.PlacementStrategy ?? [], service.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false)
                     : await launcher.RunAsync(scope, cluster.Value, launch, start.Count,
                         service.PlacementStrategy ?? [], service.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false);
             foreach (var task in result.Tasks)

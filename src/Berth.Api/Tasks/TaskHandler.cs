@@ -45,7 +45,8 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
             request.Tags, request.PropagateTags, request.EnableECSManagedTags, request.EnableExecuteCommand, request.NetworkConfiguration, target.LaunchType,
             cancellationToken).ConfigureAwait(false) with { PlatformVersion = platformVersion };
         var result = target.Strategy is { } strategy
-            ? await launcher.RunWithStrategyAsync(context.Scope, cluster, launch, count, strategy, new Dictionary<string, int>(), cancellationToken).ConfigureAwait(false)
+            ? await launcher.RunWithStrategyAsync(context.Scope, cluster, launch, count, strategy, new Dictionary<string, int>(),
+                request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false)
             : await launcher.RunAsync(context.Scope, cluster, launch, count,
                 request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false);
         return new RunTaskResponse { Tasks = result.Tasks.Select(ManagedCapacity.AsReported).ToList(), Failures = result.Failures };

@@ -34,10 +34,10 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         var started = ServerMetrics.Start();
         var result = await state.Store.RetryOnConflictAsync(async ct =>
         {
-            var snapshot = await SnapshotAsync(cluster, launch, ct).ConfigureAwait(false);
-            if (snapshot.Instances.Count == 0 && !launch.IsFargate)
+            var snapshot = await SnapshotAsync(scope, cluster, launch, ct).ConfigureAwait(false);
+            if (snapshot.Candidates.Instances.Count == 0 && !launch.IsFargate)
             {
-                throw new InvalidParameterException("No Container Instances were found in your cluster.");
+                throw NoInstances(launch);
             }
             var plan = PlacementEngine.Place(snapshot.Candidates, Request(launch, count, strategies, constraints), Random.Shared);
             return await CommitAsync(scope, cluster, launch, snapshot, launch.IsFargate ? FargatePlan(plan) : plan, ct).ConfigureAwait(false);
@@ -48,17 +48,30 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
 
     /// <summary>
     /// Splits <paramref name="count"/> tasks over a capacity provider strategy as ECS does (base, then weight, counting
-    /// the tasks each provider already has) and runs each share on its provider's capacity.
+    /// the tasks each provider already has) and runs each share on its provider's capacity: the Fargate pool, or the
+    /// instances of the provider's Auto Scaling group, where the placement strategies and constraints apply.
     /// </summary>
     public async Task<Result> RunWithStrategyAsync(
         ResourceScope scope, Cluster cluster, TaskLaunch launch, int count, IReadOnlyList<CapacityProviderStrategyItem> strategy,
-        IReadOnlyDictionary<string, int> existing, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, int> existing, IReadOnlyList<PlacementStrategy> strategies, IReadOnlyList<PlacementConstraint> constraints,
+        CancellationToken cancellationToken)
     {
+        var shares = CapacityProviderDistribution.Group(CapacityProviderDistribution.Assign(strategy, existing, count));
+        // Refused before any share is placed, so a RunTask that fails has started nothing.
+        foreach (var (provider, _) in shares)
+        {
+            var providerLaunch = launch with { CapacityProviderName = provider };
+            if (!launch.IsFargate && (await GroupInstancesAsync(scope, cluster, providerLaunch, cancellationToken).ConfigureAwait(false)).Count == 0)
+            {
+                throw NoInstances(providerLaunch);
+            }
+        }
         var tasks = new List<EcsTask>();
         var failures = new List<Failure>();
-        foreach (var (provider, share) in CapacityProviderDistribution.Group(CapacityProviderDistribution.Assign(strategy, existing, count)))
+        foreach (var (provider, share) in shares)
         {
-            var result = await RunAsync(scope, cluster, launch with { CapacityProviderName = provider }, share, [], [], cancellationToken).ConfigureAwait(false);
+            var result = await RunAsync(scope, cluster, launch with { CapacityProviderName = provider }, share, strategies, constraints, cancellationToken)
+                .ConfigureAwait(false);
             tasks.AddRange(result.Tasks);
             failures.AddRange(result.Failures);
         }
@@ -77,7 +90,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         ResourceScope scope, Cluster cluster, TaskLaunch launch, IReadOnlyList<string> instanceArns, CancellationToken cancellationToken) =>
         state.Store.RetryOnConflictAsync(async ct =>
         {
-            var snapshot = await SnapshotAsync(cluster, launch, ct).ConfigureAwait(false);
+            var snapshot = await SnapshotAsync(scope, cluster, launch, ct).ConfigureAwait(false);
             var placements = new List<TaskPlacement>();
             var failures = new List<Failure>();
             foreach (var arn in instanceArns)
@@ -193,15 +206,37 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         return (attached, attachedClaims);
     }
 
+    /// <summary>ECS's RunTask error when there is no instance to place on: none in the cluster, or none in the provider's group.</summary>
+    private static InvalidParameterException NoInstances(TaskLaunch launch) => new(launch.CapacityProviderName is null
+        ? "No Container Instances were found in your cluster."
+        : "No Container Instances were found in your capacity provider.");
+
     private sealed record Snapshot(ClusterSnapshot Candidates, IReadOnlyDictionary<string, Versioned<ContainerInstanceRecord>> Instances);
 
-    /// <summary>The instances the launch may use: the cluster's, or for Fargate the managed pool every cluster shares.</summary>
-    private async Task<Snapshot> SnapshotAsync(Cluster cluster, TaskLaunch launch, CancellationToken cancellationToken)
+    /// <summary>
+    /// The instances the launch may use: for Fargate the managed pool every cluster shares; for an Auto Scaling group
+    /// provider the cluster's instances of its group; else all the cluster's instances.
+    /// </summary>
+    private async Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> GroupInstancesAsync(
+        ResourceScope scope, Cluster cluster, TaskLaunch launch, CancellationToken cancellationToken)
+    {
+        if (launch.IsFargate)
+        {
+            return await state.ManagedInstancesAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var instances = await state.InstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        if (launch.CapacityProviderName is not { } provider)
+        {
+            return instances;
+        }
+        var group = await CapacityProviderRecords.GroupOfAsync(state.Store, scope, provider, cancellationToken).ConfigureAwait(false);
+        return instances.Where(i => AutoScalingGroup.IsMember(i.Value.Instance.Attributes, group)).ToList();
+    }
+
+    private async Task<Snapshot> SnapshotAsync(ResourceScope scope, Cluster cluster, TaskLaunch launch, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var records = launch.IsFargate
-            ? await state.ManagedInstancesAsync(cancellationToken).ConfigureAwait(false)
-            : await state.InstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        var records = await GroupInstancesAsync(scope, cluster, launch, cancellationToken).ConfigureAwait(false);
         var candidates = new List<InstanceCandidate>(records.Count);
         foreach (var record in records)
         {

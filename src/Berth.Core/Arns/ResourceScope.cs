@@ -22,6 +22,8 @@ public sealed record ResourceScope(string Region, string AccountId)
 
     public string ClusterArn(string clusterName) => $"{EcsArnPrefix}:cluster/{clusterName}";
 
+    public string CapacityProviderArn(string name) => $"{EcsArnPrefix}:capacity-provider/{name}";
+
     public string TaskDefinitionArn(string family, int revision) => $"{EcsArnPrefix}:task-definition/{family}:{revision}";
 
     // Long ARN format (the default since 2021): cluster name inside the resource id.

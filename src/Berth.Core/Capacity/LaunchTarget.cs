@@ -7,8 +7,9 @@ namespace Berth.Core.Capacity;
 
 /// <summary>
 /// Where RunTask and CreateService launch: a launch type, or a capacity provider strategy (given, or the
-/// cluster's default when neither is given, as the API reference for RunTask says). The FARGATE and FARGATE_SPOT
-/// providers are the only ones Berth has, so a strategy always means launch type FARGATE, as ECS reports it.
+/// cluster's default when neither is given, as the API reference for RunTask says). A strategy of FARGATE and
+/// FARGATE_SPOT means Fargate tasks, one of Auto Scaling group providers EC2 tasks on the groups' instances (a strategy
+/// never mixes the two), and the tasks report that launch type, as ECS reports it.
 /// </summary>
 public sealed record LaunchTarget(string LaunchType, IReadOnlyList<CapacityProviderStrategyItem>? Strategy)
 {
@@ -26,7 +27,7 @@ public sealed record LaunchTarget(string LaunchType, IReadOnlyList<CapacityProvi
         {
             ClusterRules.ValidateStrategy(cluster.CapacityProviders ?? [], chosen);
             CapacityProviderDistribution.Validate(chosen);
-            return new LaunchTarget(FargateRules.LaunchType, chosen);
+            return new LaunchTarget(LaunchTypeOf(chosen), chosen);
         }
         if (launchType is "EXTERNAL" or "MANAGED_INSTANCES")
         {
@@ -35,7 +36,27 @@ public sealed record LaunchTarget(string LaunchType, IReadOnlyList<CapacityProvi
         return new LaunchTarget(launchType ?? "EC2", null);
     }
 
-    /// <summary>A service's launch type: its own, or FARGATE when it runs on a capacity provider strategy.</summary>
+    /// <summary>
+    /// UpdateService's new strategy: non-empty (ECS cannot move a service back to the cluster's default strategy), naming
+    /// providers of the cluster, and keeping the service's tasks on the kind of capacity they run on: Berth does not move
+    /// a service between Fargate and EC2 capacity, whose network and platform settings differ.
+    /// </summary>
+    public static void ValidateServiceStrategy(IReadOnlyList<CapacityProviderStrategyItem> strategy, Cluster cluster, string currentLaunchType)
+    {
+        CapacityProviderDistribution.Validate(strategy);
+        ClusterRules.ValidateStrategy(cluster.CapacityProviders ?? [], strategy);
+        if (LaunchTypeOf(strategy) != currentLaunchType)
+        {
+            throw new InvalidParameterException(
+                $"The service runs {currentLaunchType} tasks; its capacity provider strategy may only name {(currentLaunchType == FargateRules.LaunchType ? "FARGATE and FARGATE_SPOT" : "Auto Scaling group capacity providers")}.");
+        }
+    }
+
+    /// <summary>A service's launch type: its own, or the one of the capacity provider strategy it runs on.</summary>
     public static string LaunchTypeOf(Service service) =>
-        service.LaunchType ?? (service.CapacityProviderStrategy is { Count: > 0 } ? FargateRules.LaunchType : "EC2");
+        service.LaunchType ?? (service.CapacityProviderStrategy is { Count: > 0 } strategy ? LaunchTypeOf(strategy) : "EC2");
+
+    /// <summary>FARGATE for a strategy of Fargate providers, EC2 for one of Auto Scaling group providers.</summary>
+    public static string LaunchTypeOf(IReadOnlyList<CapacityProviderStrategyItem> strategy) =>
+        strategy.All(i => CapacityProviderRules.IsFargate(i.CapacityProvider)) ? FargateRules.LaunchType : "EC2";
 }

@@ -35,7 +35,9 @@ public static class ClusterRules
     /// <param name="containerInsights">The caller's effective containerInsights account setting: ECS gives a new
     /// cluster that value unless the request sets it ("If a cluster value is specified, it will override the
     /// containerInsights value set with PutAccountSetting or PutAccountSettingDefault", API reference, ClusterSetting).</param>
-    public static Cluster NewCluster(CreateClusterRequest request, ResourceScope scope, string containerInsights)
+    /// <param name="accountProviders">The names of the account's ACTIVE capacity providers (besides FARGATE and FARGATE_SPOT).</param>
+    public static Cluster NewCluster(
+        CreateClusterRequest request, ResourceScope scope, string containerInsights, IReadOnlySet<string>? accountProviders = null)
     {
         var name = request.ClusterName ?? DefaultClusterName;
         Require.Name(name, "Cluster name");
@@ -45,7 +47,7 @@ public static class ClusterRules
             throw new InvalidParameterException($"A resource can have at most {TagRules.MaxTagsPerResource} tags.");
         }
         ValidateSettings(request.Settings);
-        ValidateCapacityProviders(request.CapacityProviders ?? [], request.DefaultCapacityProviderStrategy ?? []);
+        ValidateCapacityProviders(request.CapacityProviders ?? [], request.DefaultCapacityProviderStrategy ?? [], accountProviders);
         return new Cluster
         {
             ClusterArn = scope.ClusterArn(name),
@@ -90,16 +92,18 @@ public static class ClusterRules
     }
 
     /// <summary>
-    /// PutClusterCapacityProviders / CreateCluster rules: providers must exist (FARGATE and FARGATE_SPOT
-    /// always do), the strategy may only name listed providers, weights 0–1000, base 0–100000 on one item at most.
+    /// PutClusterCapacityProviders / CreateCluster rules: providers must exist and be ACTIVE (FARGATE and FARGATE_SPOT
+    /// always are), the strategy may only name listed providers, weights 0–1000, base 0–100000 on one item at most.
     /// </summary>
-    public static void ValidateCapacityProviders(IReadOnlyList<string> providers, IReadOnlyList<CapacityProviderStrategyItem> strategy)
+    /// <param name="accountProviders">The names of the account's ACTIVE capacity providers (besides FARGATE and FARGATE_SPOT).</param>
+    public static void ValidateCapacityProviders(
+        IReadOnlyList<string> providers, IReadOnlyList<CapacityProviderStrategyItem> strategy, IReadOnlySet<string>? accountProviders = null)
     {
         foreach (var provider in providers)
         {
-            if (!FargateProviders.Contains(provider))
+            if (!FargateProviders.Contains(provider) && accountProviders?.Contains(provider) != true)
             {
-                throw new InvalidParameterException($"The specified capacity provider '{provider}' does not exist. Berth supports FARGATE and FARGATE_SPOT.");
+                throw new InvalidParameterException($"The specified capacity provider '{provider}' does not exist or is not ACTIVE.");
             }
         }
         if (providers.Distinct(StringComparer.Ordinal).Count() != providers.Count)
@@ -110,8 +114,9 @@ public static class ClusterRules
     }
 
     /// <summary>
-    /// A strategy (a cluster's default, or one given to RunTask or CreateService) may only name providers associated
-    /// with the cluster, with weights 0–1000 and a base of 0–100000 on one item at most.
+    /// A strategy (a cluster's default, or one given to RunTask, CreateService or UpdateService) may only name providers
+    /// associated with the cluster, with weights 0–1000 and a base of 0–100000 on one item at most, and may not mix
+    /// Auto Scaling group providers with Fargate ones: its tasks are either EC2 or Fargate tasks.
     /// </summary>
     public static void ValidateStrategy(IReadOnlyList<string> providers, IReadOnlyList<CapacityProviderStrategyItem> strategy)
     {
@@ -128,6 +133,11 @@ public static class ClusterRules
         if (strategy.Count(i => i.Base > 0) > 1)
         {
             throw new InvalidParameterException("Only one capacity provider in a strategy can have a base defined.");
+        }
+        if (strategy.Select(i => FargateProviders.Contains(i.CapacityProvider!)).Distinct().Count() > 1)
+        {
+            throw new InvalidParameterException(
+                "The specified capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again.");
         }
     }
 }

@@ -37,6 +37,9 @@ public sealed class ClusterContainsContainerInstancesException()
 
 public sealed class ResourceNotFoundException(string message) : EcsException(message);
 
+public sealed class ResourceInUseException(string message = "The specified capacity provider is in use and cannot be removed.")
+    : EcsException(message);
+
 public sealed class LimitExceededException(string message) : EcsException(message);
 
 public sealed class UnsupportedFeatureException(string message) : EcsException(message);

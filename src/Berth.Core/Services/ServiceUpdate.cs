@@ -46,6 +46,8 @@ public static class ServiceUpdate
                 ServiceRules.MergeDeploymentConfiguration(current.DeploymentConfiguration, request.DeploymentConfiguration), strategy),
             NetworkConfiguration = request.NetworkConfiguration ?? current.NetworkConfiguration,
             CapacityProviderStrategy = request.CapacityProviderStrategy ?? current.CapacityProviderStrategy,
+            // A service moved from a launch type to a strategy reports the strategy only, as one created with it does.
+            LaunchType = request.CapacityProviderStrategy is { Count: > 0 } ? null : current.LaunchType,
             PlatformVersion = request.PlatformVersion ?? current.PlatformVersion,
             PlacementConstraints = request.PlacementConstraints ?? current.PlacementConstraints,
             PlacementStrategy = request.PlacementStrategy ?? current.PlacementStrategy,

@@ -10,6 +10,7 @@ namespace Berth.Core.State;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     Converters = new[] { typeof(EpochSecondsConverter) })]
 [JsonSerializable(typeof(Cluster))]
+[JsonSerializable(typeof(CapacityProvider))]
 [JsonSerializable(typeof(TaskDefinitionRecord))]
 [JsonSerializable(typeof(TaskDefinitionFamily))]
 [JsonSerializable(typeof(Setting))]

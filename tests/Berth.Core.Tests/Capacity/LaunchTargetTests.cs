@@ -76,6 +76,7 @@ public class LaunchTargetTests
     [InlineData(null, "FARGATE_SPOT", "FARGATE")]
     [InlineData(null, null, "EC2")]
     [InlineData("EC2", null, "EC2")]
+    [InlineData(null, "web-asg", "EC2")]
     public void A_services_launch_type_follows_its_strategy(string? launchType, string? provider, string expected)
     {
         var service = new Service
@@ -85,5 +86,26 @@ public class LaunchTargetTests
         };
 
         Assert.Equal(expected, LaunchTarget.LaunchTypeOf(service));
+    }
+
+    [Fact]
+    public void A_strategy_of_auto_scaling_group_providers_launches_ec2_tasks()
+    {
+        CapacityProviderStrategyItem[] strategy = [new() { CapacityProvider = "web-asg", Weight = 1 }, new() { CapacityProvider = "batch-asg", Weight = 2 }];
+
+        var target = LaunchTarget.Resolve(null, strategy, ClusterWith(["web-asg", "batch-asg", "FARGATE"]));
+
+        Assert.Equal(new LaunchTarget("EC2", strategy), target);
+    }
+
+    [Fact]
+    public void An_update_may_not_move_a_service_between_fargate_and_ec2_capacity()
+    {
+        var cluster = ClusterWith(["web-asg", "FARGATE_SPOT"]);
+
+        LaunchTarget.ValidateServiceStrategy([new() { CapacityProvider = "web-asg", Weight = 1 }], cluster, "EC2");
+        Assert.Throws<InvalidParameterException>(() => LaunchTarget.ValidateServiceStrategy([Spot], cluster, "EC2"));
+        Assert.Throws<InvalidParameterException>(() => LaunchTarget.ValidateServiceStrategy([new() { CapacityProvider = "other", Weight = 1 }], cluster, "EC2"));
+        Assert.Throws<InvalidParameterException>(() => LaunchTarget.ValidateServiceStrategy([], cluster, "EC2"));
     }
 }

@@ -131,4 +131,23 @@ public class ClusterRulesTests
     {
         Assert.Throws<InvalidParameterException>(() => ClusterRules.ValidateCapacityProviders(providers, strategy));
     }
+
+    [Fact]
+    public void A_cluster_may_have_the_accounts_active_providers()
+    {
+        ClusterRules.ValidateCapacityProviders(
+            ["web-asg", "FARGATE"], [new CapacityProviderStrategyItem { CapacityProvider = "web-asg", Weight = 1 }], new HashSet<string> { "web-asg" });
+    }
+
+    [Fact]
+    public void A_strategy_may_not_mix_auto_scaling_group_and_fargate_providers()
+    {
+        var e = Assert.Throws<InvalidParameterException>(() => ClusterRules.ValidateStrategy(
+            ["web-asg", "FARGATE"],
+            [new CapacityProviderStrategyItem { CapacityProvider = "web-asg", Weight = 1 }, new CapacityProviderStrategyItem { CapacityProvider = "FARGATE", Weight = 1 }]));
+
+        Assert.Equal(
+            "The specified capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again.",
+            e.Message);
+    }
 }

@@ -50,6 +50,19 @@ public class ServiceUpdateTests
     }
 
     [Fact]
+    public void A_new_capacity_provider_strategy_deploys_anew_and_replaces_the_launch_type()
+    {
+        var service = Replica(2, Deployment(DepOld)) with { LaunchType = "EC2" };
+        CapacityProviderStrategyItem[] strategy = [new() { CapacityProvider = "web-asg", Weight = 1 }];
+
+        var updated = Apply(service, new UpdateServiceRequest { CapacityProviderStrategy = strategy });
+
+        Assert.Null(updated.LaunchType);
+        Assert.Equal(strategy, updated.CapacityProviderStrategy);
+        Assert.Equal([DepNew, DepOld], updated.Deployments!.Select(d => d.Id));
+    }
+
+    [Fact]
     public void Only_an_active_service_can_be_updated()
     {
         var draining = Replica(0, Deployment(DepOld)) with { Status = ServiceStatuses.Draining };
