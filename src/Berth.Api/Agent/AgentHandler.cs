@@ -5,6 +5,7 @@ using Berth.Api.Protocol;
 using Berth.Api.Services;
 using Berth.Api.Tasks;
 using Berth.Core.Agent;
+using Berth.Core.Concurrency;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.Networking;
@@ -63,8 +64,10 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
                 return;
             }
             // Woken at once by a change made in this process; the one-second re-read covers other servers.
+            var assignmentsChanged = signals.Changed(instance.Id);
             var remaining = deadline - time.GetUtcNow();
-            await signals.WaitAsync(instance.Id, remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            await ChangeNotifier.ChangedWithinAsync(
+                assignmentsChanged, remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
         }
     }
 
