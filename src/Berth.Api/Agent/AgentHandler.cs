@@ -46,6 +46,9 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
         var deadline = time.GetUtcNow().AddSeconds(Math.Clamp(request.WaitSeconds, 0, MaxWaitSeconds));
         while (true)
         {
+            // Taken before the read: a placement that commits after the read and notifies before the wait below
+            // has already completed this task, so the poll answers at once instead of at the next re-read.
+            var assignmentsChanged = signals.Changed(request.ContainerInstanceArn);
             var instance = await HeartbeatAsync(request.ContainerInstanceArn, cancellationToken).ConfigureAwait(false);
             if (instance is null)
             {
@@ -64,7 +67,6 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
                 return;
             }
             // Woken at once by a change made in this process; the one-second re-read covers other servers.
-            var assignmentsChanged = signals.Changed(instance.Id);
             var remaining = deadline - time.GetUtcNow();
             await ChangeNotifier.ChangedWithinAsync(
                 assignmentsChanged, remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
