@@ -5,6 +5,7 @@ using Berth.Api.Protocol;
 using Berth.Api.Services;
 using Berth.Api.Tasks;
 using Berth.Core.Agent;
+using Berth.Core.Concurrency;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.Networking;
@@ -45,6 +46,9 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
         var deadline = time.GetUtcNow().AddSeconds(Math.Clamp(request.WaitSeconds, 0, MaxWaitSeconds));
         while (true)
         {
+            // Taken before the read: a placement that commits after the read and notifies before the wait below
+            // has already completed this task, so the poll answers at once instead of at the next re-read.
+            var assignmentsChanged = signals.Changed(request.ContainerInstanceArn);
             var instance = await HeartbeatAsync(request.ContainerInstanceArn, cancellationToken).ConfigureAwait(false);
             if (instance is null)
             {
@@ -64,7 +68,8 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
             }
             // Woken at once by a change made in this process; the one-second re-read covers other servers.
             var remaining = deadline - time.GetUtcNow();
-            await signals.WaitAsync(instance.Id, remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            await ChangeNotifier.ChangedWithinAsync(
+                assignmentsChanged, remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
         }
     }
 

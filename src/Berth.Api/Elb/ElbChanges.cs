@@ -1,3 +1,5 @@
+using Berth.Core.Concurrency;
+
 namespace Berth.Api.Elb;
 
 /// <summary>
@@ -5,24 +7,4 @@ namespace Berth.Api.Elb;
 /// or target takes traffic at once; the data plane also re-reads the store periodically, which covers
 /// changes committed by another server process.
 /// </summary>
-public sealed class ElbChanges
-{
-    private TaskCompletionSource _changed = NewSource();
-
-    public void Notify() => Interlocked.Exchange(ref _changed, NewSource()).TrySetResult();
-
-    /// <summary>Completes at the next <see cref="Notify"/>, or after <paramref name="timeout"/>.</summary>
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Volatile.Read(ref _changed).Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Nothing changed here; the caller re-reads the store anyway.
-        }
-    }
-
-    private static TaskCompletionSource NewSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-}
+public sealed class ElbChanges : ChangeNotifier;

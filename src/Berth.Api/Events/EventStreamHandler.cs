@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Berth.Api.Ecs;
 using Berth.Api.Protocol;
+using Berth.Core.Concurrency;
 using Berth.Core.Errors;
 using Berth.Core.Events;
 using Berth.Core.Validation;
@@ -99,25 +100,12 @@ public sealed class EventStreamHandler(
                     continue;
                 }
             }
-            if (!await WokenAsync(appended, cancellationToken).ConfigureAwait(false))
+            // A quiet interval gets a heartbeat comment, so proxies and clients see the stream is alive.
+            if (!await ChangeNotifier.ChangedWithinAsync(appended, options.EventHeartbeatInterval, time, cancellationToken).ConfigureAwait(false))
             {
                 await response.Body.WriteAsync(Heartbeat, cancellationToken).ConfigureAwait(false);
                 await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
-        }
-    }
-
-    /// <summary>False when <see cref="ApiOptions.EventHeartbeatInterval"/> passed without an append.</summary>
-    private async Task<bool> WokenAsync(Task appended, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await appended.WaitAsync(options.EventHeartbeatInterval, time, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TimeoutException)
-        {
-            return false;
         }
     }
 

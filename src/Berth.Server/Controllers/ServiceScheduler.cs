@@ -1,4 +1,5 @@
 using Berth.Api.Services;
+using Berth.Core.Concurrency;
 using Berth.Core.Services;
 using Berth.Store;
 using Microsoft.Extensions.Hosting;
@@ -21,14 +22,8 @@ public sealed partial class ServiceScheduler(
         {
             var changed = signal.Changed;
             await RoundAsync(stoppingToken).ConfigureAwait(false);
-            try
-            {
-                await changed.WaitAsync(options.ServiceSchedulerInterval, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                // The periodic round.
-            }
+            // Woken or not, the next round runs: without a change it is the periodic one.
+            await ChangeNotifier.ChangedWithinAsync(changed, options.ServiceSchedulerInterval, time, stoppingToken).ConfigureAwait(false);
         }
     }
 

@@ -1,4 +1,5 @@
 using Berth.Api.Elb;
+using Berth.Core.Concurrency;
 using Berth.Core.Elb;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ public sealed partial class LoadBalancerDataPlane(
     ElbChanges changes,
     TargetHealthRegistry health,
     IHttpForwarder forwarder,
+    TimeProvider time,
     ILogger<LoadBalancerDataPlane> logger) : BackgroundService
 {
     /// <summary>Catches changes committed by another server process, and draining periods that end.</summary>
@@ -40,7 +42,7 @@ public sealed partial class LoadBalancerDataPlane(
         while (!stoppingToken.IsCancellationRequested)
         {
             // Taken before the reload, so a change committed during it wakes the next round.
-            var changed = changes.WaitAsync(ResyncInterval, stoppingToken);
+            var changed = ChangeNotifier.ChangedWithinAsync(changes.Changed, ResyncInterval, time, stoppingToken);
             try
             {
                 var snapshot = await loader.LoadAsync(stoppingToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Berth.Core.Concurrency;
 using Berth.Core.Events;
 using Berth.Store.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -25,7 +26,7 @@ public sealed class SqliteEventLog : IEventLog
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
-    private TaskCompletionSource _appended = NewWaiter();
+    private readonly ChangeNotifier _appended = new();
 
     private SqliteEventLog(string connectionString) => _connectionString = connectionString;
 
@@ -39,7 +40,7 @@ public sealed class SqliteEventLog : IEventLog
         return log;
     }
 
-    public Task Appended => Volatile.Read(ref _appended).Task;
+    public Task Appended => _appended.Changed;
 
     public async Task AppendAsync(IReadOnlyList<EcsEvent> events, CancellationToken cancellationToken)
     {
@@ -79,7 +80,7 @@ public sealed class SqliteEventLog : IEventLog
         {
             _writer.Release();
         }
-        Interlocked.Exchange(ref _appended, NewWaiter()).TrySetResult();
+        _appended.Notify();
     }
 
     public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(EventLogQuery query, CancellationToken cancellationToken)
@@ -135,6 +136,4 @@ public sealed class SqliteEventLog : IEventLog
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }
-
-    private static TaskCompletionSource NewWaiter() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

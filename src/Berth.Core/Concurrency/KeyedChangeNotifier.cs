@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+
+namespace Berth.Core.Concurrency;
+
+/// <summary>
+/// A <see cref="ChangeNotifier"/> per key (an ordinal string, such as a container instance ARN), so a change to one key
+/// wakes only its waiters. The same rule holds: take <see cref="Changed"/> before reading the state, then wait.
+/// </summary>
+/// <remarks>
+/// A key keeps its notifier once it has been waited on: the keys are few and long-lived (one per container instance),
+/// and dropping a notifier while a waiter holds its task would lose that waiter's wake-up.
+/// </remarks>
+public class KeyedChangeNotifier
+{
+    private readonly ConcurrentDictionary<string, ChangeNotifier> _notifiers = new(StringComparer.Ordinal);
+
+    /// <summary>Completes at the next <see cref="Notify"/> of <paramref name="key"/> after it was taken.</summary>
+    public Task Changed(string key) => _notifiers.GetOrAdd(key, static _ => new ChangeNotifier()).Changed;
+
+    /// <summary>Releases the waiters of <paramref name="key"/>; with none, there is nothing to wake.</summary>
+    public void Notify(string key)
+    {
+        if (_notifiers.TryGetValue(key, out var notifier))
+        {
+            notifier.Notify();
+        }
+    }
+}

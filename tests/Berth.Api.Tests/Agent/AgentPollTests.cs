@@ -1,0 +1,136 @@
+using System.Text;
+using System.Text.Json;
+using Berth.Api.Agent;
+using Berth.Api.Services;
+using Berth.Api.Tasks;
+using Berth.Core.Agent;
+using Berth.Core.ContainerInstances;
+using Berth.Core.Ecs;
+using Berth.Core.State;
+using Berth.Store;
+using Berth.Store.Sqlite;
+using Microsoft.AspNetCore.Http;
+
+namespace Berth.Api.Tests.Agent;
+
+/// <summary>
+/// The agent long-poll's wake-up, against a real SQLite store. Time is frozen, so the poll's one-second re-read
+/// never comes: only a wake-up can answer it, and a lost one shows as a poll that never returns.
+/// </summary>
+public sealed class AgentPollTests : IAsyncLifetime
+{
+    private const string InstanceArn = "arn:aws:ecs:us-east-1:000000000000:container-instance/poll/0123456789abcdef";
+
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
+
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"berth-poll-{Guid.NewGuid():N}.db");
+    private readonly FrozenTime _time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+    private readonly AssignmentSignals _signals = new();
+    private SqliteStateStore? _store;
+
+    private SqliteStateStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
+
+    public async Task InitializeAsync()
+    {
+        _store = await SqliteStateStore.OpenAsync(_databasePath, CancellationToken.None);
+        // Heartbeat just now, so the poll writes no heartbeat of its own (which would conflict and re-read).
+        var instance = new ContainerInstanceRecord(
+            new ContainerInstance { ContainerInstanceArn = InstanceArn, Status = "ACTIVE" },
+            new AgentIdentity { InstanceId = "i-poll", AvailabilityZone = "us-east-1a", HostAddress = "127.0.0.1" },
+            AssignmentsVersion: 1,
+            LastHeartbeat: _time.GetUtcNow());
+        await Store.CommitAsync([InstanceRecords.Put(instance, 0)], CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_databasePath)!, Path.GetFileName(_databasePath) + "*"))
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_placement_committed_between_the_polls_read_and_its_wait_answers_the_poll_at_once()
+    {
+        var store = new PlacementAfterFirstInstanceRead(Store, _signals);
+        var handler = new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, _time);
+        using var aborted = new CancellationTokenSource();
+        var http = PollRequest(assignmentsVersion: 1, aborted.Token);
+
+        var poll = handler.PollAsync(http);
+        try
+        {
+            await poll.WaitAsync(Guard);
+        }
+        finally
+        {
+            await aborted.CancelAsync();
+        }
+
+        Assert.Equal(200, http.Response.StatusCode);
+        http.Response.Body.Position = 0;
+        var response = await JsonSerializer.DeserializeAsync(http.Response.Body, AgentJsonContext.Default.AgentPollResponse);
+        Assert.Equal(2, response!.AssignmentsVersion);
+    }
+
+    private static DefaultHttpContext PollRequest(long assignmentsVersion, CancellationToken aborted)
+    {
+        var request = new AgentPollRequest { ContainerInstanceArn = InstanceArn, AssignmentsVersion = assignmentsVersion, WaitSeconds = 30 };
+        var http = new DefaultHttpContext { RequestAborted = aborted };
+        http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, AgentJsonContext.Default.AgentPollRequest)));
+        http.Response.Body = new MemoryStream();
+        return http;
+    }
+
+    /// <summary>
+    /// The store as the poll sees it when a RunTask lands in the worst moment: right after the poll's first read of its
+    /// instance, the placement commits a new assignments version and notifies, as <see cref="TaskLauncher"/> does.
+    /// </summary>
+    private sealed class PlacementAfterFirstInstanceRead(IStateStore inner, AssignmentSignals signals) : IStateStore
+    {
+        private int _reads;
+
+        public async Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken)
+        {
+            var record = await inner.GetAsync(kind, id, cancellationToken);
+            if (kind == EcsRecords.ContainerInstances.Kind && id == InstanceArn && Interlocked.Increment(ref _reads) == 1)
+            {
+                var instance = await inner.GetAsync(EcsRecords.ContainerInstances, id, cancellationToken);
+                await inner.CommitAsync([InstanceRecords.BumpAssignments(instance!)], cancellationToken);
+                signals.Notify(id);
+            }
+            return record;
+        }
+
+        public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) =>
+            inner.QueryAsync(query, cancellationToken);
+
+        public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
+
+        public Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) =>
+            inner.CommitAsync(writes, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A clock that never moves and timers that never fire: waits end only by a wake-up or cancellation.</summary>
+    private sealed class FrozenTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new SilentTimer();
+
+        private sealed class SilentTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+}
