@@ -13,7 +13,7 @@ internal static class EventCommands
 {
     public static Command Events()
     {
-        var endpoint = EnvOption.Create("--endpoint-url", "The Berth server", "BERTH_SERVER", "http://127.0.0.1:4566");
+        var endpoint = ServerClient.EndpointOption();
         var cluster = new Option<string?>("--cluster") { Description = "Only this cluster's events (name or ARN)" };
         var after = new Option<long?>("--after") { Description = "First replay the retained events after this event id" };
         var command = new Command("events",
@@ -21,27 +21,18 @@ internal static class EventCommands
         command.Options.Add(endpoint);
         command.Options.Add(cluster);
         command.Options.Add(after);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => ServerClient.RunAsync("events", result.GetValue(endpoint)!, async url =>
         {
-            var url = result.GetValue(endpoint)!;
             try
             {
-                await FollowAsync(new Uri(url), result.GetValue(cluster), result.GetValue(after), cancellationToken).ConfigureAwait(false);
-                return 0;
+                await FollowAsync(url, result.GetValue(cluster), result.GetValue(after), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return 0;
+                // Ctrl-C: the normal end of following.
             }
-            catch (Exception e) when (e is HttpRequestException or IOException)
-            {
-                return await FailAsync($"cannot read the event stream of {url}: {e.Message}").ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is UriFormatException or StreamRefusedException)
-            {
-                return await FailAsync(e.Message).ConfigureAwait(false);
-            }
-        });
+            return 0;
+        }));
         return command;
     }
 
@@ -60,11 +51,7 @@ internal static class EventCommands
         }
         var path = "/_berth/events" + (query.Count > 0 ? "?" + string.Join('&', query) : "");
         using var response = await http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-        {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            throw new StreamRefusedException(ServerErrors.MessageOf(body));
-        }
+        await ServerClient.EnsureAcceptedAsync(response, cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -72,12 +59,4 @@ internal static class EventCommands
         }
         throw new IOException("the server closed the stream");
     }
-
-    private static async Task<int> FailAsync(string message)
-    {
-        await Console.Error.WriteLineAsync($"berth events: {message}").ConfigureAwait(false);
-        return 1;
-    }
-
-    private sealed class StreamRefusedException(string message) : Exception(message);
 }

@@ -14,26 +14,22 @@ internal static class SpotCommands
 {
     public static Command Spot()
     {
-        var server = EnvOption.Create("--server", "The Berth server", "BERTH_SERVER", "http://127.0.0.1:4566");
+        var server = ServerClient.EndpointOption();
         var task = new Option<string>("--task") { Description = "ARN of the FARGATE_SPOT task to interrupt", Required = true };
         var interrupt = new Command("interrupt", "Interrupt a FARGATE_SPOT task as AWS does when it reclaims Spot capacity.");
         interrupt.Options.Add(server);
         interrupt.Options.Add(task);
-        interrupt.SetAction(async (result, cancellationToken) =>
+        interrupt.SetAction((result, cancellationToken) => ServerClient.RunAsync("spot interrupt", result.GetValue(server)!, async url =>
         {
-            using var http = new HttpClient { BaseAddress = new Uri(result.GetValue(server)!) };
+            using var http = new HttpClient { BaseAddress = url };
             var request = JsonContent.Create(new StopTaskRequest { Task = result.GetValue(task) }, EcsJsonContext.Default.StopTaskRequest);
             using var response = await http.PostAsync(new Uri("/_berth/spot/v1/interrupt", UriKind.Relative), request, cancellationToken).ConfigureAwait(false);
+            await ServerClient.EnsureAcceptedAsync(response, cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                await Console.Error.WriteLineAsync($"berth spot interrupt: {ServerErrors.MessageOf(body)}").ConfigureAwait(false);
-                return 1;
-            }
             var stopped = JsonSerializer.Deserialize(body, EcsJsonContext.Default.StopTaskResponse)?.Task;
             Console.WriteLine($"{stopped?.TaskArn}: desired {stopped?.DesiredStatus}, stopCode {stopped?.StopCode}: {stopped?.StoppedReason}");
             return 0;
-        });
+        }));
         var command = new Command("spot", "FARGATE_SPOT operator commands.");
         command.Subcommands.Add(interrupt);
         return command;

@@ -79,10 +79,12 @@ class EventStreamTest(BerthUpTestCase):
         resumed = self.read_stream(ids[first_running], len(ids) - first_running - 1)
         self.assertEqual(resumed, [(i, "ECS Task State Change") for i in ids[first_running + 1:]])
 
-    def test_berth_events_says_in_one_line_what_went_wrong(self):
-        for args, message in [(["--endpoint-url", self.server.endpoint, "--cluster", "nowhere"], "berth events: Cluster not found."),
-                              (["--endpoint-url", "http://127.0.0.1:9"], "berth events: cannot read the event stream of http://127.0.0.1:9")]:
-            result = subprocess.run([os.path.join(ROOT, "berth"), "events", *args], capture_output=True, text=True, timeout=60)
+    def test_client_commands_say_in_one_line_what_went_wrong(self):
+        spot = ["spot", "interrupt", "--task", "arn:aws:ecs:us-east-1:000000000000:task/default/0123"]
+        for args, message in [(["events", "--endpoint-url", self.server.endpoint, "--cluster", "nowhere"], "berth events: Cluster not found."),
+                              (["events", "--endpoint-url", "http://127.0.0.1:9"], "berth events: cannot reach http://127.0.0.1:9"),
+                              ([*spot, "--server", "http://127.0.0.1:9"], "berth spot interrupt: cannot reach http://127.0.0.1:9")]:
+            result = subprocess.run([os.path.join(ROOT, "berth"), *args], capture_output=True, text=True, timeout=60)
             self.assertEqual(result.returncode, 1, result.stderr)
             self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
             self.assertTrue(result.stderr.startswith(message), result.stderr)
