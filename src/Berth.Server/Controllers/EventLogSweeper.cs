@@ -1,5 +1,4 @@
 using Berth.Store.Events;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Controllers;
@@ -9,32 +8,17 @@ namespace Berth.Server.Controllers;
 /// but the newest <see cref="ServerOptions.EventRetentionCount"/>. A reader resuming from a pruned id gets what is left.
 /// </summary>
 public sealed partial class EventLogSweeper(IEventLog events, ServerOptions options, TimeProvider time, ILogger<EventLogSweeper> logger)
-    : BackgroundService
+    : PeriodicController(options.EventSweepInterval, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.EventSweepInterval, time);
-        do
+        var deleted = await events.PruneAsync(Time.GetUtcNow() - options.EventRetention, options.EventRetentionCount, cancellationToken).ConfigureAwait(false);
+        if (deleted > 0)
         {
-            try
-            {
-                var deleted = await events.PruneAsync(time.GetUtcNow() - options.EventRetention, options.EventRetentionCount, stoppingToken).ConfigureAwait(false);
-                if (deleted > 0)
-                {
-                    LogPruned(logger, deleted);
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogSweepFailed(logger, e);
-            }
+            LogPruned(logger, deleted);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pruned {Count} events from the event log")]
     private static partial void LogPruned(ILogger logger, long count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Event log sweep failed; retrying at the next one")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }

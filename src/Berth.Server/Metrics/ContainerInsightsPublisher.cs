@@ -1,9 +1,9 @@
 using Berth.Core.Ecs;
 using Berth.Core.Metrics;
 using Berth.Core.Tasks;
+using Berth.Server.Controllers;
 using Berth.Store;
 using Berth.Store.Metrics;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Metrics;
@@ -13,8 +13,9 @@ namespace Berth.Server.Metrics;
 /// once per minute as ECS does: the first check in a minute reads each such cluster and writes its counts for
 /// that minute. Turning the setting on (UpdateClusterSettings) takes effect at the next check, within 10 s.
 /// </summary>
-public sealed partial class ContainerInsightsPublisher(
-    IStateStore state, IMetricStore store, TimeProvider time, ILogger<ContainerInsightsPublisher> logger) : BackgroundService
+public sealed class ContainerInsightsPublisher(
+    IStateStore state, IMetricStore store, TimeProvider time, ILogger<ContainerInsightsPublisher> logger)
+    : PeriodicController(Interval, time, logger)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
@@ -24,22 +25,8 @@ public sealed partial class ContainerInsightsPublisher(
     private readonly HashSet<string> _published = new(StringComparer.Ordinal);
     private DateTimeOffset _minute;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        do
-        {
-            try
-            {
-                await PublishAsync(MetricRetention.Floor(time.GetUtcNow(), 60), stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogPublishFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
+    protected override Task RunPassAsync(CancellationToken cancellationToken) =>
+        PublishAsync(MetricRetention.Floor(Time.GetUtcNow(), 60), cancellationToken);
 
     /// <summary>Each enabled cluster once per minute; a cluster enabled mid-minute is published at the next check.</summary>
     private async Task PublishAsync(DateTimeOffset minute, CancellationToken cancellationToken)
@@ -77,7 +64,4 @@ public sealed partial class ContainerInsightsPublisher(
         }
         return new ClusterCountSnapshot(cluster, services.Select(s => s.Value.Service).ToList(), tasks, instances.Select(i => i.Value.Instance).ToList());
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing Container Insights counts failed; the next check carries on")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception);
 }

@@ -2,9 +2,9 @@ using Berth.Api.Agent;
 using Berth.Api.Observability;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Tasks;
+using Berth.Server.Controllers;
 using Berth.Store;
 using Berth.Store.Metrics;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Metrics;
@@ -13,32 +13,22 @@ namespace Berth.Server.Metrics;
 /// Writes AWS/ECS utilization metrics once their minute is over. A minute is published <see cref="Grace"/>
 /// after it ends, so samples sent at its very end (agents report every 10 s) still count.
 /// Each round also counts tasks by state and connected agents for the server's own <c>/metrics</c>.
-public sealed partial class EcsMetricsPublisher(
-    StatsHandler stats, IMetricStore store, IStateStore state, AgentLiveness liveness, TimeProvider time, ILogger<EcsMetricsPublisher> logger) : BackgroundService
+public sealed class EcsMetricsPublisher(
+    StatsHandler stats, IMetricStore store, IStateStore state, AgentLiveness liveness, TimeProvider time, ILogger<EcsMetricsPublisher> logger)
+    : PeriodicController(Interval, time, logger)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(15);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        // Minutes that began before (now - grace - 1 min) have ended at least `Grace` ago.
+        var points = await stats.DrainAsync(Time.GetUtcNow() - Grace - TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
+        foreach (var scope in points.GroupBy(p => p.Scope))
         {
-            try
-            {
-                // Minutes that began before (now - grace - 1 min) have ended at least `Grace` ago.
-                var points = await stats.DrainAsync(time.GetUtcNow() - Grace - TimeSpan.FromMinutes(1), stoppingToken).ConfigureAwait(false);
-                foreach (var scope in points.GroupBy(p => p.Scope))
-                {
-                    await store.PutAsync(scope.Key, scope.Select(p => p.Point).ToList(), stoppingToken).ConfigureAwait(false);
-                }
-                await CountAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogPublishFailed(logger, e);
-            }
+            await store.PutAsync(scope.Key, scope.Select(p => p.Point).ToList(), cancellationToken).ConfigureAwait(false);
         }
+        await CountAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CountAsync(CancellationToken cancellationToken)
@@ -51,10 +41,7 @@ public sealed partial class EcsMetricsPublisher(
         }
         ServerMetrics.SetTaskCounts(byState);
         var instances = await state.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstanceKind, null), cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         ServerMetrics.SetAgentsConnected(instances.Count(i => i.Value.Instance.Status is "ACTIVE" or "DRAINING" && liveness.IsConnected(i.Value.LastHeartbeat, now)));
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing ECS utilization metrics failed; the next interval carries on")]
-    private static partial void LogPublishFailed(ILogger logger, Exception exception);
 }
