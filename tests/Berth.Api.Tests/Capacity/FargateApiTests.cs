@@ -107,7 +107,11 @@ public sealed class FargateApiTests(BerthServerFixture server) : IClassFixture<B
         await _ecs.OkAsync("RunTask", new { cluster = "stats", launchType = "EC2", taskDefinition = "stats-ec2" });
         await _ecs.OkAsync("CreateService", new
         {
-            cluster = "stats", serviceName = "spot", taskDefinition = "stats-fargate", desiredCount = 0, networkConfiguration = Network(),
+            cluster = "stats",
+            serviceName = "spot",
+            taskDefinition = "stats-fargate",
+            desiredCount = 0,
+            networkConfiguration = Network(),
             capacityProviderStrategy = new[] { new { capacityProvider = "FARGATE_SPOT", weight = 1 } },
         });
 

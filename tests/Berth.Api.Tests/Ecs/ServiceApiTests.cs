@@ -242,7 +242,8 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
     {
         await _ecs.OkAsync("CreateCluster", new
         {
-            clusterName = "daemon-cp", capacityProviders = new[] { "FARGATE" },
+            clusterName = "daemon-cp",
+            capacityProviders = new[] { "FARGATE" },
             defaultCapacityProviderStrategy = new[] { new { capacityProvider = "FARGATE", weight = 1 } },
         });
         await ClusterCapacity.RegisterInstanceAsync(_ecs, "daemon-cp", "i-daemon-cp");
@@ -251,7 +252,11 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
 
         var given = await _ecs.ErrorAsync("CreateService", new
         {
-            cluster = "daemon-cp", serviceName = "given", taskDefinition = "web", schedulingStrategy = "DAEMON", capacityProviderStrategy = strategy,
+            cluster = "daemon-cp",
+            serviceName = "given",
+            taskDefinition = "web",
+            schedulingStrategy = "DAEMON",
+            capacityProviderStrategy = strategy,
         });
         var defaulted = await _ecs.ErrorAsync("CreateService", new { cluster = "daemon-cp", serviceName = "defaulted", taskDefinition = "web", schedulingStrategy = "DAEMON" });
         // ECS's way out on a cluster with a default strategy: name the EC2 launch type.
