@@ -1,3 +1,5 @@
+using Berth.Agent.ControlPlane;
+
 namespace Berth.Agent;
 
 /// <summary>
@@ -48,14 +50,14 @@ public sealed record AgentOptions
     /// <summary>How long the server may hold a poll when nothing changed (at most 30 s).</summary>
     public int PollWaitSeconds { get; init; } = 20;
 
-    /// <summary>
-    /// CPU units the instance offers; null: the host's, 1024 per CPU, as the ECS agent registers. Sets the size of a
-    /// managed (Fargate) pool, which need not match the machine.
-    /// </summary>
+    /// <summary>CPU units the instance offers; null: the host's (or its part of <see cref="Split"/>), 1024 per CPU, as the ECS agent registers.</summary>
     public int? CpuUnits { get; init; }
 
-    /// <summary>Memory MiB the instance offers before <see cref="ReservedMemoryMiB"/>; null: the host's.</summary>
+    /// <summary>Memory MiB the instance offers before <see cref="ReservedMemoryMiB"/>; null: the host's (or its part of <see cref="Split"/>).</summary>
     public int? MemoryMiB { get; init; }
+
+    /// <summary>How the host is shared with another agent on the same Docker engine; null: this agent has it alone.</summary>
+    public HostSplit? Split { get; init; }
 
     /// <summary>Memory kept back for the host and the agent; not offered to tasks (ECS_RESERVED_MEMORY).</summary>
     public int ReservedMemoryMiB { get; init; }
@@ -116,6 +118,8 @@ public sealed record AgentOptions
         Check(ReservedMemoryMiB >= 0, $"ReservedMemoryMiB must not be negative; got {ReservedMemoryMiB}.");
         Check(CpuUnits is null or > 0, $"CpuUnits must be positive; got {CpuUnits}.");
         Check(MemoryMiB is null or > 0, $"MemoryMiB must be positive; got {MemoryMiB}.");
+        Check(Split is null || (Split.PoolCpuUnits is null or > 0 && Split.PoolMemoryMiB is null or > 0),
+            $"The pool's CPU units and memory must be positive; got {Split?.PoolCpuUnits} and {Split?.PoolMemoryMiB}.");
         Check(DockerEndpoint.IsAbsoluteUri && DockerEndpoint.Scheme is "unix" or "tcp" or "http",
             $"DockerEndpoint must be a unix://, tcp:// or http:// URI; got '{DockerEndpoint}'.");
         Check(DefaultStopTimeout >= TimeSpan.Zero && MaxStopTimeout >= TimeSpan.Zero, "Stop timeouts must not be negative.");

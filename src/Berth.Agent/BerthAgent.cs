@@ -110,14 +110,6 @@ public sealed partial class BerthAgent : IAsyncDisposable
             var host = await UntilSuccessAsync("reach the Docker engine", docker.GetHostInfoAsync, cancellationToken).ConfigureAwait(false);
             var warmUp = docker.WarmUpAsync(cancellationToken);
             var reports = new ReportQueue(_controlPlane, _time, _loggerFactory.CreateLogger<ReportQueue>());
-            reports.Acknowledged += report => state.UpdateTask(report.TaskArn, record => record with
-            {
-                LastReportedStatus = report.LastStatus,
-                Containers = record.Containers.Select(c => c with
-                {
-                    LastReportedStatus = report.Containers.FirstOrDefault(r => r.Name == c.Name)?.LastStatus ?? c.LastReportedStatus,
-                }).ToList(),
-            });
             logs = new LogCollector(_logsClient, docker, Path.Combine(_options.DataDirectory, "logs"), _time, _loggerFactory);
             var runtime = new AgentRuntime
             {

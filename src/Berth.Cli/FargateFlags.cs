@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Berth.Agent;
+using Berth.Agent.ControlPlane;
 using Berth.Core.Capacity;
 
 namespace Berth.Cli;
@@ -7,13 +8,14 @@ namespace Berth.Cli;
 /// <summary>
 /// <c>berth up</c>'s managed Fargate pool: a second agent on the local Docker engine that registers into the pool
 /// behind FARGATE and FARGATE_SPOT (<see cref="ManagedCapacity"/>), with its own data directory and agent namespace.
-/// Its size defaults to the machine's, so a 2-core dev machine runs eight 0.25-vCPU tasks.
+/// Both agents run on one machine, which must not be offered twice: the pool takes the size its flags give, or half
+/// the machine (a 2-core dev machine runs four 0.25-vCPU Fargate tasks), and the local agent the rest (<see cref="HostSplit"/>).
 /// </summary>
 internal sealed class FargateFlags
 {
     private readonly Option<bool> _enabled = EnvOption.Create("--fargate", "Run the managed pool for FARGATE and FARGATE_SPOT", "BERTH_FARGATE", true);
-    private readonly Option<double> _vcpu = EnvOption.Create("--fargate-vcpu", "vCPUs of the managed Fargate pool (0: the machine's)", "BERTH_FARGATE_VCPU", 0.0);
-    private readonly Option<int> _memory = EnvOption.Create("--fargate-memory", "MiB of memory of the managed Fargate pool (0: the machine's)", "BERTH_FARGATE_MEMORY", 0);
+    private readonly Option<double> _vcpu = EnvOption.Create("--fargate-vcpu", "vCPUs of the managed Fargate pool, taken from the local agent (0: half the machine's)", "BERTH_FARGATE_VCPU", 0.0);
+    private readonly Option<int> _memory = EnvOption.Create("--fargate-memory", "MiB of memory of the managed Fargate pool, taken from the local agent (0: half the machine's)", "BERTH_FARGATE_MEMORY", 0);
 
     public void AddTo(Command command)
     {
@@ -22,12 +24,15 @@ internal sealed class FargateFlags
         command.Options.Add(_memory);
     }
 
-    /// <summary>The managed agent's options, derived from the local agent's; null when the pool is switched off.</summary>
-    public AgentOptions? Read(ParseResult result, AgentOptions local, string dataDirectory)
+    /// <summary>
+    /// The local agent's options, left the part of the machine the pool does not take, and the managed agent's, derived
+    /// from the local agent's; the local agent unchanged and no managed agent when the pool is switched off.
+    /// </summary>
+    public (AgentOptions Local, AgentOptions? Managed) Read(ParseResult result, AgentOptions local, string dataDirectory)
     {
         if (!result.GetValue(_enabled))
         {
-            return null;
+            return (local, null);
         }
         var vcpu = result.GetValue(_vcpu);
         var memory = result.GetValue(_memory);
@@ -35,7 +40,8 @@ internal sealed class FargateFlags
         {
             throw new ArgumentException($"--fargate-vcpu and --fargate-memory must not be negative; got {vcpu} and {memory}.");
         }
-        var options = local with
+        var split = new HostSplit(vcpu > 0 ? (int)Math.Round(vcpu * 1024) : null, memory > 0 ? memory : null, IsPool: false);
+        var managed = local with
         {
             Cluster = ManagedCapacity.PoolClusterName,
             DataDirectory = dataDirectory,
@@ -44,10 +50,9 @@ internal sealed class FargateFlags
             AllowPrivileged = false,
             // Next to the local agent's endpoint (51679 → 51680); 0 stays "any free port".
             MetadataPort = local.MetadataPort == 0 ? 0 : local.MetadataPort + 1,
-            CpuUnits = vcpu > 0 ? (int)Math.Round(vcpu * 1024) : null,
-            MemoryMiB = memory > 0 ? memory : null,
+            Split = split with { IsPool = true },
         };
-        options.Validate();
-        return options;
+        managed.Validate();
+        return (local with { Split = split }, managed);
     }
 }

@@ -28,17 +28,17 @@ internal static class ServerCommands
         {
             var options = server.Read(result);
             await using var app = await StartServerAsync(options, cancellationToken).ConfigureAwait(false);
-            var agentOptions = agent.Read(result, BerthServer.EndpointOf(app), Path.Combine(options.DataDirectory, "agent"));
+            var (agentOptions, managed) = fargate.Read(
+                result, agent.Read(result, BerthServer.EndpointOf(app), Path.Combine(options.DataDirectory, "agent")), Path.Combine(options.DataDirectory, "fargate-agent"));
             var loggers = app.Services.GetRequiredService<ILoggerFactory>();
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
             // The local agent talks to the server over HTTP on loopback, exactly as a remote agent would.
             var agentRun = BerthAgent.RunAsync(agentOptions, loggers, stopping.Token);
             Console.WriteLine($"  agent:    cluster {agentOptions.Cluster}, Docker at {agentOptions.DockerEndpoint}");
-            var managed = fargate.Read(result, agentOptions, Path.Combine(options.DataDirectory, "fargate-agent"));
             var managedRun = managed is null ? Task.CompletedTask : BerthAgent.RunAsync(managed, loggers, stopping.Token);
-            if (managed is not null)
+            if (managed?.Split is { } split)
             {
-                Console.WriteLine($"  fargate:  managed pool for FARGATE and FARGATE_SPOT, {Size(managed.CpuUnits, "CPU units")}, {Size(managed.MemoryMiB, "MiB")}");
+                Console.WriteLine($"  fargate:  managed pool for FARGATE and FARGATE_SPOT, {Size(split.PoolCpuUnits, "CPU units")}, {Size(split.PoolMemoryMiB, "MiB")}");
             }
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             await stopping.CancelAsync().ConfigureAwait(false);
@@ -47,7 +47,7 @@ internal static class ServerCommands
         return command;
     }
 
-    private static string Size(int? value, string unit) => value is { } v ? $"{v} {unit}" : $"the machine's {unit}";
+    private static string Size(int? value, string unit) => value is { } v ? $"{v} {unit}" : $"half the machine's {unit}";
 
     public static Command Server()
     {

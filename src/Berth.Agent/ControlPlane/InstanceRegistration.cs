@@ -30,6 +30,8 @@ internal static class InstanceRegistration
         {
             ports.Add(options.MetadataPort.ToString(CultureInfo.InvariantCulture));
         }
+        var hostCpuUnits = host.Cpus * 1024L;
+        var hostMemoryMiB = host.MemoryBytes / (1024 * 1024);
         return new RegisterContainerInstanceRequest
         {
             Cluster = options.Cluster,
@@ -37,12 +39,12 @@ internal static class InstanceRegistration
             InstanceIdentityDocument = JsonSerializer.Serialize(identity, AgentJsonContext.Default.AgentIdentity),
             TotalResources =
             [
-                new Resource { Name = "CPU", Type = "INTEGER", IntegerValue = options.CpuUnits ?? host.Cpus * 1024 },
+                new Resource { Name = "CPU", Type = "INTEGER", IntegerValue = (int)(options.CpuUnits ?? options.Split?.CpuUnitsOf(hostCpuUnits) ?? hostCpuUnits) },
                 new Resource
                 {
                     Name = "MEMORY",
                     Type = "INTEGER",
-                    IntegerValue = (int)Math.Max(0, (options.MemoryMiB ?? host.MemoryBytes / (1024 * 1024)) - options.ReservedMemoryMiB),
+                    IntegerValue = (int)Math.Max(0, (options.MemoryMiB ?? options.Split?.MemoryMiBOf(hostMemoryMiB) ?? hostMemoryMiB) - options.ReservedMemoryMiB),
                 },
                 new Resource { Name = "PORTS", Type = "STRINGSET", StringSetValue = ports },
                 new Resource { Name = "PORTS_UDP", Type = "STRINGSET", StringSetValue = [] },

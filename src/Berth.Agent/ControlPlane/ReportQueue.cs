@@ -21,9 +21,6 @@ internal sealed partial class ReportQueue(IControlPlane controlPlane, TimeProvid
     private long _sequence;
     private volatile string? _instanceArn;
 
-    /// <summary>Called after the server acknowledged a report.</summary>
-    public event Action<AgentTaskReport>? Acknowledged;
-
     public int PendingCount
     {
         get
@@ -87,7 +84,6 @@ internal sealed partial class ReportQueue(IControlPlane controlPlane, TimeProvid
         {
             await controlPlane.ReportAsync(sent, cancellationToken).ConfigureAwait(false);
             LogReported(logger, report.TaskArn, report.LastStatus);
-            Acknowledged?.Invoke(report);
             return true;
         }
         catch (ControlPlaneException e) when (!e.IsRetryable)

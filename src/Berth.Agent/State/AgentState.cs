@@ -8,6 +8,8 @@ namespace Berth.Agent.State;
 /// The agent's state file: who the instance is and, per task, what the agent has done about it. Enough to
 /// resume after a restart (even kill -9) without losing or restarting containers: the agent re-registers as
 /// the same instance and re-adopts the containers named here (and any others carrying its labels).
+/// Unknown members are skipped on read, so files written by an older agent (which kept each task's and container's
+/// last reported status) still load.
 /// </summary>
 internal sealed record AgentStateDocument
 {
@@ -28,7 +30,6 @@ internal sealed record TaskRecord
 {
     [JsonPropertyName("assignment")] public required TaskAssignment Assignment { get; init; }
     [JsonPropertyName("knownStatus")] public required string KnownStatus { get; init; }
-    [JsonPropertyName("lastReportedStatus")] public string? LastReportedStatus { get; init; }
     [JsonPropertyName("stoppedReason")] public string? StoppedReason { get; init; }
     [JsonPropertyName("stopCode")] public string? StopCode { get; init; }
     [JsonPropertyName("stopDecided")] public bool StopDecided { get; init; }
@@ -50,7 +51,6 @@ internal sealed record ContainerRecord
     [JsonPropertyName("everStarted")] public bool EverStarted { get; init; }
     [JsonPropertyName("exitCode")] public int? ExitCode { get; init; }
     [JsonPropertyName("reason")] public string? Reason { get; init; }
-    [JsonPropertyName("lastReportedStatus")] public string? LastReportedStatus { get; init; }
 }
 
 [JsonSourceGenerationOptions(

@@ -73,17 +73,7 @@ internal sealed partial class StateStore
     public void SetRegistration(string containerInstanceArn, string cluster) =>
         Change(d => _document = d with { ContainerInstanceArn = containerInstanceArn, Cluster = cluster });
 
-    /// <summary>Replaces a task's record; <paramref name="update"/> sees the stored one (null when new) to keep what it owns.</summary>
-    public void UpsertTask(string taskArn, Func<TaskRecord?, TaskRecord> update) => Change(d =>
-        d.Tasks[taskArn] = update(d.Tasks.GetValueOrDefault(taskArn)));
-
-    public void UpdateTask(string taskArn, Func<TaskRecord, TaskRecord> update) => Change(d =>
-    {
-        if (d.Tasks.TryGetValue(taskArn, out var record))
-        {
-            d.Tasks[taskArn] = update(record);
-        }
-    });
+    public void PutTask(string taskArn, TaskRecord record) => Change(d => d.Tasks[taskArn] = record);
 
     /// <summary>The task is done with on this instance: forget it, but remember that it must not run again.</summary>
     public void FinishTask(string taskArn, DateTimeOffset now) => Change(d =>

@@ -716,11 +716,10 @@ internal sealed partial class TaskManager
         {
             _lastSavedKey = saveKey;
             var assignment = Current;
-            _rt.State.UpsertTask(TaskArn, existing => new TaskRecord
+            _rt.State.PutTask(TaskArn, new TaskRecord
             {
                 Assignment = assignment,
                 KnownStatus = _known,
-                LastReportedStatus = existing?.LastReportedStatus,
                 StoppedReason = _stop?.Reason,
                 StopCode = _stop?.Code,
                 StopDecided = _stop is not null,
@@ -739,7 +738,6 @@ internal sealed partial class TaskManager
                     EverStarted = c.EverStarted,
                     ExitCode = c.ExitCode,
                     Reason = c.Reason,
-                    LastReportedStatus = existing?.Containers.FirstOrDefault(r => r.Name == c.Name)?.LastReportedStatus,
                 }).ToList(),
             });
         }

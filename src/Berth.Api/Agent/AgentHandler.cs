@@ -52,6 +52,8 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
             var instance = await HeartbeatAsync(request.ContainerInstanceArn, cancellationToken).ConfigureAwait(false);
             if (instance is null)
             {
+                // An unknown or deregistered ARN never becomes live again (an agent registers anew), so its key goes too.
+                signals.Forget(request.ContainerInstanceArn);
                 await JsonResponses.WriteErrorAsync(http.Response, StatusCodes.Status410Gone, "ContainerInstanceGone",
                     "The container instance is not registered (it was deregistered); register again.").ConfigureAwait(false);
                 return;

@@ -193,7 +193,8 @@ public sealed class ClusterHandler(IStateStore store)
     private async Task<Cluster> WithUsageAsync(Cluster cluster, ClusterView view, CancellationToken cancellationToken)
     {
         var usage = await ClusterUsage.ReadAsync(store, cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
-        return view.Shape(usage.ApplyTo(cluster));
+        var statistics = view.Statistics ? await ClusterUsage.ReadStatisticsAsync(store, cluster.ClusterArn!, cancellationToken).ConfigureAwait(false) : null;
+        return view.Shape(usage.ApplyTo(cluster), statistics);
     }
 
     /// <summary>Clusters are listed per account and region: the scope is the ARN up to the resource part.</summary>

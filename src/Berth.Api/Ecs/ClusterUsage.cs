@@ -1,4 +1,6 @@
+using Berth.Core.Clusters;
 using Berth.Core.Ecs;
+using Berth.Core.Tasks;
 using Berth.Store;
 
 namespace Berth.Api.Ecs;
@@ -23,6 +25,23 @@ internal sealed record ClusterUsage(int RegisteredContainerInstances, int Runnin
         var services = await Count(EcsRecords.ServiceKind, "ACTIVE ").ConfigureAwait(false);
         var draining = await Count(EcsRecords.ServiceKind, "DRAINING ").ConfigureAwait(false);
         return new ClusterUsage(instances, running, pending, services, draining);
+    }
+
+    /// <summary>
+    /// The per-launch-type counts need each record's launch type, so they read the live tasks and services rather than
+    /// count index ranges; DescribeClusters reads them only when <c>include</c> asks for STATISTICS.
+    /// </summary>
+    public static async Task<ClusterStatistics> ReadStatisticsAsync(IStateStore store, string clusterArn, CancellationToken cancellationToken)
+    {
+        var tasks = new List<EcsTask>();
+        foreach (var status in TaskStatuses.All.Where(s => s == TaskStatuses.Running || TaskStatuses.IsPending(s)))
+        {
+            var found = await store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.TaskKind, clusterArn) { SortKeyPrefix = status + " " }, cancellationToken)
+                .ConfigureAwait(false);
+            tasks.AddRange(found.Select(t => t.Value));
+        }
+        var services = await store.QueryAsync(EcsRecords.Services, new RecordQuery(EcsRecords.ServiceKind, clusterArn), cancellationToken).ConfigureAwait(false);
+        return ClusterStatistics.Of(tasks, services.Select(s => s.Value.Service));
     }
 
     public Cluster ApplyTo(Cluster cluster) => cluster with

@@ -1,6 +1,6 @@
+using Berth.Core.Clusters;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
-using KeyValuePair = Berth.Core.Ecs.KeyValuePair;
 
 namespace Berth.Api.Ecs;
 
@@ -26,28 +26,13 @@ internal sealed record ClusterView(bool Tags, bool Settings, bool Configurations
         return new(fields.Contains("TAGS"), fields.Contains("SETTINGS"), fields.Contains("CONFIGURATIONS"), fields.Contains("ATTACHMENTS"), fields.Contains("STATISTICS"));
     }
 
-    public Cluster Shape(Cluster cluster) => cluster with
+    /// <param name="statistics">The cluster's counts, read only when the view shows <see cref="Statistics"/>.</param>
+    public Cluster Shape(Cluster cluster, ClusterStatistics? statistics) => cluster with
     {
         Tags = Tags ? cluster.Tags : null,
         Settings = Settings ? cluster.Settings : null,
         Configuration = Configurations ? cluster.Configuration : null,
         Attachments = Attachments ? cluster.Attachments : null,
-        Statistics = Statistics ? StatisticsOf(cluster) : [],
+        Statistics = statistics?.ToKeyValuePairs() ?? [],
     };
-
-    /// <summary>The per-launch-type counts of <c>include=STATISTICS</c>; every task and service is EC2 until Fargate lands.</summary>
-    private static List<KeyValuePair> StatisticsOf(Cluster cluster) =>
-    [
-        Stat("runningEC2TasksCount", cluster.RunningTasksCount),
-        Stat("runningFargateTasksCount", 0),
-        Stat("pendingEC2TasksCount", cluster.PendingTasksCount),
-        Stat("pendingFargateTasksCount", 0),
-        Stat("activeEC2ServiceCount", cluster.ActiveServicesCount),
-        Stat("activeFargateServiceCount", 0),
-        Stat("drainingEC2ServiceCount", 0),
-        Stat("drainingFargateServiceCount", 0),
-    ];
-
-    private static KeyValuePair Stat(string name, int? value) =>
-        new() { Name = name, Value = (value ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture) };
 }

@@ -35,6 +35,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
         Require.Name(request.ServiceName, "serviceName");
         var target = LaunchTarget.Resolve(request.LaunchType, request.CapacityProviderStrategy, cluster);
+        ServiceRules.RefuseDaemonStrategy(request.SchedulingStrategy, target.Strategy, "create");
         var launchType = target.LaunchType;
         FargateRules.RefusePlacement(launchType, request.PlacementStrategy?.Count ?? 0, request.PlacementConstraints?.Count ?? 0);
         FargateRules.PlatformVersionFor(launchType, request.PlatformVersion);
@@ -69,6 +70,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
         var launchType = LaunchTarget.LaunchTypeOf(current.Value.Service);
         if (request.CapacityProviderStrategy is { } strategy)
         {
+            ServiceRules.RefuseDaemonStrategy(current.Value.Service.SchedulingStrategy, strategy, "update");
             LaunchTarget.ValidateServiceStrategy(strategy, cluster, launchType);
         }
         var definition = request.TaskDefinition is null

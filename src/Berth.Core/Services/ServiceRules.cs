@@ -162,6 +162,22 @@ public static class ServiceRules
         ValidateDeploymentConfiguration(MergeDeploymentConfiguration(current.DeploymentConfiguration, request.DeploymentConfiguration), strategy);
     }
 
+    /// <summary>
+    /// A daemon service runs one task on every instance of the cluster, which a capacity provider strategy (one given, or
+    /// the cluster's default that CreateService would otherwise apply) cannot express, so ECS refuses the pair; a daemon
+    /// service on a cluster with a default strategy must name launchType EC2 (aws/containers-roadmap#692). UpdateService's
+    /// wording is Berth's, by analogy.
+    /// </summary>
+    /// <param name="action">"create" or "update", as the message says.</param>
+    public static void RefuseDaemonStrategy(string? schedulingStrategy, IReadOnlyList<CapacityProviderStrategyItem>? strategy, string action)
+    {
+        if (schedulingStrategy == SchedulingStrategies.Daemon && strategy is { Count: > 0 })
+        {
+            throw new InvalidParameterException(
+                $"Specifying a capacity provider strategy is not supported when you {action} a service using the DAEMON scheduling strategy.");
+        }
+    }
+
     private static void ValidateDaemon(int? desiredCount, IReadOnlyList<PlacementStrategy>? placementStrategy)
     {
         if (desiredCount is not null)

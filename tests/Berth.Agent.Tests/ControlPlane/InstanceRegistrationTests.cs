@@ -29,6 +29,23 @@ public sealed class InstanceRegistrationTests
         Assert.Equal(Identity, identity);
     }
 
+    [Theory]
+    [InlineData(true, 1024, 1000)]
+    [InlineData(false, 1024, 3000)]
+    public void An_agent_sharing_the_host_registers_its_part_less_the_reserve(bool isPool, int cpu, int memory)
+    {
+        var options = new AgentOptions { ReservedMemoryMiB = 48, Split = new HostSplit(null, 1048, isPool) };
+
+        var resources = InstanceRegistration.Build(options, Host, Identity, null).TotalResources!.ToDictionary(r => r.Name!);
+
+        Assert.Equal((cpu, memory), (resources["CPU"].IntegerValue, resources["MEMORY"].IntegerValue));
+    }
+
+    [Fact]
+    public void Given_sizes_win_over_the_split() =>
+        Assert.Equal(512, InstanceRegistration.Build(new AgentOptions { CpuUnits = 512, Split = new HostSplit(null, null, true) }, Host, Identity, null)
+            .TotalResources!.Single(r => r.Name == "CPU").IntegerValue);
+
     [Fact]
     public void Re_registration_carries_the_saved_arn() =>
         Assert.Equal("arn:x", InstanceRegistration.Build(new AgentOptions(), Host, Identity, "arn:x").ContainerInstanceArn);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Berth.Agent.State;
 using Berth.Agent.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,7 +17,7 @@ public sealed class StateStoreTests : IDisposable
         Assert.Matches("^i-[0-9a-f]{17}$", instanceId);
         var assignment = TestTasks.Assignment("f", "bridge", TestTasks.Web());
         store.SetRegistration("arn:aws:ecs:us-east-1:000000000000:container-instance/default/abc", "default");
-        store.UpsertTask(assignment.Task.TaskArn!, _ => new TaskRecord
+        store.PutTask(assignment.Task.TaskArn!, new TaskRecord
         {
             Assignment = assignment,
             KnownStatus = "RUNNING",
@@ -41,13 +42,37 @@ public sealed class StateStoreTests : IDisposable
     {
         var store = StateStore.Open(_dir, NullLogger<StateStore>.Instance);
         var assignment = TestTasks.Assignment("f", "bridge", TestTasks.Web());
-        store.UpsertTask("t", _ => new TaskRecord { Assignment = assignment, KnownStatus = "STOPPED", Containers = [] });
+        store.PutTask("t", new TaskRecord { Assignment = assignment, KnownStatus = "STOPPED", Containers = [] });
         store.FinishTask("t", DateTimeOffset.UtcNow);
         await store.FlushAsync(CancellationToken.None);
 
         var reopened = StateStore.Open(_dir, NullLogger<StateStore>.Instance);
         Assert.Empty(reopened.Snapshot().Tasks);
         Assert.True(reopened.IsFinished("t"));
+    }
+
+    [Fact]
+    public async Task A_file_from_an_older_agent_with_members_no_longer_kept_still_loads()
+    {
+        var store = StateStore.Open(_dir, NullLogger<StateStore>.Instance);
+        var assignment = TestTasks.Assignment("f", "bridge", TestTasks.Web());
+        store.PutTask("t", new TaskRecord
+        {
+            Assignment = assignment,
+            KnownStatus = "RUNNING",
+            Containers = [new ContainerRecord { Name = "web", RuntimeId = "abc123", MetadataToken = "tok", Phase = "Running" }],
+        });
+        await store.FlushAsync(CancellationToken.None);
+        var path = Path.Combine(_dir, StateStore.FileName);
+        var document = JsonNode.Parse(File.ReadAllText(path))!;
+        document["tasks"]!["t"]!["lastReportedStatus"] = "RUNNING";
+        document["tasks"]!["t"]!["containers"]![0]!["lastReportedStatus"] = "RUNNING";
+        File.WriteAllText(path, document.ToJsonString());
+
+        var reopened = StateStore.Open(_dir, NullLogger<StateStore>.Instance).Snapshot();
+
+        Assert.Equal("abc123", reopened.Tasks["t"].Containers.Single().RuntimeId);
+        Assert.DoesNotContain(Directory.GetFiles(_dir), f => f.Contains(".corrupt-", StringComparison.Ordinal));
     }
 
     [Fact]

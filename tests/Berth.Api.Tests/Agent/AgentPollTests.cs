@@ -75,9 +75,25 @@ public sealed class AgentPollTests : IAsyncLifetime
         Assert.Equal(2, response!.AssignmentsVersion);
     }
 
-    private static DefaultHttpContext PollRequest(long assignmentsVersion, CancellationToken aborted)
+    [Fact]
+    public async Task A_poll_for_an_unregistered_instance_is_gone_and_leaves_no_wake_up_key_behind()
     {
-        var request = new AgentPollRequest { ContainerInstanceArn = InstanceArn, AssignmentsVersion = assignmentsVersion, WaitSeconds = 30 };
+        const string Unknown = "arn:aws:ecs:us-east-1:000000000000:container-instance/poll/ffffffffffffffff";
+        var handler = new AgentHandler(Store, _signals, new ServiceSignal(), AgentLiveness.Default, _time);
+        var waiter = _signals.Changed(Unknown);
+        var http = PollRequest(assignmentsVersion: 1, CancellationToken.None, Unknown);
+
+        await handler.PollAsync(http).WaitAsync(Guard);
+
+        Assert.Equal(410, http.Response.StatusCode);
+        // Only dropping the key releases a waiter here: nothing notified it.
+        Assert.True(waiter.IsCompletedSuccessfully);
+        Assert.False(_signals.Changed(Unknown).IsCompleted);
+    }
+
+    private static DefaultHttpContext PollRequest(long assignmentsVersion, CancellationToken aborted, string instanceArn = InstanceArn)
+    {
+        var request = new AgentPollRequest { ContainerInstanceArn = instanceArn, AssignmentsVersion = assignmentsVersion, WaitSeconds = 30 };
         var http = new DefaultHttpContext { RequestAborted = aborted };
         http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, AgentJsonContext.Default.AgentPollRequest)));
         http.Response.Body = new MemoryStream();

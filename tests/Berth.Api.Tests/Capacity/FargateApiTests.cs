@@ -97,6 +97,41 @@ public sealed class FargateApiTests(BerthServerFixture server) : IClassFixture<B
     }
 
     [Fact]
+    public async Task Cluster_statistics_count_fargate_and_ec2_work_apart()
+    {
+        await ServerlessClusterAsync(_ecs, "stats");
+        await WebFargateAsync(_ecs, "stats-fargate");
+        await ClusterCapacity.RegisterInstanceAsync(_ecs, "stats", "i-stats");
+        await ClusterCapacity.RegisterWebAsync(_ecs, "stats-ec2");
+        await _ecs.OkAsync("RunTask", new { cluster = "stats", launchType = "FARGATE", taskDefinition = "stats-fargate", count = 2, networkConfiguration = Network() });
+        await _ecs.OkAsync("RunTask", new { cluster = "stats", launchType = "EC2", taskDefinition = "stats-ec2" });
+        await _ecs.OkAsync("CreateService", new
+        {
+            cluster = "stats",
+            serviceName = "spot",
+            taskDefinition = "stats-fargate",
+            desiredCount = 0,
+            networkConfiguration = Network(),
+            capacityProviderStrategy = new[] { new { capacityProvider = "FARGATE_SPOT", weight = 1 } },
+        });
+
+        var cluster = (await _ecs.OkAsync("DescribeClusters", new { clusters = new[] { "stats" }, include = new[] { "STATISTICS" } }))["clusters"]![0]!;
+
+        JsonAssert.Equal("""
+            [
+              { "name": "runningEC2TasksCount", "value": "0" },
+              { "name": "runningFargateTasksCount", "value": "0" },
+              { "name": "pendingEC2TasksCount", "value": "1" },
+              { "name": "pendingFargateTasksCount", "value": "2" },
+              { "name": "activeEC2ServiceCount", "value": "0" },
+              { "name": "activeFargateServiceCount", "value": "1" },
+              { "name": "drainingEC2ServiceCount", "value": "0" },
+              { "name": "drainingFargateServiceCount", "value": "0" }
+            ]
+            """, cluster["statistics"]!);
+    }
+
+    [Fact]
     public async Task A_run_task_strategy_splits_by_base_and_weight()
     {
         await ServerlessClusterAsync(_ecs, "split");

@@ -236,4 +236,38 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         var left = await Eventually.ReadAsync(() => TasksOfAsync("daemon", "agent"), t => t.Count == 1);
         Assert.NotEqual(second, (string)Assert.Single(left)!["containerInstanceArn"]!);
     }
+
+    [Fact]
+    public async Task A_daemon_service_refuses_a_capacity_provider_strategy_as_ecs_does()
+    {
+        await _ecs.OkAsync("CreateCluster", new
+        {
+            clusterName = "daemon-cp",
+            capacityProviders = new[] { "FARGATE" },
+            defaultCapacityProviderStrategy = new[] { new { capacityProvider = "FARGATE", weight = 1 } },
+        });
+        await ClusterCapacity.RegisterInstanceAsync(_ecs, "daemon-cp", "i-daemon-cp");
+        await ClusterCapacity.RegisterWebAsync(_ecs, "web", cpu: 256, memory: 256);
+        var strategy = new[] { new { capacityProvider = "FARGATE", weight = 1 } };
+
+        var given = await _ecs.ErrorAsync("CreateService", new
+        {
+            cluster = "daemon-cp",
+            serviceName = "given",
+            taskDefinition = "web",
+            schedulingStrategy = "DAEMON",
+            capacityProviderStrategy = strategy,
+        });
+        var defaulted = await _ecs.ErrorAsync("CreateService", new { cluster = "daemon-cp", serviceName = "defaulted", taskDefinition = "web", schedulingStrategy = "DAEMON" });
+        // ECS's way out on a cluster with a default strategy: name the EC2 launch type.
+        await _ecs.OkAsync("CreateService", new { cluster = "daemon-cp", serviceName = "ec2", taskDefinition = "web", schedulingStrategy = "DAEMON", launchType = "EC2" });
+        var updated = await _ecs.ErrorAsync("UpdateService", new { cluster = "daemon-cp", service = "ec2", capacityProviderStrategy = strategy });
+
+        const string Refusal = "Specifying a capacity provider strategy is not supported when you create a service using the DAEMON scheduling strategy.";
+        Assert.Equal(("InvalidParameterException", Refusal), given);
+        Assert.Equal(("InvalidParameterException", Refusal), defaulted);
+        Assert.Equal(("InvalidParameterException", Refusal.Replace("create", "update", StringComparison.Ordinal)), updated);
+        var names = (await _ecs.OkAsync("ListServices", new { cluster = "daemon-cp" }))["serviceArns"]!.AsArray().Select(a => ((string)a!).Split('/')[^1]);
+        Assert.Equal(["ec2"], names);
+    }
 }

@@ -51,4 +51,31 @@ public class KeyedChangeNotifierTests
 
         Assert.False(changed.IsCompleted);
     }
+
+    [Fact]
+    public void A_forgotten_key_holds_no_notifier_and_its_waiters_are_released()
+    {
+        var notifier = new KeyedChangeNotifier();
+        var gone = notifier.Changed("instance-a");
+        var kept = notifier.Changed("instance-b");
+
+        notifier.Forget("instance-a");
+
+        Assert.Equal(1, notifier.KeyCount);
+        Assert.True(gone.IsCompletedSuccessfully);
+        Assert.False(kept.IsCompleted);
+    }
+
+    [Fact]
+    public void A_forgotten_key_waited_on_again_gets_a_fresh_notifier()
+    {
+        var notifier = new KeyedChangeNotifier();
+        notifier.Forget("instance-a");
+        var changed = notifier.Changed("instance-a");
+        Assert.False(changed.IsCompleted);
+
+        notifier.Notify("instance-a");
+
+        Assert.True(changed.IsCompletedSuccessfully);
+    }
 }

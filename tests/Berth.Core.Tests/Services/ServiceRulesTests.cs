@@ -7,6 +7,22 @@ namespace Berth.Core.Tests.Services;
 
 public class ServiceRulesTests
 {
+    [Theory]
+    [InlineData("DAEMON", 1, "create", "Specifying a capacity provider strategy is not supported when you create a service using the DAEMON scheduling strategy.")]
+    [InlineData("DAEMON", 1, "update", "Specifying a capacity provider strategy is not supported when you update a service using the DAEMON scheduling strategy.")]
+    [InlineData("DAEMON", 0, "create", null)]
+    [InlineData("REPLICA", 1, "create", null)]
+    [InlineData(null, 1, "create", null)]
+    public void Only_a_replica_service_may_run_on_a_capacity_provider_strategy(string? schedulingStrategy, int providers, string action, string? error)
+    {
+        var strategy = Enumerable.Repeat(new CapacityProviderStrategyItem { CapacityProvider = "FARGATE", Weight = 1 }, providers).ToList();
+
+        var thrown = Record.Exception(() => ServiceRules.RefuseDaemonStrategy(schedulingStrategy, strategy, action));
+
+        Assert.Equal(error, thrown?.Message);
+        Assert.True(thrown is null or InvalidParameterException);
+    }
+
     [Fact]
     public void Deployment_ids_are_ecs_svc_and_19_digits()
     {
