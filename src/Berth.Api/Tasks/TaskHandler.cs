@@ -36,6 +36,8 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         Require.That(count is >= 1 and <= MaxCount, $"count must be between 1 and {MaxCount}.");
         Require.That((request.PlacementConstraints?.Count ?? 0) <= MaxConstraints, $"At most {MaxConstraints} placement constraints are allowed.");
         Require.That((request.PlacementStrategy?.Count ?? 0) <= MaxStrategies, $"At most {MaxStrategies} placement strategies are allowed.");
+        RunTaskIdempotency.Validate(request.ClientToken);
+        var token = request.ClientToken is { } clientToken ? new TaskLauncher.ClientToken(clientToken, RunTaskIdempotency.RequestHash(request)) : null;
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
         var target = LaunchTarget.Resolve(request.LaunchType, request.CapacityProviderStrategy, cluster);
         FargateRules.RefusePlacement(target.LaunchType, request.PlacementStrategy?.Count ?? 0, request.PlacementConstraints?.Count ?? 0);
@@ -46,9 +48,9 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
             cancellationToken).ConfigureAwait(false) with { PlatformVersion = platformVersion };
         var result = target.Strategy is { } strategy
             ? await launcher.RunWithStrategyAsync(context.Scope, cluster, launch, count, strategy, new Dictionary<string, int>(),
-                request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false)
+                request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken, token).ConfigureAwait(false)
             : await launcher.RunAsync(context.Scope, cluster, launch, count,
-                request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false);
+                request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken, token).ConfigureAwait(false);
         return new RunTaskResponse { Tasks = result.Tasks.Select(ManagedCapacity.AsReported).ToList(), Failures = result.Failures };
     }
 

@@ -54,3 +54,6 @@ public sealed class TargetNotFoundException(string message) : EcsException(messa
 public sealed class ServiceNotFoundException(string message = "Service not found.") : EcsException(message);
 
 public sealed class ServiceNotActiveException(string message = "Service was not ACTIVE.") : EcsException(message);
+
+/// <summary>RunTask's refusal of a client token already used for a different request.</summary>
+public sealed class ConflictException(string message) : EcsException(message);
