@@ -106,7 +106,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
                     case RunTaskIdempotency.Verdict.Replay:
                         return (await ReplayAsync(recorded!.Value, ct).ConfigureAwait(false), true);
                     case RunTaskIdempotency.Verdict.Conflict:
-                        throw new ConflictException("The provided clientToken is already in use with a different RunTask request.");
+                        throw new ConflictException("The provided clientToken is already in use with a different RunTask request.", recorded!.Value.TaskArns);
                 }
             }
             var snapshot = await SnapshotAsync(scope, cluster, launch, ct).ConfigureAwait(false);

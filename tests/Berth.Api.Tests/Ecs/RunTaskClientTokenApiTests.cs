@@ -52,10 +52,13 @@ public class RunTaskClientTokenApiTests(BerthServerFixture server) : IClassFixtu
         await ClusterAsync("clash");
         var first = await _ecs.OkAsync("RunTask", new { cluster = "clash", taskDefinition = "clash", clientToken = "once" });
 
-        var (type, message) = await _ecs.ErrorAsync("RunTask", new { cluster = "clash", taskDefinition = "clash", count = 2, clientToken = "once" });
+        var refused = await _ecs.SendAsync("RunTask", new { cluster = "clash", taskDefinition = "clash", count = 2, clientToken = "once" });
 
-        Assert.Equal("ConflictException", type);
-        Assert.Contains("clientToken", message, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal("ConflictException", (string?)refused.Body!["__type"]);
+        Assert.Contains("clientToken", (string)refused.Body["message"]!, StringComparison.Ordinal);
+        // ECS's ConflictException names the tasks the token already holds.
+        Assert.Equal(ArnsOf(first), refused.Body["resourceIds"]!.AsArray().Select(a => (string)a!));
         Assert.Equal(ArnsOf(first), await ListAsync("clash"));
     }
 
