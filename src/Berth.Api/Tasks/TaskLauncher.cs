@@ -216,7 +216,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         writes.AddRange(claims.Select(c => TaskRecords.PutClaim(c.Claim, c.InstanceArn, 0)));
         var touched = plan.Placements.Select(p => p.ContainerInstanceArn).Distinct(StringComparer.Ordinal).ToList();
         writes.AddRange(touched.Select(arn => InstanceRecords.BumpAssignments(snapshot.Instances[arn])));
-        if (idempotency is var (token, recorded))
+        if (idempotency is ({ } token, var recorded))
         {
             var record = RunTaskIdempotency.Record(recorded?.Value, token.Token, token.RequestHash, [.. tasks.Select(t => t.TaskArn!)], plan.Failures, now);
             writes.Add(EcsRecords.RunTaskTokens.Put(
