@@ -45,6 +45,12 @@ public static class EcsRecords
     public static readonly RecordType<TaskProtectionRecord> TaskProtections =
         new("task-protection", StateJsonContext.Default.TaskProtectionRecord);
 
+    /// <summary>
+    /// Id: <see cref="RunTaskTokenId"/>; scope: cluster ARN; sort key: the token. RunTask client tokens, swept once
+    /// expired (<see cref="RunTaskIdempotency.Lifetime"/>).
+    /// </summary>
+    public static readonly RecordType<RunTaskTokenRecord> RunTaskTokens = new("run-task-token", StateJsonContext.Default.RunTaskTokenRecord);
+
     public const string ContainerInstanceKind = "container-instance";
     public const string TaskKind = "task";
     public const string ServiceKind = "service";
@@ -56,6 +62,9 @@ public static class EcsRecords
     /// <summary>A space sorts before every character a family name may contain, so "web" precedes "web-2".</summary>
     public static string TaskDefinitionSortKey(string family, int revision) =>
         $"{family} {revision.ToString("D10", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>A token has no spaces (ASCII 33–126), so the space keeps cluster and token apart.</summary>
+    public static string RunTaskTokenId(string clusterArn, string clientToken) => $"{clusterArn} {clientToken}";
 
     public static string FamilyId(string scopePrefix, string family) => $"{scopePrefix}:task-definition-family/{family}";
 

@@ -34,6 +34,27 @@ public sealed class BerthServerRestartTests : IDisposable
             """, await again.OkAsync("ListAccountSettings", new { }));
     }
 
+    [Fact]
+    public async Task A_RunTask_client_token_survives_a_restart()
+    {
+        object run = new { cluster = "tokens", taskDefinition = "web", clientToken = "before-restart" };
+        string first;
+        await using (var before = await RunningServer.StartAsync(_dataDirectory))
+        {
+            var ecs = before.Client("eu-west-2");
+            await ecs.OkAsync("CreateCluster", new { clusterName = "tokens" });
+            await Ecs.ClusterCapacity.RegisterInstanceAsync(ecs, "tokens", "i-tokens");
+            await RegisterAsync(ecs);
+            first = (string)(await ecs.OkAsync("RunTask", run))["tasks"]![0]!["taskArn"]!;
+        }
+
+        await using var after = await RunningServer.StartAsync(_dataDirectory);
+        var again = after.Client("eu-west-2");
+
+        Assert.Equal(first, (string?)(await again.OkAsync("RunTask", run))["tasks"]![0]!["taskArn"]);
+        Assert.Single((await again.OkAsync("ListTasks", new { cluster = "tokens" }))["taskArns"]!.AsArray());
+    }
+
     private static Task<System.Text.Json.Nodes.JsonNode> RegisterAsync(EcsClient ecs) =>
         ecs.OkAsync("RegisterTaskDefinition", new { family = "web", containerDefinitions = new[] { new { name = "web", image = "nginx", memory = 64 } } });
 

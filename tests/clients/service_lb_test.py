@@ -131,6 +131,26 @@ class ServiceLoadBalancerTest(ServiceTestBase):
         self.assertEqual(sum(int(m.split()[4]) for m in stopped_events), 2, stopped_events)
         self.assertEqual(get(self.port)[0], 200)
 
+    def test_stop_task_drains_a_load_balanced_task_as_the_scheduler_would(self):
+        self.create_service(2)
+        self.wait_stable()
+        self.eventually(lambda: self.healthy_targets(2), 30, "both tasks healthy targets")
+        victim = self.service_tasks()[0]
+        target = self.targets_of([victim]).pop()
+
+        stopped = self.ecs.stop_task(cluster="default", task=victim["taskArn"], reason="maintenance")["task"]
+
+        self.assertEqual((stopped["lastStatus"], stopped["desiredStatus"], stopped["stopCode"], stopped["stoppedReason"]),
+                         ("DEACTIVATING", "STOPPED", "UserInitiated", "maintenance"))
+        self.eventually(lambda: self.health().get(target, {}).get("State") == "draining", 20, "the stopped task's target draining")
+        describe = lambda: self.ecs.describe_tasks(cluster="default", tasks=[victim["taskArn"]])["tasks"][0]
+        self.assertEqual(describe()["lastStatus"], "DEACTIVATING")
+        self.assertTrue(self.containers_of(victim["taskArn"]), "containers stop only after draining")
+        final = self.eventually(lambda: (lambda t: t if t["lastStatus"] == "STOPPED" else None)(describe()), 60, "the drained task stopped")
+        self.assertEqual((final["stopCode"], final["stoppedReason"]), ("UserInitiated", "maintenance"))
+        self.assertIn(f"(service web) deregistered 1 targets in (target-group {self.tg})", self.messages())
+        self.eventually(lambda: self.healthy_targets(2), 60, "the replacement registered and healthy")
+
     def test_a_task_failing_elb_health_checks_is_stopped_and_replaced(self):
         # /health answers 404 in these tasks: the target turns unhealthy once the grace period is over.
         failing = web_definition("sick", healthCheck=None,

@@ -48,6 +48,23 @@ class TasksTest(BerthUpTestCase):
             self.aws("ecs", "stop-task", "--cluster", "default", "--task", arn)
         self.aws("ecs", "wait", "tasks-stopped", "--cluster", "default", "--tasks", *arns[1:])
 
+    def test_a_retried_run_task_with_its_client_token_starts_no_more_tasks(self):
+        self.wait_for_instance()
+        ecs = self.server.ecs()
+        self.aws("ecs", "register-task-definition", "--cli-input-json", "file://examples/web.json")
+        first = ecs.run_task(cluster="default", taskDefinition="web", count=2, clientToken="retry-after-timeout")
+        again = ecs.run_task(cluster="default", taskDefinition="web", count=2, clientToken="retry-after-timeout")
+        arns = [t["taskArn"] for t in first["tasks"]]
+        self.assertEqual([t["taskArn"] for t in again["tasks"]], arns)
+        self.assertEqual(sorted(ecs.list_tasks(cluster="default")["taskArns"]), sorted(arns))
+
+        # botocore raises the modeled error, with the tasks the token holds.
+        with self.assertRaises(ecs.exceptions.ConflictException) as refused:
+            ecs.run_task(cluster="default", taskDefinition="web", count=1, clientToken="retry-after-timeout")
+        self.assertEqual(refused.exception.response["resourceIds"], arns)
+        for arn in arns:
+            ecs.stop_task(cluster="default", task=arn)
+
     def test_essential_container_exit_stops_the_task(self):
         self.wait_for_instance()
         self.register("exits", [{"name": "main", "image": "berth/sample-tools", "memory": 16,

@@ -22,7 +22,7 @@ public static class EcsApi
         new AccountSettingHandler(store).Register(service);
         new ContainerInstanceHandler(state, stopper, liveness, signals).Register(service);
         new AttributeHandler(state).Register(service);
-        new TaskHandler(state, launcher, stopper).Register(service);
+        new TaskHandler(state, launcher, stopper, services).Register(service);
         new ServiceHandler(state, services).Register(service);
         new TaskProtectionHandler(state, services).Register(service);
         return service;

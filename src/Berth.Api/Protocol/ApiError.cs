@@ -10,6 +10,9 @@ namespace Berth.Api.Protocol;
 /// </summary>
 public sealed record ApiError(int HttpStatus, string Code, string Message, string? QueryCode = null)
 {
+    /// <summary>The error shape's <c>resourceIds</c>, when it has one (<see cref="EcsException.ResourceIds"/>).</summary>
+    public IReadOnlyList<string>? ResourceIds { get; init; }
+
     /// <summary>Who is at fault, as the query protocol's <c>Type</c> and <c>x-amzn-query-error</c> say it.</summary>
     public string Fault => HttpStatus >= 500 ? "Receiver" : "Sender";
 
@@ -23,7 +26,7 @@ public sealed record ApiError(int HttpStatus, string Code, string Message, strin
                 {
                     ApiFaultLog.Fault(logger, e, operation, requestId);
                 }
-                return new ApiError(e.HttpStatus, e.ErrorCode, e.Message, e.QueryErrorCode);
+                return new ApiError(e.HttpStatus, e.ErrorCode, e.Message, e.QueryErrorCode) { ResourceIds = e.ResourceIds };
             case ProtocolException e:
                 return new ApiError(e.HttpStatus, e.ErrorCode, e.Message);
             case OperationCanceledException when http.RequestAborted.IsCancellationRequested:

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Berth.Api.Protocol;
 
-/// <summary>Writes AWS JSON bodies: results, and errors as <c>{"__type": …, "message": …}</c> with x-amzn-ErrorType.</summary>
+/// <summary>
+/// Writes AWS JSON bodies: results, and errors as <c>{"__type": …, "message": …}</c> (plus <c>resourceIds</c> for the
+/// errors that model it) with x-amzn-ErrorType.
+/// </summary>
 public static class JsonResponses
 {
     public const string ContentType = "application/x-amz-json-1.1";
@@ -28,6 +31,15 @@ public static class JsonResponses
             writer.WriteStartObject();
             writer.WriteString("__type", error.Code);
             writer.WriteString("message", error.Message);
+            if (error.ResourceIds is { } ids)
+            {
+                writer.WriteStartArray("resourceIds");
+                foreach (var id in ids)
+                {
+                    writer.WriteStringValue(id);
+                }
+                writer.WriteEndArray();
+            }
             writer.WriteEndObject();
         }
         SetErrorHeaders(response, error);

@@ -1,11 +1,13 @@
 using Berth.Api.Ecs;
 using Berth.Api.Networking;
 using Berth.Api.Protocol;
+using Berth.Api.Services;
 using Berth.Core.Arns;
 using Berth.Core.Capacity;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Networking;
+using Berth.Core.Services;
 using Berth.Core.Tasks;
 using Berth.Core.Validation;
 using Berth.Store;
@@ -13,13 +15,14 @@ using Berth.Store;
 namespace Berth.Api.Tasks;
 
 /// <summary>RunTask, StartTask, StopTask, DescribeTasks and ListTasks.</summary>
-public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskStopper stopper)
+public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskStopper stopper, ServiceSignal services)
 {
     /// <summary>ECS limits: RunTask count 1–10, DescribeTasks 100 tasks, 10 constraints, 5 strategies.</summary>
     private const int MaxCount = 10;
     private const int MaxDescribe = 100;
     private const int MaxConstraints = 10;
     private const int MaxStrategies = 5;
+    private const string UserInitiated = "UserInitiated";
 
     private IStateStore Store => state.Store;
 
@@ -36,6 +39,8 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         Require.That(count is >= 1 and <= MaxCount, $"count must be between 1 and {MaxCount}.");
         Require.That((request.PlacementConstraints?.Count ?? 0) <= MaxConstraints, $"At most {MaxConstraints} placement constraints are allowed.");
         Require.That((request.PlacementStrategy?.Count ?? 0) <= MaxStrategies, $"At most {MaxStrategies} placement strategies are allowed.");
+        RunTaskIdempotency.Validate(request.ClientToken);
+        var token = request.ClientToken is { } clientToken ? new TaskLauncher.ClientToken(clientToken, RunTaskIdempotency.RequestHash(request)) : null;
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
         var target = LaunchTarget.Resolve(request.LaunchType, request.CapacityProviderStrategy, cluster);
         FargateRules.RefusePlacement(target.LaunchType, request.PlacementStrategy?.Count ?? 0, request.PlacementConstraints?.Count ?? 0);
@@ -46,9 +51,9 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
             cancellationToken).ConfigureAwait(false) with { PlatformVersion = platformVersion };
         var result = target.Strategy is { } strategy
             ? await launcher.RunWithStrategyAsync(context.Scope, cluster, launch, count, strategy, new Dictionary<string, int>(),
-                request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false)
+                request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken, token).ConfigureAwait(false)
             : await launcher.RunAsync(context.Scope, cluster, launch, count,
-                request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false);
+                request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken, token).ConfigureAwait(false);
         return new RunTaskResponse { Tasks = result.Tasks.Select(ManagedCapacity.AsReported).ToList(), Failures = result.Failures };
     }
 
@@ -70,9 +75,29 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
         Require.That((request.Reason?.Length ?? 0) <= 255, "reason can be at most 255 characters.");
         var taskArn = ClusterState.TaskArnOf(cluster, Require.NotBlank(request.Task, "task"));
-        var task = await stopper.RequestStopAsync(taskArn, request.Reason ?? "Task stopped by user", "UserInitiated", context.Now, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidParameterException("The referenced task was not found.");
+        var reason = request.Reason ?? "Task stopped by user";
+        var stop = await IsBehindLoadBalancerAsync(context, cluster, taskArn, cancellationToken).ConfigureAwait(false)
+            ? stopper.DeactivateAsync(taskArn, reason, UserInitiated, context.Now, cancellationToken)
+            : stopper.RequestStopAsync(taskArn, reason, UserInitiated, context.Now, cancellationToken);
+        var task = await stop.ConfigureAwait(false) ?? throw new InvalidParameterException("The referenced task was not found.");
+        // The scheduler deregisters a deactivated task's targets, and starts a replacement, on its next round.
+        services.Notify();
         return new StopTaskResponse { Task = ManagedCapacity.AsReported(task) };
+    }
+
+    /// <summary>
+    /// ECS drains a service task behind a load balancer whoever stops it: StopTask deactivates it as the service
+    /// scheduler does, so it leaves its target groups before its containers stop.
+    /// </summary>
+    private async Task<bool> IsBehindLoadBalancerAsync(RequestContext context, Cluster cluster, string taskArn, CancellationToken cancellationToken)
+    {
+        var task = await state.FindTaskAsync(cluster, taskArn, cancellationToken).ConfigureAwait(false);
+        if (TaskGroups.ServiceNameOf(task?.Value.Group) is not { } serviceName)
+        {
+            return false;
+        }
+        var service = await Store.GetAsync(EcsRecords.Services, context.Scope.ServiceArn(cluster.ClusterName!, serviceName), cancellationToken).ConfigureAwait(false);
+        return service?.Value.Service is { LoadBalancers.Count: > 0 } loadBalanced && loadBalanced.Status != ServiceStatuses.Inactive;
     }
 
     private async Task<DescribeTasksResponse> DescribeAsync(DescribeTasksRequest request, RequestContext context, CancellationToken cancellationToken)

@@ -26,35 +26,34 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
 
     private readonly NetworkState _network = new(state.Store);
 
-    /// <summary>Places <paramref name="count"/> copies wherever the strategies and constraints allow (RunTask).</summary>
+    /// <summary>
+    /// A RunTask's client token and the hash of the request it came with (<see cref="RunTaskIdempotency"/>).
+    /// </summary>
+    public sealed record ClientToken(string Token, string RequestHash);
+
+    /// <summary>
+    /// Places <paramref name="count"/> copies wherever the strategies and constraints allow (RunTask). With a client
+    /// token already used for the same request, answers with that request's tasks and places none.
+    /// </summary>
     public async Task<Result> RunAsync(
         ResourceScope scope, Cluster cluster, TaskLaunch launch, int count,
-        IReadOnlyList<PlacementStrategy> strategies, IReadOnlyList<PlacementConstraint> constraints, CancellationToken cancellationToken)
-    {
-        var started = ServerMetrics.Start();
-        var result = await state.Store.RetryOnConflictAsync(async ct =>
-        {
-            var snapshot = await SnapshotAsync(scope, cluster, launch, ct).ConfigureAwait(false);
-            if (snapshot.Candidates.Instances.Count == 0 && !launch.IsFargate)
-            {
-                throw NoInstances(launch);
-            }
-            var plan = PlacementEngine.Place(snapshot.Candidates, Request(launch, count, strategies, constraints), Random.Shared);
-            return await CommitAsync(scope, cluster, launch, snapshot, launch.IsFargate ? FargatePlan(plan) : plan, ct).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-        ServerMetrics.RecordPlacement(started, result.Tasks.Count, result.Failures.Count);
-        return result;
-    }
+        IReadOnlyList<PlacementStrategy> strategies, IReadOnlyList<PlacementConstraint> constraints, CancellationToken cancellationToken,
+        ClientToken? token = null) =>
+        (await PlaceAsync(scope, cluster, launch, count, strategies, constraints, token, continuing: false, cancellationToken).ConfigureAwait(false)).Result;
 
     /// <summary>
     /// Splits <paramref name="count"/> tasks over a capacity provider strategy as ECS does (base, then weight, counting
     /// the tasks each provider already has) and runs each share on its provider's capacity: the Fargate pool, or the
     /// instances of the provider's Auto Scaling group, where the placement strategies and constraints apply.
     /// </summary>
+    /// <remarks>
+    /// Each share is its own commit, and the client token's record joins each one with the tasks it adds: a crash
+    /// between shares leaves a token that names exactly the tasks started, so a retry returns those and starts no more.
+    /// </remarks>
     public async Task<Result> RunWithStrategyAsync(
         ResourceScope scope, Cluster cluster, TaskLaunch launch, int count, IReadOnlyList<CapacityProviderStrategyItem> strategy,
         IReadOnlyDictionary<string, int> existing, IReadOnlyList<PlacementStrategy> strategies, IReadOnlyList<PlacementConstraint> constraints,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ClientToken? token = null)
     {
         var shares = CapacityProviderDistribution.Group(CapacityProviderDistribution.Assign(strategy, existing, count));
         // Refused before any share is placed, so a RunTask that fails has started nothing.
@@ -68,14 +67,77 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         }
         var tasks = new List<EcsTask>();
         var failures = new List<Failure>();
+        var continuing = false;
         foreach (var (provider, share) in shares)
         {
-            var result = await RunAsync(scope, cluster, launch with { CapacityProviderName = provider }, share, strategies, constraints, cancellationToken)
-                .ConfigureAwait(false);
+            var (result, replayed) = await PlaceAsync(scope, cluster, launch with { CapacityProviderName = provider }, share, strategies, constraints,
+                token, continuing, cancellationToken).ConfigureAwait(false);
+            if (replayed)
+            {
+                return result;
+            }
+            continuing = true;
             tasks.AddRange(result.Tasks);
             failures.AddRange(result.Failures);
         }
         return new Result(tasks, failures);
+    }
+
+    /// <summary>
+    /// One placement: read the snapshot, place, commit, re-planning on conflict. The client token is checked inside
+    /// the attempt, so of two identical requests racing, the loser's commit conflicts on the token record and its
+    /// re-plan finds the winner's tasks. <paramref name="continuing"/>: an earlier share of this same request
+    /// already wrote the token, so it is extended rather than checked.
+    /// </summary>
+    private async Task<(Result Result, bool Replayed)> PlaceAsync(
+        ResourceScope scope, Cluster cluster, TaskLaunch launch, int count, IReadOnlyList<PlacementStrategy> strategies,
+        IReadOnlyList<PlacementConstraint> constraints, ClientToken? token, bool continuing, CancellationToken cancellationToken)
+    {
+        var started = ServerMetrics.Start();
+        (Result Result, bool Replayed) outcome = await state.Store.RetryOnConflictAsync(async ct =>
+        {
+            var recorded = token is null
+                ? null
+                : await state.Store.GetAsync(EcsRecords.RunTaskTokens, EcsRecords.RunTaskTokenId(cluster.ClusterArn!, token.Token), ct).ConfigureAwait(false);
+            if (token is not null && !continuing)
+            {
+                switch (RunTaskIdempotency.Decide(recorded?.Value, token.RequestHash, time.GetUtcNow()))
+                {
+                    case RunTaskIdempotency.Verdict.Replay:
+                        return (await ReplayAsync(recorded!.Value, ct).ConfigureAwait(false), true);
+                    case RunTaskIdempotency.Verdict.Conflict:
+                        throw new ConflictException("The provided clientToken is already in use with a different RunTask request.", recorded!.Value.TaskArns);
+                }
+            }
+            var snapshot = await SnapshotAsync(scope, cluster, launch, ct).ConfigureAwait(false);
+            if (snapshot.Candidates.Instances.Count == 0 && !launch.IsFargate)
+            {
+                throw NoInstances(launch);
+            }
+            var plan = PlacementEngine.Place(snapshot.Candidates, Request(launch, count, strategies, constraints), Random.Shared);
+            var committed = await CommitAsync(scope, cluster, launch, snapshot, launch.IsFargate ? FargatePlan(plan) : plan,
+                token is null ? null : (token, recorded), ct).ConfigureAwait(false);
+            return (committed, false);
+        }, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Replayed)
+        {
+            ServerMetrics.RecordPlacement(started, outcome.Result.Tasks.Count, outcome.Result.Failures.Count);
+        }
+        return outcome;
+    }
+
+    /// <summary>The first call's answer: its tasks as they are now (those already forgotten left out) and its failures.</summary>
+    private async Task<Result> ReplayAsync(RunTaskTokenRecord recorded, CancellationToken cancellationToken)
+    {
+        var tasks = new List<EcsTask>(recorded.TaskArns.Count);
+        foreach (var arn in recorded.TaskArns)
+        {
+            if (await state.Store.GetAsync(EcsRecords.Tasks, arn, cancellationToken).ConfigureAwait(false) is { } task)
+            {
+                tasks.Add(task.Value);
+            }
+        }
+        return new Result(tasks, recorded.Failures);
     }
 
     /// <summary>
@@ -105,7 +167,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
                 placements.AddRange(plan.Placements);
                 failures.AddRange(plan.Failures);
             }
-            return await CommitAsync(scope, cluster, launch, snapshot, new PlacementPlan(placements, failures), ct).ConfigureAwait(false);
+            return await CommitAsync(scope, cluster, launch, snapshot, new PlacementPlan(placements, failures), null, ct).ConfigureAwait(false);
         }, cancellationToken);
 
     private static PlacementRequest Request(
@@ -124,8 +186,13 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
             (definition.RequiresAttributes ?? []).Select(a => a.Name!).ToList());
     }
 
+    /// <summary>
+    /// Commits the plan's tasks, claims and instance versions, with the client token's record (read at
+    /// <c>Version</c>, or absent) when there is one: one commit, so the token and its tasks exist together or not at all.
+    /// </summary>
     private async Task<Result> CommitAsync(
-        ResourceScope scope, Cluster cluster, TaskLaunch launch, Snapshot snapshot, PlacementPlan plan, CancellationToken cancellationToken)
+        ResourceScope scope, Cluster cluster, TaskLaunch launch, Snapshot snapshot, PlacementPlan plan,
+        (ClientToken Token, Versioned<RunTaskTokenRecord>? Recorded)? idempotency, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var needs = EcsTaskFactory.Needs(launch.Definition, launch.Overrides);
@@ -149,6 +216,12 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         writes.AddRange(claims.Select(c => TaskRecords.PutClaim(c.Claim, c.InstanceArn, 0)));
         var touched = plan.Placements.Select(p => p.ContainerInstanceArn).Distinct(StringComparer.Ordinal).ToList();
         writes.AddRange(touched.Select(arn => InstanceRecords.BumpAssignments(snapshot.Instances[arn])));
+        if (idempotency is ({ } token, var recorded))
+        {
+            var record = RunTaskIdempotency.Record(recorded?.Value, token.Token, token.RequestHash, [.. tasks.Select(t => t.TaskArn!)], plan.Failures, now);
+            writes.Add(EcsRecords.RunTaskTokens.Put(
+                EcsRecords.RunTaskTokenId(cluster.ClusterArn!, token.Token), cluster.ClusterArn!, token.Token, record, recorded?.Version ?? 0));
+        }
         if (writes.Count > 0)
         {
             await state.Store.CommitAsync(writes, cancellationToken).ConfigureAwait(false);

@@ -16,8 +16,9 @@ public sealed class TaskStopper(IStateStore store, AssignmentSignals signals)
         ChangeAsync(taskArn, task => TaskStateChanges.RequestStop(task, reason, stopCode, now), cancellationToken);
 
     /// <summary>
-    /// The service scheduler's stop of a task behind a load balancer, once its targets are deregistered: DEACTIVATING
-    /// while they drain (<see cref="TaskStateChanges.Deactivate"/>).
+    /// The stop of a task behind a service's load balancer (the scheduler's, or a user's StopTask): DEACTIVATING while
+    /// its targets drain (<see cref="TaskStateChanges.Deactivate"/>); the service scheduler deregisters them and moves
+    /// the task on once the deregistration delay is over.
     /// </summary>
     public Task<Core.Ecs.EcsTask?> DeactivateAsync(string taskArn, string reason, string stopCode, DateTimeOffset now, CancellationToken cancellationToken) =>
         ChangeAsync(taskArn, task => TaskStateChanges.Deactivate(task, reason, stopCode, now), cancellationToken);
@@ -32,6 +33,10 @@ public sealed class TaskStopper(IStateStore store, AssignmentSignals signals)
                 return task?.Value;
             }
             var next = change(task.Value);
+            if (ReferenceEquals(next, task.Value))
+            {
+                return next;
+            }
             var writes = new List<RecordWrite> { TaskRecords.Put(next, task.Version) };
             if (task.Value.ContainerInstanceArn is { } instanceArn
                 && await store.GetAsync(EcsRecords.ContainerInstances, instanceArn, ct).ConfigureAwait(false) is { } instance)

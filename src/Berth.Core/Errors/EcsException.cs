@@ -18,6 +18,9 @@ public abstract class EcsException(string message) : Exception(message)
     /// Null for services that never spoke query (ECS).
     /// </summary>
     public virtual string? QueryErrorCode => null;
+
+    /// <summary>The <c>resourceIds</c> member some ECS errors carry beside the message (ConflictException's); null for most.</summary>
+    public virtual IReadOnlyList<string>? ResourceIds => null;
 }
 
 public sealed class ClientException(string message) : EcsException(message);
@@ -54,3 +57,9 @@ public sealed class TargetNotFoundException(string message) : EcsException(messa
 public sealed class ServiceNotFoundException(string message = "Service not found.") : EcsException(message);
 
 public sealed class ServiceNotActiveException(string message = "Service was not ACTIVE.") : EcsException(message);
+
+/// <summary>RunTask's refusal of a client token already used for a different request; names the tasks the token holds.</summary>
+public sealed class ConflictException(string message, IReadOnlyList<string> resourceIds) : EcsException(message)
+{
+    public override IReadOnlyList<string>? ResourceIds { get; } = resourceIds;
+}

@@ -19,6 +19,7 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(EcsTask))]
 [JsonSerializable(typeof(ServiceRecord))]
 [JsonSerializable(typeof(TaskProtectionRecord))]
+[JsonSerializable(typeof(RunTaskTokenRecord))]
 [JsonSerializable(typeof(NetworkRegistry))]
 [JsonSerializable(typeof(Subnet))]
 [JsonSerializable(typeof(SecurityGroup))]

@@ -37,12 +37,14 @@ public static class TaskStateChanges
         task.DesiredStatus != TaskStatuses.Stopped || task.LastStatus == TaskStatuses.Deactivating;
 
     /// <summary>
-    /// The service scheduler stops a RUNNING task behind a load balancer: desired STOPPED, last status DEACTIVATING
-    /// while its targets drain; the containers keep running (see <see cref="ForAgent"/>) until
-    /// <see cref="RequestStop"/> moves it on to STOPPING. A task that is not RUNNING is simply asked to stop.
+    /// A RUNNING task behind a load balancer is stopped (by the service scheduler, or by StopTask): desired STOPPED,
+    /// last status DEACTIVATING while its targets drain; the containers keep running (see <see cref="ForAgent"/>) until
+    /// <see cref="RequestStop"/> moves it on to STOPPING. A task already DEACTIVATING goes on draining: a second stop
+    /// does not cut its requests in flight short. A task that is not RUNNING is simply asked to stop.
     /// </summary>
     public static EcsTask Deactivate(EcsTask task, string reason, string stopCode, DateTimeOffset now) =>
-        task.LastStatus != TaskStatuses.Running || task.DesiredStatus == TaskStatuses.Stopped
+        task.LastStatus == TaskStatuses.Deactivating ? task
+        : task.LastStatus != TaskStatuses.Running || task.DesiredStatus == TaskStatuses.Stopped
             ? RequestStop(task, reason, stopCode, now)
             : task with
             {

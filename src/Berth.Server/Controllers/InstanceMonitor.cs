@@ -11,7 +11,7 @@ namespace Berth.Server.Controllers;
 /// Gives up on the tasks of instances whose agent stopped polling: after <see cref="AgentLiveness.TasksLostAfter"/>
 /// without a heartbeat they are recorded STOPPED, so services can replace them elsewhere. Level-triggered: each
 /// sweep reads every instance, so a missed sweep or a restart loses nothing. Also forgets STOPPED tasks once
-/// ECS would (they stay describable for at least an hour), and expired task protections.
+/// ECS would (they stay describable for at least an hour), expired task protections and expired RunTask client tokens.
 /// </summary>
 public sealed partial class InstanceMonitor(
     IStateStore store, TaskStopper stopper, AgentLiveness liveness, ServerOptions options, TimeProvider time, ILogger<InstanceMonitor> logger)
@@ -73,8 +73,12 @@ public sealed partial class InstanceMonitor(
         var tasks = await store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, null), cancellationToken).ConfigureAwait(false);
         // Expired scale-in protection means the same as none; sweeping it keeps protections from piling up.
         var protections = await store.QueryAsync(EcsRecords.TaskProtections, new RecordQuery(EcsRecords.TaskProtections.Kind, null), cancellationToken).ConfigureAwait(false);
+        // An expired client token is free for reuse already (RunTaskIdempotency.Decide); sweeping it bounds the records.
+        var tokens = await store.QueryAsync(EcsRecords.RunTaskTokens, new RecordQuery(EcsRecords.RunTaskTokens.Kind, null), cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
         var expired = tasks.Where(t => t.Value.LastStatus == TaskStatuses.Stopped && t.Value.StoppedAt < cutoff).Select(EcsRecords.Tasks.Delete)
-            .Concat(protections.Where(p => !TaskProtection.IsProtected(p.Value.ExpiresAt, time.GetUtcNow())).Select(EcsRecords.TaskProtections.Delete))
+            .Concat(protections.Where(p => !TaskProtection.IsProtected(p.Value.ExpiresAt, now)).Select(EcsRecords.TaskProtections.Delete))
+            .Concat(tokens.Where(t => RunTaskIdempotency.IsExpired(t.Value, now)).Select(EcsRecords.RunTaskTokens.Delete))
             .ToList();
         if (expired.Count > 0)
         {

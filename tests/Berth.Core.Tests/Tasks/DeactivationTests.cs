@@ -43,6 +43,17 @@ public class DeactivationTests
     }
 
     [Fact]
+    public void Deactivating_a_draining_task_again_leaves_it_draining_with_its_first_reason()
+    {
+        var deactivating = TaskStateChanges.Deactivate(Running(), "done", "UserInitiated", Now);
+
+        var again = TaskStateChanges.Deactivate(deactivating, "Scaling activity", "ServiceSchedulerInitiated", Now.AddSeconds(5));
+
+        Assert.Same(deactivating, again);
+        Assert.Equal((TaskStatuses.Deactivating, "done", "UserInitiated"), (again.LastStatus, again.StoppedReason, again.StopCode));
+    }
+
+    [Fact]
     public void A_task_that_is_not_running_is_simply_asked_to_stop()
     {
         var task = TaskStateChanges.Deactivate(Running() with { LastStatus = TaskStatuses.Pending }, "Scaling activity", "ServiceSchedulerInitiated", Now);
