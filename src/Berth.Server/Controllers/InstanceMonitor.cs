@@ -2,7 +2,6 @@ using Berth.Api.Tasks;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Tasks;
 using Berth.Store;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Controllers;
@@ -15,38 +14,26 @@ namespace Berth.Server.Controllers;
 /// </summary>
 public sealed partial class InstanceMonitor(
     IStateStore store, TaskStopper stopper, AgentLiveness liveness, ServerOptions options, TimeProvider time, ILogger<InstanceMonitor> logger)
-    : BackgroundService
+    : PeriodicController(options.MonitorInterval, time, logger)
 {
     /// <summary>Forgetting expired tasks reads every task, so it runs far less often than the instance sweep.</summary>
     private static readonly TimeSpan ForgetInterval = TimeSpan.FromMinutes(1);
 
     private DateTimeOffset _lastForget = DateTimeOffset.MinValue;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.MonitorInterval, time);
-        do
+        await SweepInstancesAsync(cancellationToken).ConfigureAwait(false);
+        if (Time.GetUtcNow() - _lastForget >= ForgetInterval)
         {
-            try
-            {
-                await SweepInstancesAsync(stoppingToken).ConfigureAwait(false);
-                if (time.GetUtcNow() - _lastForget >= ForgetInterval)
-                {
-                    await ForgetExpiredAsync(stoppingToken).ConfigureAwait(false);
-                    _lastForget = time.GetUtcNow();
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogSweepFailed(logger, e);
-            }
+            await ForgetExpiredAsync(cancellationToken).ConfigureAwait(false);
+            _lastForget = Time.GetUtcNow();
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
     private async Task SweepInstancesAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var instances = await store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, null), cancellationToken).ConfigureAwait(false);
         foreach (var instance in instances.Where(i => liveness.TasksAreLost(i.Value.LastHeartbeat, now)))
         {
@@ -69,13 +56,13 @@ public sealed partial class InstanceMonitor(
 
     private async Task ForgetExpiredAsync(CancellationToken cancellationToken)
     {
-        var cutoff = time.GetUtcNow() - options.StoppedTaskRetention;
+        var cutoff = Time.GetUtcNow() - options.StoppedTaskRetention;
         var tasks = await store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, null), cancellationToken).ConfigureAwait(false);
         // Expired scale-in protection means the same as none; sweeping it keeps protections from piling up.
         var protections = await store.QueryAsync(EcsRecords.TaskProtections, new RecordQuery(EcsRecords.TaskProtections.Kind, null), cancellationToken).ConfigureAwait(false);
         // An expired client token is free for reuse already (RunTaskIdempotency.Decide); sweeping it bounds the records.
         var tokens = await store.QueryAsync(EcsRecords.RunTaskTokens, new RecordQuery(EcsRecords.RunTaskTokens.Kind, null), cancellationToken).ConfigureAwait(false);
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var expired = tasks.Where(t => t.Value.LastStatus == TaskStatuses.Stopped && t.Value.StoppedAt < cutoff).Select(EcsRecords.Tasks.Delete)
             .Concat(protections.Where(p => !TaskProtection.IsProtected(p.Value.ExpiresAt, now)).Select(EcsRecords.TaskProtections.Delete))
             .Concat(tokens.Where(t => RunTaskIdempotency.IsExpired(t.Value, now)).Select(EcsRecords.RunTaskTokens.Delete))
@@ -85,9 +72,6 @@ public sealed partial class InstanceMonitor(
             await store.CommitAsync(expired, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Instance sweep failed; retrying on the next tick")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskArn} lost with its container instance {InstanceArn}")]
     private static partial void LogTaskLost(ILogger logger, string taskArn, string instanceArn);
