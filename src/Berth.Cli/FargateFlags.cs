@@ -8,14 +8,14 @@ namespace Berth.Cli;
 /// <summary>
 /// <c>berth up</c>'s managed Fargate pool: a second agent on the local Docker engine that registers into the pool
 /// behind FARGATE and FARGATE_SPOT (<see cref="ManagedCapacity"/>), with its own data directory and agent namespace.
-/// Both agents run on one machine, which must not be offered twice: the pool takes the size its flags give, or half
-/// the machine (a 2-core dev machine runs four 0.25-vCPU Fargate tasks), and the local agent the rest (<see cref="HostSplit"/>).
+/// Both agents run on one machine: unsized, each offers all of it; sized by its flags, the pool is carved out of it
+/// and the local agent offers the rest (<see cref="HostSplit"/>).
 /// </summary>
 internal sealed class FargateFlags
 {
     private readonly Option<bool> _enabled = EnvOption.Create("--fargate", "Run the managed pool for FARGATE and FARGATE_SPOT", "BERTH_FARGATE", true);
-    private readonly Option<double> _vcpu = EnvOption.Create("--fargate-vcpu", "vCPUs of the managed Fargate pool, taken from the local agent (0: half the machine's)", "BERTH_FARGATE_VCPU", 0.0);
-    private readonly Option<int> _memory = EnvOption.Create("--fargate-memory", "MiB of memory of the managed Fargate pool, taken from the local agent (0: half the machine's)", "BERTH_FARGATE_MEMORY", 0);
+    private readonly Option<double> _vcpu = EnvOption.Create("--fargate-vcpu", "vCPUs of the managed Fargate pool, taken from the local agent (0: the machine's, shared)", "BERTH_FARGATE_VCPU", 0.0);
+    private readonly Option<int> _memory = EnvOption.Create("--fargate-memory", "MiB of memory of the managed Fargate pool, taken from the local agent (0: the machine's, shared)", "BERTH_FARGATE_MEMORY", 0);
 
     public void AddTo(Command command)
     {

@@ -5,12 +5,12 @@ namespace Berth.Agent.Tests.ControlPlane;
 public sealed class HostSplitTests
 {
     [Fact]
-    public void By_default_the_pool_and_the_local_agent_each_get_half_the_host()
+    public void An_unsized_pool_and_the_local_agent_each_offer_the_whole_host()
     {
         var split = new HostSplit(null, null, IsPool: true);
 
-        Assert.Equal((1024, 2048), (split.CpuUnitsOf(2048), split.MemoryMiBOf(4096)));
-        Assert.Equal((1024, 2048), ((split with { IsPool = false }).CpuUnitsOf(2048), (split with { IsPool = false }).MemoryMiBOf(4096)));
+        Assert.Equal((2048, 4096), (split.CpuUnitsOf(2048), split.MemoryMiBOf(4096)));
+        Assert.Equal((2048, 4096), ((split with { IsPool = false }).CpuUnitsOf(2048), (split with { IsPool = false }).MemoryMiBOf(4096)));
     }
 
     [Fact]

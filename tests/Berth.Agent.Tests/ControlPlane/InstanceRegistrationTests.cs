@@ -30,8 +30,8 @@ public sealed class InstanceRegistrationTests
     }
 
     [Theory]
-    [InlineData(true, 1024, 1000)]
-    [InlineData(false, 1024, 3000)]
+    [InlineData(true, 2048, 1000)]
+    [InlineData(false, 2048, 3000)]
     public void An_agent_sharing_the_host_registers_its_part_less_the_reserve(bool isPool, int cpu, int memory)
     {
         var options = new AgentOptions { ReservedMemoryMiB = 48, Split = new HostSplit(null, 1048, isPool) };
