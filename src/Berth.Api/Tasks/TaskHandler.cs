@@ -46,9 +46,10 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         FargateRules.RefusePlacement(target.LaunchType, request.PlacementStrategy?.Count ?? 0, request.PlacementConstraints?.Count ?? 0);
         FargateRules.ValidateEphemeralStorage(target.LaunchType, request.Overrides?.EphemeralStorage);
         var platformVersion = FargateRules.PlatformVersionFor(target.LaunchType, request.PlatformVersion);
-        var launch = await PrepareAsync(context, cluster, request.TaskDefinition, request.Overrides, request.StartedBy, request.Group,
+        var prepared = await PrepareAsync(context, cluster, request.TaskDefinition, request.Overrides, request.StartedBy, request.Group,
             request.Tags, request.PropagateTags, request.EnableECSManagedTags, request.EnableExecuteCommand, request.NetworkConfiguration, target.LaunchType,
-            cancellationToken).ConfigureAwait(false) with { PlatformVersion = platformVersion };
+            cancellationToken).ConfigureAwait(false);
+        var launch = prepared with { PlatformVersion = platformVersion };
         var result = target.Strategy is { } strategy
             ? await launcher.RunWithStrategyAsync(context.Scope, cluster, launch, count, strategy, new Dictionary<string, int>(),
                 request.PlacementStrategy ?? [], request.PlacementConstraints ?? [], cancellationToken, token).ConfigureAwait(false)

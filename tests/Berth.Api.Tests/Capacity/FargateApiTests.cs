@@ -168,13 +168,19 @@ public sealed class FargateApiTests(BerthServerFixture server) : IClassFixture<B
         {
             "both" => new
             {
-                cluster, taskDefinition = $"{cluster}-web", launchType = "FARGATE", networkConfiguration = Network(),
+                cluster,
+                taskDefinition = $"{cluster}-web",
+                launchType = "FARGATE",
+                networkConfiguration = Network(),
                 capacityProviderStrategy = new[] { new { capacityProvider = "FARGATE", weight = 1 } },
             },
             "platform" => new { cluster, taskDefinition = $"{cluster}-web", launchType = "EC2", platformVersion = "LATEST", networkConfiguration = Network() },
             _ => new
             {
-                cluster, taskDefinition = $"{cluster}-web", launchType = "FARGATE", networkConfiguration = Network(),
+                cluster,
+                taskDefinition = $"{cluster}-web",
+                launchType = "FARGATE",
+                networkConfiguration = Network(),
                 placementStrategy = new[] { new { type = "random" } },
             },
         };
@@ -209,7 +215,11 @@ public sealed class FargateApiTests(BerthServerFixture server) : IClassFixture<B
 
         var service = (await _ecs.OkAsync("CreateService", new
         {
-            cluster = "tour", serviceName = "web", taskDefinition = "tour-web", desiredCount = 100, networkConfiguration = Network("subnet-local-b"),
+            cluster = "tour",
+            serviceName = "web",
+            taskDefinition = "tour-web",
+            desiredCount = 100,
+            networkConfiguration = Network("subnet-local-b"),
         }))["service"]!.AsObject();
         Assert.False(service.ContainsKey("launchType"));
         Assert.Equal(2, service["capacityProviderStrategy"]!.AsArray().Count);
@@ -236,7 +246,9 @@ public sealed class FargateApiTests(BerthServerFixture server) : IClassFixture<B
         await WebFargateAsync(_ecs, "spot-web");
         var run = await _ecs.OkAsync("RunTask", new
         {
-            cluster = "spot", taskDefinition = "spot-web", networkConfiguration = Network(),
+            cluster = "spot",
+            taskDefinition = "spot-web",
+            networkConfiguration = Network(),
             capacityProviderStrategy = new[] { new { capacityProvider = "FARGATE_SPOT", weight = 1 } },
         });
         var arn = (string)run["tasks"]![0]!["taskArn"]!;

@@ -205,7 +205,11 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         await ClusterAsync("desc", withInstance: false);
         await _ecs.OkAsync("CreateService", new
         {
-            cluster = "desc", serviceName = "web", taskDefinition = "web", desiredCount = 0, tags = new[] { new { key = "team", value = "a" } },
+            cluster = "desc",
+            serviceName = "web",
+            taskDefinition = "web",
+            desiredCount = 0,
+            tags = new[] { new { key = "team", value = "a" } },
         });
         var arn = $"{_ecs.ArnPrefix}:service/desc/web";
         await _ecs.OkAsync("TagResource", new { resourceArn = arn, tags = new[] { new { key = "env", value = "dev" } } });

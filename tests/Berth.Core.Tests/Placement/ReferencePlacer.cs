@@ -44,15 +44,15 @@ internal static class ReferencePlacer
 
     private static int Key(PlacementStrategy strategy, InstanceCandidate instance, List<InstanceCandidate> active,
         Dictionary<InstanceCandidate, int> placed, PlacementRequest request) => (strategy.Type, strategy.Field) switch
-    {
-        ("binpack", "cpu") => instance.Remaining.Cpu - placed[instance] * request.Needs.Cpu,
-        ("binpack", "memory") => instance.Remaining.Memory - placed[instance] * request.Needs.Memory,
-        ("spread", "instanceId" or "host") => GroupTasks(instance, placed[instance], request),
-        ("spread", var field) => active
-            .Where(other => Value(other, field!) == Value(instance, field!))
-            .Sum(other => GroupTasks(other, placed[other], request)),
-        _ => throw new NotSupportedException(strategy.Type),
-    };
+        {
+            ("binpack", "cpu") => instance.Remaining.Cpu - placed[instance] * request.Needs.Cpu,
+            ("binpack", "memory") => instance.Remaining.Memory - placed[instance] * request.Needs.Memory,
+            ("spread", "instanceId" or "host") => GroupTasks(instance, placed[instance], request),
+            ("spread", var field) => active
+                .Where(other => Value(other, field!) == Value(instance, field!))
+                .Sum(other => GroupTasks(other, placed[other], request)),
+            _ => throw new NotSupportedException(strategy.Type),
+        };
 
     private static string? Value(InstanceCandidate instance, string field) =>
         instance.Attributes.TryGetValue(field["attribute:".Length..], out var value) ? value ?? "" : null;
