@@ -1,5 +1,5 @@
-using Berth.Api.Query;
 using Berth.Api.Protocol;
+using Berth.Api.Query;
 using Berth.Core.Elb;
 using Berth.Store;
 

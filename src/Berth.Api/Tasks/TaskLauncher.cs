@@ -1,7 +1,7 @@
-using Berth.Api.Observability;
 using Berth.Api.Agent;
 using Berth.Api.Ecs;
 using Berth.Api.Networking;
+using Berth.Api.Observability;
 using Berth.Core.Arns;
 using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;

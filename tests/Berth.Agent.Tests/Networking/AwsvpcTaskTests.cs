@@ -1,7 +1,7 @@
 using Berth.Agent.Tests.Support;
 using Berth.Core.Ecs;
-using KeyValuePair = Berth.Core.Ecs.KeyValuePair;
 using Xunit.Abstractions;
+using KeyValuePair = Berth.Core.Ecs.KeyValuePair;
 
 namespace Berth.Agent.Tests.Networking;
 
