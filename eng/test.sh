@@ -23,6 +23,14 @@ while read -r f p; do
 done < <(grep -E '^(Passed|Failed)!' "$dotnet_log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+).*/\1 \2/')
 rm -f "$dotnet_log"
 
+# House style is checked like a test: dotnet format finds import order, whitespace and analyzer style drift.
+if dotnet format Berth.slnx --verify-no-changes --no-restore; then
+  passed=$((passed + 1))
+else
+  echo "dotnet format --verify-no-changes: run 'dotnet format Berth.slnx' and commit the result" >&2
+  failed=$((failed + 1)); status=1
+fi
+
 # The client tests drive ./berth, which builds the CLI itself when sources changed.
 clients_log=$(mktemp)
 (cd tests/clients && python3 -m unittest discover -p '*_test.py' -v) 2>&1 | tee "$clients_log"
