@@ -9,11 +9,13 @@ using Berth.Store;
 namespace Berth.Api.Ecs;
 
 /// <summary>CreateCapacityProvider, DescribeCapacityProviders, UpdateCapacityProvider and DeleteCapacityProvider.</summary>
-public sealed class CapacityProviderHandler(IStateStore store)
+public sealed class CapacityProviderHandler(ClusterState state)
 {
     /// <summary>ECS limits: DescribeCapacityProviders takes at most 100 names and lists 1–10 per page, 10 by default.</summary>
     private const int MaxDescribe = 100;
     private const int MaxPage = 10;
+
+    private readonly IStateStore _store = state.Store;
 
     public void Register(JsonService service) => service
         .Add<CreateCapacityProviderRequest, CreateCapacityProviderResponse>(CreateAsync)
@@ -27,9 +29,9 @@ public sealed class CapacityProviderHandler(IStateStore store)
     {
         var provider = CapacityProviderRules.NewProvider(request, context.Scope);
         var group = CapacityProviderRules.GroupOf(provider);
-        await store.RetryOnConflictAsync(async ct =>
+        await _store.RetryOnConflictAsync(async ct =>
         {
-            var all = await CapacityProviderRecords.AllAsync(store, context.Scope, ct).ConfigureAwait(false);
+            var all = await CapacityProviderRecords.AllAsync(_store, context.Scope, ct).ConfigureAwait(false);
             var existing = all.FirstOrDefault(r => r.Id == provider.CapacityProviderArn);
             if (existing is { Value.Status: CapacityProviderRules.Active })
             {
@@ -42,7 +44,7 @@ public sealed class CapacityProviderHandler(IStateStore store)
                     "The specified Auto Scaling group ARN is already being used by another capacity provider. Specify a unique Auto Scaling group ARN and try again.");
             }
             // A deleted (INACTIVE) provider's name is free again; its record is replaced.
-            await store.CommitAsync([CapacityProviderRecords.Put(provider, existing?.Version ?? 0)], ct).ConfigureAwait(false);
+            await _store.CommitAsync([CapacityProviderRecords.Put(provider, existing?.Version ?? 0)], ct).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
         return new CreateCapacityProviderResponse { CapacityProvider = provider };
@@ -60,7 +62,7 @@ public sealed class CapacityProviderHandler(IStateStore store)
             Require.OneOf(field, EcsEnums.CapacityProviderField, "include");
         }
         var withTags = request.Include?.Contains("TAGS") == true;
-        var all = await CapacityProviderRecords.AllAsync(store, context.Scope, cancellationToken).ConfigureAwait(false);
+        var all = await CapacityProviderRecords.AllAsync(_store, context.Scope, cancellationToken).ConfigureAwait(false);
         var stored = all.ToDictionary(r => r.Id, r => r.Value, StringComparer.Ordinal);
         foreach (var name in ClusterRules.FargateProviders)
         {
@@ -89,8 +91,7 @@ public sealed class CapacityProviderHandler(IStateStore store)
         Require.InRange(limit, 1, MaxPage, "maxResults");
         var associated = request.Cluster is null
             ? null
-            : (await store.GetAsync(EcsRecords.Clusters, ClusterRules.ArnOf(context.Scope, request.Cluster), cancellationToken).ConfigureAwait(false)
-                is { Value.Status: "ACTIVE" } cluster ? cluster.Value.CapacityProviders ?? [] : throw new ClusterNotFoundException());
+            : (await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false)).CapacityProviders ?? [];
         var listed = stored.Values
             .Where(p => p.Status == CapacityProviderRules.Active && associated?.Contains(p.Name!) != false)
             .OrderBy(ListingKey, StringComparer.Ordinal)
@@ -130,21 +131,21 @@ public sealed class CapacityProviderHandler(IStateStore store)
     {
         var arn = CapacityProviderRecords.ArnOf(context.Scope, nameOrArn);
         var name = CapacityProviderRecords.NameOf(arn);
-        return store.RetryOnConflictAsync(async ct =>
+        return _store.RetryOnConflictAsync(async ct =>
         {
-            var current = await store.GetAsync(EcsRecords.CapacityProviders, arn, ct).ConfigureAwait(false);
+            var current = await _store.GetAsync(EcsRecords.CapacityProviders, arn, ct).ConfigureAwait(false);
             if (current is not { Value.Status: CapacityProviderRules.Active })
             {
                 throw new ClientException($"The specified capacity provider '{name}' does not exist. Specify a valid name or ARN and try again.");
             }
-            var clusters = await store.QueryAsync(EcsRecords.Clusters, new RecordQuery(EcsRecords.Clusters.Kind, context.Scope.EcsArnPrefix), ct)
+            var clusters = await _store.QueryAsync(EcsRecords.Clusters, new RecordQuery(EcsRecords.Clusters.Kind, context.Scope.EcsArnPrefix), ct)
                 .ConfigureAwait(false);
             var associated = clusters
                 .Where(c => c.Value.Status == "ACTIVE" && c.Value.CapacityProviders?.Contains(name) == true)
                 .Select(c => c.Value.ClusterName!)
                 .ToList();
             var next = change(current.Value, associated);
-            await store.CommitAsync([CapacityProviderRecords.Put(next, current.Version)], ct).ConfigureAwait(false);
+            await _store.CommitAsync([CapacityProviderRecords.Put(next, current.Version)], ct).ConfigureAwait(false);
             return next;
         }, cancellationToken);
     }

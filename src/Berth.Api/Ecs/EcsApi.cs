@@ -16,7 +16,7 @@ public static class EcsApi
         var store = state.Store;
         var service = new JsonService(EcsOperations.TargetPrefix, EcsJsonContext.Default, EcsOperations.All);
         new ClusterHandler(store).Register(service);
-        new CapacityProviderHandler(store).Register(service);
+        new CapacityProviderHandler(state).Register(service);
         new TaskDefinitionHandler(store).Register(service);
         new TagHandler(store).Register(service);
         new AccountSettingHandler(store).Register(service);
