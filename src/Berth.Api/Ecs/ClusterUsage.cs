@@ -17,11 +17,13 @@ internal sealed record ClusterUsage(int RegisteredContainerInstances, int Runnin
             store.CountAsync(new RecordQuery(kind, clusterArn) { SortKeyPrefix = statusPrefix }, cancellationToken);
 
         var instances = await Count(EcsRecords.ContainerInstanceKind, null).ConfigureAwait(false);
-        var running = await Count(EcsRecords.TaskKind, "RUNNING ").ConfigureAwait(false);
-        // ECS counts a task as pending from creation until it runs.
-        var pending = await Count(EcsRecords.TaskKind, "PROVISIONING ").ConfigureAwait(false)
-            + await Count(EcsRecords.TaskKind, "PENDING ").ConfigureAwait(false)
-            + await Count(EcsRecords.TaskKind, "ACTIVATING ").ConfigureAwait(false);
+        var running = await Count(EcsRecords.TaskKind, TaskStatuses.Running + " ").ConfigureAwait(false);
+        // ECS counts a task as pending from creation until it runs: the same statuses the STATISTICS counts use.
+        var pending = 0;
+        foreach (var status in TaskStatuses.All.Where(TaskStatuses.IsPending))
+        {
+            pending += await Count(EcsRecords.TaskKind, status + " ").ConfigureAwait(false);
+        }
         var services = await Count(EcsRecords.ServiceKind, "ACTIVE ").ConfigureAwait(false);
         var draining = await Count(EcsRecords.ServiceKind, "DRAINING ").ConfigureAwait(false);
         return new ClusterUsage(instances, running, pending, services, draining);
