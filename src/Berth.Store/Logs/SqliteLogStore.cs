@@ -65,8 +65,7 @@ public sealed class SqliteLogStore : ILogStore
     public static async Task<SqliteLogStore> OpenAsync(string databasePath, CancellationToken cancellationToken)
     {
         var connectionString = SqliteFiles.ConnectionString(databasePath);
-        var writer = new SqliteConnection(connectionString);
-        await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var writer = await SqliteFiles.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
         // WAL with synchronous=NORMAL keeps every committed batch across a process crash (see SqliteStateStore).
         await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + Schema, cancellationToken).ConfigureAwait(false);
         return new SqliteLogStore(connectionString, writer);
@@ -315,8 +314,7 @@ public sealed class SqliteLogStore : ILogStore
     private async Task<IReadOnlyList<T>> ReadAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)
     {
-        await using var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await SqliteFiles.OpenAsync(_connectionString, cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, sql, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<T>();

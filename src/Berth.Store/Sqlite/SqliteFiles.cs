@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Berth.Store.Sqlite;
 
-/// <summary>How Berth opens each of its SQLite files (state, metrics, logs): the same way for all of them.</summary>
+/// <summary>How Berth opens each of its SQLite files (state, metrics, logs, events): the same way for all of them.</summary>
 internal static class SqliteFiles
 {
     /// <summary>
@@ -19,5 +19,13 @@ internal static class SqliteFiles
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+    }
+
+    /// <summary>An open connection to the database (from the pool, when one is free).</summary>
+    public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
     }
 }
