@@ -56,6 +56,19 @@ public sealed class CapacityProviderApiTests(BerthServerFixture server) : IClass
     }
 
     [Fact]
+    public async Task Describe_for_a_cluster_lists_only_the_providers_it_holds()
+    {
+        await CreateAsync("held", "held-group");
+        await CreateAsync("not-held", "not-held-group");
+        await _ecs.OkAsync("CreateCluster", new { clusterName = "holder", capacityProviders = new[] { "FARGATE", "held" } });
+
+        var response = await _ecs.OkAsync("DescribeCapacityProviders", new { cluster = "holder" });
+
+        Assert.Equal(["FARGATE", "held"], response["capacityProviders"]!.AsArray().Select(p => (string)p!["name"]!));
+        Assert.Equal(("ClusterNotFoundException", "Cluster not found."), await _ecs.ErrorAsync("DescribeCapacityProviders", new { cluster = "absent" }));
+    }
+
+    [Fact]
     public async Task Describe_without_names_pages_through_fargate_then_the_accounts_providers()
     {
         await CreateAsync("paged-a", "paged-a");
