@@ -10,10 +10,12 @@ Usage: eng/generate-shapes.py <service> <api-version> <namespace> <type-prefix> 
 e.g.   eng/generate-shapes.py ecs 2014-11-13 Berth.Core.Ecs Ecs src/Berth.Core/Ecs/EcsShapes.g.cs
 Re-run after a botocore upgrade; the output is committed so builds need no Python.
 
-For "query" protocol services (ELBv2, IAM, STS; "ec2" is its variant) the output also holds what the
-generic query layer (Berth.Api/Query) needs and JSON cannot say: a schema of every shape with its XML
-names (locationName, flattened lists, map entry names), the operations with their input, output and
-result wrapper, and one exception class per modelled error carrying its wire code and HTTP status.
+For services that speak the "query" protocol ("ec2" is its variant) the output also holds what the
+query layer (Berth.Api/Query) needs and JSON cannot say: a schema of every shape with its XML names
+(locationName, flattened lists, map entry names) and the operations with their input, output and result
+wrapper. That includes services whose model lists query beside a JSON protocol (CloudWatch). Services
+whose only protocol is query (ELBv2, IAM, STS) also get one exception class per modelled error carrying
+its wire code and HTTP status; the others name their errors by shape, and theirs are written by hand.
 """
 import gzip
 import json
@@ -147,8 +149,10 @@ def main():
     out.append(f"public sealed partial class {context} : JsonSerializerContext;")
     out.append("")
 
+    protocols = model["metadata"].get("protocols", [model["metadata"]["protocol"]])
     if model["metadata"]["protocol"] in QUERY_PROTOCOLS:
         out += query_errors(shapes)
+    if any(p in QUERY_PROTOCOLS for p in protocols):
         out += query_schema(model, prefix)
 
     with open(output, "w") as f:
