@@ -10,33 +10,36 @@ namespace Berth.Api.Protocol;
 /// </summary>
 public sealed record ApiError(int HttpStatus, string Code, string Message, string? QueryCode = null)
 {
-    /// <summary>The error shape's <c>resourceIds</c>, when it has one (<see cref="EcsException.ResourceIds"/>).</summary>
+    /// <summary>The error shape's <c>resourceIds</c>, when it has one (<see cref="AwsServiceException.ResourceIds"/>).</summary>
     public IReadOnlyList<string>? ResourceIds { get; init; }
 
     /// <summary>Who is at fault, as the query protocol's <c>Type</c> and <c>x-amzn-query-error</c> say it.</summary>
     public string Fault => HttpStatus >= 500 ? "Receiver" : "Sender";
 
-    /// <summary>The error to answer with, or null when the client went away and nobody is listening.</summary>
+    /// <summary>
+    /// The error to answer with, or null when the client went away and nobody is listening. Anything but an
+    /// <see cref="AwsServiceException"/> is a bug, answered as a <see cref="ServerException"/> and logged.
+    /// </summary>
     public static ApiError? From(Exception exception, HttpContext http, string operation, string requestId, ILogger logger)
     {
         switch (exception)
         {
-            case EcsException e:
+            case OperationCanceledException when http.RequestAborted.IsCancellationRequested:
+                return null;
+            case AwsServiceException e:
                 if (e.HttpStatus >= 500)
                 {
                     ApiFaultLog.Fault(logger, e, operation, requestId);
                 }
-                return new ApiError(e.HttpStatus, e.ErrorCode, e.Message, e.QueryErrorCode) { ResourceIds = e.ResourceIds };
-            case ProtocolException e:
-                return new ApiError(e.HttpStatus, e.ErrorCode, e.Message);
-            case OperationCanceledException when http.RequestAborted.IsCancellationRequested:
-                return null;
+                return Of(e);
             default:
                 ApiFaultLog.Fault(logger, exception, operation, requestId);
-                return new ApiError(500, "ServerException", $"Internal error; request id {requestId}.");
+                return Of(new ServerException($"Internal error; request id {requestId}."));
         }
     }
 
+    private static ApiError Of(AwsServiceException e) =>
+        new(e.HttpStatus, e.ErrorCode, e.Message, e.QueryErrorCode) { ResourceIds = e.ResourceIds };
 }
 
 internal static partial class ApiFaultLog

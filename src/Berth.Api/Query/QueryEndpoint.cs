@@ -1,5 +1,4 @@
 using Berth.Api.Protocol;
-using Berth.Core.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -8,9 +7,9 @@ namespace Berth.Api.Query;
 /// <summary>
 /// The AWS query protocol edge: form-encoded <c>POST /</c> with <c>Action</c> and <c>Version</c>, answered in
 /// XML. The service is chosen by <c>Version</c> (each query API has its own), or, when it is absent, by the
-/// SigV4 credential scope's service name. The only place that turns exceptions into query error responses.
+/// SigV4 credential scope's service name.
 /// </summary>
-public sealed partial class QueryEndpoint(
+public sealed class QueryEndpoint(
     IEnumerable<QueryService> services, ApiOptions options, RequestContexts contexts, ILogger<QueryEndpoint> logger)
 {
     private const string XmlContentType = "text/xml";
@@ -34,26 +33,12 @@ public sealed partial class QueryEndpoint(
             var response = await operation.InvokeAsync(form, context, http.RequestAborted).ConfigureAwait(false);
             await WriteAsync(http.Response, 200, response).ConfigureAwait(false);
         }
-        catch (QueryServiceException e)
-        {
-            if (e.HttpStatus >= 500)
-            {
-                LogFault(logger, e, action, requestId);
-            }
-            await WriteErrorAsync(http.Response, service, e.HttpStatus, e.FaultType, e.Code, e.Message, requestId).ConfigureAwait(false);
-        }
-        catch (ProtocolException e)
-        {
-            await WriteErrorAsync(http.Response, service, e.HttpStatus, "Sender", e.ErrorCode, e.Message, requestId).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away; there is nobody to answer.
-        }
         catch (Exception e)
         {
-            LogFault(logger, e, action, requestId);
-            await WriteErrorAsync(http.Response, service, 500, "Receiver", "InternalFailure", $"Internal error; request id {requestId}.", requestId).ConfigureAwait(false);
+            if (ApiError.From(e, http, action, requestId, logger) is { } error)
+            {
+                await WriteErrorAsync(http.Response, service, error, requestId).ConfigureAwait(false);
+            }
         }
     }
 
@@ -64,11 +49,11 @@ public sealed partial class QueryEndpoint(
         ?? throw new ProtocolException("InvalidAction",
             $"No query service of Berth serves version '{version}' (service '{signingName}').");
 
-    private Task WriteErrorAsync(HttpResponse response, QueryService? service, int status, string type, string code, string message, string requestId)
+    private Task WriteErrorAsync(HttpResponse response, QueryService? service, ApiError error, string requestId)
     {
         // Before the service is known there is no model namespace to answer in; the first service's writer is as good as any.
         var writer = (service ?? _services[0]).Writer;
-        return WriteAsync(response, status, writer.WriteError(type, code, message, requestId));
+        return WriteAsync(response, error.HttpStatus, writer.WriteError(error.Fault, error.QueryCode ?? error.Code, error.Message, requestId));
     }
 
     private static async Task WriteAsync(HttpResponse response, int status, byte[] body)
@@ -78,7 +63,4 @@ public sealed partial class QueryEndpoint(
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body).ConfigureAwait(false);
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Query action {Action} ({RequestId}) failed")]
-    private static partial void LogFault(ILogger logger, Exception exception, string action, string requestId);
 }

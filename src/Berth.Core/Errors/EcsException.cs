@@ -1,26 +1,12 @@
 namespace Berth.Core.Errors;
 
 /// <summary>
-/// An error ECS defines in its model. The wire name (<c>__type</c>) is the class name, so each ECS error
-/// is a small subclass and handlers throw them; the protocol layer is the one place that turns them into
-/// HTTP 400 responses.
+/// An error whose wire name (<c>__type</c>) is its class name, as in the models of ECS, CloudWatch Logs and
+/// CloudWatch, so each is a small subclass that handlers throw.
 /// </summary>
-public abstract class EcsException(string message) : Exception(message)
+public abstract class EcsException(string message) : AwsServiceException(message)
 {
-    public string ErrorCode => GetType().Name;
-
-    /// <summary>ServerException is the only one that is the service's fault (HTTP 500).</summary>
-    public virtual int HttpStatus => 400;
-
-    /// <summary>
-    /// The error's code in the query protocol, for services that were query services first (CloudWatch):
-    /// their JSON and CBOR answers carry it in <c>x-amzn-query-error</c> so SDKs raise the modeled error.
-    /// Null for services that never spoke query (ECS).
-    /// </summary>
-    public virtual string? QueryErrorCode => null;
-
-    /// <summary>The <c>resourceIds</c> member some ECS errors carry beside the message (ConflictException's); null for most.</summary>
-    public virtual IReadOnlyList<string>? ResourceIds => null;
+    public override string ErrorCode => GetType().Name;
 }
 
 public sealed class ClientException(string message) : EcsException(message);
@@ -47,6 +33,7 @@ public sealed class LimitExceededException(string message) : EcsException(messag
 
 public sealed class UnsupportedFeatureException(string message) : EcsException(message);
 
+/// <summary>The service's fault (HTTP 500); also how every protocol answers an exception no handler meant to throw.</summary>
 public sealed class ServerException(string message) : EcsException(message)
 {
     public override int HttpStatus => 500;

@@ -5,14 +5,11 @@ namespace Berth.Core.Errors;
 /// name (<c>LoadBalancerNotFoundException</c> answers <c>LoadBalancerNotFound</c>), so it is carried here;
 /// eng/generate-shapes.py emits one subclass per modelled error with the model's code and status.
 /// </summary>
-public abstract class QueryServiceException(string code, string message, int httpStatus = 400) : Exception(message)
+public abstract class QueryServiceException(string code, string message, int httpStatus = 400) : AwsServiceException(message)
 {
-    public string Code { get; } = code;
+    public override string ErrorCode { get; } = code;
 
-    public int HttpStatus { get; } = httpStatus;
-
-    /// <summary>The query protocol's error type: "Sender" for the caller's faults, "Receiver" for the service's.</summary>
-    public string FaultType => HttpStatus >= 500 ? "Receiver" : "Sender";
+    public override int HttpStatus { get; } = httpStatus;
 }
 
 /// <summary>

@@ -1,13 +1,16 @@
+using Berth.Core.Errors;
+
 namespace Berth.Api.Protocol;
 
 /// <summary>
-/// Errors of the AWS JSON protocol itself rather than of one service: the request never reached a handler.
+/// Errors of a wire protocol itself rather than of one service: the request never reached a handler.
 /// Their wire names are those AWS services return for the same faults.
 /// </summary>
-public sealed class ProtocolException(string errorCode, string message, int httpStatus = 400) : Exception(message)
+internal sealed class ProtocolException(string errorCode, string message, int httpStatus = 400) : AwsServiceException(message)
 {
-    public string ErrorCode { get; } = errorCode;
-    public int HttpStatus { get; } = httpStatus;
+    public override string ErrorCode { get; } = errorCode;
+
+    public override int HttpStatus { get; } = httpStatus;
 
     public static ProtocolException UnknownOperation(string target) =>
         new("UnknownOperationException", $"Operation '{target}' is not known to this service.");
