@@ -5,7 +5,6 @@ using Berth.Api.Events;
 using Berth.Api.Logs;
 using Berth.Api.Networking;
 using Berth.Api.Protocol;
-using Berth.Api.Protocol.Query;
 using Berth.Api.Query;
 using Berth.Api.Services;
 using Berth.Api.Tasks;

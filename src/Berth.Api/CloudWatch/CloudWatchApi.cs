@@ -1,5 +1,5 @@
 using Berth.Api.Protocol;
-using Berth.Api.Protocol.Query;
+using Berth.Api.Query;
 using Berth.Core.CloudWatch;
 using Berth.Store.Metrics;
 
@@ -12,9 +12,6 @@ namespace Berth.Api.CloudWatch;
 /// </summary>
 public static class CloudWatchApi
 {
-    public const string ApiVersion = "2010-08-01";
-    public const string XmlNamespace = "http://monitoring.amazonaws.com/doc/2010-08-01/";
-
     public static JsonService Create(IMetricStore store)
     {
         var service = new JsonService(CloudWatchOperations.TargetPrefix, CloudWatchJsonContext.Default, CloudWatchOperations.All, jsonVersion: "1.0");
@@ -22,5 +19,6 @@ public static class CloudWatchApi
         return service;
     }
 
-    public static JsonQueryService Query(JsonService service) => new(ApiVersion, XmlNamespace, service);
+    /// <summary>The query edge of <paramref name="service"/>, driven by the model's query schema.</summary>
+    public static QueryService Query(JsonService service) => new(CloudWatchQuerySchema.Model, service);
 }

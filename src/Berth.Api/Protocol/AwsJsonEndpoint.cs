@@ -26,7 +26,7 @@ public sealed class AwsJsonEndpoint(
             var (service, operation) = FindOperation(target);
             contentType = service.ContentType;
             var body = await RequestBody.ReadAsync(http.Request, service.MaxRequestBytes ?? options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
-            var result = await operation.InvokeAsync(_ => body, contexts.Create(http.Request, requestId), http.RequestAborted).ConfigureAwait(false);
+            var result = await operation.InvokeAsync(() => body, contexts.Create(http.Request, requestId), http.RequestAborted).ConfigureAwait(false);
             await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(result.Value, result.Type), contentType).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -49,7 +49,7 @@ public sealed class AwsJsonEndpoint(
         {
             throw ProtocolException.MissingTarget();
         }
-        return _services.TryGetValue(target[..dot], out var service) && service.Find(target[(dot + 1)..]) is { } operation
+        return _services.TryGetValue(target[..dot], out var service) && service.Operations.Find(target[(dot + 1)..]) is { } operation
             ? (service, operation)
             : throw ProtocolException.UnknownOperation(target);
     }

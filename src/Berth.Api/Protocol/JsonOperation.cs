@@ -4,16 +4,17 @@ using System.Text.Json.Serialization.Metadata;
 namespace Berth.Api.Protocol;
 
 /// <summary>
-/// Produces the request as JSON for the operation's request record. The JSON protocols hand over their body
-/// as it is; CBOR and the query protocol translate theirs, the latter guided by <paramref name="requestType"/>.
+/// Produces the request as the JSON of the operation's request record: the JSON protocols hand over their body
+/// as it is, CBOR and the query protocol translate theirs. Called only once the operation is known to run, so an
+/// unsupported operation is refused before its body is looked at.
 /// </summary>
-public delegate ReadOnlyMemory<byte> JsonBody(JsonTypeInfo requestType);
+internal delegate ReadOnlyMemory<byte> JsonBody();
 
 /// <summary>An operation's response record and the metadata that serializes it in any wire format.</summary>
-public sealed record OperationResult(object Value, JsonTypeInfo Type);
+internal sealed record OperationResult(object Value, JsonTypeInfo Type);
 
 /// <summary>One operation of an AWS service: reads its request record, runs the handler, returns the response record.</summary>
-public interface IJsonOperation
+internal interface IJsonOperation
 {
     Task<OperationResult> InvokeAsync(JsonBody body, RequestContext context, CancellationToken cancellationToken);
 }
@@ -27,7 +28,7 @@ internal sealed class JsonOperation<TRequest, TResponse>(
 {
     public async Task<OperationResult> InvokeAsync(JsonBody body, RequestContext context, CancellationToken cancellationToken)
     {
-        var response = await handler(Read(body(requestType)), context, cancellationToken).ConfigureAwait(false);
+        var response = await handler(Read(body()), context, cancellationToken).ConfigureAwait(false);
         return new OperationResult(response, responseType);
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Berth.Core.Errors;
 
 namespace Berth.Api.Protocol;
@@ -11,19 +10,13 @@ namespace Berth.Api.Protocol;
 /// </summary>
 public sealed class JsonService
 {
-    private readonly Dictionary<string, IJsonOperation> _operations = new(StringComparer.Ordinal);
-    private readonly JsonSerializerContext _contracts;
-
-    private readonly IReadOnlySet<string> _modelOperations;
-
     /// <param name="modelOperations">Every operation the service's model defines: those without a handler
     /// answer UnsupportedFeatureException instead of UnknownOperationException.</param>
     /// <param name="jsonVersion">The model's <c>jsonVersion</c>: ECS speaks 1.1, CloudWatch 1.0.</param>
     public JsonService(string targetPrefix, JsonSerializerContext contracts, IReadOnlySet<string> modelOperations, string jsonVersion = "1.1")
     {
         TargetPrefix = targetPrefix;
-        _contracts = contracts;
-        _modelOperations = modelOperations;
+        Operations = new OperationTable(contracts, modelOperations, message => new UnsupportedFeatureException(message));
         ContentType = $"application/x-amz-json-{jsonVersion}";
     }
 
@@ -35,7 +28,7 @@ public sealed class JsonService
     /// <summary>Set by a service whose legal requests can be larger than the edge's default limit (PutLogEvents).</summary>
     public long? MaxRequestBytes { get; init; }
 
-    public IReadOnlyCollection<string> OperationNames => _operations.Keys;
+    internal OperationTable Operations { get; }
 
     /// <summary>
     /// Adds an operation named after its request record (<c>CreateClusterRequest</c> → <c>CreateCluster</c>,
@@ -48,7 +41,7 @@ public sealed class JsonService
         var name = typeof(TRequest).Name;
         var suffix = new[] { "Request", "Input" }.FirstOrDefault(s => name.EndsWith(s, StringComparison.Ordinal))
             ?? throw new ArgumentException($"Request type {name} ends with neither 'Request' nor 'Input'.", nameof(handler));
-        _operations.Add(name[..^suffix.Length], new JsonOperation<TRequest, TResponse>(TypeInfo<TRequest>(), TypeInfo<TResponse>(), handler));
+        Operations.Add(name[..^suffix.Length], handler);
         return this;
     }
 
@@ -64,18 +57,4 @@ public sealed class JsonService
             await handler(request, context, cancellationToken).ConfigureAwait(false);
             return new TResponse();
         });
-
-    public IJsonOperation? Find(string operationName) =>
-        _operations.GetValueOrDefault(operationName)
-        ?? (_modelOperations.Contains(operationName) ? new UnsupportedOperation(operationName) : null);
-
-    private sealed class UnsupportedOperation(string name) : IJsonOperation
-    {
-        public Task<OperationResult> InvokeAsync(JsonBody body, RequestContext context, CancellationToken cancellationToken) =>
-            throw new UnsupportedFeatureException($"Berth does not support the {name} operation.");
-    }
-
-    private JsonTypeInfo<T> TypeInfo<T>() =>
-        (JsonTypeInfo<T>?)_contracts.GetTypeInfo(typeof(T))
-        ?? throw new InvalidOperationException($"{typeof(T).Name} is not in {_contracts.GetType().Name}.");
 }

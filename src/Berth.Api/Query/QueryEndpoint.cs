@@ -1,3 +1,4 @@
+using Berth.Api.Observability;
 using Berth.Api.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -5,9 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Api.Query;
 
 /// <summary>
-/// The AWS query protocol edge: form-encoded <c>POST /</c> with <c>Action</c> and <c>Version</c>, answered in
-/// XML. The service is chosen by <c>Version</c> (each query API has its own), or, when it is absent, by the
-/// SigV4 credential scope's service name.
+/// The AWS query protocol edge, for every query service Berth has (ELBv2, CloudWatch's query edge): form-encoded
+/// <c>POST /</c> with <c>Action</c> and <c>Version</c>, answered in XML. The service is chosen by <c>Version</c>
+/// (each query API has its own), or, when it is absent, by the SigV4 credential scope's service name.
 /// </summary>
 public sealed class QueryEndpoint(
     IEnumerable<QueryService> services, ApiOptions options, RequestContexts contexts, ILogger<QueryEndpoint> logger)
@@ -17,43 +18,45 @@ public sealed class QueryEndpoint(
 
     public async Task HandleAsync(HttpContext http)
     {
+        var started = ServerMetrics.Start();
         var requestId = Guid.NewGuid().ToString();
         http.Response.Headers["x-amzn-RequestId"] = requestId;
+        var signingName = SigV4CredentialScope.Parse(http.Request.Headers.Authorization.ToString())?.Service;
         QueryService? service = null;
         var action = "";
         try
         {
             var body = await RequestBody.ReadAsync(http.Request, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
             var form = QueryForm.Parse(body.Span);
+            var version = form["Version"];
+            service = FindService(version, signingName);
             action = form["Action"] ?? throw new ProtocolException("MissingAction", "The request must contain the parameter Action.");
-            service = FindService(form["Version"], SigV4CredentialScope.Parse(http.Request.Headers.Authorization.ToString())?.Service);
-            var operation = service.Find(action)
-                ?? throw new ProtocolException("InvalidAction", $"The action {action} is not valid for this web service.");
-            var context = contexts.Create(http.Request, requestId);
-            var response = await operation.InvokeAsync(form, context, http.RequestAborted).ConfigureAwait(false);
+            var found = service ?? throw new ProtocolException("InvalidAction",
+                $"No query service of Berth serves version '{version}' (service '{signingName}').");
+            var response = await found.InvokeAsync(action, form, contexts.Create(http.Request, requestId), http.RequestAborted).ConfigureAwait(false);
             await WriteAsync(http.Response, 200, response).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             if (ApiError.From(e, http, action, requestId, logger) is { } error)
             {
-                await WriteErrorAsync(http.Response, service, error, requestId).ConfigureAwait(false);
+                // Without a known service, the error is in the namespace of the service the request was signed for, if any.
+                var answering = service ?? _services.FirstOrDefault(s => s.Model.SigningName == signingName) ?? _services[0];
+                await WriteAsync(http.Response, error.HttpStatus, answering.WriteError(error, requestId)).ConfigureAwait(false);
             }
+        }
+        finally
+        {
+            ServerMetrics.RecordRequest("query", action, http.Response.StatusCode, started);
         }
     }
 
-    private QueryService FindService(string? version, string? signingName) =>
-        (version is not null
-            ? _services.FirstOrDefault(s => s.Model.ApiVersion == version)
-            : _services.FirstOrDefault(s => s.Model.SigningName == signingName))
-        ?? throw new ProtocolException("InvalidAction",
-            $"No query service of Berth serves version '{version}' (service '{signingName}').");
-
-    private Task WriteErrorAsync(HttpResponse response, QueryService? service, ApiError error, string requestId)
+    /// <summary>The service of the version, or without one of the signing name; the signing name also tells apart two services of one version.</summary>
+    private QueryService? FindService(string? version, string? signingName)
     {
-        // Before the service is known there is no model namespace to answer in; the first service's writer is as good as any.
-        var writer = (service ?? _services[0]).Writer;
-        return WriteAsync(response, error.HttpStatus, writer.WriteError(error.Fault, error.QueryCode ?? error.Code, error.Message, requestId));
+        var candidates = _services.Where(s => version is null || s.Model.ApiVersion == version).ToList();
+        return candidates.FirstOrDefault(s => s.Model.SigningName == signingName)
+            ?? (version is not null && candidates.Count == 1 ? candidates[0] : null);
     }
 
     private static async Task WriteAsync(HttpResponse response, int status, byte[] body)

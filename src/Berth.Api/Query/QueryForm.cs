@@ -5,13 +5,13 @@ namespace Berth.Api.Query;
 /// <summary>
 /// A query-protocol request body (<c>application/x-www-form-urlencoded</c>): flat parameters whose dotted
 /// names spell the structure (<c>DefaultActions.member.1.ForwardConfig.TargetGroups.member.1.Weight</c>).
-/// Every dotted prefix of a parameter name is remembered, so a reader can ask whether a list item or a
-/// nested structure is present without scanning all names.
+/// Every dotted prefix of a parameter name is remembered with the segments that follow it, so a reader can
+/// ask whether a nested structure is present, or which list items are, without scanning all names.
 /// </summary>
-public sealed class QueryForm
+internal sealed class QueryForm
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _prefixes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _children = new(StringComparer.Ordinal);
 
     public QueryForm(IEnumerable<KeyValuePair<string, string>> parameters)
     {
@@ -20,9 +20,14 @@ public sealed class QueryForm
             _values[name] = value;
             for (var dot = name.IndexOf('.', StringComparison.Ordinal); dot > 0; dot = name.IndexOf('.', dot + 1))
             {
-                _prefixes.Add(name[..dot]);
+                var next = name.IndexOf('.', dot + 1);
+                var child = next < 0 ? name[(dot + 1)..] : name[(dot + 1)..next];
+                var children = _children.TryGetValue(name[..dot], out var known) ? known : _children[name[..dot]] = [];
+                if (!children.Contains(child))
+                {
+                    children.Add(child);
+                }
             }
-            _prefixes.Add(name);
         }
     }
 
@@ -30,8 +35,14 @@ public sealed class QueryForm
 
     public string? this[string name] => _values.GetValueOrDefault(name);
 
+    /// <summary>Every parameter's name, in the order the form lists them.</summary>
+    public IEnumerable<string> Names => _values.Keys;
+
     /// <summary>Whether <paramref name="name"/> is a parameter or the prefix of one.</summary>
-    public bool Has(string name) => _prefixes.Contains(name);
+    public bool Has(string name) => _values.ContainsKey(name) || _children.ContainsKey(name);
+
+    /// <summary>The segments that follow <c>{prefix}.</c> in parameter names (<c>member</c>, or a list's indexes).</summary>
+    public IReadOnlyList<string> Children(string prefix) => _children.TryGetValue(prefix, out var children) ? children : [];
 
     private static IEnumerable<KeyValuePair<string, string>> ParsePairs(string body)
     {

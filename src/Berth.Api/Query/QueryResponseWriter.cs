@@ -12,7 +12,7 @@ namespace Berth.Api.Query;
 /// from the JSON of the output record, walking the model so lists get their <c>member</c> elements and
 /// timestamps their ISO 8601 form, as botocore's query parser expects.
 /// </summary>
-public sealed class QueryResponseWriter(QueryModel model)
+internal sealed class QueryResponseWriter(QueryModel model)
 {
     private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = false };
 

@@ -1,6 +1,6 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Berth.Api.Protocol;
 using Berth.Core.Errors;
 using Berth.Core.Query;
@@ -8,85 +8,68 @@ using Berth.Core.Query;
 namespace Berth.Api.Query;
 
 /// <summary>
-/// A query-protocol service (ELBv2 now; IAM and STS reuse it): its model, and its operations by Action
-/// name. Handlers take and return the same generated records as JSON services; the model drives the
-/// translation from form parameters and to XML.
+/// A service that answers the AWS query protocol: its model (generated from botocore's by eng/generate-shapes.py:
+/// API version, signing name, XML namespace, every shape's wire names) and its operations. Handlers take and
+/// return the same generated records as JSON services; the model drives the translation from form parameters
+/// and to XML. Registering one (as a singleton <see cref="QueryService"/>) is all <see cref="QueryEndpoint"/>
+/// needs to serve it.
 /// </summary>
 public sealed class QueryService
 {
-    private readonly Dictionary<string, IQueryOperation> _operations = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, QueryOperation> _operationsByInput;
-    private readonly JsonSerializerContext _contracts;
+    private readonly OperationTable _operations;
+    private readonly Dictionary<string, string> _actionsByInput;
     private readonly QueryRequestReader _reader;
     private readonly QueryResponseWriter _writer;
 
+    /// <summary>A query service (ELBv2; IAM, STS and EC2 next): its handlers are added with <see cref="Add"/>.</summary>
     public QueryService(QueryModel model, JsonSerializerContext contracts)
+        : this(model, new OperationTable(contracts, model.Operations.Keys.ToHashSet(StringComparer.Ordinal), message => new QueryUnsupportedException(message)))
+    {
+    }
+
+    /// <summary>
+    /// The query edge of a JSON service whose model also lists the query protocol (CloudWatch, which was a query
+    /// service first): the same operations, with the JSON service's errors.
+    /// </summary>
+    public QueryService(QueryModel model, JsonService service)
+        : this(model, service.Operations)
+    {
+    }
+
+    private QueryService(QueryModel model, OperationTable operations)
     {
         Model = model;
-        _contracts = contracts;
+        _operations = operations;
         _reader = new QueryRequestReader(model);
         _writer = new QueryResponseWriter(model);
-        _operationsByInput = model.Operations.Values.Where(o => o.Input is not null).ToDictionary(o => o.Input!, StringComparer.Ordinal);
+        _actionsByInput = model.Operations.Values.Where(o => o.Input is not null).ToDictionary(o => o.Input!, o => o.Name, StringComparer.Ordinal);
     }
 
     public QueryModel Model { get; }
 
-    public QueryResponseWriter Writer => _writer;
-
     /// <summary>Adds the operation whose input shape is <typeparamref name="TRequest"/> (e.g. CreateLoadBalancerInput → CreateLoadBalancer).</summary>
     public QueryService Add<TRequest, TResponse>(Func<TRequest, RequestContext, CancellationToken, Task<TResponse>> handler)
+        where TRequest : new()
+        where TResponse : notnull
     {
-        var operation = _operationsByInput.GetValueOrDefault(typeof(TRequest).Name)
+        var action = _actionsByInput.GetValueOrDefault(typeof(TRequest).Name)
             ?? throw new ArgumentException($"No {Model.SigningName} operation takes {typeof(TRequest).Name}.", nameof(handler));
-        _operations.Add(operation.Name, new Operation<TRequest, TResponse>(this, operation, TypeInfo<TRequest>(), TypeInfo<TResponse>(), handler));
+        _operations.Add(action, handler);
         return this;
     }
 
-    /// <summary>The operation for <paramref name="action"/>; one the model has and Berth does not answers a clear error.</summary>
-    public IQueryOperation? Find(string action) =>
-        _operations.GetValueOrDefault(action)
-        ?? (Model.Operations.ContainsKey(action) ? new UnsupportedOperation(action) : null);
-
-    private JsonTypeInfo<T> TypeInfo<T>() =>
-        (JsonTypeInfo<T>?)_contracts.GetTypeInfo(typeof(T))
-        ?? throw new InvalidOperationException($"{typeof(T).Name} is not in {_contracts.GetType().Name}.");
-
-    private sealed class Operation<TRequest, TResponse>(
-        QueryService service,
-        QueryOperation operation,
-        JsonTypeInfo<TRequest> requestType,
-        JsonTypeInfo<TResponse> responseType,
-        Func<TRequest, RequestContext, CancellationToken, Task<TResponse>> handler) : IQueryOperation
+    /// <summary>Runs <paramref name="action"/> on the form's parameters and answers its XML.</summary>
+    internal async Task<byte[]> InvokeAsync(string action, QueryForm form, RequestContext context, CancellationToken cancellationToken)
     {
-        public async Task<byte[]> InvokeAsync(QueryForm form, RequestContext context, CancellationToken cancellationToken)
+        if (!Model.Operations.TryGetValue(action, out var operation) || _operations.Find(action) is not { } run)
         {
-            var response = await handler(Read(form), context, cancellationToken).ConfigureAwait(false);
-            return service._writer.Write(operation, JsonSerializer.SerializeToNode(response, responseType), context.RequestId);
+            throw new ProtocolException("InvalidAction", $"The action {action} is not valid for this web service.");
         }
-
-        private TRequest Read(QueryForm form)
-        {
-            try
-            {
-                return service._reader.Read(form, operation.Input!).Deserialize(requestType)
-                    ?? throw new QueryValidationException("The request is empty.");
-            }
-            catch (JsonException e)
-            {
-                throw new QueryValidationException($"Could not read the request: {e.Message}");
-            }
-        }
+        var result = await run.InvokeAsync(() => Encoding.UTF8.GetBytes(_reader.Read(form, operation.Input).ToJsonString()), context, cancellationToken).ConfigureAwait(false);
+        return _writer.Write(operation, JsonSerializer.SerializeToNode(result.Value, result.Type), context.RequestId);
     }
 
-    private sealed class UnsupportedOperation(string name) : IQueryOperation
-    {
-        public Task<byte[]> InvokeAsync(QueryForm form, RequestContext context, CancellationToken cancellationToken) =>
-            throw new QueryUnsupportedException($"Berth does not support the {name} operation.");
-    }
-}
-
-/// <summary>One operation of a query service: form in, XML out.</summary>
-public interface IQueryOperation
-{
-    Task<byte[]> InvokeAsync(QueryForm form, RequestContext context, CancellationToken cancellationToken);
+    /// <summary>An error in the service's namespace.</summary>
+    internal byte[] WriteError(ApiError error, string requestId) =>
+        _writer.WriteError(error.Fault, error.QueryCode ?? error.Code, error.Message, requestId);
 }

@@ -1,7 +1,6 @@
 using Berth.Api.Agent;
 using Berth.Api.CloudWatch;
 using Berth.Api.Protocol.Cbor;
-using Berth.Api.Protocol.Query;
 using Berth.Store.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +20,6 @@ public static class MetricsComposition
         services.AddSingleton(cloudWatch);
         services.AddSingleton(CloudWatchApi.Query(cloudWatch));
         services.AddSingleton<RpcV2CborEndpoint>();
-        services.AddSingleton<JsonQueryEndpoint>();
         services.AddHostedService<MetricSweeper>();
         services.AddSingleton<StatsHandler>();
         services.AddHostedService<EcsMetricsPublisher>();

@@ -38,10 +38,13 @@ public sealed class CloudWatchClient(HttpClient http, string region)
             bytes.Length == 0 ? null : ReadCbor(new CborReader(bytes)), null);
     }
 
-    public async Task<Answer> QueryAsync(string operation, params (string Key, string Value)[] parameters)
+    public Task<Answer> QueryAsync(string operation, params (string Key, string Value)[] parameters) =>
+        FormAsync([("Action", operation), ("Version", "2010-08-01"), .. parameters]);
+
+    /// <summary>A form as it is, without the Action and Version <see cref="QueryAsync"/> adds.</summary>
+    public async Task<Answer> FormAsync(params (string Key, string Value)[] parameters)
     {
-        var form = new[] { ("Action", operation), ("Version", "2010-08-01") }.Concat(parameters)
-            .Select(p => KeyValuePair.Create(p.Item1, p.Item2));
+        var form = parameters.Select(p => KeyValuePair.Create(p.Key, p.Value));
         using var request = Request("/", new FormUrlEncodedContent(form), null);
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();

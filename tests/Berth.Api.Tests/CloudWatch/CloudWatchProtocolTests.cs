@@ -120,6 +120,20 @@ public class CloudWatchProtocolTests(BerthServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task Query_requests_find_cloudwatch_by_signing_name_without_a_version_and_refuse_unknown_parameters()
+    {
+        var unversioned = await _cw.FormAsync(("Action", "ListMetrics"), ("Namespace", "App"));
+        var unknown = await _cw.QueryAsync("ListMetrics", ("Namespace", "App"), ("Frobnicate", "1"));
+
+        Assert.Equal(HttpStatusCode.OK, unversioned.Status);
+        Assert.Equal(Xmlns + "ListMetricsResponse", unversioned.Xml!.Root!.Name);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+        var error = unknown.Xml!.Root!.Element(Xmlns + "Error")!;
+        Assert.Equal(("Sender", "ValidationError"), (error.Element(Xmlns + "Type")!.Value, error.Element(Xmlns + "Code")!.Value));
+        Assert.Contains("Frobnicate", error.Element(Xmlns + "Message")!.Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metric_math_and_operations_berth_lacks_are_refused_clearly()
     {
         var math = await _cw.CborAsync("GetMetricData", new JsonObject

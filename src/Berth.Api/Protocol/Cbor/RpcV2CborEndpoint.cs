@@ -29,12 +29,12 @@ public sealed class RpcV2CborEndpoint(
         http.Response.Headers["smithy-protocol"] = "rpc-v2-cbor";
         try
         {
-            var operation = _services.TryGetValue(serviceName, out var service) && service.Find(operationName) is { } found
+            var operation = _services.TryGetValue(serviceName, out var service) && service.Operations.Find(operationName) is { } found
                 ? found
                 : throw ProtocolException.UnknownOperation($"{serviceName}.{operationName}");
             var body = await RequestBody.ReadAsync(http.Request, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
             var json = CborToJson.Convert(body);
-            var result = await operation.InvokeAsync(_ => json, contexts.Create(http.Request, requestId), http.RequestAborted).ConfigureAwait(false);
+            var result = await operation.InvokeAsync(() => json, contexts.Create(http.Request, requestId), http.RequestAborted).ConfigureAwait(false);
             await WriteAsync(http.Response, 200, CborShapeWriter.Write(result.Value, result.Type)).ConfigureAwait(false);
         }
         catch (Exception e)
