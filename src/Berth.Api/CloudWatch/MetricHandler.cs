@@ -7,7 +7,7 @@ using Berth.Store.Metrics;
 namespace Berth.Api.CloudWatch;
 
 /// <summary>PutMetricData, GetMetricStatistics, GetMetricData and ListMetrics over the metric store.</summary>
-public sealed class MetricHandler(IMetricStore store)
+internal sealed class MetricHandler(IMetricStore store)
 {
     /// <summary>ListMetrics pages hold up to 500 metrics, as CloudWatch's do.</summary>
     private const int ListPageSize = 500;

@@ -8,7 +8,7 @@ namespace Berth.Api.Protocol;
 /// An error answer before a protocol writes it: every endpoint (AWS JSON, RPC v2 CBOR, query) classifies
 /// exceptions here, so handlers throw the same errors whatever the wire format.
 /// </summary>
-public sealed record ApiError(int HttpStatus, string Code, string Message, string? QueryCode = null)
+internal sealed record ApiError(int HttpStatus, string Code, string Message, string? QueryCode = null)
 {
     /// <summary>The error shape's <c>resourceIds</c>, when it has one (<see cref="AwsServiceException.ResourceIds"/>).</summary>
     public IReadOnlyList<string>? ResourceIds { get; init; }

@@ -8,7 +8,7 @@ namespace Berth.Api.Protocol;
 /// Writes AWS JSON bodies: results, and errors as <c>{"__type": …, "message": …}</c> (plus <c>resourceIds</c> for the
 /// errors that model it) with x-amzn-ErrorType.
 /// </summary>
-public static class JsonResponses
+internal static class JsonResponses
 {
     public const string ContentType = "application/x-amz-json-1.1";
 

@@ -8,7 +8,7 @@ namespace Berth.Api.Protocol;
 /// nextToken/maxResults pagination over a store query. The token is the sort key of the last item
 /// returned (opaque to clients), so pages stay correct while records are added or removed.
 /// </summary>
-public static class Paging
+internal static class Paging
 {
     public const int DefaultMaxResults = 100;
 

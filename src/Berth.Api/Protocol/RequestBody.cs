@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Berth.Api.Protocol;
 
 /// <summary>Reads a request body whole, refusing it past the API's size limit before it is parsed.</summary>
-public static class RequestBody
+internal static class RequestBody
 {
     public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ namespace Berth.Api.Protocol;
 /// <c>AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/ecs/aws4_request, SignedHeaders=…, Signature=…</c>.
 /// Berth takes the request's region from it, as AWS does. Signatures are not verified yet.
 /// </summary>
-public sealed record SigV4CredentialScope(string AccessKeyId, string Date, string Region, string Service)
+internal sealed record SigV4CredentialScope(string AccessKeyId, string Date, string Region, string Service)
 {
     private const string Algorithm = "AWS4-HMAC-SHA256";
 

@@ -8,7 +8,7 @@ namespace Berth.Api.Protocol.Cbor;
 /// Serializes a generated response record as Smithy RPC v2 CBOR: structures and maps as CBOR maps, lists as
 /// arrays, timestamps as tag 1 around epoch seconds, blobs as byte strings. Absent members are left out.
 /// </summary>
-public static class CborShapeWriter
+internal static class CborShapeWriter
 {
     public static byte[] Write(object value, JsonTypeInfo type)
     {

@@ -10,7 +10,7 @@ namespace Berth.Api.Protocol.Cbor;
 /// numbers and blobs base64 strings, exactly as the AWS JSON protocols send them.
 /// See https://smithy.io/2.0/additional-specs/protocols/smithy-rpc-v2.html.
 /// </summary>
-public static class CborToJson
+internal static class CborToJson
 {
     /// <summary>Nesting deeper than this is not a real request; refusing it keeps recursion bounded.</summary>
     private const int MaxDepth = 64;
