@@ -310,7 +310,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
     /// a dropped stream it resumes from the last event seen (Docker replays with <c>since</c>), and every task
     /// re-reads its containers, so nothing is missed.
     /// </summary>
-    private async Task WatchEventsAsync(DockerDriver docker, TaskEngine engine, string agentNamespace, CancellationToken cancellationToken)
+    private async Task WatchEventsAsync(IDockerDriver docker, TaskEngine engine, string agentNamespace, CancellationToken cancellationToken)
     {
         var failures = 0;
         var since = _time.GetUtcNow().ToUnixTimeSeconds();
