@@ -61,7 +61,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
     /// goes to <paramref name="logsClient"/>, or to the server's CloudWatch Logs API over HTTP; with neither,
     /// awslogs containers fail to start.
     /// </summary>
-    public static BerthAgent Create(AgentOptions options, ILoggerFactory loggerFactory, IControlPlane? controlPlane = null, TimeProvider? timeProvider = null,
+    internal static BerthAgent Create(AgentOptions options, ILoggerFactory loggerFactory, IControlPlane? controlPlane = null, TimeProvider? timeProvider = null,
         ILogsClient? logsClient = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -76,19 +76,19 @@ public sealed partial class BerthAgent : IAsyncDisposable
     }
 
     /// <summary>Completes with the container instance ARN once the instance is registered.</summary>
-    public Task<string> Registered => _registered.Task;
+    internal Task<string> Registered => _registered.Task;
 
     /// <summary>The metadata endpoint's base URI once it listens (e.g. <c>http://172.17.0.1:51679</c>).</summary>
-    public string? MetadataEndpoint { get; private set; }
+    internal string? MetadataEndpoint { get; private set; }
 
     /// <summary>The label value on this agent's containers (see <see cref="AgentOptions.AgentNamespace"/>).</summary>
-    public string? AgentNamespace { get; private set; }
+    internal string? AgentNamespace { get; private set; }
 
     /// <summary>
     /// register → adopt → (poll → reconcile → report) until cancelled. Returns normally on cancellation; the
     /// containers keep running and the next start adopts them.
     /// </summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    internal async Task RunAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _running, 1) == 1)
         {
@@ -310,7 +310,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
     /// a dropped stream it resumes from the last event seen (Docker replays with <c>since</c>), and every task
     /// re-reads its containers, so nothing is missed.
     /// </summary>
-    private async Task WatchEventsAsync(DockerDriver docker, TaskEngine engine, string agentNamespace, CancellationToken cancellationToken)
+    private async Task WatchEventsAsync(IDockerDriver docker, TaskEngine engine, string agentNamespace, CancellationToken cancellationToken)
     {
         var failures = 0;
         var since = _time.GetUtcNow().ToUnixTimeSeconds();

@@ -1,7 +1,7 @@
 namespace Berth.Agent.ControlPlane;
 
 /// <summary>The control plane answered, but not with a success: an ECS error (<c>__type</c>) and its HTTP status.</summary>
-public sealed class ControlPlaneException(int httpStatus, string errorCode, string message) : Exception(message)
+internal sealed class ControlPlaneException(int httpStatus, string errorCode, string message) : Exception(message)
 {
     public int HttpStatus { get; } = httpStatus;
     public string ErrorCode { get; } = errorCode;

@@ -8,7 +8,7 @@ namespace Berth.Agent.ControlPlane;
 /// known state goes up through <see cref="ReportAsync"/>. Implementations throw
 /// <see cref="ControlPlaneException"/> for an answer that is not a success, anything else for a transport fault.
 /// </summary>
-public interface IControlPlane
+internal interface IControlPlane
 {
     /// <summary>ECS RegisterContainerInstance; with <c>containerInstanceArn</c> set it re-registers that instance.</summary>
     Task<RegisterContainerInstanceResponse> RegisterAsync(RegisterContainerInstanceRequest request, CancellationToken cancellationToken);

@@ -14,7 +14,7 @@ namespace Berth.Agent.Docker;
 /// A thin driver over the Docker Engine API: every call the agent makes to Docker goes through here, and
 /// Docker's answers come back in ECS's terms (<see cref="ContainerObservation"/>, pull error texts).
 /// </summary>
-internal sealed partial class DockerDriver : IDisposable
+internal sealed partial class DockerDriver : IDockerDriver, IDisposable
 {
     private readonly DockerClientConfiguration _configuration;
     private readonly DockerClient _client;

@@ -22,7 +22,7 @@ internal sealed partial class ContainerLogShipper
     private const int BatchBytes = LogEventBatch.MaxBytes - 64 * 1024;
 
     private readonly ILogsClient _client;
-    private readonly DockerDriver _docker;
+    private readonly IDockerDriver _docker;
     private readonly AwsLogsOptions _options;
     private readonly string _containerId;
     private readonly bool _tty;
@@ -32,7 +32,7 @@ internal sealed partial class ContainerLogShipper
     private readonly ILogger _logger;
     private ShippedPosition? _position;
 
-    public ContainerLogShipper(ILogsClient client, DockerDriver docker, AwsLogsOptions options, string containerId, bool tty, string streamName,
+    public ContainerLogShipper(ILogsClient client, IDockerDriver docker, AwsLogsOptions options, string containerId, bool tty, string streamName,
         string positionPath, TimeProvider time, ILogger logger)
     {
         _client = client;

@@ -7,7 +7,7 @@ namespace Berth.Agent.Logs;
 /// region the group lives in (the container's awslogs-region); null means the server's default.
 /// Implementations throw <see cref="ControlPlane.ControlPlaneException"/> for an error answer.
 /// </summary>
-public interface ILogsClient
+internal interface ILogsClient
 {
     Task<bool> GroupExistsAsync(string? region, string group, CancellationToken cancellationToken);
 

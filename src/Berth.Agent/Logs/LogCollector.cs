@@ -16,7 +16,7 @@ internal sealed partial class LogCollector : IAsyncDisposable
     private static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(2);
 
     private readonly ILogsClient? _client;
-    private readonly DockerDriver _docker;
+    private readonly IDockerDriver _docker;
     private readonly string _directory;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -25,7 +25,7 @@ internal sealed partial class LogCollector : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Task> _shippers = new(StringComparer.Ordinal);
 
     /// <param name="client">Null when the agent has no server to ship to: awslogs containers then fail to start.</param>
-    public LogCollector(ILogsClient? client, DockerDriver docker, string directory, TimeProvider time, ILoggerFactory loggerFactory)
+    public LogCollector(ILogsClient? client, IDockerDriver docker, string directory, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _client = client;
         _docker = docker;

@@ -21,7 +21,7 @@ internal sealed partial class MetadataServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly AgentRuntime _runtime;
-    private readonly DockerDriver _docker;
+    private readonly IDockerDriver _docker;
     private readonly ILogger _logger;
 
     private MetadataServer(WebApplication app, AgentRuntime runtime, ILogger logger)

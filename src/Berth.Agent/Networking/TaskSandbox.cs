@@ -41,17 +41,13 @@ internal sealed class TaskSandbox(AgentRuntime runtime, string taskArn, TaskNetw
     }
 
     /// <summary>
-    /// Makes sure the namespace exists and runs, with the task's rules in place before any container joins it.
-    /// Returns null, or the reason the task cannot start (ECS's ResourceInitializationError).
+    /// Gets the namespace running (it was found not running), with the task's rules in place before any container
+    /// joins it. Returns null, or the reason the task cannot start (ECS's ResourceInitializationError).
     /// </summary>
     public async Task<string?> EnsureRunningAsync(PauseContainerSpec spec, CancellationToken cancellationToken)
     {
         try
         {
-            if (ContainerId is not null && await runtime.Docker.InspectAsync(ContainerId, cancellationToken).ConfigureAwait(false) is { Phase: ContainerPhase.Running })
-            {
-                return null;
-            }
             var pullError = await runtime.Docker.EnsureImageAsync(spec.Image, runtime.Options.PullTimeout, cancellationToken).ConfigureAwait(false);
             if (pullError is not null)
             {

@@ -12,7 +12,7 @@ namespace Berth.Agent.Tasks;
 internal sealed class AgentRuntime
 {
     public required AgentOptions Options { get; init; }
-    public required DockerDriver Docker { get; init; }
+    public required IDockerDriver Docker { get; init; }
     public required ReportQueue Reports { get; init; }
     public required StateStore State { get; init; }
     public required LogCollector Logs { get; init; }

@@ -17,7 +17,7 @@ internal enum DependencyOutcome
 /// </summary>
 internal static class Dependencies
 {
-    public static (DependencyOutcome Outcome, string? Detail) Check(PlannedContainer container, Func<string, ManagedContainer?> find)
+    public static (DependencyOutcome Outcome, string? Detail) Check(PlannedContainer container, Func<string, ContainerState?> find)
     {
         var waitingFor = new List<string>();
         foreach (var dependency in container.DependsOn)
@@ -42,7 +42,7 @@ internal static class Dependencies
             : (DependencyOutcome.Waiting, string.Join(", ", waitingFor));
     }
 
-    private static (DependencyOutcome Outcome, string? Detail) Check(string condition, ManagedContainer d)
+    private static (DependencyOutcome Outcome, string? Detail) Check(string condition, ContainerState d)
     {
         var stopped = d.Phase == ContainerPhase.Stopped;
         var neverRan = stopped && !d.EverStarted ? $"it failed to start ({d.Reason ?? "no reason given"})" : null;

@@ -1,6 +1,7 @@
 using Berth.Agent.Docker;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
+using Berth.Core.Tasks;
 
 namespace Berth.Agent.Tasks;
 
@@ -12,7 +13,14 @@ internal sealed record TaskView(
     DateTimeOffset? PullStartedAt,
     DateTimeOffset? PullStoppedAt,
     DateTimeOffset? ExecutionStoppedAt,
-    IReadOnlyList<ContainerView> Containers);
+    IReadOnlyList<ContainerView> Containers)
+{
+    public static TaskView Of(TaskAssignment assignment, TaskState state) =>
+        new(assignment, state.KnownStatus, assignment.Task.DesiredStatus ?? TaskStatuses.Running,
+            state.PullStartedAt, state.PullStoppedAt, state.ExecutionStoppedAt,
+            state.Containers.Select(c => new ContainerView(c.Name, c.MetadataToken, c.RuntimeId, c.DockerName, c.Status, c.ExitCode,
+                c.Health, c.NetworkBindings, c.Observation, c.Plan.Definition)).ToList());
+}
 
 internal sealed record ContainerView(
     string Name,

@@ -7,7 +7,7 @@ namespace Berth.Agent.Tests.Support;
 /// One real agent on the real Docker engine, with a scripted control plane, its own state directory and its
 /// own agent namespace; disposing it stops the agent and removes every container and volume of the namespace.
 /// </summary>
-public sealed class AgentHarness : IAsyncDisposable
+internal sealed class AgentHarness : IAsyncDisposable
 {
     private readonly TestLoggerFactory _loggers;
     private CancellationTokenSource? _stop;

@@ -8,7 +8,7 @@ namespace Berth.Agent.Tests.Support;
 /// A scripted, in-memory control plane: the test assigns tasks and changes desired statuses; the agent's polls
 /// see them (long-polling like the server does), and its reports are recorded for assertions.
 /// </summary>
-public sealed class FakeControlPlane : IControlPlane
+internal sealed class FakeControlPlane : IControlPlane
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, TaskAssignment> _assignments = new(StringComparer.Ordinal);

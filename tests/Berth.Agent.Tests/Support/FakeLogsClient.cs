@@ -5,7 +5,7 @@ using Berth.Core.Logs;
 namespace Berth.Agent.Tests.Support;
 
 /// <summary>An in-memory CloudWatch Logs for the agent's shipper: groups, streams and the events it acknowledged.</summary>
-public sealed class FakeLogsClient : ILogsClient
+internal sealed class FakeLogsClient : ILogsClient
 {
     private readonly Lock _gate = new();
     private readonly HashSet<string> _groups = new(StringComparer.Ordinal);

@@ -90,9 +90,12 @@ public sealed class TaskPlanTests
 
 public sealed class DependenciesTests
 {
-    private static ManagedContainer Container(string name) => new(new PlannedContainer(name, new ContainerDefinition { Name = name }, false, []), "t");
+    private static ContainerState Container(string name) => ContainerState.New(new PlannedContainer(name, new ContainerDefinition { Name = name }, false, []), "t");
 
-    private static (DependencyOutcome, string?) Check(string condition, ManagedContainer dependency) =>
+    private static ContainerState Exited(string name, int exitCode) =>
+        Container(name).Observe(TaskStates.Observed(name, ContainerPhase.Stopped, exitCode), hostModeBindings: null);
+
+    private static (DependencyOutcome, string?) Check(string condition, ContainerState dependency) =>
         Dependencies.Check(new PlannedContainer("app", new ContainerDefinition(), true, [new Dependency(dependency.Name, condition)]),
             n => n == dependency.Name ? dependency : null);
 
@@ -101,8 +104,7 @@ public sealed class DependenciesTests
     {
         var d = Container("d");
         Assert.Equal(DependencyOutcome.Waiting, Check("START", d).Item1);
-        d.Fail("CannotPullContainerError: x");
-        var (outcome, detail) = Check("START", d);
+        var (outcome, detail) = Check("START", d.Fail("CannotPullContainerError: x"));
         Assert.Equal(DependencyOutcome.Impossible, outcome);
         Assert.Contains("failed to start", detail, StringComparison.Ordinal);
     }
@@ -110,34 +112,27 @@ public sealed class DependenciesTests
     [Fact]
     public void SUCCESS_needs_exit_code_0_and_COMPLETE_any_exit()
     {
-        var zero = Container("z");
-        zero.Restore(ContainerPhase.Stopped, everStarted: true, exitCode: 0, reason: null);
-        var one = Container("o");
-        one.Restore(ContainerPhase.Stopped, everStarted: true, exitCode: 1, reason: null);
-        Assert.Equal(DependencyOutcome.Resolved, Check("SUCCESS", zero).Item1);
-        Assert.Equal(DependencyOutcome.Impossible, Check("SUCCESS", one).Item1);
-        Assert.Equal(DependencyOutcome.Resolved, Check("COMPLETE", one).Item1);
+        Assert.Equal(DependencyOutcome.Resolved, Check("SUCCESS", Exited("z", 0)).Item1);
+        Assert.Equal(DependencyOutcome.Impossible, Check("SUCCESS", Exited("o", 1)).Item1);
+        Assert.Equal(DependencyOutcome.Resolved, Check("COMPLETE", Exited("o", 1)).Item1);
     }
 
     [Fact]
     public void HEALTHY_is_impossible_once_the_dependency_stopped()
     {
-        var d = Container("d");
-        d.Restore(ContainerPhase.Running, everStarted: true, exitCode: null, reason: null);
+        var d = Container("d").Observe(TaskStates.Observed("d", ContainerPhase.Running), hostModeBindings: null);
         Assert.Equal(DependencyOutcome.Waiting, Check("HEALTHY", d).Item1);
-        d.MarkStopped();
-        Assert.Equal(DependencyOutcome.Impossible, Check("HEALTHY", d).Item1);
+        Assert.Equal(DependencyOutcome.Impossible, Check("HEALTHY", d.MarkStopped()).Item1);
     }
 
     [Fact]
     public void A_container_phase_never_moves_back()
     {
-        var c = Container("c");
-        Assert.True(c.Advance(ContainerPhase.Running));
-        Assert.False(c.Advance(ContainerPhase.Created));
+        var c = Container("c").Advance(ContainerPhase.Running);
+        Assert.Equal(ContainerPhase.Running, c.Advance(ContainerPhase.Created).Phase);
         Assert.Equal("RUNNING", c.Status);
-        c.MarkStopped();
+        c = c.MarkStopped();
         Assert.Equal("STOPPED", c.Status);
-        Assert.False(c.Advance(ContainerPhase.Running));
+        Assert.Equal(ContainerPhase.Stopped, c.Advance(ContainerPhase.Running).Phase);
     }
 }

@@ -1,0 +1,136 @@
+using Berth.Agent.Docker;
+using Berth.Agent.Networking;
+using Berth.Core.Agent;
+using Docker.DotNet;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Agent.Tasks;
+
+/// <summary>
+/// Carries out one <see cref="TaskAction"/> of a task through Docker, the log collector and the network sandbox, and
+/// says what happened as a <see cref="TaskEvent"/>. It decides nothing: a refusal by Docker is an event, anything
+/// else (Docker or the server unreachable) is an exception, and the task manager retries the step.
+/// </summary>
+internal sealed partial class TaskActionRunner(AgentRuntime runtime, string taskArn, TaskSandbox? sandbox)
+{
+    /// <summary>How long removal of a stopped container waits for its awslogs output to be shipped.</summary>
+    private static readonly TimeSpan LogDrainTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ILogger _logger = runtime.LoggerFactory.CreateLogger<TaskActionRunner>();
+    private readonly TaskVolumes _volumes = new(runtime, taskArn);
+
+    /// <param name="state">The known state the action was decided on.</param>
+    /// <param name="assignment">The task's latest assignment.</param>
+    public async Task<TaskEvent> RunAsync(TaskAction action, TaskState state, TaskAssignment assignment, CancellationToken cancellationToken)
+    {
+        var clock = runtime.Time.GetTimestamp();
+        TaskEvent result = action switch
+        {
+            PrepareNetwork => new NetworkPrepared(await Sandbox.EnsureRunningAsync(PauseSpec(assignment), cancellationToken).ConfigureAwait(false)),
+            PullImage pull => new ImagePulled(pull.Container,
+                await runtime.Docker.EnsureImageAsync(pull.Image, runtime.Options.PullTimeout, cancellationToken).ConfigureAwait(false), runtime.Time.GetUtcNow()),
+            CreateContainer create => await CreateAsync(create, state, assignment, cancellationToken).ConfigureAwait(false),
+            StartContainer start => await StartAsync(start, state, cancellationToken).ConfigureAwait(false),
+            StopContainer stop => await StopAsync(stop, cancellationToken).ConfigureAwait(false),
+            ReleaseNetwork => await ReleaseNetworkAsync(cancellationToken).ConfigureAwait(false),
+            CleanUp => await CleanUpAsync(state, cancellationToken).ConfigureAwait(false),
+            _ => throw new ArgumentOutOfRangeException(nameof(action), action, "Not an action the runner carries out."),
+        };
+        LogActionDone(_logger, taskArn, action, runtime.Time.GetElapsedTime(clock).TotalMilliseconds);
+        return result;
+    }
+
+    private TaskSandbox Sandbox => sandbox ?? throw new InvalidOperationException($"Task {taskArn} has no network namespace of its own.");
+
+    private async Task<TaskEvent> CreateAsync(CreateContainer create, TaskState state, TaskAssignment assignment, CancellationToken cancellationToken)
+    {
+        var container = state.Find(create.Container)!;
+        if (await runtime.Logs.PrepareAsync(container.Plan.Definition, cancellationToken).ConfigureAwait(false) is { } logError)
+        {
+            return new LoggingRefused(container.Name, logError);
+        }
+        try
+        {
+            var volumes = await _volumes.EnsureAsync(assignment.TaskDefinition, cancellationToken).ConfigureAwait(false);
+            var dockerName = ContainerSpec.DockerNameFor(assignment.TaskDefinition, container.Name);
+            var parameters = ContainerSpec.Build(container.Plan, new ContainerSpecContext
+            {
+                Task = assignment.Task,
+                TaskDefinition = assignment.TaskDefinition,
+                Cluster = runtime.Cluster,
+                AgentNamespace = runtime.AgentNamespace,
+                DockerName = dockerName,
+                MetadataUriV4 = runtime.MetadataBaseUri is { } m ? $"{m}/v4/{container.MetadataToken}" : null,
+                MetadataUriV3 = runtime.MetadataBaseUri is { } m3 ? $"{m3}/v3/{container.MetadataToken}" : null,
+                NetworkSandboxId = sandbox?.ContainerId,
+                DockerNames = state.Containers.Where(o => o.DockerName is not null).ToDictionary(o => o.Name, o => o.DockerName!),
+                VolumeSources = volumes,
+                StopTimeout = create.StopTimeout,
+            });
+            var id = await runtime.Docker.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
+            return new ContainerCreated(container.Name, id, dockerName);
+        }
+        catch (DockerApiException e)
+        {
+            return new CreateRefused(container.Name, DockerDriver.MessageOf(e));
+        }
+    }
+
+    private async Task<TaskEvent> StartAsync(StartContainer start, TaskState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runtime.Docker.StartContainerAsync(start.RuntimeId, cancellationToken).ConfigureAwait(false);
+            runtime.Logs.Follow(start.RuntimeId, state.Find(start.Container)!.Plan.Definition, start.Container, taskArn);
+        }
+        catch (DockerApiException e)
+        {
+            return new StartRefused(start.Container, DockerDriver.MessageOf(e));
+        }
+        return new ContainerInspected(start.Container, await runtime.Docker.InspectAsync(start.RuntimeId, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<TaskEvent> StopAsync(StopContainer stop, CancellationToken cancellationToken)
+    {
+        if (stop.Timeout is { } timeout)
+        {
+            LogStopping(_logger, taskArn, stop.Container, timeout.TotalSeconds);
+            await runtime.Docker.StopContainerAsync(stop.RuntimeId, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        return new ContainerStopped(stop.Container, await runtime.Docker.InspectAsync(stop.RuntimeId, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<TaskEvent> ReleaseNetworkAsync(CancellationToken cancellationToken)
+    {
+        await Sandbox.StopAsync(cancellationToken).ConfigureAwait(false);
+        return new NetworkReleased();
+    }
+
+    private async Task<TaskEvent> CleanUpAsync(TaskState state, CancellationToken cancellationToken)
+    {
+        foreach (var c in state.Containers.Where(c => c.RuntimeId is not null))
+        {
+            await runtime.Logs.DrainAsync(c.RuntimeId!, LogDrainTimeout, cancellationToken).ConfigureAwait(false);
+            await runtime.Docker.RemoveContainerAsync(c.RuntimeId!, cancellationToken).ConfigureAwait(false);
+        }
+        if (sandbox is not null)
+        {
+            await sandbox.RemoveAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await _volumes.RemoveAsync(cancellationToken).ConfigureAwait(false);
+        LogCleanedUp(_logger, taskArn);
+        return new TaskCleanedUp();
+    }
+
+    private PauseContainerSpec PauseSpec(TaskAssignment assignment) =>
+        new(runtime.Options.PauseImage, ContainerSpec.DockerNameFor(assignment.TaskDefinition, "internalecspause"), taskArn, runtime.Cluster, runtime.AgentNamespace);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskArn}: {Action} took {Milliseconds} ms")]
+    private static partial void LogActionDone(ILogger logger, string taskArn, TaskAction action, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping container {ContainerName} of task {TaskArn} (timeout {TimeoutSeconds} s)")]
+    private static partial void LogStopping(ILogger logger, string taskArn, string containerName, double timeoutSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed the containers and volumes of task {TaskArn}")]
+    private static partial void LogCleanedUp(ILogger logger, string taskArn);
+}
