@@ -9,7 +9,10 @@ interleaved (one Berth task, then one `docker run`, and again), so a machine who
 run weighs on both alike. Nothing is stopped until the end: both sides start with the same number of
 running containers, and no stop or removal runs in Docker during a measurement. In awsvpc mode each task
 runs in subnet-local-a with sg-web: a pause container on the subnet's network first. Fargate mode is awsvpc with
-launch type FARGATE (0.25 vCPU, 512 MiB) on the managed pool, sized so every task fits.
+launch type FARGATE (0.25 vCPU, 512 MiB) on the managed pool, which is the whole machine (`berth up` refuses a pool
+larger than it): four tasks per core. When the pool is full, the oldest Berth task and the oldest `docker run`
+container are stopped, and their stops waited for, before the next pair, so both sides still run as many containers
+and no stop overlaps a measurement.
 
 Berth's time is also split into phases, from the task's own timestamps (server and agent share this clock)
 and Docker's container times, read after each measurement (`docker run -d` likewise: cli = the call until
@@ -79,12 +82,26 @@ def run_docker(namespace):
     seen = time.time()
     container = inspect(cid)
     created, started = docker_time(container["Created"]), docker_time(container["State"]["StartedAt"])
-    return elapsed, {"cli": created - sent, "start": started - created, "observe": seen - started}
+    return cid, elapsed, {"cli": created - sent, "start": started - created, "observe": seen - started}
 
 
 def inspect(container_id):
     result = subprocess.run(["docker", "inspect", container_id], capture_output=True, text=True, check=True)
     return json.loads(result.stdout)[0]
+
+
+def fargate_capacity():
+    """Tasks of 0.25 vCPU and 512 MiB that fit the unsized pool: this machine's CPUs and memory, as Docker reports them."""
+    memory_mib = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+    return min(os.cpu_count() * 1024 // 256, memory_mib // 512)
+
+
+def make_room(ecs, arns, containers):
+    """Stops the oldest Berth task and the oldest docker container, and waits for both, outside any measurement."""
+    arn = arns.pop(0)
+    ecs.stop_task(task=arn)
+    ecs.get_waiter("tasks_stopped").wait(tasks=[arn], WaiterConfig={"Delay": 1, "MaxAttempts": 120})
+    subprocess.run(["docker", "rm", "-f", containers.pop(0)], capture_output=True, check=True)
 
 
 def medians(split, names):
@@ -96,7 +113,7 @@ def main():
     mode = sys.argv[2] if len(sys.argv) > 2 else "bridge"
     awsvpc = mode in ("awsvpc", "fargate")
     fargate = {"cpu": "256", "memory": "512", "requiresCompatibilities": ["FARGATE"]} if mode == "fargate" else {}
-    server = BerthServer(command="up", args=["--fargate-vcpu", str(count / 4 + 1), "--fargate-memory", str(count * 512 + 1024)])
+    server = BerthServer(command="up")
     server.start()
     try:
         ecs = server.ecs()
@@ -106,13 +123,19 @@ def main():
         network = {"networkConfiguration": {"awsvpcConfiguration": {"subnets": ["subnet-local-a"], "securityGroups": ["sg-web"]}}} if awsvpc else {}
         if fargate:
             network["launchType"] = "FARGATE"
-        berth, docker, berth_split, docker_split, arns = [], [], [], [], []
+        capacity = fargate_capacity() if fargate else count
+        if capacity < count:
+            print(f"the Fargate pool holds {capacity} tasks: from then on each pair first stops the oldest of each side")
+        berth, docker, berth_split, docker_split, arns, containers = [], [], [], [], [], []
         for _ in range(count):
+            if len(arns) == capacity:
+                make_room(ecs, arns, containers)
             arn, elapsed, parts = run_berth(ecs, network)
             arns.append(arn)
             berth.append(elapsed)
             berth_split.append(parts)
-            elapsed, parts = run_docker(server.agent_namespace)
+            cid, elapsed, parts = run_docker(server.agent_namespace)
+            containers.append(cid)
             docker.append(elapsed)
             docker_split.append(parts)
         for name, values in ((f"berth run-task ({mode})", berth), ("docker run -d", docker)):

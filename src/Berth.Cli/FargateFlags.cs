@@ -25,10 +25,10 @@ internal sealed class FargateFlags
     }
 
     /// <summary>
-    /// The local agent's options, left the part of the machine the pool does not take, and the managed agent's, derived
-    /// from the local agent's; the local agent unchanged and no managed agent when the pool is switched off.
+    /// The local agent's options, left the part of <paramref name="machine"/> the pool does not take, and the managed
+    /// agent's, derived from the local agent's; the local agent unchanged and no managed agent when the pool is switched off.
     /// </summary>
-    public (AgentOptions Local, AgentOptions? Managed) Read(ParseResult result, AgentOptions local, string dataDirectory)
+    public (AgentOptions Local, AgentOptions? Managed) Read(ParseResult result, AgentOptions local, string dataDirectory, MachineSize machine)
     {
         if (!result.GetValue(_enabled))
         {
@@ -40,6 +40,7 @@ internal sealed class FargateFlags
         {
             throw new ArgumentException($"--fargate-vcpu and --fargate-memory must not be negative; got {vcpu} and {memory}.");
         }
+        CheckFits(vcpu, memory, local.ReservedMemoryMiB, machine);
         var split = new HostSplit(vcpu > 0 ? (int)Math.Round(vcpu * 1024) : null, memory > 0 ? memory : null, IsPool: false);
         var managed = local with
         {
@@ -54,5 +55,30 @@ internal sealed class FargateFlags
         };
         managed.Validate();
         return (local with { Split = split }, managed);
+    }
+
+    /// <summary>
+    /// A sized pool is carved out of the machine, and each agent must keep some CPU and memory after
+    /// <c>--reserved-memory</c>: the server refuses to register an instance without ("totalResources must include a
+    /// positive CPU value"), and the agent would retry its registration forever.
+    /// </summary>
+    private static void CheckFits(double vcpu, int memory, int reserved, MachineSize machine)
+    {
+        if (vcpu > 0 && Math.Round(vcpu * 1024) >= machine.CpuUnits)
+        {
+            throw new ArgumentException(
+                $"--fargate-vcpu {vcpu} does not fit this machine ({machine}): the pool must leave the local agent some CPU; "
+                + $"give less than {machine.Cpus}, or 0 to share the whole machine.");
+        }
+        if (memory > 0 && memory <= reserved)
+        {
+            throw new ArgumentException($"--fargate-memory {memory} leaves the pool nothing after --reserved-memory {reserved}; give more than {reserved}.");
+        }
+        if (memory > 0 && machine.MemoryMiB - memory <= reserved)
+        {
+            throw new ArgumentException(
+                $"--fargate-memory {memory} does not fit this machine ({machine}): the pool must leave the local agent some memory"
+                + (reserved > 0 ? $" after --reserved-memory {reserved}" : "") + $"; give less than {machine.MemoryMiB - reserved}, or 0 to share the whole machine.");
+        }
     }
 }

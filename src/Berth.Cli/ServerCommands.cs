@@ -27,9 +27,13 @@ internal static class ServerCommands
         command.SetAction((result, cancellationToken) => GuardAsync("up", async () =>
         {
             var options = server.Read(result);
+            // Every flag is checked before anything starts; the agents learn the server's real address (port 0 picks one) once it listens.
+            var configured = new UriBuilder(Uri.UriSchemeHttp, options.BindAddress, options.Port).Uri;
+            var (local, pool) = fargate.Read(result, agent.Read(result, configured, Path.Combine(options.DataDirectory, "agent")),
+                Path.Combine(options.DataDirectory, "fargate-agent"), MachineSize.Local());
             await using var app = await StartServerAsync(options, cancellationToken).ConfigureAwait(false);
-            var (agentOptions, managed) = fargate.Read(
-                result, agent.Read(result, BerthServer.EndpointOf(app), Path.Combine(options.DataDirectory, "agent")), Path.Combine(options.DataDirectory, "fargate-agent"));
+            var agentOptions = local with { ServerUrl = BerthServer.EndpointOf(app) };
+            var managed = pool is null ? null : pool with { ServerUrl = agentOptions.ServerUrl };
             var loggers = app.Services.GetRequiredService<ILoggerFactory>();
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
             // The local agent talks to the server over HTTP on loopback, exactly as a remote agent would.
@@ -47,7 +51,7 @@ internal static class ServerCommands
         return command;
     }
 
-    private static string Size(int? value, string unit) => value is { } v ? $"{v} {unit}" : $"half the machine's {unit}";
+    private static string Size(int? value, string unit) => value is { } v ? $"{v} {unit}" : $"the machine's {unit}, shared";
 
     public static Command Server()
     {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Berth.Api.Protocol;
 using Berth.Core.ContainerInstances;
 using Berth.Server;
+using Berth.Server.LoadBalancing;
 
 namespace Berth.Cli;
 
@@ -24,6 +25,8 @@ internal sealed class ServerFlags
         "BERTH_TASK_LOST_SECONDS", (int)Defaults.Liveness.TasksLostAfter.TotalSeconds);
     private readonly Option<string> _vpcConfig = EnvOption.Create("--vpc-config", "JSON file of subnets and security groups for awsvpc tasks (docs/networking.md)",
         "BERTH_VPC_CONFIG", "");
+    private readonly Option<string> _accessLog = EnvOption.Create("--lb-access-log",
+        "Load balancer access logs in ALB's format: a file, or logs:GROUP for a CloudWatch Logs group (off when empty)", "BERTH_LB_ACCESS_LOG", "");
 
     public void AddTo(Command command)
     {
@@ -35,6 +38,7 @@ internal sealed class ServerFlags
         command.Options.Add(_disconnectSeconds);
         command.Options.Add(_lostSeconds);
         command.Options.Add(_vpcConfig);
+        command.Options.Add(_accessLog);
     }
 
     public ServerOptions Read(ParseResult result)
@@ -56,6 +60,15 @@ internal sealed class ServerFlags
             throw new ArgumentException(
                 $"--agent-disconnect-seconds must be at least 1 and --task-lost-seconds at least as long; got {disconnect} and {lost}.");
         }
+        AccessLogDestination? accessLog;
+        try
+        {
+            accessLog = result.GetValue(_accessLog) is { Length: > 0 } destination ? AccessLogDestination.Parse(destination) : null;
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"--lb-access-log (BERTH_LB_ACCESS_LOG): {e.Message}", e);
+        }
         return new ServerOptions
         {
             Liveness = new AgentLiveness(TimeSpan.FromSeconds(disconnect), TimeSpan.FromSeconds(lost)),
@@ -63,6 +76,7 @@ internal sealed class ServerFlags
             Port = port,
             DataDirectory = Path.GetFullPath(result.GetValue(_dataDir)!),
             VpcConfigPath = result.GetValue(_vpcConfig) is { Length: > 0 } vpcConfig ? Path.GetFullPath(vpcConfig) : null,
+            LoadBalancerAccessLog = accessLog,
             Api = new ApiOptions { AccountId = accountId, DefaultRegion = result.GetValue(_region)! },
         };
     }

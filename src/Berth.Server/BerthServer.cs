@@ -33,6 +33,8 @@ public static class BerthServer
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // YARP's forwarder logs two Information entries for every proxied request; requests belong in access logs (opt-in).
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.WebHost.UseUrls($"http://{options.BindAddress}:{options.Port}");
         // Each endpoint enforces its service's own limit with the ECS error shape; Kestrel only stops what none allows.
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -65,7 +67,7 @@ public static class BerthServer
             services.GetRequiredService<ClusterState>(), services.GetRequiredService<TaskLauncher>(), services.GetRequiredService<TaskStopper>(),
             options.Liveness, signals, services.GetRequiredService<ServiceSignal>()));
         builder.Services.AddSingleton<AwsJsonEndpoint>();
-        AddLoadBalancing(builder.Services);
+        AddLoadBalancing(builder.Services, options);
         builder.Services.AddSingleton<RequestContexts>();
         await builder.Services.AddCloudWatchAsync(options, cancellationToken).ConfigureAwait(false);
         builder.Services.AddSingleton<AgentHandler>();
@@ -91,8 +93,8 @@ public static class BerthServer
         return app;
     }
 
-    /// <summary>ELBv2: the query API, the in-process target API for the service scheduler, and the YARP data plane.</summary>
-    private static void AddLoadBalancing(IServiceCollection services)
+    /// <summary>ELBv2: the query API, the in-process target API for the service scheduler, and the YARP data plane with its access log.</summary>
+    private static void AddLoadBalancing(IServiceCollection services, ServerOptions options)
     {
         services.AddSingleton<ElbLookup>();
         services.AddSingleton<ElbChanges>();
@@ -106,6 +108,8 @@ public static class BerthServer
         services.AddSingleton<DataPlaneState>();
         services.AddSingleton<DataPlaneLoader>();
         services.AddHttpForwarder();
+        services.AddSingleton(new AccessLog(options.LoadBalancerAccessLog));
+        services.AddHostedService<AccessLogWriter>();
         services.AddHostedService<LoadBalancerDataPlane>();
         services.AddHostedService<HealthChecker>();
     }

@@ -1,5 +1,6 @@
 using Berth.Api.Protocol;
 using Berth.Core.ContainerInstances;
+using Berth.Server.LoadBalancing;
 
 namespace Berth.Server;
 
@@ -30,6 +31,9 @@ public sealed record ServerOptions
 
     /// <summary>ECS keeps STOPPED tasks describable for at least an hour.</summary>
     public TimeSpan StoppedTaskRetention { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Where load balancers write access logs, in ALB's format; null (the default): nowhere, as ALB's are off until enabled.</summary>
+    public AccessLogDestination? LoadBalancerAccessLog { get; init; }
 
     /// <summary>A JSON file of subnets and security groups for awsvpc tasks, added to the seeded defaults (docs/networking.md).</summary>
     public string? VpcConfigPath { get; init; }

@@ -1,15 +1,35 @@
 """Fargate with the aws CLI against `berth up` and its managed pool: the issue's tour, pool exhaustion, Spot interruption."""
 import json
 import os
+import re
 import subprocess
+import tempfile
 import time
 import unittest
 import urllib.request
 
 from aws_cli import ENV, aws
-from berth_server import AWSVPC_NETWORK, ROOT, BerthServer, own_subnet_config, wait_until
+from berth_server import AWSVPC_NETWORK, ROOT, BerthServer, free_port, own_subnet_config, wait_until
 
 CAPACITY_UNAVAILABLE = "Capacity is unavailable at this time. Please try again later or in a different availability zone"
+
+
+class FargatePoolSizeTest(unittest.TestCase):
+    """A pool that does not fit the machine is refused at start, before anything runs."""
+
+    def test_a_pool_larger_than_the_machine_is_refused_with_one_line(self):
+        vcpu = f"{os.cpu_count() + 6.5:g}"  # 8.5 on the 2-core machine the issue was seen on
+        with tempfile.TemporaryDirectory() as data_dir:
+            result = subprocess.run([os.path.join(ROOT, "berth"), "up", "--port", str(free_port()), "--data-dir", data_dir,
+                                     "--fargate-vcpu", vcpu], capture_output=True, text=True, timeout=600)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertEqual(result.stdout, "", "nothing may start")
+        # ./berth may print its build and sample-image lines first; Berth itself says one line, the last.
+        lines = [line for line in result.stderr.splitlines() if line.startswith("berth up:")]
+        self.assertEqual(len(lines), 1, result.stderr)
+        self.assertEqual(result.stderr.splitlines()[-1], lines[0])
+        self.assertRegex(lines[0], rf"^berth up: --fargate-vcpu {re.escape(vcpu)} does not fit this machine \({os.cpu_count()} vCPUs, \d+ MiB\): "
+                                   rf"the pool must leave the local agent some CPU; give less than {os.cpu_count()}, or 0 to share the whole machine\.$")
 
 
 class FargateTest(unittest.TestCase):

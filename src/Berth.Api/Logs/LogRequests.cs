@@ -1,6 +1,7 @@
 using System.Text;
 using Berth.Api.Protocol;
 using Berth.Core.Errors;
+using Berth.Core.Logs;
 
 namespace Berth.Api.Logs;
 
@@ -8,7 +9,7 @@ namespace Berth.Api.Logs;
 internal static class LogRequests
 {
     /// <summary>Log groups belong to an account and region, as in CloudWatch Logs.</summary>
-    public static string ScopeKey(RequestContext context) => $"{context.Scope.AccountId}/{context.Scope.Region}";
+    public static string ScopeKey(RequestContext context) => LogScopes.Of(context.Scope);
 
     /// <summary>A page size in [1, max], <paramref name="max"/> when absent.</summary>
     public static int Limit(int? limit, int max, string member = "limit") =>

@@ -28,15 +28,21 @@ public class ChangeNotifier
     /// </summary>
     public static async Task<bool> ChangedWithinAsync(Task changed, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        try
+        if (changed.IsCompleted)
         {
-            await changed.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (TimeoutException)
+        // The timeout is the usual end of an idle round, so it is awaited rather than thrown: an idle server would
+        // otherwise throw and catch a TimeoutException every second in each loop that waits here.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(timeout, time, stop.Token);
+        if (await Task.WhenAny(changed, delay).ConfigureAwait(false) == changed)
         {
-            return false;
+            await stop.CancelAsync().ConfigureAwait(false);
+            return true;
         }
+        await delay.ConfigureAwait(false); // throws when the wait itself was cancelled
+        return false;
     }
 
     // Continuations run on the thread pool, not inside Notify, so a notifier (often mid-request) never runs a waiter's loop.

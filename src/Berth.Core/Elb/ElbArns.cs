@@ -22,6 +22,15 @@ public static class ElbArns
     public static string Rule(string listenerArn, string id) =>
         listenerArn.Replace(":listener/", ":listener-rule/", StringComparison.Ordinal) + "/" + id;
 
+    /// <summary>A load balancer's resource id, <c>app/{name}/{id}</c>: how access logs and CloudWatch dimensions name it.</summary>
+    public static string ResourceIdOf(string loadBalancerArn) =>
+        loadBalancerArn[(loadBalancerArn.IndexOf(":loadbalancer/", StringComparison.Ordinal) + ":loadbalancer/".Length)..];
+
+    /// <summary>The account and region an ELB ARN belongs to.</summary>
+    public static ResourceScope ScopeOf(string arn) => arn.Split(':') is [_, _, _, var region, var account, ..]
+        ? new ResourceScope(region, account)
+        : throw new ArgumentException($"Not an ARN: {arn}", nameof(arn));
+
     /// <summary>ELB ids are 16 hexadecimal digits.</summary>
     public static string NewId(Random random) => random.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 

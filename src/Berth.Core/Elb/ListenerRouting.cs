@@ -7,16 +7,19 @@ namespace Berth.Core.Elb;
 public sealed record ListenerRouting(IReadOnlyList<RoutingRule> Rules, ForwardTarget DefaultAction)
 {
     /// <summary>The first rule (lowest priority number) whose every condition matches wins; otherwise the default.</summary>
-    public ForwardTarget Route(string host, string path)
+    public ForwardTarget Route(string host, string path) => Match(host, path)?.Action ?? DefaultAction;
+
+    /// <summary>The rule that wins, or null when the default actions apply.</summary>
+    public RoutingRule? Match(string host, string path)
     {
         foreach (var rule in Rules)
         {
             if (rule.Matches(host, path))
             {
-                return rule.Action;
+                return rule;
             }
         }
-        return DefaultAction;
+        return null;
     }
 }
 

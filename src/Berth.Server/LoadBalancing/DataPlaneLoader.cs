@@ -37,9 +37,9 @@ public sealed class DataPlaneLoader(IStateStore store, ElbLookup lookup, TimePro
         var rulesByListener = topology.Rules.ToLookup(r => ElbTopology.ListenerArnOf(r.Rule.RuleArn!), StringComparer.Ordinal);
         var listeners = topology.Listeners.ToDictionary(
             l => l.Listener.Port!.Value,
-            l => new ListenerRouting(
+            l => new ListenerRoute(l.Listener.LoadBalancerArn!, new ListenerRouting(
                 rulesByListener[l.Listener.ListenerArn!].OrderBy(r => r.Priority).Select(RuleConditions.ToRoutingRule).ToList(),
-                ElbActionRules.ForwardTargetOf(l.Listener.DefaultActions)));
+                ElbActionRules.ForwardTargetOf(l.Listener.DefaultActions))));
         return new DataPlaneSnapshot(listeners, routes);
     }
 

@@ -7,11 +7,14 @@ namespace Berth.Server.LoadBalancing;
 /// target groups by ARN. The data plane swaps a new snapshot in whole when ELB state changes.
 /// </summary>
 public sealed record DataPlaneSnapshot(
-    IReadOnlyDictionary<int, ListenerRouting> Listeners,
+    IReadOnlyDictionary<int, ListenerRoute> Listeners,
     IReadOnlyDictionary<string, TargetGroupRoute> TargetGroups)
 {
-    public static readonly DataPlaneSnapshot Empty = new(new Dictionary<int, ListenerRouting>(), new Dictionary<string, TargetGroupRoute>());
+    public static readonly DataPlaneSnapshot Empty = new(new Dictionary<int, ListenerRoute>(), new Dictionary<string, TargetGroupRoute>());
 }
+
+/// <summary>A listener as the proxy sees it: its load balancer (which access logs name) and its routing.</summary>
+public sealed record ListenerRoute(string LoadBalancerArn, ListenerRouting Routing);
 
 /// <summary>
 /// A target group as the proxy sees it: its settings, the targets that may take new requests

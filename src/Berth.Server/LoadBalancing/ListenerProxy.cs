@@ -10,35 +10,55 @@ namespace Berth.Server.LoadBalancing;
 /// What a listener does with each request: match its rules, pick a target group (weighted forward) and
 /// a target, and forward with YARP's <see cref="IHttpForwarder"/>. A failure to reach the target counts
 /// as a failed health check (passive detection), so a dead target leaves rotation before its next
-/// active check.
+/// active check. With access logs on, each request is measured and handed to the <see cref="AccessLog"/>.
 /// </summary>
-public sealed partial class ListenerProxy(
+internal sealed partial class ListenerProxy(
     int port, DataPlaneState state, TargetPicker picker, IHttpForwarder forwarder, HttpMessageInvoker client,
-    TargetHealthRegistry health, ILogger logger)
+    TargetHealthRegistry health, AccessLog accessLog, TimeProvider time, ILogger logger)
 {
     private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromSeconds(60) };
 
     public async Task HandleAsync(HttpContext context)
     {
+        var meter = accessLog.Enabled ? new RequestMeter(context, time.GetUtcNow()) : null;
         var snapshot = state.Current;
-        if (!snapshot.Listeners.TryGetValue(port, out var routing))
+        if (!snapshot.Listeners.TryGetValue(port, out var listener))
         {
+            // Only while a deleted listener's server shuts down: there is no load balancer left to log for.
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
-        var forward = routing.Route(context.Request.Host.Value ?? "", context.Request.Path.Value ?? "/");
-        // ELB answers 503 when a target group has no registered targets.
-        if (forward.TargetGroups.Count == 0 ||
-            !snapshot.TargetGroups.TryGetValue(forward.Pick(Random.Shared.Next), out var group) ||
-            picker.Pick(group) is not { } target)
+        var rule = listener.Routing.Match(context.Request.Host.Value ?? "", context.Request.Path.Value ?? "/");
+        var forward = rule?.Action ?? listener.Routing.DefaultAction;
+        TargetGroupRoute? group = null;
+        var target = forward.TargetGroups.Count > 0 && snapshot.TargetGroups.TryGetValue(forward.Pick(Random.Shared.Next), out group)
+            ? picker.Pick(group)
+            : null;
+        try
         {
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return;
+            if (group is null || target is null)
+            {
+                // ELB answers 503 when a target group has no registered targets.
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+            await ForwardAsync(context, group, target, (HttpTransformer?)meter ?? HttpTransformer.Default).ConfigureAwait(false);
         }
+        finally
+        {
+            if (meter is not null)
+            {
+                accessLog.Add(meter.Finish(listener, port, group, target, rule?.Priority ?? 0, time.GetUtcNow()));
+            }
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext context, TargetGroupRoute group, TargetEndpoint target, HttpTransformer transformer)
+    {
         target.Started();
         try
         {
-            var error = await forwarder.SendAsync(context, target.DestinationPrefix, client, RequestConfig, HttpTransformer.Default).ConfigureAwait(false);
+            var error = await forwarder.SendAsync(context, target.DestinationPrefix, client, RequestConfig, transformer).ConfigureAwait(false);
             if (error is ForwarderError.Request or ForwarderError.RequestTimedOut)
             {
                 LogTargetFailure(logger, target.Key.ToString(), group.Arn, error);

@@ -12,12 +12,13 @@ namespace Berth.Server.LoadBalancing;
 /// <see cref="ResyncInterval"/> regardless) it reloads the snapshot, starts a <see cref="ListenerHost"/>
 /// for each new listener port and stops those whose listener is gone.
 /// </summary>
-public sealed partial class LoadBalancerDataPlane(
+internal sealed partial class LoadBalancerDataPlane(
     DataPlaneLoader loader,
     DataPlaneState state,
     ElbChanges changes,
     TargetHealthRegistry health,
     IHttpForwarder forwarder,
+    AccessLog accessLog,
     TimeProvider time,
     ILogger<LoadBalancerDataPlane> logger) : BackgroundService
 {
@@ -70,7 +71,7 @@ public sealed partial class LoadBalancerDataPlane(
         {
             try
             {
-                var proxy = new ListenerProxy(port, state, picker, forwarder, _client, health, logger);
+                var proxy = new ListenerProxy(port, state, picker, forwarder, _client, health, accessLog, time, logger);
                 _hosts[port] = await ListenerHost.StartAsync(port, proxy, cancellationToken).ConfigureAwait(false);
                 LogListenerStarted(logger, port);
             }

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Berth.Core.Concurrency;
 
 namespace Berth.Core.Tests.Concurrency;
@@ -48,6 +49,31 @@ public class ChangeNotifierTests
         var notifier = new ChangeNotifier();
 
         Assert.False(await ChangeNotifier.ChangedWithinAsync(notifier.Changed, TimeSpan.Zero, TimeProvider.System, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_timeout_ends_the_wait_without_throwing()
+    {
+        // Idle loops wait here every second; an exception per round was an idle cost of its own.
+        var notifier = new ChangeNotifier();
+        var thrown = 0;
+        void Count(object? sender, FirstChanceExceptionEventArgs e)
+        {
+            if (e.Exception.GetType() == typeof(TimeoutException))
+            {
+                Interlocked.Increment(ref thrown);
+            }
+        }
+        AppDomain.CurrentDomain.FirstChanceException += Count;
+        try
+        {
+            Assert.False(await ChangeNotifier.ChangedWithinAsync(notifier.Changed, TimeSpan.FromMilliseconds(20), TimeProvider.System, CancellationToken.None));
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= Count;
+        }
+        Assert.Equal(0, thrown);
     }
 
     [Fact]
