@@ -15,6 +15,31 @@ public static class PolicyEvaluator
     private const string IdentityBased = "identity-based";
     private const string ResourceBased = "resource-based";
 
+    /// <summary>
+    /// Authorizes one API request (<see cref="ActionCatalogue.TryDescribe"/>): every resource must be allowed, and
+    /// the first that is not decides. The context of each resource is the request's, the target's own keys and
+    /// <paramref name="resourceContext"/>'s (the resource's tags).
+    /// </summary>
+    public static AuthorizationDecision Authorize(AuthorizationTarget target, AuthorizationPrincipal principal, RequestContext requestContext,
+        IReadOnlyList<PolicyDocument> identityPolicies, Func<RequestedResource, RequestContext>? resourceContext = null)
+    {
+        if (!target.RequiresAuthorization)
+        {
+            return AuthorizationDecision.Allowed;
+        }
+        var context = requestContext.Merge(target.Context);
+        foreach (var resource in target.Resources)
+        {
+            var decision = Evaluate(new AuthorizationRequest(principal, target.Action, resource.Arn,
+                resourceContext is null ? context : context.Merge(resourceContext(resource)), identityPolicies));
+            if (!decision.IsAllowed)
+            {
+                return decision;
+            }
+        }
+        return AuthorizationDecision.Allowed;
+    }
+
     public static AuthorizationDecision Evaluate(AuthorizationRequest request)
     {
         var identity = Scan(request.IdentityPolicies, request, checkPrincipal: false);
