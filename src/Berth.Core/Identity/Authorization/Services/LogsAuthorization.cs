@@ -1,0 +1,105 @@
+using static Berth.Core.Identity.Authorization.OperationRule;
+
+namespace Berth.Core.Identity.Authorization.Services;
+
+/// <summary>
+/// Amazon CloudWatch Logs, from "Actions, resources, and condition keys for Amazon CloudWatch Logs". A log group
+/// may be named by name, by identifier (name or ARN) or in a list; its ARN is <c>log-group:NAME</c>.
+/// </summary>
+internal static class LogsAuthorization
+{
+    private const string Prefix = "arn:${Partition}:logs:${Region}:${Account}:";
+
+    public static readonly ServiceAuthorization Rules = new(
+        "logs",
+        [
+            ResourceType.Named("log-group", Prefix + "log-group:${LogGroupName}", "LogGroupName",
+                "logGroupName", "logGroupIdentifier", "logGroupIdentifiers", "logGroupNames", "logGroupArnList"),
+            ResourceType.Named("log-stream", Prefix + "log-group:${LogGroupName}:log-stream:${LogStreamName}", "LogStreamName", "logStreamName"),
+            ResourceType.Named("destination", Prefix + "destination:${DestinationName}", "DestinationName", "destinationName"),
+            ResourceType.Named("delivery-source", Prefix + "delivery-source:${DeliverySourceName}", "DeliverySourceName", "deliverySourceName", "name"),
+            ResourceType.Named("delivery", Prefix + "delivery:${DeliveryName}", "DeliveryName", "id"),
+            ResourceType.Named("delivery-destination", Prefix + "delivery-destination:${DeliveryDestinationName}", "DeliveryDestinationName",
+                "deliveryDestinationName", "deliveryDestinationArn", "name"),
+            ResourceType.Named("anomaly-detector", Prefix + "anomaly-detector:${DetectorId}", "DetectorId", "anomalyDetectorArn"),
+            ResourceType.Named("scheduled-query", Prefix + "scheduled-query:${ScheduledQueryId}", "ScheduledQueryId", "identifier"),
+            ResourceType.Named("lookup-table", Prefix + "lookup-table:${LookupTableName}", "LookupTableName", "lookupTableName", "lookupTableArn"),
+        ],
+        new Dictionary<string, VariableSource>
+        {
+            ["LogGroupName"] = new(["logGroupName", "logGroupIdentifier"]),
+        },
+        new Dictionary<string, OperationRule>
+        {
+            ["AssociateKmsKey"] = Types("log-group"),
+            ["CreateDelivery"] = Types("delivery", "delivery-destination", "delivery-source"),
+            ["CreateExportTask"] = Types("log-group"),
+            ["CreateLogAnomalyDetector"] = Types("log-group"),
+            ["CreateLogGroup"] = Types("log-group"),
+            ["CreateLogStream"] = Types("log-stream"),
+            ["CreateLookupTable"] = Types("lookup-table"),
+            ["CreateScheduledQuery"] = Types("scheduled-query"),
+            ["DeleteDataProtectionPolicy"] = Types("log-group"),
+            ["DeleteDelivery"] = Types("delivery"),
+            ["DeleteDeliveryDestination"] = Types("delivery-destination"),
+            ["DeleteDeliveryDestinationPolicy"] = Types("delivery-destination"),
+            ["DeleteDeliverySource"] = Types("delivery-source"),
+            ["DeleteDestination"] = Types("destination"),
+            ["DeleteLogAnomalyDetector"] = Types("anomaly-detector"),
+            ["DeleteLogGroup"] = Types("log-group"),
+            ["DeleteLogStream"] = Types("log-stream"),
+            ["DeleteLookupTable"] = Types("lookup-table"),
+            ["DeleteMetricFilter"] = Types("log-group"),
+            ["DeleteRetentionPolicy"] = Types("log-group"),
+            ["DeleteScheduledQuery"] = Types("scheduled-query"),
+            ["DeleteSubscriptionFilter"] = Types("log-group"),
+            ["DeleteTransformer"] = Types("log-group"),
+            ["DescribeLogStreams"] = Types("log-group"),
+            ["DescribeMetricFilters"] = Types("log-group"),
+            ["DescribeSubscriptionFilters"] = Types("log-group"),
+            ["DisassociateKmsKey"] = Types("log-group"),
+            ["FilterLogEvents"] = Types("log-group"),
+            ["GetDataProtectionPolicy"] = Types("log-group"),
+            ["GetDelivery"] = Types("delivery"),
+            ["GetDeliveryDestination"] = Types("delivery-destination"),
+            ["GetDeliveryDestinationPolicy"] = Types("delivery-destination"),
+            ["GetDeliverySource"] = Types("delivery-source"),
+            ["GetLogAnomalyDetector"] = Types("anomaly-detector"),
+            ["GetLogEvents"] = Types("log-stream"),
+            ["GetLogGroupFields"] = Types("log-group"),
+            ["GetLogRecord"] = Types("log-group"),
+            ["GetLookupTable"] = Types("lookup-table"),
+            ["GetQueryResults"] = Types("log-group"),
+            ["GetScheduledQuery"] = Types("scheduled-query"),
+            ["GetScheduledQueryHistory"] = Types("scheduled-query"),
+            ["GetTransformer"] = Types("log-group"),
+            ["ListAnomalies"] = ArnsIn("anomalyDetectorArn"),
+            ["ListLogAnomalyDetectors"] = ArnsIn("filterLogGroupArn"),
+            ["ListTagsForResource"] = ArnsIn("resourceArn"),
+            ["ListTagsLogGroup"] = Types("log-group"),
+            ["PutBearerTokenAuthentication"] = Types("log-group"),
+            ["PutDataProtectionPolicy"] = Types("log-group"),
+            ["PutDeliveryDestination"] = Types("delivery-destination"),
+            ["PutDeliveryDestinationPolicy"] = Types("delivery-destination"),
+            ["PutDeliverySource"] = Types("delivery-source"),
+            ["PutDestination"] = Types("destination"),
+            ["PutDestinationPolicy"] = Types("destination"),
+            ["PutLogEvents"] = Types("log-stream"),
+            ["PutLogGroupDeletionProtection"] = Types("log-group"),
+            ["PutMetricFilter"] = Types("log-group"),
+            ["PutRetentionPolicy"] = Types("log-group"),
+            ["PutSubscriptionFilter"] = Types("log-group"),
+            ["PutTransformer"] = Types("log-group"),
+            ["StartLiveTail"] = Types("log-group"),
+            ["StartQuery"] = Types("log-group"),
+            ["TagLogGroup"] = Types("log-group"),
+            ["TagResource"] = ArnsIn("resourceArn"),
+            ["UntagLogGroup"] = Types("log-group"),
+            ["UntagResource"] = ArnsIn("resourceArn"),
+            ["UpdateAnomaly"] = Types("anomaly-detector"),
+            ["UpdateDeliveryConfiguration"] = Types("delivery"),
+            ["UpdateLogAnomalyDetector"] = Types("anomaly-detector"),
+            ["UpdateLookupTable"] = Types("lookup-table"),
+            ["UpdateScheduledQuery"] = Types("scheduled-query"),
+        });
+}

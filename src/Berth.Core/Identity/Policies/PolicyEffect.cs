@@ -1,0 +1,7 @@
+namespace Berth.Core.Identity.Policies;
+
+public enum PolicyEffect
+{
+    Allow,
+    Deny,
+}

@@ -1,0 +1,119 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Berth.Core.Identity.Signing;
+
+/// <summary>
+/// The canonical request and string to sign of Signature Version 4, as AWS's non-S3 services and botocore's
+/// <c>SigV4Auth</c> build them; the signer and the verifier both use this one definition.
+/// </summary>
+internal static class CanonicalRequest
+{
+    public const string Algorithm = "AWS4-HMAC-SHA256";
+
+    public const string Terminator = "aws4_request";
+
+    public const string UnsignedPayload = "UNSIGNED-PAYLOAD";
+
+    /// <param name="signedHeaders">Lower-case header names, in the order they are signed.</param>
+    /// <param name="queryToSkip">A query parameter left out (X-Amz-Signature, for presigned URLs).</param>
+    public static string Build(SigV4Request request, IReadOnlyList<string> signedHeaders, string payloadHash, string? queryToSkip)
+    {
+        var builder = new StringBuilder();
+        builder.Append(request.Method.ToUpperInvariant()).Append('\n');
+        builder.Append(CanonicalUri(request.RawPath)).Append('\n');
+        builder.Append(CanonicalQuery(request.RawQuery, queryToSkip)).Append('\n');
+        foreach (var name in signedHeaders)
+        {
+            builder.Append(name).Append(':').AppendJoin(',', request.HeaderValues(name).Select(TrimAll)).Append('\n');
+        }
+        builder.Append('\n');
+        builder.AppendJoin(';', signedHeaders).Append('\n');
+        builder.Append(payloadHash);
+        return builder.ToString();
+    }
+
+    public static string StringToSign(string amzDate, string scope, string canonicalRequest) =>
+        $"{Algorithm}\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
+
+    /// <summary><c>yyyyMMdd/region/service/aws4_request</c>.</summary>
+    public static string Scope(string date, string region, string service) => $"{date}/{region}/{service}/{Terminator}";
+
+    public static string Signature(string secretAccessKey, string date, string region, string service, string stringToSign)
+    {
+        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + secretAccessKey), date);
+        key = Hmac(key, region);
+        key = Hmac(key, service);
+        key = Hmac(key, Terminator);
+        return Convert.ToHexStringLower(Hmac(key, stringToSign));
+    }
+
+    /// <summary>
+    /// The path with dot segments and empty segments removed (botocore's <c>remove_dot_segments</c>, which AWS's
+    /// services expect), then URI-encoded: since the path is still percent-encoded as sent, its escapes are
+    /// encoded a second time, as every AWS service but S3 does.
+    /// </summary>
+    internal static string CanonicalUri(string rawPath)
+    {
+        if (rawPath.Length == 0)
+        {
+            return "/";
+        }
+        var segments = new List<string>();
+        foreach (var segment in rawPath.Split('/'))
+        {
+            if (segment is "" or ".")
+            {
+                continue;
+            }
+            if (segment == "..")
+            {
+                if (segments.Count > 0)
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
+                continue;
+            }
+            segments.Add(segment);
+        }
+        var first = rawPath[0] == '/' ? "/" : "";
+        var last = rawPath[^1] == '/' && segments.Count > 0 ? "/" : "";
+        return SigV4Encoding.Encode(first + string.Join('/', segments) + last, keepSlash: true);
+    }
+
+    /// <summary>Parameters re-encoded canonically and sorted by name, then value; a name without <c>=</c> has an empty value.</summary>
+    internal static string CanonicalQuery(string rawQuery, string? queryToSkip)
+    {
+        var pairs = new List<(string Name, string Value)>();
+        foreach (var (name, value) in QueryParameters(rawQuery))
+        {
+            if (queryToSkip is not null && SigV4Encoding.DecodeToString(name) == queryToSkip)
+            {
+                continue;
+            }
+            pairs.Add((SigV4Encoding.Reencode(name), SigV4Encoding.Reencode(value)));
+        }
+        pairs.Sort((a, b) =>
+        {
+            var byName = string.CompareOrdinal(a.Name, b.Name);
+            return byName != 0 ? byName : string.CompareOrdinal(a.Value, b.Value);
+        });
+        return string.Join('&', pairs.Select(p => $"{p.Name}={p.Value}"));
+    }
+
+    /// <summary>The raw (still encoded) name/value pairs of a query string.</summary>
+    internal static IEnumerable<(string Name, string Value)> QueryParameters(string rawQuery)
+    {
+        foreach (var piece in rawQuery.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = piece.IndexOf('=', StringComparison.Ordinal);
+            yield return equals < 0 ? (piece, "") : (piece[..equals], piece[(equals + 1)..]);
+        }
+    }
+
+    /// <summary>SigV4's Trimall: no surrounding white space, and each run of white space inside becomes one space.</summary>
+    private static string TrimAll(string value) =>
+        string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
+}

@@ -1,0 +1,196 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace Berth.Core.Identity.Signing;
+
+/// <summary>
+/// Reads the signature's parts from the Authorization header or a presigned URL's query parameters, with the
+/// refusals AWS gives for a signature that is absent or malformed.
+/// </summary>
+internal static class SigV4Parser
+{
+    public const string AmzDateFormat = "yyyyMMdd'T'HHmmss'Z'";
+
+    private const string AlgorithmParameter = "X-Amz-Algorithm";
+    private const string CredentialParameter = "X-Amz-Credential";
+    private const string DateParameter = "X-Amz-Date";
+    private const string SignedHeadersParameter = "X-Amz-SignedHeaders";
+    private const string SignatureParameter = "X-Amz-Signature";
+    private const string ExpiresParameter = "X-Amz-Expires";
+    private const string SecurityTokenName = "X-Amz-Security-Token";
+
+    /// <summary>A presigned URL may not outlive a week (SigV4's limit on X-Amz-Expires).</summary>
+    private const int MaxExpiresSeconds = 604800;
+
+    /// <summary>The signature parts, before any check that needs the clock, the scope or the secret.</summary>
+    internal sealed record Parts(
+        string Credential,
+        IReadOnlyList<string> SignedHeaders,
+        string Signature,
+        string AmzDate,
+        DateTimeOffset SignedAt,
+        string? SessionToken,
+        int? ExpiresSeconds,
+        bool IsPresigned);
+
+    public static bool TryParse(SigV4Request request, [NotNullWhen(true)] out Parts? parts, [NotNullWhen(false)] out SigV4Failure? failure)
+    {
+        var query = CanonicalRequest.QueryParameters(request.RawQuery)
+            .Select(p => (Name: SigV4Encoding.DecodeToString(p.Name), Value: SigV4Encoding.DecodeToString(p.Value)))
+            .ToList();
+        var authorization = request.Header("Authorization");
+        var presigned = query.Any(p => p.Name == AlgorithmParameter);
+        if (authorization is not null && presigned)
+        {
+            return Fail(SigV4Failure.Incomplete(
+                "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified"),
+                out parts, out failure);
+        }
+        if (presigned)
+        {
+            return TryParseQuery(query, out parts, out failure);
+        }
+        if (authorization is not null)
+        {
+            return TryParseHeader(request, authorization, out parts, out failure);
+        }
+        return Fail(SigV4Failure.Missing(), out parts, out failure);
+    }
+
+    private static bool TryParseHeader(SigV4Request request, string authorization, [NotNullWhen(true)] out Parts? parts, [NotNullWhen(false)] out SigV4Failure? failure)
+    {
+        var space = authorization.IndexOf(' ', StringComparison.Ordinal);
+        var algorithm = space < 0 ? authorization : authorization[..space];
+        if (algorithm != CanonicalRequest.Algorithm)
+        {
+            return Fail(SigV4Failure.Incomplete($"Unsupported AWS 'algorithm': '{algorithm}'"), out parts, out failure);
+        }
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var field in authorization[(space + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = field.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                fields.TryAdd(field[..equals], field[(equals + 1)..]);
+            }
+        }
+        var amzDate = request.Header("X-Amz-Date");
+        var date = request.Header("Date");
+        var missing = new List<string>();
+        foreach (var name in new[] { "Credential", "Signature", "SignedHeaders" })
+        {
+            if (!fields.ContainsKey(name))
+            {
+                missing.Add($"Authorization header requires '{name}' parameter.");
+            }
+        }
+        if (amzDate is null && date is null)
+        {
+            missing.Add("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+        }
+        if (missing.Count > 0)
+        {
+            return Fail(SigV4Failure.Incomplete($"{string.Join(' ', missing)} Authorization={authorization}"), out parts, out failure);
+        }
+        if (!TryReadDate(amzDate, date, out var signedAt, out var writtenDate, out failure))
+        {
+            parts = null;
+            return false;
+        }
+        parts = new Parts(
+            fields["Credential"],
+            SplitSignedHeaders(fields["SignedHeaders"]),
+            fields["Signature"],
+            writtenDate,
+            signedAt,
+            request.Header(SecurityTokenName),
+            ExpiresSeconds: null,
+            IsPresigned: false);
+        return true;
+    }
+
+    private static bool TryParseQuery(List<(string Name, string Value)> query, [NotNullWhen(true)] out Parts? parts,
+        [NotNullWhen(false)] out SigV4Failure? failure)
+    {
+        string? Value(string name) => query.FirstOrDefault(p => p.Name == name).Value;
+        var algorithm = Value(AlgorithmParameter)!;
+        if (algorithm != CanonicalRequest.Algorithm)
+        {
+            return Fail(SigV4Failure.Incomplete($"Unsupported AWS 'algorithm': '{algorithm}'"), out parts, out failure);
+        }
+        foreach (var name in new[] { CredentialParameter, SignatureParameter, SignedHeadersParameter, DateParameter })
+        {
+            if (Value(name) is null)
+            {
+                return Fail(SigV4Failure.Incomplete($"AWS query-string parameters must include '{name}'. Re-examine the query-string parameters."),
+                    out parts, out failure);
+            }
+        }
+        int? expires = null;
+        if (Value(ExpiresParameter) is { } expiresText)
+        {
+            if (!int.TryParse(expiresText, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0)
+            {
+                return Fail(SigV4Failure.Incomplete("X-Amz-Expires should be a number greater than zero"), out parts, out failure);
+            }
+            if (seconds > MaxExpiresSeconds)
+            {
+                return Fail(SigV4Failure.Incomplete($"X-Amz-Expires must be less than a week (in seconds) that is; {MaxExpiresSeconds}"),
+                    out parts, out failure);
+            }
+            expires = seconds;
+        }
+        if (!TryReadDate(Value(DateParameter), null, out var signedAt, out var writtenDate, out failure))
+        {
+            parts = null;
+            return false;
+        }
+        parts = new Parts(
+            Value(CredentialParameter)!,
+            SplitSignedHeaders(Value(SignedHeadersParameter)!),
+            Value(SignatureParameter)!,
+            writtenDate,
+            signedAt,
+            Value(SecurityTokenName),
+            expires,
+            IsPresigned: true);
+        return true;
+    }
+
+    /// <summary>
+    /// The signing time: X-Amz-Date in ISO 8601 basic format, or else the HTTP Date header, which the string
+    /// to sign then repeats in the basic format.
+    /// </summary>
+    private static bool TryReadDate(string? amzDate, string? httpDate, out DateTimeOffset signedAt, out string writtenDate,
+        [NotNullWhen(false)] out SigV4Failure? failure)
+    {
+        failure = null;
+        writtenDate = amzDate ?? "";
+        if (amzDate is not null)
+        {
+            if (DateTimeOffset.TryParseExact(amzDate, AmzDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out signedAt))
+            {
+                return true;
+            }
+            failure = SigV4Failure.Incomplete($"Date must be in ISO-8601 'basic format'. Got '{amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601");
+            return false;
+        }
+        if (DateTimeOffset.TryParseExact(httpDate, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out signedAt))
+        {
+            writtenDate = signedAt.UtcDateTime.ToString(AmzDateFormat, CultureInfo.InvariantCulture);
+            return true;
+        }
+        failure = SigV4Failure.Incomplete($"Date must be in ISO-8601 'basic format'. Got '{httpDate}'. See http://en.wikipedia.org/wiki/ISO_8601");
+        return false;
+    }
+
+    private static string[] SplitSignedHeaders(string value) =>
+        value.ToLowerInvariant().Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    private static bool Fail(SigV4Failure refusal, out Parts? parts, out SigV4Failure failure)
+    {
+        parts = null;
+        failure = refusal;
+        return false;
+    }
+}
