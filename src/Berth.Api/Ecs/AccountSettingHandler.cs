@@ -42,7 +42,7 @@ public sealed class AccountSettingHandler(IStateStore store)
     {
         AccountSettingRules.ValidateName(request.Name);
         var principal = request.PrincipalArn ?? context.PrincipalArn;
-        var id = EffectiveAccountSettings.Id(context, principal, request.Name!);
+        var id = EcsRecords.AccountSettingId(context.Scope.EcsArnPrefix, principal, request.Name!);
         var removed = await store.RetryOnConflictAsync(async ct =>
         {
             var current = await store.GetAsync(EcsRecords.AccountSettings, id, ct).ConfigureAwait(false);
@@ -72,7 +72,7 @@ public sealed class AccountSettingHandler(IStateStore store)
         {
             var setting = request.EffectiveSettings == true
                 ? await _effective.ReadAsync(context, principal, name, cancellationToken).ConfigureAwait(false)
-                : (await store.GetAsync(EcsRecords.AccountSettings, EffectiveAccountSettings.Id(context, principal, name), cancellationToken).ConfigureAwait(false))?.Value;
+                : (await store.GetAsync(EcsRecords.AccountSettings, EcsRecords.AccountSettingId(context.Scope.EcsArnPrefix, principal, name), cancellationToken).ConfigureAwait(false))?.Value;
             if (setting is not null && (request.Value is null || setting.Value == request.Value))
             {
                 settings.Add(setting);
@@ -84,13 +84,11 @@ public sealed class AccountSettingHandler(IStateStore store)
 
     private Task SaveAsync(RequestContext context, string principal, Setting setting, CancellationToken cancellationToken)
     {
-        var id = EffectiveAccountSettings.Id(context, principal, setting.Name!);
+        var scopePrefix = context.Scope.EcsArnPrefix;
         return store.RetryOnConflictAsync<bool>(async ct =>
         {
-            var current = await store.GetAsync(EcsRecords.AccountSettings, id, ct).ConfigureAwait(false);
-            await store.CommitAsync(
-                [EcsRecords.AccountSettings.Put(id, context.Scope.EcsArnPrefix, EcsRecords.AccountSettingKey(principal, setting.Name!), setting, current?.Version ?? 0)],
-                ct).ConfigureAwait(false);
+            var current = await store.GetAsync(EcsRecords.AccountSettings, EcsRecords.AccountSettingId(scopePrefix, principal, setting.Name!), ct).ConfigureAwait(false);
+            await store.CommitAsync([EcsRecords.PutAccountSetting(scopePrefix, principal, setting, current?.Version ?? 0)], ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
     }

@@ -80,7 +80,7 @@ public sealed class AttributeHandler(ClusterState state)
                 {
                     Instance = instance.Value.Instance with { Attributes = change(instance.Value.Instance.Attributes, [.. target]) },
                 };
-                await state.Store.CommitAsync([InstanceRecords.Put(next, instance.Version)], ct).ConfigureAwait(false);
+                await state.Store.CommitAsync([EcsRecords.PutInstance(next, instance.Version)], ct).ConfigureAwait(false);
                 return true;
             }, cancellationToken).ConfigureAwait(false);
         }

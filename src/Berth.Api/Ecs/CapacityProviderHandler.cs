@@ -1,4 +1,5 @@
 using Berth.Api.Protocol;
+using Berth.Control.Capacity;
 using Berth.Core.Capacity;
 using Berth.Core.Clusters;
 using Berth.Core.Ecs;
@@ -31,7 +32,7 @@ public sealed class CapacityProviderHandler(ClusterState state)
         var group = CapacityProviderRules.GroupOf(provider);
         await _store.RetryOnConflictAsync(async ct =>
         {
-            var all = await CapacityProviderRecords.AllAsync(_store, context.Scope, ct).ConfigureAwait(false);
+            var all = await CapacityProviderState.AllAsync(_store, context.Scope, ct).ConfigureAwait(false);
             var existing = all.FirstOrDefault(r => r.Id == provider.CapacityProviderArn);
             if (existing is { Value.Status: CapacityProviderRules.Active })
             {
@@ -44,7 +45,7 @@ public sealed class CapacityProviderHandler(ClusterState state)
                     "The specified Auto Scaling group ARN is already being used by another capacity provider. Specify a unique Auto Scaling group ARN and try again.");
             }
             // A deleted (INACTIVE) provider's name is free again; its record is replaced.
-            await _store.CommitAsync([CapacityProviderRecords.Put(provider, existing?.Version ?? 0)], ct).ConfigureAwait(false);
+            await _store.CommitAsync([EcsRecords.PutCapacityProvider(provider, existing?.Version ?? 0)], ct).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
         return new CreateCapacityProviderResponse { CapacityProvider = provider };
@@ -62,7 +63,7 @@ public sealed class CapacityProviderHandler(ClusterState state)
             Require.OneOf(field, EcsEnums.CapacityProviderField, "include");
         }
         var withTags = request.Include?.Contains("TAGS") == true;
-        var all = await CapacityProviderRecords.AllAsync(_store, context.Scope, cancellationToken).ConfigureAwait(false);
+        var all = await CapacityProviderState.AllAsync(_store, context.Scope, cancellationToken).ConfigureAwait(false);
         var stored = all.ToDictionary(r => r.Id, r => r.Value, StringComparer.Ordinal);
         foreach (var name in ClusterRules.FargateProviders)
         {
@@ -75,7 +76,7 @@ public sealed class CapacityProviderHandler(ClusterState state)
             var failures = new List<Failure>();
             foreach (var name in names)
             {
-                var arn = CapacityProviderRecords.ArnOf(context.Scope, name);
+                var arn = CapacityProviderRules.ArnOf(context.Scope, name);
                 if (stored.TryGetValue(arn, out var provider))
                 {
                     found.Add(Shown(provider, withTags));
@@ -120,7 +121,7 @@ public sealed class CapacityProviderHandler(ClusterState state)
         DeleteCapacityProviderRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var nameOrArn = Require.NotBlank(request.CapacityProvider, "capacityProvider");
-        CapacityProviderRules.RefuseReserved(CapacityProviderRecords.NameOf(CapacityProviderRecords.ArnOf(context.Scope, nameOrArn)), "deleted");
+        CapacityProviderRules.RefuseReserved(CapacityProviderRules.NameOf(CapacityProviderRules.ArnOf(context.Scope, nameOrArn)), "deleted");
         var deleted = await ChangeAsync(context, nameOrArn, CapacityProviderRules.Delete, cancellationToken).ConfigureAwait(false);
         return new DeleteCapacityProviderResponse { CapacityProvider = deleted };
     }
@@ -129,8 +130,8 @@ public sealed class CapacityProviderHandler(ClusterState state)
     private Task<CapacityProvider> ChangeAsync(
         RequestContext context, string nameOrArn, Func<CapacityProvider, IReadOnlyList<string>, CapacityProvider> change, CancellationToken cancellationToken)
     {
-        var arn = CapacityProviderRecords.ArnOf(context.Scope, nameOrArn);
-        var name = CapacityProviderRecords.NameOf(arn);
+        var arn = CapacityProviderRules.ArnOf(context.Scope, nameOrArn);
+        var name = CapacityProviderRules.NameOf(arn);
         return _store.RetryOnConflictAsync(async ct =>
         {
             var current = await _store.GetAsync(EcsRecords.CapacityProviders, arn, ct).ConfigureAwait(false);
@@ -145,7 +146,7 @@ public sealed class CapacityProviderHandler(ClusterState state)
                 .Select(c => c.Value.ClusterName!)
                 .ToList();
             var next = change(current.Value, associated);
-            await _store.CommitAsync([CapacityProviderRecords.Put(next, current.Version)], ct).ConfigureAwait(false);
+            await _store.CommitAsync([EcsRecords.PutCapacityProvider(next, current.Version)], ct).ConfigureAwait(false);
             return next;
         }, cancellationToken);
     }

@@ -1,4 +1,5 @@
 using Berth.Api.Protocol;
+using Berth.Control.Capacity;
 using Berth.Core.Clusters;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
@@ -30,7 +31,7 @@ public sealed class ClusterHandler(IStateStore store)
     private async Task<CreateClusterResponse> CreateAsync(CreateClusterRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var insights = await _settings.ReadAsync(context, context.PrincipalArn, ContainerInsights.SettingName, cancellationToken).ConfigureAwait(false);
-        var providers = await CapacityProviderRecords.ActiveNamesAsync(store, context.Scope, cancellationToken).ConfigureAwait(false);
+        var providers = await CapacityProviderState.ActiveNamesAsync(store, context.Scope, cancellationToken).ConfigureAwait(false);
         var cluster = ClusterRules.NewCluster(request, context.Scope, insights.Value!, providers);
         var result = await store.RetryOnConflictAsync(async ct =>
         {
@@ -39,7 +40,7 @@ public sealed class ClusterHandler(IStateStore store)
             {
                 return existing.Value;
             }
-            await store.CommitAsync([Put(cluster, existing?.Version ?? 0)], ct).ConfigureAwait(false);
+            await store.CommitAsync([EcsRecords.PutCluster(cluster, existing?.Version ?? 0)], ct).ConfigureAwait(false);
             return cluster;
         }, cancellationToken).ConfigureAwait(false);
         return new CreateClusterResponse { Cluster = await WithUsageAsync(result, ClusterView.Full, cancellationToken).ConfigureAwait(false) };
@@ -106,7 +107,7 @@ public sealed class ClusterHandler(IStateStore store)
     {
         var providers = request.CapacityProviders ?? [];
         var strategy = request.DefaultCapacityProviderStrategy ?? [];
-        var accountProviders = await CapacityProviderRecords.ActiveNamesAsync(store, context.Scope, cancellationToken).ConfigureAwait(false);
+        var accountProviders = await CapacityProviderState.ActiveNamesAsync(store, context.Scope, cancellationToken).ConfigureAwait(false);
         ClusterRules.ValidateCapacityProviders(providers, strategy, accountProviders);
         var current = await store.GetAsync(EcsRecords.Clusters, ClusterRules.ArnOf(context.Scope, request.Cluster), cancellationToken).ConfigureAwait(false);
         var removed = (current?.Value.CapacityProviders ?? []).Except(providers, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
@@ -166,7 +167,7 @@ public sealed class ClusterHandler(IStateStore store)
                 throw new ClusterContainsTasksException();
             }
             var inactive = current.Value with { Status = "INACTIVE" };
-            await store.CommitAsync([Put(inactive, current.Version)], ct).ConfigureAwait(false);
+            await store.CommitAsync([EcsRecords.PutCluster(inactive, current.Version)], ct).ConfigureAwait(false);
             return inactive;
         }, cancellationToken).ConfigureAwait(false);
         return new DeleteClusterResponse { Cluster = await WithUsageAsync(deleted, ClusterView.Full, cancellationToken).ConfigureAwait(false) };
@@ -184,7 +185,7 @@ public sealed class ClusterHandler(IStateStore store)
                 throw new ClusterNotFoundException();
             }
             var next = change(current.Value);
-            await store.CommitAsync([Put(next, current.Version)], ct).ConfigureAwait(false);
+            await store.CommitAsync([EcsRecords.PutCluster(next, current.Version)], ct).ConfigureAwait(false);
             return next;
         }, cancellationToken).ConfigureAwait(false);
         return await WithUsageAsync(changed, ClusterView.Full, cancellationToken).ConfigureAwait(false);
@@ -195,13 +196,6 @@ public sealed class ClusterHandler(IStateStore store)
         var usage = await ClusterUsage.ReadAsync(store, cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
         var statistics = view.Statistics ? await ClusterUsage.ReadStatisticsAsync(store, cluster.ClusterArn!, cancellationToken).ConfigureAwait(false) : null;
         return view.Shape(usage.ApplyTo(cluster), statistics);
-    }
-
-    /// <summary>Clusters are listed per account and region: the scope is the ARN up to the resource part.</summary>
-    internal static PutRecord Put(Cluster cluster, long expectedVersion)
-    {
-        var arn = cluster.ClusterArn!;
-        return EcsRecords.Clusters.Put(arn, arn[..arn.IndexOf(":cluster/", StringComparison.Ordinal)], cluster.ClusterName!, cluster, expectedVersion);
     }
 
     private static string? ClusterArnOrNull(RequestContext context, string nameOrArn)

@@ -71,7 +71,7 @@ public sealed class ContainerInstanceHandler(ClusterState state, TaskStopper sto
                 Attributes = attributes,
             };
             var next = new ContainerInstanceRecord(instance, identity, (existing?.Value.AssignmentsVersion ?? 0) + 1, context.Now);
-            await Store.CommitAsync([InstanceRecords.Put(next, existing?.Version ?? 0)], ct).ConfigureAwait(false);
+            await Store.CommitAsync([EcsRecords.PutInstance(next, existing?.Version ?? 0)], ct).ConfigureAwait(false);
             return new Versioned<ContainerInstanceRecord>(arn, (existing?.Version ?? 0) + 1, identity.InstanceId, next);
         }, cancellationToken).ConfigureAwait(false);
         signals.Notify(record.Id);
@@ -182,7 +182,7 @@ public sealed class ContainerInstanceHandler(ClusterState state, TaskStopper sto
                     return record;
                 }
                 var next = record.Value with { Instance = record.Value.Instance with { Status = request.Status } };
-                await Store.CommitAsync([InstanceRecords.Put(next, record.Version)], ct).ConfigureAwait(false);
+                await Store.CommitAsync([EcsRecords.PutInstance(next, record.Version)], ct).ConfigureAwait(false);
                 return record with { Version = record.Version + 1, Value = next };
             }, cancellationToken).ConfigureAwait(false);
             if (updated is null)

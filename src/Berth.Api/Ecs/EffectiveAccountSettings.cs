@@ -19,14 +19,11 @@ public sealed class EffectiveAccountSettings(IStateStore store)
     {
         foreach (var key in new[] { principal, AccountDefault })
         {
-            if (await store.GetAsync(EcsRecords.AccountSettings, Id(context, key, name), cancellationToken).ConfigureAwait(false) is { } found)
+            if (await store.GetAsync(EcsRecords.AccountSettings, EcsRecords.AccountSettingId(context.Scope.EcsArnPrefix, key, name), cancellationToken).ConfigureAwait(false) is { } found)
             {
                 return found.Value with { PrincipalArn = principal };
             }
         }
         return AccountSettingRules.AwsDefault(name, principal);
     }
-
-    public static string Id(RequestContext context, string principal, string name) =>
-        $"{context.Scope.EcsArnPrefix} {EcsRecords.AccountSettingKey(principal, name)}";
 }

@@ -67,27 +67,27 @@ public sealed class TagHandler(IStateStore store)
     {
         var cluster = await GetClusterAsync(arn, cancellationToken).ConfigureAwait(false);
         var changed = cluster.Value with { Tags = change(cluster.Value.Tags) };
-        return ClusterHandler.Put(changed, cluster.Version);
+        return EcsRecords.PutCluster(changed, cluster.Version);
     }
 
     private async Task<PutRecord> ChangeTaskDefinitionAsync(EcsArn arn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)
     {
         var definition = await GetTaskDefinitionAsync(arn, cancellationToken).ConfigureAwait(false);
         var changed = definition.Value with { Tags = change(definition.Value.Tags) };
-        return EcsRecords.TaskDefinitions.Put(definition.Id, arn.Scope.EcsArnPrefix, definition.SortKey, changed, definition.Version);
+        return EcsRecords.PutTaskDefinition(changed, definition.Version);
     }
 
     private async Task<PutRecord> ChangeServiceAsync(EcsArn arn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)
     {
         var record = await GetServiceAsync(arn, cancellationToken).ConfigureAwait(false);
         var changed = record.Value with { Service = record.Value.Service with { Tags = change(record.Value.Service.Tags) } };
-        return ServiceRecords.Put(changed, record.Version);
+        return EcsRecords.PutService(changed, record.Version);
     }
 
     private async Task<PutRecord> ChangeCapacityProviderAsync(EcsArn arn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)
     {
         var provider = await GetCapacityProviderAsync(arn, cancellationToken).ConfigureAwait(false);
-        return CapacityProviderRecords.Put(provider.Value with { Tags = change(provider.Value.Tags) }, provider.Version);
+        return EcsRecords.PutCapacityProvider(provider.Value with { Tags = change(provider.Value.Tags) }, provider.Version);
     }
 
     private async Task<Versioned<Cluster>> GetClusterAsync(EcsArn arn, CancellationToken cancellationToken) =>

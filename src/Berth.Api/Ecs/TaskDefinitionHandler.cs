@@ -42,8 +42,8 @@ public sealed class TaskDefinitionHandler(IStateStore store)
             var counter = new TaskDefinitionFamily(normalized.Family!, revision, (family?.Value.ActiveRevisions ?? 0) + 1);
             await store.CommitAsync(
             [
-                EcsRecords.TaskDefinitionFamilies.Put(familyId, scope.EcsArnPrefix, counter.Name, counter, family?.Version ?? 0),
-                Put(stored, scope.EcsArnPrefix, 0),
+                EcsRecords.PutTaskDefinitionFamily(scope.EcsArnPrefix, counter, family?.Version ?? 0),
+                EcsRecords.PutTaskDefinition(stored, 0),
             ], ct).ConfigureAwait(false);
             return stored;
         }, cancellationToken).ConfigureAwait(false);
@@ -128,8 +128,8 @@ public sealed class TaskDefinitionHandler(IStateStore store)
             var counter = family.Value with { ActiveRevisions = family.Value.ActiveRevisions - 1 };
             await store.CommitAsync(
             [
-                Put(inactive, reference.Scope.EcsArnPrefix, current.Version),
-                EcsRecords.TaskDefinitionFamilies.Put(familyId, reference.Scope.EcsArnPrefix, counter.Name, counter, family.Version),
+                EcsRecords.PutTaskDefinition(inactive, current.Version),
+                EcsRecords.PutTaskDefinitionFamily(reference.Scope.EcsArnPrefix, counter, family.Version),
             ], ct).ConfigureAwait(false);
             return inactive.Definition;
         }, cancellationToken).ConfigureAwait(false);
@@ -169,7 +169,7 @@ public sealed class TaskDefinitionHandler(IStateStore store)
                 {
                     Definition = current.Value.Definition with { Status = "DELETE_IN_PROGRESS", DeleteRequestedAt = context.Now },
                 };
-                await store.CommitAsync([Put(deleting, reference.Scope.EcsArnPrefix, current.Version)], ct).ConfigureAwait(false);
+                await store.CommitAsync([EcsRecords.PutTaskDefinition(deleting, current.Version)], ct).ConfigureAwait(false);
                 return new DeleteOutcome(deleting.Definition, null);
             }, cancellationToken).ConfigureAwait(false);
             if (outcome.Definition is { } definition)
@@ -188,11 +188,6 @@ public sealed class TaskDefinitionHandler(IStateStore store)
         TaskDefinitionRef.TryParse(context.Scope, name, out var reference) && reference.Revision is not null
             ? reference
             : throw new ClientException($"Invalid revision number. The task definition must be given as family:revision or as an ARN: '{name}'.");
-
-    private static PutRecord Put(TaskDefinitionRecord record, string scope, long expectedVersion) =>
-        EcsRecords.TaskDefinitions.Put(
-            record.Definition.TaskDefinitionArn!, scope,
-            EcsRecords.TaskDefinitionSortKey(record.Definition.Family!, record.Definition.Revision!.Value), record, expectedVersion);
 
     private sealed record DeleteOutcome(TaskDefinition? Definition, string? FailureReason)
     {

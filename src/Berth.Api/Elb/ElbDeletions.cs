@@ -20,7 +20,7 @@ internal static class ElbDeletions
     public static async Task<IReadOnlyList<RecordWrite>> RuleAsync(IStateStore store, string listenerArn, Versioned<RuleRecord> rule, CancellationToken cancellationToken)
     {
         var writes = new List<RecordWrite> { ElbRecords.Rules.Delete(rule) };
-        writes.AddRange(await ClaimAsync(store, RuleHandler.PriorityClaimId(listenerArn, rule.Value.Priority), cancellationToken).ConfigureAwait(false));
+        writes.AddRange(await ClaimAsync(store, ElbRecords.PriorityClaimId(listenerArn, rule.Value.Priority), cancellationToken).ConfigureAwait(false));
         return writes;
     }
 

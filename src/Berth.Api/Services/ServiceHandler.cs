@@ -55,7 +55,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
                 case ServiceStatuses.Draining:
                     throw new InvalidParameterException("Unable to Start a service that is still Draining.");
             }
-            await Store.CommitAsync([ServiceRecords.Put(new ServiceRecord(created, new SchedulerState()), existing?.Version ?? 0)], ct).ConfigureAwait(false);
+            await Store.CommitAsync([EcsRecords.PutService(new ServiceRecord(created, new SchedulerState()), existing?.Version ?? 0)], ct).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
         signal.Notify();
@@ -65,7 +65,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
     private async Task<UpdateServiceResponse> UpdateAsync(UpdateServiceRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
-        var arn = ServiceRecords.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
+        var arn = ServiceRules.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
         var current = await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
         var launchType = LaunchTarget.LaunchTypeOf(current.Value.Service);
         if (request.CapacityProviderStrategy is { } strategy)
@@ -92,7 +92,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
         {
             var record = await FindAsync(arn, cluster, ct).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
             var service = ServiceUpdate.Apply(record.Value.Service, request, definition, deploymentId, context.Now);
-            await Store.CommitAsync([ServiceRecords.Put(record.Value with { Service = service }, record.Version)], ct).ConfigureAwait(false);
+            await Store.CommitAsync([EcsRecords.PutService(record.Value with { Service = service }, record.Version)], ct).ConfigureAwait(false);
             return service;
         }, cancellationToken).ConfigureAwait(false);
         signal.Notify();
@@ -113,7 +113,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
         var failures = new List<Failure>();
         foreach (var name in names)
         {
-            var arn = ServiceRecords.ArnOf(context.Scope, cluster, name);
+            var arn = ServiceRules.ArnOf(context.Scope, cluster, name);
             if (await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) is { } record)
             {
                 services.Add(withTags ? record.Value.Service : WithoutTags(record.Value.Service));
@@ -147,7 +147,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
     private async Task<DeleteServiceResponse> DeleteAsync(DeleteServiceRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
-        var arn = ServiceRecords.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
+        var arn = ServiceRules.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
         var deleted = await Store.RetryOnConflictAsync(async ct =>
         {
             var record = await FindAsync(arn, cluster, ct).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
@@ -165,7 +165,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
                 throw new InvalidParameterException("The service cannot be stopped while it is scaled above 0.");
             }
             var draining = service with { Status = ServiceStatuses.Draining, DesiredCount = 0 };
-            await Store.CommitAsync([ServiceRecords.Put(record.Value with { Service = draining }, record.Version)], ct).ConfigureAwait(false);
+            await Store.CommitAsync([EcsRecords.PutService(record.Value with { Service = draining }, record.Version)], ct).ConfigureAwait(false);
             return draining;
         }, cancellationToken).ConfigureAwait(false);
         signal.Notify();

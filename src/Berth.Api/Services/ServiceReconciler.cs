@@ -68,7 +68,7 @@ public sealed class ServiceReconciler(
             {
                 return false;
             }
-            await Store.CommitAsync([ServiceRecords.Put(next, record.Version)], ct).ConfigureAwait(false);
+            await Store.CommitAsync([EcsRecords.PutService(next, record.Version)], ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 

@@ -2,6 +2,7 @@ using Berth.Api.Agent;
 using Berth.Api.Ecs;
 using Berth.Api.Networking;
 using Berth.Api.Observability;
+using Berth.Control.Capacity;
 using Berth.Core.Arns;
 using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;
@@ -212,15 +213,14 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         {
             (tasks, claims) = await AttachNetworkAsync(scope, network, tasks, claims, writes, cancellationToken).ConfigureAwait(false);
         }
-        writes.AddRange(tasks.Select(t => TaskRecords.Put(t, 0)));
-        writes.AddRange(claims.Select(c => TaskRecords.PutClaim(c.Claim, c.InstanceArn, 0)));
+        writes.AddRange(tasks.Select(t => EcsRecords.PutTask(t, 0)));
+        writes.AddRange(claims.Select(c => EcsRecords.PutClaim(c.Claim, c.InstanceArn, 0)));
         var touched = plan.Placements.Select(p => p.ContainerInstanceArn).Distinct(StringComparer.Ordinal).ToList();
-        writes.AddRange(touched.Select(arn => InstanceRecords.BumpAssignments(snapshot.Instances[arn])));
+        writes.AddRange(touched.Select(arn => EcsRecords.BumpAssignments(snapshot.Instances[arn])));
         if (idempotency is ({ } token, var recorded))
         {
             var record = RunTaskIdempotency.Record(recorded?.Value, token.Token, token.RequestHash, [.. tasks.Select(t => t.TaskArn!)], plan.Failures, now);
-            writes.Add(EcsRecords.RunTaskTokens.Put(
-                EcsRecords.RunTaskTokenId(cluster.ClusterArn!, token.Token), cluster.ClusterArn!, token.Token, record, recorded?.Version ?? 0));
+            writes.Add(EcsRecords.PutRunTaskToken(cluster.ClusterArn!, record, recorded?.Version ?? 0));
         }
         if (writes.Count > 0)
         {
@@ -302,7 +302,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         {
             return instances;
         }
-        var group = await CapacityProviderRecords.GroupOfAsync(state.Store, scope, provider, cancellationToken).ConfigureAwait(false);
+        var group = await CapacityProviderState.GroupOfAsync(state.Store, scope, provider, cancellationToken).ConfigureAwait(false);
         return instances.Where(i => AutoScalingGroup.IsMember(i.Value.Instance.Attributes, group)).ToList();
     }
 

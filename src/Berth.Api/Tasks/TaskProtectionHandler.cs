@@ -45,7 +45,7 @@ public sealed class TaskProtectionHandler(ClusterState state, ServiceSignal serv
             {
                 var current = await Store.GetAsync(EcsRecords.TaskProtections, arn, ct).ConfigureAwait(false);
                 RecordWrite? write = enabled
-                    ? EcsRecords.TaskProtections.Put(arn, cluster.ClusterArn!, arn, new TaskProtectionRecord(arn, expiresAt), current?.Version ?? 0)
+                    ? EcsRecords.PutTaskProtection(cluster.ClusterArn!, new TaskProtectionRecord(arn, expiresAt), current?.Version ?? 0)
                     : current is null ? null : EcsRecords.TaskProtections.Delete(current);
                 if (write is not null)
                 {

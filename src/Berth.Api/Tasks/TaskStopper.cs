@@ -37,11 +37,11 @@ public sealed class TaskStopper(IStateStore store, AssignmentSignals signals)
             {
                 return next;
             }
-            var writes = new List<RecordWrite> { TaskRecords.Put(next, task.Version) };
+            var writes = new List<RecordWrite> { EcsRecords.PutTask(next, task.Version) };
             if (task.Value.ContainerInstanceArn is { } instanceArn
                 && await store.GetAsync(EcsRecords.ContainerInstances, instanceArn, ct).ConfigureAwait(false) is { } instance)
             {
-                writes.Add(InstanceRecords.BumpAssignments(instance));
+                writes.Add(EcsRecords.BumpAssignments(instance));
             }
             await store.CommitAsync(writes, ct).ConfigureAwait(false);
             return next;
@@ -61,7 +61,7 @@ public sealed class TaskStopper(IStateStore store, AssignmentSignals signals)
         if (await store.GetAsync(EcsRecords.Tasks, claim.Id, cancellationToken).ConfigureAwait(false) is { } task
             && task.Value.LastStatus != TaskStatuses.Stopped)
         {
-            writes.Add(TaskRecords.Put(TaskStateChanges.MarkLost(task.Value, reason, now), task.Version));
+            writes.Add(EcsRecords.PutTask(TaskStateChanges.MarkLost(task.Value, reason, now), task.Version));
         }
         return writes;
     }
