@@ -1,6 +1,5 @@
 using System.Globalization;
 using Berth.Api.Protocol;
-using Berth.Api.Tasks;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Berth.Api.Agent;
 using Berth.Api.Protocol;
 using Berth.Api.Tasks;
+using Berth.Control.Agents;
 using Berth.Core.Agent;
 using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;

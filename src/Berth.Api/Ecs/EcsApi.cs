@@ -1,7 +1,7 @@
-using Berth.Api.Agent;
 using Berth.Api.Protocol;
 using Berth.Api.Services;
 using Berth.Api.Tasks;
+using Berth.Control.Agents;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 

@@ -1,5 +1,4 @@
 using Berth.Api.Protocol;
-using Berth.Api.Services;
 using Berth.Core.Arns;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;

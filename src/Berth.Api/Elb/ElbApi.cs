@@ -1,4 +1,5 @@
 using Berth.Api.Query;
+using Berth.Control.LoadBalancing;
 using Berth.Core.Elb;
 
 namespace Berth.Api.Elb;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Berth.Api.Protocol;
 using Berth.Api.Query;
+using Berth.Control.LoadBalancing;
 using Berth.Core.Elb;
 using Berth.Store;
 

@@ -1,4 +1,4 @@
-using Berth.Api.Elb;
+using Berth.Control.LoadBalancing;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Services;

@@ -1,5 +1,4 @@
 using Berth.Api.Ecs;
-using Berth.Api.Networking;
 using Berth.Api.Protocol;
 using Berth.Api.Services;
 using Berth.Core.Arns;

@@ -1,8 +1,8 @@
-using Berth.Api.Agent;
 using Berth.Api.Ecs;
-using Berth.Api.Networking;
-using Berth.Api.Observability;
+using Berth.Control.Agents;
 using Berth.Control.Capacity;
+using Berth.Control.Networking;
+using Berth.Control.Observability;
 using Berth.Core.Arns;
 using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;

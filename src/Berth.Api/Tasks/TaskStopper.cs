@@ -1,4 +1,4 @@
-using Berth.Api.Agent;
+using Berth.Control.Agents;
 using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;

@@ -1,5 +1,5 @@
 using Berth.Api.Agent;
-using Berth.Api.Observability;
+using Berth.Control.Observability;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Tasks;
 using Berth.Server.Controllers;

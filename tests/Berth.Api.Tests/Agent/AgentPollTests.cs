@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Berth.Api.Agent;
 using Berth.Api.Services;
-using Berth.Api.Tasks;
+using Berth.Control.Agents;
 using Berth.Core.Agent;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;

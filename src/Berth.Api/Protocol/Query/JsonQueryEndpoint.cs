@@ -1,5 +1,5 @@
 using System.Text;
-using Berth.Api.Observability;
+using Berth.Control.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;

@@ -1,10 +1,10 @@
 using Berth.Core.Elb;
 using Berth.Store;
 
-namespace Berth.Api.Elb;
+namespace Berth.Control.LoadBalancing;
 
 /// <summary>The writes that delete a listener with everything hanging off it, shared by DeleteListener and DeleteLoadBalancer.</summary>
-internal static class ElbDeletions
+public static class ElbDeletions
 {
     public static async Task<IReadOnlyList<RecordWrite>> ListenerAsync(ElbLookup lookup, Versioned<ListenerRecord> listener, CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
 using Berth.Core.Elb;
 
-namespace Berth.Api.Elb;
+namespace Berth.Control.LoadBalancing;
 
 /// <summary>
 /// The in-process API through which the ECS service scheduler puts tasks behind load balancers: what

@@ -1,6 +1,6 @@
 using Berth.Core.Concurrency;
 
-namespace Berth.Api.Agent;
+namespace Berth.Control.Agents;
 
 /// <summary>
 /// Wakes agent long-polls in this process when their instance's assignments change (keyed by container instance

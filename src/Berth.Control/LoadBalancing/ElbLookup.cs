@@ -1,7 +1,7 @@
 using Berth.Core.Elb;
 using Berth.Store;
 
-namespace Berth.Api.Elb;
+namespace Berth.Control.LoadBalancing;
 
 /// <summary>Reads of ELBv2 records that throw the model's NotFound errors, shared by the handlers.</summary>
 public sealed class ElbLookup(IStateStore store)

@@ -3,7 +3,7 @@ using Berth.Store;
 using Berth.Store.Events;
 using Microsoft.Extensions.Logging;
 
-namespace Berth.Api.Events;
+namespace Berth.Control.Events;
 
 /// <summary>
 /// An <see cref="IStateStore"/> that, after each successful commit, appends the events its task and service writes

@@ -3,7 +3,7 @@ using Berth.Core.Networking;
 using Berth.Core.State;
 using Berth.Store;
 
-namespace Berth.Api.Networking;
+namespace Berth.Control.Networking;
 
 /// <summary>Reads and writes of the VPC registry (subnets, security groups) and of subnet address leases.</summary>
 public sealed class NetworkState(IStateStore store)

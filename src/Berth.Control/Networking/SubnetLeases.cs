@@ -1,7 +1,7 @@
 using Berth.Core.Networking;
 using Berth.Store;
 
-namespace Berth.Api.Networking;
+namespace Berth.Control.Networking;
 
 /// <summary>
 /// One subnet's address use as read for one launch. <see cref="Take"/> picks the lowest free address and

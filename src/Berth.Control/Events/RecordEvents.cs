@@ -2,7 +2,7 @@ using System.Text.Json;
 using Berth.Core.Events;
 using Berth.Store;
 
-namespace Berth.Api.Events;
+namespace Berth.Control.Events;
 
 /// <summary>Which record kinds the event stream reports, and the bridge from their stored bodies to <see cref="EventDerivation"/>.</summary>
 internal static class RecordEvents

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Prometheus;
 
-namespace Berth.Api.Observability;
+namespace Berth.Control.Observability;
 
 /// <summary>
 /// The server's own metrics, served at <c>GET /metrics</c> in Prometheus text format (prometheus-net): API

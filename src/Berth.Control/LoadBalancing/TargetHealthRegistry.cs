@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Berth.Core.Elb;
 
-namespace Berth.Api.Elb;
+namespace Berth.Control.LoadBalancing;
 
 /// <summary>
 /// What health checks have learned, per target group and target: the one source of truth for health.

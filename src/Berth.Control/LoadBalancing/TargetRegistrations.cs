@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Berth.Core.Elb;
 using Berth.Store;
 
-namespace Berth.Api.Elb;
+namespace Berth.Control.LoadBalancing;
 
 /// <summary>
 /// Registration and health of targets: behind RegisterTargets, DeregisterTargets and DescribeTargetHealth,

@@ -1,6 +1,6 @@
 using Berth.Core.Concurrency;
 
-namespace Berth.Api.Elb;
+namespace Berth.Control.LoadBalancing;
 
 /// <summary>
 /// Wakes the load balancer data plane when an ELBv2 write committed in this process, so a new listener
