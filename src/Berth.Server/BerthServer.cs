@@ -8,6 +8,7 @@ using Berth.Api.Query;
 using Berth.Api.Services;
 using Berth.Api.Tasks;
 using Berth.Control.Agents;
+using Berth.Control.Clusters;
 using Berth.Control.Events;
 using Berth.Control.LoadBalancing;
 using Berth.Control.Networking;

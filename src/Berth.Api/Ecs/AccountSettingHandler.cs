@@ -1,4 +1,5 @@
 using Berth.Api.Protocol;
+using Berth.Control.Accounts;
 using Berth.Core.AccountSettings;
 using Berth.Core.Ecs;
 using Berth.Core.Validation;
@@ -54,7 +55,7 @@ public sealed class AccountSettingHandler(IStateStore store)
         }, cancellationToken).ConfigureAwait(false);
         return new DeleteAccountSettingResponse
         {
-            Setting = removed ?? await _effective.ReadAsync(context, principal, request.Name!, cancellationToken).ConfigureAwait(false),
+            Setting = removed ?? await _effective.ReadAsync(context.Scope, principal, request.Name!, cancellationToken).ConfigureAwait(false),
         };
     }
 
@@ -71,7 +72,7 @@ public sealed class AccountSettingHandler(IStateStore store)
         foreach (var name in names)
         {
             var setting = request.EffectiveSettings == true
-                ? await _effective.ReadAsync(context, principal, name, cancellationToken).ConfigureAwait(false)
+                ? await _effective.ReadAsync(context.Scope, principal, name, cancellationToken).ConfigureAwait(false)
                 : (await store.GetAsync(EcsRecords.AccountSettings, EcsRecords.AccountSettingId(context.Scope.EcsArnPrefix, principal, name), cancellationToken).ConfigureAwait(false))?.Value;
             if (setting is not null && (request.Value is null || setting.Value == request.Value))
             {

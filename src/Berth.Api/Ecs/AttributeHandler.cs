@@ -1,5 +1,6 @@
 using System.Globalization;
 using Berth.Api.Protocol;
+using Berth.Control.Clusters;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
@@ -47,7 +48,7 @@ public sealed class AttributeHandler(ClusterState state)
         Require.That(request.AttributeValue is null || request.AttributeName is not null, "attributeValue can only be given together with attributeName.");
         var maxResults = request.MaxResults ?? Paging.DefaultMaxResults;
         Require.That(maxResults is >= 1 and <= Paging.DefaultMaxResults, $"maxResults must be between 1 and {Paging.DefaultMaxResults}.");
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var instances = await state.InstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
         var all = instances
             .SelectMany(i => (i.Value.Instance.Attributes ?? []).Select(a => a with { TargetId = i.Id, TargetType = AttributeRules.ContainerInstanceTarget }))
@@ -68,7 +69,7 @@ public sealed class AttributeHandler(ClusterState state)
         RequestContext context, string? clusterName, IReadOnlyList<EcsAttribute> attributes,
         Func<IReadOnlyList<EcsAttribute>?, IReadOnlyList<EcsAttribute>, List<EcsAttribute>> change, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, clusterName, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, clusterName, cancellationToken).ConfigureAwait(false);
         foreach (var target in attributes.GroupBy(a => Require.NotBlank(a.TargetId, "attributes.targetId")))
         {
             await state.Store.RetryOnConflictAsync(async ct =>

@@ -1,5 +1,6 @@
 using Berth.Api.Protocol;
 using Berth.Control.Capacity;
+using Berth.Control.Clusters;
 using Berth.Core.Capacity;
 using Berth.Core.Clusters;
 using Berth.Core.Ecs;
@@ -92,7 +93,7 @@ public sealed class CapacityProviderHandler(ClusterState state)
         Require.InRange(limit, 1, MaxPage, "maxResults");
         var associated = request.Cluster is null
             ? null
-            : (await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false)).CapacityProviders ?? [];
+            : (await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false)).CapacityProviders ?? [];
         var listed = stored.Values
             .Where(p => p.Status == CapacityProviderRules.Active && associated?.Contains(p.Name!) != false)
             .OrderBy(ListingKey, StringComparer.Ordinal)

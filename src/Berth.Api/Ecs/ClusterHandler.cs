@@ -1,5 +1,7 @@
 using Berth.Api.Protocol;
+using Berth.Control.Accounts;
 using Berth.Control.Capacity;
+using Berth.Control.Clusters;
 using Berth.Core.Clusters;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
@@ -30,7 +32,7 @@ public sealed class ClusterHandler(IStateStore store)
     /// <summary>Idempotent on the name: an ACTIVE cluster of that name is returned unchanged; an INACTIVE one is created anew.</summary>
     private async Task<CreateClusterResponse> CreateAsync(CreateClusterRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var insights = await _settings.ReadAsync(context, context.PrincipalArn, ContainerInsights.SettingName, cancellationToken).ConfigureAwait(false);
+        var insights = await _settings.ReadAsync(context.Scope, context.PrincipalArn, ContainerInsights.SettingName, cancellationToken).ConfigureAwait(false);
         var providers = await CapacityProviderState.ActiveNamesAsync(store, context.Scope, cancellationToken).ConfigureAwait(false);
         var cluster = ClusterRules.NewCluster(request, context.Scope, insights.Value!, providers);
         var result = await store.RetryOnConflictAsync(async ct =>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Berth.Api.Protocol;
 using Berth.Api.Tasks;
 using Berth.Control.Agents;
+using Berth.Control.Clusters;
 using Berth.Core.Agent;
 using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;
@@ -41,7 +42,7 @@ public sealed class ContainerInstanceHandler(ClusterState state, TaskStopper sto
     {
         var cluster = ManagedCapacity.IsPoolCluster(request.Cluster)
             ? ManagedCapacity.PoolCluster(context.Scope)
-            : await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+            : await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var identity = ParseIdentity(request.InstanceIdentityDocument);
         var registered = ContainerInstanceResources.FromRegistration(request.TotalResources);
         TagRules.Validate(request.Tags);
@@ -85,7 +86,7 @@ public sealed class ContainerInstanceHandler(ClusterState state, TaskStopper sto
     private async Task<DeregisterContainerInstanceResponse> DeregisterAsync(
         DeregisterContainerInstanceRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var instance = await Store.RetryOnConflictAsync(async ct =>
         {
             var record = await state.FindInstanceAsync(cluster, Require.NotBlank(request.ContainerInstance, "containerInstance"), ct).ConfigureAwait(false)
@@ -112,7 +113,7 @@ public sealed class ContainerInstanceHandler(ClusterState state, TaskStopper sto
     private async Task<DescribeContainerInstancesResponse> DescribeAsync(
         DescribeContainerInstancesRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var names = request.ContainerInstances ?? [];
         Require.That(names.Count is > 0 and <= MaxInstancesPerCall, $"containerInstances must list between 1 and {MaxInstancesPerCall} container instances.");
         foreach (var field in request.Include ?? [])
@@ -139,7 +140,7 @@ public sealed class ContainerInstanceHandler(ClusterState state, TaskStopper sto
     private async Task<ListContainerInstancesResponse> ListAsync(
         ListContainerInstancesRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         Require.OneOf(request.Status, EcsEnums.ContainerInstanceStatus, "status");
         var filter = request.Filter is { Length: > 0 } expression ? ContainerInstanceFilter.Parse(expression) : null;
         var claims = new Dictionary<string, IReadOnlyList<TaskAssignmentRecord>>(StringComparer.Ordinal);
@@ -163,7 +164,7 @@ public sealed class ContainerInstanceHandler(ClusterState state, TaskStopper sto
     private async Task<UpdateContainerInstancesStateResponse> UpdateStateAsync(
         UpdateContainerInstancesStateRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         if (request.Status is not ("ACTIVE" or "DRAINING"))
         {
             throw new InvalidParameterException($"Container instance status can only be set to ACTIVE or DRAINING; got '{request.Status}'.");

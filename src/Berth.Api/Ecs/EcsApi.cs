@@ -2,6 +2,7 @@ using Berth.Api.Protocol;
 using Berth.Api.Services;
 using Berth.Api.Tasks;
 using Berth.Control.Agents;
+using Berth.Control.Clusters;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 

@@ -1,4 +1,5 @@
 using Berth.Api.Protocol;
+using Berth.Control.TaskDefinitions;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.State;

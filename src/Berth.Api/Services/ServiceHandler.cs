@@ -1,6 +1,6 @@
-using Berth.Api.Ecs;
 using Berth.Api.Protocol;
 using Berth.Api.Tasks;
+using Berth.Control.Clusters;
 using Berth.Core.Capacity;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
@@ -32,7 +32,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
 
     private async Task<CreateServiceResponse> CreateAsync(CreateServiceRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         Require.Name(request.ServiceName, "serviceName");
         var target = LaunchTarget.Resolve(request.LaunchType, request.CapacityProviderStrategy, cluster);
         ServiceRules.RefuseDaemonStrategy(request.SchedulingStrategy, target.Strategy, "create");
@@ -64,7 +64,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
 
     private async Task<UpdateServiceResponse> UpdateAsync(UpdateServiceRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var arn = ServiceRules.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
         var current = await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
         var launchType = LaunchTarget.LaunchTypeOf(current.Value.Service);
@@ -101,7 +101,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
 
     private async Task<DescribeServicesResponse> DescribeAsync(DescribeServicesRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var names = request.Services ?? [];
         Require.That(names.Count is >= 1 and <= MaxDescribe, $"services must list between 1 and {MaxDescribe} services.");
         foreach (var field in request.Include ?? [])
@@ -129,7 +129,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
     /// <summary>ListServices shows live services (ACTIVE and DRAINING), not deleted ones.</summary>
     private async Task<ListServicesResponse> ListAsync(ListServicesRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         Require.OneOf(request.LaunchType, EcsEnums.LaunchType, "launchType");
         Require.OneOf(request.SchedulingStrategy, EcsEnums.SchedulingStrategy, "schedulingStrategy");
         var page = await Paging.ReadAsync(Store, EcsRecords.Services, new RecordQuery(EcsRecords.Services.Kind, cluster.ClusterArn),
@@ -146,7 +146,7 @@ public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
     /// </summary>
     private async Task<DeleteServiceResponse> DeleteAsync(DeleteServiceRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var arn = ServiceRules.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
         var deleted = await Store.RetryOnConflictAsync(async ct =>
         {

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Berth.Api.Ecs;
 using Berth.Api.Tasks;
+using Berth.Control.Clusters;
 using Berth.Core.Arns;
 using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;

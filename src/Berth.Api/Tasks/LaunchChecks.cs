@@ -1,5 +1,5 @@
-using Berth.Api.Ecs;
 using Berth.Control.Networking;
+using Berth.Control.TaskDefinitions;
 using Berth.Core.Arns;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;

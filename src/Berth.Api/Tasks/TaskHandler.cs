@@ -1,6 +1,6 @@
-using Berth.Api.Ecs;
 using Berth.Api.Protocol;
 using Berth.Api.Services;
+using Berth.Control.Clusters;
 using Berth.Core.Arns;
 using Berth.Core.Capacity;
 using Berth.Core.Ecs;
@@ -40,7 +40,7 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
         Require.That((request.PlacementStrategy?.Count ?? 0) <= MaxStrategies, $"At most {MaxStrategies} placement strategies are allowed.");
         RunTaskIdempotency.Validate(request.ClientToken);
         var token = request.ClientToken is { } clientToken ? new TaskLauncher.ClientToken(clientToken, RunTaskIdempotency.RequestHash(request)) : null;
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var target = LaunchTarget.Resolve(request.LaunchType, request.CapacityProviderStrategy, cluster);
         FargateRules.RefusePlacement(target.LaunchType, request.PlacementStrategy?.Count ?? 0, request.PlacementConstraints?.Count ?? 0);
         FargateRules.ValidateEphemeralStorage(target.LaunchType, request.Overrides?.EphemeralStorage);
@@ -61,7 +61,7 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
     {
         var names = request.ContainerInstances ?? [];
         Require.That(names.Count is >= 1 and <= MaxCount, $"containerInstances must list between 1 and {MaxCount} container instances.");
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var launch = await PrepareAsync(context, cluster, request.TaskDefinition, request.Overrides, request.StartedBy, request.Group,
             request.Tags, request.PropagateTags, request.EnableECSManagedTags, request.EnableExecuteCommand, request.NetworkConfiguration, "EC2",
             cancellationToken).ConfigureAwait(false);
@@ -72,7 +72,7 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
 
     private async Task<StopTaskResponse> StopAsync(StopTaskRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         Require.That((request.Reason?.Length ?? 0) <= 255, "reason can be at most 255 characters.");
         var taskArn = ClusterState.TaskArnOf(cluster, Require.NotBlank(request.Task, "task"));
         var reason = request.Reason ?? "Task stopped by user";
@@ -102,7 +102,7 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
 
     private async Task<DescribeTasksResponse> DescribeAsync(DescribeTasksRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var names = request.Tasks ?? [];
         Require.That(names.Count is >= 1 and <= MaxDescribe, $"tasks must list between 1 and {MaxDescribe} tasks.");
         foreach (var field in request.Include ?? [])
@@ -131,7 +131,7 @@ public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskS
     /// <summary>Without desiredStatus ECS lists the tasks whose desired status is RUNNING.</summary>
     private async Task<ListTasksResponse> ListAsync(ListTasksRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         Require.OneOf(request.DesiredStatus, EcsEnums.DesiredStatus, "desiredStatus");
         Require.OneOf(request.LaunchType, EcsEnums.LaunchType, "launchType");
         var desired = request.DesiredStatus ?? TaskStatuses.Running;

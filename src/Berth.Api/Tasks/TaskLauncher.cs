@@ -1,6 +1,6 @@
-using Berth.Api.Ecs;
 using Berth.Control.Agents;
 using Berth.Control.Capacity;
+using Berth.Control.Clusters;
 using Berth.Control.Networking;
 using Berth.Control.Observability;
 using Berth.Core.Arns;

@@ -1,6 +1,6 @@
-using Berth.Api.Ecs;
 using Berth.Api.Protocol;
 using Berth.Api.Services;
+using Berth.Control.Clusters;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Tasks;
@@ -24,7 +24,7 @@ public sealed class TaskProtectionHandler(ClusterState state, ServiceSignal serv
     private async Task<UpdateTaskProtectionResponse> UpdateAsync(
         UpdateTaskProtectionRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var names = request.Tasks ?? [];
         Require.That(names.Count is >= 1 and <= TaskProtection.MaxUpdateTasks,
             $"tasks must list between 1 and {TaskProtection.MaxUpdateTasks} tasks.");
@@ -62,7 +62,7 @@ public sealed class TaskProtectionHandler(ClusterState state, ServiceSignal serv
 
     private async Task<GetTaskProtectionResponse> GetAsync(GetTaskProtectionRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var names = request.Tasks ?? [];
         Require.That(names.Count is >= 1 and <= TaskProtection.MaxGetTasks,
             $"Berth needs tasks: list between 1 and {TaskProtection.MaxGetTasks} tasks to read their protection.");

@@ -1,4 +1,3 @@
-using Berth.Api.Protocol;
 using Berth.Core.Arns;
 using Berth.Core.Capacity;
 using Berth.Core.Clusters;
@@ -7,19 +6,20 @@ using Berth.Core.Errors;
 using Berth.Core.State;
 using Berth.Store;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Control.Clusters;
 
 /// <summary>
-/// Reads shared by the cluster-scoped handlers: an ACTIVE cluster, a container instance named by id or
+/// Reads shared by the cluster-scoped handlers and the scheduler: an ACTIVE cluster, a container instance named by id or
 /// ARN, the claims on an instance, a cluster's instances.
 /// </summary>
 public sealed class ClusterState(IStateStore store)
 {
     public IStateStore Store => store;
 
-    public async Task<Cluster> ActiveClusterAsync(RequestContext context, string? nameOrArn, CancellationToken cancellationToken)
+    /// <summary>The ACTIVE cluster a request names (by name or ARN, in the request's account and region).</summary>
+    public async Task<Cluster> ActiveClusterAsync(ResourceScope scope, string? nameOrArn, CancellationToken cancellationToken)
     {
-        var arn = ClusterRules.ArnOf(context.Scope, nameOrArn);
+        var arn = ClusterRules.ArnOf(scope, nameOrArn);
         return await store.GetAsync(EcsRecords.Clusters, arn, cancellationToken).ConfigureAwait(false) is { Value.Status: "ACTIVE" } cluster
             ? cluster.Value
             : throw new ClusterNotFoundException();

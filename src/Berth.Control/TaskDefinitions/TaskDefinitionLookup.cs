@@ -3,7 +3,7 @@ using Berth.Core.State;
 using Berth.Core.TaskDefinitions;
 using Berth.Store;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Control.TaskDefinitions;
 
 /// <summary>Resolves a task definition as every ECS call names one.</summary>
 public static class TaskDefinitionLookup

@@ -3,13 +3,13 @@ using Berth.Core.Ecs;
 using Berth.Core.Tasks;
 using Berth.Store;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Control.Clusters;
 
 /// <summary>
 /// The counts a cluster reports, read from the records that live in the cluster's scope. Tasks, services
 /// and container instances carry their status first in their sort key, so each count is one index range.
 /// </summary>
-internal sealed record ClusterUsage(int RegisteredContainerInstances, int RunningTasks, int PendingTasks, int ActiveServices, int DrainingServices)
+public sealed record ClusterUsage(int RegisteredContainerInstances, int RunningTasks, int PendingTasks, int ActiveServices, int DrainingServices)
 {
     public static async Task<ClusterUsage> ReadAsync(IStateStore store, string clusterArn, CancellationToken cancellationToken)
     {

@@ -1,9 +1,9 @@
-using Berth.Api.Protocol;
+using Berth.Core.Arns;
 using Berth.Core.AccountSettings;
 using Berth.Core.Ecs;
 using Berth.Store;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Control.Accounts;
 
 /// <summary>
 /// Where account settings are stored and which one applies: a principal's own setting wins over the account
@@ -15,11 +15,11 @@ public sealed class EffectiveAccountSettings(IStateStore store)
     /// <summary>The principal key under which account defaults are stored.</summary>
     public const string AccountDefault = "*";
 
-    public async Task<Setting> ReadAsync(RequestContext context, string principal, string name, CancellationToken cancellationToken)
+    public async Task<Setting> ReadAsync(ResourceScope scope, string principal, string name, CancellationToken cancellationToken)
     {
         foreach (var key in new[] { principal, AccountDefault })
         {
-            if (await store.GetAsync(EcsRecords.AccountSettings, EcsRecords.AccountSettingId(context.Scope.EcsArnPrefix, key, name), cancellationToken).ConfigureAwait(false) is { } found)
+            if (await store.GetAsync(EcsRecords.AccountSettings, EcsRecords.AccountSettingId(scope.EcsArnPrefix, key, name), cancellationToken).ConfigureAwait(false) is { } found)
             {
                 return found.Value with { PrincipalArn = principal };
             }
