@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Berth.Api.Protocol;
-using Berth.Api.Services;
 using Berth.Control.Agents;
 using Berth.Control.Networking;
+using Berth.Control.Services;
 using Berth.Core.Agent;
 using Berth.Core.Concurrency;
 using Berth.Core.ContainerInstances;

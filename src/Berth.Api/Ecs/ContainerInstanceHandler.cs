@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Berth.Api.Protocol;
-using Berth.Api.Tasks;
 using Berth.Control.Agents;
 using Berth.Control.Clusters;
+using Berth.Control.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;

@@ -3,6 +3,8 @@ using Berth.Api.Services;
 using Berth.Api.Tasks;
 using Berth.Control.Agents;
 using Berth.Control.Clusters;
+using Berth.Control.Services;
+using Berth.Control.Tasks;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 

@@ -1,6 +1,7 @@
 using Berth.Api.Protocol;
-using Berth.Api.Tasks;
 using Berth.Control.Clusters;
+using Berth.Control.Services;
+using Berth.Control.Tasks;
 using Berth.Core.Capacity;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Berth.Api.Protocol;
-using Berth.Api.Services;
+using Berth.Control.Services;
+using Berth.Control.Tasks;
 using Berth.Core.Capacity;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;

@@ -1,6 +1,6 @@
 using Berth.Api.Protocol;
-using Berth.Api.Services;
 using Berth.Control.Clusters;
+using Berth.Control.Services;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Tasks;

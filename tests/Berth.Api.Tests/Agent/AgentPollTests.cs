@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Berth.Api.Agent;
-using Berth.Api.Services;
 using Berth.Control.Agents;
+using Berth.Control.Services;
 using Berth.Core.Agent;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Berth.Api.Tasks;
 using Berth.Control.Clusters;
+using Berth.Control.Tasks;
 using Berth.Core.Arns;
 using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;
@@ -11,7 +11,7 @@ using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;
 
-namespace Berth.Api.Services;
+namespace Berth.Control.Services;
 
 /// <summary>
 /// One service's scheduling round, the I/O around the pure <see cref="ServicePlanner"/>: read a snapshot, plan,

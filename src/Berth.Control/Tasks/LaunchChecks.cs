@@ -8,7 +8,7 @@ using Berth.Core.State;
 using Berth.Core.Validation;
 using Berth.Store;
 
-namespace Berth.Api.Tasks;
+namespace Berth.Control.Tasks;
 
 /// <summary>
 /// The checks RunTask, StartTask, CreateService and UpdateService share before anything is launched: whether the

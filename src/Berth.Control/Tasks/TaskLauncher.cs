@@ -14,7 +14,7 @@ using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;
 
-namespace Berth.Api.Tasks;
+namespace Berth.Control.Tasks;
 
 /// <summary>
 /// Places and records new tasks: load a snapshot of the cluster, run the pure placement, commit tasks,

@@ -3,7 +3,7 @@ using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;
 
-namespace Berth.Api.Tasks;
+namespace Berth.Control.Tasks;
 
 /// <summary>Stopping tasks: by request (the agent then stops the containers) or by giving them up as lost.</summary>
 public sealed class TaskStopper(IStateStore store, AssignmentSignals signals)

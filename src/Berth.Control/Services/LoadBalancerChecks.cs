@@ -4,7 +4,7 @@ using Berth.Core.Errors;
 using Berth.Core.Services;
 using Berth.Store;
 
-namespace Berth.Api.Services;
+namespace Berth.Control.Services;
 
 /// <summary>
 /// CreateService's and UpdateService's checks of <c>loadBalancers</c> that need the ELB state, as ECS makes them: the

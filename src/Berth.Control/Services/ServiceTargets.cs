@@ -5,7 +5,7 @@ using Berth.Core.Services;
 using ElbTargetDescription = Berth.Core.Elb.TargetDescription;
 using ElbTargetHealth = Berth.Core.Elb.TargetHealth;
 
-namespace Berth.Api.Services;
+namespace Berth.Control.Services;
 
 /// <summary>
 /// The load balancer side of a service's scheduling round, through <see cref="ILoadBalancerTargets"/>: what each

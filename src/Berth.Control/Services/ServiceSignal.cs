@@ -1,6 +1,6 @@
 using Berth.Core.Concurrency;
 
-namespace Berth.Api.Services;
+namespace Berth.Control.Services;
 
 /// <summary>
 /// Wakes the service scheduler in this process when something it reacts to changed (a service was created or
