@@ -2,6 +2,7 @@ using Berth.Api.Agent;
 using Berth.Api.CloudWatch;
 using Berth.Api.Protocol.Cbor;
 using Berth.Api.Protocol.Query;
+using Berth.Control.Utilization;
 using Berth.Store.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +24,7 @@ public static class MetricsComposition
         services.AddSingleton<RpcV2CborEndpoint>();
         services.AddSingleton<JsonQueryEndpoint>();
         services.AddHostedService<MetricSweeper>();
+        services.AddSingleton<UtilizationSamples>();
         services.AddSingleton<StatsHandler>();
         services.AddHostedService<EcsMetricsPublisher>();
         services.AddHostedService<ContainerInsightsPublisher>();
