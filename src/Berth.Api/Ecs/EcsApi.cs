@@ -7,13 +7,29 @@ using Berth.Control.Services;
 using Berth.Control.Tasks;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Api.Ecs;
 
 /// <summary>The ECS service (target prefix AmazonEC2ContainerServiceV20141113) with every handler Berth has.</summary>
 public static class EcsApi
 {
-    public static JsonService Create(
+    /// <summary>The ECS service for the AWS JSON edge, and the operator's Spot interruption endpoint.</summary>
+    public static IServiceCollection AddEcsApi(this IServiceCollection services) => services
+        .AddSingleton(s => Create(
+            s.GetRequiredService<ClusterState>(), s.GetRequiredService<TaskLauncher>(), s.GetRequiredService<TaskStopper>(),
+            s.GetRequiredService<AgentLiveness>(), s.GetRequiredService<AssignmentSignals>(), s.GetRequiredService<ServiceSignal>()))
+        .AddSingleton<SpotInterruptionHandler>();
+
+    public static IEndpointRouteBuilder MapEcsApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/_berth/spot/v1/interrupt", endpoints.ServiceProvider.GetRequiredService<SpotInterruptionHandler>().InterruptAsync);
+        return endpoints;
+    }
+
+    private static JsonService Create(
         ClusterState state, TaskLauncher launcher, TaskStopper stopper, AgentLiveness liveness, AssignmentSignals signals, ServiceSignal services)
     {
         var store = state.Store;

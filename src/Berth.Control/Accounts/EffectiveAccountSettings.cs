@@ -1,5 +1,5 @@
-using Berth.Core.Arns;
 using Berth.Core.AccountSettings;
+using Berth.Core.Arns;
 using Berth.Core.Ecs;
 using Berth.Store;
 
