@@ -1,6 +1,12 @@
+using Berth.Api.Ecs.AccountSettings;
+using Berth.Api.Ecs.CapacityProviders;
+using Berth.Api.Ecs.Clusters;
+using Berth.Api.Ecs.ContainerInstances;
+using Berth.Api.Ecs.Services;
+using Berth.Api.Ecs.Tags;
+using Berth.Api.Ecs.TaskDefinitions;
+using Berth.Api.Ecs.Tasks;
 using Berth.Api.Protocol;
-using Berth.Api.Services;
-using Berth.Api.Tasks;
 using Berth.Control.Agents;
 using Berth.Control.Clusters;
 using Berth.Control.Services;

@@ -7,7 +7,7 @@ using Berth.Core.Errors;
 using Berth.Core.Validation;
 using Berth.Store;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Api.Ecs.ContainerInstances;
 
 /// <summary>PutAttributes, DeleteAttributes and ListAttributes on container instances (the only target type ECS has).</summary>
 public sealed class AttributeHandler(ClusterState state)

@@ -7,7 +7,7 @@ using Berth.Core.Tasks;
 using Berth.Core.Validation;
 using Berth.Store;
 
-namespace Berth.Api.Tasks;
+namespace Berth.Api.Ecs.Tasks;
 
 /// <summary>
 /// UpdateTaskProtection and GetTaskProtection: task scale-in protection, which the service scheduler honours when

@@ -8,7 +8,7 @@ using Berth.Core.Errors;
 using Berth.Core.Validation;
 using Berth.Store;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Api.Ecs.CapacityProviders;
 
 /// <summary>CreateCapacityProvider, DescribeCapacityProviders, UpdateCapacityProvider and DeleteCapacityProvider.</summary>
 public sealed class CapacityProviderHandler(ClusterState state)

@@ -12,7 +12,7 @@ using Berth.Core.Tasks;
 using Berth.Core.Validation;
 using Berth.Store;
 
-namespace Berth.Api.Tasks;
+namespace Berth.Api.Ecs.Tasks;
 
 /// <summary>RunTask, StartTask, StopTask, DescribeTasks and ListTasks.</summary>
 public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskStopper stopper, ServiceSignal services)

@@ -7,7 +7,7 @@ using Berth.Core.TaskDefinitions;
 using Berth.Core.Validation;
 using Berth.Store;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Api.Ecs.TaskDefinitions;
 
 /// <summary>
 /// RegisterTaskDefinition, DescribeTaskDefinition, ListTaskDefinitions, ListTaskDefinitionFamilies,

@@ -8,7 +8,7 @@ using Berth.Core.Errors;
 using Berth.Store;
 using Microsoft.AspNetCore.Http;
 
-namespace Berth.Api.Tasks;
+namespace Berth.Api.Ecs.Tasks;
 
 /// <summary>
 /// <c>POST /_berth/spot/v1/interrupt</c> (operator API, used by <c>berth spot interrupt</c>): AWS reclaims Spot

@@ -10,7 +10,7 @@ using Berth.Core.State;
 using Berth.Core.Validation;
 using Berth.Store;
 
-namespace Berth.Api.Services;
+namespace Berth.Api.Ecs.Services;
 
 /// <summary>
 /// CreateService, UpdateService, DescribeServices, ListServices and DeleteService. These only change the

@@ -5,7 +5,7 @@ using Berth.Core.Ecs;
 using Berth.Core.Validation;
 using Berth.Store;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Api.Ecs.AccountSettings;
 
 /// <summary>
 /// PutAccountSetting, PutAccountSettingDefault, DeleteAccountSetting and ListAccountSettings; which setting

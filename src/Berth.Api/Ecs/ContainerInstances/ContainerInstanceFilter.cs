@@ -2,7 +2,7 @@ using Berth.Core.Placement.Query;
 using Berth.Core.State;
 using Berth.Core.Tasks;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Api.Ecs.ContainerInstances;
 
 /// <summary>ListContainerInstances' <c>filter</c>: a cluster query expression evaluated against each stored instance.</summary>
 public sealed class ContainerInstanceFilter

@@ -5,7 +5,7 @@ using Berth.Core.Errors;
 using Berth.Core.Validation;
 using Berth.Store;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Api.Ecs.Tags;
 
 /// <summary>TagResource, UntagResource and ListTagsForResource, for every ECS resource that keeps tags.</summary>
 public sealed class TagHandler(IStateStore store)

@@ -4,7 +4,7 @@ using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Api.Ecs.ContainerInstances;
 
 /// <summary>
 /// A container instance as the API shows it: remaining resources, task counts and agentConnected are

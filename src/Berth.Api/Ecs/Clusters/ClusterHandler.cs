@@ -10,7 +10,7 @@ using Berth.Core.Services;
 using Berth.Core.Tasks;
 using Berth.Store;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Api.Ecs.Clusters;
 
 /// <summary>CreateCluster, DescribeClusters, ListClusters, UpdateCluster(Settings), PutClusterCapacityProviders, DeleteCluster.</summary>
 public sealed class ClusterHandler(IStateStore store)

@@ -12,7 +12,7 @@ using Berth.Core.State;
 using Berth.Core.Validation;
 using Berth.Store;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Api.Ecs.ContainerInstances;
 
 /// <summary>
 /// RegisterContainerInstance, DeregisterContainerInstance, DescribeContainerInstances, ListContainerInstances

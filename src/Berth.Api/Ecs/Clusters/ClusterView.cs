@@ -2,7 +2,7 @@ using Berth.Core.Clusters;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 
-namespace Berth.Api.Ecs;
+namespace Berth.Api.Ecs.Clusters;
 
 /// <summary>
 /// Which optional parts of a cluster a response shows. DescribeClusters leaves out tags, settings,
