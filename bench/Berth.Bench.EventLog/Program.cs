@@ -4,7 +4,7 @@
 //   dotnet run -c Release --project bench/Berth.Bench.EventLog -- [updates] [tasks]
 using System.Diagnostics;
 using System.Globalization;
-using Berth.Api.Events;
+using Berth.Control.Events;
 using Berth.Core.Ecs;
 using Berth.Store;
 using Berth.Store.Events;

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Berth.Core.Capacity;
 using Berth.Core.Ecs;
 using Berth.Core.State;
 using Berth.Core.Tasks;
@@ -5,18 +7,19 @@ using Berth.Core.Tasks;
 namespace Berth.Store;
 
 /// <summary>
-/// The kinds of ECS records and how each is addressed. Ids are ARNs; scopes are the account-region ARN
-/// prefix (<see cref="Berth.Core.Arns.ResourceScope.EcsArnPrefix"/>) so one region never lists another's.
+/// The kinds of ECS records and how each is addressed: the one place that derives a record's id, scope and sort key,
+/// so every writer of a kind files it the same way. Ids are ARNs; scopes are the account-region ARN prefix
+/// (<see cref="Berth.Core.Arns.ResourceScope.EcsArnPrefix"/>) so one region never lists another's, or a cluster ARN.
 /// </summary>
 public static class EcsRecords
 {
-    /// <summary>Sort key: cluster name.</summary>
+    /// <summary>Scope: the ARN's account-region prefix; sort key: cluster name.</summary>
     public static readonly RecordType<Cluster> Clusters = new("cluster", StateJsonContext.Default.Cluster);
 
     /// <summary>Id: capacity provider ARN; sort key: its name. FARGATE and FARGATE_SPOT are never stored.</summary>
     public static readonly RecordType<CapacityProvider> CapacityProviders = new("capacity-provider", StateJsonContext.Default.CapacityProvider);
 
-    /// <summary>Sort key: <see cref="TaskDefinitionSortKey"/>, so revisions of a family are adjacent and ordered.</summary>
+    /// <summary>Sort key: family and zero-padded revision, so revisions of a family are adjacent and ordered.</summary>
     public static readonly RecordType<TaskDefinitionRecord> TaskDefinitions =
         new("task-definition", StateJsonContext.Default.TaskDefinitionRecord);
 
@@ -24,10 +27,10 @@ public static class EcsRecords
     public static readonly RecordType<TaskDefinitionFamily> TaskDefinitionFamilies =
         new("task-definition-family", StateJsonContext.Default.TaskDefinitionFamily);
 
-    /// <summary>Id and sort key: <see cref="AccountSettingKey"/>.</summary>
+    /// <summary>Id: <see cref="AccountSettingId"/>; sort key: principal and setting name.</summary>
     public static readonly RecordType<Setting> AccountSettings = new("account-setting", StateJsonContext.Default.Setting);
 
-    /// <summary>Scope: cluster ARN; sort key: instance id.</summary>
+    /// <summary>Scope: cluster ARN (or the Fargate pool's scope); sort key: instance id.</summary>
     public static readonly RecordType<ContainerInstanceRecord> ContainerInstances =
         new(ContainerInstanceKind, StateJsonContext.Default.ContainerInstanceRecord);
 
@@ -59,15 +62,80 @@ public static class EcsRecords
 
     public static string TaskSortKey(EcsTask task) => $"{task.LastStatus} {task.TaskArn}";
 
-    /// <summary>A space sorts before every character a family name may contain, so "web" precedes "web-2".</summary>
-    public static string TaskDefinitionSortKey(string family, int revision) =>
-        $"{family} {revision.ToString("D10", System.Globalization.CultureInfo.InvariantCulture)}";
-
     /// <summary>A token has no spaces (ASCII 33–126), so the space keeps cluster and token apart.</summary>
     public static string RunTaskTokenId(string clusterArn, string clientToken) => $"{clusterArn} {clientToken}";
 
     public static string FamilyId(string scopePrefix, string family) => $"{scopePrefix}:task-definition-family/{family}";
 
-    /// <summary>One setting of one principal (or of the account default, when <paramref name="principalArn"/> is "default").</summary>
-    public static string AccountSettingKey(string principalArn, string name) => $"{principalArn} {name}";
+    /// <summary>One setting of one principal, or of the account default when <paramref name="principalArn"/> is "*".</summary>
+    public static string AccountSettingId(string scopePrefix, string principalArn, string name) => $"{scopePrefix} {AccountSettingKey(principalArn, name)}";
+
+    public static PutRecord PutCluster(Cluster cluster, long expectedVersion)
+    {
+        var arn = cluster.ClusterArn!;
+        return Clusters.Put(arn, PrefixOf(arn, ":cluster/"), cluster.ClusterName!, cluster, expectedVersion);
+    }
+
+    public static PutRecord PutCapacityProvider(CapacityProvider provider, long expectedVersion)
+    {
+        var arn = provider.CapacityProviderArn!;
+        return CapacityProviders.Put(arn, PrefixOf(arn, ":capacity-provider/"), provider.Name!, provider, expectedVersion);
+    }
+
+    public static PutRecord PutTaskDefinition(TaskDefinitionRecord record, long expectedVersion)
+    {
+        var definition = record.Definition;
+        var arn = definition.TaskDefinitionArn!;
+        return TaskDefinitions.Put(arn, PrefixOf(arn, ":task-definition/"), TaskDefinitionSortKey(definition.Family!, definition.Revision!.Value), record, expectedVersion);
+    }
+
+    public static PutRecord PutTaskDefinitionFamily(string scopePrefix, TaskDefinitionFamily family, long expectedVersion) =>
+        TaskDefinitionFamilies.Put(FamilyId(scopePrefix, family.Name), scopePrefix, family.Name, family, expectedVersion);
+
+    public static PutRecord PutAccountSetting(string scopePrefix, string principalArn, Setting setting, long expectedVersion) =>
+        AccountSettings.Put(AccountSettingId(scopePrefix, principalArn, setting.Name!), scopePrefix, AccountSettingKey(principalArn, setting.Name!), setting, expectedVersion);
+
+    /// <summary>A container instance is filed under its cluster, or for managed (Fargate) instances under the pool's own scope, which no cluster query reads.</summary>
+    public static PutRecord PutInstance(ContainerInstanceRecord record, long expectedVersion)
+    {
+        var arn = record.Instance.ContainerInstanceArn!;
+        return ContainerInstances.Put(arn, ManagedCapacity.InstanceScopeOf(ClusterArnOf(arn)), record.Identity.InstanceId, record, expectedVersion);
+    }
+
+    /// <summary>Tells the instance's agent (through its long-poll) that its assignments changed.</summary>
+    public static PutRecord BumpAssignments(Versioned<ContainerInstanceRecord> instance) =>
+        PutInstance(instance.Value with { AssignmentsVersion = instance.Value.AssignmentsVersion + 1 }, instance.Version);
+
+    public static PutRecord PutTask(EcsTask task, long expectedVersion) =>
+        Tasks.Put(task.TaskArn!, task.ClusterArn!, TaskSortKey(task), task, expectedVersion);
+
+    public static PutRecord PutClaim(TaskAssignmentRecord claim, string containerInstanceArn, long expectedVersion) =>
+        TaskAssignments.Put(claim.TaskArn, containerInstanceArn, claim.TaskArn, claim, expectedVersion);
+
+    public static PutRecord PutService(ServiceRecord record, long expectedVersion) =>
+        Services.Put(record.Service.ServiceArn!, record.Service.ClusterArn!, ServiceSortKey(record.Service), record, expectedVersion);
+
+    public static PutRecord PutTaskProtection(string clusterArn, TaskProtectionRecord protection, long expectedVersion) =>
+        TaskProtections.Put(protection.TaskArn, clusterArn, protection.TaskArn, protection, expectedVersion);
+
+    public static PutRecord PutRunTaskToken(string clusterArn, RunTaskTokenRecord record, long expectedVersion) =>
+        RunTaskTokens.Put(RunTaskTokenId(clusterArn, record.ClientToken), clusterArn, record.ClientToken, record, expectedVersion);
+
+    /// <summary>A space sorts before every character a family name may contain, so "web" precedes "web-2".</summary>
+    private static string TaskDefinitionSortKey(string family, int revision) =>
+        $"{family} {revision.ToString("D10", CultureInfo.InvariantCulture)}";
+
+    private static string AccountSettingKey(string principalArn, string name) => $"{principalArn} {name}";
+
+    /// <summary>The account-region prefix of an ECS ARN: everything before its resource part.</summary>
+    private static string PrefixOf(string arn, string resourceMarker) => arn[..arn.IndexOf(resourceMarker, StringComparison.Ordinal)];
+
+    /// <summary><c>…:container-instance/{cluster}/{id}</c> → <c>…:cluster/{cluster}</c>.</summary>
+    private static string ClusterArnOf(string instanceArn)
+    {
+        const string marker = ":container-instance/";
+        var at = instanceArn.IndexOf(marker, StringComparison.Ordinal);
+        var rest = instanceArn[(at + marker.Length)..];
+        return $"{instanceArn[..at]}:cluster/{rest[..rest.IndexOf('/', StringComparison.Ordinal)]}";
+    }
 }

@@ -35,5 +35,8 @@ public static class ElbRecords
     /// <summary>Every listener binds 127.0.0.1, so a port is unique across all load balancers, regions included.</summary>
     public static string PortClaimId(int port) => $"listener-port/{port.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>Rule priorities are unique per listener.</summary>
+    public static string PriorityClaimId(string listenerArn, int priority) => $"{listenerArn}/priority/{priority.ToString(CultureInfo.InvariantCulture)}";
+
     public static PutRecord Claim(string id, string ownerArn) => Claims.Put(id, id, id, new ElbClaim(ownerArn), expectedVersion: 0);
 }

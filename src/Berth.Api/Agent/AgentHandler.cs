@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Berth.Api.Networking;
 using Berth.Api.Protocol;
-using Berth.Api.Services;
-using Berth.Api.Tasks;
+using Berth.Control.Agents;
+using Berth.Control.Networking;
+using Berth.Control.Services;
 using Berth.Core.Agent;
 using Berth.Core.Concurrency;
 using Berth.Core.ContainerInstances;
@@ -96,14 +96,14 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
             {
                 return true;
             }
-            var writes = new List<RecordWrite> { TaskRecords.Put(next, task.Version) };
+            var writes = new List<RecordWrite> { EcsRecords.PutTask(next, task.Version) };
             var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
             if (claim is not null)
             {
                 // The claim follows the task's status; a STOPPED task gives its resources back.
                 writes.Add(next.LastStatus == TaskStatuses.Stopped
                     ? EcsRecords.TaskAssignments.Delete(claim)
-                    : TaskRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
+                    : EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
             }
             await store.CommitAsync(writes, ct).ConfigureAwait(false);
             // A task of a service changed: its scheduler reacts now (a stopped task is replaced within a second).
@@ -130,7 +130,7 @@ public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, S
                 return instance;
             }
             var beat = instance.Value with { LastHeartbeat = now };
-            await store.CommitAsync([InstanceRecords.Put(beat, instance.Version)], ct).ConfigureAwait(false);
+            await store.CommitAsync([EcsRecords.PutInstance(beat, instance.Version)], ct).ConfigureAwait(false);
             return instance with { Version = instance.Version + 1, Value = beat };
         }, cancellationToken).ConfigureAwait(false);
 

@@ -1,21 +1,14 @@
 using System.Text.Json;
 using Berth.Api.Protocol;
+using Berth.Control.Utilization;
 using Berth.Core.Agent;
-using Berth.Core.Metrics;
-using Berth.Store;
 using Microsoft.AspNetCore.Http;
 
 namespace Berth.Api.Agent;
 
-/// <summary>
-/// <c>POST /_berth/agent/v1/stats</c>: agents' resource-use samples. Each sample is joined with its task's claim
-/// (cluster, group, reservation) and buffered; <see cref="DrainAsync"/> turns finished minutes into AWS/ECS metrics.
-/// </summary>
-public sealed class StatsHandler(IStateStore store)
+/// <summary><c>POST /_berth/agent/v1/stats</c>: agents' resource-use samples, handed to <see cref="UtilizationSamples"/>.</summary>
+public sealed class StatsHandler(UtilizationSamples samples)
 {
-    private readonly Lock _gate = new();
-    private readonly UtilizationAggregator _aggregator = new();
-
     public async Task ReportAsync(HttpContext http)
     {
         AgentStatsReport? report;
@@ -28,62 +21,7 @@ public sealed class StatsHandler(IStateStore store)
             await JsonResponses.WriteErrorAsync(http.Response, 400, "SerializationException", e.Message).ConfigureAwait(false);
             return;
         }
-        foreach (var sample in report?.Tasks ?? [])
-        {
-            var claim = await store.GetAsync(EcsRecords.TaskAssignments, sample.TaskArn, http.RequestAborted).ConfigureAwait(false);
-            // A task's claim lives until the report that records it STOPPED: samples of stopped tasks are dropped.
-            if (claim is null)
-            {
-                continue;
-            }
-            var task = claim.Value;
-            var usage = new TaskUsage(task.TaskArn, task.ClusterArn, ClusterNameOf(task.ClusterArn), task.Group, task.Cpu, task.Memory,
-                sample.Timestamp, sample.CpuUnits, sample.MemoryMiB);
-            lock (_gate)
-            {
-                _aggregator.Add(usage);
-            }
-        }
+        await samples.AddAsync(report?.Tasks ?? [], http.RequestAborted).ConfigureAwait(false);
         await JsonResponses.WriteAsync(http.Response, 200, "{}"u8.ToArray()).ConfigureAwait(false);
     }
-
-    /// <summary>The metric points of minutes that began before <paramref name="before"/>, with each cluster's registered capacity.</summary>
-    public async Task<IReadOnlyList<ScopedPoint>> DrainAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<ScopedPoint> points = [];
-        var capacities = new Dictionary<string, (double, double)?>(StringComparer.Ordinal);
-        // Capacities are read first (I/O), then the drain runs under the lock with them at hand.
-        foreach (var clusterArn in ClustersWithSamples())
-        {
-            capacities[clusterArn] = await CapacityAsync(clusterArn, cancellationToken).ConfigureAwait(false);
-        }
-        lock (_gate)
-        {
-            points = _aggregator.Drain(before, arn => capacities.GetValueOrDefault(arn));
-        }
-        return points;
-    }
-
-    private IReadOnlyList<string> ClustersWithSamples()
-    {
-        lock (_gate)
-        {
-            return _aggregator.Clusters;
-        }
-    }
-
-    /// <summary>CPU units and MiB registered by the cluster's ACTIVE and DRAINING instances, as ECS counts them.</summary>
-    private async Task<(double Cpu, double Memory)?> CapacityAsync(string clusterArn, CancellationToken cancellationToken)
-    {
-        var instances = await store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstanceKind, clusterArn), cancellationToken).ConfigureAwait(false);
-        double cpu = 0, memory = 0;
-        foreach (var instance in instances.Select(i => i.Value.Instance).Where(i => i.Status is "ACTIVE" or "DRAINING"))
-        {
-            cpu += instance.RegisteredResources?.FirstOrDefault(r => r.Name == "CPU")?.IntegerValue ?? 0;
-            memory += instance.RegisteredResources?.FirstOrDefault(r => r.Name == "MEMORY")?.IntegerValue ?? 0;
-        }
-        return cpu > 0 ? (cpu, memory) : null;
-    }
-
-    private static string ClusterNameOf(string clusterArn) => clusterArn[(clusterArn.LastIndexOf('/') + 1)..];
 }

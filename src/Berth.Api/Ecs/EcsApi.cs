@@ -1,16 +1,41 @@
-using Berth.Api.Agent;
+using Berth.Api.Ecs.AccountSettings;
+using Berth.Api.Ecs.CapacityProviders;
+using Berth.Api.Ecs.Clusters;
+using Berth.Api.Ecs.ContainerInstances;
+using Berth.Api.Ecs.Services;
+using Berth.Api.Ecs.Tags;
+using Berth.Api.Ecs.TaskDefinitions;
+using Berth.Api.Ecs.Tasks;
 using Berth.Api.Protocol;
-using Berth.Api.Services;
-using Berth.Api.Tasks;
+using Berth.Control.Agents;
+using Berth.Control.Clusters;
+using Berth.Control.Services;
+using Berth.Control.Tasks;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Api.Ecs;
 
 /// <summary>The ECS service (target prefix AmazonEC2ContainerServiceV20141113) with every handler Berth has.</summary>
 public static class EcsApi
 {
-    public static JsonService Create(
+    /// <summary>The ECS service for the AWS JSON edge, and the operator's Spot interruption endpoint.</summary>
+    public static IServiceCollection AddEcsApi(this IServiceCollection services) => services
+        .AddSingleton(s => Create(
+            s.GetRequiredService<ClusterState>(), s.GetRequiredService<TaskLauncher>(), s.GetRequiredService<TaskStopper>(),
+            s.GetRequiredService<AgentLiveness>(), s.GetRequiredService<AssignmentSignals>(), s.GetRequiredService<ServiceSignal>()))
+        .AddSingleton<SpotInterruptionHandler>();
+
+    public static IEndpointRouteBuilder MapEcsApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/_berth/spot/v1/interrupt", endpoints.ServiceProvider.GetRequiredService<SpotInterruptionHandler>().InterruptAsync);
+        return endpoints;
+    }
+
+    private static JsonService Create(
         ClusterState state, TaskLauncher launcher, TaskStopper stopper, AgentLiveness liveness, AssignmentSignals signals, ServiceSignal services)
     {
         var store = state.Store;

@@ -1,12 +1,17 @@
 using Berth.Api.Query;
+using Berth.Control.LoadBalancing;
 using Berth.Core.Elb;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Api.Elb;
 
 /// <summary>The ELBv2 query service (Version 2015-12-01, signing name elasticloadbalancing) with every handler Berth has.</summary>
 public static class ElbApi
 {
-    public static QueryService Create(ElbLookup lookup, TargetRegistrations registrations, ElbChanges changes)
+    public static IServiceCollection AddElbApi(this IServiceCollection services) => services.AddSingleton(s => Create(
+        s.GetRequiredService<ElbLookup>(), s.GetRequiredService<TargetRegistrations>(), s.GetRequiredService<ElbChanges>()));
+
+    private static QueryService Create(ElbLookup lookup, TargetRegistrations registrations, ElbChanges changes)
     {
         var random = Random.Shared;
         var service = new QueryService(ElbQuerySchema.Model, ElbJsonContext.Default);

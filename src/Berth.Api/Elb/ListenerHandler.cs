@@ -1,5 +1,6 @@
 using Berth.Api.Protocol;
 using Berth.Api.Query;
+using Berth.Control.LoadBalancing;
 using Berth.Core.Elb;
 using Berth.Store;
 

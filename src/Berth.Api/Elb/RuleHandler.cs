@@ -1,6 +1,7 @@
 using System.Globalization;
 using Berth.Api.Protocol;
 using Berth.Api.Query;
+using Berth.Control.LoadBalancing;
 using Berth.Core.Elb;
 using Berth.Store;
 
@@ -16,10 +17,6 @@ public sealed class RuleHandler(ElbLookup lookup, ElbChanges changes, Random ran
         .Add<DescribeRulesInput, DescribeRulesOutput>(DescribeAsync)
         .Add<DeleteRuleInput, DeleteRuleOutput>(DeleteAsync);
 
-    /// <summary>Rule priorities are unique per listener.</summary>
-    internal static string PriorityClaimId(string listenerArn, int priority) =>
-        $"{listenerArn}/priority/{priority.ToString(CultureInfo.InvariantCulture)}";
-
     private async Task<CreateRuleOutput> CreateAsync(CreateRuleInput request, RequestContext context, CancellationToken cancellationToken)
     {
         if (request.Priority is not (>= 1 and <= 50000) || request.Priority is not { } priority)
@@ -32,7 +29,7 @@ public sealed class RuleHandler(ElbLookup lookup, ElbChanges changes, Random ran
         {
             var listener = await lookup.ListenerAsync(request.ListenerArn, ct).ConfigureAwait(false);
             await ListenerHandler.RequireTargetGroupsAsync(lookup, actions, ct).ConfigureAwait(false);
-            var claimId = PriorityClaimId(listener.Id, priority);
+            var claimId = ElbRecords.PriorityClaimId(listener.Id, priority);
             if (await Store.GetAsync(ElbRecords.Claims, claimId, ct).ConfigureAwait(false) is not null)
             {
                 throw new PriorityInUseException($"Priority '{priority}' is currently in use");

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Berth.Api.Ecs;
 using Berth.Api.Protocol;
+using Berth.Control.Clusters;
 using Berth.Core.Concurrency;
 using Berth.Core.Errors;
 using Berth.Core.Events;
@@ -63,7 +63,7 @@ public sealed class EventStreamHandler(
         var type = request.Query["type"].FirstOrDefault();
         Require.OneOf(type, EcsEventTypes.All, "type");
         var cluster = request.Query["cluster"].FirstOrDefault() is { Length: > 0 } name
-            ? (await clusters.ActiveClusterAsync(context, name, cancellationToken).ConfigureAwait(false)).ClusterArn
+            ? (await clusters.ActiveClusterAsync(context.Scope, name, cancellationToken).ConfigureAwait(false)).ClusterArn
             : null;
         var resumeFrom = request.Headers["Last-Event-ID"].FirstOrDefault() is { Length: > 0 } lastEventId ? lastEventId : request.Query["after"].FirstOrDefault();
         return new EventLogQuery(SequenceOf(resumeFrom), cluster, type, BatchSize);

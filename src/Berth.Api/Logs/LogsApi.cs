@@ -1,13 +1,18 @@
 using Berth.Api.Protocol;
 using Berth.Core.Logs;
 using Berth.Store.Logs;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Api.Logs;
 
 /// <summary>The CloudWatch Logs service (target prefix Logs_20140328) with every handler Berth has.</summary>
 public static class LogsApi
 {
-    public static JsonService Create(ILogStore store)
+    /// <summary>The Logs service over the host's <see cref="ILogStore"/>.</summary>
+    public static IServiceCollection AddLogsApi(this IServiceCollection services) =>
+        services.AddSingleton(s => Create(s.GetRequiredService<ILogStore>()));
+
+    private static JsonService Create(ILogStore store)
     {
         var service = new JsonService(LogsOperations.TargetPrefix, LogsJsonContext.Default, LogsOperations.All)
         {

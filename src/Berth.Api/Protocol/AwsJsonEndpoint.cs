@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Berth.Api.Observability;
+using Berth.Control.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

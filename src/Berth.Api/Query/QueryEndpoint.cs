@@ -1,5 +1,5 @@
-using Berth.Api.Observability;
 using Berth.Api.Protocol;
+using Berth.Control.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

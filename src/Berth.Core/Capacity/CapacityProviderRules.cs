@@ -27,6 +27,21 @@ public static class CapacityProviderRules
 
     public static bool IsFargate(string? name) => name is not null && ClusterRules.FargateProviders.Contains(name);
 
+    /// <summary>ECS accepts a capacity provider's short name or full ARN.</summary>
+    public static string ArnOf(ResourceScope scope, string nameOrArn)
+    {
+        if (!EcsArn.TryParse(nameOrArn, out var arn))
+        {
+            return scope.CapacityProviderArn(nameOrArn);
+        }
+        return arn.ResourceType == "capacity-provider"
+            ? arn.ToString()
+            : throw new InvalidParameterException($"'{nameOrArn}' is not a capacity provider ARN.");
+    }
+
+    /// <summary>The provider's name from its ARN (the part after <c>capacity-provider/</c>).</summary>
+    public static string NameOf(string arn) => arn[(arn.IndexOf(":capacity-provider/", StringComparison.Ordinal) + ":capacity-provider/".Length)..];
+
     /// <summary>The name of the Auto Scaling group a provider places on.</summary>
     public static string? GroupOf(CapacityProvider provider) =>
         AutoScalingGroup.NameOf(provider.AutoScalingGroupProvider!.AutoScalingGroupArn!);

@@ -1,3 +1,4 @@
+using Berth.Core.Arns;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Validation;
@@ -25,6 +26,18 @@ public static class ServiceRules
     /// </summary>
     public static string NewDeploymentId(Random random) =>
         DeploymentIdPrefix + random.NextInt64(1_000_000_000_000_000_000, long.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>ECS accepts a service's name or full ARN; a name is taken to be in the given cluster.</summary>
+    public static string ArnOf(ResourceScope scope, Cluster cluster, string nameOrArn)
+    {
+        if (!EcsArn.TryParse(nameOrArn, out var arn))
+        {
+            return scope.ServiceArn(cluster.ClusterName!, nameOrArn);
+        }
+        return arn.ResourceType == "service"
+            ? arn.ToString()
+            : throw new InvalidParameterException($"'{nameOrArn}' is not a service ARN.");
+    }
 
     public static string InProgressReason(string deploymentId) => $"ECS deployment {deploymentId} in progress.";
 

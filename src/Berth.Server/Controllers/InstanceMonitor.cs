@@ -1,4 +1,4 @@
-using Berth.Api.Tasks;
+using Berth.Control.Tasks;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Tasks;
 using Berth.Store;

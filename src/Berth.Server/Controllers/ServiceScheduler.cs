@@ -1,4 +1,4 @@
-using Berth.Api.Services;
+using Berth.Control.Services;
 using Berth.Core.Concurrency;
 using Berth.Core.Services;
 using Berth.Store;

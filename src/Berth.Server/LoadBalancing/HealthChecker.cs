@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Berth.Api.Elb;
+using Berth.Control.LoadBalancing;
 using Berth.Core.Elb;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

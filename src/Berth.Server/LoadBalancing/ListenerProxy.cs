@@ -1,4 +1,4 @@
-using Berth.Api.Elb;
+using Berth.Control.LoadBalancing;
 using Berth.Core.Elb;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using Berth.Api.Elb;
+using Berth.Control.LoadBalancing;
 using Berth.Core.Concurrency;
 using Berth.Core.Elb;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,5 @@
-using Berth.Api.Agent;
-using Berth.Api.Observability;
+using Berth.Control.Observability;
+using Berth.Control.Utilization;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Tasks;
 using Berth.Server.Controllers;
@@ -14,7 +14,7 @@ namespace Berth.Server.Metrics;
 /// after it ends, so samples sent at its very end (agents report every 10 s) still count.
 /// Each round also counts tasks by state and connected agents for the server's own <c>/metrics</c>.
 public sealed class EcsMetricsPublisher(
-    StatsHandler stats, IMetricStore store, IStateStore state, AgentLiveness liveness, TimeProvider time, ILogger<EcsMetricsPublisher> logger)
+    UtilizationSamples samples, IMetricStore store, IStateStore state, AgentLiveness liveness, TimeProvider time, ILogger<EcsMetricsPublisher> logger)
     : PeriodicController(Interval, time, logger)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
@@ -23,7 +23,7 @@ public sealed class EcsMetricsPublisher(
     protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
         // Minutes that began before (now - grace - 1 min) have ended at least `Grace` ago.
-        var points = await stats.DrainAsync(Time.GetUtcNow() - Grace - TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
+        var points = await samples.DrainAsync(Time.GetUtcNow() - Grace - TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
         foreach (var scope in points.GroupBy(p => p.Scope))
         {
             await store.PutAsync(scope.Key, scope.Select(p => p.Point).ToList(), cancellationToken).ConfigureAwait(false);

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Berth.Api.Agent;
-using Berth.Api.Services;
-using Berth.Api.Tasks;
+using Berth.Control.Agents;
+using Berth.Control.Services;
 using Berth.Core.Agent;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
@@ -39,7 +39,7 @@ public sealed class AgentPollTests : IAsyncLifetime
             new AgentIdentity { InstanceId = "i-poll", AvailabilityZone = "us-east-1a", HostAddress = "127.0.0.1" },
             AssignmentsVersion: 1,
             LastHeartbeat: _time.GetUtcNow());
-        await Store.CommitAsync([InstanceRecords.Put(instance, 0)], CancellationToken.None);
+        await Store.CommitAsync([EcsRecords.PutInstance(instance, 0)], CancellationToken.None);
     }
 
     public async Task DisposeAsync()
@@ -114,7 +114,7 @@ public sealed class AgentPollTests : IAsyncLifetime
             if (kind == EcsRecords.ContainerInstances.Kind && id == InstanceArn && Interlocked.Increment(ref _reads) == 1)
             {
                 var instance = await inner.GetAsync(EcsRecords.ContainerInstances, id, cancellationToken);
-                await inner.CommitAsync([InstanceRecords.BumpAssignments(instance!)], cancellationToken);
+                await inner.CommitAsync([EcsRecords.BumpAssignments(instance!)], cancellationToken);
                 signals.Notify(id);
             }
             return record;

@@ -1,4 +1,4 @@
-using Berth.Api.Events;
+using Berth.Control.Events;
 using Berth.Core.Ecs;
 using Berth.Store;
 using Berth.Store.Events;

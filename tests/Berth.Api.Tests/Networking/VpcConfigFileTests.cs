@@ -1,4 +1,4 @@
-using Berth.Api.Networking;
+using Berth.Control.Networking;
 using Berth.Core.Networking;
 
 namespace Berth.Api.Tests.Networking;

@@ -1,4 +1,4 @@
-using Berth.Api.Observability;
+using Berth.Control.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

@@ -1,0 +1,50 @@
+using Berth.Api.Agent;
+using Berth.Api.CloudWatch;
+using Berth.Api.Ecs;
+using Berth.Api.Elb;
+using Berth.Api.Events;
+using Berth.Api.Logs;
+using Berth.Api.Protocol;
+using Berth.Api.Protocol.Cbor;
+using Berth.Api.Query;
+using Berth.Store.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Api;
+
+/// <summary>
+/// Every wire edge and API area, over the services of Berth.Control. The host adds Control, the log store, a
+/// <see cref="TimeProvider"/> and logging.
+/// </summary>
+public static class ApiRegistration
+{
+    public static IServiceCollection AddApi(this IServiceCollection services, ApiOptions options, IMetricStore metrics) => services
+        .AddSingleton(options)
+        .AddSingleton<RequestContexts>()
+        .AddSingleton<AwsJsonEndpoint>()
+        .AddSingleton<QueryEndpoint>()
+        .AddSingleton<RpcV2CborEndpoint>()
+        .AddSingleton<ApiDispatcher>()
+        .AddEcsApi()
+        .AddElbApi()
+        .AddLogsApi()
+        .AddCloudWatchApi(metrics)
+        .AddAgentApi()
+        .AddEventStream();
+
+    public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/", endpoints.ServiceProvider.GetRequiredService<ApiDispatcher>().HandleAsync);
+        endpoints.MapPost(RpcV2CborEndpoint.Route, endpoints.ServiceProvider.GetRequiredService<RpcV2CborEndpoint>().HandleAsync);
+        return endpoints.MapEcsApi().MapAgentApi().MapEventStream();
+    }
+
+    /// <summary>CloudWatch's one set of operations, shared by the AWS JSON and CBOR edges and by the query edge.</summary>
+    private static IServiceCollection AddCloudWatchApi(this IServiceCollection services, IMetricStore metrics)
+    {
+        var cloudWatch = CloudWatchApi.Create(metrics);
+        return services.AddSingleton(cloudWatch).AddSingleton(CloudWatchApi.Query(cloudWatch));
+    }
+}

@@ -1,0 +1,29 @@
+using Berth.Core.ContainerInstances;
+using Berth.Core.Ecs;
+using Berth.Core.State;
+using Berth.Core.Tasks;
+using Berth.Store;
+
+namespace Berth.Api.Ecs.ContainerInstances;
+
+/// <summary>
+/// A container instance as the API shows it: remaining resources, task counts and agentConnected are
+/// derived from the claims on it and its last heartbeat when it is read, never stored.
+/// </summary>
+public static class ContainerInstanceView
+{
+    public static ContainerInstance Build(
+        Versioned<ContainerInstanceRecord> record, IReadOnlyList<TaskAssignmentRecord> claims, AgentLiveness liveness, DateTimeOffset now)
+    {
+        var instance = record.Value.Instance;
+        var registered = ContainerInstanceResources.FromRegistration(instance.RegisteredResources);
+        return instance with
+        {
+            Version = record.Version,
+            RemainingResources = ContainerInstanceResources.ToWire(ContainerInstanceResources.Remaining(registered, claims)),
+            RunningTasksCount = claims.Count(c => c.LastStatus == TaskStatuses.Running),
+            PendingTasksCount = claims.Count(c => TaskStatuses.IsPending(c.LastStatus)),
+            AgentConnected = liveness.IsConnected(record.Value.LastHeartbeat, now),
+        };
+    }
+}

@@ -1,0 +1,184 @@
+using Berth.Api.Protocol;
+using Berth.Control.Clusters;
+using Berth.Control.Services;
+using Berth.Control.Tasks;
+using Berth.Core.Capacity;
+using Berth.Core.Ecs;
+using Berth.Core.Errors;
+using Berth.Core.Services;
+using Berth.Core.State;
+using Berth.Core.Validation;
+using Berth.Store;
+
+namespace Berth.Api.Ecs.Services;
+
+/// <summary>
+/// CreateService, UpdateService, DescribeServices, ListServices and DeleteService. These only change the
+/// desired state; the service scheduler (a controller) starts and stops the tasks.
+/// </summary>
+public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
+{
+    /// <summary>ECS limits: DescribeServices takes at most 10 services; ListServices returns 10 per page by default.</summary>
+    private const int MaxDescribe = 10;
+    private const int DefaultListPage = 10;
+
+    private IStateStore Store => state.Store;
+
+    public void Register(JsonService service) => service
+        .Add<CreateServiceRequest, CreateServiceResponse>(CreateAsync)
+        .Add<UpdateServiceRequest, UpdateServiceResponse>(UpdateAsync)
+        .Add<DescribeServicesRequest, DescribeServicesResponse>(DescribeAsync)
+        .Add<ListServicesRequest, ListServicesResponse>(ListAsync)
+        .Add<DeleteServiceRequest, DeleteServiceResponse>(DeleteAsync);
+
+    private async Task<CreateServiceResponse> CreateAsync(CreateServiceRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
+        Require.Name(request.ServiceName, "serviceName");
+        var target = LaunchTarget.Resolve(request.LaunchType, request.CapacityProviderStrategy, cluster);
+        ServiceRules.RefuseDaemonStrategy(request.SchedulingStrategy, target.Strategy, "create");
+        var launchType = target.LaunchType;
+        FargateRules.RefusePlacement(launchType, request.PlacementStrategy?.Count ?? 0, request.PlacementConstraints?.Count ?? 0);
+        FargateRules.PlatformVersionFor(launchType, request.PlatformVersion);
+        var definition = await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, request.TaskDefinition, launchType, cancellationToken).ConfigureAwait(false);
+        await LaunchChecks.NetworkOfAsync(Store, definition.Value.Definition, request.NetworkConfiguration, launchType, cancellationToken).ConfigureAwait(false);
+        await LoadBalancerChecks.ValidateAsync(Store, request.LoadBalancers, definition.Value.Definition, cancellationToken).ConfigureAwait(false);
+        var placement = new ServiceFactory.Placement(context.Scope, cluster, definition.Value.Definition, launchType, target.Strategy);
+        var created = ServiceFactory.Create(request, placement, ServiceRules.NewDeploymentId(Random.Shared), context.PrincipalArn, context.Now);
+        await Store.RetryOnConflictAsync(async ct =>
+        {
+            var existing = await Store.GetAsync(EcsRecords.Services, created.ServiceArn!, ct).ConfigureAwait(false);
+            // ECS keeps a deleted (INACTIVE) service's name free for re-use; a live one must be deleted first.
+            switch (existing?.Value.Service.Status)
+            {
+                case ServiceStatuses.Active:
+                    throw new InvalidParameterException("Creation of service was not idempotent.");
+                case ServiceStatuses.Draining:
+                    throw new InvalidParameterException("Unable to Start a service that is still Draining.");
+            }
+            await Store.CommitAsync([EcsRecords.PutService(new ServiceRecord(created, new SchedulerState()), existing?.Version ?? 0)], ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        signal.Notify();
+        return new CreateServiceResponse { Service = created };
+    }
+
+    private async Task<UpdateServiceResponse> UpdateAsync(UpdateServiceRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var arn = ServiceRules.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
+        var current = await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
+        var launchType = LaunchTarget.LaunchTypeOf(current.Value.Service);
+        if (request.CapacityProviderStrategy is { } strategy)
+        {
+            ServiceRules.RefuseDaemonStrategy(current.Value.Service.SchedulingStrategy, strategy, "update");
+            LaunchTarget.ValidateServiceStrategy(strategy, cluster, launchType);
+        }
+        var definition = request.TaskDefinition is null
+            ? null
+            : (await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, request.TaskDefinition, launchType, cancellationToken).ConfigureAwait(false)).Value.Definition;
+        if (definition is not null || request.NetworkConfiguration is not null)
+        {
+            // The tasks of the new deployment must be able to join the network: the same checks as RunTask.
+            var running = definition ?? (await Store.GetAsync(EcsRecords.TaskDefinitions, current.Value.Service.TaskDefinition!, cancellationToken).ConfigureAwait(false))!.Value.Definition;
+            await LaunchChecks.NetworkOfAsync(Store, running, request.NetworkConfiguration ?? current.Value.Service.NetworkConfiguration, launchType, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        if (definition is not null)
+        {
+            await LoadBalancerChecks.ValidateAsync(Store, request.LoadBalancers ?? current.Value.Service.LoadBalancers, definition, cancellationToken).ConfigureAwait(false);
+        }
+        var deploymentId = ServiceRules.NewDeploymentId(Random.Shared);
+        var updated = await Store.RetryOnConflictAsync(async ct =>
+        {
+            var record = await FindAsync(arn, cluster, ct).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
+            var service = ServiceUpdate.Apply(record.Value.Service, request, definition, deploymentId, context.Now);
+            await Store.CommitAsync([EcsRecords.PutService(record.Value with { Service = service }, record.Version)], ct).ConfigureAwait(false);
+            return service;
+        }, cancellationToken).ConfigureAwait(false);
+        signal.Notify();
+        return new UpdateServiceResponse { Service = WithoutTags(updated) };
+    }
+
+    private async Task<DescribeServicesResponse> DescribeAsync(DescribeServicesRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var names = request.Services ?? [];
+        Require.That(names.Count is >= 1 and <= MaxDescribe, $"services must list between 1 and {MaxDescribe} services.");
+        foreach (var field in request.Include ?? [])
+        {
+            Require.OneOf(field, EcsEnums.ServiceField, "include");
+        }
+        var withTags = request.Include?.Contains("TAGS") == true;
+        var services = new List<Service>();
+        var failures = new List<Failure>();
+        foreach (var name in names)
+        {
+            var arn = ServiceRules.ArnOf(context.Scope, cluster, name);
+            if (await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) is { } record)
+            {
+                services.Add(withTags ? record.Value.Service : WithoutTags(record.Value.Service));
+            }
+            else
+            {
+                failures.Add(new Failure { Arn = arn, Reason = "MISSING" });
+            }
+        }
+        return new DescribeServicesResponse { Services = services, Failures = failures };
+    }
+
+    /// <summary>ListServices shows live services (ACTIVE and DRAINING), not deleted ones.</summary>
+    private async Task<ListServicesResponse> ListAsync(ListServicesRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
+        Require.OneOf(request.LaunchType, EcsEnums.LaunchType, "launchType");
+        Require.OneOf(request.SchedulingStrategy, EcsEnums.SchedulingStrategy, "schedulingStrategy");
+        var page = await Paging.ReadAsync(Store, EcsRecords.Services, new RecordQuery(EcsRecords.Services.Kind, cluster.ClusterArn),
+            r => r.Service.Status != ServiceStatuses.Inactive
+                && (request.LaunchType is null || r.Service.LaunchType == request.LaunchType)
+                && (request.SchedulingStrategy is null || r.Service.SchedulingStrategy == request.SchedulingStrategy),
+            request.MaxResults ?? DefaultListPage, request.NextToken, cancellationToken).ConfigureAwait(false);
+        return new ListServicesResponse { ServiceArns = page.Items.Select(r => r.Id).ToList(), NextToken = page.NextToken };
+    }
+
+    /// <summary>
+    /// A replica service must be scaled to zero first unless <c>force</c>; it then goes DRAINING while the
+    /// scheduler stops its tasks, and INACTIVE once they are gone (ECS API reference, DeleteService).
+    /// </summary>
+    private async Task<DeleteServiceResponse> DeleteAsync(DeleteServiceRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var arn = ServiceRules.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
+        var deleted = await Store.RetryOnConflictAsync(async ct =>
+        {
+            var record = await FindAsync(arn, cluster, ct).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
+            var service = record.Value.Service;
+            if (service.Status == ServiceStatuses.Inactive)
+            {
+                throw new ServiceNotActiveException();
+            }
+            if (service.Status == ServiceStatuses.Draining)
+            {
+                return service;
+            }
+            if (request.Force != true && service.SchedulingStrategy != SchedulingStrategies.Daemon && service.DesiredCount > 0)
+            {
+                throw new InvalidParameterException("The service cannot be stopped while it is scaled above 0.");
+            }
+            var draining = service with { Status = ServiceStatuses.Draining, DesiredCount = 0 };
+            await Store.CommitAsync([EcsRecords.PutService(record.Value with { Service = draining }, record.Version)], ct).ConfigureAwait(false);
+            return draining;
+        }, cancellationToken).ConfigureAwait(false);
+        signal.Notify();
+        return new DeleteServiceResponse { Service = WithoutTags(deleted) };
+    }
+
+    private async Task<Versioned<ServiceRecord>?> FindAsync(string arn, Cluster cluster, CancellationToken cancellationToken) =>
+        await Store.GetAsync(EcsRecords.Services, arn, cancellationToken).ConfigureAwait(false) is { } record
+            && record.Value.Service.ClusterArn == cluster.ClusterArn
+            ? record
+            : null;
+
+    /// <summary>Tags are returned by CreateService and by DescribeServices with include TAGS only.</summary>
+    private static Service WithoutTags(Service service) => service with { Tags = null };
+}

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Api.Events;
+
+public static class EventStreamApi
+{
+    public static IServiceCollection AddEventStream(this IServiceCollection services) => services.AddSingleton<EventStreamHandler>();
+
+    public static IEndpointRouteBuilder MapEventStream(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/_berth/events", endpoints.ServiceProvider.GetRequiredService<EventStreamHandler>().StreamAsync);
+        return endpoints;
+    }
+}

@@ -1,0 +1,79 @@
+using Berth.Core.Arns;
+using Berth.Core.Capacity;
+using Berth.Core.Clusters;
+using Berth.Core.Ecs;
+using Berth.Core.Errors;
+using Berth.Core.State;
+using Berth.Store;
+
+namespace Berth.Control.Clusters;
+
+/// <summary>
+/// Reads shared by the cluster-scoped handlers and the scheduler: an ACTIVE cluster, a container instance named by id or
+/// ARN, the claims on an instance, a cluster's instances.
+/// </summary>
+public sealed class ClusterState(IStateStore store)
+{
+    public IStateStore Store => store;
+
+    /// <summary>The ACTIVE cluster a request names (by name or ARN, in the request's account and region).</summary>
+    public async Task<Cluster> ActiveClusterAsync(ResourceScope scope, string? nameOrArn, CancellationToken cancellationToken)
+    {
+        var arn = ClusterRules.ArnOf(scope, nameOrArn);
+        return await store.GetAsync(EcsRecords.Clusters, arn, cancellationToken).ConfigureAwait(false) is { Value.Status: "ACTIVE" } cluster
+            ? cluster.Value
+            : throw new ClusterNotFoundException();
+    }
+
+    /// <summary>ECS accepts a container instance's full ARN or its id (the last path segment) wherever it asks for one.</summary>
+    public static string ContainerInstanceArnOf(Cluster cluster, string idOrArn)
+    {
+        if (EcsArn.TryParse(idOrArn, out var arn))
+        {
+            return arn.ResourceType == "container-instance"
+                ? arn.ToString()
+                : throw new InvalidParameterException($"'{idOrArn}' is not a container instance ARN.");
+        }
+        return ScopeOf(cluster).ContainerInstanceArn(cluster.ClusterName!, idOrArn);
+    }
+
+    /// <summary>A task id or ARN, as ECS accepts wherever it asks for a task; an id is taken to be in the given cluster.</summary>
+    public static string TaskArnOf(Cluster cluster, string idOrArn)
+    {
+        if (EcsArn.TryParse(idOrArn, out var arn))
+        {
+            return arn.ResourceType == "task" ? arn.ToString() : throw new InvalidParameterException($"'{idOrArn}' is not a task ARN.");
+        }
+        return ScopeOf(cluster).TaskArn(cluster.ClusterName!, idOrArn);
+    }
+
+    /// <summary>The task named by id or ARN when it belongs to the cluster; null when there is no such task there.</summary>
+    public async Task<Versioned<EcsTask>?> FindTaskAsync(Cluster cluster, string taskArn, CancellationToken cancellationToken)
+    {
+        var task = await store.GetAsync(EcsRecords.Tasks, taskArn, cancellationToken).ConfigureAwait(false);
+        return task?.Value.ClusterArn == cluster.ClusterArn ? task : null;
+    }
+
+    public async Task<Versioned<ContainerInstanceRecord>?> FindInstanceAsync(Cluster cluster, string idOrArn, CancellationToken cancellationToken)
+    {
+        var found = await store.GetAsync(EcsRecords.ContainerInstances, ContainerInstanceArnOf(cluster, idOrArn), cancellationToken).ConfigureAwait(false);
+        return found?.Value.Instance.ContainerInstanceArn is not null && InCluster(found.Value, cluster) ? found : null;
+    }
+
+    public Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> InstancesAsync(string clusterArn, CancellationToken cancellationToken) =>
+        store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, ManagedCapacity.InstanceScopeOf(clusterArn)), cancellationToken);
+
+    /// <summary>The managed instances behind FARGATE and FARGATE_SPOT, shared by every cluster of every region.</summary>
+    public Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> ManagedInstancesAsync(CancellationToken cancellationToken) =>
+        store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, ManagedCapacity.PoolScope), cancellationToken);
+
+    public Task<IReadOnlyList<Versioned<TaskAssignmentRecord>>> ClaimsAsync(string containerInstanceArn, CancellationToken cancellationToken) =>
+        store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, containerInstanceArn), cancellationToken);
+
+    private static ResourceScope ScopeOf(Cluster cluster) =>
+        EcsArn.TryParse(cluster.ClusterArn, out var clusterArn) ? clusterArn.Scope : throw new InvalidDataException(cluster.ClusterArn);
+
+    /// <summary>The record's scope is its cluster, so an ARN naming another cluster's instance does not resolve.</summary>
+    private static bool InCluster(ContainerInstanceRecord record, Cluster cluster) =>
+        record.Instance.ContainerInstanceArn!.Contains($":container-instance/{cluster.ClusterName}/", StringComparison.Ordinal);
+}

@@ -1,0 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Control.Clusters;
+
+public static class ClustersRegistration
+{
+    public static IServiceCollection AddClusters(this IServiceCollection services) => services.AddSingleton<ClusterState>();
+}

@@ -1,0 +1,28 @@
+using Berth.Control.Agents;
+using Berth.Control.Clusters;
+using Berth.Control.Events;
+using Berth.Control.LoadBalancing;
+using Berth.Control.Services;
+using Berth.Control.Tasks;
+using Berth.Control.Utilization;
+using Berth.Store;
+using Berth.Store.Events;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Control;
+
+public static class ControlRegistration
+{
+    /// <summary>
+    /// Every application service, over the opened state store and event log. The host adds what they take from it:
+    /// a <see cref="TimeProvider"/>, <see cref="Core.ContainerInstances.AgentLiveness"/> and logging.
+    /// </summary>
+    public static IServiceCollection AddControl(this IServiceCollection services, IStateStore store, IEventLog events) => services
+        .AddEventRecording(store, events)
+        .AddAgentSignals()
+        .AddClusters()
+        .AddTasks()
+        .AddLoadBalancing()
+        .AddServiceScheduling()
+        .AddUtilization();
+}

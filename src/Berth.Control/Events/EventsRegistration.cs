@@ -1,0 +1,18 @@
+using Berth.Store;
+using Berth.Store.Events;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Control.Events;
+
+public static class EventsRegistration
+{
+    /// <summary>
+    /// The state store every service uses, wrapped so each task and service change reaches the event stream. Registered
+    /// through factories so the container owns both stores and disposes them at shutdown.
+    /// </summary>
+    public static IServiceCollection AddEventRecording(this IServiceCollection services, IStateStore store, IEventLog events) => services
+        .AddSingleton(_ => events)
+        .AddSingleton<IStateStore>(s => new EventRecordingStateStore(
+            store, events, s.GetRequiredService<TimeProvider>(), s.GetRequiredService<ILogger<EventRecordingStateStore>>()));
+}

@@ -1,0 +1,32 @@
+using Berth.Api;
+using Berth.Core.Logs;
+using Berth.Store.Metrics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
+
+namespace Berth.Server.Endpoints;
+
+/// <summary>
+/// Where the server composes Berth.Api: it registers the wire edges and maps their routes (ServerOptions only carries
+/// <see cref="Api.Protocol.ApiOptions"/>). Everything else in the server (controllers, the load balancer, the metric
+/// publishers) calls Berth.Control; the layering test holds it to that.
+/// </summary>
+public static class EndpointsRegistration
+{
+    public static IServiceCollection AddEndpoints(this IServiceCollection services, ServerOptions options, IMetricStore metrics) => services
+        // Each endpoint enforces its service's own limit with the ECS error shape; Kestrel only stops what none allows.
+        .Configure<KestrelServerOptions>(kestrel =>
+            kestrel.Limits.MaxRequestBodySize = Math.Max(options.Api.MaxRequestBytes, LogEventBatch.MaxRequestBodyBytes) + 1)
+        .AddApi(options.Api, metrics);
+
+    public static void MapEndpoints(this WebApplication app)
+    {
+        app.MapApi();
+        app.MapGet("/_berth/health", () => Results.Text("ok"));
+        // GET only: the AWS protocols all POST, so Prometheus scrapes never meet them.
+        app.MapMetrics("/metrics");
+    }
+}

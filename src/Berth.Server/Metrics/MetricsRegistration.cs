@@ -1,0 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Server.Metrics;
+
+public static class MetricsRegistration
+{
+    /// <summary>The loops that publish AWS/ECS and ContainerInsights metrics and keep the metric store's size bounded.</summary>
+    public static IServiceCollection AddMetricPublishers(this IServiceCollection services) => services
+        .AddHostedService<MetricSweeper>()
+        .AddHostedService<EcsMetricsPublisher>()
+        .AddHostedService<ContainerInsightsPublisher>();
+}
