@@ -26,6 +26,11 @@ public static class RequestBody
                 // Kestrel counts a chunked body as it parses it, so its own limit (ours + 1) can trip before ours does.
                 throw ProtocolException.TooLarge(maxBytes);
             }
+            catch (BadHttpRequestException e)
+            {
+                // The client's fault (a body shorter than its Content-Length, malformed chunks, too slow), not ours.
+                throw ProtocolException.Unreadable(e.Message, e.StatusCode);
+            }
             if (read == 0)
             {
                 return buffer.WrittenMemory;
