@@ -5,19 +5,19 @@ using System.Text;
 namespace Berth.Api.Tests.Protocol;
 
 /// <summary>
-/// HTTP/1.1 over a bare socket, for requests no HttpClient sends: a body shorter than its Content-Length, the rest
-/// of which never comes. Reads until the server closes the connection.
+/// HTTP/1.1 over a bare socket, for requests no HttpClient sends: a Content-Length larger than the body that
+/// follows. Reads the answer until the server closes the connection.
 /// </summary>
 public static class RawHttp
 {
     public sealed record Answer(HttpStatusCode Status, string Head, byte[] Body);
 
-    public static async Task<Answer> SendStalledBodyAsync(Uri server, string path, IEnumerable<string> headers, byte[] body, int missingBytes)
+    public static async Task<Answer> SendAsync(Uri server, string path, IEnumerable<string> headers, byte[] body, long contentLength)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(server.Host, server.Port);
         var stream = client.GetStream();
-        var head = $"POST {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Length: {body.Length + missingBytes}\r\n"
+        var head = $"POST {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Length: {contentLength}\r\n"
             + string.Concat(headers.Select(h => h + "\r\n")) + "\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head).Concat(body).ToArray());
         using var received = new MemoryStream();
