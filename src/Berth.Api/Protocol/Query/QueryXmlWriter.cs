@@ -39,7 +39,7 @@ public static class QueryXmlWriter
             writer.WriteStartElement("Error");
             writer.WriteElementString("Type", error.Fault);
             writer.WriteElementString("Code", error.QueryCode ?? error.Code);
-            writer.WriteElementString("Message", error.Message);
+            writer.WriteElementString("Message", XmlChars.Legal(error.Message));
             writer.WriteEndElement();
             writer.WriteElementString("RequestId", requestId);
             writer.WriteEndElement();
@@ -70,7 +70,7 @@ public static class QueryXmlWriter
         switch (value)
         {
             case string s:
-                writer.WriteString(s);
+                writer.WriteString(XmlChars.Legal(s));
                 return;
             case bool b:
                 writer.WriteString(b ? "true" : "false");
@@ -104,7 +104,7 @@ public static class QueryXmlWriter
                 foreach (DictionaryEntry entry in (IDictionary)value)
                 {
                     writer.WriteStartElement("entry");
-                    writer.WriteElementString("key", (string)entry.Key);
+                    writer.WriteElementString("key", XmlChars.Legal((string)entry.Key));
                     writer.WriteStartElement("value");
                     WriteValue(writer, entry.Value!, valueType);
                     writer.WriteEndElement();
