@@ -41,6 +41,7 @@ internal sealed class JsonOperation<TRequest, TResponse>(
         }
         try
         {
+            DenseLists.Check(body.Span);
             return JsonSerializer.Deserialize(body.Span, requestType)
                 ?? throw ProtocolException.Serialization("the body is JSON null.");
         }

@@ -18,6 +18,10 @@ internal sealed class ProtocolException(string errorCode, string message, int ht
     public static ProtocolException Serialization(string detail) =>
         new("SerializationException", $"Could not read the request body: {detail}");
 
+    /// <summary>The body could not be read to its end; Kestrel says why and with which 4xx status.</summary>
+    public static ProtocolException Unreadable(string reason, int httpStatus) =>
+        new("SerializationException", $"Could not read the request body: {reason}", httpStatus);
+
     public static ProtocolException MissingTarget() =>
         new("MissingAction", "The X-Amz-Target header is missing or malformed.");
 

@@ -10,7 +10,7 @@ internal static class RequestBody
     {
         if (request.ContentLength > maxBytes)
         {
-            throw ProtocolException.TooLarge(maxBytes);
+            throw TooLarge(request, maxBytes);
         }
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
         while (true)
@@ -24,7 +24,12 @@ internal static class RequestBody
             catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
             {
                 // Kestrel counts a chunked body as it parses it, so its own limit (ours + 1) can trip before ours does.
-                throw ProtocolException.TooLarge(maxBytes);
+                throw TooLarge(request, maxBytes);
+            }
+            catch (BadHttpRequestException e)
+            {
+                // The client's fault (a body shorter than its Content-Length, malformed chunks, too slow), not ours.
+                throw ProtocolException.Unreadable(e.Message, e.StatusCode);
             }
             if (read == 0)
             {
@@ -33,8 +38,18 @@ internal static class RequestBody
             buffer.Advance(read);
             if (buffer.WrittenCount > maxBytes)
             {
-                throw ProtocolException.TooLarge(maxBytes);
+                throw TooLarge(request, maxBytes);
             }
         }
+    }
+
+    /// <summary>
+    /// The rest of a refused body is never read, so the connection cannot carry another request: the answer says
+    /// so, or the client's next request on it would fail.
+    /// </summary>
+    private static ProtocolException TooLarge(HttpRequest request, long maxBytes)
+    {
+        request.HttpContext.Response.Headers.Connection = "close";
+        return ProtocolException.TooLarge(maxBytes);
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml;
+using Berth.Api.Protocol;
 using Berth.Core.Query;
 
 namespace Berth.Api.Query;
@@ -44,7 +45,7 @@ internal sealed class QueryResponseWriter(QueryModel model)
             xml.WriteStartElement("Error");
             xml.WriteElementString("Type", type);
             xml.WriteElementString("Code", code);
-            xml.WriteElementString("Message", message);
+            xml.WriteElementString("Message", XmlChars.Legal(message));
             xml.WriteEndElement();
             xml.WriteElementString("RequestId", requestId);
             xml.WriteEndElement();
@@ -86,7 +87,7 @@ internal sealed class QueryResponseWriter(QueryModel model)
                 WriteMap(xml, name, shape, node.AsObject());
                 break;
             default:
-                xml.WriteElementString(name, ScalarText(shape.Kind, node.AsValue()));
+                xml.WriteElementString(name, XmlChars.Legal(ScalarText(shape.Kind, node.AsValue())));
                 break;
         }
     }
@@ -120,7 +121,7 @@ internal sealed class QueryResponseWriter(QueryModel model)
         foreach (var (key, node) in entries)
         {
             xml.WriteStartElement(shape.Flattened ? name : "entry");
-            xml.WriteElementString(shape.Key!.WireName, key);
+            xml.WriteElementString(shape.Key!.WireName, XmlChars.Legal(key));
             WriteValue(xml, shape.Item!.WireName, model.Shape(shape.Item.Shape), node!);
             xml.WriteEndElement();
         }

@@ -9,11 +9,18 @@ namespace Berth.Core.Ecs;
 /// </summary>
 public sealed class EpochSecondsConverter : JsonConverter<DateTimeOffset>
 {
+    private static readonly double MinMilliseconds = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly double MaxMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType == JsonTokenType.Number)
         {
-            return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(reader.GetDouble() * 1000));
+            // A time outside years 1–9999 is a malformed request (JsonException), not a fault of the server.
+            var milliseconds = reader.TryGetDouble(out var seconds) ? Math.Round(seconds * 1000) : double.NaN;
+            return milliseconds >= MinMilliseconds && milliseconds <= MaxMilliseconds
+                ? DateTimeOffset.FromUnixTimeMilliseconds((long)milliseconds)
+                : throw new JsonException("Timestamp is out of range (years 1 to 9999).");
         }
         if (reader.TokenType == JsonTokenType.String && DateTimeOffset.TryParse(reader.GetString(), out var parsed))
         {

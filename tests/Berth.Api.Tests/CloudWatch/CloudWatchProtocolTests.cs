@@ -178,4 +178,19 @@ public class CloudWatchProtocolTests(BerthServerFixture server) : IClassFixture<
 
         Assert.Contains("berth_agents_connected", text, StringComparison.Ordinal);
     }
+
+    // Seen by the API fuzzer: a metric whose name holds a NUL (accepted over AWS JSON) made ListMetrics over query
+    // answer 500, because XmlWriter refuses the character.
+    [Fact]
+    public async Task A_name_xml_cannot_carry_is_listed_over_query_with_a_replacement_character()
+    {
+        var datum = new JsonObject { ["MetricName"] = "a\u0000b", ["Value"] = 1 };
+        await _cw.JsonAsync("PutMetricData", new JsonObject { ["Namespace"] = "Nul", ["MetricData"] = new JsonArray(datum) });
+
+        var listed = await _cw.QueryAsync("ListMetrics", ("Namespace", "Nul"));
+
+        Assert.Equal(HttpStatusCode.OK, listed.Status);
+        Assert.Equal("a\uFFFDb", listed.Xml!.Descendants(Xmlns + "MetricName").Single().Value);
+    }
 }
+

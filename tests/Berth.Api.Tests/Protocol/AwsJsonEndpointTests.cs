@@ -84,6 +84,19 @@ public class AwsJsonEndpointTests(BerthServerFixture server) : IClassFixture<Ber
         Assert.StartsWith("Could not read the request body: ", response.Error.Message, StringComparison.Ordinal);
     }
 
+    // Seen by the API fuzzer: each of these reached its handler with a null element and was answered 500.
+    [Theory]
+    [InlineData("AmazonEC2ContainerServiceV20141113.PutAttributes", """{ "cluster": "c", "attributes": [null] }""")]
+    [InlineData("AmazonEC2ContainerServiceV20141113.PutClusterCapacityProviders", """{ "cluster": "c", "capacityProviders": [], "defaultCapacityProviderStrategy": [null] }""")]
+    [InlineData("GraniteServiceVersion20100801.PutMetricData", """{ "Namespace": "n", "MetricData": [{ "MetricName": "m", "Dimensions": [{ "Name": "d", "Value": "v" }, null] }] }""")]
+    public async Task A_null_list_item_is_a_serialization_exception(string target, string body)
+    {
+        var response = await SendAsync(target, body);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "SerializationException"), (response.Status, response.Error.Type));
+        Assert.Contains("A list item is null", response.Error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_empty_body_means_no_parameters()
     {

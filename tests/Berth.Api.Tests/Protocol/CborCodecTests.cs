@@ -50,6 +50,8 @@ public class CborCodecTests
     [InlineData(new byte[] { 0xC2, 0x41, 0x00 }, "CBOR tag 2")]
     [InlineData(new byte[] { 0xA1 }, "invalid CBOR")]
     [InlineData(new byte[] { 0xA0, 0xA0 }, "trailing bytes")]
+    // Seen by the API fuzzer: cloudwatch.PutDashboard over CBOR with {"a": -2^64} was answered 500 (OverflowException).
+    [InlineData(new byte[] { 0xA1, 0x61, 0x61, 0x3B, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, "out of range")]
     public void Malformed_cbor_is_a_serialization_error(byte[] body, string detail)
     {
         var error = Assert.Throws<ProtocolException>(() => CborToJson.Convert(body));

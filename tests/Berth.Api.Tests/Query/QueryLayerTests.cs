@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using Berth.Api.Query;
 using Berth.Core.Errors;
 using Berth.Core.Query;
@@ -64,5 +65,21 @@ public class QueryLayerTests
             "<When>2026-01-01T00:00:00.500Z</When><Labels><entry><key>k</key><value>v</value></entry></Labels></OpResult>" +
             "<ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></OpResponse>",
             xml);
+    }
+
+    // Seen by the API fuzzer: Action=DescribeLoadBalancers&Version=%00 was answered 500, because the error message
+    // quotes the version and XmlWriter refuses a NUL.
+    [Fact]
+    public void Characters_xml_cannot_carry_are_written_as_replacement_characters()
+    {
+        var output = JsonNode.Parse("""{"Flat":["a\u0000b","\ud83d\ude00"],"Labels":{"k\u0001":"\u001f"}}""");
+
+        var result = XDocument.Parse(Encoding.UTF8.GetString(new QueryResponseWriter(Model).Write(Model.Operations["Op"], output, "req-1")));
+        var error = XDocument.Parse(Encoding.UTF8.GetString(new QueryResponseWriter(Model).WriteError("Sender", "InvalidAction", "Version '\0'", "req-2")));
+
+        XNamespace ns = "urn:test";
+        Assert.Equal(["a\uFFFDb", "\ud83d\ude00"], result.Descendants(ns + "Item").Select(e => e.Value));
+        Assert.Equal(("k\uFFFD", "\uFFFD"), (result.Descendants(ns + "key").Single().Value, result.Descendants(ns + "value").Single().Value));
+        Assert.Equal("Version '\uFFFD'", error.Descendants(ns + "Message").Single().Value);
     }
 }

@@ -51,6 +51,13 @@ public class EpochSecondsConverterTests
     [InlineData("true")]
     [InlineData("\"yesterday\"")]
     [InlineData("{}")]
+    // Seen by the API fuzzer (PutMetricData with a Timestamp in the year 10000): beyond DateTimeOffset's years 1–9999
+    // the conversion threw ArgumentOutOfRangeException, which the API answered 500.
+    [InlineData("253402300800")]
+    [InlineData("-62135596801")]
+    [InlineData("1e300")]
+    [InlineData("1e400")]
+    [InlineData("-1e400")]
     public void Refuses_anything_else(string json)
     {
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<DateTimeOffset>(json, Options));

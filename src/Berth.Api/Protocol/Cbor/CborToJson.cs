@@ -42,6 +42,11 @@ internal static class CborToJson
         {
             throw ProtocolException.Serialization($"invalid CBOR: {e.Message}");
         }
+        catch (OverflowException)
+        {
+            // -2^64 … -2^63-1 are CBOR integers, but no AWS number shape holds them.
+            throw ProtocolException.Serialization("a CBOR integer is out of range.");
+        }
         return buffer.WrittenSpan.ToArray();
     }
 

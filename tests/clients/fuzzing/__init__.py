@@ -1,0 +1,9 @@
+"""A model-driven API fuzzer for Berth: botocore's models → valid, mutated and hostile requests in every protocol.
+
+models.py   the services Berth serves and valid values generated from their shapes
+mutations.py  shape-aware mutations of a valid input (wrong types, huge strings, deep nesting, bad enums, …)
+wire.py     encoding to AWS JSON, RPC v2 CBOR and query, and hostile changes to the bytes and headers
+cbor.py     a small CBOR encoder and decoder (the requests need any value, the checks need to read answers)
+checks.py   what every answer must satisfy: below 500, in the protocol's shape
+runner.py   the loop: seed resources, generate request i from (seed, i), send, check, probe liveness
+"""
