@@ -33,7 +33,7 @@ def load(service):
     directory = os.path.join(os.path.dirname(botocore.__file__), "data", service)
     version = sorted(os.listdir(directory))[-1]
     with gzip.open(os.path.join(directory, version, "service-2.json.gz")) as f:
-        return version, json.load(f)
+        return json.load(f)
 
 
 def main():
@@ -53,10 +53,10 @@ def main():
         "    [",
     ]
     for service, prefix in SERVICES:
-        version, model = load(service)
+        model = load(service)
         metadata = model["metadata"]
         signing = metadata.get("signingName", metadata["endpointPrefix"])
-        lines.append(f'        new("{service}", "{version}", "{signing}", "{prefix}", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)')
+        lines.append(f'        new("{service}", "{signing}", "{prefix}", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)')
         lines.append("        {")
         for name in sorted(model["operations"]):
             operation = model["operations"][name]

@@ -25,6 +25,12 @@ public static class ActionCatalogue
     /// <summary>The operations of a service's model.</summary>
     public static IReadOnlyCollection<string> Operations(string service) => [.. ByService[service].Model.Operations.Keys];
 
+    /// <summary>
+    /// The service's SigV4 signing name (<c>ecs</c>, <c>elasticloadbalancing</c>, <c>monitoring</c>…): the service a
+    /// request's credential scope must name (<see cref="Signing.SigV4Verifier.TryInspect"/>'s expected service).
+    /// </summary>
+    public static string SigningName(string service) => ByService[service].Model.SigningName;
+
     /// <summary>The IAM action of an operation: <c>ecs:RunTask</c>.</summary>
     public static string Action(string service, string operation) => $"{ByService[service].Model.IamPrefix}:{operation}";
 

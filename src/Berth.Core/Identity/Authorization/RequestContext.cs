@@ -68,6 +68,4 @@ public sealed class RequestContext
 
     /// <summary>The key's values, or null when the request has no such key.</summary>
     public IReadOnlyList<string>? Values(string key) => _keys.TryGetValue(key, out var values) ? values : null;
-
-    public IEnumerable<string> Keys => _keys.Keys;
 }

@@ -6,7 +6,6 @@ namespace Berth.Core.Identity.Authorization;
 /// <param name="IamPrefix">The IAM actions' prefix (<c>ecs</c>, <c>elasticloadbalancing</c>, <c>cloudwatch</c>…).</param>
 internal sealed record ServiceModel(
     string Service,
-    string ApiVersion,
     string SigningName,
     string IamPrefix,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Operations);

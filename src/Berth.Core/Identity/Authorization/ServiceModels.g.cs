@@ -10,7 +10,7 @@ internal static class ServiceModels
 {
     public static readonly IReadOnlyList<ServiceModel> All =
     [
-        new("ecs", "2014-11-13", "ecs", "ecs", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        new("ecs", "ecs", "ecs", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
             ["ContinueServiceDeployment"] = ["serviceDeploymentArn", "hookId", "action"],
             ["CreateCapacityProvider"] = ["name", "cluster", "autoScalingGroupProvider", "managedInstancesProvider", "tags"],
@@ -90,7 +90,7 @@ internal static class ServiceModels
             ["UpdateTaskProtection"] = ["cluster", "tasks", "protectionEnabled", "expiresInMinutes"],
             ["UpdateTaskSet"] = ["cluster", "service", "taskSet", "scale"],
         }),
-        new("logs", "2014-03-28", "logs", "logs", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        new("logs", "logs", "logs", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
             ["AssociateKmsKey"] = ["logGroupName", "kmsKeyId", "resourceIdentifier"],
             ["AssociateSourceToS3TableIntegration"] = ["integrationArn", "dataSource"],
@@ -206,7 +206,7 @@ internal static class ServiceModels
             ["UpdateLookupTable"] = ["lookupTableArn", "description", "tableBody", "kmsKeyId"],
             ["UpdateScheduledQuery"] = ["identifier", "description", "queryLanguage", "queryString", "logGroupIdentifiers", "scheduleExpression", "timezone", "startTimeOffset", "destinationConfiguration", "scheduleStartTime", "scheduleEndTime", "executionRoleArn", "state"],
         }),
-        new("cloudwatch", "2010-08-01", "monitoring", "cloudwatch", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        new("cloudwatch", "monitoring", "cloudwatch", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
             ["DeleteAlarmMuteRule"] = ["AlarmMuteRuleName"],
             ["DeleteAlarms"] = ["AlarmNames"],
@@ -255,7 +255,7 @@ internal static class ServiceModels
             ["TagResource"] = ["ResourceARN", "Tags"],
             ["UntagResource"] = ["ResourceARN", "TagKeys"],
         }),
-        new("elbv2", "2015-12-01", "elasticloadbalancing", "elasticloadbalancing", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        new("elbv2", "elasticloadbalancing", "elasticloadbalancing", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
             ["AddListenerCertificates"] = ["ListenerArn", "Certificates"],
             ["AddTags"] = ["ResourceArns", "Tags"],
@@ -309,7 +309,7 @@ internal static class ServiceModels
             ["SetSecurityGroups"] = ["LoadBalancerArn", "SecurityGroups", "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"],
             ["SetSubnets"] = ["LoadBalancerArn", "Subnets", "SubnetMappings", "IpAddressType", "EnablePrefixForIpv6SourceNat"],
         }),
-        new("iam", "2010-05-08", "iam", "iam", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        new("iam", "iam", "iam", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
             ["AcceptDelegationRequest"] = ["DelegationRequestId"],
             ["AddClientIDToOpenIDConnectProvider"] = ["OpenIDConnectProviderArn", "ClientID"],
@@ -488,7 +488,7 @@ internal static class ServiceModels
             ["UploadServerCertificate"] = ["Path", "ServerCertificateName", "CertificateBody", "PrivateKey", "CertificateChain", "Tags"],
             ["UploadSigningCertificate"] = ["UserName", "CertificateBody"],
         }),
-        new("sts", "2011-06-15", "sts", "sts", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        new("sts", "sts", "sts", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
             ["AssumeRole"] = ["RoleArn", "RoleSessionName", "PolicyArns", "Policy", "DurationSeconds", "Tags", "TransitiveTagKeys", "ExternalId", "SerialNumber", "TokenCode", "SourceIdentity", "ProvidedContexts"],
             ["AssumeRoleWithSAML"] = ["RoleArn", "PrincipalArn", "SAMLAssertion", "PolicyArns", "Policy", "DurationSeconds"],
@@ -502,7 +502,7 @@ internal static class ServiceModels
             ["GetSessionToken"] = ["DurationSeconds", "SerialNumber", "TokenCode"],
             ["GetWebIdentityToken"] = ["Audience", "DurationSeconds", "SigningAlgorithm", "Tags"],
         }),
-        new("ssm", "2014-11-06", "ssm", "ssm", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        new("ssm", "ssm", "ssm", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
             ["AddTagsToResource"] = ["ResourceType", "ResourceId", "Tags"],
             ["AssociateOpsItemRelatedItem"] = ["OpsItemId", "AssociationType", "ResourceType", "ResourceUri"],
@@ -651,7 +651,7 @@ internal static class ServiceModels
             ["UpdateResourceDataSync"] = ["SyncName", "SyncType", "SyncSource"],
             ["UpdateServiceSetting"] = ["SettingId", "SettingValue"],
         }),
-        new("secretsmanager", "2017-10-17", "secretsmanager", "secretsmanager", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        new("secretsmanager", "secretsmanager", "secretsmanager", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
         {
             ["BatchGetSecretValue"] = ["SecretIdList", "Filters", "MaxResults", "NextToken"],
             ["CancelRotateSecret"] = ["SecretId"],

@@ -43,6 +43,17 @@ public class ActionCatalogueCoverageTests
     }
 
     [Theory]
+    [InlineData("ecs", "ecs")]
+    [InlineData("elbv2", "elasticloadbalancing")]
+    [InlineData("cloudwatch", "monitoring")]
+    [InlineData("logs", "logs")]
+    [InlineData("sts", "sts")]
+    public void Signing_name_is_the_credential_scopes_service(string service, string signingName)
+    {
+        Assert.Equal(signingName, ActionCatalogue.SigningName(service));
+    }
+
+    [Theory]
     [MemberData(nameof(Services))]
     public void Every_operation_of_the_model_has_an_action_and_resources(string service)
     {
