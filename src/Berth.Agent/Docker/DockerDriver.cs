@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Berth.Core.Agent;
-using Berth.Core.Ecs;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
@@ -208,7 +206,7 @@ internal sealed partial class DockerDriver : IDockerDriver, IDisposable
         {
             return null;
         }
-        return Observe(inspect);
+        return ContainerObservation.From(inspect);
     }
 
     /// <summary>Every container (running or not) carrying all of <paramref name="labels"/>.</summary>
@@ -397,86 +395,6 @@ internal sealed partial class DockerDriver : IDockerDriver, IDisposable
         }
         return string.IsNullOrWhiteSpace(e.ResponseBody) ? e.Message : e.ResponseBody.Trim();
     }
-
-    internal static ContainerObservation Observe(ContainerInspectResponse inspect)
-    {
-        var state = inspect.State ?? new ContainerState();
-        var started = ParseDockerTime(state.StartedAt);
-        var finished = ParseDockerTime(state.FinishedAt);
-        var phase = state.Running || state.Paused || state.Restarting ? ContainerPhase.Running
-            : state.Status is "created" ? ContainerPhase.Created
-            : ContainerPhase.Stopped;
-        string? reason = null;
-        if (phase == ContainerPhase.Stopped)
-        {
-            reason = state.OOMKilled ? "OutOfMemoryError: Container killed due to memory usage"
-                : !string.IsNullOrWhiteSpace(state.Error) ? $"CannotStartContainerError: {state.Error.Trim()}"
-                : null;
-        }
-
-        var test = inspect.Config?.Healthcheck?.Test;
-        var hasHealthCheck = test is { Count: > 0 } && test[0] != "NONE";
-        var health = inspect.State?.Health;
-        var lastCheck = health?.Log is { Count: > 0 } log ? log[^1] : null;
-
-        var bindings = new List<NetworkBinding>();
-        foreach (var (key, hostBindings) in inspect.NetworkSettings?.Ports ?? new Dictionary<string, IList<PortBinding>>())
-        {
-            var parts = key.Split('/');
-            if (hostBindings is null || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out var containerPort))
-            {
-                continue;
-            }
-            foreach (var binding in hostBindings)
-            {
-                if (int.TryParse(binding.HostPort, CultureInfo.InvariantCulture, out var hostPort))
-                {
-                    bindings.Add(new NetworkBinding
-                    {
-                        BindIP = string.IsNullOrEmpty(binding.HostIP) ? "0.0.0.0" : binding.HostIP,
-                        ContainerPort = containerPort,
-                        HostPort = hostPort,
-                        Protocol = parts.Length > 1 ? parts[1] : "tcp",
-                    });
-                }
-            }
-        }
-
-        return new ContainerObservation
-        {
-            Id = inspect.ID,
-            DockerName = inspect.Name?.TrimStart('/') ?? inspect.ID,
-            Phase = phase,
-            EverStarted = started is not null,
-            ExitCode = phase == ContainerPhase.Stopped && started is not null ? (int)state.ExitCode : null,
-            Reason = reason,
-            Health = health?.Status switch
-            {
-                "healthy" => "HEALTHY",
-                "unhealthy" => "UNHEALTHY",
-                _ => "UNKNOWN",
-            },
-            HealthOutput = lastCheck?.Output,
-            HealthExitCode = lastCheck is null ? null : (int)lastCheck.ExitCode,
-            HasHealthCheck = hasHealthCheck,
-            NetworkBindings = bindings,
-            CreatedAt = inspect.Created == default ? null : new DateTimeOffset(DateTime.SpecifyKind(inspect.Created, DateTimeKind.Utc)),
-            StartedAt = started,
-            FinishedAt = finished,
-            ImageId = inspect.Image,
-            NetworkMode = inspect.HostConfig?.NetworkMode,
-            IPv4Addresses = inspect.NetworkSettings?.Networks?.Values
-                .Select(n => n.IPAddress).Where(ip => !string.IsNullOrEmpty(ip)).ToList() ?? [],
-            Labels = inspect.Config?.Labels is { } labels ? new Dictionary<string, string>(labels) : new Dictionary<string, string>(),
-            Environment = inspect.Config?.Env?.ToList() ?? [],
-        };
-    }
-
-    /// <summary>Docker writes "0001-01-01T00:00:00Z" for never.</summary>
-    private static DateTimeOffset? ParseDockerTime(string? text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && time.Year > 1
-            ? time
-            : null;
 
     private static HttpClient CreateRawClient(Uri endpoint)
     {

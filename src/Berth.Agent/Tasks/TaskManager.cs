@@ -193,6 +193,7 @@ internal sealed partial class TaskManager
                 return (true, null);
             }
             var state = _state;
+            var progress = state.ProgressKey;
             var assignment = Current;
             var results = await Task.WhenAll(decision.Actions.Select(async action =>
             {
@@ -214,6 +215,12 @@ internal sealed partial class TaskManager
             }
             Commit(_state);
             results.Select(r => r.Error).FirstOrDefault(error => error is not null)?.Throw();
+            if (_state.ProgressKey == progress)
+            {
+                // Docker did as asked and nothing changed (a start that left the container only created): look again
+                // after the resync interval instead of asking again at once.
+                return (false, _rt.Time.GetUtcNow() + TaskTimings.Resync);
+            }
         }
     }
 

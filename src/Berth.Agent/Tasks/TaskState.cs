@@ -77,9 +77,9 @@ internal sealed record TaskState
         Containers.Any(c => c.Phase == ContainerPhase.Running)
         && Containers.All(c => c.Phase == ContainerPhase.Running || (c.Phase == ContainerPhase.Stopped && c.EverStarted && !c.Essential));
 
-    /// <summary>Everything a step can change that is saved or reported, as one comparable string.</summary>
+    /// <summary>Everything a step can change but the start of a dependency wait, as one comparable string: unchanged, no progress.</summary>
     public string ProgressKey => string.Join('|',
-        KnownStatus, Stop?.Code, Stop?.Reason, CleanedUp, PullStartedAt, PullStoppedAt,
+        KnownStatus, Stop?.Code, Stop?.Reason, CleanedUp, NetworkRunning, NetworkReleased, PullStartedAt, PullStoppedAt,
         string.Join(';', Containers.Select(c => string.Join(',', c.Phase, c.RuntimeId, c.EverStarted, c.ExitCode, c.Reason, c.Health,
             string.Join(' ', c.NetworkBindings.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.BindIP}:{b.HostPort}->{b.ContainerPort}/{b.Protocol}")))))));
 

@@ -35,6 +35,9 @@ internal sealed class FakeDocker : IDockerDriver
     /// <summary>ECS container names whose process exits at once with this code when started.</summary>
     public Dictionary<string, int> ExitOnStart { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>ECS container names whose start Docker accepts but which stay created, without an event (no engine should do that).</summary>
+    public HashSet<string> StartLeavesCreated { get; } = new(StringComparer.Ordinal);
+
     /// <summary>ECS container names whose process ignores SIGTERM, so a stop ends in SIGKILL (exit code 137).</summary>
     public HashSet<string> IgnoreSigterm { get; } = new(StringComparer.Ordinal);
 
@@ -135,6 +138,10 @@ internal sealed class FakeDocker : IDockerDriver
         if (RefuseStart(c.EcsName) is { } message)
         {
             throw new DockerApiException(HttpStatusCode.BadRequest, JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = message }));
+        }
+        if (StartLeavesCreated.Contains(c.EcsName))
+        {
+            return Task.CompletedTask;
         }
         Change(id, container =>
         {

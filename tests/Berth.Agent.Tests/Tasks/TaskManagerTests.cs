@@ -256,6 +256,22 @@ public sealed class TaskManagerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_start_that_changes_nothing_is_asked_again_after_the_resync_not_at_once()
+    {
+        await using var host = new FakeTaskHost(output);
+        host.Docker.StartLeavesCreated.Add("app");
+        var task = TestTasks.Assignment("stuck", "bridge", Sleeper("app"));
+        host.Start(task);
+        await host.WaitForReportAsync(task, r => r.Containers.Single().RuntimeId is not null);
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        // The step after the create's progress and the create's event each ask once more; asking again at once after
+        // a start that changed nothing would be a busy loop against Docker, thousands of starts a second.
+        Assert.InRange(host.Docker.Actions.Count(a => a == "start app"), 1, 3);
+    }
+
+    [Fact]
     public async Task A_container_waiting_past_its_startTimeout_fails_the_task()
     {
         await using var host = new FakeTaskHost(output);
