@@ -11,7 +11,7 @@ namespace Berth.Server.LoadBalancing;
 /// prior knowledge), running <see cref="ListenerProxy"/> for every request. A server per listener lets
 /// listeners come and go without touching the API's endpoint or each other's connections.
 /// </summary>
-public sealed class ListenerHost : IAsyncDisposable
+internal sealed class ListenerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

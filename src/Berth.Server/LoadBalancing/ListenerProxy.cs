@@ -12,7 +12,7 @@ namespace Berth.Server.LoadBalancing;
 /// as a failed health check (passive detection), so a dead target leaves rotation before its next
 /// active check.
 /// </summary>
-public sealed partial class ListenerProxy(
+internal sealed partial class ListenerProxy(
     int port, DataPlaneState state, TargetPicker picker, IHttpForwarder forwarder, HttpMessageInvoker client,
     TargetHealthRegistry health, ILogger logger)
 {

@@ -12,7 +12,7 @@ namespace Berth.Server.LoadBalancing;
 /// <see cref="ResyncInterval"/> regardless) it reloads the snapshot, starts a <see cref="ListenerHost"/>
 /// for each new listener port and stops those whose listener is gone.
 /// </summary>
-public sealed partial class LoadBalancerDataPlane(
+internal sealed partial class LoadBalancerDataPlane(
     DataPlaneLoader loader,
     DataPlaneState state,
     ElbChanges changes,
