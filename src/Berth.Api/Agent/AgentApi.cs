@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Berth.Api.Agent;
 
 /// <summary>The agent protocol's routes (docs/agent-protocol.md): long-poll, task reports and stats samples.</summary>
-public static class AgentApi
+internal static class AgentApi
 {
     public static IServiceCollection AddAgentApi(this IServiceCollection services) => services
         .AddSingleton<AgentHandler>()

@@ -20,7 +20,7 @@ namespace Berth.Api.Agent;
 /// The server side of the agent protocol (docs/agent-protocol.md): the long-poll that hands an instance its
 /// tasks and records its heartbeat, and the reports that move tasks' known status.
 /// </summary>
-public sealed class AgentHandler(IStateStore store, AssignmentSignals signals, ServiceSignal services, AgentLiveness liveness, TimeProvider time)
+internal sealed class AgentHandler(IStateStore store, AssignmentSignals signals, ServiceSignal services, AgentLiveness liveness, TimeProvider time)
 {
     /// <summary>
     /// A heartbeat is written at most this often, so a busy instance's polls do not all become writes; well inside

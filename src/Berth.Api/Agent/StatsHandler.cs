@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 namespace Berth.Api.Agent;
 
 /// <summary><c>POST /_berth/agent/v1/stats</c>: agents' resource-use samples, handed to <see cref="UtilizationSamples"/>.</summary>
-public sealed class StatsHandler(UtilizationSamples samples)
+internal sealed class StatsHandler(UtilizationSamples samples)
 {
     public async Task ReportAsync(HttpContext http)
     {

@@ -20,7 +20,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Berth.Api.Ecs;
 
 /// <summary>The ECS service (target prefix AmazonEC2ContainerServiceV20141113) with every handler Berth has.</summary>
-public static class EcsApi
+internal static class EcsApi
 {
     /// <summary>The ECS service for the AWS JSON edge, and the operator's Spot interruption endpoint.</summary>
     public static IServiceCollection AddEcsApi(this IServiceCollection services) => services

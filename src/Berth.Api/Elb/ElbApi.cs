@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Berth.Api.Elb;
 
 /// <summary>The ELBv2 query service (Version 2015-12-01, signing name elasticloadbalancing) with every handler Berth has.</summary>
-public static class ElbApi
+internal static class ElbApi
 {
     public static IServiceCollection AddElbApi(this IServiceCollection services) => services.AddSingleton(s => Create(
         s.GetRequiredService<ElbLookup>(), s.GetRequiredService<TargetRegistrations>(), s.GetRequiredService<ElbChanges>()));

@@ -7,7 +7,7 @@ using Berth.Store;
 namespace Berth.Api.Elb;
 
 /// <summary>AddTags, RemoveTags, DescribeTags for load balancers, target groups, listeners and rules.</summary>
-public sealed class ElbTagHandler(ElbLookup lookup)
+internal sealed class ElbTagHandler(ElbLookup lookup)
 {
     /// <summary>ELB allows 50 tags per resource.</summary>
     private const int MaxTags = 50;

@@ -7,7 +7,7 @@ using Berth.Store;
 namespace Berth.Api.Elb;
 
 /// <summary>CreateListener, DescribeListeners, DeleteListener. Each listener is served on 127.0.0.1:{port}.</summary>
-public sealed class ListenerHandler(ElbLookup lookup, ElbChanges changes, Random random)
+internal sealed class ListenerHandler(ElbLookup lookup, ElbChanges changes, Random random)
 {
     private IStateStore Store => lookup.Store;
 

@@ -7,7 +7,7 @@ using Berth.Store;
 namespace Berth.Api.Elb;
 
 /// <summary>CreateLoadBalancer, DescribeLoadBalancers, DeleteLoadBalancer.</summary>
-public sealed class LoadBalancerHandler(ElbLookup lookup, ElbChanges changes, Random random)
+internal sealed class LoadBalancerHandler(ElbLookup lookup, ElbChanges changes, Random random)
 {
     private IStateStore Store => lookup.Store;
 

@@ -8,7 +8,7 @@ using Berth.Store;
 namespace Berth.Api.Elb;
 
 /// <summary>CreateRule, DescribeRules, DeleteRule: path-pattern and host-header conditions with forward actions.</summary>
-public sealed class RuleHandler(ElbLookup lookup, ElbChanges changes, Random random)
+internal sealed class RuleHandler(ElbLookup lookup, ElbChanges changes, Random random)
 {
     private IStateStore Store => lookup.Store;
 

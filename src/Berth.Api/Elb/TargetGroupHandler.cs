@@ -10,7 +10,7 @@ namespace Berth.Api.Elb;
 /// CreateTargetGroup, DescribeTargetGroups, ModifyTargetGroup, Describe/ModifyTargetGroupAttributes,
 /// DeleteTargetGroup.
 /// </summary>
-public sealed class TargetGroupHandler(ElbLookup lookup, ElbChanges changes, Random random)
+internal sealed class TargetGroupHandler(ElbLookup lookup, ElbChanges changes, Random random)
 {
     private IStateStore Store => lookup.Store;
 

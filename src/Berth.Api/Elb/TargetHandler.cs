@@ -6,7 +6,7 @@ using Berth.Core.Elb;
 namespace Berth.Api.Elb;
 
 /// <summary>RegisterTargets, DeregisterTargets, DescribeTargetHealth: the wire over <see cref="TargetRegistrations"/>.</summary>
-public sealed class TargetHandler(TargetRegistrations registrations)
+internal sealed class TargetHandler(TargetRegistrations registrations)
 {
     public void Register(QueryService service) => service
         .Add<RegisterTargetsInput, RegisterTargetsOutput>(RegisterAsync)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Api.Events;
 
-public static class EventStreamApi
+internal static class EventStreamApi
 {
     public static IServiceCollection AddEventStream(this IServiceCollection services) => services.AddSingleton<EventStreamHandler>();
 

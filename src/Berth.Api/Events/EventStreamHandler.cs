@@ -21,7 +21,7 @@ namespace Berth.Api.Events;
 /// reconnecting EventSource resumes where it stopped. It replays what is retained after that id, then follows. Errors
 /// come before the stream starts, in ECS's shape.
 /// </summary>
-public sealed class EventStreamHandler(
+internal sealed class EventStreamHandler(
     IEventLog log, ClusterState clusters, RequestContexts contexts, ApiOptions options, TimeProvider time, IHostApplicationLifetime lifetime,
     ILogger<EventStreamHandler> logger)
 {

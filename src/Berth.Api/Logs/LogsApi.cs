@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Berth.Api.Logs;
 
 /// <summary>The CloudWatch Logs service (target prefix Logs_20140328) with every handler Berth has.</summary>
-public static class LogsApi
+internal static class LogsApi
 {
     /// <summary>The Logs service over the host's <see cref="ILogStore"/>.</summary>
     public static IServiceCollection AddLogsApi(this IServiceCollection services) =>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Control.Clusters;
 
-public static class ClustersRegistration
+internal static class ClustersRegistration
 {
     public static IServiceCollection AddClusters(this IServiceCollection services) => services.AddSingleton<ClusterState>();
 }

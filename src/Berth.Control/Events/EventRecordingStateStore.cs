@@ -18,7 +18,7 @@ namespace Berth.Control.Events;
 /// Known gap: the two files are not one transaction, so a crash between the state commit and the append loses that
 /// commit's events (the state itself is intact).
 /// </remarks>
-public sealed partial class EventRecordingStateStore(IStateStore inner, IEventLog events, TimeProvider time, ILogger<EventRecordingStateStore> logger)
+internal sealed partial class EventRecordingStateStore(IStateStore inner, IEventLog events, TimeProvider time, ILogger<EventRecordingStateStore> logger)
     : IStateStore
 {
     // Commit and append run one at a time, so the log orders events as the store ordered the commits: without it a

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Berth.Control.Events;
 
-public static class EventsRegistration
+internal static class EventsRegistration
 {
     /// <summary>
     /// The state store every service uses, wrapped so each task and service change reaches the event stream. Registered

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Control.LoadBalancing;
 
-public static class LoadBalancingRegistration
+internal static class LoadBalancingRegistration
 {
     /// <summary>ELBv2 state, target registration and health, and the in-process target API for the service scheduler.</summary>
     public static IServiceCollection AddLoadBalancing(this IServiceCollection services) => services

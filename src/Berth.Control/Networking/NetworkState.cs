@@ -68,7 +68,7 @@ public sealed class NetworkState(IStateStore store)
     /// task keeps a claim on an instance; the commit that records the task STOPPED deletes the claim, which
     /// frees the address without touching the lease.
     /// </summary>
-    public async Task<SubnetLeases> LeasesAsync(Subnet subnet, CancellationToken cancellationToken)
+    internal async Task<SubnetLeases> LeasesAsync(Subnet subnet, CancellationToken cancellationToken)
     {
         var leases = await store.QueryAsync(NetworkRecords.Leases, new RecordQuery(NetworkRecords.Leases.Kind, subnet.SubnetId), cancellationToken).ConfigureAwait(false);
         var held = new HashSet<uint>();

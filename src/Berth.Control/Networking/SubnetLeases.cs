@@ -8,7 +8,7 @@ namespace Berth.Control.Networking;
 /// returns the write that records the lease: a create, or an update of a stale lease at the version read, so
 /// two launches racing for one address conflict and one re-plans.
 /// </summary>
-public sealed class SubnetLeases(Subnet subnet, HashSet<uint> held, IReadOnlyDictionary<uint, long> stale)
+internal sealed class SubnetLeases(Subnet subnet, HashSet<uint> held, IReadOnlyDictionary<uint, long> stale)
 {
     public Subnet Subnet => subnet;
 

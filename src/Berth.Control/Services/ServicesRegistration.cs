@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Control.Services;
 
-public static class ServicesRegistration
+internal static class ServicesRegistration
 {
     /// <summary>The service scheduler's rounds and its wake-up; needs the task and load balancing services.</summary>
     public static IServiceCollection AddServiceScheduling(this IServiceCollection services) => services

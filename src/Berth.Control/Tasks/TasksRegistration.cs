@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Control.Tasks;
 
-public static class TasksRegistration
+internal static class TasksRegistration
 {
     /// <summary>Launching and stopping tasks; needs <see cref="Clusters.ClusterState"/> and the agent signals.</summary>
     public static IServiceCollection AddTasks(this IServiceCollection services) => services

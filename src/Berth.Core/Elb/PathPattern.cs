@@ -6,7 +6,7 @@ namespace Berth.Core.Elb;
 /// string; host patterns are not case-sensitive
 /// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html).
 /// </summary>
-public static class PathPattern
+internal static class PathPattern
 {
     public static bool Matches(string pattern, string value, bool ignoreCase = false)
     {

@@ -57,7 +57,7 @@ public static class TargetHealthStates
 }
 
 /// <summary>ELB's TargetHealthReasonEnum values that Berth reports.</summary>
-public static class TargetHealthReasons
+internal static class TargetHealthReasons
 {
     public const string InitialHealthChecking = "Elb.InitialHealthChecking";
     public const string ResponseCodeMismatch = "Target.ResponseCodeMismatch";

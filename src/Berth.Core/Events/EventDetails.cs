@@ -4,7 +4,7 @@ using Berth.Core.Ecs;
 namespace Berth.Core.Events;
 
 /// <summary>The detail of an <see cref="EcsEventTypes.ServiceEvent"/>: a service event and where it belongs.</summary>
-public sealed record ServiceEventDetail
+internal sealed record ServiceEventDetail
 {
     [JsonPropertyName("clusterArn")] public required string ClusterArn { get; init; }
     [JsonPropertyName("serviceArn")] public required string ServiceArn { get; init; }
@@ -14,7 +14,7 @@ public sealed record ServiceEventDetail
 }
 
 /// <summary>The detail of an <see cref="EcsEventTypes.DeploymentStateChange"/>, with EventBridge's member names.</summary>
-public sealed record DeploymentStateChangeDetail
+internal sealed record DeploymentStateChangeDetail
 {
     [JsonPropertyName("eventType")] public required string EventType { get; init; }
     [JsonPropertyName("eventName")] public required string EventName { get; init; }
@@ -29,4 +29,4 @@ public sealed record DeploymentStateChangeDetail
     Converters = new[] { typeof(EpochSecondsConverter) })]
 [JsonSerializable(typeof(ServiceEventDetail))]
 [JsonSerializable(typeof(DeploymentStateChangeDetail))]
-public sealed partial class EventJsonContext : JsonSerializerContext;
+internal sealed partial class EventJsonContext : JsonSerializerContext;

@@ -3,7 +3,7 @@ using Berth.Core.CloudWatch;
 namespace Berth.Core.Metrics;
 
 /// <summary>The statistics CloudWatch computes from a statistic set, and the bucketing of rollups into periods.</summary>
-public static class MetricStatistics
+internal static class MetricStatistics
 {
     public static readonly IReadOnlySet<string> Names = CloudWatchEnums.Statistic;
 

@@ -7,7 +7,7 @@ namespace Berth.Core.Placement;
 /// constraint reasons are what RunTask returns in <c>failures[].reason</c> and service events quote
 /// ("encountered error "MemberOf placement constraint unsatisfied."").
 /// </summary>
-public static class PlacementFailureReasons
+internal static class PlacementFailureReasons
 {
     /// <summary>Not enough CPU units left on the instance.</summary>
     public const string Cpu = "RESOURCE:CPU";

@@ -9,7 +9,7 @@ namespace Berth.Core.Placement;
 /// Validation of placement strategies and constraints as RunTask, CreateService and UpdateService check them,
 /// and the strategies ECS uses when none are given.
 /// </summary>
-public static class PlacementRules
+internal static class PlacementRules
 {
     /// <summary>RunTask / CreateService: "You can specify a maximum of 5 strategy rules for each task."</summary>
     public const int MaxStrategies = 5;

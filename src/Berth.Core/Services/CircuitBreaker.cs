@@ -16,7 +16,7 @@ namespace Berth.Core.Services;
 /// it completes. Without a COMPLETED deployment the deployment is stalled.</item>
 /// </list>
 /// </summary>
-public static class CircuitBreaker
+internal static class CircuitBreaker
 {
     public const int MinimumThreshold = 3;
     public const int MaximumThreshold = 200;

@@ -8,7 +8,7 @@ namespace Berth.Core.Services;
 /// maximumPercent / 100 rounded down — and at least <see cref="MinimumHealthyTasks"/> healthy tasks —
 /// desiredCount × minimumHealthyPercent / 100 rounded up (ECS API reference, DeploymentConfiguration).
 /// </summary>
-public sealed record DeploymentBounds(int MaximumTasks, int MinimumHealthyTasks)
+internal sealed record DeploymentBounds(int MaximumTasks, int MinimumHealthyTasks)
 {
     public static DeploymentBounds For(int desiredCount, DeploymentConfiguration? configuration, string? schedulingStrategy)
     {

@@ -15,7 +15,7 @@ public static class ServiceStatuses
 /// Deployment status: PRIMARY is the most recent deployment, ACTIVE still has tasks being replaced by the PRIMARY,
 /// INACTIVE has been completely replaced (ECS API reference, Deployment.status).
 /// </summary>
-public static class DeploymentStatuses
+internal static class DeploymentStatuses
 {
     public const string Primary = "PRIMARY";
     public const string Active = "ACTIVE";
@@ -23,7 +23,7 @@ public static class DeploymentStatuses
 }
 
 /// <summary>Deployment.rolloutState: IN_PROGRESS until steady, then COMPLETED; FAILED when the circuit breaker trips.</summary>
-public static class RolloutStates
+internal static class RolloutStates
 {
     public const string InProgress = "IN_PROGRESS";
     public const string Completed = "COMPLETED";
@@ -37,7 +37,7 @@ public static class SchedulingStrategies
 }
 
 /// <summary>Container instance statuses the service scheduler acts on.</summary>
-public static class InstanceStatuses
+internal static class InstanceStatuses
 {
     public const string Active = "ACTIVE";
     public const string Draining = "DRAINING";

@@ -4,7 +4,7 @@ namespace Berth.Core.TaskDefinitions;
 /// The task cpu/memory pairs Fargate supports (ECS developer guide, "Task CPU and memory"): each CPU
 /// size allows memory from a minimum to a maximum in fixed steps; 0.25 vCPU allows only 0.5, 1 and 2 GB.
 /// </summary>
-public static class FargateSizes
+internal static class FargateSizes
 {
     private static readonly Dictionary<int, int[]> MemoryByCpu = new()
     {

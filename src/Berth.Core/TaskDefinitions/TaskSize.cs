@@ -8,7 +8,7 @@ namespace Berth.Core.TaskDefinitions;
 /// Task-level cpu and memory. ECS accepts "1024", "1 vCPU" / "0.25 vcpu" and "2048", "2GB" / "0.5 GB",
 /// and always returns plain CPU units and MiB as strings.
 /// </summary>
-public static partial class TaskSize
+internal static partial class TaskSize
 {
     [GeneratedRegex(@"^\s*(?<number>\d+(\.\d+)?)\s*(?<unit>vcpu|gb)?\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex Quantity();

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Server.Controllers;
 
-public static class ControllersRegistration
+internal static class ControllersRegistration
 {
     /// <summary>The control plane's background loops: instance liveness, the service scheduler and the sweepers.</summary>
     public static IServiceCollection AddBackgroundControllers(this IServiceCollection services) => services

@@ -7,7 +7,7 @@ namespace Berth.Server.Controllers;
 /// Keeps the event log bounded: every sweep drops events older than <see cref="ServerOptions.EventRetention"/> and all
 /// but the newest <see cref="ServerOptions.EventRetentionCount"/>. A reader resuming from a pruned id gets what is left.
 /// </summary>
-public sealed partial class EventLogSweeper(IEventLog events, ServerOptions options, TimeProvider time, ILogger<EventLogSweeper> logger)
+internal sealed partial class EventLogSweeper(IEventLog events, ServerOptions options, TimeProvider time, ILogger<EventLogSweeper> logger)
     : PeriodicController(options.EventSweepInterval, time, logger)
 {
     protected override async Task RunPassAsync(CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ namespace Berth.Server.Controllers;
 /// sweep reads every instance, so a missed sweep or a restart loses nothing. Also forgets STOPPED tasks once
 /// ECS would (they stay describable for at least an hour), expired task protections and expired RunTask client tokens.
 /// </summary>
-public sealed partial class InstanceMonitor(
+internal sealed partial class InstanceMonitor(
     IStateStore store, TaskStopper stopper, AgentLiveness liveness, ServerOptions options, TimeProvider time, ILogger<InstanceMonitor> logger)
     : PeriodicController(options.MonitorInterval, time, logger)
 {

@@ -8,7 +8,7 @@ namespace Berth.Server.Controllers;
 /// Enforces PutRetentionPolicy: every sweep deletes the events of each group with a retention policy whose
 /// timestamp is older than the retention allows. Level-triggered, so a missed sweep only delays deletion.
 /// </summary>
-public sealed partial class LogRetentionSweeper(ILogStore logs, ServerOptions options, TimeProvider time, ILogger<LogRetentionSweeper> logger)
+internal sealed partial class LogRetentionSweeper(ILogStore logs, ServerOptions options, TimeProvider time, ILogger<LogRetentionSweeper> logger)
     : PeriodicController(options.LogRetentionSweepInterval, time, logger)
 {
     protected override async Task RunPassAsync(CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace Berth.Server.Controllers;
 /// (each reads the state it acts on afresh), so a pass that fails is logged and the next one simply does its work:
 /// one failure never stops the controller.
 /// </summary>
-public abstract partial class PeriodicController(TimeSpan interval, TimeProvider time, ILogger logger) : BackgroundService
+internal abstract partial class PeriodicController(TimeSpan interval, TimeProvider time, ILogger logger) : BackgroundService
 {
     protected TimeProvider Time { get; } = time;
 

@@ -12,7 +12,7 @@ namespace Berth.Server.Controllers;
 /// a task report) and at least every <see cref="ServerOptions.ServiceSchedulerInterval"/>. Each round is
 /// level-triggered (<see cref="ServicePlanner"/>), so a missed wake-up or a restart only delays convergence.
 /// </summary>
-public sealed partial class ServiceScheduler(
+internal sealed partial class ServiceScheduler(
     IStateStore store, ServiceReconciler reconciler, ServiceSignal signal, ServerOptions options, TimeProvider time, ILogger<ServiceScheduler> logger)
     : BackgroundService
 {

@@ -14,7 +14,7 @@ namespace Berth.Server.Endpoints;
 /// <see cref="Api.Protocol.ApiOptions"/>). Everything else in the server (controllers, the load balancer, the metric
 /// publishers) calls Berth.Control; the layering test holds it to that.
 /// </summary>
-public static class EndpointsRegistration
+internal static class EndpointsRegistration
 {
     public static IServiceCollection AddEndpoints(this IServiceCollection services, ServerOptions options, IMetricStore metrics) => services
         // Each endpoint enforces its service's own limit with the ECS error shape; Kestrel only stops what none allows.

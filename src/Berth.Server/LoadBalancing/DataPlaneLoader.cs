@@ -5,7 +5,7 @@ using Berth.Store;
 namespace Berth.Server.LoadBalancing;
 
 /// <summary>Reads every listener, rule and target group and builds the proxy's <see cref="DataPlaneSnapshot"/>.</summary>
-public sealed class DataPlaneLoader(IStateStore store, ElbLookup lookup, TimeProvider time)
+internal sealed class DataPlaneLoader(IStateStore store, ElbLookup lookup, TimeProvider time)
 {
     /// <summary>Endpoints by group and target, carried from one snapshot to the next so in-flight counts survive.</summary>
     private Dictionary<(string, TargetKey), TargetEndpoint> _endpoints = [];

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Server.LoadBalancing;
 
-public static class DataPlaneRegistration
+internal static class DataPlaneRegistration
 {
     /// <summary>
     /// The YARP data plane: one listener host per ELBv2 listener, the active health checks, and the access log

@@ -6,7 +6,7 @@ namespace Berth.Server.LoadBalancing;
 /// Everything the proxy needs, read from the store in one pass and never changed: listeners by port and
 /// target groups by ARN. The data plane swaps a new snapshot in whole when ELB state changes.
 /// </summary>
-public sealed record DataPlaneSnapshot(
+internal sealed record DataPlaneSnapshot(
     IReadOnlyDictionary<int, ListenerRoute> Listeners,
     IReadOnlyDictionary<string, TargetGroupRoute> TargetGroups)
 {
@@ -14,13 +14,13 @@ public sealed record DataPlaneSnapshot(
 }
 
 /// <summary>A listener as the proxy sees it: its load balancer (which access logs name) and its routing.</summary>
-public sealed record ListenerRoute(string LoadBalancerArn, ListenerRouting Routing);
+internal sealed record ListenerRoute(string LoadBalancerArn, ListenerRouting Routing);
 
 /// <summary>
 /// A target group as the proxy sees it: its settings, the targets that may take new requests
 /// (registered and not draining), and the balancing algorithm.
 /// </summary>
-public sealed record TargetGroupRoute(TargetGroup Group, IReadOnlyList<TargetEndpoint> Active, bool LeastOutstandingRequests, bool InUse)
+internal sealed record TargetGroupRoute(TargetGroup Group, IReadOnlyList<TargetEndpoint> Active, bool LeastOutstandingRequests, bool InUse)
 {
     public string Arn => Group.TargetGroupArn!;
 

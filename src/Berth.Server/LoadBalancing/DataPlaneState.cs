@@ -1,7 +1,7 @@
 namespace Berth.Server.LoadBalancing;
 
 /// <summary>The snapshot every listener and the health checker read; replaced whole, never changed.</summary>
-public sealed class DataPlaneState
+internal sealed class DataPlaneState
 {
     private DataPlaneSnapshot _current = DataPlaneSnapshot.Empty;
 

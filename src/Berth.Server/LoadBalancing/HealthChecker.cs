@@ -12,7 +12,7 @@ namespace Berth.Server.LoadBalancing;
 /// HealthCheckTimeoutSeconds to answer with a code the group's matcher accepts. Outcomes go to the
 /// <see cref="TargetHealthRegistry"/>, which applies the thresholds.
 /// </summary>
-public sealed partial class HealthChecker(DataPlaneState state, TargetHealthRegistry health, TimeProvider time, ILogger<HealthChecker> logger)
+internal sealed partial class HealthChecker(DataPlaneState state, TargetHealthRegistry health, TimeProvider time, ILogger<HealthChecker> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(200);

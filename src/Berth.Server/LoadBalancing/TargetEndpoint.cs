@@ -7,7 +7,7 @@ namespace Berth.Server.LoadBalancing;
 /// outstanding requests). The same instance is kept across snapshots while the target stays registered,
 /// so the count survives configuration changes.
 /// </summary>
-public sealed class TargetEndpoint(string targetGroupArn, TargetKey key, string address)
+internal sealed class TargetEndpoint(string targetGroupArn, TargetKey key, string address)
 {
     private int _inFlight;
 

@@ -8,7 +8,7 @@ namespace Berth.Server.LoadBalancing;
 /// requests over the healthy ones. When none is healthy ELB fails open and uses them all
 /// (<see cref="TargetHealthView.Routable"/> states the rule; this is its allocation-free hot-path form).
 /// </summary>
-public sealed class TargetPicker(TargetHealthRegistry health)
+internal sealed class TargetPicker(TargetHealthRegistry health)
 {
     private int _next;
 

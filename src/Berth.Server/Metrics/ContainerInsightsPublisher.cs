@@ -13,7 +13,7 @@ namespace Berth.Server.Metrics;
 /// once per minute as ECS does: the first check in a minute reads each such cluster and writes its counts for
 /// that minute. Turning the setting on (UpdateClusterSettings) takes effect at the next check, within 10 s.
 /// </summary>
-public sealed class ContainerInsightsPublisher(
+internal sealed class ContainerInsightsPublisher(
     IStateStore state, IMetricStore store, TimeProvider time, ILogger<ContainerInsightsPublisher> logger)
     : PeriodicController(Interval, time, logger)
 {

@@ -13,7 +13,7 @@ namespace Berth.Server.Metrics;
 /// Writes AWS/ECS utilization metrics once their minute is over. A minute is published <see cref="Grace"/>
 /// after it ends, so samples sent at its very end (agents report every 10 s) still count.
 /// Each round also counts tasks by state and connected agents for the server's own <c>/metrics</c>.
-public sealed class EcsMetricsPublisher(
+internal sealed class EcsMetricsPublisher(
     UtilizationSamples samples, IMetricStore store, IStateStore state, AgentLiveness liveness, TimeProvider time, ILogger<EcsMetricsPublisher> logger)
     : PeriodicController(Interval, time, logger)
 {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Server.Metrics;
 
 /// <summary>Downsamples and expires metric data on a timer, which keeps the metrics file's size bounded.</summary>
-public sealed partial class MetricSweeper(IMetricStore store, ServerOptions options, TimeProvider time, ILogger<MetricSweeper> logger)
+internal sealed partial class MetricSweeper(IMetricStore store, ServerOptions options, TimeProvider time, ILogger<MetricSweeper> logger)
     : PeriodicController(options.MetricSweepInterval, time, logger)
 {
     protected override async Task RunPassAsync(CancellationToken cancellationToken)

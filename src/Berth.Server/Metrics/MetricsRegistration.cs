@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Server.Metrics;
 
-public static class MetricsRegistration
+internal static class MetricsRegistration
 {
     /// <summary>The loops that publish AWS/ECS and ContainerInsights metrics and keep the metric store's size bounded.</summary>
     public static IServiceCollection AddMetricPublishers(this IServiceCollection services) => services

@@ -11,7 +11,7 @@ namespace Berth.Api.Ecs.AccountSettings;
 /// PutAccountSetting, PutAccountSettingDefault, DeleteAccountSetting and ListAccountSettings; which setting
 /// applies is <see cref="EffectiveAccountSettings"/>'s rule.
 /// </summary>
-public sealed class AccountSettingHandler(IStateStore store)
+internal sealed class AccountSettingHandler(IStateStore store)
 {
     private readonly EffectiveAccountSettings _effective = new(store);
 

@@ -11,7 +11,7 @@ using Berth.Store;
 namespace Berth.Api.Ecs.CapacityProviders;
 
 /// <summary>CreateCapacityProvider, DescribeCapacityProviders, UpdateCapacityProvider and DeleteCapacityProvider.</summary>
-public sealed class CapacityProviderHandler(ClusterState state)
+internal sealed class CapacityProviderHandler(ClusterState state)
 {
     /// <summary>ECS limits: DescribeCapacityProviders takes at most 100 names and lists 1–10 per page, 10 by default.</summary>
     private const int MaxDescribe = 100;

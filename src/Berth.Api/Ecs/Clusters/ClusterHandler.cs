@@ -13,7 +13,7 @@ using Berth.Store;
 namespace Berth.Api.Ecs.Clusters;
 
 /// <summary>CreateCluster, DescribeClusters, ListClusters, UpdateCluster(Settings), PutClusterCapacityProviders, DeleteCluster.</summary>
-public sealed class ClusterHandler(IStateStore store)
+internal sealed class ClusterHandler(IStateStore store)
 {
     /// <summary>DescribeClusters takes at most 100 clusters per call.</summary>
     private const int MaxDescribe = 100;

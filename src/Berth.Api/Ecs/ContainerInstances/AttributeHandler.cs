@@ -10,7 +10,7 @@ using Berth.Store;
 namespace Berth.Api.Ecs.ContainerInstances;
 
 /// <summary>PutAttributes, DeleteAttributes and ListAttributes on container instances (the only target type ECS has).</summary>
-public sealed class AttributeHandler(ClusterState state)
+internal sealed class AttributeHandler(ClusterState state)
 {
     public void Register(JsonService service) => service
         .Add<PutAttributesRequest, PutAttributesResponse>(PutAsync)

@@ -5,7 +5,7 @@ using Berth.Core.Tasks;
 namespace Berth.Api.Ecs.ContainerInstances;
 
 /// <summary>ListContainerInstances' <c>filter</c>: a cluster query expression evaluated against each stored instance.</summary>
-public sealed class ContainerInstanceFilter
+internal sealed class ContainerInstanceFilter
 {
     private readonly ClusterQuery _query;
 

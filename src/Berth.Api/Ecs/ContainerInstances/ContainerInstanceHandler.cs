@@ -18,7 +18,7 @@ namespace Berth.Api.Ecs.ContainerInstances;
 /// RegisterContainerInstance, DeregisterContainerInstance, DescribeContainerInstances, ListContainerInstances
 /// and UpdateContainerInstancesState.
 /// </summary>
-public sealed class ContainerInstanceHandler(ClusterState state, TaskStopper stopper, AgentLiveness liveness, AssignmentSignals signals)
+internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper stopper, AgentLiveness liveness, AssignmentSignals signals)
 {
     /// <summary>DescribeContainerInstances and UpdateContainerInstancesState take at most 100 instances.</summary>
     private const int MaxInstancesPerCall = 100;

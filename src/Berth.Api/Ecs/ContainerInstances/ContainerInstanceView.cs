@@ -10,7 +10,7 @@ namespace Berth.Api.Ecs.ContainerInstances;
 /// A container instance as the API shows it: remaining resources, task counts and agentConnected are
 /// derived from the claims on it and its last heartbeat when it is read, never stored.
 /// </summary>
-public static class ContainerInstanceView
+internal static class ContainerInstanceView
 {
     public static ContainerInstance Build(
         Versioned<ContainerInstanceRecord> record, IReadOnlyList<TaskAssignmentRecord> claims, AgentLiveness liveness, DateTimeOffset now)

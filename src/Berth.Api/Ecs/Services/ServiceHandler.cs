@@ -16,7 +16,7 @@ namespace Berth.Api.Ecs.Services;
 /// CreateService, UpdateService, DescribeServices, ListServices and DeleteService. These only change the
 /// desired state; the service scheduler (a controller) starts and stops the tasks.
 /// </summary>
-public sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
+internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
 {
     /// <summary>ECS limits: DescribeServices takes at most 10 services; ListServices returns 10 per page by default.</summary>
     private const int MaxDescribe = 10;

@@ -8,7 +8,7 @@ using Berth.Store;
 namespace Berth.Api.Ecs.Tags;
 
 /// <summary>TagResource, UntagResource and ListTagsForResource, for every ECS resource that keeps tags.</summary>
-public sealed class TagHandler(IStateStore store)
+internal sealed class TagHandler(IStateStore store)
 {
     public void Register(JsonService service) => service
         .Add<TagResourceRequest, TagResourceResponse>(TagAsync)

@@ -13,7 +13,7 @@ namespace Berth.Api.Ecs.TaskDefinitions;
 /// RegisterTaskDefinition, DescribeTaskDefinition, ListTaskDefinitions, ListTaskDefinitionFamilies,
 /// DeregisterTaskDefinition and DeleteTaskDefinitions.
 /// </summary>
-public sealed class TaskDefinitionHandler(IStateStore store)
+internal sealed class TaskDefinitionHandler(IStateStore store)
 {
     /// <summary>DeleteTaskDefinitions takes at most 10 revisions per call.</summary>
     private const int MaxDelete = 10;

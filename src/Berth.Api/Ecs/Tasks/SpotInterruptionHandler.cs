@@ -16,7 +16,7 @@ namespace Berth.Api.Ecs.Tasks;
 /// is the answer (<c>{"task": …}</c>); errors are ECS's shape. The stop goes through the same path as StopTask, so the
 /// agent gives the containers their stopTimeout between SIGTERM and SIGKILL.
 /// </summary>
-public sealed class SpotInterruptionHandler(IStateStore store, TaskStopper stopper, ServiceSignal services, TimeProvider time)
+internal sealed class SpotInterruptionHandler(IStateStore store, TaskStopper stopper, ServiceSignal services, TimeProvider time)
 {
     public async Task InterruptAsync(HttpContext http)
     {

@@ -15,7 +15,7 @@ using Berth.Store;
 namespace Berth.Api.Ecs.Tasks;
 
 /// <summary>RunTask, StartTask, StopTask, DescribeTasks and ListTasks.</summary>
-public sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskStopper stopper, ServiceSignal services)
+internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, TaskStopper stopper, ServiceSignal services)
 {
     /// <summary>ECS limits: RunTask count 1–10, DescribeTasks 100 tasks, 10 constraints, 5 strategies.</summary>
     private const int MaxCount = 10;

@@ -13,7 +13,7 @@ namespace Berth.Api.Ecs.Tasks;
 /// UpdateTaskProtection and GetTaskProtection: task scale-in protection, which the service scheduler honours when
 /// it scales in or rolls out a deployment (see <see cref="TaskProtection"/>).
 /// </summary>
-public sealed class TaskProtectionHandler(ClusterState state, ServiceSignal services)
+internal sealed class TaskProtectionHandler(ClusterState state, ServiceSignal services)
 {
     private IStateStore Store => state.Store;
 
