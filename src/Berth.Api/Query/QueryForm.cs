@@ -1,4 +1,5 @@
 using System.Text;
+using Berth.Core.Errors;
 
 namespace Berth.Api.Query;
 
@@ -10,6 +11,12 @@ namespace Berth.Api.Query;
 /// </summary>
 internal sealed class QueryForm
 {
+    /// <summary>
+    /// Far deeper than any model nests (ELBv2's deepest parameter has 8 segments). Remembering every prefix costs the
+    /// name's length once per segment, so without a bound one 90 kB name of 10,000 segments took 1.5 GB.
+    /// </summary>
+    private const int MaxSegments = 32;
+
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _children = new(StringComparer.Ordinal);
 
@@ -18,8 +25,13 @@ internal sealed class QueryForm
         foreach (var (name, value) in parameters)
         {
             _values[name] = value;
+            var segments = 1;
             for (var dot = name.IndexOf('.', StringComparison.Ordinal); dot > 0; dot = name.IndexOf('.', dot + 1))
             {
+                if (++segments > MaxSegments)
+                {
+                    throw new QueryValidationException($"Parameter names nest at most {MaxSegments} levels; '{name[..Math.Min(dot, 64)]}…' nests deeper.");
+                }
                 var next = name.IndexOf('.', dot + 1);
                 var child = next < 0 ? name[(dot + 1)..] : name[(dot + 1)..next];
                 var children = _children.TryGetValue(name[..dot], out var known) ? known : _children[name[..dot]] = [];

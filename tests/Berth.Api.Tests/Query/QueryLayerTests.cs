@@ -82,4 +82,24 @@ public class QueryLayerTests
         Assert.Equal(("k\uFFFD", "\uFFFD"), (result.Descendants(ns + "key").Single().Value, result.Descendants(ns + "value").Single().Value));
         Assert.Equal("Version '\uFFFD'", error.Descendants(ns + "Message").Single().Value);
     }
+
+    // Seen by the API fuzzer: elbv2 DeleteTargetGroup with a 90 kB parameter name of 10,000 segments
+    // (TargetGroupArn.member.1.member.1…) made the form remember 10,000 prefixes of up to 90 kB each: 1.5 GB for one request.
+    [Fact]
+    public void A_parameter_name_nested_deeper_than_any_model_is_a_validation_error()
+    {
+        var deep = "Names" + string.Concat(Enumerable.Repeat(".member.1", 5_000)) + "=x";
+
+        var e = Assert.Throws<QueryValidationException>(() => QueryForm.Parse(Encoding.UTF8.GetBytes(deep)));
+        Assert.Contains("at most 32", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_parameter_name_of_32_segments_is_read()
+    {
+        var name = string.Join('.', Enumerable.Repeat("a", 32));
+
+        Assert.Equal("x", QueryForm.Parse(Encoding.UTF8.GetBytes(name + "=x"))[name]);
+    }
 }
+
