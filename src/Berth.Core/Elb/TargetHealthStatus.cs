@@ -12,6 +12,13 @@ public sealed record TargetHealthStatus(string State, string? Reason, string? De
         new(TargetHealthStates.Initial, TargetHealthReasons.InitialHealthChecking, "Initial health checks in progress", 0, 0);
 
     /// <summary>
+    /// The latest check (or proxied request) reached the target and passed. ELB says a newly registered target "must
+    /// pass one health check to be considered healthy"; Berth reports it <c>initial</c> until the healthy threshold,
+    /// but prefers it to targets that never answered when the data plane must fail open.
+    /// </summary>
+    public bool PassedLatestCheck => Successes > 0;
+
+    /// <summary>
     /// Applies one check outcome: <paramref name="healthyThreshold"/> consecutive successes make a target
     /// healthy, <paramref name="unhealthyThreshold"/> consecutive failures unhealthy; anything in between
     /// keeps the current state (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html).

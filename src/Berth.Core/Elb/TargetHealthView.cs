@@ -33,7 +33,9 @@ public static class TargetHealthView
     /// <summary>
     /// The targets a request may go to: the healthy ones (and, with health checks disabled, every
     /// registered one). When none is healthy ELB fails open and routes to all registered targets
-    /// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html).
+    /// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html) —
+    /// in Berth, first to those whose latest check passed (<see cref="TargetHealthStatus.PassedLatestCheck"/>), so
+    /// a container registered a moment ago, not yet listening, takes no request while older targets answer.
     /// Draining targets never take new requests.
     /// </summary>
     public static IReadOnlyList<RegisteredTarget> Routable(
@@ -45,6 +47,11 @@ public static class TargetHealthView
             return active;
         }
         var healthy = active.Where(t => status(t.Key)?.State == TargetHealthStates.Healthy).ToList();
-        return healthy.Count > 0 ? healthy : active;
+        if (healthy.Count > 0)
+        {
+            return healthy;
+        }
+        var answering = active.Where(t => status(t.Key)?.PassedLatestCheck == true).ToList();
+        return answering.Count > 0 ? answering : active;
     }
 }

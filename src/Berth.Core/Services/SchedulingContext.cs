@@ -54,6 +54,8 @@ internal sealed class SchedulingContext
 
     public bool IsHealthy(ServiceTask task) => ServiceTaskState.IsHealthy(task, Now);
 
+    public bool IsStartingBehindLoadBalancer(ServiceTask task) => ServiceTaskState.IsStartingBehindLoadBalancer(task, Now);
+
     public bool IsUnhealthy(ServiceTask task) => ServiceTaskState.IsUnhealthy(task, Now, GracePeriod);
 
     public bool IsProtected(ServiceTask task) => TaskProtection.IsProtected(task.ProtectedUntil, Now);

@@ -60,6 +60,17 @@ internal static class ServiceTaskState
                 : task.StartedAt is { } started && now - started >= WarmUpWithoutHealthCheck);
 
     /// <summary>
+    /// Behind load balancers, a RUNNING task that is not healthy yet but whose targets have not failed either: each is
+    /// in ELB's initial checks, healthy, or about to be registered. ELB routes to it once healthy, and before that
+    /// whenever no target of its group is healthy (ELB fails open to all), so it may be all that serves the service.
+    /// </summary>
+    public static bool IsStartingBehindLoadBalancer(ServiceTask task, DateTimeOffset now) =>
+        IsRunning(task)
+        && task.Targets.Count > 0
+        && task.Targets.All(t => t.State is null or TargetHealthStates.Initial or TargetHealthStates.Healthy)
+        && !IsHealthy(task, now);
+
+    /// <summary>
     /// UNHEALTHY after healthCheckGracePeriodSeconds from StartedAt: ECS ignores container and ELB health check
     /// results during the grace period, then replaces a task whose container health check failed or whose target is
     /// unhealthy in any of its target groups.

@@ -1,9 +1,11 @@
 namespace Berth.Core.Services;
 
 /// <summary>
-/// The tasks one plan stops, under minimumHealthyPercent: stopping a task that is not healthy is always allowed
-/// (it does not lower the healthy count); stopping a healthy one spends one unit of the budget
-/// "healthy tasks now − minimum healthy tasks".
+/// The tasks one plan stops, under minimumHealthyPercent: stopping a healthy task spends one unit of the budget
+/// "healthy tasks now − minimum healthy tasks"; stopping a task that is not healthy does not lower the healthy count
+/// and is allowed — except a task still starting behind a load balancer while fewer than the minimum are healthy.
+/// Such a task may be serving every request (ELB fails open while no target is healthy, as right after the service
+/// started) and is on its way to count, so it stays until enough tasks are healthy to serve without it.
 /// </summary>
 internal sealed class StopSelection(SchedulingContext context)
 {
@@ -33,6 +35,10 @@ internal sealed class StopSelection(SchedulingContext context)
                 return false;
             }
             _budget--;
+        }
+        else if (_budget < 0 && context.IsStartingBehindLoadBalancer(task))
+        {
+            return false;
         }
         Add(task, reason);
         return true;

@@ -141,22 +141,65 @@ public sealed class DataPlaneTests(BerthServerFixture server) : IClassFixture<Be
         Assert.Equal(("unused", "Target.NotRegistered"), (await elb.HealthAsync(tg, leaving.Port))[leaving.Port]);
     }
 
+    /// <summary>Sends <paramref name="count"/> requests one after the other; the answers' statuses and first words (the backend's name).</summary>
+    private async Task<List<(HttpStatusCode Status, string Backend)>> SendAsync(int port, int count)
+    {
+        var answers = new List<(HttpStatusCode, string)>();
+        for (var i = 0; i < count; i++)
+        {
+            using var response = await _http.GetAsync($"http://127.0.0.1:{port}/");
+            answers.Add((response.StatusCode, (await response.Content.ReadAsStringAsync()).Split(' ')[0]));
+        }
+        return answers;
+    }
+
     [Fact]
-    public async Task A_target_that_refuses_proxied_requests_turns_unhealthy_before_its_next_active_check()
+    public async Task With_every_target_unhealthy_requests_fail_open_to_all_of_them()
+    {
+        var a = await BackendAsync("a");
+        var b = await BackendAsync("b");
+        a.HealthStatus = b.HealthStatus = 503;
+        var (elb, tg, _, port) = await BalanceAsync("fail-open", [a, b]);
+        await WaitUntilAsync(async () => (await elb.HealthAsync(tg)).Values.All(h => h.State == "unhealthy"), "both targets to turn unhealthy");
+
+        var answers = await SendAsync(port, 4);
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.Status));
+        Assert.Equal(["a", "b"], answers.Select(x => x.Backend).Distinct().Order());
+    }
+
+    [Fact]
+    public async Task With_no_target_healthy_yet_requests_go_to_those_that_passed_their_latest_check()
+    {
+        var passing = await BackendAsync("passing");
+        var failing = await BackendAsync("failing");
+        failing.HealthStatus = 503;
+        // A 60 s interval: one active check each during the test, which leaves both initial (healthy after 2).
+        var (elb, tg, _, port) = await BalanceAsync("fail-open-passing", [passing, failing], ("HealthCheckIntervalSeconds", "60"), ("HealthCheckTimeoutSeconds", "5"));
+        await WaitUntilAsync(() => Task.FromResult(passing.HealthChecks > 0 && failing.HealthChecks > 0), "the first active checks");
+        Assert.All((await elb.HealthAsync(tg)).Values, h => Assert.Equal("initial", h.State));
+
+        var answers = await SendAsync(port, 4);
+
+        Assert.Equal(Enumerable.Repeat((HttpStatusCode.OK, "passing"), 4), answers);
+    }
+
+    [Fact]
+    public async Task A_target_that_refuses_a_proxied_request_takes_no_more_before_its_next_active_check()
     {
         var live = await BackendAsync("live");
         var dead = await BackendAsync("dead");
         // A 60 s interval: only the first active check runs during the test, so what follows is passive detection.
-        var (elb, tg, _, port) = await BalanceAsync("passive", [live, dead], ("HealthCheckIntervalSeconds", "60"), ("HealthCheckTimeoutSeconds", "5"));
-        var deadPort = dead.Port;
+        var (_, _, _, port) = await BalanceAsync("passive", [live, dead], ("HealthCheckIntervalSeconds", "60"), ("HealthCheckTimeoutSeconds", "5"));
+        await WaitUntilAsync(() => Task.FromResult(live.HealthChecks > 0 && dead.HealthChecks > 0), "the first active checks");
         await dead.DisposeAsync();
 
-        // With no target healthy yet ELB fails open to all, so some of these reach the dead one and fail.
-        for (var i = 0; i < 4; i++)
-        {
-            using var _ = await _http.GetAsync($"http://127.0.0.1:{port}/");
-        }
-        Assert.Equal(("unhealthy", "Target.FailedHealthChecks"), (await elb.HealthAsync(tg))[deadPort]);
+        // No target is healthy yet and both passed their check, so ELB fails open to both: round robin sends one of
+        // the first two requests to the dead target, whose failure leaves the live one as the only target that answered.
+        var answers = await SendAsync(port, 6);
+
+        Assert.Equal(HttpStatusCode.BadGateway, Assert.Single(answers, a => a.Status != HttpStatusCode.OK).Status);
+        Assert.All(answers.Skip(2), answer => Assert.Equal((HttpStatusCode.OK, "live"), answer));
     }
 
     [Fact]

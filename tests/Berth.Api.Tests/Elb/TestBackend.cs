@@ -8,13 +8,14 @@ namespace Berth.Api.Tests.Elb;
 
 /// <summary>
 /// A real HTTP server on a free loopback port standing in for a container behind a load balancer: it
-/// answers with its name, reports health at /health as told, and holds /slow until released.
+/// answers with its name, reports health at /health as told (and counts the checks), and holds /slow until released.
 /// </summary>
 public sealed class TestBackend : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private TaskCompletionSource _slowGate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _slowStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _healthChecks;
 
     private TestBackend(string name, WebApplication app)
     {
@@ -28,6 +29,8 @@ public sealed class TestBackend : IAsyncDisposable
 
     public int HealthStatus { get; set; } = 200;
 
+    public int HealthChecks => Volatile.Read(ref _healthChecks);
+
     public Task SlowStarted => _slowStarted.Task;
 
     public void ReleaseSlow() => _slowGate.TrySetResult();
@@ -39,7 +42,11 @@ public sealed class TestBackend : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
         var backend = new TestBackend(name, app);
-        app.MapGet("/health", () => Results.StatusCode(backend.HealthStatus));
+        app.MapGet("/health", () =>
+        {
+            Interlocked.Increment(ref backend._healthChecks);
+            return Results.StatusCode(backend.HealthStatus);
+        });
         app.MapGet("/slow", async () =>
         {
             backend._slowStarted.TrySetResult();

@@ -51,6 +51,15 @@ public class TargetHealthStatusTests
     }
 
     [Fact]
+    public void Passed_latest_check_follows_the_newest_outcome_whatever_the_state()
+    {
+        Assert.False(TargetHealthStatus.Initial.PassedLatestCheck);
+        Assert.True(Run(TargetHealthStatus.Initial, Ok).PassedLatestCheck);
+        Assert.False(Run(TargetHealthStatus.Initial, Ok, Refused).PassedLatestCheck);
+        Assert.True(Run(TargetHealthStatus.Initial, Refused, Refused, Refused, Ok).PassedLatestCheck);
+    }
+
+    [Fact]
     public void Timeouts_report_target_timeout()
     {
         var status = Run(TargetHealthStatus.Initial, HealthCheckOutcome.Timeout, HealthCheckOutcome.Timeout, HealthCheckOutcome.Timeout);

@@ -61,4 +61,21 @@ public class TargetHealthViewTests
         var routable = TargetHealthView.Routable([a, b, draining], true, _ => null, Now);
         Assert.Equal(["10.0.0.1", "10.0.0.2"], routable.Select(t => t.Id));
     }
+
+    [Fact]
+    public void Failing_open_prefers_the_targets_whose_latest_check_passed()
+    {
+        // Initial after one pass, initial after one failure, never checked, unhealthy but passing again.
+        var statuses = new Dictionary<string, TargetHealthStatus>
+        {
+            ["10.0.0.1"] = TargetHealthStatus.Initial with { Successes = 1 },
+            ["10.0.0.2"] = TargetHealthStatus.Initial with { Failures = 1 },
+            ["10.0.0.4"] = new("unhealthy", "Target.FailedHealthChecks", "Health checks failed", 1, 0),
+        };
+        var targets = new[] { "10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.4" }.Select(id => Target with { Id = id }).ToList();
+
+        var routable = TargetHealthView.Routable(targets, true, key => statuses.GetValueOrDefault(key.Id), Now);
+
+        Assert.Equal(["10.0.0.1", "10.0.0.4"], routable.Select(t => t.Id));
+    }
 }

@@ -154,6 +154,56 @@ public class LoadBalancedServiceTests
         Assert.Equal(drains ? [TaskArn("o1")] : [], plan.Deactivations.Select(d => d.TaskArn));
     }
 
+    /// <summary>Three old tasks, started seconds ago, whose targets are in the given state (null: not registered yet).</summary>
+    private static IEnumerable<ServiceTask> Starting(string? state, int count = 3) =>
+        Enumerable.Range(1, count).Select(i => Targeted(Running($"o{i}", startedAt: T0.AddSeconds(-5)), i, state));
+
+    private static IEnumerable<ServiceTask> New(string state, int count) =>
+        Enumerable.Range(1, count).Select(i => Targeted(Running($"n{i}", DepNew, startedAt: T0.AddSeconds(-2)), 10 + i, state));
+
+    [Theory]
+    [InlineData(TargetHealthStates.Initial)]
+    [InlineData(null)]
+    public void A_deployment_begun_while_the_targets_are_initial_starts_new_tasks_and_keeps_the_old_ones(string? state)
+    {
+        // ELB fails open while no target is healthy: the old tasks serve every request until new targets are healthy.
+        var plan = Plan(Snapshot(Balanced(3, NewPrimary(), OldActive()), Starting(state)));
+
+        Assert.Equal(3, plan.Started());
+        Assert.Empty(plan.Deactivations);
+        Assert.Empty(plan.Stops);
+        Assert.Equal(state is null ? 3 : 0, plan.Registrations.Count);
+    }
+
+    [Theory]
+    [InlineData(100, 3, TargetHealthStates.Initial, 0)]
+    [InlineData(100, 3, TargetHealthStates.Unhealthy, 0)]
+    [InlineData(100, 2, TargetHealthStates.Healthy, 0)]
+    [InlineData(100, 3, TargetHealthStates.Healthy, 3)]
+    [InlineData(50, 1, TargetHealthStates.Healthy, 0)]
+    [InlineData(50, 2, TargetHealthStates.Healthy, 3)]
+    [InlineData(0, 0, TargetHealthStates.Initial, 3)]
+    public void Old_tasks_whose_targets_are_initial_go_only_once_the_minimum_is_healthy_without_them(
+        int minimumHealthyPercent, int newTasks, string newState, int deactivated)
+    {
+        var service = Balanced(3, NewPrimary(), OldActive()).WithBounds(200, minimumHealthyPercent) with { HealthCheckGracePeriodSeconds = 7200 };
+
+        var plan = Plan(Snapshot(service, [.. Starting(TargetHealthStates.Initial), .. New(newState, newTasks)]));
+
+        Assert.Equal(deactivated, plan.Deactivations.Count);
+        Assert.Empty(plan.Stops);
+    }
+
+    [Fact]
+    public void An_old_task_whose_target_failed_is_not_kept_for_the_minimum()
+    {
+        var service = Balanced(1, NewPrimary(), OldActive()) with { HealthCheckGracePeriodSeconds = 7200 };
+
+        var plan = Plan(Snapshot(service, [Targeted(Running("o1", startedAt: T0.AddSeconds(-5)), 1, TargetHealthStates.Unhealthy)]));
+
+        Assert.Equal([TaskArn("o1")], plan.Deactivations.Select(d => d.TaskArn));
+    }
+
     [Fact]
     public void A_task_is_healthy_only_when_healthy_in_every_target_group()
     {
