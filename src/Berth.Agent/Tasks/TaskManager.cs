@@ -168,11 +168,7 @@ internal sealed partial class TaskManager
         }
     }
 
-    /// <summary>
-    /// One level-triggered step: re-read Docker, then decide and act until nothing is left to do now. Actions of one
-    /// decision run in parallel; what they report is applied even when one of them failed, so nothing Docker made is
-    /// forgotten, and the failure then fails the step.
-    /// </summary>
+    /// <summary>One level-triggered step: re-read Docker, then decide and act until nothing is left to do now.</summary>
     private async Task<(bool Finished, DateTimeOffset? WakeAt)> StepAsync(CancellationToken cancellationToken)
     {
         await ObserveAsync(cancellationToken).ConfigureAwait(false);
@@ -192,29 +188,8 @@ internal sealed partial class TaskManager
                 }
                 return (true, null);
             }
-            var state = _state;
-            var progress = state.ProgressKey;
-            var assignment = Current;
-            var results = await Task.WhenAll(decision.Actions.Select(async action =>
-            {
-                try
-                {
-                    return (Event: await _runner.RunAsync(action, state, assignment, cancellationToken).ConfigureAwait(false), Error: (ExceptionDispatchInfo?)null);
-                }
-                catch (Exception e)
-                {
-                    return (Event: (TaskEvent?)null, Error: ExceptionDispatchInfo.Capture(e));
-                }
-            })).ConfigureAwait(false);
-            foreach (var (e, _) in results)
-            {
-                if (e is not null)
-                {
-                    Apply(e);
-                }
-            }
-            Commit(_state);
-            results.Select(r => r.Error).FirstOrDefault(error => error is not null)?.Throw();
+            var progress = _state.ProgressKey;
+            await RunAsync(decision.Actions, cancellationToken).ConfigureAwait(false);
             if (_state.ProgressKey == progress)
             {
                 // Docker did as asked and nothing changed (a start that left the container only created): look again
@@ -222,6 +197,36 @@ internal sealed partial class TaskManager
                 return (false, _rt.Time.GetUtcNow() + TaskTimings.Resync);
             }
         }
+    }
+
+    /// <summary>
+    /// Runs one decision's actions in parallel and applies what they report, even when one of them failed, so nothing
+    /// Docker made is forgotten; the failure then fails the step.
+    /// </summary>
+    private async Task RunAsync(IReadOnlyList<TaskAction> actions, CancellationToken cancellationToken)
+    {
+        var state = _state;
+        var assignment = Current;
+        var results = await Task.WhenAll(actions.Select(async action =>
+        {
+            try
+            {
+                return (Event: await _runner.RunAsync(action, state, assignment, cancellationToken).ConfigureAwait(false), Error: (ExceptionDispatchInfo?)null);
+            }
+            catch (Exception e)
+            {
+                return (Event: (TaskEvent?)null, Error: ExceptionDispatchInfo.Capture(e));
+            }
+        })).ConfigureAwait(false);
+        foreach (var (e, _) in results)
+        {
+            if (e is not null)
+            {
+                Apply(e);
+            }
+        }
+        Commit(_state);
+        results.Select(r => r.Error).FirstOrDefault(error => error is not null)?.Throw();
     }
 
     /// <summary>Inspects every container Docker has that has not stopped yet, and the awsvpc pause container.</summary>
