@@ -79,7 +79,12 @@ public static class BerthServer
         builder.Services.AddSingleton<EventStreamHandler>();
         builder.Services.AddHostedService<EventLogSweeper>();
 
+        // botocore gzips CloudWatch PutMetricData bodies of 10 kB and more (the model's requestcompression trait). The
+        // middleware inflates them under Kestrel's body limit, and each endpoint's own limit counts inflated bytes.
+        builder.Services.AddRequestDecompression();
+
         var app = builder.Build();
+        app.UseRequestDecompression();
         var endpoint = app.Services.GetRequiredService<ApiDispatcher>();
         app.MapPost("/", endpoint.HandleAsync);
         app.MapCloudWatch();
