@@ -17,6 +17,12 @@ from fuzzing.runner import Fuzzer  # noqa: E402
 from fuzzing.wire import Connection  # noqa: E402
 
 
+def memory(pid):
+    """The server's resident set now and at its peak (./berth execs dotnet, so the pid is the server's)."""
+    status = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status"))
+    return f"RSS {status['VmRSS'].strip()}, peak {status['VmHWM'].strip()}"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=100_000)
@@ -36,7 +42,7 @@ def main():
         try:
             fuzzer.prepare()
             if args.only is not None:
-                request, description = fuzzer.build(args.only)
+                request, _, description = fuzzer.build(args.only)
                 print(description)
                 response = Connection(fuzzer.host, fuzzer.port, 60).send(request)
                 print(response.status, response.headers, response.body[:2000])
@@ -44,6 +50,8 @@ def main():
             print(f"fuzz: seed {args.seed}, {args.requests} requests, {args.workers} workers", flush=True)
             report = fuzzer.run(args.requests, workers=args.workers, max_failures=args.max_failures)
             print(report.summary())
+            if server:
+                print(f"server memory: {memory(server.process.pid)}")
             return 1 if report.failures else 0
         finally:
             fuzzer.close()

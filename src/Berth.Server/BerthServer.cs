@@ -46,7 +46,18 @@ public static class BerthServer
         builder.Services.AddBackgroundControllers();
         builder.Services.AddEndpoints(options, metrics);
 
+        // botocore gzips CloudWatch PutMetricData bodies of 10 kB and more (the model's requestcompression trait). The
+        // middleware inflates them under Kestrel's body limit, and each endpoint's own limit counts inflated bytes.
+        // gzip is the one encoding AWS models name; other bodies are read as they are (and Brotli's decoder would
+        // answer a body that is not Brotli with InvalidOperationException, a 500).
+        builder.Services.AddRequestDecompression(decompression =>
+        {
+            decompression.DecompressionProviders.Remove("br");
+            decompression.DecompressionProviders.Remove("deflate");
+        });
+
         var app = builder.Build();
+        app.UseRequestDecompression();
         app.MapEndpoints();
         return app;
     }

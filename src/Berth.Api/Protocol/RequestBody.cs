@@ -31,6 +31,11 @@ internal static class RequestBody
                 // The client's fault (a body shorter than its Content-Length, malformed chunks, too slow), not ours.
                 throw ProtocolException.Unreadable(e.Message, e.StatusCode);
             }
+            catch (InvalidDataException e)
+            {
+                // A body that is not in the Content-Encoding it names (the request decompression middleware inflates it).
+                throw ProtocolException.Unreadable(e.Message, StatusCodes.Status400BadRequest);
+            }
             if (read == 0)
             {
                 return buffer.WrittenMemory;

@@ -1,4 +1,5 @@
 using System.Formats.Cbor;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -26,12 +27,18 @@ public sealed class CloudWatchClient(HttpClient http, string region)
         return new Answer(response.StatusCode, response.Headers, response.Content.Headers.ContentType?.MediaType, JsonNode.Parse(text), null);
     }
 
-    public async Task<Answer> CborAsync(string operation, JsonObject body)
+    /// <param name="gzip">Compress the body as botocore does for PutMetricData bodies of 10 kB and more.</param>
+    public async Task<Answer> CborAsync(string operation, JsonObject body, bool gzip = false)
     {
         var writer = new CborWriter();
         WriteCbor(writer, body, null);
-        using var request = Request($"/service/GraniteServiceVersion20100801/operation/{operation}", new ByteArrayContent(writer.Encode()), "application/cbor");
+        var encoded = gzip ? Gzip(writer.Encode()) : writer.Encode();
+        using var request = Request($"/service/GraniteServiceVersion20100801/operation/{operation}", new ByteArrayContent(encoded), "application/cbor");
         request.Headers.Add("smithy-protocol", "rpc-v2-cbor");
+        if (gzip)
+        {
+            request.Content!.Headers.ContentEncoding.Add("gzip");
+        }
         using var response = await http.SendAsync(request);
         var bytes = await response.Content.ReadAsByteArrayAsync();
         return new Answer(response.StatusCode, response.Headers, response.Content.Headers.ContentType?.MediaType,
@@ -49,6 +56,16 @@ public sealed class CloudWatchClient(HttpClient http, string region)
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return new Answer(response.StatusCode, response.Headers, response.Content.Headers.ContentType?.MediaType, null, XDocument.Parse(text));
+    }
+
+    public static byte[] Gzip(byte[] data)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest))
+        {
+            gzip.Write(data);
+        }
+        return compressed.ToArray();
     }
 
     private HttpRequestMessage Request(string path, HttpContent content, string? contentType)

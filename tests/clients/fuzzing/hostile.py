@@ -1,10 +1,14 @@
 """Hostile changes below the value level: truncated and garbage bodies, invalid UTF-8, lying framing, wrong or missing
 content types and targets, unknown operations, CBOR items no SDK sends, malformed query forms. Each change edits an
 encoded Request in place and returns a description."""
+import gzip
 import re
 
 from . import cbor
 from .wire import authorization
+
+# 16 MiB of zeros in 16 kB: the server must stop inflating at its body limit.
+GZIP_BOMB = gzip.compress(bytes(16 * 1024 * 1024))
 
 WEIRD_REGIONS = ["", "a" * 3000, "us-east-1 ", "../../x", "US-EAST-1", "us-east-1\t", "é", "*", "arn:aws", "x:y", "us-west-2"]
 
@@ -122,6 +126,17 @@ class Hostile:
         # A query request signed for another service may go to another query service: still an XML answer.
         return repr(request.headers["Authorization"])[:80]
 
+    def content_encoding(self, request, service, operation):
+        encodings = {"gzip": "gzip", "gzip (not compressed)": "gzip", "gzip bomb": "gzip", "br": "br", "deflate": "deflate",
+                     "unknown": "x-fuzz", "gzip twice": "gzip, gzip"}
+        choice = self.rng.choice(sorted(encodings))
+        request.headers["Content-Encoding"] = encodings[choice]
+        if choice == "gzip":
+            request.body = gzip.compress(request.body)  # what botocore sends for CloudWatch PutMetricData from 10 kB
+        elif choice == "gzip bomb":
+            request.body = GZIP_BOMB
+        return choice
+
     def method(self, request, service, operation):
         request.method = self.rng.choice(["GET", "PUT", "DELETE", "PATCH", "OPTIONS", "FUZZ"])
         request.protocol = None
@@ -206,6 +221,7 @@ class Hostile:
         ("chunked body", 10, lambda r: True, chunked),
         ("content type", 10, lambda r: r.path == "/", content_type),
         ("authorization", 10, lambda r: True, authorization),
+        ("content encoding", 10, lambda r: True, content_encoding),
         ("method", 10, lambda r: True, method),
         ("path", 10, lambda r: r.path == "/", path),
         ("headers", 10, lambda r: True, header_bomb),

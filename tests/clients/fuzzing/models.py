@@ -79,9 +79,11 @@ class Blob(bytes):
 
 @dataclass
 class ResourcePool:
-    """Names and ARNs of resources the run created first, so generated requests reach past 'not found'."""
+    """Names and ARNs of resources the run created first, so generated requests reach past 'not found': `members`
+    holds the values that fit a member naming a resource (by lower-case member name), `names` and `arns` any."""
     names: list
     arns: list
+    members: dict
 
 
 class ValueGenerator:
@@ -147,6 +149,8 @@ class ValueGenerator:
         if "enum" in shape:
             return self.rng.choice(shape["enum"])
         pick = self.rng.random()
+        if member.lower() in self.pool.members and pick < 0.8:
+            return self.rng.choice(self.pool.members[member.lower()])
         if "arn" in member.lower() and pick < 0.6 and self.pool.arns:
             return self.rng.choice(self.pool.arns)
         if pick < 0.3 and self.pool.names:

@@ -54,6 +54,17 @@ BAD_TIMESTAMPS = [Timestamp(-1e12), Timestamp(1e15), Timestamp(253402300800), Ti
                   Timestamp(2 ** 70), "yesterday", "2024-13-45T99:99:99Z", "0000-00-00T00:00:00Z", ""]
 
 
+def weight(value):
+    """Roughly how many bytes a value takes on the wire (in the query protocol, which spells nesting longest)."""
+    if isinstance(value, Deep):
+        return value.depth * 9
+    if isinstance(value, dict):
+        return sum(len(str(k)) + weight(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return 1 + sum(weight(v) for v in value)
+    return len(str(value))
+
+
 def nodes(service, shape_name, holder):
     """Every place in the input (the whole input included, as holder["input"])."""
     yield holder, "input", shape_name, "input"
@@ -96,8 +107,9 @@ class Mutator:
         return "null"
 
     def huge_string(self, container, key, shape):
-        unit = self.rng.choice(["A", "é", "😀", "\x00"])
-        size = HUGE // len(unit.encode()) if self.rng.random() < 0.8 else 2 * HUGE
+        # About 1 MB of UTF-8, or 2 MB of ASCII (over the API's 1 MiB limit).
+        unit = self.rng.choice(["A", "é", "😀", "\x00"]) if self.rng.random() < 0.8 else "B"
+        size = HUGE // len(unit.encode()) if unit != "B" else 2 * HUGE
         container[key] = unit * size
         return f"{size} × {unit!r}"
 
@@ -155,6 +167,9 @@ class Mutator:
     def collection_size(self, container, key, shape):
         items = container[key]
         size = self.rng.choice([0, 101, 1001, 10_000])
+        if items:
+            # Copies of a large item (a huge string from an earlier mutation) could take gigabytes: stay near 2 MB.
+            size = min(size, max(1, 2 * HUGE // weight(items)))
         if isinstance(items, list):
             container[key] = [copy.deepcopy(items[i % len(items)]) for i in range(size)] if items else [f"v{i}" for i in range(size)]
         else:

@@ -168,6 +168,10 @@ def request_bytes(request, host):
     return head.encode("utf-8", "surrogatepass") + body
 
 
+class StaleConnection(ConnectionError):
+    """The connection was closed before any byte of the answer arrived."""
+
+
 class Connection:
     """One keep-alive connection to the server, reopened after anything that may have left it unusable."""
 
@@ -175,6 +179,7 @@ class Connection:
         self.host, self.port, self.timeout = host, port, timeout
         self.sock = None
         self.buffer = b""
+        self.answered = False  # whether any byte of the current answer arrived
 
     def close(self):
         if self.sock:
@@ -182,9 +187,23 @@ class Connection:
         self.sock, self.buffer = None, b""
 
     def send(self, request):
-        """The response, or an exception (socket.timeout for an answer that does not come)."""
+        """The response, or an exception (socket.timeout for an answer that does not come).
+
+        A server may close a keep-alive connection after any answer (Kestrel does after answering a request whose
+        large body it did not read), so a reused connection found closed before the first byte of the answer is
+        retried once on a fresh one, as urllib3 and botocore do; a fresh connection that closes is a finding."""
+        reused = self.sock is not None
+        try:
+            return self.send_once(request)
+        except ConnectionError as e:
+            if not reused or not isinstance(e, StaleConnection):
+                raise
+        return self.send_once(request)
+
+    def send_once(self, request):
         if self.sock is None:
             self.sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        self.answered = False
         try:
             try:
                 self.sock.sendall(request_bytes(request, f"{self.host}:{self.port}"))
@@ -221,9 +240,15 @@ class Connection:
         return Response(status, headers, body)
 
     def fill(self):
-        chunk = self.sock.recv(65536)
+        try:
+            chunk = self.sock.recv(65536)
+        except ConnectionResetError:
+            chunk = b""  # a reset is a close, for the rules below
         if not chunk:
+            if not self.answered and not self.buffer:
+                raise StaleConnection("the server closed the connection before answering")
             raise ConnectionError("the server closed the connection without a complete answer")
+        self.answered = True
         self.buffer += chunk
 
     def read_exactly(self, n):
