@@ -1,6 +1,5 @@
 using Berth.Control.LoadBalancing;
 using Berth.Core.Concurrency;
-using Berth.Core.Elb;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
