@@ -95,11 +95,15 @@ class BerthServer:
         self.kill()  # a server that never answered must not outlive the test
         raise RuntimeError("berth server did not answer within 120 s")
 
-    def ecs(self):
-        """A boto3 ECS client for this server (boto3 is imported here: not every user of this module needs it)."""
+    def client(self, service):
+        """A boto3 client of `service` ("ecs", "elbv2", …) for this server (boto3 is imported here: not every user
+        of this module needs it)."""
         import boto3
-        return boto3.client("ecs", endpoint_url=self.endpoint, region_name="us-east-1",
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
                             aws_access_key_id="test", aws_secret_access_key="test")
+
+    def ecs(self):
+        return self.client("ecs")
 
     def wait_for_local_agent(self, ecs, seconds=60):
         """The local agent's instance ARN. The agent of `berth up` creates cluster "default" when it registers; until then nothing is listed."""

@@ -187,6 +187,33 @@ class ServiceLoadBalancerTest(ServiceTestBase):
         self.assertEqual((load.non_2xx, load.errors), (0, 0), load.failures[:5])
         print(f"\nrolling deployment of 6 tasks: {load.sent} requests, {load.non_2xx} non-2xx, {load.errors} connection errors")
 
+    def test_a_deployment_begun_before_the_first_targets_are_healthy_drops_no_request(self):
+        # Issue 14's flow: checks on / every 5 s, healthy after 2; the deployment starts while the first tasks'
+        # targets are still initial, so the listener fails open to them and they alone serve the requests.
+        self.aws("elbv2", "modify-target-group", "--target-group-arn", self.tg, "--health-check-path", "/")
+        v2 = self.register(web_definition("web", healthCheck=None, environment=[{"name": "MESSAGE", "value": "v2"}]))["taskDefinitionArn"]
+        self.create_service(3, definition="web:1", grace=0)
+        # boto3 and fast polling from here on: the aws CLI takes seconds to start on a busy machine, and the targets
+        # stay initial for only about one 5-second interval.
+        elb = self.server.client("elbv2")
+        states = lambda: [d["TargetHealth"]["State"] for d in elb.describe_target_health(TargetGroupArn=self.tg)["TargetHealthDescriptions"]]
+        self.eventually(lambda: self.service()["runningCount"] == 3 and len(states()) == 3, 120, "three tasks RUNNING and registered", interval=0.1)
+        old = {t["taskArn"] for t in self.service_tasks()}
+
+        loads = [LoadLoop(self.port) for _ in range(4)]
+        with loads[0], loads[1], loads[2], loads[3]:
+            before = states()
+            self.ecs.update_service(cluster="default", service="web", taskDefinition=v2)
+            self.assertEqual(before, ["initial"] * 3)
+            self.assertNotIn("healthy", states(), "a target turned healthy before the deployment began")
+            self.eventually(lambda: self.completed_on(v2) and not old & {t["taskArn"] for t in self.service_tasks()}
+                            and self.healthy_targets(3), 180, "the new deployment completed", interval=1)
+        sent = sum(load.sent for load in loads)
+        failures = [f for load in loads for f in load.failures]
+        self.assertGreater(sent, 50)
+        self.assertFalse(failures, f"{len(failures)} of {sent} requests failed, the first: {failures[:5]}")
+        print(f"\ndeployment begun while the targets were initial: {sent} requests, none failed")
+
     def test_create_service_checks_the_target_group(self):
         awsvpc = self.aws("elbv2", "create-target-group", "--name", "ip-tg", "--protocol", "HTTP", "--port", "80",
                           "--target-type", "ip")["TargetGroups"][0]["TargetGroupArn"]
