@@ -22,7 +22,9 @@ public static class ApiRegistration
 {
     public static IServiceCollection AddApi(this IServiceCollection services, ApiOptions options, IMetricStore metrics) => services
         .AddSingleton(options)
+        .AddSingleton<RequestAuthenticator>()
         .AddSingleton<RequestContexts>()
+        .AddSingleton<SignedRoutes>()
         .AddSingleton<AwsJsonEndpoint>()
         .AddSingleton<QueryEndpoint>()
         .AddSingleton<RpcV2CborEndpoint>()

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Berth.Agent;
+using Berth.Control.Identity;
 using Berth.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -93,8 +94,30 @@ internal static class ServerCommands
         Console.WriteLine("Berth is up.");
         Console.WriteLine($"  endpoint: {endpoint}  (aws --endpoint-url {endpoint} ecs ...)");
         Console.WriteLine($"  state:    {options.DatabasePath}");
+        PrintRootKey(await BerthServer.RootKeyAsync(app, cancellationToken).ConfigureAwait(false), options.Api.DefaultRegion);
         Console.WriteLine("Press Ctrl-C to stop.");
         return app;
+    }
+
+    /// <summary>The root key's secret exists nowhere but the encrypted store: it is shown on the start that made it, and never again.</summary>
+    private static void PrintRootKey(RootKey? key, string region)
+    {
+        if (key is null)
+        {
+            Console.WriteLine("  auth:     off (every caller acts as the account root; loopback only)");
+            return;
+        }
+        if (key.NewSecretAccessKey is not { } secret)
+        {
+            Console.WriteLine($"  auth:     sigv4, root access key {key.AccessKeyId} (its secret was shown when it was created)");
+            return;
+        }
+        Console.WriteLine($"  auth:     sigv4. Created the root access key; its secret is shown this once, store it now:");
+        Console.WriteLine($"    aws configure --profile berth   # AWS Access Key ID: {key.AccessKeyId}, AWS Secret Access Key: {secret}, region: {region}");
+        Console.WriteLine("    or add to ~/.aws/credentials:");
+        Console.WriteLine("      [berth]");
+        Console.WriteLine($"      aws_access_key_id = {key.AccessKeyId}");
+        Console.WriteLine($"      aws_secret_access_key = {secret}");
     }
 
     /// <summary>Bad flags or environment variables end the command with their message and exit code 2.</summary>

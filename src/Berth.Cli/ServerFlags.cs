@@ -25,6 +25,8 @@ internal sealed class ServerFlags
         "BERTH_TASK_LOST_SECONDS", (int)Defaults.Liveness.TasksLostAfter.TotalSeconds);
     private readonly Option<string> _vpcConfig = EnvOption.Create("--vpc-config", "JSON file of subnets and security groups for awsvpc tasks (docs/networking.md)",
         "BERTH_VPC_CONFIG", "");
+    private readonly Option<string> _auth = EnvOption.Create("--auth",
+        "How callers are authenticated: off (loopback only) or sigv4 (AWS Signature Version 4 with keys Berth issues)", "BERTH_AUTH", "off");
     private readonly Option<string> _accessLog = EnvOption.Create("--lb-access-log",
         "Load balancer access logs in ALB's format: a file, or logs:GROUP for a CloudWatch Logs group (off when empty)", "BERTH_LB_ACCESS_LOG", "");
 
@@ -39,6 +41,7 @@ internal sealed class ServerFlags
         command.Options.Add(_lostSeconds);
         command.Options.Add(_vpcConfig);
         command.Options.Add(_accessLog);
+        command.Options.Add(_auth);
     }
 
     public ServerOptions Read(ParseResult result)
@@ -69,7 +72,13 @@ internal sealed class ServerFlags
         {
             throw new ArgumentException($"--lb-access-log (BERTH_LB_ACCESS_LOG): {e.Message}", e);
         }
-        return new ServerOptions
+        var auth = result.GetValue(_auth) switch
+        {
+            "off" => AuthMode.Off,
+            "sigv4" => AuthMode.SigV4,
+            var other => throw new ArgumentException($"--auth (BERTH_AUTH) must be off or sigv4; got '{other}'."),
+        };
+        var options = new ServerOptions
         {
             Liveness = new AgentLiveness(TimeSpan.FromSeconds(disconnect), TimeSpan.FromSeconds(lost)),
             BindAddress = result.GetValue(_bind)!,
@@ -77,7 +86,9 @@ internal sealed class ServerFlags
             DataDirectory = Path.GetFullPath(result.GetValue(_dataDir)!),
             VpcConfigPath = result.GetValue(_vpcConfig) is { Length: > 0 } vpcConfig ? Path.GetFullPath(vpcConfig) : null,
             LoadBalancerAccessLog = accessLog,
-            Api = new ApiOptions { AccountId = accountId, DefaultRegion = result.GetValue(_region)! },
+            Api = new ApiOptions { AccountId = accountId, DefaultRegion = result.GetValue(_region)!, Auth = auth },
         };
+        options.Validate();
+        return options;
     }
 }

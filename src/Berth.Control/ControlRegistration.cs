@@ -1,6 +1,7 @@
 using Berth.Control.Agents;
 using Berth.Control.Clusters;
 using Berth.Control.Events;
+using Berth.Control.Identity;
 using Berth.Control.LoadBalancing;
 using Berth.Control.Services;
 using Berth.Control.Tasks;
@@ -15,7 +16,8 @@ public static class ControlRegistration
 {
     /// <summary>
     /// Every application service, over the opened state store and event log. The host adds what they take from it:
-    /// a <see cref="TimeProvider"/>, <see cref="Core.ContainerInstances.AgentLiveness"/> and logging.
+    /// a <see cref="TimeProvider"/>, <see cref="Core.ContainerInstances.AgentLiveness"/>, the
+    /// <see cref="Store.Identity.SecretCipher"/> and logging.
     /// </summary>
     public static IServiceCollection AddControl(this IServiceCollection services, IStateStore store, IEventLog events) => services
         .AddEventRecording(store, events)
@@ -24,5 +26,6 @@ public static class ControlRegistration
         .AddTasks()
         .AddLoadBalancing()
         .AddServiceScheduling()
-        .AddUtilization();
+        .AddUtilization()
+        .AddIdentity();
 }

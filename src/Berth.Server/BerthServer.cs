@@ -1,4 +1,5 @@
 using Berth.Control;
+using Berth.Control.Identity;
 using Berth.Control.Networking;
 using Berth.Core.Networking;
 using Berth.Server.Controllers;
@@ -6,6 +7,7 @@ using Berth.Server.Endpoints;
 using Berth.Server.LoadBalancing;
 using Berth.Server.Metrics;
 using Berth.Store.Events;
+using Berth.Store.Identity;
 using Berth.Store.Logs;
 using Berth.Store.Metrics;
 using Berth.Store.Sqlite;
@@ -21,6 +23,7 @@ public static class BerthServer
 {
     public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken cancellationToken)
     {
+        options.Validate();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -34,10 +37,12 @@ public static class BerthServer
         var logs = await SqliteLogStore.OpenAsync(options.LogsDatabasePath, cancellationToken).ConfigureAwait(false);
         var events = await SqliteEventLog.OpenAsync(options.EventsDatabasePath, cancellationToken).ConfigureAwait(false);
         var metrics = await SqliteMetricStore.OpenAsync(options.MetricsDatabasePath, cancellationToken).ConfigureAwait(false);
+        var cipher = await SecretCipher.OpenAsync(options.SecretKeyPath, cancellationToken).ConfigureAwait(false);
         // Registered through factories so the container owns the stores and disposes them at shutdown.
         builder.Services.AddSingleton<ILogStore>(_ => logs);
         builder.Services.AddSingleton<IMetricStore>(_ => metrics);
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(cipher);
         builder.Services.AddSingleton(options.Liveness);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddControl(store, events);
@@ -60,6 +65,18 @@ public static class BerthServer
         app.UseRequestDecompression();
         app.MapEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// With SigV4 authentication, the account root user's access key, made on the first start (when its secret is
+    /// returned, to be shown once); null when authentication is off.
+    /// </summary>
+    public static async Task<RootKey?> RootKeyAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var options = app.Services.GetRequiredService<ServerOptions>();
+        return !options.RequiresSignatures
+            ? null
+            : await app.Services.GetRequiredService<AccessKeys>().EnsureRootKeyAsync(options.Api.AccountId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The address clients use, with the real port when the options asked for port 0.</summary>

@@ -1,3 +1,4 @@
+using System.Net;
 using Berth.Api.Protocol;
 using Berth.Core.ContainerInstances;
 using Berth.Server.LoadBalancing;
@@ -7,7 +8,7 @@ namespace Berth.Server;
 /// <summary>How a control plane is started; the CLI fills it from flags, then BERTH_* variables, then defaults.</summary>
 public sealed record ServerOptions
 {
-    /// <summary>Loopback by default: the API has no authentication yet, so it must not face a network unasked.</summary>
+    /// <summary>Loopback by default: with authentication off (the default), the API must not face a network unasked.</summary>
     public string BindAddress { get; init; } = "127.0.0.1";
 
     /// <summary>4566 is the port AWS emulators use, so existing --endpoint-url habits work.</summary>
@@ -39,6 +40,25 @@ public sealed record ServerOptions
     public string? VpcConfigPath { get; init; }
 
     public string DatabasePath => Path.Combine(DataDirectory, "berth.db");
+
+    /// <summary>The key that encrypts stored secrets (access keys' secrets), readable by its owner alone: see <c>SecretCipher</c>.</summary>
+    public string SecretKeyPath => Path.Combine(DataDirectory, "secret.key");
+
+    /// <summary>Whether every API request must be signed with a key Berth issued (<c>--auth sigv4</c>).</summary>
+    public bool RequiresSignatures => Api.Auth == AuthMode.SigV4;
+
+    /// <summary>Whether <see cref="BindAddress"/> reaches only this machine.</summary>
+    public bool BindsLoopback => BindAddress == "localhost" || (IPAddress.TryParse(BindAddress, out var address) && IPAddress.IsLoopback(address));
+
+    /// <summary>Refuses an API without authentication on an address others can reach, before anything starts.</summary>
+    public void Validate()
+    {
+        if (Api.Auth == AuthMode.Off && !BindsLoopback)
+        {
+            throw new ArgumentException(
+                $"--bind {BindAddress} with --auth off would let anyone who reaches the port run containers; bind to 127.0.0.1 or use --auth sigv4 (BERTH_AUTH).");
+        }
+    }
 
     /// <summary>Metrics live in a file of their own, so their steady writes never contend with the state.</summary>
     public string MetricsDatabasePath => Path.Combine(DataDirectory, "metrics.db");

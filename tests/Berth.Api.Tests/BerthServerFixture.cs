@@ -71,6 +71,12 @@ public sealed class RunningServer : IAsyncDisposable
 
     public EcsClient Client(string? region) => new(Http, region);
 
+    /// <summary>The root key (<see cref="BerthServer.RootKeyAsync"/>): made, with its secret, by the first call on a new data directory.</summary>
+    public Task<Berth.Control.Identity.RootKey?> RootKeyAsync() => BerthServer.RootKeyAsync(_app, CancellationToken.None);
+
+    /// <summary>A client of this server whose requests go through <paramref name="handler"/> (which signs them).</summary>
+    public HttpClient NewHttp(HttpMessageHandler handler) => new(handler) { BaseAddress = Http.BaseAddress };
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

@@ -1,3 +1,4 @@
+using Berth.Api.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,9 +15,10 @@ internal static class AgentApi
     public static IEndpointRouteBuilder MapAgentApi(this IEndpointRouteBuilder endpoints)
     {
         var agents = endpoints.ServiceProvider.GetRequiredService<AgentHandler>();
-        endpoints.MapPost("/_berth/agent/v1/poll", agents.PollAsync);
-        endpoints.MapPost("/_berth/agent/v1/report", agents.ReportAsync);
-        endpoints.MapPost("/_berth/agent/v1/stats", endpoints.ServiceProvider.GetRequiredService<StatsHandler>().ReportAsync);
+        var signed = endpoints.ServiceProvider.GetRequiredService<SignedRoutes>();
+        endpoints.MapPost("/_berth/agent/v1/poll", signed.Require(agents.PollAsync));
+        endpoints.MapPost("/_berth/agent/v1/report", signed.Require(agents.ReportAsync));
+        endpoints.MapPost("/_berth/agent/v1/stats", signed.Require(endpoints.ServiceProvider.GetRequiredService<StatsHandler>().ReportAsync));
         return endpoints;
     }
 }

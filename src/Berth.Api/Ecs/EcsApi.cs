@@ -31,7 +31,8 @@ internal static class EcsApi
 
     public static IEndpointRouteBuilder MapEcsApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/_berth/spot/v1/interrupt", endpoints.ServiceProvider.GetRequiredService<SpotInterruptionHandler>().InterruptAsync);
+        endpoints.MapPost("/_berth/spot/v1/interrupt",
+            endpoints.ServiceProvider.GetRequiredService<SignedRoutes>().Require(endpoints.ServiceProvider.GetRequiredService<SpotInterruptionHandler>().InterruptAsync));
         return endpoints;
     }
 
@@ -39,7 +40,7 @@ internal static class EcsApi
         ClusterState state, TaskLauncher launcher, TaskStopper stopper, AgentLiveness liveness, AssignmentSignals signals, ServiceSignal services)
     {
         var store = state.Store;
-        var service = new JsonService(EcsOperations.TargetPrefix, EcsJsonContext.Default, EcsOperations.All);
+        var service = new JsonService(EcsOperations.TargetPrefix, "ecs", EcsJsonContext.Default, EcsOperations.All);
         new ClusterHandler(store).Register(service);
         new CapacityProviderHandler(state).Register(service);
         new TaskDefinitionHandler(store).Register(service);

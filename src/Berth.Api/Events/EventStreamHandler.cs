@@ -38,7 +38,8 @@ internal sealed class EventStreamHandler(
         EventLogQuery query;
         try
         {
-            query = await QueryOfAsync(http.Request, contexts.Create(http.Request, requestId), stop.Token).ConfigureAwait(false);
+            var context = await contexts.CreateAsync(http.Request, ReadOnlyMemory<byte>.Empty, requestId, "ecs", stop.Token).ConfigureAwait(false);
+            query = await QueryOfAsync(http.Request, context, stop.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -14,7 +14,7 @@ internal static class LogsApi
 
     private static JsonService Create(ILogStore store)
     {
-        var service = new JsonService(LogsOperations.TargetPrefix, LogsJsonContext.Default, LogsOperations.All)
+        var service = new JsonService(LogsOperations.TargetPrefix, "logs", LogsJsonContext.Default, LogsOperations.All)
         {
             MaxRequestBytes = LogEventBatch.MaxRequestBodyBytes,
         };

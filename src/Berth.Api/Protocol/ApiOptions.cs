@@ -9,6 +9,9 @@ public sealed record ApiOptions
     /// <summary>The region of requests that carry no SigV4 credential scope.</summary>
     public string DefaultRegion { get; init; } = "us-east-1";
 
+    /// <summary>Off by default; a server that binds beyond loopback must use <see cref="AuthMode.SigV4"/>.</summary>
+    public AuthMode Auth { get; init; } = AuthMode.Off;
+
     /// <summary>Request bodies above this are refused before they are parsed.</summary>
     public long MaxRequestBytes { get; init; } = 1024 * 1024;
 

@@ -26,7 +26,8 @@ public sealed class AwsJsonEndpoint(
             var (service, operation) = FindOperation(target);
             contentType = service.ContentType;
             var body = await RequestBody.ReadAsync(http.Request, service.MaxRequestBytes ?? options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
-            var result = await operation.InvokeAsync(() => body, contexts.Create(http.Request, requestId), http.RequestAborted).ConfigureAwait(false);
+            var context = await contexts.CreateAsync(http.Request, body, requestId, service.SigningName, http.RequestAborted).ConfigureAwait(false);
+            var result = await operation.InvokeAsync(() => body, context, http.RequestAborted).ConfigureAwait(false);
             await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(result.Value, result.Type), contentType).ConfigureAwait(false);
         }
         catch (Exception e)

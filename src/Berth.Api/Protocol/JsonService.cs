@@ -12,15 +12,19 @@ public sealed class JsonService
 {
     /// <param name="modelOperations">Every operation the service's model defines: those without a handler
     /// answer UnsupportedFeatureException instead of UnknownOperationException.</param>
+    /// <param name="signingName">The model's <c>signingName</c> (ecs, logs, monitoring): the service a request's SigV4 scope must name.</param>
     /// <param name="jsonVersion">The model's <c>jsonVersion</c>: ECS speaks 1.1, CloudWatch 1.0.</param>
-    public JsonService(string targetPrefix, JsonSerializerContext contracts, IReadOnlySet<string> modelOperations, string jsonVersion = "1.1")
+    public JsonService(string targetPrefix, string signingName, JsonSerializerContext contracts, IReadOnlySet<string> modelOperations, string jsonVersion = "1.1")
     {
         TargetPrefix = targetPrefix;
+        SigningName = signingName;
         Operations = new OperationTable(contracts, modelOperations, message => new UnsupportedFeatureException(message));
         ContentType = $"application/x-amz-json-{jsonVersion}";
     }
 
     public string TargetPrefix { get; }
+
+    public string SigningName { get; }
 
     /// <summary>The content type of the service's AWS JSON answers.</summary>
     public string ContentType { get; }

@@ -30,10 +30,11 @@ public sealed class QueryEndpoint(
             var form = QueryForm.Parse(body.Span);
             var version = form["Version"];
             service = FindService(version, signingName);
+            var context = await contexts.CreateAsync(http.Request, body, requestId, service?.Model.SigningName, http.RequestAborted).ConfigureAwait(false);
             action = form["Action"] ?? throw new ProtocolException("MissingAction", "The request must contain the parameter Action.");
             var found = service ?? throw new ProtocolException("InvalidAction",
                 $"No query service of Berth serves version '{version}' (service '{signingName}').");
-            var response = await found.InvokeAsync(action, form, contexts.Create(http.Request, requestId), http.RequestAborted).ConfigureAwait(false);
+            var response = await found.InvokeAsync(action, form, context, http.RequestAborted).ConfigureAwait(false);
             await WriteAsync(http.Response, 200, response).ConfigureAwait(false);
         }
         catch (Exception e)

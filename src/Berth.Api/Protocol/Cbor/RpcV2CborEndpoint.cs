@@ -33,8 +33,9 @@ public sealed class RpcV2CborEndpoint(
                 ? found
                 : throw ProtocolException.UnknownOperation($"{serviceName}.{operationName}");
             var body = await RequestBody.ReadAsync(http.Request, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
+            var context = await contexts.CreateAsync(http.Request, body, requestId, service.SigningName, http.RequestAborted).ConfigureAwait(false);
             var json = CborToJson.Convert(body);
-            var result = await operation.InvokeAsync(() => json, contexts.Create(http.Request, requestId), http.RequestAborted).ConfigureAwait(false);
+            var result = await operation.InvokeAsync(() => json, context, http.RequestAborted).ConfigureAwait(false);
             await WriteAsync(http.Response, 200, CborShapeWriter.Write(result.Value, result.Type)).ConfigureAwait(false);
         }
         catch (Exception e)

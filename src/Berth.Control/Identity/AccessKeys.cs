@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Berth.Core.Identity.Credentials;
+using Berth.Core.Identity.Signing;
+using Berth.Store;
+using Berth.Store.Identity;
+
+namespace Berth.Control.Identity;
+
+/// <summary>
+/// Access keys: made with a cryptographic random source, stored with their secret encrypted (<see cref="SecretCipher"/>),
+/// and looked up by id for every signed request. Lookups are cached briefly, since SigV4 verifies every request: a key
+/// changed by this process is dropped from the cache at once, one changed by another server within
+/// <see cref="CacheLifetime"/>.
+/// </summary>
+public sealed class AccessKeys(IStateStore store, SecretCipher cipher, TimeProvider time)
+{
+    public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
+
+    // IAM's key ids are 20 characters: a four-letter prefix and 16 of base32's alphabet.
+    private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+    private readonly ConcurrentDictionary<string, (AccessKeyHolder? Holder, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
+
+    public static string RootPrincipalArn(string accountId) => $"arn:aws:iam::{accountId}:root";
+
+    /// <summary>The root user's key, made on the first start of an account (the only time its secret is known to anyone but the store).</summary>
+    public async Task<RootKey> EnsureRootKeyAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var principal = RootPrincipalArn(accountId);
+        var existing = await store.QueryAsync(IdentityRecords.AccessKeys,
+            new RecordQuery(IdentityRecords.AccessKeys.Kind, IdentityRecords.AccountScope(accountId)) { SortKeyPrefix = IdentityRecords.PrincipalKeys(principal), Limit = 1 },
+            cancellationToken).ConfigureAwait(false);
+        if (existing.Count > 0)
+        {
+            var key = existing[0].Value;
+            // A key file that does not match the store must stop the start, not refuse every request later.
+            _ = cipher.Unprotect(key.EncryptedSecret, key.AccessKeyId);
+            return new RootKey(key.AccessKeyId, null);
+        }
+        var issued = await CreateAsync(accountId, principal, AccessKeyRecord.LongTermPrefix, expiration: null, cancellationToken).ConfigureAwait(false);
+        return new RootKey(issued.AccessKeyId, issued.SecretAccessKey);
+    }
+
+    /// <summary>A new active key for <paramref name="principalArn"/>: long-term, or temporary (with a session token) when it expires.</summary>
+    public async Task<IssuedKey> CreateAsync(string accountId, string principalArn, string prefix, DateTimeOffset? expiration, CancellationToken cancellationToken)
+    {
+        var id = prefix + RandomNumberGenerator.GetString(IdAlphabet, 16);
+        var secret = RandomNumberGenerator.GetString(SecretAlphabet, 40);
+        var token = expiration is null ? null : Convert.ToBase64String(RandomNumberGenerator.GetBytes(96));
+        var now = time.GetUtcNow();
+        var record = new AccessKeyRecord(id, cipher.Protect(secret, id), principalArn, AccessKeyRecord.Active,
+            DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()), token, expiration);
+        await store.CommitAsync([IdentityRecords.PutAccessKey(accountId, record, expectedVersion: 0)], cancellationToken).ConfigureAwait(false);
+        _cache.TryRemove(id, out _);
+        return new IssuedKey(id, secret, principalArn, record.CreateDate, token, expiration);
+    }
+
+    /// <summary>The active key with this id, or null for an unknown or inactive one (which SigV4 refuses alike).</summary>
+    public async ValueTask<AccessKeyHolder?> FindAsync(string accessKeyId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(accessKeyId, out var cached) && now - cached.ReadAt < CacheLifetime)
+        {
+            return cached.Holder;
+        }
+        var record = await store.GetAsync(IdentityRecords.AccessKeys, accessKeyId, cancellationToken).ConfigureAwait(false);
+        var holder = record?.Value is { Status: AccessKeyRecord.Active } key ? Holder(key) : null;
+        _cache[accessKeyId] = (holder, now);
+        return holder;
+    }
+
+    private AccessKeyHolder? Holder(AccessKeyRecord key)
+    {
+        try
+        {
+            return new AccessKeyHolder(key.AccessKeyId, key.PrincipalArn,
+                new SigningCredential(cipher.Unprotect(key.EncryptedSecret, key.AccessKeyId), key.SessionToken, key.Expiration));
+        }
+        catch (CryptographicException)
+        {
+            // Sealed under another key file: no request can be verified with it, as with an unknown key.
+            return null;
+        }
+    }
+}

@@ -1,0 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Control.Identity;
+
+internal static class IdentityRegistration
+{
+    /// <summary>Access keys; the host registers the opened <see cref="Store.Identity.SecretCipher"/>.</summary>
+    public static IServiceCollection AddIdentity(this IServiceCollection services) => services.AddSingleton<AccessKeys>();
+}

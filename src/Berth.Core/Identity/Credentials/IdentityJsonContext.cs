@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Berth.Core.Identity.Credentials;
+
+/// <summary>JSON contracts of the stored identity documents (source-generated).</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AccessKeyRecord))]
+public sealed partial class IdentityJsonContext : JsonSerializerContext;

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Berth.Api.Protocol;
+using Berth.Server;
+
+namespace Berth.Cli.Tests;
+
+/// <summary><c>berth server</c>'s --auth and --bind: an API without authentication never faces the network.</summary>
+public sealed class ServerFlagsTests
+{
+    private static ServerOptions Read(params string[] args)
+    {
+        var flags = new ServerFlags();
+        var command = new RootCommand();
+        flags.AddTo(command);
+        var result = command.Parse(args);
+        Assert.Empty(result.Errors);
+        return flags.Read(result);
+    }
+
+    [Fact]
+    public void Auth_is_off_by_default_on_loopback()
+    {
+        Assert.Equal(AuthMode.Off, Read().Api.Auth);
+        Assert.Equal(AuthMode.Off, Read("--bind", "::1").Api.Auth);
+    }
+
+    [Fact]
+    public void Binding_beyond_loopback_without_auth_is_refused_in_one_line()
+    {
+        var message = Assert.Throws<ArgumentException>(() => Read("--bind", "0.0.0.0")).Message;
+        Assert.Equal(
+            "--bind 0.0.0.0 with --auth off would let anyone who reaches the port run containers; bind to 127.0.0.1 or use --auth sigv4 (BERTH_AUTH).",
+            message);
+        Assert.Throws<ArgumentException>(() => Read("--bind", "192.168.1.10", "--auth", "off"));
+    }
+
+    [Fact]
+    public void Sigv4_may_bind_anywhere()
+    {
+        Assert.Equal(AuthMode.SigV4, Read("--bind", "0.0.0.0", "--auth", "sigv4").Api.Auth);
+    }
+
+    [Fact]
+    public void An_unknown_mode_is_refused()
+    {
+        Assert.Equal("--auth (BERTH_AUTH) must be off or sigv4; got 'basic'.", Assert.Throws<ArgumentException>(() => Read("--auth", "basic")).Message);
+    }
+}
