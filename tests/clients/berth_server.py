@@ -67,9 +67,10 @@ class BerthServer:
     whose containers carry an agent namespace unique to this test run so cleanup finds exactly them.
     """
 
-    def __init__(self, command="server", args=()):
+    def __init__(self, command="server", args=(), auth=None):
         self.command = command
-        self.args = list(args)
+        self.args = list(args) + (["--auth", auth] if auth else [])
+        self.root_key = None  # (access key id, secret) of a sigv4 server, read from its first start's output
         self.agent_namespace = f"berth-test-{os.getpid()}-{free_port()}"
         self.port = free_port()
         self.data_dir = tempfile.mkdtemp(prefix="berth-client-test-")
@@ -89,18 +90,32 @@ class BerthServer:
             try:
                 with urllib.request.urlopen(f"{self.endpoint}/_berth/health", timeout=1) as response:
                     if response.status == 200:
+                        self.root_key = self.root_key or self._printed_root_key()
                         return
             except OSError:
                 time.sleep(0.2)
         self.kill()  # a server that never answered must not outlive the test
         raise RuntimeError("berth server did not answer within 120 s")
 
+    def _printed_root_key(self):
+        """The root key a sigv4 server printed when it created it (the only time its secret is shown), or None."""
+        self.log.flush()
+        with open(self.log.name, encoding="utf-8", errors="replace") as log:
+            text = log.read()
+        values = {}
+        for line in text.splitlines():
+            name, _, value = line.strip().partition(" = ")
+            if name in ("aws_access_key_id", "aws_secret_access_key"):
+                values[name] = value
+        return (values["aws_access_key_id"], values["aws_secret_access_key"]) if len(values) == 2 else None
+
     def client(self, service):
         """A boto3 client of `service` ("ecs", "elbv2", …) for this server (boto3 is imported here: not every user
         of this module needs it)."""
         import boto3
+        key_id, secret = self.root_key or ("test", "test")
         return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id="test", aws_secret_access_key="test")
+                            aws_access_key_id=key_id, aws_secret_access_key=secret)
 
     def ecs(self):
         return self.client("ecs")

@@ -14,7 +14,10 @@ public static class CloudWatchApi
 {
     public static JsonService Create(IMetricStore store)
     {
-        var service = new JsonService(CloudWatchOperations.TargetPrefix, "monitoring", CloudWatchJsonContext.Default, CloudWatchOperations.All, jsonVersion: "1.0");
+        var service = new JsonService(CloudWatchOperations.TargetPrefix, "monitoring", CloudWatchJsonContext.Default, CloudWatchOperations.All, jsonVersion: "1.0")
+        {
+            QueryCompatible = true,
+        };
         new MetricHandler(store).Register(service);
         return service;
     }

@@ -45,7 +45,7 @@ internal sealed class EventStreamHandler(
         {
             if (ApiError.From(e, http, Operation, requestId, logger) is { } error)
             {
-                await JsonResponses.WriteErrorAsync(http.Response, error, JsonResponses.ContentType).ConfigureAwait(false);
+                await JsonResponses.WriteErrorAsync(http.Response, error.ForJson(queryCompatible: false), JsonResponses.ContentType).ConfigureAwait(false);
             }
             return;
         }

@@ -38,6 +38,9 @@ internal sealed record ApiError(int HttpStatus, string Code, string Message, str
         }
     }
 
+    /// <summary>The error as a JSON or CBOR edge answers it: without the query code unless the service is query-compatible.</summary>
+    public ApiError ForJson(bool queryCompatible) => queryCompatible ? this : this with { QueryCode = null };
+
     private static ApiError Of(AwsServiceException e) =>
         new(e.HttpStatus, e.ErrorCode, e.Message, e.QueryErrorCode) { ResourceIds = e.ResourceIds };
 }

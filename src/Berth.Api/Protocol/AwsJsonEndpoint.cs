@@ -21,10 +21,12 @@ public sealed class AwsJsonEndpoint(
         http.Response.Headers["x-amzn-RequestId"] = requestId;
         var target = http.Request.Headers["X-Amz-Target"].ToString();
         var contentType = JsonResponses.ContentType;
+        var queryCompatible = false;
         try
         {
             var (service, operation) = FindOperation(target);
             contentType = service.ContentType;
+            queryCompatible = service.QueryCompatible;
             var body = await RequestBody.ReadAsync(http.Request, service.MaxRequestBytes ?? options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
             var context = await contexts.CreateAsync(http.Request, body, requestId, service.SigningName, http.RequestAborted).ConfigureAwait(false);
             var result = await operation.InvokeAsync(() => body, context, http.RequestAborted).ConfigureAwait(false);
@@ -34,7 +36,7 @@ public sealed class AwsJsonEndpoint(
         {
             if (ApiError.From(e, http, target, requestId, logger) is { } error)
             {
-                await JsonResponses.WriteErrorAsync(http.Response, error, contentType).ConfigureAwait(false);
+                await JsonResponses.WriteErrorAsync(http.Response, error.ForJson(queryCompatible), contentType).ConfigureAwait(false);
             }
         }
         finally

@@ -29,6 +29,12 @@ public sealed class JsonService
     /// <summary>The content type of the service's AWS JSON answers.</summary>
     public string ContentType { get; }
 
+    /// <summary>
+    /// Set by a service that was a query service first (the model's awsQueryCompatible: CloudWatch): its JSON and CBOR
+    /// errors repeat the query code in x-amzn-query-error. Others never send it, or SDKs would report the query code.
+    /// </summary>
+    public bool QueryCompatible { get; init; }
+
     /// <summary>Set by a service whose legal requests can be larger than the edge's default limit (PutLogEvents).</summary>
     public long? MaxRequestBytes { get; init; }
 

@@ -27,7 +27,7 @@ public sealed class SignedRoutes(RequestContexts contexts, ApiOptions options, I
             if (ApiError.From(e, http, http.Request.Path, requestId, logger) is { } error)
             {
                 http.Response.Headers["x-amzn-RequestId"] = requestId;
-                await JsonResponses.WriteErrorAsync(http.Response, error, JsonResponses.ContentType).ConfigureAwait(false);
+                await JsonResponses.WriteErrorAsync(http.Response, error.ForJson(queryCompatible: false), JsonResponses.ContentType).ConfigureAwait(false);
             }
             return;
         }

@@ -75,6 +75,11 @@ public sealed class SigV4AuthenticationTests : IAsyncLifetime
         var response = await Server.Client(null).SendAsync("ListClusters", new { });
         Assert.Equal(HttpStatusCode.Forbidden, response.Status);
         Assert.Equal(("MissingAuthenticationTokenException", "Missing Authentication Token"), response.Error);
+        // ECS is no query-compatible service: an x-amzn-query-error header would make SDKs report the query code.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("{}") };
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", $"{EcsClient.TargetPrefix}.ListClusters");
+        using var raw = await Server.Http.SendAsync(request);
+        Assert.False(raw.Headers.Contains("x-amzn-query-error"));
     }
 
     [Fact]

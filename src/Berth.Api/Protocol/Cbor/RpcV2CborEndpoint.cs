@@ -42,7 +42,7 @@ public sealed class RpcV2CborEndpoint(
         {
             if (ApiError.From(e, http, $"{serviceName}.{operationName}", requestId, logger) is { } error)
             {
-                JsonResponses.SetErrorHeaders(http.Response, error);
+                JsonResponses.SetErrorHeaders(http.Response, error.ForJson(_services.GetValueOrDefault(serviceName)?.QueryCompatible == true));
                 await WriteAsync(http.Response, error.HttpStatus, CborShapeWriter.WriteError(error.Code, error.Message)).ConfigureAwait(false);
             }
         }

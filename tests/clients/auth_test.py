@@ -1,0 +1,123 @@
+"""A server started with --auth sigv4, driven by the real aws CLI with an ordinary profile and by boto3.
+
+The first start prints the root access key once; the aws CLI uses it from a credentials file (a `berth`
+profile), on ECS (AWS JSON), ELBv2 (query), CloudWatch and CloudWatch Logs. boto3 with a forged secret, an
+unknown key, a clock 20 minutes behind, or no signature at all gets AWS's refusals; a presigned URL works.
+After a restart the same key still works and the secret is not printed again.
+"""
+import datetime
+import os
+import subprocess
+import tempfile
+import unittest
+import urllib.error
+import urllib.request
+from unittest import mock
+
+import boto3
+import botocore.auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+
+from berth_server import ROOT, BerthServer
+
+NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
+
+
+class SigV4ServerTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = BerthServer(command="server", auth="sigv4")
+        cls.server.start()
+        cls.home = tempfile.mkdtemp(prefix="berth-auth-profile-")
+        key_id, secret = cls.server.root_key
+        cls.credentials = os.path.join(cls.home, "credentials")
+        with open(cls.credentials, "w") as f:
+            f.write(f"[berth]\naws_access_key_id = {key_id}\naws_secret_access_key = {secret}\n")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.close()
+        subprocess.run(["rm", "-rf", cls.home], check=False)
+
+    def aws(self, *args, profile="berth", expect_error=None):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(AWS_SHARED_CREDENTIALS_FILE=self.credentials, AWS_CONFIG_FILE="/dev/null", AWS_DEFAULT_REGION="us-east-1", AWS_PAGER="")
+        profile_args = ["--profile", profile] if profile else ["--no-sign-request"]
+        result = subprocess.run(["aws", *profile_args, "--endpoint-url", self.server.endpoint, "--output", "json", *args],
+                                capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+        if expect_error:
+            self.assertNotEqual(result.returncode, 0, result.stdout)
+            self.assertIn(f"({expect_error})", result.stderr)
+            return result.stderr
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return result.stdout
+
+    def boto(self, service, key_id=None, secret=None):
+        root_id, root_secret = self.server.root_key
+        return boto3.client(service, endpoint_url=self.server.endpoint, region_name="us-east-1", config=NO_RETRIES,
+                            aws_access_key_id=key_id or root_id, aws_secret_access_key=secret or root_secret)
+
+    def error_of(self, call):
+        with self.assertRaises(ClientError) as raised:
+            call()
+        error = raised.exception.response
+        return error["ResponseMetadata"]["HTTPStatusCode"], error["Error"]["Code"], error["Error"]["Message"]
+
+    def test_the_aws_cli_works_with_a_profile_on_every_protocol(self):
+        self.assertIn("auth-cli", self.aws("ecs", "create-cluster", "--cluster-name", "auth-cli"))
+        self.assertIn("LoadBalancers", self.aws("elbv2", "describe-load-balancers"))
+        self.assertIn("Metrics", self.aws("cloudwatch", "list-metrics"))
+        self.assertIn("logGroups", self.aws("logs", "describe-log-groups"))
+
+    def test_an_unsigned_request_is_refused(self):
+        self.aws("ecs", "list-clusters", profile=None, expect_error="MissingAuthenticationTokenException")
+        self.aws("elbv2", "describe-load-balancers", profile=None, expect_error="MissingAuthenticationToken")
+
+    def test_a_forged_secret_is_refused_in_json_and_query(self):
+        forged = "x" * 40
+        self.assertEqual(403, self.error_of(lambda: self.boto("ecs", secret=forged).list_clusters())[0])
+        self.assertEqual("InvalidSignatureException", self.error_of(lambda: self.boto("ecs", secret=forged).list_clusters())[1])
+        self.assertEqual("SignatureDoesNotMatch", self.error_of(lambda: self.boto("elbv2", secret=forged).describe_load_balancers())[1])
+
+    def test_an_unknown_key_is_refused(self):
+        self.assertEqual((403, "UnrecognizedClientException", "The security token included in the request is invalid."),
+                         self.error_of(lambda: self.boto("ecs", key_id="AKIAIOSFODNN7EXAMPLE").list_clusters()))
+        self.assertEqual("InvalidClientTokenId",
+                         self.error_of(lambda: self.boto("elbv2", key_id="AKIAIOSFODNN7EXAMPLE").describe_load_balancers())[1])
+
+    def test_a_clock_twenty_minutes_behind_is_refused_as_expired(self):
+        behind = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) - datetime.timedelta(minutes=20)
+        with mock.patch.object(botocore.auth, "get_current_datetime", return_value=behind):
+            status, code, message = self.error_of(lambda: self.boto("ecs").list_clusters())
+        self.assertEqual((403, "InvalidSignatureException"), (status, code))
+        self.assertTrue(message.startswith("Signature expired"), message)
+
+    def test_a_presigned_url_is_accepted_and_an_unsigned_one_refused(self):
+        url = f"{self.server.endpoint}/_berth/events?type=ECS%20Task%20State%20Change"
+        with self.assertRaises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url, timeout=10)
+        self.assertEqual(403, refused.exception.code)
+        key_id, secret = self.server.root_key
+        request = AWSRequest(method="GET", url=url)
+        botocore.auth.SigV4QueryAuth(Credentials(key_id, secret), "ecs", "us-east-1", expires=60).add_auth(request)
+        with urllib.request.urlopen(request.url, timeout=10) as response:
+            self.assertEqual(200, response.status)
+
+    def test_after_a_restart_the_key_still_works_and_its_secret_is_not_printed_again(self):
+        key_id, secret = self.server.root_key
+        with open(self.server.log.name, encoding="utf-8") as log:
+            printed = log.read().count(secret)
+        self.server.kill()
+        self.server.start()
+        self.boto("ecs").list_clusters()
+        with open(self.server.log.name, encoding="utf-8") as log:
+            text = log.read()
+        self.assertEqual(printed, text.count(secret))
+        self.assertIn(f"root access key {key_id} (its secret was shown when it was created)", text)
+
+
+if __name__ == "__main__":
+    unittest.main()
