@@ -7,6 +7,7 @@ using Berth.Api.Logs;
 using Berth.Api.Protocol;
 using Berth.Api.Protocol.Cbor;
 using Berth.Api.Query;
+using Berth.Api.Sts;
 using Berth.Store.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -31,6 +32,7 @@ public static class ApiRegistration
         .AddSingleton<ApiDispatcher>()
         .AddEcsApi()
         .AddElbApi()
+        .AddStsApi()
         .AddLogsApi()
         .AddCloudWatchApi(metrics)
         .AddAgentApi()

@@ -60,6 +60,9 @@ public sealed class RunningServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The server's services, for what no API reaches (an STS session that has already expired).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>A server on <paramref name="dataDirectory"/>, with the API edge's default settings unless <paramref name="api"/> is given.</summary>
     public static async Task<RunningServer> StartAsync(string dataDirectory, Berth.Api.Protocol.ApiOptions? api = null)
     {

@@ -106,6 +106,17 @@ class SigV4ServerTest(unittest.TestCase):
         with urllib.request.urlopen(request.url, timeout=10) as response:
             self.assertEqual(200, response.status)
 
+    def test_sts_names_the_caller_and_its_session_credentials_work(self):
+        self.assertIn(":root", self.aws("sts", "get-caller-identity"))
+        identity = self.boto("sts").get_caller_identity()
+        self.assertEqual(("000000000000", "arn:aws:iam::000000000000:root"), (identity["Account"], identity["Arn"]))
+        credentials = self.boto("sts").get_session_token(DurationSeconds=900)["Credentials"]
+        self.assertTrue(credentials["AccessKeyId"].startswith("ASIA"))
+        session = boto3.client("ecs", endpoint_url=self.server.endpoint, region_name="us-east-1", config=NO_RETRIES,
+                               aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+                               aws_session_token=credentials["SessionToken"])
+        session.list_clusters()
+
     def test_after_a_restart_the_key_still_works_and_its_secret_is_not_printed_again(self):
         key_id, secret = self.server.root_key
         with open(self.server.log.name, encoding="utf-8") as log:

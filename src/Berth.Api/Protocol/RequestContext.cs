@@ -3,4 +3,5 @@ using Berth.Core.Arns;
 namespace Berth.Api.Protocol;
 
 /// <summary>Who asked, where, and when: what every handler needs besides the request body.</summary>
-public sealed record RequestContext(ResourceScope Scope, string RequestId, string PrincipalArn, DateTimeOffset Now);
+/// <param name="AccessKeyId">The key the request was signed with; null when authentication is off.</param>
+public sealed record RequestContext(ResourceScope Scope, string RequestId, string PrincipalArn, DateTimeOffset Now, string? AccessKeyId = null);

@@ -22,6 +22,6 @@ public sealed class RequestContexts(ApiOptions options, RequestAuthenticator aut
             return new RequestContext(scope, requestId, scope.RootPrincipalArn, time.GetUtcNow());
         }
         var (identity, key) = await authenticator.AuthenticateAsync(request, body, signingName, cancellationToken).ConfigureAwait(false);
-        return new RequestContext(new ResourceScope(identity.Region, options.AccountId), requestId, key.PrincipalArn, time.GetUtcNow());
+        return new RequestContext(new ResourceScope(identity.Region, options.AccountId), requestId, key.PrincipalArn, time.GetUtcNow(), key.AccessKeyId);
     }
 }

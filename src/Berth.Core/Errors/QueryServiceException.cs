@@ -20,3 +20,6 @@ public sealed class QueryValidationException(string message) : QueryServiceExcep
 
 /// <summary>An operation or option the service defines and Berth does not implement (yet): never a silent success.</summary>
 public sealed class QueryUnsupportedException(string message) : QueryServiceException("UnsupportedFeature", message);
+
+/// <summary>The caller may not do this (IAM's and STS's <c>AccessDenied</c>, HTTP 403).</summary>
+public sealed class QueryAccessDeniedException(string message) : QueryServiceException("AccessDenied", message, 403);
