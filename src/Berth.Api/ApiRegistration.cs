@@ -38,6 +38,13 @@ public static class ApiRegistration
         .AddAgentApi()
         .AddEventStream();
 
+    /// <summary>
+    /// The API's middleware, which must come before request decompression: the hash of a compressed body as sent,
+    /// which its signature covers.
+    /// </summary>
+    public static IApplicationBuilder UseApi(this IApplicationBuilder app) =>
+        RawBodyHash.Install(app, app.ApplicationServices.GetRequiredService<ApiOptions>());
+
     public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/", endpoints.ServiceProvider.GetRequiredService<ApiDispatcher>().HandleAsync);

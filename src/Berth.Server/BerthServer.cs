@@ -62,7 +62,6 @@ public static class BerthServer
         });
 
         var app = builder.Build();
-        app.UseRequestDecompression();
         app.MapEndpoints();
         return app;
     }

@@ -72,6 +72,11 @@ class SigV4ServerTest(unittest.TestCase):
         self.assertIn("Metrics", self.aws("cloudwatch", "list-metrics"))
         self.assertIn("logGroups", self.aws("logs", "describe-log-groups"))
 
+    def test_a_compressed_put_metric_data_is_accepted(self):
+        # botocore gzips PutMetricData bodies of 10 kB and more and signs the compressed bytes.
+        data = [{"MetricName": f"m{i}", "Value": float(i), "Dimensions": [{"Name": "padding", "Value": "x" * 100}]} for i in range(100)]
+        self.boto("cloudwatch").put_metric_data(Namespace="Berth/AuthTest", MetricData=data)
+
     def test_an_unsigned_request_is_refused(self):
         self.aws("ecs", "list-clusters", profile=None, expect_error="MissingAuthenticationTokenException")
         self.aws("elbv2", "describe-load-balancers", profile=None, expect_error="MissingAuthenticationToken")

@@ -17,7 +17,9 @@ public sealed class RequestAuthenticator(AccessKeys keys, TimeProvider time)
         CancellationToken cancellationToken)
     {
         AccessKeyHolder? key = null;
-        var verdict = await SigV4Verifier.VerifyAsync(SigV4RequestOf(request, body.Span), time.GetUtcNow(), signingName, async (id, ct) =>
+        var raw = request.HttpContext.Features.Get<RawBodyHash>();
+        var payloadHash = raw is null ? SigV4Request.HashPayload(body.Span) : await raw.FinishAsync(cancellationToken).ConfigureAwait(false);
+        var verdict = await SigV4Verifier.VerifyAsync(SigV4RequestOf(request, raw, payloadHash), time.GetUtcNow(), signingName, async (id, ct) =>
         {
             key = await keys.FindAsync(id, ct).ConfigureAwait(false);
             return key?.Credential;
@@ -25,15 +27,19 @@ public sealed class RequestAuthenticator(AccessKeys keys, TimeProvider time)
         return verdict.IsAccepted ? (verdict.Identity, key!) : throw new AuthenticationException(verdict.Failure);
     }
 
-    /// <summary>The request as it arrived: path and query still percent-encoded, every header value.</summary>
-    private static SigV4Request SigV4RequestOf(HttpRequest request, ReadOnlySpan<byte> body)
+    /// <summary>The request as it arrived: path and query still percent-encoded, every header value, the body's hash as sent (<see cref="RawBodyHash"/>).</summary>
+    private static SigV4Request SigV4RequestOf(HttpRequest request, RawBodyHash? compressed, string payloadHash)
     {
         var target = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw[0] == '/'
             ? raw
             : request.PathBase + request.Path + request.QueryString;
         var question = target.IndexOf('?', StringComparison.Ordinal);
         var headers = request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? ""))).ToList();
+        if (compressed is not null && !request.Headers.ContainsKey("Content-Encoding"))
+        {
+            headers.Add(KeyValuePair.Create("Content-Encoding", compressed.ContentEncoding));
+        }
         return new SigV4Request(request.Method, question < 0 ? target : target[..question], question < 0 ? "" : target[(question + 1)..],
-            headers, SigV4Request.HashPayload(body));
+            headers, payloadHash);
     }
 }

@@ -24,6 +24,9 @@ internal static class EndpointsRegistration
 
     public static void MapEndpoints(this WebApplication app)
     {
+        // Signatures cover compressed bodies as sent, so the API hashes them before they are inflated.
+        app.UseApi();
+        app.UseRequestDecompression();
         app.MapApi();
         app.MapGet("/_berth/health", () => Results.Text("ok"));
         // GET only: the AWS protocols all POST, so Prometheus scrapes never meet them.

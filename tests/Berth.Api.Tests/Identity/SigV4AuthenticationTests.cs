@@ -151,6 +151,23 @@ public sealed class SigV4AuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_gzip_body_is_verified_as_it_was_signed_compressed()
+    {
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync("""{"maxResults":5}"""u8.ToArray());
+        }
+        var http = Server.NewHttp(new SigningHandler(_root!.AccessKeyId, new SigningCredential(RootSecret)));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new ByteArrayContent(compressed.ToArray()) };
+        request.Content.Headers.ContentEncoding.Add("gzip");
+        request.Content.Headers.ContentType = new("application/x-amz-json-1.1");
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", $"{EcsClient.TargetPrefix}.ListClusters");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Health_and_metrics_stay_open()
     {
         Assert.Equal(HttpStatusCode.OK, (await Server.Http.GetAsync("/_berth/health")).StatusCode);
