@@ -71,7 +71,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
         {
             return new BerthAgent(options, loggerFactory, controlPlane, logsClient, null, timeProvider ?? TimeProvider.System);
         }
-        var http = new HttpControlPlane(options.ServerUrl!);
+        var http = new HttpControlPlane(options, timeProvider ?? TimeProvider.System);
         return new BerthAgent(options, loggerFactory, http, logsClient ?? http, http, timeProvider ?? TimeProvider.System);
     }
 
