@@ -24,6 +24,12 @@ public sealed record AgentOptions
     /// </summary>
     public string Region { get; init; } = "us-east-1";
 
+    /// <summary>
+    /// A PEM file of the certificates an https:// <see cref="ServerUrl"/> must chain to (the cluster's CA, or the server's
+    /// self-signed certificate); null: the system's trusted roots. The server's certificate is verified either way.
+    /// </summary>
+    public string? CaCertificatePath { get; init; }
+
     /// <summary>The cluster the instance registers into (ECS_CLUSTER in the ECS agent).</summary>
     public string Cluster { get; init; } = "default";
 
@@ -122,6 +128,8 @@ public sealed record AgentOptions
         Check(Credentials is null || (!string.IsNullOrWhiteSpace(Credentials.AccessKeyId) && !string.IsNullOrEmpty(Credentials.SecretAccessKey)),
             "Credentials need both an access key id and a secret access key.");
         Check(!string.IsNullOrWhiteSpace(Region), "Region must not be empty.");
+        Check(CaCertificatePath is null || ServerUrl is null || ServerUrl.Scheme == "https",
+            $"CaCertificatePath verifies an https:// ServerUrl; got '{ServerUrl}'.");
         Check(!string.IsNullOrWhiteSpace(Cluster), "Cluster must not be empty.");
         Check(!string.IsNullOrWhiteSpace(DataDirectory), "DataDirectory must not be empty.");
         Check(AgentNamespace is null || (AgentNamespace.Length is > 0 and <= 128 && !AgentNamespace.Contains('=')),

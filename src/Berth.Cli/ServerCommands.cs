@@ -32,10 +32,17 @@ internal static class ServerCommands
             var (local, pool) = fargate.Read(result, agent.Read(result, configured, Path.Combine(options.DataDirectory, "agent")),
                 Path.Combine(options.DataDirectory, "fargate-agent"), MachineSize.Local());
             await using var app = await StartServerAsync(options, cancellationToken).ConfigureAwait(false);
-            // Issue 15's hook: with --auth sigv4 the server's root key goes in here too (Credentials = <root key>), and the managed
-            // agent below takes it from here; the region is the server's, which files the agents' instances under it.
+            // Issue 15's hook: with --auth sigv4 the server's root key goes in here too (Credentials = <root key>), and with
+            // --tls-cert the certificate to trust (CaCertificatePath = <PEM of the server's certificate or its CA>); the managed
+            // agent below takes both from here. The region is the server's, which files the agents' instances under it.
             var agentOptions = local with { ServerUrl = BerthServer.EndpointOf(app), Region = options.Api.DefaultRegion };
-            var managed = pool is null ? null : pool with { ServerUrl = agentOptions.ServerUrl, Region = agentOptions.Region, Credentials = agentOptions.Credentials };
+            var managed = pool is null ? null : pool with
+            {
+                ServerUrl = agentOptions.ServerUrl,
+                Region = agentOptions.Region,
+                Credentials = agentOptions.Credentials,
+                CaCertificatePath = agentOptions.CaCertificatePath,
+            };
             var loggers = app.Services.GetRequiredService<ILoggerFactory>();
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
             // The local agent talks to the server over HTTP on loopback, exactly as a remote agent would.

@@ -35,6 +35,14 @@ public sealed class AgentJoinFlagsTests
     }
 
     [Fact]
+    public void A_CA_file_verifies_an_https_server_and_is_refused_for_plain_http()
+    {
+        Assert.Equal("/etc/berth/ca.pem", Read("--server", "https://berth.internal:4566", "--ca-cert", "/etc/berth/ca.pem").CaCertificatePath);
+        Assert.StartsWith("CaCertificatePath verifies an https:// ServerUrl",
+            Assert.Throws<ArgumentException>(() => Read("--server", "http://berth.internal:4566", "--ca-cert", "/etc/berth/ca.pem")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_server_that_is_not_a_URL_is_refused_naming_the_flag()
     {
         Assert.StartsWith("--server must be an absolute URL", Assert.Throws<ArgumentException>(() => Read("--server", "127.0.0.1:4566")).Message,

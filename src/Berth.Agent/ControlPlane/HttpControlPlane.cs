@@ -9,7 +9,8 @@ namespace Berth.Agent.ControlPlane;
 /// <summary>
 /// The control plane over HTTP: RegisterContainerInstance through the ECS JSON 1.1 API (<c>POST /</c> with
 /// <c>X-Amz-Target</c>), poll and report through the agent protocol's endpoints on the same port; each request
-/// signed with the agent's credentials when it has some (<see cref="SigV4SigningHandler"/>).
+/// signed with the agent's credentials when it has some (<see cref="SigV4SigningHandler"/>), over TLS to an https://
+/// server, whose certificate is verified (<see cref="ServerTrust"/>).
 /// </summary>
 internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
 {
@@ -25,6 +26,7 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(10),
         };
+        ServerTrust.Apply(transport, options.CaCertificatePath);
         _http = new HttpClient(new SigV4SigningHandler(options.Credentials, options.Region, time) { InnerHandler = transport })
         {
             BaseAddress = options.ServerUrl ?? throw new ArgumentException("The HTTP control plane needs AgentOptions.ServerUrl.", nameof(options)),
