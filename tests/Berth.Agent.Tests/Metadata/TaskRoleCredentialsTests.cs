@@ -24,12 +24,16 @@ public sealed class TaskRoleCredentialsTests(ITestOutputHelper output)
     /// 169.254.170.2, retried while the route is being set up (timeout bounds each attempt: the image's busybox wget has
     /// no working -T). The probe exits 0 only if it read the task's credentials.
     /// </summary>
-    private static TaskAssignment WithProbe(string family, string? networkMode) => TestTasks.Assignment(family, networkMode,
-        TestTasks.Web("web"),
-        TestTasks.Tools("probe", """
-            for i in $(seq 1 30); do timeout 3 wget -q -O /tmp/c "http://169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" && break; sleep 1; done
-            grep -q '"AccessKeyId":"ASIAPROBE","SecretAccessKey":"probe-secret","Token":"probe-token","Expiration":"2030-01-02T03:04:05Z"' /tmp/c || exit 7
-            """, essential: false)) with { RoleCredentials = Role };
+    private static TaskAssignment WithProbe(string family, string? networkMode)
+    {
+        var task = TestTasks.Assignment(family, networkMode,
+            TestTasks.Web("web"),
+            TestTasks.Tools("probe", """
+                for i in $(seq 1 30); do timeout 3 wget -q -O /tmp/c "http://169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" && break; sleep 1; done
+                grep -q '"AccessKeyId":"ASIAPROBE","SecretAccessKey":"probe-secret","Token":"probe-token","Expiration":"2030-01-02T03:04:05Z"' /tmp/c || exit 7
+                """, essential: false));
+        return task with { RoleCredentials = Role };
+    }
 
     private static async Task AssertProbeReadTheCredentialsAsync(AgentHarness h, TaskAssignment task)
     {
