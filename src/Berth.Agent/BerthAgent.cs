@@ -71,7 +71,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
         {
             return new BerthAgent(options, loggerFactory, controlPlane, logsClient, null, timeProvider ?? TimeProvider.System);
         }
-        var http = new HttpControlPlane(options.ServerUrl!);
+        var http = new HttpControlPlane(options, timeProvider ?? TimeProvider.System);
         return new BerthAgent(options, loggerFactory, http, logsClient ?? http, http, timeProvider ?? TimeProvider.System);
     }
 
@@ -128,6 +128,12 @@ public sealed partial class BerthAgent : IAsyncDisposable
 
             metadata = await StartMetadataAsync(runtime, cancellationToken).ConfigureAwait(false);
             runtime.MetadataBaseUri = MetadataEndpoint = metadata?.BaseUri;
+            if (metadata is not null)
+            {
+                // The address containers already reach the metadata endpoint on; 169.254.170.2:80 is sent there.
+                var listener = new Uri(metadata.BaseUri);
+                runtime.CredentialsRouting = new CredentialsRouting(AgentNamespace, listener.Host, listener.Port, _loggerFactory.CreateLogger<CredentialsRouting>());
+            }
 
             loops.Add(state.RunAsync(background.Token));
             loops.Add(reports.RunAsync(background.Token));

@@ -32,8 +32,17 @@ internal static class ServerCommands
             var (local, pool) = fargate.Read(result, agent.Read(result, configured, Path.Combine(options.DataDirectory, "agent")),
                 Path.Combine(options.DataDirectory, "fargate-agent"), MachineSize.Local());
             await using var app = await StartServerAsync(options, cancellationToken).ConfigureAwait(false);
-            var agentOptions = local with { ServerUrl = BerthServer.EndpointOf(app) };
-            var managed = pool is null ? null : pool with { ServerUrl = agentOptions.ServerUrl };
+            // Issue 15's hook: with --auth sigv4 the server's root key goes in here too (Credentials = <root key>), and with
+            // --tls-cert the certificate to trust (CaCertificatePath = <PEM of the server's certificate or its CA>); the managed
+            // agent below takes both from here. The region is the server's, which files the agents' instances under it.
+            var agentOptions = local with { ServerUrl = BerthServer.EndpointOf(app), Region = options.Api.DefaultRegion };
+            var managed = pool is null ? null : pool with
+            {
+                ServerUrl = agentOptions.ServerUrl,
+                Region = agentOptions.Region,
+                Credentials = agentOptions.Credentials,
+                CaCertificatePath = agentOptions.CaCertificatePath,
+            };
             var loggers = app.Services.GetRequiredService<ILoggerFactory>();
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
             // The local agent talks to the server over HTTP on loopback, exactly as a remote agent would.
@@ -69,17 +78,18 @@ internal static class ServerCommands
     public static Command Agent()
     {
         var agent = new AgentFlags();
-        var serverUrl = EnvOption.Create("--server", "The Berth server to join", "BERTH_SERVER", "http://127.0.0.1:4566");
+        var join = new AgentJoinFlags();
         var dataDir = EnvOption.Create("--data-dir", "Where the agent keeps its state file", "BERTH_AGENT_DATA_DIR", new AgentOptions().DataDirectory);
         var command = new Command("agent", "Run an agent: register this machine's Docker engine as a container instance of a Berth cluster.");
-        command.Options.Add(serverUrl);
+        join.AddTo(command);
         command.Options.Add(dataDir);
         agent.AddTo(command);
         command.SetAction((result, cancellationToken) => GuardAsync("agent", async () =>
         {
-            var options = agent.Read(result, new Uri(result.GetValue(serverUrl)!), Path.GetFullPath(result.GetValue(dataDir)!));
+            var options = join.Apply(result, agent.Read(result, join.ServerUrl(result), Path.GetFullPath(result.GetValue(dataDir)!)));
             using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Information));
-            Console.WriteLine($"Berth agent joining cluster {options.Cluster} at {options.ServerUrl}. Press Ctrl-C to stop.");
+            var signing = options.Credentials is { } key ? $"signing as {key.AccessKeyId} in {options.Region}" : "unsigned (the server must run with --auth off)";
+            Console.WriteLine($"Berth agent joining cluster {options.Cluster} at {options.ServerUrl}, {signing}. Press Ctrl-C to stop.");
             await BerthAgent.RunAsync(options, loggers, cancellationToken).ConfigureAwait(false);
         }));
         return command;

@@ -65,8 +65,9 @@ internal sealed class TaskSandbox(AgentRuntime runtime, string taskArn, TaskNetw
         {
             return $"ResourceInitializationError: failed to prepare the task network: {DockerDriver.MessageOf(e)}";
         }
-        catch (SecurityGroupException e)
+        catch (IptablesException e)
         {
+            // The task must not start unprotected.
             return $"ResourceInitializationError: failed to apply the task's security groups: {e.Message}";
         }
     }
