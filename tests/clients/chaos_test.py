@@ -1,15 +1,20 @@
-"""Chaos: Berth killed in the middle of a rolling deployment, and one service updated by 100 callers at once.
+"""Chaos: Berth killed in the middle of a rolling deployment, one service updated by 100 callers at once, and a data
+directory whose disk fills up or turns read-only.
 
 A kill -9 of `berth up` (server and local agent in one process) leaves the task containers running; the restart on
 the same data directory must adopt them and finish the deployment without losing or duplicating a task. Concurrent
 UpdateService calls race on one service record: every call must be answered (no 5xx), and the last write wins whole.
+A full or read-only disk must give a clear 503 ServiceUnavailableException, keep what was committed, and (for a full
+disk) heal by itself once space returns.
 """
+import os
 import subprocess
 import threading
 import unittest
 
 import boto3
 import botocore.config
+from botocore.exceptions import ClientError
 
 from berth_server import BerthServer, wait_until
 
@@ -149,6 +154,102 @@ class ConcurrentUpdateServiceTest(unittest.TestCase):
         self.assertEqual(deployment["status"], "PRIMARY")
         # The service still takes writes: the race left no lock or half-written record behind.
         self.assertEqual(self.ecs.update_service(cluster="crowd", service="crowd", desiredCount=0)["service"]["desiredCount"], 0)
+
+
+def mount(*args):
+    return subprocess.run(["mount", *args], capture_output=True, text=True)
+
+
+class DataStoreFailureTest(unittest.TestCase):
+    """The data directory on a filesystem of its own (mounting needs root): a small tmpfs for a full disk, a loop-mounted
+    ext4 with errors=remount-ro for a read-only one (a plain `mount -o remount,ro` is refused while Berth holds files
+    open for writing; an ext4 error makes the kernel do it anyway, as a failing disk would)."""
+
+    def setUp(self):
+        if os.geteuid() != 0:
+            self.skipTest("mounting a filesystem for the data directory needs root")
+        self.server = BerthServer(command="server")
+        self.addCleanup(self.server.close)
+        self.ecs = boto3.client("ecs", endpoint_url=self.server.endpoint, region_name="us-east-1",
+                                config=botocore.config.Config(retries={"total_max_attempts": 1}),
+                                aws_access_key_id="test", aws_secret_access_key="test")
+
+    def mount_data_dir(self, *args):
+        result = mount(*args, self.server.data_dir)
+        if result.returncode != 0:
+            self.skipTest(f"cannot mount a filesystem here: {result.stderr.strip()}")
+        self.addCleanup(subprocess.run, ["umount", "-l", self.server.data_dir], capture_output=True)
+
+    def clusters(self):
+        return sorted(arn.rsplit("/", 1)[1] for arn in self.ecs.list_clusters()["clusterArns"])
+
+    def assert_unavailable(self, call, reason):
+        with self.assertRaises(ClientError) as raised:
+            call()
+        error = raised.exception.response
+        self.assertEqual(error["ResponseMetadata"]["HTTPStatusCode"], 503, error)
+        self.assertEqual(error["Error"]["Code"], "ServiceUnavailableException")
+        self.assertIn(reason, error["Error"]["Message"])
+        self.assertIn(self.server.data_dir, error["Error"]["Message"], "the message names the file to look at")
+
+    def test_a_full_disk_answers_503_keeps_what_was_committed_and_heals_when_space_returns(self):
+        self.mount_data_dir("-t", "tmpfs", "-o", "size=16m", "tmpfs")
+        self.server.start()
+        self.ecs.create_cluster(clusterName="before")
+        logs = self.server.client("logs")
+        logs.create_log_group(logGroupName="before")
+
+        filler = os.path.join(self.server.data_dir, "filler")
+        subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=64k"], capture_output=True)
+        self.assert_unavailable(lambda: self.ecs.create_cluster(clusterName="full"), "full disk")
+        self.assert_unavailable(lambda: self.ecs.register_task_definition(**sleeper("full", "v1")), "full disk")
+        with self.assertRaises(ClientError) as raised:
+            logs.create_log_group(logGroupName="full")
+        self.assertEqual(raised.exception.response["ResponseMetadata"]["HTTPStatusCode"], 503)
+        self.assertEqual(self.clusters(), ["before"], "reads still answer, and the failed write left nothing")
+
+        os.unlink(filler)
+        self.ecs.create_cluster(clusterName="after")  # no restart: the next write simply succeeds
+        logs.create_log_group(logGroupName="after")
+        self.assertEqual(self.clusters(), ["after", "before"])
+
+        self.server.kill()
+        self.server.start()
+        self.assertEqual(self.clusters(), ["after", "before"])
+        groups = logs.describe_log_groups()["logGroups"]
+        self.assertEqual(sorted(g["logGroupName"] for g in groups), ["after", "before"])
+        self.assertEqual(self.ecs.describe_clusters(clusters=["before"])["clusters"][0]["status"], "ACTIVE")
+
+    def test_a_disk_turned_read_only_answers_503_and_loses_nothing(self):
+        image = os.path.join(os.path.dirname(self.server.data_dir), os.path.basename(self.server.data_dir) + ".ext4")
+        self.addCleanup(os.unlink, image)
+        subprocess.run(["truncate", "-s", "64M", image], check=True)
+        subprocess.run(["mkfs.ext4", "-q", "-F", image], check=True, capture_output=True)
+        self.mount_data_dir("-o", "loop,errors=remount-ro", image)
+        self.server.start()
+        self.ecs.create_cluster(clusterName="before")
+        self.ecs.register_task_definition(**sleeper("kept", "v1"))
+
+        # An ext4 error drops writes still in the page cache, as a power loss does; with synchronous=NORMAL (see
+        # SqliteStateStore) Berth's last commits are among them until the kernel flushes them, so flush first: this
+        # test is about what reached the disk.
+        subprocess.run(["sync", "-f", self.server.data_dir], check=True)
+        device = os.path.basename(subprocess.run(["findmnt", "-n", "-o", "SOURCE", self.server.data_dir],
+                                                  capture_output=True, text=True, check=True).stdout.strip())
+        with open(f"/sys/fs/ext4/{device}/trigger_fs_error", "w") as trigger:
+            trigger.write("berth chaos test")
+        self.assert_unavailable(lambda: self.ecs.create_cluster(clusterName="read-only"), "read-only")  # SQLite says I/O error
+
+        # The kernel keeps an ext4 that failed read-only until it is mounted again, which takes Berth down with it.
+        self.server.kill()
+        subprocess.run(["umount", self.server.data_dir], check=True)
+        subprocess.run(["e2fsck", "-f", "-y", image], capture_output=True)
+        self.assertEqual(mount("-o", "loop", image, self.server.data_dir).returncode, 0)
+        self.server.start()
+        self.assertEqual(self.clusters(), ["before"])
+        self.assertEqual(self.ecs.describe_task_definition(taskDefinition="kept:1")["taskDefinition"]["revision"], 1)
+        self.ecs.create_cluster(clusterName="after")
+        self.assertEqual(self.clusters(), ["after", "before"])
 
 
 if __name__ == "__main__":
