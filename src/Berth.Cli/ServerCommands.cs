@@ -35,6 +35,7 @@ internal static class ServerCommands
             var agentOptions = local with { ServerUrl = BerthServer.EndpointOf(app) };
             var managed = pool is null ? null : pool with { ServerUrl = agentOptions.ServerUrl };
             var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+            await LeftoverReport.PrintAsync(app.Services.GetRequiredService<Berth.Store.IStateStore>(), agentOptions.DockerEndpoint, cancellationToken).ConfigureAwait(false);
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
             // The local agent talks to the server over HTTP on loopback, exactly as a remote agent would.
             var agentRun = BerthAgent.RunAsync(agentOptions, loggers, stopping.Token);
