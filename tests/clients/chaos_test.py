@@ -21,14 +21,14 @@ from berth_server import BerthServer, wait_until
 TASKS = 10
 
 
-def sleeper(family, revision_marker):
+def web_definition(family, revision_marker):
     """A one-container definition that starts and stops at once (sample-web's PID 1 forwards SIGTERM)."""
     return dict(family=family, containerDefinitions=[{
         "name": "web", "image": "berth/sample-web", "memory": 16, "essential": True,
         "environment": [{"name": "MESSAGE", "value": revision_marker}]}])
 
 
-class ChaosTestBase(unittest.TestCase):
+class KillDuringRollingDeploymentTest(unittest.TestCase):
     def setUp(self):
         self.server = BerthServer(command="up")
         self.addCleanup(self.server.close)
@@ -42,12 +42,9 @@ class ChaosTestBase(unittest.TestCase):
     def service(self, name):
         return self.ecs.describe_services(cluster="default", services=[name])["services"][0]
 
-    def tasks(self, name, status="RUNNING"):
-        arns = self.ecs.list_tasks(cluster="default", serviceName=name, desiredStatus=status)["taskArns"]
-        described = []
-        for start in range(0, len(arns), 100):
-            described += self.ecs.describe_tasks(cluster="default", tasks=arns[start:start + 100])["tasks"]
-        return described
+    def tasks(self, name):
+        arns = self.ecs.list_tasks(cluster="default", serviceName=name, desiredStatus="RUNNING")["taskArns"]
+        return self.ecs.describe_tasks(cluster="default", tasks=arns)["tasks"] if arns else []
 
     def running_containers(self):
         """Task ARN of each container Docker really runs for this test's agent."""
@@ -55,15 +52,12 @@ class ChaosTestBase(unittest.TestCase):
                              capture_output=True, text=True, check=True).stdout.split()
         if not ids:
             return []
-        labels = subprocess.run(["docker", "inspect", "-f", '{{index .Config.Labels "com.amazonaws.ecs.task-arn"}}', *ids],
-                                capture_output=True, text=True, check=True).stdout.split()
-        return labels
+        return subprocess.run(["docker", "inspect", "-f", '{{index .Config.Labels "com.amazonaws.ecs.task-arn"}}', *ids],
+                              capture_output=True, text=True, check=True).stdout.split()
 
-
-class KillDuringRollingDeploymentTest(ChaosTestBase):
     def test_a_kill_9_in_the_middle_of_a_rolling_deployment_loses_and_duplicates_nothing(self):
-        v1 = self.ecs.register_task_definition(**sleeper("roll", "v1"))["taskDefinition"]["taskDefinitionArn"]
-        v2 = self.ecs.register_task_definition(**sleeper("roll", "v2"))["taskDefinition"]["taskDefinitionArn"]
+        v1 = self.ecs.register_task_definition(**web_definition("roll", "v1"))["taskDefinition"]["taskDefinitionArn"]
+        v2 = self.ecs.register_task_definition(**web_definition("roll", "v2"))["taskDefinition"]["taskDefinitionArn"]
         # Five tasks at a time: the deployment takes two rounds at least, and the kill lands inside it.
         self.ecs.create_service(cluster="default", serviceName="roll", taskDefinition=v1, desiredCount=TASKS,
                                 deploymentConfiguration={"maximumPercent": 150, "minimumHealthyPercent": 50})
@@ -115,7 +109,7 @@ class ConcurrentUpdateServiceTest(unittest.TestCase):
 
     def test_100_concurrent_update_service_calls_are_all_answered_and_one_write_wins_whole(self):
         self.ecs.create_cluster(clusterName="crowd")
-        arn = self.ecs.register_task_definition(**sleeper("crowd", "v1"))["taskDefinition"]["taskDefinitionArn"]
+        arn = self.ecs.register_task_definition(**web_definition("crowd", "v1"))["taskDefinition"]["taskDefinitionArn"]
         self.ecs.create_service(cluster="crowd", serviceName="crowd", taskDefinition=arn, desiredCount=1000)
 
         # No retries: a throttled or failed call must show, not be hidden by botocore's retry.
@@ -202,7 +196,7 @@ class DataStoreFailureTest(unittest.TestCase):
         filler = os.path.join(self.server.data_dir, "filler")
         subprocess.run(["dd", "if=/dev/zero", f"of={filler}", "bs=64k"], capture_output=True)
         self.assert_unavailable(lambda: self.ecs.create_cluster(clusterName="full"), "full disk")
-        self.assert_unavailable(lambda: self.ecs.register_task_definition(**sleeper("full", "v1")), "full disk")
+        self.assert_unavailable(lambda: self.ecs.register_task_definition(**web_definition("full", "v1")), "full disk")
         with self.assertRaises(ClientError) as raised:
             logs.create_log_group(logGroupName="full")
         self.assertEqual(raised.exception.response["ResponseMetadata"]["HTTPStatusCode"], 503)
@@ -228,7 +222,7 @@ class DataStoreFailureTest(unittest.TestCase):
         self.mount_data_dir("-o", "loop,errors=remount-ro", image)
         self.server.start()
         self.ecs.create_cluster(clusterName="before")
-        self.ecs.register_task_definition(**sleeper("kept", "v1"))
+        self.ecs.register_task_definition(**web_definition("kept", "v1"))
 
         # An ext4 error drops writes still in the page cache, as a power loss does; with synchronous=NORMAL (see
         # SqliteStateStore) Berth's last commits are among them until the kernel flushes them, so flush first: this
