@@ -152,7 +152,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
             };
             var arn = await RegisterAsync(state, host, identity, reports, cancellationToken).ConfigureAwait(false);
             await warmUp.ConfigureAwait(false);
-            await PollAsync(arn, state, host, identity, reports, engine, cancellationToken).ConfigureAwait(false);
+            await PollAsync(arn, docker, state, host, identity, reports, engine, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -256,7 +256,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
         }
     }
 
-    private async Task PollAsync(string arn, StateStore state, DockerHostInfo host, AgentIdentity identity, ReportQueue reports, TaskEngine engine, CancellationToken cancellationToken)
+    private async Task PollAsync(string arn, IDockerDriver docker, StateStore state, DockerHostInfo host, AgentIdentity identity, ReportQueue reports, TaskEngine engine, CancellationToken cancellationToken)
     {
         long version = 0;
         var failures = 0;
@@ -271,6 +271,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
                     ContainerInstanceArn = arn,
                     AssignmentsVersion = version,
                     WaitSeconds = _options.PollWaitSeconds,
+                    AttachedAddresses = await SubnetAttachments.ReadAsync(docker, cancellationToken).ConfigureAwait(false),
                 }, cancellationToken).ConfigureAwait(false);
                 if (failures > 0)
                 {

@@ -44,6 +44,7 @@ internal static class ServerCommands
                 CaCertificatePath = agentOptions.CaCertificatePath,
             };
             var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+            await LeftoverReport.PrintAsync(app.Services.GetRequiredService<Berth.Store.IStateStore>(), agentOptions.DockerEndpoint, cancellationToken).ConfigureAwait(false);
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
             // The local agent talks to the server over HTTP on loopback, exactly as a remote agent would.
             var agentRun = BerthAgent.RunAsync(agentOptions, loggers, stopping.Token);

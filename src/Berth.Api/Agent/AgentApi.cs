@@ -1,4 +1,7 @@
+using Berth.Api.Protocol;
+using Berth.Store;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,9 +17,25 @@ internal static class AgentApi
     public static IEndpointRouteBuilder MapAgentApi(this IEndpointRouteBuilder endpoints)
     {
         var agents = endpoints.ServiceProvider.GetRequiredService<AgentHandler>();
-        endpoints.MapPost("/_berth/agent/v1/poll", agents.PollAsync);
-        endpoints.MapPost("/_berth/agent/v1/report", agents.ReportAsync);
-        endpoints.MapPost("/_berth/agent/v1/stats", endpoints.ServiceProvider.GetRequiredService<StatsHandler>().ReportAsync);
+        endpoints.MapPost("/_berth/agent/v1/poll", StoreFaultsAnswered(agents.PollAsync));
+        endpoints.MapPost("/_berth/agent/v1/report", StoreFaultsAnswered(agents.ReportAsync));
+        endpoints.MapPost("/_berth/agent/v1/stats", StoreFaultsAnswered(endpoints.ServiceProvider.GetRequiredService<StatsHandler>().ReportAsync));
         return endpoints;
     }
+
+    /// <summary>
+    /// A full or read-only data disk is the operator's to fix, not a bug: the agent gets 503 with the store's words,
+    /// logs them and retries, instead of a bare 500 and a stack trace in the server's log for every poll.
+    /// </summary>
+    private static RequestDelegate StoreFaultsAnswered(Func<HttpContext, Task> handler) => async http =>
+    {
+        try
+        {
+            await handler(http).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException e) when (!http.Response.HasStarted)
+        {
+            await JsonResponses.WriteErrorAsync(http.Response, StatusCodes.Status503ServiceUnavailable, "ServiceUnavailableException", e.Message).ConfigureAwait(false);
+        }
+    };
 }

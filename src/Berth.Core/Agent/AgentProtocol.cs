@@ -31,6 +31,12 @@ public sealed record AgentPollRequest
 
     /// <summary>How long the server may hold the request when nothing changed (at most 30 s).</summary>
     [JsonPropertyName("waitSeconds")] public int WaitSeconds { get; init; } = 20;
+
+    /// <summary>
+    /// Every address attached to Berth's subnet networks on the agent's Docker engine, whoever holds it; address
+    /// leases skip the ones held by anything but their own task. Null when the agent did not look.
+    /// </summary>
+    [JsonPropertyName("attachedAddresses")] public IReadOnlyList<AttachedAddress>? AttachedAddresses { get; init; }
 }
 
 /// <summary>Every task the instance should know about, each with the desired status and its task definition.</summary>
