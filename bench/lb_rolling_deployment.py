@@ -1,20 +1,26 @@
 #!/usr/bin/env python3
-"""Requests through a Berth listener during rolling deployments of a load-balanced service, with real containers.
+"""Failed requests through a Berth listener while a load-balanced service is deployed, with real containers and wrk.
 
-Usage: python3 bench/lb_rolling_deployment.py [tasks] [clients] [deployments]   (defaults 6, 4 and 1)
+Usage: python3 bench/lb_rolling_deployment.py [--runs 10] [--tasks 3] [--seconds 100] [--deregistration-delay S]
 
-`berth up` on a free port; an application load balancer with an HTTP listener on a free 127.0.0.1 port forwarding
-to an `instance` target group (health checks every 5 s on /health, healthy after 2, deregistration delay 5 s);
-a service of N `berth/sample-web` tasks (bridge, no container health check, maximumPercent 200,
-minimumHealthyPercent 100). Once every target is healthy, `clients` threads send GET / in a loop, each on its own
-keep-alive connection (a new one after an error), while the service is moved through `deployments`
-UpdateService --force-new-deployment rollouts, each until the new deployment is COMPLETED with N healthy targets.
-Prints requests sent, non-2xx responses, connection errors, requests/s and latency percentiles.
+Each run is the flow of issue 14 (item 1), from scratch: `berth up` on a free port; an application load balancer
+whose HTTP listener (127.0.0.1, free port) forwards to an `instance` target group (health checks on `/` every 5 s,
+healthy after 2; deregistration delay ELB's default 300 s unless --deregistration-delay is given); a service of
+`tasks` `berth/sample-web` tasks (bridge, no container health check, ECS's default deployment configuration).
+As soon as the service is stable in the sense of `aws ecs wait services-stable` (one deployment, runningCount =
+desiredCount; polled every 0.1 s rather than the waiter's 15 s, so every run starts while the targets are still
+`initial`), `wrk -t1 -c8 -d{seconds}s` runs against the listener and, 3 s later, UpdateService moves the service
+to a new revision. Prints, per run, the target states when the deployment began, wrk's requests, non-2xx
+responses and socket errors, and where the deployment stood when wrk ended; then the totals.
+Runs with failures keep their server log in the temp directory. wrk: `apt-get install -y wrk`.
 """
-import http.client
+import argparse
 import os
-import statistics
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -23,99 +29,140 @@ from berth_server import BerthServer, free_port, wait_until  # noqa: E402
 
 
 def wait(check, seconds=600):
-    if not wait_until(check, seconds, interval=0.25):
+    result = wait_until(check, seconds, interval=0.1)
+    if not result:
         raise TimeoutError("gave up waiting")
+    return result
 
 
-class Client(threading.Thread):
-    def __init__(self, port, stop):
-        super().__init__(daemon=True)
-        self.port, self.stop = port, stop
-        self.sent = self.non_2xx = self.errors = 0
-        self.latencies = []
+# Counts wrk's answers other than 2xx and 3xx by status, with the wall-clock seconds of the first and last.
+WRK_SCRIPT = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function response(status, headers, body)
+  if status < 200 or status > 399 then
+    local key = "n" .. status
+    if _G[key] == nil then codes = (codes or "") .. " " .. status end
+    _G[key] = (_G[key] or 0) + 1
+    first = first or os.time()
+    last = os.time()
+  end
+end
+function done(summary, latency, requests)
+  for _, thread in ipairs(threads) do
+    local codes = thread:get("codes")
+    if codes then
+      for code in string.gmatch(codes, "%d+") do io.write(string.format("status %s: %d; ", code, thread:get("n" .. code))) end
+      io.write(string.format("first at %s, last at %s\\n", os.date("%H:%M:%S", thread:get("first")), os.date("%H:%M:%S", thread:get("last"))))
+    end
+  end
+end
+"""
 
-    def run(self):
-        connection = None
-        while not self.stop.is_set():
-            connection = connection or http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-            self.sent += 1
-            start = time.perf_counter()
-            try:
-                connection.request("GET", "/")
-                response = connection.getresponse()
-                response.read()
-                self.latencies.append(time.perf_counter() - start)
-                if not 200 <= response.status < 300:
-                    self.non_2xx += 1
-            except (OSError, http.client.HTTPException):
-                self.errors += 1
-                connection.close()
-                connection = None
+
+def parse_wrk(output):
+    """wrk's totals: requests, non-2xx-or-3xx responses, socket errors (connect + read + write + timeout), and the
+    statuses line of WRK_SCRIPT (empty when every answer was 2xx or 3xx)."""
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    statuses = re.search(r"^status .*$", output, re.MULTILINE)
+    return (requests, int(non_2xx.group(1)) if non_2xx else 0, sum(map(int, errors.groups())) if errors else 0,
+            statuses.group(0) if statuses else "")
 
 
-def main():
-    tasks = int(sys.argv[1]) if len(sys.argv) > 1 else 6
-    clients = int(sys.argv[2]) if len(sys.argv) > 2 else 4
-    deployments = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+def states(elb, tg):
+    """Target states, sorted, e.g. ['healthy', 'initial', 'initial']."""
+    return sorted(d["TargetHealth"]["State"] for d in elb.describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"])
+
+
+def run_once(tasks, seconds, deregistration_delay, keep_log):
     server = BerthServer(command="up")
     try:
         server.start()
         ecs = server.ecs()
         server.wait_for_local_agent(ecs)
-        import boto3
-        elb = boto3.client("elbv2", endpoint_url=server.endpoint, region_name="us-east-1",
-                           aws_access_key_id="test", aws_secret_access_key="test")
+        elb = server.client("elbv2")
         lb = elb.create_load_balancer(Name="bench-lb", Type="application", Subnets=["subnet-local-a"])["LoadBalancers"][0]
-        tg = elb.create_target_group(Name="bench-tg", Protocol="HTTP", Port=80, TargetType="instance", HealthCheckPath="/health",
+        tg = elb.create_target_group(Name="bench-tg", Protocol="HTTP", Port=80, TargetType="instance", HealthCheckPath="/",
                                      HealthCheckIntervalSeconds=5, HealthyThresholdCount=2)["TargetGroups"][0]["TargetGroupArn"]
-        elb.modify_target_group_attributes(TargetGroupArn=tg, Attributes=[{"Key": "deregistration_delay.timeout_seconds", "Value": "5"}])
+        if deregistration_delay is not None:
+            elb.modify_target_group_attributes(TargetGroupArn=tg, Attributes=[
+                {"Key": "deregistration_delay.timeout_seconds", "Value": str(deregistration_delay)}])
         port = free_port()
         elb.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=port,
                             DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
-        ecs.register_task_definition(family="bench-web", containerDefinitions=[{
-            "name": "web", "image": "berth/sample-web", "memory": 32, "portMappings": [{"containerPort": 80}]}])
-        ecs.create_service(cluster="default", serviceName="web", taskDefinition="bench-web", desiredCount=tasks,
-                           healthCheckGracePeriodSeconds=10,
-                           deploymentConfiguration={"maximumPercent": 200, "minimumHealthyPercent": 100},
+        for message in ("v1", "v2"):
+            ecs.register_task_definition(family="bench-web", containerDefinitions=[{
+                "name": "web", "image": "berth/sample-web", "memory": 32, "portMappings": [{"containerPort": 80}],
+                "environment": [{"name": "MESSAGE", "value": message}]}])
+        ecs.create_service(cluster="default", serviceName="web", taskDefinition="bench-web:1", desiredCount=tasks,
                            loadBalancers=[{"targetGroupArn": tg, "containerName": "web", "containerPort": 80}])
 
-        def settled():
+        def stable():
             service = ecs.describe_services(cluster="default", services=["web"])["services"][0]
-            health = elb.describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"]
-            return (len(service["deployments"]) == 1 and service["deployments"][0]["rolloutState"] == "COMPLETED"
-                    and service["runningCount"] == tasks and len(health) == tasks
-                    and all(h["TargetHealth"]["State"] == "healthy" for h in health))
-        wait(settled)
+            return len(service["deployments"]) == 1 and service["runningCount"] == service["desiredCount"]
+        wait(stable)
 
-        stop = threading.Event()
-        load = [Client(port, stop) for _ in range(clients)]
-        started = time.perf_counter()
-        for c in load:
-            c.start()
-        rollouts = []
-        for _ in range(deployments):
-            begin = time.perf_counter()
-            ecs.update_service(cluster="default", service="web", forceNewDeployment=True)
-            time.sleep(1)
-            wait(settled)
-            rollouts.append(time.perf_counter() - begin)
-        stop.set()
-        for c in load:
-            c.join(30)
-        elapsed = time.perf_counter() - started
-        latencies = sorted(x for c in load for x in c.latencies)
-        sent = sum(c.sent for c in load)
-        print(f"tasks {tasks}, clients {clients}, deployments {deployments}, load average {os.getloadavg()[0]:.1f}")
-        print(f"rollout time per deployment: {', '.join(f'{r:.1f} s' for r in rollouts)}")
-        print(f"requests sent: {sent}")
-        print(f"non-2xx responses: {sum(c.non_2xx for c in load)}")
-        print(f"connection errors: {sum(c.errors for c in load)}")
-        print(f"requests/s: {sent / elapsed:.0f}")
-        if latencies:
-            p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-            print(f"latency ms: p50 {p(0.5):.1f}, p99 {p(0.99):.1f}, max {latencies[-1] * 1000:.1f}, mean {statistics.mean(latencies) * 1000:.1f}")
+        script = os.path.join(server.data_dir, "statuses.lua")
+        with open(script, "w") as f:
+            f.write(WRK_SCRIPT)
+        wrk = subprocess.Popen(["wrk", "-t1", "-c8", f"-d{seconds}s", "-s", script, f"http://127.0.0.1:{port}/"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        output = []
+        reader = threading.Thread(target=lambda: output.append(wrk.stdout.read()), daemon=True)
+        reader.start()
+        time.sleep(3)
+        ecs.update_service(cluster="default", service="web", taskDefinition="bench-web:2")
+        # Health only moves on from initial, so targets still initial now were initial when the deployment began.
+        at_update = states(elb, tg)
+        wrk.wait()
+        reader.join()
+        requests, non_2xx, errors, statuses = parse_wrk("".join(output))
+        if non_2xx or errors:
+            shutil.copy(server.log.name, keep_log)
+        service = ecs.describe_services(cluster="default", services=["web"])["services"][0]
+        rollout = ", ".join(f"{d['taskDefinition'].rsplit('/', 1)[1]} {d['rolloutState']} {d['runningCount']} running"
+                            for d in service["deployments"])
+        return requests, non_2xx, errors, statuses, at_update, states(elb, tg), rollout
+    except Exception:
+        server.log.flush()
+        with open(server.log.name, errors="replace") as log:
+            print("".join(log.readlines()[-40:]), file=sys.stderr)
+        raise
     finally:
         server.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--tasks", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=100)
+    parser.add_argument("--deregistration-delay", type=int)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is required: apt-get install -y wrk")
+
+    failed_runs = 0
+    total_requests = total_failed = 0
+    print(f"{args.runs} runs: {args.tasks} tasks, wrk -t1 -c8 -d{args.seconds}s, deregistration delay "
+          f"{args.deregistration_delay if args.deregistration_delay is not None else 'default (300 s)'}, "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    for run in range(1, args.runs + 1):
+        log = os.path.join(tempfile.gettempdir(), f"lb-rolling-deployment-run-{run}.log")
+        requests, non_2xx, errors, statuses, at_update, at_end, rollout = run_once(
+            args.tasks, args.seconds, args.deregistration_delay, log)
+        failed = non_2xx + errors
+        failed_runs += failed > 0
+        total_requests += requests
+        total_failed += failed
+        print(f"run {run}: {requests} requests, {non_2xx} non-2xx, {errors} socket errors | targets at the update: "
+              f"{' '.join(at_update)} | at the end: {' '.join(at_end)} | {rollout} | load average {os.getloadavg()[0]:.1f}",
+              flush=True)
+        if failed:
+            print(f"  {statuses or 'socket errors only'}; server log kept in {log}", flush=True)
+    print(f"total: {total_requests} requests, {total_failed} failed; runs with failures: {failed_runs} of {args.runs}")
 
 
 if __name__ == "__main__":

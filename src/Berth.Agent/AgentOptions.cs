@@ -11,6 +11,25 @@ public sealed record AgentOptions
     /// <summary>The Berth server's API address, e.g. <c>http://127.0.0.1:4566</c>.</summary>
     public Uri? ServerUrl { get; init; }
 
+    /// <summary>
+    /// The access key every request to the control plane is signed with (SigV4: service <c>ecs</c> for ECS and the
+    /// agent protocol, <c>logs</c> for CloudWatch Logs). Null: requests go unsigned, which only a server run with
+    /// <c>--auth off</c> accepts. <c>berth up</c> gives its agents the server's root key.
+    /// </summary>
+    public AgentCredentials? Credentials { get; init; }
+
+    /// <summary>
+    /// The region requests are signed for, which is the region the server files the instance and its tasks under;
+    /// it must be the server's (<c>berth server --region</c>). awslogs calls use the container's awslogs-region.
+    /// </summary>
+    public string Region { get; init; } = "us-east-1";
+
+    /// <summary>
+    /// A PEM file of the certificates an https:// <see cref="ServerUrl"/> must chain to (the cluster's CA, or the server's
+    /// self-signed certificate); null: the system's trusted roots. The server's certificate is verified either way.
+    /// </summary>
+    public string? CaCertificatePath { get; init; }
+
     /// <summary>The cluster the instance registers into (ECS_CLUSTER in the ECS agent).</summary>
     public string Cluster { get; init; } = "default";
 
@@ -106,6 +125,11 @@ public sealed record AgentOptions
         {
             throw new ArgumentException($"ServerUrl must be an absolute http(s) URL; got '{ServerUrl}'.");
         }
+        Check(Credentials is null || (!string.IsNullOrWhiteSpace(Credentials.AccessKeyId) && !string.IsNullOrEmpty(Credentials.SecretAccessKey)),
+            "Credentials need both an access key id and a secret access key.");
+        Check(!string.IsNullOrWhiteSpace(Region), "Region must not be empty.");
+        Check(CaCertificatePath is null || ServerUrl is null || ServerUrl.Scheme == "https",
+            $"CaCertificatePath verifies an https:// ServerUrl; got '{ServerUrl}'.");
         Check(!string.IsNullOrWhiteSpace(Cluster), "Cluster must not be empty.");
         Check(!string.IsNullOrWhiteSpace(DataDirectory), "DataDirectory must not be empty.");
         Check(AgentNamespace is null || (AgentNamespace.Length is > 0 and <= 128 && !AgentNamespace.Contains('=')),

@@ -71,7 +71,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
         {
             return new BerthAgent(options, loggerFactory, controlPlane, logsClient, null, timeProvider ?? TimeProvider.System);
         }
-        var http = new HttpControlPlane(options.ServerUrl!);
+        var http = new HttpControlPlane(options, timeProvider ?? TimeProvider.System);
         return new BerthAgent(options, loggerFactory, http, logsClient ?? http, http, timeProvider ?? TimeProvider.System);
     }
 
@@ -128,6 +128,12 @@ public sealed partial class BerthAgent : IAsyncDisposable
 
             metadata = await StartMetadataAsync(runtime, cancellationToken).ConfigureAwait(false);
             runtime.MetadataBaseUri = MetadataEndpoint = metadata?.BaseUri;
+            if (metadata is not null)
+            {
+                // The address containers already reach the metadata endpoint on; 169.254.170.2:80 is sent there.
+                var listener = new Uri(metadata.BaseUri);
+                runtime.CredentialsRouting = new CredentialsRouting(AgentNamespace, listener.Host, listener.Port, _loggerFactory.CreateLogger<CredentialsRouting>());
+            }
 
             loops.Add(state.RunAsync(background.Token));
             loops.Add(reports.RunAsync(background.Token));
@@ -146,7 +152,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
             };
             var arn = await RegisterAsync(state, host, identity, reports, cancellationToken).ConfigureAwait(false);
             await warmUp.ConfigureAwait(false);
-            await PollAsync(arn, state, host, identity, reports, engine, cancellationToken).ConfigureAwait(false);
+            await PollAsync(arn, docker, state, host, identity, reports, engine, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -250,7 +256,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
         }
     }
 
-    private async Task PollAsync(string arn, StateStore state, DockerHostInfo host, AgentIdentity identity, ReportQueue reports, TaskEngine engine, CancellationToken cancellationToken)
+    private async Task PollAsync(string arn, IDockerDriver docker, StateStore state, DockerHostInfo host, AgentIdentity identity, ReportQueue reports, TaskEngine engine, CancellationToken cancellationToken)
     {
         long version = 0;
         var failures = 0;
@@ -265,6 +271,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
                     ContainerInstanceArn = arn,
                     AssignmentsVersion = version,
                     WaitSeconds = _options.PollWaitSeconds,
+                    AttachedAddresses = await SubnetAttachments.ReadAsync(docker, cancellationToken).ConfigureAwait(false),
                 }, cancellationToken).ConfigureAwait(false);
                 if (failures > 0)
                 {

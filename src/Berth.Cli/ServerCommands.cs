@@ -33,9 +33,24 @@ internal static class ServerCommands
             var (local, pool) = fargate.Read(result, agent.Read(result, configured, Path.Combine(options.DataDirectory, "agent")),
                 Path.Combine(options.DataDirectory, "fargate-agent"), MachineSize.Local());
             await using var app = await StartServerAsync(options, cancellationToken).ConfigureAwait(false);
-            var agentOptions = local with { ServerUrl = BerthServer.EndpointOf(app) };
-            var managed = pool is null ? null : pool with { ServerUrl = agentOptions.ServerUrl };
+            // With --auth sigv4 the agents sign with the server's root key. Issue 15's remaining hook: with --tls-cert the
+            // certificate to trust (CaCertificatePath = <PEM of the server's certificate or its CA>); the managed agent below
+            // takes both from here. The region is the server's, which files the agents' instances under it.
+            var agentOptions = local with
+            {
+                ServerUrl = BerthServer.EndpointOf(app),
+                Region = options.Api.DefaultRegion,
+                Credentials = await RootCredentialsAsync(app, cancellationToken).ConfigureAwait(false) ?? local.Credentials,
+            };
+            var managed = pool is null ? null : pool with
+            {
+                ServerUrl = agentOptions.ServerUrl,
+                Region = agentOptions.Region,
+                Credentials = agentOptions.Credentials,
+                CaCertificatePath = agentOptions.CaCertificatePath,
+            };
             var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+            await LeftoverReport.PrintAsync(app.Services.GetRequiredService<Berth.Store.IStateStore>(), agentOptions.DockerEndpoint, cancellationToken).ConfigureAwait(false);
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping);
             // The local agent talks to the server over HTTP on loopback, exactly as a remote agent would.
             var agentRun = BerthAgent.RunAsync(agentOptions, loggers, stopping.Token);
@@ -50,6 +65,18 @@ internal static class ServerCommands
             await Task.WhenAll(agentRun, managedRun).ConfigureAwait(false);
         }));
         return command;
+    }
+
+    /// <summary>The root key with its secret (decrypted from the store), for the agents in the server's own process; null with auth off.</summary>
+    private static async Task<AgentCredentials?> RootCredentialsAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        if (await BerthServer.RootKeyAsync(app, cancellationToken).ConfigureAwait(false) is not { } root)
+        {
+            return null;
+        }
+        var key = await app.Services.GetRequiredService<AccessKeys>().FindAsync(root.AccessKeyId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The root access key {root.AccessKeyId} is not active.");
+        return new AgentCredentials(key.AccessKeyId, key.Credential.SecretAccessKey);
     }
 
     private static string Size(int? value, string unit) => value is { } v ? $"{v} {unit}" : $"the machine's {unit}, shared";
@@ -70,17 +97,18 @@ internal static class ServerCommands
     public static Command Agent()
     {
         var agent = new AgentFlags();
-        var serverUrl = EnvOption.Create("--server", "The Berth server to join", "BERTH_SERVER", "http://127.0.0.1:4566");
+        var join = new AgentJoinFlags();
         var dataDir = EnvOption.Create("--data-dir", "Where the agent keeps its state file", "BERTH_AGENT_DATA_DIR", new AgentOptions().DataDirectory);
         var command = new Command("agent", "Run an agent: register this machine's Docker engine as a container instance of a Berth cluster.");
-        command.Options.Add(serverUrl);
+        join.AddTo(command);
         command.Options.Add(dataDir);
         agent.AddTo(command);
         command.SetAction((result, cancellationToken) => GuardAsync("agent", async () =>
         {
-            var options = agent.Read(result, new Uri(result.GetValue(serverUrl)!), Path.GetFullPath(result.GetValue(dataDir)!));
+            var options = join.Apply(result, agent.Read(result, join.ServerUrl(result), Path.GetFullPath(result.GetValue(dataDir)!)));
             using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Information));
-            Console.WriteLine($"Berth agent joining cluster {options.Cluster} at {options.ServerUrl}. Press Ctrl-C to stop.");
+            var signing = options.Credentials is { } key ? $"signing as {key.AccessKeyId} in {options.Region}" : "unsigned (the server must run with --auth off)";
+            Console.WriteLine($"Berth agent joining cluster {options.Cluster} at {options.ServerUrl}, {signing}. Press Ctrl-C to stop.");
             await BerthAgent.RunAsync(options, loggers, cancellationToken).ConfigureAwait(false);
         }));
         return command;

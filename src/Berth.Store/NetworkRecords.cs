@@ -20,6 +20,12 @@ public static class NetworkRecords
     /// <summary>Id: <see cref="LeaseId"/>; scope: subnet id; sort key: the address.</summary>
     public static readonly RecordType<SubnetAddressLease> Leases = new("subnet-address", StateJsonContext.Default.SubnetAddressLease);
 
+    /// <summary>Id: the container instance ARN; scope: <see cref="RegistryScope"/>; sort key: the instance ARN.</summary>
+    public static readonly RecordType<EngineAttachments> Attachments = new("engine-attachments", StateJsonContext.Default.EngineAttachments);
+
+    public static PutRecord PutAttachments(EngineAttachments attachments, long expectedVersion) =>
+        Attachments.Put(attachments.ContainerInstanceArn, RegistryScope, attachments.ContainerInstanceArn, attachments, expectedVersion);
+
     public static string LeaseId(string subnetId, string address) => $"{subnetId} {address}";
 
     public static PutRecord PutLease(SubnetAddressLease lease, long expectedVersion) =>

@@ -135,5 +135,18 @@ class SigV4ServerTest(unittest.TestCase):
         self.assertIn(f"root access key {key_id} (its secret was shown when it was created)", text)
 
 
+class UpWithSigV4Test(unittest.TestCase):
+    """`berth up --auth sigv4`: the local agent signs with the root key, so it registers and polls."""
+
+    def test_the_local_agent_registers_with_the_root_key(self):
+        server = BerthServer(command="up", auth="sigv4")
+        self.addCleanup(server.close)
+        server.start()
+        ecs = server.ecs()
+        arn = server.wait_for_local_agent(ecs)
+        instance = ecs.describe_container_instances(cluster="default", containerInstances=[arn])["containerInstances"][0]
+        self.assertTrue(instance["agentConnected"])
+
+
 if __name__ == "__main__":
     unittest.main()

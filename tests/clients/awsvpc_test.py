@@ -1,12 +1,13 @@
 """awsvpc with the aws CLI against `berth up`: own address per task, ENI in describe-tasks, localhost within a task."""
 import json
 import os
+import subprocess
 import time
 import unittest
 import urllib.request
 
 from aws_cli import aws
-from berth_server import AWSVPC_NETWORK, BerthServer, own_subnet_config
+from berth_server import AWSVPC_NETWORK, BerthServer, own_subnet_config, remove_agent_containers, wait_until
 
 
 class AwsvpcTest(unittest.TestCase):
@@ -87,6 +88,63 @@ class AwsvpcTest(unittest.TestCase):
         for arn in arns:
             self.aws("ecs", "stop-task", "--task", arn)
         self.aws("ecs", "wait", "tasks-stopped", "--tasks", *arns)
+
+
+class LeftoverContainersTest(unittest.TestCase):
+    """Containers of an earlier Berth (another data directory) still hold addresses on the subnet's Docker network."""
+
+    def setUp(self):
+        self.subnet, self.cidr, self.config = own_subnet_config("subnet-leftover")
+        self.addCleanup(os.unlink, self.config)
+        self.server = BerthServer(command="up", args=["--vpc-config", self.config])
+        self.addCleanup(self.server.remove_awsvpc_leftovers, [self.subnet])
+        self.addCleanup(self.server.close)
+        self.earlier = f"{self.server.agent_namespace}-earlier"
+        self.addCleanup(remove_agent_containers, self.earlier)
+        self.prefix = self.cidr.rsplit(".", 1)[0]
+
+    def docker(self, *args):
+        return subprocess.run(["docker", *args], capture_output=True, text=True, check=True).stdout.strip()
+
+    def test_addresses_held_on_the_docker_network_are_skipped_and_berth_up_names_the_leftovers(self):
+        # As an earlier Berth leaves them: its subnet network, one of its awsvpc pause containers at the subnet's first
+        # address, and a container Berth never made at the second.
+        self.docker("network", "create", "--subnet", self.cidr, "--gateway", f"{self.prefix}.1",
+                    "--label", f"org.berth.subnet={self.subnet}", f"berth-{self.subnet}")
+        self.docker("run", "-d", "--network", f"berth-{self.subnet}", "--ip", f"{self.prefix}.4",
+                    "--label", f"org.berth.agent={self.earlier}",
+                    "--label", "com.amazonaws.ecs.task-arn=arn:aws:ecs:us-east-1:000000000000:task/default/0123456789abcdef",
+                    "berth/pause")
+        stranger = self.docker("run", "-d", "--network", f"berth-{self.subnet}", "--ip", f"{self.prefix}.5",
+                               "--label", f"org.berth.agent={self.earlier}", "berth/sample-tools", "sleep", "600")
+        self.server.start()
+        ecs = self.server.ecs()
+        self.server.wait_for_local_agent(ecs)
+        with open(self.server.log.name) as log:
+            output = log.read()
+        self.assertIn(f"agent namespace {self.earlier}", output)
+        self.assertIn(f"docker rm -f $(docker ps -aq --filter label=org.berth.agent={self.earlier})", output)
+        # The agent's polls carry what the network holds; the first follows its registration at once.
+        time.sleep(3)
+
+        ecs.register_task_definition(family="leftover", networkMode="awsvpc", cpu="256", memory="512", containerDefinitions=[
+            {"name": "web", "image": "berth/sample-web", "portMappings": [{"containerPort": 80}]}])
+        arns = [t["taskArn"] for t in ecs.run_task(taskDefinition="leftover", count=2, networkConfiguration={
+            "awsvpcConfiguration": {"subnets": [self.subnet], "securityGroups": ["sg-web"]}})["tasks"]]
+
+        def settled():
+            tasks = ecs.describe_tasks(tasks=arns)["tasks"]
+            return tasks if all(t["lastStatus"] in ("RUNNING", "STOPPED") for t in tasks) else None
+        tasks = wait_until(settled, 90, 0.5) or self.fail("the tasks did not settle within 90 s")
+        self.assertEqual([t.get("stoppedReason") for t in tasks if t["lastStatus"] == "STOPPED"], [])
+        addresses = {next(d["value"] for d in t["attachments"][0]["details"] if d["name"] == "privateIPv4Address") for t in tasks}
+        self.assertEqual(len(addresses), 2)
+        self.assertFalse(addresses & {f"{self.prefix}.4", f"{self.prefix}.5"}, addresses)
+        self.assertTrue(json.loads(self.docker("inspect", "-f", "{{json .State.Running}}", stranger)), "the leftover is left alone")
+
+        for arn in arns:
+            ecs.stop_task(task=arn)
+        ecs.get_waiter("tasks_stopped").wait(tasks=arns)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json.Serialization.Metadata;
 using Berth.Agent.Logs;
 using Berth.Core.Logs;
@@ -48,18 +47,11 @@ internal sealed partial class HttpControlPlane : ILogsClient
             LogsJsonContext.Default.PutLogEventsRequest, LogsJsonContext.Default.PutLogEventsResponse, cancellationToken);
 
     /// <remarks>
-    /// Operations without an output answer <c>{}</c>, which any response record reads; the region travels in a SigV4
-    /// credential scope, which is where the server takes it from (signatures are not checked yet).
+    /// Operations without an output answer <c>{}</c>, which any response record reads; the region travels in the SigV4
+    /// credential scope, which is where the server takes it from, as the ECS agent sends awslogs to awslogs-region.
     /// </remarks>
     private Task<TResponse> SendLogsAsync<TRequest, TResponse>(string operation, string? region, TRequest request,
         JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
-        SendAsync(new Uri("/", UriKind.Relative), JsonContent(request, requestType, AmzJson), responseType, RequestTimeout, headers =>
-        {
-            headers.Add("X-Amz-Target", $"{LogsOperations.TargetPrefix}.{operation}");
-            if (region is not null)
-            {
-                headers.Authorization = new AuthenticationHeaderValue("AWS4-HMAC-SHA256",
-                    $"Credential=berth-agent/20260101/{region}/logs/aws4_request, SignedHeaders=host, Signature=0");
-            }
-        }, cancellationToken);
+        SendAsync(new Uri("/", UriKind.Relative), JsonContent(request, requestType, AmzJson), responseType, RequestTimeout,
+            new SigningScope("logs", region), headers => headers.Add("X-Amz-Target", $"{LogsOperations.TargetPrefix}.{operation}"), cancellationToken);
 }

@@ -8,7 +8,9 @@ namespace Berth.Agent.ControlPlane;
 
 /// <summary>
 /// The control plane over HTTP: RegisterContainerInstance through the ECS JSON 1.1 API (<c>POST /</c> with
-/// <c>X-Amz-Target</c>), poll and report through the agent protocol's endpoints on the same port.
+/// <c>X-Amz-Target</c>), poll and report through the agent protocol's endpoints on the same port; each request
+/// signed with the agent's credentials when it has some (<see cref="SigV4SigningHandler"/>), over TLS to an https://
+/// server, whose certificate is verified (<see cref="ServerTrust"/>).
 /// </summary>
 internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
 {
@@ -17,15 +19,17 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
 
     private readonly HttpClient _http;
 
-    public HttpControlPlane(Uri serverUrl)
+    public HttpControlPlane(AgentOptions options, TimeProvider time)
     {
-        _http = new HttpClient(new SocketsHttpHandler
+        var transport = new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(10),
-        })
+        };
+        ServerTrust.Apply(transport, options.CaCertificatePath);
+        _http = new HttpClient(new SigV4SigningHandler(options.Credentials, options.Region, time) { InnerHandler = transport })
         {
-            BaseAddress = serverUrl,
+            BaseAddress = options.ServerUrl ?? throw new ArgumentException("The HTTP control plane needs AgentOptions.ServerUrl.", nameof(options)),
             // Each call sets its own limit: a long poll legitimately waits longer than a report.
             Timeout = Timeout.InfiniteTimeSpan,
         };
@@ -36,21 +40,21 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
     {
         var content = JsonContent(request, EcsJsonContext.Default.RegisterContainerInstanceRequest, AmzJson);
         return SendAsync(new Uri("/", UriKind.Relative), content, EcsJsonContext.Default.RegisterContainerInstanceResponse, RequestTimeout,
-            headers => headers.Add("X-Amz-Target", $"{EcsOperations.TargetPrefix}.RegisterContainerInstance"), cancellationToken);
+            SigningScope.Ecs, headers => headers.Add("X-Amz-Target", $"{EcsOperations.TargetPrefix}.RegisterContainerInstance"), cancellationToken);
     }
 
     public Task CreateClusterAsync(string clusterName, CancellationToken cancellationToken)
     {
         var content = JsonContent(new CreateClusterRequest { ClusterName = clusterName }, EcsJsonContext.Default.CreateClusterRequest, AmzJson);
         return SendAsync(new Uri("/", UriKind.Relative), content, EcsJsonContext.Default.CreateClusterResponse, RequestTimeout,
-            headers => headers.Add("X-Amz-Target", $"{EcsOperations.TargetPrefix}.CreateCluster"), cancellationToken);
+            SigningScope.Ecs, headers => headers.Add("X-Amz-Target", $"{EcsOperations.TargetPrefix}.CreateCluster"), cancellationToken);
     }
 
     public Task<AgentPollResponse> PollAsync(AgentPollRequest request, CancellationToken cancellationToken)
     {
         var content = JsonContent(request, AgentJsonContext.Default.AgentPollRequest, "application/json");
         return SendAsync(new Uri("/_berth/agent/v1/poll", UriKind.Relative), content, AgentJsonContext.Default.AgentPollResponse,
-            TimeSpan.FromSeconds(request.WaitSeconds) + RequestTimeout, null, cancellationToken);
+            TimeSpan.FromSeconds(request.WaitSeconds) + RequestTimeout, SigningScope.Ecs, null, cancellationToken);
     }
 
     public Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken) =>
@@ -64,6 +68,7 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
         using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = content };
+        message.Options.Set(SigningScope.Key, SigningScope.Ecs);
         using var response = await _http.SendAsync(message, timeout.Token).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -72,11 +77,12 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
     }
 
     private async Task<T> SendAsync<T>(Uri path, HttpContent content, JsonTypeInfo<T> responseType, TimeSpan limit,
-        Action<HttpRequestHeaders>? headers, CancellationToken cancellationToken)
+        SigningScope scope, Action<HttpRequestHeaders>? headers, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limit);
         using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        message.Options.Set(SigningScope.Key, scope);
         headers?.Invoke(message.Headers);
         using var response = await _http.SendAsync(message, timeout.Token).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)

@@ -19,6 +19,9 @@ internal sealed record ContainerSpecContext
     public string? MetadataUriV4 { get; init; }
     public string? MetadataUriV3 { get; init; }
 
+    /// <summary>The task's path on the credentials endpoint, when it has a role.</summary>
+    public string? CredentialsRelativeUri { get; init; }
+
     /// <summary>The pause container whose network namespace an awsvpc task's containers join.</summary>
     public string? NetworkSandboxId { get; init; }
 
@@ -75,6 +78,10 @@ internal static class ContainerSpec
         if (context.MetadataUriV3 is not null)
         {
             environment.Add($"ECS_CONTAINER_METADATA_URI={context.MetadataUriV3}");
+        }
+        if (context.CredentialsRelativeUri is not null)
+        {
+            environment.Add($"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI={context.CredentialsRelativeUri}");
         }
         environment.Add("AWS_EXECUTION_ENV=AWS_ECS_EC2");
 

@@ -15,7 +15,8 @@ namespace Berth.Agent.Metadata;
 /// <summary>
 /// The task metadata endpoint (v4, and v3 at the same paths) that containers find through
 /// <c>ECS_CONTAINER_METADATA_URI_V4</c>: <c>/v4/&lt;token&gt;</c> (the container), <c>/task</c>, <c>/stats</c>,
-/// <c>/task/stats</c>. The unguessable per-container token in the path is what the caller is known by.
+/// <c>/task/stats</c>. The unguessable per-container token in the path is what the caller is known by. The same
+/// listener serves task role credentials (<see cref="CredentialsEndpoint"/>), which containers reach at 169.254.170.2.
 /// </summary>
 internal sealed partial class MetadataServer : IAsyncDisposable
 {
@@ -83,7 +84,17 @@ internal sealed partial class MetadataServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext http)
     {
-        var segments = (http.Request.Path.Value ?? "").Trim('/').Split('/');
+        var path = http.Request.Path.Value ?? "";
+        if (HttpMethods.IsGet(http.Request.Method) && (path == CredentialsEndpoint.PathPrefix || path.StartsWith(CredentialsEndpoint.PathPrefix + "/", StringComparison.Ordinal)))
+        {
+            var answer = CredentialsEndpoint.Answer(path, http.Connection.RemoteIpAddress,
+                id => _runtime.CredentialsIds.TryGetValue(id, out var holder) ? holder.CredentialsGrant : null);
+            http.Response.StatusCode = answer.Status;
+            http.Response.ContentType = "application/json";
+            await http.Response.Body.WriteAsync(answer.Body, http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        var segments = path.Trim('/').Split('/');
         if (!HttpMethods.IsGet(http.Request.Method) || segments.Length < 2 || segments[0] is not ("v4" or "v3")
             || !_runtime.MetadataTokens.TryGetValue(segments[1], out var manager))
         {

@@ -15,9 +15,37 @@ namespace Berth.Agent.Networking;
 /// </summary>
 internal static class IptablesScript
 {
+    /// <summary>The link-local address of the ECS credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is relative to it).</summary>
+    public const string CredentialsAddress = "169.254.170.2";
+
     /// <summary>One chain per agent namespace, so agents sharing an engine never rewrite each other's rules.</summary>
-    public static string ChainOf(string agentNamespace) =>
-        "BERTH-SG-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(agentNamespace)))[..12];
+    public static string ChainOf(string agentNamespace) => "BERTH-SG-" + Hash(agentNamespace);
+
+    /// <summary>The agent's chain in the nat table that sends its tasks' credential requests to it.</summary>
+    public static string CredentialsChainOf(string agentNamespace) => "BERTH-CR-" + Hash(agentNamespace);
+
+    /// <summary>
+    /// The nat rules that send each task's requests to the credentials address (169.254.170.2:80, where ECS serves
+    /// task role credentials) to this agent's endpoint. DNAT keeps the source address, which the endpoint checks; the
+    /// target is the address containers already reach the metadata endpoint on (the bridge gateway), not loopback,
+    /// so unlike the ECS agent no route_localnet is needed. Only the agent's own task addresses are matched, so
+    /// several agents on one engine (berth up's local agent and Fargate pool) each get their own tasks' requests.
+    /// </summary>
+    public static string RenderCredentialsRedirect(string chain, IReadOnlyList<string> taskAddresses, string listenerAddress, int listenerPort)
+    {
+        var script = new StringBuilder();
+        script.Append("*nat\n");
+        script.Append(CultureInfo.InvariantCulture, $":{chain} - [0:0]\n");
+        foreach (var address in taskAddresses)
+        {
+            script.Append(CultureInfo.InvariantCulture,
+                $"-A {chain} -s {address}/32 -d {CredentialsAddress}/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination {listenerAddress}:{listenerPort}\n");
+        }
+        script.Append("COMMIT\n");
+        return script.ToString();
+    }
+
+    private static string Hash(string agentNamespace) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(agentNamespace)))[..12];
 
     public static string Render(string chain, IReadOnlyList<FirewallEndpoint> endpoints, IReadOnlyList<IngressAllowance> allowances)
     {

@@ -22,7 +22,10 @@ internal sealed class TaskSandbox(AgentRuntime runtime, string taskArn, TaskNetw
 
     public string? ContainerId { get; private set; }
 
-    public string NetworkName => "berth-" + network.SubnetId;
+    /// <summary>The Docker network of subnet S is <c>berth-S</c>, shared by every agent and Berth on the engine.</summary>
+    public const string NetworkPrefix = "berth-";
+
+    public string NetworkName => NetworkPrefix + network.SubnetId;
 
     /// <summary>Finds the pause container of an adopted task; a running one gets its rules back.</summary>
     public async Task AdoptAsync(CancellationToken cancellationToken)
@@ -65,8 +68,9 @@ internal sealed class TaskSandbox(AgentRuntime runtime, string taskArn, TaskNetw
         {
             return $"ResourceInitializationError: failed to prepare the task network: {DockerDriver.MessageOf(e)}";
         }
-        catch (SecurityGroupException e)
+        catch (IptablesException e)
         {
+            // The task must not start unprotected.
             return $"ResourceInitializationError: failed to apply the task's security groups: {e.Message}";
         }
     }

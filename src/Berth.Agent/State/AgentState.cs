@@ -39,6 +39,12 @@ internal sealed record TaskRecord
     [JsonPropertyName("executionStoppedAt")] public DateTimeOffset? ExecutionStoppedAt { get; init; }
     [JsonPropertyName("cleanedUp")] public bool CleanedUp { get; init; }
     [JsonPropertyName("containers")] public required IReadOnlyList<ContainerRecord> Containers { get; init; }
+
+    /// <summary>
+    /// The id in the task's AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, which its containers keep across an agent restart.
+    /// The credentials themselves are never saved: the first poll after the restart brings them again.
+    /// </summary>
+    [JsonPropertyName("credentialsId")] public string? CredentialsId { get; init; }
 }
 
 internal sealed record ContainerRecord

@@ -1,4 +1,5 @@
 using Berth.Agent.Docker;
+using Berth.Agent.Metadata;
 using Berth.Agent.Networking;
 using Berth.Core.Agent;
 using Docker.DotNet;
@@ -11,7 +12,8 @@ namespace Berth.Agent.Tasks;
 /// says what happened as a <see cref="TaskEvent"/>. It decides nothing: a refusal by Docker is an event, anything
 /// else (Docker or the server unreachable) is an exception, and the task manager retries the step.
 /// </summary>
-internal sealed partial class TaskActionRunner(AgentRuntime runtime, string taskArn, TaskSandbox? sandbox)
+/// <param name="credentialsId">The task's id on the credentials endpoint when it has a role.</param>
+internal sealed partial class TaskActionRunner(AgentRuntime runtime, string taskArn, TaskSandbox? sandbox, string? credentialsId)
 {
     /// <summary>How long removal of a stopped container waits for its awslogs output to be shipped.</summary>
     private static readonly TimeSpan LogDrainTimeout = TimeSpan.FromSeconds(30);
@@ -62,6 +64,7 @@ internal sealed partial class TaskActionRunner(AgentRuntime runtime, string task
                 DockerName = dockerName,
                 MetadataUriV4 = runtime.MetadataBaseUri is { } m ? $"{m}/v4/{container.MetadataToken}" : null,
                 MetadataUriV3 = runtime.MetadataBaseUri is { } m3 ? $"{m3}/v3/{container.MetadataToken}" : null,
+                CredentialsRelativeUri = runtime.CredentialsRouting is not null && credentialsId is not null ? CredentialsEndpoint.RelativeUri(credentialsId) : null,
                 NetworkSandboxId = sandbox?.ContainerId,
                 DockerNames = state.Containers.Where(o => o.DockerName is not null).ToDictionary(o => o.Name, o => o.DockerName!),
                 VolumeSources = volumes,

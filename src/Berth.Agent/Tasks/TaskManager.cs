@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using Berth.Agent.Docker;
+using Berth.Agent.Metadata;
 using Berth.Agent.Networking;
 using Berth.Agent.State;
 using Berth.Core.Agent;
@@ -25,6 +26,7 @@ internal sealed partial class TaskManager
     private readonly TaskSandbox? _sandbox;
     private readonly TaskActionRunner _runner;
     private readonly bool _adopt;
+    private readonly string? _credentialsId;
     private readonly Lock _gate = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -48,7 +50,10 @@ internal sealed partial class TaskManager
         var planned = saved?.Assignment ?? assignment;
         _spec = TaskSpec.For(planned, runtime.Options);
         _sandbox = _spec.HasNetwork ? new TaskSandbox(runtime, TaskArn, planned.Network!) : null;
-        _runner = new TaskActionRunner(runtime, TaskArn, _sandbox);
+        // A task with a role keeps one credentials id for life: its containers have it in their environment.
+        _credentialsId = saved?.CredentialsId
+            ?? (assignment.RoleCredentials is not null && planned.TaskDefinition.NetworkMode is not ("host" or "none") ? CredentialsEndpoint.NewId() : null);
+        _runner = new TaskActionRunner(runtime, TaskArn, _sandbox, _credentialsId);
         _state = TaskState.Start(_spec.Plan, saved, () => Guid.NewGuid().ToString("N"));
         _view = TaskView.Of(assignment, _state);
     }
@@ -58,7 +63,10 @@ internal sealed partial class TaskManager
     /// <summary>The latest picture of the task.</summary>
     public TaskView View => Volatile.Read(ref _view);
 
-    /// <summary>A newer assignment (desired status may have changed).</summary>
+    /// <summary>The task's current role credentials (the latest assignment's: the server rotates them) and addresses.</summary>
+    public TaskCredentialsGrant CredentialsGrant => new(Current.RoleCredentials, View.SourceAddresses);
+
+    /// <summary>A newer assignment (desired status may have changed, or newer role credentials came).</summary>
     public void Update(TaskAssignment assignment)
     {
         lock (_gate)
@@ -86,6 +94,10 @@ internal sealed partial class TaskManager
     {
         var adopted = !_adopt;
         var failures = 0;
+        if (_credentialsId is not null)
+        {
+            _rt.CredentialsIds[_credentialsId] = this;
+        }
         while (true)
         {
             try
@@ -176,6 +188,7 @@ internal sealed partial class TaskManager
         {
             var decision = TaskTransitions.Decide(_spec, _state, Desire, _rt.Time.GetUtcNow());
             Commit(decision.State);
+            await RouteCredentialsAsync(finished: false, cancellationToken).ConfigureAwait(false);
             if (decision.Actions.Count == 0)
             {
                 return (false, decision.WakeAt);
@@ -186,6 +199,7 @@ internal sealed partial class TaskManager
                 {
                     _rt.MetadataTokens.TryRemove(new KeyValuePair<string, TaskManager>(c.MetadataToken, this));
                 }
+                await RouteCredentialsAsync(finished: true, cancellationToken).ConfigureAwait(false);
                 return (true, null);
             }
             var progress = _state.ProgressKey;
@@ -196,6 +210,31 @@ internal sealed partial class TaskManager
                 // after the resync interval instead of asking again at once.
                 return (false, _rt.Time.GetUtcNow() + TaskTimings.Resync);
             }
+        }
+    }
+
+    /// <summary>
+    /// Sends the task's requests for 169.254.170.2 to this agent from the addresses it has now (an address given back to
+    /// Docker must not keep pointing here), and forgets its credentials once the task is finished with.
+    /// </summary>
+    private async Task RouteCredentialsAsync(bool finished, CancellationToken cancellationToken)
+    {
+        if (_credentialsId is null || _rt.CredentialsRouting is not { } routing)
+        {
+            return;
+        }
+        var addresses = finished ? [] : View.SourceAddresses;
+        if (addresses.Count == 0)
+        {
+            await routing.RemoveAsync(TaskArn, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await routing.SetAsync(TaskArn, addresses, cancellationToken).ConfigureAwait(false);
+        }
+        if (finished)
+        {
+            _rt.CredentialsIds.TryRemove(new KeyValuePair<string, TaskManager>(_credentialsId, this));
         }
     }
 
@@ -296,7 +335,7 @@ internal sealed partial class TaskManager
         if (next.ProgressKey != _lastSavedKey)
         {
             _lastSavedKey = next.ProgressKey;
-            _rt.State.PutTask(TaskArn, next.ToRecord(assignment));
+            _rt.State.PutTask(TaskArn, next.ToRecord(assignment) with { CredentialsId = _credentialsId });
         }
         Volatile.Write(ref _view, TaskView.Of(assignment, next));
     }

@@ -85,7 +85,8 @@ internal sealed record TaskState
 
     public TaskRecord ToRecord(TaskAssignment assignment) => new()
     {
-        Assignment = assignment,
+        // Secrets never go to disk.
+        Assignment = assignment with { RoleCredentials = null },
         KnownStatus = KnownStatus,
         StoppedReason = Stop?.Reason,
         StopCode = Stop?.Code,

@@ -1,6 +1,7 @@
 using Berth.Agent.Docker;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
+using Berth.Core.Networking;
 using Berth.Core.Tasks;
 
 namespace Berth.Agent.Tasks;
@@ -15,6 +16,15 @@ internal sealed record TaskView(
     DateTimeOffset? ExecutionStoppedAt,
     IReadOnlyList<ContainerView> Containers)
 {
+    /// <summary>
+    /// The addresses the task's containers send from: the ENI of an awsvpc task (known before its containers start), or
+    /// the bridge addresses Docker gave its running containers; none in host or none mode.
+    /// </summary>
+    public IReadOnlyList<string> SourceAddresses =>
+        Assignment.TaskDefinition.NetworkMode == AwsvpcRules.NetworkMode
+            ? Assignment.Network is { } network ? [network.PrivateIPv4Address] : []
+            : Containers.SelectMany(c => c.Observation?.NetworkMode == "host" ? [] : c.Observation?.IPv4Addresses ?? []).Distinct().Order(StringComparer.Ordinal).ToList();
+
     public static TaskView Of(TaskAssignment assignment, TaskState state) =>
         new(assignment, state.KnownStatus, assignment.Task.DesiredStatus ?? TaskStatuses.Running,
             state.PullStartedAt, state.PullStoppedAt, state.ExecutionStoppedAt,

@@ -44,6 +44,7 @@ internal sealed class AgentHandler(IStateStore store, AssignmentSignals signals,
         }
         var cancellationToken = http.RequestAborted;
         var deadline = time.GetUtcNow().AddSeconds(Math.Clamp(request.WaitSeconds, 0, MaxWaitSeconds));
+        var attached = request.AttachedAddresses;
         while (true)
         {
             // Taken before the read: a placement that commits after the read and notifies before the wait below
@@ -57,6 +58,12 @@ internal sealed class AgentHandler(IStateStore store, AssignmentSignals signals,
                 await JsonResponses.WriteErrorAsync(http.Response, StatusCodes.Status410Gone, "ContainerInstanceGone",
                     "The container instance is not registered (it was deregistered); register again.").ConfigureAwait(false);
                 return;
+            }
+            if (attached is not null)
+            {
+                // Once per poll, for a registered instance only: address leases read it (NetworkState.LeasesAsync).
+                await _networks.RecordAttachmentsAsync(instance.Id, attached, cancellationToken).ConfigureAwait(false);
+                attached = null;
             }
             if (instance.Value.AssignmentsVersion != request.AssignmentsVersion || time.GetUtcNow() >= deadline)
             {

@@ -1,4 +1,5 @@
 using Berth.Core.Errors;
+using Berth.Store;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -32,6 +33,10 @@ internal sealed record ApiError(int HttpStatus, string Code, string Message, str
                     ApiFaultLog.Fault(logger, e, operation, requestId);
                 }
                 return Of(e);
+            case StoreUnavailableException e:
+                // Not a bug but the storage: the message says what the operator must fix, and 503 tells SDKs to retry.
+                ApiFaultLog.StoreUnavailable(logger, operation, requestId, e.Message);
+                return new ApiError(503, "ServiceUnavailableException", e.Message);
             default:
                 ApiFaultLog.Fault(logger, exception, operation, requestId);
                 return Of(new ServerException($"Internal error; request id {requestId}."));
@@ -49,4 +54,7 @@ internal static partial class ApiFaultLog
 {
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {Operation} ({RequestId}) failed")]
     public static partial void Fault(ILogger logger, Exception exception, string operation, string requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {Operation} ({RequestId}) failed: {Reason}")]
+    public static partial void StoreUnavailable(ILogger logger, string operation, string requestId, string reason);
 }

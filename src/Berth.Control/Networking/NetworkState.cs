@@ -64,21 +64,40 @@ public sealed class NetworkState(IStateStore store)
     }
 
     /// <summary>
+    /// Keeps what an agent found attached to Berth's subnet networks on its engine; written only when it changed,
+    /// so a poll costs no write when nothing started or stopped.
+    /// </summary>
+    public Task RecordAttachmentsAsync(string instanceArn, IReadOnlyList<AttachedAddress> addresses, CancellationToken cancellationToken) =>
+        store.RetryOnConflictAsync(async ct =>
+        {
+            var current = await store.GetAsync(NetworkRecords.Attachments, instanceArn, ct).ConfigureAwait(false);
+            if (current is not null && current.Value.Addresses.SequenceEqual(addresses))
+            {
+                return false;
+            }
+            await store.CommitAsync([NetworkRecords.PutAttachments(new EngineAttachments(instanceArn, addresses), current?.Version ?? 0)], ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
     /// The addresses of a subnet held now, and the stale leases that may be taken over: a lease is held while its
     /// task keeps a claim on an instance; the commit that records the task STOPPED deletes the claim, which
-    /// frees the address without touching the lease.
+    /// frees the address without touching the lease. An address some container really holds on the subnet's
+    /// Docker network of a registered instance's engine, other than the lease's own task, is held too.
     /// </summary>
     internal async Task<SubnetLeases> LeasesAsync(Subnet subnet, CancellationToken cancellationToken)
     {
         var leases = await store.QueryAsync(NetworkRecords.Leases, new RecordQuery(NetworkRecords.Leases.Kind, subnet.SubnetId), cancellationToken).ConfigureAwait(false);
         var held = new HashSet<uint>();
         var stale = new Dictionary<uint, long>();
+        var holders = new Dictionary<uint, string>();
         foreach (var lease in leases)
         {
             if (!Ipv4Cidr.TryParseAddress(lease.Value.Address, out var address))
             {
                 throw new InvalidDataException($"Lease '{lease.Id}' has an invalid address.");
             }
+            holders[address] = lease.Value.TaskArn;
             if (await store.GetAsync(EcsRecords.TaskAssignments, lease.Value.TaskArn, cancellationToken).ConfigureAwait(false) is null)
             {
                 stale[address] = lease.Version;
@@ -88,6 +107,16 @@ public sealed class NetworkState(IStateStore store)
                 held.Add(address);
             }
         }
+        var engines = new List<EngineAttachments>();
+        foreach (var engine in await store.QueryAsync(NetworkRecords.Attachments, new RecordQuery(NetworkRecords.Attachments.Kind, NetworkRecords.RegistryScope), cancellationToken).ConfigureAwait(false))
+        {
+            // A deregistered instance's engine is no longer Berth's to worry about.
+            if (await store.GetAsync(EcsRecords.ContainerInstances, engine.Id, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                engines.Add(engine.Value);
+            }
+        }
+        held.UnionWith(EngineAttachments.Foreign(engines, subnet.SubnetId, holders));
         return new SubnetLeases(subnet, held, stale);
     }
 

@@ -31,6 +31,12 @@ public sealed record AgentPollRequest
 
     /// <summary>How long the server may hold the request when nothing changed (at most 30 s).</summary>
     [JsonPropertyName("waitSeconds")] public int WaitSeconds { get; init; } = 20;
+
+    /// <summary>
+    /// Every address attached to Berth's subnet networks on the agent's Docker engine, whoever holds it; address
+    /// leases skip the ones held by anything but their own task. Null when the agent did not look.
+    /// </summary>
+    [JsonPropertyName("attachedAddresses")] public IReadOnlyList<AttachedAddress>? AttachedAddresses { get; init; }
 }
 
 /// <summary>Every task the instance should know about, each with the desired status and its task definition.</summary>
@@ -52,6 +58,30 @@ public sealed record TaskAssignment
 
     /// <summary>The task's ENI when it runs in awsvpc network mode.</summary>
     [JsonPropertyName("network")] public TaskNetworkAssignment? Network { get; init; }
+
+    /// <summary>
+    /// Temporary credentials of the task definition's taskRoleArn, which the agent serves to the task's containers
+    /// (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI); null when the task has no role. Every poll carries the current ones:
+    /// newer credentials replace older ones (rotation), and the agent never writes them to disk.
+    /// </summary>
+    [JsonPropertyName("roleCredentials")] public TaskRoleCredentials? RoleCredentials { get; init; }
+}
+
+/// <summary>
+/// A task role's temporary credentials, member names as the ECS agent's credentials endpoint answers them
+/// (<c>{"RoleArn", "AccessKeyId", "SecretAccessKey", "Token", "Expiration"}</c>); on this wire, as every timestamp of
+/// the protocol, Expiration is in epoch seconds.
+/// </summary>
+public sealed record TaskRoleCredentials
+{
+    [JsonPropertyName("RoleArn")] public required string RoleArn { get; init; }
+    [JsonPropertyName("AccessKeyId")] public required string AccessKeyId { get; init; }
+    [JsonPropertyName("SecretAccessKey")] public required string SecretAccessKey { get; init; }
+    [JsonPropertyName("Token")] public required string Token { get; init; }
+    [JsonPropertyName("Expiration")] public required DateTimeOffset Expiration { get; init; }
+
+    /// <summary>Names the role and key only: an assignment that gets logged must not carry the secret or the token along.</summary>
+    public override string ToString() => $"{nameof(TaskRoleCredentials)} {{ RoleArn = {RoleArn}, AccessKeyId = {AccessKeyId}, Expiration = {Expiration:O} }}";
 }
 
 /// <summary>A task's observed state. Statuses only move forward; the server ignores a report that would move one back.</summary>

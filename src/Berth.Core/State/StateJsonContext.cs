@@ -24,4 +24,5 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(Subnet))]
 [JsonSerializable(typeof(SecurityGroup))]
 [JsonSerializable(typeof(SubnetAddressLease))]
+[JsonSerializable(typeof(EngineAttachments))]
 public sealed partial class StateJsonContext : JsonSerializerContext;

@@ -53,12 +53,14 @@ public sealed class SqliteLogStore : ILogStore
     private const string StreamColumns = "id, group_id, name, created_ms, first_ts, last_ts, last_ingest_ms, stored_bytes";
 
     private readonly string _connectionString;
+    private readonly string _databasePath;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    private SqliteLogStore(string connectionString, SqliteConnection writer)
+    private SqliteLogStore(string connectionString, string databasePath, SqliteConnection writer)
     {
         _connectionString = connectionString;
+        _databasePath = databasePath;
         _writer = writer;
     }
 
@@ -68,7 +70,7 @@ public sealed class SqliteLogStore : ILogStore
         var writer = await SqliteFiles.OpenAsync(connectionString, cancellationToken).ConfigureAwait(false);
         // WAL with synchronous=NORMAL keeps every committed batch across a process crash (see SqliteStateStore).
         await ExecuteAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + Schema, cancellationToken).ConfigureAwait(false);
-        return new SqliteLogStore(connectionString, writer);
+        return new SqliteLogStore(connectionString, databasePath, writer);
     }
 
     public Task<LogGroupRow?> CreateGroupAsync(string scope, string name, long creationTime, CancellationToken cancellationToken) =>
@@ -303,7 +305,7 @@ public sealed class SqliteLogStore : ILogStore
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await write().ConfigureAwait(false);
+            return await SqliteFaults.GuardAsync(_databasePath, write).ConfigureAwait(false);
         }
         finally
         {

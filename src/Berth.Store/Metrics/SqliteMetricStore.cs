@@ -46,13 +46,18 @@ public sealed class SqliteMetricStore : IMetricStore
         """;
 
     private readonly string _connectionString;
+    private readonly string _databasePath;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
-    private SqliteMetricStore(string connectionString) => _connectionString = connectionString;
+    private SqliteMetricStore(string connectionString, string databasePath)
+    {
+        _connectionString = connectionString;
+        _databasePath = databasePath;
+    }
 
     public static async Task<SqliteMetricStore> OpenAsync(string databasePath, CancellationToken cancellationToken)
     {
-        var store = new SqliteMetricStore(SqliteFiles.ConnectionString(databasePath));
+        var store = new SqliteMetricStore(SqliteFiles.ConnectionString(databasePath), databasePath);
         await using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, Schema, cancellationToken).ConfigureAwait(false);
         return store;
@@ -67,26 +72,31 @@ public sealed class SqliteMetricStore : IMetricStore
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var seriesIds = new Dictionary<MetricSeries, long>();
-            foreach (var point in points)
-            {
-                if (!seriesIds.TryGetValue(point.Series, out var id))
-                {
-                    id = seriesIds[point.Series] = await UpsertSeriesAsync(connection, transaction, scope, point, cancellationToken).ConfigureAwait(false);
-                }
-                await using var merge = Command(connection, transaction, MergeSql);
-                var minute = MetricRetention.Floor(point.Timestamp, 60).ToUnixTimeSeconds();
-                AddRollup(merge, id, 60, minute, point.Value);
-                await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await SqliteFaults.GuardAsync(_databasePath, () => MergeAsync(scope, points, cancellationToken)).ConfigureAwait(false);
         }
         finally
         {
             _writer.Release();
         }
+    }
+
+    private async Task MergeAsync(string scope, IReadOnlyList<MetricPoint> points, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var seriesIds = new Dictionary<MetricSeries, long>();
+        foreach (var point in points)
+        {
+            if (!seriesIds.TryGetValue(point.Series, out var id))
+            {
+                id = seriesIds[point.Series] = await UpsertSeriesAsync(connection, transaction, scope, point, cancellationToken).ConfigureAwait(false);
+            }
+            await using var merge = Command(connection, transaction, MergeSql);
+            var minute = MetricRetention.Floor(point.Timestamp, 60).ToUnixTimeSeconds();
+            AddRollup(merge, id, 60, minute, point.Value);
+            await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredSeries?> ReadAsync(string scope, MetricSeries series, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)

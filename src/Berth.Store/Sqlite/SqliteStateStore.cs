@@ -10,20 +10,37 @@ namespace Berth.Store.Sqlite;
 public sealed class SqliteStateStore : IStateStore
 {
     private readonly string _connectionString;
+    private readonly string _databasePath;
 
-    private SqliteStateStore(string connectionString) => _connectionString = connectionString;
+    private SqliteStateStore(string connectionString, string databasePath)
+    {
+        _connectionString = connectionString;
+        _databasePath = databasePath;
+    }
 
     public static async Task<SqliteStateStore> OpenAsync(string databasePath, CancellationToken cancellationToken)
     {
         var connectionString = SqliteFiles.ConnectionString(databasePath);
-        var store = new SqliteStateStore(connectionString);
+        var store = new SqliteStateStore(connectionString, databasePath);
         await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
         await SqliteMigrations.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
         return store;
     }
 
-    public async Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken)
+    public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) =>
+        SqliteFaults.GuardAsync(_databasePath, () => ReadRecordAsync(kind, id, cancellationToken));
+
+    public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) =>
+        SqliteFaults.GuardAsync(_databasePath, () => ReadRecordsAsync(query, cancellationToken));
+
+    public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) =>
+        SqliteFaults.GuardAsync(_databasePath, () => CountRecordsAsync(query, cancellationToken));
+
+    public Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) =>
+        SqliteFaults.GuardAsync(_databasePath, () => CommitWritesAsync(writes, cancellationToken));
+
+    private async Task<StoredRecord?> ReadRecordAsync(string kind, string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
@@ -34,7 +51,7 @@ public sealed class SqliteStateStore : IStateStore
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRecord(reader) : null;
     }
 
-    public async Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredRecord>> ReadRecordsAsync(RecordQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
@@ -62,7 +79,7 @@ public sealed class SqliteStateStore : IStateStore
         return records;
     }
 
-    public async Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken)
+    private async Task<int> CountRecordsAsync(RecordQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
@@ -92,7 +109,7 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    public async Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
+    private async Task CommitWritesAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // synchronous is per connection and only matters to writers, so readers skip the extra round.
@@ -112,7 +129,7 @@ public sealed class SqliteStateStore : IStateStore
         }
         catch
         {
-            await ExecuteAsync(connection, "ROLLBACK;", CancellationToken.None).ConfigureAwait(false);
+            await SqliteFaults.RollbackIfOpenAsync(connection).ConfigureAwait(false);
             throw;
         }
     }

@@ -1,12 +1,16 @@
+using System.Text;
 using System.Text.Json;
 using Berth.Agent.ControlPlane;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
+using Berth.Core.Identity.Signing;
+using Berth.Core.Logs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Agent.Tests.ControlPlane;
@@ -14,7 +18,7 @@ namespace Berth.Agent.Tests.ControlPlane;
 /// <summary>The HTTP control plane speaks ECS JSON 1.1 for registration and the agent protocol for poll and report.</summary>
 public sealed class HttpControlPlaneTests : IAsyncLifetime
 {
-    private readonly List<(string Path, string? Target, string? ContentType, string Body)> _requests = [];
+    private readonly List<(string Path, string? Target, string? ContentType, string Body, SigV4Request Signed)> _requests = [];
     private WebApplication? _server;
     private Uri? _url;
 
@@ -29,7 +33,7 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
             var body = await reader.ReadToEndAsync();
             lock (_requests)
             {
-                _requests.Add((http.Request.Path, http.Request.Headers["X-Amz-Target"].FirstOrDefault(), http.Request.ContentType, body));
+                _requests.Add((http.Request.Path, http.Request.Headers["X-Amz-Target"].FirstOrDefault(), http.Request.ContentType, body, AsReceived(http, body)));
             }
             switch (http.Request.Path.Value)
             {
@@ -57,7 +61,7 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task RegisterContainerInstance_goes_through_the_ECS_JSON_API()
     {
-        using var client = new HttpControlPlane(_url!);
+        using var client = new HttpControlPlane(new AgentOptions { ServerUrl = _url }, TimeProvider.System);
         var response = await client.RegisterAsync(new RegisterContainerInstanceRequest { Cluster = "default" }, CancellationToken.None);
 
         Assert.Equal("arn:aws:ecs:us-east-1:000000000000:container-instance/default/abc", response.ContainerInstance!.ContainerInstanceArn);
@@ -71,7 +75,7 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task ECS_errors_become_ControlPlaneExceptions_with_the_short_error_code()
     {
-        using var client = new HttpControlPlane(_url!);
+        using var client = new HttpControlPlane(new AgentOptions { ServerUrl = _url }, TimeProvider.System);
         var error = await Assert.ThrowsAsync<ControlPlaneException>(() =>
             client.RegisterAsync(new RegisterContainerInstanceRequest { ContainerInstanceArn = "arn:unknown" }, CancellationToken.None));
         Assert.Equal(400, error.HttpStatus);
@@ -91,7 +95,7 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
     [Fact]
     public async Task Poll_and_report_use_the_agent_protocol_endpoints()
     {
-        using var client = new HttpControlPlane(_url!);
+        using var client = new HttpControlPlane(new AgentOptions { ServerUrl = _url }, TimeProvider.System);
         var poll = await client.PollAsync(new AgentPollRequest { ContainerInstanceArn = "arn:i", AssignmentsVersion = 6, WaitSeconds = 1 }, CancellationToken.None);
 
         Assert.Equal(7, poll.AssignmentsVersion);
@@ -101,6 +105,82 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
         Assert.Equal("arn:i", body.GetProperty("containerInstanceArn").GetString());
         Assert.Equal(6, body.GetProperty("assignmentsVersion").GetInt64());
         Assert.Equal(1, body.GetProperty("waitSeconds").GetInt32());
+    }
+
+    [Fact]
+    public async Task With_credentials_every_ECS_and_agent_protocol_call_is_signed_for_ecs_in_the_agents_region()
+    {
+        var key = new AgentCredentials("AKIDAGENT", "agent-secret");
+        using var client = new HttpControlPlane(new AgentOptions { ServerUrl = _url, Credentials = key, Region = "eu-west-3" }, TimeProvider.System);
+
+        await client.RegisterAsync(new RegisterContainerInstanceRequest { Cluster = "default" }, CancellationToken.None);
+        await client.CreateClusterAsync("default", CancellationToken.None);
+        await client.PollAsync(new AgentPollRequest { ContainerInstanceArn = "arn:i", WaitSeconds = 0 }, CancellationToken.None);
+        await client.ReportStatsAsync(new AgentStatsReport { ContainerInstanceArn = "arn:i", Tasks = [] }, CancellationToken.None);
+        await Assert.ThrowsAsync<ControlPlaneException>(() => client.ReportAsync(
+            new AgentTaskReport { ContainerInstanceArn = "arn:i", TaskArn = "arn:t", LastStatus = "RUNNING", Containers = [] }, CancellationToken.None));
+
+        Assert.Equal(["/", "/", "/_berth/agent/v1/poll", "/_berth/agent/v1/stats", "/_berth/agent/v1/report"], _requests.Select(r => r.Path));
+        foreach (var request in _requests)
+        {
+            var verdict = await VerifyAsync(request.Signed, "ecs", new SigningCredential(key.SecretAccessKey));
+            Assert.True(verdict.IsAccepted, $"{request.Path}: {verdict.Failure?.Message}");
+            Assert.Equal(("AKIDAGENT", "eu-west-3", "ecs"), (verdict.Identity!.AccessKeyId, verdict.Identity.Region, verdict.Identity.Service));
+            Assert.Equal(SigV4FailureKind.InvalidSignature,
+                (await VerifyAsync(request.Signed, "ecs", new SigningCredential("forged-secret"))).Failure?.Kind);
+        }
+    }
+
+    [Fact]
+    public async Task Logs_calls_are_signed_for_logs_in_the_awslogs_region_with_the_session_token()
+    {
+        var key = new AgentCredentials("ASIAAGENT", "agent-secret", "session-token");
+        using var client = new HttpControlPlane(new AgentOptions { ServerUrl = _url, Credentials = key, Region = "eu-west-3" }, TimeProvider.System);
+
+        await client.GroupExistsAsync("ap-south-1", "/ecs/web", CancellationToken.None);
+        await client.PutAsync(null, "/ecs/web", "web/app/1", [new InputLogEvent { Timestamp = 1, Message = "hello" }], CancellationToken.None);
+
+        var inSouth = await VerifyAsync(_requests[0].Signed, "logs", new SigningCredential(key.SecretAccessKey, key.SessionToken));
+        var inDefault = await VerifyAsync(_requests[1].Signed, "logs", new SigningCredential(key.SecretAccessKey, key.SessionToken));
+        Assert.Equal(("ap-south-1", "logs", "session-token"), (inSouth.Identity?.Region, inSouth.Identity?.Service, inSouth.Identity?.SessionToken));
+        Assert.Equal("eu-west-3", inDefault.Identity?.Region);
+        Assert.Equal(SigV4FailureKind.UnrecognizedClient,
+            (await VerifyAsync(_requests[0].Signed, "logs", new SigningCredential(key.SecretAccessKey))).Failure?.Kind);
+    }
+
+    [Fact]
+    public async Task Without_credentials_requests_are_unsigned_and_awslogs_only_state_their_region()
+    {
+        using var client = new HttpControlPlane(new AgentOptions { ServerUrl = _url }, TimeProvider.System);
+
+        await client.RegisterAsync(new RegisterContainerInstanceRequest { Cluster = "default" }, CancellationToken.None);
+        await client.GroupExistsAsync("ap-south-1", "/ecs/web", CancellationToken.None);
+
+        Assert.Null(_requests[0].Signed.Headers.FirstOrDefault(h => h.Key == "Authorization").Value);
+        Assert.Contains("/ap-south-1/logs/aws4_request", _requests[1].Signed.Headers.Single(h => h.Key == "Authorization").Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_print_the_access_key_id_but_never_the_secret_or_the_token()
+    {
+        var printed = new AgentOptions { Credentials = new AgentCredentials("AKIDPRINTED", "very-secret", "session-token") }.ToString();
+
+        Assert.Contains("AKIDPRINTED", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("very-secret", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("session-token", printed, StringComparison.Ordinal);
+    }
+
+    private static ValueTask<SigV4Verdict> VerifyAsync(SigV4Request request, string service, SigningCredential credential) =>
+        SigV4Verifier.VerifyAsync(request, DateTimeOffset.UtcNow, service, (_, _) => ValueTask.FromResult<SigningCredential?>(credential), CancellationToken.None);
+
+    /// <summary>The request as a server's SigV4 verification sees it: the raw target, every header line, the body's hash.</summary>
+    private static SigV4Request AsReceived(HttpContext http, string body)
+    {
+        var target = http.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        var query = target.IndexOf('?', StringComparison.Ordinal);
+        var headers = http.Request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? ""))).ToList();
+        return new SigV4Request(http.Request.Method, query < 0 ? target : target[..query], query < 0 ? "" : target[(query + 1)..], headers,
+            SigV4Request.HashPayload(Encoding.UTF8.GetBytes(body)));
     }
 
     public async Task DisposeAsync()

@@ -13,7 +13,8 @@ public sealed class ContainerSpecTests
     private const long MiB = 1024 * 1024;
 
     private static global::Docker.DotNet.Models.CreateContainerParameters Build(ContainerDefinition definition, string? networkMode = "bridge",
-        IReadOnlyList<Volume>? volumes = null, IReadOnlyDictionary<string, string>? dockerNames = null, IReadOnlyDictionary<string, string>? volumeSources = null)
+        IReadOnlyList<Volume>? volumes = null, IReadOnlyDictionary<string, string>? dockerNames = null, IReadOnlyDictionary<string, string>? volumeSources = null,
+        string? credentialsRelativeUri = null)
     {
         var assignment = TestTasks.Assignment("fam", networkMode, volumes, definition);
         var plan = TaskPlan.Build(assignment, allowPrivileged: true);
@@ -30,6 +31,7 @@ public sealed class ContainerSpecTests
             VolumeSources = volumeSources ?? new Dictionary<string, string>(),
             StopTimeout = TimeSpan.FromSeconds(30),
             NetworkSandboxId = networkMode == "awsvpc" ? "pause-id" : null,
+            CredentialsRelativeUri = credentialsRelativeUri,
         });
     }
 
@@ -65,6 +67,15 @@ public sealed class ContainerSpecTests
         Assert.Contains("A=1", env);
         Assert.Contains("ECS_CONTAINER_METADATA_URI_V4=http://172.17.0.1:51679/v4/token", env);
         Assert.Contains("ECS_CONTAINER_METADATA_URI=http://172.17.0.1:51679/v3/token", env);
+    }
+
+    [Fact]
+    public void A_task_with_a_role_gets_its_credentials_path_relative_to_the_ECS_credentials_address()
+    {
+        var definition = new ContainerDefinition { Name = "c", Image = "i" };
+
+        Assert.Contains("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/0f3c", Build(definition, credentialsRelativeUri: "/v2/credentials/0f3c").Env);
+        Assert.DoesNotContain(Build(definition).Env, e => e.StartsWith("AWS_CONTAINER_CREDENTIALS", StringComparison.Ordinal));
     }
 
     [Fact]

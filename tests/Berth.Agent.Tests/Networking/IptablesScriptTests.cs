@@ -46,6 +46,22 @@ public sealed class IptablesScriptTests
         Assert.NotEqual(a, IptablesScript.ChainOf("agent-b"));
         Assert.Equal(a, IptablesScript.ChainOf("agent-a"));
         Assert.True(a.Length <= 28, a);
+        Assert.NotEqual(a, IptablesScript.CredentialsChainOf("agent-a"));
+        Assert.True(IptablesScript.CredentialsChainOf("agent-a").Length <= 28);
+    }
+
+    [Fact]
+    public void Only_the_agents_task_addresses_are_sent_from_the_credentials_address_to_its_endpoint()
+    {
+        Assert.Equal("""
+            *nat
+            :BERTH-CR-x - [0:0]
+            -A BERTH-CR-x -s 10.0.1.4/32 -d 169.254.170.2/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 172.17.0.1:51679
+            -A BERTH-CR-x -s 172.17.0.5/32 -d 169.254.170.2/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 172.17.0.1:51679
+            COMMIT
+
+            """.ReplaceLineEndings("\n"), IptablesScript.RenderCredentialsRedirect("BERTH-CR-x", ["10.0.1.4", "172.17.0.5"], "172.17.0.1", 51679));
+        Assert.Equal("*nat\n:BERTH-CR-x - [0:0]\nCOMMIT\n", IptablesScript.RenderCredentialsRedirect("BERTH-CR-x", [], "172.17.0.1", 51679));
     }
 
     [Fact]

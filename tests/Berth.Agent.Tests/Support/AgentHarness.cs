@@ -1,3 +1,4 @@
+using Berth.Agent.Networking;
 using Berth.Core.Agent;
 using Xunit.Abstractions;
 
@@ -90,6 +91,10 @@ internal sealed class AgentHarness : IAsyncDisposable
         finally
         {
             await DockerEnvironment.RemoveNamespaceAsync(Namespace);
+            var credentials = IptablesScript.CredentialsChainOf(Namespace);
+            HostCommand.Run("iptables", "-t", "nat", "-D", "PREROUTING", "-j", credentials);
+            HostCommand.Run("iptables", "-t", "nat", "-F", credentials);
+            HostCommand.Run("iptables", "-t", "nat", "-X", credentials);
             try
             {
                 Directory.Delete(DataDirectory, recursive: true);

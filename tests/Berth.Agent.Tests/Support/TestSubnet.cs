@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Berth.Agent.Networking;
 using Berth.Core.Agent;
 using Berth.Core.Networking;
@@ -49,10 +48,10 @@ public sealed class TestSubnet(string agentNamespace) : IAsyncDisposable
     };
 
     /// <summary>The rules of the agent's chain, as <c>iptables -S</c> prints them.</summary>
-    public string ChainRules() => Run("iptables", "-S", IptablesScript.ChainOf(agentNamespace)).Output;
+    public string ChainRules() => HostCommand.Run("iptables", "-S", IptablesScript.ChainOf(agentNamespace)).Output;
 
     /// <summary>Empties the agent's chain, as if the host lost its rules while the agent was down.</summary>
-    public void FlushChain() => Run("iptables", "-F", IptablesScript.ChainOf(agentNamespace));
+    public void FlushChain() => HostCommand.Run("iptables", "-F", IptablesScript.ChainOf(agentNamespace));
 
     public async ValueTask DisposeAsync()
     {
@@ -66,21 +65,8 @@ public sealed class TestSubnet(string agentNamespace) : IAsyncDisposable
         {
         }
         var chain = IptablesScript.ChainOf(agentNamespace);
-        Run("iptables", "-D", "DOCKER-USER", "-j", chain);
-        Run("iptables", "-F", chain);
-        Run("iptables", "-X", chain);
-    }
-
-    private static (int Code, string Output) Run(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output);
+        HostCommand.Run("iptables", "-D", "DOCKER-USER", "-j", chain);
+        HostCommand.Run("iptables", "-F", chain);
+        HostCommand.Run("iptables", "-X", chain);
     }
 }

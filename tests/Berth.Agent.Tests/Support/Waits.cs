@@ -19,6 +19,16 @@ public static class Waits
         }
     }
 
+    public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Condition not met within {timeout.TotalSeconds} s.");
+            await Task.Delay(50);
+        }
+    }
+
     public static async Task UntilContainerGoneAsync(string containerId)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);

@@ -1,0 +1,39 @@
+using Berth.Agent.Docker;
+using Berth.Core.Agent;
+using Berth.Core.Networking;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Berth.Agent.Networking;
+
+/// <summary>
+/// What really holds addresses on Berth's subnet networks (<see cref="TaskSandbox.NetworkPrefix"/>) of this engine:
+/// this agent's tasks, another agent's, leftovers of an earlier Berth, or containers Berth never made. The agent
+/// sends it with every poll so the server's address leases skip what Docker would refuse as "Address already in use".
+/// </summary>
+internal static class SubnetAttachments
+{
+    /// <summary>The engine's attachments, or null when Docker could not be asked (the server then keeps the last ones).</summary>
+    public static async Task<IReadOnlyList<AttachedAddress>?> ReadAsync(IDockerDriver docker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return From(await docker.ListContainersAsync(new Dictionary<string, string>(), cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>In a stable order, so the server can tell an unchanged list from a changed one.</summary>
+    public static IReadOnlyList<AttachedAddress> From(IEnumerable<ContainerListResponse> containers) =>
+        containers
+            .SelectMany(c => (c.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>())
+                .Where(n => n.Key.StartsWith(TaskSandbox.NetworkPrefix, StringComparison.Ordinal) && !string.IsNullOrEmpty(n.Value.IPAddress))
+                .Select(n => new AttachedAddress(n.Key[TaskSandbox.NetworkPrefix.Length..], n.Value.IPAddress, ContainerLabels.TaskArnOf(c))))
+            .OrderBy(a => a.SubnetId, StringComparer.Ordinal)
+            .ThenBy(a => a.Address, StringComparer.Ordinal)
+            .ThenBy(a => a.TaskArn, StringComparer.Ordinal)
+            .ToList();
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Berth.Agent;
+
+namespace Berth.Cli;
+
+/// <summary>
+/// How <c>berth agent</c> reaches a server elsewhere: its address (an https:// one verified against the system's roots
+/// or <c>--ca-cert</c>), the region it serves and the access key to sign with, read as the AWS CLI reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). <c>berth up</c>'s
+/// agents take none of these: they share the process with the server, which gives them its address, region and key.
+/// </summary>
+internal sealed class AgentJoinFlags
+{
+    private static readonly AgentOptions Defaults = new();
+
+    private readonly Option<string> _server = EnvOption.Create("--server", "The Berth server to join", "BERTH_SERVER", "http://127.0.0.1:4566");
+    private readonly Option<string?> _caCert = EnvOption.Create<string?>("--ca-cert",
+        "PEM file of the certificates an https:// --server must chain to (default: the system's roots)", "BERTH_CA_CERT", null);
+    private readonly Option<string> _region = EnvOption.Create("--region", "Region to sign requests for: the server's --region", "BERTH_REGION", Defaults.Region);
+    private readonly Option<string?> _accessKeyId = EnvOption.Create<string?>("--access-key-id", "Access key id to sign requests with", "AWS_ACCESS_KEY_ID", null);
+
+    // On the command line a secret is visible to every user of the machine (ps); the variable is the way to pass it.
+    private readonly Option<string?> _secretAccessKey = EnvOption.Create<string?>("--secret-access-key",
+        "Secret access key (prefer the variable: a flag shows in ps)", "AWS_SECRET_ACCESS_KEY", null);
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_server);
+        command.Options.Add(_caCert);
+        command.Options.Add(_region);
+        command.Options.Add(_accessKeyId);
+        command.Options.Add(_secretAccessKey);
+    }
+
+    public Uri ServerUrl(ParseResult result) =>
+        Uri.TryCreate(result.GetValue(_server), UriKind.Absolute, out var url)
+            ? url
+            : throw new ArgumentException($"--server must be an absolute URL; got '{result.GetValue(_server)}'.");
+
+    /// <summary><paramref name="options"/> with the region, the CA file and, when an access key is given, the credentials.</summary>
+    public AgentOptions Apply(ParseResult result, AgentOptions options)
+    {
+        var (keyId, secret) = (result.GetValue(_accessKeyId), result.GetValue(_secretAccessKey));
+        if (string.IsNullOrEmpty(keyId) != string.IsNullOrEmpty(secret))
+        {
+            throw new ArgumentException("--access-key-id and --secret-access-key (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) go together; give both or neither.");
+        }
+        var token = Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN") is { Length: > 0 } t ? t : null;
+        var applied = options with
+        {
+            Region = result.GetValue(_region)!,
+            CaCertificatePath = result.GetValue(_caCert) is { Length: > 0 } caCert ? Path.GetFullPath(caCert) : null,
+            Credentials = string.IsNullOrEmpty(keyId) ? null : new AgentCredentials(keyId, secret!, token),
+        };
+        applied.Validate();
+        return applied;
+    }
+}

@@ -1,0 +1,34 @@
+using Berth.Agent.Networking;
+using Berth.Core.Agent;
+using Berth.Core.Networking;
+using Docker.DotNet.Models;
+
+namespace Berth.Agent.Tests.Networking;
+
+public sealed class SubnetAttachmentsTests
+{
+    [Fact]
+    public void Every_address_on_a_berth_subnet_network_is_reported_with_its_task_whoever_made_the_container()
+    {
+        var containers = new[]
+        {
+            Container(new() { [DockerLabels.TaskArn] = "task-b" }, ("berth-subnet-a", "10.200.1.6")),
+            Container(new(), ("berth-subnet-a", "10.200.1.4"), ("bridge", "172.17.0.2")),
+            Container(new() { [DockerLabels.TaskArn] = "task-c" }, ("berth-subnet-b", "10.200.2.4")),
+            Container(new() { [DockerLabels.TaskArn] = "stopped" }, ("berth-subnet-a", "")),
+        };
+        Assert.Equal(
+            [new AttachedAddress("subnet-a", "10.200.1.4", null), new AttachedAddress("subnet-a", "10.200.1.6", "task-b"),
+             new AttachedAddress("subnet-b", "10.200.2.4", "task-c")],
+            SubnetAttachments.From(containers));
+    }
+
+    private static ContainerListResponse Container(Dictionary<string, string> labels, params (string Network, string Address)[] networks) => new()
+    {
+        Labels = labels,
+        NetworkSettings = new SummaryNetworkSettings
+        {
+            Networks = networks.ToDictionary(n => n.Network, n => new EndpointSettings { IPAddress = n.Address }),
+        },
+    };
+}
