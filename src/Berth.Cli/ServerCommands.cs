@@ -29,18 +29,19 @@ internal static class ServerCommands
         {
             var options = server.Read(result);
             // Every flag is checked before anything starts; the agents learn the server's real address (port 0 picks one) once it listens.
-            var configured = new UriBuilder(Uri.UriSchemeHttp, options.BindAddress, options.Port).Uri;
+            var configured = new UriBuilder(options.Scheme, options.BindAddress, options.Port).Uri;
             var (local, pool) = fargate.Read(result, agent.Read(result, configured, Path.Combine(options.DataDirectory, "agent")),
                 Path.Combine(options.DataDirectory, "fargate-agent"), MachineSize.Local());
             await using var app = await StartServerAsync(options, cancellationToken).ConfigureAwait(false);
-            // With --auth sigv4 the agents sign with the server's root key. Issue 15's remaining hook: with --tls-cert the
-            // certificate to trust (CaCertificatePath = <PEM of the server's certificate or its CA>); the managed agent below
-            // takes both from here. The region is the server's, which files the agents' instances under it.
+            // With --auth sigv4 the agents sign with the server's root key; with --tls-cert they trust that certificate alone
+            // (it must name the address they use: 127.0.0.1, or the --bind name). The managed
+            // agent below takes all of it from here. The region is the server's, which files the agents' instances under it.
             var agentOptions = local with
             {
                 ServerUrl = BerthServer.EndpointOf(app),
                 Region = options.Api.DefaultRegion,
                 Credentials = await RootCredentialsAsync(app, cancellationToken).ConfigureAwait(false) ?? local.Credentials,
+                CaCertificatePath = options.TlsCertificatePath,
             };
             var managed = pool is null ? null : pool with
             {

@@ -27,6 +27,9 @@ internal sealed class ServerFlags
         "BERTH_VPC_CONFIG", "");
     private readonly Option<string> _auth = EnvOption.Create("--auth",
         "How callers are authenticated: off (loopback only) or sigv4 (AWS Signature Version 4 with keys Berth issues)", "BERTH_AUTH", "off");
+    private readonly Option<string> _tlsCert = EnvOption.Create("--tls-cert",
+        "PEM certificate of the API: with --tls-key, the API and agent traffic use HTTPS (off when empty)", "BERTH_TLS_CERT", "");
+    private readonly Option<string> _tlsKey = EnvOption.Create("--tls-key", "PEM private key of --tls-cert", "BERTH_TLS_KEY", "");
     private readonly Option<string> _accessLog = EnvOption.Create("--lb-access-log",
         "Load balancer access logs in ALB's format: a file, or logs:GROUP for a CloudWatch Logs group (off when empty)", "BERTH_LB_ACCESS_LOG", "");
 
@@ -42,6 +45,8 @@ internal sealed class ServerFlags
         command.Options.Add(_vpcConfig);
         command.Options.Add(_accessLog);
         command.Options.Add(_auth);
+        command.Options.Add(_tlsCert);
+        command.Options.Add(_tlsKey);
     }
 
     public ServerOptions Read(ParseResult result)
@@ -84,11 +89,15 @@ internal sealed class ServerFlags
             BindAddress = result.GetValue(_bind)!,
             Port = port,
             DataDirectory = Path.GetFullPath(result.GetValue(_dataDir)!),
-            VpcConfigPath = result.GetValue(_vpcConfig) is { Length: > 0 } vpcConfig ? Path.GetFullPath(vpcConfig) : null,
+            VpcConfigPath = FullPathOrNull(result.GetValue(_vpcConfig)),
             LoadBalancerAccessLog = accessLog,
+            TlsCertificatePath = FullPathOrNull(result.GetValue(_tlsCert)),
+            TlsKeyPath = FullPathOrNull(result.GetValue(_tlsKey)),
             Api = new ApiOptions { AccountId = accountId, DefaultRegion = result.GetValue(_region)!, Auth = auth },
         };
         options.Validate();
         return options;
     }
+
+    private static string? FullPathOrNull(string? path) => path is { Length: > 0 } ? Path.GetFullPath(path) : null;
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Berth.Control;
 using Berth.Control.Identity;
 using Berth.Control.Networking;
@@ -29,7 +30,14 @@ public static class BerthServer
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // YARP's forwarder logs two Information entries for every proxied request; requests belong in access logs (opt-in).
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
-        builder.WebHost.UseUrls($"http://{options.BindAddress}:{options.Port}");
+        builder.WebHost.UseUrls($"{options.Scheme}://{options.BindAddress}:{options.Port}");
+        if (options.TlsCertificatePath is { } certificate)
+        {
+            // The slim builder leaves HTTPS out; the certificate is read once, at start, so a bad file stops the start.
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            var pem = X509Certificate2.CreateFromPemFile(certificate, options.TlsKeyPath);
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = pem));
+        }
 
         var store = await SqliteStateStore.OpenAsync(options.DatabasePath, cancellationToken).ConfigureAwait(false);
         var vpc = options.VpcConfigPath is { } path ? NetworkRegistry.Default.With(NetworkState.ReadFile(path)) : NetworkRegistry.Default;

@@ -19,6 +19,17 @@ public sealed record ServerOptions
 
     public ApiOptions Api { get; init; } = new();
 
+    /// <summary>
+    /// The API's certificate and private key (PEM files, <c>--tls-cert</c>/<c>--tls-key</c>): with both, the API and the
+    /// agent routes speak HTTPS only; null (the default): plain HTTP, for loopback.
+    /// </summary>
+    public string? TlsCertificatePath { get; init; }
+
+    public string? TlsKeyPath { get; init; }
+
+    /// <summary>https when a certificate is configured.</summary>
+    public string Scheme => TlsCertificatePath is null ? Uri.UriSchemeHttp : Uri.UriSchemeHttps;
+
     public AgentLiveness Liveness { get; init; } = AgentLiveness.Default;
 
     /// <summary>How often background controllers sweep the whole state.</summary>
@@ -50,13 +61,24 @@ public sealed record ServerOptions
     /// <summary>Whether <see cref="BindAddress"/> reaches only this machine.</summary>
     public bool BindsLoopback => BindAddress == "localhost" || (IPAddress.TryParse(BindAddress, out var address) && IPAddress.IsLoopback(address));
 
-    /// <summary>Refuses an API without authentication on an address others can reach, before anything starts.</summary>
+    /// <summary>Refuses an API without authentication on an address others can reach, and half a TLS configuration, before anything starts.</summary>
     public void Validate()
     {
         if (Api.Auth == AuthMode.Off && !BindsLoopback)
         {
             throw new ArgumentException(
                 $"--bind {BindAddress} with --auth off would let anyone who reaches the port run containers; bind to 127.0.0.1 or use --auth sigv4 (BERTH_AUTH).");
+        }
+        if ((TlsCertificatePath is null) != (TlsKeyPath is null))
+        {
+            throw new ArgumentException("--tls-cert and --tls-key (BERTH_TLS_CERT, BERTH_TLS_KEY) go together: give both or neither.");
+        }
+        foreach (var file in new[] { TlsCertificatePath, TlsKeyPath })
+        {
+            if (file is not null && !File.Exists(file))
+            {
+                throw new ArgumentException($"The TLS file '{file}' does not exist.");
+            }
         }
     }
 

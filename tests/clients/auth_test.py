@@ -3,7 +3,8 @@
 The first start prints the root access key once; the aws CLI uses it from a credentials file (a `berth`
 profile), on ECS (AWS JSON), ELBv2 (query), CloudWatch and CloudWatch Logs. boto3 with a forged secret, an
 unknown key, a clock 20 minutes behind, or no signature at all gets AWS's refusals; a presigned URL works.
-After a restart the same key still works and the secret is not printed again.
+After a restart the same key still works and the secret is not printed again. With --tls-cert/--tls-key the API and
+the local agent's traffic are HTTPS.
 """
 import datetime
 import os
@@ -146,6 +147,38 @@ class UpWithSigV4Test(unittest.TestCase):
         arn = server.wait_for_local_agent(ecs)
         instance = ecs.describe_container_instances(cluster="default", containerInstances=[arn])["containerInstances"][0]
         self.assertTrue(instance["agentConnected"])
+
+
+class UpWithTlsTest(unittest.TestCase):
+    """`berth up --auth sigv4 --tls-cert … --tls-key …`: the API speaks HTTPS only, the local agent verifies the
+    server's certificate and registers, and the aws CLI works with that certificate as its CA bundle."""
+
+    def test_the_api_and_the_agent_speak_https(self):
+        directory = tempfile.mkdtemp(prefix="berth-tls-")
+        self.addCleanup(subprocess.run, ["rm", "-rf", directory], check=False)
+        cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True)
+        server = BerthServer(command="up", auth="sigv4", tls=(cert, key))
+        self.addCleanup(server.close)
+        server.start()
+        self.assertTrue(server.endpoint.startswith("https://"))
+        arn = server.wait_for_local_agent(server.ecs())
+
+        key_id, secret = server.root_key
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(AWS_ACCESS_KEY_ID=key_id, AWS_SECRET_ACCESS_KEY=secret, AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null")
+        listed = subprocess.run(["aws", "--endpoint-url", server.endpoint, "--ca-bundle", cert, "--output", "text",
+                                 "ecs", "list-container-instances"], capture_output=True, text=True, env=env, timeout=120)
+        self.assertEqual(listed.returncode, 0, listed.stderr)
+        self.assertIn(arn, listed.stdout)
+        untrusted = subprocess.run(["aws", "--endpoint-url", server.endpoint, "ecs", "list-clusters"],
+                                   capture_output=True, text=True, env=env, timeout=120)
+        self.assertNotEqual(untrusted.returncode, 0)
+        self.assertIn("CERTIFICATE_VERIFY_FAILED", untrusted.stderr)
+        with self.assertRaises(OSError):  # plain HTTP on the TLS port gets no HTTP answer
+            urllib.request.urlopen(f"http://127.0.0.1:{server.port}/_berth/health", timeout=10).read()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import random
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -67,14 +68,17 @@ class BerthServer:
     whose containers carry an agent namespace unique to this test run so cleanup finds exactly them.
     """
 
-    def __init__(self, command="server", args=(), auth=None):
+    def __init__(self, command="server", args=(), auth=None, tls=None):
+        """`tls`: (certificate, key) PEM paths for --tls-cert/--tls-key; the endpoint is then https and the certificate
+        is the one the clients trust."""
         self.command = command
-        self.args = list(args) + (["--auth", auth] if auth else [])
+        self.args = list(args) + (["--auth", auth] if auth else []) + (["--tls-cert", tls[0], "--tls-key", tls[1]] if tls else [])
+        self.ca_bundle = tls[0] if tls else None
         self.root_key = None  # (access key id, secret) of a sigv4 server, read from its first start's output
         self.agent_namespace = f"berth-test-{os.getpid()}-{free_port()}"
         self.port = free_port()
         self.data_dir = tempfile.mkdtemp(prefix="berth-client-test-")
-        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.endpoint = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.process = None
         self.log = open(os.path.join(self.data_dir, "server.log"), "ab")
 
@@ -88,7 +92,8 @@ class BerthServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"berth server exited with {self.process.returncode}; see {self.log.name}")
             try:
-                with urllib.request.urlopen(f"{self.endpoint}/_berth/health", timeout=1) as response:
+                trust = ssl.create_default_context(cafile=self.ca_bundle) if self.ca_bundle else None
+                with urllib.request.urlopen(f"{self.endpoint}/_berth/health", timeout=1, context=trust) as response:
                     if response.status == 200:
                         self.root_key = self.root_key or self._printed_root_key()
                         return
@@ -114,7 +119,7 @@ class BerthServer:
         of this module needs it)."""
         import boto3
         key_id, secret = self.root_key or ("test", "test")
-        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1",
+        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1", verify=self.ca_bundle,
                             aws_access_key_id=key_id, aws_secret_access_key=secret)
 
     def ecs(self):
