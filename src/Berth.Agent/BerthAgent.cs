@@ -122,7 +122,8 @@ public sealed partial class BerthAgent : IAsyncDisposable
                 LoggerFactory = _loggerFactory,
                 Cluster = _options.Cluster,
                 AgentNamespace = AgentNamespace,
-                SecurityGroups = new SecurityGroupEnforcer(AgentNamespace, _loggerFactory.CreateLogger<SecurityGroupEnforcer>()),
+                SecurityGroups = new SecurityGroupEnforcer(AgentNamespace, IptablesProcess.RunAsync, _loggerFactory.CreateLogger<SecurityGroupEnforcer>()),
+                SandboxPrerequisites = new SandboxPrerequisites(docker, _options.PullTimeout),
             };
             engine = new TaskEngine(runtime);
 

@@ -15,7 +15,7 @@ internal sealed partial class CredentialsRouting(string agentNamespace, string l
     private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _addresses = new(StringComparer.Ordinal);
 
     // PREROUTING: the requests come from containers, through the host's bridges.
-    private readonly IptablesChain _chain = new("nat", "PREROUTING", IptablesScript.CredentialsChainOf(agentNamespace));
+    private readonly IptablesChain _chain = new("nat", "PREROUTING", IptablesScript.CredentialsChainOf(agentNamespace), IptablesProcess.RunAsync);
 
     public Task SetAsync(string taskArn, IReadOnlyList<string> addresses, CancellationToken cancellationToken)
     {

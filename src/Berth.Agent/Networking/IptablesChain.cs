@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Berth.Agent.Networking;
 
 /// <summary>
@@ -8,9 +6,15 @@ namespace Berth.Agent.Networking;
 /// the chain and writes its rules: one atomic replacement, never a rule-by-rule edit. Replacements run one at a
 /// time, each rendered from the rule set as it is then, so the last one always reflects the latest change.
 /// </summary>
-internal sealed class IptablesChain(string table, string parent, string name)
+/// <param name="run">Runs each iptables command (<see cref="IptablesProcess.RunAsync"/>).</param>
+internal sealed class IptablesChain(string table, string parent, string name, IptablesCommand run)
 {
     private readonly SemaphoreSlim _apply = new(1, 1);
+
+    // Whether this object has seen the jump in place (guarded by _apply). The check is a process of its own on the
+    // way to every awsvpc task's start, so it runs once, and again only after a restore failed: a failing restore
+    // is the sign that the tables were changed behind the agent's back (and the jump may be gone with them).
+    private bool _jumpInPlace;
 
     public string Name => name;
 
@@ -20,53 +24,25 @@ internal sealed class IptablesChain(string table, string parent, string name)
         await _apply.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await RunAsync("iptables-restore", ["--noflush"], render(), cancellationToken).ConfigureAwait(false);
-            // Insert the jump once; -C answers 1 while it is missing.
-            if (await RunAsync("iptables", ["-t", table, "-C", parent, "-j", name], null, cancellationToken, allowFailure: true).ConfigureAwait(false) != 0)
+            try
             {
-                await RunAsync("iptables", ["-t", table, "-I", parent, "-j", name], null, cancellationToken).ConfigureAwait(false);
+                await run("iptables-restore", ["--noflush"], render(), false, cancellationToken).ConfigureAwait(false);
             }
+            catch (IptablesException)
+            {
+                _jumpInPlace = false;
+                throw;
+            }
+            // Insert the jump once; -C answers 1 while it is missing.
+            if (!_jumpInPlace && await run("iptables", ["-t", table, "-C", parent, "-j", name], null, true, cancellationToken).ConfigureAwait(false) != 0)
+            {
+                await run("iptables", ["-t", table, "-I", parent, "-j", name], null, false, cancellationToken).ConfigureAwait(false);
+            }
+            _jumpInPlace = true;
         }
         finally
         {
             _apply.Release();
         }
     }
-
-    private static async Task<int> RunAsync(string file, IReadOnlyList<string> arguments, string? input, CancellationToken cancellationToken, bool allowFailure = false)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new IptablesException($"{file} did not start.");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new IptablesException($"{file} is not available: {e.Message}");
-        }
-        using (process)
-        {
-            if (input is not null)
-            {
-                await process.StandardInput.WriteAsync(input.AsMemory(), cancellationToken).ConfigureAwait(false);
-            }
-            process.StandardInput.Close();
-            var error = process.StandardError.ReadToEndAsync(cancellationToken);
-            _ = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            if (process.ExitCode != 0 && !allowFailure)
-            {
-                throw new IptablesException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {(await error.ConfigureAwait(false)).Trim()}");
-            }
-            return process.ExitCode;
-        }
-    }
 }
-
-/// <summary>The instance could not put its iptables rules in place.</summary>
-internal sealed class IptablesException(string message) : Exception(message);

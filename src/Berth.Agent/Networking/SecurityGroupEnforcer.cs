@@ -10,12 +10,13 @@ namespace Berth.Agent.Networking;
 /// stopped; every change rewrites the agent's chain from the whole current set, so rules of tasks that ended
 /// while the agent was down go at the first change after a restart.
 /// </summary>
-internal sealed partial class SecurityGroupEnforcer(string agentNamespace, ILogger<SecurityGroupEnforcer> logger)
+/// <param name="run">Runs each iptables command (<see cref="IptablesProcess.RunAsync"/>).</param>
+internal sealed partial class SecurityGroupEnforcer(string agentNamespace, IptablesCommand run, ILogger<SecurityGroupEnforcer> logger)
 {
     private readonly ConcurrentDictionary<string, FirewallEndpoint> _endpoints = new(StringComparer.Ordinal);
 
     // Docker evaluates DOCKER-USER before its own FORWARD rules and never touches it.
-    private readonly IptablesChain _chain = new("filter", "DOCKER-USER", IptablesScript.ChainOf(agentNamespace));
+    private readonly IptablesChain _chain = new("filter", "DOCKER-USER", IptablesScript.ChainOf(agentNamespace), run);
 
     public Task SetAsync(string taskArn, FirewallEndpoint endpoint, CancellationToken cancellationToken)
     {

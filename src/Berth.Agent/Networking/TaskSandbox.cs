@@ -51,21 +51,24 @@ internal sealed class TaskSandbox(AgentRuntime runtime, string taskArn, TaskNetw
     {
         try
         {
-            var pullError = await runtime.Docker.EnsureImageAsync(spec.Image, runtime.Options.PullTimeout, cancellationToken).ConfigureAwait(false);
+            var pullError = await runtime.SandboxPrerequisites.EnsureImageAsync(spec.Image, cancellationToken).ConfigureAwait(false);
             if (pullError is not null)
             {
                 return $"ResourceInitializationError: failed to prepare the task network: {pullError}";
             }
             var cidr = Ipv4Cidr.TryParse(network.CidrBlock, out var c) ? c : throw new FormatException($"Invalid subnet CIDR '{network.CidrBlock}'.");
-            await runtime.Docker.EnsureNetworkAsync(NetworkName, network.CidrBlock, Ipv4Cidr.FormatAddress(SubnetAddresses.Gateway(cidr)),
+            await runtime.SandboxPrerequisites.EnsureNetworkAsync(NetworkName, network.CidrBlock, Ipv4Cidr.FormatAddress(SubnetAddresses.Gateway(cidr)),
                 new Dictionary<string, string> { [SubnetLabel] = network.SubnetId }, cancellationToken).ConfigureAwait(false);
-            await runtime.SecurityGroups.SetAsync(taskArn, Endpoint, cancellationToken).ConfigureAwait(false);
-            ContainerId ??= await runtime.Docker.CreateContainerAsync(spec.Build(NetworkName, network), cancellationToken).ConfigureAwait(false);
-            await runtime.Docker.StartContainerAsync(ContainerId, cancellationToken).ConfigureAwait(false);
+            // The rules go in while Docker creates and starts the pause container, which runs nothing that sends or
+            // answers traffic; both are awaited here, so no container of the task starts before its rules are in place.
+            await Task.WhenAll(
+                runtime.SecurityGroups.SetAsync(taskArn, Endpoint, cancellationToken),
+                StartPauseContainerAsync(spec, cancellationToken)).ConfigureAwait(false);
             return null;
         }
         catch (DockerApiException e)
         {
+            runtime.SandboxPrerequisites.Forget();
             return $"ResourceInitializationError: failed to prepare the task network: {DockerDriver.MessageOf(e)}";
         }
         catch (IptablesException e)
@@ -73,6 +76,12 @@ internal sealed class TaskSandbox(AgentRuntime runtime, string taskArn, TaskNetw
             // The task must not start unprotected.
             return $"ResourceInitializationError: failed to apply the task's security groups: {e.Message}";
         }
+    }
+
+    private async Task StartPauseContainerAsync(PauseContainerSpec spec, CancellationToken cancellationToken)
+    {
+        ContainerId ??= await runtime.Docker.CreateContainerAsync(spec.Build(NetworkName, network), cancellationToken).ConfigureAwait(false);
+        await runtime.Docker.StartContainerAsync(ContainerId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>After the task's containers stopped: the address leaves the rules and the namespace goes down.</summary>

@@ -24,6 +24,9 @@ internal sealed class AgentRuntime
     /// <summary>iptables rules for the security groups of this instance's awsvpc tasks.</summary>
     public required SecurityGroupEnforcer SecurityGroups { get; init; }
 
+    /// <summary>The pause image and subnet networks found ready, shared by every awsvpc task of this agent.</summary>
+    public required SandboxPrerequisites SandboxPrerequisites { get; init; }
+
     /// <summary>"http://172.17.0.1:51679" when the metadata endpoint runs; containers get URIs below it.</summary>
     public string? MetadataBaseUri { get; set; }
 

@@ -49,7 +49,8 @@ internal sealed class FakeTaskHost : IAsyncDisposable
             LoggerFactory = _loggers,
             Cluster = options.Cluster,
             AgentNamespace = options.AgentNamespace!,
-            SecurityGroups = new SecurityGroupEnforcer(options.AgentNamespace!, _loggers.CreateLogger<SecurityGroupEnforcer>()),
+            SecurityGroups = new SecurityGroupEnforcer(options.AgentNamespace!, IptablesProcess.RunAsync, _loggers.CreateLogger<SecurityGroupEnforcer>()),
+            SandboxPrerequisites = new SandboxPrerequisites(Docker, options.PullTimeout),
         };
         Docker.Changed += () =>
         {
