@@ -111,6 +111,9 @@ class ServiceLoadBalancerTest(ServiceTestBase):
         self.aws("ecs", "update-service", "--cluster", "default", "--service", "web", "--desired-count", "3")
         self.eventually(lambda: self.healthy_targets(3), 60, "the third task registered and healthy")
 
+        # The draining window must outlast a few aws CLI polls on a loaded machine (each can take seconds): 3 s did not.
+        self.aws("elbv2", "modify-target-group-attributes", "--target-group-arn", self.tg,
+                 "--attributes", "Key=deregistration_delay.timeout_seconds,Value=20")
         before = {t["taskArn"]: t for t in self.service_tasks()}
         self.aws("ecs", "update-service", "--cluster", "default", "--service", "web", "--desired-count", "1")
         # Scale-in: two tasks deregistered (draining) while DEACTIVATING, their containers still up, then stopped.
