@@ -15,10 +15,14 @@ public sealed class RequestAuthorization(IamUsers users)
     private static readonly Dictionary<string, PolicyDocument> ManagedPolicies =
         AwsManagedPolicies.All.ToDictionary(p => p.Arn, p => p.Parse(), StringComparer.Ordinal);
 
+    // Requests know the service they reached by its SigV4 signing name; the catalogue by botocore's name.
+    private static readonly Dictionary<string, string> ServicesBySigningName =
+        ActionCatalogue.Services.ToDictionary(ActionCatalogue.SigningName, StringComparer.Ordinal);
+
     /// <param name="principalArn">Who signed: the root user's ARN, or a user's (its sessions carry the user's ARN too).</param>
-    /// <param name="service">botocore's service name (<see cref="ActionCatalogue.Services"/>).</param>
+    /// <param name="signingName">The SigV4 signing name of the service the request reached (<c>ecs</c>, <c>monitoring</c>…).</param>
     /// <param name="request">The request as the JSON of the operation's input shape.</param>
-    public async Task<AuthorizationDecision> AuthorizeAsync(string principalArn, ResourceScope scope, string service, string operation,
+    public async Task<AuthorizationDecision> AuthorizeAsync(string principalArn, ResourceScope scope, string signingName, string operation,
         JsonElement request, RequestFacts facts, CancellationToken cancellationToken)
     {
         if (principalArn == scope.RootPrincipalArn)
@@ -31,9 +35,9 @@ public sealed class RequestAuthorization(IamUsers users)
         var policies = user is null
             ? []
             : user.InlinePolicies.Values.Select(Parse).Concat(user.AttachedPolicyArns.Select(a => ManagedPolicies[a])).ToList();
-        if (!ActionCatalogue.TryDescribe(service, operation, request, scope, out var target))
+        if (!ServicesBySigningName.TryGetValue(signingName, out var service) || !ActionCatalogue.TryDescribe(service, operation, request, scope, out var target))
         {
-            throw new InvalidOperationException($"The action catalogue has no operation {service}:{operation}.");
+            throw new InvalidOperationException($"The action catalogue has no operation {operation} of the service signed as {signingName}.");
         }
         var context = RequestContext.ForRequest(principal, facts.Now, facts.SourceIp, facts.SecureTransport, scope.Region);
         return PolicyEvaluator.Authorize(target, principal, context, policies);
