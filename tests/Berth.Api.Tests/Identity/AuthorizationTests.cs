@@ -97,4 +97,14 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Assert.Equal("AccessDeniedException", (await sessionEcs.SendAsync("DescribeClusters", new { clusters = new[] { "web" } })).Error.Type);
         Assert.Single(longTermKeys);
     }
+
+    [Fact]
+    public async Task Berths_own_routes_are_the_root_users_only()
+    {
+        var handler = await UserAsync("admin", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""");
+        // Headers only: were it allowed, the stream would never end.
+        using var response = await Server.NewHttp(handler).GetAsync("/_berth/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("AccessDeniedException", await response.Content.ReadAsStringAsync());
+    }
 }
