@@ -29,7 +29,7 @@ internal sealed class IamPolicyHandler(IamUsers users)
 
     private async Task<PutUserPolicyResponse> PutUserPolicyAsync(PutUserPolicyRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        await users.PutPolicyAsync(context.Scope.AccountId, Required(request.UserName, "userName"), Required(request.PolicyName, "policyName"),
+        await users.PutPolicyAsync(context.Scope.AccountId, Required(request.UserName, "userName"), Name(request.PolicyName, "policyName", 128),
             Required(request.PolicyDocument, "policyDocument"), cancellationToken).ConfigureAwait(false);
         return new PutUserPolicyResponse();
     }

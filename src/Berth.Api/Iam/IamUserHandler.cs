@@ -27,8 +27,8 @@ internal sealed class IamUserHandler(IamUsers users)
         {
             throw new QueryUnsupportedException("Berth has no permissions boundaries: CreateUser takes no PermissionsBoundary.");
         }
-        var tags = (request.Tags ?? []).ToDictionary(t => Required(t.Key, "tags.member.key"), t => t.Value ?? "", StringComparer.Ordinal);
-        var user = await users.CreateAsync(context.Scope.AccountId, Required(request.UserName, "userName"), request.Path, tags, cancellationToken).ConfigureAwait(false);
+        var user = await users.CreateAsync(context.Scope.AccountId, Name(request.UserName, "userName", 64), Path(request.Path), Tags(request.Tags),
+            cancellationToken).ConfigureAwait(false);
         return new CreateUserResponse { User = Shape(user) };
     }
 

@@ -70,6 +70,10 @@ public sealed class IamTests : IAsyncLifetime
         Assert.Equal(["alice"], Members((await AsRootAsync("ListUsers")).Body, "Users/member/UserName"));
         await AssertErrorAsync(HttpStatusCode.NotFound, "NoSuchEntity", "GetUser", ("UserName", "bob"));
         await AssertErrorAsync(HttpStatusCode.BadRequest, "ValidationError", "CreateUser");
+        await AssertErrorAsync(HttpStatusCode.BadRequest, "ValidationError", "CreateUser", ("UserName", "a/b"));
+        await AssertErrorAsync(HttpStatusCode.BadRequest, "ValidationError", "CreateUser", ("UserName", "erin"), ("Path", "team"));
+        await AssertErrorAsync(HttpStatusCode.BadRequest, "InvalidInput", "CreateUser", ("UserName", "erin"),
+            ("Tags.member.1.Key", "k"), ("Tags.member.1.Value", "1"), ("Tags.member.2.Key", "K"), ("Tags.member.2.Value", "2"));
 
         await OkAsync("PutUserPolicy", "", ("UserName", "alice"), ("PolicyName", "p"), ("PolicyDocument", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:List*","Resource":"*"}]}"""));
         await AssertErrorAsync(HttpStatusCode.Conflict, "DeleteConflict", "DeleteUser", ("UserName", "alice"));
