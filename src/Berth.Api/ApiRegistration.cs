@@ -3,6 +3,7 @@ using Berth.Api.CloudWatch;
 using Berth.Api.Ecs;
 using Berth.Api.Elb;
 using Berth.Api.Events;
+using Berth.Api.Iam;
 using Berth.Api.Logs;
 using Berth.Api.Protocol;
 using Berth.Api.Protocol.Cbor;
@@ -33,6 +34,7 @@ public static class ApiRegistration
         .AddEcsApi()
         .AddElbApi()
         .AddStsApi()
+        .AddIamApi()
         .AddLogsApi()
         .AddCloudWatchApi(metrics)
         .AddAgentApi()

@@ -11,6 +11,9 @@ public static class IdentityRecords
     /// <summary>Id: the access key id; scope: <see cref="AccountScope"/>; sort key: principal ARN and key id, so a principal's keys are adjacent.</summary>
     public static readonly RecordType<AccessKeyRecord> AccessKeys = new("access-key", IdentityJsonContext.Default.AccessKeyRecord);
 
+    /// <summary>Id: <see cref="UserRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the user name as IAM lists users.</summary>
+    public static readonly RecordType<IamUserRecord> Users = new("iam-user", IdentityJsonContext.Default.IamUserRecord);
+
     public static string AccountScope(string accountId) => $"iam:{accountId}";
 
     /// <summary>The sort-key prefix of one principal's keys.</summary>
@@ -18,4 +21,10 @@ public static class IdentityRecords
 
     public static PutRecord PutAccessKey(string accountId, AccessKeyRecord key, long expectedVersion) =>
         AccessKeys.Put(key.AccessKeyId, AccountScope(accountId), PrincipalKeys(key.PrincipalArn) + key.AccessKeyId, key, expectedVersion);
+
+    /// <summary>A user's record id: IAM user names are unique within an account regardless of case.</summary>
+    public static string UserRecordId(string accountId, string userName) => $"{accountId}/{userName.ToLowerInvariant()}";
+
+    public static PutRecord PutUser(string accountId, IamUserRecord user, long expectedVersion) =>
+        Users.Put(UserRecordId(accountId, user.UserName), AccountScope(accountId), user.UserName.ToLowerInvariant(), user, expectedVersion);
 }

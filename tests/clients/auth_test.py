@@ -7,6 +7,7 @@ After a restart the same key still works and the secret is not printed again. Wi
 the local agent's traffic are HTTPS.
 """
 import datetime
+import json
 import os
 import subprocess
 import tempfile
@@ -122,6 +123,33 @@ class SigV4ServerTest(unittest.TestCase):
                                aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
                                aws_session_token=credentials["SessionToken"])
         session.list_clusters()
+
+    def test_an_iam_user_can_do_what_its_policy_allows_and_nothing_else(self):
+        iam = self.boto("iam")
+        iam.create_user(UserName="auth-reader")
+        key = iam.create_access_key(UserName="auth-reader")["AccessKey"]
+        iam.put_user_policy(UserName="auth-reader", PolicyName="describe-only", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": "ecs:Describe*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "ecs:*", "Resource": "arn:aws:ecs:*:000000000000:cluster/auth-hidden"},
+            ]}))
+        self.assertEqual("ecs:Describe*", iam.get_user_policy(UserName="auth-reader", PolicyName="describe-only")["PolicyDocument"]["Statement"][0]["Action"])
+        self.boto("ecs").create_cluster(clusterName="auth-visible")
+        self.boto("ecs").create_cluster(clusterName="auth-hidden")
+
+        reader = self.boto("ecs", key["AccessKeyId"], key["SecretAccessKey"])
+        self.assertEqual("auth-visible", reader.describe_clusters(clusters=["auth-visible"])["clusters"][0]["clusterName"])
+        status, code, message = self.error_of(lambda: reader.run_task(cluster="auth-visible", taskDefinition="nothing:1"))
+        self.assertEqual((403, "AccessDeniedException"), (status, code))
+        self.assertIn("User: arn:aws:iam::000000000000:user/auth-reader is not authorized to perform: ecs:RunTask", message)
+        status, code, message = self.error_of(lambda: reader.describe_clusters(clusters=["auth-hidden"]))
+        self.assertEqual((403, "AccessDeniedException"), (status, code))
+        self.assertIn("with an explicit deny in an identity-based policy", message)
+        reader_iam = self.boto("iam", key["AccessKeyId"], key["SecretAccessKey"])
+        self.assertEqual((403, "AccessDenied"), self.error_of(reader_iam.list_users)[:2])
+        identity = self.boto("sts", key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity()
+        self.assertEqual("arn:aws:iam::000000000000:user/auth-reader", identity["Arn"])
 
     def test_after_a_restart_the_key_still_works_and_its_secret_is_not_printed_again(self):
         key_id, secret = self.server.root_key

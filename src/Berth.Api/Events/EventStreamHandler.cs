@@ -39,6 +39,7 @@ internal sealed class EventStreamHandler(
         try
         {
             var context = await contexts.CreateAsync(http.Request, ReadOnlyMemory<byte>.Empty, requestId, "ecs", stop.Token).ConfigureAwait(false);
+            RequestContexts.RequireRoot(context, Operation);
             query = await QueryOfAsync(http.Request, context, stop.Token).ConfigureAwait(false);
         }
         catch (Exception e)

@@ -29,6 +29,7 @@ public sealed class AwsJsonEndpoint(
             queryCompatible = service.QueryCompatible;
             var body = await RequestBody.ReadAsync(http.Request, service.MaxRequestBytes ?? options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
             var context = await contexts.CreateAsync(http.Request, body, requestId, service.SigningName, http.RequestAborted).ConfigureAwait(false);
+            await contexts.AuthorizeAsync(http.Request, context, service.SigningName, OperationName(target), body, http.RequestAborted).ConfigureAwait(false);
             var result = await operation.InvokeAsync(() => body, context, http.RequestAborted).ConfigureAwait(false);
             await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(result.Value, result.Type), contentType).ConfigureAwait(false);
         }
@@ -45,6 +46,8 @@ public sealed class AwsJsonEndpoint(
         }
     }
 
+    private static string OperationName(string target) => target[(target.LastIndexOf('.') + 1)..];
+
     private (JsonService, IJsonOperation) FindOperation(string target)
     {
         var dot = target.LastIndexOf('.');
@@ -52,7 +55,7 @@ public sealed class AwsJsonEndpoint(
         {
             throw ProtocolException.MissingTarget();
         }
-        return _services.TryGetValue(target[..dot], out var service) && service.Operations.Find(target[(dot + 1)..]) is { } operation
+        return _services.TryGetValue(target[..dot], out var service) && service.Operations.Find(OperationName(target)) is { } operation
             ? (service, operation)
             : throw ProtocolException.UnknownOperation(target);
     }

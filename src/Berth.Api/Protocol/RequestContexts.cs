@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Berth.Control.Identity;
 using Berth.Core.Arns;
 using Microsoft.AspNetCore.Http;
 
@@ -5,9 +7,10 @@ namespace Berth.Api.Protocol;
 
 /// <summary>
 /// Builds a handler's <see cref="RequestContext"/> from an HTTP request, the same way for every protocol: the one
-/// place where a request is authenticated (<see cref="ApiOptions.Auth"/>) and its caller and region are decided.
+/// place where a request is authenticated (<see cref="ApiOptions.Auth"/>) and its caller and region are decided,
+/// and where it is authorized (<see cref="AuthorizeAsync"/>).
 /// </summary>
-public sealed class RequestContexts(ApiOptions options, RequestAuthenticator authenticator, TimeProvider time)
+public sealed class RequestContexts(ApiOptions options, RequestAuthenticator authenticator, RequestAuthorization authorization, TimeProvider time)
 {
     /// <param name="body">The body as received, which the signature covers.</param>
     /// <param name="signingName">The signing name of the service the request reached, or null where the credential scope chooses it.</param>
@@ -23,5 +26,53 @@ public sealed class RequestContexts(ApiOptions options, RequestAuthenticator aut
         }
         var (identity, key) = await authenticator.AuthenticateAsync(request, body, signingName, cancellationToken).ConfigureAwait(false);
         return new RequestContext(new ResourceScope(identity.Region, options.AccountId), requestId, key.PrincipalArn, time.GetUtcNow(), key.AccessKeyId);
+    }
+
+    /// <summary>
+    /// Refuses an authenticated request its caller's policies do not allow (<see cref="RequestAuthorization"/>);
+    /// with auth off every caller is the root user, allowed everything.
+    /// </summary>
+    /// <param name="signingName">The signing name of the service the operation belongs to (<c>ecs</c>, <c>monitoring</c>…).</param>
+    /// <param name="json">The request as the JSON of the operation's input shape.</param>
+    public async Task AuthorizeAsync(HttpRequest request, RequestContext context, string signingName, string operation, ReadOnlyMemory<byte> json,
+        CancellationToken cancellationToken)
+    {
+        if (context.AccessKeyId is null)
+        {
+            return;
+        }
+        using var document = Parse(json);
+        var facts = new RequestFacts(context.Now, request.HttpContext.Connection.RemoteIpAddress?.ToString(), request.IsHttps);
+        var decision = await authorization.AuthorizeAsync(context.PrincipalArn, context.Scope, signingName, operation, document.RootElement, facts,
+            cancellationToken).ConfigureAwait(false);
+        if (!decision.IsAllowed)
+        {
+            throw new AccessDeniedException(decision.DenialMessage!);
+        }
+    }
+
+    /// <summary>
+    /// Berth's own routes (the agent protocol, the event stream) have no IAM actions: only the root user, whose key
+    /// <c>berth up</c> gives its agents, may call them.
+    /// </summary>
+    public static void RequireRoot(RequestContext context, string route)
+    {
+        if (context.AccessKeyId is not null && context.PrincipalArn != context.Scope.RootPrincipalArn)
+        {
+            throw new AccessDeniedException($"User: {context.PrincipalArn} is not authorized to call {route}: only the account's root user may");
+        }
+    }
+
+    // A body that is not JSON is authorized as an empty request; the operation then refuses it in its own words.
+    private static JsonDocument Parse(ReadOnlyMemory<byte> json)
+    {
+        try
+        {
+            return JsonDocument.Parse(json.IsEmpty ? "{}"u8.ToArray() : json);
+        }
+        catch (JsonException)
+        {
+            return JsonDocument.Parse("{}");
+        }
     }
 }

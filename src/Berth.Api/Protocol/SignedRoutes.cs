@@ -18,7 +18,8 @@ public sealed class SignedRoutes(RequestContexts contexts, ApiOptions options, I
         try
         {
             var body = await RequestBody.ReadAsync(http.Request, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
-            await contexts.CreateAsync(http.Request, body, requestId, SigningName, http.RequestAborted).ConfigureAwait(false);
+            RequestContexts.RequireRoot(await contexts.CreateAsync(http.Request, body, requestId, SigningName, http.RequestAborted).ConfigureAwait(false),
+                http.Request.Path);
             // The handler reads the body the signature covered.
             http.Request.Body = new MemoryStream(body.ToArray(), writable: false);
         }

@@ -34,7 +34,8 @@ public sealed class QueryEndpoint(
             action = form["Action"] ?? throw new ProtocolException("MissingAction", "The request must contain the parameter Action.");
             var found = service ?? throw new ProtocolException("InvalidAction",
                 $"No query service of Berth serves version '{version}' (service '{signingName}').");
-            var response = await found.InvokeAsync(action, form, context, http.RequestAborted).ConfigureAwait(false);
+            var response = await found.InvokeAsync(action, form, context,
+                request => contexts.AuthorizeAsync(http.Request, context, found.Model.SigningName, action, request, http.RequestAborted), http.RequestAborted).ConfigureAwait(false);
             await WriteAsync(http.Response, 200, response).ConfigureAwait(false);
         }
         catch (Exception e)

@@ -58,14 +58,17 @@ public sealed class QueryService
         return this;
     }
 
-    /// <summary>Runs <paramref name="action"/> on the form's parameters and answers its XML.</summary>
-    internal async Task<byte[]> InvokeAsync(string action, QueryForm form, RequestContext context, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="action"/> on the form's parameters, once <paramref name="authorize"/> allows its request, and answers its XML.</summary>
+    internal async Task<byte[]> InvokeAsync(string action, QueryForm form, RequestContext context, Func<byte[], Task> authorize,
+        CancellationToken cancellationToken)
     {
         if (!Model.Operations.TryGetValue(action, out var operation) || _operations.Find(action) is not { } run)
         {
             throw new ProtocolException("InvalidAction", $"The action {action} is not valid for this web service.");
         }
-        var result = await run.InvokeAsync(() => Encoding.UTF8.GetBytes(_reader.Read(form, operation.Input).ToJsonString()), context, cancellationToken).ConfigureAwait(false);
+        var request = Encoding.UTF8.GetBytes(_reader.Read(form, operation.Input).ToJsonString());
+        await authorize(request).ConfigureAwait(false);
+        var result = await run.InvokeAsync(() => request, context, cancellationToken).ConfigureAwait(false);
         return _writer.Write(operation, JsonSerializer.SerializeToNode(result.Value, result.Type), context.RequestId);
     }
 

@@ -57,6 +57,36 @@ public sealed class AccessKeys(IStateStore store, SecretCipher cipher, TimeProvi
         return new IssuedKey(id, secret, principalArn, record.CreateDate, token, expiration);
     }
 
+    /// <summary>A principal's long-term keys, active or not (IAM's ListAccessKeys): its STS sessions are not listed.</summary>
+    public async Task<IReadOnlyList<AccessKeyRecord>> ListAsync(string accountId, string principalArn, CancellationToken cancellationToken)
+    {
+        var keys = await store.QueryAsync(IdentityRecords.AccessKeys,
+            new RecordQuery(IdentityRecords.AccessKeys.Kind, IdentityRecords.AccountScope(accountId)) { SortKeyPrefix = IdentityRecords.PrincipalKeys(principalArn) },
+            cancellationToken).ConfigureAwait(false);
+        return [.. keys.Select(k => k.Value).Where(k => k.SessionToken is null)];
+    }
+
+    /// <summary>Activates or deactivates a principal's key; false when the principal has no such key.</summary>
+    public Task<bool> SetStatusAsync(string accountId, string principalArn, string accessKeyId, string status, CancellationToken cancellationToken) =>
+        ChangeAsync(principalArn, accessKeyId, key => IdentityRecords.PutAccessKey(accountId, key.Value with { Status = status }, key.Version), cancellationToken);
+
+    /// <summary>Deletes a principal's key; false when the principal has no such key.</summary>
+    public Task<bool> DeleteAsync(string principalArn, string accessKeyId, CancellationToken cancellationToken) =>
+        ChangeAsync(principalArn, accessKeyId, IdentityRecords.AccessKeys.Delete, cancellationToken);
+
+    private Task<bool> ChangeAsync(string principalArn, string accessKeyId, Func<Versioned<AccessKeyRecord>, RecordWrite> change, CancellationToken cancellationToken) =>
+        store.RetryOnConflictAsync(async ct =>
+        {
+            var key = await store.GetAsync(IdentityRecords.AccessKeys, accessKeyId, ct).ConfigureAwait(false);
+            if (key is null || key.Value.PrincipalArn != principalArn)
+            {
+                return false;
+            }
+            await store.CommitAsync([change(key)], ct).ConfigureAwait(false);
+            _cache.TryRemove(accessKeyId, out _);
+            return true;
+        }, cancellationToken);
+
     /// <summary>The active key with this id, or null for an unknown or inactive one (which SigV4 refuses alike).</summary>
     public async ValueTask<AccessKeyHolder?> FindAsync(string accessKeyId, CancellationToken cancellationToken)
     {

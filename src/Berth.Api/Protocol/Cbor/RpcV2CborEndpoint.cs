@@ -35,6 +35,7 @@ public sealed class RpcV2CborEndpoint(
             var body = await RequestBody.ReadAsync(http.Request, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
             var context = await contexts.CreateAsync(http.Request, body, requestId, service.SigningName, http.RequestAborted).ConfigureAwait(false);
             var json = CborToJson.Convert(body);
+            await contexts.AuthorizeAsync(http.Request, context, service.SigningName, operationName, json, http.RequestAborted).ConfigureAwait(false);
             var result = await operation.InvokeAsync(() => json, context, http.RequestAborted).ConfigureAwait(false);
             await WriteAsync(http.Response, 200, CborShapeWriter.Write(result.Value, result.Type)).ConfigureAwait(false);
         }

@@ -5,7 +5,7 @@ public sealed record AuthorizationDecision(AuthorizationOutcome Outcome, string?
 {
     public bool IsAllowed => Outcome == AuthorizationOutcome.Allow;
 
-    internal static readonly AuthorizationDecision Allowed = new(AuthorizationOutcome.Allow, null);
+    public static readonly AuthorizationDecision Allowed = new(AuthorizationOutcome.Allow, null);
 
     /// <summary>"User: … is not authorized to perform: ecs:RunTask on resource: … with an explicit deny in an identity-based policy".</summary>
     internal static AuthorizationDecision ExplicitDeny(AuthorizationRequest request, string policyType) =>

@@ -5,4 +5,5 @@ namespace Berth.Core.Identity.Credentials;
 /// <summary>JSON contracts of the stored identity documents (source-generated).</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AccessKeyRecord))]
+[JsonSerializable(typeof(IamUserRecord))]
 public sealed partial class IdentityJsonContext : JsonSerializerContext;

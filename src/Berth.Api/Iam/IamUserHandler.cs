@@ -1,0 +1,117 @@
+using Berth.Api.Protocol;
+using Berth.Api.Query;
+using Berth.Control.Identity;
+using Berth.Core.Errors;
+using Berth.Core.Iam;
+using Berth.Core.Identity.Credentials;
+using static Berth.Api.Iam.IamMembers;
+
+namespace Berth.Api.Iam;
+
+/// <summary>IAM users and their access keys.</summary>
+internal sealed class IamUserHandler(IamUsers users)
+{
+    public void Register(QueryService service) => service
+        .Add<CreateUserRequest, CreateUserResponse>(CreateUserAsync)
+        .Add<GetUserRequest, GetUserResponse>(GetUserAsync)
+        .Add<ListUsersRequest, ListUsersResponse>(ListUsersAsync)
+        .Add<DeleteUserRequest, DeleteUserResponse>(DeleteUserAsync)
+        .Add<CreateAccessKeyRequest, CreateAccessKeyResponse>(CreateAccessKeyAsync)
+        .Add<ListAccessKeysRequest, ListAccessKeysResponse>(ListAccessKeysAsync)
+        .Add<UpdateAccessKeyRequest, UpdateAccessKeyResponse>(UpdateAccessKeyAsync)
+        .Add<DeleteAccessKeyRequest, DeleteAccessKeyResponse>(DeleteAccessKeyAsync);
+
+    private async Task<CreateUserResponse> CreateUserAsync(CreateUserRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        if (request.PermissionsBoundary is not null)
+        {
+            throw new QueryUnsupportedException("Berth has no permissions boundaries: CreateUser takes no PermissionsBoundary.");
+        }
+        var user = await users.CreateAsync(context.Scope.AccountId, Name(request.UserName, "userName", 64), Path(request.Path), Tags(request.Tags),
+            cancellationToken).ConfigureAwait(false);
+        return new CreateUserResponse { User = Shape(user) };
+    }
+
+    /// <summary>Without a user name, the caller itself, as IAM answers (the root user has no user record: its ARN and account id).</summary>
+    private async Task<GetUserResponse> GetUserAsync(GetUserRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        if ((request.UserName ?? IamUsers.UserNameOf(context.PrincipalArn)) is not { } name)
+        {
+            return new GetUserResponse { User = new User { UserId = context.Scope.AccountId, Arn = context.PrincipalArn, Path = "/", UserName = "" } };
+        }
+        return new GetUserResponse { User = Shape(await users.GetAsync(context.Scope.AccountId, name, cancellationToken).ConfigureAwait(false)) };
+    }
+
+    private async Task<ListUsersResponse> ListUsersAsync(ListUsersRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var list = await users.ListAsync(context.Scope.AccountId, request.PathPrefix, cancellationToken).ConfigureAwait(false);
+        return new ListUsersResponse { Users = [.. list.Select(Shape)], IsTruncated = false };
+    }
+
+    private async Task<DeleteUserResponse> DeleteUserAsync(DeleteUserRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        await users.DeleteAsync(context.Scope.AccountId, Required(request.UserName, "userName"), cancellationToken).ConfigureAwait(false);
+        return new DeleteUserResponse();
+    }
+
+    private async Task<CreateAccessKeyResponse> CreateAccessKeyAsync(CreateAccessKeyRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var key = await users.CreateAccessKeyAsync(context.Scope.AccountId, request.UserName, context.PrincipalArn, cancellationToken).ConfigureAwait(false);
+        return new CreateAccessKeyResponse
+        {
+            AccessKey = new AccessKey
+            {
+                UserName = OwnerName(request.UserName, context),
+                AccessKeyId = key.AccessKeyId,
+                SecretAccessKey = key.SecretAccessKey,
+                Status = AccessKeyRecord.Active,
+                CreateDate = key.CreateDate,
+            },
+        };
+    }
+
+    private async Task<ListAccessKeysResponse> ListAccessKeysAsync(ListAccessKeysRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var keys = await users.ListAccessKeysAsync(context.Scope.AccountId, request.UserName, context.PrincipalArn, cancellationToken).ConfigureAwait(false);
+        var owner = OwnerName(request.UserName, context);
+        return new ListAccessKeysResponse
+        {
+            AccessKeyMetadata = [.. keys.Select(k => new AccessKeyMetadata { UserName = owner, AccessKeyId = k.AccessKeyId, Status = k.Status, CreateDate = k.CreateDate })],
+            IsTruncated = false,
+        };
+    }
+
+    private async Task<UpdateAccessKeyResponse> UpdateAccessKeyAsync(UpdateAccessKeyRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var status = Required(request.Status, "status");
+        if (status is not (AccessKeyRecord.Active or AccessKeyRecord.Inactive))
+        {
+            throw new QueryValidationException(
+                $"1 validation error detected: Value '{status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]");
+        }
+        await users.UpdateAccessKeyAsync(context.Scope.AccountId, request.UserName, context.PrincipalArn, Required(request.AccessKeyId, "accessKeyId"), status,
+            cancellationToken).ConfigureAwait(false);
+        return new UpdateAccessKeyResponse();
+    }
+
+    private async Task<DeleteAccessKeyResponse> DeleteAccessKeyAsync(DeleteAccessKeyRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        await users.DeleteAccessKeyAsync(context.Scope.AccountId, request.UserName, context.PrincipalArn, Required(request.AccessKeyId, "accessKeyId"),
+            cancellationToken).ConfigureAwait(false);
+        return new DeleteAccessKeyResponse();
+    }
+
+    /// <summary>The user name a key listing shows: the named user, or the calling user; none for the root user's own keys.</summary>
+    private static string? OwnerName(string? userName, RequestContext context) =>
+        userName ?? IamUsers.UserNameOf(context.PrincipalArn);
+
+    private static User Shape(IamUserRecord user) => new()
+    {
+        UserName = user.UserName,
+        UserId = user.UserId,
+        Path = user.Path,
+        Arn = user.Arn,
+        CreateDate = user.CreateDate,
+        Tags = user.Tags.Count == 0 ? null : [.. user.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value })],
+    };
+}

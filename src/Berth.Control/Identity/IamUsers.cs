@@ -1,0 +1,179 @@
+using System.Security.Cryptography;
+using Berth.Core.Iam;
+using Berth.Core.Identity.Credentials;
+using Berth.Core.Identity.Policies;
+using Berth.Store;
+
+namespace Berth.Control.Identity;
+
+/// <summary>
+/// IAM users of an account: the users, their access keys (through <see cref="AccessKeys"/>, so they sign like the
+/// root key), their inline policies and the AWS managed policies attached to them. Errors are IAM's.
+/// </summary>
+public sealed class IamUsers(IStateStore store, AccessKeys keys, TimeProvider time)
+{
+    /// <summary>IAM's quota of access keys per user.</summary>
+    public const int MaxAccessKeysPerUser = 2;
+
+    private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    /// <summary>The user name of a user's ARN (<c>arn:aws:iam::123456789012:user/path/alice</c>), null for another principal.</summary>
+    public static string? UserNameOf(string principalArn) =>
+        principalArn.Contains(":user/", StringComparison.Ordinal) ? principalArn[(principalArn.LastIndexOf('/') + 1)..] : null;
+
+    public async Task<IamUserRecord> CreateAsync(string accountId, string userName, string? path, IReadOnlyDictionary<string, string> tags,
+        CancellationToken cancellationToken)
+    {
+        var userPath = path ?? "/";
+        var user = new IamUserRecord(userName, "AIDA" + RandomNumberGenerator.GetString(IdAlphabet, 17), userPath,
+            $"arn:aws:iam::{accountId}:user{userPath}{userName}", DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds()),
+            new Dictionary<string, string>(StringComparer.Ordinal), [], tags);
+        try
+        {
+            await store.CommitAsync([IdentityRecords.PutUser(accountId, user, expectedVersion: 0)], cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConcurrencyConflictException)
+        {
+            throw new EntityAlreadyExistsException($"User with name {userName} already exists.");
+        }
+        return user;
+    }
+
+    /// <summary>The user, or null when the account has none of that name.</summary>
+    public async Task<IamUserRecord?> FindAsync(string accountId, string userName, CancellationToken cancellationToken) =>
+        (await store.GetAsync(IdentityRecords.Users, IdentityRecords.UserRecordId(accountId, userName), cancellationToken).ConfigureAwait(false))?.Value;
+
+    public async Task<IamUserRecord> GetAsync(string accountId, string userName, CancellationToken cancellationToken) =>
+        await FindAsync(accountId, userName, cancellationToken).ConfigureAwait(false) ?? throw NoSuchUser(userName);
+
+    /// <summary>The account's users whose path starts with <paramref name="pathPrefix"/>, by name.</summary>
+    public async Task<IReadOnlyList<IamUserRecord>> ListAsync(string accountId, string? pathPrefix, CancellationToken cancellationToken)
+    {
+        var users = await store.QueryAsync(IdentityRecords.Users, new RecordQuery(IdentityRecords.Users.Kind, IdentityRecords.AccountScope(accountId)),
+            cancellationToken).ConfigureAwait(false);
+        return [.. users.Select(u => u.Value).Where(u => u.Path.StartsWith(pathPrefix ?? "/", StringComparison.Ordinal))];
+    }
+
+    /// <summary>Deletes a user that has nothing left: IAM refuses while it has access keys or policies.</summary>
+    public Task DeleteAsync(string accountId, string userName, CancellationToken cancellationToken) =>
+        store.RetryOnConflictAsync(async ct =>
+        {
+            var user = await ReadAsync(accountId, userName, ct).ConfigureAwait(false);
+            if ((await keys.ListAsync(accountId, user.Value.Arn, ct).ConfigureAwait(false)).Count > 0)
+            {
+                throw new DeleteConflictException("Cannot delete entity, must delete access keys first.");
+            }
+            if (user.Value.InlinePolicies.Count > 0)
+            {
+                throw new DeleteConflictException("Cannot delete entity, must delete policies first.");
+            }
+            if (user.Value.AttachedPolicyArns.Count > 0)
+            {
+                throw new DeleteConflictException("Cannot delete entity, must detach all policies first.");
+            }
+            await store.CommitAsync([IdentityRecords.Users.Delete(user)], ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>A new key for the user, or without a user name for the caller itself (the root user too), as IAM does.</summary>
+    public async Task<IssuedKey> CreateAccessKeyAsync(string accountId, string? userName, string callerArn, CancellationToken cancellationToken)
+    {
+        var owner = await KeyOwnerAsync(accountId, userName, callerArn, cancellationToken).ConfigureAwait(false);
+        if ((await keys.ListAsync(accountId, owner, cancellationToken).ConfigureAwait(false)).Count >= MaxAccessKeysPerUser)
+        {
+            throw new LimitExceededException($"Cannot exceed quota for AccessKeysPerUser: {MaxAccessKeysPerUser}");
+        }
+        return await keys.CreateAsync(accountId, owner, AccessKeyRecord.LongTermPrefix, expiration: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<AccessKeyRecord>> ListAccessKeysAsync(string accountId, string? userName, string callerArn, CancellationToken cancellationToken)
+    {
+        var owner = await KeyOwnerAsync(accountId, userName, callerArn, cancellationToken).ConfigureAwait(false);
+        return await keys.ListAsync(accountId, owner, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task UpdateAccessKeyAsync(string accountId, string? userName, string callerArn, string accessKeyId, string status, CancellationToken cancellationToken)
+    {
+        var owner = await KeyOwnerAsync(accountId, userName, callerArn, cancellationToken).ConfigureAwait(false);
+        if (!await keys.SetStatusAsync(accountId, owner, accessKeyId, status, cancellationToken).ConfigureAwait(false))
+        {
+            throw NoSuchKey(accessKeyId);
+        }
+    }
+
+    public async Task DeleteAccessKeyAsync(string accountId, string? userName, string callerArn, string accessKeyId, CancellationToken cancellationToken)
+    {
+        var owner = await KeyOwnerAsync(accountId, userName, callerArn, cancellationToken).ConfigureAwait(false);
+        if (!await keys.DeleteAsync(owner, accessKeyId, cancellationToken).ConfigureAwait(false))
+        {
+            throw NoSuchKey(accessKeyId);
+        }
+    }
+
+    /// <summary>The principal whose keys an access-key operation means: the named user, or the caller.</summary>
+    private async Task<string> KeyOwnerAsync(string accountId, string? userName, string callerArn, CancellationToken cancellationToken) =>
+        userName is null ? callerArn : (await GetAsync(accountId, userName, cancellationToken).ConfigureAwait(false)).Arn;
+
+    /// <summary>Adds or replaces an inline policy, after checking it is a valid identity policy.</summary>
+    public Task PutPolicyAsync(string accountId, string userName, string policyName, string document, CancellationToken cancellationToken)
+    {
+        if (!PolicyDocument.TryParse(document, PolicyKind.Identity, out _, out var error))
+        {
+            throw new MalformedPolicyDocumentException(error);
+        }
+        return UpdateAsync(accountId, userName, user => user with
+        {
+            InlinePolicies = new Dictionary<string, string>(user.InlinePolicies, StringComparer.Ordinal) { [policyName] = document },
+        }, cancellationToken);
+    }
+
+    public async Task<string> GetPolicyAsync(string accountId, string userName, string policyName, CancellationToken cancellationToken)
+    {
+        var user = await GetAsync(accountId, userName, cancellationToken).ConfigureAwait(false);
+        return user.InlinePolicies.GetValueOrDefault(policyName) ?? throw NoSuchPolicy(policyName);
+    }
+
+    public Task DeletePolicyAsync(string accountId, string userName, string policyName, CancellationToken cancellationToken) =>
+        UpdateAsync(accountId, userName, user => user.InlinePolicies.ContainsKey(policyName)
+            ? user with { InlinePolicies = user.InlinePolicies.Where(p => p.Key != policyName).ToDictionary(StringComparer.Ordinal) }
+            : throw NoSuchPolicy(policyName), cancellationToken);
+
+    /// <summary>Attaches an AWS managed policy (the only managed policies Berth has); attaching one twice changes nothing.</summary>
+    public Task AttachPolicyAsync(string accountId, string userName, string policyArn, CancellationToken cancellationToken) =>
+        AwsManagedPolicies.Find(policyArn) is null
+            ? throw new NoSuchEntityException($"Policy {policyArn} does not exist or is not attachable.")
+            : UpdateAsync(accountId, userName, user => user.AttachedPolicyArns.Contains(policyArn)
+                ? user
+                : user with { AttachedPolicyArns = [.. user.AttachedPolicyArns, policyArn] }, cancellationToken);
+
+    public Task DetachPolicyAsync(string accountId, string userName, string policyArn, CancellationToken cancellationToken) =>
+        UpdateAsync(accountId, userName, user => user.AttachedPolicyArns.Contains(policyArn)
+            ? user with { AttachedPolicyArns = [.. user.AttachedPolicyArns.Where(a => a != policyArn)] }
+            : throw new NoSuchEntityException($"Policy {policyArn} was not found."), cancellationToken);
+
+    /// <summary>How many users of the account have the managed policy attached (GetPolicy's AttachmentCount).</summary>
+    public async Task<int> AttachmentCountAsync(string accountId, string policyArn, CancellationToken cancellationToken) =>
+        (await ListAsync(accountId, null, cancellationToken).ConfigureAwait(false)).Count(u => u.AttachedPolicyArns.Contains(policyArn));
+
+    private Task UpdateAsync(string accountId, string userName, Func<IamUserRecord, IamUserRecord> change, CancellationToken cancellationToken) =>
+        store.RetryOnConflictAsync(async ct =>
+        {
+            var user = await ReadAsync(accountId, userName, ct).ConfigureAwait(false);
+            var changed = change(user.Value);
+            if (!ReferenceEquals(changed, user.Value))
+            {
+                await store.CommitAsync([IdentityRecords.PutUser(accountId, changed, user.Version)], ct).ConfigureAwait(false);
+            }
+            return true;
+        }, cancellationToken);
+
+    private async Task<Versioned<IamUserRecord>> ReadAsync(string accountId, string userName, CancellationToken cancellationToken) =>
+        await store.GetAsync(IdentityRecords.Users, IdentityRecords.UserRecordId(accountId, userName), cancellationToken).ConfigureAwait(false)
+        ?? throw NoSuchUser(userName);
+
+    private static NoSuchEntityException NoSuchUser(string userName) => new($"The user with name {userName} cannot be found.");
+
+    private static NoSuchEntityException NoSuchKey(string accessKeyId) => new($"The Access Key with id {accessKeyId} cannot be found.");
+
+    private static NoSuchEntityException NoSuchPolicy(string policyName) => new($"The user policy with name {policyName} cannot be found.");
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using Berth.Api.Protocol;
+using Berth.Control.Identity;
+using Berth.Core.Identity.Signing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Api.Tests.Identity;
+
+/// <summary>Every request of an IAM user on a sigv4 server is authorized by the user's policies; the root user's by none.</summary>
+public sealed class AuthorizationTests : IAsyncLifetime
+{
+    private const string Account = "000000000000";
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"berth-authz-{Guid.NewGuid():N}");
+    private RunningServer? _server;
+    private EcsClient? _root;
+
+    private RunningServer Server => _server!;
+
+    private IamUsers Users => Server.Services.GetRequiredService<IamUsers>();
+
+    public async Task InitializeAsync()
+    {
+        _server = await RunningServer.StartAsync(_dataDirectory, new ApiOptions { Auth = AuthMode.SigV4 });
+        var root = (await Server.RootKeyAsync())!;
+        _root = new EcsClient(Server.NewHttp(new SigningHandler(root.AccessKeyId, new SigningCredential(root.NewSecretAccessKey!))), "us-east-1");
+        await _root.OkAsync("CreateCluster", new { clusterName = "web" });
+        await _root.OkAsync("CreateCluster", new { clusterName = "secret" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    /// <summary>A user with one inline policy, and a signing handler for its new access key.</summary>
+    private async Task<SigningHandler> UserAsync(string name, string policy, string service = "ecs")
+    {
+        await Users.CreateAsync(Account, name, null, new Dictionary<string, string>(), CancellationToken.None);
+        await Users.PutPolicyAsync(Account, name, "policy", policy, CancellationToken.None);
+        var key = await Users.CreateAccessKeyAsync(Account, name, "unused", CancellationToken.None);
+        return new SigningHandler(key.AccessKeyId, new SigningCredential(key.SecretAccessKey), service);
+    }
+
+    private EcsClient Ecs(SigningHandler handler) => new(Server.NewHttp(handler), "us-east-1");
+
+    [Fact]
+    public async Task A_user_allowed_only_ecs_describe_is_refused_run_task_and_allowed_describe_clusters()
+    {
+        var reader = Ecs(await UserAsync("reader", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:Describe*","Resource":"*"}]}"""));
+        var described = await reader.OkAsync("DescribeClusters", new { clusters = new[] { "web" } });
+        Assert.Equal("web", (string)described["clusters"]![0]!["clusterName"]!);
+
+        var refused = await reader.SendAsync("RunTask", new { cluster = "web", taskDefinition = "app:1" });
+        Assert.Equal((HttpStatusCode.Forbidden, "AccessDeniedException"), (refused.Status, refused.Error.Type));
+        Assert.StartsWith($"User: arn:aws:iam::{Account}:user/reader is not authorized to perform: ecs:RunTask on resource: arn:aws:ecs:us-east-1:{Account}:",
+            refused.Error.Message);
+        Assert.EndsWith("because no identity-based policy allows the ecs:RunTask action", refused.Error.Message);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.SendAsync("CreateCluster", new { clusterName = "mine" })).Status);
+        Assert.Equal(2, (await _root!.OkAsync("ListClusters", new { }))["clusterArns"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task A_deny_on_one_cluster_wins_over_an_allow_on_everything()
+    {
+        var user = Ecs(await UserAsync("most", $$"""
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Action":"ecs:*","Resource":"*"},
+              {"Effect":"Deny","Action":"ecs:*","Resource":"arn:aws:ecs:*:{{Account}}:cluster/secret"}]}
+            """));
+        Assert.Equal("web", (string)(await user.OkAsync("DescribeClusters", new { clusters = new[] { "web" } }))["clusters"]![0]!["clusterName"]!);
+        var refused = await user.SendAsync("DescribeClusters", new { clusters = new[] { "secret" } });
+        Assert.Equal((HttpStatusCode.Forbidden, "AccessDeniedException"), (refused.Status, refused.Error.Type));
+        Assert.Equal($"User: arn:aws:iam::{Account}:user/most is not authorized to perform: ecs:DescribeClusters on resource: " +
+            $"arn:aws:ecs:us-east-1:{Account}:cluster/secret with an explicit deny in an identity-based policy", refused.Error.Message);
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.SendAsync("DeleteCluster", new { cluster = $"arn:aws:ecs:us-east-1:{Account}:cluster/secret" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _root!.SendAsync("DescribeClusters", new { clusters = new[] { "secret" } })).Status);
+    }
+
+    [Fact]
+    public async Task Query_refusals_are_access_denied_and_a_users_session_has_its_policies()
+    {
+        var handler = await UserAsync("nobody", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:List*","Resource":"*"}]}""", "iam");
+        var (status, body) = await IamTests.QueryAsync(Server.NewHttp(handler), "ListUsers");
+        Assert.Equal((HttpStatusCode.Forbidden, "AccessDenied"), (status, IamTests.Text(body, "Error/Code")));
+        Assert.Contains($"User: arn:aws:iam::{Account}:user/nobody is not authorized to perform: iam:ListUsers", IamTests.Text(body, "Error/Message"));
+
+        // A session (GetSessionToken's, which needs no permission) acts with its user's policies and is not one of its access keys.
+        var longTermKeys = await Users.ListAccessKeysAsync(Account, "nobody", "unused", CancellationToken.None);
+        var session = await Server.Services.GetRequiredService<AccessKeys>().CreateAsync(Account, $"arn:aws:iam::{Account}:user/nobody", "ASIA",
+            DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None);
+        var sessionEcs = Ecs(new SigningHandler(session.AccessKeyId, new SigningCredential(session.SecretAccessKey, session.SessionToken)));
+        Assert.Equal(HttpStatusCode.OK, (await sessionEcs.SendAsync("ListClusters", new { })).Status);
+        Assert.Equal("AccessDeniedException", (await sessionEcs.SendAsync("DescribeClusters", new { clusters = new[] { "web" } })).Error.Type);
+        Assert.Single(longTermKeys);
+    }
+
+    [Fact]
+    public async Task Berths_own_routes_are_the_root_users_only()
+    {
+        var handler = await UserAsync("admin", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""");
+        // Headers only: were it allowed, the stream would never end.
+        using var response = await Server.NewHttp(handler).GetAsync("/_berth/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("AccessDeniedException", await response.Content.ReadAsStringAsync());
+    }
+}
