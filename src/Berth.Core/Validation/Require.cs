@@ -10,6 +10,10 @@ public static partial class Require
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
     private static partial Regex NamePattern();
 
+    /// <summary>A list member of a batch call holds 1 to <paramref name="max"/> items; ECS's words name the member and the items.</summary>
+    public static void Count<T>(IReadOnlyCollection<T> items, int max, string member, string noun) =>
+        That(items.Count >= 1 && items.Count <= max, $"{member} must list between 1 and {max} {noun}.");
+
     public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
 
     public static void Name(string? value, string what)

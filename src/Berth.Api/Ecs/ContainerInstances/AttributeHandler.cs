@@ -20,7 +20,7 @@ internal sealed class AttributeHandler(ClusterState state)
     private async Task<PutAttributesResponse> PutAsync(PutAttributesRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var attributes = request.Attributes ?? [];
-        Require.That(attributes.Count is >= 1 and <= AttributeRules.MaxPerCall, $"attributes must list between 1 and {AttributeRules.MaxPerCall} attributes.");
+        Require.Count(attributes, AttributeRules.MaxPerCall, "attributes", "attributes");
         foreach (var attribute in attributes)
         {
             AttributeRules.Validate(attribute);
@@ -32,7 +32,7 @@ internal sealed class AttributeHandler(ClusterState state)
     private async Task<DeleteAttributesResponse> DeleteAsync(DeleteAttributesRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var attributes = request.Attributes ?? [];
-        Require.That(attributes.Count is >= 1 and <= AttributeRules.MaxPerCall, $"attributes must list between 1 and {AttributeRules.MaxPerCall} attributes.");
+        Require.Count(attributes, AttributeRules.MaxPerCall, "attributes", "attributes");
         foreach (var attribute in attributes)
         {
             AttributeRules.Validate(attribute);

@@ -115,7 +115,7 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
     {
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var names = request.ContainerInstances ?? [];
-        Require.That(names.Count is > 0 and <= MaxInstancesPerCall, $"containerInstances must list between 1 and {MaxInstancesPerCall} container instances.");
+        Require.Count(names, MaxInstancesPerCall, "containerInstances", "container instances");
         foreach (var field in request.Include ?? [])
         {
             Require.OneOf(field, EcsEnums.ContainerInstanceField, "include");
@@ -170,7 +170,7 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
             throw new InvalidParameterException($"Container instance status can only be set to ACTIVE or DRAINING; got '{request.Status}'.");
         }
         var names = request.ContainerInstances ?? [];
-        Require.That(names.Count is > 0 and <= MaxInstancesPerCall, $"containerInstances must list between 1 and {MaxInstancesPerCall} container instances.");
+        Require.Count(names, MaxInstancesPerCall, "containerInstances", "container instances");
         var instances = new List<ContainerInstance>();
         var failures = new List<Failure>();
         foreach (var name in names)

@@ -104,7 +104,7 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
     {
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var names = request.Services ?? [];
-        Require.That(names.Count is >= 1 and <= MaxDescribe, $"services must list between 1 and {MaxDescribe} services.");
+        Require.Count(names, MaxDescribe, "services", "services");
         foreach (var field in request.Include ?? [])
         {
             Require.OneOf(field, EcsEnums.ServiceField, "include");

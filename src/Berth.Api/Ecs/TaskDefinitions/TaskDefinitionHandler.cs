@@ -145,7 +145,7 @@ internal sealed class TaskDefinitionHandler(IStateStore store)
         DeleteTaskDefinitionsRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var names = request.TaskDefinitions ?? [];
-        Require.That(names.Count is > 0 and <= MaxDelete, $"taskDefinitions must list between 1 and {MaxDelete} task definitions.");
+        Require.Count(names, MaxDelete, "taskDefinitions", "task definitions");
         var deleted = new List<TaskDefinition>();
         var failures = new List<Failure>();
         foreach (var name in names)

@@ -59,7 +59,7 @@ internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, Tas
     private async Task<StartTaskResponse> StartAsync(StartTaskRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var names = request.ContainerInstances ?? [];
-        Require.That(names.Count is >= 1 and <= MaxCount, $"containerInstances must list between 1 and {MaxCount} container instances.");
+        Require.Count(names, MaxCount, "containerInstances", "container instances");
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var launch = await PrepareAsync(context, cluster, request.TaskDefinition, request.Overrides, request.StartedBy, request.Group,
             request.Tags, request.PropagateTags, request.EnableECSManagedTags, request.EnableExecuteCommand, request.NetworkConfiguration, "EC2",
@@ -103,7 +103,7 @@ internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, Tas
     {
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var names = request.Tasks ?? [];
-        Require.That(names.Count is >= 1 and <= MaxDescribe, $"tasks must list between 1 and {MaxDescribe} tasks.");
+        Require.Count(names, MaxDescribe, "tasks", "tasks");
         foreach (var field in request.Include ?? [])
         {
             Require.OneOf(field, EcsEnums.TaskField, "include");

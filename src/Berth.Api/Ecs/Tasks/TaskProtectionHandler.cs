@@ -26,8 +26,7 @@ internal sealed class TaskProtectionHandler(ClusterState state, ServiceSignal se
     {
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var names = request.Tasks ?? [];
-        Require.That(names.Count is >= 1 and <= TaskProtection.MaxUpdateTasks,
-            $"tasks must list between 1 and {TaskProtection.MaxUpdateTasks} tasks.");
+        Require.Count(names, TaskProtection.MaxUpdateTasks, "tasks", "tasks");
         var enabled = request.ProtectionEnabled ?? throw new InvalidParameterException("protectionEnabled is required.");
         var expiresAt = TaskProtection.ExpiresAt(context.Now, request.ExpiresInMinutes);
         var arns = names.Select(n => ClusterState.TaskArnOf(cluster, n)).ToList();
