@@ -8,6 +8,8 @@ using Berth.Api.Logs;
 using Berth.Api.Protocol;
 using Berth.Api.Protocol.Cbor;
 using Berth.Api.Query;
+using Berth.Api.SecretsManager;
+using Berth.Api.Ssm;
 using Berth.Api.Sts;
 using Berth.Store.Metrics;
 using Microsoft.AspNetCore.Builder;
@@ -36,6 +38,8 @@ public static class ApiRegistration
         .AddStsApi()
         .AddIamApi()
         .AddLogsApi()
+        .AddSsmApi()
+        .AddSecretsManagerApi()
         .AddCloudWatchApi(metrics)
         .AddAgentApi()
         .AddEventStream();

@@ -3,6 +3,7 @@ using Berth.Control.Clusters;
 using Berth.Control.Events;
 using Berth.Control.Identity;
 using Berth.Control.LoadBalancing;
+using Berth.Control.Secrets;
 using Berth.Control.Services;
 using Berth.Control.Tasks;
 using Berth.Control.Utilization;
@@ -27,5 +28,6 @@ public static class ControlRegistration
         .AddLoadBalancing()
         .AddServiceScheduling()
         .AddUtilization()
-        .AddIdentity();
+        .AddIdentity()
+        .AddSecrets();
 }

@@ -39,6 +39,10 @@ public sealed class BerthServerFixture : IAsyncLifetime
     public EcsClient NewLogsClient() =>
         new(Server.Http, $"logs-{Interlocked.Increment(ref _regions).ToString(CultureInfo.InvariantCulture)}", "Logs_20140328");
 
+    /// <summary>A client of another AWS JSON service (<c>AmazonSSM</c>, <c>secretsmanager</c>) for a region no other test uses.</summary>
+    public EcsClient NewJsonClient(string targetPrefix) =>
+        new(Server.Http, $"json-{Interlocked.Increment(ref _regions).ToString(CultureInfo.InvariantCulture)}", targetPrefix);
+
     /// <summary>A client whose requests carry a SigV4 credential scope for <paramref name="region"/>, or none when null.</summary>
     public EcsClient Client(string? region) => new(Server.Http, region);
 

@@ -46,10 +46,14 @@ internal static class Paging
             : new Page<Versioned<T>>(matches, null);
     }
 
-    /// <summary>The same pagination over items already read and ordered by <paramref name="key"/> (ordinal), for lists that are not one store query.</summary>
-    public static Page<T> Slice<T>(IReadOnlyList<T> ordered, Func<T, string> key, int limit, string? nextToken)
+    /// <summary>
+    /// The same pagination over items already read and ordered by <paramref name="key"/> (ordinal), for lists that are
+    /// not one store query. <paramref name="invalidToken"/> is the service's refusal of a token it did not issue
+    /// (ECS's InvalidParameterException by default).
+    /// </summary>
+    public static Page<T> Slice<T>(IReadOnlyList<T> ordered, Func<T, string> key, int limit, string? nextToken, Func<Exception>? invalidToken = null)
     {
-        var after = Decode(nextToken);
+        var after = Decode(nextToken, invalidToken);
         var rest = ordered.Where(item => after is null || string.CompareOrdinal(key(item), after) > 0).ToList();
         return rest.Count > limit
             ? new Page<T>(rest.Take(limit).ToList(), Encode(key(rest[limit - 1])))
@@ -58,7 +62,7 @@ internal static class Paging
 
     private static string Encode(string sortKey) => Convert.ToBase64String(Encoding.UTF8.GetBytes(sortKey));
 
-    private static string? Decode(string? token)
+    private static string? Decode(string? token, Func<Exception>? invalidToken = null)
     {
         if (string.IsNullOrEmpty(token))
         {
@@ -70,7 +74,7 @@ internal static class Paging
         }
         catch (FormatException)
         {
-            throw new InvalidParameterException("Invalid nextToken.");
+            throw invalidToken?.Invoke() ?? new InvalidParameterException("Invalid nextToken.");
         }
     }
 }

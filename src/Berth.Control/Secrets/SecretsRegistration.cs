@@ -1,0 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Control.Secrets;
+
+internal static class SecretsRegistration
+{
+    /// <summary>Parameter Store, Secrets Manager and the valueFrom lookup over both; the host registers the opened <see cref="Store.Identity.SecretCipher"/>.</summary>
+    public static IServiceCollection AddSecrets(this IServiceCollection services) => services
+        .AddSingleton<SsmParameters>()
+        .AddSingleton<ManagedSecrets>()
+        .AddSingleton<SecretValueResolver>();
+}

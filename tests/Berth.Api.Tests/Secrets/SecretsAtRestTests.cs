@@ -1,0 +1,113 @@
+using System.Text;
+using Berth.Control.Secrets;
+using Berth.Core.Arns;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Api.Tests.Secrets;
+
+/// <summary>
+/// Parameters and secrets survive a restart, their values are never on disk in the clear, scheduled deletions
+/// happen, and <see cref="SecretValueResolver"/> resolves every valueFrom form ECS knows (or fails as ECS does).
+/// </summary>
+public sealed class SecretsAtRestTests : IDisposable
+{
+    private const string Region = "eu-west-1";
+    private const string Plain = "correct-horse-battery-staple";
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"berth-secrets-{Guid.NewGuid():N}");
+
+    private static EcsClient Ssm(RunningServer server) => new(server.Http, Region, "AmazonSSM");
+
+    private static EcsClient Sm(RunningServer server) => new(server.Http, Region, "secretsmanager");
+
+    [Fact]
+    public async Task Values_survive_a_restart_and_are_never_stored_in_the_clear()
+    {
+        string arn;
+        await using (var first = await RunningServer.StartAsync(_dataDirectory))
+        {
+            await Ssm(first).OkAsync("PutParameter", new { Name = "/db/password", Value = Plain + "-ssm", Type = "SecureString" });
+            arn = (string)(await Sm(first).OkAsync("CreateSecret", new { Name = "db", SecretString = Plain + "-sm" }))["ARN"]!;
+            await Sm(first).OkAsync("PutSecretValue", new { SecretId = "db", SecretBinary = Convert.ToBase64String(Encoding.UTF8.GetBytes(Plain + "-bin")) });
+        }
+
+        foreach (var file in Directory.EnumerateFiles(_dataDirectory, "*", SearchOption.AllDirectories))
+        {
+            var text = Encoding.UTF8.GetString(await File.ReadAllBytesAsync(file)) + Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file));
+            Assert.DoesNotContain(Plain, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(Plain + "-bin")), text, StringComparison.Ordinal);
+        }
+
+        await using var second = await RunningServer.StartAsync(_dataDirectory);
+        Assert.Equal(Plain + "-ssm", (string)(await Ssm(second).OkAsync("GetParameter", new { Name = "/db/password", WithDecryption = true }))["Parameter"]!["Value"]!);
+        Assert.Equal(Plain + "-sm", (string)(await Sm(second).OkAsync("GetSecretValue", new { SecretId = arn, VersionStage = "AWSPREVIOUS" }))["SecretString"]!);
+        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes(Plain + "-bin")), (string)(await Sm(second).OkAsync("GetSecretValue", new { SecretId = arn }))["SecretBinary"]!);
+    }
+
+    [Fact]
+    public async Task A_scheduled_deletion_happens_once_the_recovery_window_has_passed()
+    {
+        await using var server = await RunningServer.StartAsync(_dataDirectory);
+        await Sm(server).OkAsync("CreateSecret", new { Name = "later", SecretString = "x" });
+        await Sm(server).OkAsync("DeleteSecret", new { SecretId = "later", RecoveryWindowInDays = 7 });
+        var secrets = server.Services.GetRequiredService<ManagedSecrets>();
+
+        Assert.Equal(0, await secrets.PurgeDueAsync(DateTimeOffset.UtcNow.AddDays(6), CancellationToken.None));
+        Assert.NotNull((await Sm(server).OkAsync("DescribeSecret", new { SecretId = "later" }))["DeletedDate"]);
+        Assert.Equal(1, await secrets.PurgeDueAsync(DateTimeOffset.UtcNow.AddDays(8), CancellationToken.None));
+        Assert.Equal("ResourceNotFoundException", (await Sm(server).ErrorAsync("DescribeSecret", new { SecretId = "later" })).Type);
+        await Sm(server).OkAsync("CreateSecret", new { Name = "later", SecretString = "new" });
+    }
+
+    [Fact]
+    public async Task The_resolver_reads_every_valueFrom_form_and_fails_as_ECS_does()
+    {
+        await using var server = await RunningServer.StartAsync(_dataDirectory);
+        await Ssm(server).OkAsync("PutParameter", new { Name = "/app/token", Value = "tok", Type = "SecureString" });
+        await Ssm(server).OkAsync("PutParameter", new { Name = "plain", Value = "p1", Type = "String" });
+        var arn = (string)(await Sm(server).OkAsync("CreateSecret", new
+        {
+            Name = "creds",
+            SecretString = """{"username": "admin", "port": 5432}""",
+            ClientRequestToken = new string('1', 32),
+        }))["ARN"]!;
+        await Sm(server).OkAsync("PutSecretValue", new { SecretId = arn, SecretString = """{"username": "root"}""", ClientRequestToken = new string('2', 32) });
+        var resolver = server.Services.GetRequiredService<SecretValueResolver>();
+        var scope = new ResourceScope(Region, "000000000000");
+        Task<string> Resolve(string valueFrom) => resolver.ResolveAsync(valueFrom, scope, CancellationToken.None);
+
+        Assert.Equal("tok", await Resolve("/app/token"));
+        Assert.Equal("tok", await Resolve($"arn:aws:ssm:{Region}:000000000000:parameter/app/token"));
+        Assert.Equal("p1", await Resolve($"arn:aws:ssm:{Region}:000000000000:parameter/plain"));
+        Assert.Equal("""{"username": "root"}""", await Resolve(arn));
+        Assert.Equal("root", await Resolve($"{arn}:username::"));
+        Assert.Equal("admin", await Resolve($"{arn}:username:AWSPREVIOUS:"));
+        Assert.Equal("5432", await Resolve($"{arn}:port::{new string('1', 32)}"));
+        Assert.Equal("root", await Resolve($"{arn[..^7]}:username::"));
+
+        var resolved = await resolver.ResolveAllAsync([new("TOKEN", "/app/token"), new("USER", $"{arn}:username::")], scope, CancellationToken.None);
+        Assert.Equal(new Dictionary<string, string> { ["TOKEN"] = "tok", ["USER"] = "root" }, resolved);
+
+        var missingParameter = await Assert.ThrowsAsync<SecretResolutionException>(() => Resolve("/app/absent"));
+        Assert.Equal("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: " +
+            "service call has been retried 1 time(s): invalid parameters: /app/absent", missingParameter.Message);
+        var otherRegion = await Assert.ThrowsAsync<SecretResolutionException>(() => Resolve("arn:aws:ssm:us-west-2:000000000000:parameter/app/token"));
+        Assert.EndsWith("invalid parameters: arn:aws:ssm:us-west-2:000000000000:parameter/app/token", otherRegion.Message, StringComparison.Ordinal);
+        var missingSecret = await Assert.ThrowsAsync<SecretResolutionException>(() => Resolve($"arn:aws:secretsmanager:{Region}:000000000000:secret:nope-AbCdEf"));
+        Assert.Equal("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: " +
+            $"service call has been retried 1 time(s): failed to fetch secret arn:aws:secretsmanager:{Region}:000000000000:secret:nope-AbCdEf from secrets manager: " +
+            "ResourceNotFoundException: Secrets Manager can't find the specified secret.", missingSecret.Message);
+        var missingKey = await Assert.ThrowsAsync<SecretResolutionException>(() => Resolve($"{arn}:password::"));
+        Assert.EndsWith("retrieved secret from Secrets Manager did not contain json key password", missingKey.Message, StringComparison.Ordinal);
+        var missingStage = await Assert.ThrowsAsync<SecretResolutionException>(() => Resolve($"{arn}::AWSPENDING:"));
+        Assert.EndsWith("ResourceNotFoundException: Secrets Manager can't find the specified secret value for staging label: AWSPENDING", missingStage.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("root", missingKey.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+}
