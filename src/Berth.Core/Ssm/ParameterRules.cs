@@ -138,7 +138,17 @@ public static partial class ParameterRules
         {
             throw new InvalidAllowedPatternException($"The allowed pattern {allowedPattern} is not a valid regular expression.");
         }
-        if (!regex.IsMatch(value))
+        bool matches;
+        try
+        {
+            matches = regex.IsMatch(value);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // A pattern that backtracks for a second on one value validates nothing.
+            matches = false;
+        }
+        if (!matches)
         {
             throw new ParameterPatternMismatchException($"Parameter value, cannot be validated against allowedPattern: {allowedPattern}");
         }

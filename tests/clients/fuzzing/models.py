@@ -12,6 +12,8 @@ SERVED = (
     ("logs", "2014-03-28", ("json",)),
     ("cloudwatch", "2010-08-01", ("cbor", "json", "query")),
     ("elbv2", "2015-12-01", ("query",)),
+    ("ssm", "2014-11-06", ("json",)),
+    ("secretsmanager", "2017-10-17", ("json",)),
 )
 
 NAME_CHARACTERS = string.ascii_letters + string.digits + "-_"

@@ -87,7 +87,7 @@ class Fuzzer:
     def create_resources(self, connection):
         """Makes (again: fuzzed requests delete them) the resources generated requests aim at; their answers."""
         port = self.reserved.getsockname()[1]
-        ecs, logs, cloudwatch, elb = (self.services[n] for n in ("ecs", "logs", "cloudwatch", "elbv2"))
+        ecs, logs, cloudwatch, elb, ssm, secrets = (self.services[n] for n in ("ecs", "logs", "cloudwatch", "elbv2", "ssm", "secretsmanager"))
         return [connection.send(request) for request in [
             json_request(ecs, "CreateCluster", {"clusterName": "fuzz"}),
             json_request(ecs, "RegisterTaskDefinition", {"family": "fuzz", "containerDefinitions": [
@@ -95,6 +95,8 @@ class Fuzzer:
             json_request(ecs, "CreateService", {"cluster": "fuzz", "serviceName": "fuzz", "taskDefinition": "fuzz", "desiredCount": 0}),
             json_request(logs, "CreateLogGroup", {"logGroupName": "fuzz"}),
             json_request(logs, "CreateLogStream", {"logGroupName": "fuzz", "logStreamName": "fuzz"}),
+            json_request(ssm, "PutParameter", {"Name": "fuzz", "Value": "fuzz", "Type": "SecureString"}),
+            json_request(secrets, "CreateSecret", {"Name": "fuzz", "SecretString": "fuzz"}),
             json_request(cloudwatch, "PutMetricData", {"Namespace": "Fuzz", "MetricData": [{"MetricName": "fuzz", "Value": 1.0}]}),
             query_request(elb, "CreateTargetGroup", {"Name": "fuzz", "Protocol": "HTTP", "Port": port, "TargetType": "instance"}),
             query_request(elb, "CreateLoadBalancer", {"Name": "fuzz", "Subnets": ["subnet-local-a"]}),
