@@ -104,7 +104,7 @@ public sealed class SsmParameters(IStateStore store, SecretCipher cipher)
         return new GetParametersResult { Parameters = found, InvalidParameters = invalid };
     }
 
-    /// <summary>The latest versions of the parameters under <paramref name="path"/> that pass the filters, by name.</summary>
+    /// <summary>The parameters under <paramref name="path"/> that pass the filters (latest versions, or those a Label filter names), by name.</summary>
     public async Task<IReadOnlyList<Parameter>> ByPathAsync(string? path, bool recursive, IReadOnlyList<ParameterStringFilter>? filters, bool withDecryption,
         ResourceScope scope, CancellationToken cancellationToken)
     {
@@ -112,7 +112,7 @@ public sealed class SsmParameters(IStateStore store, SecretCipher cipher)
         var predicate = ParameterFilters.ForPath(filters);
         return [.. (await AllAsync(scope, cancellationToken).ConfigureAwait(false))
             .Where(p => ParameterRules.InPath(p.Name, root, recursive) && predicate.Matches(p))
-            .Select(p => Answer(scope, p, p.Latest, withDecryption, selector: null))];
+            .Select(p => Answer(scope, p, predicate.Selected(p), withDecryption, selector: null))];
     }
 
     /// <summary>DescribeParameters: the metadata (never the value) of the parameters that pass the filters, by name.</summary>

@@ -34,6 +34,12 @@ public sealed class ParameterFilters
 
     public bool Matches(ParameterRecord parameter) => _filters.All(f => Matches(f, parameter));
 
+    /// <summary>The version a listing answers: the one a Label filter names (GetParametersByPath), else the latest.</summary>
+    public ParameterVersion Selected(ParameterRecord parameter) =>
+        _filters.FirstOrDefault(f => f.Key == "Label") is { Values: { } labels }
+            ? parameter.Versions.Last(v => v.Labels.Any(l => labels.Contains(l, StringComparer.Ordinal)))
+            : parameter.Latest;
+
     private static ParameterFilters Checked(IReadOnlyList<ParameterStringFilter> filters, string[] keys)
     {
         foreach (var filter in filters)

@@ -13,6 +13,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"berth-authz-{Guid.NewGuid():N}");
     private RunningServer? _server;
     private EcsClient? _root;
+    private RootKey? _rootKey;
 
     private RunningServer Server => _server!;
 
@@ -21,8 +22,8 @@ public sealed class AuthorizationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await RunningServer.StartAsync(_dataDirectory, new ApiOptions { Auth = AuthMode.SigV4 });
-        var root = (await Server.RootKeyAsync())!;
-        _root = new EcsClient(Server.NewHttp(new SigningHandler(root.AccessKeyId, new SigningCredential(root.NewSecretAccessKey!))), "us-east-1");
+        _rootKey = (await Server.RootKeyAsync())!;
+        _root = new EcsClient(Server.NewHttp(RootHandler("ecs")), "us-east-1");
         await _root.OkAsync("CreateCluster", new { clusterName = "web" });
         await _root.OkAsync("CreateCluster", new { clusterName = "secret" });
     }
@@ -107,4 +108,31 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("AccessDeniedException", await response.Content.ReadAsStringAsync());
     }
+    /// <summary>The clients carry no region, so their signing handler scopes each request to its own service (in us-east-1).</summary>
+    [Fact]
+    public async Task Parameters_and_secrets_are_authorized_by_their_ARNs()
+    {
+        var rootSsm = new EcsClient(Server.NewHttp(RootHandler("ssm")), region: null, "AmazonSSM");
+        await rootSsm.OkAsync("PutParameter", new { Name = "/app/url", Value = "u" });
+        await rootSsm.OkAsync("PutParameter", new { Name = "/ops/key", Value = "k" });
+        var ssm = new EcsClient(Server.NewHttp(await UserAsync("params", $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ssm:GetParameter","Resource":"arn:aws:ssm:us-east-1:{{Account}}:parameter/app/*"}]}
+            """, "ssm")), region: null, "AmazonSSM");
+        Assert.Equal("u", (string)(await ssm.OkAsync("GetParameter", new { Name = "/app/url" }))["Parameter"]!["Value"]!);
+        var refused = await ssm.SendAsync("GetParameter", new { Name = "/ops/key" });
+        Assert.Equal((HttpStatusCode.Forbidden, "AccessDeniedException"), (refused.Status, refused.Error.Type));
+        Assert.Contains($"ssm:GetParameter on resource: arn:aws:ssm:us-east-1:{Account}:parameter/ops/key", refused.Error.Message, StringComparison.Ordinal);
+
+        var rootSm = new EcsClient(Server.NewHttp(RootHandler("secretsmanager")), region: null, "secretsmanager");
+        await rootSm.OkAsync("CreateSecret", new { Name = "web", SecretString = "w" });
+        await rootSm.OkAsync("CreateSecret", new { Name = "db", SecretString = "d" });
+        var sm = new EcsClient(Server.NewHttp(await UserAsync("secrets", $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"arn:aws:secretsmanager:us-east-1:{{Account}}:secret:web-??????"}]}
+            """, "secretsmanager")), region: null, "secretsmanager");
+        Assert.Equal("w", (string)(await sm.OkAsync("GetSecretValue", new { SecretId = "web" }))["SecretString"]!);
+        Assert.Equal(HttpStatusCode.Forbidden, (await sm.SendAsync("GetSecretValue", new { SecretId = "db" })).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await sm.SendAsync("PutSecretValue", new { SecretId = "web", SecretString = "x" })).Status);
+    }
+
+    private SigningHandler RootHandler(string service) => new(_rootKey!.AccessKeyId, new SigningCredential(_rootKey.NewSecretAccessKey!), service);
 }

@@ -128,6 +128,12 @@ public class ParameterStoreApiTests(BerthServerFixture server) : IClassFixture<B
         Assert.Equal(["v3"], (await _ssm.OkAsync("GetParameterHistory", new { Name = "/lbl/p", MaxResults = 2, NextToken = (string)firstPage["NextToken"]! }))["Parameters"]!
             .AsArray().Select(h => (string)h!["Value"]!));
 
+        var labelled = await _ssm.OkAsync("GetParametersByPath", new { Path = "/lbl", ParameterFilters = new[] { new { Key = "Label", Values = new[] { "prod" } } } });
+        Assert.Equal(["v3"], labelled["Parameters"]!.AsArray().Select(p => (string)p!["Value"]!));
+        await _ssm.OkAsync("LabelParameterVersion", new { Name = "/lbl/p", ParameterVersion = 1, Labels = new[] { "old" } });
+        labelled = await _ssm.OkAsync("GetParametersByPath", new { Path = "/lbl", ParameterFilters = new[] { new { Key = "Label", Values = new[] { "old" } } } });
+        Assert.Equal(["v1"], labelled["Parameters"]!.AsArray().Select(p => (string)p!["Value"]!));
+
         JsonAssert.Equal("""{"RemovedLabels": ["prod"], "InvalidLabels": ["never"]}""",
             await _ssm.OkAsync("UnlabelParameterVersion", new { Name = "/lbl/p", ParameterVersion = 3, Labels = new[] { "prod", "never" } }));
         Assert.Equal("ParameterNotFound", (await _ssm.ErrorAsync("GetParameter", new { Name = "/lbl/p:prod" })).Type);
