@@ -14,6 +14,9 @@ public static class IdentityRecords
     /// <summary>Id: <see cref="UserRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the user name as IAM lists users.</summary>
     public static readonly RecordType<IamUserRecord> Users = new("iam-user", IdentityJsonContext.Default.IamUserRecord);
 
+    /// <summary>Id: the task ARN; scope: <see cref="AccountScope"/>; sort key: the task ARN.</summary>
+    public static readonly RecordType<TaskRoleSessionRecord> TaskRoleSessions = new("task-role-session", IdentityJsonContext.Default.TaskRoleSessionRecord);
+
     public static string AccountScope(string accountId) => $"iam:{accountId}";
 
     /// <summary>The sort-key prefix of one principal's keys.</summary>
@@ -27,4 +30,7 @@ public static class IdentityRecords
 
     public static PutRecord PutUser(string accountId, IamUserRecord user, long expectedVersion) =>
         Users.Put(UserRecordId(accountId, user.UserName), AccountScope(accountId), user.UserName.ToLowerInvariant(), user, expectedVersion);
+
+    public static PutRecord PutTaskRoleSession(string accountId, TaskRoleSessionRecord session, long expectedVersion) =>
+        TaskRoleSessions.Put(session.TaskArn, AccountScope(accountId), session.TaskArn, session, expectedVersion);
 }

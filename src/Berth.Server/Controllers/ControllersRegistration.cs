@@ -9,5 +9,6 @@ internal static class ControllersRegistration
         .AddHostedService<InstanceMonitor>()
         .AddHostedService<ServiceScheduler>()
         .AddHostedService<LogRetentionSweeper>()
-        .AddHostedService<EventLogSweeper>();
+        .AddHostedService<EventLogSweeper>()
+        .AddHostedService<TaskRoleSessionSweeper>();
 }
