@@ -4,9 +4,12 @@ namespace Berth.Control.Identity;
 
 internal static class IdentityRegistration
 {
-    /// <summary>Access keys, IAM users and request authorization; the host registers the opened <see cref="Store.Identity.SecretCipher"/>.</summary>
+    /// <summary>Access keys, IAM users and roles, role sessions and request authorization; the host registers the opened <see cref="Store.Identity.SecretCipher"/>.</summary>
     public static IServiceCollection AddIdentity(this IServiceCollection services) => services
         .AddSingleton<AccessKeys>()
+        .AddSingleton<IdentityChanges>()
         .AddSingleton<IamUsers>()
+        .AddSingleton<IamRoles>()
+        .AddSingleton<RoleSessions>()
         .AddSingleton<RequestAuthorization>();
 }

@@ -6,4 +6,5 @@ namespace Berth.Core.Identity.Credentials;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AccessKeyRecord))]
 [JsonSerializable(typeof(IamUserRecord))]
+[JsonSerializable(typeof(IamRoleRecord))]
 public sealed partial class IdentityJsonContext : JsonSerializerContext;
