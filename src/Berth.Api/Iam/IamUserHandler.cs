@@ -5,6 +5,7 @@ using Berth.Core.Errors;
 using Berth.Core.Iam;
 using Berth.Core.Identity.Credentials;
 using static Berth.Api.Iam.IamMembers;
+using PrincipalArns = Berth.Core.Identity.Authorization.PrincipalArns;
 
 namespace Berth.Api.Iam;
 
@@ -35,7 +36,7 @@ internal sealed class IamUserHandler(IamUsers users)
     /// <summary>Without a user name, the caller itself, as IAM answers (the root user has no user record: its ARN and account id).</summary>
     private async Task<GetUserResponse> GetUserAsync(GetUserRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        if ((request.UserName ?? IamUsers.UserNameOf(context.PrincipalArn)) is not { } name)
+        if ((request.UserName ?? PrincipalArns.UserName(context.PrincipalArn)) is not { } name)
         {
             return new GetUserResponse { User = new User { UserId = context.Scope.AccountId, Arn = context.PrincipalArn, Path = "/", UserName = "" } };
         }
@@ -103,7 +104,7 @@ internal sealed class IamUserHandler(IamUsers users)
 
     /// <summary>The user name a key listing shows: the named user, or the calling user; none for the root user's own keys.</summary>
     private static string? OwnerName(string? userName, RequestContext context) =>
-        userName ?? IamUsers.UserNameOf(context.PrincipalArn);
+        userName ?? PrincipalArns.UserName(context.PrincipalArn);
 
     private static User Shape(IamUserRecord user) => new()
     {

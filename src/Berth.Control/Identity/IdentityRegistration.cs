@@ -5,12 +5,15 @@ namespace Berth.Control.Identity;
 internal static class IdentityRegistration
 {
     /// <summary>
-    /// Access keys, IAM users, request authorization and task role sessions; the host registers the opened
-    /// <see cref="Store.Identity.SecretCipher"/> and the <see cref="TaskRoleSessionOptions"/>.
+    /// Access keys, IAM users and roles, role sessions, task role sessions and request authorization; the host registers
+    /// the opened <see cref="Store.Identity.SecretCipher"/> and the <see cref="TaskRoleSessionOptions"/>.
     /// </summary>
     public static IServiceCollection AddIdentity(this IServiceCollection services) => services
         .AddSingleton<AccessKeys>()
+        .AddSingleton<IdentityChanges>()
         .AddSingleton<IamUsers>()
+        .AddSingleton<IamRoles>()
+        .AddSingleton<RoleSessions>()
         .AddSingleton<RequestAuthorization>()
         .AddSingleton<TaskRoleSessions>();
 }

@@ -6,5 +6,6 @@ namespace Berth.Core.Identity.Credentials;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AccessKeyRecord))]
 [JsonSerializable(typeof(IamUserRecord))]
+[JsonSerializable(typeof(IamRoleRecord))]
 [JsonSerializable(typeof(TaskRoleSessionRecord))]
 public sealed partial class IdentityJsonContext : JsonSerializerContext;
