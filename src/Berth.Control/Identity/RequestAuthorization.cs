@@ -45,6 +45,23 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Identit
     }
 
     /// <summary>
+    /// Whether the caller may perform an action that no operation of its own stands for, on one resource: iam:PassRole
+    /// on a role that an ECS request hands to tasks. The root user may.
+    /// </summary>
+    /// <param name="keys">The condition keys the action sets (iam:PassedToService).</param>
+    public async Task<AuthorizationDecision> AuthorizeActionAsync(string principalArn, ResourceScope scope, string action, RequestedResource resource,
+        RequestContext keys, RequestFacts facts, CancellationToken cancellationToken)
+    {
+        if (principalArn == scope.RootPrincipalArn)
+        {
+            return AuthorizationDecision.Allowed;
+        }
+        var caller = await CallerAsync(scope.AccountId, principalArn, cancellationToken).ConfigureAwait(false);
+        var context = RequestContext.ForRequest(caller.Principal, facts.Now, facts.SourceIp, facts.SecureTransport, scope.Region);
+        return PolicyEvaluator.Authorize(new AuthorizationTarget(action, [resource], keys, RequiresAuthorization: true), caller.Principal, context, caller.Policies);
+    }
+
+    /// <summary>
     /// The caller as policies see it: kind, aws:userid (a user's <c>AIDA…</c> id, a role session's
     /// <c>AROA…:session</c>, the account id for root), the role's ARN for a session, and tags.
     /// </summary>
