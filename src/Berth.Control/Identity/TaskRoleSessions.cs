@@ -1,6 +1,7 @@
 using Berth.Core.Agent;
 using Berth.Core.Arns;
 using Berth.Core.Ecs;
+using Berth.Core.Identity.Authorization;
 using Berth.Core.Identity.Credentials;
 using Berth.Core.Tasks;
 using Berth.Store;
@@ -12,7 +13,9 @@ namespace Berth.Control.Identity;
 /// the role session <c>arn:aws:sts::&lt;account&gt;:assumed-role/&lt;role name&gt;/&lt;task id&gt;</c>. The first poll
 /// that hands the task to its agent issues the session's first temporary key; later polls hand the same key until it
 /// nears expiry, then a new one (rotation: the old key stays valid until it expires). Keys are ordinary temporary
-/// access keys (<see cref="AccessKeys"/>), so a container's SDK signs with them as with any STS credentials.
+/// access keys (<see cref="AccessKeys"/>), so a container's SDK signs with them as with any STS credentials. They are
+/// issued without <see cref="RoleSessions"/>, which needs the role: with auth off the role need not exist, and with
+/// sigv4 a session of a role deleted since the task started is authorized with no policies, so it is refused everything.
 /// </summary>
 public sealed class TaskRoleSessions(IStateStore store, AccessKeys keys, TaskRoleSessionOptions options, TimeProvider time)
 {
@@ -23,14 +26,10 @@ public sealed class TaskRoleSessions(IStateStore store, AccessKeys keys, TaskRol
     /// The session principal ECS gives a task: its role's name (the last part of the role ARN's path) and the task's id;
     /// null when either ARN does not parse.
     /// </summary>
-    public static string? SessionPrincipalArn(string taskArn, string roleArn)
-    {
-        if (!EcsArn.TryParse(taskArn, out var task) || roleArn.Split(':', 6) is not [.., var resource] || !resource.StartsWith("role/", StringComparison.Ordinal))
-        {
-            return null;
-        }
-        return $"arn:{task.Partition}:sts::{task.AccountId}:assumed-role/{resource[(resource.LastIndexOf('/') + 1)..]}/{task.ResourceId[(task.ResourceId.LastIndexOf('/') + 1)..]}";
-    }
+    public static string? SessionPrincipalArn(string taskArn, string roleArn) =>
+        EcsArn.TryParse(taskArn, out var task) && PrincipalArns.RoleName(roleArn) is { } roleName
+            ? PrincipalArns.AssumedRole(task.AccountId, roleName, task.ResourceId[(task.ResourceId.LastIndexOf('/') + 1)..])
+            : null;
 
     /// <summary>The credentials the task's containers are served now, issuing or renewing them; null for a task without a role or one that has stopped.</summary>
     public async Task<TaskRoleCredentials?> CurrentAsync(EcsTask task, TaskDefinition definition, CancellationToken cancellationToken)
