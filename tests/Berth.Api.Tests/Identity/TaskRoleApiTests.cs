@@ -149,9 +149,37 @@ public sealed class TaskRoleApiTests : IAsyncLifetime
             refused.Error.Message);
     }
 
-    private async Task<AgentPollResponse> PollAsync(string instanceArn)
+    [Fact]
+    public async Task With_auth_off_a_task_still_gets_credentials_for_any_role_and_they_act_as_the_root_user()
     {
-        using var response = await Server.NewHttp(_rootSigner!).PostAsync("/_berth/agent/v1/poll", new StringContent(
+        var directory = Path.Combine(Path.GetTempPath(), $"berth-task-roles-off-{Guid.NewGuid():N}");
+        try
+        {
+            await using var server = await RunningServer.StartAsync(directory);
+            var ecs = server.Client("us-east-1");
+            await ecs.OkAsync("CreateCluster", new { clusterName = "web" });
+            var instanceArn = await ClusterCapacity.RegisterInstanceAsync(ecs, "web", "i-off",
+                attributes: [new { name = "com.amazonaws.ecs.capability.task-iam-role" }]);
+            await ecs.OkAsync("RegisterTaskDefinition", Definition("app", taskRoleArn: "arn:aws:iam::123456789012:role/nowhere"));
+            await ecs.OkAsync("RunTask", new { cluster = "web", taskDefinition = "app" });
+
+            var credentials = (await PollAsync(server.Http, instanceArn)).Tasks.Single().RoleCredentials!;
+            Assert.Equal("arn:aws:iam::123456789012:role/nowhere", credentials.RoleArn);
+            var asTask = new EcsClient(server.NewHttp(new SigningHandler(credentials.AccessKeyId,
+                new SigningCredential(credentials.SecretAccessKey, credentials.Token, credentials.Expiration))), "us-east-1");
+            await asTask.OkAsync("CreateCluster", new { clusterName = "made-by-the-task" });
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private Task<AgentPollResponse> PollAsync(string instanceArn) => PollAsync(Server.NewHttp(_rootSigner!), instanceArn);
+
+    private static async Task<AgentPollResponse> PollAsync(HttpClient http, string instanceArn)
+    {
+        using var response = await http.PostAsync("/_berth/agent/v1/poll", new StringContent(
             JsonSerializer.Serialize(new AgentPollRequest { ContainerInstanceArn = instanceArn, AssignmentsVersion = -1, WaitSeconds = 0 },
                 AgentJsonContext.Default.AgentPollRequest), Encoding.UTF8, "application/json"));
         response.EnsureSuccessStatusCode();
