@@ -10,6 +10,8 @@ internal static class IdentityRegistration
         .AddSingleton<IdentityChanges>()
         .AddSingleton<IamUsers>()
         .AddSingleton<IamRoles>()
+        .AddSingleton<ManagedPolicies>()
+        .AddSingleton<PolicyAttachments>()
         .AddSingleton<RoleSessions>()
         .AddSingleton<RequestAuthorization>();
 }

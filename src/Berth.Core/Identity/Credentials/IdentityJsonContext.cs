@@ -7,4 +7,5 @@ namespace Berth.Core.Identity.Credentials;
 [JsonSerializable(typeof(AccessKeyRecord))]
 [JsonSerializable(typeof(IamUserRecord))]
 [JsonSerializable(typeof(IamRoleRecord))]
+[JsonSerializable(typeof(ManagedPolicyRecord))]
 public sealed partial class IdentityJsonContext : JsonSerializerContext;
