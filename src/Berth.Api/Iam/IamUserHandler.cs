@@ -20,7 +20,10 @@ internal sealed class IamUserHandler(IamUsers users)
         .Add<CreateAccessKeyRequest, CreateAccessKeyResponse>(CreateAccessKeyAsync)
         .Add<ListAccessKeysRequest, ListAccessKeysResponse>(ListAccessKeysAsync)
         .Add<UpdateAccessKeyRequest, UpdateAccessKeyResponse>(UpdateAccessKeyAsync)
-        .Add<DeleteAccessKeyRequest, DeleteAccessKeyResponse>(DeleteAccessKeyAsync);
+        .Add<DeleteAccessKeyRequest, DeleteAccessKeyResponse>(DeleteAccessKeyAsync)
+        .Add<TagUserRequest, TagUserResponse>(TagUserAsync)
+        .Add<UntagUserRequest, UntagUserResponse>(UntagUserAsync)
+        .Add<ListUserTagsRequest, ListUserTagsResponse>(ListUserTagsAsync);
 
     private async Task<CreateUserResponse> CreateUserAsync(CreateUserRequest request, RequestContext context, CancellationToken cancellationToken)
     {
@@ -46,7 +49,9 @@ internal sealed class IamUserHandler(IamUsers users)
     private async Task<ListUsersResponse> ListUsersAsync(ListUsersRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var list = await users.ListAsync(context.Scope.AccountId, request.PathPrefix, cancellationToken).ConfigureAwait(false);
-        return new ListUsersResponse { Users = [.. list.Select(Shape)], IsTruncated = false };
+        // ListUsers leaves out tags (GetUser and ListUserTags give them), as IAM does.
+        var page = IamPage.Of(list, u => u.UserName.ToLowerInvariant(), request.Marker, request.MaxItems);
+        return new ListUsersResponse { Users = [.. page.Items.Select(u => Shape(u) with { Tags = null })], IsTruncated = page.NextToken is not null, Marker = page.NextToken };
     }
 
     private async Task<DeleteUserResponse> DeleteUserAsync(DeleteUserRequest request, RequestContext context, CancellationToken cancellationToken)
@@ -102,6 +107,27 @@ internal sealed class IamUserHandler(IamUsers users)
         return new DeleteAccessKeyResponse();
     }
 
+    private async Task<TagUserResponse> TagUserAsync(TagUserRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        await users.TagAsync(context.Scope.AccountId, Required(request.UserName, "userName"), Tags(Required(request.Tags, "tags")), cancellationToken)
+            .ConfigureAwait(false);
+        return new TagUserResponse();
+    }
+
+    private async Task<UntagUserResponse> UntagUserAsync(UntagUserRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        await users.UntagAsync(context.Scope.AccountId, Required(request.UserName, "userName"), Required(request.TagKeys, "tagKeys"), cancellationToken)
+            .ConfigureAwait(false);
+        return new UntagUserResponse();
+    }
+
+    private async Task<ListUserTagsResponse> ListUserTagsAsync(ListUserTagsRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var user = await users.GetAsync(context.Scope.AccountId, Required(request.UserName, "userName"), cancellationToken).ConfigureAwait(false);
+        var page = IamPage.Of(IamViews.Tags(user.Tags) ?? [], t => t.Key!, request.Marker, request.MaxItems);
+        return new ListUserTagsResponse { Tags = page.Items, IsTruncated = page.NextToken is not null, Marker = page.NextToken };
+    }
+
     /// <summary>The user name a key listing shows: the named user, or the calling user; none for the root user's own keys.</summary>
     private static string? OwnerName(string? userName, RequestContext context) =>
         userName ?? PrincipalArns.UserName(context.PrincipalArn);
@@ -113,6 +139,6 @@ internal sealed class IamUserHandler(IamUsers users)
         Path = user.Path,
         Arn = user.Arn,
         CreateDate = user.CreateDate,
-        Tags = user.Tags.Count == 0 ? null : [.. user.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value })],
+        Tags = IamViews.Tags(user.Tags),
     };
 }

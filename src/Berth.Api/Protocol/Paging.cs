@@ -47,9 +47,10 @@ internal static class Paging
     }
 
     /// <summary>The same pagination over items already read and ordered by <paramref name="key"/> (ordinal), for lists that are not one store query.</summary>
-    public static Page<T> Slice<T>(IReadOnlyList<T> ordered, Func<T, string> key, int limit, string? nextToken)
+    /// <param name="invalidToken">The protocol's error for a token it did not give (ECS's InvalidParameterException by default).</param>
+    public static Page<T> Slice<T>(IReadOnlyList<T> ordered, Func<T, string> key, int limit, string? nextToken, Func<Exception>? invalidToken = null)
     {
-        var after = Decode(nextToken);
+        var after = Decode(nextToken, invalidToken);
         var rest = ordered.Where(item => after is null || string.CompareOrdinal(key(item), after) > 0).ToList();
         return rest.Count > limit
             ? new Page<T>(rest.Take(limit).ToList(), Encode(key(rest[limit - 1])))
@@ -58,7 +59,7 @@ internal static class Paging
 
     private static string Encode(string sortKey) => Convert.ToBase64String(Encoding.UTF8.GetBytes(sortKey));
 
-    private static string? Decode(string? token)
+    private static string? Decode(string? token, Func<Exception>? invalidToken = null)
     {
         if (string.IsNullOrEmpty(token))
         {
@@ -70,7 +71,7 @@ internal static class Paging
         }
         catch (FormatException)
         {
-            throw new InvalidParameterException("Invalid nextToken.");
+            throw invalidToken?.Invoke() ?? new InvalidParameterException("Invalid nextToken.");
         }
     }
 }

@@ -11,7 +11,7 @@ namespace Berth.Control.Identity;
 /// IAM roles of an account: their trust policies (who may assume them, <see cref="Trusts"/>), their inline
 /// policies and attached managed policies (what their sessions may do), and their tags. Errors are IAM's.
 /// </summary>
-public sealed class IamRoles(IStateStore store, IdentityChanges changes, TimeProvider time)
+public sealed class IamRoles(IStateStore store, ManagedPolicies policies, IdentityChanges changes, TimeProvider time)
 {
     /// <summary>The longest MaxSessionDuration IAM accepts: 12 hours.</summary>
     public const int MaxMaxSessionDuration = 43200;
@@ -107,12 +107,13 @@ public sealed class IamRoles(IStateStore store, IdentityChanges changes, TimePro
     public Task DeletePolicyAsync(string accountId, string roleName, string policyName, CancellationToken cancellationToken) =>
         UpdateAsync(accountId, roleName, role => role with { InlinePolicies = PolicySet.Remove(role.InlinePolicies, policyName, Entity) }, cancellationToken);
 
-    /// <summary>Attaches an AWS managed policy; attaching one twice changes nothing.</summary>
-    public Task AttachPolicyAsync(string accountId, string roleName, string policyArn, CancellationToken cancellationToken) =>
-        AwsManagedPolicies.Find(policyArn) is null
-            ? throw new NoSuchEntityException($"Policy {policyArn} does not exist or is not attachable.")
-            : UpdateAsync(accountId, roleName, role => role with { AttachedPolicyArns = PolicySet.Attach(role.AttachedPolicyArns, policyArn, "PoliciesPerRole") },
-                cancellationToken);
+    /// <summary>Attaches an AWS or customer managed policy; attaching one twice changes nothing.</summary>
+    public async Task AttachPolicyAsync(string accountId, string roleName, string policyArn, CancellationToken cancellationToken)
+    {
+        await policies.RequireAttachableAsync(accountId, policyArn, cancellationToken).ConfigureAwait(false);
+        await UpdateAsync(accountId, roleName, role => role with { AttachedPolicyArns = PolicySet.Attach(role.AttachedPolicyArns, policyArn, "PoliciesPerRole") },
+            cancellationToken).ConfigureAwait(false);
+    }
 
     public Task DetachPolicyAsync(string accountId, string roleName, string policyArn, CancellationToken cancellationToken) =>
         UpdateAsync(accountId, roleName, role => role with { AttachedPolicyArns = PolicySet.Detach(role.AttachedPolicyArns, policyArn) }, cancellationToken);

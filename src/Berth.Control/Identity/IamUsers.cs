@@ -10,7 +10,7 @@ namespace Berth.Control.Identity;
 /// IAM users of an account: the users, their access keys (through <see cref="AccessKeys"/>, so they sign like the
 /// root key), their inline policies and the AWS managed policies attached to them. Errors are IAM's.
 /// </summary>
-public sealed class IamUsers(IStateStore store, AccessKeys keys, IdentityChanges changes, TimeProvider time)
+public sealed class IamUsers(IStateStore store, AccessKeys keys, ManagedPolicies policies, IdentityChanges changes, TimeProvider time)
 {
     private const string Entity = "user";
 
@@ -123,19 +123,23 @@ public sealed class IamUsers(IStateStore store, AccessKeys keys, IdentityChanges
     public Task DeletePolicyAsync(string accountId, string userName, string policyName, CancellationToken cancellationToken) =>
         UpdateAsync(accountId, userName, user => user with { InlinePolicies = PolicySet.Remove(user.InlinePolicies, policyName, Entity) }, cancellationToken);
 
-    /// <summary>Attaches an AWS managed policy (the only managed policies Berth has); attaching one twice changes nothing.</summary>
-    public Task AttachPolicyAsync(string accountId, string userName, string policyArn, CancellationToken cancellationToken) =>
-        AwsManagedPolicies.Find(policyArn) is null
-            ? throw new NoSuchEntityException($"Policy {policyArn} does not exist or is not attachable.")
-            : UpdateAsync(accountId, userName, user => user with { AttachedPolicyArns = PolicySet.Attach(user.AttachedPolicyArns, policyArn, "PoliciesPerUser") },
-                cancellationToken);
+    /// <summary>Attaches an AWS or customer managed policy; attaching one twice changes nothing.</summary>
+    public async Task AttachPolicyAsync(string accountId, string userName, string policyArn, CancellationToken cancellationToken)
+    {
+        await policies.RequireAttachableAsync(accountId, policyArn, cancellationToken).ConfigureAwait(false);
+        await UpdateAsync(accountId, userName, user => user with { AttachedPolicyArns = PolicySet.Attach(user.AttachedPolicyArns, policyArn, "PoliciesPerUser") },
+            cancellationToken).ConfigureAwait(false);
+    }
 
     public Task DetachPolicyAsync(string accountId, string userName, string policyArn, CancellationToken cancellationToken) =>
         UpdateAsync(accountId, userName, user => user with { AttachedPolicyArns = PolicySet.Detach(user.AttachedPolicyArns, policyArn) }, cancellationToken);
 
-    /// <summary>How many users of the account have the managed policy attached (GetPolicy's AttachmentCount).</summary>
-    public async Task<int> AttachmentCountAsync(string accountId, string policyArn, CancellationToken cancellationToken) =>
-        (await ListAsync(accountId, null, cancellationToken).ConfigureAwait(false)).Count(u => u.AttachedPolicyArns.Contains(policyArn));
+    /// <summary>Adds or replaces tags (IAM compares tag keys without case, and keeps the latest spelling).</summary>
+    public Task TagAsync(string accountId, string userName, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
+        UpdateAsync(accountId, userName, user => user with { Tags = ResourceTags.Add(user.Tags, tags) }, cancellationToken);
+
+    public Task UntagAsync(string accountId, string userName, IReadOnlyList<string> tagKeys, CancellationToken cancellationToken) =>
+        UpdateAsync(accountId, userName, user => user with { Tags = ResourceTags.Remove(user.Tags, tagKeys) }, cancellationToken);
 
     private Task UpdateAsync(string accountId, string userName, Func<IamUserRecord, IamUserRecord> change, CancellationToken cancellationToken) =>
         store.RetryOnConflictAsync(async ct =>

@@ -13,6 +13,8 @@ internal static class IdentityRegistration
         .AddSingleton<IdentityChanges>()
         .AddSingleton<IamUsers>()
         .AddSingleton<IamRoles>()
+        .AddSingleton<ManagedPolicies>()
+        .AddSingleton<PolicyAttachments>()
         .AddSingleton<RoleSessions>()
         .AddSingleton<RequestAuthorization>()
         .AddSingleton<RolePassing>()

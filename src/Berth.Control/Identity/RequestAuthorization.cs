@@ -14,11 +14,8 @@ namespace Berth.Control.Identity;
 /// process drop the cache at once (<see cref="IdentityChanges"/>), those of another server within
 /// <see cref="AccessKeys.CacheLifetime"/>.
 /// </summary>
-public sealed class RequestAuthorization(IamUsers users, IamRoles roles, IdentityChanges changes, TimeProvider time)
+public sealed class RequestAuthorization(IamUsers users, IamRoles roles, ManagedPolicies policies, IdentityChanges changes, TimeProvider time)
 {
-    private static readonly Dictionary<string, PolicyDocument> ManagedPolicies =
-        AwsManagedPolicies.All.ToDictionary(p => p.Arn, p => p.Parse(), StringComparer.Ordinal);
-
     // Requests know the service they reached by its SigV4 signing name; the catalogue by botocore's name.
     private static readonly Dictionary<string, string> ServicesBySigningName =
         ActionCatalogue.Services.ToDictionary(ActionCatalogue.SigningName, StringComparer.Ordinal);
@@ -94,15 +91,27 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Identit
             var role = await roles.FindAsync(accountId, roleName, cancellationToken).ConfigureAwait(false);
             var session = new AuthorizationPrincipal(principalArn, accountId, PrincipalKind.AssumedRole, RoleArn: role?.Arn,
                 UserId: role is null ? null : RoleSessions.AssumedRoleId(role, sessionName), Tags: role?.Tags);
-            return new Caller(session, role is null ? [] : Policies(role.InlinePolicies, role.AttachedPolicyArns));
+            return new Caller(session, role is null ? [] : await PoliciesAsync(accountId, role.InlinePolicies, role.AttachedPolicyArns, cancellationToken).ConfigureAwait(false));
         }
         var user = PrincipalArns.UserName(principalArn) is { } name ? await users.FindAsync(accountId, name, cancellationToken).ConfigureAwait(false) : null;
         var principal = new AuthorizationPrincipal(principalArn, accountId, PrincipalKind.User, UserName: user?.UserName, UserId: user?.UserId, Tags: user?.Tags);
-        return new Caller(principal, user is null ? [] : Policies(user.InlinePolicies, user.AttachedPolicyArns));
+        return new Caller(principal, user is null ? [] : await PoliciesAsync(accountId, user.InlinePolicies, user.AttachedPolicyArns, cancellationToken).ConfigureAwait(false));
     }
 
-    private static List<PolicyDocument> Policies(IReadOnlyDictionary<string, string> inline, IReadOnlyList<string> attached) =>
-        [.. inline.Values.Select(d => ParsedPolicies.Stored(d, PolicyKind.Identity)), .. attached.Select(a => ManagedPolicies[a])];
+    private async Task<List<PolicyDocument>> PoliciesAsync(string accountId, IReadOnlyDictionary<string, string> inline, IReadOnlyList<string> attached,
+        CancellationToken cancellationToken)
+    {
+        var documents = inline.Values.Select(d => ParsedPolicies.Stored(d, PolicyKind.Identity)).ToList();
+        foreach (var arn in attached)
+        {
+            // A policy deleted by another server meanwhile allows nothing.
+            if (await policies.DocumentAsync(accountId, arn, cancellationToken).ConfigureAwait(false) is { } document)
+            {
+                documents.Add(document);
+            }
+        }
+        return documents;
+    }
 
     private sealed record Caller(AuthorizationPrincipal Principal, IReadOnlyList<PolicyDocument> Policies);
 }

@@ -7,5 +7,6 @@ namespace Berth.Core.Identity.Credentials;
 [JsonSerializable(typeof(AccessKeyRecord))]
 [JsonSerializable(typeof(IamUserRecord))]
 [JsonSerializable(typeof(IamRoleRecord))]
+[JsonSerializable(typeof(ManagedPolicyRecord))]
 [JsonSerializable(typeof(TaskRoleSessionRecord))]
 public sealed partial class IdentityJsonContext : JsonSerializerContext;
