@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Berth.Api.Protocol;
 using Berth.Control.Agents;
+using Berth.Control.Identity;
 using Berth.Control.Networking;
 using Berth.Control.Services;
 using Berth.Core.Agent;
@@ -20,7 +21,8 @@ namespace Berth.Api.Agent;
 /// The server side of the agent protocol (docs/agent-protocol.md): the long-poll that hands an instance its
 /// tasks and records its heartbeat, and the reports that move tasks' known status.
 /// </summary>
-internal sealed class AgentHandler(IStateStore store, AssignmentSignals signals, ServiceSignal services, AgentLiveness liveness, TimeProvider time)
+internal sealed class AgentHandler(
+    IStateStore store, AssignmentSignals signals, ServiceSignal services, AgentLiveness liveness, TaskRoleSessions roleSessions, TimeProvider time)
 {
     /// <summary>
     /// A heartbeat is written at most this often, so a busy instance's polls do not all become writes; well inside
@@ -153,13 +155,15 @@ internal sealed class AgentHandler(IStateStore store, AssignmentSignals signals,
             {
                 continue;
             }
+            var definition = await DefinitionAsync(task.Value.TaskDefinitionArn!, cancellationToken).ConfigureAwait(false);
             assignments.Add(new TaskAssignment
             {
                 Task = TaskStateChanges.ForAgent(task.Value),
-                TaskDefinition = await DefinitionAsync(task.Value.TaskDefinitionArn!, cancellationToken).ConfigureAwait(false),
+                TaskDefinition = definition,
                 Network = claim.Value.Network is { } network
                     ? NetworkOf(task.Value, network, registry ??= await _networks.LoadAsync(cancellationToken).ConfigureAwait(false))
                     : null,
+                RoleCredentials = await roleSessions.CurrentAsync(task.Value, definition, cancellationToken).ConfigureAwait(false),
             });
         }
         return assignments;

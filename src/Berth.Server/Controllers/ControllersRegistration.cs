@@ -10,5 +10,9 @@ internal static class ControllersRegistration
         .AddHostedService<ServiceScheduler>()
         .AddHostedService<LogRetentionSweeper>()
         .AddHostedService<EventLogSweeper>()
+<<<<<<< HEAD
         .AddHostedService<SecretDeletionSweeper>();
+=======
+        .AddHostedService<TaskRoleSessionSweeper>();
+>>>>>>> task-roles
 }

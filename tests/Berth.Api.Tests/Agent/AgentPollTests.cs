@@ -2,12 +2,14 @@ using System.Text;
 using System.Text.Json;
 using Berth.Api.Agent;
 using Berth.Control.Agents;
+using Berth.Control.Identity;
 using Berth.Control.Services;
 using Berth.Core.Agent;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.State;
 using Berth.Store;
+using Berth.Store.Identity;
 using Berth.Store.Sqlite;
 using Microsoft.AspNetCore.Http;
 
@@ -55,7 +57,7 @@ public sealed class AgentPollTests : IAsyncLifetime
     public async Task A_placement_committed_between_the_polls_read_and_its_wait_answers_the_poll_at_once()
     {
         var store = new PlacementAfterFirstInstanceRead(Store, _signals);
-        var handler = new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, _time);
+        var handler = await HandlerAsync(store);
         using var aborted = new CancellationTokenSource();
         var http = PollRequest(assignmentsVersion: 1, aborted.Token);
 
@@ -79,7 +81,7 @@ public sealed class AgentPollTests : IAsyncLifetime
     public async Task A_poll_for_an_unregistered_instance_is_gone_and_leaves_no_wake_up_key_behind()
     {
         const string Unknown = "arn:aws:ecs:us-east-1:000000000000:container-instance/poll/ffffffffffffffff";
-        var handler = new AgentHandler(Store, _signals, new ServiceSignal(), AgentLiveness.Default, _time);
+        var handler = await HandlerAsync(Store);
         var waiter = _signals.Changed(Unknown);
         var http = PollRequest(assignmentsVersion: 1, CancellationToken.None, Unknown);
 
@@ -89,6 +91,14 @@ public sealed class AgentPollTests : IAsyncLifetime
         // Only dropping the key releases a waiter here: nothing notified it.
         Assert.True(waiter.IsCompletedSuccessfully);
         Assert.False(_signals.Changed(Unknown).IsCompleted);
+    }
+
+    /// <summary>A handler over <paramref name="store"/>; its key file sits next to the database, so the clean-up removes it.</summary>
+    private async Task<AgentHandler> HandlerAsync(IStateStore store)
+    {
+        var cipher = await SecretCipher.OpenAsync(_databasePath + ".key", CancellationToken.None);
+        var roleSessions = new TaskRoleSessions(store, new AccessKeys(store, cipher, _time), new TaskRoleSessionOptions(), _time);
+        return new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, roleSessions, _time);
     }
 
     private static DefaultHttpContext PollRequest(long assignmentsVersion, CancellationToken aborted, string instanceArn = InstanceArn)
