@@ -223,7 +223,7 @@ class SigV4ServerTest(unittest.TestCase):
         self.assertIn(arn, [p["Arn"] for p in iam.list_policies(Scope="Local", OnlyAttached=True)["Policies"]])
         self.assertEqual((409, "DeleteConflict"), self.error_of(lambda: iam.delete_policy(PolicyArn=arn))[:2])
 
-        credentials = self.boto("sts").assume_role(RoleArn="arn:aws:iam::000000000000:role/auth-lister-role", RoleSessionName="v")["Credentials"]
+        credentials = self.boto("sts").assume_role(RoleArn="arn:aws:iam::000000000000:role/auth-lister-role", RoleSessionName="versions")["Credentials"]
         ecs = self.session("ecs", credentials)
         ecs.list_clusters()
         denied = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ecs:*", "Resource": "*"}]}
