@@ -17,6 +17,8 @@ namespace Berth.Control.Identity;
 public sealed class RequestAuthorization(IamUsers users, IamRoles roles, ManagedPolicies policies, ResourceTagLookup resourceTags, IdentityChanges changes,
     TimeProvider time)
 {
+    private const int CacheCapacity = 10_000;
+
     // Requests know the service they reached by its SigV4 signing name; the catalogue by botocore's name.
     private static readonly Dictionary<string, string> ServicesBySigningName =
         ActionCatalogue.Services.ToDictionary(ActionCatalogue.SigningName, StringComparer.Ordinal);
@@ -68,6 +70,11 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
             return cached.Caller;
         }
         var caller = await ReadCallerAsync(accountId, principalArn, cancellationToken).ConfigureAwait(false);
+        if (_callers.Count >= CacheCapacity)
+        {
+            // Every role session is a principal of its own: start over rather than keep expired ones forever.
+            _callers.Clear();
+        }
         _callers[key] = (caller, generation, now);
         return caller;
     }
