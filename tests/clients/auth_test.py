@@ -151,6 +151,96 @@ class SigV4ServerTest(unittest.TestCase):
         identity = self.boto("sts", key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity()
         self.assertEqual("arn:aws:iam::000000000000:user/auth-reader", identity["Arn"])
 
+    def session(self, service, credentials):
+        return boto3.client(service, endpoint_url=self.server.endpoint, region_name="us-east-1", config=NO_RETRIES,
+                            aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],
+                            aws_session_token=credentials["SessionToken"])
+
+    def user_allowed(self, name, statements):
+        """A new IAM user with one inline policy, and its access key."""
+        iam = self.boto("iam")
+        iam.create_user(UserName=name)
+        iam.put_user_policy(UserName=name, PolicyName="policy", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+        return iam.create_access_key(UserName=name)["AccessKey"]
+
+    @staticmethod
+    def trust(principal):
+        return json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": principal}}]})
+
+    def test_a_user_assumes_a_role_that_trusts_it_and_gets_exactly_the_roles_permissions(self):
+        key = self.user_allowed("auth-assumer", [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}])
+        role = json.loads(self.aws("iam", "create-role", "--role-name", "auth-reader-role", "--max-session-duration", "7200",
+                                   "--assume-role-policy-document", self.trust("arn:aws:iam::000000000000:user/auth-assumer")))["Role"]
+        self.assertTrue(role["RoleId"].startswith("AROA"))
+        self.aws("iam", "put-role-policy", "--role-name", "auth-reader-role", "--policy-name", "read", "--policy-document", json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["ecs:DescribeClusters", "ecs:ListClusters"], "Resource": "*"}]}))
+        self.boto("ecs").create_cluster(clusterName="auth-role-visible")
+
+        before = datetime.datetime.now(datetime.timezone.utc)
+        assumed = self.boto("sts", key["AccessKeyId"], key["SecretAccessKey"]).assume_role(
+            RoleArn=role["Arn"], RoleSessionName="ci", DurationSeconds=5400)
+        self.assertEqual("arn:aws:sts::000000000000:assumed-role/auth-reader-role/ci", assumed["AssumedRoleUser"]["Arn"])
+        self.assertEqual(f"{role['RoleId']}:ci", assumed["AssumedRoleUser"]["AssumedRoleId"])
+        expires_in = (assumed["Credentials"]["Expiration"] - before).total_seconds()
+        self.assertTrue(5400 - 5 <= expires_in <= 5400 + 60, expires_in)
+
+        credentials = assumed["Credentials"]
+        identity = self.session("sts", credentials).get_caller_identity()
+        self.assertEqual(("arn:aws:sts::000000000000:assumed-role/auth-reader-role/ci", f"{role['RoleId']}:ci"), (identity["Arn"], identity["UserId"]))
+        ecs = self.session("ecs", credentials)
+        self.assertEqual("auth-role-visible", ecs.describe_clusters(clusters=["auth-role-visible"])["clusters"][0]["clusterName"])
+        self.assertIn("arn:aws:ecs:us-east-1:000000000000:cluster/auth-role-visible", ecs.list_clusters()["clusterArns"])
+        status, code, message = self.error_of(lambda: ecs.create_cluster(clusterName="auth-role-mine"))
+        self.assertEqual((403, "AccessDeniedException"), (status, code))
+        self.assertIn("User: arn:aws:sts::000000000000:assumed-role/auth-reader-role/ci is not authorized to perform: ecs:CreateCluster", message)
+        # The user's own key has only sts:AssumeRole.
+        self.assertEqual((403, "AccessDeniedException"), self.error_of(self.boto("ecs", key["AccessKeyId"], key["SecretAccessKey"]).list_clusters)[:2])
+
+    def test_a_trust_policy_that_does_not_name_the_caller_refuses_it(self):
+        key = self.user_allowed("auth-outsider", [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}])
+        arn = self.boto("iam").create_role(RoleName="auth-private-role",
+                                           AssumeRolePolicyDocument=self.trust("arn:aws:iam::000000000000:user/someone-else"))["Role"]["Arn"]
+        sts = self.boto("sts", key["AccessKeyId"], key["SecretAccessKey"])
+        status, code, message = self.error_of(lambda: sts.assume_role(RoleArn=arn, RoleSessionName="try"))
+        self.assertEqual((403, "AccessDenied"), (status, code))
+        self.assertEqual(f"User: arn:aws:iam::000000000000:user/auth-outsider is not authorized to perform: sts:AssumeRole on resource: {arn}", message)
+        status, code, _ = self.error_of(lambda: self.boto("sts").assume_role(RoleArn=arn, RoleSessionName="try", DurationSeconds=3600,
+                                                                            Policy=json.dumps({"Version": "2012-10-17", "Statement": []})))
+        self.assertEqual((400, "UnsupportedFeature"), (status, code))
+
+    def test_managed_policy_versions_apply_to_the_roles_that_attach_them(self):
+        iam = self.boto("iam")
+        document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecs:ListClusters", "Resource": "*"}]}
+        arn = iam.create_policy(PolicyName="auth-lister", PolicyDocument=json.dumps(document))["Policy"]["Arn"]
+        for _ in range(4):
+            iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(document))
+        self.assertEqual((409, "LimitExceeded"), self.error_of(lambda: iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(document)))[:2])
+        self.assertEqual(["v5", "v4", "v3", "v2", "v1"], [v["VersionId"] for v in iam.list_policy_versions(PolicyArn=arn)["Versions"]])
+        iam.delete_policy_version(PolicyArn=arn, VersionId="v5")
+        iam.create_role(RoleName="auth-lister-role", AssumeRolePolicyDocument=self.trust("000000000000"))
+        iam.attach_role_policy(RoleName="auth-lister-role", PolicyArn=arn)
+        self.assertIn(arn, [p["Arn"] for p in iam.list_policies(Scope="Local", OnlyAttached=True)["Policies"]])
+        self.assertEqual((409, "DeleteConflict"), self.error_of(lambda: iam.delete_policy(PolicyArn=arn))[:2])
+
+        credentials = self.boto("sts").assume_role(RoleArn="arn:aws:iam::000000000000:role/auth-lister-role", RoleSessionName="versions")["Credentials"]
+        ecs = self.session("ecs", credentials)
+        ecs.list_clusters()
+        denied = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "ecs:*", "Resource": "*"}]}
+        self.assertEqual("v6", iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(denied), SetAsDefault=True)["PolicyVersion"]["VersionId"])
+        self.assertEqual((403, "AccessDeniedException"), self.error_of(ecs.list_clusters)[:2])
+        self.assertEqual(denied, iam.get_policy_version(PolicyArn=arn, VersionId="v6")["PolicyVersion"]["Document"])
+
+    def test_a_resource_tag_condition_allows_only_the_tagged_cluster(self):
+        ecs = self.boto("ecs")
+        ecs.create_cluster(clusterName="auth-blue", tags=[{"key": "team", "value": "blue"}])
+        ecs.create_cluster(clusterName="auth-green", tags=[{"key": "team", "value": "green"}])
+        key = self.user_allowed("auth-blue-member", [{"Effect": "Allow", "Action": "ecs:DescribeClusters", "Resource": "*",
+                                                      "Condition": {"StringEquals": {"aws:ResourceTag/team": "blue"}}}])
+        member = self.boto("ecs", key["AccessKeyId"], key["SecretAccessKey"])
+        self.assertEqual("auth-blue", member.describe_clusters(clusters=["auth-blue"])["clusters"][0]["clusterName"])
+        self.assertEqual((403, "AccessDeniedException"), self.error_of(lambda: member.describe_clusters(clusters=["auth-green"]))[:2])
+
     def test_after_a_restart_the_key_still_works_and_its_secret_is_not_printed_again(self):
         key_id, secret = self.server.root_key
         with open(self.server.log.name, encoding="utf-8") as log:

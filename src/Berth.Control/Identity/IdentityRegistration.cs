@@ -15,6 +15,7 @@ internal static class IdentityRegistration
         .AddSingleton<IamRoles>()
         .AddSingleton<ManagedPolicies>()
         .AddSingleton<PolicyAttachments>()
+        .AddSingleton<ResourceTagLookup>()
         .AddSingleton<RoleSessions>()
         .AddSingleton<RequestAuthorization>()
         .AddSingleton<RolePassing>()

@@ -10,12 +10,15 @@ namespace Berth.Control.Identity;
 /// Decides whether an authenticated caller may perform one request: the caller's principal and policies (the
 /// root user needs none; a user, or a session made from its key, has the user's inline and attached policies; a
 /// role session has the role's), the operation's action and resources from <see cref="ActionCatalogue"/>, and
-/// <see cref="PolicyEvaluator"/>. A caller's principal and parsed policies are cached: changes made by this
+/// <see cref="PolicyEvaluator"/>, with the resources' tags (<see cref="ResourceTagLookup"/>) when a condition tests them. A caller's principal and parsed policies are cached: changes made by this
 /// process drop the cache at once (<see cref="IdentityChanges"/>), those of another server within
 /// <see cref="AccessKeys.CacheLifetime"/>.
 /// </summary>
-public sealed class RequestAuthorization(IamUsers users, IamRoles roles, ManagedPolicies policies, IdentityChanges changes, TimeProvider time)
+public sealed class RequestAuthorization(IamUsers users, IamRoles roles, ManagedPolicies policies, ResourceTagLookup resourceTags, IdentityChanges changes,
+    TimeProvider time)
 {
+    private const int CacheCapacity = 10_000;
+
     // Requests know the service they reached by its SigV4 signing name; the catalogue by botocore's name.
     private static readonly Dictionary<string, string> ServicesBySigningName =
         ActionCatalogue.Services.ToDictionary(ActionCatalogue.SigningName, StringComparer.Ordinal);
@@ -38,7 +41,16 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
             throw new InvalidOperationException($"The action catalogue has no operation {operation} of the service signed as {signingName}.");
         }
         var context = RequestContext.ForRequest(caller.Principal, facts.Now, facts.SourceIp, facts.SecureTransport, scope.Region);
-        return PolicyEvaluator.Authorize(target, caller.Principal, context, caller.Policies);
+        if (!caller.TestsResourceTags || !target.RequiresAuthorization)
+        {
+            return PolicyEvaluator.Authorize(target, caller.Principal, context, caller.Policies);
+        }
+        var tagged = new Dictionary<RequestedResource, RequestContext>();
+        foreach (var resource in target.Resources.Distinct())
+        {
+            tagged[resource] = await resourceTags.ContextAsync(scope.AccountId, resource, cancellationToken).ConfigureAwait(false);
+        }
+        return PolicyEvaluator.Authorize(target, caller.Principal, context, caller.Policies, resource => tagged[resource]);
     }
 
     /// <summary>
@@ -75,6 +87,11 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
             return cached.Caller;
         }
         var caller = await ReadCallerAsync(accountId, principalArn, cancellationToken).ConfigureAwait(false);
+        if (_callers.Count >= CacheCapacity)
+        {
+            // Every role session is a principal of its own: start over rather than keep expired ones forever.
+            _callers.Clear();
+        }
         _callers[key] = (caller, generation, now);
         return caller;
     }
@@ -113,5 +130,9 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
         return documents;
     }
 
-    private sealed record Caller(AuthorizationPrincipal Principal, IReadOnlyList<PolicyDocument> Policies);
+    private sealed record Caller(AuthorizationPrincipal Principal, IReadOnlyList<PolicyDocument> Policies)
+    {
+        /// <summary>Whether a condition tests resource tags: only then are the resources' tags read.</summary>
+        public bool TestsResourceTags { get; } = Policies.Any(p => p.Statements.Any(s => s.Conditions.Any(c => c.Key.Contains(":ResourceTag/", StringComparison.OrdinalIgnoreCase))));
+    }
 }

@@ -65,6 +65,23 @@ public sealed class AuthorizationTests : SigV4ServerTest
     }
 
     [Fact]
+    public async Task A_resource_tag_condition_is_tested_against_the_clusters_own_tags()
+    {
+        var web = $"arn:aws:ecs:us-east-1:{Account}:cluster/web";
+        await _root!.OkAsync("TagResource", new { resourceArn = web, tags = new[] { new { key = "env", value = "dev" } } });
+        var user = Ecs(await UserAsync("dev", """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:DescribeClusters","Resource":"*",
+              "Condition":{"StringEquals":{"aws:ResourceTag/env":"dev"}}}]}
+            """));
+
+        Assert.Equal(HttpStatusCode.OK, (await user.SendAsync("DescribeClusters", new { clusters = new[] { "web" } })).Status);
+        var refused = await user.SendAsync("DescribeClusters", new { clusters = new[] { "secret" } });
+        Assert.Equal((HttpStatusCode.Forbidden, "AccessDeniedException"), (refused.Status, refused.Error.Type));
+        await _root.OkAsync("TagResource", new { resourceArn = web, tags = new[] { new { key = "env", value = "prod" } } });
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.SendAsync("DescribeClusters", new { clusters = new[] { "web" } })).Status);
+    }
+
+    [Fact]
     public async Task Query_refusals_are_access_denied_and_a_users_session_has_its_policies()
     {
         var handler = await UserAsync("nobody", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:List*","Resource":"*"}]}""", "iam");
