@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Berth.Agent.State;
 
@@ -50,16 +49,3 @@ internal static class AgentKeyFile
 
     public static void Delete(string dataDirectory) => File.Delete(Path.Combine(dataDirectory, FileName));
 }
-
-internal sealed record AgentKeyFileContents(
-    [property: JsonPropertyName("containerInstanceArn")] string ContainerInstanceArn,
-    [property: JsonPropertyName("accessKeyId")] string AccessKeyId,
-    [property: JsonPropertyName("secretAccessKey")] string SecretAccessKey)
-{
-    public AgentCredentials Credentials => new(AccessKeyId, SecretAccessKey);
-
-    public override string ToString() => $"{nameof(AgentKeyFileContents)} {{ {ContainerInstanceArn}, {AccessKeyId} }}";
-}
-
-[JsonSerializable(typeof(AgentKeyFileContents))]
-internal sealed partial class AgentKeyFileJsonContext : JsonSerializerContext;
