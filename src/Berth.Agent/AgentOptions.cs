@@ -12,11 +12,16 @@ public sealed record AgentOptions
     public Uri? ServerUrl { get; init; }
 
     /// <summary>
-    /// The access key every request to the control plane is signed with (SigV4: service <c>ecs</c> for ECS and the
-    /// agent protocol, <c>logs</c> for CloudWatch Logs). Null: requests go unsigned, which only a server run with
-    /// <c>--auth off</c> accepts. <c>berth up</c> gives its agents the server's root key.
+    /// The access key the agent joins with (SigV4: service <c>ecs</c>): the root key or an admin's allowed
+    /// ecs:RegisterContainerInstance. Joining issues the instance a key of its own, which signs every later request
+    /// (the agent protocol, ECS, CloudWatch Logs) and is kept in <see cref="DataDirectory"/>. Null, and no
+    /// <see cref="JoinToken"/>: requests go unsigned, which only a server run with <c>--auth off</c> accepts.
+    /// <c>berth up</c> gives its agents the server's root key to join with.
     /// </summary>
     public AgentCredentials? Credentials { get; init; }
+
+    /// <summary>A join token (<c>berth agent token create</c>) to join with instead of <see cref="Credentials"/>.</summary>
+    public AgentJoinToken? JoinToken { get; init; }
 
     /// <summary>
     /// The region requests are signed for, which is the region the server files the instance and its tasks under;
@@ -127,6 +132,8 @@ public sealed record AgentOptions
         }
         Check(Credentials is null || (!string.IsNullOrWhiteSpace(Credentials.AccessKeyId) && !string.IsNullOrEmpty(Credentials.SecretAccessKey)),
             "Credentials need both an access key id and a secret access key.");
+        Check(JoinToken is null || JoinToken.Value.StartsWith("berth-join.", StringComparison.Ordinal),
+            "The join token must be one that 'berth agent token create' printed (berth-join.…).");
         Check(!string.IsNullOrWhiteSpace(Region), "Region must not be empty.");
         Check(CaCertificatePath is null || ServerUrl is null || ServerUrl.Scheme == "https",
             $"CaCertificatePath verifies an https:// ServerUrl; got '{ServerUrl}'.");

@@ -214,7 +214,10 @@ public sealed partial class BerthAgent : IAsyncDisposable
     /// <summary>
     /// RegisterContainerInstance, as the same instance when the state file names one. When the server refuses
     /// that ARN (it forgot the instance), registers as a new one: the old instance's tasks are then not listed
-    /// any more and get stopped, as a task the server does not list must not run here.
+    /// any more and get stopped, as a task the server does not list must not run here. An agent given a join token
+    /// or credentials joins instead (<see cref="IControlPlane.JoinAsync"/>) unless it kept the key of the instance it
+    /// registers as (<see cref="AgentKeyFile"/>); when that key is refused (the instance was deregistered, its key
+    /// revoked), it drops the key and joins again as a new instance.
     /// </summary>
     private async Task<string> RegisterAsync(StateStore state, DockerHostInfo host, AgentIdentity identity, ReportQueue reports, CancellationToken cancellationToken)
     {
@@ -224,15 +227,19 @@ public sealed partial class BerthAgent : IAsyncDisposable
         {
             LogClusterChanged(_logger, saved.Cluster ?? "", _options.Cluster);
         }
+        var canJoin = _options.JoinToken is not null || _options.Credentials is not null;
+        var ownKey = arn is not null && AgentKeyFile.Read(_options.DataDirectory) is { } kept && kept.ContainerInstanceArn == arn ? kept : null;
+        _controlPlane.UseCredentials(ownKey?.Credentials ?? _options.Credentials);
         var failures = 0;
         while (true)
         {
             try
             {
                 var request = InstanceRegistration.Build(_options, host, identity, arn);
-                var response = await _controlPlane.RegisterAsync(request, cancellationToken).ConfigureAwait(false);
-                var registered = response.ContainerInstance?.ContainerInstanceArn
-                    ?? throw new ControlPlaneException(500, "ServerException", "RegisterContainerInstance answered without a containerInstanceArn.");
+                var registered = canJoin && ownKey is null
+                    ? await JoinAsync(request, cancellationToken).ConfigureAwait(false)
+                    : (await _controlPlane.RegisterAsync(request, cancellationToken).ConfigureAwait(false)).ContainerInstance?.ContainerInstanceArn
+                        ?? throw new ControlPlaneException(500, "ServerException", "RegisterContainerInstance answered without a containerInstanceArn.");
                 state.SetRegistration(registered, _options.Cluster);
                 reports.SetInstance(registered);
                 _registered.TrySetResult(registered);
@@ -243,6 +250,13 @@ public sealed partial class BerthAgent : IAsyncDisposable
             {
                 // The ECS agent creates the default cluster when it registers into it and finds none.
                 await _controlPlane.CreateClusterAsync(DefaultCluster, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ControlPlaneException e) when (!e.IsRetryable && ownKey is not null)
+            {
+                LogOwnKeyRefused(_logger, ownKey.AccessKeyId, e.Message);
+                AgentKeyFile.Delete(_options.DataDirectory);
+                _controlPlane.UseCredentials(_options.Credentials);
+                (ownKey, arn) = (null, null);
             }
             catch (ControlPlaneException e) when (!e.IsRetryable && arn is not null)
             {
@@ -255,6 +269,18 @@ public sealed partial class BerthAgent : IAsyncDisposable
                 LogRegisterFailed(_logger, e.Message, delay.TotalSeconds);
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        async Task<string> JoinAsync(Core.Ecs.RegisterContainerInstanceRequest request, CancellationToken ct)
+        {
+            var joined = await _controlPlane.JoinAsync(new AgentJoinRequest { JoinToken = _options.JoinToken?.Value, Registration = request }, ct).ConfigureAwait(false);
+            var registered = joined.ContainerInstance.ContainerInstanceArn
+                ?? throw new ControlPlaneException(500, "ServerException", "The join answered without a containerInstanceArn.");
+            ownKey = new AgentKeyFileContents(registered, joined.Credentials.AccessKeyId, joined.Credentials.SecretAccessKey);
+            AgentKeyFile.Write(_options.DataDirectory, ownKey);
+            _controlPlane.UseCredentials(ownKey.Credentials);
+            LogJoined(_logger, registered, ownKey.AccessKeyId);
+            return registered;
         }
     }
 
@@ -393,6 +419,12 @@ public sealed partial class BerthAgent : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered as {ContainerInstanceArn} (re-registration: {Again})")]
     private static partial void LogRegistered(ILogger logger, string containerInstanceArn, bool again);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Joined as {ContainerInstanceArn}; signing as {AccessKeyId} from now on")]
+    private static partial void LogJoined(ILogger logger, string containerInstanceArn, string accessKeyId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The server refused the instance's own key {AccessKeyId} ({Error}): the instance was deregistered; joining again as a new instance")]
+    private static partial void LogOwnKeyRefused(ILogger logger, string accessKeyId, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The server refused re-registration as {ContainerInstanceArn} ({Error}); registering as a new instance")]
     private static partial void LogReRegistrationRefused(ILogger logger, string containerInstanceArn, string error);

@@ -5,8 +5,10 @@ namespace Berth.Cli;
 
 /// <summary>
 /// How <c>berth agent</c> reaches a server elsewhere: its address (an https:// one verified against the system's roots
-/// or <c>--ca-cert</c>), the region it serves and the access key to sign with, read as the AWS CLI reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). <c>berth up</c>'s
-/// agents take none of these: they share the process with the server, which gives them its address, region and key.
+/// or <c>--ca-cert</c>), the region it serves, and how it joins: a join token (<c>--join-token</c>, BERTH_JOIN_TOKEN) or
+/// an access key allowed to register instances, read as the AWS CLI reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+/// AWS_SESSION_TOKEN). <c>berth agent token …</c> signs with the same flags. <c>berth up</c>'s agents take none of these:
+/// they share the process with the server, which gives them its address, region and key to join with.
 /// </summary>
 internal sealed class AgentJoinFlags
 {
@@ -22,8 +24,16 @@ internal sealed class AgentJoinFlags
     private readonly Option<string?> _secretAccessKey = EnvOption.Create<string?>("--secret-access-key",
         "Secret access key (prefer the variable: a flag shows in ps)", "AWS_SECRET_ACCESS_KEY", null);
 
-    public void AddTo(Command command)
+    // Like the secret, a token on the command line shows in ps.
+    private readonly Option<string?> _joinToken = EnvOption.Create<string?>("--join-token",
+        "Join token from 'berth agent token create' (prefer the variable: a flag shows in ps)", "BERTH_JOIN_TOKEN", null);
+
+    public void AddTo(Command command, bool withJoinToken = true)
     {
+        if (withJoinToken)
+        {
+            command.Options.Add(_joinToken);
+        }
         command.Options.Add(_server);
         command.Options.Add(_caCert);
         command.Options.Add(_region);
@@ -36,8 +46,26 @@ internal sealed class AgentJoinFlags
             ? url
             : throw new ArgumentException($"--server must be an absolute URL; got '{result.GetValue(_server)}'.");
 
-    /// <summary><paramref name="options"/> with the region, the CA file and, when an access key is given, the credentials.</summary>
+    /// <summary><paramref name="options"/> with the region, the CA file, the join token and, when an access key is given, the credentials.</summary>
     public AgentOptions Apply(ParseResult result, AgentOptions options)
+    {
+        var applied = options with
+        {
+            Region = Region(result),
+            CaCertificatePath = CaCertificatePath(result),
+            Credentials = Credentials(result),
+            JoinToken = result.GetValue(_joinToken) is { Length: > 0 } token ? new AgentJoinToken(token) : null,
+        };
+        applied.Validate();
+        return applied;
+    }
+
+    public string Region(ParseResult result) => result.GetValue(_region)!;
+
+    public string? CaCertificatePath(ParseResult result) => result.GetValue(_caCert) is { Length: > 0 } caCert ? Path.GetFullPath(caCert) : null;
+
+    /// <summary>The access key given, or null.</summary>
+    public AgentCredentials? Credentials(ParseResult result)
     {
         var (keyId, secret) = (result.GetValue(_accessKeyId), result.GetValue(_secretAccessKey));
         if (string.IsNullOrEmpty(keyId) != string.IsNullOrEmpty(secret))
@@ -45,13 +73,6 @@ internal sealed class AgentJoinFlags
             throw new ArgumentException("--access-key-id and --secret-access-key (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) go together; give both or neither.");
         }
         var token = Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN") is { Length: > 0 } t ? t : null;
-        var applied = options with
-        {
-            Region = result.GetValue(_region)!,
-            CaCertificatePath = result.GetValue(_caCert) is { Length: > 0 } caCert ? Path.GetFullPath(caCert) : null,
-            Credentials = string.IsNullOrEmpty(keyId) ? null : new AgentCredentials(keyId, secret!, token),
-        };
-        applied.Validate();
-        return applied;
+        return string.IsNullOrEmpty(keyId) ? null : new AgentCredentials(keyId, secret!, token);
     }
 }

@@ -33,7 +33,8 @@ internal static class ServerCommands
             var (local, pool) = fargate.Read(result, agent.Read(result, configured, Path.Combine(options.DataDirectory, "agent")),
                 Path.Combine(options.DataDirectory, "fargate-agent"), MachineSize.Local());
             await using var app = await StartServerAsync(options, cancellationToken).ConfigureAwait(false);
-            // With --auth sigv4 the agents sign with the server's root key; with --tls-cert they trust that certificate alone
+            // With --auth sigv4 the agents join with the server's root key, which gives each an identity of its own (a key
+            // for its container instance, kept in its data directory); with --tls-cert they trust that certificate alone
             // (it must name the address they use: 127.0.0.1, or the --bind name). The managed
             // agent below takes all of it from here. The region is the server's, which files the agents' instances under it.
             var agentOptions = local with
@@ -101,6 +102,7 @@ internal static class ServerCommands
         var join = new AgentJoinFlags();
         var dataDir = EnvOption.Create("--data-dir", "Where the agent keeps its state file", "BERTH_AGENT_DATA_DIR", new AgentOptions().DataDirectory);
         var command = new Command("agent", "Run an agent: register this machine's Docker engine as a container instance of a Berth cluster.");
+        command.Subcommands.Add(TokenCommands.Token());
         join.AddTo(command);
         command.Options.Add(dataDir);
         agent.AddTo(command);
@@ -108,7 +110,12 @@ internal static class ServerCommands
         {
             var options = join.Apply(result, agent.Read(result, join.ServerUrl(result), Path.GetFullPath(result.GetValue(dataDir)!)));
             using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Information));
-            var signing = options.Credentials is { } key ? $"signing as {key.AccessKeyId} in {options.Region}" : "unsigned (the server must run with --auth off)";
+            var signing = (options.JoinToken, options.Credentials) switch
+            {
+                (not null, _) => $"joining with a join token in {options.Region} (or the key kept in {options.DataDirectory})",
+                (_, { } key) => $"joining as {key.AccessKeyId} in {options.Region} (or with the key kept in {options.DataDirectory})",
+                _ => "unsigned (the server must run with --auth off)",
+            };
             Console.WriteLine($"Berth agent joining cluster {options.Cluster} at {options.ServerUrl}, {signing}. Press Ctrl-C to stop.");
             await BerthAgent.RunAsync(options, loggers, cancellationToken).ConfigureAwait(false);
         }));

@@ -22,7 +22,7 @@ public static class ControlRegistration
     /// </summary>
     public static IServiceCollection AddControl(this IServiceCollection services, IStateStore store, IEventLog events) => services
         .AddEventRecording(store, events)
-        .AddAgentSignals()
+        .AddAgents()
         .AddClusters()
         .AddTasks()
         .AddLoadBalancing()

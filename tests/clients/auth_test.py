@@ -255,9 +255,9 @@ class SigV4ServerTest(unittest.TestCase):
 
 
 class UpWithSigV4Test(unittest.TestCase):
-    """`berth up --auth sigv4`: the local agent signs with the root key, so it registers and polls."""
+    """`berth up --auth sigv4`: the local agent joins with the root key and then signs with a key of its own instance."""
 
-    def test_the_local_agent_registers_with_the_root_key(self):
+    def test_the_local_agent_joins_with_the_root_key_and_gets_its_own(self):
         server = BerthServer(command="up", auth="sigv4")
         self.addCleanup(server.close)
         server.start()
@@ -265,6 +265,10 @@ class UpWithSigV4Test(unittest.TestCase):
         arn = server.wait_for_local_agent(ecs)
         instance = ecs.describe_container_instances(cluster="default", containerInstances=[arn])["containerInstances"][0]
         self.assertTrue(instance["agentConnected"])
+        with open(os.path.join(server.data_dir, "agent", "identity.json"), encoding="utf-8") as f:
+            identity = json.load(f)
+        self.assertEqual(identity["containerInstanceArn"], arn)
+        self.assertNotEqual(identity["accessKeyId"], server.root_key[0])
 
 
 class UpWithTlsTest(unittest.TestCase):

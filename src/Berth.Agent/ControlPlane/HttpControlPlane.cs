@@ -18,6 +18,7 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http;
+    private volatile AgentCredentials? _credentials;
 
     public HttpControlPlane(AgentOptions options, TimeProvider time)
     {
@@ -27,7 +28,8 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(10),
         };
         ServerTrust.Apply(transport, options.CaCertificatePath);
-        _http = new HttpClient(new SigV4SigningHandler(options.Credentials, options.Region, time) { InnerHandler = transport })
+        _credentials = options.Credentials;
+        _http = new HttpClient(new SigV4SigningHandler(() => _credentials, options.Region, time) { InnerHandler = transport })
         {
             BaseAddress = options.ServerUrl ?? throw new ArgumentException("The HTTP control plane needs AgentOptions.ServerUrl.", nameof(options)),
             // Each call sets its own limit: a long poll legitimately waits longer than a report.
@@ -42,6 +44,12 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
         return SendAsync(new Uri("/", UriKind.Relative), content, EcsJsonContext.Default.RegisterContainerInstanceResponse, RequestTimeout,
             SigningScope.Ecs, headers => headers.Add("X-Amz-Target", $"{EcsOperations.TargetPrefix}.RegisterContainerInstance"), cancellationToken);
     }
+
+    public Task<AgentJoinResponse> JoinAsync(AgentJoinRequest request, CancellationToken cancellationToken) =>
+        SendAsync(new Uri("/_berth/agent/v1/join", UriKind.Relative), JsonContent(request, AgentJsonContext.Default.AgentJoinRequest, "application/json"),
+            AgentJsonContext.Default.AgentJoinResponse, RequestTimeout, SigningScope.Ecs, null, cancellationToken);
+
+    public void UseCredentials(AgentCredentials? credentials) => _credentials = credentials;
 
     public Task CreateClusterAsync(string clusterName, CancellationToken cancellationToken)
     {

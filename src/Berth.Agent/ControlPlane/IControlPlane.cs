@@ -13,6 +13,15 @@ internal interface IControlPlane
     /// <summary>ECS RegisterContainerInstance; with <c>containerInstanceArn</c> set it re-registers that instance.</summary>
     Task<RegisterContainerInstanceResponse> RegisterAsync(RegisterContainerInstanceRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Registers the instance as RegisterAsync does and receives its own access key, proving the right to join with
+    /// a join token or with the credentials the agent was given (docs/security.md, "Agents").
+    /// </summary>
+    Task<AgentJoinResponse> JoinAsync(AgentJoinRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Signs every later request with <paramref name="credentials"/> (the instance's own key once joined); null: unsigned.</summary>
+    void UseCredentials(AgentCredentials? credentials);
+
     /// <summary>ECS CreateCluster (idempotent): the agent creates the "default" cluster when it is missing, as the ECS agent does.</summary>
     Task CreateClusterAsync(string clusterName, CancellationToken cancellationToken);
 

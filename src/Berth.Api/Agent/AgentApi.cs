@@ -1,26 +1,44 @@
 using Berth.Api.Protocol;
+using Berth.Core.Agent;
 using Berth.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Berth.Api.Agent;
 
-/// <summary>The agent protocol's routes (docs/agent-protocol.md): long-poll, task reports and stats samples.</summary>
+/// <summary>
+/// The agent protocol's routes (docs/agent-protocol.md): long-poll, task reports and stats samples, for agents and the
+/// root user; joining, and the join tokens admins make for it (docs/security.md).
+/// </summary>
 internal static class AgentApi
 {
     public static IServiceCollection AddAgentApi(this IServiceCollection services) => services
         .AddSingleton<AgentHandler>()
-        .AddSingleton<StatsHandler>();
+        .AddSingleton<StatsHandler>()
+        .AddSingleton<AgentJoinHandler>()
+        .AddSingleton<JoinTokenHandler>();
 
     public static IEndpointRouteBuilder MapAgentApi(this IEndpointRouteBuilder endpoints)
     {
-        var agents = endpoints.ServiceProvider.GetRequiredService<AgentHandler>();
-        var signed = endpoints.ServiceProvider.GetRequiredService<SignedRoutes>();
-        endpoints.MapPost("/_berth/agent/v1/poll", signed.Require(StoreFaultsAnswered(agents.PollAsync)));
-        endpoints.MapPost("/_berth/agent/v1/report", signed.Require(StoreFaultsAnswered(agents.ReportAsync)));
-        endpoints.MapPost("/_berth/agent/v1/stats", signed.Require(StoreFaultsAnswered(endpoints.ServiceProvider.GetRequiredService<StatsHandler>().ReportAsync)));
+        var services = endpoints.ServiceProvider;
+        var agents = services.GetRequiredService<AgentHandler>();
+        var signed = services.GetRequiredService<SignedRoutes>();
+        endpoints.MapPost("/_berth/agent/v1/poll", signed.RequireAgent(StoreFaultsAnswered(agents.PollAsync)));
+        endpoints.MapPost("/_berth/agent/v1/report", signed.RequireAgent(StoreFaultsAnswered(agents.ReportAsync)));
+        endpoints.MapPost("/_berth/agent/v1/stats", signed.RequireAgent(StoreFaultsAnswered(services.GetRequiredService<StatsHandler>().ReportAsync)));
+
+        var options = services.GetRequiredService<ApiOptions>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentApi));
+        var json = AgentJsonContext.Default;
+        endpoints.MapPost("/_berth/agent/v1/join", JsonRoute.Of(options, logger, json.AgentJoinRequest, json.AgentJoinResponse,
+            services.GetRequiredService<AgentJoinHandler>().JoinAsync));
+        var tokens = services.GetRequiredService<JoinTokenHandler>();
+        endpoints.MapPost("/_berth/agent/v1/tokens/create", JsonRoute.Of(options, logger, json.CreateJoinTokenRequest, json.CreateJoinTokenResponse, tokens.CreateAsync));
+        endpoints.MapPost("/_berth/agent/v1/tokens/list", JsonRoute.Of(options, logger, json.ListJoinTokensRequest, json.ListJoinTokensResponse, tokens.ListAsync));
+        endpoints.MapPost("/_berth/agent/v1/tokens/revoke", JsonRoute.Of(options, logger, json.RevokeJoinTokenRequest, json.JoinTokenView, tokens.RevokeAsync));
         return endpoints;
     }
 

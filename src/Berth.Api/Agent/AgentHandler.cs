@@ -44,6 +44,11 @@ internal sealed class AgentHandler(
         {
             return;
         }
+        if (!AgentCaller.MayActFor(http, request.ContainerInstanceArn))
+        {
+            await AgentCaller.RefuseAsync(http, $"poll for {request.ContainerInstanceArn}").ConfigureAwait(false);
+            return;
+        }
         var cancellationToken = http.RequestAborted;
         var deadline = time.GetUtcNow().AddSeconds(Math.Clamp(request.WaitSeconds, 0, MaxWaitSeconds));
         var attached = request.AttachedAddresses;
@@ -91,19 +96,29 @@ internal sealed class AgentHandler(
         {
             return;
         }
+        if (!AgentCaller.MayActFor(http, report.ContainerInstanceArn))
+        {
+            await AgentCaller.RefuseAsync(http, $"report for {report.ContainerInstanceArn}").ConfigureAwait(false);
+            return;
+        }
         var cancellationToken = http.RequestAborted;
         var now = time.GetUtcNow();
-        var accepted = await store.RetryOnConflictAsync(async ct =>
+        var outcome = await store.RetryOnConflictAsync(async ct =>
         {
             var task = await store.GetAsync(EcsRecords.Tasks, report.TaskArn, ct).ConfigureAwait(false);
-            if (task is null || task.Value.ContainerInstanceArn != report.ContainerInstanceArn)
+            if (task is null)
             {
-                return false;
+                return ReportOutcome.NotFound;
+            }
+            if (task.Value.ContainerInstanceArn != report.ContainerInstanceArn)
+            {
+                // An agent's report on another instance's task is a refusal; the root user's keeps its old answer.
+                return AgentCaller.InstanceOf(http) is null ? ReportOutcome.NotFound : ReportOutcome.NotOwn;
             }
             var next = TaskStateChanges.ApplyReport(task.Value, report, now);
             if (ReferenceEquals(next, task.Value))
             {
-                return true;
+                return ReportOutcome.Accepted;
             }
             var writes = new List<RecordWrite> { EcsRecords.PutTask(next, task.Version) };
             var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
@@ -117,9 +132,14 @@ internal sealed class AgentHandler(
             await store.CommitAsync(writes, ct).ConfigureAwait(false);
             // A task of a service changed: its scheduler reacts now (a stopped task is replaced within a second).
             services.Notify();
-            return true;
+            return ReportOutcome.Accepted;
         }, cancellationToken).ConfigureAwait(false);
-        if (!accepted)
+        if (outcome == ReportOutcome.NotOwn)
+        {
+            await AgentCaller.RefuseAsync(http, $"report on {report.TaskArn}").ConfigureAwait(false);
+            return;
+        }
+        if (outcome == ReportOutcome.NotFound)
         {
             // The task is gone or belongs elsewhere: tell the agent, which then stops tracking it.
             await JsonResponses.WriteErrorAsync(http.Response, StatusCodes.Status404NotFound, "TaskNotFound",
@@ -215,5 +235,12 @@ internal sealed class AgentHandler(
             await JsonResponses.WriteErrorAsync(http.Response, 400, "SerializationException", e.Message).ConfigureAwait(false);
             return null;
         }
+    }
+
+    private enum ReportOutcome
+    {
+        Accepted,
+        NotFound,
+        NotOwn,
     }
 }

@@ -26,7 +26,8 @@ internal static class EcsApi
     public static IServiceCollection AddEcsApi(this IServiceCollection services) => services
         .AddSingleton(s => Create(
             s.GetRequiredService<ClusterState>(), s.GetRequiredService<TaskLauncher>(), s.GetRequiredService<TaskStopper>(),
-            s.GetRequiredService<AgentLiveness>(), s.GetRequiredService<AssignmentSignals>(), s.GetRequiredService<ServiceSignal>()))
+            s.GetRequiredService<ContainerInstanceHandler>(), s.GetRequiredService<ServiceSignal>()))
+        .AddSingleton<ContainerInstanceHandler>()
         .AddSingleton<SpotInterruptionHandler>();
 
     public static IEndpointRouteBuilder MapEcsApi(this IEndpointRouteBuilder endpoints)
@@ -37,7 +38,7 @@ internal static class EcsApi
     }
 
     private static JsonService Create(
-        ClusterState state, TaskLauncher launcher, TaskStopper stopper, AgentLiveness liveness, AssignmentSignals signals, ServiceSignal services)
+        ClusterState state, TaskLauncher launcher, TaskStopper stopper, ContainerInstanceHandler instances, ServiceSignal services)
     {
         var store = state.Store;
         var service = new JsonService(EcsOperations.TargetPrefix, "ecs", EcsJsonContext.Default, EcsOperations.All);
@@ -46,7 +47,7 @@ internal static class EcsApi
         new TaskDefinitionHandler(store).Register(service);
         new TagHandler(store).Register(service);
         new AccountSettingHandler(store).Register(service);
-        new ContainerInstanceHandler(state, stopper, liveness, signals).Register(service);
+        instances.Register(service);
         new AttributeHandler(state).Register(service);
         new TaskHandler(state, launcher, stopper, services).Register(service);
         new ServiceHandler(state, services).Register(service);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Berth.Control.Identity;
+using Berth.Core.Agent;
 using Berth.Core.Arns;
 using Microsoft.AspNetCore.Http;
 
@@ -44,8 +45,7 @@ public sealed class RequestContexts(ApiOptions options, RequestAuthenticator aut
             return;
         }
         using var document = Parse(json);
-        var facts = new RequestFacts(context.Now, request.HttpContext.Connection.RemoteIpAddress?.ToString(), request.IsHttps);
-        var decision = await authorization.AuthorizeAsync(context.PrincipalArn, context.Scope, signingName, operation, document.RootElement, facts,
+        var decision = await authorization.AuthorizeAsync(context.PrincipalArn, context.Scope, signingName, operation, document.RootElement, FactsOf(request, context),
             cancellationToken).ConfigureAwait(false);
         if (decision.IsAllowed && signingName == "ecs")
         {
@@ -68,6 +68,38 @@ public sealed class RequestContexts(ApiOptions options, RequestAuthenticator aut
             throw new AccessDeniedException($"User: {context.PrincipalArn} is not authorized to call {route}: only the account's root user may");
         }
     }
+
+    /// <summary>The agent protocol: agents, with their own identities (<see cref="AgentPrincipal"/>), and the root user.</summary>
+    public static void RequireAgentOrRoot(RequestContext context, string route)
+    {
+        if (context.AccessKeyId is not null && context.PrincipalArn != context.Scope.RootPrincipalArn && !AgentPrincipal.IsAgent(context.PrincipalArn))
+        {
+            throw new AccessDeniedException(
+                $"User: {context.PrincipalArn} is not authorized to call {route}: only agents, with the identity they got when joining, and the account's root user may");
+        }
+    }
+
+    /// <summary>
+    /// Refuses an authenticated request whose caller's policies do not allow one of Berth's own actions
+    /// (<c>berth:CreateAgentJoinToken</c>) on a resource; with auth off every caller is the root user.
+    /// </summary>
+    public async Task AuthorizeActionAsync(HttpRequest request, RequestContext context, string action, string resourceArn, CancellationToken cancellationToken)
+    {
+        if (context.AccessKeyId is null)
+        {
+            return;
+        }
+        var decision = await authorization.AuthorizeActionAsync(context.PrincipalArn, context.Scope, action,
+            new RequestedResource(resourceArn, "*", IsExact: true), RequestContext.Empty, FactsOf(request, context),
+            cancellationToken).ConfigureAwait(false);
+        if (!decision.IsAllowed)
+        {
+            throw new AccessDeniedException(decision.DenialMessage!);
+        }
+    }
+
+    private static RequestFacts FactsOf(HttpRequest request, RequestContext context) =>
+        new(context.Now, request.HttpContext.Connection.RemoteIpAddress?.ToString(), request.IsHttps);
 
     // A body that is not JSON is authorized as an empty request; the operation then refuses it in its own words.
     private static JsonDocument Parse(ReadOnlyMemory<byte> json)

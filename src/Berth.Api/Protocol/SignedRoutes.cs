@@ -12,14 +12,24 @@ public sealed class SignedRoutes(RequestContexts contexts, ApiOptions options, I
 {
     public const string SigningName = "ecs";
 
-    public RequestDelegate Require(RequestDelegate handler) => options.Auth == AuthMode.Off ? handler : async http =>
+    /// <summary>For the root user only (spot interruption).</summary>
+    public RequestDelegate Require(RequestDelegate handler) => Require(handler, RequestContexts.RequireRoot);
+
+    /// <summary>
+    /// For agents and the root user (the agent protocol); the handler finds an agent caller's instance with
+    /// the request context this sets (Berth.Api.Agent.AgentCaller) and keeps it to its own instance and tasks.
+    /// </summary>
+    public RequestDelegate RequireAgent(RequestDelegate handler) => Require(handler, RequestContexts.RequireAgentOrRoot);
+
+    private RequestDelegate Require(RequestDelegate handler, Action<RequestContext, string> allow) => options.Auth == AuthMode.Off ? handler : async http =>
     {
         var requestId = Guid.NewGuid().ToString();
         try
         {
             var body = await RequestBody.ReadAsync(http.Request, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
-            RequestContexts.RequireRoot(await contexts.CreateAsync(http.Request, body, requestId, SigningName, http.RequestAborted).ConfigureAwait(false),
-                http.Request.Path);
+            var context = await contexts.CreateAsync(http.Request, body, requestId, SigningName, http.RequestAborted).ConfigureAwait(false);
+            allow(context, http.Request.Path);
+            http.Features.Set(context);
             // The handler reads the body the signature covered.
             http.Request.Body = new MemoryStream(body.ToArray(), writable: false);
         }

@@ -4,6 +4,9 @@ namespace Berth.Control.Agents;
 
 internal static class AgentsRegistration
 {
-    /// <summary>The wake-ups of agent long-polls; one per process, shared by every writer of assignments.</summary>
-    public static IServiceCollection AddAgentSignals(this IServiceCollection services) => services.AddSingleton<AssignmentSignals>();
+    /// <summary>The wake-ups of agent long-polls (one per process, shared by every writer of assignments), agents' identities and join tokens.</summary>
+    public static IServiceCollection AddAgents(this IServiceCollection services) => services
+        .AddSingleton<AssignmentSignals>()
+        .AddSingleton<AgentIdentities>()
+        .AddSingleton<AgentJoinTokens>();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Berth.Core.Agent;
 using Berth.Core.Arns;
 using Berth.Core.Identity.Authorization;
 using Berth.Core.Identity.Policies;
@@ -9,10 +10,11 @@ namespace Berth.Control.Identity;
 /// <summary>
 /// Decides whether an authenticated caller may perform one request: the caller's principal and policies (the
 /// root user needs none; a user, or a session made from its key, has the user's inline and attached policies; a
-/// role session has the role's), the operation's action and resources from <see cref="ActionCatalogue"/>, and
-/// <see cref="PolicyEvaluator"/>, with the resources' tags (<see cref="ResourceTagLookup"/>) when a condition tests them. A caller's principal and parsed policies are cached: changes made by this
-/// process drop the cache at once (<see cref="IdentityChanges"/>), those of another server within
-/// <see cref="AccessKeys.CacheLifetime"/>.
+/// role session has the role's; an agent (<see cref="AgentPrincipal"/>) has the agents' policy), the operation's
+/// action and resources from <see cref="ActionCatalogue"/>, and <see cref="PolicyEvaluator"/>, with the resources'
+/// tags (<see cref="ResourceTagLookup"/>) when a condition tests them. A caller's principal and parsed policies are
+/// cached: changes made by this process drop the cache at once (<see cref="IdentityChanges"/>), those of another
+/// server within <see cref="AccessKeys.CacheLifetime"/>.
 /// </summary>
 public sealed class RequestAuthorization(IamUsers users, IamRoles roles, ManagedPolicies policies, ResourceTagLookup resourceTags, IdentityChanges changes,
     TimeProvider time)
@@ -25,21 +27,27 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
 
     private readonly ConcurrentDictionary<string, (Caller Caller, long Generation, DateTimeOffset ReadAt)> _callers = new(StringComparer.Ordinal);
 
-    /// <param name="principalArn">Who signed: the root user's ARN, a user's (its sessions carry the user's ARN too), or a role session's.</param>
+    /// <param name="principalArn">Who signed: the root user's ARN, a user's (its sessions carry the user's ARN too), a role session's, or an agent's container instance ARN.</param>
     /// <param name="signingName">The SigV4 signing name of the service the request reached (<c>ecs</c>, <c>monitoring</c>…).</param>
     /// <param name="request">The request as the JSON of the operation's input shape.</param>
-    public async Task<AuthorizationDecision> AuthorizeAsync(string principalArn, ResourceScope scope, string signingName, string operation,
+    public Task<AuthorizationDecision> AuthorizeAsync(string principalArn, ResourceScope scope, string signingName, string operation,
         JsonElement request, RequestFacts facts, CancellationToken cancellationToken)
+    {
+        if (!ServicesBySigningName.TryGetValue(signingName, out var service) || !ActionCatalogue.TryDescribe(service, operation, request, scope, out var target))
+        {
+            throw new InvalidOperationException($"The action catalogue has no operation {operation} of the service signed as {signingName}.");
+        }
+        return AuthorizeAsync(principalArn, scope, target, facts, cancellationToken);
+    }
+
+    private async Task<AuthorizationDecision> AuthorizeAsync(string principalArn, ResourceScope scope, AuthorizationTarget target, RequestFacts facts,
+        CancellationToken cancellationToken)
     {
         if (principalArn == scope.RootPrincipalArn)
         {
             return AuthorizationDecision.Allowed;
         }
         var caller = await CallerAsync(scope.AccountId, principalArn, cancellationToken).ConfigureAwait(false);
-        if (!ServicesBySigningName.TryGetValue(signingName, out var service) || !ActionCatalogue.TryDescribe(service, operation, request, scope, out var target))
-        {
-            throw new InvalidOperationException($"The action catalogue has no operation {operation} of the service signed as {signingName}.");
-        }
         var context = RequestContext.ForRequest(caller.Principal, facts.Now, facts.SourceIp, facts.SecureTransport, scope.Region);
         if (!caller.TestsResourceTags || !target.RequiresAuthorization)
         {
@@ -55,20 +63,13 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
 
     /// <summary>
     /// Whether the caller may perform an action that no operation of its own stands for, on one resource: iam:PassRole
-    /// on a role that an ECS request hands to tasks. The root user may.
+    /// on a role that an ECS request hands to tasks, or Berth's own actions (<c>berth:CreateAgentJoinToken</c>), which no
+    /// AWS model lists. The root user may.
     /// </summary>
     /// <param name="keys">The condition keys the action sets (iam:PassedToService).</param>
-    public async Task<AuthorizationDecision> AuthorizeActionAsync(string principalArn, ResourceScope scope, string action, RequestedResource resource,
-        RequestContext keys, RequestFacts facts, CancellationToken cancellationToken)
-    {
-        if (principalArn == scope.RootPrincipalArn)
-        {
-            return AuthorizationDecision.Allowed;
-        }
-        var caller = await CallerAsync(scope.AccountId, principalArn, cancellationToken).ConfigureAwait(false);
-        var context = RequestContext.ForRequest(caller.Principal, facts.Now, facts.SourceIp, facts.SecureTransport, scope.Region);
-        return PolicyEvaluator.Authorize(new AuthorizationTarget(action, [resource], keys, RequiresAuthorization: true), caller.Principal, context, caller.Policies);
-    }
+    public Task<AuthorizationDecision> AuthorizeActionAsync(string principalArn, ResourceScope scope, string action, RequestedResource resource,
+        RequestContext keys, RequestFacts facts, CancellationToken cancellationToken) =>
+        AuthorizeAsync(principalArn, scope, new AuthorizationTarget(action, [resource], keys, RequiresAuthorization: true), facts, cancellationToken);
 
     /// <summary>
     /// The caller as policies see it: kind, aws:userid (a user's <c>AIDA…</c> id, a role session's
@@ -102,6 +103,10 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
         if (principalArn == PrincipalArns.Root(accountId))
         {
             return new Caller(new AuthorizationPrincipal(principalArn, accountId, PrincipalKind.Root, UserId: accountId), []);
+        }
+        if (AgentPrincipal.IsAgent(principalArn))
+        {
+            return new Caller(new AuthorizationPrincipal(principalArn, accountId, PrincipalKind.AssumedRole), [AgentPrincipal.Policy]);
         }
         if (PrincipalArns.TryParseAssumedRole(principalArn, out _, out var roleName, out var sessionName))
         {

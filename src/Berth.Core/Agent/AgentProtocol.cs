@@ -160,4 +160,13 @@ public sealed record TaskStatsSample
 [JsonSerializable(typeof(AgentPollResponse))]
 [JsonSerializable(typeof(AgentTaskReport))]
 [JsonSerializable(typeof(AgentStatsReport))]
+[JsonSerializable(typeof(AgentJoinRequest))]
+[JsonSerializable(typeof(AgentJoinResponse))]
+[JsonSerializable(typeof(AgentJoinTokenRecord))]
+[JsonSerializable(typeof(CreateJoinTokenRequest))]
+[JsonSerializable(typeof(CreateJoinTokenResponse))]
+[JsonSerializable(typeof(ListJoinTokensRequest))]
+[JsonSerializable(typeof(ListJoinTokensResponse))]
+[JsonSerializable(typeof(RevokeJoinTokenRequest))]
+[JsonSerializable(typeof(JoinTokenView))]
 public sealed partial class AgentJsonContext : JsonSerializerContext;

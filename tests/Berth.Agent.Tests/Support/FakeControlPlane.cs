@@ -73,6 +73,28 @@ internal sealed class FakeControlPlane : IControlPlane
         }
     }
 
+    /// <summary>The joins, as the agent sent them.</summary>
+    public List<AgentJoinRequest> Joins { get; } = [];
+
+    /// <summary>What the agent signs with now (<see cref="UseCredentials"/>).</summary>
+    public AgentCredentials? Credentials { get; private set; }
+
+    public async Task<AgentJoinResponse> JoinAsync(AgentJoinRequest request, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Joins.Add(request);
+        }
+        var registered = await RegisterAsync(request.Registration, cancellationToken);
+        return new AgentJoinResponse
+        {
+            ContainerInstance = registered.ContainerInstance!,
+            Credentials = new AgentKey { AccessKeyId = $"AKIAJOINED{Joins.Count:D10}", SecretAccessKey = "joined-secret" },
+        };
+    }
+
+    public void UseCredentials(AgentCredentials? credentials) => Credentials = credentials;
+
     public async Task<AgentPollResponse> PollAsync(AgentPollRequest request, CancellationToken cancellationToken)
     {
         Task changed;

@@ -18,7 +18,8 @@ namespace Berth.Api.Ecs.ContainerInstances;
 /// RegisterContainerInstance, DeregisterContainerInstance, DescribeContainerInstances, ListContainerInstances
 /// and UpdateContainerInstancesState.
 /// </summary>
-internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper stopper, AgentLiveness liveness, AssignmentSignals signals)
+internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper stopper, AgentLiveness liveness, AssignmentSignals signals,
+    AgentIdentities identities)
 {
     /// <summary>DescribeContainerInstances and UpdateContainerInstancesState take at most 100 instances.</summary>
     private const int MaxInstancesPerCall = 100;
@@ -35,9 +36,11 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
     /// <summary>
     /// Registration is idempotent for an agent: naming its saved containerInstanceArn, or the same instance id,
     /// re-registers the existing instance (keeping its tasks, status and custom attributes) instead of adding one.
-    /// A managed agent names the Fargate pool instead of a cluster (<see cref="ManagedCapacity"/>).
+    /// A managed agent names the Fargate pool instead of a cluster (<see cref="ManagedCapacity"/>). An agent signing
+    /// with its own identity may only re-register its own instance (<see cref="AgentPrincipal"/>); joining is
+    /// <c>/_berth/agent/v1/join</c>'s.
     /// </summary>
-    private async Task<RegisterContainerInstanceResponse> RegisterAsync(
+    internal async Task<RegisterContainerInstanceResponse> RegisterAsync(
         RegisterContainerInstanceRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var cluster = ManagedCapacity.IsPoolCluster(request.Cluster)
@@ -53,6 +56,11 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
         var record = await Store.RetryOnConflictAsync(async ct =>
         {
             var existing = await FindExistingAsync(cluster, request.ContainerInstanceArn, identity, ct).ConfigureAwait(false);
+            if (AgentPrincipal.IsAgent(context.PrincipalArn) && existing?.Id != context.PrincipalArn)
+            {
+                throw new AccessDeniedException(
+                    $"User: {context.PrincipalArn} is not authorized to register {existing?.Id ?? "a new container instance"}: an agent re-registers its own container instance only");
+            }
             var arn = existing?.Id ?? context.Scope.ContainerInstanceArn(cluster.ClusterName!, Guid.NewGuid().ToString("N"));
             var attributes = AttributeRules.Merge(
                 existing?.Value.Instance.Attributes,
@@ -107,6 +115,8 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
             return view with { Status = "INACTIVE", AgentConnected = false };
         }, cancellationToken).ConfigureAwait(false);
         signals.Notify(instance.ContainerInstanceArn!);
+        // Its agent's key goes with it: the agent's next request is refused as an unknown key's.
+        await identities.RevokeAsync(context.Scope.AccountId, instance.ContainerInstanceArn!, cancellationToken).ConfigureAwait(false);
         return new DeregisterContainerInstanceResponse { ContainerInstance = instance };
     }
 
