@@ -7,6 +7,10 @@ sent every time, so the client's cost is the same for both servers and only the 
 sigv4 server verifies every request (canonical request, HMAC chain, key lookup), the other one ignores the
 signature. Rounds alternate between the servers so that background load hits both alike.
 
+Besides requests per second (the client and both servers share the machine), each round reads the server
+process's own CPU time (utime + stime from /proc/<pid>/stat), so the verification's cost also shows as server CPU
+microseconds per request, which background load disturbs much less.
+
 Usage: python3 bench/auth_overhead.py [--requests 4000] [--rounds 3] [--connections 2]
 """
 import argparse
@@ -36,13 +40,21 @@ def signed_request(endpoint, key_id, secret):
     return body.encode(), dict(request.headers.items())
 
 
-def run(port, body, headers, requests, connections):
-    """Requests per second of `requests` POSTs over `connections` keep-alive connections; every answer must be 200."""
+def cpu_seconds(pid):
+    """utime + stime of a process, from /proc/<pid>/stat (fields 14 and 15, after the parenthesised name)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(server, body, headers, requests, connections):
+    """(requests per second, server CPU microseconds per request) of `requests` POSTs over `connections` keep-alive
+    connections; every answer must be 200."""
     per_connection = requests // connections
     failures = []
 
     def worker():
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         for _ in range(per_connection):
             connection.request("POST", "/", body=body, headers=headers)
             response = connection.getresponse()
@@ -53,15 +65,18 @@ def run(port, body, headers, requests, connections):
         connection.close()
 
     threads = [threading.Thread(target=worker) for _ in range(connections)]
+    cpu_before = cpu_seconds(server.process.pid)
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    cpu = cpu_seconds(server.process.pid) - cpu_before
     if failures:
         raise RuntimeError(f"requests failed: {failures[:3]}")
-    return per_connection * connections / elapsed
+    done = per_connection * connections
+    return done / elapsed, cpu / done * 1e6
 
 
 def main():
@@ -78,15 +93,20 @@ def main():
         sigv4.start()
         body, headers = signed_request(sigv4.endpoint, *sigv4.root_key)
         for server in (off, sigv4):  # warm-up: JIT, connection set-up, the key cache
-            run(server.port, body, headers, 500, args.connections)
+            run(server, body, headers, 500, args.connections)
         results = {"off": [], "sigv4": []}
         for _ in range(args.rounds):
-            results["off"].append(run(off.port, body, headers, args.requests, args.connections))
-            results["sigv4"].append(run(sigv4.port, body, headers, args.requests, args.connections))
-        for mode, rates in results.items():
-            print(f"auth {mode:5}: median {statistics.median(rates):7.0f} req/s  (rounds: {', '.join(f'{r:.0f}' for r in rates)})")
-        overhead = 1 - statistics.median(results["sigv4"]) / statistics.median(results["off"])
-        print(f"sigv4 costs {overhead:.1%} of requests per second ({args.requests} DescribeClusters per round, {args.connections} connections)")
+            results["off"].append(run(off, body, headers, args.requests, args.connections))
+            results["sigv4"].append(run(sigv4, body, headers, args.requests, args.connections))
+        rate, cpu = {}, {}
+        for mode, rounds in results.items():
+            rate[mode] = statistics.median(r for r, _ in rounds)
+            cpu[mode] = statistics.median(c for _, c in rounds)
+            print(f"auth {mode:5}: median {rate[mode]:7.0f} req/s  (rounds: {', '.join(f'{r:.0f}' for r, _ in rounds)}); "
+                  f"server CPU median {cpu[mode]:6.1f} us/request  (rounds: {', '.join(f'{c:.0f}' for _, c in rounds)})")
+        print(f"sigv4 costs {1 - rate['sigv4'] / rate['off']:.1%} of requests per second and {cpu['sigv4'] - cpu['off']:.1f} us "
+              f"({cpu['sigv4'] / cpu['off'] - 1:.1%}) of server CPU per request "
+              f"({args.requests} DescribeClusters per round, {args.connections} connections)")
     finally:
         off.close()
         sigv4.close()

@@ -34,7 +34,14 @@ public sealed class RequestAuthenticator(AccessKeys keys, TimeProvider time)
             ? raw
             : request.PathBase + request.Path + request.QueryString;
         var question = target.IndexOf('?', StringComparison.Ordinal);
-        var headers = request.Headers.SelectMany(h => h.Value.Select(v => KeyValuePair.Create(h.Key, v ?? ""))).ToList();
+        var headers = new List<KeyValuePair<string, string>>(request.Headers.Count + 1);
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (var value in values)
+            {
+                headers.Add(KeyValuePair.Create(name, value ?? ""));
+            }
+        }
         if (compressed is not null && !request.Headers.ContainsKey("Content-Encoding"))
         {
             headers.Add(KeyValuePair.Create("Content-Encoding", compressed.ContentEncoding));

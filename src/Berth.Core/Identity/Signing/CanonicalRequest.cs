@@ -19,13 +19,27 @@ internal static class CanonicalRequest
     /// <param name="queryToSkip">A query parameter left out (X-Amz-Signature, for presigned URLs).</param>
     public static string Build(SigV4Request request, IReadOnlyList<string> signedHeaders, string payloadHash, string? queryToSkip)
     {
-        var builder = new StringBuilder();
+        var builder = new StringBuilder(256);
         builder.Append(request.Method.ToUpperInvariant()).Append('\n');
         builder.Append(CanonicalUri(request.RawPath)).Append('\n');
         builder.Append(CanonicalQuery(request.RawQuery, queryToSkip)).Append('\n');
         foreach (var name in signedHeaders)
         {
-            builder.Append(name).Append(':').AppendJoin(',', request.HeaderValues(name).Select(TrimAll)).Append('\n');
+            builder.Append(name).Append(':');
+            var first = true;
+            foreach (var header in request.Headers)
+            {
+                if (string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    if (!first)
+                    {
+                        builder.Append(',');
+                    }
+                    AppendTrimmed(builder, header.Value);
+                    first = false;
+                }
+            }
+            builder.Append('\n');
         }
         builder.Append('\n');
         builder.AppendJoin(';', signedHeaders).Append('\n');
@@ -39,14 +53,8 @@ internal static class CanonicalRequest
     /// <summary><c>yyyyMMdd/region/service/aws4_request</c>.</summary>
     public static string Scope(string date, string region, string service) => $"{date}/{region}/{service}/{Terminator}";
 
-    public static string Signature(string secretAccessKey, string date, string region, string service, string stringToSign)
-    {
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + secretAccessKey), date);
-        key = Hmac(key, region);
-        key = Hmac(key, service);
-        key = Hmac(key, Terminator);
-        return Convert.ToHexStringLower(Hmac(key, stringToSign));
-    }
+    public static string Signature(string secretAccessKey, string date, string region, string service, string stringToSign) =>
+        Convert.ToHexStringLower(SigningKeys.Hmac(SigningKeys.For(secretAccessKey, date, region, service), stringToSign));
 
     /// <summary>
     /// The path with dot segments and empty segments removed (botocore's <c>remove_dot_segments</c>, which AWS's
@@ -55,7 +63,8 @@ internal static class CanonicalRequest
     /// </summary>
     internal static string CanonicalUri(string rawPath)
     {
-        if (rawPath.Length == 0)
+        // Every AWS JSON and query request is a POST to "/".
+        if (rawPath is "" or "/")
         {
             return "/";
         }
@@ -84,6 +93,10 @@ internal static class CanonicalRequest
     /// <summary>Parameters re-encoded canonically and sorted by name, then value; a name without <c>=</c> has an empty value.</summary>
     internal static string CanonicalQuery(string rawQuery, string? queryToSkip)
     {
+        if (rawQuery.Length == 0)
+        {
+            return "";
+        }
         var pairs = new List<(string Name, string Value)>();
         foreach (var (name, value) in QueryParameters(rawQuery))
         {
@@ -112,8 +125,24 @@ internal static class CanonicalRequest
     }
 
     /// <summary>SigV4's Trimall: no surrounding white space, and each run of white space inside becomes one space.</summary>
-    private static string TrimAll(string value) =>
-        string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-
-    private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
+    private static void AppendTrimmed(StringBuilder builder, string value)
+    {
+        var written = false;
+        var space = false;
+        foreach (var c in value)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = written;
+                continue;
+            }
+            if (space)
+            {
+                builder.Append(' ');
+                space = false;
+            }
+            builder.Append(c);
+            written = true;
+        }
+    }
 }

@@ -35,11 +35,13 @@ internal static class SigV4Parser
 
     public static bool TryParse(SigV4Request request, [NotNullWhen(true)] out Parts? parts, [NotNullWhen(false)] out SigV4Failure? failure)
     {
-        var query = CanonicalRequest.QueryParameters(request.RawQuery)
-            .Select(p => (Name: SigV4Encoding.DecodeToString(p.Name), Value: SigV4Encoding.DecodeToString(p.Value)))
-            .ToList();
+        // A header-signed request usually has no query string: nothing to decode then.
+        List<(string Name, string Value)> query = request.RawQuery.Length == 0
+            ? []
+            : [.. CanonicalRequest.QueryParameters(request.RawQuery)
+                .Select(p => (Name: SigV4Encoding.DecodeToString(p.Name), Value: SigV4Encoding.DecodeToString(p.Value)))];
         var authorization = request.Header("Authorization");
-        var presigned = query.Any(p => p.Name == AlgorithmParameter);
+        var presigned = query.Exists(p => p.Name == AlgorithmParameter);
         if (authorization is not null && presigned)
         {
             return Fail(SigV4Failure.Incomplete(

@@ -25,11 +25,18 @@ public sealed record SigV4Request(
 
     public static string HashPayload(ReadOnlySpan<byte> body) => Convert.ToHexStringLower(SHA256.HashData(body));
 
-    /// <summary>The values of every header line with this name (header names are not case-sensitive).</summary>
-    internal IEnumerable<string> HeaderValues(string name) =>
-        Headers.Where(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value);
-
-    internal string? Header(string name) => HeaderValues(name).FirstOrDefault();
+    /// <summary>The value of the first header line with this name (header names are not case-sensitive).</summary>
+    internal string? Header(string name)
+    {
+        foreach (var header in Headers)
+        {
+            if (string.Equals(header.Key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return header.Value;
+            }
+        }
+        return null;
+    }
 
     /// <summary>The hash the canonical request ends with: the one the client stated in x-amz-content-sha256, or else the body's.</summary>
     internal string CanonicalPayloadHash => Header("X-Amz-Content-SHA256") ?? PayloadSha256;

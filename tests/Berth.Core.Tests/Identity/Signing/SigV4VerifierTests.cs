@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using Berth.Core.Identity.Signing;
 
@@ -322,6 +323,29 @@ public class SigV4VerifierTests
         Assert.Equal(expected, CanonicalRequest.CanonicalQuery(rawQuery, "X-Amz-Signature"));
     }
 
+    [Fact]
+    public void Signing_keys_are_kept_per_secret_date_region_and_service()
+    {
+        // Each scope differs from the one before it in one part only, so a cache keyed on fewer parts would answer
+        // the previous scope's key; the second pass reads every key from the cache.
+        (string Secret, string Date, string Region, string Service)[] scopes =
+        [
+            (Secret, "20250314", "eu-west-1", "ecs"),
+            (Secret, "20250315", "eu-west-1", "ecs"),
+            (Secret, "20250315", "us-east-1", "ecs"),
+            (Secret, "20250315", "us-east-1", "logs"),
+            ("other" + Secret, "20250315", "us-east-1", "logs"),
+        ];
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var (secret, date, region, service) in scopes)
+            {
+                Assert.Equal(ChainedSignature(secret, date, region, service, "string to sign"),
+                    CanonicalRequest.Signature(secret, date, region, service, "string to sign"));
+            }
+        }
+    }
+
     private static SigV4Request Unsigned() => new(
         "POST", "/", "",
         [new("Host", "ecs.eu-west-1.amazonaws.com"), new("Content-Type", "application/x-amz-json-1.1"), new("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.RunTask")],
@@ -342,6 +366,14 @@ public class SigV4VerifierTests
         var signature = CanonicalRequest.Signature(Secret, "20250314", "eu-west-1", "sts", CanonicalRequest.StringToSign(
             "20250314T092653Z", CanonicalRequest.Scope("20250314", "eu-west-1", "sts"), CanonicalRequest.Build(request, ["host"], request.PayloadSha256, null)));
         return request with { RawQuery = $"{query}&X-Amz-Signature={signature}" };
+    }
+
+    /// <summary>SigV4's key derivation written out, as its documentation gives it.</summary>
+    private static string ChainedSignature(string secret, string date, string region, string service, string stringToSign)
+    {
+        static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
+        var key = Hmac(Hmac(Hmac(Hmac(Encoding.UTF8.GetBytes("AWS4" + secret), date), region), service), "aws4_request");
+        return Convert.ToHexStringLower(Hmac(key, stringToSign));
     }
 
     private static SigV4Failure Inspect(SigV4Request request, DateTimeOffset now, string service = "ecs")
