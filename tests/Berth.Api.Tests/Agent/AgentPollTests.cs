@@ -2,12 +2,15 @@ using System.Text;
 using System.Text.Json;
 using Berth.Api.Agent;
 using Berth.Control.Agents;
+using Berth.Control.Secrets;
 using Berth.Control.Services;
+using Berth.Control.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.State;
 using Berth.Store;
+using Berth.Store.Identity;
 using Berth.Store.Sqlite;
 using Microsoft.AspNetCore.Http;
 
@@ -55,7 +58,7 @@ public sealed class AgentPollTests : IAsyncLifetime
     public async Task A_placement_committed_between_the_polls_read_and_its_wait_answers_the_poll_at_once()
     {
         var store = new PlacementAfterFirstInstanceRead(Store, _signals);
-        var handler = new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, _time);
+        var handler = await HandlerAsync(store);
         using var aborted = new CancellationTokenSource();
         var http = PollRequest(assignmentsVersion: 1, aborted.Token);
 
@@ -79,7 +82,7 @@ public sealed class AgentPollTests : IAsyncLifetime
     public async Task A_poll_for_an_unregistered_instance_is_gone_and_leaves_no_wake_up_key_behind()
     {
         const string Unknown = "arn:aws:ecs:us-east-1:000000000000:container-instance/poll/ffffffffffffffff";
-        var handler = new AgentHandler(Store, _signals, new ServiceSignal(), AgentLiveness.Default, _time);
+        var handler = await HandlerAsync(Store);
         var waiter = _signals.Changed(Unknown);
         var http = PollRequest(assignmentsVersion: 1, CancellationToken.None, Unknown);
 
@@ -89,6 +92,13 @@ public sealed class AgentPollTests : IAsyncLifetime
         // Only dropping the key releases a waiter here: nothing notified it.
         Assert.True(waiter.IsCompletedSuccessfully);
         Assert.False(_signals.Changed(Unknown).IsCompleted);
+    }
+
+    private async Task<AgentHandler> HandlerAsync(IStateStore store)
+    {
+        var cipher = await SecretCipher.OpenAsync(_databasePath + ".key", CancellationToken.None);
+        var secrets = new TaskSecrets(new SecretValueResolver(new SsmParameters(store, cipher), new ManagedSecrets(store, cipher), _time));
+        return new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, secrets, new TaskStopper(store, _signals), _time);
     }
 
     private static DefaultHttpContext PollRequest(long assignmentsVersion, CancellationToken aborted, string instanceArn = InstanceArn)
