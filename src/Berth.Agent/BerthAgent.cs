@@ -134,6 +134,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
                 // The address containers already reach the metadata endpoint on; 169.254.170.2:80 is sent there.
                 var listener = new Uri(metadata.BaseUri);
                 runtime.CredentialsRouting = new CredentialsRouting(AgentNamespace, listener.Host, listener.Port, _loggerFactory.CreateLogger<CredentialsRouting>());
+                runtime.CredentialsLoopbackUri = metadata.LoopbackUri;
             }
 
             loops.Add(state.RunAsync(background.Token));

@@ -52,6 +52,7 @@ public static class BerthServer
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(cipher);
         builder.Services.AddSingleton(options.Liveness);
+        builder.Services.AddSingleton(options.TaskRoleSessions);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddControl(store, events);
         builder.Services.AddLoadBalancerDataPlane(options.LoadBalancerAccessLog);

@@ -1,5 +1,6 @@
 using System.Net;
 using Berth.Api.Protocol;
+using Berth.Control.Identity;
 using Berth.Core.ContainerInstances;
 using Berth.Server.LoadBalancing;
 
@@ -40,6 +41,9 @@ public sealed record ServerOptions
     /// for changes made by another server; changes made in this process wake it at once.
     /// </summary>
     public TimeSpan ServiceSchedulerInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long task role credentials live, when they are renewed, and how often stopped tasks' are revoked.</summary>
+    public TaskRoleSessionOptions TaskRoleSessions { get; init; } = new();
 
     /// <summary>ECS keeps STOPPED tasks describable for at least an hour.</summary>
     public TimeSpan StoppedTaskRetention { get; init; } = TimeSpan.FromHours(1);

@@ -14,6 +14,15 @@ public static class IdentityRecords
     /// <summary>Id: <see cref="UserRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the user name as IAM lists users.</summary>
     public static readonly RecordType<IamUserRecord> Users = new("iam-user", IdentityJsonContext.Default.IamUserRecord);
 
+    /// <summary>Id: <see cref="RoleRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the role name as IAM lists roles.</summary>
+    public static readonly RecordType<IamRoleRecord> Roles = new("iam-role", IdentityJsonContext.Default.IamRoleRecord);
+
+    /// <summary>Id: <see cref="PolicyRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the policy name as IAM lists policies.</summary>
+    public static readonly RecordType<ManagedPolicyRecord> Policies = new("iam-policy", IdentityJsonContext.Default.ManagedPolicyRecord);
+
+    /// <summary>Id: the task ARN; scope: <see cref="AccountScope"/>; sort key: the task ARN.</summary>
+    public static readonly RecordType<TaskRoleSessionRecord> TaskRoleSessions = new("task-role-session", IdentityJsonContext.Default.TaskRoleSessionRecord);
+
     public static string AccountScope(string accountId) => $"iam:{accountId}";
 
     /// <summary>The sort-key prefix of one principal's keys.</summary>
@@ -27,4 +36,19 @@ public static class IdentityRecords
 
     public static PutRecord PutUser(string accountId, IamUserRecord user, long expectedVersion) =>
         Users.Put(UserRecordId(accountId, user.UserName), AccountScope(accountId), user.UserName.ToLowerInvariant(), user, expectedVersion);
+
+    /// <summary>A role's record id: IAM role names are unique within an account regardless of case.</summary>
+    public static string RoleRecordId(string accountId, string roleName) => $"{accountId}/{roleName.ToLowerInvariant()}";
+
+    public static PutRecord PutRole(string accountId, IamRoleRecord role, long expectedVersion) =>
+        Roles.Put(RoleRecordId(accountId, role.RoleName), AccountScope(accountId), role.RoleName.ToLowerInvariant(), role, expectedVersion);
+
+    /// <summary>A customer managed policy's record id: policy names are unique within an account regardless of case and path.</summary>
+    public static string PolicyRecordId(string accountId, string policyName) => $"{accountId}/{policyName.ToLowerInvariant()}";
+
+    public static PutRecord PutPolicy(string accountId, ManagedPolicyRecord policy, long expectedVersion) =>
+        Policies.Put(PolicyRecordId(accountId, policy.PolicyName), AccountScope(accountId), policy.PolicyName.ToLowerInvariant(), policy, expectedVersion);
+
+    public static PutRecord PutTaskRoleSession(string accountId, TaskRoleSessionRecord session, long expectedVersion) =>
+        TaskRoleSessions.Put(session.TaskArn, AccountScope(accountId), session.TaskArn, session, expectedVersion);
 }

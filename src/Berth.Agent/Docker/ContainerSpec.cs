@@ -19,8 +19,8 @@ internal sealed record ContainerSpecContext
     public string? MetadataUriV4 { get; init; }
     public string? MetadataUriV3 { get; init; }
 
-    /// <summary>The task's path on the credentials endpoint, when it has a role.</summary>
-    public string? CredentialsRelativeUri { get; init; }
+    /// <summary>Where the task's role credentials are served, when it has a role.</summary>
+    public ContainerCredentials? Credentials { get; init; }
 
     /// <summary>The pause container whose network namespace an awsvpc task's containers join.</summary>
     public string? NetworkSandboxId { get; init; }
@@ -86,9 +86,14 @@ internal static class ContainerSpec
         {
             environment.Add($"ECS_CONTAINER_METADATA_URI={context.MetadataUriV3}");
         }
-        if (context.CredentialsRelativeUri is not null)
+        if (context.Credentials?.RelativeUri is { } relative)
         {
-            environment.Add($"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI={context.CredentialsRelativeUri}");
+            environment.Add($"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI={relative}");
+        }
+        if (context.Credentials is { FullUri: { } full, AuthorizationToken: { } token })
+        {
+            environment.Add($"AWS_CONTAINER_CREDENTIALS_FULL_URI={full}");
+            environment.Add($"AWS_CONTAINER_AUTHORIZATION_TOKEN={token}");
         }
         environment.Add("AWS_EXECUTION_ENV=AWS_ECS_EC2");
 

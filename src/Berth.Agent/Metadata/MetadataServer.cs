@@ -36,6 +36,13 @@ internal sealed partial class MetadataServer : IAsyncDisposable
     /// <summary>The base URI containers are given, e.g. <c>http://172.17.0.1:51679</c>.</summary>
     public string BaseUri { get; private set; } = "";
 
+    /// <summary>
+    /// The same listener on the host's loopback, e.g. <c>http://127.0.0.1:41234</c>: what host-mode containers are given
+    /// as AWS_CONTAINER_CREDENTIALS_FULL_URI, since SDKs accept a plain-HTTP full URI only on loopback (or ECS's
+    /// link-local addresses). Its own ephemeral port, so agents sharing a host never collide on it.
+    /// </summary>
+    public string LoopbackUri { get; private set; } = "";
+
     public static async Task<MetadataServer> StartAsync(IPAddress bind, int port, string advertisedHost, AgentRuntime runtime, CancellationToken cancellationToken)
     {
         var logger = runtime.LoggerFactory.CreateLogger<MetadataServer>();
@@ -54,9 +61,14 @@ internal sealed partial class MetadataServer : IAsyncDisposable
     private static async Task<MetadataServer> StartOnAsync(IPAddress bind, int port, string advertisedHost, AgentRuntime runtime, ILogger logger, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "Berth.Agent.Metadata" });
+        var ownLoopback = !bind.Equals(IPAddress.Any) && !IPAddress.IsLoopback(bind);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.Listen(bind, port);
+            if (ownLoopback)
+            {
+                k.Listen(IPAddress.Loopback, 0);
+            }
             k.AddServerHeader = false;
         });
         // Kestrel's own warnings and errors go to the agent's log; its start-up chatter does not.
@@ -75,9 +87,12 @@ internal sealed partial class MetadataServer : IAsyncDisposable
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        var actualPort = address is null ? port : new Uri(address.Replace("0.0.0.0", "localhost", StringComparison.Ordinal).Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            .Select(a => new Uri(a.Replace("0.0.0.0", "localhost", StringComparison.Ordinal).Replace("[::]", "localhost", StringComparison.Ordinal)))
+            .ToList() ?? [];
+        var actualPort = addresses.FirstOrDefault(a => !ownLoopback || a.Host != "127.0.0.1")?.Port ?? port;
         server.BaseUri = $"http://{advertisedHost}:{actualPort}";
+        server.LoopbackUri = $"http://127.0.0.1:{(ownLoopback ? addresses.FirstOrDefault(a => a.Host == "127.0.0.1")?.Port ?? actualPort : actualPort)}";
         LogListening(logger, server.BaseUri, bind.ToString());
         return server;
     }
@@ -87,7 +102,8 @@ internal sealed partial class MetadataServer : IAsyncDisposable
         var path = http.Request.Path.Value ?? "";
         if (HttpMethods.IsGet(http.Request.Method) && (path == CredentialsEndpoint.PathPrefix || path.StartsWith(CredentialsEndpoint.PathPrefix + "/", StringComparison.Ordinal)))
         {
-            var answer = CredentialsEndpoint.Answer(path, http.Connection.RemoteIpAddress,
+            var authorization = http.Request.Headers.Authorization;
+            var answer = CredentialsEndpoint.Answer(path, http.Connection.RemoteIpAddress, authorization.Count == 1 ? authorization[0] : null,
                 id => _runtime.CredentialsIds.TryGetValue(id, out var holder) ? holder.CredentialsGrant : null);
             http.Response.StatusCode = answer.Status;
             http.Response.ContentType = "application/json";

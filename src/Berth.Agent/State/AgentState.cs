@@ -45,6 +45,9 @@ internal sealed record TaskRecord
     /// The credentials themselves are never saved: the first poll after the restart brings them again.
     /// </summary>
     [JsonPropertyName("credentialsId")] public string? CredentialsId { get; init; }
+
+    /// <summary>A host-mode task's AWS_CONTAINER_AUTHORIZATION_TOKEN, which its containers keep across an agent restart too.</summary>
+    [JsonPropertyName("credentialsToken")] public string? CredentialsToken { get; init; }
 }
 
 internal sealed record ContainerRecord

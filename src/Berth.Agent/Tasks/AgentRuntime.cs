@@ -33,8 +33,14 @@ internal sealed class AgentRuntime
     /// <summary>Metadata token → the task manager that owns the container.</summary>
     public ConcurrentDictionary<string, TaskManager> MetadataTokens { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Routes tasks' requests for 169.254.170.2 to the credentials endpoint, once that endpoint listens; null: no task gets role credentials.</summary>
+    /// <summary>
+    /// Routes tasks' requests for 169.254.170.2 to the credentials endpoint, once that endpoint listens; null: no bridge
+    /// or awsvpc task gets role credentials.
+    /// </summary>
     public CredentialsRouting? CredentialsRouting { get; set; }
+
+    /// <summary>"http://127.0.0.1:41234": the metadata endpoint on loopback, where host-mode tasks read their role credentials; null when it does not run.</summary>
+    public string? CredentialsLoopbackUri { get; set; }
 
     /// <summary>Credentials id → the task manager of the task it belongs to.</summary>
     public ConcurrentDictionary<string, TaskManager> CredentialsIds { get; } = new(StringComparer.Ordinal);

@@ -13,7 +13,8 @@ namespace Berth.Agent.Tasks;
 /// else (Docker or the server unreachable) is an exception, and the task manager retries the step.
 /// </summary>
 /// <param name="credentialsId">The task's id on the credentials endpoint when it has a role.</param>
-internal sealed partial class TaskActionRunner(AgentRuntime runtime, string taskArn, TaskSandbox? sandbox, string? credentialsId)
+/// <param name="credentialsToken">A host-mode task's authorization token on the credentials endpoint.</param>
+internal sealed partial class TaskActionRunner(AgentRuntime runtime, string taskArn, TaskSandbox? sandbox, string? credentialsId, string? credentialsToken)
 {
     /// <summary>How long removal of a stopped container waits for its awslogs output to be shipped.</summary>
     private static readonly TimeSpan LogDrainTimeout = TimeSpan.FromSeconds(30);
@@ -64,7 +65,7 @@ internal sealed partial class TaskActionRunner(AgentRuntime runtime, string task
                 DockerName = dockerName,
                 MetadataUriV4 = runtime.MetadataBaseUri is { } m ? $"{m}/v4/{container.MetadataToken}" : null,
                 MetadataUriV3 = runtime.MetadataBaseUri is { } m3 ? $"{m3}/v3/{container.MetadataToken}" : null,
-                CredentialsRelativeUri = runtime.CredentialsRouting is not null && credentialsId is not null ? CredentialsEndpoint.RelativeUri(credentialsId) : null,
+                Credentials = CredentialsEnvironment(),
                 NetworkSandboxId = sandbox?.ContainerId,
                 DockerNames = state.Containers.Where(o => o.DockerName is not null).ToDictionary(o => o.Name, o => o.DockerName!),
                 VolumeSources = volumes,
@@ -128,6 +129,18 @@ internal sealed partial class TaskActionRunner(AgentRuntime runtime, string task
 
     private PauseContainerSpec PauseSpec(TaskAssignment assignment) =>
         new(runtime.Options.PauseImage, ContainerSpec.DockerNameFor(assignment.TaskDefinition, "internalecspause"), taskArn, runtime.Cluster, runtime.AgentNamespace);
+
+    /// <summary>
+    /// How the task's containers find their role credentials: the relative URI on 169.254.170.2, routed to this agent, or
+    /// for a host-mode task the full URI on loopback and its token; none without a role or where neither can work.
+    /// </summary>
+    private ContainerCredentials? CredentialsEnvironment() => (credentialsId, credentialsToken) switch
+    {
+        (null, _) => null,
+        ({ } id, null) when runtime.CredentialsRouting is not null => new ContainerCredentials(CredentialsEndpoint.RelativeUri(id), null, null),
+        ({ } id, { } token) when runtime.CredentialsLoopbackUri is { } loopback => new ContainerCredentials(null, loopback + CredentialsEndpoint.RelativeUri(id), token),
+        _ => null,
+    };
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskArn}: {Action} took {Milliseconds} ms")]
     private static partial void LogActionDone(ILogger logger, string taskArn, TaskAction action, double milliseconds);

@@ -27,6 +27,7 @@ internal sealed partial class TaskManager
     private readonly TaskActionRunner _runner;
     private readonly bool _adopt;
     private readonly string? _credentialsId;
+    private readonly string? _credentialsToken;
     private readonly Lock _gate = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -50,10 +51,12 @@ internal sealed partial class TaskManager
         var planned = saved?.Assignment ?? assignment;
         _spec = TaskSpec.For(planned, runtime.Options);
         _sandbox = _spec.HasNetwork ? new TaskSandbox(runtime, TaskArn, planned.Network!) : null;
-        // A task with a role keeps one credentials id for life: its containers have it in their environment.
-        _credentialsId = saved?.CredentialsId
-            ?? (assignment.RoleCredentials is not null && planned.TaskDefinition.NetworkMode is not ("host" or "none") ? CredentialsEndpoint.NewId() : null);
-        _runner = new TaskActionRunner(runtime, TaskArn, _sandbox, _credentialsId);
+        // A task with a role keeps one credentials id for life: its containers have it in their environment. A task in
+        // host mode shares the host's addresses, so its requests are told apart by a token of its own instead.
+        var hasRole = assignment.RoleCredentials is not null && planned.TaskDefinition.NetworkMode != "none";
+        _credentialsId = saved?.CredentialsId ?? (hasRole ? CredentialsEndpoint.NewId() : null);
+        _credentialsToken = saved?.CredentialsToken ?? (hasRole && planned.TaskDefinition.NetworkMode == "host" ? CredentialsEndpoint.NewId() : null);
+        _runner = new TaskActionRunner(runtime, TaskArn, _sandbox, _credentialsId, _credentialsToken);
         _state = TaskState.Start(_spec.Plan, saved, () => Guid.NewGuid().ToString("N"));
         _view = TaskView.Of(assignment, _state);
     }
@@ -64,7 +67,7 @@ internal sealed partial class TaskManager
     public TaskView View => Volatile.Read(ref _view);
 
     /// <summary>The task's current role credentials (the latest assignment's: the server rotates them) and addresses.</summary>
-    public TaskCredentialsGrant CredentialsGrant => new(Current.RoleCredentials, View.SourceAddresses);
+    public TaskCredentialsGrant CredentialsGrant => new(Current.RoleCredentials, View.SourceAddresses, _credentialsToken);
 
     /// <summary>
     /// A newer assignment (desired status may have changed, or newer role credentials came). Secrets stay those of
@@ -222,18 +225,22 @@ internal sealed partial class TaskManager
     /// </summary>
     private async Task RouteCredentialsAsync(bool finished, CancellationToken cancellationToken)
     {
-        if (_credentialsId is null || _rt.CredentialsRouting is not { } routing)
+        if (_credentialsId is null)
         {
             return;
         }
-        var addresses = finished ? [] : View.SourceAddresses;
-        if (addresses.Count == 0)
+        // A host-mode task reaches the endpoint on loopback: nothing to route.
+        if (_credentialsToken is null && _rt.CredentialsRouting is { } routing)
         {
-            await routing.RemoveAsync(TaskArn, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await routing.SetAsync(TaskArn, addresses, cancellationToken).ConfigureAwait(false);
+            var addresses = finished ? [] : View.SourceAddresses;
+            if (addresses.Count == 0)
+            {
+                await routing.RemoveAsync(TaskArn, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await routing.SetAsync(TaskArn, addresses, cancellationToken).ConfigureAwait(false);
+            }
         }
         if (finished)
         {
@@ -338,7 +345,7 @@ internal sealed partial class TaskManager
         if (next.ProgressKey != _lastSavedKey)
         {
             _lastSavedKey = next.ProgressKey;
-            _rt.State.PutTask(TaskArn, next.ToRecord(assignment) with { CredentialsId = _credentialsId });
+            _rt.State.PutTask(TaskArn, next.ToRecord(assignment) with { CredentialsId = _credentialsId, CredentialsToken = _credentialsToken });
         }
         Volatile.Write(ref _view, TaskView.Of(assignment, next));
     }

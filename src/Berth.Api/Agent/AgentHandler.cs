@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Berth.Api.Protocol;
 using Berth.Control.Agents;
+using Berth.Control.Identity;
 using Berth.Control.Networking;
 using Berth.Control.Secrets;
 using Berth.Control.Services;
@@ -23,7 +24,8 @@ namespace Berth.Api.Agent;
 /// tasks and records its heartbeat, and the reports that move tasks' known status.
 /// </summary>
 internal sealed class AgentHandler(
-    IStateStore store, AssignmentSignals signals, ServiceSignal services, AgentLiveness liveness, TaskSecrets secrets, TaskStopper stopper, TimeProvider time)
+    IStateStore store, AssignmentSignals signals, ServiceSignal services, AgentLiveness liveness, TaskRoleSessions roleSessions, TaskSecrets secrets,
+    TaskStopper stopper, TimeProvider time)
 {
     /// <summary>
     /// A heartbeat is written at most this often, so a busy instance's polls do not all become writes; well inside
@@ -183,6 +185,7 @@ internal sealed class AgentHandler(
                 Network = claim.Value.Network is { } network
                     ? NetworkOf(task.Value, network, registry ??= await _networks.LoadAsync(cancellationToken).ConfigureAwait(false))
                     : null,
+                RoleCredentials = await roleSessions.CurrentAsync(task.Value, definition, cancellationToken).ConfigureAwait(false),
             });
         }
         return assignments;

@@ -13,6 +13,8 @@ internal static class IamApi
         var service = new QueryService(IamQuerySchema.Model, IamJsonContext.Default);
         new IamUserHandler(s.GetRequiredService<IamUsers>()).Register(service);
         new IamPolicyHandler(s.GetRequiredService<IamUsers>()).Register(service);
+        new IamRoleHandler(s.GetRequiredService<IamRoles>()).Register(service);
+        new IamManagedPolicyHandler(s.GetRequiredService<ManagedPolicies>(), s.GetRequiredService<PolicyAttachments>()).Register(service);
         return service;
     });
 }

@@ -7,7 +7,8 @@ namespace Berth.Api.Iam;
 /// <summary>IAM's checks of request members (its model's patterns and lengths), with its ValidationError wording.</summary>
 internal static partial class IamMembers
 {
-    public static string Required(string? value, string member) => value ?? throw new QueryValidationException(
+    public static T Required<T>(T? value, string member)
+        where T : class => value ?? throw new QueryValidationException(
         $"1 validation error detected: Value null at '{member}' failed to satisfy constraint: Member must not be null");
 
     /// <summary>A user or policy name: IAM's <c>[\w+=,.@-]+</c>, at most <paramref name="maxLength"/> characters.</summary>

@@ -1,21 +1,14 @@
-using System.Security.Cryptography;
-using System.Text;
 using Berth.Api.Protocol;
 using Berth.Api.Query;
 using Berth.Control.Identity;
-using Berth.Core.Errors;
 using Berth.Core.Iam;
-using Berth.Core.Identity.Policies;
 using static Berth.Api.Iam.IamMembers;
 
 namespace Berth.Api.Iam;
 
-/// <summary>A user's inline policies, its attached AWS managed policies, and those managed policies themselves.</summary>
+/// <summary>A user's inline policies and attached managed policies.</summary>
 internal sealed class IamPolicyHandler(IamUsers users)
 {
-    // The managed policies' dates are AWS's business; IAM reports them, so Berth reports one fixed date for all.
-    private static readonly DateTimeOffset ManagedPolicyDate = new(2015, 2, 6, 18, 39, 46, TimeSpan.Zero);
-
     public void Register(QueryService service) => service
         .Add<PutUserPolicyRequest, PutUserPolicyResponse>(PutUserPolicyAsync)
         .Add<GetUserPolicyRequest, GetUserPolicyResponse>(GetUserPolicyAsync)
@@ -23,9 +16,7 @@ internal sealed class IamPolicyHandler(IamUsers users)
         .Add<DeleteUserPolicyRequest, DeleteUserPolicyResponse>(DeleteUserPolicyAsync)
         .Add<AttachUserPolicyRequest, AttachUserPolicyResponse>(AttachUserPolicyAsync)
         .Add<DetachUserPolicyRequest, DetachUserPolicyResponse>(DetachUserPolicyAsync)
-        .Add<ListAttachedUserPoliciesRequest, ListAttachedUserPoliciesResponse>(ListAttachedUserPoliciesAsync)
-        .Add<ListPoliciesRequest, ListPoliciesResponse>(ListPoliciesAsync)
-        .Add<GetPolicyRequest, GetPolicyResponse>(GetPolicyAsync);
+        .Add<ListAttachedUserPoliciesRequest, ListAttachedUserPoliciesResponse>(ListAttachedUserPoliciesAsync);
 
     private async Task<PutUserPolicyResponse> PutUserPolicyAsync(PutUserPolicyRequest request, RequestContext context, CancellationToken cancellationToken)
     {
@@ -34,19 +25,19 @@ internal sealed class IamPolicyHandler(IamUsers users)
         return new PutUserPolicyResponse();
     }
 
-    /// <summary>IAM answers the document URL-encoded (RFC 3986), which the SDKs decode.</summary>
     private async Task<GetUserPolicyResponse> GetUserPolicyAsync(GetUserPolicyRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var userName = Required(request.UserName, "userName");
         var policyName = Required(request.PolicyName, "policyName");
         var document = await users.GetPolicyAsync(context.Scope.AccountId, userName, policyName, cancellationToken).ConfigureAwait(false);
-        return new GetUserPolicyResponse { UserName = userName, PolicyName = policyName, PolicyDocument = Uri.EscapeDataString(document) };
+        return new GetUserPolicyResponse { UserName = userName, PolicyName = policyName, PolicyDocument = IamViews.Document(document) };
     }
 
     private async Task<ListUserPoliciesResponse> ListUserPoliciesAsync(ListUserPoliciesRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var user = await users.GetAsync(context.Scope.AccountId, Required(request.UserName, "userName"), cancellationToken).ConfigureAwait(false);
-        return new ListUserPoliciesResponse { PolicyNames = [.. user.InlinePolicies.Keys.Order(StringComparer.Ordinal)], IsTruncated = false };
+        var page = IamPage.Of(user.InlinePolicies.Keys, n => n, request.Marker, request.MaxItems);
+        return new ListUserPoliciesResponse { PolicyNames = page.Items, IsTruncated = page.NextToken is not null, Marker = page.NextToken };
     }
 
     private async Task<DeleteUserPolicyResponse> DeleteUserPolicyAsync(DeleteUserPolicyRequest request, RequestContext context, CancellationToken cancellationToken)
@@ -74,56 +65,13 @@ internal sealed class IamPolicyHandler(IamUsers users)
         CancellationToken cancellationToken)
     {
         var user = await users.GetAsync(context.Scope.AccountId, Required(request.UserName, "userName"), cancellationToken).ConfigureAwait(false);
-        var attached = user.AttachedPolicyArns.Select(a => AwsManagedPolicies.Find(a)!).Where(p => p.Path.StartsWith(request.PathPrefix ?? "/", StringComparison.Ordinal));
+        var page = IamPage.Of(user.AttachedPolicyArns.Where(a => IamViews.PolicyPath(a).StartsWith(request.PathPrefix ?? "/", StringComparison.Ordinal)),
+            a => a, request.Marker, request.MaxItems);
         return new ListAttachedUserPoliciesResponse
         {
-            AttachedPolicies = [.. attached.Select(p => new AttachedPolicy { PolicyName = p.Name, PolicyArn = p.Arn })],
-            IsTruncated = false,
+            AttachedPolicies = [.. page.Items.Select(IamViews.Attached)],
+            IsTruncated = page.NextToken is not null,
+            Marker = page.NextToken,
         };
     }
-
-    /// <summary>The AWS managed policies (Scope All or AWS); Berth has no customer managed policies yet, so Scope Local lists none.</summary>
-    private async Task<ListPoliciesResponse> ListPoliciesAsync(ListPoliciesRequest request, RequestContext context, CancellationToken cancellationToken)
-    {
-        if (request.PolicyUsageFilter is not null)
-        {
-            throw new QueryUnsupportedException("Berth has no permissions boundaries: ListPolicies takes no PolicyUsageFilter.");
-        }
-        var candidates = request.Scope == "Local"
-            ? []
-            : AwsManagedPolicies.All.Where(p => p.Path.StartsWith(request.PathPrefix ?? "/", StringComparison.Ordinal));
-        var policies = new List<Policy>();
-        foreach (var policy in candidates)
-        {
-            var shape = await ShapeAsync(policy, context, cancellationToken).ConfigureAwait(false);
-            if (request.OnlyAttached != true || shape.AttachmentCount > 0)
-            {
-                policies.Add(shape);
-            }
-        }
-        return new ListPoliciesResponse { Policies = policies, IsTruncated = false };
-    }
-
-    private async Task<GetPolicyResponse> GetPolicyAsync(GetPolicyRequest request, RequestContext context, CancellationToken cancellationToken)
-    {
-        var arn = Required(request.PolicyArn, "policyArn");
-        var policy = AwsManagedPolicies.Find(arn) ?? throw new NoSuchEntityException($"Policy {arn} was not found.");
-        return new GetPolicyResponse { Policy = await ShapeAsync(policy, context, cancellationToken).ConfigureAwait(false) };
-    }
-
-    private async Task<Policy> ShapeAsync(AwsManagedPolicy policy, RequestContext context, CancellationToken cancellationToken) => new()
-    {
-        PolicyName = policy.Name,
-        // AWS's policy ids are stable per policy: derived from the ARN, so every account sees the same one.
-        PolicyId = "ANPA" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(policy.Arn)))[..17],
-        Arn = policy.Arn,
-        Path = policy.Path,
-        DefaultVersionId = policy.DefaultVersionId,
-        AttachmentCount = await users.AttachmentCountAsync(context.Scope.AccountId, policy.Arn, cancellationToken).ConfigureAwait(false),
-        PermissionsBoundaryUsageCount = 0,
-        IsAttachable = true,
-        Description = policy.Description,
-        CreateDate = ManagedPolicyDate,
-        UpdateDate = ManagedPolicyDate,
-    };
 }

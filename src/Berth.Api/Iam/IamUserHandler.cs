@@ -5,6 +5,7 @@ using Berth.Core.Errors;
 using Berth.Core.Iam;
 using Berth.Core.Identity.Credentials;
 using static Berth.Api.Iam.IamMembers;
+using PrincipalArns = Berth.Core.Identity.Authorization.PrincipalArns;
 
 namespace Berth.Api.Iam;
 
@@ -19,7 +20,10 @@ internal sealed class IamUserHandler(IamUsers users)
         .Add<CreateAccessKeyRequest, CreateAccessKeyResponse>(CreateAccessKeyAsync)
         .Add<ListAccessKeysRequest, ListAccessKeysResponse>(ListAccessKeysAsync)
         .Add<UpdateAccessKeyRequest, UpdateAccessKeyResponse>(UpdateAccessKeyAsync)
-        .Add<DeleteAccessKeyRequest, DeleteAccessKeyResponse>(DeleteAccessKeyAsync);
+        .Add<DeleteAccessKeyRequest, DeleteAccessKeyResponse>(DeleteAccessKeyAsync)
+        .Add<TagUserRequest, TagUserResponse>(TagUserAsync)
+        .Add<UntagUserRequest, UntagUserResponse>(UntagUserAsync)
+        .Add<ListUserTagsRequest, ListUserTagsResponse>(ListUserTagsAsync);
 
     private async Task<CreateUserResponse> CreateUserAsync(CreateUserRequest request, RequestContext context, CancellationToken cancellationToken)
     {
@@ -35,7 +39,7 @@ internal sealed class IamUserHandler(IamUsers users)
     /// <summary>Without a user name, the caller itself, as IAM answers (the root user has no user record: its ARN and account id).</summary>
     private async Task<GetUserResponse> GetUserAsync(GetUserRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        if ((request.UserName ?? IamUsers.UserNameOf(context.PrincipalArn)) is not { } name)
+        if ((request.UserName ?? PrincipalArns.UserName(context.PrincipalArn)) is not { } name)
         {
             return new GetUserResponse { User = new User { UserId = context.Scope.AccountId, Arn = context.PrincipalArn, Path = "/", UserName = "" } };
         }
@@ -45,7 +49,9 @@ internal sealed class IamUserHandler(IamUsers users)
     private async Task<ListUsersResponse> ListUsersAsync(ListUsersRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var list = await users.ListAsync(context.Scope.AccountId, request.PathPrefix, cancellationToken).ConfigureAwait(false);
-        return new ListUsersResponse { Users = [.. list.Select(Shape)], IsTruncated = false };
+        // ListUsers leaves out tags (GetUser and ListUserTags give them), as IAM does.
+        var page = IamPage.Of(list, u => u.UserName.ToLowerInvariant(), request.Marker, request.MaxItems);
+        return new ListUsersResponse { Users = [.. page.Items.Select(u => Shape(u) with { Tags = null })], IsTruncated = page.NextToken is not null, Marker = page.NextToken };
     }
 
     private async Task<DeleteUserResponse> DeleteUserAsync(DeleteUserRequest request, RequestContext context, CancellationToken cancellationToken)
@@ -101,9 +107,30 @@ internal sealed class IamUserHandler(IamUsers users)
         return new DeleteAccessKeyResponse();
     }
 
+    private async Task<TagUserResponse> TagUserAsync(TagUserRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        await users.TagAsync(context.Scope.AccountId, Required(request.UserName, "userName"), Tags(Required(request.Tags, "tags")), cancellationToken)
+            .ConfigureAwait(false);
+        return new TagUserResponse();
+    }
+
+    private async Task<UntagUserResponse> UntagUserAsync(UntagUserRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        await users.UntagAsync(context.Scope.AccountId, Required(request.UserName, "userName"), Required(request.TagKeys, "tagKeys"), cancellationToken)
+            .ConfigureAwait(false);
+        return new UntagUserResponse();
+    }
+
+    private async Task<ListUserTagsResponse> ListUserTagsAsync(ListUserTagsRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var user = await users.GetAsync(context.Scope.AccountId, Required(request.UserName, "userName"), cancellationToken).ConfigureAwait(false);
+        var page = IamPage.Of(IamViews.Tags(user.Tags) ?? [], t => t.Key!, request.Marker, request.MaxItems);
+        return new ListUserTagsResponse { Tags = page.Items, IsTruncated = page.NextToken is not null, Marker = page.NextToken };
+    }
+
     /// <summary>The user name a key listing shows: the named user, or the calling user; none for the root user's own keys.</summary>
     private static string? OwnerName(string? userName, RequestContext context) =>
-        userName ?? IamUsers.UserNameOf(context.PrincipalArn);
+        userName ?? PrincipalArns.UserName(context.PrincipalArn);
 
     private static User Shape(IamUserRecord user) => new()
     {
@@ -112,6 +139,6 @@ internal sealed class IamUserHandler(IamUsers users)
         Path = user.Path,
         Arn = user.Arn,
         CreateDate = user.CreateDate,
-        Tags = user.Tags.Count == 0 ? null : [.. user.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value })],
+        Tags = IamViews.Tags(user.Tags),
     };
 }

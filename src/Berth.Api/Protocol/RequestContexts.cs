@@ -10,7 +10,8 @@ namespace Berth.Api.Protocol;
 /// place where a request is authenticated (<see cref="ApiOptions.Auth"/>) and its caller and region are decided,
 /// and where it is authorized (<see cref="AuthorizeAsync"/>).
 /// </summary>
-public sealed class RequestContexts(ApiOptions options, RequestAuthenticator authenticator, RequestAuthorization authorization, TimeProvider time)
+public sealed class RequestContexts(ApiOptions options, RequestAuthenticator authenticator, RequestAuthorization authorization, RolePassing rolePassing,
+    TimeProvider time)
 {
     /// <param name="body">The body as received, which the signature covers.</param>
     /// <param name="signingName">The signing name of the service the request reached, or null where the credential scope chooses it.</param>
@@ -29,8 +30,9 @@ public sealed class RequestContexts(ApiOptions options, RequestAuthenticator aut
     }
 
     /// <summary>
-    /// Refuses an authenticated request its caller's policies do not allow (<see cref="RequestAuthorization"/>);
-    /// with auth off every caller is the root user, allowed everything.
+    /// Refuses an authenticated request its caller's policies do not allow (<see cref="RequestAuthorization"/>), or that
+    /// hands tasks a role the caller may not pass or ECS could not assume (<see cref="RolePassing"/>); with auth off
+    /// every caller is the root user, allowed everything.
     /// </summary>
     /// <param name="signingName">The signing name of the service the operation belongs to (<c>ecs</c>, <c>monitoring</c>…).</param>
     /// <param name="json">The request as the JSON of the operation's input shape.</param>
@@ -45,6 +47,10 @@ public sealed class RequestContexts(ApiOptions options, RequestAuthenticator aut
         var facts = new RequestFacts(context.Now, request.HttpContext.Connection.RemoteIpAddress?.ToString(), request.IsHttps);
         var decision = await authorization.AuthorizeAsync(context.PrincipalArn, context.Scope, signingName, operation, document.RootElement, facts,
             cancellationToken).ConfigureAwait(false);
+        if (decision.IsAllowed && signingName == "ecs")
+        {
+            decision = await rolePassing.CheckAsync(context.PrincipalArn, context.Scope, operation, document.RootElement, facts, cancellationToken).ConfigureAwait(false);
+        }
         if (!decision.IsAllowed)
         {
             throw new AccessDeniedException(decision.DenialMessage!);

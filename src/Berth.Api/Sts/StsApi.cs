@@ -11,7 +11,8 @@ internal static class StsApi
     public static IServiceCollection AddStsApi(this IServiceCollection services) => services.AddSingleton(s =>
     {
         var service = new QueryService(StsQuerySchema.Model, StsJsonContext.Default);
-        new StsHandler(s.GetRequiredService<AccessKeys>()).Register(service);
+        new StsHandler(s.GetRequiredService<AccessKeys>(), s.GetRequiredService<IamRoles>(), s.GetRequiredService<RoleSessions>(),
+            s.GetRequiredService<RequestAuthorization>()).Register(service);
         return service;
     });
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Berth.Core.Identity.Authorization;
 using Berth.Core.Identity.Credentials;
 using Berth.Core.Identity.Signing;
 using Berth.Store;
@@ -23,12 +24,10 @@ public sealed class AccessKeys(IStateStore store, SecretCipher cipher, TimeProvi
 
     private readonly ConcurrentDictionary<string, (AccessKeyHolder? Holder, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
 
-    public static string RootPrincipalArn(string accountId) => $"arn:aws:iam::{accountId}:root";
-
     /// <summary>The root user's key, made on the first start of an account (the only time its secret is known to anyone but the store).</summary>
     public async Task<RootKey> EnsureRootKeyAsync(string accountId, CancellationToken cancellationToken)
     {
-        var principal = RootPrincipalArn(accountId);
+        var principal = PrincipalArns.Root(accountId);
         var existing = await store.QueryAsync(IdentityRecords.AccessKeys,
             new RecordQuery(IdentityRecords.AccessKeys.Kind, IdentityRecords.AccountScope(accountId)) { SortKeyPrefix = IdentityRecords.PrincipalKeys(principal), Limit = 1 },
             cancellationToken).ConfigureAwait(false);

@@ -10,16 +10,14 @@ namespace Berth.Control.Identity;
 /// IAM users of an account: the users, their access keys (through <see cref="AccessKeys"/>, so they sign like the
 /// root key), their inline policies and the AWS managed policies attached to them. Errors are IAM's.
 /// </summary>
-public sealed class IamUsers(IStateStore store, AccessKeys keys, TimeProvider time)
+public sealed class IamUsers(IStateStore store, AccessKeys keys, ManagedPolicies policies, IdentityChanges changes, TimeProvider time)
 {
+    private const string Entity = "user";
+
     /// <summary>IAM's quota of access keys per user.</summary>
     public const int MaxAccessKeysPerUser = 2;
 
     private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-    /// <summary>The user name of a user's ARN (<c>arn:aws:iam::123456789012:user/path/alice</c>), null for another principal.</summary>
-    public static string? UserNameOf(string principalArn) =>
-        principalArn.Contains(":user/", StringComparison.Ordinal) ? principalArn[(principalArn.LastIndexOf('/') + 1)..] : null;
 
     public async Task<IamUserRecord> CreateAsync(string accountId, string userName, string? path, IReadOnlyDictionary<string, string> tags,
         CancellationToken cancellationToken)
@@ -72,6 +70,7 @@ public sealed class IamUsers(IStateStore store, AccessKeys keys, TimeProvider ti
                 throw new DeleteConflictException("Cannot delete entity, must detach all policies first.");
             }
             await store.CommitAsync([IdentityRecords.Users.Delete(user)], ct).ConfigureAwait(false);
+            changes.Changed();
             return true;
         }, cancellationToken);
 
@@ -115,54 +114,42 @@ public sealed class IamUsers(IStateStore store, AccessKeys keys, TimeProvider ti
         userName is null ? callerArn : (await GetAsync(accountId, userName, cancellationToken).ConfigureAwait(false)).Arn;
 
     /// <summary>Adds or replaces an inline policy, after checking it is a valid identity policy.</summary>
-    public Task PutPolicyAsync(string accountId, string userName, string policyName, string document, CancellationToken cancellationToken)
-    {
-        if (!PolicyDocument.TryParse(document, PolicyKind.Identity, out _, out var error))
-        {
-            throw new MalformedPolicyDocumentException(error);
-        }
-        return UpdateAsync(accountId, userName, user => user with
-        {
-            InlinePolicies = new Dictionary<string, string>(user.InlinePolicies, StringComparer.Ordinal) { [policyName] = document },
-        }, cancellationToken);
-    }
+    public Task PutPolicyAsync(string accountId, string userName, string policyName, string document, CancellationToken cancellationToken) =>
+        UpdateAsync(accountId, userName, user => user with { InlinePolicies = PolicySet.Put(user.InlinePolicies, policyName, document) }, cancellationToken);
 
-    public async Task<string> GetPolicyAsync(string accountId, string userName, string policyName, CancellationToken cancellationToken)
-    {
-        var user = await GetAsync(accountId, userName, cancellationToken).ConfigureAwait(false);
-        return user.InlinePolicies.GetValueOrDefault(policyName) ?? throw NoSuchPolicy(policyName);
-    }
+    public async Task<string> GetPolicyAsync(string accountId, string userName, string policyName, CancellationToken cancellationToken) =>
+        PolicySet.Get((await GetAsync(accountId, userName, cancellationToken).ConfigureAwait(false)).InlinePolicies, policyName, Entity);
 
     public Task DeletePolicyAsync(string accountId, string userName, string policyName, CancellationToken cancellationToken) =>
-        UpdateAsync(accountId, userName, user => user.InlinePolicies.ContainsKey(policyName)
-            ? user with { InlinePolicies = user.InlinePolicies.Where(p => p.Key != policyName).ToDictionary(StringComparer.Ordinal) }
-            : throw NoSuchPolicy(policyName), cancellationToken);
+        UpdateAsync(accountId, userName, user => user with { InlinePolicies = PolicySet.Remove(user.InlinePolicies, policyName, Entity) }, cancellationToken);
 
-    /// <summary>Attaches an AWS managed policy (the only managed policies Berth has); attaching one twice changes nothing.</summary>
-    public Task AttachPolicyAsync(string accountId, string userName, string policyArn, CancellationToken cancellationToken) =>
-        AwsManagedPolicies.Find(policyArn) is null
-            ? throw new NoSuchEntityException($"Policy {policyArn} does not exist or is not attachable.")
-            : UpdateAsync(accountId, userName, user => user.AttachedPolicyArns.Contains(policyArn)
-                ? user
-                : user with { AttachedPolicyArns = [.. user.AttachedPolicyArns, policyArn] }, cancellationToken);
+    /// <summary>Attaches an AWS or customer managed policy; attaching one twice changes nothing.</summary>
+    public async Task AttachPolicyAsync(string accountId, string userName, string policyArn, CancellationToken cancellationToken)
+    {
+        await policies.RequireAttachableAsync(accountId, policyArn, cancellationToken).ConfigureAwait(false);
+        await UpdateAsync(accountId, userName, user => user with { AttachedPolicyArns = PolicySet.Attach(user.AttachedPolicyArns, policyArn, "PoliciesPerUser") },
+            cancellationToken).ConfigureAwait(false);
+    }
 
     public Task DetachPolicyAsync(string accountId, string userName, string policyArn, CancellationToken cancellationToken) =>
-        UpdateAsync(accountId, userName, user => user.AttachedPolicyArns.Contains(policyArn)
-            ? user with { AttachedPolicyArns = [.. user.AttachedPolicyArns.Where(a => a != policyArn)] }
-            : throw new NoSuchEntityException($"Policy {policyArn} was not found."), cancellationToken);
+        UpdateAsync(accountId, userName, user => user with { AttachedPolicyArns = PolicySet.Detach(user.AttachedPolicyArns, policyArn) }, cancellationToken);
 
-    /// <summary>How many users of the account have the managed policy attached (GetPolicy's AttachmentCount).</summary>
-    public async Task<int> AttachmentCountAsync(string accountId, string policyArn, CancellationToken cancellationToken) =>
-        (await ListAsync(accountId, null, cancellationToken).ConfigureAwait(false)).Count(u => u.AttachedPolicyArns.Contains(policyArn));
+    /// <summary>Adds or replaces tags (IAM compares tag keys without case, and keeps the latest spelling).</summary>
+    public Task TagAsync(string accountId, string userName, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>
+        UpdateAsync(accountId, userName, user => user with { Tags = ResourceTags.Add(user.Tags, tags) }, cancellationToken);
+
+    public Task UntagAsync(string accountId, string userName, IReadOnlyList<string> tagKeys, CancellationToken cancellationToken) =>
+        UpdateAsync(accountId, userName, user => user with { Tags = ResourceTags.Remove(user.Tags, tagKeys) }, cancellationToken);
 
     private Task UpdateAsync(string accountId, string userName, Func<IamUserRecord, IamUserRecord> change, CancellationToken cancellationToken) =>
         store.RetryOnConflictAsync(async ct =>
         {
             var user = await ReadAsync(accountId, userName, ct).ConfigureAwait(false);
             var changed = change(user.Value);
-            if (!ReferenceEquals(changed, user.Value))
+            if (changed != user.Value)
             {
                 await store.CommitAsync([IdentityRecords.PutUser(accountId, changed, user.Version)], ct).ConfigureAwait(false);
+                changes.Changed();
             }
             return true;
         }, cancellationToken);
@@ -174,6 +161,4 @@ public sealed class IamUsers(IStateStore store, AccessKeys keys, TimeProvider ti
     private static NoSuchEntityException NoSuchUser(string userName) => new($"The user with name {userName} cannot be found.");
 
     private static NoSuchEntityException NoSuchKey(string accessKeyId) => new($"The Access Key with id {accessKeyId} cannot be found.");
-
-    private static NoSuchEntityException NoSuchPolicy(string policyName) => new($"The user policy with name {policyName} cannot be found.");
 }

@@ -4,9 +4,19 @@ namespace Berth.Control.Identity;
 
 internal static class IdentityRegistration
 {
-    /// <summary>Access keys, IAM users and request authorization; the host registers the opened <see cref="Store.Identity.SecretCipher"/>.</summary>
+    /// <summary>
+    /// Access keys, IAM users and roles, role sessions, task role sessions, request authorization and iam:PassRole; the host registers
+    /// the opened <see cref="Store.Identity.SecretCipher"/> and the <see cref="TaskRoleSessionOptions"/>.
+    /// </summary>
     public static IServiceCollection AddIdentity(this IServiceCollection services) => services
         .AddSingleton<AccessKeys>()
+        .AddSingleton<IdentityChanges>()
         .AddSingleton<IamUsers>()
-        .AddSingleton<RequestAuthorization>();
+        .AddSingleton<IamRoles>()
+        .AddSingleton<ManagedPolicies>()
+        .AddSingleton<PolicyAttachments>()
+        .AddSingleton<RoleSessions>()
+        .AddSingleton<RequestAuthorization>()
+        .AddSingleton<RolePassing>()
+        .AddSingleton<TaskRoleSessions>();
 }

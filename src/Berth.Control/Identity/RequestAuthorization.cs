@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Berth.Core.Arns;
 using Berth.Core.Identity.Authorization;
@@ -7,19 +8,21 @@ namespace Berth.Control.Identity;
 
 /// <summary>
 /// Decides whether an authenticated caller may perform one request: the caller's principal and policies (the
-/// root user needs none; a user, or a session made from its key, has its inline and attached policies), the
-/// operation's action and resources from <see cref="ActionCatalogue"/>, and <see cref="PolicyEvaluator"/>.
+/// root user needs none; a user, or a session made from its key, has the user's inline and attached policies; a
+/// role session has the role's), the operation's action and resources from <see cref="ActionCatalogue"/>, and
+/// <see cref="PolicyEvaluator"/>. A caller's principal and parsed policies are cached: changes made by this
+/// process drop the cache at once (<see cref="IdentityChanges"/>), those of another server within
+/// <see cref="AccessKeys.CacheLifetime"/>.
 /// </summary>
-public sealed class RequestAuthorization(IamUsers users)
+public sealed class RequestAuthorization(IamUsers users, IamRoles roles, ManagedPolicies policies, IdentityChanges changes, TimeProvider time)
 {
-    private static readonly Dictionary<string, PolicyDocument> ManagedPolicies =
-        AwsManagedPolicies.All.ToDictionary(p => p.Arn, p => p.Parse(), StringComparer.Ordinal);
-
     // Requests know the service they reached by its SigV4 signing name; the catalogue by botocore's name.
     private static readonly Dictionary<string, string> ServicesBySigningName =
         ActionCatalogue.Services.ToDictionary(ActionCatalogue.SigningName, StringComparer.Ordinal);
 
-    /// <param name="principalArn">Who signed: the root user's ARN, or a user's (its sessions carry the user's ARN too).</param>
+    private readonly ConcurrentDictionary<string, (Caller Caller, long Generation, DateTimeOffset ReadAt)> _callers = new(StringComparer.Ordinal);
+
+    /// <param name="principalArn">Who signed: the root user's ARN, a user's (its sessions carry the user's ARN too), or a role session's.</param>
     /// <param name="signingName">The SigV4 signing name of the service the request reached (<c>ecs</c>, <c>monitoring</c>…).</param>
     /// <param name="request">The request as the JSON of the operation's input shape.</param>
     public async Task<AuthorizationDecision> AuthorizeAsync(string principalArn, ResourceScope scope, string signingName, string operation,
@@ -29,23 +32,86 @@ public sealed class RequestAuthorization(IamUsers users)
         {
             return AuthorizationDecision.Allowed;
         }
-        var user = IamUsers.UserNameOf(principalArn) is { } name ? await users.FindAsync(scope.AccountId, name, cancellationToken).ConfigureAwait(false) : null;
-        var principal = new AuthorizationPrincipal(principalArn, scope.AccountId, PrincipalKind.User, UserName: user?.UserName,
-            UserId: user?.UserId, Tags: user?.Tags);
-        var policies = user is null
-            ? []
-            : user.InlinePolicies.Values.Select(Parse).Concat(user.AttachedPolicyArns.Select(a => ManagedPolicies[a])).ToList();
+        var caller = await CallerAsync(scope.AccountId, principalArn, cancellationToken).ConfigureAwait(false);
         if (!ServicesBySigningName.TryGetValue(signingName, out var service) || !ActionCatalogue.TryDescribe(service, operation, request, scope, out var target))
         {
             throw new InvalidOperationException($"The action catalogue has no operation {operation} of the service signed as {signingName}.");
         }
-        var context = RequestContext.ForRequest(principal, facts.Now, facts.SourceIp, facts.SecureTransport, scope.Region);
-        return PolicyEvaluator.Authorize(target, principal, context, policies);
+        var context = RequestContext.ForRequest(caller.Principal, facts.Now, facts.SourceIp, facts.SecureTransport, scope.Region);
+        return PolicyEvaluator.Authorize(target, caller.Principal, context, caller.Policies);
     }
 
-    // Stored documents were validated when they were put.
-    private static PolicyDocument Parse(string document) =>
-        PolicyDocument.TryParse(document, PolicyKind.Identity, out var parsed, out var error)
-            ? parsed
-            : throw new InvalidOperationException($"A stored inline policy no longer parses: {error}");
+    /// <summary>
+    /// Whether the caller may perform an action that no operation of its own stands for, on one resource: iam:PassRole
+    /// on a role that an ECS request hands to tasks. The root user may.
+    /// </summary>
+    /// <param name="keys">The condition keys the action sets (iam:PassedToService).</param>
+    public async Task<AuthorizationDecision> AuthorizeActionAsync(string principalArn, ResourceScope scope, string action, RequestedResource resource,
+        RequestContext keys, RequestFacts facts, CancellationToken cancellationToken)
+    {
+        if (principalArn == scope.RootPrincipalArn)
+        {
+            return AuthorizationDecision.Allowed;
+        }
+        var caller = await CallerAsync(scope.AccountId, principalArn, cancellationToken).ConfigureAwait(false);
+        var context = RequestContext.ForRequest(caller.Principal, facts.Now, facts.SourceIp, facts.SecureTransport, scope.Region);
+        return PolicyEvaluator.Authorize(new AuthorizationTarget(action, [resource], keys, RequiresAuthorization: true), caller.Principal, context, caller.Policies);
+    }
+
+    /// <summary>
+    /// The caller as policies see it: kind, aws:userid (a user's <c>AIDA…</c> id, a role session's
+    /// <c>AROA…:session</c>, the account id for root), the role's ARN for a session, and tags.
+    /// </summary>
+    public async Task<AuthorizationPrincipal> PrincipalAsync(string accountId, string principalArn, CancellationToken cancellationToken) =>
+        (await CallerAsync(accountId, principalArn, cancellationToken).ConfigureAwait(false)).Principal;
+
+    private async ValueTask<Caller> CallerAsync(string accountId, string principalArn, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var generation = changes.Generation;
+        var key = $"{accountId} {principalArn}";
+        if (_callers.TryGetValue(key, out var cached) && cached.Generation == generation && now - cached.ReadAt < AccessKeys.CacheLifetime)
+        {
+            return cached.Caller;
+        }
+        var caller = await ReadCallerAsync(accountId, principalArn, cancellationToken).ConfigureAwait(false);
+        _callers[key] = (caller, generation, now);
+        return caller;
+    }
+
+    /// <summary>A principal that no longer exists (a deleted user, a session of a deleted role) keeps its name and has no policies.</summary>
+    private async Task<Caller> ReadCallerAsync(string accountId, string principalArn, CancellationToken cancellationToken)
+    {
+        if (principalArn == PrincipalArns.Root(accountId))
+        {
+            return new Caller(new AuthorizationPrincipal(principalArn, accountId, PrincipalKind.Root, UserId: accountId), []);
+        }
+        if (PrincipalArns.TryParseAssumedRole(principalArn, out _, out var roleName, out var sessionName))
+        {
+            var role = await roles.FindAsync(accountId, roleName, cancellationToken).ConfigureAwait(false);
+            var session = new AuthorizationPrincipal(principalArn, accountId, PrincipalKind.AssumedRole, RoleArn: role?.Arn,
+                UserId: role is null ? null : RoleSessions.AssumedRoleId(role, sessionName), Tags: role?.Tags);
+            return new Caller(session, role is null ? [] : await PoliciesAsync(accountId, role.InlinePolicies, role.AttachedPolicyArns, cancellationToken).ConfigureAwait(false));
+        }
+        var user = PrincipalArns.UserName(principalArn) is { } name ? await users.FindAsync(accountId, name, cancellationToken).ConfigureAwait(false) : null;
+        var principal = new AuthorizationPrincipal(principalArn, accountId, PrincipalKind.User, UserName: user?.UserName, UserId: user?.UserId, Tags: user?.Tags);
+        return new Caller(principal, user is null ? [] : await PoliciesAsync(accountId, user.InlinePolicies, user.AttachedPolicyArns, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<List<PolicyDocument>> PoliciesAsync(string accountId, IReadOnlyDictionary<string, string> inline, IReadOnlyList<string> attached,
+        CancellationToken cancellationToken)
+    {
+        var documents = inline.Values.Select(d => ParsedPolicies.Stored(d, PolicyKind.Identity)).ToList();
+        foreach (var arn in attached)
+        {
+            // A policy deleted by another server meanwhile allows nothing.
+            if (await policies.DocumentAsync(accountId, arn, cancellationToken).ConfigureAwait(false) is { } document)
+            {
+                documents.Add(document);
+            }
+        }
+        return documents;
+    }
+
+    private sealed record Caller(AuthorizationPrincipal Principal, IReadOnlyList<PolicyDocument> Policies);
 }

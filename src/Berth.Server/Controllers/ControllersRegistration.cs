@@ -10,5 +10,6 @@ internal static class ControllersRegistration
         .AddHostedService<ServiceScheduler>()
         .AddHostedService<LogRetentionSweeper>()
         .AddHostedService<EventLogSweeper>()
-        .AddHostedService<SecretDeletionSweeper>();
+        .AddHostedService<SecretDeletionSweeper>()
+        .AddHostedService<TaskRoleSessionSweeper>();
 }

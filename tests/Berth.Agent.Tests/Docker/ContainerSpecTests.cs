@@ -14,7 +14,7 @@ public sealed class ContainerSpecTests
 
     private static global::Docker.DotNet.Models.CreateContainerParameters Build(ContainerDefinition definition, string? networkMode = "bridge",
         IReadOnlyList<Volume>? volumes = null, IReadOnlyDictionary<string, string>? dockerNames = null, IReadOnlyDictionary<string, string>? volumeSources = null,
-        string? credentialsRelativeUri = null, ContainerSecretValues? secrets = null)
+        ContainerCredentials? credentials = null, ContainerSecretValues? secrets = null)
     {
         var assignment = TestTasks.Assignment("fam", networkMode, volumes, definition);
         var plan = TaskPlan.Build(assignment, allowPrivileged: true);
@@ -31,7 +31,7 @@ public sealed class ContainerSpecTests
             VolumeSources = volumeSources ?? new Dictionary<string, string>(),
             StopTimeout = TimeSpan.FromSeconds(30),
             NetworkSandboxId = networkMode == "awsvpc" ? "pause-id" : null,
-            CredentialsRelativeUri = credentialsRelativeUri,
+            Credentials = credentials,
             Secrets = secrets,
         });
     }
@@ -97,8 +97,21 @@ public sealed class ContainerSpecTests
     {
         var definition = new ContainerDefinition { Name = "c", Image = "i" };
 
-        Assert.Contains("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/0f3c", Build(definition, credentialsRelativeUri: "/v2/credentials/0f3c").Env);
-        Assert.DoesNotContain(Build(definition).Env, e => e.StartsWith("AWS_CONTAINER_CREDENTIALS", StringComparison.Ordinal));
+        var env = Build(definition, credentials: new ContainerCredentials("/v2/credentials/0f3c", null, null)).Env;
+        Assert.Contains("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/0f3c", env);
+        Assert.DoesNotContain(env, e => e.StartsWith("AWS_CONTAINER_CREDENTIALS_FULL_URI", StringComparison.Ordinal) || e.StartsWith("AWS_CONTAINER_AUTHORIZATION_TOKEN", StringComparison.Ordinal));
+        Assert.DoesNotContain(Build(definition).Env, e => e.StartsWith("AWS_CONTAINER_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_host_mode_task_with_a_role_gets_the_full_uri_on_loopback_and_its_authorization_token()
+    {
+        var env = Build(new ContainerDefinition { Name = "c", Image = "i" }, networkMode: "host",
+            credentials: new ContainerCredentials(null, "http://127.0.0.1:41234/v2/credentials/0f3c", "7a1d")).Env;
+
+        Assert.Contains("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:41234/v2/credentials/0f3c", env);
+        Assert.Contains("AWS_CONTAINER_AUTHORIZATION_TOKEN=7a1d", env);
+        Assert.DoesNotContain(env, e => e.StartsWith("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", StringComparison.Ordinal));
     }
 
     [Fact]

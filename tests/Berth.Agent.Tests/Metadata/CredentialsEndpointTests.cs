@@ -22,11 +22,12 @@ public sealed class CredentialsEndpointTests
         ["web-id"] = new(WebRole, ["172.17.0.5", "172.17.0.6"]),
         ["db-id"] = new(WebRole with { RoleArn = "arn:aws:iam::000000000000:role/db", AccessKeyId = "ASIADB" }, ["10.0.1.4"]),
         ["restarted-id"] = new(null, ["172.17.0.9"]),
+        ["host-id"] = new(WebRole with { AccessKeyId = "ASIAHOST" }, [], AuthorizationToken: "host-token"),
     };
 
-    private static (int Status, string Body) Get(string path, string source)
+    private static (int Status, string Body) Get(string path, string source, string? authorization = null)
     {
-        var answer = CredentialsEndpoint.Answer(path, IPAddress.Parse(source), id => Tasks.GetValueOrDefault(id));
+        var answer = CredentialsEndpoint.Answer(path, IPAddress.Parse(source), authorization, id => Tasks.GetValueOrDefault(id));
         return (answer.Status, Encoding.UTF8.GetString(answer.Body));
     }
 
@@ -46,6 +47,18 @@ public sealed class CredentialsEndpointTests
         Assert.Equal((400, NotFound), Get("/v2/credentials/db-id", "172.17.0.5"));
         Assert.Equal((400, NotFound), Get("/v2/credentials/web-id", "10.0.1.4"));
         Assert.Equal((400, NotFound), Get("/v2/credentials/web-id", "172.17.0.1"));
+    }
+
+    [Fact]
+    public void A_host_mode_task_is_known_by_its_token_from_any_address_and_without_it_as_an_unknown_id()
+    {
+        Assert.Equal(200, Get("/v2/credentials/host-id", "127.0.0.1", "host-token").Status);
+        Assert.Contains("\"AccessKeyId\":\"ASIAHOST\"", Get("/v2/credentials/host-id", "192.168.1.20", "host-token").Body, StringComparison.Ordinal);
+        Assert.Equal((400, NotFound), Get("/v2/credentials/host-id", "127.0.0.1"));
+        Assert.Equal((400, NotFound), Get("/v2/credentials/host-id", "127.0.0.1", "host-toke"));
+        Assert.Equal((400, NotFound), Get("/v2/credentials/host-id", "127.0.0.1", "web-token"));
+        // A token does not open another task's id, nor replace an address check.
+        Assert.Equal((400, NotFound), Get("/v2/credentials/web-id", "127.0.0.1", "host-token"));
     }
 
     [Fact]

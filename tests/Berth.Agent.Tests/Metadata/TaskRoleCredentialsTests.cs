@@ -86,4 +86,21 @@ public sealed class TaskRoleCredentialsTests(ITestOutputHelper output)
         Assert.Contains($"-s {task.Network!.PrivateIPv4Address}/32", HostCommand.Run("iptables", "-t", "nat", "-S", IptablesScript.CredentialsChainOf(h.Namespace)).Output,
             StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_host_mode_task_fetches_its_credentials_from_the_full_uri_with_its_token_and_not_without_it()
+    {
+        await using var h = await AgentHarness.StartAsync(output);
+        var task = TestTasks.Assignment("creds-host", "host", TestTasks.Tools("probe", """
+            case "$AWS_CONTAINER_CREDENTIALS_FULL_URI" in http://127.0.0.1:*/v2/credentials/*) ;; *) exit 5 ;; esac
+            [ -z "$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" ] || exit 6
+            if timeout 3 wget -q -O - "$AWS_CONTAINER_CREDENTIALS_FULL_URI"; then exit 8; fi
+            timeout 3 wget -q -O /tmp/c --header "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI" || exit 9
+            grep -q '"AccessKeyId":"ASIAPROBE"' /tmp/c || exit 7
+            """)) with { RoleCredentials = Role };
+        h.Server.Assign(task);
+
+        var stopped = await h.Server.WaitForReportAsync(task.Task.TaskArn!, r => r.LastStatus == "STOPPED", Timeout);
+        Assert.Equal(0, stopped.Containers.Single().ExitCode);
+    }
 }

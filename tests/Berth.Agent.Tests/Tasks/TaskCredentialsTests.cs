@@ -57,17 +57,35 @@ public sealed class TaskCredentialsTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_task_without_a_role_or_in_host_mode_gets_no_credentials_id()
+    public async Task A_task_without_a_role_or_without_a_network_gets_no_credentials_id()
     {
         await using var host = new FakeTaskHost(output);
         var plain = TestTasks.Assignment("plain", "bridge", TestTasks.Web());
-        var hostMode = TestTasks.Assignment("hosted", "host", TestTasks.Web("web", 8080)) with { RoleCredentials = Role("ASIAHOST") };
+        var isolated = TestTasks.Assignment("isolated", "none", TestTasks.Web()) with { RoleCredentials = Role("ASIANONE") };
         host.Start(plain);
-        host.Start(hostMode);
+        host.Start(isolated);
 
         await host.WaitForStatusAsync(plain, "RUNNING");
-        await host.WaitForStatusAsync(hostMode, "RUNNING");
+        await host.WaitForStatusAsync(isolated, "RUNNING");
 
         Assert.Empty(host.Runtime.CredentialsIds);
+    }
+
+    [Fact]
+    public async Task A_host_mode_task_is_known_by_a_token_of_its_own_which_survives_a_restart_and_is_never_its_credentials()
+    {
+        await using var host = new FakeTaskHost(output);
+        var task = TestTasks.Assignment("hosted", "host", TestTasks.Web("web", 8080)) with { RoleCredentials = Role("ASIAHOST") };
+        host.Start(task);
+        await host.WaitForStatusAsync(task, "RUNNING");
+        var (id, holder) = Assert.Single(host.Runtime.CredentialsIds);
+        var token = holder.CredentialsGrant.AuthorizationToken;
+        Assert.Matches("^[0-9a-f]{32}$", token);
+        Assert.NotEqual(id, token);
+        await host.StopManagersAsync();
+
+        var (manager, _) = host.Start(task, adopt: true);
+        await Waits.UntilAsync(() => host.Runtime.CredentialsIds.TryGetValue(id, out var m) && m == manager, TimeSpan.FromSeconds(30));
+        Assert.Equal(token, manager.CredentialsGrant.AuthorizationToken);
     }
 }

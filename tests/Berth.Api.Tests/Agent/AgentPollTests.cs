@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Berth.Api.Agent;
 using Berth.Control.Agents;
+using Berth.Control.Identity;
 using Berth.Control.Secrets;
 using Berth.Control.Services;
 using Berth.Control.Tasks;
@@ -94,11 +95,13 @@ public sealed class AgentPollTests : IAsyncLifetime
         Assert.False(_signals.Changed(Unknown).IsCompleted);
     }
 
+    /// <summary>A handler over <paramref name="store"/>; its key file sits next to the database, so the clean-up removes it.</summary>
     private async Task<AgentHandler> HandlerAsync(IStateStore store)
     {
         var cipher = await SecretCipher.OpenAsync(_databasePath + ".key", CancellationToken.None);
+        var roleSessions = new TaskRoleSessions(store, new AccessKeys(store, cipher, _time), new TaskRoleSessionOptions(), _time);
         var secrets = new TaskSecrets(new SecretValueResolver(new SsmParameters(store, cipher), new ManagedSecrets(store, cipher), _time));
-        return new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, secrets, new TaskStopper(store, _signals), _time);
+        return new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, roleSessions, secrets, new TaskStopper(store, _signals), _time);
     }
 
     private static DefaultHttpContext PollRequest(long assignmentsVersion, CancellationToken aborted, string instanceArn = InstanceArn)

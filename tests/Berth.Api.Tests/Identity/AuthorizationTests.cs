@@ -1,5 +1,4 @@
 using System.Net;
-using Berth.Api.Protocol;
 using Berth.Control.Identity;
 using Berth.Core.Identity.Signing;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,34 +6,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Berth.Api.Tests.Identity;
 
 /// <summary>Every request of an IAM user on a sigv4 server is authorized by the user's policies; the root user's by none.</summary>
-public sealed class AuthorizationTests : IAsyncLifetime
+public sealed class AuthorizationTests : SigV4ServerTest
 {
-    private const string Account = "000000000000";
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"berth-authz-{Guid.NewGuid():N}");
-    private RunningServer? _server;
     private EcsClient? _root;
-    private RootKey? _rootKey;
-
-    private RunningServer Server => _server!;
 
     private IamUsers Users => Server.Services.GetRequiredService<IamUsers>();
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await RunningServer.StartAsync(_dataDirectory, new ApiOptions { Auth = AuthMode.SigV4 });
-        _rootKey = (await Server.RootKeyAsync())!;
-        _root = new EcsClient(Server.NewHttp(RootHandler("ecs")), "us-east-1");
+        await base.InitializeAsync();
+        _root = new EcsClient(AsRoot("ecs"), "us-east-1");
         await _root.OkAsync("CreateCluster", new { clusterName = "web" });
         await _root.OkAsync("CreateCluster", new { clusterName = "secret" });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-        Directory.Delete(_dataDirectory, recursive: true);
     }
 
     /// <summary>A user with one inline policy, and a signing handler for its new access key.</summary>
@@ -85,9 +68,9 @@ public sealed class AuthorizationTests : IAsyncLifetime
     public async Task Query_refusals_are_access_denied_and_a_users_session_has_its_policies()
     {
         var handler = await UserAsync("nobody", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:List*","Resource":"*"}]}""", "iam");
-        var (status, body) = await IamTests.QueryAsync(Server.NewHttp(handler), "ListUsers");
-        Assert.Equal((HttpStatusCode.Forbidden, "AccessDenied"), (status, IamTests.Text(body, "Error/Code")));
-        Assert.Contains($"User: arn:aws:iam::{Account}:user/nobody is not authorized to perform: iam:ListUsers", IamTests.Text(body, "Error/Message"));
+        var (status, body) = await QueryApi.Iam.PostAsync(Server.NewHttp(handler), "ListUsers");
+        Assert.Equal((HttpStatusCode.Forbidden, "AccessDenied"), (status, QueryApi.Iam.ErrorCode(body)));
+        Assert.Contains($"User: arn:aws:iam::{Account}:user/nobody is not authorized to perform: iam:ListUsers", QueryApi.Iam.Text(body, "Error/Message"));
 
         // A session (GetSessionToken's, which needs no permission) acts with its user's policies and is not one of its access keys.
         var longTermKeys = await Users.ListAccessKeysAsync(Account, "nobody", "unused", CancellationToken.None);
@@ -112,7 +95,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     [Fact]
     public async Task Parameters_and_secrets_are_authorized_by_their_ARNs()
     {
-        var rootSsm = new EcsClient(Server.NewHttp(RootHandler("ssm")), region: null, "AmazonSSM");
+        var rootSsm = new EcsClient(AsRoot("ssm"), region: null, "AmazonSSM");
         await rootSsm.OkAsync("PutParameter", new { Name = "/app/url", Value = "u" });
         await rootSsm.OkAsync("PutParameter", new { Name = "/ops/key", Value = "k" });
         var ssm = new EcsClient(Server.NewHttp(await UserAsync("params", $$"""
@@ -123,7 +106,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.Forbidden, "AccessDeniedException"), (refused.Status, refused.Error.Type));
         Assert.Contains($"ssm:GetParameter on resource: arn:aws:ssm:us-east-1:{Account}:parameter/ops/key", refused.Error.Message, StringComparison.Ordinal);
 
-        var rootSm = new EcsClient(Server.NewHttp(RootHandler("secretsmanager")), region: null, "secretsmanager");
+        var rootSm = new EcsClient(AsRoot("secretsmanager"), region: null, "secretsmanager");
         await rootSm.OkAsync("CreateSecret", new { Name = "web", SecretString = "w" });
         await rootSm.OkAsync("CreateSecret", new { Name = "db", SecretString = "d" });
         var sm = new EcsClient(Server.NewHttp(await UserAsync("secrets", $$"""
@@ -133,6 +116,4 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await sm.SendAsync("GetSecretValue", new { SecretId = "db" })).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await sm.SendAsync("PutSecretValue", new { SecretId = "web", SecretString = "x" })).Status);
     }
-
-    private SigningHandler RootHandler(string service) => new(_rootKey!.AccessKeyId, new SigningCredential(_rootKey.NewSecretAccessKey!), service);
 }

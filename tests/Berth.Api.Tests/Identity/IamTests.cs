@@ -1,51 +1,19 @@
 using System.Net;
 using System.Xml.Linq;
-using Berth.Api.Protocol;
-using Berth.Control.Identity;
-using Berth.Core.Identity.Signing;
 
 namespace Berth.Api.Tests.Identity;
 
 /// <summary>IAM's users, access keys and user policies on a sigv4 server, driven as the root user.</summary>
-public sealed class IamTests : IAsyncLifetime
+public sealed class IamTests : SigV4ServerTest
 {
-    private static readonly XNamespace Ns = "https://iam.amazonaws.com/doc/2010-05-08/";
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"berth-iam-{Guid.NewGuid():N}");
-    private RunningServer? _server;
-    private RootKey? _root;
-
-    private RunningServer Server => _server!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await RunningServer.StartAsync(_dataDirectory, new ApiOptions { Auth = AuthMode.SigV4 });
-        _root = await Server.RootKeyAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-        Directory.Delete(_dataDirectory, recursive: true);
-    }
-
-    internal static async Task<(HttpStatusCode Status, XElement Body)> QueryAsync(HttpClient http, string action, params (string Name, string Value)[] parameters)
-    {
-        using var response = await http.PostAsync("/", new FormUrlEncodedContent(
-            [new("Action", action), new("Version", "2010-05-08"), .. parameters.Select(p => KeyValuePair.Create(p.Name, p.Value))]));
-        return (response.StatusCode, XElement.Parse(await response.Content.ReadAsStringAsync()));
-    }
+    private static QueryApi Iam => QueryApi.Iam;
 
     private Task<(HttpStatusCode Status, XElement Body)> AsRootAsync(string action, params (string Name, string Value)[] parameters) =>
-        QueryAsync(Server.NewHttp(new SigningHandler(_root!.AccessKeyId, new SigningCredential(_root.NewSecretAccessKey!), "iam")), action, parameters);
+        Iam.PostAsync(AsRoot("iam"), action, parameters);
 
-    internal static string Text(XElement body, string path) =>
-        path.Split('/').Aggregate(body, (e, name) => e.Element(Ns + name) ?? throw new InvalidOperationException($"No {name} in {e}")).Value;
+    private IEnumerable<string> Members(XElement body, string path) => Iam.Members(body, path);
 
-    private static IEnumerable<string> Members(XElement body, string path) =>
-        body.Descendants(Ns + path.Split('/')[^1]).Select(e => e.Value);
+    private static string Text(XElement body, string path) => Iam.Text(body, path);
 
     private async Task<string> OkAsync(string action, string resultPath, params (string Name, string Value)[] parameters)
     {
@@ -94,7 +62,7 @@ public sealed class IamTests : IAsyncLifetime
 
         await OkAsync("UpdateAccessKey", "", ("UserName", "carol"), ("AccessKeyId", keyId), ("Status", "Inactive"));
         Assert.Contains("Inactive", Members((await AsRootAsync("ListAccessKeys", ("UserName", "carol"))).Body, "AccessKeyMetadata/member/Status"));
-        await AssertErrorAsync(HttpStatusCode.NotFound, "NoSuchEntity", "DeleteAccessKey", ("UserName", "carol"), ("AccessKeyId", _root!.AccessKeyId));
+        await AssertErrorAsync(HttpStatusCode.NotFound, "NoSuchEntity", "DeleteAccessKey", ("UserName", "carol"), ("AccessKeyId", Root.AccessKeyId));
         await OkAsync("DeleteAccessKey", "", ("UserName", "carol"), ("AccessKeyId", keyId));
         Assert.Single(Members((await AsRootAsync("ListAccessKeys", ("UserName", "carol"))).Body, "AccessKeyMetadata/member/AccessKeyId"));
     }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Xml.Linq;
-using Berth.Api.Protocol;
 using Berth.Control.Identity;
 using Berth.Core.Identity.Signing;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,46 +7,19 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Berth.Api.Tests.Identity;
 
 /// <summary>STS on a sigv4 server: who the caller is, and temporary credentials that work, survive a restart and expire.</summary>
-public sealed class StsTests : IAsyncLifetime
+public sealed class StsTests : SigV4ServerTest
 {
-    private static readonly XNamespace Ns = "https://sts.amazonaws.com/doc/2011-06-15/";
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"berth-sts-{Guid.NewGuid():N}");
-    private RunningServer? _server;
-    private RootKey? _root;
+    private static QueryApi Sts => QueryApi.Sts;
 
-    private RunningServer Server => _server!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await RunningServer.StartAsync(_dataDirectory, new ApiOptions { Auth = AuthMode.SigV4 });
-        _root = await Server.RootKeyAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-        Directory.Delete(_dataDirectory, recursive: true);
-    }
-
-    private async Task<(HttpStatusCode Status, XElement Body)> StsAsync(string accessKeyId, SigningCredential credential, string action,
-        params (string Name, string Value)[] parameters)
-    {
-        var http = Server.NewHttp(new SigningHandler(accessKeyId, credential, "sts"));
-        using var response = await http.PostAsync("/", new FormUrlEncodedContent(
-            [new("Action", action), new("Version", "2011-06-15"), .. parameters.Select(p => KeyValuePair.Create(p.Name, p.Value))]));
-        return (response.StatusCode, XElement.Parse(await response.Content.ReadAsStringAsync()));
-    }
+    private Task<(HttpStatusCode Status, XElement Body)> StsAsync(string accessKeyId, SigningCredential credential, string action,
+        params (string Name, string Value)[] parameters) => Sts.PostAsync(Signed(accessKeyId, credential, "sts"), action, parameters);
 
     private Task<(HttpStatusCode Status, XElement Body)> AsRootAsync(string action, params (string Name, string Value)[] parameters) =>
-        StsAsync(_root!.AccessKeyId, new SigningCredential(_root.NewSecretAccessKey!), action, parameters);
+        Sts.PostAsync(AsRoot("sts"), action, parameters);
 
-    private static string Text(XElement body, string path) =>
-        path.Split('/').Aggregate(body, (e, name) => e.Element(Ns + name) ?? throw new InvalidOperationException($"No {name} in {e}")).Value;
+    private static string Text(XElement body, string path) => Sts.Text(body, path);
 
-    private static string ErrorCode(XElement body) => Text(body, "Error/Code");
+    private static string ErrorCode(XElement body) => Sts.ErrorCode(body);
 
     [Fact]
     public async Task Get_caller_identity_names_the_root_user()
@@ -76,8 +48,7 @@ public sealed class StsTests : IAsyncLifetime
         var again = await StsAsync(keyId, session, "GetSessionToken");
         Assert.Equal((HttpStatusCode.Forbidden, "AccessDenied"), (again.Status, ErrorCode(again.Body)));
 
-        await _server!.DisposeAsync();
-        _server = await RunningServer.StartAsync(_dataDirectory, new ApiOptions { Auth = AuthMode.SigV4 });
+        await RestartAsync();
         Assert.Equal(HttpStatusCode.OK, (await StsAsync(keyId, session, "GetCallerIdentity")).Status);
     }
 

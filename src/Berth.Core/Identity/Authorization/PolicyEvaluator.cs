@@ -70,6 +70,26 @@ public static class PolicyEvaluator
             : AuthorizationDecision.ImplicitDeny(request, IdentityBased);
     }
 
+    /// <summary>
+    /// Whether a role's trust policy lets <paramref name="principal"/> perform <paramref name="action"/> on the role:
+    /// no statement denies it, and one allows it by naming the principal itself (a user, a role or session, a
+    /// service such as <c>ecs-tasks.amazonaws.com</c>), everyone, or the principal's account. Naming the account
+    /// delegates to the account's identity policies, which the caller checks separately (for sts:AssumeRole, the
+    /// request's own authorization; for iam:PassRole, the passer's).
+    /// </summary>
+    /// <param name="context">The request's keys, with sts:ExternalId, sts:RoleSessionName and aws:RequestTag/* for AssumeRole.</param>
+    public static AuthorizationDecision EvaluateTrust(PolicyDocument trustPolicy, AuthorizationPrincipal principal, string roleArn, RequestContext context,
+        string action = "sts:AssumeRole")
+    {
+        var request = new AuthorizationRequest(principal, action, roleArn, context, [], TrustPolicy: trustPolicy);
+        var (denied, allowed) = Scan([trustPolicy], request, checkPrincipal: true);
+        if (denied)
+        {
+            return AuthorizationDecision.ExplicitDeny(request, ResourceBased);
+        }
+        return allowed > PrincipalMatch.None ? AuthorizationDecision.Allowed : AuthorizationDecision.ImplicitDeny(request, ResourceBased);
+    }
+
     /// <summary>Whether a Deny applies, and how strongly an Allow applies (for identity policies: Specific or None).</summary>
     private static (bool Denied, PrincipalMatch Allowed) Scan(IEnumerable<PolicyDocument> policies, AuthorizationRequest request, bool checkPrincipal)
     {

@@ -6,4 +6,7 @@ namespace Berth.Core.Identity.Credentials;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AccessKeyRecord))]
 [JsonSerializable(typeof(IamUserRecord))]
+[JsonSerializable(typeof(IamRoleRecord))]
+[JsonSerializable(typeof(ManagedPolicyRecord))]
+[JsonSerializable(typeof(TaskRoleSessionRecord))]
 public sealed partial class IdentityJsonContext : JsonSerializerContext;

@@ -440,6 +440,59 @@ public class PolicyEvaluatorTests
         PolicyEvaluator.Evaluate(new AuthorizationRequest(principal ?? Alice, action, resource, context ?? RequestContext.Empty,
             [.. new[] { policy, second }.OfType<PolicyDocument>()]));
 
+    [Fact]
+    public void A_trust_policy_allows_the_principals_it_names_and_those_of_an_account_it_names()
+    {
+        var trustsAlice = Trust("""{"AWS":"arn:aws:iam::000000000000:user/alice"}""");
+        Assert.True(PolicyEvaluator.EvaluateTrust(trustsAlice, Alice, TaskRole, RequestContext.Empty).IsAllowed);
+        Assert.Equal(AuthorizationOutcome.ImplicitDeny, PolicyEvaluator.EvaluateTrust(trustsAlice, Session, TaskRole, RequestContext.Empty).Outcome);
+        // The account (as an id or its root ARN) hands the decision to identity policies, checked apart.
+        Assert.True(PolicyEvaluator.EvaluateTrust(Trust("""{"AWS":"000000000000"}"""), Session, TaskRole, RequestContext.Empty).IsAllowed);
+        Assert.False(PolicyEvaluator.EvaluateTrust(Trust("""{"AWS":"111111111111"}"""), Alice, TaskRole, RequestContext.Empty).IsAllowed);
+        // Role chaining: a trust policy naming a role admits that role's sessions.
+        Assert.True(PolicyEvaluator.EvaluateTrust(Trust("""{"AWS":"arn:aws:iam::000000000000:role/deployer"}"""), Session, TaskRole, RequestContext.Empty).IsAllowed);
+    }
+
+    [Fact]
+    public void A_trust_policy_for_a_service_admits_that_service_only()
+    {
+        var trust = Trust("""{"Service":"ecs-tasks.amazonaws.com"}""");
+
+        Assert.True(PolicyEvaluator.EvaluateTrust(trust, AuthorizationPrincipal.ServicePrincipal("ecs-tasks.amazonaws.com"), TaskRole, RequestContext.Empty).IsAllowed);
+        Assert.False(PolicyEvaluator.EvaluateTrust(trust, AuthorizationPrincipal.ServicePrincipal("ec2.amazonaws.com"), TaskRole, RequestContext.Empty).IsAllowed);
+        Assert.False(PolicyEvaluator.EvaluateTrust(trust, Alice, TaskRole, RequestContext.Empty).IsAllowed);
+    }
+
+    [Fact]
+    public void A_trust_policy_condition_on_the_external_id_must_hold_and_its_deny_wins()
+    {
+        var trust = Parse("""
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"AWS":"000000000000"},"Condition":{"StringEquals":{"sts:ExternalId":"s3cret"}}},
+              {"Effect":"Deny","Action":"sts:AssumeRole","Principal":{"AWS":"arn:aws:iam::000000000000:user/alice"}}]}
+            """, PolicyKind.RoleTrust);
+
+        Assert.True(PolicyEvaluator.EvaluateTrust(trust, Session, TaskRole, RequestContext.Empty.With("sts:ExternalId", "s3cret")).IsAllowed);
+        Assert.False(PolicyEvaluator.EvaluateTrust(trust, Session, TaskRole, RequestContext.Empty.With("sts:ExternalId", "guess")).IsAllowed);
+        Assert.False(PolicyEvaluator.EvaluateTrust(trust, Session, TaskRole, RequestContext.Empty).IsAllowed);
+        Assert.Equal(AuthorizationOutcome.ExplicitDeny,
+            PolicyEvaluator.EvaluateTrust(trust, Alice, TaskRole, RequestContext.Empty.With("sts:ExternalId", "s3cret")).Outcome);
+    }
+
+    [Fact]
+    public void Principal_arns_of_role_sessions_parse_back_to_their_role_and_session()
+    {
+        var arn = PrincipalArns.AssumedRole(Account, "deployer", "ci");
+
+        Assert.Equal("arn:aws:sts::000000000000:assumed-role/deployer/ci", arn);
+        Assert.True(PrincipalArns.TryParseAssumedRole(arn, out var account, out var role, out var session));
+        Assert.Equal((Account, "deployer", "ci"), (account, role, session));
+        Assert.False(PrincipalArns.TryParseAssumedRole("arn:aws:iam::000000000000:role/deployer", out _, out _, out _));
+        Assert.Equal("deployer", PrincipalArns.RoleName("arn:aws:iam::000000000000:role/team/deployer"));
+        Assert.Null(PrincipalArns.RoleName(arn));
+        Assert.Equal("alice", PrincipalArns.UserName("arn:aws:iam::000000000000:user/alice"));
+    }
+
     private static AuthorizationDecision Assume(AuthorizationPrincipal caller, PolicyDocument trust, PolicyDocument? identity = null) =>
         PolicyEvaluator.Evaluate(new AuthorizationRequest(caller, "sts:AssumeRole", TaskRole, RequestContext.Empty,
             identity is null ? [] : [identity], TrustPolicy: trust));

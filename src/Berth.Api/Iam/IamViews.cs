@@ -1,0 +1,37 @@
+using Berth.Core.Iam;
+using Berth.Core.Identity.Credentials;
+
+namespace Berth.Api.Iam;
+
+/// <summary>How IAM shows roles, tags and attached policies in its answers.</summary>
+internal static class IamViews
+{
+    /// <summary>IAM answers policy documents URL-encoded (RFC 3986), which the SDKs decode.</summary>
+    public static string Document(string document) => Uri.EscapeDataString(document);
+
+    public static Role Role(IamRoleRecord role) => new()
+    {
+        RoleName = role.RoleName,
+        RoleId = role.RoleId,
+        Path = role.Path,
+        Arn = role.Arn,
+        CreateDate = role.CreateDate,
+        AssumeRolePolicyDocument = Document(role.AssumeRolePolicyDocument),
+        Description = role.Description,
+        MaxSessionDuration = role.MaxSessionDuration,
+        Tags = Tags(role.Tags),
+    };
+
+    /// <summary>Tags by key, or null for none (IAM leaves the member out).</summary>
+    public static IReadOnlyList<Tag>? Tags(IReadOnlyDictionary<string, string> tags) =>
+        tags.Count == 0 ? null : [.. tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new Tag { Key = t.Key, Value = t.Value })];
+
+    /// <summary>A policy's path, from its ARN (<c>arn:aws:iam::aws:policy/service-role/X</c> → <c>/service-role/</c>).</summary>
+    public static string PolicyPath(string policyArn)
+    {
+        var resource = policyArn[(policyArn.IndexOf(":policy/", StringComparison.Ordinal) + ":policy".Length)..];
+        return resource[..(resource.LastIndexOf('/') + 1)];
+    }
+
+    public static AttachedPolicy Attached(string policyArn) => new() { PolicyArn = policyArn, PolicyName = policyArn[(policyArn.LastIndexOf('/') + 1)..] };
+}
