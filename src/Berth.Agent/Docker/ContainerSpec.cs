@@ -32,6 +32,9 @@ internal sealed record ContainerSpecContext
     public required IReadOnlyDictionary<string, string> VolumeSources { get; init; }
 
     public required TimeSpan StopTimeout { get; init; }
+
+    /// <summary>The container's resolved <c>secrets</c> and log <c>secretOptions</c>, from the assignment.</summary>
+    public ContainerSecretValues? Secrets { get; init; }
 }
 
 /// <summary>
@@ -70,6 +73,10 @@ internal static class ContainerSpec
             {
                 environment.Add($"{variable.Name}={variable.Value}");
             }
+        }
+        foreach (var (name, value) in context.Secrets?.Environment ?? new Dictionary<string, string>())
+        {
+            environment.Add($"{name}={value}");
         }
         if (context.MetadataUriV4 is not null)
         {
@@ -170,7 +177,7 @@ internal static class ContainerSpec
             MemorySwappiness = linux?.Swappiness,
             PidMode = context.TaskDefinition.PidMode == "host" ? "host" : null,
             IpcMode = context.TaskDefinition.IpcMode is "host" or "none" ? context.TaskDefinition.IpcMode : null,
-            LogConfig = LogConfigOf(d.LogConfiguration),
+            LogConfig = LogConfigOf(d.LogConfiguration, context.Secrets?.LogOptions),
         };
         if (linux?.MaxSwap is { } maxSwap && d.Memory is { } memory)
         {
@@ -221,14 +228,16 @@ internal static class ContainerSpec
     /// awslogs would have Docker talk to CloudWatch Logs itself; until the agent ships logs to Berth's own
     /// log API, such containers log to json-file on the instance.
     /// </summary>
-    private static LogConfig? LogConfigOf(LogConfiguration? configuration) => configuration?.LogDriver switch
+    /// <remarks>A driver's secretOptions join its options, as the ECS agent passes them; awslogs has no use for them here.</remarks>
+    private static LogConfig? LogConfigOf(LogConfiguration? configuration, IReadOnlyDictionary<string, string>? secretOptions) => configuration?.LogDriver switch
     {
         null => null,
         "awslogs" => new LogConfig { Type = "json-file", Config = new Dictionary<string, string>() },
         var driver => new LogConfig
         {
             Type = driver,
-            Config = configuration.Options?.ToDictionary(o => o.Key, o => o.Value) ?? new Dictionary<string, string>(),
+            Config = (configuration.Options ?? new Dictionary<string, string>()).Concat(secretOptions ?? new Dictionary<string, string>())
+                .ToDictionary(o => o.Key, o => o.Value),
         },
     };
 

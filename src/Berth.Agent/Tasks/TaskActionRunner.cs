@@ -70,6 +70,7 @@ internal sealed partial class TaskActionRunner(AgentRuntime runtime, string task
                 DockerNames = state.Containers.Where(o => o.DockerName is not null).ToDictionary(o => o.Name, o => o.DockerName!),
                 VolumeSources = volumes,
                 StopTimeout = create.StopTimeout,
+                Secrets = assignment.Secrets?.GetValueOrDefault(container.Name),
             });
             var id = await runtime.Docker.CreateContainerAsync(parameters, cancellationToken).ConfigureAwait(false);
             return new ContainerCreated(container.Name, id, dockerName);

@@ -69,12 +69,15 @@ internal sealed partial class TaskManager
     /// <summary>The task's current role credentials (the latest assignment's: the server rotates them) and addresses.</summary>
     public TaskCredentialsGrant CredentialsGrant => new(Current.RoleCredentials, View.SourceAddresses, _credentialsToken);
 
-    /// <summary>A newer assignment (desired status may have changed, or newer role credentials came).</summary>
+    /// <summary>
+    /// A newer assignment (desired status may have changed, or newer role credentials came). Secrets stay those of
+    /// the first assignment that had them: ECS resolves them once, at task start.
+    /// </summary>
     public void Update(TaskAssignment assignment)
     {
         lock (_gate)
         {
-            _assignment = assignment;
+            _assignment = assignment with { Secrets = _assignment.Secrets ?? assignment.Secrets };
         }
         Poke();
     }

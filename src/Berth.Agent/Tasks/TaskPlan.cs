@@ -144,10 +144,6 @@ internal sealed record TaskPlan(IReadOnlyList<PlannedContainer> Containers, stri
             {
                 return $"CannotCreateContainerError: container '{c.Name}' asks for privileged mode, which this container instance does not allow (agent option AllowPrivileged is off)";
             }
-            if (d.Secrets is { Count: > 0 } || d.LogConfiguration?.SecretOptions is { Count: > 0 })
-            {
-                return $"ResourceInitializationError: unable to pull secrets or registry auth: container '{c.Name}' uses secrets, which Berth does not support yet";
-            }
             if (d.EnvironmentFiles is { Count: > 0 })
             {
                 return $"ResourceInitializationError: failed to download env files: container '{c.Name}' uses environmentFiles, which Berth does not support yet";

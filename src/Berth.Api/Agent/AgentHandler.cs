@@ -4,7 +4,9 @@ using Berth.Api.Protocol;
 using Berth.Control.Agents;
 using Berth.Control.Identity;
 using Berth.Control.Networking;
+using Berth.Control.Secrets;
 using Berth.Control.Services;
+using Berth.Control.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Concurrency;
 using Berth.Core.ContainerInstances;
@@ -22,7 +24,8 @@ namespace Berth.Api.Agent;
 /// tasks and records its heartbeat, and the reports that move tasks' known status.
 /// </summary>
 internal sealed class AgentHandler(
-    IStateStore store, AssignmentSignals signals, ServiceSignal services, AgentLiveness liveness, TaskRoleSessions roleSessions, TimeProvider time)
+    IStateStore store, AssignmentSignals signals, ServiceSignal services, AgentLiveness liveness, TaskRoleSessions roleSessions, TaskSecrets secrets,
+    TaskStopper stopper, TimeProvider time)
 {
     /// <summary>
     /// A heartbeat is written at most this often, so a busy instance's polls do not all become writes; well inside
@@ -176,10 +179,29 @@ internal sealed class AgentHandler(
                 continue;
             }
             var definition = await DefinitionAsync(task.Value.TaskDefinitionArn!, cancellationToken).ConfigureAwait(false);
+            IReadOnlyDictionary<string, ContainerSecretValues>? secretValues = null;
+            if (task.Value.DesiredStatus == TaskStatuses.Running)
+            {
+                try
+                {
+                    secretValues = await secrets.ResolveAsync(task.Value, definition, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SecretResolutionException e) when (task.Value.StartedAt is null)
+                {
+                    // As ECS: a secret that cannot be read stops the task before its agent ever sees it.
+                    await FailToStartAsync(claim.Id, e.Message, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                catch (SecretResolutionException)
+                {
+                    // A started task got its values at start (the agent keeps them); a secret deleted since changes nothing.
+                }
+            }
             assignments.Add(new TaskAssignment
             {
                 Task = TaskStateChanges.ForAgent(task.Value),
                 TaskDefinition = definition,
+                Secrets = secretValues,
                 Network = claim.Value.Network is { } network
                     ? NetworkOf(task.Value, network, registry ??= await _networks.LoadAsync(cancellationToken).ConfigureAwait(false))
                     : null,
@@ -187,6 +209,19 @@ internal sealed class AgentHandler(
             });
         }
         return assignments;
+    }
+
+    private async Task FailToStartAsync(string taskArn, string reason, CancellationToken cancellationToken)
+    {
+        await store.RetryOnConflictAsync(async ct =>
+        {
+            if (await store.GetAsync(EcsRecords.TaskAssignments, taskArn, ct).ConfigureAwait(false) is { } claim)
+            {
+                await store.CommitAsync(await stopper.StopLostTaskAsync(claim, reason, time.GetUtcNow(), ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            }
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        services.Notify();
     }
 
     /// <summary>

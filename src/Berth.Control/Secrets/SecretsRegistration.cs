@@ -8,5 +8,6 @@ internal static class SecretsRegistration
     public static IServiceCollection AddSecrets(this IServiceCollection services) => services
         .AddSingleton<SsmParameters>()
         .AddSingleton<ManagedSecrets>()
-        .AddSingleton<SecretValueResolver>();
+        .AddSingleton<SecretValueResolver>()
+        .AddSingleton<TaskSecrets>();
 }

@@ -65,6 +65,23 @@ public sealed record TaskAssignment
     /// newer credentials replace older ones (rotation), and the agent never writes them to disk.
     /// </summary>
     [JsonPropertyName("roleCredentials")] public TaskRoleCredentials? RoleCredentials { get; init; }
+
+    /// <summary>
+    /// The plaintext of the containers' <c>secrets</c> and log <c>secretOptions</c>, by container name, resolved by the
+    /// server for this poll; null when the task has none. Like role credentials, the agent never writes them to disk.
+    /// </summary>
+    [JsonPropertyName("secrets")] public IReadOnlyDictionary<string, ContainerSecretValues>? Secrets { get; init; }
+}
+
+/// <summary>One container's resolved secrets: environment variables and log driver options, name → value.</summary>
+public sealed record ContainerSecretValues
+{
+    [JsonPropertyName("environment")] public required IReadOnlyDictionary<string, string> Environment { get; init; }
+    [JsonPropertyName("logOptions")] public required IReadOnlyDictionary<string, string> LogOptions { get; init; }
+
+    /// <summary>Names only: an assignment that gets logged must not carry the values along.</summary>
+    public override string ToString() =>
+        $"{nameof(ContainerSecretValues)} {{ Environment = [{string.Join(", ", Environment.Keys)}], LogOptions = [{string.Join(", ", LogOptions.Keys)}] }}";
 }
 
 /// <summary>

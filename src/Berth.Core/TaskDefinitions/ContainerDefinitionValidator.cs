@@ -62,6 +62,29 @@ internal static class ContainerDefinitionValidator
         {
             Require.OneOf(Require.NotBlank(log.LogDriver, "logConfiguration.logDriver"), EcsEnums.LogDriver, "logConfiguration.logDriver");
         }
+        ValidateSecrets(container.Secrets, task, "secrets");
+        ValidateSecrets(container.LogConfiguration?.SecretOptions, task, "logConfiguration.secretOptions");
+    }
+
+    /// <summary>
+    /// A secret needs both members, and ECS reads it with the task's execution role, so it refuses a definition
+    /// without one in the words below (the ECS agent has no other credentials to read secrets with).
+    /// </summary>
+    private static void ValidateSecrets(IReadOnlyList<Secret>? secrets, RegisterTaskDefinitionRequest task, string member)
+    {
+        if (secrets is not { Count: > 0 })
+        {
+            return;
+        }
+        foreach (var secret in secrets)
+        {
+            Require.NotBlank(secret.Name, $"{member}.name");
+            Require.NotBlank(secret.ValueFrom, $"{member}.valueFrom");
+        }
+        if (string.IsNullOrEmpty(task.ExecutionRoleArn))
+        {
+            throw new ClientException("When you are specifying container secrets, you must also specify a value for 'executionRoleArn'.");
+        }
     }
 
     private static void ValidateMemory(ContainerDefinition container, RegisterTaskDefinitionRequest task, string name)

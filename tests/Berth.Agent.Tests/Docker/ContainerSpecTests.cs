@@ -14,7 +14,7 @@ public sealed class ContainerSpecTests
 
     private static global::Docker.DotNet.Models.CreateContainerParameters Build(ContainerDefinition definition, string? networkMode = "bridge",
         IReadOnlyList<Volume>? volumes = null, IReadOnlyDictionary<string, string>? dockerNames = null, IReadOnlyDictionary<string, string>? volumeSources = null,
-        ContainerCredentials? credentials = null)
+        ContainerCredentials? credentials = null, ContainerSecretValues? secrets = null)
     {
         var assignment = TestTasks.Assignment("fam", networkMode, volumes, definition);
         var plan = TaskPlan.Build(assignment, allowPrivileged: true);
@@ -32,6 +32,7 @@ public sealed class ContainerSpecTests
             StopTimeout = TimeSpan.FromSeconds(30),
             NetworkSandboxId = networkMode == "awsvpc" ? "pause-id" : null,
             Credentials = credentials,
+            Secrets = secrets,
         });
     }
 
@@ -67,6 +68,28 @@ public sealed class ContainerSpecTests
         Assert.Contains("A=1", env);
         Assert.Contains("ECS_CONTAINER_METADATA_URI_V4=http://172.17.0.1:51679/v4/token", env);
         Assert.Contains("ECS_CONTAINER_METADATA_URI=http://172.17.0.1:51679/v3/token", env);
+    }
+
+    [Fact]
+    public void Resolved_secrets_become_environment_variables_and_log_driver_options()
+    {
+        var definition = new ContainerDefinition
+        {
+            Name = "c",
+            Image = "i",
+            LogConfiguration = new LogConfiguration { LogDriver = "syslog", Options = new Dictionary<string, string> { ["tag"] = "t" } },
+        };
+        var secrets = new ContainerSecretValues
+        {
+            Environment = new Dictionary<string, string> { ["DB_PASSWORD"] = "hunter2" },
+            LogOptions = new Dictionary<string, string> { ["syslog-address"] = "udp://127.0.0.1:514" },
+        };
+
+        var create = Build(definition, secrets: secrets);
+
+        Assert.Contains("DB_PASSWORD=hunter2", create.Env);
+        Assert.Equal(new Dictionary<string, string> { ["tag"] = "t", ["syslog-address"] = "udp://127.0.0.1:514" }, create.HostConfig.LogConfig.Config);
+        Assert.DoesNotContain(Build(definition).Env, e => e.StartsWith("DB_PASSWORD", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -175,6 +175,24 @@ public sealed class TaskEventTests
     }
 
     [Fact]
+    public void The_state_file_record_keeps_neither_secrets_nor_role_credentials()
+    {
+        var spec = Spec(C("main"));
+        var assignment = TestTasks.Assignment("f", "bridge", C("main")) with
+        {
+            Secrets = new Dictionary<string, ContainerSecretValues>
+            {
+                ["main"] = new() { Environment = new Dictionary<string, string> { ["S"] = "v" }, LogOptions = new Dictionary<string, string>() },
+            },
+        };
+
+        var record = New(spec).ToRecord(assignment);
+
+        Assert.Null(record.Assignment.Secrets);
+        Assert.Null(record.Assignment.RoleCredentials);
+    }
+
+    [Fact]
     public void A_record_from_an_older_agent_with_an_unknown_phase_starts_the_container_from_scratch_but_keeps_its_id()
     {
         var spec = Spec(C("web"));

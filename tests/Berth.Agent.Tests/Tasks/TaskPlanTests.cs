@@ -38,7 +38,6 @@ public sealed class TaskPlanTests
     [InlineData("healthy-without-check")]
     [InlineData("privileged")]
     [InlineData("no-essential")]
-    [InlineData("secrets")]
     [InlineData("unknown-volume")]
     public void Tasks_that_cannot_run_here_fail_with_a_reason(string case_)
     {
@@ -49,12 +48,15 @@ public sealed class TaskPlanTests
             "healthy-without-check" => Plan(C("a", On("b", "HEALTHY")), C("b")),
             "privileged" => Plan(C("a") with { Privileged = true }),
             "no-essential" => Plan(C("a") with { Essential = false }),
-            "secrets" => Plan(C("a") with { Secrets = [new Secret { Name = "S", ValueFrom = "arn" }] }),
             "unknown-volume" => Plan(C("a") with { MountPoints = [new MountPoint { SourceVolume = "nope", ContainerPath = "/x" }] }),
             _ => throw new ArgumentOutOfRangeException(nameof(case_)),
         };
         Assert.False(string.IsNullOrWhiteSpace(plan.Failure));
     }
+
+    [Fact]
+    public void Secrets_plan_like_any_container_since_the_server_resolves_them() =>
+        Assert.Null(Plan(C("a") with { Secrets = [new Secret { Name = "S", ValueFrom = "arn:aws:ssm:us-east-1:000000000000:parameter/p" }] }).Failure);
 
     [Fact]
     public void Privileged_is_fine_when_the_agent_allows_it() =>

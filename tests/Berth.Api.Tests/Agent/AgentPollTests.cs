@@ -3,7 +3,9 @@ using System.Text.Json;
 using Berth.Api.Agent;
 using Berth.Control.Agents;
 using Berth.Control.Identity;
+using Berth.Control.Secrets;
 using Berth.Control.Services;
+using Berth.Control.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
@@ -98,7 +100,8 @@ public sealed class AgentPollTests : IAsyncLifetime
     {
         var cipher = await SecretCipher.OpenAsync(_databasePath + ".key", CancellationToken.None);
         var roleSessions = new TaskRoleSessions(store, new AccessKeys(store, cipher, _time), new TaskRoleSessionOptions(), _time);
-        return new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, roleSessions, _time);
+        var secrets = new TaskSecrets(new SecretValueResolver(new SsmParameters(store, cipher), new ManagedSecrets(store, cipher), _time));
+        return new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, roleSessions, secrets, new TaskStopper(store, _signals), _time);
     }
 
     private static DefaultHttpContext PollRequest(long assignmentsVersion, CancellationToken aborted, string instanceArn = InstanceArn)
