@@ -2,6 +2,7 @@ using System.Text.Json;
 using Berth.Control.Identity;
 using Berth.Core.Agent;
 using Berth.Core.Arns;
+using Berth.Core.Identity.Authorization;
 using Microsoft.AspNetCore.Http;
 
 namespace Berth.Api.Protocol;
@@ -45,7 +46,8 @@ public sealed class RequestContexts(ApiOptions options, RequestAuthenticator aut
             return;
         }
         using var document = Parse(json);
-        var decision = await authorization.AuthorizeAsync(context.PrincipalArn, context.Scope, signingName, operation, document.RootElement, FactsOf(request, context),
+        var facts = FactsOf(request, context);
+        var decision = await authorization.AuthorizeAsync(context.PrincipalArn, context.Scope, signingName, operation, document.RootElement, facts,
             cancellationToken).ConfigureAwait(false);
         if (decision.IsAllowed && signingName == "ecs")
         {
@@ -58,8 +60,8 @@ public sealed class RequestContexts(ApiOptions options, RequestAuthenticator aut
     }
 
     /// <summary>
-    /// Berth's own routes (the agent protocol, the event stream) have no IAM actions: only the root user, whose key
-    /// <c>berth up</c> gives its agents, may call them.
+    /// Berth's own routes without IAM actions (the event stream, spot interruptions): only the root user may call
+    /// them.
     /// </summary>
     public static void RequireRoot(RequestContext context, string route)
     {
@@ -90,7 +92,7 @@ public sealed class RequestContexts(ApiOptions options, RequestAuthenticator aut
             return;
         }
         var decision = await authorization.AuthorizeActionAsync(context.PrincipalArn, context.Scope, action,
-            new RequestedResource(resourceArn, "*", IsExact: true), RequestContext.Empty, FactsOf(request, context),
+            new RequestedResource(resourceArn, "*", IsExact: true), Core.Identity.Authorization.RequestContext.Empty, FactsOf(request, context),
             cancellationToken).ConfigureAwait(false);
         if (!decision.IsAllowed)
         {
