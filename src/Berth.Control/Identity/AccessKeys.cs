@@ -18,8 +18,6 @@ public sealed class AccessKeys(IStateStore store, SecretCipher cipher, TimeProvi
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
 
-    // IAM's key ids are 20 characters: a four-letter prefix and 16 of base32's alphabet.
-    private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     private readonly ConcurrentDictionary<string, (AccessKeyHolder? Holder, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
@@ -45,7 +43,7 @@ public sealed class AccessKeys(IStateStore store, SecretCipher cipher, TimeProvi
     /// <summary>A new active key for <paramref name="principalArn"/>: long-term, or temporary (with a session token) when it expires.</summary>
     public async Task<IssuedKey> CreateAsync(string accountId, string principalArn, string prefix, DateTimeOffset? expiration, CancellationToken cancellationToken)
     {
-        var id = prefix + RandomNumberGenerator.GetString(IdAlphabet, 16);
+        var id = IamIds.AccessKey(prefix);
         var secret = RandomNumberGenerator.GetString(SecretAlphabet, 40);
         var token = expiration is null ? null : Convert.ToBase64String(RandomNumberGenerator.GetBytes(96));
         var now = time.GetUtcNow();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Berth.Core.Iam;
 using Berth.Core.Identity.Authorization;
 using Berth.Core.Identity.Credentials;
@@ -17,7 +16,6 @@ public sealed class IamRoles(IStateStore store, ManagedPolicies policies, Identi
     public const int MaxMaxSessionDuration = 43200;
 
     private const string Entity = "role";
-    private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     /// <param name="trustPolicy">The AssumeRolePolicyDocument, refused with MalformedPolicyDocument unless it is a valid trust policy.</param>
     public async Task<IamRoleRecord> CreateAsync(string accountId, string roleName, string? path, string trustPolicy, string? description,
@@ -25,7 +23,7 @@ public sealed class IamRoles(IStateStore store, ManagedPolicies policies, Identi
     {
         ParsedPolicies.Validate(trustPolicy, PolicyKind.RoleTrust);
         var rolePath = path ?? "/";
-        var role = new IamRoleRecord(roleName, "AROA" + RandomNumberGenerator.GetString(IdAlphabet, 17), rolePath,
+        var role = new IamRoleRecord(roleName, IamIds.Unique("AROA"), rolePath,
             $"arn:aws:iam::{accountId}:role{rolePath}{roleName}", trustPolicy, description, maxSessionDuration ?? IamRoleRecord.DefaultMaxSessionDuration,
             DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds()), new Dictionary<string, string>(StringComparer.Ordinal), [], tags);
         try

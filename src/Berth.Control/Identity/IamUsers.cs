@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Berth.Core.Iam;
 using Berth.Core.Identity.Credentials;
 using Berth.Core.Identity.Policies;
@@ -17,13 +16,12 @@ public sealed class IamUsers(IStateStore store, AccessKeys keys, ManagedPolicies
     /// <summary>IAM's quota of access keys per user.</summary>
     public const int MaxAccessKeysPerUser = 2;
 
-    private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     public async Task<IamUserRecord> CreateAsync(string accountId, string userName, string? path, IReadOnlyDictionary<string, string> tags,
         CancellationToken cancellationToken)
     {
         var userPath = path ?? "/";
-        var user = new IamUserRecord(userName, "AIDA" + RandomNumberGenerator.GetString(IdAlphabet, 17), userPath,
+        var user = new IamUserRecord(userName, IamIds.Unique("AIDA"), userPath,
             $"arn:aws:iam::{accountId}:user{userPath}{userName}", DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds()),
             new Dictionary<string, string>(StringComparer.Ordinal), [], tags);
         try

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Berth.Core.Iam;
 using Berth.Core.Identity.Credentials;
 using Berth.Core.Identity.Policies;
@@ -13,7 +12,6 @@ namespace Berth.Control.Identity;
 /// </summary>
 public sealed class ManagedPolicies(IStateStore store, IdentityChanges changes, TimeProvider time)
 {
-    private const string IdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
     private static readonly Dictionary<string, PolicyDocument> AwsDocuments =
         AwsManagedPolicies.All.ToDictionary(p => p.Arn, p => p.Parse(), StringComparer.Ordinal);
@@ -24,7 +22,7 @@ public sealed class ManagedPolicies(IStateStore store, IdentityChanges changes, 
         ParsedPolicies.Validate(document, PolicyKind.Identity);
         var policyPath = path ?? "/";
         var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
-        var policy = new ManagedPolicyRecord(policyName, "ANPA" + RandomNumberGenerator.GetString(IdAlphabet, 17), policyPath,
+        var policy = new ManagedPolicyRecord(policyName, IamIds.Unique("ANPA"), policyPath,
             $"arn:aws:iam::{accountId}:policy{policyPath}{policyName}", description, "v1", [new ManagedPolicyVersion("v1", document, now)], 2, now, now, tags);
         try
         {
