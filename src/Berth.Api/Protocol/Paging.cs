@@ -46,16 +46,11 @@ internal static class Paging
             : new Page<Versioned<T>>(matches, null);
     }
 
-<<<<<<< HEAD
     /// <summary>
     /// The same pagination over items already read and ordered by <paramref name="key"/> (ordinal), for lists that are
     /// not one store query. <paramref name="invalidToken"/> is the service's refusal of a token it did not issue
     /// (ECS's InvalidParameterException by default).
     /// </summary>
-=======
-    /// <summary>The same pagination over items already read and ordered by <paramref name="key"/> (ordinal), for lists that are not one store query.</summary>
-    /// <param name="invalidToken">The protocol's error for a token it did not give (ECS's InvalidParameterException by default).</param>
->>>>>>> task-roles
     public static Page<T> Slice<T>(IReadOnlyList<T> ordered, Func<T, string> key, int limit, string? nextToken, Func<Exception>? invalidToken = null)
     {
         var after = Decode(nextToken, invalidToken);

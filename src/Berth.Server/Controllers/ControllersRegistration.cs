@@ -10,9 +10,6 @@ internal static class ControllersRegistration
         .AddHostedService<ServiceScheduler>()
         .AddHostedService<LogRetentionSweeper>()
         .AddHostedService<EventLogSweeper>()
-<<<<<<< HEAD
-        .AddHostedService<SecretDeletionSweeper>();
-=======
+        .AddHostedService<SecretDeletionSweeper>()
         .AddHostedService<TaskRoleSessionSweeper>();
->>>>>>> task-roles
 }
