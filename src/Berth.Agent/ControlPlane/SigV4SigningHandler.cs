@@ -4,7 +4,8 @@ using Berth.Core.Identity.Signing;
 namespace Berth.Agent.ControlPlane;
 
 /// <summary>
-/// Signs each request that carries a <see cref="SigningScope"/> with the agent's access key, as an AWS SDK does:
+/// Signs each request that carries a <see cref="SigningScope"/> with the agent's access key (or the scope's own
+/// credentials), as an AWS SDK does:
 /// Host, Content-Type and the X-Amz-* headers, and the body's hash. Without credentials requests go unsigned (a server
 /// with <c>--auth off</c>), except that a call naming its own region still states it in an unsigned credential scope,
 /// which is where such a server reads the region from.
@@ -17,9 +18,9 @@ internal sealed class SigV4SigningHandler(AgentCredentials? credentials, string 
     {
         if (request.Options.TryGetValue(SigningScope.Key, out var scope))
         {
-            if (credentials is not null)
+            if ((scope.As ?? credentials) is { } key)
             {
-                await SignAsync(request, credentials, scope.Service, scope.Region ?? defaultRegion, cancellationToken).ConfigureAwait(false);
+                await SignAsync(request, key, scope.Service, scope.Region ?? defaultRegion, cancellationToken).ConfigureAwait(false);
             }
             else if (scope.Region is { } region)
             {
