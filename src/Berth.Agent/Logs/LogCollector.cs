@@ -83,8 +83,8 @@ internal sealed partial class LogCollector : IAsyncDisposable
         }
         catch (ControlPlaneException e) when (e.ErrorCode == "AccessDeniedException")
         {
-            LogExecutionRoleDenied(_logger, taskArn, containerName, e.Message);
-            return $"{prefix}{step}AccessDeniedException: {e.Message} : exit status 1";
+            LogExecutionRoleDenied(_logger, taskArn, containerName, e.ServerMessage);
+            return $"{prefix}{step}AccessDeniedException: {e.ServerMessage} : exit status 1";
         }
     }
 
