@@ -20,7 +20,7 @@ public static class IdentityRecords
     /// <summary>Id: <see cref="PolicyRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the policy name as IAM lists policies.</summary>
     public static readonly RecordType<ManagedPolicyRecord> Policies = new("iam-policy", IdentityJsonContext.Default.ManagedPolicyRecord);
 
-    /// <summary>Id: the task ARN; scope: <see cref="AccountScope"/>; sort key: the task ARN.</summary>
+    /// <summary>Id: <see cref="TaskRoleSessionId"/>; scope: <see cref="AccountScope"/>; sort key: the id.</summary>
     public static readonly RecordType<TaskRoleSessionRecord> TaskRoleSessions = new("task-role-session", IdentityJsonContext.Default.TaskRoleSessionRecord);
 
     public static string AccountScope(string accountId) => $"iam:{accountId}";
@@ -49,6 +49,13 @@ public static class IdentityRecords
     public static PutRecord PutPolicy(string accountId, ManagedPolicyRecord policy, long expectedVersion) =>
         Policies.Put(PolicyRecordId(accountId, policy.PolicyName), AccountScope(accountId), policy.PolicyName.ToLowerInvariant(), policy, expectedVersion);
 
-    public static PutRecord PutTaskRoleSession(string accountId, TaskRoleSessionRecord session, long expectedVersion) =>
-        TaskRoleSessions.Put(session.TaskArn, AccountScope(accountId), session.TaskArn, session, expectedVersion);
+    /// <summary>A task role session's id is the task ARN (as before execution roles had sessions); an execution role session's has a suffix.</summary>
+    public static string TaskRoleSessionId(string taskArn, TaskRoleSessionKind kind) =>
+        kind == TaskRoleSessionKind.Task ? taskArn : $"{taskArn}#execution";
+
+    public static PutRecord PutTaskRoleSession(string accountId, TaskRoleSessionRecord session, long expectedVersion)
+    {
+        var id = TaskRoleSessionId(session.TaskArn, session.Kind);
+        return TaskRoleSessions.Put(id, AccountScope(accountId), id, session, expectedVersion);
+    }
 }

@@ -1,7 +1,8 @@
 """Task roles end to end: `berth up --auth sigv4`, a real container that reads its task's credentials at
 169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (busybox wget) and prints them to its awslogs, and boto3 calling
 Berth with exactly those credentials: allowed what the role's policy allows, refused the rest (AccessDeniedException
-naming the task's role session), and refused altogether once the task has stopped.
+naming the task's role session), and refused altogether once the task has stopped. Execution roles: a task's awslogs
+are written as its execution role, so a role without logs permissions fails the task start as on ECS.
 """
 import json
 import time
@@ -94,6 +95,45 @@ class TaskRoleTest(unittest.TestCase):
             except ClientError as e:
                 return e.response["Error"]["Code"]
         self.assertEqual("UnrecognizedClientException", wait_until(refused, 90, interval=1))
+
+    def test_awslogs_are_written_as_the_execution_role_and_a_role_without_logs_permissions_fails_the_task(self):
+        iam, ecs, logs = self.server.client("iam"), self.server.ecs(), self.server.client("logs")
+        writer = iam.create_role(RoleName="log-writer", AssumeRolePolicyDocument=TRUST_ECS_TASKS)["Role"]["Arn"]
+        iam.put_role_policy(RoleName="log-writer", PolicyName="write-logs", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]}))
+        mute = iam.create_role(RoleName="no-logs", AssumeRolePolicyDocument=TRUST_ECS_TASKS)["Role"]["Arn"]
+        group = "/berth/execution-role-test"
+        logs.create_log_group(logGroupName=group)
+
+        def run(family, execution_role):
+            ecs.register_task_definition(family=family, executionRoleArn=execution_role, containerDefinitions=[{
+                "name": "app", "image": "berth/sample-tools", "memory": 32, "command": ["sh", "-c", "echo written by $HOSTNAME"],
+                "logConfiguration": {"logDriver": "awslogs", "options": {
+                    "awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-stream-prefix": family}}}])
+            return ecs.run_task(cluster="default", taskDefinition=family)["tasks"][0]["taskArn"]
+
+        refused_arn = run("no-logs", mute)
+        stopped = wait_until(lambda: next((t for t in ecs.describe_tasks(cluster="default", tasks=[refused_arn])["tasks"]
+                                           if t["lastStatus"] == "STOPPED"), None), 90, interval=1)
+        self.assertIsNotNone(stopped, "the task without logs permissions did not stop")
+        refused_id = refused_arn.rsplit("/", 1)[1]
+        self.assertEqual("TaskFailedToStart", stopped["stopCode"])
+        self.assertTrue(stopped["stoppedReason"].startswith(
+            "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log "
+            f"stream: AccessDeniedException: User: arn:aws:sts::000000000000:assumed-role/no-logs/{refused_id} is not authorized to perform: "
+            "logs:CreateLogStream"), stopped["stoppedReason"])
+
+        written_arn = run("log-writer", writer)
+        stream = f"log-writer/app/{written_arn.rsplit('/', 1)[1]}"
+
+        def messages():
+            try:
+                return [e["message"] for e in logs.get_log_events(logGroupName=group, logStreamName=stream)["events"]] or None
+            except logs.exceptions.ResourceNotFoundException:
+                return None
+        lines = wait_until(messages, 90, interval=1)
+        self.assertIsNotNone(lines, "the task's output never arrived")
+        self.assertTrue(lines[0].startswith("written by "), lines)
 
 
 if __name__ == "__main__":

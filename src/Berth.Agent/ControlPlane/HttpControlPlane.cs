@@ -139,7 +139,7 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
             // Not JSON (a proxy's page, an empty body): keep the raw text.
         }
         code = ShortErrorCode(code) ?? $"Http{status}";
-        return new ControlPlaneException(status, code, $"{status} {code}: {text}");
+        return new ControlPlaneException(status, code, $"{status} {code}: {text}", text);
     }
 
     /// <summary>"aws.protocoltests#Name:http://…" → "Name", as botocore reads error codes.</summary>

@@ -4,8 +4,8 @@ using Berth.Core.Identity.Signing;
 namespace Berth.Agent.ControlPlane;
 
 /// <summary>
-/// Signs each request that carries a <see cref="SigningScope"/> with the agent's current access key (the one it joined
-/// with, then its own), as an AWS SDK does:
+/// Signs each request that carries a <see cref="SigningScope"/> with the scope's own credentials (a task's execution
+/// role) or else the agent's current access key (the one it joined with, then its own), as an AWS SDK does:
 /// Host, Content-Type and the X-Amz-* headers, and the body's hash. Without credentials requests go unsigned (a server
 /// with <c>--auth off</c>), except that a call naming its own region still states it in an unsigned credential scope,
 /// which is where such a server reads the region from.
@@ -18,7 +18,7 @@ internal sealed class SigV4SigningHandler(Func<AgentCredentials?> credentials, s
     {
         if (request.Options.TryGetValue(SigningScope.Key, out var scope))
         {
-            if (credentials() is { } key)
+            if ((scope.As ?? credentials()) is { } key)
             {
                 await SignAsync(request, key, scope.Service, scope.Region ?? defaultRegion, cancellationToken).ConfigureAwait(false);
             }

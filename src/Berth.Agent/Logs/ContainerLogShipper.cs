@@ -24,6 +24,7 @@ internal sealed partial class ContainerLogShipper
     private readonly ILogsClient _client;
     private readonly IDockerDriver _docker;
     private readonly AwsLogsOptions _options;
+    private readonly Func<LogsCaller> _caller;
     private readonly string _containerId;
     private readonly bool _tty;
     private readonly string _streamName;
@@ -32,12 +33,14 @@ internal sealed partial class ContainerLogShipper
     private readonly ILogger _logger;
     private ShippedPosition? _position;
 
-    public ContainerLogShipper(ILogsClient client, IDockerDriver docker, AwsLogsOptions options, string containerId, bool tty, string streamName,
-        string positionPath, TimeProvider time, ILogger logger)
+    /// <param name="caller">Where and as whom each call goes, asked again for every call (execution role credentials rotate).</param>
+    public ContainerLogShipper(ILogsClient client, IDockerDriver docker, AwsLogsOptions options, Func<LogsCaller> caller, string containerId, bool tty,
+        string streamName, string positionPath, TimeProvider time, ILogger logger)
     {
         _client = client;
         _docker = docker;
         _options = options;
+        _caller = caller;
         _containerId = containerId;
         _tty = tty;
         _streamName = streamName;
@@ -49,7 +52,7 @@ internal sealed partial class ContainerLogShipper
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         _position = ShippedPosition.Load(_positionPath);
-        await RetryAsync(ct => _client.CreateStreamAsync(_options.Region, _options.Group, _streamName, ct), cancellationToken).ConfigureAwait(false);
+        await RetryAsync(ct => _client.CreateStreamAsync(_caller(), _options.Group, _streamName, ct), cancellationToken).ConfigureAwait(false);
         while (true)
         {
             var stream = await _docker.OpenLogsAsync(_containerId, _position?.TimestampNanos, cancellationToken).ConfigureAwait(false);
@@ -150,16 +153,16 @@ internal sealed partial class ContainerLogShipper
         {
             try
             {
-                await _client.PutAsync(_options.Region, _options.Group, _streamName, events, ct).ConfigureAwait(false);
+                await _client.PutAsync(_caller(), _options.Group, _streamName, events, ct).ConfigureAwait(false);
             }
             catch (ControlPlaneException e) when (e.ErrorCode == "ResourceNotFoundException")
             {
                 // The stream (or group) was deleted under us: make it again as the awslogs driver does, then retry.
                 if (_options.CreateGroup)
                 {
-                    await _client.CreateGroupAsync(_options.Region, _options.Group, ct).ConfigureAwait(false);
+                    await _client.CreateGroupAsync(_caller(), _options.Group, ct).ConfigureAwait(false);
                 }
-                await _client.CreateStreamAsync(_options.Region, _options.Group, _streamName, ct).ConfigureAwait(false);
+                await _client.CreateStreamAsync(_caller(), _options.Group, _streamName, ct).ConfigureAwait(false);
                 throw;
             }
         }, cancellationToken).ConfigureAwait(false);
@@ -178,6 +181,12 @@ internal sealed partial class ContainerLogShipper
             try
             {
                 await send(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ControlPlaneException e) when (e.ErrorCode == "AccessDeniedException")
+            {
+                // The task's execution role may not write here (the awslogs driver on ECS drops such output too).
+                LogDenied(_logger, _streamName, e.Message);
                 return;
             }
             catch (ControlPlaneException e) when (!e.IsRetryable && e.ErrorCode != "ResourceNotFoundException")
@@ -199,6 +208,9 @@ internal sealed partial class ContainerLogShipper
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The server refused log events for {LogStream}; the batch is dropped")]
     private static partial void LogRefused(ILogger logger, Exception exception, string logStream);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The task's execution role may not write to {LogStream}; its output is dropped: {Reason}")]
+    private static partial void LogDenied(ILogger logger, string logStream, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "All output of container {ContainerId} is shipped to {LogStream}")]
     private static partial void LogFinished(ILogger logger, string containerId, string logStream);

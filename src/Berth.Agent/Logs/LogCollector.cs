@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Berth.Agent.ControlPlane;
 using Berth.Agent.Docker;
+using Berth.Core.Agent;
 using Berth.Core.Ecs;
 using Berth.Core.Logs;
 using Microsoft.Extensions.Logging;
@@ -38,10 +40,13 @@ internal sealed partial class LogCollector : IAsyncDisposable
 
     /// <summary>
     /// Null when the container may be created; otherwise why it cannot, in ECS's words. A missing group without
-    /// awslogs-create-group fails the task start as ECS reports it. Throws when the server cannot be reached, so
-    /// the task manager retries.
+    /// awslogs-create-group fails the task start as ECS reports it. With an execution role the group is created, and
+    /// a stream whose name is known before the container exists (awslogs-stream-prefix) is created, as that role, so
+    /// a role that may not do so fails the container as the awslogs driver fails it on ECS. Throws when the server
+    /// cannot be reached, so the task manager retries.
     /// </summary>
-    public async Task<string?> PrepareAsync(ContainerDefinition definition, CancellationToken cancellationToken)
+    public async Task<string?> PrepareAsync(ContainerDefinition definition, string containerName, string taskArn, AgentCredentials? execution,
+        CancellationToken cancellationToken)
     {
         if (AwsLogsOptions.Of(definition) is not { } options)
         {
@@ -56,26 +61,51 @@ internal sealed partial class LogCollector : IAsyncDisposable
         {
             return prefix + "must specify a value for log opt 'awslogs-group' : exit status 1";
         }
-        if (options.CreateGroup)
+        var caller = new LogsCaller(options.Region, execution);
+        const string createStream = "create stream has been retried 1 times: failed to create Cloudwatch log stream: ";
+        var step = "failed to create Cloudwatch log group: ";
+        try
         {
-            await _client.CreateGroupAsync(options.Region, options.Group, cancellationToken).ConfigureAwait(false);
+            if (options.CreateGroup)
+            {
+                await _client.CreateGroupAsync(caller, options.Group, cancellationToken).ConfigureAwait(false);
+            }
+            else if (!await _client.GroupExistsAsync(new LogsCaller(options.Region), options.Group, cancellationToken).ConfigureAwait(false))
+            {
+                return prefix + createStream + "ResourceNotFoundException: The specified log group does not exist. : exit status 1";
+            }
+            if (execution is not null && options.StreamPrefix is not null)
+            {
+                step = createStream;
+                await _client.CreateStreamAsync(caller, options.Group, options.StreamName(containerName, taskArn, ""), cancellationToken).ConfigureAwait(false);
+            }
             return null;
         }
-        return await _client.GroupExistsAsync(options.Region, options.Group, cancellationToken).ConfigureAwait(false)
-            ? null
-            : prefix + "create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1";
+        catch (ControlPlaneException e) when (e.ErrorCode == "AccessDeniedException")
+        {
+            LogExecutionRoleDenied(_logger, taskArn, containerName, e.ServerMessage);
+            return $"{prefix}{step}AccessDeniedException: {e.ServerMessage} : exit status 1";
+        }
     }
 
     /// <summary>Starts shipping the container's output unless that is already under way (idempotent).</summary>
-    public void Follow(string containerId, ContainerDefinition definition, string containerName, string taskArn)
+    /// <param name="execution">
+    /// Null for a task without an execution role (output is signed with the agent's key); otherwise the role's current
+    /// credentials, read at each call so rotation reaches the shipper; until they are known (after an agent restart,
+    /// before the first poll) shipping waits.
+    /// </param>
+    public void Follow(string containerId, ContainerDefinition definition, string containerName, string taskArn, Func<TaskRoleCredentials?>? execution)
     {
         if (_client is null || AwsLogsOptions.Of(definition) is not { Group.Length: > 0 } options)
         {
             return;
         }
+        Func<LogsCaller> caller = execution is null
+            ? () => new LogsCaller(options.Region)
+            : () => new LogsCaller(options.Region, LogsCaller.Execution(execution, taskArn));
         _shippers.AddOrUpdate(containerId,
-            _ => Start(options, containerId, definition, containerName, taskArn),
-            (_, running) => running.IsCompleted ? Start(options, containerId, definition, containerName, taskArn) : running);
+            _ => Start(options, caller, containerId, definition, containerName, taskArn),
+            (_, running) => running.IsCompleted ? Start(options, caller, containerId, definition, containerName, taskArn) : running);
     }
 
     /// <summary>
@@ -106,9 +136,9 @@ internal sealed partial class LogCollector : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private Task Start(AwsLogsOptions options, string containerId, ContainerDefinition definition, string containerName, string taskArn)
+    private Task Start(AwsLogsOptions options, Func<LogsCaller> caller, string containerId, ContainerDefinition definition, string containerName, string taskArn)
     {
-        var shipper = new ContainerLogShipper(_client!, _docker, options, containerId, definition.PseudoTerminal == true,
+        var shipper = new ContainerLogShipper(_client!, _docker, options, caller, containerId, definition.PseudoTerminal == true,
             options.StreamName(containerName, taskArn, containerId), PositionPath(containerId), _time, _loggerFactory.CreateLogger<ContainerLogShipper>());
         return Task.Run(() => SuperviseAsync(shipper, containerId, _stopping.Token));
     }
@@ -146,6 +176,9 @@ internal sealed partial class LogCollector : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Log shipping of container {ContainerId} failed; restarting it")]
     private static partial void LogShipperFailed(ILogger logger, Exception exception, string containerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The execution role of task {TaskArn} may not write the awslogs of container {Container}, which therefore cannot start: {Reason}")]
+    private static partial void LogExecutionRoleDenied(ILogger logger, string taskArn, string container, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Output of container {ContainerId} was not all shipped within {Seconds} s of its removal")]
     private static partial void LogDrainTimedOut(ILogger logger, string containerId, double seconds);

@@ -1,4 +1,5 @@
 using Berth.Agent.Docker;
+using Berth.Agent.Logs;
 using Berth.Agent.Metadata;
 using Berth.Agent.Networking;
 using Berth.Core.Agent;
@@ -14,7 +15,9 @@ namespace Berth.Agent.Tasks;
 /// </summary>
 /// <param name="credentialsId">The task's id on the credentials endpoint when it has a role.</param>
 /// <param name="credentialsToken">A host-mode task's authorization token on the credentials endpoint.</param>
-internal sealed partial class TaskActionRunner(AgentRuntime runtime, string taskArn, TaskSandbox? sandbox, string? credentialsId, string? credentialsToken)
+/// <param name="executionCredentials">The execution role credentials of the task's latest assignment (they rotate).</param>
+internal sealed partial class TaskActionRunner(AgentRuntime runtime, string taskArn, TaskSandbox? sandbox, string? credentialsId, string? credentialsToken,
+    Func<TaskRoleCredentials?> executionCredentials)
 {
     /// <summary>How long removal of a stopped container waits for its awslogs output to be shipped.</summary>
     private static readonly TimeSpan LogDrainTimeout = TimeSpan.FromSeconds(30);
@@ -33,7 +36,7 @@ internal sealed partial class TaskActionRunner(AgentRuntime runtime, string task
             PullImage pull => new ImagePulled(pull.Container,
                 await runtime.Docker.EnsureImageAsync(pull.Image, runtime.Options.PullTimeout, cancellationToken).ConfigureAwait(false), runtime.Time.GetUtcNow()),
             CreateContainer create => await CreateAsync(create, state, assignment, cancellationToken).ConfigureAwait(false),
-            StartContainer start => await StartAsync(start, state, cancellationToken).ConfigureAwait(false),
+            StartContainer start => await StartAsync(start, state, assignment, cancellationToken).ConfigureAwait(false),
             StopContainer stop => await StopAsync(stop, cancellationToken).ConfigureAwait(false),
             ReleaseNetwork => await ReleaseNetworkAsync(cancellationToken).ConfigureAwait(false),
             CleanUp => await CleanUpAsync(state, cancellationToken).ConfigureAwait(false),
@@ -43,12 +46,20 @@ internal sealed partial class TaskActionRunner(AgentRuntime runtime, string task
         return result;
     }
 
+    /// <summary>
+    /// What the task's awslogs are signed with (<see cref="LogCollector.Follow"/>): null for a task without an execution
+    /// role, whose output the agent writes as itself; otherwise the role's current credentials.
+    /// </summary>
+    public Func<TaskRoleCredentials?>? LogsExecution(TaskAssignment assignment) =>
+        (assignment.Task.Overrides?.ExecutionRoleArn ?? assignment.TaskDefinition.ExecutionRoleArn) is null ? null : executionCredentials;
+
     private TaskSandbox Sandbox => sandbox ?? throw new InvalidOperationException($"Task {taskArn} has no network namespace of its own.");
 
     private async Task<TaskEvent> CreateAsync(CreateContainer create, TaskState state, TaskAssignment assignment, CancellationToken cancellationToken)
     {
         var container = state.Find(create.Container)!;
-        if (await runtime.Logs.PrepareAsync(container.Plan.Definition, cancellationToken).ConfigureAwait(false) is { } logError)
+        var execution = LogsExecution(assignment) is { } current ? LogsCaller.Execution(current, taskArn) : null;
+        if (await runtime.Logs.PrepareAsync(container.Plan.Definition, container.Name, taskArn, execution, cancellationToken).ConfigureAwait(false) is { } logError)
         {
             return new LoggingRefused(container.Name, logError);
         }
@@ -81,12 +92,12 @@ internal sealed partial class TaskActionRunner(AgentRuntime runtime, string task
         }
     }
 
-    private async Task<TaskEvent> StartAsync(StartContainer start, TaskState state, CancellationToken cancellationToken)
+    private async Task<TaskEvent> StartAsync(StartContainer start, TaskState state, TaskAssignment assignment, CancellationToken cancellationToken)
     {
         try
         {
             await runtime.Docker.StartContainerAsync(start.RuntimeId, cancellationToken).ConfigureAwait(false);
-            runtime.Logs.Follow(start.RuntimeId, state.Find(start.Container)!.Plan.Definition, start.Container, taskArn);
+            runtime.Logs.Follow(start.RuntimeId, state.Find(start.Container)!.Plan.Definition, start.Container, taskArn, LogsExecution(assignment));
         }
         catch (DockerApiException e)
         {

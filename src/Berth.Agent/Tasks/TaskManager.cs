@@ -56,7 +56,7 @@ internal sealed partial class TaskManager
         var hasRole = assignment.RoleCredentials is not null && planned.TaskDefinition.NetworkMode != "none";
         _credentialsId = saved?.CredentialsId ?? (hasRole ? CredentialsEndpoint.NewId() : null);
         _credentialsToken = saved?.CredentialsToken ?? (hasRole && planned.TaskDefinition.NetworkMode == "host" ? CredentialsEndpoint.NewId() : null);
-        _runner = new TaskActionRunner(runtime, TaskArn, _sandbox, _credentialsId, _credentialsToken);
+        _runner = new TaskActionRunner(runtime, TaskArn, _sandbox, _credentialsId, _credentialsToken, () => Current.ExecutionRoleCredentials);
         _state = TaskState.Start(_spec.Plan, saved, () => Guid.NewGuid().ToString("N"));
         _view = TaskView.Of(assignment, _state);
     }
@@ -174,7 +174,7 @@ internal sealed partial class TaskManager
         {
             _rt.MetadataTokens[c.MetadataToken] = this;
             // Output written while the agent was down is still in Docker's log: ship it from the saved position.
-            _rt.Logs.Follow(c.RuntimeId!, c.Plan.Definition, c.Name, TaskArn);
+            _rt.Logs.Follow(c.RuntimeId!, c.Plan.Definition, c.Name, TaskArn, _runner.LogsExecution(Current));
         }
         if (_sandbox is not null)
         {

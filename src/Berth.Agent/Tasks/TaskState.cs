@@ -86,7 +86,7 @@ internal sealed record TaskState
     public TaskRecord ToRecord(TaskAssignment assignment) => new()
     {
         // Secrets never go to disk.
-        Assignment = assignment with { RoleCredentials = null, Secrets = null },
+        Assignment = assignment with { RoleCredentials = null, ExecutionRoleCredentials = null, Secrets = null },
         KnownStatus = KnownStatus,
         StoppedReason = Stop?.Reason,
         StopCode = Stop?.Code,

@@ -11,6 +11,7 @@ using Berth.Core.Agent;
 using Berth.Core.Concurrency;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
+using Berth.Core.Identity.Credentials;
 using Berth.Core.Networking;
 using Berth.Core.State;
 using Berth.Core.Tasks;
@@ -205,7 +206,8 @@ internal sealed class AgentHandler(
                 Network = claim.Value.Network is { } network
                     ? NetworkOf(task.Value, network, registry ??= await _networks.LoadAsync(cancellationToken).ConfigureAwait(false))
                     : null,
-                RoleCredentials = await roleSessions.CurrentAsync(task.Value, definition, cancellationToken).ConfigureAwait(false),
+                RoleCredentials = await roleSessions.CurrentAsync(task.Value, definition, TaskRoleSessionKind.Task, cancellationToken).ConfigureAwait(false),
+                ExecutionRoleCredentials = await roleSessions.CurrentAsync(task.Value, definition, TaskRoleSessionKind.Execution, cancellationToken).ConfigureAwait(false),
             });
         }
         return assignments;

@@ -10,7 +10,8 @@ namespace Berth.Control.Identity;
 
 /// <summary>
 /// Task role credentials as ECS gives them: a task whose definition (or RunTask's overrides) names a taskRoleArn acts as
-/// the role session <c>arn:aws:sts::&lt;account&gt;:assumed-role/&lt;role name&gt;/&lt;task id&gt;</c>. The first poll
+/// the role session <c>arn:aws:sts::&lt;account&gt;:assumed-role/&lt;role name&gt;/&lt;task id&gt;</c>, and its agent acts
+/// for it as the session of the same name of its executionRoleArn (<see cref="TaskRoleSessionKind"/>). The first poll
 /// that hands the task to its agent issues the session's first temporary key; later polls hand the same key until it
 /// nears expiry, then a new one (rotation: the old key stays valid until it expires). Keys are ordinary temporary
 /// access keys (<see cref="AccessKeys"/>), so a container's SDK signs with them as with any STS credentials. They are
@@ -19,8 +20,10 @@ namespace Berth.Control.Identity;
 /// </summary>
 public sealed class TaskRoleSessions(IStateStore store, AccessKeys keys, TaskRoleSessionOptions options, TimeProvider time)
 {
-    /// <summary>The role the task runs as: RunTask's override wins over the task definition's.</summary>
-    public static string? RoleArnOf(EcsTask task, TaskDefinition definition) => task.Overrides?.TaskRoleArn ?? definition.TaskRoleArn;
+    /// <summary>The role of the given kind: RunTask's override wins over the task definition's.</summary>
+    public static string? RoleArnOf(EcsTask task, TaskDefinition definition, TaskRoleSessionKind kind) => kind == TaskRoleSessionKind.Task
+        ? task.Overrides?.TaskRoleArn ?? definition.TaskRoleArn
+        : task.Overrides?.ExecutionRoleArn ?? definition.ExecutionRoleArn;
 
     /// <summary>
     /// The session principal ECS gives a task: its role's name (the last part of the role ARN's path) and the task's id;
@@ -31,16 +34,19 @@ public sealed class TaskRoleSessions(IStateStore store, AccessKeys keys, TaskRol
             ? PrincipalArns.AssumedRole(task.AccountId, roleName, task.ResourceId[(task.ResourceId.LastIndexOf('/') + 1)..])
             : null;
 
-    /// <summary>The credentials the task's containers are served now, issuing or renewing them; null for a task without a role or one that has stopped.</summary>
-    public async Task<TaskRoleCredentials?> CurrentAsync(EcsTask task, TaskDefinition definition, CancellationToken cancellationToken)
+    /// <summary>
+    /// The credentials of the task's role of the given kind as they are handed now, issuing or renewing them; null for a
+    /// task without such a role or one that has stopped.
+    /// </summary>
+    public async Task<TaskRoleCredentials?> CurrentAsync(EcsTask task, TaskDefinition definition, TaskRoleSessionKind kind, CancellationToken cancellationToken)
     {
-        if (task.LastStatus == TaskStatuses.Stopped || task.TaskArn is not { } taskArn || RoleArnOf(task, definition) is not { } roleArn
+        if (task.LastStatus == TaskStatuses.Stopped || task.TaskArn is not { } taskArn || RoleArnOf(task, definition, kind) is not { } roleArn
             || SessionPrincipalArn(taskArn, roleArn) is not { } principal)
         {
             return null;
         }
         var now = time.GetUtcNow();
-        var session = await store.GetAsync(IdentityRecords.TaskRoleSessions, taskArn, cancellationToken).ConfigureAwait(false);
+        var session = await store.GetAsync(IdentityRecords.TaskRoleSessions, IdentityRecords.TaskRoleSessionId(taskArn, kind), cancellationToken).ConfigureAwait(false);
         if (session is not null && session.Value.Expiration - now > options.RenewBefore
             && await keys.FindAsync(session.Value.AccessKeyId, cancellationToken).ConfigureAwait(false) is { } current)
         {
@@ -48,7 +54,7 @@ public sealed class TaskRoleSessions(IStateStore store, AccessKeys keys, TaskRol
         }
         var account = AccountOf(principal);
         var issued = await keys.CreateAsync(account, principal, AccessKeyRecord.TemporaryPrefix, now + options.Lifetime, cancellationToken).ConfigureAwait(false);
-        var record = new TaskRoleSessionRecord(taskArn, roleArn, principal, issued.AccessKeyId, issued.Expiration!.Value);
+        var record = new TaskRoleSessionRecord(taskArn, roleArn, principal, issued.AccessKeyId, issued.Expiration!.Value, kind);
         try
         {
             await store.CommitAsync([IdentityRecords.PutTaskRoleSession(account, record, session?.Version ?? 0)], cancellationToken).ConfigureAwait(false);
@@ -73,7 +79,7 @@ public sealed class TaskRoleSessions(IStateStore store, AccessKeys keys, TaskRol
         var sessions = await store.QueryAsync(IdentityRecords.TaskRoleSessions, new RecordQuery(IdentityRecords.TaskRoleSessions.Kind, null), cancellationToken).ConfigureAwait(false);
         foreach (var session in sessions)
         {
-            var task = await store.GetAsync(EcsRecords.Tasks, session.Id, cancellationToken).ConfigureAwait(false);
+            var task = await store.GetAsync(EcsRecords.Tasks, session.Value.TaskArn, cancellationToken).ConfigureAwait(false);
             var ended = task is null || task.Value.LastStatus == TaskStatuses.Stopped;
             var principal = session.Value.PrincipalArn;
             var sessionKeys = await store.QueryAsync(IdentityRecords.AccessKeys,

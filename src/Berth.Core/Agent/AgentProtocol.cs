@@ -67,6 +67,13 @@ public sealed record TaskAssignment
     [JsonPropertyName("roleCredentials")] public TaskRoleCredentials? RoleCredentials { get; init; }
 
     /// <summary>
+    /// Temporary credentials of the task definition's executionRoleArn, with which the agent acts for the task (it signs
+    /// the task's awslogs with them); null when the task has none. Rotated as <see cref="RoleCredentials"/>, never served
+    /// to the task's containers and never written to disk.
+    /// </summary>
+    [JsonPropertyName("executionRoleCredentials")] public TaskRoleCredentials? ExecutionRoleCredentials { get; init; }
+
+    /// <summary>
     /// The plaintext of the containers' <c>secrets</c> and log <c>secretOptions</c>, by container name, resolved by the
     /// server for this poll; null when the task has none. Like role credentials, the agent never writes them to disk.
     /// </summary>

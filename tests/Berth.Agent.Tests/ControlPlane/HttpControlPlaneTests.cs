@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Berth.Agent.ControlPlane;
+using Berth.Agent.Logs;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
 using Berth.Core.Identity.Signing;
@@ -137,8 +138,8 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
         var key = new AgentCredentials("ASIAAGENT", "agent-secret", "session-token");
         using var client = new HttpControlPlane(new AgentOptions { ServerUrl = _url, Credentials = key, Region = "eu-west-3" }, TimeProvider.System);
 
-        await client.GroupExistsAsync("ap-south-1", "/ecs/web", CancellationToken.None);
-        await client.PutAsync(null, "/ecs/web", "web/app/1", [new InputLogEvent { Timestamp = 1, Message = "hello" }], CancellationToken.None);
+        await client.GroupExistsAsync(new LogsCaller("ap-south-1"), "/ecs/web", CancellationToken.None);
+        await client.PutAsync(new LogsCaller(null), "/ecs/web", "web/app/1", [new InputLogEvent { Timestamp = 1, Message = "hello" }], CancellationToken.None);
 
         var inSouth = await VerifyAsync(_requests[0].Signed, "logs", new SigningCredential(key.SecretAccessKey, key.SessionToken));
         var inDefault = await VerifyAsync(_requests[1].Signed, "logs", new SigningCredential(key.SecretAccessKey, key.SessionToken));
@@ -148,13 +149,36 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
             (await VerifyAsync(_requests[0].Signed, "logs", new SigningCredential(key.SecretAccessKey))).Failure?.Kind);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_tasks_logs_are_signed_with_its_execution_roles_credentials_not_the_agents(bool agentHasKey)
+    {
+        var execution = new AgentCredentials("ASIAEXECUTION", "execution-secret", "execution-token");
+        var options = new AgentOptions { ServerUrl = _url, Region = "eu-west-3", Credentials = agentHasKey ? new AgentCredentials("AKIDAGENT", "agent-secret") : null };
+        using var client = new HttpControlPlane(options, TimeProvider.System);
+
+        await client.CreateStreamAsync(new LogsCaller("ap-south-1", execution), "/ecs/web", "web/app/1", CancellationToken.None);
+        await client.PutAsync(new LogsCaller(null, execution), "/ecs/web", "web/app/1", [new InputLogEvent { Timestamp = 1, Message = "hello" }],
+            CancellationToken.None);
+
+        foreach (var request in _requests)
+        {
+            var verdict = await VerifyAsync(request.Signed, "logs", new SigningCredential(execution.SecretAccessKey, execution.SessionToken));
+            Assert.True(verdict.IsAccepted, verdict.Failure?.Message);
+            Assert.Equal(("ASIAEXECUTION", "execution-token"), (verdict.Identity!.AccessKeyId, verdict.Identity.SessionToken));
+        }
+        Assert.Equal(["ap-south-1", "eu-west-3"], await Task.WhenAll(_requests.Select(async r =>
+            (await VerifyAsync(r.Signed, "logs", new SigningCredential(execution.SecretAccessKey, execution.SessionToken))).Identity!.Region)));
+    }
+
     [Fact]
     public async Task Without_credentials_requests_are_unsigned_and_awslogs_only_state_their_region()
     {
         using var client = new HttpControlPlane(new AgentOptions { ServerUrl = _url }, TimeProvider.System);
 
         await client.RegisterAsync(new RegisterContainerInstanceRequest { Cluster = "default" }, CancellationToken.None);
-        await client.GroupExistsAsync("ap-south-1", "/ecs/web", CancellationToken.None);
+        await client.GroupExistsAsync(new LogsCaller("ap-south-1"), "/ecs/web", CancellationToken.None);
 
         Assert.Null(_requests[0].Signed.Headers.FirstOrDefault(h => h.Key == "Authorization").Value);
         Assert.Contains("/ap-south-1/logs/aws4_request", _requests[1].Signed.Headers.Single(h => h.Key == "Authorization").Value, StringComparison.Ordinal);

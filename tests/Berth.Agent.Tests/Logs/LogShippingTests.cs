@@ -111,4 +111,54 @@ public sealed class LogShippingTests(ITestOutputHelper output)
         Assert.True(h.Logs.HasGroup("/test/created"));
         Assert.Equal(["hello", " ", "world"], await WaitForLinesAsync(h.Logs, "/test/created", StreamOf(task), 3, TimeSpan.FromSeconds(30)));
     }
+
+    private static Core.Agent.TaskAssignment WithExecutionRole(Core.Agent.TaskAssignment task, string accessKeyId) => task with
+    {
+        TaskDefinition = task.TaskDefinition with { ExecutionRoleArn = "arn:aws:iam::000000000000:role/exec" },
+        ExecutionRoleCredentials = new Core.Agent.TaskRoleCredentials
+        {
+            RoleArn = "arn:aws:iam::000000000000:role/exec",
+            AccessKeyId = accessKeyId,
+            SecretAccessKey = "secret",
+            Token = "token",
+            Expiration = DateTimeOffset.UtcNow.AddHours(1),
+        },
+    };
+
+    [Fact]
+    public async Task A_tasks_awslogs_are_written_as_its_execution_role_and_a_task_without_one_as_the_agent()
+    {
+        await using var h = await AgentHarness.StartAsync(output);
+        h.Logs.AddGroup("/test/execution");
+        var withRole = WithExecutionRole(TestTasks.Assignment("printer", "bridge", Printer("echo one; echo two", "/test/execution")), "ASIAEXECUTION");
+        var without = TestTasks.Assignment("printer", "bridge", Printer("echo three", "/test/execution"));
+
+        await h.RunUntilAsync(withRole, "STOPPED");
+        await h.RunUntilAsync(without, "STOPPED");
+
+        Assert.Equal(["one", "two"], await WaitForLinesAsync(h.Logs, "/test/execution", StreamOf(withRole), 2, TimeSpan.FromSeconds(30)));
+        Assert.Equal(["three"], await WaitForLinesAsync(h.Logs, "/test/execution", StreamOf(without), 1, TimeSpan.FromSeconds(30)));
+        var calls = h.Logs.Calls;
+        Assert.Contains(calls, c => c.Operation == "PutLogEvents" && c.Stream == StreamOf(withRole));
+        Assert.All(calls.Where(c => c.Stream == StreamOf(withRole)), c => Assert.Equal("ASIAEXECUTION", c.AccessKeyId));
+        Assert.All(calls.Where(c => c.Stream == StreamOf(without)), c => Assert.Null(c.AccessKeyId));
+    }
+
+    [Fact]
+    public async Task An_execution_role_that_may_not_create_the_log_stream_fails_the_task_start_as_on_ECS()
+    {
+        await using var h = await AgentHarness.StartAsync(output);
+        h.Logs.AddGroup("/test/denied");
+        h.Logs.DeniedKey = "ASIADENIED";
+        var task = WithExecutionRole(TestTasks.Assignment("printer", "bridge", Printer("echo never", "/test/denied")), "ASIADENIED");
+
+        var stopped = await h.RunUntilAsync(task, "STOPPED");
+
+        Assert.Equal("TaskFailedToStart", stopped.StopCode);
+        Assert.Equal("ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch " +
+            "log stream: AccessDeniedException: User: arn:aws:sts::000000000000:assumed-role/exec/task is not authorized to perform: logs:CreateLogStream " +
+            $"on resource: arn:aws:logs:us-east-1:000000000000:log-group:/test/denied:log-stream:{StreamOf(task)} : exit status 1", stopped.StoppedReason);
+        Assert.Null(stopped.Containers.Single().RuntimeId);
+        Assert.Empty(h.Logs.Messages("/test/denied", StreamOf(task)));
+    }
 }

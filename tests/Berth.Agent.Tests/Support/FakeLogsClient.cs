@@ -11,8 +11,25 @@ internal sealed class FakeLogsClient : ILogsClient
     private readonly HashSet<string> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<InputLogEvent>> _streams = new(StringComparer.Ordinal);
 
+    private readonly List<(string Operation, string Stream, string? AccessKeyId)> _calls = [];
+
     /// <summary>While positive, each PutLogEvents fails as if the server were down (and counts down).</summary>
     public int FailPuts { get; set; }
+
+    /// <summary>A key whose CreateLogStream and PutLogEvents are refused, as for an execution role without logs permissions.</summary>
+    public string? DeniedKey { get; set; }
+
+    /// <summary>Every CreateLogStream and PutLogEvents, with the key it was signed as (null: the agent's own).</summary>
+    public IReadOnlyList<(string Operation, string Stream, string? AccessKeyId)> Calls
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _calls];
+            }
+        }
+    }
 
     public void AddGroup(string group)
     {
@@ -39,18 +56,19 @@ internal sealed class FakeLogsClient : ILogsClient
         }
     }
 
-    public Task<bool> GroupExistsAsync(string? region, string group, CancellationToken cancellationToken) => Task.FromResult(HasGroup(group));
+    public Task<bool> GroupExistsAsync(LogsCaller caller, string group, CancellationToken cancellationToken) => Task.FromResult(HasGroup(group));
 
-    public Task CreateGroupAsync(string? region, string group, CancellationToken cancellationToken)
+    public Task CreateGroupAsync(LogsCaller caller, string group, CancellationToken cancellationToken)
     {
         AddGroup(group);
         return Task.CompletedTask;
     }
 
-    public Task CreateStreamAsync(string? region, string group, string stream, CancellationToken cancellationToken)
+    public Task CreateStreamAsync(LogsCaller caller, string group, string stream, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
+            Record("CreateLogStream", caller, group, stream);
             if (!_groups.Contains(group))
             {
                 throw new ControlPlaneException(400, "ResourceNotFoundException", "The specified log group does not exist.");
@@ -60,10 +78,11 @@ internal sealed class FakeLogsClient : ILogsClient
         return Task.CompletedTask;
     }
 
-    public Task PutAsync(string? region, string group, string stream, IReadOnlyList<InputLogEvent> events, CancellationToken cancellationToken)
+    public Task PutAsync(LogsCaller caller, string group, string stream, IReadOnlyList<InputLogEvent> events, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
+            Record("PutLogEvents", caller, group, stream);
             if (FailPuts > 0)
             {
                 FailPuts--;
@@ -80,5 +99,16 @@ internal sealed class FakeLogsClient : ILogsClient
             stored.AddRange(events);
         }
         return Task.CompletedTask;
+    }
+
+    private void Record(string operation, LogsCaller caller, string group, string stream)
+    {
+        _calls.Add((operation, stream, caller.As?.AccessKeyId));
+        if (caller.As?.AccessKeyId is { } key && key == DeniedKey)
+        {
+            throw new ControlPlaneException(400, "AccessDeniedException",
+                $"User: arn:aws:sts::000000000000:assumed-role/exec/task is not authorized to perform: logs:{operation} on resource: " +
+                $"arn:aws:logs:us-east-1:000000000000:log-group:{group}:log-stream:{stream}");
+        }
     }
 }

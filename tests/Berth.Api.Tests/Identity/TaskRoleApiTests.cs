@@ -150,6 +150,34 @@ public sealed class TaskRoleApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_polled_assignment_carries_the_execution_roles_credentials_apart_from_the_task_roles()
+    {
+        var instanceArn = await ClusterCapacity.RegisterInstanceAsync(Root, "web", "i-execution",
+            attributes: [new { name = "com.amazonaws.ecs.capability.task-iam-role" }]);
+        await Root.OkAsync("RegisterTaskDefinition", Definition("both", taskRoleArn: AppRole, executionRoleArn: $"arn:aws:iam::{Account}:role/other"));
+        await Root.OkAsync("RegisterTaskDefinition", Definition("execution-only", executionRoleArn: AppRole));
+        var bothArn = (string)(await Root.OkAsync("RunTask", new { cluster = "web", taskDefinition = "both" }))["tasks"]![0]!["taskArn"]!;
+        var executionOnlyArn = (string)(await Root.OkAsync("RunTask", new { cluster = "web", taskDefinition = "execution-only" }))["tasks"]![0]!["taskArn"]!;
+
+        var tasks = (await PollAsync(instanceArn)).Tasks;
+        var both = tasks.Single(t => t.Task.TaskArn == bothArn);
+        Assert.Equal((AppRole, $"arn:aws:iam::{Account}:role/other"), (both.RoleCredentials!.RoleArn, both.ExecutionRoleCredentials!.RoleArn));
+        Assert.NotEqual(both.RoleCredentials.AccessKeyId, both.ExecutionRoleCredentials.AccessKeyId);
+        var executionOnly = tasks.Single(t => t.Task.TaskArn == executionOnlyArn);
+        Assert.Null(executionOnly.RoleCredentials);
+        Assert.Equal(AppRole, executionOnly.ExecutionRoleCredentials!.RoleArn);
+
+        // The execution role's session acts as that role: app's policy allows ListClusters, nothing else.
+        var credentials = executionOnly.ExecutionRoleCredentials;
+        var asExecution = new EcsClient(Server.NewHttp(new SigningHandler(credentials.AccessKeyId,
+            new SigningCredential(credentials.SecretAccessKey, credentials.Token, credentials.Expiration))), "us-east-1");
+        await asExecution.OkAsync("ListClusters", new { });
+        var refused = await asExecution.SendAsync("DescribeClusters", new { clusters = new[] { "web" } });
+        Assert.StartsWith($"User: arn:aws:sts::{Account}:assumed-role/app/{executionOnlyArn[(executionOnlyArn.LastIndexOf('/') + 1)..]} is not authorized",
+            refused.Error.Message);
+    }
+
+    [Fact]
     public async Task With_auth_off_a_task_still_gets_credentials_for_any_role_and_they_act_as_the_root_user()
     {
         var directory = Path.Combine(Path.GetTempPath(), $"berth-task-roles-off-{Guid.NewGuid():N}");
