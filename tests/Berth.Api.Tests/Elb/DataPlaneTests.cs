@@ -220,7 +220,10 @@ public sealed class DataPlaneTests(BerthServerFixture server) : IClassFixture<Be
             ("Conditions.member.1.Field", "host-header"), ("Conditions.member.1.Values.member.1", "admin.*"),
             ("Actions.member.1.Type", "forward"), ("Actions.member.1.TargetGroupArn", adminGroup));
 
-        await WaitUntilAsync(async () => (await GetAsync(port, "/api/orders")).StartsWith("api", StringComparison.Ordinal), "the rule to take effect", seconds: 5);
+        // Each rule reaches the data plane with its own configuration update: wait for the later one, which a loaded
+        // machine can apply after the first has been seen.
+        await WaitUntilAsync(async () => (await GetAsync(port, "/", host: "admin.example.com")).StartsWith("admin", StringComparison.Ordinal),
+            "the rules to take effect");
         Assert.Equal("api /api/orders", await GetAsync(port, "/api/orders"));
         Assert.Equal("web /apidocs", await GetAsync(port, "/apidocs"));
         Assert.Equal("admin /", await GetAsync(port, "/", host: "admin.example.com"));
