@@ -33,6 +33,11 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
     public Task<AuthorizationDecision> AuthorizeAsync(string principalArn, ResourceScope scope, string signingName, string operation,
         JsonElement request, RequestFacts facts, CancellationToken cancellationToken)
     {
+        // The root user needs no policy: its requests skip the catalogue too, which every signed request would pay for.
+        if (principalArn == scope.RootPrincipalArn)
+        {
+            return Task.FromResult(AuthorizationDecision.Allowed);
+        }
         if (!ServicesBySigningName.TryGetValue(signingName, out var service) || !ActionCatalogue.TryDescribe(service, operation, request, scope, out var target))
         {
             throw new InvalidOperationException($"The action catalogue has no operation {operation} of the service signed as {signingName}.");
@@ -43,10 +48,6 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
     private async Task<AuthorizationDecision> AuthorizeAsync(string principalArn, ResourceScope scope, AuthorizationTarget target, RequestFacts facts,
         CancellationToken cancellationToken)
     {
-        if (principalArn == scope.RootPrincipalArn)
-        {
-            return AuthorizationDecision.Allowed;
-        }
         var caller = await CallerAsync(scope.AccountId, principalArn, cancellationToken).ConfigureAwait(false);
         var context = RequestContext.ForRequest(caller.Principal, facts.Now, facts.SourceIp, facts.SecureTransport, scope.Region);
         if (!caller.TestsResourceTags || !target.RequiresAuthorization)
@@ -69,7 +70,9 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
     /// <param name="keys">The condition keys the action sets (iam:PassedToService).</param>
     public Task<AuthorizationDecision> AuthorizeActionAsync(string principalArn, ResourceScope scope, string action, RequestedResource resource,
         RequestContext keys, RequestFacts facts, CancellationToken cancellationToken) =>
-        AuthorizeAsync(principalArn, scope, new AuthorizationTarget(action, [resource], keys, RequiresAuthorization: true), facts, cancellationToken);
+        principalArn == scope.RootPrincipalArn
+            ? Task.FromResult(AuthorizationDecision.Allowed)
+            : AuthorizeAsync(principalArn, scope, new AuthorizationTarget(action, [resource], keys, RequiresAuthorization: true), facts, cancellationToken);
 
     /// <summary>
     /// The caller as policies see it: kind, aws:userid (a user's <c>AIDA…</c> id, a role session's
