@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -47,14 +48,47 @@ internal static class CanonicalRequest
         return builder.ToString();
     }
 
-    public static string StringToSign(string amzDate, string scope, string canonicalRequest) =>
-        $"{Algorithm}\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
+    public static string StringToSign(string amzDate, string scope, string canonicalRequest)
+    {
+        Span<byte> scratch = stackalloc byte[ScratchBytes];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Utf8(canonicalRequest, scratch), hash);
+        return $"{Algorithm}\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(hash)}";
+    }
 
     /// <summary><c>yyyyMMdd/region/service/aws4_request</c>.</summary>
     public static string Scope(string date, string region, string service) => $"{date}/{region}/{service}/{Terminator}";
 
-    public static string Signature(string secretAccessKey, string date, string region, string service, string stringToSign) =>
-        Convert.ToHexStringLower(SigningKeys.Hmac(SigningKeys.For(secretAccessKey, date, region, service), stringToSign));
+    public static string Signature(string secretAccessKey, string date, string region, string service, string stringToSign)
+    {
+        Span<byte> signature = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        SigningKeys.Hmac(SigningKeys.For(secretAccessKey, date, region, service), stringToSign, signature);
+        return Convert.ToHexStringLower(signature);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="givenSignature"/> (hex, either case) is the signature of the string to sign, compared in
+    /// constant time as bytes, so that neither side is turned into a string first.
+    /// </summary>
+    public static bool SignatureMatches(string secretAccessKey, string date, string region, string service, string stringToSign, string givenSignature)
+    {
+        Span<byte> given = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        if (givenSignature.Length != 2 * given.Length
+            || Convert.FromHexString(givenSignature, given, out _, out var written) != OperationStatus.Done || written != given.Length)
+        {
+            return false;
+        }
+        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        SigningKeys.Hmac(SigningKeys.For(secretAccessKey, date, region, service), stringToSign, expected);
+        return CryptographicOperations.FixedTimeEquals(expected, given);
+    }
+
+    /// <summary>Room for the UTF-8 of a typical canonical request or string to sign, on the stack.</summary>
+    internal const int ScratchBytes = 1024;
+
+    /// <summary>The UTF-8 of <paramref name="text"/>, in <paramref name="scratch"/> when it fits (every usual request), else in a new array.</summary>
+    internal static ReadOnlySpan<byte> Utf8(string text, Span<byte> scratch) =>
+        Encoding.UTF8.GetMaxByteCount(text.Length) <= scratch.Length ? scratch[..Encoding.UTF8.GetBytes(text, scratch)] : Encoding.UTF8.GetBytes(text);
 
     /// <summary>
     /// The path with dot segments and empty segments removed (botocore's <c>remove_dot_segments</c>, which AWS's

@@ -68,8 +68,7 @@ public static class SigV4Verifier
             signed.IsPresigned ? "X-Amz-Signature" : null);
         var stringToSign = CanonicalRequest.StringToSign(signed.AmzDate,
             CanonicalRequest.Scope(signed.ScopeDate, signed.Region, signed.Service), canonical);
-        var expected = CanonicalRequest.Signature(credential.SecretAccessKey, signed.ScopeDate, signed.Region, signed.Service, stringToSign);
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signed.Signature.ToLowerInvariant())))
+        if (!CanonicalRequest.SignatureMatches(credential.SecretAccessKey, signed.ScopeDate, signed.Region, signed.Service, stringToSign, signed.Signature))
         {
             return SigV4Verdict.Refused(SigV4Failure.Mismatch());
         }

@@ -35,5 +35,16 @@ internal static class SigningKeys
         return key;
     }
 
-    public static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
+    public static byte[] Hmac(byte[] key, string data)
+    {
+        var hash = new byte[HMACSHA256.HashSizeInBytes];
+        Hmac(key, data, hash);
+        return hash;
+    }
+
+    public static void Hmac(byte[] key, string data, Span<byte> destination)
+    {
+        Span<byte> scratch = stackalloc byte[CanonicalRequest.ScratchBytes];
+        HMACSHA256.HashData(key, CanonicalRequest.Utf8(data, scratch), destination);
+    }
 }

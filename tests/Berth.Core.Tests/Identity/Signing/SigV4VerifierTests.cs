@@ -188,6 +188,35 @@ public class SigV4VerifierTests
         Assert.StartsWith("Date must be in ISO-8601 'basic format'. Got '2025-03-14T09:26:53Z'.", failure.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("20250230T092653Z")]
+    [InlineData("20251314T092653Z")]
+    [InlineData("20250314T246053Z")]
+    [InlineData("20250314T092660Z")]
+    [InlineData("2025031xT092653Z")]
+    [InlineData("20250314T092653")]
+    public void Impossible_basic_format_dates_are_an_incomplete_signature(string amzDate)
+    {
+        var failure = Inspect(WithHeader(Sign(Unsigned()), "X-Amz-Date", amzDate), Now);
+
+        Assert.Equal(SigV4FailureKind.IncompleteSignature, failure.Kind);
+        Assert.StartsWith($"Date must be in ISO-8601 'basic format'. Got '{amzDate}'.", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Signature_in_upper_case_hex_is_the_same_signature()
+    {
+        var signed = Sign(Unsigned());
+        var authorization = signed.Header("Authorization")!;
+        var at = authorization.IndexOf("Signature=", StringComparison.Ordinal) + "Signature=".Length;
+
+        Assert.True(Verify(WithHeader(signed, "Authorization", authorization[..at] + authorization[at..].ToUpperInvariant()), LongTerm, Now).IsAccepted);
+        Assert.Equal(SigV4FailureKind.InvalidSignature,
+            Verify(WithHeader(signed, "Authorization", authorization[..^2]), LongTerm, Now).Failure?.Kind);
+        Assert.Equal(SigV4FailureKind.InvalidSignature,
+            Verify(WithHeader(signed, "Authorization", authorization[..^2] + "zz"), LongTerm, Now).Failure?.Kind);
+    }
+
     [Fact]
     public void Credential_scope_date_must_be_the_signing_date()
     {
