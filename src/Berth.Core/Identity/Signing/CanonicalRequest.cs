@@ -16,11 +16,20 @@ internal static class CanonicalRequest
 
     public const string UnsignedPayload = "UNSIGNED-PAYLOAD";
 
+    /// <summary>Room for the UTF-8 of a usual canonical request or string to sign, on the stack.</summary>
+    internal const int ScratchBytes = 2048;
+
+    // The verifier's canonical requests are written here, one builder per thread, reused request after request.
+    [ThreadStatic]
+    private static StringBuilder? s_builder;
+
     /// <param name="signedHeaders">Lower-case header names, in the order they are signed.</param>
     /// <param name="queryToSkip">A query parameter left out (X-Amz-Signature, for presigned URLs).</param>
-    public static string Build(SigV4Request request, IReadOnlyList<string> signedHeaders, string payloadHash, string? queryToSkip)
+    public static string Build(SigV4Request request, IReadOnlyList<string> signedHeaders, string payloadHash, string? queryToSkip) =>
+        Write(new StringBuilder(256), request, signedHeaders, payloadHash, queryToSkip).ToString();
+
+    private static StringBuilder Write(StringBuilder builder, SigV4Request request, IReadOnlyList<string> signedHeaders, string payloadHash, string? queryToSkip)
     {
-        var builder = new StringBuilder(256);
         builder.Append(request.Method.ToUpperInvariant()).Append('\n');
         builder.Append(CanonicalUri(request.RawPath)).Append('\n');
         builder.Append(CanonicalQuery(request.RawQuery, queryToSkip)).Append('\n');
@@ -44,11 +53,32 @@ internal static class CanonicalRequest
         }
         builder.Append('\n');
         builder.AppendJoin(';', signedHeaders).Append('\n');
-        builder.Append(payloadHash);
-        return builder.ToString();
+        return builder.Append(payloadHash);
     }
 
-    public static string StringToSign(string amzDate, string scope, string canonicalRequest)
+    public static string StringToSign(string amzDate, string scope, string canonicalRequest) => StringToSign(amzDate, scope, canonicalRequest.AsSpan());
+
+    /// <summary>
+    /// The string to sign of a request, its canonical request hashed where it was written (a builder kept per thread)
+    /// instead of becoming a string of its own: the verifier's path, taken by every signed request.
+    /// </summary>
+    public static string StringToSign(string amzDate, string scope, SigV4Request request, IReadOnlyList<string> signedHeaders, string payloadHash,
+        string? queryToSkip)
+    {
+        var builder = Write((s_builder ??= new StringBuilder(ScratchBytes)).Clear(), request, signedHeaders, payloadHash, queryToSkip);
+        var chars = ArrayPool<char>.Shared.Rent(builder.Length);
+        try
+        {
+            builder.CopyTo(0, chars, builder.Length);
+            return StringToSign(amzDate, scope, chars.AsSpan(0, builder.Length));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    private static string StringToSign(string amzDate, string scope, ReadOnlySpan<char> canonicalRequest)
     {
         Span<byte> scratch = stackalloc byte[ScratchBytes];
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
@@ -83,12 +113,9 @@ internal static class CanonicalRequest
         return CryptographicOperations.FixedTimeEquals(expected, given);
     }
 
-    /// <summary>Room for the UTF-8 of a typical canonical request or string to sign, on the stack.</summary>
-    internal const int ScratchBytes = 1024;
-
     /// <summary>The UTF-8 of <paramref name="text"/>, in <paramref name="scratch"/> when it fits (every usual request), else in a new array.</summary>
-    internal static ReadOnlySpan<byte> Utf8(string text, Span<byte> scratch) =>
-        Encoding.UTF8.GetMaxByteCount(text.Length) <= scratch.Length ? scratch[..Encoding.UTF8.GetBytes(text, scratch)] : Encoding.UTF8.GetBytes(text);
+    internal static ReadOnlySpan<byte> Utf8(ReadOnlySpan<char> text, Span<byte> scratch) =>
+        Encoding.UTF8.GetByteCount(text) <= scratch.Length ? scratch[..Encoding.UTF8.GetBytes(text, scratch)] : Encoding.UTF8.GetBytes(text.ToArray());
 
     /// <summary>
     /// The path with dot segments and empty segments removed (botocore's <c>remove_dot_segments</c>, which AWS's

@@ -64,10 +64,8 @@ public static class SigV4Verifier
         {
             return SigV4Verdict.Refused(SigV4Failure.Expired());
         }
-        var canonical = CanonicalRequest.Build(signed.Request, signed.SignedHeaders, signed.PayloadHash,
-            signed.IsPresigned ? "X-Amz-Signature" : null);
-        var stringToSign = CanonicalRequest.StringToSign(signed.AmzDate,
-            CanonicalRequest.Scope(signed.ScopeDate, signed.Region, signed.Service), canonical);
+        var stringToSign = CanonicalRequest.StringToSign(signed.AmzDate, CanonicalRequest.Scope(signed.ScopeDate, signed.Region, signed.Service),
+            signed.Request, signed.SignedHeaders, signed.PayloadHash, signed.IsPresigned ? "X-Amz-Signature" : null);
         if (!CanonicalRequest.SignatureMatches(credential.SecretAccessKey, signed.ScopeDate, signed.Region, signed.Service, stringToSign, signed.Signature))
         {
             return SigV4Verdict.Refused(SigV4Failure.Mismatch());
