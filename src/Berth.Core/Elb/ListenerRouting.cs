@@ -9,6 +9,10 @@ public sealed record ListenerRouting(IReadOnlyList<RoutingRule> Rules, ForwardTa
     /// <summary>The first rule (lowest priority number) whose every condition matches wins; otherwise the default.</summary>
     public ForwardTarget Route(string host, string path) => Match(host, path)?.Action ?? DefaultAction;
 
+    /// <summary>Every target group some rule or the default action forwards to.</summary>
+    public IEnumerable<string> TargetGroupArns =>
+        Rules.Select(r => r.Action).Append(DefaultAction).SelectMany(a => a.TargetGroups).Select(g => g.TargetGroupArn).Distinct(StringComparer.Ordinal);
+
     /// <summary>The rule that wins, or null when the default actions apply.</summary>
     public RoutingRule? Match(string host, string path)
     {

@@ -33,7 +33,7 @@ public static class ContainerInsights
     public static IReadOnlyList<ScopedPoint> Count(ClusterCountSnapshot snapshot, DateTimeOffset minute)
     {
         var cluster = snapshot.Cluster;
-        var scope = MetricScopes.OfClusterArn(cluster.ClusterArn!);
+        var scope = MetricScopes.OfArn(cluster.ClusterArn!);
         var points = new List<ScopedPoint>();
         void Add(string name, IReadOnlyList<KeyValuePair<string, string>> dimensions, int value) =>
             points.Add(new ScopedPoint(scope, new MetricPoint(new MetricSeries(Namespace, name, dimensions), minute, Rollup.Of(value), "Count")));

@@ -7,10 +7,10 @@ public static class MetricScopes
 {
     public static string Of(ResourceScope scope) => $"{scope.AccountId}/{scope.Region}";
 
-    /// <summary>arn:aws:ecs:{region}:{account}:cluster/{name} → the metric scope of that account and region.</summary>
-    public static string OfClusterArn(string clusterArn)
+    /// <summary>arn:aws:{service}:{region}:{account}:{resource} (a cluster, a load balancer) → the metric scope of that account and region.</summary>
+    public static string OfArn(string arn)
     {
-        var parts = clusterArn.Split(':');
-        return parts.Length >= 6 ? Of(new ResourceScope(parts[3], parts[4])) : throw new ArgumentException($"Not a cluster ARN: {clusterArn}");
+        var parts = arn.Split(':');
+        return parts.Length >= 6 ? Of(new ResourceScope(parts[3], parts[4])) : throw new ArgumentException($"Not an ARN: {arn}");
     }
 }

@@ -68,7 +68,7 @@ public sealed class UtilizationAggregator
             foreach (var cluster in tasks.GroupBy(t => t.Task.ClusterArn))
             {
                 var first = cluster.First().Task;
-                var scope = MetricScopes.OfClusterArn(first.ClusterArn);
+                var scope = MetricScopes.OfArn(first.ClusterArn);
                 var clusterDimensions = new[] { KeyValuePair.Create("ClusterName", first.ClusterName) };
                 if (clusterCapacity(cluster.Key) is var (cpuCapacity, memoryCapacity))
                 {

@@ -5,8 +5,8 @@ namespace Berth.Server.LoadBalancing;
 internal static class DataPlaneRegistration
 {
     /// <summary>
-    /// The YARP data plane: one listener host per ELBv2 listener, the active health checks, and the access log
-    /// (written only when <paramref name="accessLog"/> names a destination).
+    /// The YARP data plane: one listener host per ELBv2 listener, the active health checks, the traffic counts its
+    /// metrics come from, and the access log (written only when <paramref name="accessLog"/> names a destination).
     /// </summary>
     public static IServiceCollection AddLoadBalancerDataPlane(this IServiceCollection services, AccessLogDestination? accessLog)
     {
@@ -14,6 +14,7 @@ internal static class DataPlaneRegistration
         services.AddSingleton<DataPlaneLoader>();
         services.AddHttpForwarder();
         services.AddSingleton(new AccessLog(accessLog));
+        services.AddSingleton<LoadBalancerTraffic>();
         services.AddHostedService<AccessLogWriter>();
         services.AddHostedService<LoadBalancerDataPlane>();
         return services.AddHostedService<HealthChecker>();

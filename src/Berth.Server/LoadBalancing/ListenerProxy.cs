@@ -1,5 +1,6 @@
 using Berth.Control.LoadBalancing;
 using Berth.Core.Elb;
+using Berth.Core.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
@@ -10,17 +11,18 @@ namespace Berth.Server.LoadBalancing;
 /// What a listener does with each request: match its rules, pick a target group (weighted forward) and
 /// a target, and forward with YARP's <see cref="IHttpForwarder"/>. A failure to reach the target counts
 /// as a failed health check (passive detection), so a dead target leaves rotation before its next
-/// active check. With access logs on, each request is measured and handed to the <see cref="AccessLog"/>.
+/// active check. Each request is counted for the load balancer's metrics (<see cref="LoadBalancerTraffic"/>) and,
+/// with access logs on, measured and handed to the <see cref="AccessLog"/>.
 /// </summary>
 internal sealed partial class ListenerProxy(
     int port, DataPlaneState state, TargetPicker picker, IHttpForwarder forwarder, HttpMessageInvoker client,
-    TargetHealthRegistry health, AccessLog accessLog, TimeProvider time, ILogger logger)
+    TargetHealthRegistry health, AccessLog accessLog, LoadBalancerTraffic traffic, TimeProvider time, ILogger logger)
 {
     private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromSeconds(60) };
 
     public async Task HandleAsync(HttpContext context)
     {
-        var meter = accessLog.Enabled ? new RequestMeter(context, time.GetUtcNow()) : null;
+        var timing = accessLog.Enabled ? new RequestMeter(context, time.GetUtcNow()) : new TargetTiming();
         var snapshot = state.Current;
         if (!snapshot.Listeners.TryGetValue(port, out var listener))
         {
@@ -42,13 +44,16 @@ internal sealed partial class ListenerProxy(
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;
             }
-            await ForwardAsync(context, group, target, (HttpTransformer?)meter ?? HttpTransformer.Default).ConfigureAwait(false);
+            await ForwardAsync(context, group, target, timing).ConfigureAwait(false);
         }
         finally
         {
-            if (meter is not null)
+            var now = time.GetUtcNow();
+            traffic.Record(new LoadBalancerRequest(listener.LoadBalancerArn, target is null ? null : group?.Arn, context.Response.StatusCode, timing.TargetStatus,
+                timing.TargetResponseSeconds, now));
+            if (timing is RequestMeter meter)
             {
-                accessLog.Add(meter.Finish(listener, port, group, target, rule?.Priority ?? 0, time.GetUtcNow()));
+                accessLog.Add(meter.Finish(listener, port, group, target, rule?.Priority ?? 0, now));
             }
         }
     }

@@ -18,6 +18,7 @@ internal sealed partial class LoadBalancerDataPlane(
     TargetHealthRegistry health,
     IHttpForwarder forwarder,
     AccessLog accessLog,
+    LoadBalancerTraffic traffic,
     TimeProvider time,
     ILogger<LoadBalancerDataPlane> logger) : BackgroundService
 {
@@ -70,7 +71,7 @@ internal sealed partial class LoadBalancerDataPlane(
         {
             try
             {
-                var proxy = new ListenerProxy(port, state, picker, forwarder, _client, health, accessLog, time, logger);
+                var proxy = new ListenerProxy(port, state, picker, forwarder, _client, health, accessLog, traffic, time, logger);
                 _hosts[port] = await ListenerHost.StartAsync(port, proxy, cancellationToken).ConfigureAwait(false);
                 LogListenerStarted(logger, port);
             }

@@ -2,25 +2,20 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Berth.Server.LoadBalancing;
 
 /// <summary>
-/// Measures one request for the access log, only while access logs are on: it counts both bodies and, as the
-/// request's <see cref="HttpTransformer"/> (otherwise YARP's default), notes when the request leaves for the target
-/// and when the target's response headers arrive. ALB's three processing times fall between those moments.
+/// Measures one request for the access log, only while access logs are on: besides what <see cref="TargetTiming"/>
+/// notes, it counts both bodies and when the response starts. ALB's three processing times fall between those moments.
 /// </summary>
-internal sealed class RequestMeter : HttpTransformer
+internal sealed class RequestMeter : TargetTiming
 {
     private readonly HttpContext _context;
     private readonly CountingStream _requestBody;
     private readonly CountingResponseBody _responseBody;
     private readonly long _received = Stopwatch.GetTimestamp();
-    private long _sent;
-    private long _answered;
     private long _responding;
-    private int? _targetStatus;
 
     public RequestMeter(HttpContext context, DateTimeOffset now)
     {
@@ -34,19 +29,8 @@ internal sealed class RequestMeter : HttpTransformer
 
     public DateTimeOffset ReceivedAt { get; }
 
-    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
-    {
-        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
-        _sent = Stopwatch.GetTimestamp();
-    }
-
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        if (proxyResponse is not null)
-        {
-            _answered = Stopwatch.GetTimestamp();
-            _targetStatus = (int)proxyResponse.StatusCode;
-        }
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         if (proxyResponse is not null)
         {
@@ -60,8 +44,8 @@ internal sealed class RequestMeter : HttpTransformer
     {
         var request = _context.Request;
         var connection = _context.Connection;
-        var dispatched = _sent != 0;
-        var answered = _answered != 0;
+        var dispatched = Sent != 0;
+        var answered = Answered != 0;
         return new AccessLogEntry
         {
             Type = _context.WebSockets.IsWebSocketRequest ? "ws" : HttpProtocol.IsHttp2(request.Protocol) ? "h2" : "http",
@@ -69,11 +53,11 @@ internal sealed class RequestMeter : HttpTransformer
             LoadBalancerArn = listener.LoadBalancerArn,
             Client = $"{connection.RemoteIpAddress}:{connection.RemotePort}",
             Target = target is null ? null : $"{target.Address}:{target.Key.Port}",
-            RequestProcessingTime = dispatched ? Stopwatch.GetElapsedTime(_received, _sent).TotalSeconds : -1,
-            TargetProcessingTime = answered ? Stopwatch.GetElapsedTime(_sent, _answered).TotalSeconds : -1,
-            ResponseProcessingTime = answered && _responding != 0 ? Stopwatch.GetElapsedTime(_answered, _responding).TotalSeconds : -1,
+            RequestProcessingTime = dispatched ? Stopwatch.GetElapsedTime(_received, Sent).TotalSeconds : -1,
+            TargetProcessingTime = TargetResponseSeconds ?? -1,
+            ResponseProcessingTime = answered && _responding != 0 ? Stopwatch.GetElapsedTime(Answered, _responding).TotalSeconds : -1,
             ElbStatusCode = _context.Response.StatusCode,
-            TargetStatusCode = _targetStatus,
+            TargetStatusCode = TargetStatus,
             ReceivedBytes = RequestHeadBytes(request) + _requestBody.Count,
             SentBytes = ResponseHeadBytes(_context.Response) + _responseBody.Count,
             Request = $"{request.Method} http://{request.Host.Host ?? "-"}:{port}{RawTarget()} {Version(request.Protocol)}",

@@ -4,9 +4,10 @@ namespace Berth.Server.Metrics;
 
 internal static class MetricsRegistration
 {
-    /// <summary>The loops that publish AWS/ECS and ContainerInsights metrics and keep the metric store's size bounded.</summary>
+    /// <summary>The loops that publish AWS/ECS, ContainerInsights and AWS/ApplicationELB metrics and keep the metric store's size bounded.</summary>
     public static IServiceCollection AddMetricPublishers(this IServiceCollection services) => services
         .AddHostedService<MetricSweeper>()
         .AddHostedService<EcsMetricsPublisher>()
-        .AddHostedService<ContainerInsightsPublisher>();
+        .AddHostedService<ContainerInsightsPublisher>()
+        .AddHostedService<LoadBalancerMetricsPublisher>();
 }

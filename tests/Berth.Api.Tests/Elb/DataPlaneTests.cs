@@ -1,4 +1,8 @@
 using System.Net;
+using Berth.Core.Metrics;
+using Berth.Server.LoadBalancing;
+using Berth.Store.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Api.Tests.Elb;
 
@@ -9,6 +13,7 @@ namespace Berth.Api.Tests.Elb;
 public sealed class DataPlaneTests(BerthServerFixture server) : IClassFixture<BerthServerFixture>, IAsyncLifetime
 {
     private readonly List<TestBackend> _backends = [];
+    private readonly List<ScopedPoint> _drained = [];
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -264,5 +269,40 @@ public sealed class DataPlaneTests(BerthServerFixture server) : IClassFixture<Be
                 return false;
             }
         }, "the listener to answer 503");
+    }
+
+    [Fact]
+    public async Task Every_answered_request_is_counted_in_the_load_balancers_metrics()
+    {
+        var backend = await BackendAsync("metered");
+        var (elb, _, _, port) = await BalanceAsync("metered", [backend]);
+        var loadBalancerArn = (await elb.OkAsync("DescribeLoadBalancers", ("Names.member.1", "metered")))
+            .Descendants().First(e => e.Name.LocalName == "LoadBalancerArn").Value;
+        for (var i = 0; i < 4; i++)
+        {
+            await GetAsync(port, $"/page/{i}");
+        }
+
+        // BalanceAsync's wait got one answer through the listener before these four.
+        var counted = await Eventually.ReadAsync(() => CountedAsync(loadBalancerArn, "RequestCount"), n => n >= 5);
+        var fromTargets = await CountedAsync(loadBalancerArn, "HTTPCode_Target_2XX_Count");
+
+        Assert.Equal(5, counted);
+        Assert.Equal(5, fromTargets);
+    }
+
+    /// <summary>
+    /// A load balancer's count of a metric so far: what the publisher already wrote to the metric store plus what is
+    /// still buffered (drained here, whole, so that no minute boundary during the test splits the count unseen).
+    /// </summary>
+    private async Task<double> CountedAsync(string loadBalancerArn, string metricName)
+    {
+        _drained.AddRange(server.Services.GetRequiredService<LoadBalancerTraffic>().Drain(DateTimeOffset.MaxValue, new Dictionary<string, TargetGroupHealth>()));
+        var series = new MetricSeries(LoadBalancerMetrics.Namespace, metricName,
+            [KeyValuePair.Create("LoadBalancer", LoadBalancerMetrics.LoadBalancerDimension(loadBalancerArn))]);
+        var now = DateTimeOffset.UtcNow;
+        var stored = await server.Services.GetRequiredService<IMetricStore>().ReadAsync(MetricScopes.OfArn(loadBalancerArn), series,
+            now.AddMinutes(-10), now.AddMinutes(1), CancellationToken.None);
+        return (stored?.Points.Sum(p => p.Value.Sum) ?? 0) + _drained.Where(p => p.Point.Series == series).Sum(p => p.Point.Value.Sum);
     }
 }
