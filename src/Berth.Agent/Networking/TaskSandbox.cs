@@ -11,7 +11,8 @@ namespace Berth.Agent.Networking;
 /// The network namespace of one awsvpc task, as the ECS agent builds it: a "pause" container that owns the
 /// namespace, attached to its subnet's Docker network at the address and MAC the server allocated, which every
 /// container of the task then joins (<c>NetworkMode: container:&lt;pause&gt;</c>), so they share one address and
-/// reach each other on localhost. Found again by label after an agent restart.
+/// reach each other on localhost. The pause container is taken ready-started from <see cref="PausePool"/> when the
+/// subnet's pool has one, else created for the task. Found again by label after an agent restart.
 /// </summary>
 internal sealed class TaskSandbox(AgentRuntime runtime, string taskArn, TaskNetworkAssignment network)
 {
