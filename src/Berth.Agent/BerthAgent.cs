@@ -105,12 +105,20 @@ public sealed partial class BerthAgent : IAsyncDisposable
         MetadataServer? metadata = null;
         TaskEngine? engine = null;
         LogCollector? logs = null;
+        PausePool? pausePool = null;
         try
         {
             var host = await UntilSuccessAsync("reach the Docker engine", docker.GetHostInfoAsync, cancellationToken).ConfigureAwait(false);
             var warmUp = docker.WarmUpAsync(cancellationToken);
             var reports = new ReportQueue(_controlPlane, _time, _loggerFactory.CreateLogger<ReportQueue>());
             logs = new LogCollector(_logsClient, docker, Path.Combine(_options.DataDirectory, "logs"), _time, _loggerFactory);
+            pausePool = new PausePool(docker, _options.Cluster, AgentNamespace, _loggerFactory.CreateLogger<PausePool>());
+            // Before any task is adopted or starts: what an earlier run of this agent left in its pool goes.
+            await UntilSuccessAsync("clear the pause container pool", async ct =>
+            {
+                await pausePool.RemoveUnusedAsync(ct).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
             var runtime = new AgentRuntime
             {
                 Options = _options,
@@ -124,6 +132,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
                 AgentNamespace = AgentNamespace,
                 SecurityGroups = new SecurityGroupEnforcer(AgentNamespace, IptablesProcess.RunAsync, _loggerFactory.CreateLogger<SecurityGroupEnforcer>()),
                 SandboxPrerequisites = new SandboxPrerequisites(docker, _options.PullTimeout),
+                PausePool = pausePool,
             };
             engine = new TaskEngine(runtime);
 
@@ -167,6 +176,11 @@ public sealed partial class BerthAgent : IAsyncDisposable
                 await engine.ShutdownAsync().ConfigureAwait(false);
             }
             LogShutdownStep(_logger, "task managers");
+            if (pausePool is not null)
+            {
+                await pausePool.DisposeAsync().ConfigureAwait(false);
+                LogShutdownStep(_logger, "pause container pool");
+            }
             if (logs is not null)
             {
                 await logs.DisposeAsync().ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Berth.Agent.Networking;
 using Berth.Agent.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
@@ -108,6 +109,12 @@ internal static class ContainerSpec
         labels[DockerLabels.TaskDefinitionFamily] = context.TaskDefinition.Family ?? "";
         labels[DockerLabels.TaskDefinitionVersion] = (context.TaskDefinition.Revision ?? 0).ToString(CultureInfo.InvariantCulture);
         labels[DockerLabels.AgentNamespace] = context.AgentNamespace;
+        // The pause container a pooled namespace came from carries no task label: this one is how it is found again.
+        labels.Remove(TaskSandbox.JoinsLabel);
+        if (!ownNamespace && context.NetworkSandboxId is { } sandbox)
+        {
+            labels[TaskSandbox.JoinsLabel] = sandbox;
+        }
 
         var exposed = new Dictionary<string, EmptyStruct>();
         var bindings = new Dictionary<string, IList<PortBinding>>();

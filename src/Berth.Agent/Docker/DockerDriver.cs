@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Berth.Agent.Networking;
 using Berth.Core.Agent;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -310,6 +311,16 @@ internal sealed partial class DockerDriver : IDockerDriver, IDisposable
     /// The bridge network of a subnet: created on first use with the subnet's CIDR and gateway, then shared by
     /// every task of the subnet on this engine. One that exists with another CIDR is an error, never reused.
     /// </summary>
+    public Task ConnectNetworkAsync(string network, string id, string ipv4Address, string macAddress, CancellationToken cancellationToken) =>
+        _client.Networks.ConnectNetworkAsync(network, new NetworkConnectParameters
+        {
+            Container = id,
+            EndpointConfig = new EndpointSettings { IPAMConfig = new EndpointIPAMConfig { IPv4Address = ipv4Address }, MacAddress = macAddress },
+        }, cancellationToken);
+
+    public Task DisconnectNetworkAsync(string network, string id, CancellationToken cancellationToken) =>
+        _client.Networks.DisconnectNetworkAsync(network, new NetworkDisconnectParameters { Container = id }, cancellationToken);
+
     public async Task EnsureNetworkAsync(string name, string cidr, string gateway, IDictionary<string, string> labels, CancellationToken cancellationToken)
     {
         // Tasks of one subnet starting together would race to create it: one at a time in this agent.
@@ -338,7 +349,7 @@ internal sealed partial class DockerDriver : IDockerDriver, IDisposable
                         Name = name,
                         Driver = "bridge",
                         CheckDuplicate = true,
-                        IPAM = new IPAM { Config = [new IPAMConfig { Subnet = cidr, Gateway = gateway }] },
+                        IPAM = new IPAM { Config = [new IPAMConfig { Subnet = cidr, Gateway = gateway, IPRange = PausePool.DynamicRangeOf(cidr) }] },
                         Labels = labels,
                     }, cancellationToken).ConfigureAwait(false);
                     return;

@@ -58,6 +58,12 @@ internal interface IDockerDriver
     /// <summary>A container's timestamped output from <paramref name="sinceNanos"/> on, following it; null when the container is gone.</summary>
     Task<Stream?> OpenLogsAsync(string id, long? sinceNanos, CancellationToken cancellationToken);
 
+    /// <summary>Attaches a running container to a network at a fixed address (and MAC, where the engine honours one per endpoint).</summary>
+    Task ConnectNetworkAsync(string network, string id, string ipv4Address, string macAddress, CancellationToken cancellationToken);
+
+    /// <summary>Detaches a container from a network; it keeps running, without that endpoint.</summary>
+    Task DisconnectNetworkAsync(string network, string id, CancellationToken cancellationToken);
+
     /// <summary>The bridge network of a subnet, created on first use; one with another CIDR is an error.</summary>
     Task EnsureNetworkAsync(string name, string cidr, string gateway, IDictionary<string, string> labels, CancellationToken cancellationToken);
 

@@ -7,10 +7,13 @@ namespace Berth.Agent.Docker;
 
 /// <summary>
 /// The create call of an awsvpc task's pause container: the task's labels (so adoption and orphan removal
-/// find it), its subnet's network, and the address and MAC the server allocated. Pure, so it is unit-tested.
+/// find it), its subnet's network, and the address and MAC the server allocated; or that of a pooled one
+/// (<see cref="PausePool"/>), which belongs to no task yet and lets Docker pick its address. Pure, so it is unit-tested.
 /// </summary>
 internal sealed record PauseContainerSpec(string Image, string DockerName, string TaskArn, string Cluster, string AgentNamespace)
 {
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(1);
+
     public CreateContainerParameters Build(string networkName, TaskNetworkAssignment network) => new()
     {
         Name = DockerName,
@@ -24,7 +27,7 @@ internal sealed record PauseContainerSpec(string Image, string DockerName, strin
             [DockerLabels.AgentNamespace] = AgentNamespace,
             [TaskSandbox.SubnetLabel] = network.SubnetId,
         },
-        StopTimeout = TimeSpan.FromSeconds(1),
+        StopTimeout = StopTimeout,
         HostConfig = new HostConfig { NetworkMode = networkName },
         NetworkingConfig = new NetworkingConfig
         {
@@ -37,5 +40,21 @@ internal sealed record PauseContainerSpec(string Image, string DockerName, strin
                 },
             },
         },
+    };
+
+    /// <summary>A pooled pause container: this agent's, on the subnet's network at an address Docker picks (<see cref="PausePool.DynamicRangeOf"/>).</summary>
+    public static CreateContainerParameters Pooled(string image, string networkName, string subnetId, string cluster, string agentNamespace) => new()
+    {
+        Image = image,
+        Labels = new Dictionary<string, string>
+        {
+            [DockerLabels.ContainerName] = TaskSandbox.ContainerName,
+            [DockerLabels.Cluster] = cluster,
+            [DockerLabels.AgentNamespace] = agentNamespace,
+            [TaskSandbox.SubnetLabel] = subnetId,
+            [PausePool.PoolLabel] = subnetId,
+        },
+        StopTimeout = StopTimeout,
+        HostConfig = new HostConfig { NetworkMode = networkName },
     };
 }

@@ -26,14 +26,28 @@ internal static class SubnetAttachments
         }
     }
 
-    /// <summary>In a stable order, so the server can tell an unchanged list from a changed one.</summary>
-    public static IReadOnlyList<AttachedAddress> From(IEnumerable<ContainerListResponse> containers) =>
-        containers
+    /// <summary>
+    /// In a stable order, so the server can tell an unchanged list from a changed one. A pooled pause container
+    /// (<see cref="PausePool"/>) has no task label: its task is that of the containers joining it.
+    /// </summary>
+    public static IReadOnlyList<AttachedAddress> From(IReadOnlyList<ContainerListResponse> containers)
+    {
+        var joinedBy = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var c in containers)
+        {
+            if (TaskSandbox.JoinedContainerOf(c) is { } joined && ContainerLabels.TaskArnOf(c) is { } arn)
+            {
+                joinedBy[joined] = arn;
+            }
+        }
+        return containers
             .SelectMany(c => (c.NetworkSettings?.Networks ?? new Dictionary<string, EndpointSettings>())
                 .Where(n => n.Key.StartsWith(TaskSandbox.NetworkPrefix, StringComparison.Ordinal) && !string.IsNullOrEmpty(n.Value.IPAddress))
-                .Select(n => new AttachedAddress(n.Key[TaskSandbox.NetworkPrefix.Length..], n.Value.IPAddress, ContainerLabels.TaskArnOf(c))))
+                .Select(n => new AttachedAddress(n.Key[TaskSandbox.NetworkPrefix.Length..], n.Value.IPAddress,
+                    ContainerLabels.TaskArnOf(c) ?? (c.ID is null ? null : joinedBy.GetValueOrDefault(c.ID)))))
             .OrderBy(a => a.SubnetId, StringComparer.Ordinal)
             .ThenBy(a => a.Address, StringComparer.Ordinal)
             .ThenBy(a => a.TaskArn, StringComparer.Ordinal)
             .ToList();
+    }
 }

@@ -11,7 +11,8 @@ namespace Berth.Agent.Networking;
 /// The network namespace of one awsvpc task, as the ECS agent builds it: a "pause" container that owns the
 /// namespace, attached to its subnet's Docker network at the address and MAC the server allocated, which every
 /// container of the task then joins (<c>NetworkMode: container:&lt;pause&gt;</c>), so they share one address and
-/// reach each other on localhost. Found again by label after an agent restart.
+/// reach each other on localhost. The pause container is taken ready-started from <see cref="PausePool"/> when the
+/// subnet's pool has one, else created for the task. Found again by label after an agent restart.
 /// </summary>
 internal sealed class TaskSandbox(AgentRuntime runtime, string taskArn, TaskNetworkAssignment network)
 {
@@ -20,6 +21,9 @@ internal sealed class TaskSandbox(AgentRuntime runtime, string taskArn, TaskNetw
 
     public const string SubnetLabel = "org.berth.subnet";
 
+    /// <summary>On each container of an awsvpc task: the id of the pause container whose namespace it joins.</summary>
+    public const string JoinsLabel = "org.berth.network-sandbox";
+
     public string? ContainerId { get; private set; }
 
     /// <summary>The Docker network of subnet S is <c>berth-S</c>, shared by every agent and Berth on the engine.</summary>
@@ -27,21 +31,29 @@ internal sealed class TaskSandbox(AgentRuntime runtime, string taskArn, TaskNetw
 
     public string NetworkName => NetworkPrefix + network.SubnetId;
 
-    /// <summary>Finds the pause container of an adopted task; a running one gets its rules back.</summary>
+    /// <summary>
+    /// Finds the pause container of an adopted task: its own (labelled with the task), or the pooled one its containers
+    /// join (<see cref="PausePool"/>); a running one gets its rules back.
+    /// </summary>
     public async Task AdoptAsync(CancellationToken cancellationToken)
     {
         var found = await runtime.Docker.ListContainersAsync(new Dictionary<string, string>
         {
             [DockerLabels.TaskArn] = taskArn,
             [DockerLabels.AgentNamespace] = runtime.AgentNamespace,
-            [DockerLabels.ContainerName] = ContainerName,
         }, cancellationToken).ConfigureAwait(false);
-        ContainerId = found.OrderByDescending(c => c.Created).FirstOrDefault()?.ID;
-        if (ContainerId is not null && found.Any(c => c.ID == ContainerId && c.State == "running"))
+        var own = found.Where(c => c.Labels?.TryGetValue(DockerLabels.ContainerName, out var name) == true && name == ContainerName)
+            .OrderByDescending(c => c.Created).FirstOrDefault();
+        ContainerId = own?.ID ?? found.Select(JoinedContainerOf).FirstOrDefault(id => id is not null);
+        if (ContainerId is not null && (await runtime.Docker.InspectAsync(ContainerId, cancellationToken).ConfigureAwait(false))?.Phase == ContainerPhase.Running)
         {
             await runtime.SecurityGroups.SetAsync(taskArn, Endpoint, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The pause container whose namespace this container of an awsvpc task joins (<see cref="JoinsLabel"/>).</summary>
+    public static string? JoinedContainerOf(ContainerListResponse container) =>
+        container.Labels is { } labels && labels.TryGetValue(JoinsLabel, out var id) ? id : null;
 
     /// <summary>
     /// Gets the namespace running (it was found not running), with the task's rules in place before any container
@@ -78,8 +90,16 @@ internal sealed class TaskSandbox(AgentRuntime runtime, string taskArn, TaskNetw
         }
     }
 
+    /// <summary>A pooled pause container given the task's address when one is ready; else the task's own, created and started.</summary>
     private async Task StartPauseContainerAsync(PauseContainerSpec spec, CancellationToken cancellationToken)
     {
+        if (ContainerId is null
+            && await runtime.PausePool.TakeAsync(NetworkName, network.SubnetId, spec.Image, network.PrivateIPv4Address, network.MacAddress, cancellationToken)
+                .ConfigureAwait(false) is { } pooled)
+        {
+            ContainerId = pooled;
+            return;
+        }
         ContainerId ??= await runtime.Docker.CreateContainerAsync(spec.Build(NetworkName, network), cancellationToken).ConfigureAwait(false);
         await runtime.Docker.StartContainerAsync(ContainerId, cancellationToken).ConfigureAwait(false);
     }

@@ -27,6 +27,9 @@ internal sealed class AgentRuntime
     /// <summary>The pause image and subnet networks found ready, shared by every awsvpc task of this agent.</summary>
     public required SandboxPrerequisites SandboxPrerequisites { get; init; }
 
+    /// <summary>Pause containers started ahead of awsvpc tasks, per subnet.</summary>
+    public required PausePool PausePool { get; init; }
+
     /// <summary>"http://172.17.0.1:51679" when the metadata endpoint runs; containers get URIs below it.</summary>
     public string? MetadataBaseUri { get; set; }
 

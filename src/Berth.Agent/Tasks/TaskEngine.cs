@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Berth.Agent.Docker;
+using Berth.Agent.Networking;
 using Berth.Agent.State;
 using Berth.Core.Agent;
 using Berth.Core.Tasks;
@@ -91,16 +93,22 @@ internal sealed partial class TaskEngine(AgentRuntime runtime)
 
     /// <summary>
     /// Stops and removes containers (and task volumes) that carry this agent's namespace but belong to no task
-    /// it manages: left over from tasks the server no longer lists while the agent was down.
+    /// it manages: left over from tasks the server no longer lists while the agent was down. A pooled pause container
+    /// belongs to the pool while it waits there, and to the task that took it from then on.
     /// </summary>
     public async Task RemoveOrphansAsync(CancellationToken cancellationToken)
     {
         var labels = new Dictionary<string, string> { [DockerLabels.AgentNamespace] = runtime.AgentNamespace };
-        foreach (var container in await runtime.Docker.ListContainersAsync(labels, cancellationToken).ConfigureAwait(false))
+        var containers = await runtime.Docker.ListContainersAsync(labels, cancellationToken).ConfigureAwait(false);
+        // A pooled pause container a task took: joined by the task's containers, or (before they exist) its manager's.
+        var taken = containers.Where(c => ContainerLabels.TaskArnOf(c) is { } arn && _tasks.ContainsKey(arn)).Select(TaskSandbox.JoinedContainerOf)
+            .Concat(_tasks.Values.Select(t => t.Manager.PauseContainerId))
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var container in containers)
         {
-            string? taskArn = null;
-            container.Labels?.TryGetValue(DockerLabels.TaskArn, out taskArn);
-            if (taskArn is not null && _tasks.ContainsKey(taskArn))
+            var taskArn = ContainerLabels.TaskArnOf(container);
+            if ((taskArn is not null && _tasks.ContainsKey(taskArn)) || taken.Contains(container.ID) || runtime.PausePool.Owns(container.ID))
             {
                 continue;
             }

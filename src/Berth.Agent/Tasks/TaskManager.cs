@@ -63,6 +63,9 @@ internal sealed partial class TaskManager
 
     public string TaskArn { get; }
 
+    /// <summary>The task's pause container (awsvpc), once known.</summary>
+    public string? PauseContainerId => _sandbox?.ContainerId;
+
     /// <summary>The latest picture of the task.</summary>
     public TaskView View => Volatile.Read(ref _view);
 

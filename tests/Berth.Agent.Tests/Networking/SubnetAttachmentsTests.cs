@@ -23,6 +23,17 @@ public sealed class SubnetAttachmentsTests
             SubnetAttachments.From(containers));
     }
 
+    [Fact]
+    public void A_pooled_pause_container_is_reported_with_the_task_whose_containers_join_it()
+    {
+        var pause = Container(new() { [PausePool.PoolLabel] = "subnet-a" }, ("berth-subnet-a", "10.200.1.7"));
+        pause.ID = "pause";
+        var idle = Container(new() { [PausePool.PoolLabel] = "subnet-a" });
+        idle.ID = "idle";
+        var containers = new[] { pause, Container(new() { [DockerLabels.TaskArn] = "task-d", [TaskSandbox.JoinsLabel] = "pause" }), idle };
+        Assert.Equal([new AttachedAddress("subnet-a", "10.200.1.7", "task-d")], SubnetAttachments.From(containers));
+    }
+
     private static ContainerListResponse Container(Dictionary<string, string> labels, params (string Network, string Address)[] networks) => new()
     {
         Labels = labels,

@@ -256,6 +256,18 @@ internal sealed class FakeDocker : IDockerDriver
     /// <summary>The fake's containers write no output.</summary>
     public Task<Stream?> OpenLogsAsync(string id, long? sinceNanos, CancellationToken cancellationToken) => Task.FromResult<Stream?>(null);
 
+    public Task ConnectNetworkAsync(string network, string id, string ipv4Address, string macAddress, CancellationToken cancellationToken)
+    {
+        Record($"connect {id} {network} {ipv4Address}");
+        return Task.CompletedTask;
+    }
+
+    public Task DisconnectNetworkAsync(string network, string id, CancellationToken cancellationToken)
+    {
+        Record($"disconnect {id} {network}");
+        return Task.CompletedTask;
+    }
+
     public Task EnsureNetworkAsync(string name, string cidr, string gateway, IDictionary<string, string> labels, CancellationToken cancellationToken)
     {
         Record($"network {name}");

@@ -51,6 +51,7 @@ internal sealed class FakeTaskHost : IAsyncDisposable
             AgentNamespace = options.AgentNamespace!,
             SecurityGroups = new SecurityGroupEnforcer(options.AgentNamespace!, IptablesProcess.RunAsync, _loggers.CreateLogger<SecurityGroupEnforcer>()),
             SandboxPrerequisites = new SandboxPrerequisites(Docker, options.PullTimeout),
+            PausePool = new PausePool(Docker, options.Cluster, options.AgentNamespace!, _loggers.CreateLogger<PausePool>()),
         };
         Docker.Changed += () =>
         {
@@ -114,6 +115,7 @@ internal sealed class FakeTaskHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopManagersAsync();
+        await Runtime.PausePool.DisposeAsync();
         await _stopReports.CancelAsync();
         await _reporting;
         await _logs.DisposeAsync();

@@ -55,14 +55,24 @@ public sealed class TestSubnet(string agentNamespace) : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Disposed before the harness (declared after it): the network can only go once its containers have.
-        await DockerEnvironment.RemoveNamespaceAsync(agentNamespace);
-        try
+        // Disposed before the harness (declared after it): the network can only go once its containers have. The agent
+        // still runs, and a pause container it was adding to its pool may appear after the first removal: try again.
+        for (var attempt = 1; attempt <= 5; attempt++)
         {
-            await DockerEnvironment.Client.Networks.DeleteNetworkAsync(NetworkName);
-        }
-        catch (DockerApiException)
-        {
+            await DockerEnvironment.RemoveNamespaceAsync(agentNamespace);
+            try
+            {
+                await DockerEnvironment.Client.Networks.DeleteNetworkAsync(NetworkName);
+                break;
+            }
+            catch (DockerNetworkNotFoundException)
+            {
+                break;
+            }
+            catch (DockerApiException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt));
+            }
         }
         var chain = IptablesScript.ChainOf(agentNamespace);
         HostCommand.Run("iptables", "-D", "DOCKER-USER", "-j", chain);

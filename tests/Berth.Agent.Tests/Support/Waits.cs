@@ -29,6 +29,16 @@ public static class Waits
         }
     }
 
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Condition not met within {timeout.TotalSeconds} s.");
+            await Task.Delay(100);
+        }
+    }
+
     public static async Task UntilContainerGoneAsync(string containerId)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
