@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Berth.Control;
 using Berth.Control.Identity;
 using Berth.Control.Networking;
+using Berth.Control.Secrets;
 using Berth.Core.Networking;
 using Berth.Server.Controllers;
 using Berth.Server.Endpoints;
@@ -53,6 +54,7 @@ public static class BerthServer
         builder.Services.AddSingleton(cipher);
         builder.Services.AddSingleton(options.Liveness);
         builder.Services.AddSingleton(options.TaskRoleSessions);
+        builder.Services.AddSingleton(new TaskSecretOptions { AuthorizeExecutionRole = options.RequiresSignatures });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddControl(store, events);
         builder.Services.AddLoadBalancerDataPlane(options.LoadBalancerAccessLog);

@@ -257,6 +257,19 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
         return purged;
     }
 
+    /// <summary>The full ARN of the secret a SecretId names, for authorizing a read of it; null when there is none.</summary>
+    internal async Task<string?> ArnAsync(string secretId, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await FindAsync(secretId, scope, now, cancellationToken).ConfigureAwait(false)).Value.Arn;
+        }
+        catch (ResourceNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The plaintext of the version a secret reference selects, for secret injection.</summary>
     internal async Task<string> ValueAsync(SecretReference reference, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken)
     {

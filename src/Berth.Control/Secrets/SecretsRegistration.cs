@@ -4,7 +4,7 @@ namespace Berth.Control.Secrets;
 
 internal static class SecretsRegistration
 {
-    /// <summary>Parameter Store, Secrets Manager and the valueFrom lookup over both; the host registers the opened <see cref="Store.Identity.SecretCipher"/>.</summary>
+    /// <summary>Parameter Store, Secrets Manager and the valueFrom lookup over both; the host registers the opened <see cref="Store.Identity.SecretCipher"/> and the <see cref="TaskSecretOptions"/>.</summary>
     public static IServiceCollection AddSecrets(this IServiceCollection services) => services
         .AddSingleton<SsmParameters>()
         .AddSingleton<ManagedSecrets>()

@@ -73,7 +73,7 @@ public sealed class SecretsAtRestTests : IDisposable
         await Sm(server).OkAsync("PutSecretValue", new { SecretId = arn, SecretString = """{"username": "root"}""", ClientRequestToken = new string('2', 32) });
         var resolver = server.Services.GetRequiredService<SecretValueResolver>();
         var scope = new ResourceScope(Region, "000000000000");
-        Task<string> Resolve(string valueFrom) => resolver.ResolveAsync(valueFrom, scope, CancellationToken.None);
+        Task<string> Resolve(string valueFrom) => resolver.ResolveAsync(valueFrom, scope, reader: null, CancellationToken.None);
 
         Assert.Equal("tok", await Resolve("/app/token"));
         Assert.Equal("tok", await Resolve($"arn:aws:ssm:{Region}:000000000000:parameter/app/token"));
@@ -84,7 +84,7 @@ public sealed class SecretsAtRestTests : IDisposable
         Assert.Equal("5432", await Resolve($"{arn}:port::{new string('1', 32)}"));
         Assert.Equal("root", await Resolve($"{arn[..^7]}:username::"));
 
-        var resolved = await resolver.ResolveAllAsync([new("TOKEN", "/app/token"), new("USER", $"{arn}:username::")], scope, CancellationToken.None);
+        var resolved = await resolver.ResolveAllAsync([new("TOKEN", "/app/token"), new("USER", $"{arn}:username::")], scope, reader: null, CancellationToken.None);
         Assert.Equal(new Dictionary<string, string> { ["TOKEN"] = "tok", ["USER"] = "root" }, resolved);
 
         var missingParameter = await Assert.ThrowsAsync<SecretResolutionException>(() => Resolve("/app/absent"));
