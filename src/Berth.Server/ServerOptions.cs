@@ -104,6 +104,9 @@ public sealed record ServerOptions
     /// <summary>How often secrets whose recovery window has passed are deleted for good (reads treat them as gone already).</summary>
     public TimeSpan SecretDeletionSweepInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often services tagged <c>berth:redeploy-on-secret-change=true</c> are checked for new secret versions.</summary>
+    public TimeSpan SecretRedeployInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The event stream's log lives in its own file: see <c>SqliteEventLog</c>.</summary>
     public string EventsDatabasePath => Path.Combine(DataDirectory, "events.db");
 

@@ -278,6 +278,20 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
         return text ?? Convert.ToBase64String(binary!);
     }
 
+    /// <summary>The id of the version a secret reference selects, null when there is none; another id means another value.</summary>
+    internal async Task<string?> SelectedVersionIdAsync(SecretReference reference, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var secret = await LiveAsync(reference.SecretId, scope, now, cancellationToken).ConfigureAwait(false);
+            return Select(secret.Value, reference.VersionId, reference.VersionStage).VersionId;
+        }
+        catch (AwsServiceException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Adds a version and commits the secret; a retried request (the same ClientRequestToken and value) gets the
     /// version it made the first time, the same token with another value is refused.

@@ -44,12 +44,28 @@ public sealed class SecretValueResolver(SsmParameters parameters, ManagedSecrets
             ? FromSecretAsync(valueFrom, reader, cancellationToken)
             : FromParameterAsync(valueFrom, taskScope, reader, cancellationToken);
 
+    /// <summary>
+    /// Which version a valueFrom selects now (<c>ssm:</c> and a parameter's version number, <c>asm:</c> and a secret's
+    /// version id), or null when it selects none; unchecked, as it reveals no value.
+    /// </summary>
+    public async Task<string?> VersionAsync(string valueFrom, ResourceScope taskScope, CancellationToken cancellationToken)
+    {
+        if (!SecretReference.IsSecret(valueFrom))
+        {
+            return await parameters.SelectedVersionAsync(ParameterReference.Parse(valueFrom), ParameterScope(valueFrom, taskScope), cancellationToken).ConfigureAwait(false)
+                is { } number ? $"ssm:{number}" : null;
+        }
+        return SecretReference.Parse(valueFrom) is { } reference
+            && await secrets.SelectedVersionIdAsync(reference, SecretScope(reference), time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } id
+            ? $"asm:{id}"
+            : null;
+    }
+
     private async Task<string> FromSecretAsync(string valueFrom, string? reader, CancellationToken cancellationToken)
     {
         const string asm = "unable to retrieve secret from asm: ";
         var reference = SecretReference.Parse(valueFrom) ?? throw new SecretResolutionException($"{Prefix}{asm}invalid secret ARN: {valueFrom}");
-        var fields = reference.SecretId.Split(':');
-        var scope = new ResourceScope(fields[3], fields[4]);
+        var scope = SecretScope(reference);
         var now = time.GetUtcNow();
         var failed = $"{Prefix}{asm}service call has been retried 1 time(s): failed to fetch secret {reference.SecretId} from secrets manager: ";
         string value;
@@ -76,11 +92,7 @@ public sealed class SecretValueResolver(SsmParameters parameters, ManagedSecrets
     private async Task<string> FromParameterAsync(string valueFrom, ResourceScope taskScope, string? reader, CancellationToken cancellationToken)
     {
         const string ssm = $"{Prefix}unable to retrieve secrets from ssm: service call has been retried 1 time(s): ";
-        var scope = taskScope;
-        if (valueFrom.StartsWith("arn:", StringComparison.Ordinal) && valueFrom.Split(':') is { Length: >= 6 } fields)
-        {
-            scope = new ResourceScope(fields[3], fields[4]);
-        }
+        var scope = ParameterScope(valueFrom, taskScope);
         var reference = ParameterReference.Parse(valueFrom);
         if (reader is not null)
         {
@@ -90,6 +102,19 @@ public sealed class SecretValueResolver(SsmParameters parameters, ManagedSecrets
         return await parameters.ValueAsync(reference, scope, cancellationToken).ConfigureAwait(false)
             ?? throw new SecretResolutionException($"{ssm}invalid parameters: {valueFrom}");
     }
+
+    /// <summary>A secret ARN names its own region and account.</summary>
+    private static ResourceScope SecretScope(SecretReference reference)
+    {
+        var fields = reference.SecretId.Split(':');
+        return new ResourceScope(fields[3], fields[4]);
+    }
+
+    /// <summary>A parameter ARN names its own region and account; a name is the task's.</summary>
+    private static ResourceScope ParameterScope(string valueFrom, ResourceScope taskScope) =>
+        valueFrom.StartsWith("arn:", StringComparison.Ordinal) && valueFrom.Split(':') is { Length: >= 6 } fields
+            ? new ResourceScope(fields[3], fields[4])
+            : taskScope;
 
     /// <summary>Refuses a read the reader's policies do not allow, with the AccessDeniedException the agent's call would get.</summary>
     private async Task AuthorizeAsync(string reader, ResourceScope scope, string action, RequestedResource resource, string failurePrefix,
