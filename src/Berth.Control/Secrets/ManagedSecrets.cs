@@ -278,13 +278,13 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
         return text ?? Convert.ToBase64String(binary!);
     }
 
-    /// <summary>The id of the version a secret reference selects, null when there is none; another id means another value.</summary>
-    internal async Task<string?> SelectedVersionIdAsync(SecretReference reference, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The version a secret reference selects, null when there is none; another one means another value.</summary>
+    internal async Task<SecretVersion?> SelectedVersionAsync(SecretReference reference, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
             var secret = await LiveAsync(reference.SecretId, scope, now, cancellationToken).ConfigureAwait(false);
-            return Select(secret.Value, reference.VersionId, reference.VersionStage).VersionId;
+            return Select(secret.Value, reference.VersionId, reference.VersionStage);
         }
         catch (AwsServiceException)
         {

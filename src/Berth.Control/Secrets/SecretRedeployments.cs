@@ -15,7 +15,8 @@ namespace Berth.Control.Secrets;
 /// (<see cref="SchedulerState.SecretVersions"/>) and commits the deployment and what it saw together, expecting the
 /// record's version: a new version is acted on exactly once, whichever server sees it first, and one that lands while
 /// the server is down is seen by the first pass after the start. Versions that land between two passes make one
-/// deployment. The first look at a service (or at a new task definition of it) only records what it sees.
+/// deployment. The first look at a service (or at a new task definition of it) has nothing to compare with: it deploys
+/// only for versions made after the PRIMARY deployment was created, which its tasks may not have.
 /// </summary>
 public sealed class SecretRedeployments(IStateStore store, SecretValueResolver resolver, ServiceSignal signal, TimeProvider time)
 {
@@ -53,14 +54,13 @@ public sealed class SecretRedeployments(IStateStore store, SecretValueResolver r
             }
             var (service, seen) = (record.Value.Service, record.Value.Scheduler.SecretVersions);
             var now = time.GetUtcNow();
-            SecretVersionWatch? watch = null;
-            if (OptedIn(service) && await VersionsAsync(service, ct).ConfigureAwait(false) is { } versions)
-            {
-                watch = new SecretVersionWatch(service.TaskDefinition!, versions);
-            }
-            var changed = seen is not null && watch is not null && seen.TaskDefinitionArn == watch.TaskDefinitionArn
-                ? watch.Versions.Where(v => !seen.Versions.TryGetValue(v.Key, out var before) || before != v.Value).Select(v => v.Key).ToList()
-                : [];
+            var versions = OptedIn(service) ? await VersionsAsync(service, ct).ConfigureAwait(false) : null;
+            var watch = versions is null ? null : new SecretVersionWatch(service.TaskDefinition!, versions.ToDictionary(v => v.Key, v => v.Value.Id, StringComparer.Ordinal));
+            List<string> changed = versions is null ? []
+                : seen is not null && seen.TaskDefinitionArn == service.TaskDefinition
+                    ? [.. versions.Where(v => !seen.Versions.TryGetValue(v.Key, out var before) || before != v.Value.Id).Select(v => v.Key)]
+                    // A first look: versions made after the deployment began may have missed its tasks.
+                    : [.. versions.Where(v => v.Value.Created > PrimaryCreatedAt(service)).Select(v => v.Key)];
             if (changed.Count == 0 && Same(seen, watch))
             {
                 return false;
@@ -71,15 +71,18 @@ public sealed class SecretRedeployments(IStateStore store, SecretValueResolver r
             return changed.Count > 0;
         }, cancellationToken);
 
+    /// <summary>The PRIMARY deployment comes first in a service's deployments.</summary>
+    private static DateTimeOffset PrimaryCreatedAt(Service service) => service.Deployments?.FirstOrDefault()?.CreatedAt ?? DateTimeOffset.MaxValue;
+
     /// <summary>What each valueFrom of the service's task definition selects now; null when the definition is gone.</summary>
-    private async Task<IReadOnlyDictionary<string, string>?> VersionsAsync(Service service, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, SelectedVersion>?> VersionsAsync(Service service, CancellationToken cancellationToken)
     {
         var definition = await store.GetAsync(EcsRecords.TaskDefinitions, service.TaskDefinition!, cancellationToken).ConfigureAwait(false);
         if (definition is null || !EcsArn.TryParse(service.ServiceArn, out var arn))
         {
             return null;
         }
-        var versions = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var versions = new Dictionary<string, SelectedVersion>(StringComparer.Ordinal);
         foreach (var valueFrom in ValueFroms(definition.Value.Definition))
         {
             if (await resolver.VersionAsync(valueFrom, arn.Scope, cancellationToken).ConfigureAwait(false) is { } version)

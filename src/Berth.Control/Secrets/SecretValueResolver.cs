@@ -46,18 +46,18 @@ public sealed class SecretValueResolver(SsmParameters parameters, ManagedSecrets
 
     /// <summary>
     /// Which version a valueFrom selects now (<c>ssm:</c> and a parameter's version number, <c>asm:</c> and a secret's
-    /// version id), or null when it selects none; unchecked, as it reveals no value.
+    /// version id) and when that version was made, or null when it selects none; unchecked, as it reveals no value.
     /// </summary>
-    public async Task<string?> VersionAsync(string valueFrom, ResourceScope taskScope, CancellationToken cancellationToken)
+    public async Task<SelectedVersion?> VersionAsync(string valueFrom, ResourceScope taskScope, CancellationToken cancellationToken)
     {
         if (!SecretReference.IsSecret(valueFrom))
         {
             return await parameters.SelectedVersionAsync(ParameterReference.Parse(valueFrom), ParameterScope(valueFrom, taskScope), cancellationToken).ConfigureAwait(false)
-                is { } number ? $"ssm:{number}" : null;
+                is { } parameter ? new SelectedVersion($"ssm:{parameter.Version}", parameter.LastModifiedDate) : null;
         }
         return SecretReference.Parse(valueFrom) is { } reference
-            && await secrets.SelectedVersionIdAsync(reference, SecretScope(reference), time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } id
-            ? $"asm:{id}"
+            && await secrets.SelectedVersionAsync(reference, SecretScope(reference), time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } secret
+            ? new SelectedVersion($"asm:{secret.VersionId}", secret.CreatedDate)
             : null;
     }
 
@@ -144,6 +144,9 @@ public sealed class SecretValueResolver(SsmParameters parameters, ManagedSecrets
         }
     }
 }
+
+/// <summary>The version a <c>valueFrom</c> selects: an id that changes with the value, and when the version was made.</summary>
+public sealed record SelectedVersion(string Id, DateTimeOffset Created);
 
 /// <summary>A <c>valueFrom</c> that cannot be resolved; <see cref="Exception.Message"/> is the stopped task's reason, as ECS words it.</summary>
 public sealed class SecretResolutionException(string reason) : Exception(reason);

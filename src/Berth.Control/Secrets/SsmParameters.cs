@@ -231,9 +231,9 @@ public sealed class SsmParameters(IStateStore store, SecretCipher cipher)
             ? Reveal(scope, parameter, version, withDecryption: true)
             : null;
 
-    /// <summary>The number of the version a reference selects, null when there is none; a new one means a new value.</summary>
-    internal async Task<long?> SelectedVersionAsync(ParameterReference reference, ResourceScope scope, CancellationToken cancellationToken) =>
-        (await SelectAsync(reference, scope, cancellationToken).ConfigureAwait(false))?.Version.Version;
+    /// <summary>The version a reference selects, null when there is none; another one means another value.</summary>
+    internal async Task<ParameterVersion?> SelectedVersionAsync(ParameterReference reference, ResourceScope scope, CancellationToken cancellationToken) =>
+        (await SelectAsync(reference, scope, cancellationToken).ConfigureAwait(false))?.Version;
 
     private async Task<(ParameterRecord Parameter, ParameterVersion Version)?> SelectAsync(ParameterReference reference, ResourceScope scope,
         CancellationToken cancellationToken)

@@ -55,6 +55,18 @@ public sealed class SecretRedeploymentApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_made_after_the_deployment_began_but_before_the_first_look_deploys()
+    {
+        await using var server = await RunningServer.StartAsync(_dataDirectory);
+        await SetUpAsync(server);
+        await Ssm(server).OkAsync("PutParameter", new { Name = "/rd/db", Value = "db-2", Type = "SecureString", Overwrite = true });
+        await SweepAsync(server);
+        await SweepAsync(server);
+
+        Assert.Equal([$"(service tagged) {Because}/rd/db changed."], await RedeploymentsAsync(server, "tagged"));
+    }
+
+    [Fact]
     public async Task A_restart_neither_loses_a_new_version_nor_deploys_twice()
     {
         await using (var first = await RunningServer.StartAsync(_dataDirectory))
