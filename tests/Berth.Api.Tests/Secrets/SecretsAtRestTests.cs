@@ -1,6 +1,7 @@
 using System.Text;
 using Berth.Control.Secrets;
 using Berth.Core.Arns;
+using Berth.Server;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Api.Tests.Secrets;
@@ -41,6 +42,32 @@ public sealed class SecretsAtRestTests : IDisposable
         Assert.Equal(Plain + "-ssm", (string)(await Ssm(second).OkAsync("GetParameter", new { Name = "/db/password", WithDecryption = true }))["Parameter"]!["Value"]!);
         Assert.Equal(Plain + "-sm", (string)(await Sm(second).OkAsync("GetSecretValue", new { SecretId = arn, VersionStage = "AWSPREVIOUS" }))["SecretString"]!);
         Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes(Plain + "-bin")), (string)(await Sm(second).OkAsync("GetSecretValue", new { SecretId = arn }))["SecretBinary"]!);
+    }
+
+    [Fact]
+    public async Task A_key_file_the_user_gives_seals_the_values_and_a_bad_one_stops_the_start()
+    {
+        Directory.CreateDirectory(_dataDirectory);
+        var keyFile = Path.Combine(_dataDirectory, "given.key");
+        await File.WriteAllBytesAsync(keyFile, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var options = new ServerOptions { Port = 0, DataDirectory = Path.Combine(_dataDirectory, "data"), SecretKeyFile = keyFile };
+        await using (var first = await RunningServer.StartAsync(options))
+        {
+            await Ssm(first).OkAsync("PutParameter", new { Name = "/given", Value = Plain, Type = "SecureString" });
+        }
+        Assert.False(File.Exists(Path.Combine(options.DataDirectory, "secret.key")));
+        await using (var second = await RunningServer.StartAsync(options))
+        {
+            Assert.Equal(Plain, (string)(await Ssm(second).OkAsync("GetParameter", new { Name = "/given", WithDecryption = true }))["Parameter"]!["Value"]!);
+        }
+
+        var shortKey = Path.Combine(_dataDirectory, "short.key");
+        await File.WriteAllBytesAsync(shortKey, new byte[16]);
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => RunningServer.StartAsync(options with { SecretKeyFile = shortKey }));
+        Assert.StartsWith($"--secret-key-file (BERTH_SECRET_KEY_FILE): {shortKey} is not a Berth secret key (32 bytes); it has 16.", refused.Message, StringComparison.Ordinal);
+        var missing = Path.Combine(_dataDirectory, "missing.key");
+        refused = await Assert.ThrowsAsync<ArgumentException>(() => RunningServer.StartAsync(options with { SecretKeyFile = missing }));
+        Assert.StartsWith($"--secret-key-file (BERTH_SECRET_KEY_FILE): {missing} cannot be read: ", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
