@@ -30,6 +30,8 @@ internal sealed class ServerFlags
     private readonly Option<string> _tlsCert = EnvOption.Create("--tls-cert",
         "PEM certificate of the API: with --tls-key, the API and agent traffic use HTTPS (off when empty)", "BERTH_TLS_CERT", "");
     private readonly Option<string> _tlsKey = EnvOption.Create("--tls-key", "PEM private key of --tls-cert", "BERTH_TLS_KEY", "");
+    private readonly Option<string> _secretKeyFile = EnvOption.Create("--secret-key-file",
+        "32-byte key that encrypts stored secrets, kept by you (default: secret.key in the data directory, made on first start)", "BERTH_SECRET_KEY_FILE", "");
     private readonly Option<string> _accessLog = EnvOption.Create("--lb-access-log",
         "Load balancer access logs in ALB's format: a file, or logs:GROUP for a CloudWatch Logs group (off when empty)", "BERTH_LB_ACCESS_LOG", "");
 
@@ -47,6 +49,7 @@ internal sealed class ServerFlags
         command.Options.Add(_auth);
         command.Options.Add(_tlsCert);
         command.Options.Add(_tlsKey);
+        command.Options.Add(_secretKeyFile);
     }
 
     public ServerOptions Read(ParseResult result)
@@ -93,6 +96,7 @@ internal sealed class ServerFlags
             LoadBalancerAccessLog = accessLog,
             TlsCertificatePath = FullPathOrNull(result.GetValue(_tlsCert)),
             TlsKeyPath = FullPathOrNull(result.GetValue(_tlsKey)),
+            SecretKeyFile = FullPathOrNull(result.GetValue(_secretKeyFile)),
             Api = new ApiOptions { AccountId = accountId, DefaultRegion = result.GetValue(_region)!, Auth = auth },
         };
         options.Validate();

@@ -18,7 +18,7 @@ public static class ControlRegistration
     /// <summary>
     /// Every application service, over the opened state store and event log. The host adds what they take from it:
     /// a <see cref="TimeProvider"/>, <see cref="Core.ContainerInstances.AgentLiveness"/>, the
-    /// <see cref="Store.Identity.SecretCipher"/> and logging.
+    /// <see cref="Store.Identity.SecretCipher"/>, <see cref="Identity.TaskRoleSessionOptions"/>, <see cref="Secrets.TaskSecretOptions"/> and logging.
     /// </summary>
     public static IServiceCollection AddControl(this IServiceCollection services, IStateStore store, IEventLog events) => services
         .AddEventRecording(store, events)

@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Berth.Control;
 using Berth.Control.Identity;
 using Berth.Control.Networking;
+using Berth.Control.Secrets;
 using Berth.Core.Networking;
 using Berth.Server.Controllers;
 using Berth.Server.Endpoints;
@@ -39,13 +40,14 @@ public static class BerthServer
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = pem));
         }
 
+        // First: a bad key file stops the start before any store is opened.
+        var cipher = await OpenCipherAsync(options, cancellationToken).ConfigureAwait(false);
         var store = await SqliteStateStore.OpenAsync(options.DatabasePath, cancellationToken).ConfigureAwait(false);
         var vpc = options.VpcConfigPath is { } path ? NetworkRegistry.Default.With(NetworkState.ReadFile(path)) : NetworkRegistry.Default;
         await new NetworkState(store).SeedAsync(vpc, cancellationToken).ConfigureAwait(false);
         var logs = await SqliteLogStore.OpenAsync(options.LogsDatabasePath, cancellationToken).ConfigureAwait(false);
         var events = await SqliteEventLog.OpenAsync(options.EventsDatabasePath, cancellationToken).ConfigureAwait(false);
         var metrics = await SqliteMetricStore.OpenAsync(options.MetricsDatabasePath, cancellationToken).ConfigureAwait(false);
-        var cipher = await SecretCipher.OpenAsync(options.SecretKeyPath, cancellationToken).ConfigureAwait(false);
         // Registered through factories so the container owns the stores and disposes them at shutdown.
         builder.Services.AddSingleton<ILogStore>(_ => logs);
         builder.Services.AddSingleton<IMetricStore>(_ => metrics);
@@ -53,6 +55,7 @@ public static class BerthServer
         builder.Services.AddSingleton(cipher);
         builder.Services.AddSingleton(options.Liveness);
         builder.Services.AddSingleton(options.TaskRoleSessions);
+        builder.Services.AddSingleton(new TaskSecretOptions { AuthorizeExecutionRole = options.RequiresSignatures });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddControl(store, events);
         builder.Services.AddLoadBalancerDataPlane(options.LoadBalancerAccessLog);
@@ -85,6 +88,24 @@ public static class BerthServer
         return !options.RequiresSignatures
             ? null
             : await app.Services.GetRequiredService<AccessKeys>().EnsureRootKeyAsync(options.Api.AccountId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The user's key file as it is (a bad one stops the start in one line), or the data directory's, made when missing.</summary>
+    private static async Task<SecretCipher> OpenCipherAsync(ServerOptions options, CancellationToken cancellationToken)
+    {
+        if (options.SecretKeyFile is not { } given)
+        {
+            Directory.CreateDirectory(options.DataDirectory);
+            return await SecretCipher.OpenAsync(options.SecretKeyPath, cancellationToken).ConfigureAwait(false);
+        }
+        try
+        {
+            return await SecretCipher.ReadAsync(given, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ArgumentException($"--secret-key-file (BERTH_SECRET_KEY_FILE): {e.Message} Make one with: head -c 32 /dev/urandom > FILE; chmod 600 FILE", e);
+        }
     }
 
     /// <summary>The address clients use, with the real port when the options asked for port 0.</summary>

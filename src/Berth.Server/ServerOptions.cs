@@ -56,8 +56,15 @@ public sealed record ServerOptions
 
     public string DatabasePath => Path.Combine(DataDirectory, "berth.db");
 
-    /// <summary>The key that encrypts stored secrets (access keys' secrets), readable by its owner alone: see <c>SecretCipher</c>.</summary>
-    public string SecretKeyPath => Path.Combine(DataDirectory, "secret.key");
+    /// <summary>
+    /// A key file the user keeps (<c>--secret-key-file</c>): 32 random bytes, used as they are and never created, so the
+    /// key can live apart from the data directory (another disk, a secrets mount). Null (the default): the data
+    /// directory's own <c>secret.key</c>, created on the first start.
+    /// </summary>
+    public string? SecretKeyFile { get; init; }
+
+    /// <summary>The key that encrypts stored secrets (access keys, parameters, secret values): see <c>SecretCipher</c>.</summary>
+    public string SecretKeyPath => SecretKeyFile ?? Path.Combine(DataDirectory, "secret.key");
 
     /// <summary>Whether every API request must be signed with a key Berth issued (<c>--auth sigv4</c>).</summary>
     public bool RequiresSignatures => Api.Auth == AuthMode.SigV4;
@@ -103,6 +110,9 @@ public sealed record ServerOptions
 
     /// <summary>How often secrets whose recovery window has passed are deleted for good (reads treat them as gone already).</summary>
     public TimeSpan SecretDeletionSweepInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often services tagged <c>berth:redeploy-on-secret-change=true</c> are checked for new secret versions.</summary>
+    public TimeSpan SecretRedeployInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The event stream's log lives in its own file: see <c>SqliteEventLog</c>.</summary>
     public string EventsDatabasePath => Path.Combine(DataDirectory, "events.db");

@@ -71,10 +71,16 @@ public sealed class RunningServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>A server on <paramref name="dataDirectory"/>, with the API edge's default settings unless <paramref name="api"/> is given.</summary>
-    public static async Task<RunningServer> StartAsync(string dataDirectory, Berth.Api.Protocol.ApiOptions? api = null)
+    public static Task<RunningServer> StartAsync(string dataDirectory, Berth.Api.Protocol.ApiOptions? api = null)
     {
         var options = new ServerOptions { Port = 0, DataDirectory = dataDirectory };
-        var app = await BerthServer.BuildAsync(api is null ? options : options with { Api = api }, CancellationToken.None);
+        return StartAsync(api is null ? options : options with { Api = api });
+    }
+
+    /// <summary>A server with these options (the port is the caller's: 0 for any free one).</summary>
+    public static async Task<RunningServer> StartAsync(ServerOptions options)
+    {
+        var app = await BerthServer.BuildAsync(options, CancellationToken.None);
         await app.StartAsync();
         return new RunningServer(app, new HttpClient { BaseAddress = BerthServer.EndpointOf(app) });
     }

@@ -41,6 +41,13 @@ public sealed class ServerFlagsTests
     }
 
     [Fact]
+    public void The_secret_key_file_is_the_data_directorys_unless_one_is_given()
+    {
+        Assert.Equal(Path.Combine(Path.GetFullPath("d"), "secret.key"), Read("--data-dir", "d").SecretKeyPath);
+        Assert.Equal(Path.GetFullPath("keys/berth.key"), Read("--data-dir", "d", "--secret-key-file", "keys/berth.key").SecretKeyPath);
+    }
+
+    [Fact]
     public void An_unknown_mode_is_refused()
     {
         Assert.Equal("--auth (BERTH_AUTH) must be off or sigv4; got 'basic'.", Assert.Throws<ArgumentException>(() => Read("--auth", "basic")).Message);

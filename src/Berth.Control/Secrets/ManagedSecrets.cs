@@ -257,12 +257,39 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
         return purged;
     }
 
+    /// <summary>The full ARN of the secret a SecretId names, for authorizing a read of it; null when there is none.</summary>
+    internal async Task<string?> ArnAsync(string secretId, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await FindAsync(secretId, scope, now, cancellationToken).ConfigureAwait(false)).Value.Arn;
+        }
+        catch (ResourceNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The plaintext of the version a secret reference selects, for secret injection.</summary>
     internal async Task<string> ValueAsync(SecretReference reference, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var secret = await LiveAsync(reference.SecretId, scope, now, cancellationToken).ConfigureAwait(false);
         var (text, binary) = Open(secret.Value, Select(secret.Value, reference.VersionId, reference.VersionStage));
         return text ?? Convert.ToBase64String(binary!);
+    }
+
+    /// <summary>The version a secret reference selects, null when there is none; another one means another value.</summary>
+    internal async Task<SecretVersion?> SelectedVersionAsync(SecretReference reference, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var secret = await LiveAsync(reference.SecretId, scope, now, cancellationToken).ConfigureAwait(false);
+            return Select(secret.Value, reference.VersionId, reference.VersionStage);
+        }
+        catch (AwsServiceException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

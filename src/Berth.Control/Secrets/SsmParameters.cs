@@ -226,10 +226,20 @@ public sealed class SsmParameters(IStateStore store, SecretCipher cipher)
             current => current.Where(t => !(keys ?? []).Contains(t.Key, StringComparer.Ordinal)).ToDictionary(StringComparer.Ordinal), cancellationToken);
 
     /// <summary>The plaintext of a parameter's version that a reference selects, for secret injection; null when there is none.</summary>
-    internal async Task<string?> ValueAsync(ParameterReference reference, ResourceScope scope, CancellationToken cancellationToken)
+    internal async Task<string?> ValueAsync(ParameterReference reference, ResourceScope scope, CancellationToken cancellationToken) =>
+        await SelectAsync(reference, scope, cancellationToken).ConfigureAwait(false) is var (parameter, version)
+            ? Reveal(scope, parameter, version, withDecryption: true)
+            : null;
+
+    /// <summary>The version a reference selects, null when there is none; another one means another value.</summary>
+    internal async Task<ParameterVersion?> SelectedVersionAsync(ParameterReference reference, ResourceScope scope, CancellationToken cancellationToken) =>
+        (await SelectAsync(reference, scope, cancellationToken).ConfigureAwait(false))?.Version;
+
+    private async Task<(ParameterRecord Parameter, ParameterVersion Version)?> SelectAsync(ParameterReference reference, ResourceScope scope,
+        CancellationToken cancellationToken)
     {
         var parameter = await FindAsync(scope, reference.Names, cancellationToken).ConfigureAwait(false);
-        return parameter is not null && reference.Select(parameter.Value) is { } version ? Reveal(scope, parameter.Value, version, withDecryption: true) : null;
+        return parameter is not null && reference.Select(parameter.Value) is { } version ? (parameter.Value, version) : null;
     }
 
     private Task ChangeTagsAsync(string? resourceType, string? resourceId, ResourceScope scope,

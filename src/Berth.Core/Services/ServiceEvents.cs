@@ -31,6 +31,10 @@ public static class ServiceEvents
 
     public static string SteadyState(string serviceName) => $"(service {serviceName}) has reached a steady state.";
 
+    /// <summary>Berth's own (ECS has no such event): a new deployment because secrets the tasks read have new versions.</summary>
+    public static string SecretsChanged(string serviceName, IEnumerable<string> valueFroms) =>
+        $"(service {serviceName}) has started a new deployment because secret {string.Join(", ", valueFroms)} changed.";
+
     public static string DeploymentCompleted(string serviceName, string deploymentId) =>
         $"(service {serviceName}) (deployment {deploymentId}) deployment completed.";
 

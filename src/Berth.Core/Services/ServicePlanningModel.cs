@@ -77,7 +77,19 @@ public sealed record SchedulerState
 
     /// <summary>When "is unable to consistently start tasks successfully" was last written.</summary>
     public DateTimeOffset? ThrottleReportedAt { get; init; }
+
+    /// <summary>
+    /// For a service that redeploys on secret changes: the versions its secrets selected when last looked at, so a new
+    /// version is acted on once, whichever server (or restart) sees it; null for other services.
+    /// </summary>
+    public SecretVersionWatch? SecretVersions { get; init; }
 }
+
+/// <summary>
+/// The version each <c>valueFrom</c> of a task definition selected when last looked at: a parameter's version number,
+/// a secret's version id. A valueFrom that selected nothing (a deleted parameter) is absent.
+/// </summary>
+public sealed record SecretVersionWatch(string TaskDefinitionArn, IReadOnlyDictionary<string, string> Versions);
 
 /// <summary>
 /// Everything the planner reads: the service as stored (wire Service with deployments — PRIMARY first —,

@@ -42,7 +42,22 @@ public sealed class SecretCipher
                 // Another process created it first: use theirs.
             }
         }
-        var key = await File.ReadAllBytesAsync(keyFile, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(keyFile, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The cipher of the key in an existing <paramref name="keyFile"/> (a key the user keeps), never created.</summary>
+    /// <exception cref="InvalidDataException">The file is missing, unreadable, or not 32 bytes.</exception>
+    public static async Task<SecretCipher> ReadAsync(string keyFile, CancellationToken cancellationToken)
+    {
+        byte[] key;
+        try
+        {
+            key = await File.ReadAllBytesAsync(keyFile, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{keyFile} cannot be read: {e.Message}", e);
+        }
         return key.Length == KeyBytes
             ? new SecretCipher(key)
             : throw new InvalidDataException($"{keyFile} is not a Berth secret key ({KeyBytes} bytes); it has {key.Length}.");

@@ -1,6 +1,7 @@
 using System.Text;
 using Berth.Control.Secrets;
 using Berth.Core.Arns;
+using Berth.Server;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Api.Tests.Secrets;
@@ -44,6 +45,32 @@ public sealed class SecretsAtRestTests : IDisposable
     }
 
     [Fact]
+    public async Task A_key_file_the_user_gives_seals_the_values_and_a_bad_one_stops_the_start()
+    {
+        Directory.CreateDirectory(_dataDirectory);
+        var keyFile = Path.Combine(_dataDirectory, "given.key");
+        await File.WriteAllBytesAsync(keyFile, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var options = new ServerOptions { Port = 0, DataDirectory = Path.Combine(_dataDirectory, "data"), SecretKeyFile = keyFile };
+        await using (var first = await RunningServer.StartAsync(options))
+        {
+            await Ssm(first).OkAsync("PutParameter", new { Name = "/given", Value = Plain, Type = "SecureString" });
+        }
+        Assert.False(File.Exists(Path.Combine(options.DataDirectory, "secret.key")));
+        await using (var second = await RunningServer.StartAsync(options))
+        {
+            Assert.Equal(Plain, (string)(await Ssm(second).OkAsync("GetParameter", new { Name = "/given", WithDecryption = true }))["Parameter"]!["Value"]!);
+        }
+
+        var shortKey = Path.Combine(_dataDirectory, "short.key");
+        await File.WriteAllBytesAsync(shortKey, new byte[16]);
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => RunningServer.StartAsync(options with { SecretKeyFile = shortKey }));
+        Assert.StartsWith($"--secret-key-file (BERTH_SECRET_KEY_FILE): {shortKey} is not a Berth secret key (32 bytes); it has 16.", refused.Message, StringComparison.Ordinal);
+        var missing = Path.Combine(_dataDirectory, "missing.key");
+        refused = await Assert.ThrowsAsync<ArgumentException>(() => RunningServer.StartAsync(options with { SecretKeyFile = missing }));
+        Assert.StartsWith($"--secret-key-file (BERTH_SECRET_KEY_FILE): {missing} cannot be read: ", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_scheduled_deletion_happens_once_the_recovery_window_has_passed()
     {
         await using var server = await RunningServer.StartAsync(_dataDirectory);
@@ -73,7 +100,7 @@ public sealed class SecretsAtRestTests : IDisposable
         await Sm(server).OkAsync("PutSecretValue", new { SecretId = arn, SecretString = """{"username": "root"}""", ClientRequestToken = new string('2', 32) });
         var resolver = server.Services.GetRequiredService<SecretValueResolver>();
         var scope = new ResourceScope(Region, "000000000000");
-        Task<string> Resolve(string valueFrom) => resolver.ResolveAsync(valueFrom, scope, CancellationToken.None);
+        Task<string> Resolve(string valueFrom) => resolver.ResolveAsync(valueFrom, scope, reader: null, CancellationToken.None);
 
         Assert.Equal("tok", await Resolve("/app/token"));
         Assert.Equal("tok", await Resolve($"arn:aws:ssm:{Region}:000000000000:parameter/app/token"));
@@ -84,7 +111,7 @@ public sealed class SecretsAtRestTests : IDisposable
         Assert.Equal("5432", await Resolve($"{arn}:port::{new string('1', 32)}"));
         Assert.Equal("root", await Resolve($"{arn[..^7]}:username::"));
 
-        var resolved = await resolver.ResolveAllAsync([new("TOKEN", "/app/token"), new("USER", $"{arn}:username::")], scope, CancellationToken.None);
+        var resolved = await resolver.ResolveAllAsync([new("TOKEN", "/app/token"), new("USER", $"{arn}:username::")], scope, reader: null, CancellationToken.None);
         Assert.Equal(new Dictionary<string, string> { ["TOKEN"] = "tok", ["USER"] = "root" }, resolved);
 
         var missingParameter = await Assert.ThrowsAsync<SecretResolutionException>(() => Resolve("/app/absent"));
