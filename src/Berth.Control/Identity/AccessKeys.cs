@@ -18,6 +18,12 @@ public sealed class AccessKeys(IStateStore store, SecretCipher cipher, TimeProvi
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long an expired key is kept before <see cref="PurgeExpiredAsync"/> deletes it: a request signed with it
+    /// within SigV4's 15-minute window is answered ExpiredToken, which tells the client why, rather than as an unknown key.
+    /// </summary>
+    public static readonly TimeSpan ExpiredKeyRetention = TimeSpan.FromMinutes(15);
+
     private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     private readonly ConcurrentDictionary<string, (AccessKeyHolder? Holder, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
@@ -70,6 +76,19 @@ public sealed class AccessKeys(IStateStore store, SecretCipher cipher, TimeProvi
     /// <summary>Deletes a principal's key; false when the principal has no such key.</summary>
     public Task<bool> DeleteAsync(string principalArn, string accessKeyId, CancellationToken cancellationToken) =>
         ChangeAsync(principalArn, accessKeyId, IdentityRecords.AccessKeys.Delete, cancellationToken);
+
+    /// <summary>Deletes the temporary keys that expired more than <see cref="ExpiredKeyRetention"/> ago, in every account.</summary>
+    /// <returns>How many were deleted.</returns>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - ExpiredKeyRetention;
+        var deleted = await store.DeleteExpiredAsync(IdentityRecords.AccessKeys, k => k.Expiration <= cutoff, cancellationToken).ConfigureAwait(false);
+        foreach (var key in deleted)
+        {
+            _cache.TryRemove(key.Id, out _);
+        }
+        return deleted.Count;
+    }
 
     private Task<bool> ChangeAsync(string principalArn, string accessKeyId, Func<Versioned<AccessKeyRecord>, RecordWrite> change, CancellationToken cancellationToken) =>
         store.RetryOnConflictAsync(async ct =>

@@ -11,5 +11,6 @@ internal static class ControllersRegistration
         .AddHostedService<LogRetentionSweeper>()
         .AddHostedService<EventLogSweeper>()
         .AddHostedService<SecretDeletionSweeper>()
-        .AddHostedService<TaskRoleSessionSweeper>();
+        .AddHostedService<TaskRoleSessionSweeper>()
+        .AddHostedService<ExpiredCredentialSweeper>();
 }
