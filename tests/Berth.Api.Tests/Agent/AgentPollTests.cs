@@ -99,7 +99,7 @@ public sealed class AgentPollTests : IAsyncLifetime
     private async Task<AgentHandler> HandlerAsync(IStateStore store)
     {
         var cipher = await SecretCipher.OpenAsync(_databasePath + ".key", CancellationToken.None);
-        var roleSessions = new TaskRoleSessions(store, new AccessKeys(store, cipher, _time), new TaskRoleSessionOptions(), _time);
+        var roleSessions = new TaskRoleSessions(store, new AccessKeys(store, cipher, new IdentityChanges(), _time), new TaskRoleSessionOptions(), _time);
         var secrets = new TaskSecrets(new SecretValueResolver(new SsmParameters(store, cipher), new ManagedSecrets(store, cipher), _time));
         return new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, roleSessions, secrets, new TaskStopper(store, _signals), _time);
     }
