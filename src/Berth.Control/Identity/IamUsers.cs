@@ -50,7 +50,7 @@ public sealed class IamUsers(IStateStore store, AccessKeys keys, ManagedPolicies
         return [.. users.Select(u => u.Value).Where(u => u.Path.StartsWith(pathPrefix ?? "/", StringComparison.Ordinal))];
     }
 
-    /// <summary>Deletes a user that has nothing left: IAM refuses while it has access keys or policies.</summary>
+    /// <summary>Deletes a user that has nothing left: IAM refuses while it has access keys, groups or policies.</summary>
     public Task DeleteAsync(string accountId, string userName, CancellationToken cancellationToken) =>
         store.RetryOnConflictAsync(async ct =>
         {
@@ -58,6 +58,10 @@ public sealed class IamUsers(IStateStore store, AccessKeys keys, ManagedPolicies
             if ((await keys.ListAsync(accountId, user.Value.Arn, ct).ConfigureAwait(false)).Count > 0)
             {
                 throw new DeleteConflictException("Cannot delete entity, must delete access keys first.");
+            }
+            if ((await IamGroups.OfUserAsync(store, accountId, user.Value.UserName, ct).ConfigureAwait(false)).Count > 0)
+            {
+                throw new DeleteConflictException("Cannot delete entity, must remove users from all groups first.");
             }
             if (user.Value.InlinePolicies.Count > 0)
             {

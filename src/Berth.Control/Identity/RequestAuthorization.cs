@@ -4,20 +4,22 @@ using Berth.Core.Agent;
 using Berth.Core.Arns;
 using Berth.Core.Identity.Authorization;
 using Berth.Core.Identity.Policies;
+using Berth.Store;
 
 namespace Berth.Control.Identity;
 
 /// <summary>
 /// Decides whether an authenticated caller may perform one request: the caller's principal and policies (the
-/// root user needs none; a user, or a session made from its key, has the user's inline and attached policies; a
+/// root user needs none; a user, or a session made from its key, has the user's inline and attached policies and those
+/// of its groups; a
 /// role session has the role's; an agent (<see cref="AgentPrincipal"/>) has the agents' policy), the operation's
 /// action and resources from <see cref="ActionCatalogue"/>, and <see cref="PolicyEvaluator"/>, with the resources'
 /// tags (<see cref="ResourceTagLookup"/>) when a condition tests them. A caller's principal and parsed policies are
 /// cached: changes made by this process drop the cache at once (<see cref="IdentityChanges"/>), those of another
 /// server within <see cref="AccessKeys.CacheLifetime"/>.
 /// </summary>
-public sealed class RequestAuthorization(IamUsers users, IamRoles roles, ManagedPolicies policies, ResourceTagLookup resourceTags, IdentityChanges changes,
-    TimeProvider time)
+public sealed class RequestAuthorization(IStateStore store, IamUsers users, IamRoles roles, ManagedPolicies policies, ResourceTagLookup resourceTags,
+    IdentityChanges changes, TimeProvider time)
 {
     private const int CacheCapacity = 10_000;
 
@@ -120,7 +122,16 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
         }
         var user = PrincipalArns.UserName(principalArn) is { } name ? await users.FindAsync(accountId, name, cancellationToken).ConfigureAwait(false) : null;
         var principal = new AuthorizationPrincipal(principalArn, accountId, PrincipalKind.User, UserName: user?.UserName, UserId: user?.UserId, Tags: user?.Tags);
-        return new Caller(principal, user is null ? [] : await PoliciesAsync(accountId, user.InlinePolicies, user.AttachedPolicyArns, cancellationToken).ConfigureAwait(false));
+        if (user is null)
+        {
+            return new Caller(principal, []);
+        }
+        var documents = await PoliciesAsync(accountId, user.InlinePolicies, user.AttachedPolicyArns, cancellationToken).ConfigureAwait(false);
+        foreach (var group in await IamGroups.OfUserAsync(store, accountId, user.UserName, cancellationToken).ConfigureAwait(false))
+        {
+            documents.AddRange(await PoliciesAsync(accountId, group.InlinePolicies, group.AttachedPolicyArns, cancellationToken).ConfigureAwait(false));
+        }
+        return new Caller(principal, documents);
     }
 
     private async Task<List<PolicyDocument>> PoliciesAsync(string accountId, IReadOnlyDictionary<string, string> inline, IReadOnlyList<string> attached,
