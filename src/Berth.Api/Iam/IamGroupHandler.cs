@@ -46,7 +46,7 @@ internal sealed class IamGroupHandler(IamGroups groups, IamUsers users)
             // A member deleted by another server meanwhile is left out.
             if (await users.FindAsync(context.Scope.AccountId, name, cancellationToken).ConfigureAwait(false) is { } user)
             {
-                members.Add(IamViews.User(user) with { Tags = null });
+                members.Add(IamViews.User(user) with { Tags = null, PermissionsBoundary = null });
             }
         }
         return new GetGroupResponse { Group = IamViews.Group(group), Users = members, IsTruncated = page.NextToken is not null, Marker = page.NextToken };

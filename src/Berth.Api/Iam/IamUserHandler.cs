@@ -17,6 +17,8 @@ internal sealed class IamUserHandler(IamUsers users)
         .Add<GetUserRequest, GetUserResponse>(GetUserAsync)
         .Add<ListUsersRequest, ListUsersResponse>(ListUsersAsync)
         .Add<DeleteUserRequest, DeleteUserResponse>(DeleteUserAsync)
+        .Add<PutUserPermissionsBoundaryRequest, PutUserPermissionsBoundaryResponse>(PutUserPermissionsBoundaryAsync)
+        .Add<DeleteUserPermissionsBoundaryRequest, DeleteUserPermissionsBoundaryResponse>(DeleteUserPermissionsBoundaryAsync)
         .Add<CreateAccessKeyRequest, CreateAccessKeyResponse>(CreateAccessKeyAsync)
         .Add<ListAccessKeysRequest, ListAccessKeysResponse>(ListAccessKeysAsync)
         .Add<UpdateAccessKeyRequest, UpdateAccessKeyResponse>(UpdateAccessKeyAsync)
@@ -27,12 +29,8 @@ internal sealed class IamUserHandler(IamUsers users)
 
     private async Task<CreateUserResponse> CreateUserAsync(CreateUserRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        if (request.PermissionsBoundary is not null)
-        {
-            throw new QueryUnsupportedException("Berth has no permissions boundaries: CreateUser takes no PermissionsBoundary.");
-        }
         var user = await users.CreateAsync(context.Scope.AccountId, Name(request.UserName, "userName", 64), Path(request.Path), Tags(request.Tags),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken, request.PermissionsBoundary).ConfigureAwait(false);
         return new CreateUserResponse { User = IamViews.User(user) };
     }
 
@@ -49,15 +47,30 @@ internal sealed class IamUserHandler(IamUsers users)
     private async Task<ListUsersResponse> ListUsersAsync(ListUsersRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var list = await users.ListAsync(context.Scope.AccountId, request.PathPrefix, cancellationToken).ConfigureAwait(false);
-        // ListUsers leaves out tags (GetUser and ListUserTags give them), as IAM does.
+        // ListUsers leaves out tags and the permissions boundary (GetUser gives them), as IAM does.
         var page = IamPage.Of(list, u => u.UserName.ToLowerInvariant(), request.Marker, request.MaxItems);
-        return new ListUsersResponse { Users = [.. page.Items.Select(u => IamViews.User(u) with { Tags = null })], IsTruncated = page.NextToken is not null, Marker = page.NextToken };
+        return new ListUsersResponse { Users = [.. page.Items.Select(u => IamViews.User(u) with { Tags = null, PermissionsBoundary = null })], IsTruncated = page.NextToken is not null, Marker = page.NextToken };
     }
 
     private async Task<DeleteUserResponse> DeleteUserAsync(DeleteUserRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         await users.DeleteAsync(context.Scope.AccountId, Required(request.UserName, "userName"), cancellationToken).ConfigureAwait(false);
         return new DeleteUserResponse();
+    }
+
+    private async Task<PutUserPermissionsBoundaryResponse> PutUserPermissionsBoundaryAsync(PutUserPermissionsBoundaryRequest request, RequestContext context,
+        CancellationToken cancellationToken)
+    {
+        await users.SetPermissionsBoundaryAsync(context.Scope.AccountId, Required(request.UserName, "userName"),
+            Required(request.PermissionsBoundary, "permissionsBoundary"), cancellationToken).ConfigureAwait(false);
+        return new PutUserPermissionsBoundaryResponse();
+    }
+
+    private async Task<DeleteUserPermissionsBoundaryResponse> DeleteUserPermissionsBoundaryAsync(DeleteUserPermissionsBoundaryRequest request,
+        RequestContext context, CancellationToken cancellationToken)
+    {
+        await users.SetPermissionsBoundaryAsync(context.Scope.AccountId, Required(request.UserName, "userName"), null, cancellationToken).ConfigureAwait(false);
+        return new DeleteUserPermissionsBoundaryResponse();
     }
 
     private async Task<CreateAccessKeyResponse> CreateAccessKeyAsync(CreateAccessKeyRequest request, RequestContext context, CancellationToken cancellationToken)

@@ -20,6 +20,7 @@ internal static class IamViews
         Description = role.Description,
         MaxSessionDuration = role.MaxSessionDuration,
         Tags = Tags(role.Tags),
+        PermissionsBoundary = Boundary(role.PermissionsBoundaryArn),
     };
 
     public static User User(IamUserRecord user) => new()
@@ -30,7 +31,12 @@ internal static class IamViews
         Arn = user.Arn,
         CreateDate = user.CreateDate,
         Tags = Tags(user.Tags),
+        PermissionsBoundary = Boundary(user.PermissionsBoundaryArn),
     };
+
+    /// <summary>A user's or role's permissions boundary as IAM shows it; null (left out) for none.</summary>
+    public static AttachedPermissionsBoundary? Boundary(string? policyArn) =>
+        policyArn is null ? null : new AttachedPermissionsBoundary { PermissionsBoundaryType = "PermissionsBoundaryPolicy", PermissionsBoundaryArn = policyArn };
 
     public static Group Group(IamGroupRecord group) => new()
     {

@@ -54,14 +54,14 @@ public sealed class RequestAuthorization(IStateStore store, IamUsers users, IamR
         var context = RequestContext.ForRequest(caller.Principal, facts.Now, facts.SourceIp, facts.SecureTransport, scope.Region);
         if (!caller.TestsResourceTags || !target.RequiresAuthorization)
         {
-            return PolicyEvaluator.Authorize(target, caller.Principal, context, caller.Policies);
+            return PolicyEvaluator.Authorize(target, caller.Principal, context, caller.Policies, permissionsBoundary: caller.Boundary);
         }
         var tagged = new Dictionary<RequestedResource, RequestContext>();
         foreach (var resource in target.Resources.Distinct())
         {
             tagged[resource] = await resourceTags.ContextAsync(scope.AccountId, resource, cancellationToken).ConfigureAwait(false);
         }
-        return PolicyEvaluator.Authorize(target, caller.Principal, context, caller.Policies, resource => tagged[resource]);
+        return PolicyEvaluator.Authorize(target, caller.Principal, context, caller.Policies, resource => tagged[resource], caller.Boundary);
     }
 
     /// <summary>
@@ -118,7 +118,10 @@ public sealed class RequestAuthorization(IStateStore store, IamUsers users, IamR
             var role = await roles.FindAsync(accountId, roleName, cancellationToken).ConfigureAwait(false);
             var session = new AuthorizationPrincipal(principalArn, accountId, PrincipalKind.AssumedRole, RoleArn: role?.Arn,
                 UserId: role is null ? null : RoleSessions.AssumedRoleId(role, sessionName), Tags: role?.Tags);
-            return new Caller(session, role is null ? [] : await PoliciesAsync(accountId, role.InlinePolicies, role.AttachedPolicyArns, cancellationToken).ConfigureAwait(false));
+            return role is null
+                ? new Caller(session, [])
+                : new Caller(session, await PoliciesAsync(accountId, role.InlinePolicies, role.AttachedPolicyArns, cancellationToken).ConfigureAwait(false),
+                    await BoundaryAsync(accountId, role.PermissionsBoundaryArn, cancellationToken).ConfigureAwait(false));
         }
         var user = PrincipalArns.UserName(principalArn) is { } name ? await users.FindAsync(accountId, name, cancellationToken).ConfigureAwait(false) : null;
         var principal = new AuthorizationPrincipal(principalArn, accountId, PrincipalKind.User, UserName: user?.UserName, UserId: user?.UserId, Tags: user?.Tags);
@@ -131,7 +134,7 @@ public sealed class RequestAuthorization(IStateStore store, IamUsers users, IamR
         {
             documents.AddRange(await PoliciesAsync(accountId, group.InlinePolicies, group.AttachedPolicyArns, cancellationToken).ConfigureAwait(false));
         }
-        return new Caller(principal, documents);
+        return new Caller(principal, documents, await BoundaryAsync(accountId, user.PermissionsBoundaryArn, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task<List<PolicyDocument>> PoliciesAsync(string accountId, IReadOnlyDictionary<string, string> inline, IReadOnlyList<string> attached,
@@ -149,9 +152,15 @@ public sealed class RequestAuthorization(IStateStore store, IamUsers users, IamR
         return documents;
     }
 
-    private sealed record Caller(AuthorizationPrincipal Principal, IReadOnlyList<PolicyDocument> Policies)
+    /// <summary>The document of a permissions boundary; one that no longer exists allows nothing, so it bounds everything away.</summary>
+    private async Task<PolicyDocument?> BoundaryAsync(string accountId, string? policyArn, CancellationToken cancellationToken) =>
+        policyArn is null
+            ? null
+            : await policies.DocumentAsync(accountId, policyArn, cancellationToken).ConfigureAwait(false) ?? new PolicyDocument(PolicyDocument.CurrentVersion, null, []);
+
+    private sealed record Caller(AuthorizationPrincipal Principal, IReadOnlyList<PolicyDocument> Policies, PolicyDocument? Boundary = null)
     {
         /// <summary>Whether a condition tests resource tags: only then are the resources' tags read.</summary>
-        public bool TestsResourceTags { get; } = Policies.Any(p => p.Statements.Any(s => s.Conditions.Any(c => c.Key.Contains(":ResourceTag/", StringComparison.OrdinalIgnoreCase))));
+        public bool TestsResourceTags { get; } = Policies.Concat(Boundary is null ? [] : [Boundary]).Any(p => p.Statements.Any(s => s.Conditions.Any(c => c.Key.Contains(":ResourceTag/", StringComparison.OrdinalIgnoreCase))));
     }
 }
