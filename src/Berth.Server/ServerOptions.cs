@@ -45,6 +45,9 @@ public sealed record ServerOptions
     /// <summary>How long task role credentials live, when they are renewed, and how often stopped tasks' are revoked.</summary>
     public TaskRoleSessionOptions TaskRoleSessions { get; init; } = new();
 
+    /// <summary>How often expired STS session keys and agent join tokens are deleted (<c>ExpiredCredentialSweeper</c>).</summary>
+    public TimeSpan CredentialSweepInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>ECS keeps STOPPED tasks describable for at least an hour.</summary>
     public TimeSpan StoppedTaskRetention { get; init; } = TimeSpan.FromHours(1);
 

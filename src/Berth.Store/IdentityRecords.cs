@@ -17,6 +17,9 @@ public static class IdentityRecords
     /// <summary>Id: <see cref="RoleRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the role name as IAM lists roles.</summary>
     public static readonly RecordType<IamRoleRecord> Roles = new("iam-role", IdentityJsonContext.Default.IamRoleRecord);
 
+    /// <summary>Id: <see cref="GroupRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the group name as IAM lists groups.</summary>
+    public static readonly RecordType<IamGroupRecord> Groups = new("iam-group", IdentityJsonContext.Default.IamGroupRecord);
+
     /// <summary>Id: <see cref="PolicyRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the policy name as IAM lists policies.</summary>
     public static readonly RecordType<ManagedPolicyRecord> Policies = new("iam-policy", IdentityJsonContext.Default.ManagedPolicyRecord);
 
@@ -42,6 +45,12 @@ public static class IdentityRecords
 
     public static PutRecord PutRole(string accountId, IamRoleRecord role, long expectedVersion) =>
         Roles.Put(RoleRecordId(accountId, role.RoleName), AccountScope(accountId), role.RoleName.ToLowerInvariant(), role, expectedVersion);
+
+    /// <summary>A group's record id: IAM group names are unique within an account regardless of case.</summary>
+    public static string GroupRecordId(string accountId, string groupName) => $"{accountId}/{groupName.ToLowerInvariant()}";
+
+    public static PutRecord PutGroup(string accountId, IamGroupRecord group, long expectedVersion) =>
+        Groups.Put(GroupRecordId(accountId, group.GroupName), AccountScope(accountId), group.GroupName.ToLowerInvariant(), group, expectedVersion);
 
     /// <summary>A customer managed policy's record id: policy names are unique within an account regardless of case and path.</summary>
     public static string PolicyRecordId(string accountId, string policyName) => $"{accountId}/{policyName.ToLowerInvariant()}";

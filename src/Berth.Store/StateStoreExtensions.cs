@@ -21,6 +21,34 @@ public static class StateStoreExtensions
     }
 
     /// <summary>
+    /// Deletes every record of <paramref name="type"/>, in every scope, that <paramref name="expired"/> picks, each in
+    /// its own commit: one changed or deleted meanwhile (a revocation, another server's sweep) is left for the next pass.
+    /// </summary>
+    /// <returns>The records deleted.</returns>
+    public static async Task<IReadOnlyList<Versioned<T>>> DeleteExpiredAsync<T>(
+        this IStateStore store, RecordType<T> type, Func<T, bool> expired, CancellationToken cancellationToken)
+    {
+        var deleted = new List<Versioned<T>>();
+        foreach (var record in await store.QueryAsync(type, new RecordQuery(type.Kind, null), cancellationToken).ConfigureAwait(false))
+        {
+            if (!expired(record.Value))
+            {
+                continue;
+            }
+            try
+            {
+                await store.CommitAsync([type.Delete(record)], cancellationToken).ConfigureAwait(false);
+                deleted.Add(record);
+            }
+            catch (ConcurrencyConflictException)
+            {
+                // Seen afresh by the next pass.
+            }
+        }
+        return deleted;
+    }
+
+    /// <summary>
     /// Runs <paramref name="attempt"/> (read, decide, commit) until it commits without a conflict.
     /// The attempt must read everything it decides on afresh each time.
     /// </summary>

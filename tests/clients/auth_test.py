@@ -151,6 +151,28 @@ class SigV4ServerTest(unittest.TestCase):
         identity = self.boto("sts", key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity()
         self.assertEqual("arn:aws:iam::000000000000:user/auth-reader", identity["Arn"])
 
+    def test_a_user_in_a_group_has_the_groups_permissions_until_it_is_removed(self):
+        iam = self.boto("iam")
+        iam.create_user(UserName="auth-member")
+        key = iam.create_access_key(UserName="auth-member")["AccessKey"]
+        iam.create_group(GroupName="auth-describers", Path="/auth/")
+        iam.put_group_policy(GroupName="auth-describers", PolicyName="describe", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecs:DescribeClusters", "Resource": "*"}]}))
+        member = self.boto("ecs", key["AccessKeyId"], key["SecretAccessKey"])
+        self.assertEqual((403, "AccessDeniedException"), self.error_of(lambda: member.describe_clusters(clusters=["default"]))[:2])
+
+        iam.add_user_to_group(GroupName="auth-describers", UserName="auth-member")
+        self.assertEqual(["auth-member"], [u["UserName"] for u in iam.get_group(GroupName="auth-describers")["Users"]])
+        self.assertEqual(["auth-describers"], [g["GroupName"] for g in iam.list_groups_for_user(UserName="auth-member")["Groups"]])
+        member.describe_clusters(clusters=["default"])
+        self.assertEqual((409, "DeleteConflict"), self.error_of(lambda: iam.delete_group(GroupName="auth-describers"))[:2])
+
+        iam.remove_user_from_group(GroupName="auth-describers", UserName="auth-member")
+        self.assertEqual((403, "AccessDeniedException"), self.error_of(lambda: member.describe_clusters(clusters=["default"]))[:2])
+        iam.delete_group_policy(GroupName="auth-describers", PolicyName="describe")
+        iam.delete_group(GroupName="auth-describers")
+        self.assertNotIn("auth-describers", [g["GroupName"] for g in iam.list_groups(PathPrefix="/auth/")["Groups"]])
+
     def session(self, service, credentials):
         return boto3.client(service, endpoint_url=self.server.endpoint, region_name="us-east-1", config=NO_RETRIES,
                             aws_access_key_id=credentials["AccessKeyId"], aws_secret_access_key=credentials["SecretAccessKey"],

@@ -14,6 +14,7 @@ internal static class IamApi
         new IamUserHandler(s.GetRequiredService<IamUsers>()).Register(service);
         new IamPolicyHandler(s.GetRequiredService<IamUsers>()).Register(service);
         new IamRoleHandler(s.GetRequiredService<IamRoles>()).Register(service);
+        new IamGroupHandler(s.GetRequiredService<IamGroups>(), s.GetRequiredService<IamUsers>()).Register(service);
         new IamManagedPolicyHandler(s.GetRequiredService<ManagedPolicies>(), s.GetRequiredService<PolicyAttachments>()).Register(service);
         return service;
     });

@@ -24,6 +24,8 @@ internal sealed class IamRoleHandler(IamRoles roles)
         .Add<GetRoleRequest, GetRoleResponse>(GetRoleAsync)
         .Add<ListRolesRequest, ListRolesResponse>(ListRolesAsync)
         .Add<DeleteRoleRequest, DeleteRoleResponse>(DeleteRoleAsync)
+        .Add<PutRolePermissionsBoundaryRequest, PutRolePermissionsBoundaryResponse>(PutRolePermissionsBoundaryAsync)
+        .Add<DeleteRolePermissionsBoundaryRequest, DeleteRolePermissionsBoundaryResponse>(DeleteRolePermissionsBoundaryAsync)
         .Add<UpdateAssumeRolePolicyRequest, UpdateAssumeRolePolicyResponse>(UpdateAssumeRolePolicyAsync)
         .Add<TagRoleRequest, TagRoleResponse>(TagRoleAsync)
         .Add<UntagRoleRequest, UntagRoleResponse>(UntagRoleAsync)
@@ -40,13 +42,9 @@ internal sealed class IamRoleHandler(IamRoles roles)
 
     private async Task<CreateRoleResponse> CreateRoleAsync(CreateRoleRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        if (request.PermissionsBoundary is not null)
-        {
-            throw new QueryUnsupportedException("Berth has no permissions boundaries: CreateRole takes no PermissionsBoundary.");
-        }
         var role = await roles.CreateAsync(context.Scope.AccountId, Name(request.RoleName, "roleName", 64), Path(request.Path),
             Required(request.AssumeRolePolicyDocument, "assumeRolePolicyDocument"), Description(request.Description),
-            MaxSessionDuration(request.MaxSessionDuration), Tags(request.Tags), cancellationToken).ConfigureAwait(false);
+            MaxSessionDuration(request.MaxSessionDuration), Tags(request.Tags), cancellationToken, request.PermissionsBoundary).ConfigureAwait(false);
         return new CreateRoleResponse { Role = IamViews.Role(role) };
     }
 
@@ -56,11 +54,11 @@ internal sealed class IamRoleHandler(IamRoles roles)
     private async Task<ListRolesResponse> ListRolesAsync(ListRolesRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var list = await roles.ListAsync(context.Scope.AccountId, request.PathPrefix, cancellationToken).ConfigureAwait(false);
-        // ListRoles leaves out tags (GetRole and ListRoleTags give them), as IAM does.
+        // ListRoles leaves out tags and the permissions boundary (GetRole gives them), as IAM does.
         var page = IamPage.Of(list, r => r.RoleName.ToLowerInvariant(), request.Marker, request.MaxItems);
         return new ListRolesResponse
         {
-            Roles = [.. page.Items.Select(r => IamViews.Role(r) with { Tags = null })],
+            Roles = [.. page.Items.Select(r => IamViews.Role(r) with { Tags = null, PermissionsBoundary = null })],
             IsTruncated = page.NextToken is not null,
             Marker = page.NextToken,
         };
@@ -71,6 +69,23 @@ internal sealed class IamRoleHandler(IamRoles roles)
         var role = await GetModifiableAsync(request.RoleName, context, cancellationToken).ConfigureAwait(false);
         await roles.DeleteAsync(context.Scope.AccountId, role.RoleName, cancellationToken).ConfigureAwait(false);
         return new DeleteRoleResponse();
+    }
+
+    private async Task<PutRolePermissionsBoundaryResponse> PutRolePermissionsBoundaryAsync(PutRolePermissionsBoundaryRequest request, RequestContext context,
+        CancellationToken cancellationToken)
+    {
+        var role = await GetModifiableAsync(request.RoleName, context, cancellationToken).ConfigureAwait(false);
+        await roles.SetPermissionsBoundaryAsync(context.Scope.AccountId, role.RoleName, Required(request.PermissionsBoundary, "permissionsBoundary"),
+            cancellationToken).ConfigureAwait(false);
+        return new PutRolePermissionsBoundaryResponse();
+    }
+
+    private async Task<DeleteRolePermissionsBoundaryResponse> DeleteRolePermissionsBoundaryAsync(DeleteRolePermissionsBoundaryRequest request,
+        RequestContext context, CancellationToken cancellationToken)
+    {
+        var role = await GetModifiableAsync(request.RoleName, context, cancellationToken).ConfigureAwait(false);
+        await roles.SetPermissionsBoundaryAsync(context.Scope.AccountId, role.RoleName, null, cancellationToken).ConfigureAwait(false);
+        return new DeleteRolePermissionsBoundaryResponse();
     }
 
     private async Task<UpdateAssumeRolePolicyResponse> UpdateAssumeRolePolicyAsync(UpdateAssumeRolePolicyRequest request, RequestContext context,

@@ -17,6 +17,8 @@ internal sealed class IamUserHandler(IamUsers users)
         .Add<GetUserRequest, GetUserResponse>(GetUserAsync)
         .Add<ListUsersRequest, ListUsersResponse>(ListUsersAsync)
         .Add<DeleteUserRequest, DeleteUserResponse>(DeleteUserAsync)
+        .Add<PutUserPermissionsBoundaryRequest, PutUserPermissionsBoundaryResponse>(PutUserPermissionsBoundaryAsync)
+        .Add<DeleteUserPermissionsBoundaryRequest, DeleteUserPermissionsBoundaryResponse>(DeleteUserPermissionsBoundaryAsync)
         .Add<CreateAccessKeyRequest, CreateAccessKeyResponse>(CreateAccessKeyAsync)
         .Add<ListAccessKeysRequest, ListAccessKeysResponse>(ListAccessKeysAsync)
         .Add<UpdateAccessKeyRequest, UpdateAccessKeyResponse>(UpdateAccessKeyAsync)
@@ -27,13 +29,9 @@ internal sealed class IamUserHandler(IamUsers users)
 
     private async Task<CreateUserResponse> CreateUserAsync(CreateUserRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        if (request.PermissionsBoundary is not null)
-        {
-            throw new QueryUnsupportedException("Berth has no permissions boundaries: CreateUser takes no PermissionsBoundary.");
-        }
         var user = await users.CreateAsync(context.Scope.AccountId, Name(request.UserName, "userName", 64), Path(request.Path), Tags(request.Tags),
-            cancellationToken).ConfigureAwait(false);
-        return new CreateUserResponse { User = Shape(user) };
+            cancellationToken, request.PermissionsBoundary).ConfigureAwait(false);
+        return new CreateUserResponse { User = IamViews.User(user) };
     }
 
     /// <summary>Without a user name, the caller itself, as IAM answers (the root user has no user record: its ARN and account id).</summary>
@@ -43,21 +41,36 @@ internal sealed class IamUserHandler(IamUsers users)
         {
             return new GetUserResponse { User = new User { UserId = context.Scope.AccountId, Arn = context.PrincipalArn, Path = "/", UserName = "" } };
         }
-        return new GetUserResponse { User = Shape(await users.GetAsync(context.Scope.AccountId, name, cancellationToken).ConfigureAwait(false)) };
+        return new GetUserResponse { User = IamViews.User(await users.GetAsync(context.Scope.AccountId, name, cancellationToken).ConfigureAwait(false)) };
     }
 
     private async Task<ListUsersResponse> ListUsersAsync(ListUsersRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var list = await users.ListAsync(context.Scope.AccountId, request.PathPrefix, cancellationToken).ConfigureAwait(false);
-        // ListUsers leaves out tags (GetUser and ListUserTags give them), as IAM does.
+        // ListUsers leaves out tags and the permissions boundary (GetUser gives them), as IAM does.
         var page = IamPage.Of(list, u => u.UserName.ToLowerInvariant(), request.Marker, request.MaxItems);
-        return new ListUsersResponse { Users = [.. page.Items.Select(u => Shape(u) with { Tags = null })], IsTruncated = page.NextToken is not null, Marker = page.NextToken };
+        return new ListUsersResponse { Users = [.. page.Items.Select(u => IamViews.User(u) with { Tags = null, PermissionsBoundary = null })], IsTruncated = page.NextToken is not null, Marker = page.NextToken };
     }
 
     private async Task<DeleteUserResponse> DeleteUserAsync(DeleteUserRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         await users.DeleteAsync(context.Scope.AccountId, Required(request.UserName, "userName"), cancellationToken).ConfigureAwait(false);
         return new DeleteUserResponse();
+    }
+
+    private async Task<PutUserPermissionsBoundaryResponse> PutUserPermissionsBoundaryAsync(PutUserPermissionsBoundaryRequest request, RequestContext context,
+        CancellationToken cancellationToken)
+    {
+        await users.SetPermissionsBoundaryAsync(context.Scope.AccountId, Required(request.UserName, "userName"),
+            Required(request.PermissionsBoundary, "permissionsBoundary"), cancellationToken).ConfigureAwait(false);
+        return new PutUserPermissionsBoundaryResponse();
+    }
+
+    private async Task<DeleteUserPermissionsBoundaryResponse> DeleteUserPermissionsBoundaryAsync(DeleteUserPermissionsBoundaryRequest request,
+        RequestContext context, CancellationToken cancellationToken)
+    {
+        await users.SetPermissionsBoundaryAsync(context.Scope.AccountId, Required(request.UserName, "userName"), null, cancellationToken).ConfigureAwait(false);
+        return new DeleteUserPermissionsBoundaryResponse();
     }
 
     private async Task<CreateAccessKeyResponse> CreateAccessKeyAsync(CreateAccessKeyRequest request, RequestContext context, CancellationToken cancellationToken)
@@ -131,14 +144,4 @@ internal sealed class IamUserHandler(IamUsers users)
     /// <summary>The user name a key listing shows: the named user, or the calling user; none for the root user's own keys.</summary>
     private static string? OwnerName(string? userName, RequestContext context) =>
         userName ?? PrincipalArns.UserName(context.PrincipalArn);
-
-    private static User Shape(IamUserRecord user) => new()
-    {
-        UserName = user.UserName,
-        UserId = user.UserId,
-        Path = user.Path,
-        Arn = user.Arn,
-        CreateDate = user.CreateDate,
-        Tags = IamViews.Tags(user.Tags),
-    };
 }

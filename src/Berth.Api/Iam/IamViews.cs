@@ -3,7 +3,7 @@ using Berth.Core.Identity.Credentials;
 
 namespace Berth.Api.Iam;
 
-/// <summary>How IAM shows roles, tags and attached policies in its answers.</summary>
+/// <summary>How IAM shows users, groups, roles, tags and attached policies in its answers.</summary>
 internal static class IamViews
 {
     /// <summary>IAM answers policy documents URL-encoded (RFC 3986), which the SDKs decode.</summary>
@@ -20,6 +20,31 @@ internal static class IamViews
         Description = role.Description,
         MaxSessionDuration = role.MaxSessionDuration,
         Tags = Tags(role.Tags),
+        PermissionsBoundary = Boundary(role.PermissionsBoundaryArn),
+    };
+
+    public static User User(IamUserRecord user) => new()
+    {
+        UserName = user.UserName,
+        UserId = user.UserId,
+        Path = user.Path,
+        Arn = user.Arn,
+        CreateDate = user.CreateDate,
+        Tags = Tags(user.Tags),
+        PermissionsBoundary = Boundary(user.PermissionsBoundaryArn),
+    };
+
+    /// <summary>A user's or role's permissions boundary as IAM shows it; null (left out) for none.</summary>
+    public static AttachedPermissionsBoundary? Boundary(string? policyArn) =>
+        policyArn is null ? null : new AttachedPermissionsBoundary { PermissionsBoundaryType = "PermissionsBoundaryPolicy", PermissionsBoundaryArn = policyArn };
+
+    public static Group Group(IamGroupRecord group) => new()
+    {
+        GroupName = group.GroupName,
+        GroupId = group.GroupId,
+        Path = group.Path,
+        Arn = group.Arn,
+        CreateDate = group.CreateDate,
     };
 
     /// <summary>Tags by key, or null for none (IAM leaves the member out).</summary>

@@ -33,7 +33,7 @@ public sealed class AgentJoinTokens(IStateStore store, TimeProvider time)
         return (token, $"{Prefix}.{id}.{secret}");
     }
 
-    /// <summary>The account's tokens (of one cluster, when given), expired ones included until revoked.</summary>
+    /// <summary>The account's tokens (of one cluster, when given), expired ones included until revoked or swept.</summary>
     public async Task<IReadOnlyList<AgentJoinTokenRecord>> ListAsync(string accountId, string? clusterArn, CancellationToken cancellationToken)
     {
         var query = new RecordQuery(AgentRecords.JoinTokens.Kind, IdentityRecords.AccountScope(accountId))
@@ -59,6 +59,14 @@ public sealed class AgentJoinTokens(IStateStore store, TimeProvider time)
             await store.CommitAsync([AgentRecords.JoinTokens.Delete(token)], ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
+
+    /// <summary>Deletes the tokens that have expired, in every account: no agent can join with them again.</summary>
+    /// <returns>How many were deleted.</returns>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return (await store.DeleteExpiredAsync(AgentRecords.JoinTokens, t => t.ExpiresAt <= now, cancellationToken).ConfigureAwait(false)).Count;
+    }
 
     /// <summary>The stored token a presented one matches, or null for a malformed, unknown, wrong or expired one (refused alike).</summary>
     public async Task<AgentJoinTokenRecord?> VerifyAsync(string presented, CancellationToken cancellationToken)

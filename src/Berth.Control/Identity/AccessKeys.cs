@@ -11,16 +11,22 @@ namespace Berth.Control.Identity;
 /// <summary>
 /// Access keys: made with a cryptographic random source, stored with their secret encrypted (<see cref="SecretCipher"/>),
 /// and looked up by id for every signed request. Lookups are cached briefly, since SigV4 verifies every request: a key
-/// changed by this process is dropped from the cache at once, one changed by another server within
-/// <see cref="CacheLifetime"/>.
+/// (or a session's role) changed by this process is dropped from the cache at once, one changed by another server
+/// within <see cref="CacheLifetime"/>.
 /// </summary>
-public sealed class AccessKeys(IStateStore store, SecretCipher cipher, TimeProvider time)
+public sealed class AccessKeys(IStateStore store, SecretCipher cipher, IdentityChanges changes, TimeProvider time)
 {
     public static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long an expired key is kept before <see cref="PurgeExpiredAsync"/> deletes it: a request signed with it
+    /// within SigV4's 15-minute window is answered ExpiredToken, which tells the client why, rather than as an unknown key.
+    /// </summary>
+    public static readonly TimeSpan ExpiredKeyRetention = TimeSpan.FromMinutes(15);
+
     private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    private readonly ConcurrentDictionary<string, (AccessKeyHolder? Holder, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (AccessKeyHolder? Holder, long Generation, DateTimeOffset ReadAt)> _cache = new(StringComparer.Ordinal);
 
     /// <summary>The root user's key, made on the first start of an account (the only time its secret is known to anyone but the store).</summary>
     public async Task<RootKey> EnsureRootKeyAsync(string accountId, CancellationToken cancellationToken)
@@ -41,14 +47,16 @@ public sealed class AccessKeys(IStateStore store, SecretCipher cipher, TimeProvi
     }
 
     /// <summary>A new active key for <paramref name="principalArn"/>: long-term, or temporary (with a session token) when it expires.</summary>
-    public async Task<IssuedKey> CreateAsync(string accountId, string principalArn, string prefix, DateTimeOffset? expiration, CancellationToken cancellationToken)
+    /// <param name="roleId">For a role session, the id of its role (<see cref="AccessKeyRecord.RoleId"/>).</param>
+    public async Task<IssuedKey> CreateAsync(string accountId, string principalArn, string prefix, DateTimeOffset? expiration, CancellationToken cancellationToken,
+        string? roleId = null)
     {
         var id = IamIds.AccessKey(prefix);
         var secret = RandomNumberGenerator.GetString(SecretAlphabet, 40);
         var token = expiration is null ? null : Convert.ToBase64String(RandomNumberGenerator.GetBytes(96));
         var now = time.GetUtcNow();
         var record = new AccessKeyRecord(id, cipher.Protect(secret, id), principalArn, AccessKeyRecord.Active,
-            DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()), token, expiration);
+            DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()), token, expiration, roleId);
         await store.CommitAsync([IdentityRecords.PutAccessKey(accountId, record, expectedVersion: 0)], cancellationToken).ConfigureAwait(false);
         _cache.TryRemove(id, out _);
         return new IssuedKey(id, secret, principalArn, record.CreateDate, token, expiration);
@@ -71,6 +79,19 @@ public sealed class AccessKeys(IStateStore store, SecretCipher cipher, TimeProvi
     public Task<bool> DeleteAsync(string principalArn, string accessKeyId, CancellationToken cancellationToken) =>
         ChangeAsync(principalArn, accessKeyId, IdentityRecords.AccessKeys.Delete, cancellationToken);
 
+    /// <summary>Deletes the temporary keys that expired more than <see cref="ExpiredKeyRetention"/> ago, in every account.</summary>
+    /// <returns>How many were deleted.</returns>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow() - ExpiredKeyRetention;
+        var deleted = await store.DeleteExpiredAsync(IdentityRecords.AccessKeys, k => k.Expiration <= cutoff, cancellationToken).ConfigureAwait(false);
+        foreach (var key in deleted)
+        {
+            _cache.TryRemove(key.Id, out _);
+        }
+        return deleted.Count;
+    }
+
     private Task<bool> ChangeAsync(string principalArn, string accessKeyId, Func<Versioned<AccessKeyRecord>, RecordWrite> change, CancellationToken cancellationToken) =>
         store.RetryOnConflictAsync(async ct =>
         {
@@ -88,14 +109,32 @@ public sealed class AccessKeys(IStateStore store, SecretCipher cipher, TimeProvi
     public async ValueTask<AccessKeyHolder?> FindAsync(string accessKeyId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(accessKeyId, out var cached) && now - cached.ReadAt < CacheLifetime)
+        var generation = changes.Generation;
+        if (_cache.TryGetValue(accessKeyId, out var cached) && cached.Generation == generation && now - cached.ReadAt < CacheLifetime)
         {
             return cached.Holder;
         }
         var record = await store.GetAsync(IdentityRecords.AccessKeys, accessKeyId, cancellationToken).ConfigureAwait(false);
-        var holder = record?.Value is { Status: AccessKeyRecord.Active } key ? Holder(key) : null;
-        _cache[accessKeyId] = (holder, now);
+        var holder = record?.Value is { Status: AccessKeyRecord.Active } key && await IsOfCurrentRoleAsync(key, cancellationToken).ConfigureAwait(false)
+            ? Holder(key)
+            : null;
+        _cache[accessKeyId] = (holder, generation, now);
         return holder;
+    }
+
+    /// <summary>Whether a role session's key still has its role: a role deleted since, even one made again under the same name, has not.</summary>
+    private async ValueTask<bool> IsOfCurrentRoleAsync(AccessKeyRecord key, CancellationToken cancellationToken)
+    {
+        if (key.RoleId is null)
+        {
+            return true;
+        }
+        if (!PrincipalArns.TryParseAssumedRole(key.PrincipalArn, out var accountId, out var roleName, out _))
+        {
+            return false;
+        }
+        var role = await store.GetAsync(IdentityRecords.Roles, IdentityRecords.RoleRecordId(accountId, roleName), cancellationToken).ConfigureAwait(false);
+        return role?.Value.RoleId == key.RoleId;
     }
 
     private AccessKeyHolder? Holder(AccessKeyRecord key)

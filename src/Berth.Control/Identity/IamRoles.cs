@@ -18,14 +18,19 @@ public sealed class IamRoles(IStateStore store, ManagedPolicies policies, Identi
     private const string Entity = "role";
 
     /// <param name="trustPolicy">The AssumeRolePolicyDocument, refused with MalformedPolicyDocument unless it is a valid trust policy.</param>
+    /// <param name="permissionsBoundary">The ARN of a managed policy to bound the role's permissions with.</param>
     public async Task<IamRoleRecord> CreateAsync(string accountId, string roleName, string? path, string trustPolicy, string? description,
-        int? maxSessionDuration, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken)
+        int? maxSessionDuration, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken, string? permissionsBoundary = null)
     {
         ParsedPolicies.Validate(trustPolicy, PolicyKind.RoleTrust);
+        if (permissionsBoundary is not null)
+        {
+            await policies.RequireAttachableAsync(accountId, permissionsBoundary, cancellationToken).ConfigureAwait(false);
+        }
         var rolePath = path ?? "/";
         var role = new IamRoleRecord(roleName, IamIds.Unique("AROA"), rolePath,
             $"arn:aws:iam::{accountId}:role{rolePath}{roleName}", trustPolicy, description, maxSessionDuration ?? IamRoleRecord.DefaultMaxSessionDuration,
-            DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds()), new Dictionary<string, string>(StringComparer.Ordinal), [], tags);
+            DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds()), new Dictionary<string, string>(StringComparer.Ordinal), [], tags, permissionsBoundary);
         try
         {
             await store.CommitAsync([IdentityRecords.PutRole(accountId, role, expectedVersion: 0)], cancellationToken).ConfigureAwait(false);
@@ -115,6 +120,16 @@ public sealed class IamRoles(IStateStore store, ManagedPolicies policies, Identi
 
     public Task DetachPolicyAsync(string accountId, string roleName, string policyArn, CancellationToken cancellationToken) =>
         UpdateAsync(accountId, roleName, role => role with { AttachedPolicyArns = PolicySet.Detach(role.AttachedPolicyArns, policyArn) }, cancellationToken);
+
+    /// <summary>Sets (a managed policy's ARN) or removes (null) the role's permissions boundary.</summary>
+    public async Task SetPermissionsBoundaryAsync(string accountId, string roleName, string? policyArn, CancellationToken cancellationToken)
+    {
+        if (policyArn is not null)
+        {
+            await policies.RequireAttachableAsync(accountId, policyArn, cancellationToken).ConfigureAwait(false);
+        }
+        await UpdateAsync(accountId, roleName, role => role with { PermissionsBoundaryArn = policyArn }, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Whether the role's trust policy lets <paramref name="principal"/> assume it (sts:AssumeRole), or be passed

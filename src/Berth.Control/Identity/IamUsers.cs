@@ -17,13 +17,18 @@ public sealed class IamUsers(IStateStore store, AccessKeys keys, ManagedPolicies
     public const int MaxAccessKeysPerUser = 2;
 
 
+    /// <param name="permissionsBoundary">The ARN of a managed policy to bound the user's permissions with.</param>
     public async Task<IamUserRecord> CreateAsync(string accountId, string userName, string? path, IReadOnlyDictionary<string, string> tags,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? permissionsBoundary = null)
     {
+        if (permissionsBoundary is not null)
+        {
+            await policies.RequireAttachableAsync(accountId, permissionsBoundary, cancellationToken).ConfigureAwait(false);
+        }
         var userPath = path ?? "/";
         var user = new IamUserRecord(userName, IamIds.Unique("AIDA"), userPath,
             $"arn:aws:iam::{accountId}:user{userPath}{userName}", DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds()),
-            new Dictionary<string, string>(StringComparer.Ordinal), [], tags);
+            new Dictionary<string, string>(StringComparer.Ordinal), [], tags, permissionsBoundary);
         try
         {
             await store.CommitAsync([IdentityRecords.PutUser(accountId, user, expectedVersion: 0)], cancellationToken).ConfigureAwait(false);
@@ -50,7 +55,7 @@ public sealed class IamUsers(IStateStore store, AccessKeys keys, ManagedPolicies
         return [.. users.Select(u => u.Value).Where(u => u.Path.StartsWith(pathPrefix ?? "/", StringComparison.Ordinal))];
     }
 
-    /// <summary>Deletes a user that has nothing left: IAM refuses while it has access keys or policies.</summary>
+    /// <summary>Deletes a user that has nothing left: IAM refuses while it has access keys, groups or policies.</summary>
     public Task DeleteAsync(string accountId, string userName, CancellationToken cancellationToken) =>
         store.RetryOnConflictAsync(async ct =>
         {
@@ -58,6 +63,10 @@ public sealed class IamUsers(IStateStore store, AccessKeys keys, ManagedPolicies
             if ((await keys.ListAsync(accountId, user.Value.Arn, ct).ConfigureAwait(false)).Count > 0)
             {
                 throw new DeleteConflictException("Cannot delete entity, must delete access keys first.");
+            }
+            if ((await IamGroups.OfUserAsync(store, accountId, user.Value.UserName, ct).ConfigureAwait(false)).Count > 0)
+            {
+                throw new DeleteConflictException("Cannot delete entity, must remove users from all groups first.");
             }
             if (user.Value.InlinePolicies.Count > 0)
             {
@@ -131,6 +140,16 @@ public sealed class IamUsers(IStateStore store, AccessKeys keys, ManagedPolicies
 
     public Task DetachPolicyAsync(string accountId, string userName, string policyArn, CancellationToken cancellationToken) =>
         UpdateAsync(accountId, userName, user => user with { AttachedPolicyArns = PolicySet.Detach(user.AttachedPolicyArns, policyArn) }, cancellationToken);
+
+    /// <summary>Sets (a managed policy's ARN) or removes (null) the user's permissions boundary.</summary>
+    public async Task SetPermissionsBoundaryAsync(string accountId, string userName, string? policyArn, CancellationToken cancellationToken)
+    {
+        if (policyArn is not null)
+        {
+            await policies.RequireAttachableAsync(accountId, policyArn, cancellationToken).ConfigureAwait(false);
+        }
+        await UpdateAsync(accountId, userName, user => user with { PermissionsBoundaryArn = policyArn }, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Adds or replaces tags (IAM compares tag keys without case, and keeps the latest spelling).</summary>
     public Task TagAsync(string accountId, string userName, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken) =>

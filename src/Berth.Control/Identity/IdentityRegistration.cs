@@ -5,7 +5,7 @@ namespace Berth.Control.Identity;
 internal static class IdentityRegistration
 {
     /// <summary>
-    /// Access keys, IAM users and roles, role sessions, task role sessions, request authorization and iam:PassRole; the host registers
+    /// Access keys, IAM users, groups and roles, role sessions, task role sessions, request authorization and iam:PassRole; the host registers
     /// the opened <see cref="Store.Identity.SecretCipher"/> and the <see cref="TaskRoleSessionOptions"/>.
     /// </summary>
     public static IServiceCollection AddIdentity(this IServiceCollection services) => services
@@ -13,6 +13,7 @@ internal static class IdentityRegistration
         .AddSingleton<IdentityChanges>()
         .AddSingleton<IamUsers>()
         .AddSingleton<IamRoles>()
+        .AddSingleton<IamGroups>()
         .AddSingleton<ManagedPolicies>()
         .AddSingleton<PolicyAttachments>()
         .AddSingleton<ResourceTagLookup>()

@@ -4,20 +4,22 @@ using Berth.Core.Agent;
 using Berth.Core.Arns;
 using Berth.Core.Identity.Authorization;
 using Berth.Core.Identity.Policies;
+using Berth.Store;
 
 namespace Berth.Control.Identity;
 
 /// <summary>
 /// Decides whether an authenticated caller may perform one request: the caller's principal and policies (the
-/// root user needs none; a user, or a session made from its key, has the user's inline and attached policies; a
+/// root user needs none; a user, or a session made from its key, has the user's inline and attached policies and those
+/// of its groups; a
 /// role session has the role's; an agent (<see cref="AgentPrincipal"/>) has the agents' policy), the operation's
 /// action and resources from <see cref="ActionCatalogue"/>, and <see cref="PolicyEvaluator"/>, with the resources'
 /// tags (<see cref="ResourceTagLookup"/>) when a condition tests them. A caller's principal and parsed policies are
 /// cached: changes made by this process drop the cache at once (<see cref="IdentityChanges"/>), those of another
 /// server within <see cref="AccessKeys.CacheLifetime"/>.
 /// </summary>
-public sealed class RequestAuthorization(IamUsers users, IamRoles roles, ManagedPolicies policies, ResourceTagLookup resourceTags, IdentityChanges changes,
-    TimeProvider time)
+public sealed class RequestAuthorization(IStateStore store, IamUsers users, IamRoles roles, ManagedPolicies policies, ResourceTagLookup resourceTags,
+    IdentityChanges changes, TimeProvider time)
 {
     private const int CacheCapacity = 10_000;
 
@@ -52,14 +54,14 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
         var context = RequestContext.ForRequest(caller.Principal, facts.Now, facts.SourceIp, facts.SecureTransport, scope.Region);
         if (!caller.TestsResourceTags || !target.RequiresAuthorization)
         {
-            return PolicyEvaluator.Authorize(target, caller.Principal, context, caller.Policies);
+            return PolicyEvaluator.Authorize(target, caller.Principal, context, caller.Policies, permissionsBoundary: caller.Boundary);
         }
         var tagged = new Dictionary<RequestedResource, RequestContext>();
         foreach (var resource in target.Resources.Distinct())
         {
             tagged[resource] = await resourceTags.ContextAsync(scope.AccountId, resource, cancellationToken).ConfigureAwait(false);
         }
-        return PolicyEvaluator.Authorize(target, caller.Principal, context, caller.Policies, resource => tagged[resource]);
+        return PolicyEvaluator.Authorize(target, caller.Principal, context, caller.Policies, resource => tagged[resource], caller.Boundary);
     }
 
     /// <summary>
@@ -116,11 +118,23 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
             var role = await roles.FindAsync(accountId, roleName, cancellationToken).ConfigureAwait(false);
             var session = new AuthorizationPrincipal(principalArn, accountId, PrincipalKind.AssumedRole, RoleArn: role?.Arn,
                 UserId: role is null ? null : RoleSessions.AssumedRoleId(role, sessionName), Tags: role?.Tags);
-            return new Caller(session, role is null ? [] : await PoliciesAsync(accountId, role.InlinePolicies, role.AttachedPolicyArns, cancellationToken).ConfigureAwait(false));
+            return role is null
+                ? new Caller(session, [])
+                : new Caller(session, await PoliciesAsync(accountId, role.InlinePolicies, role.AttachedPolicyArns, cancellationToken).ConfigureAwait(false),
+                    await BoundaryAsync(accountId, role.PermissionsBoundaryArn, cancellationToken).ConfigureAwait(false));
         }
         var user = PrincipalArns.UserName(principalArn) is { } name ? await users.FindAsync(accountId, name, cancellationToken).ConfigureAwait(false) : null;
         var principal = new AuthorizationPrincipal(principalArn, accountId, PrincipalKind.User, UserName: user?.UserName, UserId: user?.UserId, Tags: user?.Tags);
-        return new Caller(principal, user is null ? [] : await PoliciesAsync(accountId, user.InlinePolicies, user.AttachedPolicyArns, cancellationToken).ConfigureAwait(false));
+        if (user is null)
+        {
+            return new Caller(principal, []);
+        }
+        var documents = await PoliciesAsync(accountId, user.InlinePolicies, user.AttachedPolicyArns, cancellationToken).ConfigureAwait(false);
+        foreach (var group in await IamGroups.OfUserAsync(store, accountId, user.UserName, cancellationToken).ConfigureAwait(false))
+        {
+            documents.AddRange(await PoliciesAsync(accountId, group.InlinePolicies, group.AttachedPolicyArns, cancellationToken).ConfigureAwait(false));
+        }
+        return new Caller(principal, documents, await BoundaryAsync(accountId, user.PermissionsBoundaryArn, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task<List<PolicyDocument>> PoliciesAsync(string accountId, IReadOnlyDictionary<string, string> inline, IReadOnlyList<string> attached,
@@ -138,9 +152,15 @@ public sealed class RequestAuthorization(IamUsers users, IamRoles roles, Managed
         return documents;
     }
 
-    private sealed record Caller(AuthorizationPrincipal Principal, IReadOnlyList<PolicyDocument> Policies)
+    /// <summary>The document of a permissions boundary; one that no longer exists allows nothing, so it bounds everything away.</summary>
+    private async Task<PolicyDocument?> BoundaryAsync(string accountId, string? policyArn, CancellationToken cancellationToken) =>
+        policyArn is null
+            ? null
+            : await policies.DocumentAsync(accountId, policyArn, cancellationToken).ConfigureAwait(false) ?? new PolicyDocument(PolicyDocument.CurrentVersion, null, []);
+
+    private sealed record Caller(AuthorizationPrincipal Principal, IReadOnlyList<PolicyDocument> Policies, PolicyDocument? Boundary = null)
     {
         /// <summary>Whether a condition tests resource tags: only then are the resources' tags read.</summary>
-        public bool TestsResourceTags { get; } = Policies.Any(p => p.Statements.Any(s => s.Conditions.Any(c => c.Key.Contains(":ResourceTag/", StringComparison.OrdinalIgnoreCase))));
+        public bool TestsResourceTags { get; } = Policies.Concat(Boundary is null ? [] : [Boundary]).Any(p => p.Statements.Any(s => s.Conditions.Any(c => c.Key.Contains(":ResourceTag/", StringComparison.OrdinalIgnoreCase))));
     }
 }

@@ -15,7 +15,7 @@ public sealed class RoleSessions(AccessKeys keys, TimeProvider time)
         var arn = PrincipalArns.AssumedRole(accountId, role.RoleName, sessionName);
         // Credentials expire on a whole second, as STS reports them.
         var expiration = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds() + (long)duration.TotalSeconds);
-        var key = await keys.CreateAsync(accountId, arn, AccessKeyRecord.TemporaryPrefix, expiration, cancellationToken).ConfigureAwait(false);
+        var key = await keys.CreateAsync(accountId, arn, AccessKeyRecord.TemporaryPrefix, expiration, cancellationToken, role.RoleId).ConfigureAwait(false);
         return new RoleSession(key, AssumedRoleId(role, sessionName), arn);
     }
 

@@ -16,7 +16,8 @@ namespace Berth.Control.Identity;
 /// nears expiry, then a new one (rotation: the old key stays valid until it expires). Keys are ordinary temporary
 /// access keys (<see cref="AccessKeys"/>), so a container's SDK signs with them as with any STS credentials. They are
 /// issued without <see cref="RoleSessions"/>, which needs the role: with auth off the role need not exist, and with
-/// sigv4 a session of a role deleted since the task started is authorized with no policies, so it is refused everything.
+/// sigv4 the keys are tied to the id of the role as it is at issue (<see cref="AccessKeyRecord.RoleId"/>), so a key
+/// of a role deleted since is refused; one issued while the role did not exist is authorized with no policies.
 /// </summary>
 public sealed class TaskRoleSessions(IStateStore store, AccessKeys keys, TaskRoleSessionOptions options, TimeProvider time)
 {
@@ -53,7 +54,8 @@ public sealed class TaskRoleSessions(IStateStore store, AccessKeys keys, TaskRol
             return Shape(roleArn, current.AccessKeyId, current.Credential.SecretAccessKey, current.Credential.SessionToken!, session.Value.Expiration);
         }
         var account = AccountOf(principal);
-        var issued = await keys.CreateAsync(account, principal, AccessKeyRecord.TemporaryPrefix, now + options.Lifetime, cancellationToken).ConfigureAwait(false);
+        var issued = await keys.CreateAsync(account, principal, AccessKeyRecord.TemporaryPrefix, now + options.Lifetime, cancellationToken,
+            await RoleIdAsync(account, roleArn, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var record = new TaskRoleSessionRecord(taskArn, roleArn, principal, issued.AccessKeyId, issued.Expiration!.Value, kind);
         try
         {
@@ -105,6 +107,15 @@ public sealed class TaskRoleSessions(IStateStore store, AccessKeys keys, TaskRol
             }
         }
         return revoked;
+    }
+
+    /// <summary>The id of the role the ARN names, which the session's keys are tied to; null when there is none.</summary>
+    private async Task<string?> RoleIdAsync(string accountId, string roleArn, CancellationToken cancellationToken)
+    {
+        var role = PrincipalArns.RoleName(roleArn) is { } name
+            ? await store.GetAsync(IdentityRecords.Roles, IdentityRecords.RoleRecordId(accountId, name), cancellationToken).ConfigureAwait(false)
+            : null;
+        return role is not null && role.Value.Arn == roleArn ? role.Value.RoleId : null;
     }
 
     // arn:aws:sts::<account>:assumed-role/…

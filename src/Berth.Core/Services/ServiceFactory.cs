@@ -130,7 +130,10 @@ public static class ServiceFactory
         }
     }
 
-    /// <summary>ECS accepts a role name or ARN and reports the ARN.</summary>
-    private static string? RoleArnOf(ResourceScope scope, string? role) =>
+    /// <summary>
+    /// CreateService's <c>role</c> as the ARN ECS reports: ECS accepts a name (with its path, if any), a role of the
+    /// caller's account, or an ARN.
+    /// </summary>
+    public static string? RoleArnOf(ResourceScope scope, string? role) =>
         role is null || role.StartsWith("arn:", StringComparison.Ordinal) ? role : $"arn:{scope.Partition}:iam::{scope.AccountId}:role/{role}";
 }

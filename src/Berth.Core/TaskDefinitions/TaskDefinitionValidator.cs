@@ -111,5 +111,10 @@ public static class TaskDefinitionValidator
         {
             throw new ClientException("Fargate does not support ipcMode, and supports pidMode 'task' only.");
         }
+        // Fargate's agent ships awslogs with the execution role's credentials only (it has no instance role to fall back on).
+        if (string.IsNullOrEmpty(request.ExecutionRoleArn) && request.ContainerDefinitions!.Any(c => c.LogConfiguration?.LogDriver == "awslogs"))
+        {
+            throw new ClientException("Fargate requires task definition to have execution role ARN to support log driver awslogs.");
+        }
     }
 }

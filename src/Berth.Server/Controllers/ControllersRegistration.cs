@@ -12,5 +12,6 @@ internal static class ControllersRegistration
         .AddHostedService<EventLogSweeper>()
         .AddHostedService<SecretDeletionSweeper>()
         .AddHostedService<SecretRedeployer>()
-        .AddHostedService<TaskRoleSessionSweeper>();
+        .AddHostedService<TaskRoleSessionSweeper>()
+        .AddHostedService<ExpiredCredentialSweeper>();
 }

@@ -99,12 +99,12 @@ public sealed class AgentPollTests : IAsyncLifetime
     private async Task<AgentHandler> HandlerAsync(IStateStore store)
     {
         var cipher = await SecretCipher.OpenAsync(_databasePath + ".key", CancellationToken.None);
-        var keys = new AccessKeys(store, cipher, _time);
-        var roleSessions = new TaskRoleSessions(store, keys, new TaskRoleSessionOptions(), _time);
         var changes = new IdentityChanges();
+        var keys = new AccessKeys(store, cipher, changes, _time);
+        var roleSessions = new TaskRoleSessions(store, keys, new TaskRoleSessionOptions(), _time);
         var policies = new ManagedPolicies(store, changes, _time);
         var (users, roles) = (new IamUsers(store, keys, policies, changes, _time), new IamRoles(store, policies, changes, _time));
-        var authorization = new RequestAuthorization(users, roles, policies, new ResourceTagLookup(store, users, roles), changes, _time);
+        var authorization = new RequestAuthorization(store, users, roles, policies, new ResourceTagLookup(store, users, roles), changes, _time);
         var resolver = new SecretValueResolver(new SsmParameters(store, cipher), new ManagedSecrets(store, cipher), authorization, _time);
         var secrets = new TaskSecrets(resolver, new TaskSecretOptions());
         return new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, roleSessions, secrets, new TaskStopper(store, _signals), _time);

@@ -174,6 +174,35 @@ public sealed class RoleTests : SigV4ServerTest
     }
 
     [Fact]
+    public async Task A_role_made_again_under_the_same_name_does_not_give_the_old_roles_sessions_its_permissions()
+    {
+        var (userArn, keyId, credential) = await AssumerAsync("rebuilder");
+        var roleArn = Iam.Text(await IamOkAsync("CreateRole", ("RoleName", "rebuilt"), ("AssumeRolePolicyDocument", Trust(userArn))), "CreateRoleResult/Role/Arn");
+        await IamOkAsync("PutRolePolicy", ("RoleName", "rebuilt"), ("PolicyName", "read"), ("PolicyDocument", ReadClusters));
+        var (status, body) = await AssumeAsync(keyId, credential, roleArn);
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        var (oldKey, oldSession) = Credentials(body);
+        var oldEcs = new EcsClient(Signed(oldKey, oldSession, "ecs"), "us-east-1");
+        Assert.Equal(HttpStatusCode.OK, (await oldEcs.SendAsync("DescribeClusters", new { clusters = new[] { "default" } })).Status);
+
+        await IamOkAsync("DeleteRolePolicy", ("RoleName", "rebuilt"), ("PolicyName", "read"));
+        await IamOkAsync("DeleteRole", ("RoleName", "rebuilt"));
+        await IamOkAsync("CreateRole", ("RoleName", "rebuilt"), ("AssumeRolePolicyDocument", Trust(userArn)));
+        await IamOkAsync("PutRolePolicy", ("RoleName", "rebuilt"), ("PolicyName", "all"),
+            ("PolicyDocument", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:*","Resource":"*"}]}"""));
+
+        // The old session is refused as an unknown key would be, whatever the new role allows.
+        var refused = await oldEcs.SendAsync("DescribeClusters", new { clusters = new[] { "default" } });
+        Assert.Equal((HttpStatusCode.Forbidden, "UnrecognizedClientException"), (refused.Status, refused.Error.Type));
+        var (stsStatus, stsBody) = await Sts.PostAsync(Signed(oldKey, oldSession, "sts"), "GetCallerIdentity");
+        Assert.Equal((HttpStatusCode.Forbidden, "InvalidClientTokenId"), (stsStatus, Sts.ErrorCode(stsBody)));
+        var (newStatus, newBody) = await AssumeAsync(keyId, credential, roleArn);
+        Assert.True(newStatus == HttpStatusCode.OK, newBody.ToString());
+        var (newKey, newSession) = Credentials(newBody);
+        Assert.Equal(HttpStatusCode.OK, (await new EcsClient(Signed(newKey, newSession, "ecs"), "us-east-1").SendAsync("CreateCluster", new { clusterName = "rebuilt" })).Status);
+    }
+
+    [Fact]
     public async Task Assume_role_checks_the_trust_policy_the_duration_and_the_external_id()
     {
         var (_, keyId, credential) = await AssumerAsync("bob");

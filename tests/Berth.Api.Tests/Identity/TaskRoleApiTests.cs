@@ -18,6 +18,7 @@ public sealed class TaskRoleApiTests : IAsyncLifetime
 {
     private const string Account = "000000000000";
     private const string TrustEcsTasks = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
+    private const string TrustEcs = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
     private const string TrustEc2 = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
     private const string AppRole = $"arn:aws:iam::{Account}:role/app";
 
@@ -43,6 +44,7 @@ public sealed class TaskRoleApiTests : IAsyncLifetime
             CancellationToken.None);
         await roles.CreateAsync(Account, "other", null, TrustEcsTasks, null, null, none, CancellationToken.None);
         await roles.CreateAsync(Account, "ec2-only", null, TrustEc2, null, null, none, CancellationToken.None);
+        await roles.CreateAsync(Account, "lb", "/service/", TrustEcs, null, null, none, CancellationToken.None);
         await Root.OkAsync("CreateCluster", new { clusterName = "web" });
     }
 
@@ -107,6 +109,40 @@ public sealed class TaskRoleApiTests : IAsyncLifetime
         await user.OkAsync("CreateService", new { cluster = "web", serviceName = "app", taskDefinition = "app", desiredCount = 0 });
         AssertPassRoleRefused("deployer", $"arn:aws:iam::{Account}:role/other",
             await user.SendAsync("UpdateService", new { cluster = "web", service = "app", taskDefinition = "others" }));
+    }
+
+    [Fact]
+    public async Task A_services_load_balancer_role_needs_iam_PassRole_to_ecs_and_a_role_that_trusts_ecs()
+    {
+        const string LbRole = $"arn:aws:iam::{Account}:role/service/lb";
+        var user = await UserAsync("lb-deployer", $$"""
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Action":"ecs:*","Resource":"*"},
+              {"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ecs.amazonaws.com"} } }]}
+            """);
+        await Root.OkAsync("RegisterTaskDefinition", Definition("plain-lb"));
+
+        // Passed to ecs.amazonaws.com, not ecs-tasks: the user's policy allows it, and the root user's name for it resolves to the same role.
+        await user.OkAsync("CreateService", new { cluster = "web", serviceName = "by-arn", taskDefinition = "plain-lb", desiredCount = 0, role = LbRole });
+        var byName = await Root.OkAsync("CreateService", new { cluster = "web", serviceName = "by-name", taskDefinition = "plain-lb", desiredCount = 0, role = "service/lb" });
+        Assert.Equal(LbRole, byName["service"]!["roleArn"]!.GetValue<string>());
+        var tasksOnly = await UserAsync("tasks-deployer", """
+            {"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Action":"ecs:*","Resource":"*"},
+              {"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ecs-tasks.amazonaws.com"} } }]}
+            """);
+        AssertPassRoleRefused("tasks-deployer", LbRole,
+            await tasksOnly.SendAsync("CreateService", new { cluster = "web", serviceName = "refused", taskDefinition = "plain-lb", desiredCount = 0, role = LbRole }));
+
+        foreach (var role in new[] { AppRole, "missing" })
+        {
+            var refused = await Root.SendAsync("CreateService", new { cluster = "web", serviceName = "untrusted", taskDefinition = "plain-lb", desiredCount = 0, role });
+            Assert.Equal((HttpStatusCode.BadRequest, "InvalidParameterException"), (refused.Status, refused.Error.Type));
+            Assert.Equal("Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has " +
+                "the proper permissions.", refused.Error.Message);
+        }
+        var services = await Root.OkAsync("ListServices", new { cluster = "web" });
+        Assert.Equal(2, services["serviceArns"]!.AsArray().Count);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class TaskRoleSessionsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = await SqliteStateStore.OpenAsync(_databasePath, CancellationToken.None);
-        _keys = new AccessKeys(Store, await SecretCipher.OpenAsync(_databasePath + ".key", CancellationToken.None), _time);
+        _keys = new AccessKeys(Store, await SecretCipher.OpenAsync(_databasePath + ".key", CancellationToken.None), new IdentityChanges(), _time);
         _sessions = new TaskRoleSessions(Store, Keys, Options, _time);
     }
 

@@ -209,6 +209,18 @@ public class TaskDefinitionValidatorTests
     }
 
     [Fact]
+    public void Fargate_refuses_awslogs_without_an_execution_role()
+    {
+        var awslogs = Container() with { LogConfiguration = new LogConfiguration { LogDriver = "awslogs" } };
+
+        var error = Assert.Throws<ClientException>(() => TaskDefinitionValidator.Validate(Fargate() with { ContainerDefinitions = [awslogs] }));
+        Assert.Equal("Fargate requires task definition to have execution role ARN to support log driver awslogs.", error.Message);
+        Assert.Throws<ClientException>(() => TaskDefinitionValidator.Validate(Fargate() with { ContainerDefinitions = [awslogs], ExecutionRoleArn = "" }));
+        TaskDefinitionValidator.Validate(Fargate() with { ContainerDefinitions = [awslogs], ExecutionRoleArn = "arn:aws:iam::123456789012:role/exec" });
+        TaskDefinitionValidator.Validate(Bridge(awslogs));
+    }
+
+    [Fact]
     public void Refuses_a_mount_point_of_an_unknown_volume()
     {
         var container = Container() with { MountPoints = [new MountPoint { SourceVolume = "data", ContainerPath = "/data" }] };

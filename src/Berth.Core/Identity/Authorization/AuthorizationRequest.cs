@@ -18,6 +18,10 @@ namespace Berth.Core.Identity.Authorization;
 /// For sts:AssumeRole and for passing a role to a service, the role's trust policy, which must allow: a role is
 /// assumed only by principals its trust policy names.
 /// </param>
+/// <param name="PermissionsBoundary">
+/// The caller's permissions boundary (a user's or its role's), if it has one: what the identity policies allow is
+/// allowed only if the boundary allows it too.
+/// </param>
 public sealed record AuthorizationRequest(
     AuthorizationPrincipal Principal,
     string Action,
@@ -25,4 +29,5 @@ public sealed record AuthorizationRequest(
     RequestContext Context,
     IReadOnlyList<PolicyDocument> IdentityPolicies,
     PolicyDocument? ResourcePolicy = null,
-    PolicyDocument? TrustPolicy = null);
+    PolicyDocument? TrustPolicy = null,
+    PolicyDocument? PermissionsBoundary = null);

@@ -7,21 +7,24 @@ namespace Berth.Core.Identity.Authorization;
 /// IAM's policy evaluation logic for requests within an account
 /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html): an explicit
 /// Deny in any policy wins; otherwise an Allow in an identity policy, or a resource policy that names the
-/// caller, allows; otherwise the request is implicitly denied. A role's trust policy must itself allow.
-/// Berth has no organizations, permissions boundaries or session policies, so those layers are absent.
+/// caller, allows; otherwise the request is implicitly denied. A role's trust policy must itself allow. A
+/// permissions boundary limits what the identity policies allow: both must allow (a resource policy that names the
+/// caller still allows on its own). Berth has no organizations or session policies, so those layers are absent.
 /// </summary>
 public static class PolicyEvaluator
 {
     private const string IdentityBased = "identity-based";
     private const string ResourceBased = "resource-based";
+    private const string Boundary = "permissions boundary";
 
     /// <summary>
     /// Authorizes one API request (<see cref="ActionCatalogue.TryDescribe"/>): every resource must be allowed, and
     /// the first that is not decides. The context of each resource is the request's, the target's own keys and
     /// <paramref name="resourceContext"/>'s (the resource's tags).
     /// </summary>
+    /// <param name="permissionsBoundary">The caller's permissions boundary, if it has one.</param>
     public static AuthorizationDecision Authorize(AuthorizationTarget target, AuthorizationPrincipal principal, RequestContext requestContext,
-        IReadOnlyList<PolicyDocument> identityPolicies, Func<RequestedResource, RequestContext>? resourceContext = null)
+        IReadOnlyList<PolicyDocument> identityPolicies, Func<RequestedResource, RequestContext>? resourceContext = null, PolicyDocument? permissionsBoundary = null)
     {
         if (!target.RequiresAuthorization)
         {
@@ -31,7 +34,7 @@ public static class PolicyEvaluator
         foreach (var resource in target.Resources)
         {
             var decision = Evaluate(new AuthorizationRequest(principal, target.Action, resource.Arn,
-                resourceContext is null ? context : context.Merge(resourceContext(resource)), identityPolicies));
+                resourceContext is null ? context : context.Merge(resourceContext(resource)), identityPolicies, PermissionsBoundary: permissionsBoundary));
             if (!decision.IsAllowed)
             {
                 return decision;
@@ -49,12 +52,23 @@ public static class PolicyEvaluator
         {
             return AuthorizationDecision.ExplicitDeny(request, IdentityBased);
         }
+        var boundary = Scan(request.PermissionsBoundary is null ? [] : [request.PermissionsBoundary], request, checkPrincipal: false);
+        if (boundary.Denied)
+        {
+            return AuthorizationDecision.ExplicitDeny(request, Boundary);
+        }
         if (resource.Denied || trust.Denied)
         {
             return AuthorizationDecision.ExplicitDeny(request, ResourceBased);
         }
         // The root user needs no identity policy for its own account's resources.
         var identityAllows = identity.Allowed > PrincipalMatch.None || request.Principal.Kind == PrincipalKind.Root;
+        if (identityAllows && request.PermissionsBoundary is not null && boundary.Allowed == PrincipalMatch.None)
+        {
+            return resource.Allowed >= PrincipalMatch.Everyone && request.TrustPolicy is null
+                ? AuthorizationDecision.Allowed
+                : AuthorizationDecision.ImplicitDeny(request, Boundary);
+        }
         if (request.TrustPolicy is not null)
         {
             return trust.Allowed switch

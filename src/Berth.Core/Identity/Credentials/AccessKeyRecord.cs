@@ -12,6 +12,11 @@ namespace Berth.Core.Identity.Credentials;
 /// <param name="CreateDate">When it was made.</param>
 /// <param name="SessionToken">For temporary credentials, the token every request must carry (X-Amz-Security-Token).</param>
 /// <param name="Expiration">For temporary credentials, when they stop working (then ExpiredToken).</param>
+/// <param name="RoleId">
+/// For a role session's key, the <c>AROA…</c> id of the role it was issued for: the key works only while a role of
+/// that id exists, so a role made again under the same name never gives the old sessions its permissions. Null for
+/// other keys, and for a task's session issued while its role did not exist (possible with auth off).
+/// </param>
 public sealed record AccessKeyRecord(
     string AccessKeyId,
     string EncryptedSecret,
@@ -19,7 +24,8 @@ public sealed record AccessKeyRecord(
     string Status,
     DateTimeOffset CreateDate,
     string? SessionToken = null,
-    DateTimeOffset? Expiration = null)
+    DateTimeOffset? Expiration = null,
+    string? RoleId = null)
 {
     public const string Active = "Active";
 

@@ -22,7 +22,8 @@ public sealed record IamRoleRecord(
     DateTimeOffset CreateDate,
     IReadOnlyDictionary<string, string> InlinePolicies,
     IReadOnlyList<string> AttachedPolicyArns,
-    IReadOnlyDictionary<string, string> Tags)
+    IReadOnlyDictionary<string, string> Tags,
+    string? PermissionsBoundaryArn = null)
 {
     public const int DefaultMaxSessionDuration = 3600;
 }

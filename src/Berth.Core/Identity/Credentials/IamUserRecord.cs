@@ -8,6 +8,7 @@ namespace Berth.Core.Identity.Credentials;
 /// <param name="UserName">As created; IAM compares user names without regard to case.</param>
 /// <param name="UserId">IAM's unique id (<c>AIDA…</c>), aws:userid.</param>
 /// <param name="Path">IAM path, <c>/</c> by default; part of the ARN.</param>
+/// <param name="PermissionsBoundaryArn">The managed policy that bounds what the user's policies allow, if any.</param>
 public sealed record IamUserRecord(
     string UserName,
     string UserId,
@@ -16,4 +17,5 @@ public sealed record IamUserRecord(
     DateTimeOffset CreateDate,
     IReadOnlyDictionary<string, string> InlinePolicies,
     IReadOnlyList<string> AttachedPolicyArns,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags,
+    string? PermissionsBoundaryArn = null);

@@ -7,6 +7,7 @@ namespace Berth.Core.Identity.Credentials;
 [JsonSerializable(typeof(AccessKeyRecord))]
 [JsonSerializable(typeof(IamUserRecord))]
 [JsonSerializable(typeof(IamRoleRecord))]
+[JsonSerializable(typeof(IamGroupRecord))]
 [JsonSerializable(typeof(ManagedPolicyRecord))]
 [JsonSerializable(typeof(TaskRoleSessionRecord))]
 public sealed partial class IdentityJsonContext : JsonSerializerContext;
