@@ -20,6 +20,9 @@ public sealed class BerthServerFixture : IAsyncLifetime
     /// <summary>Plain HTTP to the server, for what no client shapes: the agent protocol, CloudWatch's CBOR and query, /metrics.</summary>
     public HttpClient Http => Server.Http;
 
+    /// <summary>The server's services, for what runs on a timer (alarm evaluation) and a test drives at a time it chooses.</summary>
+    public IServiceProvider Services => Server.Services;
+
     public async Task InitializeAsync() => _server = await RunningServer.StartAsync(_dataDirectory);
 
     public async Task DisposeAsync()

@@ -4,12 +4,14 @@ namespace Berth.Server.Controllers;
 
 internal static class ControllersRegistration
 {
-    /// <summary>The control plane's background loops: instance liveness, the service scheduler and the sweepers.</summary>
+    /// <summary>The control plane's background loops: instance liveness, the service scheduler, the sweepers, alarm evaluation and scheduled scaling.</summary>
     public static IServiceCollection AddBackgroundControllers(this IServiceCollection services) => services
         .AddHostedService<InstanceMonitor>()
         .AddHostedService<ServiceScheduler>()
         .AddHostedService<LogRetentionSweeper>()
         .AddHostedService<EventLogSweeper>()
         .AddHostedService<SecretDeletionSweeper>()
-        .AddHostedService<TaskRoleSessionSweeper>();
+        .AddHostedService<TaskRoleSessionSweeper>()
+        .AddHostedService<AlarmEvaluator>()
+        .AddHostedService<ScheduledScaling>();
 }
