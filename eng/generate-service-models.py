@@ -26,6 +26,7 @@ SERVICES = [
     ("sts", "sts"),
     ("ssm", "ssm"),
     ("secretsmanager", "secretsmanager"),
+    ("application-autoscaling", "application-autoscaling"),
 ]
 
 

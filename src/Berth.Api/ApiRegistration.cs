@@ -1,4 +1,5 @@
 using Berth.Api.Agent;
+using Berth.Api.AutoScaling;
 using Berth.Api.CloudWatch;
 using Berth.Api.Ecs;
 using Berth.Api.Elb;
@@ -11,6 +12,7 @@ using Berth.Api.Query;
 using Berth.Api.SecretsManager;
 using Berth.Api.Ssm;
 using Berth.Api.Sts;
+using Berth.Control.Alarms;
 using Berth.Store.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -24,7 +26,7 @@ namespace Berth.Api;
 /// </summary>
 public static class ApiRegistration
 {
-    public static IServiceCollection AddApi(this IServiceCollection services, ApiOptions options, IMetricStore metrics) => services
+    public static IServiceCollection AddApi(this IServiceCollection services, ApiOptions options) => services
         .AddSingleton(options)
         .AddSingleton<RequestAuthenticator>()
         .AddSingleton<RequestContexts>()
@@ -40,7 +42,8 @@ public static class ApiRegistration
         .AddLogsApi()
         .AddSsmApi()
         .AddSecretsManagerApi()
-        .AddCloudWatchApi(metrics)
+        .AddAutoScalingApi()
+        .AddCloudWatchApi()
         .AddAgentApi()
         .AddEventStream();
 
@@ -59,9 +62,14 @@ public static class ApiRegistration
     }
 
     /// <summary>CloudWatch's one set of operations, shared by the AWS JSON and CBOR edges and by the query edge.</summary>
-    private static IServiceCollection AddCloudWatchApi(this IServiceCollection services, IMetricStore metrics)
+    private static IServiceCollection AddCloudWatchApi(this IServiceCollection services) => services
+        .AddSingleton(s => new CloudWatchEdges(CloudWatchApi.Create(s.GetRequiredService<IMetricStore>(), s.GetRequiredService<MetricAlarms>())))
+        .AddSingleton(s => s.GetRequiredService<CloudWatchEdges>().Json)
+        .AddSingleton(s => s.GetRequiredService<CloudWatchEdges>().Query);
+
+    /// <summary>CloudWatch's JSON service and the query edge over it, built once.</summary>
+    private sealed record CloudWatchEdges(JsonService Json)
     {
-        var cloudWatch = CloudWatchApi.Create(metrics);
-        return services.AddSingleton(cloudWatch).AddSingleton(CloudWatchApi.Query(cloudWatch));
+        public QueryService Query { get; } = CloudWatchApi.Query(Json);
     }
 }

@@ -1,4 +1,6 @@
 using Berth.Control.Agents;
+using Berth.Control.Alarms;
+using Berth.Control.AutoScaling;
 using Berth.Control.Clusters;
 using Berth.Control.Events;
 using Berth.Control.Identity;
@@ -29,5 +31,7 @@ public static class ControlRegistration
         .AddServiceScheduling()
         .AddUtilization()
         .AddIdentity()
-        .AddSecrets();
+        .AddSecrets()
+        .AddAlarms()
+        .AddAutoScaling();
 }

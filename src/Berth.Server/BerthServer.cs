@@ -61,7 +61,7 @@ public static class BerthServer
         builder.Services.AddLoadBalancerDataPlane(options.LoadBalancerAccessLog);
         builder.Services.AddMetricPublishers();
         builder.Services.AddBackgroundControllers();
-        builder.Services.AddEndpoints(options, metrics);
+        builder.Services.AddEndpoints(options);
 
         // botocore gzips CloudWatch PutMetricData bodies of 10 kB and more (the model's requestcompression trait). The
         // middleware inflates them under Kestrel's body limit, and each endpoint's own limit counts inflated bytes.

@@ -117,6 +117,13 @@ public sealed record ServerOptions
     /// <summary>How often services tagged <c>berth:redeploy-on-secret-change=true</c> are checked for new secret versions.</summary>
     public TimeSpan SecretRedeployInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often every CloudWatch alarm is evaluated: each minute, as CloudWatch does. Shorter only for tests
+    /// (<c>--alarm-evaluation-seconds</c>): periods stay whole minutes of metric data, a shorter interval only notices
+    /// a completed period and runs Auto Scaling actions sooner.
+    /// </summary>
+    public TimeSpan AlarmEvaluationInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The event stream's log lives in its own file: see <c>SqliteEventLog</c>.</summary>
     public string EventsDatabasePath => Path.Combine(DataDirectory, "events.db");
 

@@ -52,4 +52,12 @@ public sealed class ServerFlagsTests
     {
         Assert.Equal("--auth (BERTH_AUTH) must be off or sigv4; got 'basic'.", Assert.Throws<ArgumentException>(() => Read("--auth", "basic")).Message);
     }
+
+    [Fact]
+    public void Alarms_are_evaluated_every_minute_unless_a_test_asks_for_less()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(1), Read().AlarmEvaluationInterval);
+        Assert.Equal(TimeSpan.FromSeconds(5), Read("--alarm-evaluation-seconds", "5").AlarmEvaluationInterval);
+        Assert.Throws<ArgumentException>(() => Read("--alarm-evaluation-seconds", "0"));
+    }
 }

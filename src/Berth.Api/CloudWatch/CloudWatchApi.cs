@@ -1,24 +1,26 @@
 using Berth.Api.Protocol;
 using Berth.Api.Query;
+using Berth.Control.Alarms;
 using Berth.Core.CloudWatch;
 using Berth.Store.Metrics;
 
 namespace Berth.Api.CloudWatch;
 
 /// <summary>
-/// The CloudWatch metrics service. Its model lists three protocols, and real clients use all of them:
+/// The CloudWatch metrics and alarms service. Its model lists three protocols, and real clients use all of them:
 /// RPC v2 CBOR (botocore ≥ 1.38), AWS JSON 1.0 (target prefix GraniteServiceVersion20100801) and query
 /// (Version 2010-08-01). One set of operations serves the three.
 /// </summary>
 public static class CloudWatchApi
 {
-    public static JsonService Create(IMetricStore store)
+    public static JsonService Create(IMetricStore store, MetricAlarms alarms)
     {
         var service = new JsonService(CloudWatchOperations.TargetPrefix, "monitoring", CloudWatchJsonContext.Default, CloudWatchOperations.All, jsonVersion: "1.0")
         {
             QueryCompatible = true,
         };
         new MetricHandler(store).Register(service);
+        new AlarmHandler(alarms).Register(service);
         return service;
     }
 

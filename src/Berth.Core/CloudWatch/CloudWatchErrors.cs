@@ -25,3 +25,33 @@ public sealed class InvalidNextToken(string message = "The nextToken is invalid.
 {
     public override string QueryErrorCode => "InvalidNextToken";
 }
+
+/// <summary>DeleteAlarms and SetAlarmState naming an alarm that does not exist.</summary>
+public sealed class ResourceNotFound(string message) : EcsException(message)
+{
+    public override int HttpStatus => 404;
+
+    public override string QueryErrorCode => "ResourceNotFound";
+}
+
+/// <summary>The tag operations' error for an ARN naming no alarm (a different shape from <see cref="ResourceNotFound"/>).</summary>
+public sealed class TaggedResourceNotFoundException(string message) : EcsException(message)
+{
+    public override string ErrorCode => "ResourceNotFoundException";
+
+    public override int HttpStatus => 404;
+
+    public override string QueryErrorCode => "ResourceNotFoundException";
+}
+
+/// <summary>SetAlarmState's StateReasonData that is not JSON.</summary>
+public sealed class InvalidFormatFault(string message) : EcsException(message)
+{
+    public override string QueryErrorCode => "InvalidFormat";
+}
+
+/// <summary>PutMetricAlarm and TagResource over one of CloudWatch's quotas.</summary>
+public sealed class LimitExceededFault(string message) : EcsException(message)
+{
+    public override string QueryErrorCode => "LimitExceeded";
+}

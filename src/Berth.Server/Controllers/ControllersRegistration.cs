@@ -4,7 +4,7 @@ namespace Berth.Server.Controllers;
 
 internal static class ControllersRegistration
 {
-    /// <summary>The control plane's background loops: instance liveness, the service scheduler and the sweepers.</summary>
+    /// <summary>The control plane's background loops: instance liveness, the service scheduler, the sweepers, alarm evaluation and scheduled scaling.</summary>
     public static IServiceCollection AddBackgroundControllers(this IServiceCollection services) => services
         .AddHostedService<InstanceMonitor>()
         .AddHostedService<ServiceScheduler>()
@@ -13,5 +13,7 @@ internal static class ControllersRegistration
         .AddHostedService<SecretDeletionSweeper>()
         .AddHostedService<SecretRedeployer>()
         .AddHostedService<TaskRoleSessionSweeper>()
-        .AddHostedService<ExpiredCredentialSweeper>();
+        .AddHostedService<ExpiredCredentialSweeper>()
+        .AddHostedService<AlarmEvaluator>()
+        .AddHostedService<ScheduledScaling>();
 }

@@ -1,6 +1,5 @@
 using Berth.Api;
 using Berth.Core.Logs;
-using Berth.Store.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -16,11 +15,11 @@ namespace Berth.Server.Endpoints;
 /// </summary>
 internal static class EndpointsRegistration
 {
-    public static IServiceCollection AddEndpoints(this IServiceCollection services, ServerOptions options, IMetricStore metrics) => services
+    public static IServiceCollection AddEndpoints(this IServiceCollection services, ServerOptions options) => services
         // Each endpoint enforces its service's own limit with the ECS error shape; Kestrel only stops what none allows.
         .Configure<KestrelServerOptions>(kestrel =>
             kestrel.Limits.MaxRequestBodySize = Math.Max(options.Api.MaxRequestBytes, LogEventBatch.MaxRequestBodyBytes) + 1)
-        .AddApi(options.Api, metrics);
+        .AddApi(options.Api);
 
     public static void MapEndpoints(this WebApplication app)
     {

@@ -142,7 +142,7 @@ public class CloudWatchProtocolTests(BerthServerFixture server) : IClassFixture<
             ["StartTime"] = Minute,
             ["EndTime"] = Minute + 60,
         });
-        var alarms = await _cw.CborAsync("DescribeAlarms", new JsonObject());
+        var alarms = await _cw.CborAsync("PutCompositeAlarm", new JsonObject { ["AlarmName"] = "both", ["AlarmRule"] = "ALARM(a)" });
         var unknown = await _cw.CborAsync("Frobnicate", new JsonObject());
 
         Assert.Contains("metric math", math.Body!["message"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -677,5 +677,22 @@ internal static class ServiceModels
             ["UpdateSecretVersionStage"] = ["SecretId", "VersionStage", "RemoveFromVersionId", "MoveToVersionId"],
             ["ValidateResourcePolicy"] = ["SecretId", "ResourcePolicy"],
         }),
+        new("application-autoscaling", "application-autoscaling", "application-autoscaling", new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        {
+            ["DeleteScalingPolicy"] = ["PolicyName", "ServiceNamespace", "ResourceId", "ScalableDimension"],
+            ["DeleteScheduledAction"] = ["ServiceNamespace", "ScheduledActionName", "ResourceId", "ScalableDimension"],
+            ["DeregisterScalableTarget"] = ["ServiceNamespace", "ResourceId", "ScalableDimension"],
+            ["DescribeScalableTargets"] = ["ServiceNamespace", "ResourceIds", "ScalableDimension", "MaxResults", "NextToken"],
+            ["DescribeScalingActivities"] = ["ServiceNamespace", "ResourceId", "ScalableDimension", "MaxResults", "NextToken", "IncludeNotScaledActivities"],
+            ["DescribeScalingPolicies"] = ["PolicyNames", "ServiceNamespace", "ResourceId", "ScalableDimension", "MaxResults", "NextToken"],
+            ["DescribeScheduledActions"] = ["ScheduledActionNames", "ServiceNamespace", "ResourceId", "ScalableDimension", "MaxResults", "NextToken"],
+            ["GetPredictiveScalingForecast"] = ["ServiceNamespace", "ResourceId", "ScalableDimension", "PolicyName", "StartTime", "EndTime"],
+            ["ListTagsForResource"] = ["ResourceARN"],
+            ["PutScalingPolicy"] = ["PolicyName", "ServiceNamespace", "ResourceId", "ScalableDimension", "PolicyType", "StepScalingPolicyConfiguration", "TargetTrackingScalingPolicyConfiguration", "PredictiveScalingPolicyConfiguration"],
+            ["PutScheduledAction"] = ["ServiceNamespace", "Schedule", "Timezone", "ScheduledActionName", "ResourceId", "ScalableDimension", "StartTime", "EndTime", "ScalableTargetAction"],
+            ["RegisterScalableTarget"] = ["ServiceNamespace", "ResourceId", "ScalableDimension", "MinCapacity", "MaxCapacity", "RoleARN", "SuspendedState", "Tags"],
+            ["TagResource"] = ["ResourceARN", "Tags"],
+            ["UntagResource"] = ["ResourceARN", "TagKeys"],
+        }),
     ];
 }

@@ -1,0 +1,155 @@
+using System.Text.Json.Nodes;
+using Berth.Api.Tests.CloudWatch;
+using Berth.Api.Tests.Ecs;
+using Berth.Control.Alarms;
+using Berth.Control.AutoScaling;
+using Berth.Core.Alarms;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Berth.Api.Tests.AutoScaling;
+
+/// <summary>
+/// The scaling loop with the clock in the test's hands: alarms evaluated and scheduled actions run at a time the test
+/// chooses (the server's own timers run too, at real time, and agree). No agents: the tasks a scale-out asks for stay
+/// PENDING, and the desired count is what is checked.
+/// </summary>
+public class ScalingEngineTests(BerthServerFixture server) : IClassFixture<BerthServerFixture>
+{
+    private readonly EcsClient _ecs = server.NewClient();
+
+    private EcsClient Scaling => new(server.Http, _ecs.Region, "AnyScaleFrontendService");
+
+    private CloudWatchClient CloudWatch => new(server.Http, _ecs.Region);
+
+    private async Task ServiceAsync(string name, int desired, int min, int max)
+    {
+        await _ecs.OkAsync("CreateCluster", new { clusterName = "app" });
+        await ClusterCapacity.RegisterWebAsync(_ecs, "web", cpu: 256, memory: 256);
+        await _ecs.OkAsync("CreateService", new { cluster = "app", serviceName = name, taskDefinition = "web", desiredCount = desired });
+        await Scaling.OkAsync("RegisterScalableTarget", new
+        {
+            ServiceNamespace = "ecs",
+            ResourceId = $"service/app/{name}",
+            ScalableDimension = "ecs:service:DesiredCount",
+            MinCapacity = min,
+            MaxCapacity = max,
+        });
+    }
+
+    private async Task<int> DesiredCountAsync(string name) =>
+        (await _ecs.OkAsync("DescribeServices", new { cluster = "app", services = new[] { name } }))["services"]![0]!["desiredCount"]!.GetValue<int>();
+
+    private async Task<JsonArray> ActivitiesAsync(string name) =>
+        (await Scaling.OkAsync("DescribeScalingActivities", new { ServiceNamespace = "ecs", ResourceId = $"service/app/{name}" }))["ScalingActivities"]!.AsArray();
+
+    private async Task<string> StepPolicyAsync(string service, string name, string adjustmentType, int adjustment) =>
+        (await Scaling.OkAsync("PutScalingPolicy", new
+        {
+            PolicyName = name,
+            ServiceNamespace = "ecs",
+            ResourceId = $"service/app/{service}",
+            ScalableDimension = "ecs:service:DesiredCount",
+            PolicyType = "StepScaling",
+            StepScalingPolicyConfiguration = new { AdjustmentType = adjustmentType, StepAdjustments = new[] { new { MetricIntervalLowerBound = 0.0, ScalingAdjustment = adjustment } }, Cooldown = 0 },
+        }))["PolicyARN"]!.GetValue<string>();
+
+    private async Task AlarmAsync(string name, string policyArn) => await CloudWatch.JsonAsync("PutMetricAlarm", new JsonObject
+    {
+        ["AlarmName"] = name,
+        ["Namespace"] = "App",
+        ["MetricName"] = name,
+        ["Statistic"] = "Sum",
+        ["Period"] = 60,
+        ["EvaluationPeriods"] = 1,
+        ["Threshold"] = 1,
+        ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
+        ["AlarmActions"] = new JsonArray(policyArn),
+    });
+
+    [Fact]
+    public async Task Target_tracking_scales_out_in_proportion_when_its_high_alarm_fires()
+    {
+        await ServiceAsync("tracked", desired: 1, min: 1, max: 5);
+        var put = await Scaling.OkAsync("PutScalingPolicy", new
+        {
+            PolicyName = "load50",
+            ServiceNamespace = "ecs",
+            ResourceId = "service/app/tracked",
+            ScalableDimension = "ecs:service:DesiredCount",
+            PolicyType = "TargetTrackingScaling",
+            TargetTrackingScalingPolicyConfiguration = new
+            {
+                TargetValue = 50.0,
+                CustomizedMetricSpecification = new { Namespace = "App", MetricName = "Load", Statistic = "Average", Dimensions = new[] { new { Name = "Service", Value = "tracked" } } },
+            },
+        });
+        var now = DateTimeOffset.UtcNow;
+        var (start, _) = AlarmPeriods.Range(now, 60, 3);
+        var data = new JsonArray([.. Enumerable.Range(0, 3).Select(i => (JsonNode)new JsonObject
+        {
+            ["MetricName"] = "Load",
+            ["Dimensions"] = new JsonArray(new JsonObject { ["Name"] = "Service", ["Value"] = "tracked" }),
+            ["Timestamp"] = start.AddMinutes(i).AddSeconds(5).ToUnixTimeSeconds(),
+            ["Value"] = 120,
+        })]);
+        await CloudWatch.JsonAsync("PutMetricData", new JsonObject { ["Namespace"] = "App", ["MetricData"] = data });
+
+        await server.Services.GetRequiredService<MetricAlarms>().EvaluateAllAsync(now, CancellationToken.None);
+
+        // 1 task at 120 against a target of 50: ceil(1 × 120 / 50) = 3.
+        Assert.Equal(3, await DesiredCountAsync("tracked"));
+        var activity = (await ActivitiesAsync("tracked"))[0]!;
+        var high = put["Alarms"]!.AsArray().Select(a => a!["AlarmName"]!.GetValue<string>()).Single(n => n.Contains("AlarmHigh", StringComparison.Ordinal));
+        Assert.Equal(("Setting desired count to 3.", $"monitor alarm {high} in state ALARM triggered policy load50",
+                "Successfully set desired count to 3. Change successfully fulfilled by ecs.", "Successful"),
+            (activity["Description"]!.GetValue<string>(), activity["Cause"]!.GetValue<string>(), activity["StatusMessage"]!.GetValue<string>(), activity["StatusCode"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Step_scaling_takes_a_service_to_zero_and_back_within_its_range()
+    {
+        await ServiceAsync("steps", desired: 2, min: 0, max: 3);
+        await AlarmAsync("idle", await StepPolicyAsync("steps", "to-zero", "ExactCapacity", 0));
+        await AlarmAsync("busy", await StepPolicyAsync("steps", "add-two", "ChangeInCapacity", 2));
+
+        await CloudWatch.JsonAsync("SetAlarmState", new JsonObject { ["AlarmName"] = "idle", ["StateValue"] = "ALARM", ["StateReason"] = "idle" });
+        var atZero = await DesiredCountAsync("steps");
+        await CloudWatch.JsonAsync("SetAlarmState", new JsonObject { ["AlarmName"] = "busy", ["StateValue"] = "ALARM", ["StateReason"] = "busy" });
+        var back = await DesiredCountAsync("steps");
+        await CloudWatch.JsonAsync("SetAlarmState", new JsonObject { ["AlarmName"] = "busy", ["StateValue"] = "OK", ["StateReason"] = "calm" });
+        await CloudWatch.JsonAsync("SetAlarmState", new JsonObject { ["AlarmName"] = "busy", ["StateValue"] = "ALARM", ["StateReason"] = "busy again" });
+
+        Assert.Equal((0, 2), (atZero, back));
+        Assert.Equal(3, await DesiredCountAsync("steps"));
+        var history = (await CloudWatch.JsonAsync("DescribeAlarmHistory", new JsonObject { ["AlarmName"] = "busy", ["HistoryItemType"] = "Action" })).Body!["AlarmHistoryItems"]!.AsArray();
+        Assert.All(history, h => Assert.StartsWith("Successfully executed action arn:aws:autoscaling:", h!["HistorySummary"]!.GetValue<string>(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_scheduled_action_sets_the_range_and_the_desired_count_follows()
+    {
+        await ServiceAsync("nightly", desired: 2, min: 1, max: 4);
+        var at = DateTimeOffset.UtcNow.AddMinutes(1);
+        await Scaling.OkAsync("PutScheduledAction", new
+        {
+            ServiceNamespace = "ecs",
+            ResourceId = "service/app/nightly",
+            ScalableDimension = "ecs:service:DesiredCount",
+            ScheduledActionName = "off",
+            Schedule = $"at({at.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss})",
+            ScalableTargetAction = new { MinCapacity = 0, MaxCapacity = 0 },
+        });
+
+        var engine = server.Services.GetRequiredService<ScalingEngine>();
+        var early = await engine.RunScheduledAsync(at.AddSeconds(-5), CancellationToken.None);
+        var ran = await engine.RunScheduledAsync(at.AddSeconds(5), CancellationToken.None);
+        var again = await engine.RunScheduledAsync(at.AddSeconds(65), CancellationToken.None);
+
+        Assert.Equal((0, 1, 0), (early, ran, again));
+        Assert.Equal(0, await DesiredCountAsync("nightly"));
+        var target = (await Scaling.OkAsync("DescribeScalableTargets", new { ServiceNamespace = "ecs", ResourceIds = new[] { "service/app/nightly" } }))["ScalableTargets"]![0]!;
+        Assert.Equal((0, 0), (target["MinCapacity"]!.GetValue<int>(), target["MaxCapacity"]!.GetValue<int>()));
+        Assert.Equal(["Setting desired count to 0.", "Setting min capacity to 0 and max capacity to 0"],
+            (await ActivitiesAsync("nightly")).Select(a => a!["Description"]!.GetValue<string>()));
+    }
+}
