@@ -105,7 +105,9 @@ public sealed class ScalingEngine(IStateStore store, ServiceSignal signal) : IAl
         if (await DesiredCountAsync(scope, resourceId, cancellationToken).ConfigureAwait(false) is { } current && ScalingDecisions.Clamp(current, min, max) is var wanted && wanted != current)
         {
             var cause = wanted > current ? $"minimum capacity was set to {min}" : $"maximum capacity was set to {max}";
-            await SetDesiredCountAsync(scope, resourceId, wanted, cause, now, cancellationToken).ConfigureAwait(false);
+            // The desired count follows the range change: a millisecond later, so the activities list newest first in that order
+            // rather than by their random ids.
+            await SetDesiredCountAsync(scope, resourceId, wanted, cause, now.AddMilliseconds(1), cancellationToken).ConfigureAwait(false);
         }
     }
 
