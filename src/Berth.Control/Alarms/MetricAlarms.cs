@@ -284,9 +284,19 @@ public sealed class MetricAlarms(IStateStore store, IMetricStore metrics, IEnume
         foreach (var action in actions)
         {
             var handler = actionHandlers.FirstOrDefault(h => h.Handles(action));
-            var error = handler is null
-                ? "Berth has no handler for this action."
-                : await handler.InvokeAsync(action, alarm, scope, now, cancellationToken).ConfigureAwait(false);
+            string? error;
+            try
+            {
+                error = handler is null
+                    ? "Berth has no handler for this action."
+                    : await handler.InvokeAsync(action, alarm, scope, now, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One action failing (its service deleted meanwhile) is that action's failed history item, as on CloudWatch;
+                // it must not stop the other actions or the rest of the evaluation pass.
+                error = e.Message;
+            }
             results.Add(AlarmRecords.AddHistory(scope, AlarmHistory.ActionResult(alarm, action, error, now)));
         }
         await store.CommitAsync(results, cancellationToken).ConfigureAwait(false);
