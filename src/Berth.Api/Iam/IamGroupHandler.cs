@@ -147,13 +147,7 @@ internal sealed class IamGroupHandler(IamGroups groups, IamUsers users)
         CancellationToken cancellationToken)
     {
         var group = await groups.GetAsync(context.Scope.AccountId, Required(request.GroupName, "groupName"), cancellationToken).ConfigureAwait(false);
-        var page = IamPage.Of(group.AttachedPolicyArns.Where(a => IamViews.PolicyPath(a).StartsWith(request.PathPrefix ?? "/", StringComparison.Ordinal)),
-            a => a, request.Marker, request.MaxItems);
-        return new ListAttachedGroupPoliciesResponse
-        {
-            AttachedPolicies = [.. page.Items.Select(IamViews.Attached)],
-            IsTruncated = page.NextToken is not null,
-            Marker = page.NextToken,
-        };
+        var (policies, next) = IamViews.AttachedPage(group.AttachedPolicyArns, request.PathPrefix, request.Marker, request.MaxItems);
+        return new ListAttachedGroupPoliciesResponse { AttachedPolicies = policies, IsTruncated = next is not null, Marker = next };
     }
 }

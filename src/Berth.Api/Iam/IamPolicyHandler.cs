@@ -65,13 +65,7 @@ internal sealed class IamPolicyHandler(IamUsers users)
         CancellationToken cancellationToken)
     {
         var user = await users.GetAsync(context.Scope.AccountId, Required(request.UserName, "userName"), cancellationToken).ConfigureAwait(false);
-        var page = IamPage.Of(user.AttachedPolicyArns.Where(a => IamViews.PolicyPath(a).StartsWith(request.PathPrefix ?? "/", StringComparison.Ordinal)),
-            a => a, request.Marker, request.MaxItems);
-        return new ListAttachedUserPoliciesResponse
-        {
-            AttachedPolicies = [.. page.Items.Select(IamViews.Attached)],
-            IsTruncated = page.NextToken is not null,
-            Marker = page.NextToken,
-        };
+        var (policies, next) = IamViews.AttachedPage(user.AttachedPolicyArns, request.PathPrefix, request.Marker, request.MaxItems);
+        return new ListAttachedUserPoliciesResponse { AttachedPolicies = policies, IsTruncated = next is not null, Marker = next };
     }
 }

@@ -166,14 +166,8 @@ internal sealed class IamRoleHandler(IamRoles roles)
         CancellationToken cancellationToken)
     {
         var role = await GetAsync(request.RoleName, context, cancellationToken).ConfigureAwait(false);
-        var page = IamPage.Of(role.AttachedPolicyArns.Where(a => IamViews.PolicyPath(a).StartsWith(request.PathPrefix ?? "/", StringComparison.Ordinal)),
-            a => a, request.Marker, request.MaxItems);
-        return new ListAttachedRolePoliciesResponse
-        {
-            AttachedPolicies = [.. page.Items.Select(IamViews.Attached)],
-            IsTruncated = page.NextToken is not null,
-            Marker = page.NextToken,
-        };
+        var (policies, next) = IamViews.AttachedPage(role.AttachedPolicyArns, request.PathPrefix, request.Marker, request.MaxItems);
+        return new ListAttachedRolePoliciesResponse { AttachedPolicies = policies, IsTruncated = next is not null, Marker = next };
     }
 
     /// <summary>Berth has no instance profiles (no EC2 to launch), so no role is in one; the role must exist, as IAM checks.</summary>

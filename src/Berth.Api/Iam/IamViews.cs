@@ -58,5 +58,16 @@ internal static class IamViews
         return resource[..(resource.LastIndexOf('/') + 1)];
     }
 
+    /// <summary>
+    /// A page of the policies attached to a user, group or role whose path starts with <paramref name="pathPrefix"/>
+    /// (ListAttachedUser-, Group- and RolePolicies), and the marker of the next page, or null on the last.
+    /// </summary>
+    public static (IReadOnlyList<AttachedPolicy> Policies, string? NextMarker) AttachedPage(IEnumerable<string> policyArns, string? pathPrefix, string? marker,
+        int? maxItems)
+    {
+        var page = IamPage.Of(policyArns.Where(a => PolicyPath(a).StartsWith(pathPrefix ?? "/", StringComparison.Ordinal)), a => a, marker, maxItems);
+        return ([.. page.Items.Select(Attached)], page.NextToken);
+    }
+
     public static AttachedPolicy Attached(string policyArn) => new() { PolicyArn = policyArn, PolicyName = policyArn[(policyArn.LastIndexOf('/') + 1)..] };
 }

@@ -73,9 +73,7 @@ public sealed class ScalableTargets(IStateStore store, ScalingPolicies policies,
     public async Task<DescribeScalingActivitiesResponse> ActivitiesAsync(DescribeScalingActivitiesRequest request, ResourceScope scope, CancellationToken cancellationToken)
     {
         ScalableTargetRules.CheckNamespace(request.ServiceNamespace);
-        var prefix = request.ResourceId is { } id ? AutoScalingRecords.OfTarget(ScalableTargetRules.Resource(id).ResourceId) : null;
-        var all = await store.QueryAsync(AutoScalingRecords.Activities,
-            new RecordQuery(AutoScalingRecords.Activities.Kind, AutoScalingRecords.Scope(scope)) { SortKeyPrefix = prefix }, cancellationToken).ConfigureAwait(false);
+        var all = await TargetRecordQuery.ReadAsync(store, AutoScalingRecords.Activities, scope, request.ResourceId, cancellationToken).ConfigureAwait(false);
         // Newest first, as Application Auto Scaling lists them; the token is the start time and id of the last one answered.
         var matching = all
             .Where(a => request.IncludeNotScaledActivities == true || a.Value.NotScaledReasons is not { Count: > 0 })

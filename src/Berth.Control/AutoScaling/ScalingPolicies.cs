@@ -61,9 +61,7 @@ public sealed class ScalingPolicies(IStateStore store, MetricAlarms alarms)
     public async Task<DescribeScalingPoliciesResponse> DescribeAsync(DescribeScalingPoliciesRequest request, ResourceScope scope, CancellationToken cancellationToken)
     {
         ScalableTargetRules.CheckNamespace(request.ServiceNamespace);
-        var prefix = request.ResourceId is { } id ? AutoScalingRecords.OfTarget(ScalableTargetRules.Resource(id).ResourceId) : null;
-        var all = await store.QueryAsync(AutoScalingRecords.Policies,
-            new RecordQuery(AutoScalingRecords.Policies.Kind, AutoScalingRecords.Scope(scope)) { SortKeyPrefix = prefix }, cancellationToken).ConfigureAwait(false);
+        var all = await TargetRecordQuery.ReadAsync(store, AutoScalingRecords.Policies, scope, request.ResourceId, cancellationToken).ConfigureAwait(false);
         var matching = all
             .Where(p => request.PolicyNames is not { Count: > 0 } names || names.Contains(p.Value.Policy.PolicyName!))
             .Where(p => request.ScalableDimension is null || p.Value.Policy.ScalableDimension == request.ScalableDimension)

@@ -69,9 +69,7 @@ public sealed class ScheduledActions(IStateStore store)
     public async Task<DescribeScheduledActionsResponse> DescribeAsync(DescribeScheduledActionsRequest request, ResourceScope scope, CancellationToken cancellationToken)
     {
         ScalableTargetRules.CheckNamespace(request.ServiceNamespace);
-        var prefix = request.ResourceId is { } id ? AutoScalingRecords.OfTarget(ScalableTargetRules.Resource(id).ResourceId) : null;
-        var all = await store.QueryAsync(AutoScalingRecords.ScheduledActions,
-            new RecordQuery(AutoScalingRecords.ScheduledActions.Kind, AutoScalingRecords.Scope(scope)) { SortKeyPrefix = prefix }, cancellationToken).ConfigureAwait(false);
+        var all = await TargetRecordQuery.ReadAsync(store, AutoScalingRecords.ScheduledActions, scope, request.ResourceId, cancellationToken).ConfigureAwait(false);
         var matching = all
             .Where(a => request.ScheduledActionNames is not { Count: > 0 } names || names.Contains(a.Value.Action.ScheduledActionName!))
             .Where(a => request.ScalableDimension is null || a.Value.Action.ScalableDimension == request.ScalableDimension)
