@@ -114,8 +114,11 @@ public sealed record ServerOptions
     /// <summary>How often secrets whose recovery window has passed are deleted for good (reads treat them as gone already).</summary>
     public TimeSpan SecretDeletionSweepInterval { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How often services tagged <c>berth:redeploy-on-secret-change=true</c> are checked for new secret versions.</summary>
-    public TimeSpan SecretRedeployInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How often services tagged <c>berth:redeploy-on-secret-change=true</c> are checked for new secret versions besides
+    /// the check after every parameter or secret write in this process: the periodic one finds what another server wrote.
+    /// </summary>
+    public TimeSpan SecretRedeployInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// How often every CloudWatch alarm is evaluated: each minute, as CloudWatch does. Shorter only for tests

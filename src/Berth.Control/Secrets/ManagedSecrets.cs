@@ -14,7 +14,7 @@ namespace Berth.Control.Secrets;
 /// recovery window has passed (<see cref="PurgeDueAsync"/> removes the record; reads treat it as gone already).
 /// Errors are Secrets Manager's. Values are never logged.
 /// </summary>
-public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
+public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher, SecretChanges changes)
 {
     /// <summary>Rotation runs a Lambda function, which Berth does not have.</summary>
     public static InvalidRequestException RotationUnsupported() => new(
@@ -52,7 +52,7 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
                 versionId = token ?? Guid.NewGuid().ToString();
                 secret = secret with { Versions = StagingLabels.Add([], Seal(arn, versionId, request.SecretString, request.SecretBinary, now), null) };
             }
-            await store.CommitAsync([SecretRecords.PutSecret(scope, secret, current?.Version ?? 0)], ct).ConfigureAwait(false);
+            await changes.CommitAsync(store, [SecretRecords.PutSecret(scope, secret, current?.Version ?? 0)], ct).ConfigureAwait(false);
             return new CreateSecretResponse { ARN = arn, Name = name, VersionId = versionId };
         }, cancellationToken);
     }
@@ -114,7 +114,7 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
             var versioned = secret with { Value = updated };
             if (request.SecretString is null && request.SecretBinary is null)
             {
-                await store.CommitAsync([SecretRecords.PutSecret(scope, updated, secret.Version)], ct).ConfigureAwait(false);
+                await changes.CommitAsync(store, [SecretRecords.PutSecret(scope, updated, secret.Version)], ct).ConfigureAwait(false);
                 return new UpdateSecretResponse { ARN = updated.Arn, Name = updated.Name };
             }
             var version = await AddVersionAsync(versioned, scope, token, request.SecretString, request.SecretBinary, null, now, ct).ConfigureAwait(false);
@@ -192,7 +192,7 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
             {
                 throw SecretsManagerErrors.MarkedForDeletion();
             }
-            await store.CommitAsync([force
+            await changes.CommitAsync(store, [force
                 ? SecretRecords.Secrets.Delete(secret)
                 : SecretRecords.PutSecret(scope, secret.Value with { DeletedDate = now, DeletionDate = deletionDate }, secret.Version)], ct).ConfigureAwait(false);
             return new DeleteSecretResponse { ARN = secret.Value.Arn, Name = secret.Value.Name, DeletionDate = deletionDate };
@@ -205,7 +205,7 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
             var secret = await FindAsync(secretId, scope, now, ct).ConfigureAwait(false);
             if (secret.Value.DeletedDate is not null)
             {
-                await store.CommitAsync([SecretRecords.PutSecret(scope, secret.Value with { DeletedDate = null, DeletionDate = null, LastChangedDate = now }, secret.Version)],
+                await changes.CommitAsync(store, [SecretRecords.PutSecret(scope, secret.Value with { DeletedDate = null, DeletionDate = null, LastChangedDate = now }, secret.Version)],
                     ct).ConfigureAwait(false);
             }
             return new RestoreSecretResponse { ARN = secret.Value.Arn, Name = secret.Value.Name };
@@ -219,7 +219,7 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
         {
             var secret = await LiveAsync(request.SecretId, scope, now, ct).ConfigureAwait(false);
             var versions = StagingLabels.Move(secret.Value.Versions, stage, request.RemoveFromVersionId, request.MoveToVersionId);
-            await store.CommitAsync([SecretRecords.PutSecret(scope, secret.Value with { Versions = versions, LastChangedDate = now }, secret.Version)], ct)
+            await changes.CommitAsync(store, [SecretRecords.PutSecret(scope, secret.Value with { Versions = versions, LastChangedDate = now }, secret.Version)], ct)
                 .ConfigureAwait(false);
             return new UpdateSecretVersionStageResponse { ARN = secret.Value.Arn, Name = secret.Value.Name };
         }, cancellationToken);
@@ -246,7 +246,7 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
         {
             try
             {
-                await store.CommitAsync([SecretRecords.Secrets.Delete(secret)], cancellationToken).ConfigureAwait(false);
+                await changes.CommitAsync(store, [SecretRecords.Secrets.Delete(secret)], cancellationToken).ConfigureAwait(false);
                 purged++;
             }
             catch (ConcurrencyConflictException)
@@ -307,7 +307,7 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
         }
         var versionId = token ?? Guid.NewGuid().ToString();
         var versions = StagingLabels.Add(secret.Value.Versions, Seal(secret.Value.Arn, versionId, text, binary, now), stages);
-        await store.CommitAsync([SecretRecords.PutSecret(scope, secret.Value with { Versions = versions, LastChangedDate = now }, secret.Version)], cancellationToken)
+        await changes.CommitAsync(store, [SecretRecords.PutSecret(scope, secret.Value with { Versions = versions, LastChangedDate = now }, secret.Version)], cancellationToken)
             .ConfigureAwait(false);
         return versions.Single(v => v.VersionId == versionId);
     }
@@ -317,7 +317,7 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher)
         store.RetryOnConflictAsync(async ct =>
         {
             var secret = await FindAsync(secretId, scope, now, ct).ConfigureAwait(false);
-            await store.CommitAsync([SecretRecords.PutSecret(scope, change(secret.Value) with { LastChangedDate = now }, secret.Version)], ct).ConfigureAwait(false);
+            await changes.CommitAsync(store, [SecretRecords.PutSecret(scope, change(secret.Value) with { LastChangedDate = now }, secret.Version)], ct).ConfigureAwait(false);
             return response;
         }, cancellationToken);
 

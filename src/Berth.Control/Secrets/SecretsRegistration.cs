@@ -10,5 +10,6 @@ internal static class SecretsRegistration
         .AddSingleton<ManagedSecrets>()
         .AddSingleton<SecretValueResolver>()
         .AddSingleton<TaskSecrets>()
+        .AddSingleton<SecretChanges>()
         .AddSingleton<SecretRedeployments>();
 }

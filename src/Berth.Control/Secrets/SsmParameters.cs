@@ -12,7 +12,7 @@ namespace Berth.Control.Secrets;
 /// for a request WithDecryption; without it they are answered sealed, as Parameter Store answers its KMS ciphertext.
 /// Errors are Parameter Store's. Values are never logged.
 /// </summary>
-public sealed class SsmParameters(IStateStore store, SecretCipher cipher)
+public sealed class SsmParameters(IStateStore store, SecretCipher cipher, SecretChanges changes)
 {
     public const int MaxNamesPerRequest = 10;
 
@@ -63,7 +63,7 @@ public sealed class SsmParameters(IStateStore store, SecretCipher cipher)
                 versions.RemoveAt(0);
             }
             var parameter = new ParameterRecord(name, ParameterRules.Arn(scope, name), versions, current?.Value.Tags ?? tags);
-            await store.CommitAsync([SecretRecords.PutParameter(scope, parameter, current?.Version ?? 0)], ct).ConfigureAwait(false);
+            await changes.CommitAsync(store, [SecretRecords.PutParameter(scope, parameter, current?.Version ?? 0)], ct).ConfigureAwait(false);
             return new PutParameterResult { Version = number, Tier = tier };
         }, cancellationToken);
     }
@@ -191,7 +191,7 @@ public sealed class SsmParameters(IStateStore store, SecretCipher cipher)
             {
                 throw new ParameterVersionLabelLimitExceeded("A parameter version can have maximum 10 labels.Move one or more labels to another version and try again.");
             }
-            await store.CommitAsync([SecretRecords.PutParameter(scope, parameter.Value with { Versions = versions }, parameter.Version)], ct).ConfigureAwait(false);
+            await changes.CommitAsync(store, [SecretRecords.PutParameter(scope, parameter.Value with { Versions = versions }, parameter.Version)], ct).ConfigureAwait(false);
             return new LabelParameterVersionResult { InvalidLabels = [.. labels.Except(valid, StringComparer.Ordinal)], ParameterVersion = target.Version };
         }, cancellationToken);
     }
@@ -207,7 +207,7 @@ public sealed class SsmParameters(IStateStore store, SecretCipher cipher)
                 throw new ValidationException("1 validation error detected: Value null at 'parameterVersion' failed to satisfy constraint: Member must not be null"));
             var removed = labels.Where(l => target.Labels.Contains(l, StringComparer.Ordinal)).ToList();
             var versions = parameter.Value.Versions.Select(v => v.Version == target.Version ? v with { Labels = [.. v.Labels.Except(removed, StringComparer.Ordinal)] } : v).ToList();
-            await store.CommitAsync([SecretRecords.PutParameter(scope, parameter.Value with { Versions = versions }, parameter.Version)], ct).ConfigureAwait(false);
+            await changes.CommitAsync(store, [SecretRecords.PutParameter(scope, parameter.Value with { Versions = versions }, parameter.Version)], ct).ConfigureAwait(false);
             return new UnlabelParameterVersionResult { RemovedLabels = removed, InvalidLabels = [.. labels.Except(removed, StringComparer.Ordinal)] };
         }, cancellationToken);
     }
@@ -248,7 +248,7 @@ public sealed class SsmParameters(IStateStore store, SecretCipher cipher)
         {
             var parameter = await TaggedAsync(resourceType, resourceId, scope, ct).ConfigureAwait(false);
             var tags = change(parameter.Value.Tags);
-            await store.CommitAsync([SecretRecords.PutParameter(scope, parameter.Value with { Tags = tags }, parameter.Version)], ct).ConfigureAwait(false);
+            await changes.CommitAsync(store, [SecretRecords.PutParameter(scope, parameter.Value with { Tags = tags }, parameter.Version)], ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 
@@ -270,7 +270,7 @@ public sealed class SsmParameters(IStateStore store, SecretCipher cipher)
         }
         try
         {
-            await store.CommitAsync([SecretRecords.Parameters.Delete(parameter)], cancellationToken).ConfigureAwait(false);
+            await changes.CommitAsync(store, [SecretRecords.Parameters.Delete(parameter)], cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (ConcurrencyConflictException)

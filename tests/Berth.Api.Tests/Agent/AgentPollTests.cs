@@ -105,7 +105,7 @@ public sealed class AgentPollTests : IAsyncLifetime
         var policies = new ManagedPolicies(store, changes, _time);
         var (users, roles) = (new IamUsers(store, keys, policies, changes, _time), new IamRoles(store, policies, changes, _time));
         var authorization = new RequestAuthorization(store, users, roles, policies, new ResourceTagLookup(store, users, roles), changes, _time);
-        var resolver = new SecretValueResolver(new SsmParameters(store, cipher), new ManagedSecrets(store, cipher), authorization, _time);
+        var resolver = new SecretValueResolver(new SsmParameters(store, cipher, new SecretChanges()), new ManagedSecrets(store, cipher, new SecretChanges()), authorization, _time);
         var secrets = new TaskSecrets(resolver, new TaskSecretOptions());
         return new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, roleSessions, secrets, new TaskStopper(store, _signals), _time);
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Berth.Control.Secrets;
+using Berth.Server;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Api.Tests.Secrets;
@@ -85,6 +86,22 @@ public sealed class SecretRedeploymentApiTests : IDisposable
         await SweepAsync(second);
         var redeployments = await RedeploymentsAsync(second, "tagged");
         Assert.Equal([$"(service tagged) {Because}/rd/log changed.", $"(service tagged) {Because}/rd/db changed."], redeployments);
+    }
+
+    [Fact]
+    public async Task A_write_wakes_the_servers_own_pass_without_waiting_for_its_interval()
+    {
+        // A day between periodic passes: only the wake-up a parameter write gives can deploy within the test.
+        await using var server = await RunningServer.StartAsync(new ServerOptions { Port = 0, DataDirectory = _dataDirectory, SecretRedeployInterval = TimeSpan.FromDays(1) });
+        await SetUpAsync(server);
+        await Ssm(server).OkAsync("PutParameter", new { Name = "/rd/db", Value = "db-2", Type = "SecureString", Overwrite = true });
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await RedeploymentsAsync(server, "tagged")).Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        Assert.Equal([$"(service tagged) {Because}/rd/db changed."], await RedeploymentsAsync(server, "tagged"));
     }
 
     public void Dispose()
