@@ -125,9 +125,11 @@ class MetricsTest(BerthUpTestCase):
         burn = self.statistics("AWS/ECS", "CPUUtilization", [cluster, ("ServiceName", "burn")], "Average", "Maximum")
         idle = self.statistics("AWS/ECS", "CPUUtilization", [cluster, ("ServiceName", "idle")], "Average", "Maximum")
         # A busy loop keeps one core (1024 units = its whole reservation) busy; on a shared test machine it gets
-        # less, so the bound is loose, but it is far from the idle task's.
-        self.assertGreater(max(p["Average"] for p in burn), 25, burn)
-        self.assertLess(max(p["Maximum"] for p in idle), 5, idle)
+        # much less (12% of its reservation at a load average of 30 on 2 cores), so the bounds are loose, but the
+        # burning task's share is well above zero and far above the idle task's.
+        burning, idling = max(p["Average"] for p in burn), max(p["Maximum"] for p in idle)
+        self.assertLess(idling, 2, idle)
+        self.assertGreater(burning, max(5, 5 * idling), burn)
         for points, service in ((burn, "burn"), (idle, "idle")):
             self.assert_agree(points, self.data("AWS/ECS", "CPUUtilization", [cluster, ("ServiceName", service)], "Average"), "Average")
             self.assertTrue(all(p["Unit"] == "Percent" for p in points))
