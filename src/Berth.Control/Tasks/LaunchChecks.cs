@@ -30,7 +30,7 @@ public static class LaunchChecks
         }
         if (definition.Compatibilities?.Contains(launchType) != true)
         {
-            throw new ClientException($"Task definition does not support launch_type {launchType}.");
+            throw new InvalidParameterException($"Task definition does not support launch_type {launchType}.");
         }
         return found;
     }

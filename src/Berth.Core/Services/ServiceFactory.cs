@@ -19,9 +19,10 @@ public static class ServiceFactory
         ResourceScope Scope, Cluster Cluster, TaskDefinition Definition, string LaunchType,
         IReadOnlyList<CapacityProviderStrategyItem>? Strategy = null);
 
+    /// <param name="request">A request that passed <see cref="ValidateRequest"/>.</param>
     public static Service Create(CreateServiceRequest request, Placement placement, string deploymentId, string createdBy, DateTimeOffset now)
     {
-        Validate(request, placement.Definition);
+        ValidateLoadBalancers(request.LoadBalancers, placement.Definition);
         var strategy = request.SchedulingStrategy ?? SchedulingStrategies.Replica;
         var cluster = placement.Cluster;
         var service = new Service
@@ -62,10 +63,11 @@ public static class ServiceFactory
     }
 
     /// <summary>
-    /// The checks of CreateService that need no store. Features Berth does not run are refused by name rather than
-    /// stored and silently ignored.
+    /// The checks of CreateService that need neither the store nor the task definition, made before the definition is
+    /// looked up: as in ECS, a refused deployment controller is named before a missing task definition. Features Berth
+    /// does not run are refused by name rather than stored and silently ignored.
     /// </summary>
-    public static void Validate(CreateServiceRequest request, TaskDefinition definition)
+    public static void ValidateRequest(CreateServiceRequest request)
     {
         Require.Name(request.ServiceName, "serviceName");
         ServiceRules.ValidateCreateService(request);
@@ -81,7 +83,6 @@ public static class ServiceFactory
         {
             throw new UnsupportedFeatureException("Berth does not support volumeConfigurations or vpcLatticeConfigurations.");
         }
-        ValidateLoadBalancers(request.LoadBalancers, definition);
     }
 
     /// <summary>Deployment controllers and strategies other than the ECS rolling update are not implemented.</summary>

@@ -39,6 +39,13 @@ public static class ServiceRules
             : throw new InvalidParameterException($"'{nameOrArn}' is not a service ARN.");
     }
 
+    /// <summary>
+    /// The ARN DescribeServices reports a missing service under: what was given when it is an ARN, and for a name the
+    /// account's <c>service/&lt;name&gt;</c> without the cluster, as ECS reports it.
+    /// </summary>
+    public static string MissingArnOf(ResourceScope scope, string nameOrArn) =>
+        EcsArn.TryParse(nameOrArn, out _) ? nameOrArn : $"{scope.EcsArnPrefix}:service/{nameOrArn}";
+
     public static string InProgressReason(string deploymentId) => $"ECS deployment {deploymentId} in progress.";
 
     public static string CompletedReason(string deploymentId) => $"ECS deployment {deploymentId} completed.";

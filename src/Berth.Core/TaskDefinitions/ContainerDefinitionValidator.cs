@@ -15,7 +15,10 @@ internal static class ContainerDefinitionValidator
         IReadOnlySet<string> volumeNames)
     {
         var name = container.Name!;
-        Require.NotBlank(container.Image, $"Container.image for container '{name}'");
+        if (string.IsNullOrWhiteSpace(container.Image))
+        {
+            throw new ClientException("Container.image should not be null or empty.");
+        }
         ValidateMemory(container, task, name);
         Require.InRange(container.StopTimeout, 0, 120, $"stopTimeout for container '{name}'");
         if (container.Cpu is < 0)

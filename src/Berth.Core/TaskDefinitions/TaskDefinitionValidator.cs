@@ -41,6 +41,10 @@ public static class TaskDefinitionValidator
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var container in containers)
         {
+            if (string.IsNullOrEmpty(container.Name))
+            {
+                throw new ClientException("Container.name should not be null or empty.");
+            }
             Require.Name(container.Name, "Container name");
             if (!names.Add(container.Name!))
             {
@@ -107,9 +111,13 @@ public static class TaskDefinitionValidator
         {
             throw new ClientException("Fargate does not support host volumes with a sourcePath.");
         }
-        if (request.PidMode == "host" || request.IpcMode is not null)
+        if (request.PidMode == "host")
         {
-            throw new ClientException("Fargate does not support ipcMode, and supports pidMode 'task' only.");
+            throw new ClientException("Tasks using the Fargate launch type do not support pidMode 'host'. The supported value for pidMode is 'task'.");
+        }
+        if (request.IpcMode is not null)
+        {
+            throw new ClientException("Tasks using the Fargate launch type do not support ipcMode.");
         }
         // Fargate's agent ships awslogs with the execution role's credentials only (it has no instance role to fall back on).
         if (string.IsNullOrEmpty(request.ExecutionRoleArn) && request.ContainerDefinitions!.Any(c => c.LogConfiguration?.LogDriver == "awslogs"))

@@ -200,7 +200,7 @@ public sealed class FargateApiTests(BerthServerFixture server) : IClassFixture<B
 
         var (type, error) = await _ecs.ErrorAsync("RunTask", new { cluster = "bridge", taskDefinition = "bridge-web", launchType = "FARGATE" });
 
-        Assert.Equal("ClientException", type);
+        Assert.Equal("InvalidParameterException", type);
         Assert.Equal("Task definition does not support launch_type FARGATE.", error);
     }
 

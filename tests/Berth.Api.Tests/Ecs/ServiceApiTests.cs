@@ -219,7 +219,7 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
 
         Assert.Null(plain["services"]![0]!["tags"]);
         Assert.Equal("MISSING", (string)plain["failures"]![0]!["reason"]!);
-        Assert.Equal($"{_ecs.ArnPrefix}:service/desc/ghost", (string)plain["failures"]![0]!["arn"]!);
+        Assert.Equal($"{_ecs.ArnPrefix}:service/ghost", (string)plain["failures"]![0]!["arn"]!);
         Assert.Equal(["env", "team"], tagged["services"]![0]!["tags"]!.AsArray().Select(t => (string)t!["key"]!).Order(StringComparer.Ordinal));
     }
 

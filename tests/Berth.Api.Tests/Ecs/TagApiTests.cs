@@ -67,11 +67,15 @@ public class TagApiTests(BerthServerFixture server) : IClassFixture<BerthServerF
     }
 
     [Fact]
-    public async Task Tags_of_a_missing_task_definition_are_resource_not_found()
+    public async Task A_missing_resource_is_resource_not_found_to_tag_and_an_invalid_parameter_to_list_as_the_model_lists()
     {
-        var (type, _) = await _ecs.ErrorAsync("ListTagsForResource", new { resourceArn = _ecs.TaskDefinitionArn("nope", 1) });
+        var missing = _ecs.TaskDefinitionArn("nope", 1);
 
-        Assert.Equal("ResourceNotFoundException", type);
+        Assert.Equal("ResourceNotFoundException", (await _ecs.ErrorAsync("TagResource", new { resourceArn = missing, tags = Tags(("a", "b")) })).Type);
+        Assert.Equal(("InvalidParameterException", "The specified task definition could not be found."),
+            await _ecs.ErrorAsync("ListTagsForResource", new { resourceArn = missing }));
+        Assert.Equal(("InvalidParameterException", "The specified service could not be found."),
+            await _ecs.ErrorAsync("ListTagsForResource", new { resourceArn = $"{_ecs.ArnPrefix}:service/default/nope" }));
     }
 
     [Theory]

@@ -58,9 +58,9 @@ public class ServiceFactoryTests
     [Fact]
     public void Unsupported_features_are_refused_by_name()
     {
-        Assert.Throws<UnsupportedFeatureException>(() => Create(new CreateServiceRequest { ServiceName = "a", DeploymentController = new DeploymentController { Type = "EXTERNAL" } }));
-        Assert.Throws<UnsupportedFeatureException>(() => Create(new CreateServiceRequest { ServiceName = "b", DeploymentConfiguration = new DeploymentConfiguration { Strategy = "BLUE_GREEN" } }));
-        Assert.Throws<UnsupportedFeatureException>(() => Create(new CreateServiceRequest { ServiceName = "c", EnableExecuteCommand = true }));
-        Assert.Throws<InvalidParameterException>(() => Create(new CreateServiceRequest { ServiceName = "d", DeploymentController = new DeploymentController { Type = "NOPE" } }));
+        Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "a", DeploymentController = new DeploymentController { Type = "EXTERNAL" } }));
+        Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "b", DeploymentConfiguration = new DeploymentConfiguration { Strategy = "BLUE_GREEN" } }));
+        Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "c", EnableExecuteCommand = true }));
+        Assert.Throws<InvalidParameterException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "d", DeploymentController = new DeploymentController { Type = "NOPE" } }));
     }
 }

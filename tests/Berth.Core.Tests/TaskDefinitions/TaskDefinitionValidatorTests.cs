@@ -327,7 +327,8 @@ public class TaskDefinitionValidatorTests
     [Fact]
     public void Refuses_a_container_without_an_image()
     {
-        Assert.Throws<InvalidParameterException>(() => TaskDefinitionValidator.Validate(Bridge(Container() with { Image = " " })));
+        var thrown = Assert.Throws<ClientException>(() => TaskDefinitionValidator.Validate(Bridge(Container() with { Image = " " })));
+        Assert.Equal("Container.image should not be null or empty.", thrown.Message);
     }
 
     [Fact]

@@ -125,6 +125,10 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
     {
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var names = request.ContainerInstances ?? [];
+        if (names.Count == 0)
+        {
+            throw new ClientException("Container instance cannot be empty.");
+        }
         Require.Count(names, MaxInstancesPerCall, "containerInstances", "container instances");
         foreach (var field in request.Include ?? [])
         {

@@ -34,7 +34,7 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
     private async Task<CreateServiceResponse> CreateAsync(CreateServiceRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
-        Require.Name(request.ServiceName, "serviceName");
+        ServiceFactory.ValidateRequest(request);
         var target = LaunchTarget.Resolve(request.LaunchType, request.CapacityProviderStrategy, cluster);
         ServiceRules.RefuseDaemonStrategy(request.SchedulingStrategy, target.Strategy, "create");
         var launchType = target.LaunchType;
@@ -121,7 +121,7 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
             }
             else
             {
-                failures.Add(new Failure { Arn = arn, Reason = "MISSING" });
+                failures.Add(new Failure { Arn = ServiceRules.MissingArnOf(context.Scope, name), Reason = "MISSING" });
             }
         }
         return new DescribeServicesResponse { Services = services, Failures = failures };

@@ -30,18 +30,29 @@ internal sealed class TagHandler(IStateStore store)
         return new UntagResourceResponse();
     }
 
+    /// <remarks>
+    /// ListTagsForResource's model lists no not-found error but ClusterNotFoundException, unlike TagResource and
+    /// UntagResource: any other missing resource is answered as the InvalidParameterException it lists, with the same message.
+    /// </remarks>
     private async Task<ListTagsForResourceResponse> ListAsync(ListTagsForResourceRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var arn = Parse(request.ResourceArn);
-        var tags = arn.ResourceType switch
+        try
         {
-            "cluster" => (await GetClusterAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
-            "task-definition" => (await GetTaskDefinitionAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
-            "service" => (await GetServiceAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Service.Tags,
-            "capacity-provider" => (await GetCapacityProviderAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
-            _ => throw NotTaggable(arn),
-        };
-        return new ListTagsForResourceResponse { Tags = tags ?? [] };
+            var tags = arn.ResourceType switch
+            {
+                "cluster" => (await GetClusterAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
+                "task-definition" => (await GetTaskDefinitionAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
+                "service" => (await GetServiceAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Service.Tags,
+                "capacity-provider" => (await GetCapacityProviderAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
+                _ => throw NotTaggable(arn),
+            };
+            return new ListTagsForResourceResponse { Tags = tags ?? [] };
+        }
+        catch (AwsServiceException e) when (e is ResourceNotFoundException or ServiceNotFoundException)
+        {
+            throw new InvalidParameterException(e.Message);
+        }
     }
 
     private Task ChangeAsync(string? resourceArn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)

@@ -136,6 +136,11 @@ internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, Tas
         var desired = request.DesiredStatus ?? TaskStatuses.Running;
         var instanceArn = request.ContainerInstance is { } instance ? ClusterState.ContainerInstanceArnOf(cluster, instance) : null;
         var group = request.ServiceName is { } service ? TaskGroups.OfService(service) : null;
+        if (request.ServiceName is { } serviceName
+            && await Store.GetAsync(EcsRecords.Services, context.Scope.ServiceArn(cluster.ClusterName!, serviceName), cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new ServiceNotFoundException();
+        }
         var family = request.Family;
         var page = await Paging.ReadAsync(Store, EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, cluster.ClusterArn),
             t => t.DesiredStatus == desired
