@@ -370,7 +370,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
                 await docker.MonitorEventsAsync(agentNamespace, since.ToString(CultureInfo.InvariantCulture), message =>
                 {
                     failures = 0;
-                    since = Math.Max(since, message.Time);
+                    since = Math.Max(since, message.Time ?? since);
                     engine.OnDockerEvent(message);
                 }, cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false); // a stream blocked in a read must not hold up shutdown
             }

@@ -11,9 +11,9 @@ namespace Berth.Store;
 /// </summary>
 public static class AlarmRecords
 {
-    public static readonly RecordType<AlarmRecord> Alarms = new("cloudwatch-alarm", AlarmsJsonContext.Default.AlarmRecord);
+    public static readonly RecordType<AlarmRecord> Alarms = new("cloudwatch-alarm", AlarmsJsonContext.Default);
 
-    public static readonly RecordType<AlarmHistoryItem> History = new("cloudwatch-alarm-history", AlarmsJsonContext.Default.AlarmHistoryItem);
+    public static readonly RecordType<AlarmHistoryItem> History = new("cloudwatch-alarm-history", AlarmsJsonContext.Default);
 
     public static string Scope(ResourceScope scope) => $"cloudwatch:{scope.AccountId}:{scope.Region}";
 

@@ -11,13 +11,13 @@ namespace Berth.Store;
 /// </summary>
 public static class AutoScalingRecords
 {
-    public static readonly RecordType<ScalableTargetRecord> Targets = new("autoscaling-target", AutoScalingRecordsJsonContext.Default.ScalableTargetRecord);
+    public static readonly RecordType<ScalableTargetRecord> Targets = new("autoscaling-target", AutoScalingRecordsJsonContext.Default);
 
-    public static readonly RecordType<ScalingPolicyRecord> Policies = new("autoscaling-policy", AutoScalingRecordsJsonContext.Default.ScalingPolicyRecord);
+    public static readonly RecordType<ScalingPolicyRecord> Policies = new("autoscaling-policy", AutoScalingRecordsJsonContext.Default);
 
-    public static readonly RecordType<ScheduledActionRecord> ScheduledActions = new("autoscaling-scheduled-action", AutoScalingRecordsJsonContext.Default.ScheduledActionRecord);
+    public static readonly RecordType<ScheduledActionRecord> ScheduledActions = new("autoscaling-scheduled-action", AutoScalingRecordsJsonContext.Default);
 
-    public static readonly RecordType<ScalingActivity> Activities = new("autoscaling-activity", AutoScalingRecordsJsonContext.Default.ScalingActivity);
+    public static readonly RecordType<ScalingActivity> Activities = new("autoscaling-activity", AutoScalingRecordsJsonContext.Default);
 
     public static string Scope(ResourceScope scope) => $"application-autoscaling:{scope.AccountId}:{scope.Region}";
 

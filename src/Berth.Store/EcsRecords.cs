@@ -14,45 +14,45 @@ namespace Berth.Store;
 public static class EcsRecords
 {
     /// <summary>Scope: the ARN's account-region prefix; sort key: cluster name.</summary>
-    public static readonly RecordType<Cluster> Clusters = new("cluster", StateJsonContext.Default.Cluster);
+    public static readonly RecordType<Cluster> Clusters = new("cluster", StateJsonContext.Default);
 
     /// <summary>Id: capacity provider ARN; sort key: its name. FARGATE and FARGATE_SPOT are never stored.</summary>
-    public static readonly RecordType<CapacityProvider> CapacityProviders = new("capacity-provider", StateJsonContext.Default.CapacityProvider);
+    public static readonly RecordType<CapacityProvider> CapacityProviders = new("capacity-provider", StateJsonContext.Default);
 
     /// <summary>Sort key: family and zero-padded revision, so revisions of a family are adjacent and ordered.</summary>
     public static readonly RecordType<TaskDefinitionRecord> TaskDefinitions =
-        new("task-definition", StateJsonContext.Default.TaskDefinitionRecord);
+        new("task-definition", StateJsonContext.Default);
 
     /// <summary>Id: <see cref="FamilyId"/>; sort key: family name.</summary>
     public static readonly RecordType<TaskDefinitionFamily> TaskDefinitionFamilies =
-        new("task-definition-family", StateJsonContext.Default.TaskDefinitionFamily);
+        new("task-definition-family", StateJsonContext.Default);
 
     /// <summary>Id: <see cref="AccountSettingId"/>; sort key: principal and setting name.</summary>
-    public static readonly RecordType<Setting> AccountSettings = new("account-setting", StateJsonContext.Default.Setting);
+    public static readonly RecordType<Setting> AccountSettings = new("account-setting", StateJsonContext.Default);
 
     /// <summary>Scope: cluster ARN (or the Fargate pool's scope); sort key: instance id.</summary>
     public static readonly RecordType<ContainerInstanceRecord> ContainerInstances =
-        new(ContainerInstanceKind, StateJsonContext.Default.ContainerInstanceRecord);
+        new(ContainerInstanceKind, StateJsonContext.Default);
 
     /// <summary>Scope: cluster ARN; sort key: <see cref="TaskSortKey"/>, so counting by status is one index range.</summary>
-    public static readonly RecordType<EcsTask> Tasks = new(TaskKind, StateJsonContext.Default.EcsTask);
+    public static readonly RecordType<EcsTask> Tasks = new(TaskKind, StateJsonContext.Default);
 
     /// <summary>Id: task ARN; scope: container instance ARN; sort key: task ARN.</summary>
     public static readonly RecordType<TaskAssignmentRecord> TaskAssignments =
-        new("task-assignment", StateJsonContext.Default.TaskAssignmentRecord);
+        new("task-assignment", StateJsonContext.Default);
 
     /// <summary>Id: service ARN; scope: cluster ARN; sort key: <see cref="ServiceSortKey"/>, so ACTIVE services are one index range.</summary>
-    public static readonly RecordType<ServiceRecord> Services = new(ServiceKind, StateJsonContext.Default.ServiceRecord);
+    public static readonly RecordType<ServiceRecord> Services = new(ServiceKind, StateJsonContext.Default);
 
     /// <summary>Id: task ARN; scope: cluster ARN; sort key: task ARN. Present only while asked for; swept once expired.</summary>
     public static readonly RecordType<TaskProtectionRecord> TaskProtections =
-        new("task-protection", StateJsonContext.Default.TaskProtectionRecord);
+        new("task-protection", StateJsonContext.Default);
 
     /// <summary>
     /// Id: <see cref="RunTaskTokenId"/>; scope: cluster ARN; sort key: the token. RunTask client tokens, swept once
     /// expired (<see cref="RunTaskIdempotency.Lifetime"/>).
     /// </summary>
-    public static readonly RecordType<RunTaskTokenRecord> RunTaskTokens = new("run-task-token", StateJsonContext.Default.RunTaskTokenRecord);
+    public static readonly RecordType<RunTaskTokenRecord> RunTaskTokens = new("run-task-token", StateJsonContext.Default);
 
     public const string ContainerInstanceKind = "container-instance";
     public const string TaskKind = "task";

@@ -11,19 +11,19 @@ namespace Berth.Store;
 public static class ElbRecords
 {
     /// <summary>Sort key: name.</summary>
-    public static readonly RecordType<LoadBalancerRecord> LoadBalancers = new("elb-load-balancer", ElbStateJsonContext.Default.LoadBalancerRecord);
+    public static readonly RecordType<LoadBalancerRecord> LoadBalancers = new("elb-load-balancer", ElbStateJsonContext.Default);
 
     /// <summary>Sort key: name.</summary>
-    public static readonly RecordType<TargetGroupRecord> TargetGroups = new("elb-target-group", ElbStateJsonContext.Default.TargetGroupRecord);
+    public static readonly RecordType<TargetGroupRecord> TargetGroups = new("elb-target-group", ElbStateJsonContext.Default);
 
     /// <summary>Scope: load balancer ARN; sort key: <see cref="PortSortKey"/>.</summary>
-    public static readonly RecordType<ListenerRecord> Listeners = new("elb-listener", ElbStateJsonContext.Default.ListenerRecord);
+    public static readonly RecordType<ListenerRecord> Listeners = new("elb-listener", ElbStateJsonContext.Default);
 
     /// <summary>Scope: listener ARN; sort key: <see cref="PrioritySortKey"/>, so a listener's rules list in evaluation order.</summary>
-    public static readonly RecordType<RuleRecord> Rules = new("elb-rule", ElbStateJsonContext.Default.RuleRecord);
+    public static readonly RecordType<RuleRecord> Rules = new("elb-rule", ElbStateJsonContext.Default);
 
     /// <summary>Id: <see cref="NameClaimId"/> or <see cref="PortClaimId"/>; scope and sort key: the id.</summary>
-    public static readonly RecordType<ElbClaim> Claims = new("elb-claim", ElbStateJsonContext.Default.ElbClaim);
+    public static readonly RecordType<ElbClaim> Claims = new("elb-claim", ElbStateJsonContext.Default);
 
     public static string PortSortKey(int port) => port.ToString("D5", CultureInfo.InvariantCulture);
 

@@ -9,22 +9,22 @@ namespace Berth.Store;
 public static class IdentityRecords
 {
     /// <summary>Id: the access key id; scope: <see cref="AccountScope"/>; sort key: principal ARN and key id, so a principal's keys are adjacent.</summary>
-    public static readonly RecordType<AccessKeyRecord> AccessKeys = new("access-key", IdentityJsonContext.Default.AccessKeyRecord);
+    public static readonly RecordType<AccessKeyRecord> AccessKeys = new("access-key", IdentityJsonContext.Default);
 
     /// <summary>Id: <see cref="UserRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the user name as IAM lists users.</summary>
-    public static readonly RecordType<IamUserRecord> Users = new("iam-user", IdentityJsonContext.Default.IamUserRecord);
+    public static readonly RecordType<IamUserRecord> Users = new("iam-user", IdentityJsonContext.Default);
 
     /// <summary>Id: <see cref="RoleRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the role name as IAM lists roles.</summary>
-    public static readonly RecordType<IamRoleRecord> Roles = new("iam-role", IdentityJsonContext.Default.IamRoleRecord);
+    public static readonly RecordType<IamRoleRecord> Roles = new("iam-role", IdentityJsonContext.Default);
 
     /// <summary>Id: <see cref="GroupRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the group name as IAM lists groups.</summary>
-    public static readonly RecordType<IamGroupRecord> Groups = new("iam-group", IdentityJsonContext.Default.IamGroupRecord);
+    public static readonly RecordType<IamGroupRecord> Groups = new("iam-group", IdentityJsonContext.Default);
 
     /// <summary>Id: <see cref="PolicyRecordId"/>; scope: <see cref="AccountScope"/>; sort key: the policy name as IAM lists policies.</summary>
-    public static readonly RecordType<ManagedPolicyRecord> Policies = new("iam-policy", IdentityJsonContext.Default.ManagedPolicyRecord);
+    public static readonly RecordType<ManagedPolicyRecord> Policies = new("iam-policy", IdentityJsonContext.Default);
 
     /// <summary>Id: <see cref="TaskRoleSessionId"/>; scope: <see cref="AccountScope"/>; sort key: the id.</summary>
-    public static readonly RecordType<TaskRoleSessionRecord> TaskRoleSessions = new("task-role-session", IdentityJsonContext.Default.TaskRoleSessionRecord);
+    public static readonly RecordType<TaskRoleSessionRecord> TaskRoleSessions = new("task-role-session", IdentityJsonContext.Default);
 
     public static string AccountScope(string accountId) => $"iam:{accountId}";
 

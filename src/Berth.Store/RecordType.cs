@@ -1,11 +1,23 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Berth.Core.State;
 
 namespace Berth.Store;
 
 /// <summary>A kind of record and the JSON contract of its body: the typed view over <see cref="IStateStore"/>.</summary>
-public sealed record RecordType<T>(string Kind, JsonTypeInfo<T> TypeInfo)
+/// <remarks>
+/// The contract is taken from <paramref name="contracts"/> on first use: the record kinds are static fields, so
+/// touching one built the metadata of every kind of its class, read or not.
+/// </remarks>
+public sealed class RecordType<T>(string kind, JsonSerializerContext contracts)
 {
+    private JsonTypeInfo<T>? _typeInfo;
+
+    public string Kind { get; } = kind;
+
+    public JsonTypeInfo<T> TypeInfo => _typeInfo ??= contracts.TypeInfo<T>();
+
     public T Deserialize(StoredRecord record) =>
         JsonSerializer.Deserialize(record.Body, TypeInfo)
         ?? throw new InvalidDataException($"{Kind} '{record.Id}' has an empty body.");

@@ -11,9 +11,9 @@ namespace Berth.Store;
 /// </summary>
 public static class SecretRecords
 {
-    public static readonly RecordType<ParameterRecord> Parameters = new("ssm-parameter", SecretsJsonContext.Default.ParameterRecord);
+    public static readonly RecordType<ParameterRecord> Parameters = new("ssm-parameter", SecretsJsonContext.Default);
 
-    public static readonly RecordType<SecretRecord> Secrets = new("secret", SecretsJsonContext.Default.SecretRecord);
+    public static readonly RecordType<SecretRecord> Secrets = new("secret", SecretsJsonContext.Default);
 
     public static string ParameterScope(ResourceScope scope) => $"ssm:{scope.AccountId}:{scope.Region}";
 

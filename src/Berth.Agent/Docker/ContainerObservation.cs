@@ -51,7 +51,7 @@ internal sealed record ContainerObservation
     /// </summary>
     public static ContainerObservation From(ContainerInspectResponse inspect)
     {
-        var state = inspect.State ?? new ContainerState();
+        var state = inspect.State ?? new global::Docker.DotNet.Models.State();
         var started = ParseDockerTime(state.StartedAt);
         var finished = ParseDockerTime(state.FinishedAt);
         var phase = state.Running || state.Paused || state.Restarting ? ContainerPhase.Running

@@ -45,7 +45,6 @@ internal sealed record ContainerSpecContext
 internal static class ContainerSpec
 {
     private const long MiB = 1024 * 1024;
-    private const long NanosPerSecond = 1_000_000_000;
 
     /// <summary>The kernel's smallest CPU share; the ECS agent (≥ 1.2.0) passes 2 for a cpu of null, 0 or 1.</summary>
     public const long MinimumCpuShares = 2;
@@ -162,7 +161,7 @@ internal static class ContainerSpec
             Privileged = d.Privileged == true,
             ReadonlyRootfs = d.ReadonlyRootFilesystem == true,
             Init = linux?.InitProcessEnabled == true ? true : null,
-            Ulimits = (d.Ulimits ?? []).Select(u => new DockerUlimit { Name = u.Name, Soft = u.SoftLimit ?? 0, Hard = u.HardLimit ?? 0 }).ToList(),
+            Ulimits = (d.Ulimits ?? []).Select(u => new DockerUlimit { Name = u.Name ?? "", Soft = u.SoftLimit ?? 0, Hard = u.HardLimit ?? 0 }).ToList(),
             DNS = bridge ? d.DnsServers?.ToList() : null,
             DNSSearch = bridge ? d.DnsSearchDomains?.ToList() : null,
             ExtraHosts = bridge ? d.ExtraHosts?.Select(h => $"{h.Hostname}:{h.IpAddress}").ToList() : null,
@@ -172,8 +171,8 @@ internal static class ContainerSpec
             CapDrop = linux?.Capabilities?.Drop?.ToList(),
             Devices = linux?.Devices?.Select(device => new DeviceMapping
             {
-                PathOnHost = device.HostPath,
-                PathInContainer = device.ContainerPath ?? device.HostPath,
+                PathOnHost = device.HostPath ?? "",
+                PathInContainer = device.ContainerPath ?? device.HostPath ?? "",
                 CgroupPermissions = device.Permissions is { Count: > 0 } p
                     ? string.Concat(p.Select(x => x switch { "read" => "r", "write" => "w", "mknod" => "m", _ => "" }))
                     : "rwm",
@@ -182,9 +181,9 @@ internal static class ContainerSpec
             Tmpfs = linux?.Tmpfs?.Where(t => t.ContainerPath is not null).ToDictionary(t => t.ContainerPath!, t =>
                 string.Join(',', new[] { $"size={t.Size ?? 0}m" }.Concat(t.MountOptions ?? []))),
             MemorySwappiness = linux?.Swappiness,
-            PidMode = context.TaskDefinition.PidMode == "host" ? "host" : null,
-            IpcMode = context.TaskDefinition.IpcMode is "host" or "none" ? context.TaskDefinition.IpcMode : null,
-            LogConfig = LogConfigOf(d.LogConfiguration, context.Secrets?.LogOptions),
+            PidMode = context.TaskDefinition.PidMode == "host" ? "host" : "",
+            IpcMode = context.TaskDefinition.IpcMode is "host" or "none" ? context.TaskDefinition.IpcMode : "",
+            LogConfig = LogConfigOf(d.LogConfiguration, context.Secrets?.LogOptions)!,
         };
         if (linux?.MaxSwap is { } maxSwap && d.Memory is { } memory)
         {
@@ -195,15 +194,15 @@ internal static class ContainerSpec
         return new CreateContainerParameters
         {
             Name = context.DockerName,
-            Image = d.Image,
+            Image = d.Image ?? "",
             Cmd = d.Command?.ToList(),
             Entrypoint = d.EntryPoint?.ToList(),
             Env = environment,
             Labels = labels,
             ExposedPorts = exposed,
-            WorkingDir = d.WorkingDirectory,
-            User = d.User,
-            Hostname = bridge ? d.Hostname : null,
+            WorkingDir = d.WorkingDirectory ?? "",
+            User = d.User ?? "",
+            Hostname = bridge ? d.Hostname ?? "" : "",
             NetworkDisabled = d.DisableNetworking == true,
             OpenStdin = d.Interactive == true,
             Tty = d.PseudoTerminal == true,
@@ -214,20 +213,20 @@ internal static class ContainerSpec
     }
 
     /// <summary>ECS defaults: interval 30 s, timeout 5 s, retries 3, start period 0.</summary>
-    public static HealthConfig? HealthConfigOf(HealthCheck? check)
+    public static HealthcheckConfig? HealthConfigOf(HealthCheck? check)
     {
         if (check?.Command is not { Count: > 0 } command)
         {
             return null;
         }
         var test = command[0] is "CMD" or "CMD-SHELL" or "NONE" ? command.ToList() : ["CMD-SHELL", string.Join(' ', command)];
-        return new HealthConfig
+        return new HealthcheckConfig
         {
             Test = test,
             Interval = TimeSpan.FromSeconds(check.Interval ?? 30),
             Timeout = TimeSpan.FromSeconds(check.Timeout ?? 5),
             Retries = check.Retries ?? 3,
-            StartPeriod = (check.StartPeriod ?? 0) * NanosPerSecond,
+            StartPeriod = TimeSpan.FromSeconds(check.StartPeriod ?? 0),
         };
     }
 

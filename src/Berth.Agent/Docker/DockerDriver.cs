@@ -15,7 +15,6 @@ namespace Berth.Agent.Docker;
 /// </summary>
 internal sealed partial class DockerDriver : IDockerDriver, IDisposable
 {
-    private readonly DockerClientConfiguration _configuration;
     private readonly DockerClient _client;
     private readonly HttpClient _raw;
     private readonly ILogger _logger;
@@ -24,8 +23,7 @@ internal sealed partial class DockerDriver : IDockerDriver, IDisposable
     public DockerDriver(Uri endpoint, ILogger<DockerDriver> logger)
     {
         // Stopping a container legitimately takes up to its stop timeout (≤ 120 s) before Docker answers.
-        _configuration = new DockerClientConfiguration(endpoint, null, TimeSpan.FromMinutes(5));
-        _client = _configuration.CreateClient();
+        _client = new DockerClientBuilder().WithEndpoint(endpoint).WithTimeout(TimeSpan.FromMinutes(5)).Build();
         _raw = CreateRawClient(endpoint);
         _logger = logger;
     }
@@ -348,7 +346,6 @@ internal sealed partial class DockerDriver : IDockerDriver, IDisposable
                     {
                         Name = name,
                         Driver = "bridge",
-                        CheckDuplicate = true,
                         IPAM = new IPAM { Config = [new IPAMConfig { Subnet = cidr, Gateway = gateway, IPRange = PausePool.DynamicRangeOf(cidr) }] },
                         Labels = labels,
                     }, cancellationToken).ConfigureAwait(false);
@@ -395,7 +392,7 @@ internal sealed partial class DockerDriver : IDockerDriver, IDisposable
     {
         try
         {
-            using var json = JsonDocument.Parse(e.ResponseBody);
+            using var json = JsonDocument.Parse(e.ResponseBody ?? "");
             if (json.RootElement.TryGetProperty("message", out var message) && message.GetString() is { Length: > 0 } text)
             {
                 return text.Trim();
@@ -438,7 +435,6 @@ internal sealed partial class DockerDriver : IDockerDriver, IDisposable
     public void Dispose()
     {
         _client.Dispose();
-        _configuration.Dispose();
         _raw.Dispose();
         _networkCreation.Dispose();
     }
@@ -456,7 +452,7 @@ internal sealed partial class DockerDriver : IDockerDriver, IDisposable
 
         public void Report(JSONMessage value)
         {
-            var text = value.Error?.Message ?? value.ErrorMessage;
+            var text = value.Error?.Message;
             if (First is null && !string.IsNullOrWhiteSpace(text))
             {
                 First = text.Trim();

@@ -28,7 +28,7 @@ public static class LeftoverContainers
             var runs = new List<LeftoverRun>();
             var containers = await docker.ListContainersAsync(new Dictionary<string, string>(), cancellationToken).ConfigureAwait(false);
             foreach (var run in containers.Where(c => c.Labels?.ContainsKey(DockerLabels.AgentNamespace) == true)
-                         .GroupBy(c => c.Labels[DockerLabels.AgentNamespace], StringComparer.Ordinal))
+                         .GroupBy(c => c.Labels![DockerLabels.AgentNamespace], StringComparer.Ordinal))
             {
                 var known = false;
                 foreach (var arn in run.Select(ContainerLabels.TaskArnOf).OfType<string>().Distinct(StringComparer.Ordinal))

@@ -18,7 +18,6 @@ internal sealed record PauseContainerSpec(string Image, string DockerName, strin
     {
         Name = DockerName,
         Image = Image,
-        MacAddress = network.MacAddress,
         Labels = new Dictionary<string, string>
         {
             [DockerLabels.TaskArn] = TaskArn,
@@ -36,6 +35,8 @@ internal sealed record PauseContainerSpec(string Image, string DockerName, strin
                 [networkName] = new EndpointSettings
                 {
                     IPAMConfig = new EndpointIPAMConfig { IPv4Address = network.PrivateIPv4Address },
+                    // Engines before API 1.44 ignore an endpoint's MAC at create, but derive the same one from the
+                    // address (SubnetAddresses.MacAddressOf), so only the endpoint carries it.
                     MacAddress = network.MacAddress,
                 },
             },

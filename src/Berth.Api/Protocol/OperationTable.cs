@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Berth.Core.Errors;
 
 namespace Berth.Api.Protocol;
@@ -19,15 +18,11 @@ internal sealed class OperationTable(
     public void Add<TRequest, TResponse>(string name, Func<TRequest, RequestContext, CancellationToken, Task<TResponse>> handler)
         where TRequest : new()
         where TResponse : notnull =>
-        _operations.Add(name, new JsonOperation<TRequest, TResponse>(TypeInfo<TRequest>(), TypeInfo<TResponse>(), handler));
+        _operations.Add(name, new JsonOperation<TRequest, TResponse>(contracts, handler));
 
     public IJsonOperation? Find(string name) =>
         _operations.GetValueOrDefault(name)
         ?? (modelOperations.Contains(name) ? new UnsupportedOperation(unsupported($"Berth does not support the {name} operation.")) : null);
-
-    private JsonTypeInfo<T> TypeInfo<T>() =>
-        (JsonTypeInfo<T>?)contracts.GetTypeInfo(typeof(T))
-        ?? throw new InvalidOperationException($"{typeof(T).Name} is not in {contracts.GetType().Name}.");
 
     private sealed class UnsupportedOperation(AwsServiceException error) : IJsonOperation
     {

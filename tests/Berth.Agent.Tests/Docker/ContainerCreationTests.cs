@@ -57,24 +57,24 @@ public sealed class ContainerCreationTests(ITestOutputHelper output)
         };
 
         var running = await h.RunUntilAsync(task, "RUNNING");
-        var db = await DockerEnvironment.Client.Containers.InspectContainerAsync(running.Containers.Single(c => c.Name == "db").RuntimeId);
-        var app = await DockerEnvironment.Client.Containers.InspectContainerAsync(running.Containers.Single(c => c.Name == "app").RuntimeId);
+        var db = await DockerEnvironment.Client.Containers.InspectContainerAsync(running.Containers.Single(c => c.Name == "db").RuntimeId!);
+        var app = await DockerEnvironment.Client.Containers.InspectContainerAsync(running.Containers.Single(c => c.Name == "app").RuntimeId!);
 
-        Assert.Equal(256, db.HostConfig.CPUShares);
-        Assert.Equal(32L * 1024 * 1024, db.HostConfig.MemoryReservation);
-        Assert.Equal("database-host", db.Config.Hostname);
-        Assert.Equal("0", db.Config.User);
-        Assert.Equal("/tmp", db.Config.WorkingDir);
-        Assert.True(db.HostConfig.ReadonlyRootfs);
-        Assert.Equal(["10.0.0.2"], db.HostConfig.DNS);
-        Assert.Equal(["extra.local:10.1.2.3"], db.HostConfig.ExtraHosts);
-        var nofile = Assert.Single(db.HostConfig.Ulimits);
+        Assert.Equal(256, db.HostConfig!.CPUShares);
+        Assert.Equal(32L * 1024 * 1024, db.HostConfig!.MemoryReservation);
+        Assert.Equal("database-host", db.Config!.Hostname);
+        Assert.Equal("0", db.Config!.User);
+        Assert.Equal("/tmp", db.Config!.WorkingDir);
+        Assert.True(db.HostConfig!.ReadonlyRootfs);
+        Assert.Equal(["10.0.0.2"], db.HostConfig!.DNS);
+        Assert.Equal(["extra.local:10.1.2.3"], db.HostConfig!.ExtraHosts);
+        var nofile = Assert.Single(db.HostConfig!.Ulimits!);
         Assert.Equal(("nofile", 1024L, 2048L), (nofile.Name, nofile.Soft, nofile.Hard));
-        Assert.True(db.HostConfig.Init);
-        Assert.Equal("berth", db.Config.Labels["team"]);
-        Assert.Contains("MESSAGE=from-override", db.Config.Env);
-        Assert.Contains(app.HostConfig.Links, l => l.EndsWith("/database", StringComparison.Ordinal));
-        Assert.Equal([db.Name.TrimStart('/')], app.HostConfig.VolumesFrom);
+        Assert.True(db.HostConfig!.Init);
+        Assert.Equal("berth", db.Config!.Labels!["team"]);
+        Assert.Contains("MESSAGE=from-override", db.Config!.Env!);
+        Assert.Contains(app.HostConfig!.Links!, l => l.EndsWith("/database", StringComparison.Ordinal));
+        Assert.Equal([db.Name.TrimStart('/')], app.HostConfig!.VolumesFrom);
 
         // The app reached db through the link alias and wrote through the host bind mount.
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -86,17 +86,17 @@ public sealed class ContainerCreationTests(ITestOutputHelper output)
         Assert.Contains("message: from-override", await File.ReadAllTextAsync(Path.Combine(hostDir, "page.txt")), StringComparison.Ordinal);
 
         // host {} without a sourcePath became a Docker volume of the task, removed with the task.
-        var volumeName = db.Mounts.Single(m => m.Destination == "/scratch").Name;
+        var volumeName = db.Mounts!.Single(m => m.Destination == "/scratch").Name;
         Assert.StartsWith("ecs-full-1-scratch-", volumeName, StringComparison.Ordinal);
         h.Server.Unassign(task.Task.TaskArn!);
         await Waits.UntilContainerGoneAsync(db.ID);
         await Waits.UntilContainerGoneAsync(app.ID);
-        var volumes = await DockerEnvironment.Client.Volumes.ListAsync();
-        for (var i = 0; i < 50 && volumes.Volumes.Any(v => v.Name == volumeName); i++)
+        var volumes = await DockerEnvironment.Client.Volumes.ListAsync(CancellationToken.None);
+        for (var i = 0; i < 50 && volumes.Volumes!.Any(v => v.Name == volumeName); i++)
         {
             await Task.Delay(100);
-            volumes = await DockerEnvironment.Client.Volumes.ListAsync();
+            volumes = await DockerEnvironment.Client.Volumes.ListAsync(CancellationToken.None);
         }
-        Assert.DoesNotContain(volumes.Volumes, v => v.Name == volumeName);
+        Assert.DoesNotContain(volumes.Volumes!, v => v.Name == volumeName);
     }
 }

@@ -43,12 +43,12 @@ public sealed class ContainerSpecTests
     [InlineData(2, 2)]
     [InlineData(512, 512)]
     public void Cpu_units_become_cpu_shares_with_the_kernel_minimum_of_2(int? cpu, long shares) =>
-        Assert.Equal(shares, Build(new ContainerDefinition { Name = "c", Image = "i", Cpu = cpu }).HostConfig.CPUShares);
+        Assert.Equal(shares, Build(new ContainerDefinition { Name = "c", Image = "i", Cpu = cpu }).HostConfig!.CPUShares);
 
     [Fact]
     public void Memory_is_the_hard_limit_and_memoryReservation_the_soft_one()
     {
-        var host = Build(new ContainerDefinition { Name = "c", Image = "i", Memory = 256, MemoryReservation = 128 }).HostConfig;
+        var host = Build(new ContainerDefinition { Name = "c", Image = "i", Memory = 256, MemoryReservation = 128 }).HostConfig!;
         Assert.Equal(256 * MiB, host.Memory);
         Assert.Equal(128 * MiB, host.MemoryReservation);
     }
@@ -56,7 +56,7 @@ public sealed class ContainerSpecTests
     [Fact]
     public void No_memory_settings_mean_no_limits()
     {
-        var host = Build(new ContainerDefinition { Name = "c", Image = "i" }).HostConfig;
+        var host = Build(new ContainerDefinition { Name = "c", Image = "i" }).HostConfig!;
         Assert.Equal(0, host.Memory);
         Assert.Equal(0, host.MemoryReservation);
     }
@@ -64,7 +64,7 @@ public sealed class ContainerSpecTests
     [Fact]
     public void Environment_gets_the_metadata_uris()
     {
-        var env = Build(new ContainerDefinition { Name = "c", Image = "i", Environment = [new EcsKeyValuePair { Name = "A", Value = "1" }] }).Env;
+        var env = Build(new ContainerDefinition { Name = "c", Image = "i", Environment = [new EcsKeyValuePair { Name = "A", Value = "1" }] }).Env!;
         Assert.Contains("A=1", env);
         Assert.Contains("ECS_CONTAINER_METADATA_URI_V4=http://172.17.0.1:51679/v4/token", env);
         Assert.Contains("ECS_CONTAINER_METADATA_URI=http://172.17.0.1:51679/v3/token", env);
@@ -87,9 +87,9 @@ public sealed class ContainerSpecTests
 
         var create = Build(definition, secrets: secrets);
 
-        Assert.Contains("DB_PASSWORD=hunter2", create.Env);
-        Assert.Equal(new Dictionary<string, string> { ["tag"] = "t", ["syslog-address"] = "udp://127.0.0.1:514" }, create.HostConfig.LogConfig.Config);
-        Assert.DoesNotContain(Build(definition).Env, e => e.StartsWith("DB_PASSWORD", StringComparison.Ordinal));
+        Assert.Contains("DB_PASSWORD=hunter2", create.Env!);
+        Assert.Equal(new Dictionary<string, string> { ["tag"] = "t", ["syslog-address"] = "udp://127.0.0.1:514" }, create.HostConfig!.LogConfig.Config);
+        Assert.DoesNotContain(Build(definition).Env!, e => e.StartsWith("DB_PASSWORD", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -97,17 +97,17 @@ public sealed class ContainerSpecTests
     {
         var definition = new ContainerDefinition { Name = "c", Image = "i" };
 
-        var env = Build(definition, credentials: new ContainerCredentials("/v2/credentials/0f3c", null, null)).Env;
+        var env = Build(definition, credentials: new ContainerCredentials("/v2/credentials/0f3c", null, null)).Env!;
         Assert.Contains("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/0f3c", env);
         Assert.DoesNotContain(env, e => e.StartsWith("AWS_CONTAINER_CREDENTIALS_FULL_URI", StringComparison.Ordinal) || e.StartsWith("AWS_CONTAINER_AUTHORIZATION_TOKEN", StringComparison.Ordinal));
-        Assert.DoesNotContain(Build(definition).Env, e => e.StartsWith("AWS_CONTAINER_", StringComparison.Ordinal));
+        Assert.DoesNotContain(Build(definition).Env!, e => e.StartsWith("AWS_CONTAINER_", StringComparison.Ordinal));
     }
 
     [Fact]
     public void A_host_mode_task_with_a_role_gets_the_full_uri_on_loopback_and_its_authorization_token()
     {
         var env = Build(new ContainerDefinition { Name = "c", Image = "i" }, networkMode: "host",
-            credentials: new ContainerCredentials(null, "http://127.0.0.1:41234/v2/credentials/0f3c", "7a1d")).Env;
+            credentials: new ContainerCredentials(null, "http://127.0.0.1:41234/v2/credentials/0f3c", "7a1d")).Env!;
 
         Assert.Contains("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:41234/v2/credentials/0f3c", env);
         Assert.Contains("AWS_CONTAINER_AUTHORIZATION_TOKEN=7a1d", env);
@@ -122,7 +122,7 @@ public sealed class ContainerSpecTests
             Name = "c",
             Image = "i",
             DockerLabels = new Dictionary<string, string> { ["team"] = "a", [DockerLabels.AgentNamespace] = "spoofed" },
-        }).Labels;
+        }).Labels!;
         Assert.Equal("a", labels["team"]);
         Assert.Equal("ns", labels[DockerLabels.AgentNamespace]);
         Assert.Equal("c", labels[DockerLabels.ContainerName]);
@@ -141,10 +141,10 @@ public sealed class ContainerSpecTests
             Image = "i",
             PortMappings = [new PortMapping { ContainerPort = 80 }, new PortMapping { ContainerPort = 53, HostPort = 5353, Protocol = "udp" }],
         });
-        Assert.Equal(["53/udp", "80/tcp"], p.ExposedPorts.Keys.Order());
-        Assert.Equal("", p.HostConfig.PortBindings["80/tcp"].Single().HostPort);
-        Assert.Equal("5353", p.HostConfig.PortBindings["53/udp"].Single().HostPort);
-        Assert.Equal("bridge", p.HostConfig.NetworkMode);
+        Assert.Equal(["53/udp", "80/tcp"], p.ExposedPorts!.Keys.Order());
+        Assert.Equal("", p.HostConfig!.PortBindings!["80/tcp"].Single().HostPort);
+        Assert.Equal("5353", p.HostConfig!.PortBindings!["53/udp"].Single().HostPort);
+        Assert.Equal("bridge", p.HostConfig!.NetworkMode);
     }
 
     [Fact]
@@ -158,11 +158,11 @@ public sealed class ContainerSpecTests
             Links = [],
             PortMappings = [new PortMapping { ContainerPort = 80, HostPort = 80 }],
         }, networkMode: "awsvpc");
-        Assert.Equal("container:pause-id", p.HostConfig.NetworkMode);
+        Assert.Equal("container:pause-id", p.HostConfig!.NetworkMode);
         // Docker refuses exposed or published ports and a hostname inside another container's namespace.
-        Assert.Empty(p.ExposedPorts);
-        Assert.Empty(p.HostConfig.PortBindings);
-        Assert.Null(p.Hostname);
+        Assert.Empty(p.ExposedPorts!);
+        Assert.Empty(p.HostConfig!.PortBindings!);
+        Assert.Empty(p.Hostname);
     }
 
     [Fact]
@@ -176,10 +176,10 @@ public sealed class ContainerSpecTests
             DnsServers = ["1.1.1.1"],
             PortMappings = [new PortMapping { ContainerPort = 8080, HostPort = 8080 }],
         }, networkMode: "host");
-        Assert.Equal("host", p.HostConfig.NetworkMode);
-        Assert.Empty(p.HostConfig.PortBindings);
-        Assert.Null(p.Hostname);
-        Assert.Null(p.HostConfig.DNS);
+        Assert.Equal("host", p.HostConfig!.NetworkMode);
+        Assert.Empty(p.HostConfig!.PortBindings!);
+        Assert.Empty(p.Hostname);
+        Assert.Null(p.HostConfig!.DNS);
     }
 
     [Theory]
@@ -194,16 +194,16 @@ public sealed class ContainerSpecTests
     [Fact]
     public void Health_check_uses_ECS_defaults_in_nanoseconds()
     {
-        var check = Build(new ContainerDefinition { Name = "c", Image = "i", HealthCheck = new HealthCheck { Command = ["CMD-SHELL", "true"] } }).Healthcheck;
+        var check = Build(new ContainerDefinition { Name = "c", Image = "i", HealthCheck = new HealthCheck { Command = ["CMD-SHELL", "true"] } }).Healthcheck!;
         Assert.Equal(["CMD-SHELL", "true"], check.Test);
         Assert.Equal(TimeSpan.FromSeconds(30), check.Interval);
         Assert.Equal(TimeSpan.FromSeconds(5), check.Timeout);
         Assert.Equal(3, check.Retries);
-        Assert.Equal(0, check.StartPeriod);
+        Assert.Equal(TimeSpan.Zero, check.StartPeriod);
 
         var custom = ContainerSpec.HealthConfigOf(new HealthCheck { Command = ["CMD", "curl", "x"], Interval = 5, Timeout = 2, Retries = 1, StartPeriod = 10 })!;
         Assert.Equal(TimeSpan.FromSeconds(5), custom.Interval);
-        Assert.Equal(10_000_000_000, custom.StartPeriod);
+        Assert.Equal(TimeSpan.FromSeconds(10), custom.StartPeriod);
         Assert.Null(ContainerSpec.HealthConfigOf(null));
     }
 
@@ -237,16 +237,16 @@ public sealed class ContainerSpecTests
         Assert.Equal(["echo hi"], p.Cmd);
         Assert.Equal("nobody", p.User);
         Assert.Equal("/w", p.WorkingDir);
-        Assert.True(p.HostConfig.ReadonlyRootfs);
-        Assert.True(p.HostConfig.Privileged);
-        Assert.True(p.HostConfig.Init);
-        Assert.Equal(64 * MiB, p.HostConfig.ShmSize);
-        Assert.Equal(150 * MiB, p.HostConfig.MemorySwap);
-        Assert.Equal(["NET_ADMIN"], p.HostConfig.CapAdd);
-        Assert.Equal(["MKNOD"], p.HostConfig.CapDrop);
-        Assert.Equal("size=16m,noexec", p.HostConfig.Tmpfs["/run"]);
-        Assert.Equal(["a:10.0.0.1"], p.HostConfig.ExtraHosts);
-        var ulimit = Assert.Single(p.HostConfig.Ulimits);
+        Assert.True(p.HostConfig!.ReadonlyRootfs);
+        Assert.True(p.HostConfig!.Privileged);
+        Assert.True(p.HostConfig!.Init);
+        Assert.Equal(64 * MiB, p.HostConfig!.ShmSize);
+        Assert.Equal(150 * MiB, p.HostConfig!.MemorySwap);
+        Assert.Equal(["NET_ADMIN"], p.HostConfig!.CapAdd);
+        Assert.Equal(["MKNOD"], p.HostConfig!.CapDrop);
+        Assert.Equal("size=16m,noexec", p.HostConfig!.Tmpfs!["/run"]);
+        Assert.Equal(["a:10.0.0.1"], p.HostConfig!.ExtraHosts);
+        var ulimit = Assert.Single(p.HostConfig!.Ulimits!);
         Assert.Equal(("nofile", 10L, 20L), (ulimit.Name, ulimit.Soft, ulimit.Hard));
         Assert.Equal(TimeSpan.FromSeconds(30), p.StopTimeout); // from the context: the agent caps it
     }
@@ -264,9 +264,9 @@ public sealed class ContainerSpecTests
         }, volumes: [new Volume { Name = "data", Host = new HostVolumeProperties { SourcePath = "/srv" } }, new Volume { Name = "tmp" }],
         dockerNames: new Dictionary<string, string> { ["db"] = "ecs-fam-1-db-aa", ["cache"] = "ecs-fam-1-cache-bb" },
         volumeSources: new Dictionary<string, string> { ["data"] = "/srv", ["tmp"] = "ecs-fam-1-tmp-task" });
-        Assert.Equal(["ecs-fam-1-db-aa:database", "ecs-fam-1-cache-bb:cache"], p.HostConfig.Links);
-        Assert.Equal(["ecs-fam-1-db-aa:ro"], p.HostConfig.VolumesFrom);
-        Assert.Equal(["/srv:/data:ro", "ecs-fam-1-tmp-task:/t"], p.HostConfig.Binds);
+        Assert.Equal(["ecs-fam-1-db-aa:database", "ecs-fam-1-cache-bb:cache"], p.HostConfig!.Links);
+        Assert.Equal(["ecs-fam-1-db-aa:ro"], p.HostConfig!.VolumesFrom);
+        Assert.Equal(["/srv:/data:ro", "ecs-fam-1-tmp-task:/t"], p.HostConfig!.Binds);
     }
 
     [Fact]
@@ -277,15 +277,15 @@ public sealed class ContainerSpecTests
             Name = "c",
             Image = "i",
             LogConfiguration = new LogConfiguration { LogDriver = "awslogs", Options = new Dictionary<string, string> { ["awslogs-group"] = "g" } },
-        }).HostConfig.LogConfig;
+        }).HostConfig!.LogConfig;
         Assert.Equal("json-file", awslogs.Type);
         var json = Build(new ContainerDefinition
         {
             Name = "c",
             Image = "i",
             LogConfiguration = new LogConfiguration { LogDriver = "json-file", Options = new Dictionary<string, string> { ["max-size"] = "1m" } },
-        }).HostConfig.LogConfig;
-        Assert.Equal("1m", json.Config["max-size"]);
+        }).HostConfig!.LogConfig;
+        Assert.Equal("1m", json.Config!["max-size"]);
     }
 
     [Fact]

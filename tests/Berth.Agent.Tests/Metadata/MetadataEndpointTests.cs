@@ -23,7 +23,7 @@ public sealed class MetadataEndpointTests(ITestOutputHelper output)
 
         var running = await h.Server.WaitForReportAsync(arn, r => r.LastStatus == "RUNNING", TimeSpan.FromSeconds(30));
         var web = running.Containers.Single(c => c.Name == "web");
-        var env = (await DockerEnvironment.Client.Containers.InspectContainerAsync(web.RuntimeId)).Config.Env;
+        var env = (await DockerEnvironment.Client.Containers.InspectContainerAsync(web.RuntimeId!)).Config!.Env!;
         var uri = env.Single(e => e.StartsWith("ECS_CONTAINER_METADATA_URI_V4=", StringComparison.Ordinal)).Split('=', 2)[1];
         Assert.StartsWith(h.Agent!.MetadataEndpoint + "/v4/", uri, StringComparison.Ordinal);
         Assert.Contains(env, e => e.StartsWith("ECS_CONTAINER_METADATA_URI=" + h.Agent.MetadataEndpoint + "/v3/", StringComparison.Ordinal));

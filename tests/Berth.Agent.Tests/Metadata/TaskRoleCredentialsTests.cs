@@ -51,7 +51,7 @@ public sealed class TaskRoleCredentialsTests(ITestOutputHelper output)
         await AssertProbeReadTheCredentialsAsync(h, owner);
 
         var web = (await h.Server.WaitForReportAsync(owner.Task.TaskArn!, r => r.LastStatus == "RUNNING", Timeout)).Containers.Single(c => c.Name == "web");
-        var env = (await DockerEnvironment.Client.Containers.InspectContainerAsync(web.RuntimeId)).Config.Env;
+        var env = (await DockerEnvironment.Client.Containers.InspectContainerAsync(web.RuntimeId!)).Config!.Env!;
         var path = env.Single(e => e.StartsWith("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=", StringComparison.Ordinal)).Split('=', 2)[1];
         Assert.Matches("^/v2/credentials/[0-9a-f]{32}$", path);
         Assert.Contains($"-d {IptablesScript.CredentialsAddress}/32", HostCommand.Run("iptables", "-t", "nat", "-S", IptablesScript.CredentialsChainOf(h.Namespace)).Output,

@@ -33,13 +33,13 @@ public sealed class AwsvpcTaskTests(ITestOutputHelper output)
             // No host port is published: the task is reached on its own address.
             Assert.Empty(Assert.Single(report.Containers).NetworkBindings ?? []);
 
-            var container = await DockerEnvironment.Client.Containers.InspectContainerAsync(report.Containers[0].RuntimeId);
-            Assert.StartsWith("container:", container.HostConfig.NetworkMode, StringComparison.Ordinal);
-            var pause = await DockerEnvironment.Client.Containers.InspectContainerAsync(container.HostConfig.NetworkMode["container:".Length..]);
-            var endpoint = pause.NetworkSettings.Networks[subnet.NetworkName];
+            var container = await DockerEnvironment.Client.Containers.InspectContainerAsync(report.Containers[0].RuntimeId!);
+            Assert.StartsWith("container:", container.HostConfig!.NetworkMode, StringComparison.Ordinal);
+            var pause = await DockerEnvironment.Client.Containers.InspectContainerAsync(container.HostConfig!.NetworkMode["container:".Length..]);
+            var endpoint = pause.NetworkSettings!.Networks![subnet.NetworkName];
             Assert.Equal(address, endpoint.IPAddress);
             Assert.Equal(task.Network.MacAddress, endpoint.MacAddress);
-            Assert.Equal("~internal~ecs~pause", pause.Config.Labels["com.amazonaws.ecs.container-name"]);
+            Assert.Equal("~internal~ecs~pause", pause.Config!.Labels!["com.amazonaws.ecs.container-name"]);
         }
         Assert.NotEqual(first.Network!.PrivateIPv4Address, second.Network!.PrivateIPv4Address);
     }
@@ -106,7 +106,7 @@ public sealed class AwsvpcTaskTests(ITestOutputHelper output)
         var arn = task.Task.TaskArn!;
         var address = task.Network!.PrivateIPv4Address;
         var webId = (await h.RunUntilAsync(task, "RUNNING", Timeout)).Containers.Single().RuntimeId!;
-        var pauseId = (await DockerEnvironment.Client.Containers.InspectContainerAsync(webId)).HostConfig.NetworkMode["container:".Length..];
+        var pauseId = (await DockerEnvironment.Client.Containers.InspectContainerAsync(webId)).HostConfig!.NetworkMode["container:".Length..];
 
         await h.StopAgentAsync();
         subnet.FlushChain();

@@ -77,13 +77,13 @@ public sealed class IptablesScriptTests
         };
         var p = new PauseContainerSpec("berth/pause:latest", "ecs-web-1-internalecspause-00", "arn:task", "default", "ns").Build("berth-subnet-a", network);
 
-        Assert.Equal("berth-subnet-a", p.HostConfig.NetworkMode);
-        var endpoint = Assert.Single(p.NetworkingConfig.EndpointsConfig);
+        Assert.Equal("berth-subnet-a", p.HostConfig!.NetworkMode);
+        var endpoint = Assert.Single(p.NetworkingConfig!.EndpointsConfig!);
         Assert.Equal("berth-subnet-a", endpoint.Key);
-        Assert.Equal("10.0.1.4", endpoint.Value.IPAMConfig.IPv4Address);
-        Assert.Equal("02:42:0a:00:01:04", p.MacAddress);
-        Assert.Equal("~internal~ecs~pause", p.Labels["com.amazonaws.ecs.container-name"]);
-        Assert.Equal("arn:task", p.Labels["com.amazonaws.ecs.task-arn"]);
-        Assert.Equal("ns", p.Labels["org.berth.agent"]);
+        Assert.Equal("10.0.1.4", endpoint.Value.IPAMConfig!.IPv4Address);
+        Assert.Equal("02:42:0a:00:01:04", endpoint.Value.MacAddress);
+        Assert.Equal("~internal~ecs~pause", p.Labels!["com.amazonaws.ecs.container-name"]);
+        Assert.Equal("arn:task", p.Labels!["com.amazonaws.ecs.task-arn"]);
+        Assert.Equal("ns", p.Labels!["org.berth.agent"]);
     }
 }

@@ -31,7 +31,7 @@ public sealed class PausePoolTests(ITestOutputHelper output)
         var pauseId = await PauseOfAsync(report);
         Assert.Contains(pauseId, ready);
         var pause = await DockerEnvironment.Client.Containers.InspectContainerAsync(pauseId);
-        var endpoint = Assert.Single(pause.NetworkSettings.Networks);
+        var endpoint = Assert.Single(pause.NetworkSettings!.Networks!);
         Assert.Equal(subnet.NetworkName, endpoint.Key);
         Assert.Equal(second.Network!.PrivateIPv4Address, endpoint.Value.IPAddress);
         Assert.Equal(second.Network.MacAddress, endpoint.Value.MacAddress);
@@ -82,10 +82,10 @@ public sealed class PausePoolTests(ITestOutputHelper output)
 
     private static async Task<string> PauseOfAsync(AgentTaskReport report)
     {
-        var web = await DockerEnvironment.Client.Containers.InspectContainerAsync(report.Containers.Single().RuntimeId);
-        Assert.StartsWith("container:", web.HostConfig.NetworkMode, StringComparison.Ordinal);
-        var pauseId = web.HostConfig.NetworkMode["container:".Length..];
-        Assert.Equal(pauseId, web.Config.Labels[TaskSandbox.JoinsLabel]);
+        var web = await DockerEnvironment.Client.Containers.InspectContainerAsync(report.Containers.Single().RuntimeId!);
+        Assert.StartsWith("container:", web.HostConfig!.NetworkMode, StringComparison.Ordinal);
+        var pauseId = web.HostConfig!.NetworkMode["container:".Length..];
+        Assert.Equal(pauseId, web.Config!.Labels![TaskSandbox.JoinsLabel]);
         return pauseId;
     }
 

@@ -37,7 +37,7 @@ public sealed class SubnetAttachmentsTests
     private static ContainerListResponse Container(Dictionary<string, string> labels, params (string Network, string Address)[] networks) => new()
     {
         Labels = labels,
-        NetworkSettings = new SummaryNetworkSettings
+        NetworkSettings = new NetworkSettingsSummary
         {
             Networks = networks.ToDictionary(n => n.Network, n => new EndpointSettings { IPAddress = n.Address }),
         },

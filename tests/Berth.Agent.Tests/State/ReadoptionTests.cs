@@ -14,11 +14,11 @@ public sealed class ReadoptionTests(ITestOutputHelper output)
         var gone = TestTasks.Assignment("gone", "bridge", TestTasks.Tools("sleeper", "") with { Command = ["sleep", "1000"], StopTimeout = 1 });
         var webId = (await h.RunUntilAsync(web, "RUNNING")).Containers.Single().RuntimeId!;
         var goneId = (await h.RunUntilAsync(gone, "RUNNING")).Containers.Single().RuntimeId!;
-        var startedAt = (await DockerEnvironment.Client.Containers.InspectContainerAsync(webId)).State.StartedAt;
+        var startedAt = (await DockerEnvironment.Client.Containers.InspectContainerAsync(webId)).State!.StartedAt;
         var firstArn = await h.Agent!.Registered;
 
         await h.StopAgentAsync();
-        Assert.True((await DockerEnvironment.Client.Containers.InspectContainerAsync(webId)).State.Running, "stopping the agent must not stop containers");
+        Assert.True((await DockerEnvironment.Client.Containers.InspectContainerAsync(webId)).State!.Running, "stopping the agent must not stop containers");
         h.Server.Unassign(gone.Task.TaskArn!); // the server forgets a task while the agent is down
         var reportsBefore = h.Server.Reports.Count;
 
@@ -29,7 +29,7 @@ public sealed class ReadoptionTests(ITestOutputHelper output)
         var caughtUp = await h.Server.WaitForReportAsync(web.Task.TaskArn!, r => r.LastStatus == "RUNNING", TimeSpan.FromSeconds(20), reportsBefore);
         Assert.Equal(webId, caughtUp.Containers.Single().RuntimeId);
         var after = await DockerEnvironment.Client.Containers.InspectContainerAsync(webId);
-        Assert.True(after.State.Running);
+        Assert.True(after.State!.Running);
         Assert.Equal(startedAt, after.State.StartedAt); // same process: never restarted
         await Waits.UntilContainerGoneAsync(goneId);
 

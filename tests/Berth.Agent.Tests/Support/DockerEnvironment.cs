@@ -13,7 +13,7 @@ public static class DockerEnvironment
 {
     private static readonly Lazy<Task> Ready = new(PrepareAsync);
 
-    public static DockerClient Client { get; } = new DockerClientConfiguration(new Uri("unix:///var/run/docker.sock")).CreateClient();
+    public static DockerClient Client { get; } = new DockerClientBuilder().WithEndpoint(new Uri("unix:///var/run/docker.sock")).Build();
 
     public static Task EnsureReadyAsync() => Ready.Value;
 

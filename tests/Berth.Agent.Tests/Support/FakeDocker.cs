@@ -114,7 +114,7 @@ internal sealed class FakeDocker : IDockerDriver
 
     public Task<string> CreateContainerAsync(CreateContainerParameters parameters, CancellationToken cancellationToken)
     {
-        var name = parameters.Labels.TryGetValue(DockerLabels.ContainerName, out var n) ? n : parameters.Name;
+        var name = parameters.Labels!.TryGetValue(DockerLabels.ContainerName, out var n) ? n : parameters.Name!;
         Record($"create {name}");
         if (RefuseCreate(name) is { } message)
         {
@@ -123,7 +123,7 @@ internal sealed class FakeDocker : IDockerDriver
         Container container;
         lock (_gate)
         {
-            container = new Container($"fake{++_created:D4}", parameters.Name, name, new Dictionary<string, string>(parameters.Labels),
+            container = new Container($"fake{++_created:D4}", parameters.Name!, name, new Dictionary<string, string>(parameters.Labels),
                 parameters.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE");
             _containers.Add(container.Id, container);
         }

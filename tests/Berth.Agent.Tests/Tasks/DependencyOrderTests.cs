@@ -23,8 +23,8 @@ public sealed class DependencyOrderTests(ITestOutputHelper output)
         Assert.Equal("STOPPED", init.LastStatus);
         Assert.Equal(0, init.ExitCode);
         Assert.Equal("RUNNING", app.LastStatus);
-        var initState = (await DockerEnvironment.Client.Containers.InspectContainerAsync(init.RuntimeId)).State;
-        var appState = (await DockerEnvironment.Client.Containers.InspectContainerAsync(app.RuntimeId)).State;
+        var initState = (await DockerEnvironment.Client.Containers.InspectContainerAsync(init.RuntimeId!)).State!;
+        var appState = (await DockerEnvironment.Client.Containers.InspectContainerAsync(app.RuntimeId!)).State!;
         Assert.True(Parse(appState.StartedAt) >= Parse(initState.FinishedAt),
             $"app started at {appState.StartedAt}, before init finished at {initState.FinishedAt}");
     }

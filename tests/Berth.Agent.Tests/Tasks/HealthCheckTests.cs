@@ -42,7 +42,7 @@ public sealed class HealthCheckTests(ITestOutputHelper output)
         Assert.Equal("RUNNING", h.Server.Reports.Last(r => r.TaskArn == arn).LastStatus);
 
         var web = running.Containers.Single(c => c.Name == "web");
-        var config = (await DockerEnvironment.Client.Containers.InspectContainerAsync(web.RuntimeId)).Config.Healthcheck;
+        var config = (await DockerEnvironment.Client.Containers.InspectContainerAsync(web.RuntimeId!)).Config!.Healthcheck!;
         Assert.Equal(["CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1/health || exit 1"], config.Test);
         Assert.Equal(TimeSpan.FromSeconds(1), config.Interval);
         Assert.Equal(TimeSpan.FromSeconds(2), config.Timeout);

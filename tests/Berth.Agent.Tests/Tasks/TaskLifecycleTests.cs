@@ -35,16 +35,16 @@ public sealed class TaskLifecycleTests(ITestOutputHelper output)
         var body = await Waits.HttpGetAsync($"http://127.0.0.1:{binding.HostPort}/");
         Assert.Contains("hello from berth/sample-web", body, StringComparison.Ordinal);
 
-        var inspect = await DockerEnvironment.Client.Containers.InspectContainerAsync(web.RuntimeId);
+        var inspect = await DockerEnvironment.Client.Containers.InspectContainerAsync(web.RuntimeId!);
         Assert.Matches("^/ecs-web-1-web-[0-9a-f]{20}$", inspect.Name);
-        Assert.Equal(arn, inspect.Config.Labels[DockerLabels.TaskArn]);
-        Assert.Equal("web", inspect.Config.Labels[DockerLabels.ContainerName]);
-        Assert.Equal("web", inspect.Config.Labels[DockerLabels.TaskDefinitionFamily]);
-        Assert.Equal("1", inspect.Config.Labels[DockerLabels.TaskDefinitionVersion]);
-        Assert.Equal(h.Namespace, inspect.Config.Labels[DockerLabels.AgentNamespace]);
-        Assert.Equal(2, inspect.HostConfig.CPUShares); // cpu unset → ECS's minimum of 2 shares
+        Assert.Equal(arn, inspect.Config!.Labels![DockerLabels.TaskArn]);
+        Assert.Equal("web", inspect.Config!.Labels![DockerLabels.ContainerName]);
+        Assert.Equal("web", inspect.Config!.Labels![DockerLabels.TaskDefinitionFamily]);
+        Assert.Equal("1", inspect.Config!.Labels![DockerLabels.TaskDefinitionVersion]);
+        Assert.Equal(h.Namespace, inspect.Config!.Labels![DockerLabels.AgentNamespace]);
+        Assert.Equal(2, inspect.HostConfig!.CPUShares); // cpu unset → ECS's minimum of 2 shares
         Assert.Equal(64L * 1024 * 1024, inspect.HostConfig.Memory);
-        Assert.Contains(inspect.Config.Env, e => e.StartsWith("ECS_CONTAINER_METADATA_URI_V4=http://", StringComparison.Ordinal));
+        Assert.Contains(inspect.Config!.Env!, e => e.StartsWith("ECS_CONTAINER_METADATA_URI_V4=http://", StringComparison.Ordinal));
 
         h.Server.SetDesiredStatus(arn, "STOPPED");
         var stopped = await h.Server.WaitForReportAsync(arn, r => r.LastStatus == "STOPPED", Timeout);
