@@ -82,7 +82,7 @@ export async function elbv2(action, params = {}) {
 export const xmlMembers = (xml, name) => [...(xml.getElementsByTagName(name)[0]?.children || [])];
 export const xmlText = (element, name) => element.getElementsByTagName(name)[0]?.textContent ?? "";
 
-// Every page of a paginated ECS/Logs list operation, its `key` member concatenated.
+// Every page of a paginated list operation, its `key` member concatenated.
 export async function all(call, operation, input, key) {
   const items = [];
   let nextToken;
@@ -93,6 +93,9 @@ export async function all(call, operation, input, key) {
   } while (nextToken);
   return items;
 }
+
+// An ECS list in pages of 100, the most ECS allows (ListServices would otherwise answer 10 at a time).
+export const ecsList = (operation, input, key) => all(ecs, operation, { maxResults: 100, ...input }, key);
 
 // Describe calls take a bounded number of names each (DescribeTasks 100, DescribeServices 10): the batches in parallel.
 export async function describeAll(names, size, describe) {

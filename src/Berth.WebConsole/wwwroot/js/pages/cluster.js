@@ -1,12 +1,12 @@
-import { all, describeAll, ecs } from "../api.js";
+import { describeAll, ecs, ecsList } from "../api.js";
 import { action, h, link, section, status, table, tail, when } from "../dom.js";
 
 // The tasks of a cluster or service, described 100 at a time (DescribeTasks' limit) in parallel.
 export async function describeTasks(cluster, filter = {}) {
-  const arns = [
-    ...(await all(ecs, "ListTasks", { cluster, ...filter }, "taskArns")),
-    ...(await all(ecs, "ListTasks", { cluster, ...filter, desiredStatus: "STOPPED" }, "taskArns")),
-  ];
+  const arns = (await Promise.all([
+    ecsList("ListTasks", { cluster, ...filter }, "taskArns"),
+    ecsList("ListTasks", { cluster, ...filter, desiredStatus: "STOPPED" }, "taskArns"),
+  ])).flat();
   const tasks = await describeAll(arns, 100, async (names) => (await ecs("DescribeTasks", { cluster, tasks: names })).tasks);
   // Live tasks first, then the newest.
   const live = (t) => (t.lastStatus === "STOPPED" ? 1 : 0);
@@ -49,9 +49,9 @@ export async function render(page, { cluster }) {
   const refresh = async () => {
     const [described, serviceArns, taskList, instanceArns] = await Promise.all([
       ecs("DescribeClusters", { clusters: [cluster] }),
-      all(ecs, "ListServices", { cluster }, "serviceArns"),
+      ecsList("ListServices", { cluster }, "serviceArns"),
       describeTasks(cluster),
-      all(ecs, "ListContainerInstances", { cluster }, "containerInstanceArns"),
+      ecsList("ListContainerInstances", { cluster }, "containerInstanceArns"),
     ]);
     const c = described.clusters[0];
     if (!c) throw new Error(described.failures?.[0]?.reason || "cluster not found");

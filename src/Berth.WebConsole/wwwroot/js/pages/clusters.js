@@ -1,11 +1,11 @@
-import { all, describeAll, ecs } from "../api.js";
+import { describeAll, ecs, ecsList } from "../api.js";
 import { h, link, section, status, table } from "../dom.js";
 
 export async function render(page) {
   const list = section("Clusters", "clusters");
   page.append(h("h1", {}, "Clusters"), list.element);
   const refresh = async () => {
-    const arns = await all(ecs, "ListClusters", {}, "clusterArns");
+    const arns = await ecsList("ListClusters", {}, "clusterArns");
     const clusters = await describeAll(arns, 100, async (names) => (await ecs("DescribeClusters", { clusters: names })).clusters);
     clusters.sort((a, b) => a.clusterName.localeCompare(b.clusterName));
     list.set(table([

@@ -52,9 +52,10 @@ export async function render(page, { cluster, service: serviceName }) {
   const events = section("Events", "events");
   let filled = false;
   const refresh = async () => {
-    const [described, taskList] = await Promise.all([
+    const [described, taskList, { target, policies }] = await Promise.all([
       ecs("DescribeServices", { cluster, services: [serviceName] }),
       describeTasks(cluster, { serviceName }),
+      scalingPolicies(cluster, serviceName),
     ]);
     const s = described.services[0];
     if (!s) throw new Error(described.failures?.[0]?.reason || "service not found");
@@ -91,7 +92,6 @@ export async function render(page, { cluster, service: serviceName }) {
       ["Health", (t) => status(t.state)],
       ["Reason", (t) => t.reason],
     ], health, { empty: "This service is behind no load balancer.", id: "target-table" }));
-    const { target, policies } = await scalingPolicies(cluster, serviceName);
     scaling.set(target ? h("p", {}, `Scalable target: ${target.MinCapacity} to ${target.MaxCapacity} tasks.`) : h("p", { class: "empty" }, "Not a scalable target."),
       table([
         ["Policy", (p) => p.PolicyName],

@@ -1,4 +1,4 @@
-import { all, ecs } from "../api.js";
+import { ecs, ecsList } from "../api.js";
 import { action, h, link, section, status, table, tail, when } from "../dom.js";
 
 const TEMPLATE = {
@@ -32,7 +32,7 @@ export async function renderFamilies(page) {
   const families = section("Families", "families");
   page.append(h("h1", {}, "Task definitions"), families.element, editor(TEMPLATE));
   const refresh = async () => {
-    const names = await all(ecs, "ListTaskDefinitionFamilies", { status: "ACTIVE" }, "families");
+    const names = await ecsList("ListTaskDefinitionFamilies", { status: "ACTIVE" }, "families");
     families.set(table([["Family", (f) => link(`#/task-definitions/${encodeURIComponent(f)}`, f)]], names.sort(),
       { empty: "No task definitions yet.", id: "family-table", rowId: (f) => f }));
   };
@@ -44,7 +44,7 @@ export async function renderFamily(page, { family }) {
   const revisions = section("Revisions", "revisions");
   page.append(h("p", { class: "crumbs" }, link("#/task-definitions", "Task definitions"), " / ", family), h("h1", {}, family), revisions.element);
   const refresh = async () => {
-    const arns = await all(ecs, "ListTaskDefinitions", { familyPrefix: family, sort: "DESC" }, "taskDefinitionArns");
+    const arns = await ecsList("ListTaskDefinitions", { familyPrefix: family, sort: "DESC" }, "taskDefinitionArns");
     // familyPrefix matches by prefix: keep this family's own revisions.
     const own = arns.filter((arn) => tail(arn).split(":")[0] === family);
     revisions.set(table([
