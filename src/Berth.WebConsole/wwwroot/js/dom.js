@@ -32,7 +32,7 @@ export const status = (text) => h("span", { class: `status status-${String(text 
 // A section whose content is replaced on each refresh while the rest of the page (forms being typed in) stays.
 export function section(title, id) {
   const body = h("div", { id });
-  return { element: h("section", {}, h("h2", {}, title), body), set: (...content) => body.replaceChildren(...content.flat()) };
+  return { element: h("section", {}, h("h2", {}, title), body), set: (...content) => body.replaceChildren(...content.flat().filter((c) => c)) };
 }
 
 // A button that runs an API action and shows its error (the API's own message) beside it, or `done` after success.

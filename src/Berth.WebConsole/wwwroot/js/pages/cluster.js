@@ -1,19 +1,33 @@
 import { describeAll, ecs, ecsList } from "../api.js";
 import { action, h, link, section, status, table, tail, when } from "../dom.js";
 
-// The tasks of a cluster or service, described 100 at a time (DescribeTasks' limit) in parallel.
-export async function describeTasks(cluster, filter = {}) {
-  const arns = (await Promise.all([
-    ecsList("ListTasks", { cluster, ...filter }, "taskArns"),
-    ecsList("ListTasks", { cluster, ...filter, desiredStatus: "STOPPED" }, "taskArns"),
-  ])).flat();
+// How many tasks a page describes unless asked for all: describing 1,000 tasks is ten DescribeTasks calls and over a
+// megabyte of JSON, too slow for a page that must render in 200 ms (bench/console_render.py).
+const TASK_PAGE = 100;
+
+// The tasks of a cluster or service (live ones first, then the newest), the first TASK_PAGE of them unless `everything`;
+// `more` says whether some were left out. Described 100 at a time (DescribeTasks' limit) in parallel.
+export async function describeTasks(cluster, filter = {}, everything = false) {
+  const list = async (input) => {
+    if (everything) return { arns: await ecsList("ListTasks", input, "taskArns"), more: false };
+    const page = await ecs("ListTasks", { ...input, maxResults: TASK_PAGE });
+    return { arns: page.taskArns, more: Boolean(page.nextToken) };
+  };
+  const [live, stopped] = await Promise.all([list({ cluster, ...filter }), list({ cluster, ...filter, desiredStatus: "STOPPED" })]);
+  const all = [...live.arns, ...stopped.arns];
+  const arns = everything ? all : all.slice(0, TASK_PAGE);
   const tasks = await describeAll(arns, 100, async (names) => (await ecs("DescribeTasks", { cluster, tasks: names })).tasks);
-  // Live tasks first, then the newest.
-  const live = (t) => (t.lastStatus === "STOPPED" ? 1 : 0);
-  return tasks.sort((a, b) => live(a) - live(b) || (b.createdAt || 0) - (a.createdAt || 0));
+  const first = (t) => (t.lastStatus === "STOPPED" ? 1 : 0);
+  tasks.sort((a, b) => first(a) - first(b) || (b.createdAt || 0) - (a.createdAt || 0));
+  return { tasks, more: live.more || stopped.more || arns.length < all.length };
 }
 
-export function taskTable(cluster, tasks, id = "task-table") {
+// A task table with, when tasks were left out, a button that shows them all.
+export function taskList(cluster, { tasks, more }, showAll, id = "task-table") {
+  return [taskTable(cluster, tasks, id), more ? h("p", {}, `The first ${tasks.length} tasks. `, h("button", { type: "button", onclick: showAll }, "Show all")) : null];
+}
+
+function taskTable(cluster, tasks, id) {
   return table([
     ["Task", (t) => link(`#/clusters/${encodeURIComponent(cluster)}/tasks/${tail(t.taskArn)}`, tail(t.taskArn))],
     ["Task definition", (t) => tail(t.taskDefinitionArn)],
@@ -46,11 +60,12 @@ export async function render(page, { cluster }) {
   const services = section("Services", "services");
   const tasks = section("Tasks", "tasks");
   const instances = section("Container instances", "instances");
+  let everything = false;
   const refresh = async () => {
-    const [described, serviceArns, taskList, instanceArns] = await Promise.all([
+    const [described, serviceArns, found, instanceArns] = await Promise.all([
       ecs("DescribeClusters", { clusters: [cluster] }),
       ecsList("ListServices", { cluster }, "serviceArns"),
-      describeTasks(cluster),
+      describeTasks(cluster, {}, everything),
       ecsList("ListContainerInstances", { cluster }, "containerInstanceArns"),
     ]);
     const c = described.clusters[0];
@@ -70,7 +85,10 @@ export async function render(page, { cluster }) {
       ["Task definition", (s) => tail(s.taskDefinition)],
       ["Rollout", (s) => status(s.deployments?.find((d) => d.status === "PRIMARY")?.rolloutState)],
     ], serviceList, { empty: "No services.", id: "service-table", rowId: (s) => s.serviceName }));
-    tasks.set(taskTable(cluster, taskList));
+    tasks.set(taskList(cluster, found, () => {
+      everything = true;
+      refresh();
+    }));
     const resource = (i, name) => {
       const of = (list) => list?.find((r) => r.name === name)?.integerValue ?? 0;
       return `${of(i.registeredResources) - of(i.remainingResources)} / ${of(i.registeredResources)}`;

@@ -1,7 +1,7 @@
 import { autoscaling, ecs, elbv2, xmlMembers, xmlText } from "../api.js";
 import { action, h, link, section, status, table, tail, when } from "../dom.js";
 import { serviceUtilization } from "../chart.js";
-import { describeTasks, taskTable } from "./cluster.js";
+import { describeTasks, taskList } from "./cluster.js";
 
 async function targetHealth(service) {
   const rows = [];
@@ -51,10 +51,11 @@ export async function render(page, { cluster, service: serviceName }) {
   const scaling = section("Auto scaling", "scaling");
   const events = section("Events", "events");
   let filled = false;
+  let everything = false;
   const refresh = async () => {
-    const [described, taskList, { target, policies }] = await Promise.all([
+    const [described, found, { target, policies }] = await Promise.all([
       ecs("DescribeServices", { cluster, services: [serviceName] }),
-      describeTasks(cluster, { serviceName }),
+      describeTasks(cluster, { serviceName }, everything),
       scalingPolicies(cluster, serviceName),
     ]);
     const s = described.services[0];
@@ -79,7 +80,10 @@ export async function render(page, { cluster, service: serviceName }) {
       ["Rollout", (d) => status(d.rolloutState)],
       ["Reason", (d) => d.rolloutStateReason],
     ], s.deployments || [], { id: "deployment-table", rowId: (d) => d.id }));
-    tasks.set(taskTable(cluster, taskList, "service-task-table"));
+    tasks.set(taskList(cluster, found, () => {
+      everything = true;
+      refresh();
+    }, "service-task-table"));
     events.set(table([
       ["Time", (e) => when(e.createdAt)],
       ["Message", (e) => e.message],
