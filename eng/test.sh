@@ -7,12 +7,18 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 bash eng/setup-clients.sh || exit 1
+bash eng/setup-browser.sh || exit 1
 bash eng/setup-docker.sh || exit 1
 bash eng/build-sample-images.sh || exit 1
 
 passed=0
 failed=0
 status=0
+
+# The web console's tests (tests/Berth.WebConsole.Tests) and the client tests drive ./berth, which builds the CLI itself
+# when sources changed: build it once here, so no test's server spends its start-up wait on a build (over 120 s on a
+# loaded 2-core machine).
+./berth --help >/dev/null || status=1
 
 dotnet_log=$(mktemp)
 dotnet test Berth.slnx -c Release --nologo 2>&1 | tee "$dotnet_log"
@@ -31,9 +37,6 @@ else
   failed=$((failed + 1)); status=1
 fi
 
-# The client tests drive ./berth, which builds the CLI itself when sources changed: build it once here, so the
-# first test's server does not spend its start-up wait on a build (over 120 s on a loaded 2-core machine).
-./berth --help >/dev/null || status=1
 # Client tests run as two streams side by side. These modules spend most of their time waiting on the clock (metric
 # minutes, redeployments, scaling alarms), not on the CPU, and start no awsvpc task: the other stream's awsvpc tests
 # lease addresses on the same Docker networks, which two servers must not do at once.

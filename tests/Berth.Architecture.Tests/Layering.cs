@@ -1,9 +1,9 @@
 namespace Berth.Architecture.Tests;
 
 /// <summary>
-/// The project layering of docs/architecture.md: Core ← Store ← Control ← Api, Server; Core ← Agent; Cli on top. A
-/// project may depend, by ProjectReference or by naming a namespace in its code, on the projects below it in its
-/// chain and on nothing else. Two further rules: the Server names Berth.Api only where it composes the API (its
+/// The project layering of docs/architecture.md: Core ← Store ← Control ← Api, Server; Core ← Agent; Cli on top;
+/// WebConsole (the console's files, which use no other project) under the Server. A project may depend, by
+/// ProjectReference or by naming a namespace in its code, on the projects below it in its chain and on nothing else. Two further rules: the Server names Berth.Api only where it composes the API (its
 /// Endpoints/ folder, and ServerOptions, which carries the API's options) — controllers and the load balancer call
 /// Control; and the layers under the wire (Core, Store, Control) have no HTTP.
 /// </summary>
@@ -15,8 +15,10 @@ internal static class Layering
         ["Berth.Store"] = Set("Berth.Core"),
         ["Berth.Control"] = Set("Berth.Store", "Berth.Core"),
         ["Berth.Api"] = Set("Berth.Control", "Berth.Store", "Berth.Core"),
-        ["Berth.Server"] = Set("Berth.Api", "Berth.Control", "Berth.Store", "Berth.Core"),
+        ["Berth.Server"] = Set("Berth.Api", "Berth.Control", "Berth.Store", "Berth.Core", "Berth.WebConsole"),
         ["Berth.Agent"] = Set("Berth.Core"),
+        // Static files and the routes serving them: a client of the API over HTTP, never of its code.
+        ["Berth.WebConsole"] = Set(),
         ["Berth.Cli"] = Set("Berth.Server", "Berth.Agent", "Berth.Api", "Berth.Control", "Berth.Store", "Berth.Core"),
     };
 

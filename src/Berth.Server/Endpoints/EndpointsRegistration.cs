@@ -1,5 +1,6 @@
 using Berth.Api;
 using Berth.Core.Logs;
+using Berth.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -11,7 +12,8 @@ namespace Berth.Server.Endpoints;
 /// <summary>
 /// Where the server composes Berth.Api: it registers the wire edges and maps their routes (ServerOptions only carries
 /// <see cref="Api.Protocol.ApiOptions"/>). Everything else in the server (controllers, the load balancer, the metric
-/// publishers) calls Berth.Control; the layering test holds it to that.
+/// publishers) calls Berth.Control; the layering test holds it to that. The web console (Berth.WebConsole) is mapped here
+/// too: it is only files, a client of these same routes.
 /// </summary>
 internal static class EndpointsRegistration
 {
@@ -30,5 +32,7 @@ internal static class EndpointsRegistration
         app.MapGet("/_berth/health", () => Results.Text("ok"));
         // GET only: the AWS protocols all POST, so Prometheus scrapes never meet them.
         app.MapMetrics("/metrics");
+        var options = app.Services.GetRequiredService<ServerOptions>();
+        app.MapConsole(new ConsoleSettings(options.RequiresSignatures, options.Api.DefaultRegion));
     }
 }

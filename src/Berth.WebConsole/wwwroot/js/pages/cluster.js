@@ -1,0 +1,113 @@
+import { describeAll, ecs, ecsList } from "../api.js";
+import { action, h, link, section, status, table, tail, when } from "../dom.js";
+
+// How many tasks a page describes unless asked for all: describing 1,000 tasks is ten DescribeTasks calls and over a
+// megabyte of JSON, too slow for a page that must render in 200 ms (bench/console_render.py).
+const TASK_PAGE = 100;
+
+// The tasks of a cluster or service (live ones first, then the newest), the first TASK_PAGE of them unless `everything`;
+// `more` says whether some were left out. Described 100 at a time (DescribeTasks' limit) in parallel.
+export async function describeTasks(cluster, filter = {}, everything = false) {
+  const list = async (input) => {
+    if (everything) return { arns: await ecsList("ListTasks", input, "taskArns"), more: false };
+    const page = await ecs("ListTasks", { ...input, maxResults: TASK_PAGE });
+    return { arns: page.taskArns, more: Boolean(page.nextToken) };
+  };
+  const [live, stopped] = await Promise.all([list({ cluster, ...filter }), list({ cluster, ...filter, desiredStatus: "STOPPED" })]);
+  const all = [...live.arns, ...stopped.arns];
+  const arns = everything ? all : all.slice(0, TASK_PAGE);
+  const tasks = await describeAll(arns, 100, async (names) => (await ecs("DescribeTasks", { cluster, tasks: names })).tasks);
+  const first = (t) => (t.lastStatus === "STOPPED" ? 1 : 0);
+  tasks.sort((a, b) => first(a) - first(b) || (b.createdAt || 0) - (a.createdAt || 0));
+  return { tasks, more: live.more || stopped.more || arns.length < all.length };
+}
+
+// A task table with, when tasks were left out, a button that shows them all.
+export function taskList(cluster, { tasks, more }, showAll, id = "task-table") {
+  return [taskTable(cluster, tasks, id), more ? h("p", {}, `The first ${tasks.length} tasks. `, h("button", { type: "button", onclick: showAll }, "Show all")) : null];
+}
+
+function taskTable(cluster, tasks, id) {
+  return table([
+    ["Task", (t) => link(`#/clusters/${encodeURIComponent(cluster)}/tasks/${tail(t.taskArn)}`, tail(t.taskArn))],
+    ["Task definition", (t) => tail(t.taskDefinitionArn)],
+    ["Last status", (t) => status(t.lastStatus)],
+    ["Desired status", (t) => t.desiredStatus],
+    ["Group", (t) => t.group],
+    ["Launch type", (t) => t.launchType],
+    ["Started", (t) => when(t.startedAt)],
+    ["Stopped reason", (t) => t.stoppedReason],
+  ], tasks, { empty: "No tasks.", id, rowId: (t) => tail(t.taskArn) });
+}
+
+function createServiceForm(cluster) {
+  const input = (name, attrs = {}) => h("input", { name, id: `create-${name}`, ...attrs });
+  const form = h("form", { class: "inline", id: "create-service" },
+    h("label", {}, "Name ", input("serviceName", { required: true })),
+    h("label", {}, "Task definition ", input("taskDefinition", { required: true, placeholder: "family or family:revision" })),
+    h("label", {}, "Desired count ", input("desiredCount", { type: "number", min: 0, value: 1 })));
+  const create = action("Create service", async () => {
+    const value = Object.fromEntries(new FormData(form));
+    await ecs("CreateService", { cluster, serviceName: value.serviceName, taskDefinition: value.taskDefinition, desiredCount: Number(value.desiredCount) });
+    location.hash = `#/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(value.serviceName)}`;
+  }, { id: "create-service-button" });
+  form.append(create);
+  return form;
+}
+
+export async function render(page, { cluster }) {
+  const summary = h("p", { id: "cluster-summary" });
+  const services = section("Services", "services");
+  const tasks = section("Tasks", "tasks");
+  const instances = section("Container instances", "instances");
+  let everything = false;
+  const refresh = async () => {
+    const [described, serviceArns, found, instanceArns] = await Promise.all([
+      ecs("DescribeClusters", { clusters: [cluster] }),
+      ecsList("ListServices", { cluster }, "serviceArns"),
+      describeTasks(cluster, {}, everything),
+      ecsList("ListContainerInstances", { cluster }, "containerInstanceArns"),
+    ]);
+    const c = described.clusters[0];
+    if (!c) throw new Error(described.failures?.[0]?.reason || "cluster not found");
+    summary.replaceChildren(status(c.status), ` ${c.activeServicesCount} services · ${c.runningTasksCount} running · ${c.pendingTasksCount} pending tasks · ${c.registeredContainerInstancesCount} container instances`);
+    const [serviceList, instanceList] = await Promise.all([
+      describeAll(serviceArns, 10, async (names) => (await ecs("DescribeServices", { cluster, services: names })).services),
+      describeAll(instanceArns, 100, async (names) => (await ecs("DescribeContainerInstances", { cluster, containerInstances: names })).containerInstances),
+    ]);
+    serviceList.sort((a, b) => a.serviceName.localeCompare(b.serviceName));
+    services.set(table([
+      ["Service", (s) => link(`#/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(s.serviceName)}`, s.serviceName)],
+      ["Status", (s) => status(s.status)],
+      ["Desired", (s) => s.desiredCount],
+      ["Running", (s) => s.runningCount],
+      ["Pending", (s) => s.pendingCount],
+      ["Task definition", (s) => tail(s.taskDefinition)],
+      ["Rollout", (s) => status(s.deployments?.find((d) => d.status === "PRIMARY")?.rolloutState)],
+    ], serviceList, { empty: "No services.", id: "service-table", rowId: (s) => s.serviceName }));
+    tasks.set(taskList(cluster, found, () => {
+      everything = true;
+      refresh();
+    }));
+    const resource = (i, name) => {
+      const of = (list) => list?.find((r) => r.name === name)?.integerValue ?? 0;
+      return `${of(i.registeredResources) - of(i.remainingResources)} / ${of(i.registeredResources)}`;
+    };
+    instances.set(table([
+      ["Instance", (i) => tail(i.containerInstanceArn)],
+      ["Status", (i) => status(i.status)],
+      ["Agent connected", (i) => (i.agentConnected ? "yes" : "no")],
+      ["Running tasks", (i) => i.runningTasksCount],
+      ["CPU used / registered", (i) => resource(i, "CPU")],
+      ["Memory used / registered (MiB)", (i) => resource(i, "MEMORY")],
+      ["", (i) => action(i.status === "DRAINING" ? "Activate" : "Drain", async () => {
+        await ecs("UpdateContainerInstancesState", { cluster, containerInstances: [i.containerInstanceArn], status: i.status === "DRAINING" ? "ACTIVE" : "DRAINING" });
+        await refresh();
+      })],
+    ], instanceList, { empty: "No container instances.", id: "instance-table", rowId: (i) => tail(i.containerInstanceArn) }));
+  };
+  page.append(h("p", { class: "crumbs" }, link("#/clusters", "Clusters"), " / ", cluster), h("h1", {}, cluster), summary,
+    services.element, h("h3", {}, "Create a service"), createServiceForm(cluster), tasks.element, instances.element);
+  await refresh();
+  return refresh;
+}

@@ -1,0 +1,117 @@
+import { autoscaling, ecs, elbv2, xmlMembers, xmlText } from "../api.js";
+import { action, h, link, section, status, table, tail, when } from "../dom.js";
+import { serviceUtilization } from "../chart.js";
+import { describeTasks, taskList } from "./cluster.js";
+
+async function targetHealth(service) {
+  const rows = [];
+  for (const lb of service.loadBalancers || []) {
+    if (!lb.targetGroupArn) continue;
+    const xml = await elbv2("DescribeTargetHealth", { TargetGroupArn: lb.targetGroupArn });
+    for (const d of xmlMembers(xml, "TargetHealthDescriptions")) {
+      rows.push({ group: lb.targetGroupArn.split("/").at(-2), id: xmlText(d, "Id"), port: xmlText(d, "Port"),
+        state: xmlText(d, "State"), reason: xmlText(d, "Description") });
+    }
+  }
+  return rows;
+}
+
+async function scalingPolicies(cluster, service) {
+  const resource = { ServiceNamespace: "ecs", ResourceId: `service/${cluster}/${service}` };
+  const [targets, policies] = await Promise.all([
+    autoscaling("DescribeScalableTargets", { ServiceNamespace: "ecs", ResourceIds: [resource.ResourceId] }),
+    autoscaling("DescribeScalingPolicies", resource),
+  ]);
+  return { target: targets.ScalableTargets?.[0], policies: policies.ScalingPolicies || [] };
+}
+
+function actions(cluster, serviceName, refresh) {
+  const desired = h("input", { type: "number", min: 0, id: "desired-count", name: "desiredCount" });
+  const revision = h("input", { id: "deploy-task-definition", placeholder: "family:revision" });
+  const update = (input) => ecs("UpdateService", { cluster, service: serviceName, ...input }).then(refresh);
+  return {
+    desired,
+    element: h("div", { class: "actions", id: "service-actions" },
+      h("span", { class: "inline" }, h("label", { for: "desired-count" }, "Desired count "), desired,
+        action("Update", () => update({ desiredCount: Number(desired.value) }), { id: "update-desired-count" })),
+      h("span", { class: "inline" }, h("label", { for: "deploy-task-definition" }, "Task definition "), revision,
+        action("Deploy", () => update({ taskDefinition: revision.value }), { id: "deploy-revision" })),
+      action("Force new deployment", () => update({ forceNewDeployment: true }), { id: "force-new-deployment" }),
+      // Not forced, as ECS's console asks: DeleteService refuses a service scaled above 0, and the refusal is shown.
+      action("Delete", () => ecs("DeleteService", { cluster, service: serviceName }).then(refresh),
+        { id: "delete-service", danger: true, confirm: `Delete service ${serviceName}?` })),
+  };
+}
+
+export async function render(page, { cluster, service: serviceName }) {
+  const summary = h("dl", { id: "service-summary", class: "summary" });
+  const deployments = section("Deployments", "deployments");
+  const tasks = section("Tasks", "tasks");
+  const targets = section("Load balancer targets", "targets");
+  const scaling = section("Auto scaling", "scaling");
+  const events = section("Events", "events");
+  let filled = false;
+  let everything = false;
+  const refresh = async () => {
+    const [described, found, { target, policies }] = await Promise.all([
+      ecs("DescribeServices", { cluster, services: [serviceName] }),
+      describeTasks(cluster, { serviceName }, everything),
+      scalingPolicies(cluster, serviceName),
+    ]);
+    const s = described.services[0];
+    if (!s) throw new Error(described.failures?.[0]?.reason || "service not found");
+    if (!filled) {
+      // Filled once: a refresh must not overwrite what the user is typing.
+      controls.desired.value = s.desiredCount;
+      filled = true;
+    }
+    const item = (term, value) => [h("dt", {}, term), h("dd", {}, value)];
+    summary.replaceChildren(...item("Status", status(s.status)), ...item("Desired", s.desiredCount), ...item("Running", s.runningCount),
+      ...item("Pending", s.pendingCount), ...item("Task definition", tail(s.taskDefinition)), ...item("Launch type", s.launchType || "capacity provider strategy"),
+      ...item("Scheduling", s.schedulingStrategy), ...item("Created", when(s.createdAt)));
+    deployments.set(table([
+      ["Deployment", (d) => d.id],
+      ["Status", (d) => status(d.status)],
+      ["Task definition", (d) => tail(d.taskDefinition)],
+      ["Desired", (d) => d.desiredCount],
+      ["Running", (d) => d.runningCount],
+      ["Pending", (d) => d.pendingCount],
+      ["Failed", (d) => d.failedTasks],
+      ["Rollout", (d) => status(d.rolloutState)],
+      ["Reason", (d) => d.rolloutStateReason],
+    ], s.deployments || [], { id: "deployment-table", rowId: (d) => d.id }));
+    tasks.set(taskList(cluster, found, () => {
+      everything = true;
+      refresh();
+    }, "service-task-table"));
+    events.set(table([
+      ["Time", (e) => when(e.createdAt)],
+      ["Message", (e) => e.message],
+    ], (s.events || []).slice(0, 25), { empty: "No events yet.", id: "event-table" }));
+    const health = await targetHealth(s);
+    targets.set(table([
+      ["Target group", (t) => t.group],
+      ["Target", (t) => t.id],
+      ["Port", (t) => t.port],
+      ["Health", (t) => status(t.state)],
+      ["Reason", (t) => t.reason],
+    ], health, { empty: "This service is behind no load balancer.", id: "target-table" }));
+    scaling.set(target ? h("p", {}, `Scalable target: ${target.MinCapacity} to ${target.MaxCapacity} tasks.`) : h("p", { class: "empty" }, "Not a scalable target."),
+      table([
+        ["Policy", (p) => p.PolicyName],
+        ["Type", (p) => p.PolicyType],
+        ["Target value", (p) => p.TargetTrackingScalingPolicyConfiguration?.TargetValue],
+        ["Alarms", (p) => (p.Alarms || []).map((a) => a.AlarmName).join(", ")],
+      ], policies, { empty: "No scaling policies.", id: "policy-table" }));
+  };
+  const controls = actions(cluster, serviceName, () => refresh());
+  const metrics = serviceUtilization(cluster, serviceName);
+  page.append(
+    h("p", { class: "crumbs" }, link("#/clusters", "Clusters"), " / ", link(`#/clusters/${encodeURIComponent(cluster)}`, cluster), " / ", serviceName),
+    h("h1", {}, serviceName), summary, controls.element, deployments.element, tasks.element, metrics.element, targets.element, scaling.element,
+    events.element);
+  await refresh();
+  // Drawn once it has its width on the page; datapoints come each minute, so live events need not redraw it.
+  metrics.draw();
+  return refresh;
+}

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using OpenQA.Selenium;
+
+namespace Berth.WebConsole.Tests;
+
+/// <summary>
+/// What a user does in the console, in Chromium against a real <c>./berth up</c> with real containers. Each test leaves
+/// screenshots of the pages it used in the artifacts (TestResults/console-screenshots).
+/// </summary>
+public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
+{
+    private const string Cluster = ConsoleFixture.Cluster;
+
+    private ConsoleBrowser Browser => fixture.Browser;
+
+    private static string ServicePage(string service) => $"/clusters/{Cluster}/services/{service}";
+
+    [Fact]
+    public void Browsers_opening_the_root_land_on_the_console_listing_clusters()
+    {
+        Browser.Driver.Navigate().GoToUrl(fixture.Berth.Endpoint);
+
+        Assert.EndsWith("/console/", new Uri(Browser.Driver.Url).AbsolutePath, StringComparison.Ordinal);
+        var row = Browser.Find($"#cluster-table tr[data-id='{Cluster}']");
+        Assert.Contains("ACTIVE", row.Text, StringComparison.Ordinal);
+        Browser.Screenshot("clusters");
+    }
+
+    [Fact]
+    public void A_service_created_from_a_task_definition_registered_in_the_editor_gets_running_tasks()
+    {
+        Browser.Open("/task-definitions");
+        Browser.Fill("#task-definition-json", JsonSerializer.Serialize(ConsoleFixture.TaskDefinition("console-created")));
+        Browser.Click("#register-task-definition button");
+        Browser.Until(() => Browser.Driver.Url.EndsWith("#/task-definitions/console-created/1", StringComparison.Ordinal), "the new revision's page");
+        Assert.Contains("\"family\": \"console-created\"", Browser.TextOf("#task-definition-view"), StringComparison.Ordinal);
+        Browser.Screenshot("task-definition");
+
+        Browser.Open($"/clusters/{Cluster}");
+        Browser.Fill("#create-serviceName", "created");
+        Browser.Fill("#create-taskDefinition", "console-created");
+        Browser.Fill("#create-desiredCount", "2");
+        Browser.Click("#create-service-button button");
+
+        Browser.Until(() => Browser.Driver.Url.EndsWith($"#{ServicePage("created")}", StringComparison.Ordinal), "the new service's page");
+        Browser.Until(() => RunningTaskIds("#service-task-table").Count == 2, "two RUNNING tasks in the service's task table");
+        Browser.Screenshot("service");
+    }
+
+    [Fact]
+    public async Task Stopping_a_task_shows_the_replacement_the_service_starts()
+    {
+        var task = await fixture.RunningSharedTaskAsync();
+        Browser.Open($"/clusters/{Cluster}/tasks/{task}");
+        Browser.ClickAndConfirm("#stop-task button");
+        // The first item of the summary is the last status (the desired status says STOPPED at once).
+        Browser.Until(() => Browser.TextOf("#task-summary dd") == "STOPPED", "the task's last status STOPPED on its own page");
+        Browser.Screenshot("task-stopped");
+
+        Browser.Open(ServicePage(ConsoleFixture.SharedService));
+        Browser.Until(() => RunningTaskIds("#service-task-table").Any(id => id != task), "a replacement task RUNNING");
+        Assert.Contains("STOPPED", Browser.TextOf($"#service-task-table tr[data-id='{task}']"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_line_the_container_prints_appears_in_the_live_tail()
+    {
+        var task = await fixture.RunningSharedTaskAsync();
+        Browser.Open($"/clusters/{Cluster}/tasks/{task}");
+
+        var first = Browser.Until(() => LogLines().Count > 0 ? LogLines() : null, "the container's first log lines");
+        Assert.StartsWith("console-line", MessageOf(first[0]), StringComparison.Ordinal);
+        // The container prints a line a second: one printed after the page loaded arrives without a reload.
+        Browser.Until(() => LogLines().Count > first.Count ? LogLines() : null, "a newer log line, tailed live");
+        Browser.Screenshot("task");
+
+        Browser.Open($"/logs/{Uri.EscapeDataString(ConsoleFixture.LogGroup)}");
+        Browser.Fill("#filter-pattern", "console-line");
+        Browser.Click("#filter-form button");
+        Assert.Contains("console-line", Browser.TextOf("#filter-results .log-line"), StringComparison.Ordinal);
+        Browser.Screenshot("log-group");
+    }
+
+    [Fact]
+    public async Task Changing_the_desired_count_scales_the_service()
+    {
+        await fixture.RunningSharedTaskAsync();
+        Browser.Open(ServicePage(ConsoleFixture.SharedService));
+        Browser.Fill("#desired-count", "2");
+        Browser.Click("#update-desired-count button");
+
+        Browser.Until(() => RunningTaskIds("#service-task-table").Count == 2, "two RUNNING tasks after scaling to 2");
+        var described = await fixture.Berth.EcsAsync("DescribeServices", new { cluster = Cluster, services = new[] { ConsoleFixture.SharedService } });
+        Assert.Equal(2, described["services"]![0]!["desiredCount"]!.GetValue<int>());
+        await fixture.Berth.EcsAsync("UpdateService", new { cluster = Cluster, service = ConsoleFixture.SharedService, desiredCount = 1 });
+    }
+
+    [Fact]
+    public async Task A_refused_action_shows_the_apis_error_message_and_changes_nothing()
+    {
+        await fixture.RunningSharedTaskAsync();
+        Browser.Open(ServicePage(ConsoleFixture.SharedService));
+        Browser.ClickAndConfirm("#delete-service button");
+
+        var error = Browser.TextOf("#delete-service .action-result.error");
+        Assert.Equal("InvalidParameterException: The service cannot be stopped while it is scaled above 0.", error);
+        Browser.Screenshot("refused-action");
+        var described = await fixture.Berth.EcsAsync("DescribeServices", new { cluster = Cluster, services = new[] { ConsoleFixture.SharedService } });
+        Assert.Equal("ACTIVE", described["services"]![0]!["status"]!.GetValue<string>());
+    }
+
+    /// <summary>The ids of the rows of a task table whose last status is RUNNING.</summary>
+    private List<string> RunningTaskIds(string table) =>
+        [.. Browser.Driver.FindElements(By.CssSelector($"{table} tbody tr"))
+            .Where(row => row.FindElements(By.CssSelector("td"))[2].Text == "RUNNING")
+            .Select(row => row.GetDomAttribute("data-id") ?? "")];
+
+    private List<string> LogLines() => [.. Browser.Driver.FindElements(By.CssSelector("#task-logs .log-line")).Select(line => line.Text)];
+
+    /// <summary>A tail line is its time, a space and the message.</summary>
+    private static string MessageOf(string line) => line[(line.IndexOf(' ', line.IndexOf(' ', StringComparison.Ordinal) + 1) + 1)..];
+}
