@@ -37,12 +37,14 @@ internal static class ServerCommands
             // for its container instance, kept in its data directory); with --tls-cert they trust that certificate alone
             // (it must name the address they use: 127.0.0.1, or the --bind name). The managed
             // agent below takes all of it from here. The region is the server's, which files the agents' instances under it.
+            // With --test-minute-seconds they sample as often per metric minute as they would per minute.
             var agentOptions = local with
             {
                 ServerUrl = BerthServer.EndpointOf(app),
                 Region = options.Api.DefaultRegion,
                 Credentials = await RootCredentialsAsync(app, cancellationToken).ConfigureAwait(false) ?? local.Credentials,
                 CaCertificatePath = options.TlsCertificatePath,
+                StatsInterval = local.StatsInterval * (options.MetricMinute / TimeSpan.FromMinutes(1)),
             };
             var managed = pool is null ? null : pool with
             {
@@ -50,6 +52,7 @@ internal static class ServerCommands
                 Region = agentOptions.Region,
                 Credentials = agentOptions.Credentials,
                 CaCertificatePath = agentOptions.CaCertificatePath,
+                StatsInterval = agentOptions.StatsInterval,
             };
             var loggers = app.Services.GetRequiredService<ILoggerFactory>();
             await LeftoverReport.PrintAsync(app.Services.GetRequiredService<Berth.Store.IStateStore>(), agentOptions.DockerEndpoint, cancellationToken).ConfigureAwait(false);

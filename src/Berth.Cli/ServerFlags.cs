@@ -32,9 +32,9 @@ internal sealed class ServerFlags
     private readonly Option<string> _tlsKey = EnvOption.Create("--tls-key", "PEM private key of --tls-cert", "BERTH_TLS_KEY", "");
     private readonly Option<string> _secretKeyFile = EnvOption.Create("--secret-key-file",
         "32-byte key that encrypts stored secrets, kept by you (default: secret.key in the data directory, made on first start)", "BERTH_SECRET_KEY_FILE", "");
-    private readonly Option<int> _alarmSeconds = EnvOption.Create("--alarm-evaluation-seconds",
-        "Seconds between CloudWatch alarm evaluations (60, as CloudWatch; shorter only for tests)", "BERTH_ALARM_EVALUATION_SECONDS",
-        (int)Defaults.AlarmEvaluationInterval.TotalSeconds);
+    private readonly Option<int> _minuteSeconds = EnvOption.Create("--test-minute-seconds",
+        "For tests only: a minute of metric time lasts this many seconds (AWS/ECS and AWS/ApplicationELB minutes, alarm periods and " +
+        "evaluation; cooldowns and schedules stay real). AWS's timing is 60", "BERTH_TEST_MINUTE_SECONDS", (int)Defaults.MetricMinute.TotalSeconds);
     private readonly Option<string> _accessLog = EnvOption.Create("--lb-access-log",
         "Load balancer access logs in ALB's format: a file, or logs:GROUP for a CloudWatch Logs group (off when empty)", "BERTH_LB_ACCESS_LOG", "");
 
@@ -49,7 +49,7 @@ internal sealed class ServerFlags
         command.Options.Add(_lostSeconds);
         command.Options.Add(_vpcConfig);
         command.Options.Add(_accessLog);
-        command.Options.Add(_alarmSeconds);
+        command.Options.Add(_minuteSeconds);
         command.Options.Add(_auth);
         command.Options.Add(_tlsCert);
         command.Options.Add(_tlsKey);
@@ -75,10 +75,10 @@ internal sealed class ServerFlags
             throw new ArgumentException(
                 $"--agent-disconnect-seconds must be at least 1 and --task-lost-seconds at least as long; got {disconnect} and {lost}.");
         }
-        var alarmSeconds = result.GetValue(_alarmSeconds);
-        if (alarmSeconds < 1)
+        var minuteSeconds = result.GetValue(_minuteSeconds);
+        if (minuteSeconds is < 1 or > 60)
         {
-            throw new ArgumentException($"--alarm-evaluation-seconds (BERTH_ALARM_EVALUATION_SECONDS) must be at least 1; got {alarmSeconds}.");
+            throw new ArgumentException($"--test-minute-seconds (BERTH_TEST_MINUTE_SECONDS) must be between 1 and 60; got {minuteSeconds}.");
         }
         AccessLogDestination? accessLog;
         try
@@ -103,7 +103,7 @@ internal sealed class ServerFlags
             DataDirectory = Path.GetFullPath(result.GetValue(_dataDir)!),
             VpcConfigPath = FullPathOrNull(result.GetValue(_vpcConfig)),
             LoadBalancerAccessLog = accessLog,
-            AlarmEvaluationInterval = TimeSpan.FromSeconds(alarmSeconds),
+            MetricMinute = TimeSpan.FromSeconds(minuteSeconds),
             TlsCertificatePath = FullPathOrNull(result.GetValue(_tlsCert)),
             TlsKeyPath = FullPathOrNull(result.GetValue(_tlsKey)),
             SecretKeyFile = FullPathOrNull(result.GetValue(_secretKeyFile)),

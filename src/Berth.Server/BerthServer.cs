@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Berth.Control;
 using Berth.Control.Identity;
 using Berth.Control.Networking;
+using Berth.Control.Observability;
 using Berth.Control.Secrets;
 using Berth.Core.Networking;
 using Berth.Server.Controllers;
@@ -57,6 +58,7 @@ public static class BerthServer
         builder.Services.AddSingleton(options.TaskRoleSessions);
         builder.Services.AddSingleton(new TaskSecretOptions { AuthorizeExecutionRole = options.RequiresSignatures });
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(services => new MetricClock(services.GetRequiredService<TimeProvider>(), options.MetricMinute));
         builder.Services.AddControl(store, events);
         builder.Services.AddLoadBalancerDataPlane(options.LoadBalancerAccessLog);
         builder.Services.AddMetricPublishers();

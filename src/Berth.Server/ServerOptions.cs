@@ -121,11 +121,12 @@ public sealed record ServerOptions
     public TimeSpan SecretRedeployInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// How often every CloudWatch alarm is evaluated: each minute, as CloudWatch does. Shorter only for tests
-    /// (<c>--alarm-evaluation-seconds</c>): periods stay whole minutes of metric data, a shorter interval only notices
-    /// a completed period and runs Auto Scaling actions sooner.
+    /// How long a minute of metric time lasts (<see cref="Berth.Control.Observability.MetricClock"/>): a minute, as on
+    /// AWS. Shorter only for tests (<c>--test-minute-seconds</c>): AWS/ECS and AWS/ApplicationELB minutes, alarm
+    /// periods and the evaluation of alarms each minute all shorten together; cooldowns, schedules and every other
+    /// duration stay in real time. Scheduled actions are checked once per such minute.
     /// </summary>
-    public TimeSpan AlarmEvaluationInterval { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan MetricMinute { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The event stream's log lives in its own file: see <c>SqliteEventLog</c>.</summary>
     public string EventsDatabasePath => Path.Combine(DataDirectory, "events.db");

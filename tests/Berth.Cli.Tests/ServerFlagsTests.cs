@@ -54,10 +54,11 @@ public sealed class ServerFlagsTests
     }
 
     [Fact]
-    public void Alarms_are_evaluated_every_minute_unless_a_test_asks_for_less()
+    public void A_metric_minute_lasts_a_minute_unless_a_test_shortens_it()
     {
-        Assert.Equal(TimeSpan.FromMinutes(1), Read().AlarmEvaluationInterval);
-        Assert.Equal(TimeSpan.FromSeconds(5), Read("--alarm-evaluation-seconds", "5").AlarmEvaluationInterval);
-        Assert.Throws<ArgumentException>(() => Read("--alarm-evaluation-seconds", "0"));
+        Assert.Equal(TimeSpan.FromMinutes(1), Read().MetricMinute);
+        Assert.Equal(TimeSpan.FromSeconds(5), Read("--test-minute-seconds", "5").MetricMinute);
+        Assert.Throws<ArgumentException>(() => Read("--test-minute-seconds", "0"));
+        Assert.Throws<ArgumentException>(() => Read("--test-minute-seconds", "61"));
     }
 }

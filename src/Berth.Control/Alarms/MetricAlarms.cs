@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Berth.Control.Observability;
 using Berth.Core.Alarms;
 using Berth.Core.Arns;
 using Berth.Core.CloudWatch;
@@ -14,7 +15,7 @@ namespace Berth.Control.Alarms;
 /// change and, because Berth's only actions are Auto Scaling policies, again at every evaluation while the alarm stays
 /// in the state (CloudWatch: "for Auto Scaling actions, the alarm continues to invoke the action once per minute").
 /// </summary>
-public sealed class MetricAlarms(IStateStore store, IMetricStore metrics, IEnumerable<IAlarmActionHandler> actionHandlers)
+public sealed class MetricAlarms(IStateStore store, IMetricStore metrics, MetricClock clock, IEnumerable<IAlarmActionHandler> actionHandlers)
 {
     private const int DefaultAlarmPage = 50;
     private const int DefaultHistoryPage = 100;
@@ -228,7 +229,8 @@ public sealed class MetricAlarms(IStateStore store, IMetricStore metrics, IEnume
                 return (Changed: false, Alarm: (MetricAlarm?)null);
             }
             var alarm = current.Value.Alarm;
-            var (start, end) = AlarmPeriods.Range(now, alarm.Period!.Value, alarm.EvaluationPeriods!.Value);
+            // Periods are in metric time (shortened only for tests); the alarm's timestamps stay real.
+            var (start, end) = AlarmPeriods.Range(clock.ToMetric(now), alarm.Period!.Value, alarm.EvaluationPeriods!.Value);
             var stored = await metrics.ReadAsync(MetricScopes.Of(scope), AlarmRules.SeriesOf(alarm), start, end, ct).ConfigureAwait(false);
             var periods = AlarmPeriods.Datapoints(stored, alarm.Statistic!, alarm.Unit, start, end, alarm.Period!.Value);
             var outcome = AlarmEvaluator.Evaluate(AlarmRules.CriteriaOf(alarm), periods, alarm.StateValue!);

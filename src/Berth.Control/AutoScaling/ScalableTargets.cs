@@ -8,15 +8,16 @@ using Berth.Store;
 namespace Berth.Control.AutoScaling;
 
 /// <summary>
-/// Scalable targets (ECS services' desired counts), their tags and their scaling activities. Deregistering a target
-/// deletes its scaling policies (with their alarms) and scheduled actions, as Application Auto Scaling does.
+/// Scalable targets (ECS services' desired counts), their tags and their scaling activities. Registering a target moves
+/// the service's desired count into its range; deregistering it deletes its scaling policies (with their alarms) and
+/// scheduled actions, as Application Auto Scaling does.
 /// </summary>
-public sealed class ScalableTargets(IStateStore store, ScalingPolicies policies, ScheduledActions scheduled)
+public sealed class ScalableTargets(IStateStore store, ScalingPolicies policies, ScheduledActions scheduled, ScalingEngine engine)
 {
-    public Task<string> RegisterAsync(RegisterScalableTargetRequest request, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<string> RegisterAsync(RegisterScalableTargetRequest request, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (resourceId, cluster, service) = ScalableTargetRules.Validate(request.ServiceNamespace, request.ResourceId, request.ScalableDimension);
-        return store.RetryOnConflictAsync(async ct =>
+        var registered = await store.RetryOnConflictAsync(async ct =>
         {
             var current = await store.GetAsync(AutoScalingRecords.Targets, AutoScalingRecords.TargetId(scope, resourceId), ct).ConfigureAwait(false);
             if (current is null)
@@ -39,8 +40,10 @@ public sealed class ScalableTargets(IStateStore store, ScalingPolicies policies,
             };
             var tags = current is null ? ScalableTargetRules.Tags(request.Tags, new Dictionary<string, string>()) : current.Value.Tags;
             await store.CommitAsync([AutoScalingRecords.PutTarget(scope, new ScalableTargetRecord(target, tags), current?.Version ?? 0)], ct).ConfigureAwait(false);
-            return target.ScalableTargetARN;
-        }, cancellationToken);
+            return target;
+        }, cancellationToken).ConfigureAwait(false);
+        await engine.MoveIntoRangeAsync(scope, resourceId, registered.MinCapacity!.Value, registered.MaxCapacity!.Value, now, cancellationToken).ConfigureAwait(false);
+        return registered.ScalableTargetARN!;
     }
 
     public async Task<DescribeScalableTargetsResponse> DescribeAsync(DescribeScalableTargetsRequest request, ResourceScope scope, CancellationToken cancellationToken)

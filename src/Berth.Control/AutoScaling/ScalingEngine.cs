@@ -39,8 +39,11 @@ public sealed class ScalingEngine(IStateStore store, ServiceSignal signal) : IAl
         {
             return $"ECS service doesn't exist: {arn.ResourceId}";
         }
-        var decision = Decide(policy.Value, target.Value.Target, alarm, current.Value, now);
-        if (decision is not { } wanted || wanted == current)
+        var policies = await TargetRecordQuery.ReadAsync(store, AutoScalingRecords.Policies, scope, arn.ResourceId, cancellationToken).ConfigureAwait(false);
+        var cooldowns = new CooldownState(policy.Value.LastScaleOut, policy.Value.ScaledOutFrom, policy.Value.LastScaleIn,
+            policies.Select(p => p.Value.LastScaleOut).Max());
+        var decision = Decide(policy.Value.Policy, cooldowns, target.Value.Target, alarm, current.Value, now);
+        if (decision is not var (wanted, from) || wanted == current)
         {
             return null;
         }
@@ -51,7 +54,7 @@ public sealed class ScalingEngine(IStateStore store, ServiceSignal signal) : IAl
             var latest = await store.GetAsync(AutoScalingRecords.Policies, AutoScalingRecords.PolicyId(scope, arn.ResourceId, arn.PolicyName), ct).ConfigureAwait(false);
             if (latest is not null)
             {
-                var updated = wanted > current ? latest.Value with { LastScaleOut = now } : latest.Value with { LastScaleIn = now };
+                var updated = wanted > current ? latest.Value with { LastScaleOut = now, ScaledOutFrom = from } : latest.Value with { LastScaleIn = now };
                 await store.CommitAsync([AutoScalingRecords.PutPolicy(scope, updated, latest.Version)], ct).ConfigureAwait(false);
             }
             return true;
@@ -102,45 +105,60 @@ public sealed class ScalingEngine(IStateStore store, ServiceSignal signal) : IAl
             AutoScalingRecords.AddActivity(scope, Activity(resourceId, $"Setting {range}", $"scheduled action name {action.ScheduledActionName} was triggered",
                 $"Successfully set {range}. Change successfully fulfilled by ecs.", now)),
         ], cancellationToken).ConfigureAwait(false);
+        // The desired count follows the range change: a millisecond later, so the activities list newest first in that order
+        // rather than by their random ids.
+        await MoveIntoRangeAsync(scope, resourceId, min, max, now.AddMilliseconds(1), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Moves an active service's desired count into a new range of its scalable target, as a scheduled action or
+    /// RegisterScalableTarget does ("it changes the resource's current capacity to a value that is inside of this range").
+    /// </summary>
+    public async Task MoveIntoRangeAsync(ResourceScope scope, string resourceId, int min, int max, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         if (await DesiredCountAsync(scope, resourceId, cancellationToken).ConfigureAwait(false) is { } current && ScalingDecisions.Clamp(current, min, max) is var wanted && wanted != current)
         {
             var cause = wanted > current ? $"minimum capacity was set to {min}" : $"maximum capacity was set to {max}";
-            // The desired count follows the range change: a millisecond later, so the activities list newest first in that order
-            // rather than by their random ids.
-            await SetDesiredCountAsync(scope, resourceId, wanted, cause, now.AddMilliseconds(1), cancellationToken).ConfigureAwait(false);
+            await SetDesiredCountAsync(scope, resourceId, wanted, cause, now, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The capacity the policy asks for, clamped to the target's range; null when it asks for nothing now.</summary>
-    private static int? Decide(ScalingPolicyRecord record, ScalableTarget target, MetricAlarm alarm, int current, DateTimeOffset now)
+    /// <summary>
+    /// The capacity the policy asks for, clamped to the target's range, with the capacity a scale-out was computed from
+    /// (<see cref="ScalingCooldowns"/>); null when it asks for nothing now.
+    /// </summary>
+    private static (int Capacity, int From)? Decide(ScalingPolicy policy, CooldownState cooldowns, ScalableTarget target, MetricAlarm alarm, int current, DateTimeOffset now)
     {
-        var policy = record.Policy;
         var metric = LatestDatapoint(alarm);
-        int? wanted;
+        var above = alarm.ComparisonOperator!.StartsWith("Greater", StringComparison.Ordinal);
+        (int Capacity, int From)? decision;
         if (policy.TargetTrackingScalingPolicyConfiguration is { } tracking)
         {
-            var scaleOut = alarm.ComparisonOperator!.StartsWith("Greater", StringComparison.Ordinal);
-            var cooldown = TimeSpan.FromSeconds((scaleOut ? tracking.ScaleOutCooldown : tracking.ScaleInCooldown) ?? ScalingPolicyRules.DefaultCooldownSeconds);
-            var last = scaleOut ? record.LastScaleOut : record.LastScaleIn;
-            if (metric is not { } value || (last is { } at && now < at + cooldown) || (!scaleOut && tracking.DisableScaleIn == true))
+            if (metric is not { } value)
             {
                 return null;
             }
-            wanted = ScalingDecisions.TargetTracking(current, value, tracking.TargetValue!.Value, scaleOut);
+            var targetValue = tracking.TargetValue!.Value;
+            decision = above
+                ? ScalingCooldowns.ScaleOut(current, cooldowns, Seconds(tracking.ScaleOutCooldown), now, from => ScalingDecisions.TargetTracking(from, value, targetValue, scaleOut: true))
+                : tracking.DisableScaleIn == true || ScalingCooldowns.ScaleInBlocked(cooldowns, Seconds(tracking.ScaleInCooldown), now)
+                    ? null
+                    : (ScalingDecisions.TargetTracking(current, value, targetValue, scaleOut: false), current);
         }
         else
         {
             var step = policy.StepScalingPolicyConfiguration!;
-            var last = new[] { record.LastScaleOut, record.LastScaleIn }.Max();
-            if (last is { } at && now < at + TimeSpan.FromSeconds(step.Cooldown ?? ScalingPolicyRules.DefaultCooldownSeconds))
-            {
-                return null;
-            }
+            var cooldown = Seconds(step.Cooldown);
             // Without a datapoint (SetAlarmState), the breach is taken at the threshold, on the alarm's side of it.
-            var breach = metric is { } value ? value - alarm.Threshold!.Value : alarm.ComparisonOperator!.StartsWith("Greater", StringComparison.Ordinal) ? 0 : -double.Epsilon;
-            wanted = ScalingDecisions.Step(current, step, breach);
+            var breach = metric is { } value ? value - alarm.Threshold!.Value : above ? 0 : -double.Epsilon;
+            decision = ScalingDecisions.Step(current, step, breach) switch
+            {
+                { } up when up > current => ScalingCooldowns.ScaleOut(current, cooldowns, cooldown, now, from => ScalingDecisions.Step(from, step, breach)),
+                { } down when down < current && !ScalingCooldowns.ScaleInBlocked(cooldowns, cooldown, now) => (down, current),
+                _ => null,
+            };
         }
-        if (wanted is not { } capacity)
+        if (decision is not var (capacity, origin))
         {
             return null;
         }
@@ -149,8 +167,10 @@ public sealed class ScalingEngine(IStateStore store, ServiceSignal signal) : IAl
         {
             return null;
         }
-        return ScalingDecisions.Clamp(capacity, target.MinCapacity!.Value, target.MaxCapacity!.Value);
+        return (ScalingDecisions.Clamp(capacity, target.MinCapacity!.Value, target.MaxCapacity!.Value), origin);
     }
+
+    private static TimeSpan Seconds(int? cooldown) => TimeSpan.FromSeconds(cooldown ?? ScalingPolicyRules.DefaultCooldownSeconds);
 
     /// <summary>The newest datapoint the alarm's last evaluation saw (its StateReasonData), if any.</summary>
     private static double? LatestDatapoint(MetricAlarm alarm)

@@ -1,3 +1,4 @@
+using Berth.Control.Observability;
 using Berth.Core.Agent;
 using Berth.Core.Metrics;
 using Berth.Store;
@@ -6,9 +7,10 @@ namespace Berth.Control.Utilization;
 
 /// <summary>
 /// Agents' resource-use samples on their way to AWS/ECS metrics: each sample is joined with its task's claim (cluster,
-/// group, reservation) and buffered; <see cref="DrainAsync"/> turns finished minutes into utilization points.
+/// group, reservation) and buffered, timestamped on the <see cref="MetricClock"/>; <see cref="DrainAsync"/> turns
+/// finished minutes into utilization points.
 /// </summary>
-public sealed class UtilizationSamples(IStateStore store)
+public sealed class UtilizationSamples(IStateStore store, MetricClock clock)
 {
     private readonly Lock _gate = new();
     private readonly UtilizationAggregator _aggregator = new();
@@ -25,7 +27,7 @@ public sealed class UtilizationSamples(IStateStore store)
             }
             var task = claim.Value;
             var usage = new TaskUsage(task.TaskArn, task.ClusterArn, ClusterNameOf(task.ClusterArn), task.Group, task.Cpu, task.Memory,
-                sample.Timestamp, sample.CpuUnits, sample.MemoryMiB);
+                clock.ToMetric(sample.Timestamp), sample.CpuUnits, sample.MemoryMiB);
             lock (_gate)
             {
                 _aggregator.Add(usage);
@@ -33,7 +35,7 @@ public sealed class UtilizationSamples(IStateStore store)
         }
     }
 
-    /// <summary>The metric points of minutes that began before <paramref name="before"/>, with each cluster's registered capacity.</summary>
+    /// <summary>The metric points of minutes that began before <paramref name="before"/> (metric time), with each cluster's registered capacity.</summary>
     public async Task<IReadOnlyList<ScopedPoint>> DrainAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         IReadOnlyList<ScopedPoint> points = [];

@@ -7,9 +7,10 @@ public sealed record ScalableTargetRecord(ScalableTarget Target, IReadOnlyDictio
 
 /// <summary>
 /// A scaling policy as DescribeScalingPolicies answers it, with what the scaling engine keeps between invocations:
-/// when it last scaled out and in (its cooldowns start there).
+/// when it last scaled out and in (its cooldowns start there), and the capacity its last scale-out was computed from
+/// (<see cref="ScalingCooldowns.ScaleOut"/>).
 /// </summary>
-public sealed record ScalingPolicyRecord(ScalingPolicy Policy, DateTimeOffset? LastScaleOut = null, DateTimeOffset? LastScaleIn = null);
+public sealed record ScalingPolicyRecord(ScalingPolicy Policy, DateTimeOffset? LastScaleOut = null, DateTimeOffset? LastScaleIn = null, int? ScaledOutFrom = null);
 
 /// <summary>A scheduled action and the last time it ran (a recurring one runs once per occurrence).</summary>
 public sealed record ScheduledActionRecord(ScheduledAction Action, DateTimeOffset? LastRun = null);

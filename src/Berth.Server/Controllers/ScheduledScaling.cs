@@ -5,10 +5,10 @@ namespace Berth.Server.Controllers;
 
 /// <summary>
 /// Runs Application Auto Scaling's scheduled actions when they fall due, checking as often as alarms are evaluated
-/// (<see cref="ServerOptions.AlarmEvaluationInterval"/>): each minute, so an action runs within a minute of its time.
+/// (<see cref="ServerOptions.MetricMinute"/>): each minute, so an action runs within a minute of its time.
 /// </summary>
 internal sealed partial class ScheduledScaling(ScalingEngine engine, ServerOptions options, TimeProvider time, ILogger<ScheduledScaling> logger)
-    : PeriodicController(options.AlarmEvaluationInterval, time, logger)
+    : PeriodicController(options.MetricMinute, time, logger)
 {
     protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using Berth.Control.Observability;
 using Berth.Core.Ecs;
 using Berth.Core.Metrics;
 using Berth.Core.Tasks;
@@ -11,11 +12,12 @@ namespace Berth.Server.Metrics;
 /// <summary>
 /// Publishes the ECS/ContainerInsights task and service counts of every cluster with Container Insights on,
 /// once per minute as ECS does: the first check in a minute reads each such cluster and writes its counts for
-/// that minute. Turning the setting on (UpdateClusterSettings) takes effect at the next check, within 10 s.
+/// that minute. Turning the setting on (UpdateClusterSettings) takes effect at the next check, within 10 s. Minutes and
+/// checks run on the <see cref="MetricClock"/>.
 /// </summary>
 internal sealed class ContainerInsightsPublisher(
-    IStateStore state, IMetricStore store, TimeProvider time, ILogger<ContainerInsightsPublisher> logger)
-    : PeriodicController(Interval, time, logger)
+    IStateStore state, IMetricStore store, MetricClock clock, ILogger<ContainerInsightsPublisher> logger)
+    : PeriodicController(Interval, clock, logger)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 

@@ -11,11 +11,14 @@ namespace Berth.Server.Metrics;
 
 /// <summary>
 /// Writes AWS/ECS utilization metrics once their minute is over. A minute is published <see cref="Grace"/>
-/// after it ends, so samples sent at its very end (agents report every 10 s) still count.
-/// Each round also counts tasks by state and connected agents for the server's own <c>/metrics</c>.
+/// after it ends, so samples sent at its very end (agents report every 10 s) still count; both, and the passes, run on
+/// the <see cref="MetricClock"/>. Each round also counts tasks by state and connected agents for the server's own
+/// <c>/metrics</c>.
+/// </summary>
 internal sealed class EcsMetricsPublisher(
-    UtilizationSamples samples, IMetricStore store, IStateStore state, AgentLiveness liveness, TimeProvider time, ILogger<EcsMetricsPublisher> logger)
-    : PeriodicController(Interval, time, logger)
+    UtilizationSamples samples, IMetricStore store, IStateStore state, AgentLiveness liveness, TimeProvider time, MetricClock clock,
+    ILogger<EcsMetricsPublisher> logger)
+    : PeriodicController(Interval, clock, logger)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(15);
@@ -41,7 +44,7 @@ internal sealed class EcsMetricsPublisher(
         }
         ServerMetrics.SetTaskCounts(byState);
         var instances = await state.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstanceKind, null), cancellationToken).ConfigureAwait(false);
-        var now = Time.GetUtcNow();
+        var now = time.GetUtcNow();
         ServerMetrics.SetAgentsConnected(instances.Count(i => i.Value.Instance.Status is "ACTIVE" or "DRAINING" && liveness.IsConnected(i.Value.LastHeartbeat, now)));
     }
 }

@@ -1,4 +1,5 @@
 using Berth.Control.LoadBalancing;
+using Berth.Control.Observability;
 using Berth.Core.Elb;
 using Berth.Core.Metrics;
 using Berth.Server.Controllers;
@@ -11,12 +12,13 @@ namespace Berth.Server.Metrics;
 /// <summary>
 /// Writes AWS/ApplicationELB metrics: every pass samples each target group's healthy and unhealthy targets (per
 /// load balancer forwarding to it), and each minute of traffic the listeners counted (<see cref="LoadBalancerTraffic"/>)
-/// is written <see cref="Grace"/> after it ends, so requests that finish at its very end still count.
+/// is written <see cref="Grace"/> after it ends, so requests that finish at its very end still count. Passes, minutes and
+/// samples run on the <see cref="MetricClock"/>.
 /// </summary>
 internal sealed class LoadBalancerMetricsPublisher(
-    LoadBalancerTraffic traffic, DataPlaneState state, TargetHealthRegistry health, IMetricStore store, TimeProvider time,
+    LoadBalancerTraffic traffic, DataPlaneState state, TargetHealthRegistry health, IMetricStore store, MetricClock clock,
     ILogger<LoadBalancerMetricsPublisher> logger)
-    : PeriodicController(Interval, time, logger)
+    : PeriodicController(Interval, clock, logger)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);

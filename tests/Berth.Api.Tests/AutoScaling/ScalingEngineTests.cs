@@ -42,7 +42,7 @@ public class ScalingEngineTests(BerthServerFixture server) : IClassFixture<Berth
     private async Task<JsonArray> ActivitiesAsync(string name) =>
         (await Scaling.OkAsync("DescribeScalingActivities", new { ServiceNamespace = "ecs", ResourceId = $"service/app/{name}" }))["ScalingActivities"]!.AsArray();
 
-    private async Task<string> StepPolicyAsync(string service, string name, string adjustmentType, int adjustment) =>
+    private async Task<string> StepPolicyAsync(string service, string name, string adjustmentType, int adjustment, int cooldown = 0) =>
         (await Scaling.OkAsync("PutScalingPolicy", new
         {
             PolicyName = name,
@@ -50,8 +50,11 @@ public class ScalingEngineTests(BerthServerFixture server) : IClassFixture<Berth
             ResourceId = $"service/app/{service}",
             ScalableDimension = "ecs:service:DesiredCount",
             PolicyType = "StepScaling",
-            StepScalingPolicyConfiguration = new { AdjustmentType = adjustmentType, StepAdjustments = new[] { new { MetricIntervalLowerBound = 0.0, ScalingAdjustment = adjustment } }, Cooldown = 0 },
+            StepScalingPolicyConfiguration = new { AdjustmentType = adjustmentType, StepAdjustments = new[] { new { MetricIntervalLowerBound = 0.0, ScalingAdjustment = adjustment } }, Cooldown = cooldown },
         }))["PolicyARN"]!.GetValue<string>();
+
+    private Task SetAlarmAsync(string name, string state) =>
+        CloudWatch.JsonAsync("SetAlarmState", new JsonObject { ["AlarmName"] = name, ["StateValue"] = state, ["StateReason"] = "test" });
 
     private async Task AlarmAsync(string name, string policyArn) => await CloudWatch.JsonAsync("PutMetricAlarm", new JsonObject
     {
@@ -151,5 +154,62 @@ public class ScalingEngineTests(BerthServerFixture server) : IClassFixture<Berth
         Assert.Equal((0, 0), (target["MinCapacity"]!.GetValue<int>(), target["MaxCapacity"]!.GetValue<int>()));
         Assert.Equal(["Setting desired count to 0.", "Setting min capacity to 0 and max capacity to 0"],
             (await ActivitiesAsync("nightly")).Select(a => a!["Description"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_scale_in_waits_for_its_cooldown_unless_a_scale_out_interrupts_it()
+    {
+        await ServiceAsync("cooling", desired: 4, min: 1, max: 6);
+        await AlarmAsync("cooling-idle", await StepPolicyAsync("cooling", "shrink", "ChangeInCapacity", -1, cooldown: 300));
+        await AlarmAsync("cooling-busy", await StepPolicyAsync("cooling", "grow", "ChangeInCapacity", 1, cooldown: 300));
+
+        await SetAlarmAsync("cooling-idle", "ALARM");
+        var scaledIn = await DesiredCountAsync("cooling");
+        await SetAlarmAsync("cooling-idle", "OK");
+        await SetAlarmAsync("cooling-idle", "ALARM");
+        var blocked = await DesiredCountAsync("cooling");
+        await SetAlarmAsync("cooling-busy", "ALARM");
+        var scaledOut = await DesiredCountAsync("cooling");
+        await SetAlarmAsync("cooling-idle", "OK");
+        await SetAlarmAsync("cooling-idle", "ALARM");
+
+        // 4 → 3, the second scale-in held by the cooldown, 3 → 4 by the other policy, which ends the cooldown: 4 → 3.
+        Assert.Equal((3, 3, 4, 3), (scaledIn, blocked, scaledOut, await DesiredCountAsync("cooling")));
+    }
+
+    [Fact]
+    public async Task During_its_cooldown_a_scale_out_counts_the_capacity_it_already_added()
+    {
+        await ServiceAsync("warming", desired: 2, min: 1, max: 10);
+        await AlarmAsync("warming-busy", await StepPolicyAsync("warming", "add-two", "ChangeInCapacity", 2, cooldown: 300));
+
+        await SetAlarmAsync("warming-busy", "ALARM");
+        var first = await DesiredCountAsync("warming");
+        await SetAlarmAsync("warming-busy", "OK");
+        await SetAlarmAsync("warming-busy", "ALARM");
+
+        // The same +2 again, computed from the 2 before the cooldown's scale-out: nothing more to add.
+        Assert.Equal((4, 4), (first, await DesiredCountAsync("warming")));
+        Assert.Single(await ActivitiesAsync("warming"));
+    }
+
+    [Fact]
+    public async Task Registering_a_range_moves_the_desired_count_into_it()
+    {
+        await ServiceAsync("ranged", desired: 1, min: 2, max: 4);
+        var raised = await DesiredCountAsync("ranged");
+        await Scaling.OkAsync("RegisterScalableTarget", new
+        {
+            ServiceNamespace = "ecs",
+            ResourceId = "service/app/ranged",
+            ScalableDimension = "ecs:service:DesiredCount",
+            MaxCapacity = 1,
+            MinCapacity = 1,
+        });
+
+        Assert.Equal((2, 1), (raised, await DesiredCountAsync("ranged")));
+        var activities = await ActivitiesAsync("ranged");
+        Assert.Equal([("Setting desired count to 1.", "maximum capacity was set to 1"), ("Setting desired count to 2.", "minimum capacity was set to 2")],
+            activities.Select(a => (a!["Description"]!.GetValue<string>(), a["Cause"]!.GetValue<string>())));
     }
 }
