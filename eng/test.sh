@@ -37,10 +37,11 @@ else
   failed=$((failed + 1)); status=1
 fi
 
-# Client tests run as two streams side by side. These modules spend most of their time waiting on the clock (metric
-# minutes, redeployments, scaling alarms), not on the CPU, and start no awsvpc task: the other stream's awsvpc tests
-# lease addresses on the same Docker networks, which two servers must not do at once.
-waiting=(metrics_test autoscaling_test secret_injection_test logs_test services_test)
+# Client tests run as two streams side by side, each with servers of its own. The second stream's modules spend most
+# of their time waiting on the clock (metric minutes, redeployments, scaling alarms, restarts) rather than on the CPU,
+# take about half of the whole, and start no awsvpc task: the other stream's awsvpc tests lease addresses on shared
+# Docker networks, which two servers must not do at once.
+waiting=(metrics_test autoscaling_test secret_injection_test logs_test services_test chaos_test)
 others=()
 for f in tests/clients/*_test.py; do
   m=$(basename "$f" .py)
@@ -53,7 +54,7 @@ waiting_pid=$!
 (cd tests/clients && python3 -m unittest -v "${others[@]}") 2>&1 | tee "$clients_log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 wait "$waiting_pid" || status=1
-echo "--- client tests that wait on the clock (${waiting[*]}), run beside the others:"
+echo "--- client tests of the second stream (${waiting[*]}), run beside the others:"
 cat "$waiting_log"
 for log in "$clients_log" "$waiting_log"; do
   ran=$(sed -nE 's/^Ran ([0-9]+) tests?.*/\1/p' "$log" | tail -n 1)
