@@ -16,16 +16,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "clients"))
-from berth_server import BerthServer, wait_until  # noqa: E402
+from berth_server import BerthServer, wait_for  # noqa: E402
 
 RESOURCE = "service/default/burn"
 
 
 def wait(check, seconds=3600):
-    result = wait_until(check, seconds, interval=0.2)
-    if not result:
-        raise TimeoutError("gave up waiting")
-    return result
+    return wait_for(check, seconds, interval=0.2)
 
 
 def definition(ecs, command):

@@ -25,14 +25,11 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "clients"))
-from berth_server import BerthServer, free_port, wait_until  # noqa: E402
+from berth_server import BerthServer, free_port, wait_for  # noqa: E402
 
 
 def wait(check, seconds=600):
-    result = wait_until(check, seconds, interval=0.1)
-    if not result:
-        raise TimeoutError("gave up waiting")
-    return result
+    return wait_for(check, seconds, interval=0.1)
 
 
 # Counts wrk's answers other than 2xx and 3xx by status, with the wall-clock seconds of the first and last.

@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "clients"))
-from berth_server import BerthServer, wait_until  # noqa: E402
+from berth_server import BerthServer, wait_for  # noqa: E402
 
 
 def percentile(values, p):
@@ -25,10 +25,7 @@ def percentile(values, p):
 
 
 def wait(check, seconds=600):
-    result = wait_until(check, seconds, interval=0.02)
-    if not result:
-        raise TimeoutError("gave up waiting")
-    return result
+    return wait_for(check, seconds, interval=0.02)
 
 
 def running_tasks(ecs, service):

@@ -26,6 +26,15 @@ def wait_until(check, seconds, interval=0.2):
     return None
 
 
+def wait_for(check, seconds, interval=0.2):
+    """check()'s first truthy result, as wait_until, but a TimeoutError when `seconds` pass without one (for benchmarks,
+    which have no test case to fail)."""
+    result = wait_until(check, seconds, interval)
+    if not result:
+        raise TimeoutError(f"gave up waiting after {seconds} s")
+    return result
+
+
 def kill_process_group(process):
     """kill -9 of a process started in its own session, with everything it started; a finished one is left alone."""
     if process and process.poll() is None:
