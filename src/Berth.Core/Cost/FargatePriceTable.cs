@@ -66,5 +66,8 @@ public sealed record Rate(
     public decimal Cost(double vcpuHours, double gbHours) => VcpuHour * (decimal)vcpuHours + GbHour * (decimal)gbHours;
 }
 
+/// <summary>JSON contracts of the price table and of <c>/_berth/cost/v1/report</c>.</summary>
 [JsonSerializable(typeof(FargatePriceTable))]
-internal sealed partial class CostJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(CostReport))]
+[JsonSerializable(typeof(CostReportRequest))]
+public sealed partial class CostJsonContext : JsonSerializerContext;
