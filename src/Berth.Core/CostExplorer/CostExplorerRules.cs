@@ -12,6 +12,8 @@ public static class CostExplorerRules
     public const string UnblendedCost = "UnblendedCost";
     public const string UsageQuantity = "UsageQuantity";
 
+    private static readonly TimeSpan MaxSpan = TimeSpan.FromDays(5 * 366);
+
     private static readonly string[] SupportedMatchOptions = ["EQUALS", "ABSENT", "STARTS_WITH", "ENDS_WITH", "CONTAINS", "CASE_SENSITIVE", "CASE_INSENSITIVE"];
 
     /// <summary>A TimePeriod's dates (<c>yyyy-MM-dd</c>, End exclusive) as UTC midnights.</summary>
@@ -23,7 +25,13 @@ public static class CostExplorerRules
         }
         var start = Date(period.Start, "Start");
         var end = Date(period.End, "End");
-        return start < end ? (start, end) : throw new ValidationException("Start date must be before End date.");
+        if (start >= end)
+        {
+            throw new ValidationException("Start date must be before End date.");
+        }
+        // Each period of the answer is computed, so a span is bounded (Cost Explorer keeps 38 months at most), and its
+        // last month's end must be a date .NET has.
+        return end - start <= MaxSpan && end.Year < 9999 ? (start, end) : throw new ValidationException("The time period may span at most 5 years and must end before 9999-01-01.");
     }
 
     public static void CheckGranularity(string? granularity)

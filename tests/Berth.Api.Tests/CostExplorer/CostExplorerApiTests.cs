@@ -181,6 +181,8 @@ public class CostExplorerApiTests(BerthServerFixture server) : IClassFixture<Ber
     [InlineData("""{"TimePeriod":{"Start":"2026-11-01","End":"2026-12-01"},"Granularity":"HOURLY","Metrics":["UnblendedCost"]}""", "Granularity 'HOURLY' is not supported")]
     [InlineData("""{"TimePeriod":{"Start":"2026-12-01","End":"2026-11-01"},"Granularity":"DAILY","Metrics":["UnblendedCost"]}""", "Start date must be before End date")]
     [InlineData("""{"TimePeriod":{"Start":"2026-11-01","End":"2026-12-01"},"Granularity":"DAILY","Metrics":["UnblendedCost"],"GroupBy":[{"Type":"COST_CATEGORY","Key":"x"}]}""", "is not supported")]
+    [InlineData("""{"TimePeriod":{"Start":"0001-01-01","End":"9999-12-31"},"Granularity":"DAILY","Metrics":["UnblendedCost"]}""", "at most 5 years")]
+    [InlineData("""{"TimePeriod":{"Start":"9999-06-01","End":"9999-12-31"},"Granularity":"MONTHLY","Metrics":["UnblendedCost"]}""", "must end before 9999-01-01")]
     [InlineData("""{"TimePeriod":{"Start":"2026-11-01","End":"2026-12-01"},"Granularity":"DAILY","Metrics":["UnblendedCost"],"Filter":{"Dimensions":{"Key":"AZ","Values":["a"]}}}""", "Dimension 'AZ' is not supported")]
     [InlineData("""{"TimePeriod":{"Start":"2026-11-01","End":"2026-12-01"},"Granularity":"DAILY","Metrics":["UnblendedCost"],"Filter":{"And":[{"Tags":{"Key":"a","Values":["b"]}}]}}""", "at least two expressions")]
     public async Task What_berth_does_not_serve_is_a_validation_error(string request, string message)
