@@ -27,6 +27,7 @@ SERVICES = [
     ("ssm", "ssm"),
     ("secretsmanager", "secretsmanager"),
     ("application-autoscaling", "application-autoscaling"),
+    ("ce", "ce"),
 ]
 
 

@@ -1,6 +1,7 @@
 using Berth.Api.Agent;
 using Berth.Api.AutoScaling;
 using Berth.Api.CloudWatch;
+using Berth.Api.CostExplorer;
 using Berth.Api.Ecs;
 using Berth.Api.Elb;
 using Berth.Api.Events;
@@ -43,6 +44,7 @@ public static class ApiRegistration
         .AddSsmApi()
         .AddSecretsManagerApi()
         .AddAutoScalingApi()
+        .AddCostExplorerApi()
         .AddCloudWatchApi()
         .AddAgentApi()
         .AddEventStream();
@@ -58,7 +60,7 @@ public static class ApiRegistration
     {
         endpoints.MapPost("/", endpoints.ServiceProvider.GetRequiredService<ApiDispatcher>().HandleAsync);
         endpoints.MapPost(RpcV2CborEndpoint.Route, endpoints.ServiceProvider.GetRequiredService<RpcV2CborEndpoint>().HandleAsync);
-        return endpoints.MapEcsApi().MapAgentApi().MapEventStream();
+        return endpoints.MapEcsApi().MapAgentApi().MapEventStream().MapCostReport();
     }
 
     /// <summary>CloudWatch's one set of operations, shared by the AWS JSON and CBOR edges and by the query edge.</summary>

@@ -35,6 +35,8 @@ internal sealed class ServerFlags
     private readonly Option<int> _minuteSeconds = EnvOption.Create("--test-minute-seconds",
         "For tests only: a minute of metric time lasts this many seconds (AWS/ECS and AWS/ApplicationELB minutes, alarm periods and " +
         "evaluation; cooldowns and schedules stay real). AWS's timing is 60", "BERTH_TEST_MINUTE_SECONDS", (int)Defaults.MetricMinute.TotalSeconds);
+    private readonly Option<string> _priceFile = EnvOption.Create("--price-file",
+        "JSON table of Fargate prices per region replacing the built-in one (docs/cost.md)", "BERTH_PRICE_FILE", "");
     private readonly Option<string> _accessLog = EnvOption.Create("--lb-access-log",
         "Load balancer access logs in ALB's format: a file, or logs:GROUP for a CloudWatch Logs group (off when empty)", "BERTH_LB_ACCESS_LOG", "");
 
@@ -54,6 +56,7 @@ internal sealed class ServerFlags
         command.Options.Add(_tlsCert);
         command.Options.Add(_tlsKey);
         command.Options.Add(_secretKeyFile);
+        command.Options.Add(_priceFile);
     }
 
     public ServerOptions Read(ParseResult result)
@@ -107,6 +110,7 @@ internal sealed class ServerFlags
             TlsCertificatePath = FullPathOrNull(result.GetValue(_tlsCert)),
             TlsKeyPath = FullPathOrNull(result.GetValue(_tlsKey)),
             SecretKeyFile = FullPathOrNull(result.GetValue(_secretKeyFile)),
+            PriceFilePath = FullPathOrNull(result.GetValue(_priceFile)),
             Api = new ApiOptions { AccountId = accountId, DefaultRegion = result.GetValue(_region)!, Auth = auth },
         };
         options.Validate();

@@ -2,6 +2,7 @@ using Berth.Control.Agents;
 using Berth.Control.Alarms;
 using Berth.Control.AutoScaling;
 using Berth.Control.Clusters;
+using Berth.Control.Cost;
 using Berth.Control.Events;
 using Berth.Control.Identity;
 using Berth.Control.LoadBalancing;
@@ -33,5 +34,6 @@ public static class ControlRegistration
         .AddIdentity()
         .AddSecrets()
         .AddAlarms()
-        .AddAutoScaling();
+        .AddAutoScaling()
+        .AddCost();
 }

@@ -4,6 +4,7 @@ using Berth.Control.Identity;
 using Berth.Control.Networking;
 using Berth.Control.Observability;
 using Berth.Control.Secrets;
+using Berth.Core.Cost;
 using Berth.Core.Networking;
 using Berth.Server.Controllers;
 using Berth.Server.Endpoints;
@@ -59,6 +60,7 @@ public static class BerthServer
         builder.Services.AddSingleton(new TaskSecretOptions { AuthorizeExecutionRole = options.RequiresSignatures });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new MetricClock(services.GetRequiredService<TimeProvider>(), options.MetricMinute));
+        builder.Services.AddSingleton(ReadPrices(options));
         builder.Services.AddControl(store, events);
         builder.Services.AddLoadBalancerDataPlane(options.LoadBalancerAccessLog);
         builder.Services.AddMetricPublishers();
@@ -107,6 +109,24 @@ public static class BerthServer
         catch (InvalidDataException e)
         {
             throw new ArgumentException($"--secret-key-file (BERTH_SECRET_KEY_FILE): {e.Message} Make one with: head -c 32 /dev/urandom > FILE; chmod 600 FILE", e);
+        }
+    }
+
+    /// <summary>The user's price table, or the built-in one; a file Berth cannot use stops the start, naming the flag.</summary>
+    private static FargatePriceTable ReadPrices(ServerOptions options)
+    {
+        if (options.PriceFilePath is not { } path)
+        {
+            return FargatePriceTable.BuiltIn;
+        }
+        try
+        {
+            using var file = File.OpenRead(path);
+            return FargatePriceTable.Load(file);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--price-file (BERTH_PRICE_FILE): {e.Message}", e);
         }
     }
 

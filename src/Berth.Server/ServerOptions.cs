@@ -57,6 +57,9 @@ public sealed record ServerOptions
     /// <summary>A JSON file of subnets and security groups for awsvpc tasks, added to the seeded defaults (docs/networking.md).</summary>
     public string? VpcConfigPath { get; init; }
 
+    /// <summary>A Fargate price table (<c>--price-file</c>, the shape of Berth.Core/Cost/fargate-prices.json) replacing the built-in one; null: built in.</summary>
+    public string? PriceFilePath { get; init; }
+
     public string DatabasePath => Path.Combine(DataDirectory, "berth.db");
 
     /// <summary>

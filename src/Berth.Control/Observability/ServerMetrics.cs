@@ -6,7 +6,7 @@ namespace Berth.Control.Observability;
 
 /// <summary>
 /// The server's own metrics, served at <c>GET /metrics</c> in Prometheus text format (prometheus-net): API
-/// requests by protocol and operation, placements, tasks by state and connected agents. The gauges hold what
+/// requests by protocol and operation, placements, tasks by state, connected agents and the usage tasks reserved per service. The gauges hold what
 /// the last background count found.
 /// </summary>
 public static class ServerMetrics
@@ -26,6 +26,12 @@ public static class ServerMetrics
 
     private static readonly Gauge AgentsConnected = Metrics.CreateGauge(
         "berth_agents_connected", "Container instances whose agent polled within the liveness window");
+
+    private static readonly Counter VcpuSeconds = Metrics.CreateCounter(
+        "berth_task_vcpu_seconds_total", "vCPU-seconds tasks reserved, metered as Fargate bills them (per second, one-minute minimum)", "cluster", "service");
+
+    private static readonly Counter GbSeconds = Metrics.CreateCounter(
+        "berth_task_memory_gb_seconds_total", "GB-seconds of memory tasks reserved, metered as Fargate bills them", "cluster", "service");
 
     public static long Start() => Stopwatch.GetTimestamp();
 
@@ -49,4 +55,14 @@ public static class ServerMetrics
     }
 
     public static void SetAgentsConnected(long count) => AgentsConnected.Set(count);
+
+    /// <summary>
+    /// Raises each service's usage counters to the usage counted so far (<c>-</c> for tasks no service started). The
+    /// totals only grow (usage of forgotten tasks is kept), so a counter's rate is the service's reservation.
+    /// </summary>
+    public static void SetUsage(string cluster, string service, double vcpuSeconds, double gbSeconds)
+    {
+        VcpuSeconds.WithLabels(cluster, service).IncTo(vcpuSeconds);
+        GbSeconds.WithLabels(cluster, service).IncTo(gbSeconds);
+    }
 }

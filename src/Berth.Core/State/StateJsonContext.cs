@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Berth.Core.Cost;
 using Berth.Core.Ecs;
 using Berth.Core.Networking;
 using Berth.Core.Tasks;
@@ -25,4 +26,5 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(SecurityGroup))]
 [JsonSerializable(typeof(SubnetAddressLease))]
 [JsonSerializable(typeof(EngineAttachments))]
+[JsonSerializable(typeof(TaskUsage))]
 public sealed partial class StateJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using Berth.Control.Tasks;
 using Berth.Core.ContainerInstances;
+using Berth.Core.Cost;
 using Berth.Core.Tasks;
 using Berth.Store;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace Berth.Server.Controllers;
 /// Gives up on the tasks of instances whose agent stopped polling: after <see cref="AgentLiveness.TasksLostAfter"/>
 /// without a heartbeat they are recorded STOPPED, so services can replace them elsewhere. Level-triggered: each
 /// sweep reads every instance, so a missed sweep or a restart loses nothing. Also forgets STOPPED tasks once
-/// ECS would (they stay describable for at least an hour), expired task protections and expired RunTask client tokens.
+/// ECS would (they stay describable for at least an hour), keeping their usage (<see cref="CostRecords"/>), expired task protections and expired RunTask client tokens.
 /// </summary>
 internal sealed partial class InstanceMonitor(
     IStateStore store, TaskStopper stopper, AgentLiveness liveness, ServerOptions options, TimeProvider time, ILogger<InstanceMonitor> logger)
@@ -63,7 +64,10 @@ internal sealed partial class InstanceMonitor(
         // An expired client token is free for reuse already (RunTaskIdempotency.Decide); sweeping it bounds the records.
         var tokens = await store.QueryAsync(EcsRecords.RunTaskTokens, new RecordQuery(EcsRecords.RunTaskTokens.Kind, null), cancellationToken).ConfigureAwait(false);
         var now = Time.GetUtcNow();
-        var expired = tasks.Where(t => t.Value.LastStatus == TaskStatuses.Stopped && t.Value.StoppedAt < cutoff).Select(EcsRecords.Tasks.Delete)
+        var forgotten = tasks.Where(t => t.Value.LastStatus == TaskStatuses.Stopped && t.Value.StoppedAt < cutoff).ToList();
+        // A forgotten task's usage is kept in the same commit, or its cost would leave the month's bill with it.
+        var expired = forgotten.Select(EcsRecords.Tasks.Delete).Cast<RecordWrite>()
+            .Concat(forgotten.Select(t => TaskUsage.Of(t.Value)).OfType<TaskUsage>().Select(CostRecords.PutUsage))
             .Concat(protections.Where(p => !TaskProtection.IsProtected(p.Value.ExpiresAt, now)).Select(EcsRecords.TaskProtections.Delete))
             .Concat(tokens.Where(t => RunTaskIdempotency.IsExpired(t.Value, now)).Select(EcsRecords.RunTaskTokens.Delete))
             .ToList();

@@ -8,6 +8,7 @@ internal static class MetricsRegistration
     public static IServiceCollection AddMetricPublishers(this IServiceCollection services) => services
         .AddHostedService<MetricSweeper>()
         .AddHostedService<EcsMetricsPublisher>()
+        .AddHostedService<UsageMetricsPublisher>()
         .AddHostedService<ContainerInsightsPublisher>()
         .AddHostedService<LoadBalancerMetricsPublisher>();
 }

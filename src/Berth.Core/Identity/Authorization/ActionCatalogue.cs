@@ -17,10 +17,10 @@ public static class ActionCatalogue
         {
             EcsAuthorization.Rules, LogsAuthorization.Rules, CloudWatchAuthorization.Rules, ElbAuthorization.Rules,
             IamAuthorization.Rules, StsAuthorization.Rules, SsmAuthorization.Rules, SecretsManagerAuthorization.Rules,
-            AutoScalingAuthorization.Rules,
+            AutoScalingAuthorization.Rules, CostExplorerAuthorization.Rules,
         }.ToDictionary(r => r.Service, r => (ServiceModels.All.Single(m => m.Service == r.Service), r), StringComparer.Ordinal);
 
-    /// <summary>botocore's names of the services: ecs, logs, cloudwatch, elbv2, iam, sts, ssm, secretsmanager, application-autoscaling.</summary>
+    /// <summary>botocore's names of the services: ecs, logs, cloudwatch, elbv2, iam, sts, ssm, secretsmanager, application-autoscaling, ce.</summary>
     public static IReadOnlyCollection<string> Services => [.. ByService.Keys];
 
     /// <summary>The operations of a service's model.</summary>

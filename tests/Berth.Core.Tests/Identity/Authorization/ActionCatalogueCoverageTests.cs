@@ -17,7 +17,7 @@ public class ActionCatalogueCoverageTests
     [
         EcsAuthorization.Rules, LogsAuthorization.Rules, CloudWatchAuthorization.Rules, ElbAuthorization.Rules,
         IamAuthorization.Rules, StsAuthorization.Rules, SsmAuthorization.Rules, SecretsManagerAuthorization.Rules,
-        AutoScalingAuthorization.Rules,
+        AutoScalingAuthorization.Rules, CostExplorerAuthorization.Rules,
     ];
 
     /// <summary>
@@ -40,7 +40,7 @@ public class ActionCatalogueCoverageTests
     [Fact]
     public void Catalogue_serves_every_service_berth_speaks_and_the_ones_that_come_next()
     {
-        Assert.Equal(["application-autoscaling", "cloudwatch", "ecs", "elbv2", "iam", "logs", "secretsmanager", "ssm", "sts"], ActionCatalogue.Services.Order());
+        Assert.Equal(["application-autoscaling", "ce", "cloudwatch", "ecs", "elbv2", "iam", "logs", "secretsmanager", "ssm", "sts"], ActionCatalogue.Services.Order());
     }
 
     [Theory]
@@ -50,6 +50,7 @@ public class ActionCatalogueCoverageTests
     [InlineData("logs", "logs")]
     [InlineData("sts", "sts")]
     [InlineData("application-autoscaling", "application-autoscaling")]
+    [InlineData("ce", "ce")]
     public void Signing_name_is_the_credential_scopes_service(string service, string signingName)
     {
         Assert.Equal(signingName, ActionCatalogue.SigningName(service));

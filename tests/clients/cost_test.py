@@ -1,0 +1,63 @@
+"""Cost Explorer on real Fargate tasks: two short tasks of a tagged task definition (propagateTags) run a few
+seconds on `berth up`'s managed pool, then boto3's ce.get_cost_and_usage and `aws ce get-cost-and-usage` read their
+usage, grouped by SERVICE and by TAG, and `berth cost` prints the same service. Short: the tasks run ~5 s.
+"""
+import datetime
+import json
+import os
+import subprocess
+import unittest
+
+from aws_cli import aws
+from berth_server import AWSVPC_NETWORK, ROOT, BerthServer, own_subnet_config
+
+
+class CostTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.subnet, _, config = own_subnet_config("subnet-cost")
+        cls.server = BerthServer(command="up", args=["--vpc-config", config])
+        cls.addClassCleanup(os.unlink, config)
+        cls.addClassCleanup(cls.server.remove_awsvpc_leftovers, [cls.subnet])
+        cls.addClassCleanup(cls.server.close)
+        cls.server.start()
+
+    def aws(self, *args, **kwargs):
+        return aws(self, self.server.endpoint, *args, **kwargs)
+
+    def test_fargate_usage_reads_back_through_cost_explorer_by_service_and_tag(self):
+        self.aws("ecs", "register-task-definition", "--family", "cost-job", "--network-mode", "awsvpc",
+                 "--requires-compatibilities", "FARGATE", "--cpu", "256", "--memory", "512",
+                 "--tags", "key=team,value=blue", "--container-definitions",
+                 json.dumps([{"name": "job", "image": "berth/sample-tools", "command": ["sleep", "5"]}]))
+        arns = [t["taskArn"] for t in self.aws(
+            "ecs", "run-task", "--launch-type", "FARGATE", "--task-definition", "cost-job", "--count", "2",
+            "--propagate-tags", "TASK_DEFINITION",
+            "--network-configuration", AWSVPC_NETWORK.format(subnet=self.subnet))["tasks"]]
+        self.aws("ecs", "wait", "tasks-stopped", "--tasks", *arns)
+
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        period = {"Start": today.isoformat(), "End": (today + datetime.timedelta(days=1)).isoformat()}
+        ce = self.server.client("ce")
+        by_service = ce.get_cost_and_usage(TimePeriod=period, Granularity="DAILY", Metrics=["UnblendedCost", "UsageQuantity"],
+                                           GroupBy=[{"Type": "DIMENSION", "Key": "SERVICE"}])
+        group = by_service["ResultsByTime"][0]["Groups"][0]
+        self.assertEqual(group["Keys"], ["Amazon Elastic Container Service"])
+        # Two tasks of 0.25 vCPU and 0.5 GB, each billed at least its one-minute minimum.
+        self.assertGreaterEqual(float(group["Metrics"]["UnblendedCost"]["Amount"]), 2 * (0.25 * 0.04048 + 0.5 * 0.004445) / 60 * 0.999)
+        self.assertEqual(group["Metrics"]["UnblendedCost"]["Unit"], "USD")
+
+        by_tag = self.aws("ce", "get-cost-and-usage", "--time-period", f"Start={period['Start']},End={period['End']}",
+                          "--granularity", "DAILY", "--metrics", "UsageQuantity", "--group-by", "Type=TAG,Key=team")
+        groups = {g["Keys"][0]: float(g["Metrics"]["UsageQuantity"]["Amount"]) for g in by_tag["ResultsByTime"][0]["Groups"]}
+        self.assertEqual(list(groups), ["team$blue"])
+        self.assertGreater(groups["team$blue"], 0)
+
+        report = subprocess.run([os.path.join(ROOT, "berth"), "cost", "--endpoint-url", self.server.endpoint],
+                                capture_output=True, text=True, timeout=300)
+        self.assertEqual(report.returncode, 0, report.stderr)
+        self.assertRegex(report.stdout, r"default\s+-\s+FARGATE\s+2\s")
+
+
+if __name__ == "__main__":
+    unittest.main()
