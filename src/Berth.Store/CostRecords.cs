@@ -10,7 +10,7 @@ namespace Berth.Store;
 /// </summary>
 public static class CostRecords
 {
-    public static readonly RecordType<TaskUsage> TaskUsages = new("task-usage", StateJsonContext.Default.TaskUsage);
+    public static readonly RecordType<TaskUsage> TaskUsages = new("task-usage", StateJsonContext.Default);
 
     public static PutRecord PutUsage(TaskUsage usage) =>
         TaskUsages.Put(usage.TaskArn, usage.TaskArn[..usage.TaskArn.IndexOf(":task/", StringComparison.Ordinal)],
