@@ -132,6 +132,32 @@ public class TagApiTests(BerthServerFixture server) : IClassFixture<BerthServerF
     }
 
     [Fact]
+    public async Task A_service_propagates_its_tags_and_its_name_to_the_tasks_it_starts()
+    {
+        await _ecs.OkAsync("CreateCluster", new { clusterName = "tagged-service" });
+        await ClusterCapacity.RegisterInstanceAsync(_ecs, "tagged-service", "i-tagged-service");
+        await TaskDefinitionAsync();
+        await _ecs.OkAsync("CreateService", new
+        {
+            cluster = "tagged-service",
+            serviceName = "api",
+            taskDefinition = "web",
+            desiredCount = 1,
+            tags = Tags(("tier", "api")),
+            propagateTags = "SERVICE",
+            enableECSManagedTags = true,
+        });
+
+        var arns = await Eventually.ReadAsync(
+            async () => (await _ecs.OkAsync("ListTasks", new { cluster = "tagged-service", serviceName = "api" }))["taskArns"]!.AsArray(),
+            a => a.Count == 1);
+
+        JsonAssert.Equal(
+            """{ "tags": [{ "key": "tier", "value": "api" }, { "key": "aws:ecs:clusterName", "value": "tagged-service" }, { "key": "aws:ecs:serviceName", "value": "api" }] }""",
+            await ListTagsAsync((string)Assert.Single(arns)!));
+    }
+
+    [Fact]
     public async Task The_tags_ECS_manages_cannot_be_removed()
     {
         await _ecs.OkAsync("CreateCluster", new { clusterName = "managed-tags" });
