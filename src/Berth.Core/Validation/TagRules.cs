@@ -23,10 +23,7 @@ public static class TagRules
             {
                 throw new InvalidParameterException("Tag values must be at most 256 characters.");
             }
-            if (tag.Key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidParameterException("Tag keys may not begin with the reserved prefix 'aws:'.");
-            }
+            RefuseReserved(tag.Key);
         }
     }
 
@@ -54,6 +51,21 @@ public static class TagRules
         return merged;
     }
 
-    public static IReadOnlyList<Tag> Remove(IReadOnlyList<Tag>? current, IReadOnlyCollection<string> keys) =>
-        (current ?? []).Where(t => !keys.Contains(t.Key!)).ToList();
+    /// <summary>Removes <paramref name="keys"/>; the <c>aws:</c> tags ECS manages (a task's aws:ecs:clusterName) stay, as on ECS.</summary>
+    public static IReadOnlyList<Tag> Remove(IReadOnlyList<Tag>? current, IReadOnlyCollection<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            RefuseReserved(key);
+        }
+        return (current ?? []).Where(t => !keys.Contains(t.Key!)).ToList();
+    }
+
+    private static void RefuseReserved(string key)
+    {
+        if (key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidParameterException("Tag keys may not begin with the reserved prefix 'aws:'.");
+        }
+    }
 }

@@ -9,7 +9,7 @@ namespace Berth.Api.Tests.Ecs;
 internal static class ClusterCapacity
 {
     public static async Task<string> RegisterInstanceAsync(
-        EcsClient ecs, string cluster, string instanceId, int cpu = 2048, int memory = 4096, string zone = "local-1a", object[]? attributes = null)
+        EcsClient ecs, string cluster, string instanceId, int cpu = 2048, int memory = 4096, string zone = "local-1a", object[]? attributes = null, object[]? tags = null)
     {
         var response = await ecs.OkAsync("RegisterContainerInstance", new
         {
@@ -22,6 +22,7 @@ internal static class ClusterCapacity
                 new { name = "PORTS", type = "STRINGSET", stringSetValue = new[] { "22" } },
             },
             attributes = attributes ?? [],
+            tags = tags ?? [],
         });
         return (string)response["containerInstance"]!["containerInstanceArn"]!;
     }

@@ -101,4 +101,104 @@ public class TagApiTests(BerthServerFixture server) : IClassFixture<BerthServerF
 
         JsonAssert.Equal("""{ "tags": [{ "key": "team", "value": "a" }] }""", await ListTagsAsync(arn));
     }
+
+    [Fact]
+    public async Task Task_tags_come_from_RunTask_and_the_task_definition_and_are_changed_listed_and_described_with_include_TAGS()
+    {
+        await _ecs.OkAsync("CreateCluster", new { clusterName = "tagged-tasks" });
+        await ClusterCapacity.RegisterInstanceAsync(_ecs, "tagged-tasks", "i-tagged-tasks");
+        await TaskDefinitionAsync();
+        var run = await _ecs.OkAsync("RunTask", new
+        {
+            cluster = "tagged-tasks",
+            taskDefinition = "web",
+            tags = Tags(("env", "test")),
+            propagateTags = "TASK_DEFINITION",
+            enableECSManagedTags = true,
+        });
+        var arn = (string)run["tasks"]![0]!["taskArn"]!;
+
+        JsonAssert.Equal("""{ "tags": [{ "key": "env", "value": "test" }, { "key": "team", "value": "a" }, { "key": "aws:ecs:clusterName", "value": "tagged-tasks" }] }""",
+            await ListTagsAsync(arn));
+        await _ecs.OkAsync("TagResource", new { resourceArn = arn, tags = Tags(("env", "prod"), ("cost", "1")) });
+        await _ecs.OkAsync("UntagResource", new { resourceArn = arn, tagKeys = new[] { "team" } });
+
+        var expected = """[{ "key": "env", "value": "prod" }, { "key": "aws:ecs:clusterName", "value": "tagged-tasks" }, { "key": "cost", "value": "1" }]""";
+        JsonAssert.Equal($$"""{ "tags": {{expected}} }""", await ListTagsAsync(arn));
+        var plain = await _ecs.OkAsync("DescribeTasks", new { cluster = "tagged-tasks", tasks = new[] { arn } });
+        Assert.Null(plain["tasks"]![0]!["tags"]);
+        var described = await _ecs.OkAsync("DescribeTasks", new { cluster = "tagged-tasks", tasks = new[] { arn }, include = new[] { "TAGS" } });
+        JsonAssert.Equal(expected, described["tasks"]![0]!["tags"]);
+    }
+
+    [Fact]
+    public async Task A_service_propagates_its_tags_and_its_name_to_the_tasks_it_starts()
+    {
+        await _ecs.OkAsync("CreateCluster", new { clusterName = "tagged-service" });
+        await ClusterCapacity.RegisterInstanceAsync(_ecs, "tagged-service", "i-tagged-service");
+        await TaskDefinitionAsync();
+        await _ecs.OkAsync("CreateService", new
+        {
+            cluster = "tagged-service",
+            serviceName = "api",
+            taskDefinition = "web",
+            desiredCount = 1,
+            tags = Tags(("tier", "api")),
+            propagateTags = "SERVICE",
+            enableECSManagedTags = true,
+        });
+
+        var arns = await Eventually.ReadAsync(
+            async () => (await _ecs.OkAsync("ListTasks", new { cluster = "tagged-service", serviceName = "api" }))["taskArns"]!.AsArray(),
+            a => a.Count == 1);
+
+        JsonAssert.Equal(
+            """{ "tags": [{ "key": "tier", "value": "api" }, { "key": "aws:ecs:clusterName", "value": "tagged-service" }, { "key": "aws:ecs:serviceName", "value": "api" }] }""",
+            await ListTagsAsync((string)Assert.Single(arns)!));
+    }
+
+    [Fact]
+    public async Task The_tags_ECS_manages_cannot_be_removed()
+    {
+        await _ecs.OkAsync("CreateCluster", new { clusterName = "managed-tags" });
+        await ClusterCapacity.RegisterInstanceAsync(_ecs, "managed-tags", "i-managed-tags");
+        await TaskDefinitionAsync();
+        var run = await _ecs.OkAsync("RunTask", new { cluster = "managed-tags", taskDefinition = "web", enableECSManagedTags = true });
+        var arn = (string)run["tasks"]![0]!["taskArn"]!;
+
+        var error = await _ecs.ErrorAsync("UntagResource", new { resourceArn = arn, tagKeys = new[] { "aws:ecs:clusterName" } });
+
+        Assert.Equal(("InvalidParameterException", "Tag keys may not begin with the reserved prefix 'aws:'."), error);
+        JsonAssert.Equal("""{ "tags": [{ "key": "aws:ecs:clusterName", "value": "managed-tags" }] }""", await ListTagsAsync(arn));
+    }
+
+    [Fact]
+    public async Task Container_instance_tags_come_from_registration_and_are_changed_listed_and_described_with_include_TAGS()
+    {
+        await _ecs.OkAsync("CreateCluster", new { clusterName = "tagged-instances" });
+        var arn = await ClusterCapacity.RegisterInstanceAsync(_ecs, "tagged-instances", "i-tagged", tags: Tags(("rack", "r1")));
+
+        await _ecs.OkAsync("TagResource", new { resourceArn = arn, tags = Tags(("env", "prod")) });
+        await _ecs.OkAsync("UntagResource", new { resourceArn = arn, tagKeys = new[] { "rack" } });
+
+        JsonAssert.Equal("""{ "tags": [{ "key": "env", "value": "prod" }] }""", await ListTagsAsync(arn));
+        var plain = await _ecs.OkAsync("DescribeContainerInstances", new { cluster = "tagged-instances", containerInstances = new[] { arn } });
+        Assert.Null(plain["containerInstances"]![0]!["tags"]);
+        var described = await _ecs.OkAsync("DescribeContainerInstances", new { cluster = "tagged-instances", containerInstances = new[] { arn }, include = new[] { "TAGS" } });
+        JsonAssert.Equal("""[{ "key": "env", "value": "prod" }]""", described["containerInstances"]![0]!["tags"]);
+    }
+
+    [Theory]
+    [InlineData("task/default/0123456789abcdef0123456789abcdef", "task")]
+    [InlineData("container-instance/default/0123456789abcdef0123456789abcdef", "container instance")]
+    [InlineData("container-instance/~fargate/0123456789abcdef0123456789abcdef", "container instance")]
+    public async Task A_missing_task_or_container_instance_is_resource_not_found_to_tag_and_an_invalid_parameter_to_list(string resource, string kind)
+    {
+        var missing = $"{_ecs.ArnPrefix}:{resource}";
+        var message = $"The specified {kind} could not be found.";
+
+        Assert.Equal(("ResourceNotFoundException", message), await _ecs.ErrorAsync("TagResource", new { resourceArn = missing, tags = Tags(("a", "b")) }));
+        Assert.Equal(("ResourceNotFoundException", message), await _ecs.ErrorAsync("UntagResource", new { resourceArn = missing, tagKeys = new[] { "a" } }));
+        Assert.Equal(("InvalidParameterException", message), await _ecs.ErrorAsync("ListTagsForResource", new { resourceArn = missing }));
+    }
 }

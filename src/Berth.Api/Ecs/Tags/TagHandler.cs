@@ -1,5 +1,6 @@
 using Berth.Api.Protocol;
 using Berth.Core.Arns;
+using Berth.Core.Capacity;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Validation;
@@ -45,6 +46,8 @@ internal sealed class TagHandler(IStateStore store)
                 "task-definition" => (await GetTaskDefinitionAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
                 "service" => (await GetServiceAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Service.Tags,
                 "capacity-provider" => (await GetCapacityProviderAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
+                "task" => (await GetTaskAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
+                "container-instance" => (await GetContainerInstanceAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Instance.Tags,
                 _ => throw NotTaggable(arn),
             };
             return new ListTagsForResourceResponse { Tags = tags ?? [] };
@@ -66,6 +69,8 @@ internal sealed class TagHandler(IStateStore store)
                 "task-definition" => await ChangeTaskDefinitionAsync(arn, change, ct).ConfigureAwait(false),
                 "service" => await ChangeServiceAsync(arn, change, ct).ConfigureAwait(false),
                 "capacity-provider" => await ChangeCapacityProviderAsync(arn, change, ct).ConfigureAwait(false),
+                "task" => await ChangeTaskAsync(arn, change, ct).ConfigureAwait(false),
+                "container-instance" => await ChangeContainerInstanceAsync(arn, change, ct).ConfigureAwait(false),
                 _ => throw NotTaggable(arn),
             };
             await store.CommitAsync([write], ct).ConfigureAwait(false);
@@ -100,6 +105,21 @@ internal sealed class TagHandler(IStateStore store)
         return EcsRecords.PutCapacityProvider(provider.Value with { Tags = change(provider.Value.Tags) }, provider.Version);
     }
 
+    /// <remarks>The agent's reports write the same record; a report that lands first makes this write conflict and retry.</remarks>
+    private async Task<PutRecord> ChangeTaskAsync(EcsArn arn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)
+    {
+        var task = await GetTaskAsync(arn, cancellationToken).ConfigureAwait(false);
+        return EcsRecords.PutTask(task.Value with { Tags = change(task.Value.Tags) }, task.Version);
+    }
+
+    /// <remarks>The agent's heartbeats and re-registrations write the same record, so this write is guarded like theirs.</remarks>
+    private async Task<PutRecord> ChangeContainerInstanceAsync(EcsArn arn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)
+    {
+        var record = await GetContainerInstanceAsync(arn, cancellationToken).ConfigureAwait(false);
+        var changed = record.Value with { Instance = record.Value.Instance with { Tags = change(record.Value.Instance.Tags) } };
+        return EcsRecords.PutInstance(changed, record.Version);
+    }
+
     private async Task<Versioned<Cluster>> GetClusterAsync(EcsArn arn, CancellationToken cancellationToken) =>
         await store.GetAsync(EcsRecords.Clusters, arn.ToString(), cancellationToken).ConfigureAwait(false) is { Value.Status: "ACTIVE" } cluster
             ? cluster
@@ -121,6 +141,17 @@ internal sealed class TagHandler(IStateStore store)
             && provider.Value.Status == Core.Capacity.CapacityProviderRules.Active
             ? provider
             : throw new ResourceNotFoundException("The specified capacity provider could not be found.");
+
+    private async Task<Versioned<EcsTask>> GetTaskAsync(EcsArn arn, CancellationToken cancellationToken) =>
+        await store.GetAsync(EcsRecords.Tasks, arn.ToString(), cancellationToken).ConfigureAwait(false)
+            ?? throw new ResourceNotFoundException("The specified task could not be found.");
+
+    /// <summary>The managed instances behind FARGATE are AWS's on ECS, never shown, so they are not the account's to tag.</summary>
+    private async Task<Versioned<Core.State.ContainerInstanceRecord>> GetContainerInstanceAsync(EcsArn arn, CancellationToken cancellationToken) =>
+        !ManagedCapacity.IsManagedInstance(arn.ToString())
+            && await store.GetAsync(EcsRecords.ContainerInstances, arn.ToString(), cancellationToken).ConfigureAwait(false) is { Value.Instance.ContainerInstanceArn: not null } instance
+            ? instance
+            : throw new ResourceNotFoundException("The specified container instance could not be found.");
 
     private static EcsArn Parse(string? resourceArn) =>
         EcsArn.TryParse(resourceArn, out var arn)
