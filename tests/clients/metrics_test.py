@@ -21,21 +21,30 @@ class MetricsTest(BerthUpTestCase):
         now = datetime.datetime.now(datetime.timezone.utc)
         return iso(now - datetime.timedelta(minutes=15)), iso(now + datetime.timedelta(minutes=1))
 
-    def statistics(self, namespace, name, dimensions, *stats):
-        start, end = self.window()
+    def statistics(self, namespace, name, dimensions, *stats, window=None):
+        start, end = window or self.window()
         return self.aws("cloudwatch", "get-metric-statistics", "--namespace", namespace, "--metric-name", name,
                         "--dimensions", *[f"Name={k},Value={v}" for k, v in dimensions],
                         "--statistics", *stats, "--start-time", start, "--end-time", end, "--period", "60")["Datapoints"]
 
-    def data(self, namespace, name, dimensions, stat):
-        start, end = self.window()
+    def data(self, namespace, name, dimensions, stat, window=None):
+        start, end = window or self.window()
         query = [{"Id": "q", "MetricStat": {"Metric": {"Namespace": namespace, "MetricName": name,
                   "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions]}, "Period": 60, "Stat": stat}}]
         return self.aws("cloudwatch", "get-metric-data", "--metric-data-queries", json.dumps(query),
                         "--start-time", start, "--end-time", end, "--scan-by", "TimestampAscending")["MetricDataResults"][0]
 
-    def assert_agree(self, datapoints, result, stat):
-        ordered = sorted(datapoints, key=lambda p: p["Timestamp"])
+    def assert_both_apis_agree(self, namespace, name, dimensions, stat):
+        """GetMetricStatistics and GetMetricData give the same points over one window. The server publishes a new
+        minute at any moment, so the pair is read again until the statistics read before and after the GetMetricData
+        read are the same (then nothing was published in between)."""
+        window = self.window()
+        for _ in range(5):
+            points = self.statistics(namespace, name, dimensions, stat, window=window)
+            result = self.data(namespace, name, dimensions, stat, window=window)
+            if self.statistics(namespace, name, dimensions, stat, window=window) == points:
+                break
+        ordered = sorted(points, key=lambda p: p["Timestamp"])
         self.assertEqual([p["Timestamp"] for p in ordered], result["Timestamps"])
         for point, value in zip(ordered, result["Values"]):
             self.assertAlmostEqual(point[stat], value, places=6)
@@ -47,7 +56,7 @@ class MetricsTest(BerthUpTestCase):
         points = self.statistics("ClientTest", "Latency", [("Service", "web")], "Average", "Maximum", "SampleCount")
         self.assertEqual(sum(p["SampleCount"] for p in points), 3)
         self.assertEqual(max(p["Maximum"] for p in points), 60)
-        self.assert_agree(points, self.data("ClientTest", "Latency", [("Service", "web")], "Average"), "Average")
+        self.assert_both_apis_agree("ClientTest", "Latency", [("Service", "web")], "Average")
         listed = self.aws("cloudwatch", "list-metrics", "--namespace", "ClientTest")["Metrics"]
         self.assertEqual([m["MetricName"] for m in listed], ["Latency"])
         self.aws("cloudwatch", "put-metric-data", "--namespace", "AWS/ECS", "--metric-name", "x", "--value", "1",
@@ -89,7 +98,7 @@ class MetricsTest(BerthUpTestCase):
         self.assertGreaterEqual(self.latest("TaskCount", [cluster]), 2)
         points = self.statistics("ECS/ContainerInsights", "RunningTaskCount", [cluster, service], "Maximum")
         self.assertTrue(all(p["Unit"] == "Count" for p in points), points)
-        self.assert_agree(points, self.data("ECS/ContainerInsights", "RunningTaskCount", [cluster, service], "Maximum"), "Maximum")
+        self.assert_both_apis_agree("ECS/ContainerInsights", "RunningTaskCount", [cluster, service], "Maximum")
         listed = self.aws("cloudwatch", "list-metrics", "--namespace", "ECS/ContainerInsights")["Metrics"]
         self.assertIn({"Namespace": "ECS/ContainerInsights", "MetricName": "DesiredTaskCount",
                        "Dimensions": [{"Name": "ClusterName", "Value": "default"}, {"Name": "ServiceName", "Value": "insights"}]}, listed)
@@ -131,7 +140,7 @@ class MetricsTest(BerthUpTestCase):
         self.assertLess(idling, 2, idle)
         self.assertGreater(burning, max(5, 5 * idling), burn)
         for points, service in ((burn, "burn"), (idle, "idle")):
-            self.assert_agree(points, self.data("AWS/ECS", "CPUUtilization", [cluster, ("ServiceName", service)], "Average"), "Average")
+            self.assert_both_apis_agree("AWS/ECS", "CPUUtilization", [cluster, ("ServiceName", service)], "Average")
             self.assertTrue(all(p["Unit"] == "Percent" for p in points))
         memory = self.statistics("AWS/ECS", "MemoryUtilization", [cluster, ("ServiceName", "idle")], "Average")
         self.assertTrue(memory and all(0 < p["Average"] < 100 for p in memory), memory)
