@@ -58,8 +58,9 @@ echo "--- client tests of the second stream (${waiting[*]}), run beside the othe
 cat "$waiting_log"
 for log in "$clients_log" "$waiting_log"; do
   ran=$(sed -nE 's/^Ran ([0-9]+) tests?.*/\1/p' "$log" | tail -n 1)
-  bad=$(grep -cE '\.\.\. (FAIL|ERROR)$' "$log")
-  passed=$((passed + ${ran:-0} - bad)); failed=$((failed + bad))
+  # unittest's own summary, "FAILED (failures=1, errors=2)": a test that prints mid-line puts its verdict on a line of its own
+  bad=$(sed -nE 's/^FAILED \((.*)\)$/\1/p' "$log" | tail -n 1 | grep -oE '(^|, )(failures|errors)=[0-9]+' | awk -F= '{ n += $2 } END { print n + 0 }')
+  passed=$((passed + ${ran:-0} - ${bad:-0})); failed=$((failed + ${bad:-0}))
   [ -n "$ran" ] || { echo "a client test stream ran no test: see its output above" >&2; status=1; }
 done
 rm -f "$clients_log" "$waiting_log"
