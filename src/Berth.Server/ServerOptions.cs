@@ -124,6 +124,12 @@ public sealed record ServerOptions
     public TimeSpan SecretRedeployInterval { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// How often deletions of capacity providers that another server process accepted are finished; this process's own
+    /// are finished as soon as they are accepted.
+    /// </summary>
+    public TimeSpan CapacityProviderDeletionInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// How long a minute of metric time lasts (<see cref="Berth.Control.Observability.MetricClock"/>): a minute, as on
     /// AWS. Shorter only for tests (<c>--test-minute-seconds</c>): AWS/ECS and AWS/ApplicationELB minutes, alarm
     /// periods and the evaluation of alarms each minute all shorten together; cooldowns, schedules and every other

@@ -8,6 +8,7 @@ using Berth.Api.Ecs.TaskDefinitions;
 using Berth.Api.Ecs.Tasks;
 using Berth.Api.Protocol;
 using Berth.Control.Agents;
+using Berth.Control.Capacity;
 using Berth.Control.Clusters;
 using Berth.Control.Services;
 using Berth.Control.Tasks;
@@ -26,7 +27,7 @@ internal static class EcsApi
     public static IServiceCollection AddEcsApi(this IServiceCollection services) => services
         .AddSingleton(s => Create(
             s.GetRequiredService<ClusterState>(), s.GetRequiredService<TaskLauncher>(), s.GetRequiredService<TaskStopper>(),
-            s.GetRequiredService<ContainerInstanceHandler>(), s.GetRequiredService<ServiceSignal>()))
+            s.GetRequiredService<ContainerInstanceHandler>(), s.GetRequiredService<ServiceSignal>(), s.GetRequiredService<CapacityProviderDeletions>()))
         .AddSingleton<ContainerInstanceHandler>()
         .AddSingleton<SpotInterruptionHandler>();
 
@@ -38,12 +39,13 @@ internal static class EcsApi
     }
 
     private static JsonService Create(
-        ClusterState state, TaskLauncher launcher, TaskStopper stopper, ContainerInstanceHandler instances, ServiceSignal services)
+        ClusterState state, TaskLauncher launcher, TaskStopper stopper, ContainerInstanceHandler instances, ServiceSignal services,
+        CapacityProviderDeletions deletions)
     {
         var store = state.Store;
         var service = new JsonService(EcsOperations.TargetPrefix, "ecs", EcsJsonContext.Default, EcsOperations.All);
         new ClusterHandler(store).Register(service);
-        new CapacityProviderHandler(state).Register(service);
+        new CapacityProviderHandler(state, deletions).Register(service);
         new TaskDefinitionHandler(store).Register(service);
         new TagHandler(store).Register(service);
         new AccountSettingHandler(store).Register(service);

@@ -9,8 +9,9 @@ namespace Berth.Core.Capacity;
 /// <summary>
 /// CreateCapacityProvider, UpdateCapacityProvider and DeleteCapacityProvider's pure part, for Auto Scaling group
 /// providers (<see cref="AutoScalingGroup"/>), and the FARGATE and FARGATE_SPOT providers every account has.
-/// Berth has no EC2 Auto Scaling, so managed scaling stays DISABLED: a provider places tasks on the instances its
-/// group has, and asking ECS to scale the group is refused rather than pretended.
+/// Berth has no EC2 Auto Scaling and launches no machines: a provider places tasks on the instances its group has.
+/// Managed scaling is accepted with ECS's settings and defaults, and what ECS would scale on is published as
+/// <see cref="CapacityProviderReservation"/>; the group grows only when someone starts agents for it.
 /// </summary>
 public static class CapacityProviderRules
 {
@@ -19,6 +20,7 @@ public static class CapacityProviderRules
     public const string AutoScalingType = "EC2_AUTOSCALING";
     public const string Enabled = "ENABLED";
     public const string Disabled = "DISABLED";
+    public const string DeleteInProgress = "DELETE_IN_PROGRESS";
 
     private const string GroupRequired = "autoScalingGroupProvider is required: Berth supports Auto Scaling group capacity providers only.";
 
@@ -94,6 +96,10 @@ public static class CapacityProviderRules
     public static CapacityProvider Update(CapacityProvider current, AutoScalingGroupProviderUpdate? update)
     {
         var changes = update ?? throw new InvalidParameterException(GroupRequired);
+        if (IsBeingDeleted(current))
+        {
+            throw new ClientException($"The capacity provider '{current.Name}' is being deleted and can't be updated.");
+        }
         return current with
         {
             AutoScalingGroupProvider = Settle(current.AutoScalingGroupProvider!, changes.ManagedScaling, changes.ManagedTerminationProtection, changes.ManagedDraining),
@@ -105,18 +111,31 @@ public static class CapacityProviderRules
     /// <summary>
     /// DeleteCapacityProvider as ECS answers it: a provider still associated with a cluster is not deleted but reports
     /// DELETE_FAILED with the reason (re:Post, "How do I resolve errors when I delete a capacity provider in Amazon
-    /// ECS?"); otherwise it becomes INACTIVE with DELETE_COMPLETE. A service's strategy can only name providers of
-    /// its cluster, which PutClusterCapacityProviders keeps associated while in use, so the cluster check covers services.
+    /// ECS?"); otherwise it stays ACTIVE with DELETE_IN_PROGRESS, as ECS answers, until <see cref="CompleteDeletion"/>
+    /// makes it INACTIVE. A service's strategy can only name providers of its cluster, which PutClusterCapacityProviders
+    /// keeps associated while in use, so the cluster check covers services. Deleting it again while it is being deleted
+    /// answers the same.
     /// </summary>
     public static CapacityProvider Delete(CapacityProvider current, IReadOnlyList<string> associatedClusterNames) =>
-        associatedClusterNames.Count > 0
+        IsBeingDeleted(current) ? current
+        : associatedClusterNames.Count > 0
             ? current with
             {
                 UpdateStatus = "DELETE_FAILED",
                 UpdateStatusReason =
                     $"The capacity provider cannot be deleted because it is associated with cluster: {associatedClusterNames[0]}. Remove the capacity provider from the cluster and try again.",
             }
-            : current with { Status = Inactive, UpdateStatus = "DELETE_COMPLETE", UpdateStatusReason = null };
+            : current with { UpdateStatus = DeleteInProgress, UpdateStatusReason = null };
+
+    /// <summary>The second half of a deletion, done in the background: the provider becomes INACTIVE with DELETE_COMPLETE.</summary>
+    public static CapacityProvider CompleteDeletion(CapacityProvider current) =>
+        current with { Status = Inactive, UpdateStatus = "DELETE_COMPLETE", UpdateStatusReason = null };
+
+    /// <summary>A provider whose deletion was accepted: still ACTIVE, but no cluster may take it and nothing places on it.</summary>
+    public static bool IsBeingDeleted(CapacityProvider provider) => provider.Status == Active && provider.UpdateStatus == DeleteInProgress;
+
+    /// <summary>An ACTIVE provider that is not being deleted: one a cluster may take and tasks may be placed on.</summary>
+    public static bool IsUsable(CapacityProvider provider) => provider.Status == Active && !IsBeingDeleted(provider);
 
     /// <summary>FARGATE and FARGATE_SPOT are AWS's: they cannot be updated or deleted (API reference, DeleteCapacityProvider).</summary>
     public static void RefuseReserved(string name, string operation)
@@ -165,12 +184,6 @@ public static class CapacityProviderRules
         Require.InRange(scaling.MinimumScalingStepSize, 1, 10000, "managedScaling.minimumScalingStepSize");
         Require.InRange(scaling.MaximumScalingStepSize, 1, 10000, "managedScaling.maximumScalingStepSize");
         Require.InRange(scaling.InstanceWarmupPeriod, 0, 10000, "managedScaling.instanceWarmupPeriod");
-        if (scaling.Status == Enabled)
-        {
-            // A fake success would leave tasks waiting for instances that never come.
-            throw new UnsupportedFeatureException(
-                "Berth has no EC2 Auto Scaling, so it cannot scale an Auto Scaling group: managedScaling must be DISABLED. Add capacity by starting agents with --auto-scaling-group NAME.");
-        }
         return scaling;
     }
 }

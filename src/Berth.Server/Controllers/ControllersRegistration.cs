@@ -11,6 +11,7 @@ internal static class ControllersRegistration
         .AddHostedService<LogRetentionSweeper>()
         .AddHostedService<EventLogSweeper>()
         .AddHostedService<SecretDeletionSweeper>()
+        .AddHostedService<CapacityProviderDeletionSweeper>()
         .AddHostedService<SecretRedeployer>()
         .AddHostedService<TaskRoleSessionSweeper>()
         .AddHostedService<ExpiredCredentialSweeper>()

@@ -10,5 +10,6 @@ internal static class MetricsRegistration
         .AddHostedService<EcsMetricsPublisher>()
         .AddHostedService<UsageMetricsPublisher>()
         .AddHostedService<ContainerInsightsPublisher>()
+        .AddHostedService<ManagedScalingPublisher>()
         .AddHostedService<LoadBalancerMetricsPublisher>();
 }

@@ -96,8 +96,8 @@ public sealed class CapacityProviderApiTests(BerthServerFixture server) : IClass
         { "reserved", new { name = "ecs-web", autoScalingGroupProvider = Group("g-reserved") }, "InvalidParameterException", "can't be prefixed" },
         { "no group", new { name = "no-group" }, "InvalidParameterException", "autoScalingGroupProvider is required" },
         {
-            "managed scaling", new { name = "scaled", autoScalingGroupProvider = Group("g-scaled", new { status = "ENABLED" }) },
-            "UnsupportedFeatureException", "no EC2 Auto Scaling"
+            "managed scaling out of range", new { name = "scaled", autoScalingGroupProvider = Group("g-scaled", new { status = "ENABLED", targetCapacity = 101 }) },
+            "InvalidParameterException", "targetCapacity"
         },
         {
             "termination protection", new { name = "protected", autoScalingGroupProvider = Group("g-protected", termination: "ENABLED") },
@@ -147,17 +147,19 @@ public sealed class CapacityProviderApiTests(BerthServerFixture server) : IClass
         var described = await DescribeOneAsync("updated");
         Assert.Equal("DISABLED", (string)described["autoScalingGroupProvider"]!["managedDraining"]!);
         Assert.Equal(90, (int)described["autoScalingGroupProvider"]!["managedScaling"]!["targetCapacity"]!);
-        Assert.Equal("UnsupportedFeatureException", (await _ecs.ErrorAsync("UpdateCapacityProvider", new
+        await _ecs.OkAsync("UpdateCapacityProvider", new
         {
             name = "updated",
-            autoScalingGroupProvider = new { managedScaling = new { status = "ENABLED" } },
-        })).Type);
-        Assert.Equal(90, (int)(await DescribeOneAsync("updated"))["autoScalingGroupProvider"]!["managedScaling"]!["targetCapacity"]!);
+            autoScalingGroupProvider = new { managedScaling = new { status = "ENABLED" }, managedTerminationProtection = "ENABLED" },
+        });
+        var scaled = (await DescribeOneAsync("updated"))["autoScalingGroupProvider"]!;
+        Assert.Equal(("ENABLED", 100, "ENABLED"),
+            ((string)scaled["managedScaling"]!["status"]!, (int)scaled["managedScaling"]!["targetCapacity"]!, (string)scaled["managedTerminationProtection"]!));
         Assert.Equal("ClientException", (await _ecs.ErrorAsync("UpdateCapacityProvider", new { name = "never-made", autoScalingGroupProvider = new { } })).Type);
     }
 
     [Fact]
-    public async Task Delete_fails_while_a_cluster_has_the_provider_then_leaves_it_inactive()
+    public async Task Delete_fails_while_a_cluster_has_the_provider_then_is_in_progress_until_it_is_inactive()
     {
         await CreateAsync("deleted", "deleted-group");
         await _ecs.OkAsync("CreateCluster", new { clusterName = "holds", capacityProviders = new[] { "deleted" } });
@@ -170,10 +172,11 @@ public sealed class CapacityProviderApiTests(BerthServerFixture server) : IClass
             (string)refused["updateStatusReason"]!);
         await _ecs.OkAsync("PutClusterCapacityProviders", new { cluster = "holds", capacityProviders = Array.Empty<string>(), defaultCapacityProviderStrategy = Array.Empty<object>() });
 
-        var deleted = (await _ecs.OkAsync("DeleteCapacityProvider", new { capacityProvider = $"{_ecs.ArnPrefix}:capacity-provider/deleted" }))["capacityProvider"]!;
+        var deleting = (await _ecs.OkAsync("DeleteCapacityProvider", new { capacityProvider = $"{_ecs.ArnPrefix}:capacity-provider/deleted" }))["capacityProvider"]!;
 
+        Assert.Equal(("ACTIVE", "DELETE_IN_PROGRESS"), ((string)deleting["status"]!, (string)deleting["updateStatus"]!));
+        var deleted = await Eventually.ReadAsync(() => DescribeOneAsync("deleted"), p => (string?)p["status"] == "INACTIVE");
         Assert.Equal(("INACTIVE", "DELETE_COMPLETE"), ((string)deleted["status"]!, (string)deleted["updateStatus"]!));
-        Assert.Equal("INACTIVE", (string)(await DescribeOneAsync("deleted"))["status"]!);
         Assert.Equal("ClientException", (await _ecs.ErrorAsync("DeleteCapacityProvider", new { capacityProvider = "deleted" })).Type);
         Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("PutClusterCapacityProviders", new
         {

@@ -49,13 +49,19 @@ public class CapacityProviderRulesTests
     }
 
     [Fact]
-    public void Managed_scaling_is_refused_because_berth_has_no_auto_scaling_to_scale()
+    public void Managed_scaling_is_accepted_with_ecs_defaults_and_allows_termination_protection()
     {
-        var group = new AutoScalingGroupProvider { AutoScalingGroupArn = "web-group", ManagedScaling = new ManagedScaling { Status = "ENABLED" } };
+        var group = new AutoScalingGroupProvider
+        {
+            AutoScalingGroupArn = "web-group",
+            ManagedScaling = new ManagedScaling { Status = "ENABLED" },
+            ManagedTerminationProtection = "ENABLED",
+        };
 
-        var e = Assert.Throws<UnsupportedFeatureException>(() => CapacityProviderRules.NewProvider(Request(group: group), Scope));
+        var scaling = CapacityProviderRules.NewProvider(Request(group: group), Scope).AutoScalingGroupProvider!.ManagedScaling!;
 
-        Assert.Contains("no EC2 Auto Scaling", e.Message, StringComparison.Ordinal);
+        Assert.Equal(("ENABLED", 100, 1, 10000, 300),
+            (scaling.Status, scaling.TargetCapacity, scaling.MinimumScalingStepSize, scaling.MaximumScalingStepSize, scaling.InstanceWarmupPeriod));
     }
 
     [Fact]
@@ -129,11 +135,20 @@ public class CapacityProviderRulesTests
     }
 
     [Fact]
-    public void A_provider_of_no_cluster_is_deleted_to_inactive()
+    public void A_provider_of_no_cluster_is_being_deleted_then_completed_to_inactive()
     {
-        var result = CapacityProviderRules.Delete(CapacityProviderRules.NewProvider(Request(), Scope), []);
+        var deleting = CapacityProviderRules.Delete(CapacityProviderRules.NewProvider(Request(), Scope), []);
 
-        Assert.Equal(("INACTIVE", "DELETE_COMPLETE"), (result.Status, result.UpdateStatus));
+        Assert.Equal(("ACTIVE", "DELETE_IN_PROGRESS"), (deleting.Status, deleting.UpdateStatus));
+        Assert.True(CapacityProviderRules.IsBeingDeleted(deleting));
+        Assert.False(CapacityProviderRules.IsUsable(deleting));
+        Assert.Same(deleting, CapacityProviderRules.Delete(deleting, []));
+        Assert.Throws<ClientException>(() => CapacityProviderRules.Update(deleting, new AutoScalingGroupProviderUpdate()));
+
+        var deleted = CapacityProviderRules.CompleteDeletion(deleting);
+
+        Assert.Equal(("INACTIVE", "DELETE_COMPLETE"), (deleted.Status, deleted.UpdateStatus));
+        Assert.False(CapacityProviderRules.IsUsable(deleted));
     }
 
     [Theory]

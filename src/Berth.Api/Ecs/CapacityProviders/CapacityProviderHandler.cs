@@ -11,7 +11,7 @@ using Berth.Store;
 namespace Berth.Api.Ecs.CapacityProviders;
 
 /// <summary>CreateCapacityProvider, DescribeCapacityProviders, UpdateCapacityProvider and DeleteCapacityProvider.</summary>
-internal sealed class CapacityProviderHandler(ClusterState state)
+internal sealed class CapacityProviderHandler(ClusterState state, CapacityProviderDeletions deletions)
 {
     /// <summary>ECS limits: DescribeCapacityProviders takes at most 100 names and lists 1–10 per page, 10 by default.</summary>
     private const int MaxDescribe = 100;
@@ -117,13 +117,20 @@ internal sealed class CapacityProviderHandler(ClusterState state)
         return new UpdateCapacityProviderResponse { CapacityProvider = updated };
     }
 
-    /// <summary>A provider still associated with a cluster stays ACTIVE and reports DELETE_FAILED, as ECS does.</summary>
+    /// <summary>
+    /// A provider still associated with a cluster stays ACTIVE and reports DELETE_FAILED, as ECS does; any other answers
+    /// DELETE_IN_PROGRESS and is made INACTIVE in the background (<see cref="CapacityProviderDeletions"/>).
+    /// </summary>
     private async Task<DeleteCapacityProviderResponse> DeleteAsync(
         DeleteCapacityProviderRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var nameOrArn = Require.NotBlank(request.CapacityProvider, "capacityProvider");
         CapacityProviderRules.RefuseReserved(CapacityProviderRules.NameOf(CapacityProviderRules.ArnOf(context.Scope, nameOrArn)), "deleted");
         var deleted = await ChangeAsync(context, nameOrArn, CapacityProviderRules.Delete, cancellationToken).ConfigureAwait(false);
+        if (CapacityProviderRules.IsBeingDeleted(deleted))
+        {
+            deletions.Notify();
+        }
         return new DeleteCapacityProviderResponse { CapacityProvider = deleted };
     }
 
