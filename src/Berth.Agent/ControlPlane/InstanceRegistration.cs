@@ -88,8 +88,7 @@ internal static class InstanceRegistration
         return attributes;
     }
 
-    public static string AgentVersion =>
-        typeof(InstanceRegistration).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+    public static string AgentVersion => AgentVersions.Current;
 
     /// <summary>
     /// The address this host uses to reach the server, which is the best guess for where the server reaches

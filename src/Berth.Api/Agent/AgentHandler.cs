@@ -26,7 +26,7 @@ namespace Berth.Api.Agent;
 /// </summary>
 internal sealed class AgentHandler(
     IStateStore store, AssignmentSignals signals, ServiceSignal services, AgentLiveness liveness, TaskRoleSessions roleSessions, TaskSecrets secrets,
-    TaskStopper stopper, TimeProvider time)
+    TaskStopper stopper, TaskReports reports, TimeProvider time)
 {
     /// <summary>
     /// A heartbeat is written at most this often, so a busy instance's polls do not all become writes; well inside
@@ -105,45 +105,13 @@ internal sealed class AgentHandler(
             await AgentCaller.RefuseAsync(http, $"report for {report.ContainerInstanceArn}").ConfigureAwait(false);
             return;
         }
-        var cancellationToken = http.RequestAborted;
-        var now = time.GetUtcNow();
-        var outcome = await store.RetryOnConflictAsync(async ct =>
-        {
-            var task = await store.GetAsync(EcsRecords.Tasks, report.TaskArn, ct).ConfigureAwait(false);
-            if (task is null)
-            {
-                return ReportOutcome.NotFound;
-            }
-            if (task.Value.ContainerInstanceArn != report.ContainerInstanceArn)
-            {
-                // An agent's report on another instance's task is a refusal; the root user's keeps its old answer.
-                return AgentCaller.InstanceOf(http) is null ? ReportOutcome.NotFound : ReportOutcome.NotOwn;
-            }
-            var next = TaskStateChanges.ApplyReport(task.Value, report, now);
-            if (ReferenceEquals(next, task.Value))
-            {
-                return ReportOutcome.Accepted;
-            }
-            var writes = new List<RecordWrite> { EcsRecords.PutTask(next, task.Version) };
-            var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
-            if (claim is not null)
-            {
-                // The claim follows the task's status; a STOPPED task gives its resources back.
-                writes.Add(next.LastStatus == TaskStatuses.Stopped
-                    ? EcsRecords.TaskAssignments.Delete(claim)
-                    : EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
-            }
-            await store.CommitAsync(writes, ct).ConfigureAwait(false);
-            // A task of a service changed: its scheduler reacts now (a stopped task is replaced within a second).
-            services.Notify();
-            return ReportOutcome.Accepted;
-        }, cancellationToken).ConfigureAwait(false);
-        if (outcome == ReportOutcome.NotOwn)
+        var outcome = await reports.ApplyAsync(report, AgentCaller.InstanceOf(http) is not null, http.RequestAborted).ConfigureAwait(false);
+        if (outcome == TaskReports.Outcome.NotOwn)
         {
             await AgentCaller.RefuseAsync(http, $"report on {report.TaskArn}").ConfigureAwait(false);
             return;
         }
-        if (outcome == ReportOutcome.NotFound)
+        if (outcome == TaskReports.Outcome.NotFound)
         {
             // The task is gone or belongs elsewhere: tell the agent, which then stops tracking it.
             await JsonResponses.WriteErrorAsync(http.Response, StatusCodes.Status404NotFound, "TaskNotFound",
@@ -272,12 +240,5 @@ internal sealed class AgentHandler(
             await JsonResponses.WriteErrorAsync(http.Response, 400, "SerializationException", e.Message).ConfigureAwait(false);
             return null;
         }
-    }
-
-    private enum ReportOutcome
-    {
-        Accepted,
-        NotFound,
-        NotOwn,
     }
 }

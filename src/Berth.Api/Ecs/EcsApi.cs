@@ -1,4 +1,5 @@
 using Berth.Api.Ecs.AccountSettings;
+using Berth.Api.Ecs.Agents;
 using Berth.Api.Ecs.CapacityProviders;
 using Berth.Api.Ecs.Clusters;
 using Berth.Api.Ecs.ContainerInstances;
@@ -27,7 +28,8 @@ internal static class EcsApi
     public static IServiceCollection AddEcsApi(this IServiceCollection services) => services
         .AddSingleton(s => Create(
             s.GetRequiredService<ClusterState>(), s.GetRequiredService<TaskLauncher>(), s.GetRequiredService<TaskStopper>(),
-            s.GetRequiredService<ContainerInstanceHandler>(), s.GetRequiredService<ServiceSignal>(), s.GetRequiredService<CapacityProviderDeletions>()))
+            s.GetRequiredService<ContainerInstanceHandler>(), s.GetRequiredService<ServiceSignal>(), s.GetRequiredService<CapacityProviderDeletions>(),
+            s.GetRequiredService<TaskReports>()))
         .AddSingleton<ContainerInstanceHandler>()
         .AddSingleton<SpotInterruptionHandler>();
 
@@ -40,7 +42,7 @@ internal static class EcsApi
 
     private static JsonService Create(
         ClusterState state, TaskLauncher launcher, TaskStopper stopper, ContainerInstanceHandler instances, ServiceSignal services,
-        CapacityProviderDeletions deletions)
+        CapacityProviderDeletions deletions, TaskReports reports)
     {
         var store = state.Store;
         var service = new JsonService(EcsOperations.TargetPrefix, "ecs", EcsJsonContext.Default, EcsOperations.All);
@@ -54,6 +56,8 @@ internal static class EcsApi
         new TaskHandler(state, launcher, stopper, services).Register(service);
         new ServiceHandler(state, services).Register(service);
         new TaskProtectionHandler(state, services).Register(service);
+        new ServiceNamespaceHandler(store).Register(service);
+        new AgentOperationHandler(state, reports).Register(service);
         return service;
     }
 }

@@ -25,10 +25,13 @@ public sealed class RequestContexts(ApiOptions options, RequestAuthenticator aut
             // Every caller acts as the account's root user; the region is the signed one, as AWS takes it.
             var credential = SigV4CredentialScope.Parse(request.Headers.Authorization.ToString());
             var scope = new ResourceScope(credential?.Region ?? options.DefaultRegion, options.AccountId);
-            return new RequestContext(scope, requestId, scope.RootPrincipalArn, time.GetUtcNow());
+            return new RequestContext(scope, requestId, scope.RootPrincipalArn, time.GetUtcNow()) { Endpoint = EndpointOf(request) };
         }
         var (identity, key) = await authenticator.AuthenticateAsync(request, body, signingName, cancellationToken).ConfigureAwait(false);
-        return new RequestContext(new ResourceScope(identity.Region, options.AccountId), requestId, key.PrincipalArn, time.GetUtcNow(), key.AccessKeyId);
+        return new RequestContext(new ResourceScope(identity.Region, options.AccountId), requestId, key.PrincipalArn, time.GetUtcNow(), key.AccessKeyId)
+        {
+            Endpoint = EndpointOf(request),
+        };
     }
 
     /// <summary>
@@ -115,4 +118,6 @@ public sealed class RequestContexts(ApiOptions options, RequestAuthenticator aut
             return JsonDocument.Parse("{}");
         }
     }
+
+    private static string EndpointOf(HttpRequest request) => $"{request.Scheme}://{request.Host}";
 }

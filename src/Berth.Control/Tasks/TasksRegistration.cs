@@ -7,5 +7,6 @@ internal static class TasksRegistration
     /// <summary>Launching and stopping tasks; needs <see cref="Clusters.ClusterState"/> and the agent signals.</summary>
     public static IServiceCollection AddTasks(this IServiceCollection services) => services
         .AddSingleton<TaskStopper>()
-        .AddSingleton<TaskLauncher>();
+        .AddSingleton<TaskLauncher>()
+        .AddSingleton<TaskReports>();
 }

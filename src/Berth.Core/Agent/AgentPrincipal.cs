@@ -11,11 +11,13 @@ public static class AgentPrincipal
 {
     /// <summary>
     /// After the ECS agent's AmazonEC2ContainerServiceforEC2Role: create its cluster, re-register (its own instance
-    /// only, which RegisterContainerInstance checks) and ship its tasks' awslogs.
+    /// only, which RegisterContainerInstance checks), report its tasks' state through ECS's Submit* operations (its own
+    /// tasks only, which they check) and ship its tasks' awslogs.
     /// </summary>
     public static readonly PolicyDocument Policy = Parse("""
         {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Resource":"*","Action":[
           "ecs:CreateCluster","ecs:RegisterContainerInstance","ecs:DiscoverPollEndpoint",
+          "ecs:SubmitTaskStateChange","ecs:SubmitContainerStateChange","ecs:SubmitAttachmentStateChanges",
           "logs:CreateLogGroup","logs:CreateLogStream","logs:PutLogEvents","logs:DescribeLogGroups"]}]}
         """);
 

@@ -15,6 +15,12 @@ public sealed class InvalidParameterException(string message) : EcsException(mes
 
 public sealed class ClusterNotFoundException(string message = "Cluster not found.") : EcsException(message);
 
+/// <summary>UpdateContainerAgent's answer when the agent cannot be updated from the control plane.</summary>
+public sealed class NoUpdateAvailableException(string message) : EcsException(message);
+
+/// <summary>ListServicesByNamespace's answer for a Cloud Map namespace that does not exist.</summary>
+public sealed class NamespaceNotFoundException(string message = "The specified namespace wasn't found.") : EcsException(message);
+
 public sealed class ClusterContainsServicesException()
     : EcsException("The Cluster cannot be deleted while Services are active.");
 

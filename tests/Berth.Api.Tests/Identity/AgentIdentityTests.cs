@@ -119,6 +119,9 @@ public sealed class AgentIdentityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(agent.Http, "/_berth/agent/v1/stats", stats)).Status);
         var described = await Root.OkAsync("DescribeTasks", new { cluster = Cluster, tasks = new[] { task } });
         Assert.Equal("RUNNING", (string)described["tasks"]![0]!["lastStatus"]!);
+        // ECS's own agent operation works for its own task with its own key too.
+        await new EcsClient(agent.Http, "us-east-1").OkAsync("SubmitContainerStateChange", new { cluster = Cluster, task, containerName = "web", runtimeId = "abc" });
+        Assert.Equal("abc", (string)(await Root.OkAsync("DescribeTasks", new { cluster = Cluster, tasks = new[] { task } }))["tasks"]![0]!["containers"]![0]!["runtimeId"]!);
 
         // Its re-registration (an agent restarting) names its own instance, signed with its own key.
         var again = await new EcsClient(agent.Http, "us-east-1").SendAsync("RegisterContainerInstance",
@@ -147,6 +150,9 @@ public sealed class AgentIdentityTests : IAsyncLifetime
         var stats = new { containerInstanceArn = intruder.InstanceArn, tasks = new[] { new { taskArn = task, timestamp = 1_800_000_000, cpuUnits = 1.0, memoryMiB = 2.0 } } };
         var refused = await PostAsync(intruder.Http, "/_berth/agent/v1/stats", stats);
         Assert.Equal((HttpStatusCode.Forbidden, "AccessDeniedException"), (refused.Status, refused.Error));
+        // Nor through ECS's own agent operations.
+        var submitted = await new EcsClient(intruder.Http, "us-east-1").SendAsync("SubmitTaskStateChange", new { cluster = Cluster, task, status = "RUNNING" });
+        Assert.Equal((HttpStatusCode.Forbidden, "AccessDeniedException"), (submitted.Status, submitted.Error.Type));
 
         var described = await Root.OkAsync("DescribeTasks", new { cluster = Cluster, tasks = new[] { task } });
         Assert.Equal("PENDING", (string)described["tasks"]![0]!["lastStatus"]!);

@@ -1,0 +1,58 @@
+using Berth.Control.Services;
+using Berth.Core.Agent;
+using Berth.Core.Tasks;
+using Berth.Store;
+
+namespace Berth.Control.Tasks;
+
+/// <summary>
+/// Applies what an agent says about a task: Berth's own agent through its report route, and any other through ECS's
+/// SubmitTaskStateChange and SubmitContainerStateChange. One transaction for both, so a state change means the same
+/// whoever sends it: the task's known status only moves forward, and its claim on the instance follows it.
+/// </summary>
+public sealed class TaskReports(IStateStore store, ServiceSignal services, TimeProvider time)
+{
+    public enum Outcome
+    {
+        Accepted,
+
+        /// <summary>No such task, or (for a caller that is not an agent) not one of the report's instance.</summary>
+        NotFound,
+
+        /// <summary>An agent reported on a task of another container instance.</summary>
+        NotOwn,
+    }
+
+    /// <param name="fromAgent">Whether an agent sent it (it may speak for its own instance's tasks only).</param>
+    public Task<Outcome> ApplyAsync(AgentTaskReport report, bool fromAgent, CancellationToken cancellationToken) =>
+        store.RetryOnConflictAsync(async ct =>
+        {
+            var task = await store.GetAsync(EcsRecords.Tasks, report.TaskArn, ct).ConfigureAwait(false);
+            if (task is null)
+            {
+                return Outcome.NotFound;
+            }
+            if (task.Value.ContainerInstanceArn != report.ContainerInstanceArn)
+            {
+                return fromAgent ? Outcome.NotOwn : Outcome.NotFound;
+            }
+            var next = TaskStateChanges.ApplyReport(task.Value, report, time.GetUtcNow());
+            if (ReferenceEquals(next, task.Value))
+            {
+                return Outcome.Accepted;
+            }
+            var writes = new List<RecordWrite> { EcsRecords.PutTask(next, task.Version) };
+            var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
+            if (claim is not null)
+            {
+                // The claim follows the task's status; a STOPPED task gives its resources back.
+                writes.Add(next.LastStatus == TaskStatuses.Stopped
+                    ? EcsRecords.TaskAssignments.Delete(claim)
+                    : EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
+            }
+            await store.CommitAsync(writes, ct).ConfigureAwait(false);
+            // A task of a service changed: its scheduler reacts now (a stopped task is replaced within a second).
+            services.Notify();
+            return Outcome.Accepted;
+        }, cancellationToken);
+}
