@@ -67,11 +67,8 @@ public static class ApiRegistration
     private static IServiceCollection AddCloudWatchApi(this IServiceCollection services) => services
         .AddSingleton(s => new CloudWatchEdges(CloudWatchApi.Create(s.GetRequiredService<IMetricStore>(), s.GetRequiredService<MetricAlarms>())))
         .AddSingleton(s => s.GetRequiredService<CloudWatchEdges>().Json)
-        .AddSingleton(s => s.GetRequiredService<CloudWatchEdges>().Query);
+        .AddSingleton(s => CloudWatchApi.Query(s.GetRequiredService<CloudWatchEdges>().Json));
 
-    /// <summary>CloudWatch's JSON service and the query edge over it, built once.</summary>
-    private sealed record CloudWatchEdges(JsonService Json)
-    {
-        public QueryService Query { get; } = CloudWatchApi.Query(Json);
-    }
+    /// <summary>CloudWatch's JSON service, built once: the query edge (built on the first query request) serves the same operations.</summary>
+    private sealed record CloudWatchEdges(JsonService Json);
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Berth.Agent.ControlPlane;
 using Berth.Core.Agent;
+using Berth.Core.State;
 
 namespace Berth.Cli;
 
@@ -35,7 +36,7 @@ internal static class TokenCommands
         command.SetAction((result, cancellationToken) => RunAsync("agent token create", join, result, async http =>
         {
             var request = new CreateJoinTokenRequest { Cluster = result.GetValue(cluster), ExpiresInSeconds = (long)Duration(result.GetValue(expiresIn)!).TotalSeconds };
-            var created = await PostAsync(http, "create", request, AgentJsonContext.Default.CreateJoinTokenRequest, AgentJsonContext.Default.CreateJoinTokenResponse,
+            var created = await PostAsync(http, "create", request, StateJsonContext.Default.CreateJoinTokenRequest, StateJsonContext.Default.CreateJoinTokenResponse,
                 cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"Join token {created.Token.TokenId} for {created.Token.ClusterArn}, expires {created.Token.ExpiresAt:u}. It is shown this once:");
             Console.WriteLine($"  {created.JoinToken}");
@@ -53,8 +54,8 @@ internal static class TokenCommands
         command.Options.Add(cluster);
         command.SetAction((result, cancellationToken) => RunAsync("agent token list", join, result, async http =>
         {
-            var listed = await PostAsync(http, "list", new ListJoinTokensRequest { Cluster = result.GetValue(cluster) }, AgentJsonContext.Default.ListJoinTokensRequest,
-                AgentJsonContext.Default.ListJoinTokensResponse, cancellationToken).ConfigureAwait(false);
+            var listed = await PostAsync(http, "list", new ListJoinTokensRequest { Cluster = result.GetValue(cluster) }, StateJsonContext.Default.ListJoinTokensRequest,
+                StateJsonContext.Default.ListJoinTokensResponse, cancellationToken).ConfigureAwait(false);
             foreach (var token in listed.Tokens)
             {
                 Console.WriteLine($"{token.TokenId}  {token.ClusterArn}  expires {token.ExpiresAt:u}  created {token.CreatedAt:u} by {token.CreatedBy}");
@@ -72,8 +73,8 @@ internal static class TokenCommands
         command.Arguments.Add(id);
         command.SetAction((result, cancellationToken) => RunAsync("agent token revoke", join, result, async http =>
         {
-            var revoked = await PostAsync(http, "revoke", new RevokeJoinTokenRequest { TokenId = result.GetValue(id) }, AgentJsonContext.Default.RevokeJoinTokenRequest,
-                AgentJsonContext.Default.JoinTokenView, cancellationToken).ConfigureAwait(false);
+            var revoked = await PostAsync(http, "revoke", new RevokeJoinTokenRequest { TokenId = result.GetValue(id) }, StateJsonContext.Default.RevokeJoinTokenRequest,
+                StateJsonContext.Default.JoinTokenView, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"Revoked join token {revoked.TokenId} for {revoked.ClusterArn}.");
         }));
         return command;

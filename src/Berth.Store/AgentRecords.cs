@@ -1,4 +1,5 @@
 using Berth.Core.Agent;
+using Berth.Core.State;
 
 namespace Berth.Store;
 
@@ -6,7 +7,7 @@ namespace Berth.Store;
 public static class AgentRecords
 {
     /// <summary>Id: the token id; scope: <see cref="IdentityRecords.AccountScope"/>; sort key: the cluster ARN and token id, so a cluster's tokens are adjacent.</summary>
-    public static readonly RecordType<AgentJoinTokenRecord> JoinTokens = new("agent-join-token", AgentJsonContext.Default);
+    public static readonly RecordType<AgentJoinTokenRecord> JoinTokens = new("agent-join-token", StateJsonContext.Default);
 
     /// <summary>The sort-key prefix of one cluster's tokens.</summary>
     public static string ClusterTokens(string clusterArn) => $"{clusterArn} ";

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
+using Berth.Core.State;
 
 namespace Berth.Agent.ControlPlane;
 
@@ -46,8 +47,8 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
     }
 
     public Task<AgentJoinResponse> JoinAsync(AgentJoinRequest request, CancellationToken cancellationToken) =>
-        SendAsync(new Uri("/_berth/agent/v1/join", UriKind.Relative), JsonContent(request, AgentJsonContext.Default.AgentJoinRequest, "application/json"),
-            AgentJsonContext.Default.AgentJoinResponse, RequestTimeout, SigningScope.Ecs, null, cancellationToken);
+        SendAsync(new Uri("/_berth/agent/v1/join", UriKind.Relative), JsonContent(request, StateJsonContext.Default.AgentJoinRequest, "application/json"),
+            StateJsonContext.Default.AgentJoinResponse, RequestTimeout, SigningScope.Ecs, null, cancellationToken);
 
     public void UseCredentials(AgentCredentials? credentials) => _credentials = credentials;
 
@@ -60,16 +61,16 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
 
     public Task<AgentPollResponse> PollAsync(AgentPollRequest request, CancellationToken cancellationToken)
     {
-        var content = JsonContent(request, AgentJsonContext.Default.AgentPollRequest, "application/json");
-        return SendAsync(new Uri("/_berth/agent/v1/poll", UriKind.Relative), content, AgentJsonContext.Default.AgentPollResponse,
+        var content = JsonContent(request, StateJsonContext.Default.AgentPollRequest, "application/json");
+        return SendAsync(new Uri("/_berth/agent/v1/poll", UriKind.Relative), content, StateJsonContext.Default.AgentPollResponse,
             TimeSpan.FromSeconds(request.WaitSeconds) + RequestTimeout, SigningScope.Ecs, null, cancellationToken);
     }
 
     public Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken) =>
-        PostAsync("/_berth/agent/v1/report", JsonContent(report, AgentJsonContext.Default.AgentTaskReport, "application/json"), cancellationToken);
+        PostAsync("/_berth/agent/v1/report", JsonContent(report, StateJsonContext.Default.AgentTaskReport, "application/json"), cancellationToken);
 
     public Task ReportStatsAsync(AgentStatsReport report, CancellationToken cancellationToken) =>
-        PostAsync("/_berth/agent/v1/stats", JsonContent(report, AgentJsonContext.Default.AgentStatsReport, "application/json"), cancellationToken);
+        PostAsync("/_berth/agent/v1/stats", JsonContent(report, StateJsonContext.Default.AgentStatsReport, "application/json"), cancellationToken);
 
     private async Task PostAsync(string path, HttpContent content, CancellationToken cancellationToken)
     {

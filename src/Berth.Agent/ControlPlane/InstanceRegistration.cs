@@ -6,6 +6,7 @@ using System.Text.Json;
 using Berth.Agent.Docker;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
+using Berth.Core.State;
 
 namespace Berth.Agent.ControlPlane;
 
@@ -36,7 +37,7 @@ internal static class InstanceRegistration
         {
             Cluster = options.Cluster,
             ContainerInstanceArn = containerInstanceArn,
-            InstanceIdentityDocument = JsonSerializer.Serialize(identity, AgentJsonContext.Default.AgentIdentity),
+            InstanceIdentityDocument = JsonSerializer.Serialize(identity, StateJsonContext.Default.AgentIdentity),
             TotalResources =
             [
                 new Resource { Name = "CPU", Type = "INTEGER", IntegerValue = (int)(options.CpuUnits ?? options.Split?.CpuUnitsOf(hostCpuUnits) ?? hostCpuUnits) },

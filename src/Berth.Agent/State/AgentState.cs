@@ -62,7 +62,9 @@ internal sealed record ContainerRecord
     [JsonPropertyName("reason")] public string? Reason { get; init; }
 }
 
+/// <summary>The state file's own types; <see cref="AgentStateContract"/> adds the ECS shapes it holds.</summary>
 [JsonSourceGenerationOptions(
+    GenerationMode = JsonSourceGenerationMode.Metadata,
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     Converters = new[] { typeof(EpochSecondsConverter) })]

@@ -40,7 +40,7 @@ internal sealed partial class StateStore
         {
             try
             {
-                document = JsonSerializer.Deserialize(File.ReadAllBytes(path), AgentStateJsonContext.Default.AgentStateDocument);
+                document = JsonSerializer.Deserialize(File.ReadAllBytes(path), AgentStateContract.Document);
             }
             catch (JsonException e)
             {
@@ -153,7 +153,7 @@ internal sealed partial class StateStore
                 {
                     return;
                 }
-                bytes = JsonSerializer.SerializeToUtf8Bytes(_document, AgentStateJsonContext.Default.AgentStateDocument);
+                bytes = JsonSerializer.SerializeToUtf8Bytes(_document, AgentStateContract.Document);
             }
             var temp = _path + ".tmp";
             var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.None);

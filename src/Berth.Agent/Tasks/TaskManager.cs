@@ -6,6 +6,7 @@ using Berth.Agent.Metadata;
 using Berth.Agent.Networking;
 using Berth.Agent.State;
 using Berth.Core.Agent;
+using Berth.Core.State;
 using Berth.Core.Tasks;
 using Microsoft.Extensions.Logging;
 
@@ -338,7 +339,7 @@ internal sealed partial class TaskManager
             LogTaskStopped(_logger, TaskArn, next.Stop?.Reason ?? "desired status STOPPED", next.Stop?.Code ?? "-");
         }
         var report = next.ToReport(TaskArn);
-        var reportKey = JsonSerializer.Serialize(report, AgentJsonContext.Default.AgentTaskReport);
+        var reportKey = JsonSerializer.Serialize(report, StateJsonContext.Default.AgentTaskReport);
         if (reportKey != _lastReportKey)
         {
             _lastReportKey = reportKey;

@@ -1,5 +1,6 @@
 using Berth.Api.Protocol;
 using Berth.Core.Agent;
+using Berth.Core.State;
 using Berth.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -32,7 +33,7 @@ internal static class AgentApi
 
         var options = services.GetRequiredService<ApiOptions>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentApi));
-        var json = AgentJsonContext.Default;
+        var json = StateJsonContext.Default;
         endpoints.MapPost("/_berth/agent/v1/join", JsonRoute.Of(options, logger, json.AgentJoinRequest, json.AgentJoinResponse,
             services.GetRequiredService<AgentJoinHandler>().JoinAsync));
         var tokens = services.GetRequiredService<JoinTokenHandler>();

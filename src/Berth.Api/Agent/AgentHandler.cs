@@ -43,7 +43,7 @@ internal sealed class AgentHandler(
 
     public async Task PollAsync(HttpContext http)
     {
-        var request = await ReadAsync(http, AgentJsonContext.Default.AgentPollRequest).ConfigureAwait(false);
+        var request = await ReadAsync(http, StateJsonContext.Default.AgentPollRequest).ConfigureAwait(false);
         if (request is null)
         {
             return;
@@ -83,7 +83,7 @@ internal sealed class AgentHandler(
                     AssignmentsVersion = instance.Value.AssignmentsVersion,
                     Tasks = await AssignmentsAsync(instance.Id, cancellationToken).ConfigureAwait(false),
                 };
-                await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(response, AgentJsonContext.Default.AgentPollResponse)).ConfigureAwait(false);
+                await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(response, StateJsonContext.Default.AgentPollResponse)).ConfigureAwait(false);
                 return;
             }
             // Woken at once by a change made in this process; the one-second re-read covers other servers.
@@ -95,7 +95,7 @@ internal sealed class AgentHandler(
 
     public async Task ReportAsync(HttpContext http)
     {
-        var report = await ReadAsync(http, AgentJsonContext.Default.AgentTaskReport).ConfigureAwait(false);
+        var report = await ReadAsync(http, StateJsonContext.Default.AgentTaskReport).ConfigureAwait(false);
         if (report is null)
         {
             return;

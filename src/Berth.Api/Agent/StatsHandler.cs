@@ -2,6 +2,7 @@ using System.Text.Json;
 using Berth.Api.Protocol;
 using Berth.Control.Utilization;
 using Berth.Core.Agent;
+using Berth.Core.State;
 using Berth.Store;
 using Microsoft.AspNetCore.Http;
 
@@ -18,7 +19,7 @@ internal sealed class StatsHandler(UtilizationSamples samples, IStateStore store
         AgentStatsReport? report;
         try
         {
-            report = await JsonSerializer.DeserializeAsync(http.Request.Body, AgentJsonContext.Default.AgentStatsReport, http.RequestAborted).ConfigureAwait(false);
+            report = await JsonSerializer.DeserializeAsync(http.Request.Body, StateJsonContext.Default.AgentStatsReport, http.RequestAborted).ConfigureAwait(false);
         }
         catch (JsonException e)
         {

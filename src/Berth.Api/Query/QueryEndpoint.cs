@@ -1,6 +1,7 @@
 using Berth.Api.Protocol;
 using Berth.Control.Observability;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Api.Query;
@@ -9,12 +10,15 @@ namespace Berth.Api.Query;
 /// The AWS query protocol edge, for every query service Berth has (ELBv2, CloudWatch's query edge): form-encoded
 /// <c>POST /</c> with <c>Action</c> and <c>Version</c>, answered in XML. The service is chosen by <c>Version</c>
 /// (each query API has its own), or, when it is absent, by the SigV4 credential scope's service name.
+/// The services are built on the first query request, not at start-up: each holds its whole botocore model (IAM's
+/// alone is thousands of shapes, one static initialiser of 140 KB of code), which an idle server never reads
+/// (docs/performance.md, Idle memory).
 /// </summary>
 public sealed class QueryEndpoint(
-    IEnumerable<QueryService> services, ApiOptions options, RequestContexts contexts, ILogger<QueryEndpoint> logger)
+    IServiceProvider provider, ApiOptions options, RequestContexts contexts, ILogger<QueryEndpoint> logger)
 {
     private const string XmlContentType = "text/xml";
-    private readonly QueryService[] _services = services.ToArray();
+    private readonly Lazy<QueryService[]> _services = new(() => provider.GetServices<QueryService>().ToArray());
 
     public async Task HandleAsync(HttpContext http)
     {
@@ -43,7 +47,7 @@ public sealed class QueryEndpoint(
             if (ApiError.From(e, http, action, requestId, logger) is { } error)
             {
                 // Without a known service, the error is in the namespace of the service the request was signed for, if any.
-                var answering = service ?? _services.FirstOrDefault(s => s.Model.SigningName == signingName) ?? _services[0];
+                var answering = service ?? _services.Value.FirstOrDefault(s => s.Model.SigningName == signingName) ?? _services.Value[0];
                 await WriteAsync(http.Response, error.HttpStatus, answering.WriteError(error, requestId)).ConfigureAwait(false);
             }
         }
@@ -56,7 +60,7 @@ public sealed class QueryEndpoint(
     /// <summary>The service of the version, or without one of the signing name; the signing name also tells apart two services of one version.</summary>
     private QueryService? FindService(string? version, string? signingName)
     {
-        var candidates = _services.Where(s => version is null || s.Model.ApiVersion == version).ToList();
+        var candidates = _services.Value.Where(s => version is null || s.Model.ApiVersion == version).ToList();
         return candidates.FirstOrDefault(s => s.Model.SigningName == signingName)
             ?? (version is not null && candidates.Count == 1 ? candidates[0] : null);
     }

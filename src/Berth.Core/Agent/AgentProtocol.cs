@@ -175,22 +175,3 @@ public sealed record TaskStatsSample
     /// <summary>Memory in use, MiB, summed over the task's containers (page cache excluded, as docker stats shows it).</summary>
     [JsonPropertyName("memoryMiB")] public required double MemoryMiB { get; init; }
 }
-
-[JsonSourceGenerationOptions(
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = new[] { typeof(EpochSecondsConverter) })]
-[JsonSerializable(typeof(AgentIdentity))]
-[JsonSerializable(typeof(AgentPollRequest))]
-[JsonSerializable(typeof(AgentPollResponse))]
-[JsonSerializable(typeof(AgentTaskReport))]
-[JsonSerializable(typeof(AgentStatsReport))]
-[JsonSerializable(typeof(AgentJoinRequest))]
-[JsonSerializable(typeof(AgentJoinResponse))]
-[JsonSerializable(typeof(AgentJoinTokenRecord))]
-[JsonSerializable(typeof(CreateJoinTokenRequest))]
-[JsonSerializable(typeof(CreateJoinTokenResponse))]
-[JsonSerializable(typeof(ListJoinTokensRequest))]
-[JsonSerializable(typeof(ListJoinTokensResponse))]
-[JsonSerializable(typeof(RevokeJoinTokenRequest))]
-[JsonSerializable(typeof(JoinTokenView))]
-public sealed partial class AgentJsonContext : JsonSerializerContext;

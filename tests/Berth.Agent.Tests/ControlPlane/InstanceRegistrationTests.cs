@@ -2,6 +2,7 @@ using System.Text.Json;
 using Berth.Agent.ControlPlane;
 using Berth.Agent.Docker;
 using Berth.Core.Agent;
+using Berth.Core.State;
 
 namespace Berth.Agent.Tests.ControlPlane;
 
@@ -25,7 +26,7 @@ public sealed class InstanceRegistrationTests
         Assert.Empty(resources["PORTS_UDP"].StringSetValue!);
         Assert.Equal("DockerVersion: 20.10.24", request.VersionInfo!.DockerVersion);
 
-        var identity = JsonSerializer.Deserialize(request.InstanceIdentityDocument!, AgentJsonContext.Default.AgentIdentity)!;
+        var identity = JsonSerializer.Deserialize(request.InstanceIdentityDocument!, StateJsonContext.Default.AgentIdentity)!;
         Assert.Equal(Identity, identity);
     }
 

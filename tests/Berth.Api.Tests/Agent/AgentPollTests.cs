@@ -75,7 +75,7 @@ public sealed class AgentPollTests : IAsyncLifetime
 
         Assert.Equal(200, http.Response.StatusCode);
         http.Response.Body.Position = 0;
-        var response = await JsonSerializer.DeserializeAsync(http.Response.Body, AgentJsonContext.Default.AgentPollResponse);
+        var response = await JsonSerializer.DeserializeAsync(http.Response.Body, StateJsonContext.Default.AgentPollResponse);
         Assert.Equal(2, response!.AssignmentsVersion);
     }
 
@@ -116,7 +116,7 @@ public sealed class AgentPollTests : IAsyncLifetime
     {
         var request = new AgentPollRequest { ContainerInstanceArn = instanceArn, AssignmentsVersion = assignmentsVersion, WaitSeconds = 30 };
         var http = new DefaultHttpContext { RequestAborted = aborted };
-        http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, AgentJsonContext.Default.AgentPollRequest)));
+        http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, StateJsonContext.Default.AgentPollRequest)));
         http.Response.Body = new MemoryStream();
         return http;
     }

@@ -6,6 +6,7 @@ using Berth.Api.Tests.Ecs;
 using Berth.Control.Identity;
 using Berth.Core.Agent;
 using Berth.Core.Identity.Signing;
+using Berth.Core.State;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Api.Tests.Identity;
@@ -245,8 +246,8 @@ public sealed class TaskRoleApiTests : IAsyncLifetime
     {
         using var response = await http.PostAsync("/_berth/agent/v1/poll", new StringContent(
             JsonSerializer.Serialize(new AgentPollRequest { ContainerInstanceArn = instanceArn, AssignmentsVersion = -1, WaitSeconds = 0 },
-                AgentJsonContext.Default.AgentPollRequest), Encoding.UTF8, "application/json"));
+                StateJsonContext.Default.AgentPollRequest), Encoding.UTF8, "application/json"));
         response.EnsureSuccessStatusCode();
-        return JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(), AgentJsonContext.Default.AgentPollResponse)!;
+        return JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(), StateJsonContext.Default.AgentPollResponse)!;
     }
 }

@@ -3,6 +3,7 @@ using Berth.Api.Tests.Ecs;
 using Berth.Api.Tests.Identity;
 using Berth.Control.Identity;
 using Berth.Core.Agent;
+using Berth.Core.State;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Api.Tests.Secrets;
@@ -110,8 +111,8 @@ public sealed class ExecutionRoleSecretAccessTests : SigV4ServerTest
     private async Task<IReadOnlyList<TaskAssignment>> PollAsync(string instanceArn)
     {
         var request = new AgentPollRequest { ContainerInstanceArn = instanceArn, AssignmentsVersion = 0, WaitSeconds = 0 };
-        using var response = await AsRoot("ecs").PostAsJsonAsync("/_berth/agent/v1/poll", request, AgentJsonContext.Default.AgentPollRequest);
+        using var response = await AsRoot("ecs").PostAsJsonAsync("/_berth/agent/v1/poll", request, StateJsonContext.Default.AgentPollRequest);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.AgentPollResponse))!.Tasks;
+        return (await response.Content.ReadFromJsonAsync(StateJsonContext.Default.AgentPollResponse))!.Tasks;
     }
 }

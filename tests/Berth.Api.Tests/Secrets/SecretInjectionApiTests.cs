@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Berth.Api.Tests.Ecs;
 using Berth.Core.Agent;
+using Berth.Core.State;
 
 namespace Berth.Api.Tests.Secrets;
 
@@ -91,8 +92,8 @@ public class SecretInjectionApiTests(BerthServerFixture server) : IClassFixture<
     private async Task<IReadOnlyList<TaskAssignment>> PollAsync(string instanceArn)
     {
         var request = new AgentPollRequest { ContainerInstanceArn = instanceArn, AssignmentsVersion = 0, WaitSeconds = 0 };
-        using var response = await server.Http.PostAsJsonAsync("/_berth/agent/v1/poll", request, AgentJsonContext.Default.AgentPollRequest);
+        using var response = await server.Http.PostAsJsonAsync("/_berth/agent/v1/poll", request, StateJsonContext.Default.AgentPollRequest);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.AgentPollResponse))!.Tasks;
+        return (await response.Content.ReadFromJsonAsync(StateJsonContext.Default.AgentPollResponse))!.Tasks;
     }
 }

@@ -233,7 +233,7 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
     {
         try
         {
-            return JsonSerializer.Deserialize(Require.NotBlank(document, "instanceIdentityDocument"), AgentJsonContext.Default.AgentIdentity)
+            return JsonSerializer.Deserialize(Require.NotBlank(document, "instanceIdentityDocument"), StateJsonContext.Default.AgentIdentity)
                 ?? throw new InvalidParameterException("instanceIdentityDocument is empty.");
         }
         catch (JsonException e)
