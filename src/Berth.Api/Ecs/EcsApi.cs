@@ -26,7 +26,7 @@ internal static class EcsApi
     public static IServiceCollection AddEcsApi(this IServiceCollection services) => services
         .AddSingleton(s => Create(
             s.GetRequiredService<ClusterState>(), s.GetRequiredService<TaskLauncher>(), s.GetRequiredService<TaskStopper>(),
-            s.GetRequiredService<ContainerInstanceHandler>(), s.GetRequiredService<ServiceSignal>()))
+            s.GetRequiredService<ContainerInstanceHandler>(), s.GetRequiredService<ServiceSignal>(), s.GetRequiredService<ServiceDeploymentHistory>()))
         .AddSingleton<ContainerInstanceHandler>()
         .AddSingleton<SpotInterruptionHandler>();
 
@@ -38,7 +38,8 @@ internal static class EcsApi
     }
 
     private static JsonService Create(
-        ClusterState state, TaskLauncher launcher, TaskStopper stopper, ContainerInstanceHandler instances, ServiceSignal services)
+        ClusterState state, TaskLauncher launcher, TaskStopper stopper, ContainerInstanceHandler instances, ServiceSignal services,
+        ServiceDeploymentHistory history)
     {
         var store = state.Store;
         var service = new JsonService(EcsOperations.TargetPrefix, "ecs", EcsJsonContext.Default, EcsOperations.All);
@@ -50,7 +51,8 @@ internal static class EcsApi
         instances.Register(service);
         new AttributeHandler(state).Register(service);
         new TaskHandler(state, launcher, stopper, services).Register(service);
-        new ServiceHandler(state, services).Register(service);
+        new ServiceHandler(state, services, history).Register(service);
+        new ServiceDeploymentHandler(state, services, history).Register(service);
         new TaskProtectionHandler(state, services).Register(service);
         return service;
     }
