@@ -44,6 +44,15 @@ public static class EcsRecords
     /// <summary>Id: service ARN; scope: cluster ARN; sort key: <see cref="ServiceSortKey"/>, so ACTIVE services are one index range.</summary>
     public static readonly RecordType<ServiceRecord> Services = new(ServiceKind, StateJsonContext.Default);
 
+    /// <summary>
+    /// Id: service deployment ARN; scope: service ARN; sort key: <see cref="ServiceDeploymentSortKey"/>, so a service's
+    /// deployments are one index range in creation order. Deleted with the service (ServiceDeploymentHistory).
+    /// </summary>
+    public static readonly RecordType<ServiceDeployment> ServiceDeployments = new("service-deployment", StateJsonContext.Default);
+
+    /// <summary>Id: service revision ARN; scope: service ARN; sort key: its ARN. Immutable; deleted with the service.</summary>
+    public static readonly RecordType<ServiceRevision> ServiceRevisions = new("service-revision", StateJsonContext.Default);
+
     /// <summary>Id: task ARN; scope: cluster ARN; sort key: task ARN. Present only while asked for; swept once expired.</summary>
     public static readonly RecordType<TaskProtectionRecord> TaskProtections =
         new("task-protection", StateJsonContext.Default);
@@ -59,6 +68,10 @@ public static class EcsRecords
     public const string ServiceKind = "service";
 
     public static string ServiceSortKey(Service service) => $"{service.Status} {service.ServiceName}";
+
+    /// <summary>Creation time in zero-padded ticks, then the ARN: creation order, ties broken by ARN.</summary>
+    public static string ServiceDeploymentSortKey(ServiceDeployment deployment) =>
+        $"{deployment.CreatedAt!.Value.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)} {deployment.ServiceDeploymentArn}";
 
     public static string TaskSortKey(EcsTask task) => $"{task.LastStatus} {task.TaskArn}";
 
@@ -114,6 +127,12 @@ public static class EcsRecords
 
     public static PutRecord PutService(ServiceRecord record, long expectedVersion) =>
         Services.Put(record.Service.ServiceArn!, record.Service.ClusterArn!, ServiceSortKey(record.Service), record, expectedVersion);
+
+    public static PutRecord PutServiceDeployment(ServiceDeployment deployment, long expectedVersion) =>
+        ServiceDeployments.Put(deployment.ServiceDeploymentArn!, deployment.ServiceArn!, ServiceDeploymentSortKey(deployment), deployment, expectedVersion);
+
+    public static PutRecord PutServiceRevision(ServiceRevision revision, long expectedVersion) =>
+        ServiceRevisions.Put(revision.ServiceRevisionArn!, revision.ServiceArn!, revision.ServiceRevisionArn!, revision, expectedVersion);
 
     public static PutRecord PutTaskProtection(string clusterArn, TaskProtectionRecord protection, long expectedVersion) =>
         TaskProtections.Put(protection.TaskArn, clusterArn, protection.TaskArn, protection, expectedVersion);

@@ -26,10 +26,7 @@ internal static class EcsApi
 {
     /// <summary>The ECS service for the AWS JSON edge, and the operator's Spot interruption endpoint.</summary>
     public static IServiceCollection AddEcsApi(this IServiceCollection services) => services
-        .AddSingleton(s => Create(
-            s.GetRequiredService<ClusterState>(), s.GetRequiredService<TaskLauncher>(), s.GetRequiredService<TaskStopper>(),
-            s.GetRequiredService<ContainerInstanceHandler>(), s.GetRequiredService<ServiceSignal>(), s.GetRequiredService<CapacityProviderDeletions>(),
-            s.GetRequiredService<TaskReports>()))
+        .AddSingleton(Create)
         .AddSingleton<ContainerInstanceHandler>()
         .AddSingleton<SpotInterruptionHandler>();
 
@@ -40,24 +37,27 @@ internal static class EcsApi
         return endpoints;
     }
 
-    private static JsonService Create(
-        ClusterState state, TaskLauncher launcher, TaskStopper stopper, ContainerInstanceHandler instances, ServiceSignal services,
-        CapacityProviderDeletions deletions, TaskReports reports)
+    /// <summary>The ECS service with every handler, over the application services they use.</summary>
+    private static JsonService Create(IServiceProvider services)
     {
+        var state = services.GetRequiredService<ClusterState>();
+        var signal = services.GetRequiredService<ServiceSignal>();
+        var history = services.GetRequiredService<ServiceDeploymentHistory>();
         var store = state.Store;
         var service = new JsonService(EcsOperations.TargetPrefix, "ecs", EcsJsonContext.Default, EcsOperations.All);
         new ClusterHandler(store).Register(service);
-        new CapacityProviderHandler(state, deletions).Register(service);
+        new CapacityProviderHandler(state, services.GetRequiredService<CapacityProviderDeletions>()).Register(service);
         new TaskDefinitionHandler(store).Register(service);
         new TagHandler(store).Register(service);
         new AccountSettingHandler(store).Register(service);
-        instances.Register(service);
+        services.GetRequiredService<ContainerInstanceHandler>().Register(service);
         new AttributeHandler(state).Register(service);
-        new TaskHandler(state, launcher, stopper, services).Register(service);
-        new ServiceHandler(state, services).Register(service);
-        new TaskProtectionHandler(state, services).Register(service);
+        new TaskHandler(state, services.GetRequiredService<TaskLauncher>(), services.GetRequiredService<TaskStopper>(), signal).Register(service);
+        new ServiceHandler(state, signal, history).Register(service);
+        new ServiceDeploymentHandler(state, signal, history).Register(service);
+        new TaskProtectionHandler(state, signal).Register(service);
         new ServiceNamespaceHandler(store).Register(service);
-        new AgentOperationHandler(state, reports).Register(service);
+        new AgentOperationHandler(state, services.GetRequiredService<TaskReports>()).Register(service);
         return service;
     }
 }

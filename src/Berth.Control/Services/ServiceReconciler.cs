@@ -18,10 +18,12 @@ namespace Berth.Control.Services;
 /// stop and launch the tasks the plan asks for, commit the service. The tasks are acted on first: if the service
 /// commit then conflicts (someone updated it meanwhile), the re-plan reads the tasks just launched or stopped, so
 /// nothing is done twice. Behind load balancers, targets are deregistered before their tasks are deactivated and
-/// registered once the tasks run (<see cref="ServiceTargets"/>).
+/// registered once the tasks run (<see cref="ServiceTargets"/>). The service's deployment history is brought up to
+/// date in the same commit (<see cref="ServiceDeploymentHistory"/>).
 /// </summary>
 public sealed class ServiceReconciler(
-    ClusterState state, TaskLauncher launcher, TaskStopper stopper, ServiceTargets targets, AgentLiveness liveness, TimeProvider time)
+    ClusterState state, TaskLauncher launcher, TaskStopper stopper, ServiceTargets targets, ServiceDeploymentHistory history,
+    AgentLiveness liveness, TimeProvider time)
 {
     private const string SchedulerStopCode = "ServiceSchedulerInitiated";
 
@@ -63,12 +65,12 @@ public sealed class ServiceReconciler(
                     break;
                 }
             }
-            var next = new ServiceRecord(service, plan.Scheduler);
-            if (SameDocument(next, record.Value))
+            var (next, historyWrites) = await history.SyncAsync(record.Value, new ServiceRecord(service, plan.Scheduler), now, ct).ConfigureAwait(false);
+            if (historyWrites.Count == 0 && SameDocument(next, record.Value))
             {
                 return false;
             }
-            await Store.CommitAsync([EcsRecords.PutService(next, record.Version)], ct).ConfigureAwait(false);
+            await Store.CommitAsync([EcsRecords.PutService(next, record.Version), .. historyWrites], ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 

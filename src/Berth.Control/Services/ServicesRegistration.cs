@@ -8,5 +8,6 @@ internal static class ServicesRegistration
     public static IServiceCollection AddServiceScheduling(this IServiceCollection services) => services
         .AddSingleton<ServiceSignal>()
         .AddSingleton<ServiceTargets>()
+        .AddSingleton<ServiceDeploymentHistory>()
         .AddSingleton<ServiceReconciler>();
 }

@@ -49,6 +49,9 @@ public sealed class TargetNotFoundException(string message) : EcsException(messa
 
 public sealed class ServiceNotFoundException(string message = "Service not found.") : EcsException(message);
 
+/// <summary>StopServiceDeployment's and ContinueServiceDeployment's answer for a service deployment ARN that names none.</summary>
+public sealed class ServiceDeploymentNotFoundException(string message = "The service deployment does not exist.") : EcsException(message);
+
 public sealed class ServiceNotActiveException(string message = "Service was not ACTIVE.") : EcsException(message);
 
 /// <summary>RunTask's refusal of a client token already used for a different request; names the tasks the token holds.</summary>

@@ -59,9 +59,10 @@ internal static class CircuitBreaker
 
     /// <summary>
     /// Fails the PRIMARY and, when rollback is on and a COMPLETED deployment exists, puts a new PRIMARY with that
-    /// deployment's task definition first. Returns the new deployment list and the events, in order.
+    /// deployment's task definition first. Returns the new deployment list, the events in order, and the id of the
+    /// deployment rolled back to (null without a rollback).
     /// </summary>
-    internal static (IReadOnlyList<Deployment> Deployments, IReadOnlyList<string> Events) Trip(
+    internal static (IReadOnlyList<Deployment> Deployments, IReadOnlyList<string> Events, string? RolledBackTo) Trip(
         Service service, IReadOnlyList<Deployment> deployments, string rollbackDeploymentId, DateTimeOffset now)
     {
         var name = service.ServiceName ?? "";
@@ -69,31 +70,12 @@ internal static class CircuitBreaker
         var failed = primary with { RolloutState = RolloutStates.Failed, RolloutStateReason = FailedReason, UpdatedAt = now };
         var events = new List<string> { ServiceEvents.DeploymentFailed(name, primary.Id ?? "") };
 
-        var target = deployments.Skip(1).FirstOrDefault(d => d.RolloutState == RolloutStates.Completed);
+        var target = DeploymentRollback.TargetOf(deployments);
         if (!RollsBack(service) || target is null)
         {
-            return ([failed, .. deployments.Skip(1)], events);
+            return ([failed, .. deployments.Skip(1)], events, null);
         }
-
-        var rollback = target with
-        {
-            Id = rollbackDeploymentId,
-            Status = DeploymentStatuses.Primary,
-            DesiredCount = primary.DesiredCount,
-            PendingCount = 0,
-            RunningCount = 0,
-            FailedTasks = 0,
-            CreatedAt = now,
-            UpdatedAt = now,
-            RolloutState = RolloutStates.InProgress,
-            RolloutStateReason = RollbackReason(target.Id ?? ""),
-        };
-        var rest = deployments.Skip(1).Select(d => d.Id == target.Id
-            ? d with { RolloutState = RolloutStates.InProgress, RolloutStateReason = InProgressReasonOf(d), UpdatedAt = now }
-            : d);
         events.Add(ServiceEvents.RollingBack(name, target.Id ?? ""));
-        return ([rollback, failed with { Status = DeploymentStatuses.Active }, .. rest], events);
+        return (DeploymentRollback.Start([failed, .. deployments.Skip(1)], target, rollbackDeploymentId, RollbackReason(target.Id ?? ""), now), events, target.Id);
     }
-
-    private static string InProgressReasonOf(Deployment deployment) => ServiceRules.InProgressReason(deployment.Id ?? "");
 }

@@ -63,13 +63,17 @@ public static class ServicePlanner
 
         if (!deleting && primary is not null && CircuitBreaker.Trips(service, primary, desired))
         {
-            (deployments, var breakerEvents) = CircuitBreaker.Trip(service, deployments, RollbackDeploymentId(primary, now), now);
+            (deployments, var breakerEvents, var rolledBackTo) = CircuitBreaker.Trip(service, deployments, RollbackDeploymentId(primary, now), now);
             events.AddRange(breakerEvents);
-            if (deployments[0].Id != primary.Id)
+            if (rolledBackTo is not null)
             {
                 // A new task definition returns the service to the normal, non-throttled state (throttle logic).
                 service = service with { TaskDefinition = deployments[0].TaskDefinition };
-                state = RestartThrottle.Reset(state) with { StartFailuresDeploymentId = deployments[0].Id };
+                state = RestartThrottle.Reset(state) with
+                {
+                    StartFailuresDeploymentId = deployments[0].Id,
+                    Links = ServiceHistory.LinkRollback(state.Links, primary.Id!, deployments[0].Id!, rolledBackTo),
+                };
             }
         }
 

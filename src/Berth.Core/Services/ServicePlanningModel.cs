@@ -83,7 +83,16 @@ public sealed record SchedulerState
     /// version is acted on once, whichever server (or restart) sees it; null for other services.
     /// </summary>
     public SecretVersionWatch? SecretVersions { get; init; }
+
+    /// <summary>
+    /// The service deployment and service revision each live deployment belongs to (<see cref="ServiceHistory"/>);
+    /// a rollback deployment belongs to the service deployment it rolls back and deploys the revision it returns to.
+    /// </summary>
+    public IReadOnlyList<DeploymentLink> Links { get; init; } = [];
 }
+
+/// <summary>A deployment (<c>ecs-svc/…</c>) with the service deployment it runs for and the service revision it deploys.</summary>
+public sealed record DeploymentLink(string DeploymentId, string ServiceDeploymentArn, string ServiceRevisionArn);
 
 /// <summary>
 /// The version each <c>valueFrom</c> of a task definition selected when last looked at: a parameter's version number,

@@ -15,7 +15,7 @@ public static class ServiceStatuses
 /// Deployment status: PRIMARY is the most recent deployment, ACTIVE still has tasks being replaced by the PRIMARY,
 /// INACTIVE has been completely replaced (ECS API reference, Deployment.status).
 /// </summary>
-internal static class DeploymentStatuses
+public static class DeploymentStatuses
 {
     public const string Primary = "PRIMARY";
     public const string Active = "ACTIVE";

@@ -25,6 +25,8 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(TaskAssignmentRecord))]
 [JsonSerializable(typeof(EcsTask))]
 [JsonSerializable(typeof(ServiceRecord))]
+[JsonSerializable(typeof(ServiceDeployment))]
+[JsonSerializable(typeof(ServiceRevision))]
 [JsonSerializable(typeof(TaskProtectionRecord))]
 [JsonSerializable(typeof(RunTaskTokenRecord))]
 [JsonSerializable(typeof(NetworkRegistry))]

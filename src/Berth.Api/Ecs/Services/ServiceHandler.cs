@@ -16,7 +16,7 @@ namespace Berth.Api.Ecs.Services;
 /// CreateService, UpdateService, DescribeServices, ListServices and DeleteService. These only change the
 /// desired state; the service scheduler (a controller) starts and stops the tasks.
 /// </summary>
-internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
+internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal, ServiceDeploymentHistory history)
 {
     /// <summary>ECS limits: DescribeServices takes at most 10 services; ListServices returns 10 per page by default.</summary>
     private const int MaxDescribe = 10;
@@ -56,7 +56,8 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
                 case ServiceStatuses.Draining:
                     throw new InvalidParameterException("Unable to Start a service that is still Draining.");
             }
-            await Store.CommitAsync([EcsRecords.PutService(new ServiceRecord(created, new SchedulerState()), existing?.Version ?? 0)], ct).ConfigureAwait(false);
+            var (record, historyWrites) = await history.SyncAsync(null, new ServiceRecord(created, new SchedulerState()), context.Now, ct).ConfigureAwait(false);
+            await Store.CommitAsync([EcsRecords.PutService(record, existing?.Version ?? 0), .. historyWrites], ct).ConfigureAwait(false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
         signal.Notify();
@@ -93,7 +94,8 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal)
         {
             var record = await FindAsync(arn, cluster, ct).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
             var service = ServiceUpdate.Apply(record.Value.Service, request, definition, deploymentId, context.Now);
-            await Store.CommitAsync([EcsRecords.PutService(record.Value with { Service = service }, record.Version)], ct).ConfigureAwait(false);
+            var (next, historyWrites) = await history.SyncAsync(record.Value, record.Value with { Service = service }, context.Now, ct).ConfigureAwait(false);
+            await Store.CommitAsync([EcsRecords.PutService(next, record.Version), .. historyWrites], ct).ConfigureAwait(false);
             return service;
         }, cancellationToken).ConfigureAwait(false);
         signal.Notify();

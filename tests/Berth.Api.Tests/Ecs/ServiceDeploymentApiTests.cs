@@ -1,0 +1,182 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Berth.Api.Tests.Ecs;
+
+/// <summary>
+/// Service deployments and revisions over HTTP, with container instances registered through the API (no agent): a
+/// service scaled to zero completes its deployments at once, one with tasks on a cluster without instances stays
+/// IN_PROGRESS (no task can be placed).
+/// </summary>
+public class ServiceDeploymentApiTests(BerthServerFixture server) : IClassFixture<BerthServerFixture>
+{
+    private readonly EcsClient _ecs = server.NewClient();
+
+    private async Task ServiceAsync(string cluster)
+    {
+        await _ecs.OkAsync("CreateCluster", new { clusterName = cluster });
+        await ClusterCapacity.RegisterWebAsync(_ecs, "web", cpu: 256, memory: 256);
+        await _ecs.OkAsync("CreateService", new { cluster, serviceName = "web", taskDefinition = "web", desiredCount = 0 });
+    }
+
+    private async Task<JsonArray> ListAsync(object request) =>
+        (await _ecs.OkAsync("ListServiceDeployments", request))["serviceDeployments"]!.AsArray();
+
+    private async Task<JsonNode> DeploymentAsync(string arn) =>
+        (await _ecs.OkAsync("DescribeServiceDeployments", new { serviceDeploymentArns = new[] { arn } }))["serviceDeployments"]![0]!;
+
+    private Task<JsonArray> ListedAsync(string cluster, int count, string? status = null) =>
+        Eventually.ReadAsync(() => ListAsync(new { cluster, service = "web" }),
+            l => l.Count == count && (status is null || (string)l[0]!["status"]! == status));
+
+    [Fact]
+    public async Task CreateService_records_a_revision_and_a_deployment_that_succeeds()
+    {
+        await ServiceAsync("hist");
+
+        var listed = await ListedAsync("hist", 1, "SUCCESSFUL");
+
+        var brief = Assert.Single(listed)!;
+        var arn = (string)brief["serviceDeploymentArn"]!;
+        Assert.Matches($"^{_ecs.ArnPrefix}:service-deployment/hist/web/[A-Za-z0-9_-]{{22}}$", arn);
+        Assert.Equal(($"{_ecs.ArnPrefix}:service/hist/web", _ecs.ClusterArn("hist"), "SUCCESSFUL"),
+            ((string)brief["serviceArn"]!, (string)brief["clusterArn"]!, (string)brief["status"]!));
+        Assert.NotNull(brief["finishedAt"]);
+        var deployment = await DeploymentAsync(arn);
+        Assert.Empty(deployment["sourceServiceRevisions"]!.AsArray());
+        Assert.Equal("DISABLED", (string)deployment["deploymentCircuitBreaker"]!["status"]!);
+        Assert.Equal(200, (int)deployment["deploymentConfiguration"]!["maximumPercent"]!);
+        var revisionArn = (string)deployment["targetServiceRevision"]!["arn"]!;
+        Assert.Equal(revisionArn, (string)brief["targetServiceRevisionArn"]!);
+        Assert.Matches($"^{_ecs.ArnPrefix}:service-revision/hist/web/[0-9]{{19}}$", revisionArn);
+
+        var revisions = await _ecs.OkAsync("DescribeServiceRevisions", new { serviceRevisionArns = new[] { revisionArn, revisionArn + "0" } });
+
+        var revision = Assert.Single(revisions["serviceRevisions"]!.AsArray())!;
+        Assert.Equal((_ecs.TaskDefinitionArn("web", 1), "EC2", false),
+            ((string)revision["taskDefinition"]!, (string)revision["launchType"]!, (bool)revision["guardDutyEnabled"]!));
+        Assert.Equal("""[{"containerName":"web","image":"berth/sample-web"}]""", revision["containerImages"]!.ToJsonString());
+        var failure = Assert.Single(revisions["failures"]!.AsArray())!;
+        Assert.Equal((revisionArn + "0", "MISSING"), ((string)failure["arn"]!, (string)failure["reason"]!));
+    }
+
+    [Fact]
+    public async Task An_update_deploys_from_the_old_revision_and_Stop_rolls_it_back()
+    {
+        await ServiceAsync("roll");
+        var first = (await ListedAsync("roll", 1, "SUCCESSFUL"))[0]!;
+        var firstRevision = (string)first["targetServiceRevisionArn"]!;
+        await ClusterCapacity.RegisterWebAsync(_ecs, "web", cpu: 256, memory: 256);
+
+        await _ecs.OkAsync("UpdateService", new { cluster = "roll", service = "web", taskDefinition = "web:2", desiredCount = 1 });
+
+        var listed = await ListAsync(new { cluster = "roll", service = "web" });
+        Assert.Equal(2, listed.Count);
+        var arn = (string)listed[0]!["serviceDeploymentArn"]!;
+        Assert.Equal("IN_PROGRESS", (string)listed[0]!["status"]!);
+        var deployment = await DeploymentAsync(arn);
+        Assert.Equal(firstRevision, (string)Assert.Single(deployment["sourceServiceRevisions"]!.AsArray())!["arn"]!);
+        var revision = (await _ecs.OkAsync("DescribeServiceRevisions", new { serviceRevisionArns = new[] { (string)deployment["targetServiceRevision"]!["arn"]! } }))["serviceRevisions"]![0]!;
+        Assert.Equal(_ecs.TaskDefinitionArn("web", 2), (string)revision["taskDefinition"]!);
+
+        var stopped = await _ecs.OkAsync("StopServiceDeployment", new { serviceDeploymentArn = arn, stopType = "ROLLBACK" });
+
+        Assert.Equal(arn, (string)stopped["serviceDeploymentArn"]!);
+        var rolling = await DeploymentAsync(arn);
+        Assert.Contains((string)rolling["status"]!, new[] { "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS" });
+        Assert.Equal(firstRevision, (string)rolling["rollback"]!["serviceRevisionArn"]!);
+        var service = (await _ecs.OkAsync("DescribeServices", new { cluster = "roll", services = new[] { "web" } }))["services"]![0]!;
+        Assert.Equal(_ecs.TaskDefinitionArn("web", 1), (string)service["taskDefinition"]!);
+
+        // The rollback's tasks cannot be placed here (no instance): at zero tasks it completes.
+        await _ecs.OkAsync("UpdateService", new { cluster = "roll", service = "web", desiredCount = 0 });
+        var done = await Eventually.ReadAsync(() => DeploymentAsync(arn), d => (string)d["status"]! == "ROLLBACK_SUCCESSFUL");
+        Assert.Equal("ROLLBACK_SUCCESSFUL", (string)done["status"]!);
+        Assert.NotNull(done["finishedAt"]);
+        Assert.Equal(2, (await ListAsync(new { cluster = "roll", service = "web" })).Count);
+
+        var again = await _ecs.SendAsync("StopServiceDeployment", new { serviceDeploymentArn = arn });
+        Assert.Equal(HttpStatusCode.BadRequest, again.Status);
+        Assert.Equal("ConflictException", (string)again.Body!["__type"]!);
+        Assert.Equal(arn, (string)again.Body["resourceIds"]![0]!);
+    }
+
+    [Fact]
+    public async Task List_pages_newest_first_and_filters_by_status_and_creation_time()
+    {
+        await ServiceAsync("page");
+        await ListedAsync("page", 1, "SUCCESSFUL");
+        await _ecs.OkAsync("UpdateService", new { cluster = "page", service = "web", forceNewDeployment = true });
+        await ListedAsync("page", 2, "SUCCESSFUL");
+        await _ecs.OkAsync("UpdateService", new { cluster = "page", service = "web", forceNewDeployment = true });
+        var all = await ListedAsync("page", 3, "SUCCESSFUL");
+
+        var firstPage = await _ecs.OkAsync("ListServiceDeployments", new { cluster = "page", service = "web", maxResults = 2 });
+        var secondPage = await _ecs.OkAsync("ListServiceDeployments", new { cluster = "page", service = "web", maxResults = 2, nextToken = (string)firstPage["nextToken"]! });
+
+        var paged = firstPage["serviceDeployments"]!.AsArray().Concat(secondPage["serviceDeployments"]!.AsArray()).Select(d => (string)d!["serviceDeploymentArn"]!);
+        Assert.Equal(all.Select(d => (string)d!["serviceDeploymentArn"]!), paged);
+        Assert.Null(secondPage["nextToken"]);
+        var created = all.Select(d => (double)d!["createdAt"]!).ToList();
+        Assert.Equal(created.OrderDescending(), created);
+        Assert.Equal(3, (await ListAsync(new { cluster = "page", service = "web", status = new[] { "SUCCESSFUL", "STOPPED" } })).Count);
+        Assert.Empty(await ListAsync(new { cluster = "page", service = "web", status = new[] { "IN_PROGRESS" } }));
+        Assert.Single(await ListAsync(new { cluster = "page", service = "web", createdAt = new { before = created[2] } }));
+        Assert.Equal(2, (await ListAsync(new { cluster = "page", service = "web", createdAt = new { after = created[1] } })).Count);
+    }
+
+    [Fact]
+    public async Task Deleting_the_service_deletes_its_history()
+    {
+        await ServiceAsync("gone");
+        var arn = (string)(await ListedAsync("gone", 1, "SUCCESSFUL"))[0]!["serviceDeploymentArn"]!;
+
+        await _ecs.OkAsync("DeleteService", new { cluster = "gone", service = "web" });
+
+        var described = await Eventually.ReadAsync(
+            () => _ecs.OkAsync("DescribeServiceDeployments", new { serviceDeploymentArns = new[] { arn } }),
+            d => d["failures"]!.AsArray().Count == 1);
+        Assert.Empty(described["serviceDeployments"]!.AsArray());
+        Assert.Equal("MISSING", (string)described["failures"]![0]!["reason"]!);
+        Assert.Empty(await ListAsync(new { cluster = "gone", service = "web" }));
+    }
+
+    [Fact]
+    public async Task Continue_is_refused_as_no_deployment_is_paused_at_a_hook()
+    {
+        await ServiceAsync("cont");
+        var arn = (string)(await ListedAsync("cont", 1))[0]!["serviceDeploymentArn"]!;
+
+        var (type, message) = await _ecs.ErrorAsync("ContinueServiceDeployment", new { serviceDeploymentArn = arn, hookId = "ecs-pause-1" });
+
+        Assert.Equal("InvalidParameterException", type);
+        Assert.Contains("not paused at the lifecycle hook ecs-pause-1", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("StopServiceDeployment", """{"serviceDeploymentArn":"arn:aws:ecs:us-east-1:000000000000:service-deployment/errs/web/none"}""", "ServiceDeploymentNotFoundException")]
+    [InlineData("StopServiceDeployment", """{"serviceDeploymentArn":"arn:aws:ecs:us-east-1:000000000000:service-deployment/errs/web/none","stopType":"ABORT"}""", "InvalidParameterException")]
+    [InlineData("StopServiceDeployment", """{"serviceDeploymentArn":"arn:aws:ecs:us-east-1:000000000000:service-deployment/errs/web/none","stopType":"HALT"}""", "InvalidParameterException")]
+    [InlineData("StopServiceDeployment", """{}""", "InvalidParameterException")]
+    [InlineData("ContinueServiceDeployment", """{"serviceDeploymentArn":"arn:aws:ecs:us-east-1:000000000000:service-deployment/errs/web/none","hookId":"h"}""", "ServiceDeploymentNotFoundException")]
+    [InlineData("ContinueServiceDeployment", """{"serviceDeploymentArn":"arn:aws:ecs:us-east-1:000000000000:service-deployment/errs/web/none"}""", "InvalidParameterException")]
+    [InlineData("ListServiceDeployments", """{"cluster":"errs","service":"nope"}""", "ServiceNotFoundException")]
+    [InlineData("ListServiceDeployments", """{"cluster":"nope","service":"web"}""", "ClusterNotFoundException")]
+    [InlineData("ListServiceDeployments", """{"cluster":"errs"}""", "InvalidParameterException")]
+    [InlineData("ListServiceDeployments", """{"cluster":"errs","service":"web","status":["DONE"]}""", "InvalidParameterException")]
+    [InlineData("ListServiceDeployments", """{"cluster":"errs","service":"web","maxResults":101}""", "InvalidParameterException")]
+    [InlineData("DescribeServiceDeployments", """{"serviceDeploymentArns":[]}""", "InvalidParameterException")]
+    [InlineData("DescribeServiceRevisions", """{"serviceRevisionArns":["1","2","3","4","5","6","7","8","9","10","11","12","13","14","15","16","17","18","19","20","21"]}""", "InvalidParameterException")]
+    public async Task Invalid_requests_fail_with_ecs_errors(string operation, string body, string error)
+    {
+        // One service for every case of the theory.
+        if ((await _ecs.SendAsync("DescribeServices", new { cluster = "errs", services = new[] { "web" } })).Body?["services"]?.AsArray().Count != 1)
+        {
+            await ServiceAsync("errs");
+        }
+
+        var (type, _) = await _ecs.ErrorAsync(operation, body);
+
+        Assert.Equal(error, type);
+    }
+}
