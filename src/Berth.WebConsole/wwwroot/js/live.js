@@ -37,6 +37,17 @@ function polling(on) {
   document.body.dataset.live = on ? "polling" : "live";
 }
 
+// A page kept in the back/forward cache would keep its stream open, and Chromium allows six connections per host: a
+// few pages left that way hold every connection and the console's own API calls wait for one. The stream is closed
+// when the page is hidden and reopened, after the last id seen, if it is shown again.
+window.addEventListener("pagehide", () => {
+  source?.close();
+  source = null;
+});
+window.addEventListener("pageshow", (e) => {
+  if (e.persisted) connect();
+});
+
 export async function connect() {
   source?.close();
   source = new EventSource(await eventStreamUrl(lastId));

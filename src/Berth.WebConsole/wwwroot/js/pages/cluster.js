@@ -61,20 +61,16 @@ export async function render(page, { cluster }) {
   const tasks = section("Tasks", "tasks");
   const instances = section("Container instances", "instances");
   let everything = false;
-  const refresh = async () => {
-    const [described, serviceArns, found, instanceArns] = await Promise.all([
-      ecs("DescribeClusters", { clusters: [cluster] }),
-      ecsList("ListServices", { cluster }, "serviceArns"),
-      describeTasks(cluster, {}, everything),
-      ecsList("ListContainerInstances", { cluster }, "containerInstanceArns"),
-    ]);
+  // Each section is filled as soon as its own calls answer: the sections wait on no one else's round trips.
+  const showSummary = async () => {
+    const described = await ecs("DescribeClusters", { clusters: [cluster] });
     const c = described.clusters[0];
     if (!c) throw new Error(described.failures?.[0]?.reason || "cluster not found");
     summary.replaceChildren(status(c.status), ` ${c.activeServicesCount} services · ${c.runningTasksCount} running · ${c.pendingTasksCount} pending tasks · ${c.registeredContainerInstancesCount} container instances`);
-    const [serviceList, instanceList] = await Promise.all([
-      describeAll(serviceArns, 10, async (names) => (await ecs("DescribeServices", { cluster, services: names })).services),
-      describeAll(instanceArns, 100, async (names) => (await ecs("DescribeContainerInstances", { cluster, containerInstances: names })).containerInstances),
-    ]);
+  };
+  const showServices = async () => {
+    const arns = await ecsList("ListServices", { cluster }, "serviceArns");
+    const serviceList = await describeAll(arns, 10, async (names) => (await ecs("DescribeServices", { cluster, services: names })).services);
     serviceList.sort((a, b) => a.serviceName.localeCompare(b.serviceName));
     services.set(table([
       ["Service", (s) => link(`#/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(s.serviceName)}`, s.serviceName)],
@@ -85,10 +81,16 @@ export async function render(page, { cluster }) {
       ["Task definition", (s) => tail(s.taskDefinition)],
       ["Rollout", (s) => status(s.deployments?.find((d) => d.status === "PRIMARY")?.rolloutState)],
     ], serviceList, { empty: "No services.", id: "service-table", rowId: (s) => s.serviceName }));
-    tasks.set(taskList(cluster, found, () => {
+  };
+  const showTasks = async () => {
+    tasks.set(taskList(cluster, await describeTasks(cluster, {}, everything), () => {
       everything = true;
-      refresh();
+      showTasks();
     }));
+  };
+  const showInstances = async () => {
+    const arns = await ecsList("ListContainerInstances", { cluster }, "containerInstanceArns");
+    const instanceList = await describeAll(arns, 100, async (names) => (await ecs("DescribeContainerInstances", { cluster, containerInstances: names })).containerInstances);
     const resource = (i, name) => {
       const of = (list) => list?.find((r) => r.name === name)?.integerValue ?? 0;
       return `${of(i.registeredResources) - of(i.remainingResources)} / ${of(i.registeredResources)}`;
@@ -102,10 +104,11 @@ export async function render(page, { cluster }) {
       ["Memory used / registered (MiB)", (i) => resource(i, "MEMORY")],
       ["", (i) => action(i.status === "DRAINING" ? "Activate" : "Drain", async () => {
         await ecs("UpdateContainerInstancesState", { cluster, containerInstances: [i.containerInstanceArn], status: i.status === "DRAINING" ? "ACTIVE" : "DRAINING" });
-        await refresh();
+        await showInstances();
       })],
     ], instanceList, { empty: "No container instances.", id: "instance-table", rowId: (i) => tail(i.containerInstanceArn) }));
   };
+  const refresh = () => Promise.all([showSummary(), showServices(), showTasks(), showInstances()]);
   page.append(h("p", { class: "crumbs" }, link("#/clusters", "Clusters"), " / ", cluster), h("h1", {}, cluster), summary,
     services.element, h("h3", {}, "Create a service"), createServiceForm(cluster), tasks.element, instances.element);
   await refresh();

@@ -52,12 +52,9 @@ export async function render(page, { cluster, service: serviceName }) {
   const events = section("Events", "events");
   let filled = false;
   let everything = false;
-  const refresh = async () => {
-    const [described, found, { target, policies }] = await Promise.all([
-      ecs("DescribeServices", { cluster, services: [serviceName] }),
-      describeTasks(cluster, { serviceName }, everything),
-      scalingPolicies(cluster, serviceName),
-    ]);
+  // Each section is filled as soon as its own calls answer; only the target health waits, for the service's groups.
+  const showService = async () => {
+    const described = await ecs("DescribeServices", { cluster, services: [serviceName] });
     const s = described.services[0];
     if (!s) throw new Error(described.failures?.[0]?.reason || "service not found");
     if (!filled) {
@@ -80,22 +77,26 @@ export async function render(page, { cluster, service: serviceName }) {
       ["Rollout", (d) => status(d.rolloutState)],
       ["Reason", (d) => d.rolloutStateReason],
     ], s.deployments || [], { id: "deployment-table", rowId: (d) => d.id }));
-    tasks.set(taskList(cluster, found, () => {
-      everything = true;
-      refresh();
-    }, "service-task-table"));
     events.set(table([
       ["Time", (e) => when(e.createdAt)],
       ["Message", (e) => e.message],
     ], (s.events || []).slice(0, 25), { empty: "No events yet.", id: "event-table" }));
-    const health = await targetHealth(s);
     targets.set(table([
       ["Target group", (t) => t.group],
       ["Target", (t) => t.id],
       ["Port", (t) => t.port],
       ["Health", (t) => status(t.state)],
       ["Reason", (t) => t.reason],
-    ], health, { empty: "This service is behind no load balancer.", id: "target-table" }));
+    ], await targetHealth(s), { empty: "This service is behind no load balancer.", id: "target-table" }));
+  };
+  const showTasks = async () => {
+    tasks.set(taskList(cluster, await describeTasks(cluster, { serviceName }, everything), () => {
+      everything = true;
+      showTasks();
+    }, "service-task-table"));
+  };
+  const showScaling = async () => {
+    const { target, policies } = await scalingPolicies(cluster, serviceName);
     scaling.set(target ? h("p", {}, `Scalable target: ${target.MinCapacity} to ${target.MaxCapacity} tasks.`) : h("p", { class: "empty" }, "Not a scalable target."),
       table([
         ["Policy", (p) => p.PolicyName],
@@ -104,6 +105,7 @@ export async function render(page, { cluster, service: serviceName }) {
         ["Alarms", (p) => (p.Alarms || []).map((a) => a.AlarmName).join(", ")],
       ], policies, { empty: "No scaling policies.", id: "policy-table" }));
   };
+  const refresh = () => Promise.all([showService(), showTasks(), showScaling()]);
   const controls = actions(cluster, serviceName, () => refresh());
   const metrics = serviceUtilization(cluster, serviceName);
   page.append(
