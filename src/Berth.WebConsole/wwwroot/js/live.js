@@ -1,6 +1,6 @@
 // Live updates from GET /_berth/events (server-sent events). A page registers one refresh function; any event calls it,
-// at most once a second. When the stream cannot be read (a non-root IAM user may not; the server restarts), pages are
-// refreshed every 5 seconds until it is back.
+// at most once a second. When the stream cannot be read (a user not allowed berth:ReadEvents; the server restarts),
+// pages are refreshed every 5 seconds until it is back.
 import { eventStreamUrl } from "./api.js";
 
 let refresh = null;
