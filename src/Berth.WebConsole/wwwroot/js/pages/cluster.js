@@ -1,5 +1,6 @@
 import { describeAll, ecs, ecsList } from "../api.js";
 import { action, h, link, section, status, table, tail, when } from "../dom.js";
+import { clusterUtilization, metricChart } from "../chart.js";
 
 // How many tasks a page describes unless asked for all: describing 1,000 tasks is ten DescribeTasks calls and over a
 // megabyte of JSON, too slow for a page that must render in 200 ms (bench/console_render.py).
@@ -55,18 +56,46 @@ function createServiceForm(cluster) {
   return form;
 }
 
+// Container Insights' cluster counts (ECS/ContainerInsights by ClusterName), published while the setting is enabled.
+function insightsChart(cluster) {
+  const dimensions = [{ Name: "ClusterName", Value: cluster }];
+  const metric = (MetricName) => ({ Namespace: "ECS/ContainerInsights", MetricName, Dimensions: dimensions });
+  return metricChart("insights-metrics", "Container Insights", [
+    { label: "Running tasks", metric: metric("TaskCount") },
+    { label: "Services", metric: metric("ServiceCount") },
+    { label: "Container instances", metric: metric("ContainerInstanceCount") },
+  ], "count");
+}
+
+// The cluster's capacity providers with its default strategy's base and weight for each.
+async function showCapacityProviders(c, providers) {
+  const names = c.capacityProviders || [];
+  const described = names.length === 0 ? [] : (await ecs("DescribeCapacityProviders", { capacityProviders: names })).capacityProviders || [];
+  const strategy = (name) => (c.defaultCapacityProviderStrategy || []).find((s) => s.capacityProvider === name);
+  providers.set(table([
+    ["Capacity provider", (p) => p.name],
+    ["Status", (p) => status(p.status)],
+    ["Auto Scaling group", (p) => tail(p.autoScalingGroupProvider?.autoScalingGroupArn)],
+    ["Managed scaling", (p) => p.autoScalingGroupProvider?.managedScaling?.status],
+    ["Default strategy", (p) => (strategy(p.name) ? `base ${strategy(p.name).base ?? 0}, weight ${strategy(p.name).weight ?? 0}` : "")],
+  ], described, { empty: "No capacity providers.", id: "capacity-provider-table", rowId: (p) => p.name }));
+}
+
 export async function render(page, { cluster }) {
   const summary = h("p", { id: "cluster-summary" });
+  const providers = section("Capacity providers", "capacity-providers");
   const services = section("Services", "services");
   const tasks = section("Tasks", "tasks");
   const instances = section("Container instances", "instances");
   let everything = false;
   // Each section is filled as soon as its own calls answer: the sections wait on no one else's round trips.
   const showSummary = async () => {
-    const described = await ecs("DescribeClusters", { clusters: [cluster] });
+    const described = await ecs("DescribeClusters", { clusters: [cluster], include: ["SETTINGS"] });
     const c = described.clusters[0];
     if (!c) throw new Error(described.failures?.[0]?.reason || "cluster not found");
-    summary.replaceChildren(status(c.status), ` ${c.activeServicesCount} services · ${c.runningTasksCount} running · ${c.pendingTasksCount} pending tasks · ${c.registeredContainerInstancesCount} container instances`);
+    const insights = (c.settings || []).find((s) => s.name === "containerInsights")?.value || "disabled";
+    summary.replaceChildren(status(c.status), ` ${c.activeServicesCount} services · ${c.runningTasksCount} running · ${c.pendingTasksCount} pending tasks · ${c.registeredContainerInstancesCount} container instances · Container Insights ${insights}`);
+    await showCapacityProviders(c, providers);
   };
   const showServices = async () => {
     const arns = await ecsList("ListServices", { cluster }, "serviceArns");
@@ -109,8 +138,14 @@ export async function render(page, { cluster }) {
     ], instanceList, { empty: "No container instances.", id: "instance-table", rowId: (i) => tail(i.containerInstanceArn) }));
   };
   const refresh = () => Promise.all([showSummary(), showServices(), showTasks(), showInstances()]);
+  const utilization = clusterUtilization(cluster);
+  const insights = insightsChart(cluster);
   page.append(h("p", { class: "crumbs" }, link("#/clusters", "Clusters"), " / ", cluster), h("h1", {}, cluster), summary,
-    services.element, h("h3", {}, "Create a service"), createServiceForm(cluster), tasks.element, instances.element);
+    services.element, h("h3", {}, "Create a service"), createServiceForm(cluster), tasks.element, instances.element, providers.element,
+    h("section", {}, h("h2", {}, "Metrics"), utilization.element, insights.element));
   await refresh();
+  // Drawn once they have their width on the page; datapoints come each minute, so live events need not redraw them.
+  utilization.draw();
+  insights.draw();
   return refresh;
 }
