@@ -150,6 +150,7 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
             Browser.Until(() => Browser.TextOf(row).Contains("DRAINING", StringComparison.Ordinal), "the instance DRAINING");
             Browser.Click($"{row} button");
             Browser.Until(() => Browser.TextOf(row).Contains("ACTIVE", StringComparison.Ordinal), "the instance ACTIVE again");
+            Browser.Screenshot("cluster");
         }
         finally
         {

@@ -137,7 +137,9 @@ export async function render(page, { cluster }) {
       })],
     ], instanceList, { empty: "No container instances.", id: "instance-table", rowId: (i) => tail(i.containerInstanceArn) }));
   };
-  const refresh = () => Promise.all([showSummary(), showServices(), showTasks(), showInstances()]);
+  const refresh = async () => {
+    await Promise.all([showSummary(), showServices(), showTasks(), showInstances()]);
+  };
   const utilization = clusterUtilization(cluster);
   const insights = insightsChart(cluster);
   page.append(h("p", { class: "crumbs" }, link("#/clusters", "Clusters"), " / ", cluster), h("h1", {}, cluster), summary,

@@ -138,7 +138,10 @@ export async function render(page, { cluster, service: serviceName }) {
         ["", (p) => editor.remove(p)],
       ], policies, { empty: "No scaling policies.", id: "policy-table", rowId: (p) => p.PolicyName }));
   };
-  const refresh = () => Promise.all([showService(), showTasks(), showScaling()]);
+  // Resolves to nothing: an action shows what its refresh resolves to ("Done." when nothing).
+  const refresh = async () => {
+    await Promise.all([showService(), showTasks(), showScaling()]);
+  };
   const controls = actions(cluster, serviceName, () => refresh());
   const editor = scalingForms(cluster, serviceName, () => showScaling());
   const metrics = serviceUtilization(cluster, serviceName);
