@@ -7,7 +7,9 @@ Needs Debian's chromium, chromium-driver and python3-selenium (apt-get install -
 A `berth server` gets one cluster with 10 container instances of a hollow agent (bench/hollow_agent.py: the real agent
 protocol, polls as heartbeats and an instant RUNNING report for each task, no containers), large enough for every
 task, and `services` services of `tasks-per-service` tasks each, placed on those instances and RUNNING, so the
-instances stay connected and nothing is re-placed while pages are measured. Each page is then opened `repeats` times in headless Chromium; the time is the console's own
+instances stay connected and nothing is re-placed while pages are measured. Then each API call the cluster and
+service pages make is timed alone, 10 times in a row from Python (the server's own cost, without the browser's
+parallel requests), median and minimum. Each page is then opened `repeats` times in headless Chromium; the time is the console's own
 (body[data-render-ms]: from the route change until the page is rendered, every API call it makes included). Prints
 the median and the maximum per page.
 """
@@ -65,6 +67,31 @@ def measure(driver, endpoint, route, repeats):
     return times
 
 
+def call_costs(ecs):
+    """Median and minimum of each call the cluster and service pages make, alone and one after another."""
+    tasks = ecs("ListTasks", cluster=CLUSTER, maxResults=100)["taskArns"]
+    services = ecs("ListServices", cluster=CLUSTER, maxResults=100)["serviceArns"][:10]
+    instances = ecs("ListContainerInstances", cluster=CLUSTER)["containerInstanceArns"]
+    calls = [
+        ("DescribeClusters", lambda: ecs("DescribeClusters", clusters=[CLUSTER])),
+        ("ListServices (100)", lambda: ecs("ListServices", cluster=CLUSTER, maxResults=100)),
+        ("DescribeServices (10)", lambda: ecs("DescribeServices", cluster=CLUSTER, services=services)),
+        ("ListTasks (cluster, first 100)", lambda: ecs("ListTasks", cluster=CLUSTER, maxResults=100)),
+        ("ListTasks (cluster, STOPPED)", lambda: ecs("ListTasks", cluster=CLUSTER, desiredStatus="STOPPED", maxResults=100)),
+        ("ListTasks (serviceName)", lambda: ecs("ListTasks", cluster=CLUSTER, serviceName="svc-000", maxResults=100)),
+        ("ListTasks (serviceName, STOPPED)", lambda: ecs("ListTasks", cluster=CLUSTER, serviceName="svc-000", desiredStatus="STOPPED", maxResults=100)),
+        ("DescribeTasks (100)", lambda: ecs("DescribeTasks", cluster=CLUSTER, tasks=tasks)),
+        ("DescribeContainerInstances (10)", lambda: ecs("DescribeContainerInstances", cluster=CLUSTER, containerInstances=instances)),
+    ]
+    for name, call in calls:
+        times = []
+        for _ in range(10):
+            started = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - started) * 1000)
+        print(f"  {name:40} median {statistics.median(times):5.0f} ms  min {min(times):5.0f} ms")
+
+
 def main():
     services = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     per_service = int(sys.argv[2]) if len(sys.argv) > 2 else 10
@@ -84,6 +111,8 @@ def main():
         for route in ("/clusters", f"/clusters/{CLUSTER}", f"/clusters/{CLUSTER}/services/svc-000", f"/clusters/{CLUSTER}/tasks/{task}"):
             times = measure(driver, server.endpoint, route, repeats)
             print(f"{route:60} median {statistics.median(times):6.0f} ms  max {max(times):6.0f} ms")
+        print("API calls alone:")
+        call_costs(ecs_client(server.endpoint))
     finally:
         if driver:
             driver.quit()

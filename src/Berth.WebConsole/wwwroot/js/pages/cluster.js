@@ -14,7 +14,14 @@ export async function describeTasks(cluster, filter = {}, everything = false) {
     const page = await ecs("ListTasks", { ...input, maxResults: TASK_PAGE });
     return { arns: page.taskArns, more: Boolean(page.nextToken) };
   };
-  const [live, stopped] = await Promise.all([list({ cluster, ...filter }), list({ cluster, ...filter, desiredStatus: "STOPPED" })]);
+  const stoppedList = () => list({ cluster, ...filter, desiredStatus: "STOPPED" });
+  // A filtered ListTasks reads every task of the cluster (about 60 ms for 1,000), so with a filter both lists run side
+  // by side. The cluster's own first page of live tasks is one short read, and when it fills the page the STOPPED list,
+  // which also reads every task, is not needed (bench/console_render.py prints each call's cost).
+  const filtered = Object.keys(filter).length > 0;
+  const [live, stopped] = filtered
+    ? await Promise.all([list({ cluster, ...filter }), stoppedList()])
+    : await list({ cluster }).then(async (l) => [l, l.more && !everything ? { arns: [], more: true } : await stoppedList()]);
   const all = [...live.arns, ...stopped.arns];
   const arns = everything ? all : all.slice(0, TASK_PAGE);
   const tasks = await describeAll(arns, 100, async (names) => (await ecs("DescribeTasks", { cluster, tasks: names })).tasks);
