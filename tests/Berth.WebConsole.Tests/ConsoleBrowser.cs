@@ -53,7 +53,12 @@ public sealed class ConsoleBrowser : IDisposable
         _driver.ExecuteScript("arguments[0].value = arguments[1];", element, value);
     }
 
-    public void Click(string css) => Find(css).Click();
+    /// <summary>Clicks the first shown match; found again when a live refresh re-rendered it between finding and clicking.</summary>
+    public void Click(string css) => Until(() =>
+    {
+        Find(css).Click();
+        return true;
+    }, $"'{css}' clicked");
 
     /// <summary>Clicks a button that asks for confirmation first, and confirms.</summary>
     public void ClickAndConfirm(string css)

@@ -109,6 +109,76 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
         Assert.Equal("ACTIVE", described["services"]![0]!["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Deploying_a_revision_and_forcing_a_new_deployment_each_start_a_primary_deployment()
+    {
+        // Scaled to 0, so each rollout completes without starting a container.
+        await fixture.Berth.EcsAsync("RegisterTaskDefinition", ConsoleFixture.TaskDefinition("console-deployed"));
+        await fixture.Berth.EcsAsync("RegisterTaskDefinition", ConsoleFixture.TaskDefinition("console-deployed"));
+        await fixture.Berth.EcsAsync("CreateService", new { cluster = Cluster, serviceName = "deployed", taskDefinition = "console-deployed:1", desiredCount = 0 });
+        Browser.Open(ServicePage("deployed"));
+        var first = Browser.Until(PrimaryDeployment, "the service's first deployment");
+
+        Browser.Fill("#deploy-task-definition", "console-deployed:2");
+        Browser.Click("#deploy-revision button");
+        var deployed = Browser.Until(() => PrimaryDeployment() is { } d && d.Id != first.Id ? d : null, "a new PRIMARY deployment");
+        Assert.Equal("console-deployed:2", deployed.TaskDefinition);
+
+        Browser.Click("#force-new-deployment button");
+        var forced = Browser.Until(() => PrimaryDeployment() is { } d && d.Id != deployed.Id ? d : null, "a forced PRIMARY deployment");
+        Assert.Equal("console-deployed:2", forced.TaskDefinition);
+        Browser.Screenshot("service-deployments");
+    }
+
+    [Fact]
+    public async Task Draining_and_activating_a_container_instance()
+    {
+        // An instance too small for any task and with no agent: draining it moves no task of the other tests.
+        var identity = JsonSerializer.Serialize(new { instanceId = "i-console-drain", availabilityZone = "us-east-1a", hostAddress = "127.0.0.1" });
+        var registered = await fixture.Berth.EcsAsync("RegisterContainerInstance", new
+        {
+            cluster = Cluster,
+            instanceIdentityDocument = identity,
+            totalResources = new[] { new { name = "CPU", type = "INTEGER", integerValue = 1 }, new { name = "MEMORY", type = "INTEGER", integerValue = 1 } },
+        });
+        var arn = registered["containerInstance"]!["containerInstanceArn"]!.GetValue<string>();
+        var row = $"#instance-table tr[data-id='{arn.Split('/')[^1]}']";
+        try
+        {
+            Browser.Open($"/clusters/{Cluster}");
+            Browser.Click($"{row} button");
+            Browser.Until(() => Browser.TextOf(row).Contains("DRAINING", StringComparison.Ordinal), "the instance DRAINING");
+            Browser.Click($"{row} button");
+            Browser.Until(() => Browser.TextOf(row).Contains("ACTIVE", StringComparison.Ordinal), "the instance ACTIVE again");
+            Browser.Screenshot("cluster");
+        }
+        finally
+        {
+            await fixture.Berth.EcsAsync("DeregisterContainerInstance", new { cluster = Cluster, containerInstance = arn, force = true });
+        }
+    }
+
+    [Fact]
+    public async Task The_event_stream_page_shows_events_as_they_happen()
+    {
+        Browser.Open("/events");
+        await fixture.Berth.EcsAsync("RegisterTaskDefinition", ConsoleFixture.TaskDefinition("console-evented"));
+        await fixture.Berth.EcsAsync("CreateService", new { cluster = Cluster, serviceName = "evented", taskDefinition = "console-evented", desiredCount = 0 });
+
+        Browser.Until(() => Browser.Driver.FindElements(By.CssSelector("#event-stream-table tbody tr"))
+            .Any(r => r.Text.Contains("ECS Deployment State Change", StringComparison.Ordinal)), "the new service's deployment event");
+        Browser.Screenshot("events");
+    }
+
+    private sealed record Deployment(string Id, string TaskDefinition);
+
+    /// <summary>The PRIMARY row of the service page's deployment table (its id and task definition), once there is one.</summary>
+    private Deployment? PrimaryDeployment() => Browser.Driver.FindElements(By.CssSelector("#deployment-table tbody tr"))
+        .Select(r => r.FindElements(By.CssSelector("td")).Select(c => c.Text).ToList())
+        .Where(cells => cells[1] == "PRIMARY")
+        .Select(cells => new Deployment(cells[0], cells[2]))
+        .FirstOrDefault();
+
     /// <summary>The ids of the rows of a task table whose last status is RUNNING.</summary>
     private List<string> RunningTaskIds(string table) =>
         [.. Browser.Driver.FindElements(By.CssSelector($"{table} tbody tr"))

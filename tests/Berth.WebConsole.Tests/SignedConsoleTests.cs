@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Xml.Linq;
 
 namespace Berth.WebConsole.Tests;
 
@@ -36,6 +37,38 @@ public sealed class SignedConsoleTests : IAsyncLifetime
         browser.Until(() => browser.Driver.Url.EndsWith("#/task-definitions/signed/1", StringComparison.Ordinal), "the signed registration's revision page");
         // The event stream is read with a presigned URL: the page says it is live, not polling.
         browser.Find("body[data-live='live']");
+
+        // An STS session's three values: the console signs with the session key and sends its token.
+        var (sessionKeyId, sessionSecret, sessionToken) = SessionOf(browser);
+        browser.Click("#identity button");
+        browser.Find("#sign-in");
+        browser.Fill("#sign-in input[name='sessionToken']", sessionToken);
+        SignIn(browser, sessionKeyId, sessionSecret);
+        Assert.Equal(sessionKeyId, browser.TextOf("#identity span"));
+        browser.Open("/task-definitions/signed");
+        browser.Find("body[data-live='live']");
+    }
+
+    /// <summary>
+    /// GetSessionToken of the signed-in user, signed by the console's own SigV4 code in the page (the test has no SigV4 of
+    /// its own): the access key id, secret and session token STS answers.
+    /// </summary>
+    private static (string KeyId, string Secret, string Token) SessionOf(ConsoleBrowser browser)
+    {
+        var xml = ((OpenQA.Selenium.IJavaScriptExecutor)browser.Driver).ExecuteAsyncScript("""
+            const done = arguments[arguments.length - 1];
+            (async () => {
+              const { signedHeaders } = await import("/console/js/sigv4.js");
+              const credentials = JSON.parse(sessionStorage.getItem("berth.credentials"));
+              const body = "Action=GetSessionToken&Version=2011-06-15";
+              const headers = await signedHeaders({ credentials, region: "us-east-1", service: "sts", path: "/",
+                headers: { "Content-Type": "application/x-www-form-urlencoded; charset=utf-8" }, body });
+              done(await (await fetch("/", { method: "POST", headers, body })).text());
+            })().catch((e) => done(String(e)));
+            """) as string ?? throw new InvalidOperationException("GetSessionToken: no answer in the page");
+        var answer = XDocument.Parse(xml);
+        string Value(string name) => answer.Descendants().First(e => e.Name.LocalName == name).Value;
+        return (Value("AccessKeyId"), Value("SecretAccessKey"), Value("SessionToken"));
     }
 
     public async Task DisposeAsync()

@@ -17,15 +17,22 @@ namespace Berth.Api.Events;
 /// <summary>
 /// <c>GET /_berth/events</c>: the event log as server-sent events (<c>id:</c> the sequence number, <c>event:</c> the
 /// detail type, <c>data:</c> the envelope on one line), for the console and <c>berth events</c>. Query: <c>cluster</c>
-/// (name or ARN), <c>type</c>, <c>after</c>; the standard <c>Last-Event-ID</c> header wins over <c>after</c>, so a
-/// reconnecting EventSource resumes where it stopped. It replays what is retained after that id, then follows. Errors
-/// come before the stream starts, in ECS's shape.
+/// (name or ARN), <c>type</c>, <c>after</c> (an event id, or <c>latest</c>: only what happens from now on); the standard
+/// <c>Last-Event-ID</c> header wins over <c>after</c>, so a reconnecting EventSource resumes where it stopped. It replays
+/// what is retained after that id, then follows. Errors come before the stream starts, in ECS's shape.
+/// <para>
+/// Authorized as Berth's own action <c>berth:ReadEvents</c> on the cluster's ARN, or on <c>*</c> without <c>cluster</c>
+/// (the stream then carries every cluster's events). ECS has no such read: its events go to EventBridge, where who
+/// sees them is the account's choice, not an ECS read permission; so, as for join tokens, the action is Berth's own.
+/// </para>
 /// </summary>
 internal sealed class EventStreamHandler(
     IEventLog log, ClusterState clusters, RequestContexts contexts, ApiOptions options, TimeProvider time, IHostApplicationLifetime lifetime,
     ILogger<EventStreamHandler> logger)
 {
     private const string Operation = "/_berth/events";
+    private const string ReadAction = "berth:ReadEvents";
+    private const string Latest = "latest";
     private const int BatchSize = 500;
     private static readonly byte[] Heartbeat = ": heartbeat\n\n"u8.ToArray();
 
@@ -39,8 +46,8 @@ internal sealed class EventStreamHandler(
         try
         {
             var context = await contexts.CreateAsync(http.Request, ReadOnlyMemory<byte>.Empty, requestId, "ecs", stop.Token).ConfigureAwait(false);
-            RequestContexts.RequireRoot(context, Operation);
             query = await QueryOfAsync(http.Request, context, stop.Token).ConfigureAwait(false);
+            await contexts.AuthorizeActionAsync(http.Request, context, ReadAction, query.ClusterArn ?? "*", stop.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -68,13 +75,14 @@ internal sealed class EventStreamHandler(
             ? (await clusters.ActiveClusterAsync(context.Scope, name, cancellationToken).ConfigureAwait(false)).ClusterArn
             : null;
         var resumeFrom = request.Headers["Last-Event-ID"].FirstOrDefault() is { Length: > 0 } lastEventId ? lastEventId : request.Query["after"].FirstOrDefault();
-        return new EventLogQuery(SequenceOf(resumeFrom), cluster, type, BatchSize);
+        var after = resumeFrom == Latest ? await log.LatestSequenceAsync(cancellationToken).ConfigureAwait(false) : SequenceOf(resumeFrom);
+        return new EventLogQuery(after, cluster, type, BatchSize);
     }
 
     private static long SequenceOf(string? text) =>
         text is null ? 0
         : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) ? sequence
-        : throw new InvalidParameterException($"Invalid event id '{text}': Last-Event-ID and after take the id of an event.");
+        : throw new InvalidParameterException($"Invalid event id '{text}': Last-Event-ID and after take the id of an event (after also '{Latest}').");
 
     private async Task FollowAsync(HttpContext http, EventLogQuery query, CancellationToken cancellationToken)
     {

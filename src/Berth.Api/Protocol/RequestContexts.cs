@@ -63,8 +63,7 @@ public sealed class RequestContexts(ApiOptions options, RequestAuthenticator aut
     }
 
     /// <summary>
-    /// Berth's own routes without IAM actions (the event stream, spot interruptions): only the root user may call
-    /// them.
+    /// Berth's own routes without IAM actions (spot interruptions): only the root user may call them.
     /// </summary>
     public static void RequireRoot(RequestContext context, string route)
     {

@@ -21,6 +21,12 @@ public interface IEventLog : IAsyncDisposable
     /// <summary>Events after <see cref="EventLogQuery.After"/> that match the query, in sequence order.</summary>
     Task<IReadOnlyList<LoggedEvent>> ReadAsync(EventLogQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The sequence number of the newest event appended (0 before the first), so a reader that wants only what happens
+    /// from now on starts after it.
+    /// </summary>
+    Task<long> LatestSequenceAsync(CancellationToken cancellationToken);
+
     /// <summary>Deletes events older than <paramref name="olderThan"/> and all but the newest <paramref name="keep"/>; returns how many.</summary>
     Task<long> PruneAsync(DateTimeOffset olderThan, int keep, CancellationToken cancellationToken);
 }

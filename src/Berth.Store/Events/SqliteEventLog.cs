@@ -1,3 +1,4 @@
+using System.Globalization;
 using Berth.Core.Concurrency;
 using Berth.Core.Events;
 using Berth.Store.Sqlite;
@@ -104,6 +105,15 @@ public sealed class SqliteEventLog : IEventLog
             events.Add(new LoggedEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
         }
         return events;
+    }
+
+    public async Task<long> LatestSequenceAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        // AUTOINCREMENT's own counter: still the newest number handed out when pruning left the table empty.
+        command.CommandText = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
     public async Task<long> PruneAsync(DateTimeOffset olderThan, int keep, CancellationToken cancellationToken)

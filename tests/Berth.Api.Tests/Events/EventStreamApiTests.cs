@@ -91,6 +91,20 @@ public sealed class EventStreamApiTests(BerthServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task After_latest_skips_what_happened_before_the_stream_opened()
+    {
+        var instance = await ClusterAsync(_ecs, "latest");
+        var before = await RunAsync(_ecs, "latest");
+        await ReportAsync(server.Http, instance, before, "RUNNING");
+
+        await using var stream = await EventStream.OpenAsync(server.Http, $"?cluster={Uri.EscapeDataString(_ecs.ClusterArn("latest"))}&after=latest");
+        var after = await RunAsync(_ecs, "latest");
+
+        var first = Assert.Single(await stream.ReadAsync(1));
+        Assert.Equal(after, (string?)first.Detail["taskArn"]);
+    }
+
+    [Fact]
     public async Task A_cluster_filter_shows_that_clusters_events_only_and_takes_a_name()
     {
         // The default region (no SigV4 scope), so the stream can name the cluster the way the client does.

@@ -100,14 +100,38 @@ public sealed class AuthorizationTests : SigV4ServerTest
     }
 
     [Fact]
-    public async Task Berths_own_routes_are_the_root_users_only()
+    public async Task The_event_stream_is_authorized_as_berth_ReadEvents_on_the_cluster()
+    {
+        await _root!.OkAsync("CreateCluster", new { clusterName = "watched" });
+        var clusterArn = _root.ClusterArn("watched");
+        var watcher = Server.NewHttp(await UserAsync("watcher", $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"berth:ReadEvents","Resource":"{{clusterArn}}"}]}
+            """));
+        var admin = Server.NewHttp(await UserAsync("ecs-admin", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:*","Resource":"*"}]}"""));
+
+        // Headers only: an allowed stream never ends.
+        using (var allowed = await watcher.GetAsync("/_berth/events?cluster=watched&after=latest", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+        // Without a cluster the stream carries every cluster's events: allowed on that one cluster is not enough.
+        using var everyCluster = await watcher.GetAsync("/_berth/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.Forbidden, everyCluster.StatusCode);
+        Assert.Contains("berth:ReadEvents on resource: *", await everyCluster.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var ecsOnly = await admin.GetAsync("/_berth/events?cluster=watched", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.Forbidden, ecsOnly.StatusCode);
+        Assert.Contains("AccessDeniedException", await ecsOnly.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Spot_interruptions_are_the_root_users_only()
     {
         var handler = await UserAsync("admin", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""");
-        // Headers only: were it allowed, the stream would never end.
-        using var response = await Server.NewHttp(handler).GetAsync("/_berth/events", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Server.NewHttp(handler).PostAsync("/_berth/spot/v1/interrupt", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Contains("AccessDeniedException", await response.Content.ReadAsStringAsync());
+        Assert.Contains("AccessDeniedException", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
     /// <summary>The clients carry no region, so their signing handler scopes each request to its own service (in us-east-1).</summary>
     [Fact]
     public async Task Parameters_and_secrets_are_authorized_by_their_ARNs()

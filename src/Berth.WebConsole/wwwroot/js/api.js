@@ -106,12 +106,13 @@ export async function describeAll(names, size, describe) {
   return (await Promise.all(batches)).flat();
 }
 
-// The URL of the event stream (presigned when signing), resuming after the event id `after`.
+// The URL of the event stream (presigned when signing), resuming after the event id `after`; without one, from now on:
+// a page only refreshes on events, and replaying the retained ones (thousands, megabytes) would only slow it down.
 export async function eventStreamUrl(after) {
-  const params = after ? { after: String(after) } : {};
+  const params = { after: after ? String(after) : "latest" };
   const creds = credentials();
   if (!settings.requiresSignatures || !creds) {
-    return "/_berth/events" + (after ? `?after=${after}` : "");
+    return `/_berth/events?after=${params.after}`;
   }
   return presignedUrl({ credentials: creds, region: region(), service: "ecs", path: "/_berth/events", params });
 }

@@ -9,6 +9,7 @@ import * as task from "./pages/task.js";
 import * as taskDefinitions from "./pages/task-definitions.js";
 import * as logGroups from "./pages/logs.js";
 import * as loadBalancers from "./pages/load-balancers.js";
+import * as events from "./pages/events.js";
 
 // Route patterns over location.hash; each :name is one decoded path segment.
 const routes = [
@@ -23,6 +24,7 @@ const routes = [
   ["/logs/:group", logGroups.renderGroup],
   ["/logs/:group/:stream", logGroups.renderStream],
   ["/load-balancers", loadBalancers.render],
+  ["/events", events.render],
 ];
 
 function match(path) {

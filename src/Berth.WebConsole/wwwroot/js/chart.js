@@ -16,8 +16,9 @@ function align(results) {
   })];
 }
 
-// A chart of `series` ([{label, metric: {Namespace, MetricName, Dimensions}, stat}]) over a range the user picks.
-export function metricChart(id, title, series) {
+// A chart of `series` ([{label, metric: {Namespace, MetricName, Dimensions}, stat}]) over a range the user picks; `unit`
+// labels the y axis.
+export function metricChart(id, title, series, unit = "%") {
   const plot = h("div", { class: "chart-plot" });
   const select = h("select", { "aria-label": `${title} range` }, RANGES.map(([label], i) => h("option", { value: i }, label)));
   const element = h("div", { class: "chart", id }, h("div", { class: "chart-head" }, h("h3", {}, title), select), plot);
@@ -41,7 +42,7 @@ export function metricChart(id, title, series) {
         height: 200,
         scales: { x: { time: true, range: [end - seconds, end] } },
         series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: ["#0b5cad", "#c2410c", "#157f3b"][i % 3], width: 2, spanGaps: false }))],
-        axes: [{}, { label: "%" }],
+        axes: [{}, { label: unit }],
       }, data, plot);
     } catch (e) {
       plot.replaceChildren(errorBox(e));
@@ -52,9 +53,14 @@ export function metricChart(id, title, series) {
 }
 
 // CPU and memory utilization of an ECS service (AWS/ECS, by ClusterName and ServiceName), as CloudWatch shows them.
-export function serviceUtilization(cluster, service) {
-  const dimensions = [{ Name: "ClusterName", Value: cluster }, { Name: "ServiceName", Value: service }];
-  return metricChart("service-metrics", "CPU and memory utilization", [
+export const serviceUtilization = (cluster, service) =>
+  utilization("service-metrics", [{ Name: "ClusterName", Value: cluster }, { Name: "ServiceName", Value: service }]);
+
+// The same for a whole cluster (AWS/ECS by ClusterName: units used ÷ units its instances register).
+export const clusterUtilization = (cluster) => utilization("cluster-metrics", [{ Name: "ClusterName", Value: cluster }]);
+
+function utilization(id, dimensions) {
+  return metricChart(id, "CPU and memory utilization", [
     { label: "CPU", metric: { Namespace: "AWS/ECS", MetricName: "CPUUtilization", Dimensions: dimensions } },
     { label: "Memory", metric: { Namespace: "AWS/ECS", MetricName: "MemoryUtilization", Dimensions: dimensions } },
   ]);

@@ -1,6 +1,6 @@
 // Live updates from GET /_berth/events (server-sent events). A page registers one refresh function; any event calls it,
-// at most once a second. When the stream cannot be read (a non-root IAM user may not; the server restarts), pages are
-// refreshed every 5 seconds until it is back.
+// at most once a second. When the stream cannot be read (a user not allowed berth:ReadEvents; the server restarts),
+// pages are refreshed every 5 seconds until it is back.
 import { eventStreamUrl } from "./api.js";
 
 let refresh = null;
@@ -36,6 +36,17 @@ function polling(on) {
   }
   document.body.dataset.live = on ? "polling" : "live";
 }
+
+// A page kept in the back/forward cache would keep its stream open, and Chromium allows six connections per host: a
+// few pages left that way hold every connection and the console's own API calls wait for one. The stream is closed
+// when the page is hidden and reopened, after the last id seen, if it is shown again.
+window.addEventListener("pagehide", () => {
+  source?.close();
+  source = null;
+});
+window.addEventListener("pageshow", (e) => {
+  if (e.persisted) connect();
+});
 
 export async function connect() {
   source?.close();

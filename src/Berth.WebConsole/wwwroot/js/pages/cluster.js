@@ -1,5 +1,6 @@
 import { describeAll, ecs, ecsList } from "../api.js";
 import { action, h, link, section, status, table, tail, when } from "../dom.js";
+import { clusterUtilization, metricChart } from "../chart.js";
 
 // How many tasks a page describes unless asked for all: describing 1,000 tasks is ten DescribeTasks calls and over a
 // megabyte of JSON, too slow for a page that must render in 200 ms (bench/console_render.py).
@@ -13,7 +14,14 @@ export async function describeTasks(cluster, filter = {}, everything = false) {
     const page = await ecs("ListTasks", { ...input, maxResults: TASK_PAGE });
     return { arns: page.taskArns, more: Boolean(page.nextToken) };
   };
-  const [live, stopped] = await Promise.all([list({ cluster, ...filter }), list({ cluster, ...filter, desiredStatus: "STOPPED" })]);
+  const stoppedList = () => list({ cluster, ...filter, desiredStatus: "STOPPED" });
+  // A filtered ListTasks reads every task of the cluster (about 60 ms for 1,000), so with a filter both lists run side
+  // by side. The cluster's own first page of live tasks is one short read, and when it fills the page the STOPPED list,
+  // which also reads every task, is not needed (bench/console_render.py prints each call's cost).
+  const filtered = Object.keys(filter).length > 0;
+  const [live, stopped] = filtered
+    ? await Promise.all([list({ cluster, ...filter }), stoppedList()])
+    : await list({ cluster }).then(async (l) => [l, l.more && !everything ? { arns: [], more: true } : await stoppedList()]);
   const all = [...live.arns, ...stopped.arns];
   const arns = everything ? all : all.slice(0, TASK_PAGE);
   const tasks = await describeAll(arns, 100, async (names) => (await ecs("DescribeTasks", { cluster, tasks: names })).tasks);
@@ -55,26 +63,50 @@ function createServiceForm(cluster) {
   return form;
 }
 
+// Container Insights' cluster counts (ECS/ContainerInsights by ClusterName), published while the setting is enabled.
+function insightsChart(cluster) {
+  const dimensions = [{ Name: "ClusterName", Value: cluster }];
+  const metric = (MetricName) => ({ Namespace: "ECS/ContainerInsights", MetricName, Dimensions: dimensions });
+  return metricChart("insights-metrics", "Container Insights", [
+    { label: "Running tasks", metric: metric("TaskCount") },
+    { label: "Services", metric: metric("ServiceCount") },
+    { label: "Container instances", metric: metric("ContainerInstanceCount") },
+  ], "count");
+}
+
+// The cluster's capacity providers with its default strategy's base and weight for each.
+async function showCapacityProviders(c, providers) {
+  const names = c.capacityProviders || [];
+  const described = names.length === 0 ? [] : (await ecs("DescribeCapacityProviders", { capacityProviders: names })).capacityProviders || [];
+  const strategy = (name) => (c.defaultCapacityProviderStrategy || []).find((s) => s.capacityProvider === name);
+  providers.set(table([
+    ["Capacity provider", (p) => p.name],
+    ["Status", (p) => status(p.status)],
+    ["Auto Scaling group", (p) => tail(p.autoScalingGroupProvider?.autoScalingGroupArn)],
+    ["Managed scaling", (p) => p.autoScalingGroupProvider?.managedScaling?.status],
+    ["Default strategy", (p) => (strategy(p.name) ? `base ${strategy(p.name).base ?? 0}, weight ${strategy(p.name).weight ?? 0}` : "")],
+  ], described, { empty: "No capacity providers.", id: "capacity-provider-table", rowId: (p) => p.name }));
+}
+
 export async function render(page, { cluster }) {
   const summary = h("p", { id: "cluster-summary" });
+  const providers = section("Capacity providers", "capacity-providers");
   const services = section("Services", "services");
   const tasks = section("Tasks", "tasks");
   const instances = section("Container instances", "instances");
   let everything = false;
-  const refresh = async () => {
-    const [described, serviceArns, found, instanceArns] = await Promise.all([
-      ecs("DescribeClusters", { clusters: [cluster] }),
-      ecsList("ListServices", { cluster }, "serviceArns"),
-      describeTasks(cluster, {}, everything),
-      ecsList("ListContainerInstances", { cluster }, "containerInstanceArns"),
-    ]);
+  // Each section is filled as soon as its own calls answer: the sections wait on no one else's round trips.
+  const showSummary = async () => {
+    const described = await ecs("DescribeClusters", { clusters: [cluster], include: ["SETTINGS"] });
     const c = described.clusters[0];
     if (!c) throw new Error(described.failures?.[0]?.reason || "cluster not found");
-    summary.replaceChildren(status(c.status), ` ${c.activeServicesCount} services · ${c.runningTasksCount} running · ${c.pendingTasksCount} pending tasks · ${c.registeredContainerInstancesCount} container instances`);
-    const [serviceList, instanceList] = await Promise.all([
-      describeAll(serviceArns, 10, async (names) => (await ecs("DescribeServices", { cluster, services: names })).services),
-      describeAll(instanceArns, 100, async (names) => (await ecs("DescribeContainerInstances", { cluster, containerInstances: names })).containerInstances),
-    ]);
+    const insights = (c.settings || []).find((s) => s.name === "containerInsights")?.value || "disabled";
+    summary.replaceChildren(status(c.status), ` ${c.activeServicesCount} services · ${c.runningTasksCount} running · ${c.pendingTasksCount} pending tasks · ${c.registeredContainerInstancesCount} container instances · Container Insights ${insights}`);
+    await showCapacityProviders(c, providers);
+  };
+  const showServices = async () => {
+    const arns = await ecsList("ListServices", { cluster }, "serviceArns");
+    const serviceList = await describeAll(arns, 10, async (names) => (await ecs("DescribeServices", { cluster, services: names })).services);
     serviceList.sort((a, b) => a.serviceName.localeCompare(b.serviceName));
     services.set(table([
       ["Service", (s) => link(`#/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(s.serviceName)}`, s.serviceName)],
@@ -85,10 +117,16 @@ export async function render(page, { cluster }) {
       ["Task definition", (s) => tail(s.taskDefinition)],
       ["Rollout", (s) => status(s.deployments?.find((d) => d.status === "PRIMARY")?.rolloutState)],
     ], serviceList, { empty: "No services.", id: "service-table", rowId: (s) => s.serviceName }));
-    tasks.set(taskList(cluster, found, () => {
+  };
+  const showTasks = async () => {
+    tasks.set(taskList(cluster, await describeTasks(cluster, {}, everything), () => {
       everything = true;
-      refresh();
+      showTasks();
     }));
+  };
+  const showInstances = async () => {
+    const arns = await ecsList("ListContainerInstances", { cluster }, "containerInstanceArns");
+    const instanceList = await describeAll(arns, 100, async (names) => (await ecs("DescribeContainerInstances", { cluster, containerInstances: names })).containerInstances);
     const resource = (i, name) => {
       const of = (list) => list?.find((r) => r.name === name)?.integerValue ?? 0;
       return `${of(i.registeredResources) - of(i.remainingResources)} / ${of(i.registeredResources)}`;
@@ -102,12 +140,21 @@ export async function render(page, { cluster }) {
       ["Memory used / registered (MiB)", (i) => resource(i, "MEMORY")],
       ["", (i) => action(i.status === "DRAINING" ? "Activate" : "Drain", async () => {
         await ecs("UpdateContainerInstancesState", { cluster, containerInstances: [i.containerInstanceArn], status: i.status === "DRAINING" ? "ACTIVE" : "DRAINING" });
-        await refresh();
+        await showInstances();
       })],
     ], instanceList, { empty: "No container instances.", id: "instance-table", rowId: (i) => tail(i.containerInstanceArn) }));
   };
+  const refresh = async () => {
+    await Promise.all([showSummary(), showServices(), showTasks(), showInstances()]);
+  };
+  const utilization = clusterUtilization(cluster);
+  const insights = insightsChart(cluster);
   page.append(h("p", { class: "crumbs" }, link("#/clusters", "Clusters"), " / ", cluster), h("h1", {}, cluster), summary,
-    services.element, h("h3", {}, "Create a service"), createServiceForm(cluster), tasks.element, instances.element);
+    services.element, h("h3", {}, "Create a service"), createServiceForm(cluster), tasks.element, instances.element, providers.element,
+    h("section", {}, h("h2", {}, "Metrics"), utilization.element, insights.element));
   await refresh();
+  // Drawn once they have their width on the page; datapoints come each minute, so live events need not redraw them.
+  utilization.draw();
+  insights.draw();
   return refresh;
 }

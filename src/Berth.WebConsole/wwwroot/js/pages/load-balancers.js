@@ -1,11 +1,29 @@
 import { elbv2, xmlMembers, xmlText } from "../api.js";
 import { h, section, status, table } from "../dom.js";
+import { metricChart } from "../chart.js";
+
+// A rule's conditions as one line: "path-pattern /api/*; host-header example.com".
+const conditions = (rule) => xmlMembers(rule, "Conditions").map((c) =>
+  `${xmlText(c, "Field")} ${[...c.getElementsByTagName("Values")[0]?.children || []].map((v) => v.textContent).join(", ")}`).join("; ");
+
+// Requests per load balancer (AWS/ApplicationELB RequestCount, dimension LoadBalancer = the ARN's app/name/id part).
+function requestChart(lbs) {
+  return metricChart("request-metrics", "Requests per load balancer", lbs.map((lb) => ({
+    label: xmlText(lb, "LoadBalancerName"),
+    stat: "Sum",
+    metric: { Namespace: "AWS/ApplicationELB", MetricName: "RequestCount",
+      Dimensions: [{ Name: "LoadBalancer", Value: xmlText(lb, "LoadBalancerArn").split(":loadbalancer/")[1] }] },
+  })), "requests");
+}
 
 export async function render(page) {
   const balancers = section("Load balancers", "load-balancers");
   const listeners = section("Listeners", "listeners");
+  const rules = section("Listener rules", "rules");
   const groups = section("Target groups", "target-groups");
-  page.append(h("h1", {}, "Load balancers"), balancers.element, listeners.element, groups.element);
+  const requests = h("div");
+  page.append(h("h1", {}, "Load balancers"), balancers.element, requests, listeners.element, rules.element, groups.element);
+  let chart = null;
   const refresh = async () => {
     const [lbXml, tgXml] = await Promise.all([elbv2("DescribeLoadBalancers"), elbv2("DescribeTargetGroups")]);
     const lbs = xmlMembers(lbXml, "LoadBalancers");
@@ -17,13 +35,29 @@ export async function render(page) {
     ], lbs, { empty: "No load balancers.", id: "load-balancer-table" }));
     const perBalancer = await Promise.all(lbs.map(async (lb) =>
       xmlMembers(await elbv2("DescribeListeners", { LoadBalancerArn: xmlText(lb, "LoadBalancerArn") }), "Listeners")
-        .map((l) => ({ lb: xmlText(lb, "LoadBalancerName"), port: xmlText(l, "Port"), protocol: xmlText(l, "Protocol"), action: xmlText(l, "Type") }))));
+        .map((l) => ({ lb: xmlText(lb, "LoadBalancerName"), arn: xmlText(l, "ListenerArn"), port: xmlText(l, "Port"), protocol: xmlText(l, "Protocol"), action: xmlText(l, "Type") }))));
+    const allListeners = perBalancer.flat();
     listeners.set(table([
       ["Load balancer", (l) => l.lb],
       ["Port", (l) => l.port],
       ["Protocol", (l) => l.protocol],
       ["Default action", (l) => l.action],
-    ], perBalancer.flat(), { empty: "No listeners.", id: "listener-table" }));
+    ], allListeners, { empty: "No listeners.", id: "listener-table" }));
+    const perListener = await Promise.all(allListeners.map(async (l) =>
+      xmlMembers(await elbv2("DescribeRules", { ListenerArn: l.arn }), "Rules").map((r) => ({ listener: `${l.lb}:${l.port}`, rule: r }))));
+    rules.set(table([
+      ["Listener", (r) => r.listener],
+      ["Priority", (r) => xmlText(r.rule, "Priority")],
+      ["Conditions", (r) => (xmlText(r.rule, "IsDefault") === "true" ? "(default)" : conditions(r.rule))],
+      ["Action", (r) => xmlText(r.rule, "Type")],
+      ["Target group", (r) => xmlText(r.rule, "TargetGroupArn").split(":targetgroup/")[1]?.split("/")[0] || ""],
+    ], perListener.flat(), { empty: "No rules.", id: "rule-table" }));
+    if (!chart && lbs.length > 0) {
+      // Drawn once: a refresh must not reset the range the user picked.
+      chart = requestChart(lbs);
+      requests.replaceChildren(chart.element);
+      chart.draw();
+    }
     groups.set(table([
       ["Name", (g) => xmlText(g, "TargetGroupName")],
       ["Target type", (g) => xmlText(g, "TargetType")],
