@@ -1,5 +1,6 @@
 using Berth.Api.Agent;
 using Berth.Api.AutoScaling;
+using Berth.Api.Cleanup;
 using Berth.Api.CloudWatch;
 using Berth.Api.CostExplorer;
 using Berth.Api.Ecs;
@@ -45,6 +46,7 @@ public static class ApiRegistration
         .AddSecretsManagerApi()
         .AddAutoScalingApi()
         .AddCostExplorerApi()
+        .AddCleanupApi()
         .AddCloudWatchApi()
         .AddAgentApi()
         .AddEventStream();
@@ -60,7 +62,7 @@ public static class ApiRegistration
     {
         endpoints.MapPost("/", endpoints.ServiceProvider.GetRequiredService<ApiDispatcher>().HandleAsync);
         endpoints.MapPost(RpcV2CborEndpoint.Route, endpoints.ServiceProvider.GetRequiredService<RpcV2CborEndpoint>().HandleAsync);
-        return endpoints.MapEcsApi().MapAgentApi().MapEventStream().MapCostReport();
+        return endpoints.MapEcsApi().MapAgentApi().MapEventStream().MapCostReport().MapCleanup();
     }
 
     /// <summary>CloudWatch's one set of operations, shared by the AWS JSON and CBOR edges and by the query edge.</summary>

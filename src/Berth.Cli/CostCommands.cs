@@ -53,11 +53,10 @@ internal static class CostCommands
         rows.Add(["TOTAL", "", Number(report.Rows.Sum(r => r.Tasks)), Number(report.Rows.Sum(r => r.VcpuHours)), Number(report.Rows.Sum(r => r.GbHours)),
             Money(report.Rows.Sum(r => r.Cost)), Money(report.Rows.Sum(r => r.SpotSavings)), Money(report.Rows.Sum(r => r.FargateEquivalent ?? 0))]);
         string[] header = [first, "CAPACITY", "TASKS", "VCPU-HOURS", "GB-HOURS", $"COST ({report.Currency})", "SPOT SAVINGS", "ON FARGATE (EC2)"];
-        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         yield return $"Period {report.Start:yyyy-MM-dd} to {report.End:yyyy-MM-dd} (end exclusive)";
-        foreach (var row in rows.Prepend(header))
+        foreach (var line in TextTable.Lines(header, rows, rightAligned: i => i >= 2))
         {
-            yield return string.Join("  ", row.Select((cell, i) => i < 2 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))).TrimEnd();
+            yield return line;
         }
         yield return $"Prices: {report.PriceSource}";
     }

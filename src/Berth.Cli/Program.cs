@@ -7,5 +7,6 @@ root.Subcommands.Add(ServerCommands.Server());
 root.Subcommands.Add(ServerCommands.Agent());
 root.Subcommands.Add(SpotCommands.Spot());
 root.Subcommands.Add(CostCommands.Cost());
+root.Subcommands.Add(CleanupCommands.Cleanup());
 root.Subcommands.Add(EventCommands.Events());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -37,6 +37,9 @@ internal sealed class ServerFlags
         "evaluation; cooldowns and schedules stay real). AWS's timing is 60", "BERTH_TEST_MINUTE_SECONDS", (int)Defaults.MetricMinute.TotalSeconds);
     private readonly Option<string> _priceFile = EnvOption.Create("--price-file",
         "JSON table of Fargate prices per region replacing the built-in one (docs/cost.md)", "BERTH_PRICE_FILE", "");
+    private readonly Option<int> _usageRetentionMonths = EnvOption.Create("--usage-retention-months",
+        "Whole months before this one whose stopped tasks' usage Cost Explorer and berth cost keep (docs/cost.md)", "BERTH_USAGE_RETENTION_MONTHS",
+        Defaults.UsageRetentionMonths);
     private readonly Option<string> _accessLog = EnvOption.Create("--lb-access-log",
         "Load balancer access logs in ALB's format: a file, or logs:GROUP for a CloudWatch Logs group (off when empty)", "BERTH_LB_ACCESS_LOG", "");
 
@@ -57,6 +60,7 @@ internal sealed class ServerFlags
         command.Options.Add(_tlsKey);
         command.Options.Add(_secretKeyFile);
         command.Options.Add(_priceFile);
+        command.Options.Add(_usageRetentionMonths);
     }
 
     public ServerOptions Read(ParseResult result)
@@ -111,6 +115,7 @@ internal sealed class ServerFlags
             TlsKeyPath = FullPathOrNull(result.GetValue(_tlsKey)),
             SecretKeyFile = FullPathOrNull(result.GetValue(_secretKeyFile)),
             PriceFilePath = FullPathOrNull(result.GetValue(_priceFile)),
+            UsageRetentionMonths = result.GetValue(_usageRetentionMonths),
             Api = new ApiOptions { AccountId = accountId, DefaultRegion = result.GetValue(_region)!, Auth = auth },
         };
         options.Validate();

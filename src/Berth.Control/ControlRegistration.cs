@@ -1,6 +1,7 @@
 using Berth.Control.Agents;
 using Berth.Control.Alarms;
 using Berth.Control.AutoScaling;
+using Berth.Control.Cleanup;
 using Berth.Control.Clusters;
 using Berth.Control.Cost;
 using Berth.Control.Events;
@@ -21,7 +22,8 @@ public static class ControlRegistration
     /// <summary>
     /// Every application service, over the opened state store and event log. The host adds what they take from it:
     /// a <see cref="TimeProvider"/>, <see cref="Core.ContainerInstances.AgentLiveness"/>, the
-    /// <see cref="Store.Identity.SecretCipher"/>, <see cref="Identity.TaskRoleSessionOptions"/>, <see cref="Secrets.TaskSecretOptions"/> and logging.
+    /// <see cref="Store.Identity.SecretCipher"/>, <see cref="Identity.TaskRoleSessionOptions"/>, <see cref="Secrets.TaskSecretOptions"/>, the
+    /// <see cref="Store.Logs.ILogStore"/> and logging.
     /// </summary>
     public static IServiceCollection AddControl(this IServiceCollection services, IStateStore store, IEventLog events) => services
         .AddEventRecording(store, events)
@@ -35,5 +37,6 @@ public static class ControlRegistration
         .AddSecrets()
         .AddAlarms()
         .AddAutoScaling()
-        .AddCost();
+        .AddCost()
+        .AddCleanup();
 }

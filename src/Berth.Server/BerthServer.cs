@@ -42,8 +42,9 @@ public static class BerthServer
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = pem));
         }
 
-        // First: a bad key file stops the start before any store is opened.
+        // First: a bad key or price file stops the start before any store is opened (and left open).
         var cipher = await OpenCipherAsync(options, cancellationToken).ConfigureAwait(false);
+        var prices = ReadPrices(options);
         var store = await SqliteStateStore.OpenAsync(options.DatabasePath, cancellationToken).ConfigureAwait(false);
         var vpc = options.VpcConfigPath is { } path ? NetworkRegistry.Default.With(NetworkState.ReadFile(path)) : NetworkRegistry.Default;
         await new NetworkState(store).SeedAsync(vpc, cancellationToken).ConfigureAwait(false);
@@ -60,7 +61,7 @@ public static class BerthServer
         builder.Services.AddSingleton(new TaskSecretOptions { AuthorizeExecutionRole = options.RequiresSignatures });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new MetricClock(services.GetRequiredService<TimeProvider>(), options.MetricMinute));
-        builder.Services.AddSingleton(ReadPrices(options));
+        builder.Services.AddSingleton(prices);
         builder.Services.AddControl(store, events);
         builder.Services.AddLoadBalancerDataPlane(options.LoadBalancerAccessLog);
         builder.Services.AddMetricPublishers();

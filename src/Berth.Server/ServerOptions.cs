@@ -2,6 +2,7 @@ using System.Net;
 using Berth.Api.Protocol;
 using Berth.Control.Identity;
 using Berth.Core.ContainerInstances;
+using Berth.Core.Cost;
 using Berth.Server.LoadBalancing;
 
 namespace Berth.Server;
@@ -51,6 +52,12 @@ public sealed record ServerOptions
     /// <summary>ECS keeps STOPPED tasks describable for at least an hour.</summary>
     public TimeSpan StoppedTaskRetention { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Whole months before this one whose forgotten tasks' usage is kept (<c>--usage-retention-months</c>; Cost
+    /// Explorer's 13 by default, see <see cref="UsageRetention"/>).
+    /// </summary>
+    public int UsageRetentionMonths { get; init; } = UsageRetention.DefaultMonths;
+
     /// <summary>Where load balancers write access logs, in ALB's format; null (the default): nowhere, as ALB's are off until enabled.</summary>
     public AccessLogDestination? LoadBalancerAccessLog { get; init; }
 
@@ -89,6 +96,10 @@ public sealed record ServerOptions
         if ((TlsCertificatePath is null) != (TlsKeyPath is null))
         {
             throw new ArgumentException("--tls-cert and --tls-key (BERTH_TLS_CERT, BERTH_TLS_KEY) go together: give both or neither.");
+        }
+        if (UsageRetentionMonths is < 1 or > 120)
+        {
+            throw new ArgumentException($"--usage-retention-months (BERTH_USAGE_RETENTION_MONTHS) must be between 1 and 120; got {UsageRetentionMonths}.");
         }
         foreach (var file in new[] { TlsCertificatePath, TlsKeyPath })
         {

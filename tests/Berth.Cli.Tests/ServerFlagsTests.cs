@@ -61,4 +61,12 @@ public sealed class ServerFlagsTests
         Assert.Throws<ArgumentException>(() => Read("--test-minute-seconds", "0"));
         Assert.Throws<ArgumentException>(() => Read("--test-minute-seconds", "61"));
     }
+
+    [Fact]
+    public void Usage_is_kept_thirteen_months_unless_told_and_never_less_than_one()
+    {
+        Assert.Equal(13, Read().UsageRetentionMonths);
+        Assert.Equal(3, Read("--usage-retention-months", "3").UsageRetentionMonths);
+        Assert.Contains("--usage-retention-months", Assert.Throws<ArgumentException>(() => Read("--usage-retention-months", "0")).Message, StringComparison.Ordinal);
+    }
 }

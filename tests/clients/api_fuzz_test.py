@@ -1,6 +1,7 @@
 """The short fuzz run: a few thousand valid, mutated and hostile requests across every operation of ECS, CloudWatch
-Logs, CloudWatch (RPC v2 CBOR, AWS JSON 1.0, query) and ELBv2 against `berth server` (no agent, so nothing can start a
-container). No answer may be a 5xx or leave the protocol's error shape, and the server must keep serving.
+Logs, CloudWatch (RPC v2 CBOR, AWS JSON 1.0, query), ELBv2, SSM, Secrets Manager and Cost Explorer against
+`berth server` (no agent, so nothing can start a container). No answer may be a 5xx or leave the protocol's error
+shape, and the server must keep serving.
 
 The seed is fixed so the suite is repeatable; BERTH_FUZZ_SEED and BERTH_FUZZ_REQUESTS explore further, and the long
 run is bench/api_fuzz.py."""

@@ -1,10 +1,12 @@
 """Cost Explorer on real Fargate tasks: two short tasks of a tagged task definition (propagateTags) run a few
 seconds on `berth up`'s managed pool, then boto3's ce.get_cost_and_usage and `aws ce get-cost-and-usage` read their
-usage, grouped by SERVICE and by TAG, and `berth cost` prints the same service. Short: the tasks run ~5 s.
+usage, grouped by SERVICE and by TAG, and `berth cost` prints the same service. Short: the tasks run ~5 s. On the same
+server, `berth cleanup` finds a deregistered task definition revision and `--apply` deletes it.
 """
 import datetime
 import json
 import os
+import re
 import subprocess
 import unittest
 
@@ -24,6 +26,25 @@ class CostTest(unittest.TestCase):
 
     def aws(self, *args, **kwargs):
         return aws(self, self.server.endpoint, *args, **kwargs)
+
+    def berth(self, *args):
+        done = subprocess.run([os.path.join(ROOT, "berth"), *args, "--endpoint-url", self.server.endpoint],
+                              capture_output=True, text=True, timeout=300)
+        self.assertEqual(done.returncode, 0, done.stderr + done.stdout)
+        return done.stdout
+
+    def test_cleanup_lists_an_inactive_revision_and_apply_deletes_it(self):
+        arn = self.aws("ecs", "register-task-definition", "--family", "cleanup-old", "--container-definitions",
+                       json.dumps([{"name": "app", "image": "berth/sample-tools", "memory": 16}]))["taskDefinition"]["taskDefinitionArn"]
+        self.aws("ecs", "deregister-task-definition", "--task-definition", arn)
+
+        self.assertRegex(self.berth("cleanup"), rf"task-definition\s+{re.escape(arn)}\s+-\s+INACTIVE")
+        applied = self.berth("cleanup", "--apply")
+
+        self.assertIn(f"done    task-definition {arn}", applied)
+        status = self.aws("ecs", "describe-task-definition", "--task-definition", arn)["taskDefinition"]["status"]
+        self.assertEqual(status, "DELETE_IN_PROGRESS")
+        self.assertNotIn(arn, self.berth("cleanup"))
 
     def test_fargate_usage_reads_back_through_cost_explorer_by_service_and_tag(self):
         self.aws("ecs", "register-task-definition", "--family", "cost-job", "--network-mode", "awsvpc",
@@ -53,10 +74,7 @@ class CostTest(unittest.TestCase):
         self.assertEqual(list(groups), ["team$blue"])
         self.assertGreater(groups["team$blue"], 0)
 
-        report = subprocess.run([os.path.join(ROOT, "berth"), "cost", "--endpoint-url", self.server.endpoint],
-                                capture_output=True, text=True, timeout=300)
-        self.assertEqual(report.returncode, 0, report.stderr)
-        self.assertRegex(report.stdout, r"default\s+-\s+FARGATE\s+2\s")
+        self.assertRegex(self.berth("cost"), r"default\s+-\s+FARGATE\s+2\s")
 
 
 if __name__ == "__main__":

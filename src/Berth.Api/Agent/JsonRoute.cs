@@ -17,23 +17,32 @@ internal static class JsonRoute
 
     public static RequestDelegate Of<TRequest, TResponse>(ApiOptions options, ILogger logger, JsonTypeInfo<TRequest> requestType,
         JsonTypeInfo<TResponse> responseType, Handler<TRequest, TResponse> handler)
-        where TRequest : class => async http =>
+        where TRequest : class => Answer(logger, responseType, async (http, requestId) =>
+    {
+        var body = await RequestBody.ReadAsync(http.Request, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
+        TRequest request;
+        try
+        {
+            request = JsonSerializer.Deserialize(body.Span, requestType) ?? throw new JsonException("empty body");
+        }
+        catch (JsonException e)
+        {
+            throw ProtocolException.Serialization(e.Message);
+        }
+        return await handler(http, body, request, requestId).ConfigureAwait(false);
+    });
+
+    /// <summary>A route without a body (GET), whose handler reads what it needs from the query string.</summary>
+    public static RequestDelegate Get<TResponse>(ILogger logger, JsonTypeInfo<TResponse> responseType, Func<HttpContext, string, Task<TResponse>> handler) =>
+        Answer(logger, responseType, handler);
+
+    private static RequestDelegate Answer<TResponse>(ILogger logger, JsonTypeInfo<TResponse> responseType, Func<HttpContext, string, Task<TResponse>> produce) => async http =>
     {
         var requestId = Guid.NewGuid().ToString();
         http.Response.Headers["x-amzn-RequestId"] = requestId;
         try
         {
-            var body = await RequestBody.ReadAsync(http.Request, options.MaxRequestBytes, http.RequestAborted).ConfigureAwait(false);
-            TRequest request;
-            try
-            {
-                request = JsonSerializer.Deserialize(body.Span, requestType) ?? throw new JsonException("empty body");
-            }
-            catch (JsonException e)
-            {
-                throw ProtocolException.Serialization(e.Message);
-            }
-            var response = await handler(http, body, request, requestId).ConfigureAwait(false);
+            var response = await produce(http, requestId).ConfigureAwait(false);
             await JsonResponses.WriteAsync(http.Response, StatusCodes.Status200OK, JsonSerializer.SerializeToUtf8Bytes(response, responseType)).ConfigureAwait(false);
         }
         catch (Exception e)

@@ -47,6 +47,9 @@ public sealed class QueryService
 
     public QueryModel Model { get; }
 
+    /// <summary>The operations by action name, for callers inside the server (<c>berth cleanup --apply</c>).</summary>
+    internal OperationTable Operations => _operations;
+
     /// <summary>Adds the operation whose input shape is <typeparamref name="TRequest"/> (e.g. CreateLoadBalancerInput → CreateLoadBalancer).</summary>
     public QueryService Add<TRequest, TResponse>(Func<TRequest, RequestContext, CancellationToken, Task<TResponse>> handler)
         where TRequest : new()

@@ -11,7 +11,8 @@ namespace Berth.Server.Controllers;
 /// Gives up on the tasks of instances whose agent stopped polling: after <see cref="AgentLiveness.TasksLostAfter"/>
 /// without a heartbeat they are recorded STOPPED, so services can replace them elsewhere. Level-triggered: each
 /// sweep reads every instance, so a missed sweep or a restart loses nothing. Also forgets STOPPED tasks once
-/// ECS would (they stay describable for at least an hour), keeping their usage (<see cref="CostRecords"/>), expired task protections and expired RunTask client tokens.
+/// ECS would (they stay describable for at least an hour), keeping their usage (<see cref="CostRecords"/>), expired task protections and expired RunTask client tokens,
+/// and, hourly, usage records older than <see cref="ServerOptions.UsageRetentionMonths"/> (<see cref="UsageRetention"/>).
 /// </summary>
 internal sealed partial class InstanceMonitor(
     IStateStore store, TaskStopper stopper, AgentLiveness liveness, ServerOptions options, TimeProvider time, ILogger<InstanceMonitor> logger)
@@ -20,7 +21,12 @@ internal sealed partial class InstanceMonitor(
     /// <summary>Forgetting expired tasks reads every task, so it runs far less often than the instance sweep.</summary>
     private static readonly TimeSpan ForgetInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>Usage records expire by the month, and reading them all is the costliest read here.</summary>
+    private static readonly TimeSpan UsageSweepInterval = TimeSpan.FromHours(1);
+
     private DateTimeOffset _lastForget = DateTimeOffset.MinValue;
+
+    private DateTimeOffset _lastUsageSweep = DateTimeOffset.MinValue;
 
     protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
@@ -29,6 +35,11 @@ internal sealed partial class InstanceMonitor(
         {
             await ForgetExpiredAsync(cancellationToken).ConfigureAwait(false);
             _lastForget = Time.GetUtcNow();
+        }
+        if (Time.GetUtcNow() - _lastUsageSweep >= UsageSweepInterval)
+        {
+            await SweepUsageAsync(cancellationToken).ConfigureAwait(false);
+            _lastUsageSweep = Time.GetUtcNow();
         }
     }
 
@@ -55,7 +66,7 @@ internal sealed partial class InstanceMonitor(
         }
     }
 
-    private async Task ForgetExpiredAsync(CancellationToken cancellationToken)
+    internal async Task ForgetExpiredAsync(CancellationToken cancellationToken)
     {
         var cutoff = Time.GetUtcNow() - options.StoppedTaskRetention;
         var tasks = await store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, null), cancellationToken).ConfigureAwait(false);
@@ -76,6 +87,20 @@ internal sealed partial class InstanceMonitor(
             await store.CommitAsync(expired, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Deletes the usage records of tasks that stopped before the oldest month kept.</summary>
+    internal async Task SweepUsageAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = UsageRetention.Cutoff(Time.GetUtcNow(), options.UsageRetentionMonths);
+        var deleted = await store.DeleteExpiredAsync(CostRecords.TaskUsages, u => UsageRetention.IsExpired(u, cutoff), cancellationToken).ConfigureAwait(false);
+        if (deleted.Count > 0)
+        {
+            LogUsageExpired(logger, deleted.Count, cutoff);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} usage records of tasks stopped before {Cutoff:u}")]
+    private static partial void LogUsageExpired(ILogger logger, int count, DateTimeOffset cutoff);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskArn} lost with its container instance {InstanceArn}")]
     private static partial void LogTaskLost(ILogger logger, string taskArn, string instanceArn);

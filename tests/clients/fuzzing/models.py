@@ -14,6 +14,7 @@ SERVED = (
     ("elbv2", "2015-12-01", ("query",)),
     ("ssm", "2014-11-06", ("json",)),
     ("secretsmanager", "2017-10-17", ("json",)),
+    ("ce", "2017-10-25", ("json",)),
 )
 
 NAME_CHARACTERS = string.ascii_letters + string.digits + "-_"
