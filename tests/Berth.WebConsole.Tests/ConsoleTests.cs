@@ -131,6 +131,28 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
     }
 
     [Fact]
+    public async Task A_target_tracking_policy_is_put_and_deleted_from_the_service_page()
+    {
+        await fixture.Berth.EcsAsync("RegisterTaskDefinition", ConsoleFixture.TaskDefinition("console-scaled"));
+        await fixture.Berth.EcsAsync("CreateService", new { cluster = Cluster, serviceName = "scaled", taskDefinition = "console-scaled", desiredCount = 0 });
+        Browser.Open(ServicePage("scaled"));
+
+        Browser.Fill("#scaling-min", "0");
+        Browser.Fill("#scaling-max", "3");
+        Browser.Click("#register-scalable-target button");
+        Browser.Until(() => Browser.TextOf("#scalable-target") == "Scalable target: 0 to 3 tasks.", "the scalable target's bounds");
+        Browser.Fill("#policy-name", "cpu-half");
+        Browser.Fill("#policy-target", "50");
+        Browser.Click("#put-scaling-policy button");
+        var row = "#policy-table tr[data-id='cpu-half']";
+        Assert.Contains("ECSServiceAverageCPUUtilization", Browser.TextOf(row), StringComparison.Ordinal);
+        Browser.Screenshot("service-scaling");
+
+        Browser.ClickAndConfirm($"{row} button");
+        Browser.Until(() => Browser.Driver.FindElements(By.CssSelector(row)).Count == 0, "the policy gone from the table");
+    }
+
+    [Fact]
     public async Task Draining_and_activating_a_container_instance()
     {
         // An instance too small for any task and with no agent: draining it moves no task of the other tests.
