@@ -132,12 +132,23 @@ public sealed class SigV4AuthenticationTests : IAsyncLifetime
     [InlineData("/_berth/agent/v1/report")]
     [InlineData("/_berth/agent/v1/stats")]
     [InlineData("/_berth/spot/v1/interrupt")]
+    [InlineData("/_berth/cleanup")]
     [InlineData("/service/GraniteServiceVersion20100801/operation/ListMetrics")]
     public async Task Berths_own_routes_and_cbor_are_refused_unsigned(string path)
     {
         using var response = await Server.Http.PostAsync(path, new StringContent("{}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("MissingAuthenticationTokenException", response.Headers.GetValues("x-amzn-ErrorType").Single());
+    }
+
+    [Fact]
+    public async Task The_clean_up_report_answers_the_root_user_signed_and_refuses_it_unsigned()
+    {
+        var http = Server.NewHttp(new SigningHandler(_root!.AccessKeyId, new SigningCredential(RootSecret)));
+        using var signed = await http.GetAsync(new Uri("/_berth/cleanup", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+        using var unsigned = await Server.Http.GetAsync(new Uri("/_berth/cleanup", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
     }
 
     [Fact]
