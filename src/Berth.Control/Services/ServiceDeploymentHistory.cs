@@ -55,7 +55,8 @@ public sealed class ServiceDeploymentHistory(IStateStore store)
         writes.AddRange(changes.Deployments.Select(d =>
             EcsRecords.PutServiceDeployment(d, known.TryGetValue(d.ServiceDeploymentArn!, out var stored) ? stored.Version : 0)));
         writes.AddRange(changes.Revisions.Select(r => EcsRecords.PutServiceRevision(r, 0)));
-        return new Synced(after with { Scheduler = after.Scheduler with { Links = changes.Links } }, writes);
+        return new Synced(
+            new ServiceRecord(ServiceHistory.WithCurrent(service, changes.Links), after.Scheduler with { Links = changes.Links }), writes);
     }
 
     private async Task<Synced> DeleteAsync(ServiceRecord after, CancellationToken cancellationToken)

@@ -141,6 +141,27 @@ public static class ServiceHistory
     }
 
     /// <summary>
+    /// The service as DescribeServices shows it with its history: currentServiceDeployment is the PRIMARY deployment's
+    /// service deployment, currentServiceRevisions the revisions its live deployments run, with their tasks.
+    /// </summary>
+    public static Service WithCurrent(Service service, IReadOnlyList<DeploymentLink> links)
+    {
+        var live = (service.Deployments ?? []).Where(d => d.Status != DeploymentStatuses.Inactive).ToList();
+        var primary = live.FirstOrDefault(d => d.Status == DeploymentStatuses.Primary);
+        return service with
+        {
+            CurrentServiceDeployment = links.FirstOrDefault(l => l.DeploymentId == primary?.Id)?.ServiceDeploymentArn,
+            CurrentServiceRevisions = [.. Summaries(links, live).Select(s => new ServiceCurrentRevisionSummary
+            {
+                Arn = s.Arn,
+                RequestedTaskCount = s.RequestedTaskCount,
+                RunningTaskCount = s.RunningTaskCount,
+                PendingTaskCount = s.PendingTaskCount,
+            })],
+        };
+    }
+
+    /// <summary>
     /// The links after the circuit breaker rolled <paramref name="failedId"/> back to <paramref name="targetId"/> with
     /// the deployment <paramref name="rollbackId"/>: it belongs to the failed one's service deployment and deploys the
     /// target's revision. Unchanged when either has no link (a service from before Berth kept a history).

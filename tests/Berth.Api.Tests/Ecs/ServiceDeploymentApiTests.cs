@@ -79,6 +79,11 @@ public class ServiceDeploymentApiTests(BerthServerFixture server) : IClassFixtur
         var revision = (await _ecs.OkAsync("DescribeServiceRevisions", new { serviceRevisionArns = new[] { (string)deployment["targetServiceRevision"]!["arn"]! } }))["serviceRevisions"]![0]!;
         Assert.Equal(_ecs.TaskDefinitionArn("web", 2), (string)revision["taskDefinition"]!);
 
+        var current = (await _ecs.OkAsync("DescribeServices", new { cluster = "roll", services = new[] { "web" } }))["services"]![0]!;
+        Assert.Equal(arn, (string)current["currentServiceDeployment"]!);
+        Assert.Equal(new[] { firstRevision, (string)deployment["targetServiceRevision"]!["arn"]! }.Order(StringComparer.Ordinal),
+            current["currentServiceRevisions"]!.AsArray().Select(r => (string)r!["arn"]!).Order(StringComparer.Ordinal));
+
         var stopped = await _ecs.OkAsync("StopServiceDeployment", new { serviceDeploymentArn = arn, stopType = "ROLLBACK" });
 
         Assert.Equal(arn, (string)stopped["serviceDeploymentArn"]!);

@@ -68,6 +68,18 @@ public class ServiceHistoryTests
     }
 
     [Fact]
+    public void The_service_names_its_current_deployment_and_the_revisions_it_runs()
+    {
+        var (service, links, deployment) = Deploying();
+
+        var current = ServiceHistory.WithCurrent(service, links);
+
+        Assert.Equal(deployment.ServiceDeploymentArn, current.CurrentServiceDeployment);
+        Assert.Equal([(OldRevision, 2, 2), (deployment.TargetServiceRevision!.Arn!, 2, 0)],
+            current.CurrentServiceRevisions!.Select(r => (r.Arn!, r.RequestedTaskCount ?? -1, r.RunningTaskCount ?? -1)));
+    }
+
+    [Fact]
     public void Nothing_is_written_while_nothing_changed()
     {
         var (service, links, deployment) = Deploying();

@@ -45,7 +45,7 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal, S
         await LoadBalancerChecks.ValidateAsync(Store, request.LoadBalancers, definition.Value.Definition, cancellationToken).ConfigureAwait(false);
         var placement = new ServiceFactory.Placement(context.Scope, cluster, definition.Value.Definition, launchType, target.Strategy);
         var created = ServiceFactory.Create(request, placement, ServiceRules.NewDeploymentId(Random.Shared), context.PrincipalArn, context.Now);
-        await Store.RetryOnConflictAsync(async ct =>
+        var stored = await Store.RetryOnConflictAsync(async ct =>
         {
             var existing = await Store.GetAsync(EcsRecords.Services, created.ServiceArn!, ct).ConfigureAwait(false);
             // ECS keeps a deleted (INACTIVE) service's name free for re-use; a live one must be deleted first.
@@ -58,10 +58,10 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal, S
             }
             var (record, historyWrites) = await history.SyncAsync(null, new ServiceRecord(created, new SchedulerState()), context.Now, ct).ConfigureAwait(false);
             await Store.CommitAsync([EcsRecords.PutService(record, existing?.Version ?? 0), .. historyWrites], ct).ConfigureAwait(false);
-            return true;
+            return record.Service;
         }, cancellationToken).ConfigureAwait(false);
         signal.Notify();
-        return new CreateServiceResponse { Service = created };
+        return new CreateServiceResponse { Service = stored };
     }
 
     private async Task<UpdateServiceResponse> UpdateAsync(UpdateServiceRequest request, RequestContext context, CancellationToken cancellationToken)
@@ -96,7 +96,7 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal, S
             var service = ServiceUpdate.Apply(record.Value.Service, request, definition, deploymentId, context.Now);
             var (next, historyWrites) = await history.SyncAsync(record.Value, record.Value with { Service = service }, context.Now, ct).ConfigureAwait(false);
             await Store.CommitAsync([EcsRecords.PutService(next, record.Version), .. historyWrites], ct).ConfigureAwait(false);
-            return service;
+            return next.Service;
         }, cancellationToken).ConfigureAwait(false);
         signal.Notify();
         return new UpdateServiceResponse { Service = WithoutTags(updated) };
