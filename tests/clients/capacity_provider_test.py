@@ -66,6 +66,26 @@ class CapacityProviderTest(BerthUpTestCase):
         refused = self.aws("ecs", "delete-capacity-provider", "--capacity-provider", "web-asg")["capacityProvider"]
         self.assertEqual((refused["status"], refused["updateStatus"]), ("ACTIVE", "DELETE_FAILED"))
 
+    def test_managed_scaling_deletion_and_the_agent_side_operations_through_the_cli(self):
+        grouped = wait_until(self.grouped_instances, 60, interval=0.5)
+        self.assertEqual(len(grouped or []), 1, "the grouped agent did not register within 60 s")
+        # Managed scaling is accepted with ECS's defaults; Berth reports it, it does not launch machines.
+        created = self.aws("ecs", "create-capacity-provider", "--name", "scaled-asg", "--auto-scaling-group-provider",
+                           "autoScalingGroupArn=scaled-group,managedScaling={status=ENABLED},managedTerminationProtection=ENABLED")
+        scaling = created["capacityProvider"]["autoScalingGroupProvider"]["managedScaling"]
+        self.assertEqual((scaling["status"], scaling["targetCapacity"], scaling["instanceWarmupPeriod"]), ("ENABLED", 100, 300))
+        deleting = self.aws("ecs", "delete-capacity-provider", "--capacity-provider", "scaled-asg")["capacityProvider"]
+        self.assertEqual((deleting["status"], deleting["updateStatus"]), ("ACTIVE", "DELETE_IN_PROGRESS"))
+        deleted = wait_until(lambda: [p for p in self.aws("ecs", "describe-capacity-providers", "--capacity-providers", "scaled-asg")
+                                      ["capacityProviders"] if p["status"] == "INACTIVE"], 30, interval=0.5)
+        self.assertEqual(deleted[0]["updateStatus"], "DELETE_COMPLETE")
+
+        endpoints = self.aws("ecs", "discover-poll-endpoint", "--cluster", "default")
+        self.assertEqual(endpoints["endpoint"], self.server.endpoint.rstrip("/"))
+        self.aws("ecs", "update-container-agent", "--cluster", "default", "--container-instance", grouped[0],
+                 expect_error="NoUpdateAvailableException")
+        self.aws("ecs", "list-services-by-namespace", "--namespace", "nowhere", expect_error="NamespaceNotFoundException")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -4,7 +4,6 @@ using Berth.Control.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
-using Berth.Core.Tasks;
 using Berth.Core.Validation;
 
 namespace Berth.Api.Ecs.Agents;
