@@ -106,6 +106,11 @@ internal sealed class AgentHandler(
             return;
         }
         var outcome = await reports.ApplyAsync(report, AgentCaller.InstanceOf(http) is not null, http.RequestAborted).ConfigureAwait(false);
+        if (outcome == TaskReports.Outcome.Changed)
+        {
+            // A task of a service changed: its scheduler reacts now (a stopped task is replaced within a second).
+            services.Notify();
+        }
         if (outcome == TaskReports.Outcome.NotOwn)
         {
             await AgentCaller.RefuseAsync(http, $"report on {report.TaskArn}").ConfigureAwait(false);

@@ -57,7 +57,7 @@ internal static class EcsApi
         new ServiceDeploymentHandler(state, signal, history).Register(service);
         new TaskProtectionHandler(state, signal).Register(service);
         new ServiceNamespaceHandler(store).Register(service);
-        new AgentOperationHandler(state, services.GetRequiredService<TaskReports>()).Register(service);
+        new AgentOperationHandler(state, services.GetRequiredService<TaskReports>(), signal).Register(service);
         return service;
     }
 }

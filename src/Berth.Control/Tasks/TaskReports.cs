@@ -1,4 +1,3 @@
-using Berth.Control.Services;
 using Berth.Core.Agent;
 using Berth.Core.Tasks;
 using Berth.Store;
@@ -8,13 +7,18 @@ namespace Berth.Control.Tasks;
 /// <summary>
 /// Applies what an agent says about a task: Berth's own agent through its report route, and any other through ECS's
 /// SubmitTaskStateChange and SubmitContainerStateChange. One transaction for both, so a state change means the same
-/// whoever sends it: the task's known status only moves forward, and its claim on the instance follows it.
+/// whoever sends it: the task's known status only moves forward, and its claim on the instance follows it. A caller
+/// told <see cref="Outcome.Changed"/> wakes the service scheduler (Control.Services sits above this namespace).
 /// </summary>
-public sealed class TaskReports(IStateStore store, ServiceSignal services, TimeProvider time)
+public sealed class TaskReports(IStateStore store, TimeProvider time)
 {
     public enum Outcome
     {
-        Accepted,
+        /// <summary>Applied, and it changed nothing (a repeated or late report).</summary>
+        Unchanged,
+
+        /// <summary>Applied: the task record changed.</summary>
+        Changed,
 
         /// <summary>No such task, or (for a caller that is not an agent) not one of the report's instance.</summary>
         NotFound,
@@ -39,7 +43,7 @@ public sealed class TaskReports(IStateStore store, ServiceSignal services, TimeP
             var next = TaskStateChanges.ApplyReport(task.Value, report, time.GetUtcNow());
             if (ReferenceEquals(next, task.Value))
             {
-                return Outcome.Accepted;
+                return Outcome.Unchanged;
             }
             var writes = new List<RecordWrite> { EcsRecords.PutTask(next, task.Version) };
             var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
@@ -51,8 +55,6 @@ public sealed class TaskReports(IStateStore store, ServiceSignal services, TimeP
                     : EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
             }
             await store.CommitAsync(writes, ct).ConfigureAwait(false);
-            // A task of a service changed: its scheduler reacts now (a stopped task is replaced within a second).
-            services.Notify();
-            return Outcome.Accepted;
+            return Outcome.Changed;
         }, cancellationToken);
 }

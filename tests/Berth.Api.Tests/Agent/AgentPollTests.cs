@@ -107,9 +107,8 @@ public sealed class AgentPollTests : IAsyncLifetime
         var authorization = new RequestAuthorization(store, users, roles, policies, new ResourceTagLookup(store, users, roles), changes, _time);
         var resolver = new SecretValueResolver(new SsmParameters(store, cipher, new SecretChanges()), new ManagedSecrets(store, cipher, new SecretChanges()), authorization, _time);
         var secrets = new TaskSecrets(resolver, new TaskSecretOptions());
-        var services = new ServiceSignal();
-        return new AgentHandler(store, _signals, services, AgentLiveness.Default, roleSessions, secrets, new TaskStopper(store, _signals),
-            new TaskReports(store, services, _time), _time);
+        return new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, roleSessions, secrets, new TaskStopper(store, _signals),
+            new TaskReports(store, _time), _time);
     }
 
     private static DefaultHttpContext PollRequest(long assignmentsVersion, CancellationToken aborted, string instanceArn = InstanceArn)

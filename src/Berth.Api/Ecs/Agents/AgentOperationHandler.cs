@@ -1,5 +1,6 @@
 using Berth.Api.Protocol;
 using Berth.Control.Clusters;
+using Berth.Control.Services;
 using Berth.Control.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
@@ -14,7 +15,7 @@ namespace Berth.Api.Ecs.Agents;
 /// agent protocol (docs/agent-protocol.md); these let any other caller that acts as an agent report through the ECS
 /// API, and a state change it submits is applied exactly as an agent's report is (<see cref="TaskReports"/>).
 /// </summary>
-internal sealed class AgentOperationHandler(ClusterState state, TaskReports reports)
+internal sealed class AgentOperationHandler(ClusterState state, TaskReports reports, ServiceSignal services)
 {
     private const string Acknowledged = "ACK";
 
@@ -130,9 +131,13 @@ internal sealed class AgentOperationHandler(ClusterState state, TaskReports repo
         {
             throw new AccessDeniedException($"User: {context.PrincipalArn} is not authorized to report on {task.TaskArn}: an agent acts for its own container instance and tasks only");
         }
-        if (await reports.ApplyAsync(report, fromAgent, cancellationToken).ConfigureAwait(false) != TaskReports.Outcome.Accepted)
+        switch (await reports.ApplyAsync(report, fromAgent, cancellationToken).ConfigureAwait(false))
         {
-            throw new InvalidParameterException("The referenced task was not found.");
+            case TaskReports.Outcome.Changed:
+                services.Notify(); // a task of a service changed: its scheduler reacts now
+                break;
+            case TaskReports.Outcome.NotFound or TaskReports.Outcome.NotOwn:
+                throw new InvalidParameterException("The referenced task was not found.");
         }
     }
 
