@@ -15,7 +15,7 @@ internal static class CleanupCommands
 {
     public static Command Cleanup()
     {
-        var server = ServerClient.EndpointOption();
+        var client = new ClientFlags();
         var idleDays = new Option<int?>("--idle-days")
         {
             Description = $"Days a service must have been at desired count 0 to count as left over (default {CleanupPolicy.DefaultIdleDays})",
@@ -26,13 +26,12 @@ internal static class CleanupCommands
         };
         var apply = new Option<bool>("--apply") { Description = "Remove what the report lists (each row says what that does)" };
         var command = new Command("cleanup", "What is left over (idle services, INACTIVE revisions, empty load balancers, log groups without retention, …), and --apply to remove it.");
-        command.Options.Add(server);
+        client.AddTo(command);
         command.Options.Add(idleDays);
         command.Options.Add(retentionDays);
         command.Options.Add(apply);
-        command.SetAction((result, cancellationToken) => ServerClient.RunAsync("cleanup", result.GetValue(server)!, async url =>
+        command.SetAction((result, cancellationToken) => client.RunAsync("cleanup", result, async http =>
         {
-            using var http = new HttpClient { BaseAddress = url };
             var request = new CleanupRequest(result.GetValue(idleDays), result.GetValue(retentionDays));
             using var response = result.GetValue(apply)
                 ? await http.PostAsync(new Uri(Route, UriKind.Relative), JsonContent.Create(request, CleanupJsonContext.Default.CleanupRequest), cancellationToken).ConfigureAwait(false)

@@ -15,18 +15,17 @@ internal static class CostCommands
 {
     public static Command Cost()
     {
-        var server = ServerClient.EndpointOption();
+        var client = new ClientFlags();
         var start = new Option<string?>("--start") { Description = "First day, yyyy-MM-dd (default: the first of this month)" };
         var end = new Option<string?>("--end") { Description = "Day after the last, yyyy-MM-dd (default: tomorrow)" };
         var by = new Option<string?>("--by") { Description = "service (default) or tag:<key>" };
         var command = new Command("cost", "Usage and Fargate cost per cluster and service (or per tag value) for a period.");
-        command.Options.Add(server);
+        client.AddTo(command);
         command.Options.Add(start);
         command.Options.Add(end);
         command.Options.Add(by);
-        command.SetAction((result, cancellationToken) => ServerClient.RunAsync("cost", result.GetValue(server)!, async url =>
+        command.SetAction((result, cancellationToken) => client.RunAsync("cost", result, async http =>
         {
-            using var http = new HttpClient { BaseAddress = url };
             var request = JsonContent.Create(new CostReportRequest(result.GetValue(start), result.GetValue(end), result.GetValue(by)), CostJsonContext.Default.CostReportRequest);
             using var response = await http.PostAsync(new Uri("/_berth/cost/v1/report", UriKind.Relative), request, cancellationToken).ConfigureAwait(false);
             await ServerClient.EnsureAcceptedAsync(response, cancellationToken).ConfigureAwait(false);

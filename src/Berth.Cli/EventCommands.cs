@@ -13,19 +13,19 @@ internal static class EventCommands
 {
     public static Command Events()
     {
-        var endpoint = ServerClient.EndpointOption();
+        var client = new ClientFlags();
         var cluster = new Option<string?>("--cluster") { Description = "Only this cluster's events (name or ARN)" };
         var after = new Option<long?>("--after") { Description = "First replay the retained events after this event id" };
         var command = new Command("events",
             "Print task state changes, service events and deployment state changes as they happen, one line per event, until Ctrl-C.");
-        command.Options.Add(endpoint);
+        client.AddTo(command);
         command.Options.Add(cluster);
         command.Options.Add(after);
-        command.SetAction((result, cancellationToken) => ServerClient.RunAsync("events", result.GetValue(endpoint)!, async url =>
+        command.SetAction((result, cancellationToken) => client.RunAsync("events", result, async http =>
         {
             try
             {
-                await FollowAsync(url, result.GetValue(cluster), result.GetValue(after), cancellationToken).ConfigureAwait(false);
+                await FollowAsync(http, result.GetValue(cluster), result.GetValue(after), cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -36,10 +36,10 @@ internal static class EventCommands
         return command;
     }
 
-    private static async Task FollowAsync(Uri endpoint, string? cluster, long? after, CancellationToken cancellationToken)
+    private static async Task FollowAsync(HttpClient http, string? cluster, long? after, CancellationToken cancellationToken)
     {
         // The stream has no end; HttpClient's default 100 s timeout would cut it.
-        using var http = new HttpClient { BaseAddress = endpoint, Timeout = Timeout.InfiniteTimeSpan };
+        http.Timeout = Timeout.InfiniteTimeSpan;
         var query = new List<string>();
         if (cluster is not null)
         {

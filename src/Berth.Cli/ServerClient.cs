@@ -1,23 +1,13 @@
-using System.CommandLine;
 using System.Text.Json;
 
 namespace Berth.Cli;
 
 /// <summary>
-/// What the client commands (<c>berth events</c>, <c>berth spot interrupt</c>) share: the option naming the server,
-/// and one way of failing. A refused request, an unreachable server or a bad URL is one line on stderr and exit
-/// code 1, never a stack trace.
+/// How the client commands (<see cref="ClientFlags"/>, <c>berth agent token</c>) fail: a refused request, an unreachable
+/// server or a bad URL is one line on stderr and exit code 1, a bad key in the environment exit code 2, never a stack trace.
 /// </summary>
 internal static class ServerClient
 {
-    /// <summary><c>--endpoint-url</c>, as the aws CLI names it, or <c>--server</c>, as <c>berth agent</c> does.</summary>
-    public static Option<string> EndpointOption()
-    {
-        var option = EnvOption.Create("--endpoint-url", "The Berth server", "BERTH_SERVER", "http://127.0.0.1:4566");
-        option.Aliases.Add("--server");
-        return option;
-    }
-
     /// <summary>Runs a request against the server named by <paramref name="url"/>, turning every expected failure into one line.</summary>
     public static async Task<int> RunAsync(string command, string url, Func<Uri, Task<int>> run)
     {
@@ -32,6 +22,11 @@ internal static class ServerClient
         catch (Exception e) when (e is UriFormatException or RefusedException)
         {
             return await FailAsync(command, e.Message).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            await FailAsync(command, e.Message).ConfigureAwait(false);
+            return 2;
         }
     }
 

@@ -14,14 +14,13 @@ internal static class SpotCommands
 {
     public static Command Spot()
     {
-        var server = ServerClient.EndpointOption();
+        var client = new ClientFlags();
         var task = new Option<string>("--task") { Description = "ARN of the FARGATE_SPOT task to interrupt", Required = true };
         var interrupt = new Command("interrupt", "Interrupt a FARGATE_SPOT task as AWS does when it reclaims Spot capacity.");
-        interrupt.Options.Add(server);
+        client.AddTo(interrupt);
         interrupt.Options.Add(task);
-        interrupt.SetAction((result, cancellationToken) => ServerClient.RunAsync("spot interrupt", result.GetValue(server)!, async url =>
+        interrupt.SetAction((result, cancellationToken) => client.RunAsync("spot interrupt", result, async http =>
         {
-            using var http = new HttpClient { BaseAddress = url };
             var request = JsonContent.Create(new StopTaskRequest { Task = result.GetValue(task) }, EcsJsonContext.Default.StopTaskRequest);
             using var response = await http.PostAsync(new Uri("/_berth/spot/v1/interrupt", UriKind.Relative), request, cancellationToken).ConfigureAwait(false);
             await ServerClient.EnsureAcceptedAsync(response, cancellationToken).ConfigureAwait(false);

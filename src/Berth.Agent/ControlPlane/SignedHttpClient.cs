@@ -1,8 +1,9 @@
 namespace Berth.Agent.ControlPlane;
 
 /// <summary>
-/// An HTTP client for Berth's own signed routes used outside the agent (<c>berth agent token …</c>): every request
-/// signed for service <c>ecs</c> with the given key as the agent signs its own, the server verified as the agent verifies it.
+/// An HTTP client for Berth's own signed routes used outside the agent (<c>berth agent token …</c>, and <c>berth cost</c>,
+/// <c>cleanup</c>, <c>events</c>, <c>spot interrupt</c>): every request signed for service <c>ecs</c> with the given key
+/// as the agent signs its own, the server verified as the agent verifies it.
 /// </summary>
 public static class SignedHttpClient
 {
