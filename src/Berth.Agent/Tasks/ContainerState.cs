@@ -8,7 +8,7 @@ namespace Berth.Agent.Tasks;
 /// <summary>
 /// What the agent knows of one container of a task: immutable, and changed only through the methods below, the one
 /// place a container's status moves. A phase never moves back: a container that stopped stays STOPPED whatever
-/// Docker says later.
+/// Docker says later, unless the agent itself restarts it under its restartPolicy (<see cref="Restart"/>).
 /// </summary>
 internal sealed record ContainerState
 {
