@@ -31,6 +31,9 @@ internal sealed record ContainerMetadata
     public IReadOnlyList<NetworkMetadata>? Networks { get; init; }
     public IReadOnlyList<PortMetadata>? Ports { get; init; }
     public HealthMetadata? Health { get; init; }
+
+    /// <summary>As ECS: present only for a container whose restartPolicy is enabled.</summary>
+    public int? RestartCount { get; init; }
 }
 
 internal sealed record ContainerLimits
@@ -135,6 +138,7 @@ internal static class MetadataDocuments
             StartedAt = o?.StartedAt,
             FinishedAt = c.KnownStatus == TaskStatuses.Stopped ? o?.FinishedAt : null,
             ContainerARN = view.Assignment.Task.Containers?.FirstOrDefault(x => x.Name == c.Name)?.ContainerArn,
+            RestartCount = d.RestartPolicy?.Enabled == true ? c.RestartCount : null,
             LogDriver = d.LogConfiguration?.LogDriver,
             LogOptions = d.LogConfiguration?.Options,
             Networks = o?.NetworkMode is { } mode

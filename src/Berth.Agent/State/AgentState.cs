@@ -60,6 +60,9 @@ internal sealed record ContainerRecord
     [JsonPropertyName("everStarted")] public bool EverStarted { get; init; }
     [JsonPropertyName("exitCode")] public int? ExitCode { get; init; }
     [JsonPropertyName("reason")] public string? Reason { get; init; }
+
+    /// <summary>Left out while 0, so state files of containers never restarted stay as older agents wrote them.</summary>
+    [JsonPropertyName("restartCount"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int RestartCount { get; init; }
 }
 
 /// <summary>The state file's own types; <see cref="AgentStateContract"/> adds the ECS shapes it holds.</summary>

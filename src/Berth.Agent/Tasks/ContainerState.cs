@@ -8,7 +8,7 @@ namespace Berth.Agent.Tasks;
 /// <summary>
 /// What the agent knows of one container of a task: immutable, and changed only through the methods below, the one
 /// place a container's status moves. A phase never moves back: a container that stopped stays STOPPED whatever
-/// Docker says later.
+/// Docker says later, unless the agent itself restarts it under its restartPolicy (<see cref="Restart"/>).
 /// </summary>
 internal sealed record ContainerState
 {
@@ -42,6 +42,9 @@ internal sealed record ContainerState
     /// <summary>The last inspect of the container (for the metadata endpoint).</summary>
     public ContainerObservation? Observation { get; private init; }
 
+    /// <summary>How often the agent restarted the container in place under its restartPolicy.</summary>
+    public int RestartCount { get; private init; }
+
     /// <summary>When the container first waited on an unresolved dependency (for startTimeout).</summary>
     public DateTimeOffset? WaitingSince { get; private init; }
 
@@ -63,7 +66,7 @@ internal sealed record ContainerState
     {
         var restored = new ContainerState(plan, record.MetadataToken) { RuntimeId = record.RuntimeId, DockerName = record.DockerName };
         return Enum.TryParse<ContainerPhase>(record.Phase, out var phase)
-            ? (restored with { EverStarted = record.EverStarted, ExitCode = record.ExitCode, Reason = record.Reason }).Advance(phase)
+            ? (restored with { EverStarted = record.EverStarted, ExitCode = record.ExitCode, Reason = record.Reason, RestartCount = record.RestartCount }).Advance(phase)
             : restored;
     }
 
@@ -104,6 +107,13 @@ internal sealed record ContainerState
         return next.Advance(observation.Phase);
     }
 
+    /// <summary>
+    /// The one way back: an exited container that its restartPolicy restarts is started again in place (same Docker
+    /// container, same task network), so it is CREATED again with its exit forgotten.
+    /// </summary>
+    public ContainerState Restart() =>
+        this with { Phase = ContainerPhase.Created, ExitCode = null, Reason = null, RestartCount = RestartCount + 1 };
+
     /// <summary>Starts the startTimeout clock the first time the container waits on a dependency.</summary>
     public ContainerState Waiting(DateTimeOffset now) => WaitingSince is null ? this with { WaitingSince = now } : this;
 
@@ -120,5 +130,6 @@ internal sealed record ContainerState
         EverStarted = EverStarted,
         ExitCode = ExitCode,
         Reason = Reason,
+        RestartCount = RestartCount,
     };
 }

@@ -1,5 +1,6 @@
 using Berth.Agent.Docker;
 using Berth.Core.Agent;
+using Berth.Core.TaskDefinitions;
 using Berth.Core.Tasks;
 
 namespace Berth.Agent.Tasks;
@@ -38,6 +39,7 @@ internal static class TaskTransitions
         {
             return AfterStop(spec, state, desire, now);
         }
+        state = WithRestarts(state, desire, now);
         state = WithStop(spec, state, desire);
         if (state.Stop is null)
         {
@@ -110,6 +112,27 @@ internal static class TaskTransitions
             }
         }
         return new Adoption(state, duplicates, unrecorded, vanished);
+    }
+
+    /// <summary>
+    /// ECS's container restart policy: a container that ran and exited while the task is not stopping is started again
+    /// in place (<see cref="BringUp"/> then starts it) instead of ending the task, unless its exit code is ignored or it
+    /// ran less than the policy's attempt period; then the essential-container rules apply as without a policy.
+    /// </summary>
+    private static TaskState WithRestarts(TaskState state, TaskDesire desire, DateTimeOffset now)
+    {
+        if (state.Stop is not null || desire.WantsStop)
+        {
+            return state;
+        }
+        foreach (var c in state.Containers.Where(c => c.Phase == ContainerPhase.Stopped && c.EverStarted && c.RuntimeId is not null))
+        {
+            if (RestartPolicy.Restarts(c.Plan.Definition.RestartPolicy, c.ExitCode, c.Observation?.StartedAt, c.Observation?.FinishedAt ?? now))
+            {
+                state = state.With(c.Restart());
+            }
+        }
+        return state;
     }
 
     private static TaskState WithStop(TaskSpec spec, TaskState state, TaskDesire desire) =>

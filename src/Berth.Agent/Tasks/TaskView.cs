@@ -29,7 +29,7 @@ internal sealed record TaskView(
         new(assignment, state.KnownStatus, assignment.Task.DesiredStatus ?? TaskStatuses.Running,
             state.PullStartedAt, state.PullStoppedAt, state.ExecutionStoppedAt,
             state.Containers.Select(c => new ContainerView(c.Name, c.MetadataToken, c.RuntimeId, c.DockerName, c.Status, c.ExitCode,
-                c.Health, c.NetworkBindings, c.Observation, c.Plan.Definition)).ToList());
+                c.Health, c.NetworkBindings, c.Observation, c.Plan.Definition, c.RestartCount)).ToList());
 }
 
 internal sealed record ContainerView(
@@ -42,4 +42,5 @@ internal sealed record ContainerView(
     string Health,
     IReadOnlyList<NetworkBinding> NetworkBindings,
     ContainerObservation? Observation,
-    ContainerDefinition Definition);
+    ContainerDefinition Definition,
+    int RestartCount);

@@ -61,6 +61,7 @@ internal static class ContainerDefinitionValidator
             }
         }
         ValidateHealthCheck(container.HealthCheck, name);
+        ValidateRestartPolicy(container.RestartPolicy, name);
         if (container.LogConfiguration is { } log)
         {
             Require.OneOf(Require.NotBlank(log.LogDriver, "logConfiguration.logDriver"), EcsEnums.LogDriver, "logConfiguration.logDriver");
@@ -140,6 +141,20 @@ internal static class ContainerDefinitionValidator
                 throw new ClientException("Port mappings are not supported when networkMode=none.");
             }
         }
+    }
+
+    /// <summary>The API reference's limits: enabled is required, at most 50 ignored exit codes, a period of 60 to 1800 s.</summary>
+    private static void ValidateRestartPolicy(ContainerRestartPolicy? policy, string name)
+    {
+        if (policy is null)
+        {
+            return;
+        }
+        Require.That(policy.Enabled is not null, $"restartPolicy.enabled for container '{name}' is required.");
+        Require.That(policy.IgnoredExitCodes is not { Count: > RestartPolicy.MaxIgnoredExitCodes },
+            $"restartPolicy.ignoredExitCodes for container '{name}' can list at most {RestartPolicy.MaxIgnoredExitCodes} exit codes.");
+        Require.InRange(policy.RestartAttemptPeriod, RestartPolicy.MinAttemptPeriodSeconds, RestartPolicy.MaxAttemptPeriodSeconds,
+            $"restartPolicy.restartAttemptPeriod for container '{name}'");
     }
 
     private static void ValidateHealthCheck(HealthCheck? check, string name)

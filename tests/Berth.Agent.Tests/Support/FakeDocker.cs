@@ -82,6 +82,9 @@ internal sealed class FakeDocker : IDockerDriver
     /// <summary>The container's process exits on its own.</summary>
     public void Exit(string id, int exitCode) => Change(id, c => c.Exit(exitCode));
 
+    /// <summary>The container's process exits on its own after running <paramref name="ranFor"/> since its last start.</summary>
+    public void Exit(string id, int exitCode, TimeSpan ranFor) => Change(id, c => c.Exit(exitCode, ranFor));
+
     public void SetHealth(string id, string health) => Change(id, c => c.Health = health);
 
     /// <summary>Someone removes the container behind the agent's back.</summary>
@@ -324,13 +327,15 @@ internal sealed class FakeDocker : IDockerDriver
         public void Start()
         {
             Phase = ContainerPhase.Running;
-            StartedAt ??= DateTimeOffset.UtcNow;
+            // As Docker: StartedAt is the last start.
+            StartedAt = DateTimeOffset.UtcNow;
         }
 
-        public void Exit(int exitCode)
+        public void Exit(int exitCode, TimeSpan ranFor = default)
         {
             Phase = ContainerPhase.Stopped;
             ExitCode = exitCode;
+            StartedAt -= ranFor;
         }
 
         public ContainerObservation Observe() => new()

@@ -73,6 +73,27 @@ public sealed class TaskManagerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_container_with_a_restart_policy_is_started_again_in_place_until_it_exits_too_soon()
+    {
+        await using var host = new FakeTaskHost(output);
+        var task = TestTasks.Assignment("restart", "bridge",
+            Sleeper("main") with { RestartPolicy = new ContainerRestartPolicy { Enabled = true, RestartAttemptPeriod = 60 } });
+        host.Start(task);
+        await host.WaitForStatusAsync(task, "RUNNING");
+        var id = host.Docker.IdOf(task.Task.TaskArn!, "main");
+
+        host.Docker.Exit(id, 1, ranFor: TimeSpan.FromMinutes(2));
+        await Waits.UntilAsync(() => host.Docker.Actions.Count(a => a == "start main") == 2, TimeSpan.FromSeconds(30));
+        host.Docker.Exit(id, 4, ranFor: TimeSpan.Zero);
+        var stopped = await host.WaitForStatusAsync(task, "STOPPED");
+
+        Assert.Equal("EssentialContainerExited", stopped.StopCode);
+        Assert.Equal(4, Assert.Single(stopped.Containers).ExitCode);
+        Assert.Single(host.Docker.Actions, a => a == "create main");
+        Assert.Equal(2, host.Docker.Actions.Count(a => a == "start main"));
+    }
+
+    [Fact]
     public async Task A_container_ignoring_SIGTERM_reports_the_SIGKILL_exit_code()
     {
         await using var host = new FakeTaskHost(output);

@@ -19,7 +19,7 @@ public sealed class TaskViewTests
             Health = "UNKNOWN",
             NetworkMode = networkMode,
             IPv4Addresses = addresses,
-        }, TestTasks.Web(name));
+        }, TestTasks.Web(name), RestartCount: 0);
 
     private static TaskView View(TaskAssignment assignment, params ContainerView[] containers) => new(assignment, "RUNNING", "RUNNING", null, null, null, containers);
 

@@ -360,5 +360,37 @@ public class TaskDefinitionValidatorTests
             Bridge() with { EphemeralStorage = new EphemeralStorage { SizeInGiB = size } }));
     }
 
+    [Fact]
+    public void Accepts_a_restart_policy_within_the_reference_limits()
+    {
+        var policy = new ContainerRestartPolicy { Enabled = true, IgnoredExitCodes = Enumerable.Range(0, 50).ToList(), RestartAttemptPeriod = 60 };
+        TaskDefinitionValidator.Validate(Bridge(Container() with { RestartPolicy = policy }));
+        TaskDefinitionValidator.Validate(Bridge(Container() with { RestartPolicy = policy with { RestartAttemptPeriod = 1800 } }));
+    }
+
+    [Theory]
+    [InlineData(59)]
+    [InlineData(1801)]
+    public void Refuses_a_restart_attempt_period_outside_60_to_1800_seconds(int period)
+    {
+        var policy = new ContainerRestartPolicy { Enabled = true, RestartAttemptPeriod = period };
+        var error = Assert.Throws<InvalidParameterException>(() => TaskDefinitionValidator.Validate(Bridge(Container() with { RestartPolicy = policy })));
+        Assert.Contains("restartPolicy.restartAttemptPeriod", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Refuses_more_than_50_ignored_exit_codes()
+    {
+        var policy = new ContainerRestartPolicy { Enabled = true, IgnoredExitCodes = Enumerable.Range(0, 51).ToList() };
+        Assert.Throws<InvalidParameterException>(() => TaskDefinitionValidator.Validate(Bridge(Container() with { RestartPolicy = policy })));
+    }
+
+    [Fact]
+    public void Refuses_a_restart_policy_without_enabled()
+    {
+        var policy = new ContainerRestartPolicy { RestartAttemptPeriod = 60 };
+        Assert.Throws<InvalidParameterException>(() => TaskDefinitionValidator.Validate(Bridge(Container() with { RestartPolicy = policy })));
+    }
+
     private static HealthCheck Check() => new() { Command = ["CMD-SHELL", "curl -f http://localhost/ || exit 1"] };
 }
