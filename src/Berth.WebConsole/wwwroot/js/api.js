@@ -14,8 +14,22 @@ export class ApiError extends Error {
   }
 }
 
+// Chromium fails the requests in flight when the machine's network interfaces change (net::ERR_NETWORK_CHANGED), and
+// Docker changes them each time it starts a container here: fetch then rejects with a TypeError, with no answer at all.
+// As the AWS SDKs retry such transient connection errors, the console tries again a few times before giving up.
+async function fetchRetrying(url, init) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (e) {
+      if (!(e instanceof TypeError) || attempt === 4) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
 export async function loadSettings() {
-  const response = await fetch("config.json");
+  const response = await fetchRetrying("config.json");
   settings = await response.json();
   return settings;
 }
@@ -45,7 +59,7 @@ async function post(service, headers, body) {
   const sent = creds && settings.requiresSignatures
     ? await signedHeaders({ credentials: creds, region: region(), service, path: "/", headers, body })
     : headers;
-  return fetch("/", { method: "POST", headers: sent, body });
+  return fetchRetrying("/", { method: "POST", headers: sent, body });
 }
 
 async function json(prefix, version, service, operation, input) {

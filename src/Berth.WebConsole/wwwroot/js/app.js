@@ -116,6 +116,11 @@ function start() {
   route();
 }
 
-await loadSettings();
-if (requiresSignatures() && !credentials()) signInForm();
-else start();
+// Without its settings the console cannot tell whether to sign: say so, rather than stay at "Loading…".
+try {
+  await loadSettings();
+  if (requiresSignatures() && !credentials()) signInForm();
+  else start();
+} catch (e) {
+  document.getElementById("view").replaceChildren(errorBox(e));
+}
