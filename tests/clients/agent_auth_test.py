@@ -88,6 +88,8 @@ class AgentIdentityTest(unittest.TestCase):
         instance_arn = arns[0]
 
         identity_file = os.path.join(self.server.data_dir, "token-agent", "identity.json")
+        # The server lists the instance once the join commits; the agent writes its key file when the join's answer arrives.
+        self.assertTrue(wait_until(lambda: os.path.exists(identity_file), 30), "the agent wrote no identity.json within 30 s")
         self.assertEqual(stat.S_IMODE(os.stat(identity_file).st_mode), 0o600)
         with open(identity_file, encoding="utf-8") as f:
             identity = json.load(f)
