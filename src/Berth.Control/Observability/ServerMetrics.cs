@@ -34,7 +34,7 @@ public static class ServerMetrics
         "berth_task_memory_gb_seconds_total", "GB-seconds of memory tasks reserved, metered as Fargate bills them", "cluster", "service");
 
     private static readonly Gauge ControllerLeaseHeld = Metrics.CreateGauge(
-        "berth_controller_lease_held", "1 while this server holds the controller lease and runs the controllers that must run once, else 0");
+        "berth_controller_lease_held", "Whether this server holds the controller lease and runs the controllers that must run once (1) or not (0)");
 
     public static long Start() => Stopwatch.GetTimestamp();
 
