@@ -167,6 +167,14 @@ public sealed class SqliteStateStore : IStateStore
             case DeleteRecord:
                 command.CommandText = "DELETE FROM records WHERE kind = $kind AND id = $id AND version = $expected";
                 break;
+            case RequireVersion:
+                // Inside the IMMEDIATE transaction, so the version read here is the one the commit applies against.
+                command.CommandText = """
+                    SELECT CASE WHEN $expected = 0
+                        THEN NOT EXISTS (SELECT 1 FROM records WHERE kind = $kind AND id = $id)
+                        ELSE EXISTS (SELECT 1 FROM records WHERE kind = $kind AND id = $id AND version = $expected) END
+                    """;
+                return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1;
             default:
                 throw new ArgumentException($"Unknown write {write.GetType().Name}.", nameof(write));
         }
