@@ -3,8 +3,8 @@ using Npgsql;
 namespace Berth.Store.Postgres;
 
 /// <summary>
-/// One PostgreSQL database holding all of a server's stores (<see cref="PostgresStateStore"/>, <c>PostgresLogStore</c>,
-/// <c>PostgresMetricStore</c>, <c>PostgresEventLog</c>) behind one connection pool. Opening it checks
+/// One PostgreSQL database holding all of a server's stores (<see cref="PostgresStateStore"/>, <see cref="PostgresLogStore"/>,
+/// <see cref="PostgresMetricStore"/>, <see cref="PostgresEventLog"/>) behind one connection pool. Opening it checks
 /// that the server answers and brings the schema up to date, so a wrong URL or password stops the start. The stores
 /// share it and do not own it: whoever opened it disposes it, after them.
 /// </summary>
