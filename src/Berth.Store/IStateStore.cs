@@ -44,6 +44,13 @@ public sealed record PutRecord(string Kind, string Id, string Scope, string Sort
 
 public sealed record DeleteRecord(string Kind, string Id, long ExpectedVersion) : RecordWrite(Kind, Id, ExpectedVersion);
 
+/// <summary>
+/// Changes nothing: asserts that the record is at <see cref="RecordWrite.ExpectedVersion"/> (0: that it does not exist)
+/// when the commit applies, or fails the whole commit as any stale write does. This is how a commit is fenced: it
+/// carries the version of a record that someone else moves when they take over (the controller lease's fence).
+/// </summary>
+public sealed record RequireVersion(string Kind, string Id, long ExpectedVersion) : RecordWrite(Kind, Id, ExpectedVersion);
+
 /// <summary>Someone else changed a record between our read and our write: re-read and re-plan, never overwrite.</summary>
 public sealed class ConcurrencyConflictException(string kind, string id)
     : Exception($"{kind} '{id}' was changed by someone else.")

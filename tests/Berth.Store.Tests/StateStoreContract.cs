@@ -146,6 +146,31 @@ public abstract class StateStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Require_version_of_the_current_version_lets_the_commit_apply_and_changes_nothing_itself()
+    {
+        await CommitAsync(Put("fence", 0, "f"), Put("fence", 1, "f"));
+
+        await CommitAsync(new RequireVersion(Kind, "fence", 2), Put("a", 0, "1"), new RequireVersion(Kind, "absent", 0));
+
+        Assert.Equal(new StoredRecord(Kind, "fence", Scope, "fence", 2, "f"), await GetAsync("fence"));
+        Assert.Equal("1", (await GetAsync("a"))!.Body);
+    }
+
+    [Fact]
+    public async Task Require_version_of_a_stale_or_missing_record_fails_the_commit_and_applies_none_of_its_writes()
+    {
+        await CommitAsync(Put("fence", 0, "f"), Put("fence", 1, "f"), Put("a", 0, "1"));
+
+        var stale = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(Put("a", 1, "2"), new RequireVersion(Kind, "fence", 1)));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(Put("a", 1, "2"), new RequireVersion(Kind, "missing", 1)));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(new DeleteRecord(Kind, "a", 1), new RequireVersion(Kind, "fence", 0)));
+
+        Assert.Equal((Kind, "fence"), (stale.Kind, stale.Id));
+        Assert.Equal(new StoredRecord(Kind, "a", Scope, "a", 1, "1"), await GetAsync("a"));
+        Assert.Equal(2, (await GetAsync("fence"))!.Version);
+    }
+
+    [Fact]
     public async Task Writes_of_one_commit_see_each_other()
     {
         await CommitAsync(Put("a", 0, "1"), Put("a", 1, "2"), Put("a", 2, "3"));

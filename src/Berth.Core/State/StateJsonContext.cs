@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Berth.Core.Agent;
 using Berth.Core.Cost;
 using Berth.Core.Ecs;
+using Berth.Core.Leadership;
 using Berth.Core.Networking;
 using Berth.Core.Tasks;
 
@@ -35,6 +36,7 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(SubnetAddressLease))]
 [JsonSerializable(typeof(EngineAttachments))]
 [JsonSerializable(typeof(TaskUsage))]
+[JsonSerializable(typeof(ControllerLease))]
 [JsonSerializable(typeof(AgentIdentity))]
 [JsonSerializable(typeof(AgentPollRequest))]
 [JsonSerializable(typeof(AgentPollResponse))]

@@ -8,7 +8,10 @@ namespace Berth.Store.Postgres;
 /// (<see cref="RecordSql"/>); a commit is one transaction at READ COMMITTED sent as one batch. A guarded write that
 /// waits for a concurrent transaction on the same row re-checks the version on the row that transaction left, so of
 /// two writers computed from the same version one changes the row and the other changes nothing and fails: no update
-/// is lost. Rows are written in (kind, id) order, so two commits never wait on each other in a cycle.
+/// is lost. Rows are written in (kind, id) order, so two commits never wait on each other in a cycle. A
+/// <see cref="RequireVersion"/> locks the row it reads (FOR SHARE) until the commit ends, so whoever moves that record
+/// (a new lease holder) waits for the commit, and a commit that waited on them sees their version and fails. Asserting
+/// that a record does not exist cannot lock the row that is not there: an insert racing such a commit may land with it.
 /// </summary>
 public sealed class PostgresStateStore(PostgresDatabase database) : IStateStore
 {
@@ -46,7 +49,7 @@ public sealed class PostgresStateStore(PostgresDatabase database) : IStateStore
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var commands = ordered.Select(w => RecordSql.Write(w).AddTo(batch)).ToArray();
+        var commands = ordered.Select(w => (NpgsqlBatchCommand)RecordSql.Write(w, SqlDialect.Postgres).AddTo(batch)).ToArray();
         try
         {
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -59,7 +62,8 @@ public sealed class PostgresStateStore(PostgresDatabase database) : IStateStore
         }
         for (var i = 0; i < commands.Length; i++)
         {
-            if (commands[i].RecordsAffected != 1)
+            // Rows changed, or for a RequireVersion rows returned: one when the write applies or the assertion holds.
+            if (commands[i].Rows != 1)
             {
                 // Nothing is committed: disposing the transaction rolls back the writes the batch already made.
                 throw new ConcurrencyConflictException(ordered[i].Kind, ordered[i].Id);

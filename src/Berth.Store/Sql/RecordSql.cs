@@ -41,8 +41,11 @@ internal static class RecordSql
         return new SqlStatement(sql.ToString(), parameters);
     }
 
-    /// <summary>A write that changes exactly one row when the record is at the expected version, and none otherwise.</summary>
-    public static SqlStatement Write(RecordWrite write) => write switch
+    /// <summary>
+    /// A write that changes exactly one row when the record is at the expected version, and none otherwise; a
+    /// <see cref="RequireVersion"/> instead returns one row when it holds, and none otherwise.
+    /// </summary>
+    public static SqlStatement Write(RecordWrite write, SqlDialect dialect) => write switch
     {
         PutRecord put when put.ExpectedVersion == 0 => new(
             """
@@ -60,6 +63,11 @@ internal static class RecordSql
         DeleteRecord delete => new(
             "DELETE FROM records WHERE kind = @kind AND id = @id AND version = @expected",
             ("@kind", delete.Kind), ("@id", delete.Id), ("@expected", delete.ExpectedVersion)),
+        RequireVersion require when require.ExpectedVersion == 0 => new(
+            "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM records WHERE kind = @kind AND id = @id)", ("@kind", require.Kind), ("@id", require.Id)),
+        RequireVersion require => new(
+            $"SELECT 1 FROM records WHERE kind = @kind AND id = @id AND version = @expected{dialect.RowLock}",
+            ("@kind", require.Kind), ("@id", require.Id), ("@expected", require.ExpectedVersion)),
         _ => throw new ArgumentException($"Unknown write {write.GetType().Name}.", nameof(write)),
     };
 

@@ -96,8 +96,11 @@ public sealed class SqliteStateStore : IStateStore
     /// <summary>Returns false when the record's version is not the one the write expects.</summary>
     private static async Task<bool> ApplyAsync(SqliteConnection connection, RecordWrite write, CancellationToken cancellationToken)
     {
-        await using var command = RecordSql.Write(write).ToCommand(connection);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        await using var command = RecordSql.Write(write, SqlDialect.Sqlite).ToCommand(connection);
+        // An assertion returns its one row when it holds; the other writes change one row when they apply.
+        return write is RequireVersion
+            ? await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null
+            : await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     private Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken) => SqliteFiles.OpenAsync(_connectionString, cancellationToken);
