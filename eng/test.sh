@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: .NET unit, API and integration tests, then the real aws CLI / boto3 client tests.
 # Installs and starts what the tests need when it is missing (aws CLI, boto3, Docker engine, sample
-# images), so it works on a fresh machine and in CI.
+# images, a PostgreSQL server), so it works on a fresh machine and in CI.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -10,6 +10,9 @@ bash eng/setup-clients.sh || exit 1
 bash eng/setup-browser.sh || exit 1
 bash eng/setup-docker.sh || exit 1
 bash eng/build-sample-images.sh || exit 1
+# The store tests and the client tests run Berth on PostgreSQL too (they fail, never skip, without it).
+BERTH_TEST_POSTGRES=$(bash eng/setup-postgres.sh | tail -n 1) || exit 1
+export BERTH_TEST_POSTGRES
 
 passed=0
 failed=0

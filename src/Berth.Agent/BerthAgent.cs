@@ -308,12 +308,14 @@ public sealed partial class BerthAgent : IAsyncDisposable
             try
             {
                 var started = _time.GetUtcNow();
+                var inventory = await EngineInventory.ReadAsync(docker, cancellationToken).ConfigureAwait(false);
                 var response = await _controlPlane.PollAsync(new AgentPollRequest
                 {
                     ContainerInstanceArn = arn,
                     AssignmentsVersion = version,
                     WaitSeconds = _options.PollWaitSeconds,
-                    AttachedAddresses = await SubnetAttachments.ReadAsync(docker, cancellationToken).ConfigureAwait(false),
+                    AttachedAddresses = inventory?.Addresses,
+                    EngineTaskArns = inventory?.TaskArns,
                 }, cancellationToken).ConfigureAwait(false);
                 if (failures > 0)
                 {

@@ -88,7 +88,7 @@ internal static class ServerCommands
 
     public static Command Server()
     {
-        var server = new ServerFlags();
+        var server = new ServerFlags(takesStore: true);
         var command = new Command("server", "Start the control plane alone (API and schedulers).");
         server.AddTo(command);
         command.SetAction((result, cancellationToken) => GuardAsync("server", async () =>
@@ -132,7 +132,7 @@ internal static class ServerCommands
         var endpoint = BerthServer.EndpointOf(app).ToString().TrimEnd('/');
         Console.WriteLine("Berth is up.");
         Console.WriteLine($"  endpoint: {endpoint}  (aws --endpoint-url {endpoint} ecs ...)");
-        Console.WriteLine($"  state:    {options.DatabasePath}");
+        Console.WriteLine($"  state:    {options.StoreDescription}");
         PrintRootKey(await BerthServer.RootKeyAsync(app, cancellationToken).ConfigureAwait(false), options.Api.DefaultRegion);
         Console.WriteLine("Press Ctrl-C to stop.");
         return app;

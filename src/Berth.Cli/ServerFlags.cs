@@ -14,6 +14,9 @@ internal sealed class ServerFlags
 {
     private static readonly ServerOptions Defaults = new();
 
+    /// <summary>Only <c>berth server</c> takes --store: <c>berth up</c> is the single-machine setup, on its SQLite files.</summary>
+    private readonly bool _takesStore;
+
     private readonly Option<string> _bind = EnvOption.Create("--bind", "Address the API listens on", "BERTH_BIND", Defaults.BindAddress);
     private readonly Option<int> _port = EnvOption.Create("--port", "API port", "BERTH_PORT", Defaults.Port);
     private readonly Option<string> _dataDir = EnvOption.Create("--data-dir", "Where state is kept", "BERTH_DATA_DIR", Defaults.DataDirectory);
@@ -43,8 +46,18 @@ internal sealed class ServerFlags
     private readonly Option<string> _accessLog = EnvOption.Create("--lb-access-log",
         "Load balancer access logs in ALB's format: a file, or logs:GROUP for a CloudWatch Logs group (off when empty)", "BERTH_LB_ACCESS_LOG", "");
 
+    private readonly Option<string> _store = EnvOption.Create("--store",
+        "Where state, logs, metrics and events are kept: postgres://user:password@host:port/database[?sslmode=require] for PostgreSQL " +
+        "(several servers may share it), or empty for SQLite files in --data-dir", "BERTH_STORE", "");
+
+    public ServerFlags(bool takesStore = false) => _takesStore = takesStore;
+
     public void AddTo(Command command)
     {
+        if (_takesStore)
+        {
+            command.Options.Add(_store);
+        }
         command.Options.Add(_bind);
         command.Options.Add(_port);
         command.Options.Add(_dataDir);
@@ -102,8 +115,21 @@ internal sealed class ServerFlags
             "sigv4" => AuthMode.SigV4,
             var other => throw new ArgumentException($"--auth (BERTH_AUTH) must be off or sigv4; got '{other}'."),
         };
+        var storeUrl = _takesStore && result.GetValue(_store) is { Length: > 0 } url ? url : null;
+        if (storeUrl is not null)
+        {
+            try
+            {
+                Berth.Store.Postgres.PostgresUrl.ToConnectionString(storeUrl);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"--store (BERTH_STORE) {e.Message}", e);
+            }
+        }
         var options = new ServerOptions
         {
+            StoreUrl = storeUrl,
             Liveness = new AgentLiveness(TimeSpan.FromSeconds(disconnect), TimeSpan.FromSeconds(lost)),
             BindAddress = result.GetValue(_bind)!,
             Port = port,

@@ -11,11 +11,10 @@ using Berth.Server.Endpoints;
 using Berth.Server.Leadership;
 using Berth.Server.LoadBalancing;
 using Berth.Server.Metrics;
-using Berth.Store.Events;
 using Berth.Store.Identity;
 using Berth.Store.Logs;
 using Berth.Store.Metrics;
-using Berth.Store.Sqlite;
+using Berth.Store.Postgres;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,15 +45,16 @@ public static class BerthServer
         // First: a bad key or price file stops the start before any store is opened (and left open).
         var cipher = await OpenCipherAsync(options, cancellationToken).ConfigureAwait(false);
         var prices = ReadPrices(options);
-        var store = await SqliteStateStore.OpenAsync(options.DatabasePath, cancellationToken).ConfigureAwait(false);
+        var (store, logs, events, metrics, database) = await ServerStores.OpenAsync(options, cancellationToken).ConfigureAwait(false);
         var vpc = options.VpcConfigPath is { } path ? NetworkRegistry.Default.With(NetworkState.ReadFile(path)) : NetworkRegistry.Default;
         await new NetworkState(store).SeedAsync(vpc, cancellationToken).ConfigureAwait(false);
-        var logs = await SqliteLogStore.OpenAsync(options.LogsDatabasePath, cancellationToken).ConfigureAwait(false);
-        var events = await SqliteEventLog.OpenAsync(options.EventsDatabasePath, cancellationToken).ConfigureAwait(false);
-        var metrics = await SqliteMetricStore.OpenAsync(options.MetricsDatabasePath, cancellationToken).ConfigureAwait(false);
         // Registered through factories so the container owns the stores and disposes them at shutdown.
         builder.Services.AddSingleton<ILogStore>(_ => logs);
         builder.Services.AddSingleton<IMetricStore>(_ => metrics);
+        if (database is not null)
+        {
+            builder.Services.AddSingleton(_ => database);
+        }
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(cipher);
         builder.Services.AddSingleton(options.Liveness);
@@ -82,6 +82,8 @@ public static class BerthServer
         });
 
         var app = builder.Build();
+        // Resolved first, so the container, which disposes in reverse order of creation, closes the pool after the stores.
+        app.Services.GetService<PostgresDatabase>();
         app.MapEndpoints();
         return app;
     }

@@ -70,6 +70,15 @@ public sealed record ServerOptions
     public string DatabasePath => Path.Combine(DataDirectory, "berth.db");
 
     /// <summary>
+    /// A PostgreSQL database (<c>--store postgres://…</c>) holding the state, logs, metrics and events, which several
+    /// servers may share; null (the default): SQLite files in <see cref="DataDirectory"/>.
+    /// </summary>
+    public string? StoreUrl { get; init; }
+
+    /// <summary>Where the state is, for the start-up banner: the database file, or the PostgreSQL database without its password.</summary>
+    public string StoreDescription => StoreUrl is { } url ? Berth.Store.Postgres.PostgresUrl.Describe(Berth.Store.Postgres.PostgresUrl.ToConnectionString(url)) : DatabasePath;
+
+    /// <summary>
     /// A key file the user keeps (<c>--secret-key-file</c>): 32 random bytes, used as they are and never created, so the
     /// key can live apart from the data directory (another disk, a secrets mount). Null (the default): the data
     /// directory's own <c>secret.key</c>, created on the first start.

@@ -1,14 +1,18 @@
+using System.Globalization;
+
 namespace Berth.Store.Tests;
 
 /// <summary>
 /// What every <see cref="IStateStore"/> engine must do. An engine's test class derives from this and
-/// says how to open an empty store; every test gets a store of its own.
+/// says how to open an empty store, and another instance on the same data (what a second server process
+/// opens); every test gets a store of its own.
 /// </summary>
 public abstract class StateStoreContract : IAsyncLifetime
 {
     private const string Kind = "thing";
     private const string Scope = "scope-a";
 
+    private readonly List<IStateStore> _others = [];
     private IStateStore? _store;
 
     protected IStateStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
@@ -16,14 +20,30 @@ public abstract class StateStoreContract : IAsyncLifetime
     /// <summary>Opens a new, empty store.</summary>
     protected abstract Task<IStateStore> OpenEmptyStoreAsync();
 
-    public async Task InitializeAsync() => _store = await OpenEmptyStoreAsync();
+    /// <summary>Opens another instance on the data of <see cref="Store"/>, with connections of its own, as another server would.</summary>
+    protected abstract Task<IStateStore> OpenAnotherInstanceAsync();
 
-    public async Task DisposeAsync()
+    public virtual async Task InitializeAsync() => _store = await OpenEmptyStoreAsync();
+
+    public virtual async Task DisposeAsync()
     {
+        foreach (var other in _others)
+        {
+            await other.DisposeAsync();
+        }
         if (_store is not null)
         {
             await _store.DisposeAsync();
         }
+    }
+
+    private async Task<IStateStore[]> InstancesAsync(int count)
+    {
+        for (var i = 1; i < count; i++)
+        {
+            _others.Add(await OpenAnotherInstanceAsync());
+        }
+        return [Store, .. _others];
     }
 
     private static PutRecord Put(string id, long expectedVersion, string body = "{}", string sortKey = "", string scope = Scope, string kind = Kind) =>
@@ -333,7 +353,7 @@ public abstract class StateStoreContract : IAsyncLifetime
             try
             {
                 await Task.Yield();
-                await CommitAsync(Put("a", 1, i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                await CommitAsync(Put("a", 1, i.ToString(CultureInfo.InvariantCulture)));
                 return true;
             }
             catch (ConcurrencyConflictException)
@@ -345,4 +365,83 @@ public abstract class StateStoreContract : IAsyncLifetime
         Assert.Single(outcomes, won => won);
         Assert.Equal(2, (await GetAsync("a"))!.Version);
     }
+
+    [Fact]
+    public async Task Increments_from_several_instances_with_retries_lose_no_update()
+    {
+        const int perInstance = 15;
+        var instances = await InstancesAsync(4);
+        await CommitAsync(Put("counter", 0, "0"));
+
+        await Task.WhenAll(instances.Select(store => Task.Run(async () =>
+        {
+            for (var done = 0; done < perInstance;)
+            {
+                var current = (await store.GetAsync(Kind, "counter", CancellationToken.None))!;
+                var next = (int.Parse(current.Body, CultureInfo.InvariantCulture) + 1).ToString(CultureInfo.InvariantCulture);
+                try
+                {
+                    await store.CommitAsync([Put("counter", current.Version, next)], CancellationToken.None);
+                    done++;
+                }
+                catch (ConcurrencyConflictException)
+                {
+                    // Someone else incremented first: re-read and try again, as every caller of the store does.
+                }
+            }
+        })));
+
+        var counter = (await GetAsync("counter"))!;
+        Assert.Equal((instances.Length * perInstance).ToString(CultureInfo.InvariantCulture), counter.Body);
+        Assert.Equal(instances.Length * perInstance + 1, counter.Version);
+    }
+
+    [Fact]
+    public async Task Transfers_between_two_records_from_several_instances_are_all_or_nothing()
+    {
+        const int perInstance = 10;
+        var instances = await InstancesAsync(4);
+        await CommitAsync(Put("left", 0, "1000"), Put("right", 0, "0"));
+
+        // Half the instances name the records in the other order: an engine that locks in the given order would deadlock.
+        await Task.WhenAll(instances.Select((store, n) => Task.Run(async () =>
+        {
+            for (var done = 0; done < perInstance;)
+            {
+                var left = (await store.GetAsync(Kind, "left", CancellationToken.None))!;
+                var right = (await store.GetAsync(Kind, "right", CancellationToken.None))!;
+                RecordWrite[] writes =
+                [
+                    Put("left", left.Version, Add(left.Body, -1)),
+                    Put("right", right.Version, Add(right.Body, 1)),
+                ];
+                try
+                {
+                    await store.CommitAsync(n % 2 == 0 ? writes : [.. writes.Reverse()], CancellationToken.None);
+                    done++;
+                }
+                catch (ConcurrencyConflictException)
+                {
+                }
+            }
+        })));
+
+        var moved = instances.Length * perInstance;
+        Assert.Equal((1000 - moved).ToString(CultureInfo.InvariantCulture), (await GetAsync("left"))!.Body);
+        Assert.Equal(moved.ToString(CultureInfo.InvariantCulture), (await GetAsync("right"))!.Body);
+        Assert.Equal(moved + 1, (await GetAsync("right"))!.Version);
+    }
+
+    [Fact]
+    public async Task Another_instance_sees_what_one_committed()
+    {
+        var other = (await InstancesAsync(2))[1];
+
+        await CommitAsync(Put("a", 0, "1"));
+
+        Assert.Equal("1", (await other.GetAsync(Kind, "a", CancellationToken.None))!.Body);
+    }
+
+    private static string Add(string number, int delta) =>
+        (int.Parse(number, CultureInfo.InvariantCulture) + delta).ToString(CultureInfo.InvariantCulture);
 }

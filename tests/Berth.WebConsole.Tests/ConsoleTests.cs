@@ -192,6 +192,31 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
         Browser.Screenshot("events");
     }
 
+    [Fact]
+    public async Task The_cost_page_shows_a_services_usage_and_the_clean_up_page_applies_its_suggestions()
+    {
+        await fixture.RunningSharedTaskAsync();
+        Browser.Open("/cost");
+        var row = Browser.Find($"#cost-table tr[data-id='{Cluster}/{ConsoleFixture.SharedService}/EC2']");
+        // An EC2 task costs nothing on a Fargate bill; its Fargate price shows apart, at least its first minute's.
+        Assert.Contains("0.00 USD", row.Text, StringComparison.Ordinal);
+        Assert.Contains("would cost", Browser.TextOf("#cost-total"), StringComparison.Ordinal);
+        Browser.Screenshot("cost");
+
+        var registered = await fixture.Berth.EcsAsync("RegisterTaskDefinition", ConsoleFixture.TaskDefinition("console-leftover"));
+        var revision = registered["taskDefinition"]!["taskDefinitionArn"]!.GetValue<string>();
+        await fixture.Berth.EcsAsync("DeregisterTaskDefinition", new { taskDefinition = revision });
+        Browser.Open("/cleanup");
+        Assert.Contains("INACTIVE", Browser.Find($"#cleanup-table tr[data-id='{revision}']").Text, StringComparison.Ordinal);
+        Browser.Screenshot("cleanup");
+
+        Browser.ClickAndConfirm("#cleanup-apply button");
+        Browser.Until(() => Browser.Driver.FindElements(By.CssSelector($"#cleanup-table tr[data-id='{revision}'] td")).LastOrDefault()?.Text == "done",
+            "the revision's clean-up result");
+        var described = await fixture.Berth.EcsAsync("DescribeTaskDefinition", new { taskDefinition = revision });
+        Assert.Equal("DELETE_IN_PROGRESS", described["taskDefinition"]!["status"]!.GetValue<string>());
+    }
+
     private sealed record Deployment(string Id, string TaskDefinition);
 
     /// <summary>The PRIMARY row of the service page's deployment table (its id and task definition), once there is one.</summary>

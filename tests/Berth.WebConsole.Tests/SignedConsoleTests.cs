@@ -37,6 +37,11 @@ public sealed class SignedConsoleTests : IAsyncLifetime
         browser.Until(() => browser.Driver.Url.EndsWith("#/task-definitions/signed/1", StringComparison.Ordinal), "the signed registration's revision page");
         // The event stream is read with a presigned URL: the page says it is live, not polling.
         browser.Find("body[data-live='live']");
+        // Berth's own routes are signed too: the cost report by a signed POST, the clean-up report by a presigned GET.
+        browser.Open("/cost");
+        Assert.Equal("No task ran in this period.", browser.TextOf("#cost-report .empty"));
+        browser.Open("/cleanup");
+        browser.Find("#cleanup-report table, #cleanup-report .empty");
 
         // An STS session's three values: the console signs with the session key and sends its token.
         var (sessionKeyId, sessionSecret, sessionToken) = SessionOf(browser);

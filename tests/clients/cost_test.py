@@ -1,7 +1,8 @@
 """Cost Explorer on real Fargate tasks: two short tasks of a tagged task definition (propagateTags) run a few
 seconds on `berth up`'s managed pool, then boto3's ce.get_cost_and_usage and `aws ce get-cost-and-usage` read their
 usage, grouped by SERVICE and by TAG, and `berth cost` prints the same service. Short: the tasks run ~5 s. On the same
-server, `berth cleanup` finds a deregistered task definition revision and `--apply` deletes it.
+server, `berth cleanup` finds a deregistered task definition revision and `--apply` deletes it, and names a container
+of a task the server does not know, which the agent reports with its next poll.
 """
 import datetime
 import json
@@ -45,6 +46,18 @@ class CostTest(unittest.TestCase):
         status = self.aws("ecs", "describe-task-definition", "--task-definition", arn)["taskDefinition"]["status"]
         self.assertEqual(status, "DELETE_IN_PROGRESS")
         self.assertNotIn(arn, self.berth("cleanup"))
+
+    def test_cleanup_names_a_container_of_a_task_the_server_does_not_know(self):
+        unknown = "arn:aws:ecs:us-east-1:000000000000:task/earlier-run/0123456789abcdef"
+        container = subprocess.run(["docker", "run", "-d", "--label", f"com.amazonaws.ecs.task-arn={unknown}",
+                                    "berth/sample-tools", "sleep", "300"], capture_output=True, text=True, check=True).stdout.strip()
+        self.addCleanup(subprocess.run, ["docker", "rm", "-f", container], capture_output=True)
+
+        # The agent sends its engine's tasks with each poll, which the server holds up to 20 s when nothing changes.
+        deadline = datetime.datetime.now() + datetime.timedelta(seconds=90)
+        while not re.search(rf"containers\s+{re.escape(unknown)}", report := self.berth("cleanup")):
+            self.assertLess(datetime.datetime.now(), deadline, report)
+        self.assertIn(f"docker rm -f $(docker ps -aq --filter label=com.amazonaws.ecs.task-arn={unknown})", report)
 
     def test_fargate_usage_reads_back_through_cost_explorer_by_service_and_tag(self):
         self.aws("ecs", "register-task-definition", "--family", "cost-job", "--network-mode", "awsvpc",

@@ -1,7 +1,6 @@
 using Berth.Agent.Docker;
 using Berth.Core.Agent;
 using Berth.Core.Networking;
-using Docker.DotNet;
 using Docker.DotNet.Models;
 
 namespace Berth.Agent.Networking;
@@ -9,23 +8,11 @@ namespace Berth.Agent.Networking;
 /// <summary>
 /// What really holds addresses on Berth's subnet networks (<see cref="TaskSandbox.NetworkPrefix"/>) of this engine:
 /// this agent's tasks, another agent's, leftovers of an earlier Berth, or containers Berth never made. The agent
-/// sends it with every poll so the server's address leases skip what Docker would refuse as "Address already in use".
+/// sends it with every poll (<see cref="EngineInventory"/>) so the server's address leases skip what Docker would refuse
+/// as "Address already in use".
 /// </summary>
 internal static class SubnetAttachments
 {
-    /// <summary>The engine's attachments, or null when Docker could not be asked (the server then keeps the last ones).</summary>
-    public static async Task<IReadOnlyList<AttachedAddress>?> ReadAsync(IDockerDriver docker, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return From(await docker.ListContainersAsync(new Dictionary<string, string>(), cancellationToken).ConfigureAwait(false));
-        }
-        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>
     /// In a stable order, so the server can tell an unchanged list from a changed one. A pooled pause container
     /// (<see cref="PausePool"/>) has no task label: its task is that of the containers joining it.

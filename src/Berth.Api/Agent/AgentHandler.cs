@@ -73,7 +73,7 @@ internal sealed class AgentHandler(
             if (attached is not null)
             {
                 // Once per poll, for a registered instance only: address leases read it (NetworkState.LeasesAsync).
-                await _networks.RecordAttachmentsAsync(instance.Id, attached, cancellationToken).ConfigureAwait(false);
+                await _networks.RecordAttachmentsAsync(instance.Id, attached, request.EngineTaskArns, cancellationToken).ConfigureAwait(false);
                 attached = null;
             }
             if (instance.Value.AssignmentsVersion != request.AssignmentsVersion || time.GetUtcNow() >= deadline)

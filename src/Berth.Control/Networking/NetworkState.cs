@@ -64,18 +64,19 @@ public sealed class NetworkState(IStateStore store)
     }
 
     /// <summary>
-    /// Keeps what an agent found attached to Berth's subnet networks on its engine; written only when it changed,
+    /// Keeps what an agent found on its engine (<see cref="EngineAttachments"/>); written only when it changed,
     /// so a poll costs no write when nothing started or stopped.
     /// </summary>
-    public Task RecordAttachmentsAsync(string instanceArn, IReadOnlyList<AttachedAddress> addresses, CancellationToken cancellationToken) =>
+    public Task RecordAttachmentsAsync(string instanceArn, IReadOnlyList<AttachedAddress> addresses, IReadOnlyList<string>? taskArns, CancellationToken cancellationToken) =>
         store.RetryOnConflictAsync(async ct =>
         {
             var current = await store.GetAsync(NetworkRecords.Attachments, instanceArn, ct).ConfigureAwait(false);
-            if (current is not null && current.Value.Addresses.SequenceEqual(addresses))
+            if (current is not null && current.Value.Addresses.SequenceEqual(addresses)
+                && (current.Value.TaskArns ?? []).SequenceEqual(taskArns ?? [], StringComparer.Ordinal))
             {
                 return false;
             }
-            await store.CommitAsync([NetworkRecords.PutAttachments(new EngineAttachments(instanceArn, addresses), current?.Version ?? 0)], ct).ConfigureAwait(false);
+            await store.CommitAsync([NetworkRecords.PutAttachments(new EngineAttachments(instanceArn, addresses, taskArns), current?.Version ?? 0)], ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 

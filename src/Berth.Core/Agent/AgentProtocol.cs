@@ -37,6 +37,13 @@ public sealed record AgentPollRequest
     /// leases skip the ones held by anything but their own task. Null when the agent did not look.
     /// </summary>
     [JsonPropertyName("attachedAddresses")] public IReadOnlyList<AttachedAddress>? AttachedAddresses { get; init; }
+
+    /// <summary>
+    /// The tasks that have a container on the agent's Docker engine (by Berth's task label), whoever made it: this
+    /// agent, another agent namespace, an earlier Berth. The clean-up report names those the server does not know.
+    /// Null when the agent did not look.
+    /// </summary>
+    [JsonPropertyName("engineTaskArns")] public IReadOnlyList<string>? EngineTaskArns { get; init; }
 }
 
 /// <summary>Every task the instance should know about, each with the desired status and its task definition.</summary>

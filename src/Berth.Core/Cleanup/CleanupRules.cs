@@ -114,19 +114,21 @@ public static class CleanupRules
             null, "DeregisterContainerInstance (force): its tasks are recorded as stopped and its agent must join again");
 
     /// <summary>
-    /// Containers on an agent's engine that belong to no task the server knows: an earlier Berth's, or a task's this
-    /// server forgot. Agents report what holds addresses on Berth's subnet networks with every poll (awsvpc tasks'
-    /// containers, which keep their addresses); the agent removes its own orphans itself, so what stays is another
-    /// agent namespace's, and only Docker on that host can remove it.
+    /// Containers on an agent's engine that belong to no task the server knows: an earlier Berth's, another agent
+    /// namespace's, or a task's this server forgot. Agents report, with every poll, the tasks with a container on their
+    /// engine and what holds addresses on Berth's subnet networks; an agent removes its own namespace's orphans itself,
+    /// so what stays is another's (possibly another Berth still running on the same engine), and only Docker on that
+    /// host can remove it.
     /// </summary>
     private static IEnumerable<Leftover> UnknownContainers(CleanupSnapshot snapshot) =>
         from engine in snapshot.Attachments
-        from held in engine.Addresses.Where(a => a.TaskArn is not null && !snapshot.KnownTaskArns.Contains(a.TaskArn))
-            .GroupBy(a => a.TaskArn!, StringComparer.Ordinal)
-        orderby engine.ContainerInstanceArn, held.Key
-        select new Leftover(LeftoverKinds.Containers, held.Key,
-            $"on {engine.ContainerInstanceArn}: containers of a task this server does not know hold "
-            + string.Join(", ", held.Select(a => $"{a.Address} ({a.SubnetId})"))
-            + $"; remove them there with: docker rm -f $(docker ps -aq --filter label={DockerLabels.TaskArn}={held.Key})",
+        from task in engine.Addresses.Select(a => a.TaskArn).OfType<string>().Concat(engine.TaskArns ?? [])
+            .Where(arn => !snapshot.KnownTaskArns.Contains(arn)).Distinct(StringComparer.Ordinal)
+        let addresses = engine.Addresses.Where(a => a.TaskArn == task).Select(a => $"{a.Address} ({a.SubnetId})").ToList()
+        orderby engine.ContainerInstanceArn, task
+        select new Leftover(LeftoverKinds.Containers, task,
+            $"on {engine.ContainerInstanceArn}: containers of a task this server does not know"
+            + (addresses.Count > 0 ? " hold " + string.Join(", ", addresses) : "")
+            + $"; remove them there with: docker rm -f $(docker ps -aq --filter label={DockerLabels.TaskArn}={task})",
             null, null);
 }

@@ -1,7 +1,10 @@
 namespace Berth.Core.Networking;
 
-/// <summary>The addresses attached to Berth's subnet networks on one instance's Docker engine, as its agent last reported them.</summary>
-public sealed record EngineAttachments(string ContainerInstanceArn, IReadOnlyList<AttachedAddress> Addresses)
+/// <summary>
+/// What Berth's containers hold on one instance's Docker engine, as its agent last reported it: the addresses attached
+/// to Berth's subnet networks, and the tasks with a container there (null from an agent that did not report them).
+/// </summary>
+public sealed record EngineAttachments(string ContainerInstanceArn, IReadOnlyList<AttachedAddress> Addresses, IReadOnlyList<string>? TaskArns = null)
 {
     /// <summary>
     /// The addresses of the subnet a new lease must skip: attached to a container that is not the lease holder's

@@ -60,21 +60,7 @@ public sealed class SqliteEventLog : IEventLog
                 await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO events (time_ms, cluster, type, data) VALUES ($time, $cluster, $type, $data)";
-            var time = insert.Parameters.Add("$time", SqliteType.Integer);
-            var cluster = insert.Parameters.Add("$cluster", SqliteType.Text);
-            var type = insert.Parameters.Add("$type", SqliteType.Text);
-            var data = insert.Parameters.Add("$data", SqliteType.Text);
-            foreach (var e in events)
-            {
-                time.Value = e.Time.ToUnixTimeMilliseconds();
-                cluster.Value = e.ClusterArn;
-                type.Value = e.DetailType;
-                data.Value = EventEnvelope.ToJson(e);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await EventSql.InsertAsync(connection, transaction, events, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -87,24 +73,7 @@ public sealed class SqliteEventLog : IEventLog
     public async Task<IReadOnlyList<LoggedEvent>> ReadAsync(EventLogQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        // A range of the primary key from the reader's position: a follower reads only what is new, filtered or not.
-        command.CommandText = """
-            SELECT seq, type, data FROM events
-            WHERE seq > $after AND ($cluster IS NULL OR cluster = $cluster) AND ($type IS NULL OR type = $type)
-            ORDER BY seq LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$after", query.After);
-        command.Parameters.AddWithValue("$cluster", (object?)query.ClusterArn ?? DBNull.Value);
-        command.Parameters.AddWithValue("$type", (object?)query.DetailType ?? DBNull.Value);
-        command.Parameters.AddWithValue("$limit", query.Limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var events = new List<LoggedEvent>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            events.Add(new LoggedEvent(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
-        }
-        return events;
+        return await EventSql.ReadAsync(connection, query, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<long> LatestSequenceAsync(CancellationToken cancellationToken)
@@ -122,11 +91,7 @@ public sealed class SqliteEventLog : IEventLog
         try
         {
             await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM events WHERE time_ms < $cutoff OR seq <= (SELECT MAX(seq) FROM events) - $keep";
-            command.Parameters.AddWithValue("$cutoff", olderThan.ToUnixTimeMilliseconds());
-            command.Parameters.AddWithValue("$keep", keep);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return await EventSql.PruneAsync(connection, null, olderThan, keep, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Berth.Store.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Berth.Store.Sqlite;
@@ -43,70 +44,22 @@ public sealed class SqliteStateStore : IStateStore
     private async Task<StoredRecord?> ReadRecordAsync(string kind, string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT kind, id, scope, sort_key, version, body FROM records WHERE kind = $kind AND id = $id";
-        command.Parameters.AddWithValue("$kind", kind);
-        command.Parameters.AddWithValue("$id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRecord(reader) : null;
+        await using var command = RecordSql.Get(kind, id).ToCommand(connection);
+        return (await RecordSql.ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }
 
     private async Task<IReadOnlyList<StoredRecord>> ReadRecordsAsync(RecordQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        var sql = new System.Text.StringBuilder("SELECT kind, id, scope, sort_key, version, body FROM records");
-        AppendFilter(sql, command, query);
-        var orderColumn = query.Scope is null ? "id" : "sort_key";
-        if (query.After is not null)
-        {
-            sql.Append(query.Descending ? $" AND {orderColumn} < $after" : $" AND {orderColumn} > $after");
-            command.Parameters.AddWithValue("$after", query.After);
-        }
-        sql.Append(query.Descending ? $" ORDER BY {orderColumn} DESC" : $" ORDER BY {orderColumn} ASC");
-        if (query.Limit is { } limit)
-        {
-            sql.Append(" LIMIT $limit");
-            command.Parameters.AddWithValue("$limit", limit);
-        }
-        command.CommandText = sql.ToString();
-        var records = new List<StoredRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            records.Add(ReadRecord(reader));
-        }
-        return records;
+        await using var command = RecordSql.Query(query).ToCommand(connection);
+        return await RecordSql.ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<int> CountRecordsAsync(RecordQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        var sql = new System.Text.StringBuilder("SELECT COUNT(*) FROM records");
-        AppendFilter(sql, command, query);
-        command.CommandText = sql.ToString();
-        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static void AppendFilter(System.Text.StringBuilder sql, SqliteCommand command, RecordQuery query)
-    {
-        sql.Append(" WHERE kind = $kind");
-        command.Parameters.AddWithValue("$kind", query.Kind);
-        if (query.Scope is not null)
-        {
-            sql.Append(" AND scope = $scope");
-            command.Parameters.AddWithValue("$scope", query.Scope);
-        }
-        if (query.SortKeyPrefix is { Length: > 0 } prefix)
-        {
-            // A range instead of LIKE: LIKE treats % and _ in names as wildcards and cannot use the index.
-            // Keys compare as UTF-8 bytes; U+10FFFF is the largest code point, so prefix + U+10FFFF sorts after
-            // every key that continues the prefix with a real character (char.MaxValue missed those above U+FFFF).
-            sql.Append(" AND sort_key >= $prefix AND sort_key < $prefixEnd");
-            command.Parameters.AddWithValue("$prefix", prefix);
-            command.Parameters.AddWithValue("$prefixEnd", prefix + "\U0010FFFF");
-        }
+        await using var command = RecordSql.Count(query).ToCommand(connection);
+        return await RecordSql.CountAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task CommitWritesAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
@@ -143,53 +96,12 @@ public sealed class SqliteStateStore : IStateStore
     /// <summary>Returns false when the record's version is not the one the write expects.</summary>
     private static async Task<bool> ApplyAsync(SqliteConnection connection, RecordWrite write, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Parameters.AddWithValue("$kind", write.Kind);
-        command.Parameters.AddWithValue("$id", write.Id);
-        command.Parameters.AddWithValue("$expected", write.ExpectedVersion);
-        switch (write)
-        {
-            case PutRecord put when put.ExpectedVersion == 0:
-                command.CommandText = """
-                    INSERT INTO records (kind, id, scope, sort_key, version, body)
-                    VALUES ($kind, $id, $scope, $sortKey, 1, $body)
-                    ON CONFLICT (kind, id) DO NOTHING
-                    """;
-                AddBody(command, put);
-                break;
-            case PutRecord put:
-                command.CommandText = """
-                    UPDATE records SET scope = $scope, sort_key = $sortKey, body = $body, version = version + 1
-                    WHERE kind = $kind AND id = $id AND version = $expected
-                    """;
-                AddBody(command, put);
-                break;
-            case DeleteRecord:
-                command.CommandText = "DELETE FROM records WHERE kind = $kind AND id = $id AND version = $expected";
-                break;
-            case RequireVersion:
-                // Inside the IMMEDIATE transaction, so the version read here is the one the commit applies against.
-                command.CommandText = """
-                    SELECT CASE WHEN $expected = 0
-                        THEN NOT EXISTS (SELECT 1 FROM records WHERE kind = $kind AND id = $id)
-                        ELSE EXISTS (SELECT 1 FROM records WHERE kind = $kind AND id = $id AND version = $expected) END
-                    """;
-                return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 1;
-            default:
-                throw new ArgumentException($"Unknown write {write.GetType().Name}.", nameof(write));
-        }
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        await using var command = RecordSql.Write(write, SqlDialect.Sqlite).ToCommand(connection);
+        // An assertion returns its one row when it holds; the other writes change one row when they apply.
+        return write is RequireVersion
+            ? await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null
+            : await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
-
-    private static void AddBody(SqliteCommand command, PutRecord put)
-    {
-        command.Parameters.AddWithValue("$scope", put.Scope);
-        command.Parameters.AddWithValue("$sortKey", put.SortKey);
-        command.Parameters.AddWithValue("$body", put.Body);
-    }
-
-    private static StoredRecord ReadRecord(SqliteDataReader reader) =>
-        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5));
 
     private Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken) => SqliteFiles.OpenAsync(_connectionString, cancellationToken);
 

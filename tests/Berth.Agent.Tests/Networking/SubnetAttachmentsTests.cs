@@ -34,6 +34,21 @@ public sealed class SubnetAttachmentsTests
         Assert.Equal([new AttachedAddress("subnet-a", "10.200.1.7", "task-d")], SubnetAttachments.From(containers));
     }
 
+    [Fact]
+    public void The_inventory_names_each_task_with_a_container_on_the_engine_once_whatever_its_network()
+    {
+        var containers = new[]
+        {
+            Container(new() { [DockerLabels.TaskArn] = "task-b" }, ("bridge", "172.17.0.3")),
+            Container(new() { [DockerLabels.TaskArn] = "task-a" }, ("berth-subnet-a", "10.200.1.6")),
+            Container(new() { [DockerLabels.TaskArn] = "task-b" }),
+            Container(new()),
+        };
+        var inventory = EngineInventory.From(containers);
+        Assert.Equal(["task-a", "task-b"], inventory.TaskArns);
+        Assert.Equal([new AttachedAddress("subnet-a", "10.200.1.6", "task-a")], inventory.Addresses);
+    }
+
     private static ContainerListResponse Container(Dictionary<string, string> labels, params (string Network, string Address)[] networks) => new()
     {
         Labels = labels,

@@ -21,6 +21,7 @@ public class CleanupApiTests(BerthServerFixture server) : IClassFixture<BerthSer
     private const string Ecs = $"arn:aws:ecs:{Region}:{EcsClient.Account}";
     private const string InstanceArn = $"{Ecs}:container-instance/tidy/0123456789abcdef";
     private const string UnknownTask = $"{Ecs}:task/earlier-run/feedface";
+    private const string UnknownBridgeTask = $"{Ecs}:task/earlier-run/cafe";
 
     private readonly EcsClient _ecs = server.Client(null);
     private readonly EcsClient _logs = new(server.Http, null, "Logs_20140328");
@@ -61,7 +62,8 @@ public class CleanupApiTests(BerthServerFixture server) : IClassFixture<BerthSer
                 },
                 new AgentIdentity { InstanceId = "i-tidy", AvailabilityZone = "us-east-1a", HostAddress = "127.0.0.1" },
                 AssignmentsVersion: 1, LastHeartbeat: longAgo), 0),
-            NetworkRecords.PutAttachments(new EngineAttachments(InstanceArn, [new AttachedAddress("subnet-local-a", "10.20.0.99", UnknownTask)]), 0),
+            NetworkRecords.PutAttachments(new EngineAttachments(InstanceArn, [new AttachedAddress("subnet-local-a", "10.20.0.99", UnknownTask)],
+                [UnknownBridgeTask, UnknownTask]), 0),
         ], CancellationToken.None);
 
         // The service changed just now: it counts with idleDays 0, not with the default week.
@@ -76,6 +78,7 @@ public class CleanupApiTests(BerthServerFixture server) : IClassFixture<BerthSer
             ["/tidy/app"] = "log-group",
             [InstanceArn] = "container-instance",
             [UnknownTask] = "containers",
+            [UnknownBridgeTask] = "containers",
         }, Leftovers(report));
         Assert.Null(report["applied"]);
 
@@ -98,7 +101,8 @@ public class CleanupApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         var logGroup = (await _logs.OkAsync("DescribeLogGroups", new { logGroupNamePrefix = "/tidy/" }))["logGroups"]![0]!;
         Assert.Equal(14, logGroup["retentionInDays"]!.GetValue<int>());
         Assert.Null(await store.GetAsync(EcsRecords.ContainerInstances, InstanceArn, CancellationToken.None));
-        Assert.Equal(new Dictionary<string, string> { [UnknownTask] = "containers" }, Leftovers(await ReportAsync("?idleDays=0")));
+        Assert.Equal(new Dictionary<string, string> { [UnknownTask] = "containers", [UnknownBridgeTask] = "containers" },
+            Leftovers(await ReportAsync("?idleDays=0")));
     }
 
     [Theory]

@@ -172,6 +172,27 @@ public class CleanupRulesTests
         Assert.Contains($"docker rm -f $(docker ps -aq --filter label=com.amazonaws.ecs.task-arn={Ecs}:task/old/unknown)", leftover.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Containers_of_tasks_the_server_does_not_know_are_reported_once_per_task_with_or_without_addresses()
+    {
+        var instance = $"{Ecs}:container-instance/demo/i1";
+        var snapshot = Empty with
+        {
+            Attachments =
+            [
+                new EngineAttachments(instance, [new AttachedAddress("subnet-1", "10.0.0.6", $"{Ecs}:task/old/awsvpc")],
+                    [$"{Ecs}:task/demo/known", $"{Ecs}:task/old/awsvpc", $"{Ecs}:task/old/bridge"]),
+            ],
+            KnownTaskArns = new HashSet<string> { $"{Ecs}:task/demo/known" },
+        };
+
+        var found = Find(snapshot);
+
+        Assert.Equal([$"{Ecs}:task/old/awsvpc", $"{Ecs}:task/old/bridge"], found.Select(l => l.Resource));
+        Assert.Contains("hold 10.0.0.6 (subnet-1)", found[0].Reason, StringComparison.Ordinal);
+        Assert.StartsWith($"on {instance}: containers of a task this server does not know; remove them there with: docker rm -f", found[1].Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(-1, null)]
     [InlineData(null, 10)]

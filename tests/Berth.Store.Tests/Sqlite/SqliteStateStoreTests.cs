@@ -10,6 +10,9 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     protected override async Task<IStateStore> OpenEmptyStoreAsync() =>
         await SqliteStateStore.OpenAsync(Path.Combine(_directory, "berth.db"), CancellationToken.None);
 
+    protected override async Task<IStateStore> OpenAnotherInstanceAsync() =>
+        await SqliteStateStore.OpenAsync(Path.Combine(_directory, "berth.db"), CancellationToken.None);
+
     [Fact]
     public async Task Reopening_the_file_keeps_committed_records()
     {

@@ -51,28 +51,34 @@ export function signOut() {
 
 const region = () => credentials()?.region || settings.defaultRegion;
 
-async function post(service, headers, body) {
+function signing() {
   const creds = credentials();
   if (settings.requiresSignatures && !creds) {
     throw new ApiError("MissingAuthenticationToken", "Sign in with an access key first.", 403);
   }
-  const sent = creds && settings.requiresSignatures
-    ? await signedHeaders({ credentials: creds, region: region(), service, path: "/", headers, body })
-    : headers;
-  return fetchRetrying("/", { method: "POST", headers: sent, body });
+  return settings.requiresSignatures ? creds : null;
 }
 
-async function json(prefix, version, service, operation, input) {
-  const body = JSON.stringify(input ?? {});
-  const response = await post(service, { "Content-Type": `application/x-amz-json-${version}`, "X-Amz-Target": `${prefix}.${operation}` }, body);
+async function post(service, headers, body, path = "/") {
+  const creds = signing();
+  const sent = creds ? await signedHeaders({ credentials: creds, region: region(), service, path, headers, body }) : headers;
+  return fetchRetrying(path, { method: "POST", headers: sent, body });
+}
+
+// A JSON answer, or its AWS JSON error ({"__type": "…#Name" or "Name", "message" or "Message"}) thrown as an ApiError.
+async function jsonAnswer(response) {
   const text = await response.text();
   const result = text ? JSON.parse(text) : {};
   if (!response.ok) {
-    // AWS JSON errors: {"__type": "…#Name" or "Name", "message" or "Message"}.
     const type = String(result.__type || response.status).split("#").pop();
     throw new ApiError(type, result.message || result.Message, response.status);
   }
   return result;
+}
+
+async function json(prefix, version, service, operation, input) {
+  const body = JSON.stringify(input ?? {});
+  return jsonAnswer(await post(service, { "Content-Type": `application/x-amz-json-${version}`, "X-Amz-Target": `${prefix}.${operation}` }, body));
 }
 
 export const ecs = (operation, input) => json("AmazonEC2ContainerServiceV20141113", "1.1", "ecs", operation, input);
@@ -122,11 +128,18 @@ export async function describeAll(names, size, describe) {
 
 // The URL of the event stream (presigned when signing), resuming after the event id `after`; without one, from now on:
 // a page only refreshes on events, and replaying the retained ones (thousands, megabytes) would only slow it down.
-export async function eventStreamUrl(after) {
-  const params = { after: after ? String(after) : "latest" };
+export const eventStreamUrl = (after) => routeUrl("/_berth/events", { after: after ? String(after) : "latest" });
+
+// Berth's own routes under /_berth/ are signed for service ecs, as the berth commands sign them (SignedRoutes).
+async function routeUrl(path, params) {
   const creds = credentials();
   if (!settings.requiresSignatures || !creds) {
-    return `/_berth/events?after=${params.after}`;
+    return `${path}?${new URLSearchParams(params)}`;
   }
-  return presignedUrl({ credentials: creds, region: region(), service: "ecs", path: "/_berth/events", params });
+  return presignedUrl({ credentials: creds, region: region(), service: "ecs", path, params });
 }
+
+export const berthGet = async (path, params = {}) => jsonAnswer(await fetchRetrying(await routeUrl(path, params)));
+
+export const berthPost = async (path, input) =>
+  jsonAnswer(await post("ecs", { "Content-Type": "application/json" }, JSON.stringify(input ?? {}), path));

@@ -10,6 +10,7 @@ import * as taskDefinitions from "./pages/task-definitions.js";
 import * as logGroups from "./pages/logs.js";
 import * as loadBalancers from "./pages/load-balancers.js";
 import * as events from "./pages/events.js";
+import * as cost from "./pages/cost.js";
 
 // Route patterns over location.hash; each :name is one decoded path segment.
 const routes = [
@@ -25,6 +26,8 @@ const routes = [
   ["/logs/:group/:stream", logGroups.renderStream],
   ["/load-balancers", loadBalancers.render],
   ["/events", events.render],
+  ["/cost", cost.renderCost],
+  ["/cleanup", cost.renderCleanup],
 ];
 
 function match(path) {

@@ -1,0 +1,85 @@
+using Npgsql;
+
+namespace Berth.Store.Postgres;
+
+/// <summary>
+/// One PostgreSQL database holding all of a server's stores (<see cref="PostgresStateStore"/>, <see cref="PostgresLogStore"/>,
+/// <see cref="PostgresMetricStore"/>, <see cref="PostgresEventLog"/>) behind one connection pool. Opening it checks
+/// that the server answers and brings the schema up to date, so a wrong URL or password stops the start. The stores
+/// share it and do not own it: whoever opened it disposes it, after them.
+/// </summary>
+public sealed class PostgresDatabase : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresDatabase(NpgsqlDataSource dataSource, string description)
+    {
+        _dataSource = dataSource;
+        Description = description;
+    }
+
+    /// <summary>Where the database is, without the password.</summary>
+    public string Description { get; }
+
+    /// <summary>Opens the database of an Npgsql connection string; <see cref="StoreUnavailableException"/> when it cannot be used.</summary>
+    public static async Task<PostgresDatabase> OpenAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var database = new PostgresDatabase(NpgsqlDataSource.Create(connectionString), PostgresUrl.Describe(connectionString));
+        try
+        {
+            await using var connection = await database._dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await PostgresMigrations.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
+            return database;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            await database.DisposeAsync().ConfigureAwait(false);
+            throw new StoreUnavailableException($"Berth cannot use the {database.Description}: {Reason(e)}", e);
+        }
+    }
+
+    internal ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
+    /// Runs an operation, turning a lost or refused connection and the server's own storage failures into
+    /// <see cref="StoreUnavailableException"/>, so callers can tell them from bugs. PostgreSQL rolls back a transaction
+    /// whose connection is lost; only a COMMIT cut off mid-way leaves its outcome unknown, and the versions make the
+    /// caller's retry safe: a write that did land makes the retry a conflict, and the caller re-reads.
+    /// </summary>
+    internal async Task<T> GuardAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            throw new StoreUnavailableException(
+                $"Berth's data store cannot be used: the {Description} {Reason(e)}. Retry once it answers again.", e);
+        }
+    }
+
+    internal Task GuardAsync(Func<Task> operation) =>
+        GuardAsync(async () =>
+        {
+            await operation().ConfigureAwait(false);
+            return 0;
+        });
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <summary>
+    /// Failures of the connection or of the server (SQLSTATE classes 08 connection, 53 resources such as a full disk,
+    /// 57P shutdown, 58 I/O, and 25006 a read-only server), never of the statement.
+    /// </summary>
+    private static bool IsUnavailable(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("53", StringComparison.Ordinal)
+            || p.SqlState.StartsWith("57P", StringComparison.Ordinal) || p.SqlState.StartsWith("58", StringComparison.Ordinal) || p.SqlState == "25006",
+        NpgsqlException => true,
+        TimeoutException => true,
+        _ => false,
+    };
+
+    private static string Reason(Exception e) => e.InnerException is { } inner && e is not PostgresException ? $"{e.Message} ({inner.Message})" : e.Message;
+}

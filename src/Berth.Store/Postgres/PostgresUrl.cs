@@ -1,0 +1,51 @@
+using Npgsql;
+
+namespace Berth.Store.Postgres;
+
+/// <summary>
+/// Reads <c>postgres://user:password@host:port/database?sslmode=…</c> (the libpq URL form users already know) into an
+/// Npgsql connection string. Anything else in the URL is refused rather than ignored, so a typo cannot go unnoticed.
+/// </summary>
+public static class PostgresUrl
+{
+    public static string ToConnectionString(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("postgres" or "postgresql"))
+        {
+            throw new ArgumentException("must be postgres://user:password@host:port/database (optionally ?sslmode=require).");
+        }
+        var userInfo = uri.UserInfo.Split(':', 2);
+        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (userInfo[0].Length == 0 || database.Length == 0 || uri.Host.Length == 0)
+        {
+            throw new ArgumentException("must name a user, a host and a database: postgres://user:password@host:port/database.");
+        }
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.IsDefaultPort || uri.Port < 0 ? 5432 : uri.Port,
+            Username = Uri.UnescapeDataString(userInfo[0]),
+            Password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : null,
+            Database = database,
+        };
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, value) = pair.Split('=', 2) is [var n, var v] ? (n, Uri.UnescapeDataString(v)) : (pair, "");
+            if (name != "sslmode")
+            {
+                throw new ArgumentException($"takes only the query parameter sslmode; got '{name}'.");
+            }
+            builder.SslMode = Enum.TryParse<SslMode>(value.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var mode)
+                ? mode
+                : throw new ArgumentException($"sslmode must be disable, allow, prefer, require, verify-ca or verify-full; got '{value}'.");
+        }
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Where a connection string points, without its password: for messages and logs.</summary>
+    public static string Describe(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"PostgreSQL database '{builder.Database}' at {builder.Host}:{builder.Port} as {builder.Username}";
+    }
+}

@@ -1,0 +1,108 @@
+using System.Data.Common;
+using System.Text;
+
+namespace Berth.Store.Sql;
+
+/// <summary>
+/// The records table's statements and row mapping, shared by the SQLite and PostgreSQL engines so that both answer
+/// every query alike. Keys compare byte-wise in both: SQLite compares TEXT as bytes, and PostgreSQL's key columns
+/// are declared COLLATE "C".
+/// </summary>
+internal static class RecordSql
+{
+    private const string Columns = "kind, id, scope, sort_key, version, body";
+
+    public static SqlStatement Get(string kind, string id) =>
+        new($"SELECT {Columns} FROM records WHERE kind = @kind AND id = @id", ("@kind", kind), ("@id", id));
+
+    public static SqlStatement Query(RecordQuery query)
+    {
+        var sql = new StringBuilder($"SELECT {Columns} FROM records");
+        var parameters = Filter(sql, query);
+        var orderColumn = query.Scope is null ? "id" : "sort_key";
+        if (query.After is not null)
+        {
+            sql.Append(query.Descending ? $" AND {orderColumn} < @after" : $" AND {orderColumn} > @after");
+            parameters.Add(("@after", query.After));
+        }
+        sql.Append(query.Descending ? $" ORDER BY {orderColumn} DESC" : $" ORDER BY {orderColumn} ASC");
+        if (query.Limit is { } limit)
+        {
+            sql.Append(" LIMIT @limit");
+            parameters.Add(("@limit", limit));
+        }
+        return new SqlStatement(sql.ToString(), parameters);
+    }
+
+    public static SqlStatement Count(RecordQuery query)
+    {
+        var sql = new StringBuilder("SELECT COUNT(*) FROM records");
+        var parameters = Filter(sql, query);
+        return new SqlStatement(sql.ToString(), parameters);
+    }
+
+    /// <summary>
+    /// A write that changes exactly one row when the record is at the expected version, and none otherwise; a
+    /// <see cref="RequireVersion"/> instead returns one row when it holds, and none otherwise.
+    /// </summary>
+    public static SqlStatement Write(RecordWrite write, SqlDialect dialect) => write switch
+    {
+        PutRecord put when put.ExpectedVersion == 0 => new(
+            """
+            INSERT INTO records (kind, id, scope, sort_key, version, body)
+            VALUES (@kind, @id, @scope, @sortKey, 1, @body)
+            ON CONFLICT (kind, id) DO NOTHING
+            """,
+            ("@kind", put.Kind), ("@id", put.Id), ("@scope", put.Scope), ("@sortKey", put.SortKey), ("@body", put.Body)),
+        PutRecord put => new(
+            """
+            UPDATE records SET scope = @scope, sort_key = @sortKey, body = @body, version = version + 1
+            WHERE kind = @kind AND id = @id AND version = @expected
+            """,
+            ("@kind", put.Kind), ("@id", put.Id), ("@expected", put.ExpectedVersion), ("@scope", put.Scope), ("@sortKey", put.SortKey), ("@body", put.Body)),
+        DeleteRecord delete => new(
+            "DELETE FROM records WHERE kind = @kind AND id = @id AND version = @expected",
+            ("@kind", delete.Kind), ("@id", delete.Id), ("@expected", delete.ExpectedVersion)),
+        RequireVersion require when require.ExpectedVersion == 0 => new(
+            "SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM records WHERE kind = @kind AND id = @id)", ("@kind", require.Kind), ("@id", require.Id)),
+        RequireVersion require => new(
+            $"SELECT 1 FROM records WHERE kind = @kind AND id = @id AND version = @expected{dialect.RowLock}",
+            ("@kind", require.Kind), ("@id", require.Id), ("@expected", require.ExpectedVersion)),
+        _ => throw new ArgumentException($"Unknown write {write.GetType().Name}.", nameof(write)),
+    };
+
+    public static async Task<List<StoredRecord>> ReadAllAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var records = new List<StoredRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(new StoredRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5)));
+        }
+        return records;
+    }
+
+    public static async Task<int> CountAsync(DbCommand command, CancellationToken cancellationToken) =>
+        Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static List<(string Name, object? Value)> Filter(StringBuilder sql, RecordQuery query)
+    {
+        var parameters = new List<(string Name, object? Value)> { ("@kind", query.Kind) };
+        sql.Append(" WHERE kind = @kind");
+        if (query.Scope is not null)
+        {
+            sql.Append(" AND scope = @scope");
+            parameters.Add(("@scope", query.Scope));
+        }
+        if (query.SortKeyPrefix is { Length: > 0 } prefix)
+        {
+            // A range instead of LIKE: LIKE treats % and _ in names as wildcards and cannot use the index.
+            // Keys compare as UTF-8 bytes; U+10FFFF is the largest code point, so prefix + U+10FFFF sorts after
+            // every key that continues the prefix with a real character (char.MaxValue missed those above U+FFFF).
+            sql.Append(" AND sort_key >= @prefix AND sort_key < @prefixEnd");
+            parameters.Add(("@prefix", prefix));
+            parameters.Add(("@prefixEnd", prefix + "\U0010FFFF"));
+        }
+        return parameters;
+    }
+}
