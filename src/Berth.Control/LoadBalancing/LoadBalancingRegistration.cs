@@ -10,5 +10,6 @@ internal static class LoadBalancingRegistration
         .AddSingleton<ElbChanges>()
         .AddSingleton<TargetHealthRegistry>()
         .AddSingleton<TargetRegistrations>()
+        .AddSingleton<ListenerRuleForwards>()
         .AddSingleton<ILoadBalancerTargets>(s => s.GetRequiredService<TargetRegistrations>());
 }

@@ -28,6 +28,7 @@ public sealed class ServiceDeploymentHistory(IStateStore store)
         var live = (service.Deployments ?? []).Where(d => d.Status != DeploymentStatuses.Inactive).ToList();
         if (before is not null
             && (before.Service.Deployments ?? []).SequenceEqual(service.Deployments ?? [])
+            && before.Scheduler.Shift == after.Scheduler.Shift
             && live.All(d => links.Any(l => l.DeploymentId == d.Id)))
         {
             return new Synced(after, []);
@@ -50,7 +51,7 @@ public sealed class ServiceDeploymentHistory(IStateStore store)
         }
 
         var changes = ServiceHistory.Sync(
-            service, links, known.ToDictionary(k => k.Key, k => k.Value.Value, StringComparer.Ordinal), arn => images.GetValueOrDefault(arn) ?? [], now);
+            service, links, known.ToDictionary(k => k.Key, k => k.Value.Value, StringComparer.Ordinal), arn => images.GetValueOrDefault(arn) ?? [], now, after.Scheduler.Shift);
         var writes = new List<RecordWrite>();
         writes.AddRange(changes.Deployments.Select(d =>
             EcsRecords.PutServiceDeployment(d, known.TryGetValue(d.ServiceDeploymentArn!, out var stored) ? stored.Version : 0)));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Berth.Control.Clusters;
+using Berth.Control.LoadBalancing;
 using Berth.Control.Tasks;
 using Berth.Core.Arns;
 using Berth.Core.Capacity;
@@ -18,12 +19,13 @@ namespace Berth.Control.Services;
 /// stop and launch the tasks the plan asks for, commit the service. The tasks are acted on first: if the service
 /// commit then conflicts (someone updated it meanwhile), the re-plan reads the tasks just launched or stopped, so
 /// nothing is done twice. Behind load balancers, targets are deregistered before their tasks are deactivated and
-/// registered once the tasks run (<see cref="ServiceTargets"/>). The service's deployment history is brought up to
-/// date in the same commit (<see cref="ServiceDeploymentHistory"/>).
+/// registered once the tasks run (<see cref="ServiceTargets"/>); a blue/green, linear or canary deployment's listener
+/// rule weights are rewritten before any of that (<see cref="ListenerRuleForwards"/>). The service's deployment history
+/// is brought up to date in the same commit (<see cref="ServiceDeploymentHistory"/>).
 /// </summary>
 public sealed class ServiceReconciler(
-    ClusterState state, TaskLauncher launcher, TaskStopper stopper, ServiceTargets targets, ServiceDeploymentHistory history,
-    AgentLiveness liveness, TimeProvider time)
+    ClusterState state, TaskLauncher launcher, TaskStopper stopper, ServiceTargets targets, ListenerRuleForwards ruleForwards,
+    ServiceDeploymentHistory history, AgentLiveness liveness, TimeProvider time)
 {
     private const string SchedulerStopCode = "ServiceSchedulerInitiated";
 
@@ -43,7 +45,10 @@ public sealed class ServiceReconciler(
             var snapshot = await SnapshotAsync(record.Value, definitions, providers, now, ct).ConfigureAwait(false);
             var plan = ServicePlanner.Plan(snapshot, now);
             var service = plan.Service;
-            var refused = await targets.ApplyAsync(service.ServiceName!, plan.Deregistrations, register: false, ct).ConfigureAwait(false);
+            // Traffic moves first: a target group's share is gone before its targets start draining.
+            var refused = await ruleForwards.ApplyAsync(plan.RuleForwards, ct).ConfigureAwait(false);
+            refused = [.. refused.Select(r => $"(service {service.ServiceName}) {r}"),
+                .. await targets.ApplyAsync(service.ServiceName!, plan.Deregistrations, register: false, ct).ConfigureAwait(false)];
             foreach (var deactivation in plan.Deactivations)
             {
                 await stopper.DeactivateAsync(deactivation.TaskArn, deactivation.Reason, SchedulerStopCode, now, ct).ConfigureAwait(false);
@@ -98,7 +103,8 @@ public sealed class ServiceReconciler(
                 HasHealthCheck(definition?.Definition), task.ContainerInstanceArn, task.CreatedAt ?? now, task.StartedAt,
                 task.StoppedAt, task.StopCode, task.StoppedReason)
             {
-                Targets = ServiceTargets.Of(service, task, task.ContainerInstanceArn is { } at ? instanceIds.GetValueOrDefault(at) : null, health),
+                Targets = ServiceTargets.Of(service, task, task.ContainerInstanceArn is { } at ? instanceIds.GetValueOrDefault(at) : null, health,
+                    TrafficShift.IsAlternate(record.Scheduler, task.StartedBy)),
                 ProtectedUntil = protectedUntil.TryGetValue(task.TaskArn!, out var until) ? until : null,
             });
         }

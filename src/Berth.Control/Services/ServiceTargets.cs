@@ -19,7 +19,10 @@ public sealed class ServiceTargets(ILoadBalancerTargets targets)
         Service service, CancellationToken cancellationToken)
     {
         var health = new Dictionary<string, IReadOnlyDictionary<(string, int), ElbTargetHealth>>(StringComparer.Ordinal);
-        foreach (var arn in (service.LoadBalancers ?? []).Select(l => l.TargetGroupArn!).Distinct(StringComparer.Ordinal))
+        var balancers = service.LoadBalancers ?? [];
+        var groups = balancers.Select(l => l.TargetGroupArn!)
+            .Concat(balancers.Select(l => l.AdvancedConfiguration?.AlternateTargetGroupArn).OfType<string>());
+        foreach (var arn in groups.Distinct(StringComparer.Ordinal))
         {
             try
             {
@@ -36,14 +39,19 @@ public sealed class ServiceTargets(ILoadBalancerTargets targets)
         return health;
     }
 
-    /// <summary>The task as a target of each of the service's load balancers.</summary>
+    /// <summary>
+    /// The task as a target of each of the service's load balancers: in its target group, or in its alternate one when
+    /// the task's deployment runs there (blue/green, <paramref name="alternate"/>).
+    /// </summary>
     public static IReadOnlyList<TaskTarget> Of(
-        Service service, EcsTask task, string? ec2InstanceId, IReadOnlyDictionary<string, IReadOnlyDictionary<(string, int), ElbTargetHealth>> health) =>
+        Service service, EcsTask task, string? ec2InstanceId, IReadOnlyDictionary<string, IReadOnlyDictionary<(string, int), ElbTargetHealth>> health,
+        bool alternate) =>
         [.. (service.LoadBalancers ?? []).Select(balancer =>
         {
+            var groupArn = alternate && balancer.AdvancedConfiguration?.AlternateTargetGroupArn is { } other ? other : balancer.TargetGroupArn!;
             var address = TaskTargetAddress.Of(task, balancer, ec2InstanceId);
-            var known = address is { } a && health.TryGetValue(balancer.TargetGroupArn!, out var group) ? group.GetValueOrDefault(a) : null;
-            return new TaskTarget(balancer.TargetGroupArn!, address?.Id, address?.Port, known?.State, known?.Reason, known?.Description);
+            var known = address is { } a && health.TryGetValue(groupArn, out var group) ? group.GetValueOrDefault(a) : null;
+            return new TaskTarget(groupArn, address?.Id, address?.Port, known?.State, known?.Reason, known?.Description);
         })];
 
     /// <summary>Registers (or deregisters) the targets, one call per target group; returns an event for each group that refused.</summary>

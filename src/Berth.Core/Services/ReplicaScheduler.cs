@@ -24,7 +24,7 @@ internal static class ReplicaScheduler
         var primaryKept = active
             .Where(t => context.IsPrimary(t) && !stops.Contains(t) && !context.IsOnDrainingInstance(t) && !context.IsUnhealthy(t))
             .ToList();
-        var headroom = context.Bounds.MaximumTasks - occupying;
+        var headroom = context.HoldsOldDeployments ? context.DesiredCount : context.Bounds.MaximumTasks - occupying;
         var startCount = context.StartsAllowed ? Math.Clamp(context.DesiredCount - primaryKept.Count, 0, Math.Max(0, headroom)) : 0;
 
         StopUnhealthy(context, stops, active, primaryKept, headroom);
@@ -36,7 +36,7 @@ internal static class ReplicaScheduler
             stops.TryStop(task, SchedulingContext.ScalingReason(task));
         }
 
-        if (context.PrimaryLaunches)
+        if (context.PrimaryLaunches && !context.HoldsOldDeployments)
         {
             DrainOldDeployments(context, stops, active);
         }

@@ -42,6 +42,12 @@ internal sealed class SchedulingContext
     public TimeSpan GracePeriod { get; }
     public DeploymentBounds Bounds { get; }
 
+    /// <summary>
+    /// A blue/green, linear or canary shift holds the older deployments (blue) until CLEAN_UP: they are not drained, and
+    /// the PRIMARY (green) starts its full desired count beside them whatever maximumPercent allows.
+    /// </summary>
+    public bool HoldsOldDeployments { get; init; }
+
     /// <summary>The PRIMARY may grow (it is not FAILED); its old deployments may therefore be drained.</summary>
     public bool PrimaryLaunches { get; }
 

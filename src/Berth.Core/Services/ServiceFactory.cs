@@ -74,7 +74,8 @@ public static class ServiceFactory
         Require.InRange(request.HealthCheckGracePeriodSeconds, 0, int.MaxValue, "healthCheckGracePeriodSeconds");
         Require.OneOf(request.PropagateTags, EcsEnums.PropagateTags, "propagateTags");
         TagRules.Validate(request.Tags);
-        RefuseUnsupported(request.DeploymentController, request.DeploymentConfiguration, request.EnableExecuteCommand);
+        RefuseUnsupported(request.DeploymentController, request.EnableExecuteCommand);
+        DeploymentStrategies.Validate(request.DeploymentController?.Type, request.DeploymentConfiguration, request.DeploymentConfiguration, request.LoadBalancers);
         if (request.ServiceRegistries is { Count: > 0 } || request.ServiceConnectConfiguration is not null)
         {
             throw new UnsupportedFeatureException("Berth does not support service discovery (serviceRegistries, serviceConnectConfiguration) yet.");
@@ -85,22 +86,13 @@ public static class ServiceFactory
         }
     }
 
-    /// <summary>Deployment controllers and strategies other than the ECS rolling update are not implemented.</summary>
-    public static void RefuseUnsupported(DeploymentController? controller, DeploymentConfiguration? configuration, bool? executeCommand)
+    /// <summary>Deployment controllers other than ECS are not implemented (its strategies: <see cref="DeploymentStrategies"/>).</summary>
+    public static void RefuseUnsupported(DeploymentController? controller, bool? executeCommand)
     {
         if (controller?.Type is { } type && type != "ECS")
         {
             Require.OneOf(type, EcsEnums.DeploymentControllerType, "deploymentController.type");
             throw new UnsupportedFeatureException($"Berth supports the ECS deployment controller only, not {type}.");
-        }
-        if (configuration?.Strategy is { } strategy && strategy != "ROLLING")
-        {
-            Require.OneOf(strategy, EcsEnums.DeploymentStrategy, "deploymentConfiguration.strategy");
-            throw new UnsupportedFeatureException($"Berth supports rolling deployments only, not the {strategy} strategy.");
-        }
-        if (configuration?.LifecycleHooks is { Count: > 0 })
-        {
-            throw new UnsupportedFeatureException("Berth does not support deployment lifecycle hooks.");
         }
         if (executeCommand == true)
         {

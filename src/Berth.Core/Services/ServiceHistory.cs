@@ -20,7 +20,8 @@ namespace Berth.Core.Services;
 /// and deploys the revision it returns to;</item>
 /// <item>a service deployment's status follows its deployments' rolloutState each scheduling round: IN_PROGRESS,
 /// then SUCCESSFUL (COMPLETED), STOPPED (failed without rollback, or replaced by a newer deployment before it
-/// finished), or ROLLBACK_IN_PROGRESS and then ROLLBACK_SUCCESSFUL or ROLLBACK_FAILED.</item>
+/// finished), or ROLLBACK_IN_PROGRESS and then ROLLBACK_SUCCESSFUL or ROLLBACK_FAILED; a BLUE_GREEN, LINEAR or CANARY
+/// deployment also shows its lifecycleStage (<see cref="TrafficShift"/>).</item>
 /// </list>
 /// </summary>
 public static class ServiceHistory
@@ -95,7 +96,7 @@ public static class ServiceHistory
     /// <param name="imagesOf">The container images of a task definition, by ARN.</param>
     public static Changes Sync(
         Service service, IReadOnlyList<DeploymentLink> links, IReadOnlyDictionary<string, ServiceDeployment> known,
-        Func<string, IReadOnlyList<ContainerImage>> imagesOf, DateTimeOffset now)
+        Func<string, IReadOnlyList<ContainerImage>> imagesOf, DateTimeOffset now, TrafficShiftState? shift = null)
     {
         var live = (service.Deployments ?? []).Where(d => d.Status != DeploymentStatuses.Inactive).ToList();
         var byId = links.ToDictionary(l => l.DeploymentId, StringComparer.Ordinal);
@@ -123,7 +124,7 @@ public static class ServiceHistory
         {
             if (records.TryGetValue(arn, out var record) && !IsFinished(record))
             {
-                var progressed = Progress(service, record, [.. kept.Where(l => l.ServiceDeploymentArn == arn)], kept, live, now);
+                var progressed = Progress(service, record, [.. kept.Where(l => l.ServiceDeploymentArn == arn)], kept, live, shift, now);
                 if (written.Contains(arn) || !Same(progressed, record))
                 {
                     records[arn] = progressed with { UpdatedAt = now };
@@ -268,7 +269,7 @@ public static class ServiceHistory
     /// <summary>A service deployment's status, reasons and counts from the deployments linked to it.</summary>
     private static ServiceDeployment Progress(
         Service service, ServiceDeployment record, IReadOnlyList<DeploymentLink> own, IReadOnlyList<DeploymentLink> all,
-        IReadOnlyList<Deployment> live, DateTimeOffset now)
+        IReadOnlyList<Deployment> live, TrafficShiftState? shift, DateTimeOffset now)
     {
         var targetArn = record.TargetServiceRevision?.Arn;
         var origin = own.FirstOrDefault(l => l.ServiceRevisionArn == targetArn) is { } o ? live.FirstOrDefault(d => d.Id == o.DeploymentId) : null;
@@ -281,6 +282,8 @@ public static class ServiceHistory
                 Summary(s.Arn!, [.. all.Where(l => l.ServiceRevisionArn == s.Arn && !own.Contains(l)).SelectMany(l => live.Where(d => d.Id == l.DeploymentId))]))],
             DeploymentCircuitBreaker = Breaker(service, origin, record.DeploymentCircuitBreaker),
             Alarms = new ServiceDeploymentAlarms { Status = "DISABLED" },
+            // A blue/green, linear or canary deployment shows its stage; it keeps the last one (CLEAN_UP) once finished.
+            LifecycleStage = shift is not null && origin is not null && origin.Id == shift.GreenDeploymentId ? shift.Stage : record.LifecycleStage,
         };
         if (rollback is not null)
         {

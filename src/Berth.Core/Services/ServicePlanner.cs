@@ -14,6 +14,7 @@ namespace Berth.Core.Services;
 /// <item>book-keeping: announce tasks launched since the last round, count newly stopped tasks as deployment
 /// failures (circuit breaker) and start failures (restart throttle);</item>
 /// <item>the circuit breaker may fail the PRIMARY and roll back;</item>
+/// <item>a BLUE_GREEN, LINEAR or CANARY deployment's stage moves on (<see cref="TrafficShiftRound"/>);</item>
 /// <item>the REPLICA or DAEMON scheduler (or, for a service being deleted, "stop everything") picks starts and
 /// stops within maximumPercent and minimumHealthyPercent;</item>
 /// <item>counts, rollout completion, steady state, events.</item>
@@ -77,7 +78,11 @@ public static class ServicePlanner
             }
         }
 
-        var context = new SchedulingContext(service, deployments, tasks, snapshot.Instances, desired, RestartThrottle.AllowsStart(state, now), now);
+        state = TrafficShiftRound.Track(service, deployments, tasks, state, desired, now);
+        var context = new SchedulingContext(service, deployments, tasks, snapshot.Instances, desired, RestartThrottle.AllowsStart(state, now), now)
+        {
+            HoldsOldDeployments = !deleting && TrafficShiftRound.HoldsBlue(state, deployments),
+        };
         var (starts, stops) = deleting ? StopEverything(context)
             : daemon ? DaemonScheduler.Decide(context)
             : ReplicaScheduler.Decide(context);
@@ -103,6 +108,7 @@ public static class ServicePlanner
         if (outcome.Completed)
         {
             events.Add(ServiceEvents.DeploymentCompleted(name, outcome.Deployments[0].Id ?? ""));
+            state = TrafficShiftRound.Finish(state, outcome.Deployments[0]);
         }
         state = ReportSteadyState(state, outcome.Steady, name, events, now);
 
@@ -125,6 +131,7 @@ public static class ServicePlanner
             Deactivations = targets.Deactivations,
             Registrations = targets.Registrations,
             Deregistrations = targets.Deregistrations,
+            RuleForwards = deleting ? [] : TrafficShiftRound.Forwards(service, state, outcome.Deployments),
         };
     }
 

@@ -89,7 +89,25 @@ public sealed record SchedulerState
     /// a rollback deployment belongs to the service deployment it rolls back and deploys the revision it returns to.
     /// </summary>
     public IReadOnlyList<DeploymentLink> Links { get; init; } = [];
+
+    /// <summary>The BLUE_GREEN, LINEAR or CANARY deployment under way (or being abandoned), null when none is.</summary>
+    public TrafficShiftState? Shift { get; init; }
+
+    /// <summary>
+    /// Which target groups each live deployment's tasks register in: the load balancers' targetGroupArn or their
+    /// advancedConfiguration.alternateTargetGroupArn. Decided once per deployment, so a task never changes group.
+    /// </summary>
+    public IReadOnlyList<DeploymentSide> Sides { get; init; } = [];
+
+    /// <summary>
+    /// Production traffic is served by the alternate target groups: after each completed blue/green deployment the
+    /// groups swap roles, as in ECS, so the next green starts in the groups the last blue used.
+    /// </summary>
+    public bool ProductionOnAlternate { get; init; }
 }
+
+/// <summary>A deployment whose tasks register in the alternate target groups (<see cref="Alternate"/>) or the primary ones.</summary>
+public sealed record DeploymentSide(string DeploymentId, bool Alternate);
 
 /// <summary>A deployment (<c>ecs-svc/…</c>) with the service deployment it runs for and the service revision it deploys.</summary>
 public sealed record DeploymentLink(string DeploymentId, string ServiceDeploymentArn, string ServiceRevisionArn);
@@ -137,4 +155,13 @@ public sealed record ServicePlan(
 
     /// <summary>Targets to deregister: of the tasks being deactivated, and of tasks that stopped while registered.</summary>
     public IReadOnlyList<TargetChange> Deregistrations { get; init; } = [];
+
+    /// <summary>
+    /// The forward actions the service's production and test listener rules must have (BLUE_GREEN, LINEAR, CANARY),
+    /// applied before any target is deregistered, so traffic has left a target group before its targets drain.
+    /// </summary>
+    public IReadOnlyList<ListenerRuleForward> RuleForwards { get; init; } = [];
 }
+
+/// <summary>A listener rule (or a listener's default rule) that must forward to these target groups with these weights.</summary>
+public sealed record ListenerRuleForward(string RuleArn, IReadOnlyList<Elb.WeightedTargetGroup> TargetGroups);

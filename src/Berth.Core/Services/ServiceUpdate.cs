@@ -20,7 +20,7 @@ public static class ServiceUpdate
             throw new ServiceNotActiveException();
         }
         ServiceRules.ValidateUpdateService(current, request);
-        ServiceFactory.RefuseUnsupported(request.DeploymentController, request.DeploymentConfiguration, request.EnableExecuteCommand);
+        ServiceFactory.RefuseUnsupported(request.DeploymentController, request.EnableExecuteCommand);
         Require.InRange(request.HealthCheckGracePeriodSeconds, 0, int.MaxValue, "healthCheckGracePeriodSeconds");
         Require.OneOf(request.PropagateTags, EcsEnums.PropagateTags, "propagateTags");
         if (request.ServiceRegistries is { Count: > 0 } || request.ServiceConnectConfiguration is not null
@@ -56,6 +56,8 @@ public static class ServiceUpdate
             EnableECSManagedTags = request.EnableECSManagedTags ?? current.EnableECSManagedTags,
             PropagateTags = request.PropagateTags ?? current.PropagateTags,
         };
+        DeploymentStrategies.Validate(
+            current.DeploymentController?.Type, request.DeploymentConfiguration, updated.DeploymentConfiguration, updated.LoadBalancers);
         var changesTasks = request.ForceNewDeployment == true
             || updated.TaskDefinition != current.TaskDefinition
             || request.NetworkConfiguration is not null

@@ -59,7 +59,7 @@ public class ServiceFactoryTests
     public void Unsupported_features_are_refused_by_name()
     {
         Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "a", DeploymentController = new DeploymentController { Type = "EXTERNAL" } }));
-        Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "b", DeploymentConfiguration = new DeploymentConfiguration { Strategy = "BLUE_GREEN" } }));
+        Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "b", DeploymentConfiguration = new DeploymentConfiguration { LifecycleHooks = [new DeploymentLifecycleHook { TargetType = "PAUSE" }] } }));
         Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "c", EnableExecuteCommand = true }));
         Assert.Throws<InvalidParameterException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "d", DeploymentController = new DeploymentController { Type = "NOPE" } }));
     }
