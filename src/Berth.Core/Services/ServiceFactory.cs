@@ -57,7 +57,7 @@ public static class ServiceFactory
             CreatedBy = createdBy,
             EnableECSManagedTags = request.EnableECSManagedTags ?? false,
             PropagateTags = request.PropagateTags ?? "NONE",
-            EnableExecuteCommand = false,
+            EnableExecuteCommand = request.EnableExecuteCommand ?? false,
         };
         return ServiceRules.StartDeployment(service, deploymentId, now);
     }
@@ -74,7 +74,7 @@ public static class ServiceFactory
         Require.InRange(request.HealthCheckGracePeriodSeconds, 0, int.MaxValue, "healthCheckGracePeriodSeconds");
         Require.OneOf(request.PropagateTags, EcsEnums.PropagateTags, "propagateTags");
         TagRules.Validate(request.Tags);
-        RefuseUnsupported(request.DeploymentController, request.DeploymentConfiguration, request.EnableExecuteCommand);
+        RefuseUnsupported(request.DeploymentController, request.DeploymentConfiguration);
         if (request.ServiceRegistries is { Count: > 0 } || request.ServiceConnectConfiguration is not null)
         {
             throw new UnsupportedFeatureException("Berth does not support service discovery (serviceRegistries, serviceConnectConfiguration) yet.");
@@ -86,7 +86,7 @@ public static class ServiceFactory
     }
 
     /// <summary>Deployment controllers and strategies other than the ECS rolling update are not implemented.</summary>
-    public static void RefuseUnsupported(DeploymentController? controller, DeploymentConfiguration? configuration, bool? executeCommand)
+    public static void RefuseUnsupported(DeploymentController? controller, DeploymentConfiguration? configuration)
     {
         if (controller?.Type is { } type && type != "ECS")
         {
@@ -101,10 +101,6 @@ public static class ServiceFactory
         if (configuration?.LifecycleHooks is { Count: > 0 })
         {
             throw new UnsupportedFeatureException("Berth does not support deployment lifecycle hooks.");
-        }
-        if (executeCommand == true)
-        {
-            throw new UnsupportedFeatureException("ECS Exec (enableExecuteCommand) is not supported by Berth.");
         }
     }
 
