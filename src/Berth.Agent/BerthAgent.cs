@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Berth.Agent.ControlPlane;
 using Berth.Agent.Docker;
+using Berth.Agent.Exec;
 using Berth.Agent.Logs;
 using Berth.Agent.Metadata;
 using Berth.Agent.Networking;
@@ -106,6 +107,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
         TaskEngine? engine = null;
         LogCollector? logs = null;
         PausePool? pausePool = null;
+        ExecSessionRunner? exec = null;
         try
         {
             var host = await UntilSuccessAsync("reach the Docker engine", docker.GetHostInfoAsync, cancellationToken).ConfigureAwait(false);
@@ -163,7 +165,8 @@ public sealed partial class BerthAgent : IAsyncDisposable
             };
             var arn = await RegisterAsync(state, host, identity, reports, cancellationToken).ConfigureAwait(false);
             await warmUp.ConfigureAwait(false);
-            await PollAsync(arn, docker, state, host, identity, reports, engine, cancellationToken).ConfigureAwait(false);
+            exec = new ExecSessionRunner(_controlPlane, docker, engine, _loggerFactory.CreateLogger<ExecSessionRunner>());
+            await PollAsync(arn, docker, state, host, identity, reports, engine, exec, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -171,6 +174,11 @@ public sealed partial class BerthAgent : IAsyncDisposable
         finally
         {
             await background.CancelAsync().ConfigureAwait(false);
+            if (exec is not null)
+            {
+                await exec.StopAsync().ConfigureAwait(false);
+                LogShutdownStep(_logger, "exec sessions");
+            }
             if (engine is not null)
             {
                 await engine.ShutdownAsync().ConfigureAwait(false);
@@ -298,7 +306,8 @@ public sealed partial class BerthAgent : IAsyncDisposable
         }
     }
 
-    private async Task PollAsync(string arn, IDockerDriver docker, StateStore state, DockerHostInfo host, AgentIdentity identity, ReportQueue reports, TaskEngine engine, CancellationToken cancellationToken)
+    private async Task PollAsync(string arn, IDockerDriver docker, StateStore state, DockerHostInfo host, AgentIdentity identity, ReportQueue reports,
+        TaskEngine engine, ExecSessionRunner exec, CancellationToken cancellationToken)
     {
         long version = 0;
         var failures = 0;
@@ -325,6 +334,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
                 var unchanged = response.AssignmentsVersion == version;
                 version = response.AssignmentsVersion;
                 engine.Reconcile(response.Tasks);
+                exec.Start(response.ExecSessions, cancellationToken);
                 if (lastSweep is null || _time.GetUtcNow() - lastSweep > OrphanSweepInterval)
                 {
                     await engine.RemoveOrphansAsync(cancellationToken).ConfigureAwait(false);

@@ -56,7 +56,7 @@ public static class ApiRegistration
     /// which its signature covers.
     /// </summary>
     public static IApplicationBuilder UseApi(this IApplicationBuilder app) =>
-        RawBodyHash.Install(app, app.ApplicationServices.GetRequiredService<ApiOptions>());
+        RawBodyHash.Install(app, app.ApplicationServices.GetRequiredService<ApiOptions>()).UseWebSockets();
 
     public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder endpoints)
     {

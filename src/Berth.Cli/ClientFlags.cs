@@ -38,10 +38,12 @@ internal sealed class ClientFlags
     public Task<int> RunAsync(string command, ParseResult result, Func<HttpClient, Task<int>> run) =>
         ServerClient.RunAsync(command, result.GetValue(_endpoint)!, async url =>
         {
-            var caCert = result.GetValue(_caCert) is { Length: > 0 } path ? Path.GetFullPath(path) : null;
-            using var http = SignedHttpClient.Create(url, Credentials(Environment.GetEnvironmentVariable), result.GetValue(_region)!, caCert);
+            using var http = SignedHttpClient.Create(url, Credentials(Environment.GetEnvironmentVariable), result.GetValue(_region)!, CaCertificate(result));
             return await run(http).ConfigureAwait(false);
         });
+
+    /// <summary>The full path of <c>--ca-cert</c>; null when the server is verified against the system's roots.</summary>
+    public string? CaCertificate(ParseResult result) => result.GetValue(_caCert) is { Length: > 0 } path ? Path.GetFullPath(path) : null;
 
     /// <summary>The key in <paramref name="variable"/> (the environment), or null when there is none.</summary>
     internal static AgentCredentials? Credentials(Func<string, string?> variable)

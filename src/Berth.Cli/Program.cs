@@ -9,4 +9,5 @@ root.Subcommands.Add(SpotCommands.Spot());
 root.Subcommands.Add(CostCommands.Cost());
 root.Subcommands.Add(CleanupCommands.Cleanup());
 root.Subcommands.Add(EventCommands.Events());
+root.Subcommands.Add(ExecCommands.Exec());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

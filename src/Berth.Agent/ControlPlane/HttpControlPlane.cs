@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Berth.Core.Agent;
@@ -19,6 +20,7 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly HttpClient _http;
+    private readonly HttpMessageInvoker _webSockets;
     private volatile AgentCredentials? _credentials;
 
     public HttpControlPlane(AgentOptions options, TimeProvider time)
@@ -38,6 +40,13 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("berth-agent", typeof(HttpControlPlane).Assembly.GetName().Version?.ToString() ?? "0"));
+        // A connection of its own per socket: an exec stream must not hold a pooled connection polls and reports need.
+        var upgrades = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) };
+        ServerTrust.Apply(upgrades, options.CaCertificatePath);
+        _webSockets = new HttpMessageInvoker(new EcsSigningScope
+        {
+            InnerHandler = new SigV4SigningHandler(() => _credentials, options.Region, time) { InnerHandler = upgrades },
+        });
     }
 
     public Task<RegisterContainerInstanceResponse> RegisterAsync(RegisterContainerInstanceRequest request, CancellationToken cancellationToken)
@@ -65,6 +74,25 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
         var content = JsonContent(request, StateJsonContext.Default.AgentPollRequest, "application/json");
         return SendAsync(new Uri("/_berth/agent/v1/poll", UriKind.Relative), content, StateJsonContext.Default.AgentPollResponse,
             TimeSpan.FromSeconds(request.WaitSeconds) + RequestTimeout, SigningScope.Ecs, null, cancellationToken);
+    }
+
+    public async Task<WebSocket> OpenExecAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var server = new UriBuilder(new Uri(_http.BaseAddress!, $"/_berth/agent/v1/exec/{Uri.EscapeDataString(sessionId)}"));
+        server.Scheme = server.Scheme == Uri.UriSchemeHttps ? Uri.UriSchemeWss : Uri.UriSchemeWs;
+        var socket = new ClientWebSocket();
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(RequestTimeout);
+            await socket.ConnectAsync(server.Uri, _webSockets, timeout.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     public Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken) =>
@@ -160,5 +188,9 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
         return code.Length > 0 ? code : null;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _webSockets.Dispose();
+    }
 }

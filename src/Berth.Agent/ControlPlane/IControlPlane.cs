@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
 
@@ -30,6 +31,9 @@ internal interface IControlPlane
 
     /// <summary>Returns once the server has accepted (acknowledged) the report.</summary>
     Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken);
+
+    /// <summary>Joins an ECS Exec session's relay as the agent of its task's instance (docs/agent-protocol.md, "Exec sessions").</summary>
+    Task<WebSocket> OpenExecAsync(string sessionId, CancellationToken cancellationToken);
 
     /// <summary>Sends resource-use samples; a lost batch only leaves a gap in the metrics, so callers do not retry.</summary>
     Task ReportStatsAsync(AgentStatsReport report, CancellationToken cancellationToken);

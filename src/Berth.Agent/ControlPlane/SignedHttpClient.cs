@@ -13,15 +13,6 @@ public static class SignedHttpClient
         var transport = new SocketsHttpHandler();
         ServerTrust.Apply(transport, caCertificatePath);
         var signing = new SigV4SigningHandler(() => credentials, region, TimeProvider.System) { InnerHandler = transport };
-        return new HttpClient(new EcsScope { InnerHandler = signing }) { BaseAddress = server };
-    }
-
-    private sealed class EcsScope : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.Options.Set(SigningScope.Key, SigningScope.Ecs);
-            return base.SendAsync(request, cancellationToken);
-        }
+        return new HttpClient(new EcsSigningScope { InnerHandler = signing }) { BaseAddress = server };
     }
 }

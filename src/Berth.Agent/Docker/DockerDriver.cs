@@ -370,6 +370,37 @@ internal sealed partial class DockerDriver : IDockerDriver, IDisposable
     /// <paramref name="oneShot"/> Docker answers at once without the second reading behind <c>precpu_stats</c>,
     /// for callers that keep their own previous reading.
     /// </summary>
+    public async Task<ExecProcess> StartExecAsync(string containerId, IReadOnlyList<string> command, bool tty, CancellationToken cancellationToken)
+    {
+        var created = await _client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
+        {
+            Cmd = command.ToList(),
+            AttachStdin = true,
+            AttachStdout = true,
+            AttachStderr = true,
+            TTY = tty,
+        }, cancellationToken).ConfigureAwait(false);
+        var stream = await _client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters { TTY = tty }, cancellationToken).ConfigureAwait(false);
+        return new ExecProcess(created.ID, stream);
+    }
+
+    public Task ResizeExecAsync(string execId, int columns, int rows, CancellationToken cancellationToken) =>
+        _client.Exec.ResizeExecTtyAsync(execId, new ContainerResizeParameters { Width = columns, Height = rows }, cancellationToken);
+
+    public async Task<long> GetExecExitCodeAsync(string execId, CancellationToken cancellationToken)
+    {
+        // The output can end a moment before the engine records the process as exited.
+        for (var attempt = 0; ; attempt++)
+        {
+            var inspected = await _client.Exec.InspectContainerExecAsync(execId, cancellationToken).ConfigureAwait(false);
+            if (!inspected.Running || attempt >= 100)
+            {
+                return inspected.ExitCode ?? -1;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public async Task<JsonElement?> GetStatsAsync(string id, CancellationToken cancellationToken, bool oneShot = false)
     {
         using var response = await _raw.GetAsync(new Uri($"/containers/{Uri.EscapeDataString(id)}/stats?stream=false{(oneShot ? "&one-shot=true" : "")}", UriKind.Relative),

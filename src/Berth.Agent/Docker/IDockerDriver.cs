@@ -67,6 +67,15 @@ internal interface IDockerDriver
     /// <summary>The bridge network of a subnet, created on first use; one with another CIDR is an error.</summary>
     Task EnsureNetworkAsync(string name, string cidr, string gateway, IDictionary<string, string> labels, CancellationToken cancellationToken);
 
+    /// <summary>Starts <paramref name="command"/> in a running container with stdin, stdout and stderr attached (one stream with a TTY).</summary>
+    Task<ExecProcess> StartExecAsync(string containerId, IReadOnlyList<string> command, bool tty, CancellationToken cancellationToken);
+
+    /// <summary>Sets the TTY size of a command started with a TTY.</summary>
+    Task ResizeExecAsync(string execId, int columns, int rows, CancellationToken cancellationToken);
+
+    /// <summary>The exit code of a command whose output ended.</summary>
+    Task<long> GetExecExitCodeAsync(string execId, CancellationToken cancellationToken);
+
     /// <summary>The engine's stats JSON for one container; null when it is gone.</summary>
     Task<JsonElement?> GetStatsAsync(string id, CancellationToken cancellationToken, bool oneShot = false);
 }

@@ -12,7 +12,7 @@ namespace Berth.Api.Agent;
 
 /// <summary>
 /// The agent protocol's routes (docs/agent-protocol.md): long-poll, task reports and stats samples, for agents and the
-/// root user; joining, and the join tokens admins make for it (docs/security.md).
+/// root user; joining, and the join tokens admins make for it (docs/security.md); the two ends of ECS Exec sessions.
 /// </summary>
 internal static class AgentApi
 {
@@ -20,7 +20,8 @@ internal static class AgentApi
         .AddSingleton<AgentHandler>()
         .AddSingleton<StatsHandler>()
         .AddSingleton<AgentJoinHandler>()
-        .AddSingleton<JoinTokenHandler>();
+        .AddSingleton<JoinTokenHandler>()
+        .AddSingleton<ExecRelay>();
 
     public static IEndpointRouteBuilder MapAgentApi(this IEndpointRouteBuilder endpoints)
     {
@@ -30,6 +31,9 @@ internal static class AgentApi
         endpoints.MapPost("/_berth/agent/v1/poll", signed.RequireAgent(StoreFaultsAnswered(agents.PollAsync)));
         endpoints.MapPost("/_berth/agent/v1/report", signed.RequireAgent(StoreFaultsAnswered(agents.ReportAsync)));
         endpoints.MapPost("/_berth/agent/v1/stats", signed.RequireAgent(StoreFaultsAnswered(services.GetRequiredService<StatsHandler>().ReportAsync)));
+        var exec = services.GetRequiredService<ExecRelay>();
+        endpoints.MapGet("/_berth/agent/v1/exec/{sessionId}", signed.RequireAgent(exec.AgentAsync));
+        endpoints.MapGet(ExecRelay.ClientPath + "{sessionId}", exec.ClientAsync);
 
         var options = services.GetRequiredService<ApiOptions>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AgentApi));

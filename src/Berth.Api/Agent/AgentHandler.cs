@@ -26,7 +26,7 @@ namespace Berth.Api.Agent;
 /// </summary>
 internal sealed class AgentHandler(
     IStateStore store, AssignmentSignals signals, ServiceSignal services, AgentLiveness liveness, TaskRoleSessions roleSessions, TaskSecrets secrets,
-    TaskStopper stopper, TaskReports reports, TimeProvider time)
+    TaskStopper stopper, TaskReports reports, ExecSessions execSessions, TimeProvider time)
 {
     /// <summary>
     /// A heartbeat is written at most this often, so a busy instance's polls do not all become writes; well inside
@@ -76,12 +76,14 @@ internal sealed class AgentHandler(
                 await _networks.RecordAttachmentsAsync(instance.Id, attached, request.EngineTaskArns, cancellationToken).ConfigureAwait(false);
                 attached = null;
             }
-            if (instance.Value.AssignmentsVersion != request.AssignmentsVersion || time.GetUtcNow() >= deadline)
+            var execs = execSessions.PendingFor(instance.Id);
+            if (instance.Value.AssignmentsVersion != request.AssignmentsVersion || execs is not null || time.GetUtcNow() >= deadline)
             {
                 var response = new AgentPollResponse
                 {
                     AssignmentsVersion = instance.Value.AssignmentsVersion,
                     Tasks = await AssignmentsAsync(instance.Id, cancellationToken).ConfigureAwait(false),
+                    ExecSessions = execs,
                 };
                 await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(response, StateJsonContext.Default.AgentPollResponse)).ConfigureAwait(false);
                 return;

@@ -129,7 +129,7 @@ public sealed class ServiceReconciler(
         var launchType = LaunchTarget.LaunchTypeOf(service);
         var network = await LaunchChecks.NetworkOfAsync(Store, definition.Definition, NetworkOf(service, start), launchType, cancellationToken).ConfigureAwait(false);
         var launch = new TaskLaunch(definition.Definition, null, start.DeploymentId, GroupOf(service), tags, launchType, network,
-            FargateRules.PlatformVersionFor(launchType, service.PlatformVersion));
+            FargateRules.PlatformVersionFor(launchType, service.PlatformVersion), EnableExecuteCommand: service.EnableExecuteCommand == true);
         try
         {
             var result = start.ContainerInstanceArn is { } instance

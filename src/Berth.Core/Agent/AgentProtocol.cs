@@ -51,6 +51,23 @@ public sealed record AgentPollResponse
 {
     [JsonPropertyName("assignmentsVersion")] public long AssignmentsVersion { get; init; }
     [JsonPropertyName("tasks")] public required IReadOnlyList<TaskAssignment> Tasks { get; init; }
+
+    /// <summary>
+    /// ECS Exec sessions waiting for this instance's agent (docs/agent-protocol.md, "Exec sessions"): the agent opens
+    /// each one's relay socket and runs its command in the task's container. Null when there are none.
+    /// </summary>
+    [JsonPropertyName("execSessions")] public IReadOnlyList<ExecSessionAssignment>? ExecSessions { get; init; }
+}
+
+/// <summary>One command ExecuteCommand accepted, for the agent of the task's instance to run.</summary>
+public sealed record ExecSessionAssignment
+{
+    [JsonPropertyName("sessionId")] public required string SessionId { get; init; }
+    [JsonPropertyName("taskArn")] public required string TaskArn { get; init; }
+    [JsonPropertyName("containerName")] public required string ContainerName { get; init; }
+
+    /// <summary>The words to run (ExecuteCommand's command, split as a shell would).</summary>
+    [JsonPropertyName("command")] public required IReadOnlyList<string> Command { get; init; }
 }
 
 /// <summary>

@@ -59,3 +59,10 @@ public sealed class ConflictException(string message, IReadOnlyList<string> reso
 {
     public override IReadOnlyList<string>? ResourceIds { get; } = resourceIds;
 }
+
+/// <summary>
+/// ExecuteCommand's answer when the task's agent cannot be reached; ECS words it "The execute command failed due to an
+/// internal error. Try again later." whatever the cause.
+/// </summary>
+public sealed class TargetNotConnectedException(string message = "The execute command failed due to an internal error. Try again later.")
+    : EcsException(message);

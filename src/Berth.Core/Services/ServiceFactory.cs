@@ -57,7 +57,7 @@ public static class ServiceFactory
             CreatedBy = createdBy,
             EnableECSManagedTags = request.EnableECSManagedTags ?? false,
             PropagateTags = request.PropagateTags ?? "NONE",
-            EnableExecuteCommand = false,
+            EnableExecuteCommand = request.EnableExecuteCommand ?? false,
         };
         return ServiceRules.StartDeployment(service, deploymentId, now);
     }
@@ -74,7 +74,7 @@ public static class ServiceFactory
         Require.InRange(request.HealthCheckGracePeriodSeconds, 0, int.MaxValue, "healthCheckGracePeriodSeconds");
         Require.OneOf(request.PropagateTags, EcsEnums.PropagateTags, "propagateTags");
         TagRules.Validate(request.Tags);
-        RefuseUnsupported(request.DeploymentController, request.EnableExecuteCommand);
+        RefuseUnsupported(request.DeploymentController);
         DeploymentStrategies.Validate(request.DeploymentController?.Type, request.DeploymentConfiguration, request.DeploymentConfiguration, request.LoadBalancers);
         if (request.ServiceRegistries is { Count: > 0 } || request.ServiceConnectConfiguration is not null)
         {
@@ -87,16 +87,12 @@ public static class ServiceFactory
     }
 
     /// <summary>Deployment controllers other than ECS are not implemented (its strategies: <see cref="DeploymentStrategies"/>).</summary>
-    public static void RefuseUnsupported(DeploymentController? controller, bool? executeCommand)
+    public static void RefuseUnsupported(DeploymentController? controller)
     {
         if (controller?.Type is { } type && type != "ECS")
         {
             Require.OneOf(type, EcsEnums.DeploymentControllerType, "deploymentController.type");
             throw new UnsupportedFeatureException($"Berth supports the ECS deployment controller only, not {type}.");
-        }
-        if (executeCommand == true)
-        {
-            throw new UnsupportedFeatureException("ECS Exec (enableExecuteCommand) is not supported by Berth.");
         }
     }
 

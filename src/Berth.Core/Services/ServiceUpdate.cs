@@ -20,7 +20,7 @@ public static class ServiceUpdate
             throw new ServiceNotActiveException();
         }
         ServiceRules.ValidateUpdateService(current, request);
-        ServiceFactory.RefuseUnsupported(request.DeploymentController, request.EnableExecuteCommand);
+        ServiceFactory.RefuseUnsupported(request.DeploymentController);
         Require.InRange(request.HealthCheckGracePeriodSeconds, 0, int.MaxValue, "healthCheckGracePeriodSeconds");
         Require.OneOf(request.PropagateTags, EcsEnums.PropagateTags, "propagateTags");
         if (request.ServiceRegistries is { Count: > 0 } || request.ServiceConnectConfiguration is not null
@@ -55,6 +55,8 @@ public static class ServiceUpdate
             LoadBalancers = request.LoadBalancers ?? current.LoadBalancers,
             EnableECSManagedTags = request.EnableECSManagedTags ?? current.EnableECSManagedTags,
             PropagateTags = request.PropagateTags ?? current.PropagateTags,
+            // As on ECS, tasks started from now on get it; running ones need forceNewDeployment.
+            EnableExecuteCommand = request.EnableExecuteCommand ?? current.EnableExecuteCommand,
         };
         DeploymentStrategies.Validate(
             current.DeploymentController?.Type, request.DeploymentConfiguration, updated.DeploymentConfiguration, updated.LoadBalancers);

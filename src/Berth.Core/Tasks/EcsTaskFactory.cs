@@ -98,20 +98,20 @@ public static class EcsTaskFactory
                 Memory = launch.Overrides?.Memory,
                 EphemeralStorage = launch.Overrides?.EphemeralStorage,
             },
-            Containers = (definition.ContainerDefinitions ?? []).Select(c => NewContainer(c, launch.Overrides, scope, clusterName, taskId, taskArn)).ToList(),
+            Containers = (definition.ContainerDefinitions ?? []).Select(c => NewContainer(c, launch, scope, clusterName, taskId, taskArn)).ToList(),
             Attachments = [],
             Attributes = [new EcsAttribute { Name = "ecs.cpu-architecture", Value = "x86_64" }],
             HealthStatus = "UNKNOWN",
-            EnableExecuteCommand = false,
+            EnableExecuteCommand = launch.EnableExecuteCommand,
             CreatedAt = now,
             Version = 1,
         };
     }
 
     private static Container NewContainer(
-        ContainerDefinition definition, TaskOverride? overrides, ResourceScope scope, string clusterName, string taskId, string taskArn)
+        ContainerDefinition definition, TaskLaunch launch, ResourceScope scope, string clusterName, string taskId, string taskArn)
     {
-        var o = OverrideOf(overrides, definition.Name);
+        var o = OverrideOf(launch.Overrides, definition.Name);
         return new Container
         {
             ContainerArn = scope.ContainerArn(clusterName, taskId, Guid.NewGuid().ToString()),
@@ -125,6 +125,7 @@ public static class EcsTaskFactory
             Cpu = (o?.Cpu ?? definition.Cpu ?? 0).ToString(CultureInfo.InvariantCulture),
             Memory = (o?.Memory ?? definition.Memory)?.ToString(CultureInfo.InvariantCulture),
             MemoryReservation = (o?.MemoryReservation ?? definition.MemoryReservation)?.ToString(CultureInfo.InvariantCulture),
+            ManagedAgents = launch.EnableExecuteCommand ? ExecuteCommandAgent.Pending : null,
         };
     }
 

@@ -76,7 +76,11 @@ public static class TaskStateChanges
             LastStatus = TaskStatuses.Stopped,
             StoppedAt = now,
             ExecutionStoppedAt = now,
-            Containers = (task.Containers ?? []).Select(c => c with { LastStatus = TaskStatuses.Stopped }).ToList(),
+            Containers = (task.Containers ?? []).Select(c => c with
+            {
+                LastStatus = TaskStatuses.Stopped,
+                ManagedAgents = ExecuteCommandAgent.Follow(c.ManagedAgents, TaskStatuses.Stopped, now),
+            }).ToList(),
             Attachments = EniAttachment.Deleted(task.Attachments),
             Version = (stopping.Version ?? 0) + 1,
         };
@@ -85,7 +89,7 @@ public static class TaskStateChanges
     /// <summary>Applies an agent's report. Returns the task unchanged when the report brings nothing new.</summary>
     public static EcsTask ApplyReport(EcsTask task, AgentTaskReport report, DateTimeOffset now)
     {
-        var containers = (task.Containers ?? []).Select(c => ApplyContainer(c, report.Containers.FirstOrDefault(r => r.Name == c.Name))).ToList();
+        var containers = (task.Containers ?? []).Select(c => ApplyContainer(c, report.Containers.FirstOrDefault(r => r.Name == c.Name), now)).ToList();
         var next = task with
         {
             Containers = containers,
@@ -118,16 +122,18 @@ public static class TaskStateChanges
         return Equivalent(task, next) ? task : next with { Version = (task.Version ?? 0) + 1 };
     }
 
-    private static Container ApplyContainer(Container container, ContainerReport? report)
+    private static Container ApplyContainer(Container container, ContainerReport? report, DateTimeOffset now)
     {
         if (report is null)
         {
             return container;
         }
         var forward = TaskStatuses.IsAfter(report.LastStatus, container.LastStatus!);
+        var status = forward ? report.LastStatus : container.LastStatus;
         return container with
         {
-            LastStatus = forward ? report.LastStatus : container.LastStatus,
+            LastStatus = status,
+            ManagedAgents = forward ? ExecuteCommandAgent.Follow(container.ManagedAgents, status, now) : container.ManagedAgents,
             RuntimeId = report.RuntimeId ?? container.RuntimeId,
             ExitCode = report.ExitCode ?? container.ExitCode,
             Reason = report.Reason ?? container.Reason,

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
 using Berth.Agent.ControlPlane;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
@@ -15,6 +18,8 @@ internal sealed class FakeControlPlane : IControlPlane
     private readonly List<AgentTaskReport> _reports = [];
     private readonly List<RegisterContainerInstanceRequest> _registrations = [];
     private readonly HashSet<string> _instances = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExecSessionAssignment> _execSessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskCompletionSource<WebSocket>> _execClients = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _assignmentsChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _version = 1;
@@ -53,6 +58,40 @@ internal sealed class FakeControlPlane : IControlPlane
     });
 
     public void Unassign(string taskArn) => Change(() => _assignments.Remove(taskArn));
+
+    /// <summary>
+    /// Hands the agent an exec session in its next poll; completes with the client's end of the session's stream once the
+    /// agent joined it (a loopback WebSocket pair stands in for the server's relay).
+    /// </summary>
+    public Task<WebSocket> OfferExecAsync(ExecSessionAssignment session)
+    {
+        var client = new TaskCompletionSource<WebSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Change(() =>
+        {
+            _execSessions[session.SessionId] = session;
+            _execClients[session.SessionId] = client;
+        });
+        return client.Task;
+    }
+
+    public async Task<WebSocket> OpenExecAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<WebSocket> client;
+        lock (_gate)
+        {
+            if (!_execSessions.Remove(sessionId) || !_execClients.Remove(sessionId, out client!))
+            {
+                throw new ControlPlaneException(404, "SessionNotFound", $"Exec session {sessionId} is unknown or already joined.");
+            }
+        }
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var connecting = new TcpClient();
+        await connecting.ConnectAsync((IPEndPoint)listener.LocalEndpoint, cancellationToken);
+        var accepted = await listener.AcceptTcpClientAsync(cancellationToken);
+        client.SetResult(WebSocket.CreateFromStream(accepted.GetStream(), isServer: true, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan));
+        return WebSocket.CreateFromStream(connecting.GetStream(), isServer: false, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan);
+    }
 
     /// <summary>The scripted control plane has every cluster already.</summary>
     public Task CreateClusterAsync(string clusterName, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -158,7 +197,12 @@ internal sealed class FakeControlPlane : IControlPlane
         ? "(none)"
         : $"{report.LastStatus} reason={report.StoppedReason} code={report.StopCode} containers=[{string.Join("; ", report.Containers.Select(c => $"{c.Name}:{c.LastStatus} exit={c.ExitCode} health={c.HealthStatus} reason={c.Reason}"))}]";
 
-    private AgentPollResponse Snapshot() => new() { AssignmentsVersion = _version, Tasks = _assignments.Values.ToList() };
+    private AgentPollResponse Snapshot() => new()
+    {
+        AssignmentsVersion = _version,
+        Tasks = _assignments.Values.ToList(),
+        ExecSessions = _execSessions.Count > 0 ? _execSessions.Values.ToList() : null,
+    };
 
     private void Change(Action change)
     {

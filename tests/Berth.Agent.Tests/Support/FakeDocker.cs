@@ -280,6 +280,16 @@ internal sealed class FakeDocker : IDockerDriver
     /// <summary>The fake's containers use no resources: Docker's answer for a container it has no stats of.</summary>
     public Task<JsonElement?> GetStatsAsync(string id, CancellationToken cancellationToken, bool oneShot = false) => Task.FromResult<JsonElement?>(null);
 
+    /// <summary>ECS Exec is tested against the real engine (Exec/ExecSessionTests), not against this fake.</summary>
+    public Task<ExecProcess> StartExecAsync(string containerId, IReadOnlyList<string> command, bool tty, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("FakeDocker runs no commands in containers.");
+
+    public Task ResizeExecAsync(string execId, int columns, int rows, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("FakeDocker runs no commands in containers.");
+
+    public Task<long> GetExecExitCodeAsync(string execId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("FakeDocker runs no commands in containers.");
+
     private Container? Find(string id)
     {
         lock (_gate)

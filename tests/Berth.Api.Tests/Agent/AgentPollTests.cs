@@ -108,7 +108,7 @@ public sealed class AgentPollTests : IAsyncLifetime
         var resolver = new SecretValueResolver(new SsmParameters(store, cipher, new SecretChanges()), new ManagedSecrets(store, cipher, new SecretChanges()), authorization, _time);
         var secrets = new TaskSecrets(resolver, new TaskSecretOptions());
         return new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, roleSessions, secrets, new TaskStopper(store, _signals),
-            new TaskReports(store, _time), _time);
+            new TaskReports(store, _time), new ExecSessions(_signals, _time), _time);
     }
 
     private static DefaultHttpContext PollRequest(long assignmentsVersion, CancellationToken aborted, string instanceArn = InstanceArn)

@@ -132,13 +132,12 @@ public class TaskApiTests(BerthServerFixture server) : IClassFixture<BerthServer
     }
 
     [Fact]
-    public async Task Exec_and_launch_types_berth_does_not_run_are_refused_clearly()
+    public async Task Launch_types_berth_does_not_run_are_refused_clearly()
     {
         await ClusterWithOneInstanceAsync("refuse");
         await ClusterCapacity.RegisterWebAsync(_ecs, "refused", cpu: 10, memory: 10);
 
         Assert.Equal("UnsupportedFeatureException", (await _ecs.ErrorAsync("RunTask", new { cluster = "refuse", taskDefinition = "refused", launchType = "EXTERNAL" })).Type);
-        Assert.Equal("UnsupportedFeatureException", (await _ecs.ErrorAsync("RunTask", new { cluster = "refuse", taskDefinition = "refused", enableExecuteCommand = true })).Type);
         Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("RunTask", new { cluster = "refuse", taskDefinition = "refused", count = 11 })).Type);
     }
 }

@@ -159,10 +159,6 @@ internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, Tas
         IReadOnlyList<Tag>? tags, string? propagateTags, bool? managedTags, bool? executeCommand, NetworkConfiguration? network,
         string launchType, CancellationToken cancellationToken)
     {
-        if (executeCommand == true)
-        {
-            throw new UnsupportedFeatureException("ECS Exec (enableExecuteCommand) is not supported by Berth.");
-        }
         Require.That((startedBy?.Length ?? 0) <= 128, "startedBy can be at most 128 characters.");
         Require.That((group?.Length ?? 0) <= 255, "group can be at most 255 characters.");
         Require.OneOf(propagateTags, EcsEnums.PropagateTags, "propagateTags");
@@ -174,7 +170,8 @@ internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, Tas
         var taskNetwork = await LaunchChecks.NetworkOfAsync(Store, definition, network, launchType, cancellationToken).ConfigureAwait(false);
         EcsTaskFactory.ValidateOverrides(definition, overrides);
         var allTags = TaskTags.For(tags, propagateTags, managedTags == true, new TaskTags.Sources(found.Value.Tags, [], cluster.ClusterName!, null));
-        return new TaskLaunch(definition, overrides, startedBy, group ?? $"family:{definition.Family}", allTags, launchType, taskNetwork);
+        return new TaskLaunch(definition, overrides, startedBy, group ?? $"family:{definition.Family}", allTags, launchType, taskNetwork,
+            EnableExecuteCommand: executeCommand == true);
     }
 
     private static string FamilyOf(EcsTask task)
