@@ -12,6 +12,15 @@ public sealed record AgentOptions
     public Uri? ServerUrl { get; init; }
 
     /// <summary>
+    /// Further servers that share <see cref="ServerUrl"/>'s store (docs/architecture.md, "Running Berth highly
+    /// available"): the agent moves on to the next when the one it talks to does not answer.
+    /// </summary>
+    public IReadOnlyList<Uri> OtherServerUrls { get; init; } = [];
+
+    /// <summary><see cref="ServerUrl"/> then <see cref="OtherServerUrls"/>: the order the agent tries them in.</summary>
+    public IReadOnlyList<Uri> ServerUrls => ServerUrl is null ? OtherServerUrls : [ServerUrl, .. OtherServerUrls];
+
+    /// <summary>
     /// The access key the agent joins with (SigV4: service <c>ecs</c>): the root key or an admin's allowed
     /// ecs:RegisterContainerInstance. Joining issues the instance a key of its own, which signs every later request
     /// (the agent protocol, ECS, CloudWatch Logs) and is kept in <see cref="DataDirectory"/>. Null, and no
@@ -126,17 +135,21 @@ public sealed record AgentOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate(bool requireServerUrl = true)
     {
-        if (requireServerUrl && (ServerUrl is null || !ServerUrl.IsAbsoluteUri || ServerUrl.Scheme is not ("http" or "https")))
+        if (requireServerUrl && ServerUrl is null)
         {
-            throw new ArgumentException($"ServerUrl must be an absolute http(s) URL; got '{ServerUrl}'.");
+            throw new ArgumentException("ServerUrl must be an absolute http(s) URL; got ''.");
+        }
+        if (ServerUrls.FirstOrDefault(u => !u.IsAbsoluteUri || u.Scheme is not ("http" or "https")) is { } bad)
+        {
+            throw new ArgumentException($"ServerUrl must be an absolute http(s) URL; got '{bad}'.");
         }
         Check(Credentials is null || (!string.IsNullOrWhiteSpace(Credentials.AccessKeyId) && !string.IsNullOrEmpty(Credentials.SecretAccessKey)),
             "Credentials need both an access key id and a secret access key.");
         Check(JoinToken is null || JoinToken.Value.StartsWith("berth-join.", StringComparison.Ordinal),
             "The join token must be one that 'berth agent token create' printed (berth-join.…).");
         Check(!string.IsNullOrWhiteSpace(Region), "Region must not be empty.");
-        Check(CaCertificatePath is null || ServerUrl is null || ServerUrl.Scheme == "https",
-            $"CaCertificatePath verifies an https:// ServerUrl; got '{ServerUrl}'.");
+        Check(CaCertificatePath is null || ServerUrls.All(u => u.Scheme == "https"),
+            $"CaCertificatePath verifies an https:// ServerUrl; got '{string.Join(",", ServerUrls)}'.");
         Check(!string.IsNullOrWhiteSpace(Cluster), "Cluster must not be empty.");
         Check(!string.IsNullOrWhiteSpace(DataDirectory), "DataDirectory must not be empty.");
         Check(AgentNamespace is null || (AgentNamespace.Length is > 0 and <= 128 && !AgentNamespace.Contains('=')),

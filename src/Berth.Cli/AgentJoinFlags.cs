@@ -14,7 +14,9 @@ internal sealed class AgentJoinFlags
 {
     private static readonly AgentOptions Defaults = new();
 
-    private readonly Option<string> _server = EnvOption.Create("--server", "The Berth server to join", "BERTH_SERVER", "http://127.0.0.1:4566");
+    private readonly Option<string> _server = EnvOption.Create("--server",
+        "The Berth server to join; several, comma-separated, when servers share one store: the agent moves on to the next when one does not answer",
+        "BERTH_SERVER", "http://127.0.0.1:4566");
     private readonly Option<string?> _caCert = EnvOption.Create<string?>("--ca-cert",
         "PEM file of the certificates an https:// --server must chain to (default: the system's roots)", "BERTH_CA_CERT", null);
     private readonly Option<string> _region = EnvOption.Create("--region", "Region to sign requests for: the server's --region", "BERTH_REGION", Defaults.Region);
@@ -41,10 +43,14 @@ internal sealed class AgentJoinFlags
         command.Options.Add(_secretAccessKey);
     }
 
-    public Uri ServerUrl(ParseResult result) =>
-        Uri.TryCreate(result.GetValue(_server), UriKind.Absolute, out var url)
+    /// <summary>The first server given: the one the agent tries first, and the one <c>berth agent token …</c> calls.</summary>
+    public Uri ServerUrl(ParseResult result) => ServerUrls(result)[0];
+
+    /// <summary>Every server given, in order.</summary>
+    public IReadOnlyList<Uri> ServerUrls(ParseResult result) =>
+        [.. result.GetValue(_server)!.Split(',', StringSplitOptions.TrimEntries).Select(server => Uri.TryCreate(server, UriKind.Absolute, out var url)
             ? url
-            : throw new ArgumentException($"--server must be an absolute URL; got '{result.GetValue(_server)}'.");
+            : throw new ArgumentException($"--server must be absolute URLs, comma-separated; got '{server}'."))];
 
     /// <summary><paramref name="options"/> with the region, the CA file, the join token and, when an access key is given, the credentials.</summary>
     public AgentOptions Apply(ParseResult result, AgentOptions options)
@@ -53,6 +59,7 @@ internal sealed class AgentJoinFlags
         {
             Region = Region(result),
             CaCertificatePath = CaCertificatePath(result),
+            OtherServerUrls = [.. ServerUrls(result).Skip(1)],
             Credentials = Credentials(result),
             JoinToken = result.GetValue(_joinToken) is { Length: > 0 } token ? new AgentJoinToken(token) : null,
         };

@@ -119,7 +119,7 @@ internal static class ServerCommands
                 (_, { } key) => $"joining as {key.AccessKeyId} in {options.Region} (or with the key kept in {options.DataDirectory})",
                 _ => "unsigned (the server must run with --auth off)",
             };
-            Console.WriteLine($"Berth agent joining cluster {options.Cluster} at {options.ServerUrl}, {signing}. Press Ctrl-C to stop.");
+            Console.WriteLine($"Berth agent joining cluster {options.Cluster} at {string.Join(", ", options.ServerUrls)}, {signing}. Press Ctrl-C to stop.");
             await BerthAgent.RunAsync(options, loggers, cancellationToken).ConfigureAwait(false);
         }));
         return command;

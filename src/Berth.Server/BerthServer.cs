@@ -8,6 +8,7 @@ using Berth.Core.Cost;
 using Berth.Core.Networking;
 using Berth.Server.Controllers;
 using Berth.Server.Endpoints;
+using Berth.Server.Leadership;
 using Berth.Server.LoadBalancing;
 using Berth.Server.Metrics;
 using Berth.Store.Identity;
@@ -62,7 +63,9 @@ public static class BerthServer
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(services => new MetricClock(services.GetRequiredService<TimeProvider>(), options.MetricMinute));
         builder.Services.AddSingleton(prices);
-        builder.Services.AddControl(store, events);
+        // Every commit of a leader-only controller carries the lease's fencing token: see FencedStateStore.
+        builder.Services.AddControl(new FencedStateStore(store), events);
+        builder.Services.AddLeadership();
         builder.Services.AddLoadBalancerDataPlane(options.LoadBalancerAccessLog);
         builder.Services.AddMetricPublishers();
         builder.Services.AddBackgroundControllers();

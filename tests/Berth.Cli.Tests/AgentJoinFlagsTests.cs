@@ -43,9 +43,18 @@ public sealed class AgentJoinFlagsTests
     }
 
     [Fact]
+    public void Several_servers_sharing_a_store_are_tried_in_the_order_given()
+    {
+        var options = Read("--server", "http://10.0.0.5:4566, http://10.0.0.6:4566,http://10.0.0.7:4566");
+
+        Assert.Equal(new Uri("http://10.0.0.5:4566"), options.ServerUrl);
+        Assert.Equal([new Uri("http://10.0.0.5:4566"), new Uri("http://10.0.0.6:4566"), new Uri("http://10.0.0.7:4566")], options.ServerUrls);
+    }
+
+    [Fact]
     public void A_server_that_is_not_a_URL_is_refused_naming_the_flag()
     {
-        Assert.StartsWith("--server must be an absolute URL", Assert.Throws<ArgumentException>(() => Read("--server", "127.0.0.1:4566")).Message,
+        Assert.StartsWith("--server must be absolute URLs", Assert.Throws<ArgumentException>(() => Read("--server", "127.0.0.1:4566")).Message,
             StringComparison.Ordinal);
     }
 }

@@ -153,14 +153,15 @@ class BerthServer:
             raise RuntimeError(f"the local agent did not register within {seconds} s")
         return arns[0]
 
-    def start_agent(self, cluster, name="agent", agent_namespace=None, env=None, args=()):
-        """A separate `berth agent` process against this server, with its own data directory under the server's.
+    def start_agent(self, cluster, name="agent", agent_namespace=None, env=None, args=(), servers=None):
+        """A separate `berth agent` process against this server (or `servers`, its --server list of several servers on
+        one store), with its own data directory under the server's.
 
         Its containers carry `agent_namespace` (the server's own by default, so remove_containers() finds them);
         its output goes to the server's log; `args` are further agent flags. Stop it with kill_process_group().
         """
         return subprocess.Popen(
-            [os.path.join(ROOT, "berth"), "agent", "--server", self.endpoint, "--cluster", cluster,
+            [os.path.join(ROOT, "berth"), "agent", "--server", servers or self.endpoint, "--cluster", cluster,
              "--data-dir", os.path.join(self.data_dir, name), "--agent-namespace", agent_namespace or self.agent_namespace,
              "--metadata-port", "0", *args],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True, env=env)

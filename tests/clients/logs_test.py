@@ -23,12 +23,12 @@ def aws_with_tail():
 
 class LogsTest(BerthUpTestCase):
 
-    def run_printer(self, family, group, script):
+    def run_printer(self, family, group, script, **container):
         self.aws("ecs", "register-task-definition", "--family", family, "--container-definitions", json.dumps([{
             "name": "web", "image": "berth/sample-tools", "memory": 16, "command": ["sh", "-c", script],
             "logConfiguration": {"logDriver": "awslogs", "options": {
                 "awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "web",
-                "awslogs-create-group": "true"}}}]))
+                "awslogs-create-group": "true"}}, **container}]))
         deadline = time.time() + 60
         while not self.aws("ecs", "list-container-instances")["containerInstanceArns"]:
             self.assertLess(time.time(), deadline, "the local agent did not register")
@@ -98,6 +98,26 @@ class LogsTest(BerthUpTestCase):
         errors = self.aws("logs", "filter-log-events", "--log-group-name", "/ecs/printer", "--filter-pattern", "ERROR")["events"]
         self.assertEqual([(e["logStreamName"], e["message"]) for e in errors], [(stream, "ERROR done")])
         self.aws("ecs", "wait", "tasks-stopped", "--tasks", task_arn)
+
+    def test_a_container_restarted_by_its_restart_policy_keeps_its_task_and_its_log_stream(self):
+        # restartAttemptPeriod's least (60 s): a container that exits sooner would stop its task instead.
+        task_arn, stream = self.run_printer("restarter", "/ecs/restarter", "echo started $(date +%s%N); sleep 600",
+                                            restartPolicy={"enabled": True, "restartAttemptPeriod": 60})
+        self.assertEqual(len(self.wait_for_messages("/ecs/restarter", stream, 1)), 1)
+        container = subprocess.run(["docker", "ps", "-q", "--filter", f"label=com.amazonaws.ecs.task-arn={task_arn}"],
+                                   capture_output=True, text=True, check=True).stdout.split()
+        self.assertEqual(len(container), 1)
+        time.sleep(62)
+        subprocess.run(["docker", "kill", container[0]], check=True, capture_output=True)
+
+        messages = self.wait_for_messages("/ecs/restarter", stream, 2)
+        self.assertEqual([m.split()[0] for m in messages], ["started", "started"], "the same container started again, its output in the same stream")
+        task = self.aws("ecs", "describe-tasks", "--tasks", task_arn)["tasks"][0]
+        self.assertEqual((task["lastStatus"], task["desiredStatus"]), ("RUNNING", "RUNNING"))
+        again = subprocess.run(["docker", "ps", "-q", "--filter", f"label=com.amazonaws.ecs.task-arn={task_arn}"],
+                               capture_output=True, text=True, check=True).stdout.split()
+        self.assertEqual(again, container, "restarted in place, not replaced")
+        self.aws("ecs", "stop-task", "--task", task_arn)
 
     def test_aws_logs_tail_follow_shows_new_lines(self):
         cli = aws_with_tail()

@@ -30,7 +30,8 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
         };
         ServerTrust.Apply(transport, options.CaCertificatePath);
         _credentials = options.Credentials;
-        _http = new HttpClient(new SigV4SigningHandler(() => _credentials, options.Region, time) { InnerHandler = transport })
+        var signing = new SigV4SigningHandler(() => _credentials, options.Region, time) { InnerHandler = transport };
+        _http = new HttpClient(new ServerFailover(options.ServerUrls) { InnerHandler = signing })
         {
             BaseAddress = options.ServerUrl ?? throw new ArgumentException("The HTTP control plane needs AgentOptions.ServerUrl.", nameof(options)),
             // Each call sets its own limit: a long poll legitimately waits longer than a report.

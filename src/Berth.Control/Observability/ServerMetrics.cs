@@ -33,6 +33,9 @@ public static class ServerMetrics
     private static readonly Counter GbSeconds = Metrics.CreateCounter(
         "berth_task_memory_gb_seconds_total", "GB-seconds of memory tasks reserved, metered as Fargate bills them", "cluster", "service");
 
+    private static readonly Gauge ControllerLeaseHeld = Metrics.CreateGauge(
+        "berth_controller_lease_held", "Whether this server holds the controller lease and runs the controllers that must run once (1) or not (0)");
+
     public static long Start() => Stopwatch.GetTimestamp();
 
     public static void RecordRequest(string protocol, string operation, int status, long started) =>
@@ -55,6 +58,8 @@ public static class ServerMetrics
     }
 
     public static void SetAgentsConnected(long count) => AgentsConnected.Set(count);
+
+    public static void SetControllerLeaseHeld(bool held) => ControllerLeaseHeld.Set(held ? 1 : 0);
 
     /// <summary>
     /// Raises each service's usage counters to the usage counted so far (<c>-</c> for tasks no service started). The

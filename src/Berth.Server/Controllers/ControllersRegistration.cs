@@ -1,20 +1,24 @@
+using Berth.Server.Leadership;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Server.Controllers;
 
 internal static class ControllersRegistration
 {
-    /// <summary>The control plane's background loops: instance liveness, the service scheduler, the sweepers, alarm evaluation and scheduled scaling.</summary>
+    /// <summary>
+    /// The control plane's background loops: instance liveness, the service scheduler, the sweepers, alarm evaluation and
+    /// scheduled scaling. Each writes the shared state on a timer, so each runs on the controller lease's holder only.
+    /// </summary>
     public static IServiceCollection AddBackgroundControllers(this IServiceCollection services) => services
-        .AddHostedService<InstanceMonitor>()
-        .AddHostedService<ServiceScheduler>()
-        .AddHostedService<LogRetentionSweeper>()
-        .AddHostedService<EventLogSweeper>()
-        .AddHostedService<SecretDeletionSweeper>()
-        .AddHostedService<CapacityProviderDeletionSweeper>()
-        .AddHostedService<SecretRedeployer>()
-        .AddHostedService<TaskRoleSessionSweeper>()
-        .AddHostedService<ExpiredCredentialSweeper>()
-        .AddHostedService<AlarmEvaluator>()
-        .AddHostedService<ScheduledScaling>();
+        .AddLeaderOnly<InstanceMonitor>()
+        .AddLeaderOnly<ServiceScheduler>()
+        .AddLeaderOnly<LogRetentionSweeper>()
+        .AddLeaderOnly<EventLogSweeper>()
+        .AddLeaderOnly<SecretDeletionSweeper>()
+        .AddLeaderOnly<CapacityProviderDeletionSweeper>()
+        .AddLeaderOnly<SecretRedeployer>()
+        .AddLeaderOnly<TaskRoleSessionSweeper>()
+        .AddLeaderOnly<ExpiredCredentialSweeper>()
+        .AddLeaderOnly<AlarmEvaluator>()
+        .AddLeaderOnly<ScheduledScaling>();
 }

@@ -133,6 +133,30 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_a_server_down_the_next_call_goes_to_the_next_server_signed_for_it()
+    {
+        var key = new AgentCredentials("AKIDAGENT", "agent-secret");
+        var down = new UriBuilder(_url!) { Port = FreePort() }.Uri;
+        using var client = new HttpControlPlane(new AgentOptions { ServerUrl = down, OtherServerUrls = [_url!], Credentials = key }, TimeProvider.System);
+        var poll = new AgentPollRequest { ContainerInstanceArn = "arn:i", WaitSeconds = 0 };
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.PollAsync(poll, CancellationToken.None));
+        var answer = await client.PollAsync(poll, CancellationToken.None);
+
+        Assert.Equal(7, answer.AssignmentsVersion);
+        var verdict = await VerifyAsync(_requests.Single().Signed, "ecs", new SigningCredential(key.SecretAccessKey));
+        Assert.True(verdict.IsAccepted, verdict.Failure?.Message);
+    }
+
+    /// <summary>A loopback port nothing listens on (taken, then given back).</summary>
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
     public async Task Logs_calls_are_signed_for_logs_in_the_awslogs_region_with_the_session_token()
     {
         var key = new AgentCredentials("ASIAAGENT", "agent-secret", "session-token");
