@@ -9,24 +9,14 @@ import subprocess
 import time
 import unittest
 import urllib.parse
-import uuid
 
-from berth_server import BerthServer
-
-
-def psql(url, sql):
-    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True)
+from berth_server import BerthServer, fresh_postgres_database
 
 
 class PostgresStoreTest(unittest.TestCase):
     def setUp(self):
-        admin_url = os.environ.get("BERTH_TEST_POSTGRES")
-        if not admin_url:
-            self.fail("BERTH_TEST_POSTGRES is not set: run export BERTH_TEST_POSTGRES=$(bash eng/setup-postgres.sh | tail -n 1)")
-        database = f"berth_client_{uuid.uuid4().hex[:12]}"
-        psql(admin_url, f"CREATE DATABASE {database}")
-        self.addCleanup(psql, admin_url, f"DROP DATABASE {database} WITH (FORCE)")
-        self.store_url = urllib.parse.urlparse(admin_url)._replace(path=f"/{database}").geturl()
+        self.store_url = fresh_postgres_database(self) or self.fail(
+            "BERTH_TEST_POSTGRES is not set: run export BERTH_TEST_POSTGRES=$(bash eng/setup-postgres.sh | tail -n 1)")
 
     def server(self):
         server = BerthServer(command="server", args=["--store", self.store_url])
