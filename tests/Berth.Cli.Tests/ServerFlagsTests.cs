@@ -7,14 +7,31 @@ namespace Berth.Cli.Tests;
 /// <summary><c>berth server</c>'s --auth and --bind: an API without authentication never faces the network.</summary>
 public sealed class ServerFlagsTests
 {
-    private static ServerOptions Read(params string[] args)
+    private static ServerOptions Read(params string[] args) => Read(new ServerFlags(), args);
+
+    /// <summary>As <c>berth server</c> reads them: the only command that takes --store.</summary>
+    private static ServerOptions ReadServer(params string[] args) => Read(new ServerFlags(takesStore: true), args);
+
+    private static ServerOptions Read(ServerFlags flags, string[] args)
     {
-        var flags = new ServerFlags();
         var command = new RootCommand();
         flags.AddTo(command);
         var result = command.Parse(args);
         Assert.Empty(result.Errors);
         return flags.Read(result);
+    }
+
+    [Fact]
+    public void The_store_is_sqlite_unless_a_postgres_url_is_given_to_berth_server()
+    {
+        Assert.Null(ReadServer().StoreUrl);
+        Assert.Equal("postgres://berth:pw@db:5432/berth", ReadServer("--store", "postgres://berth:pw@db:5432/berth").StoreUrl);
+        Assert.Equal("PostgreSQL database 'berth' at db:5432 as berth", ReadServer("--store", "postgres://berth:pw@db:5432/berth").StoreDescription);
+        Assert.Equal("--store (BERTH_STORE) must be postgres://user:password@host:port/database (optionally ?sslmode=require).",
+            Assert.Throws<ArgumentException>(() => ReadServer("--store", "db.example:5432")).Message);
+        var up = new RootCommand();
+        new ServerFlags().AddTo(up);
+        Assert.NotEmpty(up.Parse(["--store", "postgres://berth:pw@db/berth"]).Errors);
     }
 
     [Fact]

@@ -10,7 +10,9 @@ import ssl
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import urllib.request
+import uuid
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -62,6 +64,21 @@ def own_subnet_config(prefix):
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as config:
         json.dump({"subnets": [{"subnetId": subnet, "vpcId": "vpc-berth-local", "cidrBlock": cidr}]}, config)
     return subnet, cidr, config.name
+
+
+def fresh_postgres_database(test):
+    """The URL of a new, empty database on the test PostgreSQL server (BERTH_TEST_POSTGRES, from eng/setup-postgres.sh),
+    dropped when `test` ends, so no run sees another's state; None when the variable is unset."""
+    admin_url = os.environ.get("BERTH_TEST_POSTGRES")
+    if not admin_url:
+        return None
+    database = f"berth_client_{uuid.uuid4().hex[:12]}"
+
+    def psql(sql):
+        subprocess.run(["psql", admin_url, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True)
+    psql(f"CREATE DATABASE {database}")
+    test.addCleanup(psql, f"DROP DATABASE {database} WITH (FORCE)")
+    return urllib.parse.urlparse(admin_url)._replace(path=f"/{database}").geturl()
 
 
 def free_port():

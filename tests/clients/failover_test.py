@@ -3,7 +3,7 @@ kill -9 of the controller lease's holder. Another server takes over (the time is
 may be slow, correctness may not), the deployment completes, no task is lost or duplicated, and every API call that
 was answered 200 on any server, before, during or after the takeover, is there afterwards.
 
-The store is the servers' shared SQLite file, or PostgreSQL when BERTH_TEST_POSTGRES gives a database URL.
+The store is the servers' shared SQLite file, or a fresh PostgreSQL database when BERTH_TEST_POSTGRES names a server.
 """
 import os
 import shutil
@@ -16,7 +16,7 @@ import urllib.request
 import boto3
 from botocore.config import Config
 
-from berth_server import BerthServer, kill_process_group, wait_until
+from berth_server import BerthServer, fresh_postgres_database, kill_process_group, wait_until
 from services_test import web_definition
 
 CLUSTER = "failover"
@@ -45,7 +45,8 @@ class SharedStoreServer(BerthServer):
 
 class FailoverTest(unittest.TestCase):
     def setUp(self):
-        postgres = os.environ.get("BERTH_TEST_POSTGRES")
+        # A database of its own: the shared one would hand this run the services and tasks of earlier ones.
+        postgres = fresh_postgres_database(self)
         args = ["--store", postgres] if postgres else []
         first = SharedStoreServer(None, args)
         self.servers = [first] + [SharedStoreServer(first.data_dir, args) for _ in range(2)]
