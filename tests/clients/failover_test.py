@@ -46,7 +46,7 @@ class SharedStoreServer(BerthServer):
 class FailoverTest(unittest.TestCase):
     def setUp(self):
         postgres = os.environ.get("BERTH_TEST_POSTGRES")
-        args = ["--store", postgres] if postgres else []
+        args = ["--store", self.own_database(postgres)] if postgres else []
         first = SharedStoreServer(None, args)
         self.servers = [first] + [SharedStoreServer(first.data_dir, args) for _ in range(2)]
         for server in reversed(self.servers):
@@ -56,6 +56,14 @@ class FailoverTest(unittest.TestCase):
         self.agent = first.start_agent(CLUSTER, servers=",".join(s.endpoint for s in self.servers))
         self.addCleanup(first.remove_containers)
         self.addCleanup(kill_process_group, self.agent)
+
+    def own_database(self, url):
+        """A database of this run's own on the test server (dropped afterwards), so no other test's state is in it."""
+        name = f"berth_failover_{os.getpid()}"
+        psql = ["psql", "-v", "ON_ERROR_STOP=1", "-qAt", url, "-c"]
+        subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True, capture_output=True)
+        self.addCleanup(subprocess.run, [*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
+        return url[:url.rindex("/") + 1] + name
 
     def ecs(self, server):
         # No retries and a short timeout: a call to a dead server fails at once, and a 200 is a 200 from that server.
