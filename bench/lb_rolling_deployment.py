@@ -57,6 +57,26 @@ end
 """
 
 
+class WrkLoad:
+    """wrk with WRK_SCRIPT, 8 connections for `seconds` against a listener on loopback, its output read as it runs."""
+
+    def __init__(self, data_dir, port, seconds):
+        script = os.path.join(data_dir, "statuses.lua")
+        with open(script, "w") as f:
+            f.write(WRK_SCRIPT)
+        self._wrk = subprocess.Popen(["wrk", "-t1", "-c8", f"-d{seconds}s", "-s", script, f"http://127.0.0.1:{port}/"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self._output = []
+        self._reader = threading.Thread(target=lambda: self._output.append(self._wrk.stdout.read()), daemon=True)
+        self._reader.start()
+
+    def totals(self):
+        """Waits for wrk to end; its totals as parse_wrk gives them."""
+        self._wrk.wait()
+        self._reader.join()
+        return parse_wrk("".join(self._output))
+
+
 def parse_wrk(output):
     """wrk's totals: requests, non-2xx-or-3xx responses, socket errors (connect + read + write + timeout), and the
     statuses line of WRK_SCRIPT (empty when every answer was 2xx or 3xx)."""
@@ -101,21 +121,12 @@ def run_once(tasks, seconds, deregistration_delay, keep_log):
             return len(service["deployments"]) == 1 and service["runningCount"] == service["desiredCount"]
         wait(stable)
 
-        script = os.path.join(server.data_dir, "statuses.lua")
-        with open(script, "w") as f:
-            f.write(WRK_SCRIPT)
-        wrk = subprocess.Popen(["wrk", "-t1", "-c8", f"-d{seconds}s", "-s", script, f"http://127.0.0.1:{port}/"],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        output = []
-        reader = threading.Thread(target=lambda: output.append(wrk.stdout.read()), daemon=True)
-        reader.start()
+        load = WrkLoad(server.data_dir, port, seconds)
         time.sleep(3)
         ecs.update_service(cluster="default", service="web", taskDefinition="bench-web:2")
         # Health only moves on from initial, so targets still initial now were initial when the deployment began.
         at_update = states(elb, tg)
-        wrk.wait()
-        reader.join()
-        requests, non_2xx, errors, statuses = parse_wrk("".join(output))
+        requests, non_2xx, errors, statuses = load.totals()
         if non_2xx or errors:
             shutil.copy(server.log.name, keep_log)
         service = ecs.describe_services(cluster="default", services=["web"])["services"][0]

@@ -15,16 +15,14 @@ stood when wrk ended (rolloutState, the rule's weights). wrk: `apt-get install -
 import argparse
 import os
 import shutil
-import subprocess
 import sys
-import threading
 import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "clients"))
 from berth_server import BerthServer, free_port, wait_for, wait_until  # noqa: E402
-from lb_rolling_deployment import WRK_SCRIPT, parse_wrk  # noqa: E402
+from lb_rolling_deployment import WrkLoad  # noqa: E402
 
 
 def answers(port):
@@ -71,23 +69,14 @@ def deploy_under_load(server, strategy, tasks, seconds):
     wait_for(lambda: (lambda s: len(s["deployments"]) == 1 and s["deployments"][0]["rolloutState"] == "COMPLETED")(service()), 300, 0.5)
     wait_for(lambda: answers(port), 120, 0.5)
 
-    script = os.path.join(server.data_dir, "statuses.lua")
-    with open(script, "w") as f:
-        f.write(WRK_SCRIPT)
-    wrk = subprocess.Popen(["wrk", "-t1", "-c8", f"-d{seconds}s", "-s", script, f"http://127.0.0.1:{port}/"],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output = []
-    reader = threading.Thread(target=lambda: output.append(wrk.stdout.read()), daemon=True)
-    reader.start()
+    load = WrkLoad(server.data_dir, port, seconds)
     time.sleep(3)
     started = time.time()
     ecs.update_service(cluster="default", service=name, taskDefinition=f"{name}-web:2")
     completed = wait_until(lambda: (lambda s: len(s["deployments"]) == 1 and s["deployments"][0]["rolloutState"] == "COMPLETED"
                                   and s["taskDefinition"].endswith(f"{name}-web:2"))(service()), seconds, 0.5)
     took = time.time() - started if completed else None
-    wrk.wait()
-    reader.join()
-    requests, non_2xx, errors, statuses = parse_wrk("".join(output))
+    requests, non_2xx, errors, statuses = load.totals()
     weights = {g["TargetGroupArn"]: g["Weight"] for g in elb.describe_rules(RuleArns=[rule])["Rules"][0]["Actions"][0]["ForwardConfig"]["TargetGroups"]}
     ecs.update_service(cluster="default", service=name, desiredCount=0)
     return requests, non_2xx, errors, statuses, took, (weights[blue], weights[green])
