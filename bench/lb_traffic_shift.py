@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "clients"))
 from berth_server import BerthServer, free_port, wait_for, wait_until  # noqa: E402
 from lb_rolling_deployment import WrkLoad  # noqa: E402
+from weighted_listener import weighted_listener  # noqa: E402
 
 
 def answers(port):
@@ -45,11 +46,7 @@ def deploy_under_load(server, strategy, tasks, seconds):
         groups.append(arn)
     blue, green = groups
     port = free_port()
-    listener = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=port,
-                                   DefaultActions=[{"Type": "forward", "TargetGroupArn": blue}])["Listeners"][0]["ListenerArn"]
-    rule = elb.create_rule(ListenerArn=listener, Priority=10, Conditions=[{"Field": "path-pattern", "Values": ["/*"]}], Actions=[{
-        "Type": "forward", "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": blue, "Weight": 100}, {"TargetGroupArn": green, "Weight": 0}]},
-    }])["Rules"][0]["RuleArn"]
+    rule = weighted_listener(elb, lb, port, blue, green)
     balancer = {"targetGroupArn": blue, "containerName": "web", "containerPort": 80}
     configuration = {"strategy": strategy}
     if strategy != "ROLLING":

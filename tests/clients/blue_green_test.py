@@ -7,6 +7,7 @@ import unittest
 from berth_server import free_port
 from service_lb_test import LoadLoop, get
 from services_test import ServiceTestBase, web_definition
+from weighted_listener import weighted_listener
 
 
 class BlueGreenTest(ServiceTestBase):
@@ -23,11 +24,7 @@ class BlueGreenTest(ServiceTestBase):
         lb = elb.create_load_balancer(Name="bg-lb", Type="application", Subnets=["subnet-local-a"])["LoadBalancers"][0]["LoadBalancerArn"]
         blue, green = self.group(elb, "blue"), self.group(elb, "green")
         port = free_port()
-        listener = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=port,
-                                       DefaultActions=[{"Type": "forward", "TargetGroupArn": blue}])["Listeners"][0]["ListenerArn"]
-        rule = elb.create_rule(ListenerArn=listener, Priority=10, Conditions=[{"Field": "path-pattern", "Values": ["/*"]}], Actions=[{
-            "Type": "forward", "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": blue, "Weight": 100}, {"TargetGroupArn": green, "Weight": 0}]},
-        }])["Rules"][0]["RuleArn"]
+        rule = weighted_listener(elb, lb, port, blue, green)
         v1 = self.register(web_definition("web", healthCheck=None, environment=[{"name": "MESSAGE", "value": "blue"}]))["taskDefinitionArn"]
         v2 = self.register(web_definition("web", healthCheck=None, environment=[{"name": "MESSAGE", "value": "green"}]))["taskDefinitionArn"]
         self.ecs.create_service(
