@@ -6,8 +6,13 @@ const COST_ROUTE = "/_berth/cost/v1/report";
 const CLEANUP_ROUTE = "/_berth/cleanup";
 
 const day = (date) => date.toISOString().slice(0, 10);
-const money = (amount, currency) => (amount === null || amount === undefined ? "" : `${Number(amount).toFixed(2)} ${currency}`);
-const hours = (value) => Number(value).toFixed(2);
+// Cents hide what a short trial costs (a small task's first minute is a millionth of a dollar): below 1, two
+// significant digits, however many decimals that takes.
+const figure = (value) => (Number(value) !== 0 && Math.abs(Number(value)) < 1
+  ? Number(value).toLocaleString("en-US", { maximumSignificantDigits: 2 })
+  : Number(value).toFixed(2));
+const money = (amount, currency) => (amount === null || amount === undefined ? "" : `${figure(amount)} ${currency}`);
+const hours = figure;
 
 // The period's first day (this month's) and its exclusive end (tomorrow), as the report defaults them.
 function thisMonth() {
