@@ -165,7 +165,7 @@ public sealed partial class BerthAgent : IAsyncDisposable
             };
             var arn = await RegisterAsync(state, host, identity, reports, cancellationToken).ConfigureAwait(false);
             await warmUp.ConfigureAwait(false);
-            exec = new ExecSessionRunner(_controlPlane, docker, engine, _loggerFactory.CreateLogger<ExecSessionRunner>());
+            exec = new ExecSessionRunner(_controlPlane, docker, engine, _time, _loggerFactory.CreateLogger<ExecSessionRunner>());
             await PollAsync(arn, docker, state, host, identity, reports, engine, exec, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -15,7 +15,7 @@ namespace Berth.Agent.Exec;
 /// for each new one it opens the session's relay socket, waits for the client's Start frame (TTY or not, and its size),
 /// runs the command with <c>docker exec</c> in the task's container, and streams stdin, output and the exit code.
 /// </summary>
-internal sealed partial class ExecSessionRunner(IControlPlane controlPlane, IDockerDriver docker, TaskEngine engine, ILogger<ExecSessionRunner> logger)
+internal sealed partial class ExecSessionRunner(IControlPlane controlPlane, IDockerDriver docker, TaskEngine engine, TimeProvider time, ILogger<ExecSessionRunner> logger)
 {
     /// <summary>How long the client has to close its side once it has the exit code.</summary>
     private static readonly TimeSpan InputLinger = TimeSpan.FromSeconds(10);
@@ -159,7 +159,7 @@ internal sealed partial class ExecSessionRunner(IControlPlane controlPlane, IDoc
 
     private async Task ForgetLaterAsync(string sessionId)
     {
-        await Task.Delay(TimeSpan.FromMinutes(2)).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromMinutes(2), time).ConfigureAwait(false);
         _sessions.TryRemove(sessionId, out _);
     }
 
