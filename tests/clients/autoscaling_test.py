@@ -117,7 +117,14 @@ class AutoScalingTest(BerthUpTestCase):
     def assert_scaled_by(self, name, alarm, datapoints, count=None):
         """The alarm crossed its threshold with `datapoints` datapoints, and the newest activity, by the policy on that
         alarm, set the service's desired count (`count`, or whatever it is: a larger scale-out may follow the first)."""
-        self.assertIn(f"Threshold Crossed: {datapoints} out of the last {datapoints} datapoints", self.alarm(alarm)["StateReason"])
+        # The transition's reason, from the history: the alarm itself may be back in OK once the scale-out lowered the
+        # average (the newest transition to ALARM is the one that triggered the policy).
+        transitions = self.aws("cloudwatch", "describe-alarm-history", "--alarm-name", alarm,
+                               "--history-item-type", "StateUpdate")["AlarmHistoryItems"]
+        reasons = [json.loads(t["HistoryData"])["newState"]["stateReason"] for t in transitions
+                   if json.loads(t["HistoryData"])["newState"]["stateValue"] == "ALARM"]
+        self.assertTrue(reasons, f"{alarm} never went into ALARM: {transitions}")
+        self.assertIn(f"Threshold Crossed: {datapoints} out of the last {datapoints} datapoints", reasons[0])
         activity = self.eventually(lambda: (lambda a, d: a if a["Description"] == f"Setting desired count to {d}." else None)(
             self.activities(name)[0], self.service(name)["desiredCount"]), 30, f"the activity of {name}'s count")
         if count is not None:
