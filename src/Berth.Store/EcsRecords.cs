@@ -34,7 +34,10 @@ public static class EcsRecords
     public static readonly RecordType<ContainerInstanceRecord> ContainerInstances =
         new(ContainerInstanceKind, StateJsonContext.Default);
 
-    /// <summary>Scope: cluster ARN; sort key: <see cref="TaskSortKey"/>, so counting by status is one index range.</summary>
+    /// <summary>
+    /// Scope: cluster ARN; sort key: <see cref="TaskSortKey"/>, so counting by status is one index range; index key:
+    /// <see cref="TaskIndexKey"/>, so a service's tasks, or the tasks of one desired status, are one range too.
+    /// </summary>
     public static readonly RecordType<EcsTask> Tasks = new(TaskKind, StateJsonContext.Default);
 
     /// <summary>Id: task ARN; scope: container instance ARN; sort key: task ARN.</summary>
@@ -74,6 +77,17 @@ public static class EcsRecords
         $"{deployment.CreatedAt!.Value.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)} {deployment.ServiceDeploymentArn}";
 
     public static string TaskSortKey(EcsTask task) => $"{task.LastStatus} {task.TaskArn}";
+
+    /// <summary>
+    /// Desired status, then group, each closed by a line feed (which neither contains), so a prefix of the status, or
+    /// of both, is exactly the tasks that have them: what ListTasks and the service scheduler ask for. The store's
+    /// migrations compute the same key for tasks stored before it existed.
+    /// </summary>
+    public static string TaskIndexKey(EcsTask task) => $"{task.DesiredStatus}\n{task.Group}\n";
+
+    /// <summary>The <see cref="RecordQuery.IndexKeyPrefix"/> of the tasks of one desired status (and, given, one group).</summary>
+    public static string TaskIndexPrefix(string desiredStatus, string? group = null) =>
+        group is null ? $"{desiredStatus}\n" : $"{desiredStatus}\n{group}\n";
 
     /// <summary>A token has no spaces (ASCII 33–126), so the space keeps cluster and token apart.</summary>
     public static string RunTaskTokenId(string clusterArn, string clientToken) => $"{clusterArn} {clientToken}";
@@ -120,7 +134,7 @@ public static class EcsRecords
         PutInstance(instance.Value with { AssignmentsVersion = instance.Value.AssignmentsVersion + 1 }, instance.Version);
 
     public static PutRecord PutTask(EcsTask task, long expectedVersion) =>
-        Tasks.Put(task.TaskArn!, task.ClusterArn!, TaskSortKey(task), task, expectedVersion);
+        Tasks.Put(task.TaskArn!, task.ClusterArn!, TaskSortKey(task), task, expectedVersion, TaskIndexKey(task));
 
     public static PutRecord PutClaim(TaskAssignmentRecord claim, string containerInstanceArn, long expectedVersion) =>
         TaskAssignments.Put(claim.TaskArn, containerInstanceArn, claim.TaskArn, claim, expectedVersion);

@@ -34,13 +34,26 @@ public sealed record RecordQuery(string Kind, string? Scope)
     public string? After { get; init; }
     public bool Descending { get; init; }
     public int? Limit { get; init; }
+
+    /// <summary>
+    /// Only records whose <see cref="PutRecord.IndexKey"/> starts with this (literally, as <see cref="SortKeyPrefix"/>),
+    /// read through an index of its own: a second way into a kind's records of one scope, still in sort-key order.
+    /// </summary>
+    public string? IndexKeyPrefix { get; init; }
 }
 
 /// <summary>A change to one record, guarded by the version the caller last read (0: the record must not exist).</summary>
 public abstract record RecordWrite(string Kind, string Id, long ExpectedVersion);
 
 public sealed record PutRecord(string Kind, string Id, string Scope, string SortKey, string Body, long ExpectedVersion)
-    : RecordWrite(Kind, Id, ExpectedVersion);
+    : RecordWrite(Kind, Id, ExpectedVersion)
+{
+    /// <summary>
+    /// A second key within the scope, for the one query a kind needs beside its sort-key order (tasks: by desired status
+    /// and group), so that query reads only the records it returns; null for kinds that need none.
+    /// </summary>
+    public string? IndexKey { get; init; }
+}
 
 public sealed record DeleteRecord(string Kind, string Id, long ExpectedVersion) : RecordWrite(Kind, Id, ExpectedVersion);
 

@@ -22,8 +22,8 @@ public sealed class RecordType<T>(string kind, JsonSerializerContext contracts)
         JsonSerializer.Deserialize(record.Body, TypeInfo)
         ?? throw new InvalidDataException($"{Kind} '{record.Id}' has an empty body.");
 
-    public PutRecord Put(string id, string scope, string sortKey, T value, long expectedVersion) =>
-        new(Kind, id, scope, sortKey, JsonSerializer.Serialize(value, TypeInfo), expectedVersion);
+    public PutRecord Put(string id, string scope, string sortKey, T value, long expectedVersion, string? indexKey = null) =>
+        new(Kind, id, scope, sortKey, JsonSerializer.Serialize(value, TypeInfo), expectedVersion) { IndexKey = indexKey };
 
     public DeleteRecord Delete(Versioned<T> current) => new(Kind, current.Id, current.Version);
 }

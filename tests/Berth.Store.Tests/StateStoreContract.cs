@@ -293,6 +293,41 @@ public abstract class StateStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Index_key_prefix_reads_the_matching_records_in_sort_key_order()
+    {
+        await CommitAsync(
+            Put("a", 0, sortKey: "4") with { IndexKey = "RUNNING\nweb\n" },
+            Put("b", 0, sortKey: "1") with { IndexKey = "RUNNING\nweb\n" },
+            Put("c", 0, sortKey: "2") with { IndexKey = "RUNNING\nweb-api\n" },
+            Put("d", 0, sortKey: "3") with { IndexKey = "STOPPED\nweb\n" },
+            Put("e", 0, sortKey: "0"),
+            Put("f", 0, sortKey: "5", scope: "scope-b") with { IndexKey = "RUNNING\nweb\n" });
+
+        Assert.Equal(["1", "4"], await SortKeysAsync(new RecordQuery(Kind, Scope) { IndexKeyPrefix = "RUNNING\nweb\n" }));
+        Assert.Equal(["1", "2", "4"], await SortKeysAsync(new RecordQuery(Kind, Scope) { IndexKeyPrefix = "RUNNING\n" }));
+        Assert.Equal(["4"], await SortKeysAsync(new RecordQuery(Kind, Scope) { IndexKeyPrefix = "RUNNING\n", After = "2" }));
+        Assert.Equal(["4", "2"], await SortKeysAsync(new RecordQuery(Kind, Scope) { IndexKeyPrefix = "RUNNING\n", Descending = true, Limit = 2 }));
+        Assert.Equal(["4"], await SortKeysAsync(new RecordQuery(Kind, Scope) { IndexKeyPrefix = "RUNNING\n", SortKeyPrefix = "4" }));
+        Assert.Equal(2, await Store.CountAsync(new RecordQuery(Kind, Scope) { IndexKeyPrefix = "RUNNING\nweb\n" }, CancellationToken.None));
+        Assert.Empty(await SortKeysAsync(new RecordQuery(Kind, Scope) { IndexKeyPrefix = "RUNNING\nw%" }));
+    }
+
+    [Fact]
+    public async Task An_update_moves_the_record_to_its_new_index_key_and_a_put_without_one_clears_it()
+    {
+        await CommitAsync(Put("a", 0) with { IndexKey = "RUNNING\n" });
+        await CommitAsync(Put("a", 1) with { IndexKey = "STOPPED\n" });
+
+        Assert.Empty(await SortKeysAsync(new RecordQuery(Kind, Scope) { IndexKeyPrefix = "RUNNING\n" }));
+        Assert.Equal(["a"], await SortKeysAsync(new RecordQuery(Kind, Scope) { IndexKeyPrefix = "STOPPED\n" }));
+
+        await CommitAsync(Put("a", 2));
+
+        Assert.Empty(await SortKeysAsync(new RecordQuery(Kind, Scope) { IndexKeyPrefix = "STOPPED\n" }));
+        Assert.Equal(["a"], await SortKeysAsync(new RecordQuery(Kind, Scope)));
+    }
+
+    [Fact]
     public async Task After_is_exclusive_and_follows_the_order()
     {
         await SeedAsync("a", "b", "c", "d");

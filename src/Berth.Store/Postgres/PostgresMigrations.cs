@@ -88,6 +88,13 @@ internal static class PostgresMigrations
         );
         CREATE INDEX events_by_time ON events (time_ms);
         """,
+        // The records' second key (RecordQuery.IndexKeyPrefix), and the tasks stored before it: EcsRecords.TaskIndexKey.
+        """
+        ALTER TABLE records ADD COLUMN index_key TEXT COLLATE "C";
+        CREATE INDEX records_by_index ON records (kind, scope, index_key, sort_key);
+        UPDATE records SET index_key = (body::jsonb ->> 'desiredStatus') || E'\n' || COALESCE(body::jsonb ->> 'group', '') || E'\n'
+        WHERE kind = 'task';
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

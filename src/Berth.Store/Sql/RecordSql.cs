@@ -49,17 +49,18 @@ internal static class RecordSql
     {
         PutRecord put when put.ExpectedVersion == 0 => new(
             """
-            INSERT INTO records (kind, id, scope, sort_key, version, body)
-            VALUES (@kind, @id, @scope, @sortKey, 1, @body)
+            INSERT INTO records (kind, id, scope, sort_key, version, body, index_key)
+            VALUES (@kind, @id, @scope, @sortKey, 1, @body, @indexKey)
             ON CONFLICT (kind, id) DO NOTHING
             """,
-            ("@kind", put.Kind), ("@id", put.Id), ("@scope", put.Scope), ("@sortKey", put.SortKey), ("@body", put.Body)),
+            ("@kind", put.Kind), ("@id", put.Id), ("@scope", put.Scope), ("@sortKey", put.SortKey), ("@body", put.Body), ("@indexKey", put.IndexKey)),
         PutRecord put => new(
             """
-            UPDATE records SET scope = @scope, sort_key = @sortKey, body = @body, version = version + 1
+            UPDATE records SET scope = @scope, sort_key = @sortKey, body = @body, index_key = @indexKey, version = version + 1
             WHERE kind = @kind AND id = @id AND version = @expected
             """,
-            ("@kind", put.Kind), ("@id", put.Id), ("@expected", put.ExpectedVersion), ("@scope", put.Scope), ("@sortKey", put.SortKey), ("@body", put.Body)),
+            ("@kind", put.Kind), ("@id", put.Id), ("@expected", put.ExpectedVersion), ("@scope", put.Scope), ("@sortKey", put.SortKey), ("@body", put.Body),
+            ("@indexKey", put.IndexKey)),
         DeleteRecord delete => new(
             "DELETE FROM records WHERE kind = @kind AND id = @id AND version = @expected",
             ("@kind", delete.Kind), ("@id", delete.Id), ("@expected", delete.ExpectedVersion)),
@@ -94,15 +95,22 @@ internal static class RecordSql
             sql.Append(" AND scope = @scope");
             parameters.Add(("@scope", query.Scope));
         }
-        if (query.SortKeyPrefix is { Length: > 0 } prefix)
-        {
-            // A range instead of LIKE: LIKE treats % and _ in names as wildcards and cannot use the index.
-            // Keys compare as UTF-8 bytes; U+10FFFF is the largest code point, so prefix + U+10FFFF sorts after
-            // every key that continues the prefix with a real character (char.MaxValue missed those above U+FFFF).
-            sql.Append(" AND sort_key >= @prefix AND sort_key < @prefixEnd");
-            parameters.Add(("@prefix", prefix));
-            parameters.Add(("@prefixEnd", prefix + "\U0010FFFF"));
-        }
+        AddPrefix(sql, parameters, "sort_key", "@prefix", query.SortKeyPrefix);
+        AddPrefix(sql, parameters, "index_key", "@indexPrefix", query.IndexKeyPrefix);
         return parameters;
+    }
+
+    private static void AddPrefix(StringBuilder sql, List<(string Name, object? Value)> parameters, string column, string name, string? prefix)
+    {
+        if (prefix is not { Length: > 0 })
+        {
+            return;
+        }
+        // A range instead of LIKE: LIKE treats % and _ in names as wildcards and cannot use the index.
+        // Keys compare as UTF-8 bytes; U+10FFFF is the largest code point, so prefix + U+10FFFF sorts after
+        // every key that continues the prefix with a real character (char.MaxValue missed those above U+FFFF).
+        sql.Append($" AND {column} >= {name} AND {column} < {name}End");
+        parameters.Add((name, prefix));
+        parameters.Add(($"{name}End", prefix + "\U0010FFFF"));
     }
 }

@@ -22,6 +22,13 @@ internal static class SqliteMigrations
         );
         CREATE INDEX records_by_scope ON records (kind, scope, sort_key);
         """,
+        // The records' second key (RecordQuery.IndexKeyPrefix), and the tasks stored before it: EcsRecords.TaskIndexKey.
+        """
+        ALTER TABLE records ADD COLUMN index_key TEXT;
+        CREATE INDEX records_by_index ON records (kind, scope, index_key, sort_key);
+        UPDATE records SET index_key = json_extract(body, '$.desiredStatus') || char(10) || COALESCE(json_extract(body, '$.group'), '') || char(10)
+        WHERE kind = 'task';
+        """,
     ];
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -1,4 +1,6 @@
+using Berth.Core.Ecs;
 using Berth.Store.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace Berth.Store.Tests.Sqlite;
 
@@ -21,6 +23,51 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
         await using var reopened = await SqliteStateStore.OpenAsync(Path.Combine(_directory, "berth.db"), CancellationToken.None);
 
         Assert.Equal(new StoredRecord("thing", "a", "s", "a", 1, "body"), await reopened.GetAsync("thing", "a", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Tasks_stored_before_the_index_key_existed_get_the_key_berth_gives_them_now()
+    {
+        var file = Path.Combine(_directory, "old.db");
+        var withGroup = new EcsTask { TaskArn = "arn:t/1", ClusterArn = "arn:c", DesiredStatus = "RUNNING", LastStatus = "RUNNING", Group = "service:web" };
+        var withoutGroup = withGroup with { TaskArn = "arn:t/2", DesiredStatus = "STOPPED", Group = null };
+        await WriteSchemaVersion1Async(file, [EcsRecords.PutTask(withGroup, 0), EcsRecords.PutTask(withoutGroup, 0)]);
+
+        await using var store = await SqliteStateStore.OpenAsync(file, CancellationToken.None);
+
+        foreach (var task in new[] { withGroup, withoutGroup })
+        {
+            var query = new RecordQuery(EcsRecords.TaskKind, "arn:c") { IndexKeyPrefix = EcsRecords.TaskIndexKey(task) };
+            Assert.Equal([task.TaskArn], (await store.QueryAsync(query, CancellationToken.None)).Select(r => r.Id));
+        }
+    }
+
+    /// <summary>A data file as Berth wrote it before its second migration: the records table without index_key.</summary>
+    private static async Task WriteSchemaVersion1Async(string file, IReadOnlyList<PutRecord> records)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            CREATE TABLE records (kind TEXT NOT NULL, id TEXT NOT NULL, scope TEXT NOT NULL, sort_key TEXT NOT NULL,
+                version INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, id));
+            CREATE INDEX records_by_scope ON records (kind, scope, sort_key);
+            CREATE TABLE schema_version (version INTEGER NOT NULL);
+            INSERT INTO schema_version VALUES (1);
+            """;
+        await command.ExecuteNonQueryAsync();
+        foreach (var record in records)
+        {
+            command.CommandText = "INSERT INTO records VALUES (@kind, @id, @scope, @sortKey, 1, @body)";
+            command.Parameters.Clear();
+            command.Parameters.AddWithValue("@kind", record.Kind);
+            command.Parameters.AddWithValue("@id", record.Id);
+            command.Parameters.AddWithValue("@scope", record.Scope);
+            command.Parameters.AddWithValue("@sortKey", record.SortKey);
+            command.Parameters.AddWithValue("@body", record.Body);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     public void Dispose()

@@ -142,12 +142,12 @@ internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, Tas
             throw new ServiceNotFoundException();
         }
         var family = request.Family;
-        var page = await Paging.ReadAsync(Store, EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, cluster.ClusterArn),
-            t => t.DesiredStatus == desired
-                && (instanceArn is null || t.ContainerInstanceArn == instanceArn)
+        // Desired status and service through the store's index: only those tasks are read, not the whole cluster's.
+        var query = new RecordQuery(EcsRecords.Tasks.Kind, cluster.ClusterArn) { IndexKeyPrefix = EcsRecords.TaskIndexPrefix(desired, group) };
+        var page = await Paging.ReadAsync(Store, EcsRecords.Tasks, query,
+            t => (instanceArn is null || t.ContainerInstanceArn == instanceArn)
                 && (family is null || FamilyOf(t) == family)
                 && (request.StartedBy is null || t.StartedBy == request.StartedBy)
-                && (group is null || t.Group == group)
                 && (request.LaunchType is null || t.LaunchType == request.LaunchType),
             request.MaxResults, request.NextToken, cancellationToken).ConfigureAwait(false);
         return new ListTasksResponse { TaskArns = page.Items.Select(t => t.Id).ToList(), NextToken = page.NextToken };
