@@ -217,6 +217,33 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
         Assert.Equal("DELETE_IN_PROGRESS", described["taskDefinition"]!["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_cluster_with_more_services_than_a_page_shows_them_a_page_at_a_time_in_name_order()
+    {
+        // A cluster of its own, with services of no tasks: the other tests' cluster and agent are not touched.
+        const string cluster = "console-paging";
+        await fixture.Berth.EcsAsync("CreateCluster", new { clusterName = cluster });
+        await fixture.Berth.EcsAsync("RegisterTaskDefinition", ConsoleFixture.TaskDefinition("console-paging"));
+        var names = Enumerable.Range(0, 23).Select(i => $"svc-{i:D2}").ToList();
+        foreach (var name in names.AsEnumerable().Reverse())
+        {
+            await fixture.Berth.EcsAsync("CreateService", new { cluster, serviceName = name, taskDefinition = "console-paging", desiredCount = 0 });
+        }
+
+        Browser.Open($"/clusters/{cluster}");
+        // Until, not a single read: an event of the services' creation may still re-render the table.
+        Browser.Until(() => ServiceRows().SequenceEqual(names[..20]), "the first 20 services in name order");
+        Assert.StartsWith("Services 1–20 of 23", Browser.TextOf("#service-pager"), StringComparison.Ordinal);
+
+        Browser.Click("#service-pager button:last-of-type");
+        Browser.Until(() => ServiceRows().SequenceEqual(names[20..]), "the last 3 services");
+        Assert.StartsWith("Services 21–23 of 23", Browser.TextOf("#service-pager"), StringComparison.Ordinal);
+        Browser.Screenshot("cluster-services-page-2");
+    }
+
+    private List<string> ServiceRows() =>
+        [.. Browser.Driver.FindElements(By.CssSelector("#service-table tbody tr")).Select(row => row.GetDomAttribute("data-id") ?? "")];
+
     private sealed record Deployment(string Id, string TaskDefinition);
 
     /// <summary>The PRIMARY row of the service page's deployment table (its id and task definition), once there is one.</summary>

@@ -18,7 +18,7 @@ internal sealed partial class InstanceMonitor(
     IStateStore store, TaskStopper stopper, AgentLiveness liveness, ServerOptions options, TimeProvider time, ILogger<InstanceMonitor> logger)
     : PeriodicController(options.MonitorInterval, time, logger)
 {
-    /// <summary>Forgetting expired tasks reads every task, so it runs far less often than the instance sweep.</summary>
+    /// <summary>Forgetting expired tasks reads every stopped task, so it runs far less often than the instance sweep.</summary>
     private static readonly TimeSpan ForgetInterval = TimeSpan.FromMinutes(1);
 
     /// <summary>Usage records expire by the month, and reading them all is the costliest read here.</summary>
@@ -69,7 +69,11 @@ internal sealed partial class InstanceMonitor(
     internal async Task ForgetExpiredAsync(CancellationToken cancellationToken)
     {
         var cutoff = Time.GetUtcNow() - options.StoppedTaskRetention;
-        var tasks = await store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, null), cancellationToken).ConfigureAwait(false);
+        // A STOPPED task's desired status is STOPPED too: the index range skips every live task of every cluster.
+        var tasks = await store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, null)
+        {
+            IndexKeyPrefix = EcsRecords.TaskIndexPrefix(TaskStatuses.Stopped),
+        }, cancellationToken).ConfigureAwait(false);
         // Expired scale-in protection means the same as none; sweeping it keeps protections from piling up.
         var protections = await store.QueryAsync(EcsRecords.TaskProtections, new RecordQuery(EcsRecords.TaskProtections.Kind, null), cancellationToken).ConfigureAwait(false);
         // An expired client token is free for reuse already (RunTaskIdempotency.Decide); sweeping it bounds the records.

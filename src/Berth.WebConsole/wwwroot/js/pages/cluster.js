@@ -6,6 +6,9 @@ import { clusterUtilization, metricChart } from "../chart.js";
 // megabyte of JSON, too slow for a page that must render in 200 ms (bench/console_render.py).
 const TASK_PAGE = 100;
 
+// How many services the cluster page describes at once.
+const SERVICE_PAGE = 20;
+
 // The tasks of a cluster or service (live ones first, then the newest), the first TASK_PAGE of them unless `everything`;
 // `more` says whether some were left out. Described 100 at a time (DescribeTasks' limit) in parallel.
 export async function describeTasks(cluster, filter = {}, everything = false) {
@@ -14,14 +17,9 @@ export async function describeTasks(cluster, filter = {}, everything = false) {
     const page = await ecs("ListTasks", { ...input, maxResults: TASK_PAGE });
     return { arns: page.taskArns, more: Boolean(page.nextToken) };
   };
-  const stoppedList = () => list({ cluster, ...filter, desiredStatus: "STOPPED" });
-  // A filtered ListTasks reads every task of the cluster (about 60 ms for 1,000), so with a filter both lists run side
-  // by side. The cluster's own first page of live tasks is one short read, and when it fills the page the STOPPED list,
-  // which also reads every task, is not needed (bench/console_render.py prints each call's cost).
-  const filtered = Object.keys(filter).length > 0;
-  const [live, stopped] = filtered
-    ? await Promise.all([list({ cluster, ...filter }), stoppedList()])
-    : await list({ cluster }).then(async (l) => [l, l.more && !everything ? { arns: [], more: true } : await stoppedList()]);
+  // Both lists side by side: each reads only its own tasks (the store indexes tasks by desired status and service), so
+  // the STOPPED list costs a few milliseconds even when the live ones fill the page (bench/console_render.py).
+  const [live, stopped] = await Promise.all([list({ cluster, ...filter }), list({ cluster, ...filter, desiredStatus: "STOPPED" })]);
   const all = [...live.arns, ...stopped.arns];
   const arns = everything ? all : all.slice(0, TASK_PAGE);
   const tasks = await describeAll(arns, 100, async (names) => (await ecs("DescribeTasks", { cluster, tasks: names })).tasks);
@@ -104,11 +102,26 @@ export async function render(page, { cluster }) {
     summary.replaceChildren(status(c.status), ` ${c.activeServicesCount} services · ${c.runningTasksCount} running · ${c.pendingTasksCount} pending tasks · ${c.registeredContainerInstancesCount} container instances · Container Insights ${insights}`);
     await showCapacityProviders(c, providers);
   };
+  let servicePage = 0;
   const showServices = async () => {
-    const arns = await ecsList("ListServices", { cluster }, "serviceArns");
-    const serviceList = await describeAll(arns, 10, async (names) => (await ecs("DescribeServices", { cluster, services: names })).services);
+    // The services in name order, SERVICE_PAGE at a time (as ECS's console pages them): a page is two DescribeServices
+    // calls (ECS's limit is 10 names), where all 100 services of a large cluster would be ten.
+    const arns = (await ecsList("ListServices", { cluster }, "serviceArns")).sort((a, b) => tail(a).localeCompare(tail(b)));
+    const pages = Math.max(1, Math.ceil(arns.length / SERVICE_PAGE));
+    servicePage = Math.min(servicePage, pages - 1);
+    const shown = arns.slice(servicePage * SERVICE_PAGE, (servicePage + 1) * SERVICE_PAGE);
+    const serviceList = await describeAll(shown, 10, async (names) => (await ecs("DescribeServices", { cluster, services: names })).services);
     serviceList.sort((a, b) => a.serviceName.localeCompare(b.serviceName));
-    services.set(table([
+    const turn = (by) => () => {
+      servicePage += by;
+      showServices();
+    };
+    const pager = pages > 1
+      ? h("p", { id: "service-pager" }, `Services ${servicePage * SERVICE_PAGE + 1}–${servicePage * SERVICE_PAGE + shown.length} of ${arns.length} `,
+        h("button", { type: "button", disabled: servicePage === 0, onclick: turn(-1) }, "Previous"), " ",
+        h("button", { type: "button", disabled: servicePage === pages - 1, onclick: turn(1) }, "Next"))
+      : null;
+    services.set(pager, table([
       ["Service", (s) => link(`#/clusters/${encodeURIComponent(cluster)}/services/${encodeURIComponent(s.serviceName)}`, s.serviceName)],
       ["Status", (s) => status(s.status)],
       ["Desired", (s) => s.desiredCount],
