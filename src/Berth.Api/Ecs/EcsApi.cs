@@ -3,6 +3,7 @@ using Berth.Api.Ecs.Agents;
 using Berth.Api.Ecs.CapacityProviders;
 using Berth.Api.Ecs.Clusters;
 using Berth.Api.Ecs.ContainerInstances;
+using Berth.Api.Ecs.Express;
 using Berth.Api.Ecs.Services;
 using Berth.Api.Ecs.Tags;
 using Berth.Api.Ecs.TaskDefinitions;
@@ -59,6 +60,7 @@ internal static class EcsApi
         new ExecuteCommandHandler(state, services.GetRequiredService<ExecSessions>(), services.GetRequiredService<AgentLiveness>()).Register(service);
         new ServiceNamespaceHandler(store).Register(service);
         new AgentOperationHandler(state, services.GetRequiredService<TaskReports>(), signal).Register(service);
+        new ExpressGatewayHandler(state, new ExpressInfrastructure(service.Operations, services)).Register(service);
         return service;
     }
 }

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Berth.Core.Errors;
+using Berth.Core.State;
 
 namespace Berth.Api.Protocol;
 
@@ -23,6 +25,17 @@ internal sealed class OperationTable(
     public IJsonOperation? Find(string name) =>
         _operations.GetValueOrDefault(name)
         ?? (modelOperations.Contains(name) ? new UnsupportedOperation(unsupported($"Berth does not support the {name} operation.")) : null);
+
+    /// <summary>
+    /// Runs an operation for a caller inside the server (an Express service provisions through ELB's and Application
+    /// Auto Scaling's operations), in the caller's context: it checks and changes exactly what the API call would.
+    /// </summary>
+    public async Task<TResponse> InvokeAsync<TRequest, TResponse>(string name, TRequest request, RequestContext context, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, contracts.TypeInfo<TRequest>());
+        var operation = Find(name) ?? throw new InvalidOperationException($"No operation {name}.");
+        return (TResponse)(await operation.InvokeAsync(() => body, context, cancellationToken).ConfigureAwait(false)).Value;
+    }
 
     private sealed class UnsupportedOperation(AwsServiceException error) : IJsonOperation
     {
