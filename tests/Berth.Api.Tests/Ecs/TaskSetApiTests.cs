@@ -125,7 +125,10 @@ public class TaskSetApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         await ExternalServiceAsync("ts-describe");
         var created = (await _ecs.OkAsync("CreateTaskSet", new
         {
-            cluster = "ts-describe", service = "web", taskDefinition = "web", scale = new { value = 0, unit = "PERCENT" },
+            cluster = "ts-describe",
+            service = "web",
+            taskDefinition = "web",
+            scale = new { value = 0, unit = "PERCENT" },
             tags = new[] { new { key = "colour", value = "blue" } },
         }))["taskSet"]!;
 
@@ -151,17 +154,25 @@ public class TaskSetApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         var badScale = await _ecs.ErrorAsync("CreateTaskSet", new { cluster = "ts-errors", service = "web", taskDefinition = "web", scale = new { value = 150, unit = "PERCENT" } });
         var registries = await _ecs.ErrorAsync("CreateTaskSet", new
         {
-            cluster = "ts-errors", service = "web", taskDefinition = "web",
+            cluster = "ts-errors",
+            service = "web",
+            taskDefinition = "web",
             serviceRegistries = new[] { new { registryArn = "arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1" } },
         });
         var updateDefinition = await _ecs.ErrorAsync("UpdateService", new { cluster = "ts-errors", service = "web", taskDefinition = "web" });
         var externalWithDefinition = await _ecs.ErrorAsync("CreateService", new
         {
-            cluster = "ts-errors", serviceName = "other", taskDefinition = "web", deploymentController = new { type = "EXTERNAL" },
+            cluster = "ts-errors",
+            serviceName = "other",
+            taskDefinition = "web",
+            deploymentController = new { type = "EXTERNAL" },
         });
         var codeDeploy = await _ecs.ErrorAsync("CreateService", new
         {
-            cluster = "ts-errors", serviceName = "other", taskDefinition = "web", deploymentController = new { type = "CODE_DEPLOY" },
+            cluster = "ts-errors",
+            serviceName = "other",
+            taskDefinition = "web",
+            deploymentController = new { type = "CODE_DEPLOY" },
         });
 
         Assert.Equal(("InvalidParameterException", "Amazon ECS only supports task set management on services configured to use external deployment controllers."), notExternal);
