@@ -56,6 +56,7 @@ internal static class EcsApi
         new TaskHandler(state, services.GetRequiredService<TaskLauncher>(), services.GetRequiredService<TaskStopper>(), signal).Register(service);
         new ServiceHandler(state, signal, history).Register(service);
         new ServiceDeploymentHandler(state, signal, history).Register(service);
+        new TaskSetHandler(state, signal).Register(service);
         new TaskProtectionHandler(state, signal).Register(service);
         new ExecuteCommandHandler(state, services.GetRequiredService<ExecSessions>(), services.GetRequiredService<AgentLiveness>()).Register(service);
         new ServiceNamespaceHandler(store).Register(service);

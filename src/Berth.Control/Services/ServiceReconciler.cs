@@ -21,7 +21,8 @@ namespace Berth.Control.Services;
 /// nothing is done twice. Behind load balancers, targets are deregistered before their tasks are deactivated and
 /// registered once the tasks run (<see cref="ServiceTargets"/>); a blue/green, linear or canary deployment's listener
 /// rule weights are rewritten before any of that (<see cref="ListenerRuleForwards"/>). The service's deployment history
-/// is brought up to date in the same commit (<see cref="ServiceDeploymentHistory"/>).
+/// is brought up to date in the same commit (<see cref="ServiceDeploymentHistory"/>). An EXTERNAL service's task sets
+/// are planned in the same round; their tasks launch with the task set's settings and register in its target groups.
 /// </summary>
 public sealed class ServiceReconciler(
     ClusterState state, TaskLauncher launcher, TaskStopper stopper, ServiceTargets targets, ListenerRuleForwards ruleForwards,
@@ -128,6 +129,8 @@ public sealed class ServiceReconciler(
         CancellationToken cancellationToken)
     {
         var scope = EcsArn.TryParse(service.ServiceArn, out var arn) ? arn.Scope : throw new InvalidDataException(service.ServiceArn);
+        // A task set's tasks run what the task set says, where it says (its launch type, strategy, network).
+        service = TaskSetRules.Find(service, start.DeploymentId) is { } taskSet ? TaskSetRules.LaunchViewOf(service, taskSet) : service;
         var cluster = await Store.GetAsync(EcsRecords.Clusters, service.ClusterArn!, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidDataException($"Cluster {service.ClusterArn} of service {service.ServiceArn} is missing.");
         var definition = await DefinitionAsync(start.TaskDefinitionArn, definitions, cancellationToken).ConfigureAwait(false)

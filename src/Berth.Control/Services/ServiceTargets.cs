@@ -19,7 +19,7 @@ public sealed class ServiceTargets(ILoadBalancerTargets targets)
         Service service, CancellationToken cancellationToken)
     {
         var health = new Dictionary<string, IReadOnlyDictionary<(string, int), ElbTargetHealth>>(StringComparer.Ordinal);
-        var balancers = service.LoadBalancers ?? [];
+        var balancers = TaskSetRules.AllLoadBalancers(service);
         var groups = balancers.Select(l => l.TargetGroupArn!)
             .Concat(balancers.Select(l => l.AdvancedConfiguration?.AlternateTargetGroupArn).OfType<string>());
         foreach (var arn in groups.Distinct(StringComparer.Ordinal))
@@ -40,13 +40,13 @@ public sealed class ServiceTargets(ILoadBalancerTargets targets)
     }
 
     /// <summary>
-    /// The task as a target of each of the service's load balancers: in its target group, or in its alternate one when
-    /// the task's deployment runs there (blue/green, <paramref name="alternate"/>).
+    /// The task as a target of each of the service's load balancers (its task set's, for a task of a task set): in its
+    /// target group, or in its alternate one when the task's deployment runs there (blue/green, <paramref name="alternate"/>).
     /// </summary>
     public static IReadOnlyList<TaskTarget> Of(
         Service service, EcsTask task, string? ec2InstanceId, IReadOnlyDictionary<string, IReadOnlyDictionary<(string, int), ElbTargetHealth>> health,
         bool alternate) =>
-        [.. (service.LoadBalancers ?? []).Select(balancer =>
+        [.. TaskSetRules.LoadBalancersOf(service, task.StartedBy).Select(balancer =>
         {
             var groupArn = alternate && balancer.AdvancedConfiguration?.AlternateTargetGroupArn is { } other ? other : balancer.TargetGroupArn!;
             var address = TaskTargetAddress.Of(task, balancer, ec2InstanceId);

@@ -52,6 +52,11 @@ public sealed class ServiceNotFoundException(string message = "Service not found
 /// <summary>StopServiceDeployment's and ContinueServiceDeployment's answer for a service deployment ARN that names none.</summary>
 public sealed class ServiceDeploymentNotFoundException(string message = "The service deployment does not exist.") : EcsException(message);
 
+/// <summary>UpdateTaskSet's, DeleteTaskSet's and UpdateServicePrimaryTaskSet's answer for a task set the service does not have.</summary>
+public sealed class TaskSetNotFoundException(
+    string message = "The specified task set wasn't found. You can view your available task sets with DescribeTaskSets. Task sets are specific to each cluster, service and Region.")
+    : EcsException(message);
+
 public sealed class ServiceNotActiveException(string message = "Service was not ACTIVE.") : EcsException(message);
 
 /// <summary>RunTask's refusal of a client token already used for a different request; names the tasks the token holds.</summary>

@@ -15,14 +15,18 @@ public static class ServiceFactory
     /// What the handler resolved before asking for a service: where it lives and what it runs, on a launch type or on
     /// a capacity provider strategy (then ECS reports the strategy and no launch type).
     /// </summary>
+    /// <remarks>An EXTERNAL service has neither task definition nor launch type: its task sets have them.</remarks>
     public sealed record Placement(
-        ResourceScope Scope, Cluster Cluster, TaskDefinition Definition, string LaunchType,
+        ResourceScope Scope, Cluster Cluster, TaskDefinition? Definition, string? LaunchType,
         IReadOnlyList<CapacityProviderStrategyItem>? Strategy = null);
 
     /// <param name="request">A request that passed <see cref="ValidateRequest"/>.</param>
     public static Service Create(CreateServiceRequest request, Placement placement, string deploymentId, string createdBy, DateTimeOffset now)
     {
-        ValidateLoadBalancers(request.LoadBalancers, placement.Definition);
+        if (placement.Definition is { } definition)
+        {
+            ValidateLoadBalancers(request.LoadBalancers, definition);
+        }
         var strategy = request.SchedulingStrategy ?? SchedulingStrategies.Replica;
         var cluster = placement.Cluster;
         var service = new Service
@@ -42,7 +46,7 @@ public static class ServiceFactory
             // A Fargate service reports the version it asked for (LATEST by default); its tasks report 1.4.0.
             PlatformVersion = placement.LaunchType == Capacity.FargateRules.LaunchType ? request.PlatformVersion ?? "LATEST" : null,
             PlatformFamily = placement.LaunchType == Capacity.FargateRules.LaunchType ? Capacity.FargateRules.PlatformFamily : null,
-            TaskDefinition = placement.Definition.TaskDefinitionArn,
+            TaskDefinition = placement.Definition?.TaskDefinitionArn,
             DeploymentConfiguration = ServiceRules.EffectiveDeploymentConfiguration(request.DeploymentConfiguration, strategy),
             RoleArn = RoleArnOf(placement.Scope, request.Role),
             Events = [],
@@ -52,14 +56,15 @@ public static class ServiceFactory
             NetworkConfiguration = request.NetworkConfiguration,
             HealthCheckGracePeriodSeconds = request.HealthCheckGracePeriodSeconds ?? 0,
             SchedulingStrategy = strategy,
-            DeploymentController = new DeploymentController { Type = "ECS" },
+            DeploymentController = new DeploymentController { Type = request.DeploymentController?.Type ?? "ECS" },
             Tags = request.Tags ?? [],
             CreatedBy = createdBy,
             EnableECSManagedTags = request.EnableECSManagedTags ?? false,
             PropagateTags = request.PropagateTags ?? "NONE",
             EnableExecuteCommand = request.EnableExecuteCommand ?? false,
         };
-        return ServiceRules.StartDeployment(service, deploymentId, now);
+        // An EXTERNAL service starts with no deployment and no task set: its controller creates task sets.
+        return ExternalController.Is(service) ? service with { Deployments = [], TaskSets = [] } : ServiceRules.StartDeployment(service, deploymentId, now);
     }
 
     /// <summary>
@@ -74,7 +79,8 @@ public static class ServiceFactory
         Require.InRange(request.HealthCheckGracePeriodSeconds, 0, int.MaxValue, "healthCheckGracePeriodSeconds");
         Require.OneOf(request.PropagateTags, EcsEnums.PropagateTags, "propagateTags");
         TagRules.Validate(request.Tags);
-        RefuseUnsupported(request.DeploymentController);
+        ExternalController.RefuseUnsupported(request.DeploymentController);
+        ExternalController.ValidateCreateService(request);
         DeploymentStrategies.Validate(request.DeploymentController?.Type, request.DeploymentConfiguration, request.DeploymentConfiguration, request.LoadBalancers);
         if (request.ServiceRegistries is { Count: > 0 } || request.ServiceConnectConfiguration is not null)
         {
@@ -83,16 +89,6 @@ public static class ServiceFactory
         if (request.VolumeConfigurations is { Count: > 0 } || request.VpcLatticeConfigurations is { Count: > 0 })
         {
             throw new UnsupportedFeatureException("Berth does not support volumeConfigurations or vpcLatticeConfigurations.");
-        }
-    }
-
-    /// <summary>Deployment controllers other than ECS are not implemented (its strategies: <see cref="DeploymentStrategies"/>).</summary>
-    public static void RefuseUnsupported(DeploymentController? controller)
-    {
-        if (controller?.Type is { } type && type != "ECS")
-        {
-            Require.OneOf(type, EcsEnums.DeploymentControllerType, "deploymentController.type");
-            throw new UnsupportedFeatureException($"Berth supports the ECS deployment controller only, not {type}.");
         }
     }
 

@@ -16,7 +16,8 @@ namespace Berth.Core.Services;
 /// <item>the circuit breaker may fail the PRIMARY and roll back;</item>
 /// <item>a BLUE_GREEN, LINEAR or CANARY deployment's stage moves on (<see cref="TrafficShiftRound"/>);</item>
 /// <item>the REPLICA or DAEMON scheduler (or, for a service being deleted, "stop everything") picks starts and
-/// stops within maximumPercent and minimumHealthyPercent;</item>
+/// stops within maximumPercent and minimumHealthyPercent; an EXTERNAL service's task sets each keep their own scale
+/// (<see cref="TaskSetScheduler"/>);</item>
 /// <item>counts, rollout completion, steady state, events.</item>
 /// </list>
 /// </summary>
@@ -83,8 +84,10 @@ public static class ServicePlanner
         {
             HoldsOldDeployments = !deleting && TrafficShiftRound.HoldsBlue(state, deployments),
         };
+        var external = ExternalController.Is(service);
         var (starts, stops) = deleting ? StopEverything(context)
             : daemon ? DaemonScheduler.Decide(context)
+            : external ? TaskSetScheduler.Decide(context, RestartThrottle.AllowsStart(state, now))
             : ReplicaScheduler.Decide(context);
 
         events.AddRange(stops.Unhealthy.Select(t => ServiceTaskState.UnhealthyTarget(t) is { } target && !ServiceTaskState.FailsContainerHealthCheck(t)
@@ -105,12 +108,14 @@ public static class ServicePlanner
             .Select(g => ServiceEvents.RegisteredTargets(name, g.Count(), g.Key)));
 
         var outcome = DeploymentProgress.Evaluate(context, starts, stops.Stops, serviceActive: !deleting);
+        // An EXTERNAL service has task sets instead of deployments; its counts are theirs.
+        var taskSets = external ? TaskSetProgress.Evaluate(context, starts, stops.Stops, deleting) : null;
         if (outcome.Completed)
         {
             events.Add(ServiceEvents.DeploymentCompleted(name, outcome.Deployments[0].Id ?? ""));
             state = TrafficShiftRound.Finish(state, outcome.Deployments[0]);
         }
-        state = ReportSteadyState(state, outcome.Steady, name, events, now);
+        state = ReportSteadyState(state, taskSets?.Steady ?? outcome.Steady, name, events, now);
 
         state = state with
         {
@@ -121,9 +126,10 @@ public static class ServicePlanner
         {
             Status = deleting && tasks.All(ServiceTaskState.IsStopped) ? ServiceStatuses.Inactive : service.Status,
             DesiredCount = daemon ? desired : service.DesiredCount,
-            RunningCount = outcome.Running,
-            PendingCount = outcome.Pending,
+            RunningCount = taskSets?.Running ?? outcome.Running,
+            PendingCount = taskSets?.Pending ?? outcome.Pending,
             Deployments = Stamped(outcome.Deployments, original, now),
+            TaskSets = taskSets?.TaskSets ?? service.TaskSets,
             Events = ServiceEvents.Prepend(service.Events, events, now, newEventId),
         };
         return new ServicePlan(planned, state, starts, targets.Stops)

@@ -104,7 +104,13 @@ public sealed record SchedulerState
     /// groups swap roles, as in ECS, so the next green starts in the groups the last blue used.
     /// </summary>
     public bool ProductionOnAlternate { get; init; }
+
+    /// <summary>CreateTaskSet's client tokens, each with the task set it created, so a retried request returns that one.</summary>
+    public IReadOnlyList<TaskSetToken> TaskSetTokens { get; init; } = [];
 }
+
+/// <summary>A CreateTaskSet clientToken and the task set (<c>ecs-svc/…</c>) the request that carried it created.</summary>
+public sealed record TaskSetToken(string ClientToken, string TaskSetId);
 
 /// <summary>A deployment whose tasks register in the alternate target groups (<see cref="Alternate"/>) or the primary ones.</summary>
 public sealed record DeploymentSide(string DeploymentId, bool Alternate);

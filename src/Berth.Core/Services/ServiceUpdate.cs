@@ -20,7 +20,8 @@ public static class ServiceUpdate
             throw new ServiceNotActiveException();
         }
         ServiceRules.ValidateUpdateService(current, request);
-        ServiceFactory.RefuseUnsupported(request.DeploymentController);
+        ExternalController.RefuseChange(current, request.DeploymentController);
+        ExternalController.ValidateUpdateService(current, request);
         Require.InRange(request.HealthCheckGracePeriodSeconds, 0, int.MaxValue, "healthCheckGracePeriodSeconds");
         Require.OneOf(request.PropagateTags, EcsEnums.PropagateTags, "propagateTags");
         if (request.ServiceRegistries is { Count: > 0 } || request.ServiceConnectConfiguration is not null
@@ -66,6 +67,8 @@ public static class ServiceUpdate
             || request.CapacityProviderStrategy is not null
             || request.PlatformVersion is not null
             || request.LoadBalancers is not null;
-        return changesTasks ? ServiceRules.StartDeployment(updated, newDeploymentId, now) : updated;
+        return changesTasks ? ServiceRules.StartDeployment(updated, newDeploymentId, now)
+            : ExternalController.Is(updated) ? TaskSetRules.WithComputedCounts(updated, now)
+            : updated;
     }
 }

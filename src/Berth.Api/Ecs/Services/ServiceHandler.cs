@@ -35,15 +35,10 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal, S
     {
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         ServiceFactory.ValidateRequest(request);
-        var target = LaunchTarget.Resolve(request.LaunchType, request.CapacityProviderStrategy, cluster);
-        ServiceRules.RefuseDaemonStrategy(request.SchedulingStrategy, target.Strategy, "create");
-        var launchType = target.LaunchType;
-        FargateRules.RefusePlacement(launchType, request.PlacementStrategy?.Count ?? 0, request.PlacementConstraints?.Count ?? 0);
-        FargateRules.PlatformVersionFor(launchType, request.PlatformVersion);
-        var definition = await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, request.TaskDefinition, launchType, cancellationToken).ConfigureAwait(false);
-        await LaunchChecks.NetworkOfAsync(Store, definition.Value.Definition, request.NetworkConfiguration, launchType, cancellationToken).ConfigureAwait(false);
-        await LoadBalancerChecks.ValidateAsync(Store, request.LoadBalancers, definition.Value.Definition, cancellationToken).ConfigureAwait(false);
-        var placement = new ServiceFactory.Placement(context.Scope, cluster, definition.Value.Definition, launchType, target.Strategy);
+        // An EXTERNAL service runs nothing of its own: what runs, and where, is each task set's (TaskSetHandler).
+        var placement = ExternalController.Is(request.DeploymentController)
+            ? new ServiceFactory.Placement(context.Scope, cluster, null, null)
+            : await PlacementAsync(request, cluster, context, cancellationToken).ConfigureAwait(false);
         var created = ServiceFactory.Create(request, placement, ServiceRules.NewDeploymentId(Random.Shared), context.PrincipalArn, context.Now);
         var stored = await Store.RetryOnConflictAsync(async ct =>
         {
@@ -64,11 +59,27 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal, S
         return new CreateServiceResponse { Service = stored };
     }
 
+    /// <summary>Where the service's tasks run and what they run, checked as RunTask checks them.</summary>
+    private async Task<ServiceFactory.Placement> PlacementAsync(
+        CreateServiceRequest request, Cluster cluster, RequestContext context, CancellationToken cancellationToken)
+    {
+        var target = LaunchTarget.Resolve(request.LaunchType, request.CapacityProviderStrategy, cluster);
+        ServiceRules.RefuseDaemonStrategy(request.SchedulingStrategy, target.Strategy, "create");
+        var launchType = target.LaunchType;
+        FargateRules.RefusePlacement(launchType, request.PlacementStrategy?.Count ?? 0, request.PlacementConstraints?.Count ?? 0);
+        FargateRules.PlatformVersionFor(launchType, request.PlatformVersion);
+        var definition = await LaunchChecks.LaunchableDefinitionAsync(Store, context.Scope, request.TaskDefinition, launchType, cancellationToken).ConfigureAwait(false);
+        await LaunchChecks.NetworkOfAsync(Store, definition.Value.Definition, request.NetworkConfiguration, launchType, cancellationToken).ConfigureAwait(false);
+        await LoadBalancerChecks.ValidateAsync(Store, request.LoadBalancers, definition.Value.Definition, cancellationToken).ConfigureAwait(false);
+        return new ServiceFactory.Placement(context.Scope, cluster, definition.Value.Definition, launchType, target.Strategy);
+    }
+
     private async Task<UpdateServiceResponse> UpdateAsync(UpdateServiceRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var arn = ServiceRules.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
         var current = await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
+        ExternalController.ValidateUpdateService(current.Value.Service, request);
         var launchType = LaunchTarget.LaunchTypeOf(current.Value.Service);
         if (request.CapacityProviderStrategy is { } strategy)
         {
