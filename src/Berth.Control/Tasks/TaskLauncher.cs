@@ -26,6 +26,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     public sealed record Result(IReadOnlyList<EcsTask> Tasks, IReadOnlyList<Failure> Failures);
 
     private readonly NetworkState _network = new(state.Store);
+    private readonly PlacementGate _gate = new();
 
     /// <summary>
     /// A RunTask's client token and the hash of the request it came with (<see cref="RunTaskIdempotency"/>).
@@ -95,6 +96,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         IReadOnlyList<PlacementConstraint> constraints, ClientToken? token, bool continuing, CancellationToken cancellationToken)
     {
         var started = ServerMetrics.Start();
+        using var turn = await _gate.EnterAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
         (Result Result, bool Replayed) outcome = await state.Store.RetryOnConflictAsync(async ct =>
         {
             var recorded = token is null
@@ -149,9 +151,11 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         plan.Failures.Count == 0 ? plan : plan with { Failures = [new Failure { Reason = FargateRules.CapacityUnavailable }] };
 
     /// <summary>One copy on each named instance, resources permitting (StartTask): no strategy, the caller chose.</summary>
-    public Task<Result> StartAsync(
-        ResourceScope scope, Cluster cluster, TaskLaunch launch, IReadOnlyList<string> instanceArns, CancellationToken cancellationToken) =>
-        state.Store.RetryOnConflictAsync(async ct =>
+    public async Task<Result> StartAsync(
+        ResourceScope scope, Cluster cluster, TaskLaunch launch, IReadOnlyList<string> instanceArns, CancellationToken cancellationToken)
+    {
+        using var turn = await _gate.EnterAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        return await state.Store.RetryOnConflictAsync(async ct =>
         {
             var snapshot = await SnapshotAsync(scope, cluster, launch, ct).ConfigureAwait(false);
             var placements = new List<TaskPlacement>();
@@ -169,7 +173,8 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
                 failures.AddRange(plan.Failures);
             }
             return await CommitAsync(scope, cluster, launch, snapshot, new PlacementPlan(placements, failures), null, ct).ConfigureAwait(false);
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+    }
 
     private static PlacementRequest Request(
         TaskLaunch launch, int count, IReadOnlyList<PlacementStrategy> strategies, IReadOnlyList<PlacementConstraint> constraints)

@@ -11,6 +11,13 @@ namespace Berth.Core.Placement;
 /// tops, found by comparing a handful of cells instead of every instance. Placing a copy changes the keys of
 /// one instance only (spread-attribute counts belong to the cell, not to the heap order), so one sift keeps
 /// the heap right: a copy costs O(cells + log instances).
+/// <para>
+/// With no per-instance keys (only spread-attribute strategies, or none) every instance of a cell ties with its
+/// top, and a trailing random strategy picks the n-th of them. Such cells are kept sorted (a sorted array is a
+/// valid min-heap too), so the n-th instance depends only on which instances are feasible, never on the order
+/// they were added and removed in: a <see cref="ClusterIndex"/> view updated over many plans picks exactly what
+/// a view built afresh picks.
+/// </para>
 /// </remarks>
 internal sealed class CandidateHeaps
 {
@@ -58,6 +65,29 @@ internal sealed class CandidateHeaps
         _heaps[cell][_counts[cell]++] = instance;
     }
 
+    /// <summary>Adds an instance after <see cref="Build"/> (one that became feasible again).</summary>
+    public void Insert(int instance)
+    {
+        var cell = _cellOf[instance];
+        var heap = _heaps[cell];
+        var count = _counts[cell]++;
+        if (!HasKeys)
+        {
+            var at = ~Array.BinarySearch(heap, 0, count, instance);
+            Array.Copy(heap, at, heap, at + 1, count - at);
+            heap[at] = instance;
+            for (var j = at; j <= count; j++)
+            {
+                _position[heap[j]] = j;
+            }
+            return;
+        }
+        heap[count] = instance;
+        _position[instance] = count;
+        SiftUp(cell, count);
+    }
+
+    /// <summary>Orders the heaps once every instance is added (instances are added in index order, so sorted cells already are).</summary>
     public void Build()
     {
         for (var c = 0; c < _heaps.Length; c++)
@@ -80,8 +110,19 @@ internal sealed class CandidateHeaps
     {
         var cell = _cellOf[instance];
         var at = _position[instance];
-        var last = _heaps[cell][--_counts[cell]];
         _position[instance] = -1;
+        if (!HasKeys)
+        {
+            var heap = _heaps[cell];
+            var count = --_counts[cell];
+            Array.Copy(heap, at + 1, heap, at, count - at);
+            for (var j = at; j < count; j++)
+            {
+                _position[heap[j]] = j;
+            }
+            return;
+        }
+        var last = _heaps[cell][--_counts[cell]];
         if (last == instance)
         {
             return;

@@ -12,7 +12,7 @@ namespace Berth.Core.Placement;
 /// </summary>
 public static class PlacementEngine
 {
-    private static readonly PlacementPlan Nothing = new([], []);
+    internal static readonly PlacementPlan Nothing = new([], []);
 
     /// <summary>
     /// Places <see cref="PlacementRequest.Count"/> copies one after another, each seeing the ones before it. When
@@ -23,28 +23,38 @@ public static class PlacementEngine
     public static PlacementPlan Place(ClusterSnapshot snapshot, PlacementRequest request, Random random)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(random);
-        var strategies = request.Strategies.Count == 0 ? PlacementRules.DefaultStrategies(request.Group) : request.Strategies;
-        var steps = PlacementRules.ToRankingSteps(strategies);
-        var constraints = PlacementRules.ParseConstraints(request.Constraints);
-        if (request.Count <= 0)
+        if (Parse(request) is not var (steps, constraints))
         {
             return Nothing;
         }
+        return PlaceCopies(PlacementWorkspace.Create(snapshot, request, steps, constraints), request.Count, random);
+    }
 
-        var workspace = PlacementWorkspace.Create(snapshot, request, steps, constraints);
+    /// <summary>The strategies and constraints of <paramref name="request"/>, validated; null when it places nothing.</summary>
+    internal static (RankingStep[] Steps, ConstraintSet Constraints)? Parse(PlacementRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var strategies = request.Strategies.Count == 0 ? PlacementRules.DefaultStrategies(request.Group) : request.Strategies;
+        var steps = PlacementRules.ToRankingSteps(strategies);
+        var constraints = PlacementRules.ParseConstraints(request.Constraints);
+        return request.Count <= 0 ? null : (steps, constraints);
+    }
+
+    /// <summary>Places <paramref name="count"/> copies on <paramref name="workspace"/>, each seeing the ones before it.</summary>
+    internal static PlacementPlan PlaceCopies(PlacementWorkspace workspace, int count, Random random)
+    {
         if (workspace.InstanceCount == 0)
         {
-            return new PlacementPlan([], Repeat(new Failure { Reason = PlacementFailureReasons.NoContainerInstances }, request.Count));
+            return new PlacementPlan([], Repeat(new Failure { Reason = PlacementFailureReasons.NoContainerInstances }, count));
         }
-        var placements = new List<TaskPlacement>(request.Count);
-        for (var copy = 0; copy < request.Count; copy++)
+        var placements = new List<TaskPlacement>(count);
+        for (var copy = 0; copy < count; copy++)
         {
             var chosen = workspace.Choose(random);
             if (chosen < 0)
             {
-                return new PlacementPlan(placements, Repeat(workspace.ClosestFailure(), request.Count - copy));
+                return new PlacementPlan(placements, Repeat(workspace.ClosestFailure(), count - copy));
             }
             placements.Add(workspace.Place(chosen));
         }

@@ -5,7 +5,9 @@ namespace Berth.Core.Placement;
 
 /// <summary>
 /// The working copy one placement runs on: per-instance arrays built once from the snapshot and updated as
-/// copies are placed, so that later copies see earlier ones.
+/// copies are placed, so that later copies see earlier ones. A <see cref="ClusterIndex"/> keeps one per request
+/// shape across requests: it rolls a plan's copies back after the plan and refreshes an instance when the
+/// cluster changes, instead of building the arrays again.
 /// </summary>
 /// <remarks>
 /// Within one request only the instance that receives a copy changes, and it only loses resources and gains a
@@ -13,7 +15,8 @@ namespace Berth.Core.Placement;
 /// feasible set only shrinks, and ranking keeps the feasible instances in <see cref="CandidateHeaps"/> (or, for
 /// a plain random strategy, in a list to pick from in O(1)). Instances are kept in ContainerInstanceArn order
 /// and ties after all strategies go to the lowest ARN, which makes a plan reproducible from the snapshot, the
-/// request and the Random's seed.
+/// request and the Random's seed. A trailing random strategy picks among the tied instances in ARN order, so the
+/// pick does not depend on the history of the heaps either.
 /// </remarks>
 internal sealed class PlacementWorkspace
 {
@@ -27,6 +30,7 @@ internal sealed class PlacementWorkspace
     private readonly int _needCpu;
     private readonly int _needMemory;
     private readonly string[] _requiredAttributes;
+    private readonly bool _countGroups;
 
     private readonly int[] _cpu;
     private readonly int[] _memory;
@@ -39,10 +43,10 @@ internal sealed class PlacementWorkspace
     private readonly int[][] _valueOf;
     private readonly int[][] _valueTasks;
 
-    // A strategy list that is just "random" picks from this list (kept in ARN order); any other ranks with heaps.
-    private readonly int[] _feasible;
-    private readonly CandidateHeaps? _heaps;
+    private readonly CandidateHeaps _heaps;
     private int _feasibleCount;
+    // The instances this plan's copies went to, for Rollback.
+    private readonly List<int> _touched = [];
     private readonly List<int> _tiedCells = [];
     private readonly List<int> _ties = [];
     private readonly Stack<int> _pending = new();
@@ -85,14 +89,14 @@ internal sealed class PlacementWorkspace
         }
         // Reading every task of every instance is the costliest part of a large cluster; only spread and
         // distinctInstance need the group's counts.
-        var countGroups = constraints.DistinctInstance
+        _countGroups = constraints.DistinctInstance
             || Array.Exists(_steps, s => s.Kind is RankingKind.SpreadInstance or RankingKind.SpreadAttribute);
         for (var i = 0; i < count; i++)
         {
             var instance = instances[i];
             _cpu[i] = instance.Remaining.Cpu;
             _memory[i] = instance.Remaining.Memory;
-            _groupTasks[i] = countGroups ? CountGroupTasks(instance, request.Group) : 0;
+            _groupTasks[i] = _countGroups ? CountGroupTasks(instance, request.Group) : 0;
             for (var s = 0; s < _steps.Length; s++)
             {
                 if (valueIndexes[s] is { } indexes)
@@ -114,35 +118,37 @@ internal sealed class PlacementWorkspace
             }
         }
 
-        _feasible = _steps.Length == 0 ? new int[count] : [];
-        _heaps = _steps.Length == 0 ? null : NewHeaps();
+        _heaps = NewHeaps();
         for (var i = 0; i < count; i++)
         {
             if (_stage[i] == FilterStage.Feasible)
             {
-                if (_heaps is null)
-                {
-                    _feasible[_feasibleCount] = i;
-                }
-                else
-                {
-                    _heaps.Add(i);
-                }
+                _heaps.Add(i);
                 _feasibleCount++;
             }
         }
-        _heaps?.Build();
+        _heaps.Build();
     }
 
     public int InstanceCount => _instances.Length;
 
     /// <summary>The ACTIVE instances of the snapshot in ContainerInstanceArn order, ready to place on.</summary>
-    public static PlacementWorkspace Create(ClusterSnapshot snapshot, PlacementRequest request, RankingStep[] steps, ConstraintSet constraints)
+    public static PlacementWorkspace Create(ClusterSnapshot snapshot, PlacementRequest request, RankingStep[] steps, ConstraintSet constraints) =>
+        new(ActiveInOrder(snapshot.Instances), request, steps, constraints);
+
+    /// <summary>
+    /// A workspace over <paramref name="instances"/> (ACTIVE, in ContainerInstanceArn order), which the caller
+    /// keeps: it replaces an element and calls <see cref="Refresh"/> when that instance changes.
+    /// </summary>
+    public static PlacementWorkspace Over(InstanceCandidate[] instances, PlacementRequest request, RankingStep[] steps, ConstraintSet constraints) =>
+        new(instances, request, steps, constraints);
+
+    /// <summary>The snapshot's ACTIVE instances in ContainerInstanceArn order.</summary>
+    public static InstanceCandidate[] ActiveInOrder(IReadOnlyList<InstanceCandidate> all)
     {
         // "When you set a container instance to DRAINING, Amazon ECS prevents new tasks from being scheduled for
         // placement on the container instance"; INACTIVE ones are deregistered. Neither is a candidate, nor a
         // "closest" instance.
-        var all = snapshot.Instances;
         var instances = new InstanceCandidate[all.Count];
         var count = 0;
         var inOrder = true;
@@ -161,7 +167,7 @@ internal sealed class PlacementWorkspace
         {
             Array.Sort(instances, static (a, b) => string.CompareOrdinal(a.ContainerInstanceArn, b.ContainerInstanceArn));
         }
-        return new PlacementWorkspace(instances, request, steps, constraints);
+        return instances;
     }
 
     /// <summary>The instance the strategies pick for the next copy, or -1 when no instance is feasible.</summary>
@@ -170,10 +176,6 @@ internal sealed class PlacementWorkspace
         if (_feasibleCount == 0)
         {
             return -1;
-        }
-        if (_heaps is null)
-        {
-            return _endsWithRandom ? _feasible[random.Next(_feasibleCount)] : _feasible[0];
         }
         var best = -1;
         _tiedCells.Clear();
@@ -222,6 +224,8 @@ internal sealed class PlacementWorkspace
         {
             _heaps.CollectTies(cell, _ties, _pending);
         }
+        // The heaps' layout depends on their history; ARN order does not.
+        _ties.Sort();
         return _ties[random.Next(_ties.Count)];
     }
 
@@ -232,6 +236,7 @@ internal sealed class PlacementWorkspace
         _memory[index] -= _needMemory;
         _placed[index]++;
         _groupTasks[index]++;
+        _touched.Add(index);
         for (var s = 0; s < _steps.Length; s++)
         {
             if (_steps[s].Kind == RankingKind.SpreadAttribute)
@@ -246,9 +251,60 @@ internal sealed class PlacementWorkspace
         }
         else
         {
-            _heaps?.Changed(index);
+            _heaps.Changed(index);
         }
         return new TaskPlacement(_instances[index].ContainerInstanceArn);
+    }
+
+    /// <summary>Undoes every copy placed since the last rollback, so the workspace shows the cluster again.</summary>
+    public void Rollback()
+    {
+        foreach (var index in _touched)
+        {
+            Refresh(index);
+        }
+        _touched.Clear();
+    }
+
+    /// <summary>
+    /// Reads instance <paramref name="index"/> again from the instance array (its resources, tasks or agent
+    /// changed) and forgets copies this plan put on it: O(its tasks + log instances).
+    /// </summary>
+    public void Refresh(int index)
+    {
+        var instance = _instances[index];
+        _cpu[index] = instance.Remaining.Cpu;
+        _memory[index] = instance.Remaining.Memory;
+        _placed[index] = 0;
+        var groupTasks = _countGroups ? CountGroupTasks(instance, _request.Group) : 0;
+        for (var s = 0; s < _steps.Length; s++)
+        {
+            if (_steps[s].Kind == RankingKind.SpreadAttribute)
+            {
+                _valueTasks[s][_valueOf[s][index]] += groupTasks - _groupTasks[index];
+            }
+        }
+        _groupTasks[index] = groupTasks;
+        if (_staticMemberOf.Length > 0)
+        {
+            _staticMemberOf[index] = 0;
+        }
+        var wasFeasible = _stage[index] == FilterStage.Feasible;
+        _stage[index] = Evaluate(index);
+        var feasible = _stage[index] == FilterStage.Feasible;
+        if (wasFeasible && feasible)
+        {
+            _heaps.Changed(index);
+        }
+        else if (wasFeasible)
+        {
+            RemoveFeasible(index);
+        }
+        else if (feasible)
+        {
+            _feasibleCount++;
+            _heaps.Insert(index);
+        }
     }
 
     /// <summary>
@@ -402,14 +458,7 @@ internal sealed class PlacementWorkspace
     private void RemoveFeasible(int index)
     {
         _feasibleCount--;
-        if (_heaps is not null)
-        {
-            _heaps.Remove(index);
-            return;
-        }
-        // The list stays in instance order (ARN order), so a seeded random pick stays reproducible.
-        var at = Array.BinarySearch(_feasible, 0, _feasibleCount + 1, index);
-        Array.Copy(_feasible, at + 1, _feasible, at, _feasibleCount - at);
+        _heaps.Remove(index);
     }
 
     /// <summary>
