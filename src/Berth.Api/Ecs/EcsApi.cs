@@ -3,6 +3,7 @@ using Berth.Api.Ecs.Agents;
 using Berth.Api.Ecs.CapacityProviders;
 using Berth.Api.Ecs.Clusters;
 using Berth.Api.Ecs.ContainerInstances;
+using Berth.Api.Ecs.Daemons;
 using Berth.Api.Ecs.Services;
 using Berth.Api.Ecs.Tags;
 using Berth.Api.Ecs.TaskDefinitions;
@@ -11,6 +12,7 @@ using Berth.Api.Protocol;
 using Berth.Control.Agents;
 using Berth.Control.Capacity;
 using Berth.Control.Clusters;
+using Berth.Control.Daemons;
 using Berth.Control.Services;
 using Berth.Control.Tasks;
 using Berth.Core.ContainerInstances;
@@ -58,6 +60,9 @@ internal static class EcsApi
         new TaskProtectionHandler(state, signal).Register(service);
         new ExecuteCommandHandler(state, services.GetRequiredService<ExecSessions>(), services.GetRequiredService<AgentLiveness>()).Register(service);
         new ServiceNamespaceHandler(store).Register(service);
+        new DaemonTaskDefinitionHandler(store).Register(service);
+        new DaemonHandler(state, services.GetRequiredService<DaemonSignal>()).Register(service);
+        new DaemonDeploymentHandler(state).Register(service);
         new AgentOperationHandler(state, services.GetRequiredService<TaskReports>(), signal).Register(service);
         return service;
     }

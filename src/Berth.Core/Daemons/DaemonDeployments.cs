@@ -12,6 +12,11 @@ public static class DaemonDeployments
 {
     public const string SupersededReason = "The daemon deployment was replaced by a newer deployment.";
 
+    private const string IdAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    /// <summary>A deployment id: 22 letters and digits, as a service deployment's ARN ends.</summary>
+    public static string NewId(Random random) => new([.. Enumerable.Range(0, 22).Select(_ => IdAlphabet[random.Next(IdAlphabet.Length)])]);
+
     /// <summary>What a revision captures (DaemonRevision: task definition, images, tag propagation, managed tags, ECS Exec) and where it runs.</summary>
     public sealed record RevisionSettings(
         DaemonTaskDefinition Definition, IReadOnlyList<string> CapacityProviderArns, string? PropagateTags, bool EnableEcsManagedTags, bool EnableExecuteCommand);
