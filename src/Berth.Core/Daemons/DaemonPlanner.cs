@@ -55,12 +55,12 @@ public static class DaemonPlanner
         {
             (daemon, deployment) = Monitor(snapshot, daemon, deployment, eligible.Count, now);
         }
-        var actions = Actions(snapshot, daemon.RevisionArn, live, eligible, deployment, record.NextStepAt, now);
+        var actions = Actions(snapshot, daemon.RevisionArn, live, eligible, record with { Deployment = deployment }, now);
 
-        var next = record with { Deployment = deployment };
+        // A finished deployment keeps its record as it ended; restarts after it are no step of it.
+        var next = running ? actions.Deployment : record with { Deployment = deployment };
         if (running)
         {
-            next = Stepped(next, actions, now);
             if (DaemonDeploymentStatuses.IsRunning(deployment.Status) && actions.Converged && (next.NextStepAt is not { } at || now >= at))
             {
                 next = next with
@@ -75,11 +75,12 @@ public static class DaemonPlanner
         return new DaemonPlan(daemon, next, actions.Starts, actions.Stops, false);
     }
 
-    private sealed record RoundActions(List<DaemonStart> Starts, List<DaemonStop> Stops, int InFlight, bool Converged);
+    /// <summary>The round's starts and stops, whether the daemon runs its revision everywhere, and the deployment's step bookkeeping.</summary>
+    private sealed record RoundActions(List<DaemonStart> Starts, List<DaemonStop> Stops, bool Converged, DaemonDeploymentRecord Deployment);
 
     private static RoundActions Actions(
-        DaemonSnapshot snapshot, string target, List<DaemonTask> live, IReadOnlyList<ServiceInstance> eligible, DaemonDeployment deployment,
-        DateTimeOffset? nextStepAt, DateTimeOffset now)
+        DaemonSnapshot snapshot, string target, List<DaemonTask> live, IReadOnlyList<ServiceInstance> eligible, DaemonDeploymentRecord record,
+        DateTimeOffset now)
     {
         var starts = new List<DaemonStart>();
         var stops = new List<DaemonStop>();
@@ -124,17 +125,22 @@ public static class DaemonPlanner
             }
         }
 
-        var stepAllowed = nextStepAt is not { } next || now >= next;
-        var batch = DaemonRules.BatchSize(deployment.DeploymentConfiguration?.DrainPercent ?? DaemonRules.DefaultDrainPercent, eligible.Count);
+        // A step is done when no instance waits for its task any more; the bake time runs from then.
+        var configuration = record.Deployment.DeploymentConfiguration;
+        if (inFlight == 0 && record.StepInFlight)
+        {
+            record = record with { StepInFlight = false, NextStepAt = now + TimeSpan.FromMinutes(configuration?.BakeTimeInMinutes ?? 0) };
+        }
+        var stepAllowed = record.NextStepAt is not { } next || now >= next;
+        var batch = DaemonRules.BatchSize(configuration?.DrainPercent ?? DaemonRules.DefaultDrainPercent, eligible.Count);
         var replace = stepAllowed ? Math.Max(0, batch - inFlight) : 0;
         foreach (var task in outdated.Take(replace))
         {
             stops.Add(new DaemonStop(task.TaskArn, ReplacedReason));
             inFlight++;
         }
-        var converged = outdated.Count == 0 && inFlight == 0 && stops.Count == 0
-            && !snapshot.Tasks.Any(IsStopping);
-        return new RoundActions(starts, stops, inFlight, converged);
+        var converged = outdated.Count == 0 && inFlight == 0 && stops.Count == 0 && !snapshot.Tasks.Any(IsStopping);
+        return new RoundActions(starts, stops, converged, inFlight > 0 ? record with { StepInFlight = true } : record);
     }
 
     /// <summary>The circuit breaker and alarms of a deployment in progress: they roll it back, or stop it when there is nothing to roll back to.</summary>
@@ -178,21 +184,6 @@ public static class DaemonPlanner
         };
         return (daemon with { RevisionArn = rollbackTo },
             deployment with { Status = DaemonDeploymentStatuses.RollbackInProgress, StatusReason = reason, Rollback = rollback });
-    }
-
-    /// <summary>A step is under way while any instance waits for its task; when the last one runs, the bake time starts.</summary>
-    private static DaemonDeploymentRecord Stepped(DaemonDeploymentRecord record, RoundActions actions, DateTimeOffset now)
-    {
-        if (actions.InFlight > 0)
-        {
-            return record with { StepInFlight = true };
-        }
-        if (!record.StepInFlight)
-        {
-            return record;
-        }
-        var bake = TimeSpan.FromMinutes(record.Deployment.DeploymentConfiguration?.BakeTimeInMinutes ?? 0);
-        return record with { StepInFlight = false, NextStepAt = now + bake };
     }
 
     private static DaemonDeployment Finished(DaemonDeployment deployment, string status, DateTimeOffset now) => deployment with
