@@ -1,5 +1,6 @@
 """The ECS Daemon API with the aws CLI against `berth up`: a daemon on the capacity provider of a second agent's group
-runs one real container there, is redeployed to a new revision, restarts its stopped task and is deleted."""
+runs one real container there, is redeployed to a new revision, restarts its stopped task and is deleted. The
+operations go through the CLI; the waits poll with boto3, which starts no process per look."""
 import json
 import unittest
 
@@ -25,24 +26,23 @@ class DaemonsTest(BerthUpTestCase):
                                            args=["--auto-scaling-group", GROUP])
         cls.addClassCleanup(remove_agent_containers, cls.grouped_namespace)
         cls.addClassCleanup(kill_process_group, cls.agent)
+        cls.ecs = cls.server.ecs()
 
     def grouped_instances(self):
         try:
-            return self.aws("ecs", "list-container-instances", "--cluster", "default",
-                            "--filter", f"attribute:berth.auto-scaling-group == {GROUP}")["containerInstanceArns"]
-        except AssertionError:  # the cluster appears when the first agent registers
+            return self.ecs.list_container_instances(
+                cluster="default", filter=f"attribute:berth.auto-scaling-group == {GROUP}")["containerInstanceArns"]
+        except self.ecs.exceptions.ClusterNotFoundException:  # the cluster appears when the first agent registers
             return []
 
     def running_tasks(self, revision_arn):
-        arns = self.aws("ecs", "list-tasks", "--cluster", "default", "--started-by", revision_arn,
-                        "--desired-status", "RUNNING")["taskArns"]
+        arns = self.ecs.list_tasks(cluster="default", startedBy=revision_arn, desiredStatus="RUNNING")["taskArns"]
         if not arns:
             return []
-        tasks = self.aws("ecs", "describe-tasks", "--cluster", "default", "--tasks", *arns)["tasks"]
-        return [t for t in tasks if t["lastStatus"] == "RUNNING"]
+        return [t for t in self.ecs.describe_tasks(cluster="default", tasks=arns)["tasks"] if t["lastStatus"] == "RUNNING"]
 
     def deployment(self, arn):
-        return self.aws("ecs", "describe-daemon-deployments", "--daemon-deployment-arns", arn)["daemonDeployments"][0]
+        return self.ecs.describe_daemon_deployments(daemonDeploymentArns=[arn])["daemonDeployments"][0]
 
     def test_a_daemon_runs_on_its_providers_instance_is_redeployed_restarted_and_deleted(self):
         grouped = wait_until(self.grouped_instances, 60, interval=0.5)
@@ -124,7 +124,7 @@ class DaemonsTest(BerthUpTestCase):
         self.assertEqual(deleted["status"], "DELETE_IN_PROGRESS")
         self.aws("ecs", "update-daemon", "--daemon-arn", daemon_arn, "--daemon-task-definition-arn", second,
                  "--capacity-provider-arns", provider_arn, expect_error="DaemonNotActiveException")
-        gone = wait_until(lambda: self.aws("ecs", "list-daemons", "--cluster-arn", "default")["daemonSummariesList"] == [], 60, interval=0.5)
+        gone = wait_until(lambda: self.ecs.list_daemons(clusterArn="default")["daemonSummariesList"] == [], 60, interval=0.5)
         self.assertTrue(gone, "the daemon was not deleted within 60 s")
         self.assertEqual(self.running_tasks(revision2), [])
         self.aws("ecs", "put-cluster-capacity-providers", "--cluster", "default", "--capacity-providers", "[]",

@@ -107,7 +107,11 @@ internal sealed class DaemonHandler(ClusterState state, DaemonSignal signal)
         signal.Notify();
         return new UpdateDaemonResponse
         {
-            DaemonArn = daemon.DaemonArn, Status = daemon.Status, CreatedAt = daemon.CreatedAt, UpdatedAt = daemon.UpdatedAt, DeploymentArn = daemon.DeploymentArn,
+            DaemonArn = daemon.DaemonArn,
+            Status = daemon.Status,
+            CreatedAt = daemon.CreatedAt,
+            UpdatedAt = daemon.UpdatedAt,
+            DeploymentArn = daemon.DeploymentArn,
         };
     }
 
@@ -136,7 +140,11 @@ internal sealed class DaemonHandler(ClusterState state, DaemonSignal signal)
         signal.Notify();
         return new DeleteDaemonResponse
         {
-            DaemonArn = daemon.DaemonArn, Status = daemon.Status, CreatedAt = daemon.CreatedAt, UpdatedAt = daemon.UpdatedAt, DeploymentArn = daemon.DeploymentArn,
+            DaemonArn = daemon.DaemonArn,
+            Status = daemon.Status,
+            CreatedAt = daemon.CreatedAt,
+            UpdatedAt = daemon.UpdatedAt,
+            DeploymentArn = daemon.DeploymentArn,
         };
     }
 
