@@ -58,7 +58,6 @@ public class AwsJsonEndpointTests(BerthServerFixture server) : IClassFixture<Ber
     }
 
     [Theory]
-    [InlineData("CreateDaemon")]
     [InlineData("CreateTaskSet")]
     public async Task An_ecs_operation_berth_lacks_is_an_unsupported_feature(string operation)
     {
