@@ -4,6 +4,7 @@ using Berth.Control.AutoScaling;
 using Berth.Control.Cleanup;
 using Berth.Control.Clusters;
 using Berth.Control.Cost;
+using Berth.Control.Daemons;
 using Berth.Control.Events;
 using Berth.Control.Identity;
 using Berth.Control.LoadBalancing;
@@ -32,6 +33,7 @@ public static class ControlRegistration
         .AddTasks()
         .AddLoadBalancing()
         .AddServiceScheduling()
+        .AddDaemons()
         .AddUtilization()
         .AddIdentity()
         .AddSecrets()

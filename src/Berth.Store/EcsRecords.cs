@@ -72,9 +72,11 @@ public static class EcsRecords
 
     public static string ServiceSortKey(Service service) => $"{service.Status} {service.ServiceName}";
 
+    public static string ServiceDeploymentSortKey(ServiceDeployment deployment) => CreationOrderKey(deployment.CreatedAt!.Value, deployment.ServiceDeploymentArn!);
+
     /// <summary>Creation time in zero-padded ticks, then the ARN: creation order, ties broken by ARN.</summary>
-    public static string ServiceDeploymentSortKey(ServiceDeployment deployment) =>
-        $"{deployment.CreatedAt!.Value.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)} {deployment.ServiceDeploymentArn}";
+    internal static string CreationOrderKey(DateTimeOffset createdAt, string arn) =>
+        $"{createdAt.UtcTicks.ToString("D19", CultureInfo.InvariantCulture)} {arn}";
 
     public static string TaskSortKey(EcsTask task) => $"{task.LastStatus} {task.TaskArn}";
 
@@ -155,7 +157,7 @@ public static class EcsRecords
         RunTaskTokens.Put(RunTaskTokenId(clusterArn, record.ClientToken), clusterArn, record.ClientToken, record, expectedVersion);
 
     /// <summary>A space sorts before every character a family name may contain, so "web" precedes "web-2".</summary>
-    private static string TaskDefinitionSortKey(string family, int revision) =>
+    internal static string TaskDefinitionSortKey(string family, int revision) =>
         $"{family} {revision.ToString("D10", CultureInfo.InvariantCulture)}";
 
     private static string AccountSettingKey(string principalArn, string name) => $"{principalArn} {name}";

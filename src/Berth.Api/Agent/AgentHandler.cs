@@ -10,6 +10,7 @@ using Berth.Control.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Concurrency;
 using Berth.Core.ContainerInstances;
+using Berth.Core.Daemons;
 using Berth.Core.Ecs;
 using Berth.Core.Identity.Credentials;
 using Berth.Core.Networking;
@@ -229,9 +230,13 @@ internal sealed class AgentHandler(
         {
             return cached;
         }
-        var found = await store.GetAsync(EcsRecords.TaskDefinitions, arn, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidDataException($"Task definition {arn} of an assigned task is missing.");
-        return _definitions.GetOrAdd(arn, found.Value.Definition);
+        // A daemon's task runs its daemon task definition, as the task definition it stands for.
+        var found = DaemonArns.IsTaskDefinition(arn)
+            ? (await store.GetAsync(DaemonRecords.TaskDefinitions, arn, cancellationToken).ConfigureAwait(false)) is { } daemon
+                ? DaemonTaskDefinitions.AsTaskDefinition(daemon.Value.Definition)
+                : null
+            : (await store.GetAsync(EcsRecords.TaskDefinitions, arn, cancellationToken).ConfigureAwait(false))?.Value.Definition;
+        return _definitions.GetOrAdd(arn, found ?? throw new InvalidDataException($"Task definition {arn} of an assigned task is missing."));
     }
 
     private static async Task<T?> ReadAsync<T>(HttpContext http, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)

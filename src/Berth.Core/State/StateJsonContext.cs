@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Berth.Core.Agent;
 using Berth.Core.Cost;
+using Berth.Core.Daemons;
 using Berth.Core.Ecs;
 using Berth.Core.Leadership;
 using Berth.Core.Networking;
@@ -30,6 +31,10 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(ServiceRevision))]
 [JsonSerializable(typeof(TaskProtectionRecord))]
 [JsonSerializable(typeof(RunTaskTokenRecord))]
+[JsonSerializable(typeof(DaemonTaskDefinitionRecord))]
+[JsonSerializable(typeof(DaemonRecord))]
+[JsonSerializable(typeof(DaemonRevisionRecord))]
+[JsonSerializable(typeof(DaemonDeploymentRecord))]
 [JsonSerializable(typeof(NetworkRegistry))]
 [JsonSerializable(typeof(Subnet))]
 [JsonSerializable(typeof(SecurityGroup))]

@@ -8,10 +8,16 @@ namespace Berth.Core.Tasks;
 public static class TaskGroups
 {
     private const string ServicePrefix = "service:";
+    private const string DaemonPrefix = "daemon:";
 
     public static string OfService(string serviceName) => ServicePrefix + serviceName;
 
     /// <summary>The service a task of <paramref name="group"/> belongs to, or null for a task no service started.</summary>
     public static string? ServiceNameOf(string? group) =>
         group is not null && group.StartsWith(ServicePrefix, StringComparison.Ordinal) ? group[ServicePrefix.Length..] : null;
+
+    /// <summary>A daemon's tasks form the group <c>daemon:NAME</c>, as a service's form <c>service:NAME</c>.</summary>
+    public static string OfDaemon(string daemonName) => DaemonPrefix + daemonName;
+
+    public static bool IsDaemon(string? group) => group?.StartsWith(DaemonPrefix, StringComparison.Ordinal) == true;
 }

@@ -12,6 +12,7 @@ internal static class ControllersRegistration
     public static IServiceCollection AddBackgroundControllers(this IServiceCollection services) => services
         .AddLeaderOnly<InstanceMonitor>()
         .AddLeaderOnly<ServiceScheduler>()
+        .AddLeaderOnly<DaemonController>()
         .AddLeaderOnly<LogRetentionSweeper>()
         .AddLeaderOnly<EventLogSweeper>()
         .AddLeaderOnly<SecretDeletionSweeper>()

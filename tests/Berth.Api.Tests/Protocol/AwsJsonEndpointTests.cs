@@ -58,16 +58,6 @@ public class AwsJsonEndpointTests(BerthServerFixture server) : IClassFixture<Ber
     }
 
     [Theory]
-    [InlineData("CreateDaemon")]
-    public async Task An_ecs_operation_berth_lacks_is_an_unsupported_feature(string operation)
-    {
-        var response = await _ecs.SendAsync(operation, new { });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
-        Assert.Equal(("UnsupportedFeatureException", $"Berth does not support the {operation} operation."), response.Error);
-    }
-
-    [Theory]
     [InlineData("{")]
     [InlineData("not json")]
     [InlineData("null")]
