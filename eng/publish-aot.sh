@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds Berth as one Native AOT executable in .berth/aot/ (no JIT, no IL to map: about half the idle memory of the
-# JIT build, see docs/performance.md "Idle memory"). ./berth runs it instead of the JIT build while it is current,
+# Builds Berth as one Native AOT executable in .berth/aot/ (no JIT, no IL to map, no .NET runtime needed; its memory
+# so far is no lower, see docs/performance.md "Native AOT"). ./berth runs it instead of the JIT build while it is current,
 # i.e. no source changed since this script started; run it again after changing the sources.
 #   eng/publish-aot.sh            build .berth/aot/berth (several minutes; needs clang, installed from Debian if missing)
 #   eng/publish-aot.sh --check    also fail on any trim/AOT warning (IL2xxx/IL3xxx), for CI
