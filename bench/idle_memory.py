@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Idle memory of `berth up` (control plane, local agent and managed Fargate agent in one process).
 
-Usage: python3 bench/idle_memory.py [runs=2] [seconds=25] [-- extra berth up flags]
-  Starts `./berth up` on a free port with a fresh data directory, waits until it answers and `seconds` more with
+Usage: python3 bench/idle_memory.py [--berth PATH] [runs=2] [seconds=25] [-- extra berth up flags]
+  Starts `./berth up` (or the executable PATH, e.g. the Native AOT binary eng/publish-aot.sh writes) on a free port with a fresh data directory, waits until it answers and `seconds` more with
   nothing running, then reads /proc: RSS split into anonymous memory (GC heap, native heaps, thread stacks) and
   file-backed pages (managed assemblies, native libraries), the largest file mappings, the thread count, the
   managed heap as the server's /metrics reports it, and whether the agents run in the same process (no child
@@ -17,6 +17,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "clients"))
+import berth_server  # noqa: E402
 from berth_server import BerthServer, wait_until  # noqa: E402
 
 MIB = 1024 * 1024
@@ -86,11 +87,15 @@ def main():
     args = sys.argv[1:]
     extra = args[args.index("--") + 1:] if "--" in args else []
     args = args[:args.index("--")] if "--" in args else args
+    if "--berth" in args:
+        at = args.index("--berth")
+        berth_server.BERTH = os.path.abspath(args[at + 1])
+        del args[at:at + 2]
     runs = int(args[0]) if args else 2
     seconds = int(args[1]) if len(args) > 1 else 25
     settings = " ".join(f"{k}={v}" for k, v in sorted(os.environ.items())
                         if k.startswith("DOTNET_") and not k.startswith(("DOTNET_CLI_", "DOTNET_NOLOGO", "DOTNET_GENERATE"))) or "no DOTNET_ settings"
-    print(f"berth up {' '.join(extra)}; {seconds} s idle; {os.cpu_count()} cores; {settings}")
+    print(f"{berth_server.BERTH} up {' '.join(extra)}; {seconds} s idle; {os.cpu_count()} cores; {settings}")
     rss = []
     for run in range(1, runs + 1):
         fields, maps, heap, kids = measure(seconds, extra)

@@ -15,6 +15,9 @@ import urllib.request
 import uuid
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+# The Berth the tests start: ./berth (which builds itself) unless BERTH_EXECUTABLE names another, e.g. a Native AOT
+# binary from eng/publish-aot.sh, so the same tests and benchmarks run against it.
+BERTH = os.environ.get("BERTH_EXECUTABLE") or os.path.join(ROOT, "berth")
 
 
 def wait_until(check, seconds, interval=0.2):
@@ -111,7 +114,7 @@ class BerthServer:
 
     def start(self):
         self.process = subprocess.Popen(
-            [os.path.join(ROOT, "berth"), self.command, "--port", str(self.port), "--data-dir", self.data_dir, *self.args],
+            [BERTH, self.command, "--port", str(self.port), "--data-dir", self.data_dir, *self.args],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
             env=dict(os.environ, BERTH_AGENT_NAMESPACE=self.agent_namespace, BERTH_METADATA_PORT="0"))
         deadline = time.time() + 120  # the first start may build Berth
@@ -178,7 +181,7 @@ class BerthServer:
         its output goes to the server's log; `args` are further agent flags. Stop it with kill_process_group().
         """
         return subprocess.Popen(
-            [os.path.join(ROOT, "berth"), "agent", "--server", servers or self.endpoint, "--cluster", cluster,
+            [BERTH, "agent", "--server", servers or self.endpoint, "--cluster", cluster,
              "--data-dir", os.path.join(self.data_dir, name), "--agent-namespace", agent_namespace or self.agent_namespace,
              "--metadata-port", "0", *args],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True, env=env)

@@ -1,11 +1,18 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Leadership;
 
-/// <summary>A background loop that must run on one server at a time: registered with <see cref="LeadershipRegistration.AddLeaderOnly{T}"/>.</summary>
-internal sealed record LeaderOnlyController(Type Type);
+/// <summary>
+/// A background loop that must run on one server at a time: registered with <see cref="LeadershipRegistration.AddLeaderOnly{T}"/>.
+/// Its constructors are kept for the trimmer (Native AOT), since each term builds a fresh instance from the type.
+/// </summary>
+internal sealed record LeaderOnlyController(
+    [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)]
+    [property: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)]
+    Type Type);
 
 /// <summary>
 /// Runs the controllers that must run once (the scheduler, the sweepers, the publishers that read the shared state) for

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -15,6 +16,7 @@ internal static class LeadershipRegistration
         .AddHostedService<LeaderControllers>();
 
     /// <summary>A loop that runs only on the lease holder, and with its commits fenced (<see cref="LeaderControllers"/>).</summary>
-    public static IServiceCollection AddLeaderOnly<T>(this IServiceCollection services)
+    public static IServiceCollection AddLeaderOnly<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(
+        this IServiceCollection services)
         where T : BackgroundService => services.AddSingleton(new LeaderOnlyController(typeof(T)));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Berth.Core.Arns;
+using Berth.Core.Ssm;
 using static Berth.Core.Identity.Authorization.OperationRule;
 
 namespace Berth.Core.Identity.Authorization.Services;
@@ -40,9 +41,14 @@ internal static class SsmAuthorization
             ["UnlabelParameterVersion"] = Types("parameter"),
         });
 
-    /// <summary>Tag operations name their resource by type and id; for a parameter the id is its name.</summary>
+    /// <summary>
+    /// Tag operations name their resource by type and id; for a parameter the id is its name, resolved as the
+    /// <c>Name</c> of a GetParameter request would be (written through the source-generated contract, so the
+    /// Native AOT build needs no reflection here).
+    /// </summary>
     private static IEnumerable<RequestedResource> TaggedParameter(JsonElement request, ResourceScope scope) =>
         RequestMembers.First(request, "ResourceType") == "Parameter" && RequestMembers.First(request, "ResourceId") is { } name
-            ? ResourceResolver.Resolve(Rules, Rules.Type("parameter"), JsonSerializer.SerializeToElement(new Dictionary<string, string> { ["Name"] = name }), scope)
+            ? ResourceResolver.Resolve(Rules, Rules.Type("parameter"),
+                JsonSerializer.SerializeToElement(new GetParameterRequest { Name = name }, SsmJsonContext.Default.GetParameterRequest), scope)
             : [];
 }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds Berth as one Native AOT executable in .berth/aot/ (no JIT, no IL to map, no .NET runtime needed; its memory
+# so far is no lower, see docs/performance.md "Native AOT"). ./berth runs it instead of the JIT build while it is current,
+# i.e. no source changed since this script started; run it again after changing the sources.
+#   eng/publish-aot.sh            build .berth/aot/berth (several minutes; needs clang, installed from Debian if missing)
+#   eng/publish-aot.sh --check    also fail on any trim/AOT warning (IL2xxx/IL3xxx), for CI
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out="$root/.berth/aot"
+
+# The native link runs clang (ILCompiler's default linker driver); Debian may have it only as clang-NN.
+linker=$(command -v clang || compgen -c clang- | grep -E '^clang-[0-9]+$' | sort -t- -k2 -n | tail -n 1 || true)
+if [ -z "$linker" ]; then
+  echo "berth: installing Debian's clang (the Native AOT link needs it)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq clang >/dev/null
+  linker=clang
+fi
+
+warnings=()
+if [ "${1:-}" = "--check" ]; then
+  warnings=(-p:TreatWarningsAsErrors=true -p:TrimmerSingleWarn=false)
+else
+  # The IL2xxx/IL3xxx warnings are reported, not fatal: ILCompiler groups a package's warnings into one line each
+  # (docs/performance.md lists what they are and why they are safe for Berth).
+  warnings=(-p:TreatWarningsAsErrors=false)
+fi
+
+# Stamped with the time the publish started, so a source saved while it ran makes the binary stale (as ./berth does).
+started=$(mktemp)
+trap 'rm -f "$started"' EXIT
+dotnet publish "$root/src/Berth.Cli/Berth.Cli.csproj" -c Release -r linux-x64 -nologo \
+  -p:PublishAot=true -p:CppCompilerAndLinker="$(basename "$linker")" "${warnings[@]}" -o "$out"
+touch -r "$started" "$out/berth"
+echo "berth: $out/berth ($(du -m "$out/berth" | cut -f1) MB); ./berth runs it while no source is newer" >&2
