@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds Berth as one Native AOT executable in .berth/aot/ (no JIT, no IL to map, no .NET runtime needed; its memory
-# so far is no lower, see docs/performance.md "Native AOT"). ./berth runs it instead of the JIT build while it is current,
-# i.e. no source changed since this script started; run it again after changing the sources.
+# Builds Berth as one Native AOT executable in .berth/aot/ (no JIT, no IL to map, no .NET runtime needed) for
+# measurements: its idle memory is higher than the JIT build's so far (docs/performance.md "Native AOT"), so ./berth
+# keeps running the JIT build. Measure it with `python3 bench/idle_memory.py --berth .berth/aot/berth 1 25`, or run the
+# client tests against it with BERTH_EXECUTABLE=$PWD/.berth/aot/berth.
 #   eng/publish-aot.sh            build .berth/aot/berth (several minutes; needs clang, installed from Debian if missing)
 #   eng/publish-aot.sh --check    also fail on any trim/AOT warning (IL2xxx/IL3xxx), for CI
 set -euo pipefail
