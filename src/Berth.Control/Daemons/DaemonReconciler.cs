@@ -125,9 +125,9 @@ public sealed class DaemonReconciler(ClusterState state, TaskLauncher launcher, 
     private async Task<IReadOnlyList<DaemonTask>> TasksAsync(DaemonRecord daemon, CancellationToken cancellationToken)
     {
         var group = TaskGroups.OfDaemon(daemon.DaemonName);
-        var all = await Store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, daemon.ClusterArn), cancellationToken).ConfigureAwait(false);
-        return [.. all.Select(t => t.Value)
-            .Where(t => t.Group == group && t.CreatedAt >= daemon.CreatedAt)
+        var all = await Store.TasksOfGroupAsync(daemon.ClusterArn, group, cancellationToken).ConfigureAwait(false);
+        return [.. all
+            .Where(t => t.CreatedAt >= daemon.CreatedAt)
             .Select(t => new DaemonTask(t.TaskArn!, t.StartedBy ?? "", t.LastStatus!, t.DesiredStatus!, t.ContainerInstanceArn,
                 t.CreatedAt ?? daemon.CreatedAt, t.StopCode))];
     }

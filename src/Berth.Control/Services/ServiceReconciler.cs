@@ -87,15 +87,7 @@ public sealed class ServiceReconciler(
     {
         var service = record.Service;
         var group = GroupOf(service);
-        // The service's tasks of every desired status, each one range of the store's task index, not the whole cluster's.
-        var all = new List<Versioned<EcsTask>>();
-        foreach (var desired in EcsEnums.DesiredStatus)
-        {
-            all.AddRange(await Store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, service.ClusterArn)
-            {
-                IndexKeyPrefix = EcsRecords.TaskIndexPrefix(desired, group),
-            }, cancellationToken).ConfigureAwait(false));
-        }
+        var all = await Store.TasksOfGroupAsync(service.ClusterArn!, group, cancellationToken).ConfigureAwait(false);
         var instances = await state.InstancesAsync(service.ClusterArn!, cancellationToken).ConfigureAwait(false);
         var instanceIds = instances.ToDictionary(i => i.Id, i => i.Value.Instance.Ec2InstanceId, StringComparer.Ordinal);
         var health = await targets.HealthAsync(service, cancellationToken).ConfigureAwait(false);
@@ -103,7 +95,7 @@ public sealed class ServiceReconciler(
         var protectedUntil = protections.ToDictionary(p => p.Id, p => p.Value.ExpiresAt, StringComparer.Ordinal);
         var tasks = new List<ServiceTask>();
         // A service re-created under an old name must not adopt the tasks of the one deleted before it.
-        foreach (var task in all.Select(t => t.Value).Where(t => t.CreatedAt >= service.CreatedAt))
+        foreach (var task in all.Where(t => t.CreatedAt >= service.CreatedAt))
         {
             var definition = await DefinitionAsync(task.TaskDefinitionArn!, definitions, cancellationToken).ConfigureAwait(false);
             CountProvider(providers, task);
