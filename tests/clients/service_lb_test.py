@@ -12,7 +12,7 @@ import threading
 import urllib.error
 import urllib.request
 
-from berth_server import free_port
+from berth_server import free_port, wait_until
 from services_test import ServiceTestBase, web_definition
 
 
@@ -294,9 +294,14 @@ class AwsvpcServiceLoadBalancerTest(ServiceTestBase):
 
         addresses = {next(d["value"] for d in t["attachments"][0]["details"] if d["name"] == "privateIPv4Address")
                      for t in self.service_tasks()}
-        health = {(d["Target"]["Id"], d["Target"]["Port"]): d["TargetHealth"]["State"] for d in
-                  self.aws("elbv2", "describe-target-health", "--target-group-arn", tg)["TargetHealthDescriptions"]}
-        self.assertEqual(health, {(a, 80): "healthy" for a in addresses})
+
+        def health():
+            return {(d["Target"]["Id"], d["Target"]["Port"]): d["TargetHealth"]["State"] for d in
+                    self.aws("elbv2", "describe-target-health", "--target-group-arn", tg)["TargetHealthDescriptions"]}
+        # services-stable counts RUNNING tasks, as on ECS, so the targets may still be "initial" (2 checks 5 s apart).
+        wanted = {(a, 80): "healthy" for a in addresses}
+        wait_until(lambda: health() == wanted, 60, interval=1)
+        self.assertEqual(health(), wanted)
         hosts = {get(port)[1].splitlines()[1] for _ in range(4)}
         self.assertEqual(len(hosts), 2, hosts)
 
