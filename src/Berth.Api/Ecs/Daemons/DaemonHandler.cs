@@ -152,11 +152,8 @@ internal sealed class DaemonHandler(ClusterState state, DaemonSignal signal)
     {
         var daemon = await FindAsync(context.Scope, request.DaemonArn, cancellationToken).ConfigureAwait(false);
         var group = TaskGroups.OfDaemon(daemon.Value.DaemonName);
-        var tasks = await Store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, daemon.Value.ClusterArn)
-        {
-            SortKeyPrefix = TaskStatuses.Running + " ",
-        }, cancellationToken).ConfigureAwait(false);
-        var mine = tasks.Select(t => t.Value).Where(t => t.Group == group && t.CreatedAt >= daemon.Value.CreatedAt).ToList();
+        var tasks = await Store.TasksOfGroupAsync(daemon.Value.ClusterArn, group, cancellationToken).ConfigureAwait(false);
+        var mine = tasks.Where(t => t.LastStatus == TaskStatuses.Running && t.CreatedAt >= daemon.Value.CreatedAt).ToList();
         return new DescribeDaemonResponse { Daemon = DaemonViews.Detail(daemon.Value, mine, context.Scope) };
     }
 
