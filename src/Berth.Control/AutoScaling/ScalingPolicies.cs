@@ -60,14 +60,9 @@ public sealed class ScalingPolicies(IStateStore store, MetricAlarms alarms)
 
     public async Task<DescribeScalingPoliciesResponse> DescribeAsync(DescribeScalingPoliciesRequest request, ResourceScope scope, CancellationToken cancellationToken)
     {
-        ScalableTargetRules.CheckNamespace(request.ServiceNamespace);
-        var all = await TargetRecordQuery.ReadAsync(store, AutoScalingRecords.Policies, scope, request.ResourceId, cancellationToken).ConfigureAwait(false);
-        var matching = all
-            .Where(p => request.PolicyNames is not { Count: > 0 } names || names.Contains(p.Value.Policy.PolicyName!))
-            .Where(p => request.ScalableDimension is null || p.Value.Policy.ScalableDimension == request.ScalableDimension)
-            .Select(p => (p.SortKey, p.Value.Policy))
-            .ToList();
-        var (page, token) = AutoScalingPaging.Page(matching, request.MaxResults, request.NextToken);
+        var (page, token) = await TargetRecordQuery.PageAsync(store, AutoScalingRecords.Policies, scope,
+            new NamedItemFilter(request.ServiceNamespace, request.ResourceId, request.PolicyNames, request.ScalableDimension, request.MaxResults, request.NextToken),
+            r => r.Policy, p => (p.PolicyName, p.ScalableDimension), cancellationToken).ConfigureAwait(false);
         var answered = new List<ScalingPolicy>();
         foreach (var policy in page)
         {

@@ -68,14 +68,9 @@ public sealed class ScheduledActions(IStateStore store)
 
     public async Task<DescribeScheduledActionsResponse> DescribeAsync(DescribeScheduledActionsRequest request, ResourceScope scope, CancellationToken cancellationToken)
     {
-        ScalableTargetRules.CheckNamespace(request.ServiceNamespace);
-        var all = await TargetRecordQuery.ReadAsync(store, AutoScalingRecords.ScheduledActions, scope, request.ResourceId, cancellationToken).ConfigureAwait(false);
-        var matching = all
-            .Where(a => request.ScheduledActionNames is not { Count: > 0 } names || names.Contains(a.Value.Action.ScheduledActionName!))
-            .Where(a => request.ScalableDimension is null || a.Value.Action.ScalableDimension == request.ScalableDimension)
-            .Select(a => (a.SortKey, a.Value.Action))
-            .ToList();
-        var (page, token) = AutoScalingPaging.Page(matching, request.MaxResults, request.NextToken);
+        var (page, token) = await TargetRecordQuery.PageAsync(store, AutoScalingRecords.ScheduledActions, scope,
+            new NamedItemFilter(request.ServiceNamespace, request.ResourceId, request.ScheduledActionNames, request.ScalableDimension, request.MaxResults, request.NextToken),
+            r => r.Action, a => (a.ScheduledActionName, a.ScalableDimension), cancellationToken).ConfigureAwait(false);
         return new DescribeScheduledActionsResponse { ScheduledActions = page, NextToken = token };
     }
 

@@ -144,6 +144,44 @@ public class AutoScalingApiTests(BerthServerFixture server) : IClassFixture<Bert
     }
 
     [Fact]
+    public async Task Scheduled_actions_are_described_by_name_and_a_page_at_a_time()
+    {
+        await _ecs.OkAsync("CreateCluster", new { clusterName = "paged" });
+        await ClusterCapacity.RegisterWebAsync(_ecs, "paged-web", cpu: 256, memory: 256);
+        await _ecs.OkAsync("CreateService", new { cluster = "paged", serviceName = "web", taskDefinition = "paged-web", desiredCount = 0 });
+        static JsonObject OnTarget() => new() { ["ServiceNamespace"] = "ecs", ["ResourceId"] = "service/paged/web", ["ScalableDimension"] = "ecs:service:DesiredCount" };
+        var target = OnTarget();
+        target["MinCapacity"] = 0;
+        target["MaxCapacity"] = 2;
+        await Scaling.OkAsync("RegisterScalableTarget", target);
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            var action = OnTarget();
+            action["ScheduledActionName"] = name;
+            action["Schedule"] = "cron(0 22 ? * MON-FRI *)";
+            action["ScalableTargetAction"] = new JsonObject { ["MinCapacity"] = 0, ["MaxCapacity"] = 0 };
+            await Scaling.OkAsync("PutScheduledAction", action);
+        }
+        static IEnumerable<string> Names(JsonNode page) => page["ScheduledActions"]!.AsArray().Select(a => a!["ScheduledActionName"]!.GetValue<string>());
+
+        var named = await Scaling.OkAsync("DescribeScheduledActions", new { ServiceNamespace = "ecs", ResourceId = "service/paged/web", ScheduledActionNames = new[] { "c", "a" } });
+        var first = await Scaling.OkAsync("DescribeScheduledActions", new { ServiceNamespace = "ecs", ResourceId = "service/paged/web", MaxResults = 2 });
+        var second = await Scaling.OkAsync("DescribeScheduledActions", new
+        {
+            ServiceNamespace = "ecs",
+            ResourceId = "service/paged/web",
+            MaxResults = 2,
+            NextToken = first["NextToken"]!.GetValue<string>(),
+        });
+        await Scaling.OkAsync("DeregisterScalableTarget", OnTarget());
+
+        Assert.Equal(["a", "c"], Names(named));
+        Assert.Equal(["a", "b"], Names(first));
+        Assert.Equal(["c"], Names(second));
+        Assert.Null(second["NextToken"]);
+    }
+
+    [Fact]
     public async Task What_berth_cannot_scale_or_does_not_know_is_refused_as_application_auto_scaling_refuses_it()
     {
         await ServiceAsync();
