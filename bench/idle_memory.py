@@ -3,7 +3,7 @@
 
 Usage: python3 bench/idle_memory.py [--berth PATH] [runs=2] [seconds=25] [-- extra berth up flags]
   Starts `./berth up` (or the executable PATH, e.g. the Native AOT binary eng/publish-aot.sh writes) on a free port with a fresh data directory, waits until it answers and `seconds` more with
-  nothing running, then reads /proc: RSS split into anonymous memory (GC heap, native heaps, thread stacks) and
+  nothing running (printing RSS every 10 s on the way), then reads /proc: RSS split into anonymous memory (GC heap, native heaps, thread stacks) and
   file-backed pages (managed assemblies, native libraries), the largest file mappings, the thread count, the
   managed heap as the server's /metrics reports it, and whether the agents run in the same process (no child
   process). The environment is passed on, so DOTNET_* settings can be compared: DOTNET_gcServer=1 python3 ...
@@ -18,7 +18,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "clients"))
 import berth_server  # noqa: E402
-from berth_server import BerthServer, wait_until  # noqa: E402
+from berth_server import BerthServer  # noqa: E402
 
 MIB = 1024 * 1024
 
@@ -73,12 +73,18 @@ def measure(seconds, extra):
         ecs = server.ecs()
         server.wait_for_local_agent(ecs)
         # Both agents registered (the Fargate agent's pool instance is not listed; give it the same start-up time).
+        # RSS every 10 s on the way: an idle process keeps growing for minutes (gen0 fills, the JIT recompiles hot
+        # methods at tier 1), so a long run shows where it settles, not only the figure at `seconds`.
         started = time.time()
-        wait_until(lambda: time.time() - started >= seconds, seconds + 5, interval=1)
         pid = server.process.pid
+        trace = []
+        while time.time() - started < seconds:
+            fields = status(pid)
+            trace.append(f"{time.time() - started:.0f}s {fields['VmRSS'] / MIB:.1f}")
+            time.sleep(min(10, max(0, seconds - (time.time() - started))))
         fields = status(pid)
         maps = file_mappings(pid)
-        return fields, maps, managed_heap(server.endpoint), children(pid)
+        return fields, maps, managed_heap(server.endpoint), children(pid), trace
     finally:
         server.close()
 
@@ -98,7 +104,7 @@ def main():
     print(f"{berth_server.BERTH} up {' '.join(extra)}; {seconds} s idle; {os.cpu_count()} cores; {settings}")
     rss = []
     for run in range(1, runs + 1):
-        fields, maps, heap, kids = measure(seconds, extra)
+        fields, maps, heap, kids, trace = measure(seconds, extra)
         rss.append(fields["VmRSS"])
         dlls = sum(v for k, v in maps.items() if k.endswith(".dll"))
         native = sum(v for k, v in maps.items() if ".so" in os.path.basename(k))
@@ -107,6 +113,7 @@ def main():
               f" + shmem {fields['RssShmem'] / MIB:.1f}; threads {fields['Threads']}; managed heap {heap_text}")
         print(f"       file-backed: {dlls / MIB:.1f} MiB in {sum(1 for k in maps if k.endswith('.dll'))} assemblies,"
               f" {native / MIB:.1f} MiB native libraries; child processes: {', '.join(kids) or 'none'}")
+        print(f"       RSS on the way (MiB): {', '.join(trace)}")
         for path, size in sorted(maps.items(), key=lambda kv: -kv[1])[:8]:
             print(f"         {size / MIB:6.1f} MiB  {os.path.basename(path)}")
     print(f"RSS: median {statistics.median(rss) / MIB:.1f} MiB, min {min(rss) / MIB:.1f}, max {max(rss) / MIB:.1f} (n={len(rss)})")

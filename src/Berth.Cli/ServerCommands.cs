@@ -27,6 +27,7 @@ internal static class ServerCommands
         fargate.AddTo(command);
         command.SetAction((result, cancellationToken) => GuardAsync("up", async () =>
         {
+            using var trimmer = NativeHeapTrimmer.Start();
             var options = server.Read(result);
             // Every flag is checked before anything starts; the agents learn the server's real address (port 0 picks one) once it listens.
             var configured = new UriBuilder(options.Scheme, options.BindAddress, options.Port).Uri;
@@ -93,6 +94,7 @@ internal static class ServerCommands
         server.AddTo(command);
         command.SetAction((result, cancellationToken) => GuardAsync("server", async () =>
         {
+            using var trimmer = NativeHeapTrimmer.Start();
             await using var app = await StartServerAsync(server.Read(result), cancellationToken).ConfigureAwait(false);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
         }));
@@ -111,6 +113,7 @@ internal static class ServerCommands
         agent.AddTo(command);
         command.SetAction((result, cancellationToken) => GuardAsync("agent", async () =>
         {
+            using var trimmer = NativeHeapTrimmer.Start();
             var options = join.Apply(result, agent.Read(result, join.ServerUrl(result), Path.GetFullPath(result.GetValue(dataDir)!)));
             using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Information));
             var signing = (options.JoinToken, options.Credentials) switch

@@ -28,7 +28,7 @@ public static class BerthServer
     public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken cancellationToken)
     {
         options.Validate();
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SlimHost.CreateBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // YARP's forwarder logs two Information entries for every proxied request; requests belong in access logs (opt-in).

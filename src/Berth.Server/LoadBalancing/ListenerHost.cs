@@ -19,7 +19,7 @@ internal sealed class ListenerHost : IAsyncDisposable
 
     public static async Task<ListenerHost> StartAsync(int port, ListenerProxy proxy, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = SlimHost.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
