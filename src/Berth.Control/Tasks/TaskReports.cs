@@ -47,12 +47,21 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
             }
             var writes = new List<RecordWrite> { EcsRecords.PutTask(next, task.Version) };
             var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
-            if (claim is not null)
+            if (claim is not null && next.LastStatus == TaskStatuses.Stopped)
             {
-                // The claim follows the task's status; a STOPPED task gives its resources back.
-                writes.Add(next.LastStatus == TaskStatuses.Stopped
-                    ? EcsRecords.TaskAssignments.Delete(claim)
-                    : EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
+                // A STOPPED task gives its resources back. The instance's record is written too (unchanged, so its agent
+                // is not woken), which moves its version: placement views, which re-read an instance's claims when its
+                // version moves (PlacementView), see the room at once, on every server.
+                writes.Add(EcsRecords.TaskAssignments.Delete(claim));
+                if (await store.GetAsync(EcsRecords.ContainerInstances, report.ContainerInstanceArn, ct).ConfigureAwait(false) is { } instance)
+                {
+                    writes.Add(EcsRecords.PutInstance(instance.Value, instance.Version));
+                }
+            }
+            else if (claim is not null)
+            {
+                // The claim follows the task's status, for the instance's task counts.
+                writes.Add(EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
             }
             await store.CommitAsync(writes, ct).ConfigureAwait(false);
             return Outcome.Changed;
