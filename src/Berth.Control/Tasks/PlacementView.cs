@@ -10,20 +10,28 @@ namespace Berth.Control.Tasks;
 /// One placement source's instances (a cluster's, an Auto Scaling group's within a cluster, or the Fargate pool) as
 /// this server last read them, each with its claims, and the <see cref="ClusterIndex"/> placement runs on, kept across
 /// placements. <see cref="RefreshAsync"/> brings it up to the store before each placement: it reads the instance
-/// records (one query) and re-reads the claims only of instances whose record version moved, so a placement costs one
-/// query and the changes since the last one instead of a query per instance.
+/// records (one query), deserializes only those whose record version moved, and re-reads the claims only of instances
+/// whose assignments version moved (a placement, or a task that stopped). A placement then costs one query and the
+/// changes since the last one instead of a query per instance; an agent's heartbeat, which moves the record version
+/// of every instance every few seconds, costs no claims read.
 /// </summary>
 /// <remarks>
 /// Why a view that may be stale never overbooks: every commit that adds a claim also moves its instance's record
 /// version (<see cref="EcsRecords.BumpAssignments"/>), and a placement commits the version its view holds. A view that
 /// missed another writer's placement (another server's, on a shared PostgreSQL) therefore fails its commit with a
-/// conflict, and the retry refreshes. A claim deleted without a version move (a task recorded lost) only makes the view
-/// see less room than there is, until the instance's next write (its agent's heartbeat, at most seconds away).
+/// conflict, and the retry refreshes. A claim deleted without an assignments move (a task recorded lost, which happens
+/// to disconnected instances) only makes the view see less room than there is; each refresh also re-reads the claims
+/// of a few instances read longest ago (<see cref="ClaimsLifetime"/>), which bounds how long that lasts.
 /// Not thread-safe: used inside the source's <see cref="PlacementGate"/> turn only.
 /// </remarks>
 internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
 {
     private const string Inactive = "INACTIVE";
+
+    /// <summary>Claims read longer ago than this are read again, at most <see cref="ClaimsRereadsPerRefresh"/> a refresh.</summary>
+    private static readonly TimeSpan ClaimsLifetime = TimeSpan.FromSeconds(30);
+
+    private const int ClaimsRereadsPerRefresh = 16;
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -33,7 +41,8 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
     /// <summary>Null when instances came or went since it was built: rebuilt whole, once, at the end of a refresh.</summary>
     private ClusterIndex? _index;
 
-    private sealed record Entry(Versioned<ContainerInstanceRecord> Record, IReadOnlyList<TaskAssignmentRecord> Claims, InstanceCandidate Candidate);
+    private sealed record Entry(
+        Versioned<ContainerInstanceRecord> Record, IReadOnlyList<TaskAssignmentRecord> Claims, DateTimeOffset ClaimsReadAt, InstanceCandidate Candidate);
 
     /// <summary>When a placement last used the view (<see cref="PlacementViews"/> drops views left unused).</summary>
     public DateTimeOffset LastUsed { get; set; }
@@ -87,13 +96,19 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
                     continue;
                 }
                 _excluded.Remove(stored.Id);
-                var claims = (await state.ClaimsAsync(stored.Id, cancellationToken).ConfigureAwait(false)).Select(c => c.Value).ToList();
                 if (entry is null)
                 {
                     // A new instance re-sorts the index: rebuilt once below rather than once per instance.
                     _index = null;
                 }
-                changed.Add(Put(new Entry(record, claims, CandidateOf(record, claims, now))));
+                changed.Add(entry is not null && entry.Record.Value.AssignmentsVersion == record.Value.AssignmentsVersion
+                    ? Put(entry with { Record = record, Candidate = CandidateOf(record, entry.Claims, now) })
+                    : await ReadClaimsAsync(record, now, cancellationToken).ConfigureAwait(false));
+            }
+            var expired = _entries.Values.Where(e => now - e.ClaimsReadAt > ClaimsLifetime).Take(ClaimsRereadsPerRefresh).ToList();
+            foreach (var entry in expired)
+            {
+                changed.Add(await ReadClaimsAsync(entry.Record, now, cancellationToken).ConfigureAwait(false));
             }
             foreach (var gone in _entries.Keys.Where(arn => !seen.Contains(arn)).ToList())
             {
@@ -129,7 +144,13 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
     {
         var previous = _entries[record.Id];
         List<TaskAssignmentRecord> all = [.. previous.Claims, .. claims];
-        _index?.Update(Put(new Entry(record, all, CandidateOf(record, all, now))));
+        _index?.Update(Put(previous with { Record = record, Claims = all, Candidate = CandidateOf(record, all, now) }));
+    }
+
+    private async Task<InstanceCandidate> ReadClaimsAsync(Versioned<ContainerInstanceRecord> record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var claims = (await state.ClaimsAsync(record.Id, cancellationToken).ConfigureAwait(false)).Select(c => c.Value).ToList();
+        return Put(new Entry(record, claims, now, CandidateOf(record, claims, now)));
     }
 
     private InstanceCandidate Put(Entry entry)

@@ -49,13 +49,13 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
             var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
             if (claim is not null && next.LastStatus == TaskStatuses.Stopped)
             {
-                // A STOPPED task gives its resources back. The instance's record is written too (unchanged, so its agent
-                // is not woken), which moves its version: placement views, which re-read an instance's claims when its
-                // version moves (PlacementView), see the room at once, on every server.
+                // A STOPPED task gives its resources back. The set of the instance's tasks changed, so its assignments
+                // version moves with it: placement views re-read an instance's claims when it moves (PlacementView), and
+                // so see the room at once, on every server.
                 writes.Add(EcsRecords.TaskAssignments.Delete(claim));
                 if (await store.GetAsync(EcsRecords.ContainerInstances, report.ContainerInstanceArn, ct).ConfigureAwait(false) is { } instance)
                 {
-                    writes.Add(EcsRecords.PutInstance(instance.Value, instance.Version));
+                    writes.Add(EcsRecords.BumpAssignments(instance));
                 }
             }
             else if (claim is not null)

@@ -117,12 +117,39 @@ public sealed class PlacementViewTests : IAsyncLifetime
         Assert.Equal(1024, await ClaimedCpuAsync());
     }
 
-    private static TaskLauncher Launcher(IStateStore store) =>
-        new(new ClusterState(store), AgentLiveness.Default, new AssignmentSignals(), TimeProvider.System);
+    [Fact]
+    public async Task A_claim_freed_without_moving_the_instances_assignments_is_seen_once_the_views_claims_age_out()
+    {
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var launcher = Launcher(Store, time);
+        Assert.Equal(2, (await launcher.RunAsync(Scope, Cluster, HalfInstance, 2, [], [], CancellationToken.None)).Tasks.Count);
+        // As a task recorded lost frees its claim: the instance's record does not move.
+        var claim = (await Store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, InstanceArn), CancellationToken.None))[0];
+        await Store.CommitAsync([EcsRecords.TaskAssignments.Delete(claim)], CancellationToken.None);
+        Assert.Empty((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
+
+        time.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.Single((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
+        Assert.Equal(1024, await ClaimedCpuAsync());
+    }
+
+    private static TaskLauncher Launcher(IStateStore store, TimeProvider? time = null) =>
+        new(new ClusterState(store), AgentLiveness.Default, new AssignmentSignals(), time ?? TimeProvider.System);
 
     private async Task<int> ClaimedCpuAsync() =>
         (await Store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, InstanceArn), CancellationToken.None))
         .Sum(c => c.Value.Cpu);
+
+    /// <summary>A clock that moves only when told (the instance's heartbeat stays recent enough for its agent to count as connected).</summary>
+    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
 
     /// <summary>The store, except that right after the first read of an instance's claims <paramref name="meanwhile"/> runs.</summary>
     private sealed class AfterFirstClaimsRead(IStateStore inner, Func<Task> meanwhile) : IStateStore
