@@ -1,5 +1,5 @@
-using Berth.Core.ContainerInstances;
 using Berth.Control.Clusters;
+using Berth.Core.ContainerInstances;
 
 namespace Berth.Control.Tasks;
 
