@@ -17,9 +17,10 @@ using Berth.Store;
 namespace Berth.Control.Tasks;
 
 /// <summary>
-/// Places and records new tasks: load a snapshot of the cluster, run the pure placement, commit tasks,
-/// claims and the touched instances' assignment versions in one commit. Two launches racing for one
-/// instance conflict on its version and the loser re-plans, so nothing is ever overcommitted.
+/// Places and records new tasks: bring this server's view of the cluster up to the store (<see cref="PlacementView"/>),
+/// place on its <see cref="ClusterIndex"/>, commit tasks, claims and the touched instances' assignment versions in one
+/// commit. Two launches racing for one instance (on this server or another) conflict on its version and the loser
+/// re-plans on a refreshed view, so nothing is ever overcommitted.
 /// </summary>
 public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, AssignmentSignals signals, TimeProvider time)
 {
@@ -27,6 +28,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
 
     private readonly NetworkState _network = new(state.Store);
     private readonly PlacementGate _gate = new();
+    private readonly PlacementViews _views = new(state, liveness);
 
     /// <summary>
     /// A RunTask's client token and the hash of the request it came with (<see cref="RunTaskIdempotency"/>).
@@ -62,7 +64,13 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         foreach (var (provider, _) in shares)
         {
             var providerLaunch = launch with { CapacityProviderName = provider };
-            if (!launch.IsFargate && (await GroupInstancesAsync(scope, cluster, providerLaunch, cancellationToken).ConfigureAwait(false)).Count == 0)
+            if (launch.IsFargate)
+            {
+                continue;
+            }
+            var source = await SourceAsync(scope, cluster, providerLaunch, cancellationToken).ConfigureAwait(false);
+            using var turn = await _gate.EnterAsync(source.Key, cancellationToken).ConfigureAwait(false);
+            if ((await RefreshedViewAsync(source, cancellationToken).ConfigureAwait(false)).InstanceCount == 0)
             {
                 throw NoInstances(providerLaunch);
             }
@@ -96,7 +104,8 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         IReadOnlyList<PlacementConstraint> constraints, ClientToken? token, bool continuing, CancellationToken cancellationToken)
     {
         var started = ServerMetrics.Start();
-        using var turn = await _gate.EnterAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        var source = await SourceAsync(scope, cluster, launch, cancellationToken).ConfigureAwait(false);
+        using var turn = await _gate.EnterAsync(source.Key, cancellationToken).ConfigureAwait(false);
         (Result Result, bool Replayed) outcome = await state.Store.RetryOnConflictAsync(async ct =>
         {
             var recorded = token is null
@@ -112,13 +121,13 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
                         throw new ConflictException("The provided clientToken is already in use with a different RunTask request.", recorded!.Value.TaskArns);
                 }
             }
-            var snapshot = await SnapshotAsync(scope, cluster, launch, ct).ConfigureAwait(false);
-            if (snapshot.Candidates.Instances.Count == 0 && !launch.IsFargate)
+            var view = await RefreshedViewAsync(source, ct).ConfigureAwait(false);
+            if (view.InstanceCount == 0 && !launch.IsFargate)
             {
                 throw NoInstances(launch);
             }
-            var plan = PlacementEngine.Place(snapshot.Candidates, Request(launch, count, strategies, constraints), Random.Shared);
-            var committed = await CommitAsync(scope, cluster, launch, snapshot, launch.IsFargate ? FargatePlan(plan) : plan,
+            var plan = view.Index.Place(Request(launch, count, strategies, constraints), Random.Shared);
+            var committed = await CommitAsync(scope, cluster, launch, view, launch.IsFargate ? FargatePlan(plan) : plan,
                 token is null ? null : (token, recorded), ct).ConfigureAwait(false);
             return (committed, false);
         }, cancellationToken).ConfigureAwait(false);
@@ -154,25 +163,25 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     public async Task<Result> StartAsync(
         ResourceScope scope, Cluster cluster, TaskLaunch launch, IReadOnlyList<string> instanceArns, CancellationToken cancellationToken)
     {
-        using var turn = await _gate.EnterAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        var source = await SourceAsync(scope, cluster, launch, cancellationToken).ConfigureAwait(false);
+        using var turn = await _gate.EnterAsync(source.Key, cancellationToken).ConfigureAwait(false);
         return await state.Store.RetryOnConflictAsync(async ct =>
         {
-            var snapshot = await SnapshotAsync(scope, cluster, launch, ct).ConfigureAwait(false);
+            var view = await RefreshedViewAsync(source, ct).ConfigureAwait(false);
             var placements = new List<TaskPlacement>();
             var failures = new List<Failure>();
             foreach (var arn in instanceArns)
             {
-                var only = snapshot.Candidates.Instances.Where(i => i.ContainerInstanceArn == arn).ToList();
-                if (only.Count == 0)
+                if (view.Candidate(arn) is not { } only)
                 {
                     failures.Add(new Failure { Arn = arn, Reason = "MISSING" });
                     continue;
                 }
-                var plan = PlacementEngine.Place(new ClusterSnapshot(only), Request(launch, 1, [], []), Random.Shared);
+                var plan = PlacementEngine.Place(new ClusterSnapshot([only]), Request(launch, 1, [], []), Random.Shared);
                 placements.AddRange(plan.Placements);
                 failures.AddRange(plan.Failures);
             }
-            return await CommitAsync(scope, cluster, launch, snapshot, new PlacementPlan(placements, failures), null, ct).ConfigureAwait(false);
+            return await CommitAsync(scope, cluster, launch, view, new PlacementPlan(placements, failures), null, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -197,7 +206,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     /// <c>Version</c>, or absent) when there is one: one commit, so the token and its tasks exist together or not at all.
     /// </summary>
     private async Task<Result> CommitAsync(
-        ResourceScope scope, Cluster cluster, TaskLaunch launch, Snapshot snapshot, PlacementPlan plan,
+        ResourceScope scope, Cluster cluster, TaskLaunch launch, PlacementView view, PlacementPlan plan,
         (ClientToken Token, Versioned<RunTaskTokenRecord>? Recorded)? idempotency, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -207,7 +216,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         var writes = new List<RecordWrite>();
         foreach (var placement in plan.Placements)
         {
-            var instance = snapshot.Instances[placement.ContainerInstanceArn];
+            var instance = view.Record(placement.ContainerInstanceArn);
             var zone = instance.Value.Instance.Attributes?.FirstOrDefault(a => a.Name == "ecs.availability-zone")?.Value;
             var task = EcsTaskFactory.Create(launch, scope, cluster.ClusterName!, Guid.NewGuid().ToString("N"), placement.ContainerInstanceArn, zone, now);
             tasks.Add(task);
@@ -221,7 +230,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         writes.AddRange(tasks.Select(t => EcsRecords.PutTask(t, 0)));
         writes.AddRange(claims.Select(c => EcsRecords.PutClaim(c.Claim, c.InstanceArn, 0)));
         var touched = plan.Placements.Select(p => p.ContainerInstanceArn).Distinct(StringComparer.Ordinal).ToList();
-        writes.AddRange(touched.Select(arn => EcsRecords.BumpAssignments(snapshot.Instances[arn])));
+        writes.AddRange(touched.Select(arn => EcsRecords.BumpAssignments(view.Record(arn))));
         if (idempotency is ({ } token, var recorded))
         {
             var record = RunTaskIdempotency.Record(recorded?.Value, token.Token, token.RequestHash, [.. tasks.Select(t => t.TaskArn!)], plan.Failures, now);
@@ -233,6 +242,12 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         }
         foreach (var arn in touched)
         {
+            // The commit moved the record one version on, as BumpAssignments wrote it.
+            var record = view.Record(arn);
+            view.Committed(
+                record with { Version = record.Version + 1, Value = record.Value with { AssignmentsVersion = record.Value.AssignmentsVersion + 1 } },
+                [.. claims.Where(c => c.InstanceArn == arn).Select(c => c.Claim)],
+                now);
             signals.Notify(arn);
         }
         return new Result(tasks, plan.Failures);
@@ -289,48 +304,38 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         ? "No Container Instances were found in your cluster."
         : "No Container Instances were found in your capacity provider.");
 
-    private sealed record Snapshot(ClusterSnapshot Candidates, IReadOnlyDictionary<string, Versioned<ContainerInstanceRecord>> Instances);
+    /// <summary>
+    /// Where a launch's instances come from: the key of its view and gate, the store scope of their records, and which
+    /// of those records belong (an Auto Scaling group provider's instances of the cluster).
+    /// </summary>
+    private sealed record Source(string Key, string Scope, Func<ContainerInstanceRecord, bool> Include);
 
     /// <summary>
     /// The instances the launch may use: for Fargate the managed pool every cluster shares; for an Auto Scaling group
     /// provider the cluster's instances of its group; else all the cluster's instances.
     /// </summary>
-    private async Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> GroupInstancesAsync(
-        ResourceScope scope, Cluster cluster, TaskLaunch launch, CancellationToken cancellationToken)
+    private async Task<Source> SourceAsync(ResourceScope scope, Cluster cluster, TaskLaunch launch, CancellationToken cancellationToken)
     {
         if (launch.IsFargate)
         {
-            return await state.ManagedInstancesAsync(cancellationToken).ConfigureAwait(false);
+            return new Source(ManagedCapacity.PoolScope, ManagedCapacity.PoolScope, _ => true);
         }
-        var instances = await state.InstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        var instances = ManagedCapacity.InstanceScopeOf(cluster.ClusterArn!);
         if (launch.CapacityProviderName is not { } provider)
         {
-            return instances;
+            return new Source(cluster.ClusterArn!, instances, _ => true);
         }
         var group = await CapacityProviderState.GroupOfAsync(state.Store, scope, provider, cancellationToken).ConfigureAwait(false);
-        return instances.Where(i => AutoScalingGroup.IsMember(i.Value.Instance.Attributes, group)).ToList();
+        return new Source($"{cluster.ClusterArn}\n{group}", instances, record => AutoScalingGroup.IsMember(record.Instance.Attributes, group));
     }
 
-    private async Task<Snapshot> SnapshotAsync(ResourceScope scope, Cluster cluster, TaskLaunch launch, CancellationToken cancellationToken)
+    /// <summary>The source's view brought up to the store; the caller holds the source's gate turn.</summary>
+    private async Task<PlacementView> RefreshedViewAsync(Source source, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var records = await GroupInstancesAsync(scope, cluster, launch, cancellationToken).ConfigureAwait(false);
-        var candidates = new List<InstanceCandidate>(records.Count);
-        foreach (var record in records)
-        {
-            var claims = (await state.ClaimsAsync(record.Id, cancellationToken).ConfigureAwait(false)).Select(c => c.Value).ToList();
-            var instance = record.Value.Instance;
-            var registered = ContainerInstanceResources.FromRegistration(instance.RegisteredResources);
-            candidates.Add(new InstanceCandidate(
-                record.Id,
-                instance.Ec2InstanceId!,
-                instance.Status!,
-                liveness.IsConnected(record.Value.LastHeartbeat, now),
-                ContainerInstanceResources.Remaining(registered, claims),
-                (instance.Attributes ?? []).ToDictionary(a => a.Name!, a => a.Value, StringComparer.Ordinal),
-                claims.Select(c => new PlacedTask(c.TaskArn, c.Group, c.TaskDefinitionFamily)).ToList(),
-                instance.RegisteredAt ?? now));
-        }
-        return new Snapshot(new ClusterSnapshot(candidates), records.ToDictionary(r => r.Id, StringComparer.Ordinal));
+        var view = _views.Get(source.Key, now);
+        var records = await state.Store.QueryAsync(new RecordQuery(EcsRecords.ContainerInstances.Kind, source.Scope), cancellationToken).ConfigureAwait(false);
+        await view.RefreshAsync(records, source.Include, now, cancellationToken).ConfigureAwait(false);
+        return view;
     }
 }

@@ -47,12 +47,21 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
             }
             var writes = new List<RecordWrite> { EcsRecords.PutTask(next, task.Version) };
             var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
-            if (claim is not null)
+            if (claim is not null && next.LastStatus == TaskStatuses.Stopped)
             {
-                // The claim follows the task's status; a STOPPED task gives its resources back.
-                writes.Add(next.LastStatus == TaskStatuses.Stopped
-                    ? EcsRecords.TaskAssignments.Delete(claim)
-                    : EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
+                // A STOPPED task gives its resources back. The set of the instance's tasks changed, so its assignments
+                // version moves with it: placement views re-read an instance's claims when it moves (PlacementView), and
+                // so see the room at once, on every server.
+                writes.Add(EcsRecords.TaskAssignments.Delete(claim));
+                if (await store.GetAsync(EcsRecords.ContainerInstances, report.ContainerInstanceArn, ct).ConfigureAwait(false) is { } instance)
+                {
+                    writes.Add(EcsRecords.BumpAssignments(instance));
+                }
+            }
+            else if (claim is not null)
+            {
+                // The claim follows the task's status, for the instance's task counts.
+                writes.Add(EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
             }
             await store.CommitAsync(writes, ct).ConfigureAwait(false);
             return Outcome.Changed;

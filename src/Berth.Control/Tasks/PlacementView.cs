@@ -1,0 +1,186 @@
+using Berth.Control.Clusters;
+using Berth.Core.ContainerInstances;
+using Berth.Core.Placement;
+using Berth.Core.State;
+using Berth.Store;
+
+namespace Berth.Control.Tasks;
+
+/// <summary>
+/// One placement source's instances (a cluster's, an Auto Scaling group's within a cluster, or the Fargate pool) as
+/// this server last read them, each with its claims, and the <see cref="ClusterIndex"/> placement runs on, kept across
+/// placements. <see cref="RefreshAsync"/> brings it up to the store before each placement: it reads the instance
+/// records (one query), deserializes only those whose record version moved, and re-reads the claims only of instances
+/// whose assignments version moved (a placement, or a task that stopped). A placement then costs one query and the
+/// changes since the last one instead of a query per instance; an agent's heartbeat, which moves the record version
+/// of every instance every few seconds, costs no claims read.
+/// </summary>
+/// <remarks>
+/// Why a view that may be stale never overbooks: every commit that adds a claim also moves its instance's record
+/// version (<see cref="EcsRecords.BumpAssignments"/>), and a placement commits the version its view holds. A view that
+/// missed another writer's placement (another server's, on a shared PostgreSQL) therefore fails its commit with a
+/// conflict, and the retry refreshes. A claim deleted without an assignments move (a task recorded lost, which happens
+/// to disconnected instances) only makes the view see less room than there is; each refresh also re-reads the claims
+/// of a few instances read longest ago (<see cref="ClaimsLifetime"/>), which bounds how long that lasts.
+/// Not thread-safe: used inside the source's <see cref="PlacementGate"/> turn only.
+/// </remarks>
+internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
+{
+    private const string Inactive = "INACTIVE";
+
+    /// <summary>Claims read longer ago than this are read again, at most <see cref="ClaimsRereadsPerRefresh"/> a refresh.</summary>
+    private static readonly TimeSpan ClaimsLifetime = TimeSpan.FromSeconds(30);
+
+    private const int ClaimsRereadsPerRefresh = 16;
+
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>Record versions of the instances the source's filter left out, so they are not read again unchanged.</summary>
+    private readonly Dictionary<string, long> _excluded = new(StringComparer.Ordinal);
+
+    /// <summary>Null when instances came or went since it was built: rebuilt whole, once, at the end of a refresh.</summary>
+    private ClusterIndex? _index;
+
+    private sealed record Entry(
+        Versioned<ContainerInstanceRecord> Record, IReadOnlyList<TaskAssignmentRecord> Claims, DateTimeOffset ClaimsReadAt, InstanceCandidate Candidate);
+
+    /// <summary>When a placement last used the view (<see cref="PlacementViews"/> drops views left unused).</summary>
+    public DateTimeOffset LastUsed { get; set; }
+
+    /// <summary>How many instances the source has, in any status.</summary>
+    public int InstanceCount => _entries.Count;
+
+    /// <summary>The index over the instances as of the last refresh.</summary>
+    public ClusterIndex Index => _index ?? throw new InvalidOperationException("The placement view is used before its first refresh.");
+
+    /// <summary>The instance's record as of the last refresh: what a commit on it must find unchanged.</summary>
+    public Versioned<ContainerInstanceRecord> Record(string containerInstanceArn) => _entries[containerInstanceArn].Record;
+
+    public InstanceCandidate? Candidate(string containerInstanceArn) =>
+        _entries.TryGetValue(containerInstanceArn, out var entry) ? entry.Candidate : null;
+
+    /// <summary>
+    /// Brings the view up to <paramref name="records"/> (the source's instance records, just read): instances whose
+    /// version moved are read again with their claims, those gone are dropped, and every agent's connection is judged
+    /// at <paramref name="now"/>.
+    /// </summary>
+    public async Task RefreshAsync(
+        IReadOnlyList<StoredRecord> records, Func<ContainerInstanceRecord, bool> include, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var changed = new List<InstanceCandidate>();
+        var seen = new HashSet<string>(records.Count, StringComparer.Ordinal);
+        try
+        {
+            foreach (var stored in records)
+            {
+                seen.Add(stored.Id);
+                if (_entries.TryGetValue(stored.Id, out var entry) && entry.Record.Version == stored.Version)
+                {
+                    // Unchanged in the store; only the agent's connection moves with the clock.
+                    var connected = liveness.IsConnected(entry.Record.Value.LastHeartbeat, now);
+                    if (connected != entry.Candidate.AgentConnected)
+                    {
+                        changed.Add(Put(entry with { Candidate = entry.Candidate with { AgentConnected = connected } }));
+                    }
+                    continue;
+                }
+                if (_excluded.TryGetValue(stored.Id, out var version) && version == stored.Version)
+                {
+                    continue;
+                }
+                var record = new Versioned<ContainerInstanceRecord>(stored.Id, stored.Version, stored.SortKey, EcsRecords.ContainerInstances.Deserialize(stored));
+                if (!include(record.Value))
+                {
+                    _excluded[stored.Id] = stored.Version;
+                    changed.AddRange(Remove(stored.Id));
+                    continue;
+                }
+                _excluded.Remove(stored.Id);
+                if (entry is null)
+                {
+                    // A new instance re-sorts the index: rebuilt once below rather than once per instance.
+                    _index = null;
+                }
+                changed.Add(entry is not null && entry.Record.Value.AssignmentsVersion == record.Value.AssignmentsVersion
+                    ? Put(entry with { Record = record, Candidate = CandidateOf(record, entry.Claims, now) })
+                    : await ReadClaimsAsync(record, now, cancellationToken).ConfigureAwait(false));
+            }
+            var expired = _entries.Values.Where(e => now - e.ClaimsReadAt > ClaimsLifetime).Take(ClaimsRereadsPerRefresh).ToList();
+            foreach (var entry in expired)
+            {
+                changed.Add(await ReadClaimsAsync(entry.Record, now, cancellationToken).ConfigureAwait(false));
+            }
+            foreach (var gone in _entries.Keys.Where(arn => !seen.Contains(arn)).ToList())
+            {
+                changed.AddRange(Remove(gone));
+            }
+            foreach (var gone in _excluded.Keys.Where(arn => !seen.Contains(arn)).ToList())
+            {
+                _excluded.Remove(gone);
+            }
+        }
+        catch
+        {
+            // Entries may have moved without the index: the next refresh builds it from them.
+            _index = null;
+            throw;
+        }
+        if (_index is null)
+        {
+            _index = new ClusterIndex(new ClusterSnapshot([.. _entries.Values.Select(e => e.Candidate)]));
+            return;
+        }
+        foreach (var candidate in changed)
+        {
+            _index.Update(candidate);
+        }
+    }
+
+    /// <summary>
+    /// This server committed <paramref name="claims"/> on the instance together with <paramref name="record"/> (its
+    /// assignments bumped at the version the view held): the view takes them in without reading them back.
+    /// </summary>
+    public void Committed(Versioned<ContainerInstanceRecord> record, IReadOnlyList<TaskAssignmentRecord> claims, DateTimeOffset now)
+    {
+        var previous = _entries[record.Id];
+        List<TaskAssignmentRecord> all = [.. previous.Claims, .. claims];
+        _index?.Update(Put(previous with { Record = record, Claims = all, Candidate = CandidateOf(record, all, now) }));
+    }
+
+    private async Task<InstanceCandidate> ReadClaimsAsync(Versioned<ContainerInstanceRecord> record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var claims = (await state.ClaimsAsync(record.Id, cancellationToken).ConfigureAwait(false)).Select(c => c.Value).ToList();
+        return Put(new Entry(record, claims, now, CandidateOf(record, claims, now)));
+    }
+
+    private InstanceCandidate Put(Entry entry)
+    {
+        _entries[entry.Record.Id] = entry;
+        return entry.Candidate;
+    }
+
+    /// <summary>Forgets the instance; the answer tells the index it left (as a deregistered instance leaves ACTIVE).</summary>
+    private IEnumerable<InstanceCandidate> Remove(string containerInstanceArn)
+    {
+        if (!_entries.Remove(containerInstanceArn, out var entry))
+        {
+            return [];
+        }
+        return [entry.Candidate with { Status = Inactive }];
+    }
+
+    private InstanceCandidate CandidateOf(Versioned<ContainerInstanceRecord> record, IReadOnlyList<TaskAssignmentRecord> claims, DateTimeOffset now)
+    {
+        var instance = record.Value.Instance;
+        var registered = ContainerInstanceResources.FromRegistration(instance.RegisteredResources);
+        return new InstanceCandidate(
+            record.Id,
+            instance.Ec2InstanceId!,
+            instance.Status!,
+            liveness.IsConnected(record.Value.LastHeartbeat, now),
+            ContainerInstanceResources.Remaining(registered, claims),
+            (instance.Attributes ?? []).ToDictionary(a => a.Name!, a => a.Value, StringComparer.Ordinal),
+            claims.Select(c => new PlacedTask(c.TaskArn, c.Group, c.TaskDefinitionFamily)).ToList(),
+            instance.RegisteredAt ?? now);
+    }
+}

@@ -1,0 +1,177 @@
+using Berth.Control.Agents;
+using Berth.Control.Clusters;
+using Berth.Control.Tasks;
+using Berth.Core.Agent;
+using Berth.Core.Arns;
+using Berth.Core.ContainerInstances;
+using Berth.Core.Ecs;
+using Berth.Core.State;
+using Berth.Core.Tasks;
+using Berth.Store;
+using Berth.Store.Sqlite;
+
+namespace Berth.Api.Tests.Tasks;
+
+/// <summary>
+/// <see cref="TaskLauncher"/> keeps a view of each cluster across placements (<see cref="PlacementView"/>). Two
+/// launchers over one store stand for two servers sharing a database: neither may ever book an instance beyond what
+/// it has, however stale its view, and each must see what the other placed and what stopped.
+/// </summary>
+public sealed class PlacementViewTests : IAsyncLifetime
+{
+    private const string ClusterArn = "arn:aws:ecs:us-east-1:000000000000:cluster/views";
+    private const string InstanceArn = "arn:aws:ecs:us-east-1:000000000000:container-instance/views/0123456789abcdef";
+
+    private static readonly ResourceScope Scope = new("us-east-1", "000000000000");
+    private static readonly Cluster Cluster = new() { ClusterArn = ClusterArn, ClusterName = "views", Status = "ACTIVE" };
+
+    /// <summary>Half the instance's CPU: two such tasks fill it.</summary>
+    private static readonly TaskLaunch HalfInstance = new(
+        new TaskDefinition
+        {
+            Family = "half",
+            TaskDefinitionArn = "arn:aws:ecs:us-east-1:000000000000:task-definition/half:1",
+            ContainerDefinitions = [new ContainerDefinition { Name = "app", Image = "berth/sample-worker", Cpu = 512, Memory = 128 }],
+        },
+        Overrides: null, StartedBy: null, Group: "family:half", Tags: [], LaunchType: "EC2");
+
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"berth-views-{Guid.NewGuid():N}.db");
+    private SqliteStateStore? _store;
+
+    private SqliteStateStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
+
+    public async Task InitializeAsync()
+    {
+        _store = await SqliteStateStore.OpenAsync(_databasePath, CancellationToken.None);
+        var instance = new ContainerInstanceRecord(
+            new ContainerInstance
+            {
+                ContainerInstanceArn = InstanceArn,
+                Ec2InstanceId = "i-views",
+                Status = "ACTIVE",
+                RegisteredResources =
+                [
+                    new Resource { Name = "CPU", Type = "INTEGER", IntegerValue = 1024 },
+                    new Resource { Name = "MEMORY", Type = "INTEGER", IntegerValue = 2048 },
+                ],
+                RegisteredAt = DateTimeOffset.UtcNow,
+            },
+            new AgentIdentity { InstanceId = "i-views", AvailabilityZone = "us-east-1a", HostAddress = "127.0.0.1" },
+            AssignmentsVersion: 1,
+            LastHeartbeat: DateTimeOffset.UtcNow);
+        await Store.CommitAsync([EcsRecords.PutInstance(instance, 0)], CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_databasePath)!, Path.GetFileName(_databasePath) + "*"))
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_placement_another_server_commits_between_the_views_read_and_its_commit_is_caught_and_nothing_is_overbooked()
+    {
+        var other = Launcher(Store);
+        // Right after this server reads the instance and its claims, the other server fills the instance: this server's
+        // plan is made on a view that no longer holds, and only its commit can find out.
+        var launcher = Launcher(new AfterFirstClaimsRead(Store, () => other.RunAsync(Scope, Cluster, HalfInstance, 2, [], [], CancellationToken.None)));
+
+        var result = await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None);
+
+        Assert.Empty(result.Tasks);
+        Assert.Equal("RESOURCE:CPU", Assert.Single(result.Failures).Reason);
+        Assert.Equal(1024, await ClaimedCpuAsync());
+    }
+
+    [Fact]
+    public async Task A_view_kept_from_an_earlier_placement_sees_what_another_server_placed_since()
+    {
+        var launcher = Launcher(Store);
+        var other = Launcher(Store);
+        Assert.Single((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
+        Assert.Single((await other.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
+
+        var result = await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None);
+
+        Assert.Empty(result.Tasks);
+        Assert.Equal("RESOURCE:CPU", Assert.Single(result.Failures).Reason);
+        Assert.Equal(1024, await ClaimedCpuAsync());
+    }
+
+    [Fact]
+    public async Task A_task_that_stopped_gives_its_room_back_to_a_kept_view_at_once()
+    {
+        var launcher = Launcher(Store);
+        var placed = await launcher.RunAsync(Scope, Cluster, HalfInstance, 2, [], [], CancellationToken.None);
+        Assert.Equal(2, placed.Tasks.Count);
+        Assert.Empty((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
+
+        var stopped = placed.Tasks[0];
+        var report = new AgentTaskReport { ContainerInstanceArn = InstanceArn, TaskArn = stopped.TaskArn!, LastStatus = "STOPPED", Containers = [] };
+        Assert.Equal(TaskReports.Outcome.Changed, await new TaskReports(Store, TimeProvider.System).ApplyAsync(report, fromAgent: true, CancellationToken.None));
+
+        Assert.Single((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
+        Assert.Equal(1024, await ClaimedCpuAsync());
+    }
+
+    [Fact]
+    public async Task A_claim_freed_without_moving_the_instances_assignments_is_seen_once_the_views_claims_age_out()
+    {
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var launcher = Launcher(Store, time);
+        Assert.Equal(2, (await launcher.RunAsync(Scope, Cluster, HalfInstance, 2, [], [], CancellationToken.None)).Tasks.Count);
+        // As a task recorded lost frees its claim: the instance's record does not move.
+        var claim = (await Store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, InstanceArn), CancellationToken.None))[0];
+        await Store.CommitAsync([EcsRecords.TaskAssignments.Delete(claim)], CancellationToken.None);
+        Assert.Empty((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
+
+        time.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.Single((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
+        Assert.Equal(1024, await ClaimedCpuAsync());
+    }
+
+    private static TaskLauncher Launcher(IStateStore store, TimeProvider? time = null) =>
+        new(new ClusterState(store), AgentLiveness.Default, new AssignmentSignals(), time ?? TimeProvider.System);
+
+    private async Task<int> ClaimedCpuAsync() =>
+        (await Store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, InstanceArn), CancellationToken.None))
+        .Sum(c => c.Value.Cpu);
+
+    /// <summary>A clock that moves only when told (the instance's heartbeat stays recent enough for its agent to count as connected).</summary>
+    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset _now = start;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+
+    /// <summary>The store, except that right after the first read of an instance's claims <paramref name="meanwhile"/> runs.</summary>
+    private sealed class AfterFirstClaimsRead(IStateStore inner, Func<Task> meanwhile) : IStateStore
+    {
+        private int _reads;
+
+        public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
+
+        public async Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken)
+        {
+            var records = await inner.QueryAsync(query, cancellationToken);
+            if (query.Kind == EcsRecords.TaskAssignments.Kind && Interlocked.Increment(ref _reads) == 1)
+            {
+                await meanwhile();
+            }
+            return records;
+        }
+
+        public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
+
+        public Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) => inner.CommitAsync(writes, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
