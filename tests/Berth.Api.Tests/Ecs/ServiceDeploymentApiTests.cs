@@ -117,14 +117,23 @@ public class ServiceDeploymentApiTests(BerthServerFixture server) : IClassFixtur
         var cloudWatch = new CloudWatchClient(server.Http, _ecs.Region);
         var alarm = new JsonObject
         {
-            ["AlarmName"] = "web-5xx", ["Namespace"] = "App", ["MetricName"] = "Errors", ["Statistic"] = "Sum", ["Period"] = 60,
-            ["EvaluationPeriods"] = 1, ["Threshold"] = 1, ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
+            ["AlarmName"] = "web-5xx",
+            ["Namespace"] = "App",
+            ["MetricName"] = "Errors",
+            ["Statistic"] = "Sum",
+            ["Period"] = 60,
+            ["EvaluationPeriods"] = 1,
+            ["Threshold"] = 1,
+            ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
         };
         Assert.Equal(HttpStatusCode.OK, (await cloudWatch.JsonAsync("PutMetricAlarm", alarm)).Status);
 
         await _ecs.OkAsync("UpdateService", new
         {
-            cluster = "alarmed", service = "web", taskDefinition = "web:2", desiredCount = 1,
+            cluster = "alarmed",
+            service = "web",
+            taskDefinition = "web:2",
+            desiredCount = 1,
             deploymentConfiguration = new { alarms = new { alarmNames = new[] { "web-5xx", "not-an-alarm" }, enable = true, rollback = true } },
         });
         var arn = (string)(await ListAsync(new { cluster = "alarmed", service = "web" }))[0]!["serviceDeploymentArn"]!;
