@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Berth.Control.Alarms;
 using Berth.Control.Clusters;
 using Berth.Control.Tasks;
 using Berth.Core.Alarms;
@@ -132,24 +133,11 @@ public sealed class DaemonReconciler(ClusterState state, TaskLauncher launcher, 
                 t.CreatedAt ?? daemon.CreatedAt, t.StopCode))];
     }
 
-    private async Task<IReadOnlySet<string>> AlarmsInAlarmAsync(DaemonRecord daemon, DaemonDeployment deployment, CancellationToken cancellationToken)
-    {
-        var inAlarm = new HashSet<string>(StringComparer.Ordinal);
-        if (deployment.Alarms is not { Status: DaemonDeploymentStatuses.Monitoring, AlarmNames: { } names })
-        {
-            return inAlarm;
-        }
-        var scope = ScopeOf(daemon);
-        foreach (var name in names)
-        {
-            var alarm = await Store.GetAsync(AlarmRecords.Alarms, AlarmRecords.AlarmId(scope, name), cancellationToken).ConfigureAwait(false);
-            if (alarm?.Value.Alarm.StateValue == AlarmStates.Alarm)
-            {
-                inAlarm.Add(name);
-            }
-        }
-        return inAlarm;
-    }
+    /// <summary>The deployment's alarms in ALARM while it watches them; none once it stopped watching.</summary>
+    private async Task<IReadOnlySet<string>> AlarmsInAlarmAsync(DaemonRecord daemon, DaemonDeployment deployment, CancellationToken cancellationToken) =>
+        deployment.Alarms is { Status: DaemonDeploymentStatuses.Monitoring, AlarmNames: { } names }
+            ? (await DeploymentAlarmReader.ReadAsync(Store, ScopeOf(daemon), names, cancellationToken).ConfigureAwait(false)).InAlarm
+            : DeploymentAlarmStates.None.InAlarm;
 
     /// <summary>Starts the daemon's task on the instance; returns why it could not be placed, if it could not.</summary>
     private async Task<string?> LaunchAsync(DaemonRecord daemon, DaemonRevisionRecord revision, DaemonStart start, CancellationToken cancellationToken)

@@ -51,7 +51,8 @@ public sealed class ServiceDeploymentHistory(IStateStore store)
         }
 
         var changes = ServiceHistory.Sync(
-            service, links, known.ToDictionary(k => k.Key, k => k.Value.Value, StringComparer.Ordinal), arn => images.GetValueOrDefault(arn) ?? [], now, after.Scheduler.Shift);
+            service, links, known.ToDictionary(k => k.Key, k => k.Value.Value, StringComparer.Ordinal), arn => images.GetValueOrDefault(arn) ?? [], now, after.Scheduler.Shift,
+            after.Scheduler.AlarmTriggers);
         var writes = new List<RecordWrite>();
         writes.AddRange(changes.Deployments.Select(d =>
             EcsRecords.PutServiceDeployment(d, known.TryGetValue(d.ServiceDeploymentArn!, out var stored) ? stored.Version : 0)));

@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Berth.Control.Alarms;
 using Berth.Control.Clusters;
 using Berth.Control.LoadBalancing;
 using Berth.Control.Tasks;
+using Berth.Core.Alarms;
 using Berth.Core.Arns;
 using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;
@@ -15,7 +17,8 @@ using Berth.Store;
 namespace Berth.Control.Services;
 
 /// <summary>
-/// One service's scheduling round, the I/O around the pure <see cref="ServicePlanner"/>: read a snapshot, plan,
+/// One service's scheduling round, the I/O around the pure <see cref="ServicePlanner"/>: read a snapshot (with the states
+/// of the deployment alarms while a deployment watches them, <see cref="DeploymentAlarmReader"/>), plan,
 /// stop and launch the tasks the plan asks for, commit the service. The tasks are acted on first: if the service
 /// commit then conflicts (someone updated it meanwhile), the re-plan reads the tasks just launched or stopped, so
 /// nothing is done twice. Behind load balancers, targets are deregistered before their tasks are deactivated and
@@ -112,15 +115,24 @@ public sealed class ServiceReconciler(
         var candidates = instances
             .Select(i => new ServiceInstance(i.Id, i.Value.Instance.Status!, liveness.IsConnected(i.Value.LastHeartbeat, now)))
             .ToList();
-        return new ServiceSnapshot(service, tasks, candidates, record.Scheduler);
+        return new ServiceSnapshot(service, tasks, candidates, record.Scheduler)
+        {
+            Alarms = await DeploymentAlarmsAsync(service, cancellationToken).ConfigureAwait(false),
+        };
     }
+
+    /// <summary>The states of the deployment alarms, read only while a deployment may watch them.</summary>
+    private async Task<DeploymentAlarmStates> DeploymentAlarmsAsync(Service service, CancellationToken cancellationToken) =>
+        ServicePlanner.AlarmsToRead(service) is { Count: > 0 } names
+            ? await DeploymentAlarmReader.ReadAsync(Store, ScopeOf(service), names, cancellationToken).ConfigureAwait(false)
+            : DeploymentAlarmStates.None;
 
     /// <summary>Launches one start of the plan; returns the placement failure that kept a task from starting, if any.</summary>
     private async Task<Failure?> LaunchAsync(
         Service service, TaskStart start, Dictionary<string, TaskDefinitionRecord?> definitions, Dictionary<string, int> providers,
         CancellationToken cancellationToken)
     {
-        var scope = EcsArn.TryParse(service.ServiceArn, out var arn) ? arn.Scope : throw new InvalidDataException(service.ServiceArn);
+        var scope = ScopeOf(service);
         // A task set's tasks run what the task set says, where it says (its launch type, strategy, network).
         service = TaskSetRules.Find(service, start.DeploymentId) is { } taskSet ? TaskSetRules.LaunchViewOf(service, taskSet) : service;
         var cluster = await Store.GetAsync(EcsRecords.Clusters, service.ClusterArn!, cancellationToken).ConfigureAwait(false)
@@ -184,6 +196,9 @@ public sealed class ServiceReconciler(
         service.Deployments?.FirstOrDefault(d => d.Id == start.DeploymentId)?.NetworkConfiguration ?? service.NetworkConfiguration;
 
     private static string GroupOf(Service service) => TaskGroups.OfService(service.ServiceName!);
+
+    private static ResourceScope ScopeOf(Service service) =>
+        EcsArn.TryParse(service.ServiceArn, out var arn) ? arn.Scope : throw new InvalidDataException(service.ServiceArn);
 
     /// <summary>A repeated placement failure is not logged again while it is still the newest event (ECS omits duplicates).</summary>
     private static Service WithEvent(Service service, string message, DateTimeOffset now) =>

@@ -1,3 +1,4 @@
+using Berth.Core.Alarms;
 using Berth.Core.Ecs;
 using Berth.Core.Services;
 using Berth.Core.Tasks;
@@ -158,7 +159,7 @@ public static class DaemonPlanner
         };
         var alarms = deployment.Alarms;
         var triggered = alarms is { Status: DaemonDeploymentStatuses.Monitoring }
-            ? (alarms.AlarmNames ?? []).Where(snapshot.AlarmsInAlarm.Contains).ToList()
+            ? DeploymentAlarmStates.Triggered(alarms.AlarmNames, snapshot.AlarmsInAlarm)
             : [];
         if (triggered.Count > 0)
         {

@@ -13,7 +13,7 @@ namespace Berth.Core.Services;
 /// <item>the threshold is 0.5 × desired task count rounded up, at least 3 and at most 200;</item>
 /// <item>on reaching it the deployment becomes FAILED and launches no more tasks; with rollback, ECS rolls back
 /// to the most recent COMPLETED deployment, which turns IN_PROGRESS and so cannot be rolled back to again until
-/// it completes. Without a COMPLETED deployment the deployment is stalled.</item>
+/// it completes (<see cref="DeploymentRollback.Fail"/>). Without a COMPLETED deployment the deployment is stalled.</item>
 /// </list>
 /// </summary>
 internal static class CircuitBreaker
@@ -57,25 +57,7 @@ internal static class CircuitBreaker
         && primary.RolloutState == RolloutStates.InProgress
         && (primary.FailedTasks ?? 0) >= Threshold(desiredCount);
 
-    /// <summary>
-    /// Fails the PRIMARY and, when rollback is on and a COMPLETED deployment exists, puts a new PRIMARY with that
-    /// deployment's task definition first. Returns the new deployment list, the events in order, and the id of the
-    /// deployment rolled back to (null without a rollback).
-    /// </summary>
-    internal static (IReadOnlyList<Deployment> Deployments, IReadOnlyList<string> Events, string? RolledBackTo) Trip(
-        Service service, IReadOnlyList<Deployment> deployments, string rollbackDeploymentId, DateTimeOffset now)
-    {
-        var name = service.ServiceName ?? "";
-        var primary = deployments[0];
-        var failed = primary with { RolloutState = RolloutStates.Failed, RolloutStateReason = FailedReason, UpdatedAt = now };
-        var events = new List<string> { ServiceEvents.DeploymentFailed(name, primary.Id ?? "") };
-
-        var target = DeploymentRollback.TargetOf(deployments);
-        if (!RollsBack(service) || target is null)
-        {
-            return ([failed, .. deployments.Skip(1)], events, null);
-        }
-        events.Add(ServiceEvents.RollingBack(name, target.Id ?? ""));
-        return (DeploymentRollback.Start([failed, .. deployments.Skip(1)], target, rollbackDeploymentId, RollbackReason(target.Id ?? ""), now), events, target.Id);
-    }
+    /// <summary>The breaker's verdict on the PRIMARY: "tasks failed to start", rolled back when rollback is on.</summary>
+    internal static DeploymentFailure Failure(Service service, string deploymentId) => new(
+        FailedReason, ServiceEvents.DeploymentFailed(service.ServiceName ?? "", deploymentId), RollsBack(service), RollbackReason);
 }

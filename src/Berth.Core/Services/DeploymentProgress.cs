@@ -8,10 +8,12 @@ namespace Berth.Core.Services;
 /// </summary>
 internal static class DeploymentProgress
 {
-    public sealed record Outcome(IReadOnlyList<Deployment> Deployments, bool Completed, bool Steady, int Running, int Pending);
+    /// <param name="Settled">The PRIMARY runs its desired count, healthy, and nothing else is left (completed or not).</param>
+    public sealed record Outcome(IReadOnlyList<Deployment> Deployments, bool Completed, bool Steady, bool Settled, int Running, int Pending);
 
+    /// <param name="holdCompletion">A settled PRIMARY stays IN_PROGRESS (its deployment alarms are baking).</param>
     public static Outcome Evaluate(
-        SchedulingContext context, IReadOnlyList<TaskStart> starts, IReadOnlyList<TaskStop> stops, bool serviceActive)
+        SchedulingContext context, IReadOnlyList<TaskStart> starts, IReadOnlyList<TaskStop> stops, bool serviceActive, bool holdCompletion = false)
     {
         var stopped = stops.Select(s => s.TaskArn).ToHashSet(StringComparer.Ordinal);
         var remaining = context.Tasks.Where(t => ServiceTaskState.IsActive(t) && !stopped.Contains(t.TaskArn)).ToList();
@@ -33,7 +35,7 @@ internal static class DeploymentProgress
             && context.Tasks.All(t => ServiceTaskState.IsStopped(t) || (ServiceTaskState.IsActive(t) && context.IsPrimary(t)));
 
         var completed = false;
-        if (settled && primary!.RolloutState is null or RolloutStates.InProgress)
+        if (settled && !holdCompletion && primary!.RolloutState is null or RolloutStates.InProgress)
         {
             // The PRIMARY reached a steady state: COMPLETED, and the deployments it replaced are INACTIVE, which
             // DescribeServices no longer lists.
@@ -51,6 +53,7 @@ internal static class DeploymentProgress
             deployments,
             completed,
             steady,
+            settled,
             deployments.Sum(d => d.RunningCount ?? 0),
             deployments.Sum(d => d.PendingCount ?? 0));
     }

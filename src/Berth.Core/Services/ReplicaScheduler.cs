@@ -90,8 +90,10 @@ internal static class ReplicaScheduler
     }
 
     /// <summary>
-    /// Rolling update: tasks of older deployments go as the healthy bound allows — those not serving first, then
-    /// the oldest deployment's, newest task first. The PRIMARY grows into the room this frees on later rounds.
+    /// Rolling update: tasks of older deployments go as the healthy bound allows — those not serving first, then a
+    /// FAILED deployment's (after a rollback the failed tasks go, not those of the deployment rolled back to, which a
+    /// blue/green rollback sends traffic back to), then the oldest deployment's, newest task first. The PRIMARY grows
+    /// into the room this frees on later rounds.
     /// </summary>
     private static void DrainOldDeployments(SchedulingContext context, StopSelection stops, IReadOnlyList<ServiceTask> active)
     {
@@ -99,9 +101,14 @@ internal static class ReplicaScheduler
             .Select((d, index) => (d.Id, index))
             .Where(x => x.Id is not null)
             .ToDictionary(x => x.Id!, x => x.index, StringComparer.Ordinal);
+        var failed = context.Deployments
+            .Where(d => d.RolloutState == RolloutStates.Failed && d.Id is not null)
+            .Select(d => d.Id!)
+            .ToHashSet(StringComparer.Ordinal);
         var old = active
             .Where(t => !context.IsPrimary(t) && !stops.Contains(t))
             .OrderBy(t => context.IsHealthy(t) ? 1 : 0)
+            .ThenBy(t => failed.Contains(t.DeploymentId) ? 0 : 1)
             .ThenByDescending(t => age.GetValueOrDefault(t.DeploymentId, int.MaxValue))
             .ThenByDescending(t => t.CreatedAt)
             .ThenBy(t => t.TaskArn, StringComparer.Ordinal);

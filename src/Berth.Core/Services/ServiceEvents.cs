@@ -41,6 +41,10 @@ public static class ServiceEvents
     public static string DeploymentFailed(string serviceName, string deploymentId) =>
         $"(service {serviceName}) (deployment {deploymentId}) deployment failed: tasks failed to start.";
 
+    /// <summary>Worded as the circuit breaker's event (the developer guide gives no message for an alarm failure).</summary>
+    public static string DeploymentFailedOnAlarms(string serviceName, string deploymentId, IEnumerable<string> alarmNames) =>
+        $"(service {serviceName}) (deployment {deploymentId}) deployment failed: alarm(s) {string.Join(", ", alarmNames)} in ALARM.";
+
     public static string RollingBack(string serviceName, string deploymentId) =>
         $"(service {serviceName}) rolling back to deployment {deploymentId}.";
 

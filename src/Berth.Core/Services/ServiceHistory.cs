@@ -36,6 +36,12 @@ public static class ServiceHistory
     public const string RollbackSuccessful = "ROLLBACK_SUCCESSFUL";
     public const string RollbackFailed = "ROLLBACK_FAILED";
 
+    // The statuses of a service deployment's circuit breaker and alarms (ServiceDeploymentRollbackMonitorsStatus).
+    public const string Disabled = "DISABLED";
+    public const string Monitoring = "MONITORING";
+    public const string Triggered = "TRIGGERED";
+    public const string MonitoringComplete = "MONITORING_COMPLETE";
+
     /// <summary>ECS shows "the most recent 90-day history" of service deployments; older finished ones are not listed.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromDays(90);
 
@@ -96,7 +102,8 @@ public static class ServiceHistory
     /// <param name="imagesOf">The container images of a task definition, by ARN.</param>
     public static Changes Sync(
         Service service, IReadOnlyList<DeploymentLink> links, IReadOnlyDictionary<string, ServiceDeployment> known,
-        Func<string, IReadOnlyList<ContainerImage>> imagesOf, DateTimeOffset now, TrafficShiftState? shift = null)
+        Func<string, IReadOnlyList<ContainerImage>> imagesOf, DateTimeOffset now, TrafficShiftState? shift = null,
+        IReadOnlyList<AlarmTrigger>? alarmTriggers = null)
     {
         var live = (service.Deployments ?? []).Where(d => d.Status != DeploymentStatuses.Inactive).ToList();
         var byId = links.ToDictionary(l => l.DeploymentId, StringComparer.Ordinal);
@@ -124,7 +131,7 @@ public static class ServiceHistory
         {
             if (records.TryGetValue(arn, out var record) && !IsFinished(record))
             {
-                var progressed = Progress(service, record, [.. kept.Where(l => l.ServiceDeploymentArn == arn)], kept, live, shift, now);
+                var progressed = Progress(service, record, [.. kept.Where(l => l.ServiceDeploymentArn == arn)], kept, live, shift, alarmTriggers ?? [], now);
                 if (written.Contains(arn) || !Same(progressed, record))
                 {
                     records[arn] = progressed with { UpdatedAt = now };
@@ -171,6 +178,14 @@ public static class ServiceHistory
         links.FirstOrDefault(l => l.DeploymentId == failedId) is { } failed && links.FirstOrDefault(l => l.DeploymentId == targetId) is { } target
             ? [.. links, new DeploymentLink(rollbackId, failed.ServiceDeploymentArn, target.ServiceRevisionArn)]
             : links;
+
+    /// <summary>
+    /// Whether the deployment is a rollback: it belongs to a service deployment that another deployment started (the
+    /// failed one, linked first).
+    /// </summary>
+    public static bool IsRollback(IReadOnlyList<DeploymentLink> links, string deploymentId) =>
+        links.FirstOrDefault(l => l.DeploymentId == deploymentId) is { } link
+        && links.First(l => l.ServiceDeploymentArn == link.ServiceDeploymentArn).DeploymentId != deploymentId;
 
     /// <summary>
     /// StopServiceDeployment with stopType ROLLBACK, as the developer guide's "Stopping Amazon ECS service deployments"
@@ -269,7 +284,7 @@ public static class ServiceHistory
     /// <summary>A service deployment's status, reasons and counts from the deployments linked to it.</summary>
     private static ServiceDeployment Progress(
         Service service, ServiceDeployment record, IReadOnlyList<DeploymentLink> own, IReadOnlyList<DeploymentLink> all,
-        IReadOnlyList<Deployment> live, TrafficShiftState? shift, DateTimeOffset now)
+        IReadOnlyList<Deployment> live, TrafficShiftState? shift, IReadOnlyList<AlarmTrigger> alarmTriggers, DateTimeOffset now)
     {
         var targetArn = record.TargetServiceRevision?.Arn;
         var origin = own.FirstOrDefault(l => l.ServiceRevisionArn == targetArn) is { } o ? live.FirstOrDefault(d => d.Id == o.DeploymentId) : null;
@@ -281,7 +296,7 @@ public static class ServiceHistory
             SourceServiceRevisions = [.. (record.SourceServiceRevisions ?? []).Select(s =>
                 Summary(s.Arn!, [.. all.Where(l => l.ServiceRevisionArn == s.Arn && !own.Contains(l)).SelectMany(l => live.Where(d => d.Id == l.DeploymentId))]))],
             DeploymentCircuitBreaker = Breaker(service, origin, record.DeploymentCircuitBreaker),
-            Alarms = new ServiceDeploymentAlarms { Status = "DISABLED" },
+            Alarms = Alarms(service, origin, alarmTriggers, record.Alarms),
             // A blue/green, linear or canary deployment shows its stage; it keeps the last one (CLEAN_UP) once finished.
             LifecycleStage = shift is not null && origin is not null && origin.Id == shift.GreenDeploymentId ? shift.Stage : record.LifecycleStage,
         };
@@ -319,10 +334,32 @@ public static class ServiceHistory
         FinishedAt = now,
         StoppedAt = status == Stopped ? now : null,
         UpdatedAt = now,
-        DeploymentCircuitBreaker = record.DeploymentCircuitBreaker is { Status: "MONITORING" } breaker
-            ? breaker with { Status = "MONITORING_COMPLETE" }
+        DeploymentCircuitBreaker = record.DeploymentCircuitBreaker is { Status: Monitoring } breaker
+            ? breaker with { Status = MonitoringComplete }
             : record.DeploymentCircuitBreaker,
+        Alarms = record.Alarms is { Status: Monitoring } alarms ? alarms with { Status = MonitoringComplete } : record.Alarms,
     };
+
+    /// <summary>
+    /// The deployment alarms as the service deployment reports them: DISABLED when off, MONITORING while the deployment
+    /// runs (and bakes), TRIGGERED with the alarms that were in ALARM once they failed it; MONITORING_COMPLETE once it
+    /// finished otherwise (<see cref="Finish"/>).
+    /// </summary>
+    private static ServiceDeploymentAlarms Alarms(
+        Service service, Deployment? origin, IReadOnlyList<AlarmTrigger> triggers, ServiceDeploymentAlarms? before)
+    {
+        if (!DeploymentAlarmWatch.IsEnabled(service))
+        {
+            return new ServiceDeploymentAlarms { Status = Disabled };
+        }
+        var names = service.DeploymentConfiguration!.Alarms!.AlarmNames ?? [];
+        if (origin is null && before is { Status: Triggered })
+        {
+            return before;
+        }
+        var triggered = triggers.FirstOrDefault(t => t.DeploymentId == origin?.Id)?.AlarmNames;
+        return new ServiceDeploymentAlarms { Status = triggered is null ? Monitoring : Triggered, AlarmNames = names, TriggeredAlarmNames = triggered ?? [] };
+    }
 
     /// <summary>
     /// The circuit breaker as the service deployment reports it: DISABLED when off, MONITORING while the deployment
@@ -332,15 +369,15 @@ public static class ServiceHistory
     {
         if (!CircuitBreaker.IsEnabled(service))
         {
-            return new ServiceDeploymentCircuitBreaker { Status = "DISABLED", FailureCount = 0, Threshold = 0 };
+            return new ServiceDeploymentCircuitBreaker { Status = Disabled, FailureCount = 0, Threshold = 0 };
         }
         if (origin is null)
         {
-            return before ?? new ServiceDeploymentCircuitBreaker { Status = "MONITORING", FailureCount = 0, Threshold = CircuitBreaker.Threshold(service.DesiredCount ?? 0) };
+            return before ?? new ServiceDeploymentCircuitBreaker { Status = Monitoring, FailureCount = 0, Threshold = CircuitBreaker.Threshold(service.DesiredCount ?? 0) };
         }
         return new ServiceDeploymentCircuitBreaker
         {
-            Status = origin.RolloutState == RolloutStates.Failed && origin.RolloutStateReason == CircuitBreaker.FailedReason ? "TRIGGERED" : "MONITORING",
+            Status = origin.RolloutState == RolloutStates.Failed && origin.RolloutStateReason == CircuitBreaker.FailedReason ? Triggered : Monitoring,
             FailureCount = origin.FailedTasks ?? 0,
             Threshold = CircuitBreaker.Threshold(origin.DesiredCount ?? service.DesiredCount ?? 0),
         };

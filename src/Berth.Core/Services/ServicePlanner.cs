@@ -13,18 +13,21 @@ namespace Berth.Core.Services;
 /// <list type="number">
 /// <item>book-keeping: announce tasks launched since the last round, count newly stopped tasks as deployment
 /// failures (circuit breaker) and start failures (restart throttle);</item>
-/// <item>the circuit breaker may fail the PRIMARY and roll back;</item>
+/// <item>the circuit breaker or the deployment alarms may fail the PRIMARY and roll back;</item>
 /// <item>a BLUE_GREEN, LINEAR or CANARY deployment's stage moves on (<see cref="TrafficShiftRound"/>);</item>
 /// <item>the REPLICA or DAEMON scheduler (or, for a service being deleted, "stop everything") picks starts and
 /// stops within maximumPercent and minimumHealthyPercent; an EXTERNAL service's task sets each keep their own scale
 /// (<see cref="TaskSetScheduler"/>);</item>
-/// <item>counts, rollout completion, steady state, events.</item>
+/// <item>counts, rollout completion (held while deployment alarms bake), steady state, events.</item>
 /// </list>
 /// </summary>
 public static class ServicePlanner
 {
     public static ServicePlan Plan(ServiceSnapshot snapshot, DateTimeOffset now) =>
         Plan(snapshot, now, ServiceEvents.DeterministicIds(Seed(snapshot.Service.ServiceArn, now)));
+
+    /// <summary>The deployment alarms whose states the snapshot needs (<see cref="ServiceSnapshot.Alarms"/>); empty when no deployment watches them.</summary>
+    public static IReadOnlyList<string> AlarmsToRead(Service service) => DeploymentAlarmWatch.NamesToRead(service);
 
     /// <param name="newEventId">Makes the id of each new service event (ECS uses UUIDs).</param>
     public static ServicePlan Plan(ServiceSnapshot snapshot, DateTimeOffset now, Func<string> newEventId)
@@ -63,10 +66,14 @@ public static class ServicePlanner
             events.Add(ServiceEvents.UnableToConsistentlyStart(name));
         }
 
-        if (!deleting && primary is not null && CircuitBreaker.Trips(service, primary, desired))
+        if (!deleting && primary is not null && Failure(snapshot, service, primary, state, desired) is { } failure)
         {
-            (deployments, var breakerEvents, var rolledBackTo) = CircuitBreaker.Trip(service, deployments, RollbackDeploymentId(primary, now), now);
-            events.AddRange(breakerEvents);
+            (deployments, var failureEvents, var rolledBackTo) = DeploymentRollback.Fail(service, deployments, failure.Verdict, RollbackDeploymentId(primary, now), now);
+            events.AddRange(failureEvents);
+            if (failure.TriggeredAlarms.Count > 0)
+            {
+                state = DeploymentAlarmWatch.Triggered(state, primary.Id!, failure.TriggeredAlarms);
+            }
             if (rolledBackTo is not null)
             {
                 // A new task definition returns the service to the normal, non-throttled state (throttle logic).
@@ -107,7 +114,9 @@ public static class ServicePlanner
         events.AddRange(targets.Registrations.GroupBy(c => c.TargetGroupArn, StringComparer.Ordinal)
             .Select(g => ServiceEvents.RegisteredTargets(name, g.Count(), g.Key)));
 
-        var outcome = DeploymentProgress.Evaluate(context, starts, stops.Stops, serviceActive: !deleting);
+        var bakes = !deleting && DeploymentAlarmWatch.HoldsCompletion(service, context.Primary, state, snapshot.Alarms, now);
+        var outcome = DeploymentProgress.Evaluate(context, starts, stops.Stops, serviceActive: !deleting, holdCompletion: bakes);
+        state = DeploymentAlarmWatch.AfterRound(state, context.Primary, bakes, outcome.Settled, outcome.Deployments, now);
         // An EXTERNAL service has task sets instead of deployments; its counts are theirs.
         var taskSets = external ? TaskSetProgress.Evaluate(context, starts, stops.Stops, deleting) : null;
         if (outcome.Completed)
@@ -139,6 +148,21 @@ public static class ServicePlanner
             Deregistrations = targets.Deregistrations,
             RuleForwards = deleting ? [] : TrafficShiftRound.Forwards(service, state, outcome.Deployments),
         };
+    }
+
+    /// <summary>
+    /// Whether the PRIMARY fails this round: the circuit breaker first, then the deployment alarms (either can fail a
+    /// deployment when both are on, as the developer guide says), with the alarms in ALARM when they did.
+    /// </summary>
+    private static (DeploymentFailure Verdict, IReadOnlyList<string> TriggeredAlarms)? Failure(
+        ServiceSnapshot snapshot, Service service, Deployment primary, SchedulerState state, int desired)
+    {
+        if (CircuitBreaker.Trips(service, primary, desired))
+        {
+            return (CircuitBreaker.Failure(service, primary.Id ?? ""), []);
+        }
+        var alarms = DeploymentAlarmWatch.Trips(service, primary, snapshot.Tasks, state, snapshot.Alarms);
+        return alarms.Count > 0 ? (DeploymentAlarmWatch.Failure(service, primary.Id ?? "", alarms), alarms) : null;
     }
 
     /// <summary>

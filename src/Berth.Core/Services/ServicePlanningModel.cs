@@ -1,3 +1,4 @@
+using Berth.Core.Alarms;
 using Berth.Core.Ecs;
 
 namespace Berth.Core.Services;
@@ -107,7 +108,22 @@ public sealed record SchedulerState
 
     /// <summary>CreateTaskSet's client tokens, each with the task set it created, so a retried request returns that one.</summary>
     public IReadOnlyList<TaskSetToken> TaskSetTokens { get; init; } = [];
+
+    /// <summary>
+    /// The rolling deployment whose tasks are steady while its deployment alarms bake (<see cref="DeploymentAlarmWatch"/>),
+    /// null when none is baking.
+    /// </summary>
+    public AlarmBake? AlarmBake { get; init; }
+
+    /// <summary>The live deployments its deployment alarms failed, each with the alarms that were in ALARM.</summary>
+    public IReadOnlyList<AlarmTrigger> AlarmTriggers { get; init; } = [];
 }
+
+/// <summary>A rolling deployment steady since <see cref="SteadySince"/>, completing once its alarms' bake time has passed.</summary>
+public sealed record AlarmBake(string DeploymentId, DateTimeOffset SteadySince);
+
+/// <summary>A deployment its deployment alarms failed, with the alarms that were in ALARM (ServiceDeployment.alarms.triggeredAlarmNames).</summary>
+public sealed record AlarmTrigger(string DeploymentId, IReadOnlyList<string> AlarmNames);
 
 /// <summary>A CreateTaskSet clientToken and the task set (<c>ecs-svc/…</c>) the request that carried it created.</summary>
 public sealed record TaskSetToken(string ClientToken, string TaskSetId);
@@ -133,7 +149,11 @@ public sealed record ServiceSnapshot(
     Service Service,
     IReadOnlyList<ServiceTask> Tasks,
     IReadOnlyList<ServiceInstance> Instances,
-    SchedulerState Scheduler);
+    SchedulerState Scheduler)
+{
+    /// <summary>The alarms of <c>deploymentConfiguration.alarms</c>, read while a deployment watches them.</summary>
+    public DeploymentAlarmStates Alarms { get; init; } = DeploymentAlarmStates.None;
+}
 
 /// <summary>Start <see cref="Count"/> tasks of a deployment; for DAEMON services, on one named instance.</summary>
 public sealed record TaskStart(string DeploymentId, string TaskDefinitionArn, int Count, string? ContainerInstanceArn);

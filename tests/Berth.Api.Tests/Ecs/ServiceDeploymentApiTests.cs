@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Berth.Api.Tests.CloudWatch;
 
 namespace Berth.Api.Tests.Ecs;
 
@@ -104,6 +105,56 @@ public class ServiceDeploymentApiTests(BerthServerFixture server) : IClassFixtur
         Assert.Equal(HttpStatusCode.BadRequest, again.Status);
         Assert.Equal("ConflictException", (string)again.Body!["__type"]!);
         Assert.Equal(arn, (string)again.Body["resourceIds"]![0]!);
+    }
+
+    [Fact]
+    public async Task A_deployment_alarm_in_alarm_rolls_the_deployment_back_and_the_service_deployment_names_it()
+    {
+        await ServiceAsync("alarmed");
+        await ListedAsync("alarmed", 1, "SUCCESSFUL");
+        await ClusterCapacity.RegisterInstanceAsync(_ecs, "alarmed", "i-alarmed");
+        await ClusterCapacity.RegisterWebAsync(_ecs, "web", cpu: 256, memory: 256);
+        var cloudWatch = new CloudWatchClient(server.Http, _ecs.Region);
+        var alarm = new JsonObject
+        {
+            ["AlarmName"] = "web-5xx",
+            ["Namespace"] = "App",
+            ["MetricName"] = "Errors",
+            ["Statistic"] = "Sum",
+            ["Period"] = 60,
+            ["EvaluationPeriods"] = 1,
+            ["Threshold"] = 1,
+            ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
+        };
+        Assert.Equal(HttpStatusCode.OK, (await cloudWatch.JsonAsync("PutMetricAlarm", alarm)).Status);
+
+        await _ecs.OkAsync("UpdateService", new
+        {
+            cluster = "alarmed",
+            service = "web",
+            taskDefinition = "web:2",
+            desiredCount = 1,
+            deploymentConfiguration = new { alarms = new { alarmNames = new[] { "web-5xx", "not-an-alarm" }, enable = true, rollback = true } },
+        });
+        var arn = (string)(await ListAsync(new { cluster = "alarmed", service = "web" }))[0]!["serviceDeploymentArn"]!;
+        var monitoring = await DeploymentAsync(arn);
+        Assert.Equal("""{"status":"MONITORING","alarmNames":["web-5xx","not-an-alarm"],"triggeredAlarmNames":[]}""", monitoring["alarms"]!.ToJsonString());
+        var task = await Eventually.ReadAsync(
+            async () => (await _ecs.OkAsync("ListTasks", new { cluster = "alarmed", serviceName = "web" }))["taskArns"]!.AsArray(), t => t.Count == 1);
+        await _ecs.OkAsync("SubmitTaskStateChange", new { cluster = "alarmed", task = (string)task[0]!, status = "RUNNING" });
+        var set = new JsonObject { ["AlarmName"] = "web-5xx", ["StateValue"] = "ALARM", ["StateReason"] = "errors after the deployment" };
+        Assert.Equal(HttpStatusCode.OK, (await cloudWatch.JsonAsync("SetAlarmState", set)).Status);
+
+        var rolling = await Eventually.ReadAsync(() => DeploymentAsync(arn), d => (string)d["status"]! != "IN_PROGRESS");
+
+        Assert.Equal("ROLLBACK_IN_PROGRESS", (string)rolling["status"]!);
+        Assert.Equal("""{"status":"TRIGGERED","alarmNames":["web-5xx","not-an-alarm"],"triggeredAlarmNames":["web-5xx"]}""", rolling["alarms"]!.ToJsonString());
+        Assert.StartsWith("ECS deployment alarms: rolling back to deploymentId ecs-svc/", (string)rolling["statusReason"]!, StringComparison.Ordinal);
+        var service = (await _ecs.OkAsync("DescribeServices", new { cluster = "alarmed", services = new[] { "web" } }))["services"]![0]!;
+        Assert.Equal(_ecs.TaskDefinitionArn("web", 1), (string)service["taskDefinition"]!);
+        var failed = service["deployments"]!.AsArray().Single(d => (string)d!["rolloutState"]! == "FAILED")!;
+        Assert.Equal("ECS deployment alarms: alarm(s) web-5xx in ALARM.", (string)failed["rolloutStateReason"]!);
+        Assert.Contains(service["events"]!.AsArray(), e => ((string)e!["message"]!).EndsWith("deployment failed: alarm(s) web-5xx in ALARM.", StringComparison.Ordinal));
     }
 
     [Fact]

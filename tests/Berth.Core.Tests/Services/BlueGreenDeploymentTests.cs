@@ -1,3 +1,5 @@
+using Berth.Core.Alarms;
+using Berth.Core.CloudWatch;
 using Berth.Core.Ecs;
 using Berth.Core.Services;
 using static Berth.Core.Tests.Services.ServiceFixture;
@@ -151,6 +153,34 @@ public class BlueGreenDeploymentTests
         Assert.Equal(new Dictionary<string, int> { [BlueGroup] = 100, [GreenGroup] = 0 }, Weights(plan, Test));
         var rollback = plan.Service.Deployments![0];
         Assert.False(TrafficShift.IsAlternate(plan.Scheduler, rollback.Id));
+        Assert.Contains(plan.Stops.Concat(plan.Deactivations), s => s.TaskArn == green.TaskArn);
+    }
+
+    [Fact]
+    public void A_deployment_alarm_mid_shift_sends_traffic_back_to_blue_and_rolls_back()
+    {
+        var service = Shifting("BLUE_GREEN", 5, NewPrimary(), OldActive() with { RolloutState = RolloutStates.Completed });
+        service = service with
+        {
+            DeploymentConfiguration = service.DeploymentConfiguration! with
+            {
+                Alarms = new DeploymentAlarms { AlarmNames = ["green-5xx"], Enable = true, Rollback = true },
+            },
+        };
+        var state = new SchedulerState
+        {
+            Sides = [new DeploymentSide(DepOld, false), new DeploymentSide(DepNew, true)],
+            Shift = TrafficShift.Start(DepNew, T0.AddMinutes(-1)) with { Stage = TrafficShift.BakeTime, GreenPercent = 100, StepAt = T0.AddMinutes(4) },
+        };
+        var alarms = DeploymentAlarmStates.Of(
+            [new MetricAlarm { AlarmName = "green-5xx", StateValue = AlarmStates.Alarm, Period = 60, EvaluationPeriods = 1 }]);
+        var green = Serving("g1", DepNew, state);
+
+        var plan = Plan(Snap(service, state, Serving("b1", DepOld, state), Serving("b2", DepOld, state), green, Serving("g2", DepNew, state)) with { Alarms = alarms });
+
+        Assert.Equal((RolloutStates.Failed, "ECS deployment alarms: alarm(s) green-5xx in ALARM."), (plan.Dep(DepNew).RolloutState, plan.Dep(DepNew).RolloutStateReason));
+        Assert.Equal(new Dictionary<string, int> { [BlueGroup] = 100, [GreenGroup] = 0 }, Weights(plan, Production));
+        Assert.Equal(TaskDefV1, plan.Service.Deployments![0].TaskDefinition);
         Assert.Contains(plan.Stops.Concat(plan.Deactivations), s => s.TaskArn == green.TaskArn);
     }
 

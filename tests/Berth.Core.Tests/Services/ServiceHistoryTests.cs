@@ -1,3 +1,5 @@
+using Berth.Core.Alarms;
+using Berth.Core.CloudWatch;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Services;
@@ -14,8 +16,13 @@ public class ServiceHistoryTests
     private static readonly DeploymentLink OldLink = new(DepOld, OldServiceDeployment, OldRevision);
 
     private static ServiceHistory.Changes Sync(Service service, IReadOnlyList<DeploymentLink>? links = null, params ServiceDeployment[] known) =>
+        Sync(service, links, [], known);
+
+    private static ServiceHistory.Changes Sync(
+        Service service, IReadOnlyList<DeploymentLink>? links, IReadOnlyList<AlarmTrigger> triggers, params ServiceDeployment[] known) =>
         ServiceHistory.Sync(service, links ?? [], known.ToDictionary(k => k.ServiceDeploymentArn!),
-            definition => [new ContainerImage { ContainerName = "web", Image = definition.EndsWith(":2", StringComparison.Ordinal) ? "nginx:2" : "nginx:1" }], T0);
+            definition => [new ContainerImage { ContainerName = "web", Image = definition.EndsWith(":2", StringComparison.Ordinal) ? "nginx:2" : "nginx:1" }], T0,
+            alarmTriggers: triggers);
 
     /// <summary>A service that completed DepOld and now deploys DepNew, with the history Sync gave it.</summary>
     private static (Service Service, IReadOnlyList<DeploymentLink> Links, ServiceDeployment Deployment) Deploying(bool breaker = false, bool rollback = false)
@@ -154,6 +161,56 @@ public class ServiceHistoryTests
         };
         var done = Assert.Single(Sync(completed, changes.Links, rolling).Deployments);
         Assert.Equal((ServiceHistory.RollbackSuccessful, T0), (done.Status, done.FinishedAt));
+    }
+
+    private static Service WithAlarms(Service service) => service with
+    {
+        DeploymentConfiguration = new DeploymentConfiguration
+        {
+            Alarms = new DeploymentAlarms { AlarmNames = ["web-5xx", "web-latency"], Enable = true, Rollback = true },
+        },
+    };
+
+    [Fact]
+    public void Deployment_alarms_are_disabled_unless_enabled_and_monitoring_while_the_deployment_runs()
+    {
+        var (service, links, deployment) = Deploying();
+
+        Assert.Equal("DISABLED", deployment.Alarms!.Status);
+        var watched = Assert.Single(Sync(WithAlarms(service), links, [], deployment with { Alarms = null }).Deployments);
+        Assert.Equal("MONITORING", watched.Alarms!.Status);
+        Assert.Equal(["web-5xx", "web-latency"], watched.Alarms.AlarmNames!);
+        Assert.Empty(watched.Alarms.TriggeredAlarmNames!);
+
+        var done = WithAlarms(Replica(2, NewPrimary() with { RolloutState = RolloutStates.Completed, RolloutStateReason = ServiceRules.CompletedReason(DepNew) }));
+        var finished = Assert.Single(Sync(done, links, [], watched).Deployments);
+        Assert.Equal((ServiceHistory.Successful, "MONITORING_COMPLETE"), (finished.Status, finished.Alarms!.Status));
+    }
+
+    [Fact]
+    public void An_alarm_rollback_reports_the_triggered_alarms_through_to_its_end()
+    {
+        var (service, links, deployment) = Deploying();
+        var alarms = DeploymentAlarmStates.Of(
+            [new MetricAlarm { AlarmName = "web-latency", StateValue = AlarmStates.Alarm, Period = 60, EvaluationPeriods = 1 }]);
+        var snapshot = Snapshot(WithAlarms(service), [Running("o1"), Running("o2"), Running("n1", DepNew)],
+            state: new SchedulerState { Links = links, StartFailuresDeploymentId = DepNew });
+        var plan = Plan(snapshot with { Alarms = alarms });
+
+        var rolling = Assert.Single(Sync(plan.Service, plan.Scheduler.Links, plan.Scheduler.AlarmTriggers, deployment).Deployments);
+
+        Assert.Equal((ServiceHistory.RollbackInProgress, "ECS deployment alarms: rolling back to deploymentId " + DepOld + "."), (rolling.Status, rolling.StatusReason));
+        Assert.Equal("TRIGGERED", rolling.Alarms!.Status);
+        Assert.Equal(["web-latency"], rolling.Alarms.TriggeredAlarmNames!);
+
+        var rollbackId = plan.Service.Deployments![0].Id!;
+        var completed = plan.Service with
+        {
+            Deployments = [plan.Service.Deployments[0] with { RolloutState = RolloutStates.Completed, RolloutStateReason = ServiceRules.CompletedReason(rollbackId) }],
+        };
+        var done = Assert.Single(Sync(completed, plan.Scheduler.Links, [], rolling).Deployments);
+        Assert.Equal((ServiceHistory.RollbackSuccessful, "TRIGGERED"), (done.Status, done.Alarms!.Status));
+        Assert.Equal(["web-latency"], done.Alarms.TriggeredAlarmNames!);
     }
 
     [Fact]
