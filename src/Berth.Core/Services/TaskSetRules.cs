@@ -29,7 +29,28 @@ public static class TaskSetRules
     /// <summary>What a task set's tasks run and where, as resolved by the handler (launch type or capacity provider strategy).</summary>
     public sealed record Launch(string TaskDefinitionArn, string? LaunchType, IReadOnlyList<CapacityProviderStrategyItem>? Strategy, string? PlatformVersion);
 
-    /// <summary>Task sets are managed only on EXTERNAL services; any other answers ECS's InvalidParameterException.</summary>
+    /// <summary>
+    /// Services whose tasks run in task sets rather than deployments: EXTERNAL ones, and CODE_DEPLOY ones, which run
+    /// the task set CreateService gave them (<see cref="CodeDeployController"/>).
+    /// </summary>
+    public static bool RunsTaskSets(Service service) => ExternalController.Is(service) || CodeDeployController.Is(service);
+
+    /// <summary>
+    /// DescribeTaskSets reads the task sets of EXTERNAL and CODE_DEPLOY services alike (CodeDeploy's hooks read a
+    /// deployment's task sets this way); a service without task sets answers as <see cref="RequireExternal"/> does.
+    /// </summary>
+    public static void RequireTaskSets(Service service)
+    {
+        if (!RunsTaskSets(service))
+        {
+            throw new InvalidParameterException(NotExternalMessage);
+        }
+    }
+
+    /// <summary>
+    /// Task sets are managed only on EXTERNAL services; any other answers ECS's InvalidParameterException — a
+    /// CODE_DEPLOY service's too, whose task sets only CodeDeploy's own deployments create and remove.
+    /// </summary>
     public static void RequireExternal(Service service)
     {
         if (!ExternalController.Is(service))

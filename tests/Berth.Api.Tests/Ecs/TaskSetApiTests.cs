@@ -167,13 +167,6 @@ public class TaskSetApiTests(BerthServerFixture server) : IClassFixture<BerthSer
             taskDefinition = "web",
             deploymentController = new { type = "EXTERNAL" },
         });
-        var codeDeploy = await _ecs.ErrorAsync("CreateService", new
-        {
-            cluster = "ts-errors",
-            serviceName = "other",
-            taskDefinition = "web",
-            deploymentController = new { type = "CODE_DEPLOY" },
-        });
 
         Assert.Equal(("InvalidParameterException", "Amazon ECS only supports task set management on services configured to use external deployment controllers."), notExternal);
         Assert.Equal(notExternal, describeNotExternal);
@@ -183,7 +176,6 @@ public class TaskSetApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         Assert.Equal("UnsupportedFeatureException", registries.Type);
         Assert.Equal("InvalidParameterException", updateDefinition.Type);
         Assert.Equal("InvalidParameterException", externalWithDefinition.Type);
-        Assert.Equal("UnsupportedFeatureException", codeDeploy.Type);
     }
 
     [Fact]

@@ -140,11 +140,6 @@ public class TaskSetRulesTests
         Assert.Throws<InvalidParameterException>(() => ServiceFactory.ValidateRequest(request));
     }
 
-    [Fact]
-    public void CODE_DEPLOY_is_refused_as_unsupported() =>
-        Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(
-            new CreateServiceRequest { ServiceName = "web", TaskDefinition = "web:1", DeploymentController = new DeploymentController { Type = "CODE_DEPLOY" } }));
-
     [Theory]
     [InlineData("taskDefinition")]
     [InlineData("forceNewDeployment")]
