@@ -87,6 +87,22 @@ public static class TaskSetRules
     public static string ArnOf(Service service, string taskSetId) =>
         service.ServiceArn!.Replace(":service/", ":task-set/", StringComparison.Ordinal) + "/" + taskSetId;
 
+    /// <summary>
+    /// The ARN of the service a task set ARN belongs to (<c>task-set/&lt;cluster&gt;/&lt;service&gt;/ecs-svc/&lt;id&gt;</c> →
+    /// <c>service/&lt;cluster&gt;/&lt;service&gt;</c>); null when the ARN does not have that form.
+    /// </summary>
+    public static string? ServiceArnOf(Arns.EcsArn taskSetArn)
+    {
+        var parts = taskSetArn.ResourceId.Split('/');
+        return taskSetArn.ResourceType == "task-set" && parts.Length == 4 && parts.All(p => p.Length > 0)
+            ? (taskSetArn with { ResourceType = "service", ResourceId = $"{parts[0]}/{parts[1]}" }).ToString()
+            : null;
+    }
+
+    /// <summary>TagResource and UntagResource on a task set ARN: the service with that task set's tags changed.</summary>
+    public static Service Retagged(Service service, TaskSet taskSet, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change) =>
+        Replace(service, taskSet with { Tags = change(taskSet.Tags) });
+
     /// <summary>A task set named by its id or ARN; null when the service has none such.</summary>
     public static TaskSet? Find(Service service, string idOrArn) =>
         (service.TaskSets ?? []).FirstOrDefault(s => s.Id == idOrArn || s.TaskSetArn == idOrArn);
