@@ -1,7 +1,7 @@
 """A service with the CODE_DEPLOY deployment controller (`berth up`, the aws CLI and boto3): CreateService runs it as a
 PRIMARY task set of real berth/sample-web tasks in bridge mode; UpdateService scales it and refuses, in ECS's words,
 what only a CodeDeploy deployment may change (Berth serves no CodeDeploy); its task sets can be described but not
-managed; DeleteService stops its tasks."""
+managed, and its task set ARN takes tags; DeleteService stops its tasks."""
 import time
 import unittest
 
@@ -45,6 +45,11 @@ class CodeDeployServiceTest(ServiceTestBase):
 
         described = self.aws("ecs", "describe-task-sets", "--cluster", "default", "--service", "web", "--task-sets", task_set["id"])["taskSets"]
         self.assertEqual([s["status"] for s in described], ["PRIMARY"])
+        self.aws("ecs", "tag-resource", "--resource-arn", task_set["taskSetArn"], "--tags", "key=colour,value=blue", "key=team,value=web")
+        self.ecs.untag_resource(resourceArn=task_set["taskSetArn"], tagKeys=["team"])
+        self.assertEqual(self.ecs.list_tags_for_resource(resourceArn=task_set["taskSetArn"])["tags"], [{"key": "colour", "value": "blue"}])
+        tagged = self.ecs.describe_task_sets(cluster="default", service="web", include=["TAGS"])["taskSets"][0]
+        self.assertEqual(tagged["tags"], [{"key": "colour", "value": "blue"}])
         self.refused(self.ecs.create_task_set,
                      "Amazon ECS only supports task set management on services configured to use external deployment controllers.",
                      cluster="default", service="web", taskDefinition=v1)

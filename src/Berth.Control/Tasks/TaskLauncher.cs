@@ -6,6 +6,7 @@ using Berth.Control.Observability;
 using Berth.Core.Arns;
 using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;
+using Berth.Core.Daemons;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Networking;
@@ -27,6 +28,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
 
     private readonly NetworkState _network = new(state.Store);
     private readonly PlacementGate _gate = new();
+    private readonly DaemonReservationState _daemons = new(state.Store);
 
     /// <summary>
     /// A RunTask's client token and the hash of the request it came with (<see cref="RunTaskIdempotency"/>).
@@ -331,6 +333,13 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
                 claims.Select(c => new PlacedTask(c.TaskArn, c.Group, c.TaskDefinitionFamily)).ToList(),
                 instance.RegisteredAt ?? now));
         }
-        return new Snapshot(new ClusterSnapshot(candidates), records.ToDictionary(r => r.Id, StringComparer.Ordinal));
+        var snapshot = new ClusterSnapshot(candidates);
+        // The daemon reservation hook (DaemonReservations): tasks other than daemons' leave room for the daemon tasks
+        // their instances are due but do not run yet.
+        if (!launch.IsFargate && !TaskGroups.IsDaemon(launch.Group))
+        {
+            snapshot = DaemonReservations.Reserve(snapshot, await _daemons.DueAsync(scope, cluster, records, cancellationToken).ConfigureAwait(false));
+        }
+        return new Snapshot(snapshot, records.ToDictionary(r => r.Id, StringComparer.Ordinal));
     }
 }
