@@ -19,7 +19,7 @@ public class DaemonReservationsTests
         var snapshot = new ClusterSnapshot([Instance("new", cpu: 2048, memory: 2048)]);
 
         var reserved = DaemonReservations.Reserve(snapshot, [Daemon(instances: "new")]);
-        var plan = Place(reserved, Request(count: 2, cpu: 512, memory: 512));
+        var plan = Place(reserved, Request(count: 2, cpu: 256, memory: 768));
 
         Assert.Equal((1536, 1024), (reserved.Instances[0].Remaining.Cpu, reserved.Instances[0].Remaining.Memory));
         Assert.Single(plan.Placements);
