@@ -43,7 +43,7 @@ public sealed class SecretRedeployments(IStateStore store, SecretValueResolver r
 
     /// <remarks>An EXTERNAL service has no deployment to start: its controller deploys new task sets itself.</remarks>
     private static bool OptedIn(Service service) =>
-        service.Status == ServiceStatuses.Active && !ExternalController.Is(service) && service.Tags?.Any(t => t.Key == TagKey && t.Value == "true") == true;
+        service.Status == ServiceStatuses.Active && !TaskSetRules.RunsTaskSets(service) && service.Tags?.Any(t => t.Key == TagKey && t.Value == "true") == true;
 
     /// <returns>Whether the service got a new deployment.</returns>
     private Task<bool> CheckAsync(string serviceArn, CancellationToken cancellationToken) =>

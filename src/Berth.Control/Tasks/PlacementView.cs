@@ -56,6 +56,12 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
     /// <summary>The instance's record as of the last refresh: what a commit on it must find unchanged.</summary>
     public Versioned<ContainerInstanceRecord> Record(string containerInstanceArn) => _entries[containerInstanceArn].Record;
 
+    /// <summary>Every instance's record as of the last refresh.</summary>
+    public IEnumerable<Versioned<ContainerInstanceRecord>> Records => _entries.Values.Select(e => e.Record);
+
+    /// <summary>Every instance as the index sees it, for a plan that must adjust them first (daemon reservations).</summary>
+    public ClusterSnapshot Snapshot() => new([.. _entries.Values.Select(e => e.Candidate)]);
+
     public InstanceCandidate? Candidate(string containerInstanceArn) =>
         _entries.TryGetValue(containerInstanceArn, out var entry) ? entry.Candidate : null;
 

@@ -6,6 +6,7 @@ using Berth.Control.Observability;
 using Berth.Core.Arns;
 using Berth.Core.Capacity;
 using Berth.Core.ContainerInstances;
+using Berth.Core.Daemons;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Networking;
@@ -29,6 +30,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     private readonly NetworkState _network = new(state.Store);
     private readonly PlacementGate _gate = new();
     private readonly PlacementViews _views = new(state, liveness);
+    private readonly DaemonReservationState _daemons = new(state.Store);
 
     /// <summary>
     /// A RunTask's client token and the hash of the request it came with (<see cref="RunTaskIdempotency"/>).
@@ -126,7 +128,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
             {
                 throw NoInstances(launch);
             }
-            var plan = view.Index.Place(Request(launch, count, strategies, constraints), Random.Shared);
+            var plan = await PlanAsync(scope, cluster, launch, view, Request(launch, count, strategies, constraints), ct).ConfigureAwait(false);
             var committed = await CommitAsync(scope, cluster, launch, view, launch.IsFargate ? FargatePlan(plan) : plan,
                 token is null ? null : (token, recorded), ct).ConfigureAwait(false);
             return (committed, false);
@@ -168,6 +170,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         return await state.Store.RetryOnConflictAsync(async ct =>
         {
             var view = await RefreshedViewAsync(source, ct).ConfigureAwait(false);
+            var owed = await OwedDaemonsAsync(scope, cluster, launch, view, ct).ConfigureAwait(false);
             var placements = new List<TaskPlacement>();
             var failures = new List<Failure>();
             foreach (var arn in instanceArns)
@@ -177,13 +180,36 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
                     failures.Add(new Failure { Arn = arn, Reason = "MISSING" });
                     continue;
                 }
-                var plan = PlacementEngine.Place(new ClusterSnapshot([only]), Request(launch, 1, [], []), Random.Shared);
+                var plan = PlacementEngine.Place(new ClusterSnapshot([DaemonReservations.Reserve(only, owed)]), Request(launch, 1, [], []), Random.Shared);
                 placements.AddRange(plan.Placements);
                 failures.AddRange(plan.Failures);
             }
             return await CommitAsync(scope, cluster, launch, view, new PlacementPlan(placements, failures), null, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The plan through the view's index; while daemons are due on instances that hold no task of theirs yet
+    /// (<see cref="DaemonReservations"/>), through a scan of the view's instances with that room taken out, which the
+    /// index does not know. Clusters without daemons, or whose daemons run everywhere, keep the index.
+    /// </summary>
+    private async Task<PlacementPlan> PlanAsync(
+        ResourceScope scope, Cluster cluster, TaskLaunch launch, PlacementView view, PlacementRequest request, CancellationToken cancellationToken)
+    {
+        var owed = await OwedDaemonsAsync(scope, cluster, launch, view, cancellationToken).ConfigureAwait(false);
+        if (owed.Count > 0 && view.Snapshot() is var instances && DaemonReservations.AnyOwed(instances, owed))
+        {
+            return PlacementEngine.Place(DaemonReservations.Reserve(instances, owed), request, Random.Shared);
+        }
+        return view.Index.Place(request, Random.Shared);
+    }
+
+    /// <summary>The daemons due on the view's instances, for every launch but Fargate's (no daemons there) and daemon tasks themselves.</summary>
+    private async Task<IReadOnlyList<DaemonReservations.Due>> OwedDaemonsAsync(
+        ResourceScope scope, Cluster cluster, TaskLaunch launch, PlacementView view, CancellationToken cancellationToken) =>
+        launch.IsFargate || TaskGroups.IsDaemon(launch.Group)
+            ? []
+            : await _daemons.DueAsync(scope, cluster, view.Records, cancellationToken).ConfigureAwait(false);
 
     private static PlacementRequest Request(
         TaskLaunch launch, int count, IReadOnlyList<PlacementStrategy> strategies, IReadOnlyList<PlacementConstraint> constraints)

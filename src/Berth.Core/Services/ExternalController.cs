@@ -61,22 +61,20 @@ public static class ExternalController
     }
 
     /// <summary>
-    /// The controllers Berth runs are ECS and EXTERNAL. CODE_DEPLOY is refused: its deployments are driven by AWS
-    /// CodeDeploy, which Berth does not have, so a CODE_DEPLOY service could never be deployed again after it started.
+    /// A controller type of the model: ECS, CODE_DEPLOY (<see cref="CodeDeployController"/>) or EXTERNAL.
     /// </summary>
-    public static void RefuseUnsupported(DeploymentController? controller)
+    public static void ValidateType(DeploymentController? controller)
     {
-        if (controller?.Type is { } type && type != "ECS" && type != Type)
+        if (controller?.Type is { } type)
         {
             Validation.Require.OneOf(type, EcsEnums.DeploymentControllerType, "deploymentController.type");
-            throw new UnsupportedFeatureException($"Berth supports the ECS and EXTERNAL deployment controllers, not {type}: it has no AWS CodeDeploy to drive {type} deployments.");
         }
     }
 
     /// <summary>UpdateService may name the service's own controller; moving a service to another controller is not supported.</summary>
     public static void RefuseChange(Service current, DeploymentController? requested)
     {
-        RefuseUnsupported(requested);
+        ValidateType(requested);
         var currentType = current.DeploymentController?.Type ?? "ECS";
         if (requested?.Type is { } type && type != currentType)
         {

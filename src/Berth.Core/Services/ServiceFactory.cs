@@ -63,8 +63,11 @@ public static class ServiceFactory
             PropagateTags = request.PropagateTags ?? "NONE",
             EnableExecuteCommand = request.EnableExecuteCommand ?? false,
         };
-        // An EXTERNAL service starts with no deployment and no task set: its controller creates task sets.
-        return ExternalController.Is(service) ? service with { Deployments = [], TaskSets = [] } : ServiceRules.StartDeployment(service, deploymentId, now);
+        // An EXTERNAL service starts with no deployment and no task set: its controller creates task sets. A CODE_DEPLOY
+        // service starts with its first task set, which takes the id a first deployment would have.
+        return ExternalController.Is(service) ? service with { Deployments = [], TaskSets = [] }
+            : CodeDeployController.Is(service) ? service with { Deployments = [], TaskSets = [CodeDeployController.InitialTaskSet(service, deploymentId, now)] }
+            : ServiceRules.StartDeployment(service, deploymentId, now);
     }
 
     /// <summary>
@@ -79,8 +82,9 @@ public static class ServiceFactory
         Require.InRange(request.HealthCheckGracePeriodSeconds, 0, int.MaxValue, "healthCheckGracePeriodSeconds");
         Require.OneOf(request.PropagateTags, EcsEnums.PropagateTags, "propagateTags");
         TagRules.Validate(request.Tags);
-        ExternalController.RefuseUnsupported(request.DeploymentController);
+        ExternalController.ValidateType(request.DeploymentController);
         ExternalController.ValidateCreateService(request);
+        CodeDeployController.ValidateCreateService(request);
         DeploymentStrategies.Validate(request.DeploymentController?.Type, request.DeploymentConfiguration, request.DeploymentConfiguration, request.LoadBalancers);
         if (request.ServiceRegistries is { Count: > 0 } || request.ServiceConnectConfiguration is not null)
         {

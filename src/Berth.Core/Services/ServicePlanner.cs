@@ -91,10 +91,10 @@ public static class ServicePlanner
         {
             HoldsOldDeployments = !deleting && TrafficShiftRound.HoldsBlue(state, deployments),
         };
-        var external = ExternalController.Is(service);
+        var runsTaskSets = TaskSetRules.RunsTaskSets(service);
         var (starts, stops) = deleting ? StopEverything(context)
             : daemon ? DaemonScheduler.Decide(context)
-            : external ? TaskSetScheduler.Decide(context, RestartThrottle.AllowsStart(state, now))
+            : runsTaskSets ? TaskSetScheduler.Decide(context, RestartThrottle.AllowsStart(state, now))
             : ReplicaScheduler.Decide(context);
 
         events.AddRange(stops.Unhealthy.Select(t => ServiceTaskState.UnhealthyTarget(t) is { } target && !ServiceTaskState.FailsContainerHealthCheck(t)
@@ -117,8 +117,8 @@ public static class ServicePlanner
         var bakes = !deleting && DeploymentAlarmWatch.HoldsCompletion(service, context.Primary, state, snapshot.Alarms, now);
         var outcome = DeploymentProgress.Evaluate(context, starts, stops.Stops, serviceActive: !deleting, holdCompletion: bakes);
         state = DeploymentAlarmWatch.AfterRound(state, context.Primary, bakes, outcome.Settled, outcome.Deployments, now);
-        // An EXTERNAL service has task sets instead of deployments; its counts are theirs.
-        var taskSets = external ? TaskSetProgress.Evaluate(context, starts, stops.Stops, deleting) : null;
+        // An EXTERNAL or CODE_DEPLOY service has task sets instead of deployments; its counts are theirs.
+        var taskSets = runsTaskSets ? TaskSetProgress.Evaluate(context, starts, stops.Stops, deleting) : null;
         if (outcome.Completed)
         {
             events.Add(ServiceEvents.DeploymentCompleted(name, outcome.Deployments[0].Id ?? ""));

@@ -22,6 +22,7 @@ public static class ServiceUpdate
         ServiceRules.ValidateUpdateService(current, request);
         ExternalController.RefuseChange(current, request.DeploymentController);
         ExternalController.ValidateUpdateService(current, request);
+        CodeDeployController.ValidateUpdateService(current, request);
         Require.InRange(request.HealthCheckGracePeriodSeconds, 0, int.MaxValue, "healthCheckGracePeriodSeconds");
         Require.OneOf(request.PropagateTags, EcsEnums.PropagateTags, "propagateTags");
         if (request.ServiceRegistries is { Count: > 0 } || request.ServiceConnectConfiguration is not null
@@ -68,7 +69,7 @@ public static class ServiceUpdate
             || request.PlatformVersion is not null
             || request.LoadBalancers is not null;
         return changesTasks ? ServiceRules.StartDeployment(updated, newDeploymentId, now)
-            : ExternalController.Is(updated) ? TaskSetRules.WithComputedCounts(updated, now)
+            : TaskSetRules.RunsTaskSets(updated) ? TaskSetRules.WithComputedCounts(updated, now)
             : updated;
     }
 }

@@ -29,7 +29,28 @@ public static class TaskSetRules
     /// <summary>What a task set's tasks run and where, as resolved by the handler (launch type or capacity provider strategy).</summary>
     public sealed record Launch(string TaskDefinitionArn, string? LaunchType, IReadOnlyList<CapacityProviderStrategyItem>? Strategy, string? PlatformVersion);
 
-    /// <summary>Task sets are managed only on EXTERNAL services; any other answers ECS's InvalidParameterException.</summary>
+    /// <summary>
+    /// Services whose tasks run in task sets rather than deployments: EXTERNAL ones, and CODE_DEPLOY ones, which run
+    /// the task set CreateService gave them (<see cref="CodeDeployController"/>).
+    /// </summary>
+    public static bool RunsTaskSets(Service service) => ExternalController.Is(service) || CodeDeployController.Is(service);
+
+    /// <summary>
+    /// DescribeTaskSets reads the task sets of EXTERNAL and CODE_DEPLOY services alike (CodeDeploy's hooks read a
+    /// deployment's task sets this way); a service without task sets answers as <see cref="RequireExternal"/> does.
+    /// </summary>
+    public static void RequireTaskSets(Service service)
+    {
+        if (!RunsTaskSets(service))
+        {
+            throw new InvalidParameterException(NotExternalMessage);
+        }
+    }
+
+    /// <summary>
+    /// Task sets are managed only on EXTERNAL services; any other answers ECS's InvalidParameterException — a
+    /// CODE_DEPLOY service's too, whose task sets only CodeDeploy's own deployments create and remove.
+    /// </summary>
     public static void RequireExternal(Service service)
     {
         if (!ExternalController.Is(service))
@@ -65,6 +86,22 @@ public static class TaskSetRules
     /// <summary><c>arn:aws:ecs:&lt;region&gt;:&lt;account&gt;:task-set/&lt;cluster&gt;/&lt;service&gt;/ecs-svc/&lt;id&gt;</c>, beside the service's ARN.</summary>
     public static string ArnOf(Service service, string taskSetId) =>
         service.ServiceArn!.Replace(":service/", ":task-set/", StringComparison.Ordinal) + "/" + taskSetId;
+
+    /// <summary>
+    /// The ARN of the service a task set ARN belongs to (<c>task-set/&lt;cluster&gt;/&lt;service&gt;/ecs-svc/&lt;id&gt;</c> →
+    /// <c>service/&lt;cluster&gt;/&lt;service&gt;</c>); null when the ARN does not have that form.
+    /// </summary>
+    public static string? ServiceArnOf(Arns.EcsArn taskSetArn)
+    {
+        var parts = taskSetArn.ResourceId.Split('/');
+        return taskSetArn.ResourceType == "task-set" && parts.Length == 4 && parts.All(p => p.Length > 0)
+            ? (taskSetArn with { ResourceType = "service", ResourceId = $"{parts[0]}/{parts[1]}" }).ToString()
+            : null;
+    }
+
+    /// <summary>TagResource and UntagResource on a task set ARN: the service with that task set's tags changed.</summary>
+    public static Service Retagged(Service service, TaskSet taskSet, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change) =>
+        Replace(service, taskSet with { Tags = change(taskSet.Tags) });
 
     /// <summary>A task set named by its id or ARN; null when the service has none such.</summary>
     public static TaskSet? Find(Service service, string idOrArn) =>

@@ -3,7 +3,7 @@ using Berth.Core.Ecs;
 namespace Berth.Core.Services;
 
 /// <summary>
-/// The scheduler of an EXTERNAL service for one round, in place of <see cref="ReplicaScheduler"/>: each task set is
+/// The scheduler of an EXTERNAL or CODE_DEPLOY service for one round, in place of <see cref="ReplicaScheduler"/>: each task set is
 /// much like a deployment with a scale of its own. A live task set keeps <c>computedDesiredCount</c> tasks (its scale
 /// of the service's desiredCount) — replacing any that stopped, failed their health checks or must leave a DRAINING
 /// instance, and stopping its surplus newest first, passing over scale-in protected tasks. A DRAINING task set's tasks,

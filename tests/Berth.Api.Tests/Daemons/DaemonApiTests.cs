@@ -44,6 +44,28 @@ public sealed class DaemonApiTests(BerthServerFixture server) : IClassFixture<Be
         (await _ecs.OkAsync("DescribeDaemonDeployments", new { daemonDeploymentArns = new[] { arn } }))["daemonDeployments"]![0]!;
 
     [Fact]
+    public async Task Other_tasks_leave_a_new_instance_room_for_its_daemon_task()
+    {
+        const string cluster = "dmn-reserve";
+        await _ecs.OkAsync("CreateCluster", new { clusterName = cluster });
+        var provider = (string)(await _ecs.OkAsync("CreateCapacityProvider", new { name = $"{cluster}-asg", autoScalingGroupProvider = new { autoScalingGroupArn = $"{cluster}-group" } }))
+            ["capacityProvider"]!["capacityProviderArn"]!;
+        await _ecs.OkAsync("PutClusterCapacityProviders", new { cluster, capacityProviders = new[] { $"{cluster}-asg" }, defaultCapacityProviderStrategy = Array.Empty<object>() });
+        await _ecs.OkAsync("RegisterDaemonTaskDefinition", new { family = $"{cluster}-agent", containerDefinitions = new[] { new { name = "agent", image = "berth/sample-tools", memory = 1024 } } });
+        await CreateAsync(cluster, provider);
+        await ClusterCapacity.RegisterWebAsync(_ecs, $"{cluster}-web", cpu: 256, memory: 1536);
+
+        var instance = await ClusterCapacity.RegisterInstanceAsync(_ecs, cluster, $"i-{cluster}", cpu: 1024, memory: 2048,
+            attributes: [new { name = "berth.auto-scaling-group", value = $"{cluster}-group" }]);
+        var run = await _ecs.OkAsync("RunTask", new { cluster, taskDefinition = $"{cluster}-web", launchType = "EC2" });
+
+        Assert.Empty(run["tasks"]!.AsArray());
+        Assert.Equal(("RESOURCE:MEMORY", instance), ((string)run["failures"]![0]!["reason"]!, (string)run["failures"]![0]!["arn"]!));
+        var daemonTasks = await Eventually.ReadAsync(() => TasksAsync(cluster, $"{_ecs.ArnPrefix}:daemon-revision/{cluster}/agent/1"), t => t.Count == 1);
+        Assert.Equal(instance, (string)daemonTasks[0]!["containerInstanceArn"]!);
+    }
+
+    [Fact]
     public async Task A_daemon_places_one_task_on_its_providers_instance_and_records_its_first_deployment()
     {
         var (provider, instance) = await ClusterAsync("dmn-create");

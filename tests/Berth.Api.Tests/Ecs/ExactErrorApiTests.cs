@@ -58,17 +58,6 @@ public class ExactErrorApiTests(BerthServerFixture server) : IClassFixture<Berth
             await _ecs.ErrorAsync("DescribeContainerInstances", new { cluster = "exact-ci", containerInstances = Array.Empty<string>() }));
     }
 
-    [Fact]
-    public async Task A_code_deploy_controller_is_refused_by_name_before_a_missing_task_definition()
-    {
-        await _ecs.OkAsync("CreateCluster", new { clusterName = "exact-ext" });
-
-        var (type, message) = await _ecs.ErrorAsync("CreateService", new { cluster = "exact-ext", serviceName = "ext", deploymentController = new { type = "CODE_DEPLOY" } });
-
-        Assert.Equal("UnsupportedFeatureException", type);
-        Assert.Contains("CODE_DEPLOY", message, StringComparison.Ordinal);
-    }
-
     private static object Fargate(string? pidMode, string? ipcMode) => new
     {
         family = "exact-fargate",

@@ -84,7 +84,7 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
     [InlineData("""{"serviceName":"p","taskDefinition":"web","deploymentConfiguration":{"maximumPercent":90}}""", "InvalidParameterException")]
     [InlineData("""{"serviceName":"m","taskDefinition":"web","deploymentConfiguration":{"minimumHealthyPercent":101}}""", "InvalidParameterException")]
     [InlineData("""{"serviceName":"n","taskDefinition":"nope"}""", "ClientException")]
-    [InlineData("""{"serviceName":"c","taskDefinition":"web","deploymentController":{"type":"CODE_DEPLOY"}}""", "UnsupportedFeatureException")]
+    [InlineData("""{"serviceName":"c","taskDefinition":"web","deploymentController":{"type":"BLUE"}}""", "InvalidParameterException")]
     [InlineData("""{"serviceName":"l","taskDefinition":"web","loadBalancers":[{"targetGroupArn":"arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/t/1","containerName":"web","containerPort":8080}]}""", "InvalidParameterException")]
     [InlineData("""{"serviceName":"r","taskDefinition":"web","serviceRegistries":[{"registryArn":"arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1"}]}""", "UnsupportedFeatureException")]
     public async Task Invalid_CreateService_requests_fail_and_store_nothing(string body, string error)

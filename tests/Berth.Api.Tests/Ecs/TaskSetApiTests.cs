@@ -142,6 +142,25 @@ public class TaskSetApiTests(BerthServerFixture server) : IClassFixture<BerthSer
     }
 
     [Fact]
+    public async Task TagResource_UntagResource_and_ListTagsForResource_work_on_a_task_set_arn()
+    {
+        await ExternalServiceAsync("ts-tags");
+        var arn = (string)(await CreateAsync("ts-tags", 0))["taskSetArn"]!;
+        var missing = arn[..arn.LastIndexOf('/')] + "/1234567890123456789";
+
+        await _ecs.OkAsync("TagResource", new { resourceArn = arn, tags = new[] { new { key = "colour", value = "green" }, new { key = "team", value = "web" } } });
+        await _ecs.OkAsync("UntagResource", new { resourceArn = arn, tagKeys = new[] { "team" } });
+        var listed = await _ecs.OkAsync("ListTagsForResource", new { resourceArn = arn });
+        var described = await _ecs.OkAsync("DescribeTaskSets", new { cluster = "ts-tags", service = "web", include = new[] { "TAGS" } });
+
+        JsonAssert.Equal("""{"tags":[{"key":"colour","value":"green"}]}""", listed);
+        Assert.Equal("green", (string)described["taskSets"]![0]!["tags"]![0]!["value"]!);
+        Assert.Equal("ResourceNotFoundException", (await _ecs.ErrorAsync("TagResource", new { resourceArn = missing, tags = new[] { new { key = "a", value = "b" } } })).Type);
+        Assert.Equal("ResourceNotFoundException", (await _ecs.ErrorAsync("UntagResource", new { resourceArn = missing, tagKeys = new[] { "a" } })).Type);
+        Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("ListTagsForResource", new { resourceArn = missing })).Type);
+    }
+
+    [Fact]
     public async Task Task_set_operations_answer_ECS_errors()
     {
         await ExternalServiceAsync("ts-errors");
@@ -167,13 +186,6 @@ public class TaskSetApiTests(BerthServerFixture server) : IClassFixture<BerthSer
             taskDefinition = "web",
             deploymentController = new { type = "EXTERNAL" },
         });
-        var codeDeploy = await _ecs.ErrorAsync("CreateService", new
-        {
-            cluster = "ts-errors",
-            serviceName = "other",
-            taskDefinition = "web",
-            deploymentController = new { type = "CODE_DEPLOY" },
-        });
 
         Assert.Equal(("InvalidParameterException", "Amazon ECS only supports task set management on services configured to use external deployment controllers."), notExternal);
         Assert.Equal(notExternal, describeNotExternal);
@@ -183,7 +195,6 @@ public class TaskSetApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         Assert.Equal("UnsupportedFeatureException", registries.Type);
         Assert.Equal("InvalidParameterException", updateDefinition.Type);
         Assert.Equal("InvalidParameterException", externalWithDefinition.Type);
-        Assert.Equal("UnsupportedFeatureException", codeDeploy.Type);
     }
 
     [Fact]

@@ -58,7 +58,6 @@ public class ServiceFactoryTests
     [Fact]
     public void Unsupported_features_are_refused_by_name()
     {
-        Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "a", TaskDefinition = "web", DeploymentController = new DeploymentController { Type = "CODE_DEPLOY" } }));
         Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "b", DeploymentConfiguration = new DeploymentConfiguration { LifecycleHooks = [new DeploymentLifecycleHook { TargetType = "PAUSE" }] } }));
         Assert.Throws<InvalidParameterException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "d", DeploymentController = new DeploymentController { Type = "NOPE" } }));
     }

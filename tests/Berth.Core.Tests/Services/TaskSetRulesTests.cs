@@ -1,3 +1,4 @@
+using Berth.Core.Arns;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.Services;
@@ -140,11 +141,6 @@ public class TaskSetRulesTests
         Assert.Throws<InvalidParameterException>(() => ServiceFactory.ValidateRequest(request));
     }
 
-    [Fact]
-    public void CODE_DEPLOY_is_refused_as_unsupported() =>
-        Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(
-            new CreateServiceRequest { ServiceName = "web", TaskDefinition = "web:1", DeploymentController = new DeploymentController { Type = "CODE_DEPLOY" } }));
-
     [Theory]
     [InlineData("taskDefinition")]
     [InlineData("forceNewDeployment")]
@@ -174,4 +170,29 @@ public class TaskSetRulesTests
     public void A_service_cannot_move_to_another_deployment_controller() =>
         Assert.Throws<UnsupportedFeatureException>(() => ServiceUpdate.Apply(
             Replica(1, Deployment(DepOld)), new UpdateServiceRequest { DeploymentController = new DeploymentController { Type = "EXTERNAL" } }, null, DepNew, T0));
+
+    [Theory]
+    [InlineData("arn:aws:ecs:us-east-1:123456789012:task-set/default/web/ecs-svc/3333333333333333333", "arn:aws:ecs:us-east-1:123456789012:service/default/web")]
+    [InlineData("arn:aws:ecs:us-east-1:123456789012:task-set/default/web", null)]
+    [InlineData("arn:aws:ecs:us-east-1:123456789012:task-set/default//ecs-svc/1", null)]
+    [InlineData("arn:aws:ecs:us-east-1:123456789012:service/default/web/ecs-svc/1", null)]
+    public void A_task_set_arn_names_its_service(string taskSetArn, string? serviceArn)
+    {
+        Assert.True(EcsArn.TryParse(taskSetArn, out var arn));
+
+        Assert.Equal(serviceArn, TaskSetRules.ServiceArnOf(arn));
+    }
+
+    [Fact]
+    public void Retagging_a_task_set_changes_only_its_tags()
+    {
+        var service = WithSet(WithSet(External(), Blue), Green);
+        var blue = TaskSetRules.Find(service, Blue)!;
+
+        var retagged = TaskSetRules.Retagged(service, blue, tags => [.. tags ?? [], new Tag { Key = "colour", Value = "blue" }]);
+
+        Assert.Equal([("colour", "blue")], TaskSetRules.Find(retagged, Blue)!.Tags!.Select(t => (t.Key, t.Value)));
+        Assert.Empty(TaskSetRules.Find(retagged, Green)!.Tags!);
+        Assert.Equal(TaskSetRules.Find(service, Green), TaskSetRules.Find(retagged, Green));
+    }
 }

@@ -80,6 +80,7 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal, S
         var arn = ServiceRules.ArnOf(context.Scope, cluster, Require.NotBlank(request.Service, "service"));
         var current = await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
         ExternalController.ValidateUpdateService(current.Value.Service, request);
+        CodeDeployController.ValidateUpdateService(current.Value.Service, request);
         var launchType = LaunchTarget.LaunchTypeOf(current.Value.Service);
         if (request.CapacityProviderStrategy is { } strategy)
         {

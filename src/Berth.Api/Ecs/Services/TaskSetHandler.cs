@@ -14,7 +14,7 @@ namespace Berth.Api.Ecs.Services;
 
 /// <summary>
 /// CreateTaskSet, UpdateTaskSet, UpdateServicePrimaryTaskSet, DeleteTaskSet and DescribeTaskSets for services with the
-/// EXTERNAL deployment controller. Task sets live in their service's record (<see cref="TaskSetRules"/>); these handlers
+/// EXTERNAL deployment controller (DescribeTaskSets also reads a CODE_DEPLOY service's). Task sets live in their service's record (<see cref="TaskSetRules"/>); these handlers
 /// only change it, and the service scheduler starts, registers, drains and stops the tasks.
 /// </summary>
 internal sealed class TaskSetHandler(ClusterState state, ServiceSignal signal)
@@ -30,7 +30,7 @@ internal sealed class TaskSetHandler(ClusterState state, ServiceSignal signal)
 
     private async Task<CreateTaskSetResponse> CreateAsync(CreateTaskSetRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var (cluster, current) = await ServiceAsync(request.Cluster, request.Service, context, cancellationToken).ConfigureAwait(false);
+        var (cluster, current) = await ServiceAsync(request.Cluster, request.Service, context, TaskSetRules.RequireExternal, cancellationToken).ConfigureAwait(false);
         if (TaskSetRules.Created(current.Value.Service, current.Value.Scheduler, request.ClientToken) is { } earlier)
         {
             return new CreateTaskSetResponse { TaskSet = earlier };
@@ -92,7 +92,7 @@ internal sealed class TaskSetHandler(ClusterState state, ServiceSignal signal)
         {
             Require.OneOf(field, EcsEnums.TaskSetField, "include");
         }
-        var (_, record) = await ServiceAsync(request.Cluster, request.Service, context, cancellationToken).ConfigureAwait(false);
+        var (_, record) = await ServiceAsync(request.Cluster, request.Service, context, TaskSetRules.RequireTaskSets, cancellationToken).ConfigureAwait(false);
         var service = record.Value.Service;
         var withTags = request.Include?.Contains("TAGS") == true;
         var found = new List<TaskSet>();
@@ -123,7 +123,7 @@ internal sealed class TaskSetHandler(ClusterState state, ServiceSignal signal)
         string? clusterName, string? serviceName, RequestContext context, Func<Service, (Service Service, TaskSet TaskSet)> change,
         CancellationToken cancellationToken)
     {
-        var (cluster, current) = await ServiceAsync(clusterName, serviceName, context, cancellationToken).ConfigureAwait(false);
+        var (cluster, current) = await ServiceAsync(clusterName, serviceName, context, TaskSetRules.RequireExternal, cancellationToken).ConfigureAwait(false);
         var changed = await Store.RetryOnConflictAsync(async ct =>
         {
             var record = await FindAsync(current.Id, cluster, ct).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
@@ -138,14 +138,14 @@ internal sealed class TaskSetHandler(ClusterState state, ServiceSignal signal)
         return changed;
     }
 
-    /// <summary>The service the request names, which must use the EXTERNAL deployment controller.</summary>
+    /// <summary>The service the request names, which must use a deployment controller the operation serves (<paramref name="require"/>).</summary>
     private async Task<(Cluster Cluster, Versioned<ServiceRecord> Service)> ServiceAsync(
-        string? clusterName, string? serviceName, RequestContext context, CancellationToken cancellationToken)
+        string? clusterName, string? serviceName, RequestContext context, Action<Service> require, CancellationToken cancellationToken)
     {
         var cluster = await state.ActiveClusterAsync(context.Scope, clusterName, cancellationToken).ConfigureAwait(false);
         var arn = ServiceRules.ArnOf(context.Scope, cluster, Require.NotBlank(serviceName, "service"));
         var record = await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
-        TaskSetRules.RequireExternal(record.Value.Service);
+        require(record.Value.Service);
         return (cluster, record);
     }
 

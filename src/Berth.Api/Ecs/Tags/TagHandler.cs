@@ -3,6 +3,7 @@ using Berth.Core.Arns;
 using Berth.Core.Capacity;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
+using Berth.Core.Services;
 using Berth.Core.Validation;
 using Berth.Store;
 
@@ -45,6 +46,7 @@ internal sealed class TagHandler(IStateStore store)
                 "cluster" => (await GetClusterAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
                 "task-definition" => (await GetTaskDefinitionAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
                 "service" => (await GetServiceAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Service.Tags,
+                "task-set" => (await GetTaskSetAsync(arn, cancellationToken).ConfigureAwait(false)).TaskSet.Tags,
                 "capacity-provider" => (await GetCapacityProviderAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
                 "task" => (await GetTaskAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Tags,
                 "container-instance" => (await GetContainerInstanceAsync(arn, cancellationToken).ConfigureAwait(false)).Value.Instance.Tags,
@@ -68,6 +70,7 @@ internal sealed class TagHandler(IStateStore store)
                 "cluster" => await ChangeClusterAsync(arn, change, ct).ConfigureAwait(false),
                 "task-definition" => await ChangeTaskDefinitionAsync(arn, change, ct).ConfigureAwait(false),
                 "service" => await ChangeServiceAsync(arn, change, ct).ConfigureAwait(false),
+                "task-set" => await ChangeTaskSetAsync(arn, change, ct).ConfigureAwait(false),
                 "capacity-provider" => await ChangeCapacityProviderAsync(arn, change, ct).ConfigureAwait(false),
                 "task" => await ChangeTaskAsync(arn, change, ct).ConfigureAwait(false),
                 "container-instance" => await ChangeContainerInstanceAsync(arn, change, ct).ConfigureAwait(false),
@@ -96,6 +99,14 @@ internal sealed class TagHandler(IStateStore store)
     {
         var record = await GetServiceAsync(arn, cancellationToken).ConfigureAwait(false);
         var changed = record.Value with { Service = record.Value.Service with { Tags = change(record.Value.Service.Tags) } };
+        return EcsRecords.PutService(changed, record.Version);
+    }
+
+    /// <remarks>A task set lives in its service's record, so its tags change with one guarded write of the service.</remarks>
+    private async Task<PutRecord> ChangeTaskSetAsync(EcsArn arn, Func<IReadOnlyList<Tag>?, IReadOnlyList<Tag>> change, CancellationToken cancellationToken)
+    {
+        var (record, taskSet) = await GetTaskSetAsync(arn, cancellationToken).ConfigureAwait(false);
+        var changed = record.Value with { Service = TaskSetRules.Retagged(record.Value.Service, taskSet, change) };
         return EcsRecords.PutService(changed, record.Version);
     }
 
@@ -131,9 +142,17 @@ internal sealed class TagHandler(IStateStore store)
 
     private async Task<Versioned<Core.State.ServiceRecord>> GetServiceAsync(EcsArn arn, CancellationToken cancellationToken) =>
         await store.GetAsync(EcsRecords.Services, arn.ToString(), cancellationToken).ConfigureAwait(false) is { } service
-            && service.Value.Service.Status != Core.Services.ServiceStatuses.Inactive
+            && service.Value.Service.Status != ServiceStatuses.Inactive
             ? service
             : throw new ServiceNotFoundException("The specified service could not be found.");
+
+    private async Task<(Versioned<Core.State.ServiceRecord> Service, TaskSet TaskSet)> GetTaskSetAsync(EcsArn arn, CancellationToken cancellationToken) =>
+        TaskSetRules.ServiceArnOf(arn) is { } serviceArn
+            && await store.GetAsync(EcsRecords.Services, serviceArn, cancellationToken).ConfigureAwait(false) is { } service
+            && service.Value.Service.Status != ServiceStatuses.Inactive
+            && TaskSetRules.Find(service.Value.Service, arn.ToString()) is { } taskSet
+            ? (service, taskSet)
+            : throw new ResourceNotFoundException("The specified task set could not be found.");
 
     /// <summary>Only the account's own providers keep tags; FARGATE and FARGATE_SPOT are never stored.</summary>
     private async Task<Versioned<CapacityProvider>> GetCapacityProviderAsync(EcsArn arn, CancellationToken cancellationToken) =>
