@@ -35,6 +35,12 @@ public static class EcsRecords
         new(ContainerInstanceKind, StateJsonContext.Default);
 
     /// <summary>
+    /// Id: container instance ARN; scope and sort key: its instance's (<see cref="PutHeartbeat"/>), so a cluster's
+    /// heartbeats are one range. Apart from the instance record so a heartbeat never conflicts with a placement.
+    /// </summary>
+    public static readonly RecordType<AgentHeartbeatRecord> AgentHeartbeats = new(AgentHeartbeatKind, StateJsonContext.Default);
+
+    /// <summary>
     /// Scope: cluster ARN; sort key: <see cref="TaskSortKey"/>, so counting by status is one index range; index key:
     /// <see cref="TaskIndexKey"/>, so a service's tasks, or the tasks of one desired status, are one range too.
     /// </summary>
@@ -67,6 +73,7 @@ public static class EcsRecords
     public static readonly RecordType<RunTaskTokenRecord> RunTaskTokens = new("run-task-token", StateJsonContext.Default);
 
     public const string ContainerInstanceKind = "container-instance";
+    public const string AgentHeartbeatKind = "agent-heartbeat";
     public const string TaskKind = "task";
     public const string ServiceKind = "service";
 
@@ -129,6 +136,13 @@ public static class EcsRecords
     {
         var arn = record.Instance.ContainerInstanceArn!;
         return ContainerInstances.Put(arn, ManagedCapacity.InstanceScopeOf(ClusterArnOf(arn)), record.Identity.InstanceId, record, expectedVersion);
+    }
+
+    /// <summary>The heartbeat of <paramref name="instance"/>'s agent, filed as the instance is.</summary>
+    public static PutRecord PutHeartbeat(ContainerInstanceRecord instance, AgentHeartbeatRecord heartbeat, long expectedVersion)
+    {
+        var arn = instance.Instance.ContainerInstanceArn!;
+        return AgentHeartbeats.Put(arn, ManagedCapacity.InstanceScopeOf(ClusterArnOf(arn)), instance.Identity.InstanceId, heartbeat, expectedVersion);
     }
 
     /// <summary>Tells the instance's agent (through its long-poll) that its assignments changed.</summary>

@@ -57,12 +57,17 @@ internal sealed class AgentHandler(
         var cancellationToken = http.RequestAborted;
         var deadline = time.GetUtcNow().AddSeconds(Math.Clamp(request.WaitSeconds, 0, MaxWaitSeconds));
         var attached = request.AttachedAddresses;
+        DateTimeOffset? lastSeen = null;
         while (true)
         {
             // Taken before the read: a placement that commits after the read and notifies before the wait below
             // has already completed this task, so the poll answers at once instead of at the next re-read.
             var assignmentsChanged = signals.Changed(request.ContainerInstanceArn);
-            var instance = await HeartbeatAsync(request.ContainerInstanceArn, cancellationToken).ConfigureAwait(false);
+            var instance = await store.GetAsync(EcsRecords.ContainerInstances, request.ContainerInstanceArn, cancellationToken).ConfigureAwait(false);
+            if (instance is not null && (lastSeen is null || time.GetUtcNow() - lastSeen >= _heartbeatWriteInterval))
+            {
+                lastSeen = await HeartbeatAsync(instance, cancellationToken).ConfigureAwait(false);
+            }
             if (instance is null)
             {
                 // An unknown or deregistered ARN never becomes live again (an agent registers anew), so its key goes too.
@@ -129,18 +134,35 @@ internal sealed class AgentHandler(
         await JsonResponses.WriteAsync(http.Response, 200, "{}"u8.ToArray()).ConfigureAwait(false);
     }
 
-    private async Task<Versioned<ContainerInstanceRecord>?> HeartbeatAsync(string instanceArn, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Records that the instance's agent was heard from now, unless its heartbeat is younger than the write interval;
+    /// answers the heartbeat time now stored. The heartbeat is a record of its own, so this never conflicts with a
+    /// placement on the instance.
+    /// </summary>
+    private async Task<DateTimeOffset> HeartbeatAsync(Versioned<ContainerInstanceRecord> instance, CancellationToken cancellationToken) =>
         await store.RetryOnConflictAsync(async ct =>
         {
-            var instance = await store.GetAsync(EcsRecords.ContainerInstances, instanceArn, ct).ConfigureAwait(false);
+            var heartbeat = await store.GetAsync(EcsRecords.AgentHeartbeats, instance.Id, ct).ConfigureAwait(false);
             var now = time.GetUtcNow();
-            if (instance is null || now - instance.Value.LastHeartbeat < _heartbeatWriteInterval)
+            if (heartbeat is not null && now - heartbeat.Value.LastSeen < _heartbeatWriteInterval)
             {
-                return instance;
+                return heartbeat.Value.LastSeen;
             }
-            var beat = instance.Value with { LastHeartbeat = now };
-            await store.CommitAsync([EcsRecords.PutInstance(beat, instance.Version)], ct).ConfigureAwait(false);
-            return instance with { Version = instance.Version + 1, Value = beat };
+            var beat = EcsRecords.PutHeartbeat(instance.Value, new AgentHeartbeatRecord(now), heartbeat?.Version ?? 0);
+            if (heartbeat is not null)
+            {
+                await store.CommitAsync([beat], ct).ConfigureAwait(false);
+                return now;
+            }
+            // Registration writes the first heartbeat, so a missing one may be of an instance deregistered meanwhile:
+            // created only while the instance is still there, or it would outlive it.
+            var current = await store.GetAsync(EcsRecords.ContainerInstanceKind, instance.Id, ct).ConfigureAwait(false);
+            if (current is null)
+            {
+                return DateTimeOffset.MinValue;
+            }
+            await store.CommitAsync([beat, new RequireVersion(EcsRecords.ContainerInstanceKind, instance.Id, current.Version)], ct).ConfigureAwait(false);
+            return now;
         }, cancellationToken).ConfigureAwait(false);
 
     private async Task<IReadOnlyList<TaskAssignment>> AssignmentsAsync(string instanceArn, CancellationToken cancellationToken)

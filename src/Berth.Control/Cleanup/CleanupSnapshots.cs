@@ -71,11 +71,12 @@ public sealed class CleanupSnapshots(IStateStore store, ILogStore logs, ElbLooku
                 continue;
             }
             var records = await store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, cluster.ClusterArn), cancellationToken).ConfigureAwait(false);
+            var lastSeen = await store.LastSeenTimesAsync(cluster.ClusterArn, cancellationToken).ConfigureAwait(false);
             foreach (var record in records)
             {
                 var claims = await store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, record.Id), cancellationToken).ConfigureAwait(false);
                 instances.Add(new CleanupInstance(record.Id, cluster.ClusterArn, record.Value.Instance.Status ?? "ACTIVE",
-                    liveness.IsConnected(record.Value.LastHeartbeat, now), record.Value.LastHeartbeat, claims.Count));
+                    liveness.IsConnected(lastSeen.Of(record.Id), now), lastSeen.Of(record.Id), claims.Count));
             }
         }
         return instances;

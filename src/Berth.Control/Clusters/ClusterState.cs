@@ -63,6 +63,10 @@ public sealed class ClusterState(IStateStore store)
     public Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> InstancesAsync(string clusterArn, CancellationToken cancellationToken) =>
         store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, ManagedCapacity.InstanceScopeOf(clusterArn)), cancellationToken);
 
+    /// <summary>The agents' heartbeats of the cluster's instances; read after the instances (HeartbeatQueries.LastSeenTimesAsync).</summary>
+    public Task<LastSeenTimes> LastSeenTimesAsync(string clusterArn, CancellationToken cancellationToken) =>
+        store.LastSeenTimesAsync(ManagedCapacity.InstanceScopeOf(clusterArn), cancellationToken);
+
     /// <summary>The managed instances behind FARGATE and FARGATE_SPOT, shared by every cluster of every region.</summary>
     public Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> ManagedInstancesAsync(CancellationToken cancellationToken) =>
         store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, ManagedCapacity.PoolScope), cancellationToken);

@@ -109,6 +109,7 @@ public sealed class DaemonReconciler(ClusterState state, TaskLauncher launcher, 
     {
         var scope = ScopeOf(daemon);
         var records = await state.InstancesAsync(daemon.ClusterArn, cancellationToken).ConfigureAwait(false);
+        var lastSeen = await state.LastSeenTimesAsync(daemon.ClusterArn, cancellationToken).ConfigureAwait(false);
         var instances = new Dictionary<string, DaemonInstance>(StringComparer.Ordinal);
         foreach (var provider in revision.CapacityProviderArns)
         {
@@ -116,7 +117,7 @@ public sealed class DaemonReconciler(ClusterState state, TaskLauncher launcher, 
             foreach (var record in records.Where(r => AutoScalingGroup.IsMember(r.Value.Instance.Attributes, group)))
             {
                 instances.TryAdd(record.Id, new DaemonInstance(
-                    record.Id, record.Value.Instance.Status!, liveness.IsConnected(record.Value.LastHeartbeat, now), provider));
+                    record.Id, record.Value.Instance.Status!, liveness.IsConnected(lastSeen.Of(record.Id), now), provider));
             }
         }
         return [.. instances.Values];

@@ -92,6 +92,7 @@ public sealed class ServiceReconciler(
         var group = GroupOf(service);
         var all = await Store.TasksOfGroupAsync(service.ClusterArn!, group, cancellationToken).ConfigureAwait(false);
         var instances = await state.InstancesAsync(service.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        var lastSeen = await state.LastSeenTimesAsync(service.ClusterArn!, cancellationToken).ConfigureAwait(false);
         var instanceIds = instances.ToDictionary(i => i.Id, i => i.Value.Instance.Ec2InstanceId, StringComparer.Ordinal);
         var health = await targets.HealthAsync(service, cancellationToken).ConfigureAwait(false);
         var protections = await Store.QueryAsync(EcsRecords.TaskProtections, new RecordQuery(EcsRecords.TaskProtections.Kind, service.ClusterArn), cancellationToken).ConfigureAwait(false);
@@ -113,7 +114,7 @@ public sealed class ServiceReconciler(
             });
         }
         var candidates = instances
-            .Select(i => new ServiceInstance(i.Id, i.Value.Instance.Status!, liveness.IsConnected(i.Value.LastHeartbeat, now)))
+            .Select(i => new ServiceInstance(i.Id, i.Value.Instance.Status!, liveness.IsConnected(lastSeen.Of(i.Id), now)))
             .ToList();
         return new ServiceSnapshot(service, tasks, candidates, record.Scheduler)
         {

@@ -12,8 +12,9 @@ namespace Berth.Control.Tasks;
 /// placements. <see cref="RefreshAsync"/> brings it up to the store before each placement: it reads the instance
 /// records (one query), deserializes only those whose record version moved, and re-reads the claims only of instances
 /// whose assignments version moved (a placement, or a task that stopped). A placement then costs one query and the
-/// changes since the last one instead of a query per instance; an agent's heartbeat, which moves the record version
-/// of every instance every few seconds, costs no claims read.
+/// changes since the last one instead of a query per instance. Agents' heartbeats are records of their own
+/// (<see cref="EcsRecords.AgentHeartbeats"/>), read whole each refresh (they are small), so they move no instance
+/// record: they cost no instance read and never make a placement's commit conflict.
 /// </summary>
 /// <remarks>
 /// Why a view that may be stale never overbooks: every commit that adds a claim also moves its instance's record
@@ -68,10 +69,11 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
     /// <summary>
     /// Brings the view up to <paramref name="records"/> (the source's instance records, just read): instances whose
     /// version moved are read again with their claims, those gone are dropped, and every agent's connection is judged
-    /// at <paramref name="now"/>.
+    /// from <paramref name="lastSeen"/> (read after the records) at <paramref name="now"/>.
     /// </summary>
     public async Task RefreshAsync(
-        IReadOnlyList<StoredRecord> records, Func<ContainerInstanceRecord, bool> include, DateTimeOffset now, CancellationToken cancellationToken)
+        IReadOnlyList<StoredRecord> records, LastSeenTimes lastSeen, Func<ContainerInstanceRecord, bool> include, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var changed = new List<InstanceCandidate>();
         var seen = new HashSet<string>(records.Count, StringComparer.Ordinal);
@@ -80,10 +82,10 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
             foreach (var stored in records)
             {
                 seen.Add(stored.Id);
+                var connected = liveness.IsConnected(lastSeen.Of(stored.Id), now);
                 if (_entries.TryGetValue(stored.Id, out var entry) && entry.Record.Version == stored.Version)
                 {
-                    // Unchanged in the store; only the agent's connection moves with the clock.
-                    var connected = liveness.IsConnected(entry.Record.Value.LastHeartbeat, now);
+                    // Unchanged in the store; only the agent's connection moves, with its heartbeat and the clock.
                     if (connected != entry.Candidate.AgentConnected)
                     {
                         changed.Add(Put(entry with { Candidate = entry.Candidate with { AgentConnected = connected } }));
@@ -108,13 +110,13 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
                     _index = null;
                 }
                 changed.Add(entry is not null && entry.Record.Value.AssignmentsVersion == record.Value.AssignmentsVersion
-                    ? Put(entry with { Record = record, Candidate = CandidateOf(record, entry.Claims, now) })
-                    : await ReadClaimsAsync(record, now, cancellationToken).ConfigureAwait(false));
+                    ? Put(entry with { Record = record, Candidate = CandidateOf(record, entry.Claims, connected, now) })
+                    : await ReadClaimsAsync(record, connected, now, cancellationToken).ConfigureAwait(false));
             }
             var expired = _entries.Values.Where(e => now - e.ClaimsReadAt > ClaimsLifetime).Take(ClaimsRereadsPerRefresh).ToList();
             foreach (var entry in expired)
             {
-                changed.Add(await ReadClaimsAsync(entry.Record, now, cancellationToken).ConfigureAwait(false));
+                changed.Add(await ReadClaimsAsync(entry.Record, entry.Candidate.AgentConnected, now, cancellationToken).ConfigureAwait(false));
             }
             foreach (var gone in _entries.Keys.Where(arn => !seen.Contains(arn)).ToList())
             {
@@ -150,13 +152,14 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
     {
         var previous = _entries[record.Id];
         List<TaskAssignmentRecord> all = [.. previous.Claims, .. claims];
-        _index?.Update(Put(previous with { Record = record, Claims = all, Candidate = CandidateOf(record, all, now) }));
+        _index?.Update(Put(previous with { Record = record, Claims = all, Candidate = CandidateOf(record, all, previous.Candidate.AgentConnected, now) }));
     }
 
-    private async Task<InstanceCandidate> ReadClaimsAsync(Versioned<ContainerInstanceRecord> record, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<InstanceCandidate> ReadClaimsAsync(
+        Versioned<ContainerInstanceRecord> record, bool agentConnected, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var claims = (await state.ClaimsAsync(record.Id, cancellationToken).ConfigureAwait(false)).Select(c => c.Value).ToList();
-        return Put(new Entry(record, claims, now, CandidateOf(record, claims, now)));
+        return Put(new Entry(record, claims, now, CandidateOf(record, claims, agentConnected, now)));
     }
 
     private InstanceCandidate Put(Entry entry)
@@ -175,7 +178,8 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
         return [entry.Candidate with { Status = Inactive }];
     }
 
-    private InstanceCandidate CandidateOf(Versioned<ContainerInstanceRecord> record, IReadOnlyList<TaskAssignmentRecord> claims, DateTimeOffset now)
+    private static InstanceCandidate CandidateOf(
+        Versioned<ContainerInstanceRecord> record, IReadOnlyList<TaskAssignmentRecord> claims, bool agentConnected, DateTimeOffset now)
     {
         var instance = record.Value.Instance;
         var registered = ContainerInstanceResources.FromRegistration(instance.RegisteredResources);
@@ -183,7 +187,7 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
             record.Id,
             instance.Ec2InstanceId!,
             instance.Status!,
-            liveness.IsConnected(record.Value.LastHeartbeat, now),
+            agentConnected,
             ContainerInstanceResources.Remaining(registered, claims),
             (instance.Attributes ?? []).ToDictionary(a => a.Name!, a => a.Value, StringComparer.Ordinal),
             claims.Select(c => new PlacedTask(c.TaskArn, c.Group, c.TaskDefinitionFamily)).ToList(),

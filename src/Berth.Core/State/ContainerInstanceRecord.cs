@@ -7,12 +7,12 @@ namespace Berth.Core.State;
 /// A container instance as stored. <see cref="AssignmentsVersion"/> grows whenever the set of tasks the
 /// instance should run (or their desired status) changes: the agent's long-poll waits for it to move, and
 /// every placement writes it, so two placements racing for one instance conflict instead of overcommitting.
+/// The agent's heartbeat is not here but in an <see cref="AgentHeartbeatRecord"/>, so it never moves this record.
 /// </summary>
 public sealed record ContainerInstanceRecord(
     ContainerInstance Instance,
     AgentIdentity Identity,
-    long AssignmentsVersion,
-    DateTimeOffset LastHeartbeat);
+    long AssignmentsVersion);
 
 /// <summary>
 /// A task's claim on an instance: what it reserved, kept beside the instance (scope = instance ARN) so a

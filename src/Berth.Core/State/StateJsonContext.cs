@@ -24,6 +24,7 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(TaskDefinitionFamily))]
 [JsonSerializable(typeof(Setting))]
 [JsonSerializable(typeof(ContainerInstanceRecord))]
+[JsonSerializable(typeof(AgentHeartbeatRecord))]
 [JsonSerializable(typeof(TaskAssignmentRecord))]
 [JsonSerializable(typeof(EcsTask))]
 [JsonSerializable(typeof(ServiceRecord))]

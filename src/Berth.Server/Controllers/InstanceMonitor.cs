@@ -47,15 +47,25 @@ internal sealed partial class InstanceMonitor(
     {
         var now = Time.GetUtcNow();
         var instances = await store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, null), cancellationToken).ConfigureAwait(false);
-        foreach (var instance in instances.Where(i => liveness.TasksAreLost(i.Value.LastHeartbeat, now)))
+        // Read after the instances, so each has its heartbeat here (an instance's first is committed with it).
+        var heartbeats = (await store.QueryAsync(EcsRecords.AgentHeartbeats, new RecordQuery(EcsRecords.AgentHeartbeats.Kind, null), cancellationToken).ConfigureAwait(false))
+            .ToDictionary(h => h.Id, StringComparer.Ordinal);
+        foreach (var instance in instances)
         {
+            if (!heartbeats.TryGetValue(instance.Id, out var heartbeat) || !liveness.TasksAreLost(heartbeat.Value.LastSeen, now))
+            {
+                continue;
+            }
             var claims = await store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, instance.Id), cancellationToken).ConfigureAwait(false);
-            var reason = $"Host EC2 (instance {instance.Value.Identity.InstanceId}) stopped responding; its agent has not been heard from since {instance.Value.LastHeartbeat:u}.";
+            var reason = $"Host EC2 (instance {instance.Value.Identity.InstanceId}) stopped responding; its agent has not been heard from since {heartbeat.Value.LastSeen:u}.";
+            // Each commit carries the heartbeat as read: an agent heard from meanwhile fails it, and keeps its tasks.
+            var agentStillSilent = new RequireVersion(EcsRecords.AgentHeartbeatKind, heartbeat.Id, heartbeat.Version);
             foreach (var claim in claims)
             {
                 try
                 {
-                    await store.CommitAsync(await stopper.StopLostTaskAsync(claim, reason, now, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    await store.CommitAsync(
+                        [.. await stopper.StopLostTaskAsync(claim, reason, now, cancellationToken).ConfigureAwait(false), agentStillSilent], cancellationToken).ConfigureAwait(false);
                     LogTaskLost(logger, claim.Id, instance.Id);
                 }
                 catch (ConcurrencyConflictException)

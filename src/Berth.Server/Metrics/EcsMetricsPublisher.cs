@@ -44,7 +44,8 @@ internal sealed class EcsMetricsPublisher(
         }
         ServerMetrics.SetTaskCounts(byState);
         var instances = await state.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstanceKind, null), cancellationToken).ConfigureAwait(false);
+        var lastSeen = await state.LastSeenTimesAsync(null, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        ServerMetrics.SetAgentsConnected(instances.Count(i => i.Value.Instance.Status is "ACTIVE" or "DRAINING" && liveness.IsConnected(i.Value.LastHeartbeat, now)));
+        ServerMetrics.SetAgentsConnected(instances.Count(i => i.Value.Instance.Status is "ACTIVE" or "DRAINING" && liveness.IsConnected(lastSeen.Of(i.Id), now)));
     }
 }

@@ -95,6 +95,12 @@ internal static class PostgresMigrations
         UPDATE records SET index_key = (body::jsonb ->> 'desiredStatus') || E'\n' || COALESCE(body::jsonb ->> 'group', '') || E'\n'
         WHERE kind = 'task';
         """,
+        // Heartbeats move out of the container instance records into records of their own (EcsRecords.AgentHeartbeats).
+        """
+        INSERT INTO records (kind, id, scope, sort_key, version, body)
+        SELECT 'agent-heartbeat', id, scope, sort_key, 1, jsonb_build_object('LastSeen', body::jsonb -> 'LastHeartbeat')::text
+        FROM records WHERE kind = 'container-instance';
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

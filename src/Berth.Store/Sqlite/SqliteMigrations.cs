@@ -29,6 +29,12 @@ internal static class SqliteMigrations
         UPDATE records SET index_key = json_extract(body, '$.desiredStatus') || char(10) || COALESCE(json_extract(body, '$.group'), '') || char(10)
         WHERE kind = 'task';
         """,
+        // Heartbeats move out of the container instance records into records of their own (EcsRecords.AgentHeartbeats).
+        """
+        INSERT INTO records (kind, id, scope, sort_key, version, body)
+        SELECT 'agent-heartbeat', id, scope, sort_key, 1, json_object('LastSeen', json_extract(body, '$.LastHeartbeat'))
+        FROM records WHERE kind = 'container-instance';
+        """,
     ];
 
     public static async Task ApplyAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -27,33 +27,18 @@ public sealed class AgentPollTests : IAsyncLifetime
 
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
 
-    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"berth-poll-{Guid.NewGuid():N}.db");
     private readonly FrozenTime _time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
     private readonly AssignmentSignals _signals = new();
-    private SqliteStateStore? _store;
+    private OneInstanceStore? _fixture;
 
-    private SqliteStateStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
+    private OneInstanceStore Fixture => _fixture ?? throw new InvalidOperationException("The store is not open.");
 
-    public async Task InitializeAsync()
-    {
-        _store = await SqliteStateStore.OpenAsync(_databasePath, CancellationToken.None);
-        // Heartbeat just now, so the poll writes no heartbeat of its own (which would conflict and re-read).
-        var instance = new ContainerInstanceRecord(
-            new ContainerInstance { ContainerInstanceArn = InstanceArn, Status = "ACTIVE" },
-            new AgentIdentity { InstanceId = "i-poll", AvailabilityZone = "us-east-1a", HostAddress = "127.0.0.1" },
-            AssignmentsVersion: 1,
-            LastHeartbeat: _time.GetUtcNow());
-        await Store.CommitAsync([EcsRecords.PutInstance(instance, 0)], CancellationToken.None);
-    }
+    private SqliteStateStore Store => Fixture.Store;
 
-    public async Task DisposeAsync()
-    {
-        await Store.DisposeAsync();
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_databasePath)!, Path.GetFileName(_databasePath) + "*"))
-        {
-            File.Delete(file);
-        }
-    }
+    /// <summary>Heartbeat just now, so the poll writes no heartbeat of its own.</summary>
+    public async Task InitializeAsync() => _fixture = await OneInstanceStore.OpenAsync(InstanceArn, _time.GetUtcNow());
+
+    public async Task DisposeAsync() => await Fixture.DisposeAsync();
 
     [Fact]
     public async Task A_placement_committed_between_the_polls_read_and_its_wait_answers_the_poll_at_once()
@@ -95,10 +80,25 @@ public sealed class AgentPollTests : IAsyncLifetime
         Assert.False(_signals.Changed(Unknown).IsCompleted);
     }
 
+    [Fact]
+    public async Task A_poll_records_its_heartbeat_in_its_own_record_and_leaves_the_instance_record_where_it_was()
+    {
+        await Fixture.HeartbeatAsync(_time.GetUtcNow() - TimeSpan.FromMinutes(1));
+        var handler = await HandlerAsync(Store);
+        // An assignments version the agent does not have yet: the poll answers at once.
+        var http = PollRequest(assignmentsVersion: 0, CancellationToken.None);
+
+        await handler.PollAsync(http).WaitAsync(Guard);
+
+        Assert.Equal(200, http.Response.StatusCode);
+        Assert.Equal(_time.GetUtcNow(), (await Store.GetAsync(EcsRecords.AgentHeartbeats, InstanceArn, CancellationToken.None))!.Value.LastSeen);
+        Assert.Equal(1, (await Store.GetAsync(EcsRecords.ContainerInstances, InstanceArn, CancellationToken.None))!.Version);
+    }
+
     /// <summary>A handler over <paramref name="store"/>; its key file sits next to the database, so the clean-up removes it.</summary>
     private async Task<AgentHandler> HandlerAsync(IStateStore store)
     {
-        var cipher = await SecretCipher.OpenAsync(_databasePath + ".key", CancellationToken.None);
+        var cipher = await SecretCipher.OpenAsync(Fixture.DatabasePath + ".key", CancellationToken.None);
         var changes = new IdentityChanges();
         var keys = new AccessKeys(store, cipher, changes, _time);
         var roleSessions = new TaskRoleSessions(store, keys, new TaskRoleSessionOptions(), _time);

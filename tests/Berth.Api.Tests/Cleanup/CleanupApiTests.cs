@@ -51,17 +51,19 @@ public class CleanupApiTests(BerthServerFixture server) : IClassFixture<BerthSer
         await _logs.OkAsync("CreateLogGroup", new { logGroupName = "/tidy/app" });
         var store = server.Services.GetRequiredService<IStateStore>();
         var longAgo = DateTimeOffset.UtcNow.AddHours(-2);
+        var silent = new ContainerInstanceRecord(
+            new ContainerInstance
+            {
+                ContainerInstanceArn = InstanceArn,
+                Status = "ACTIVE",
+                RegisteredResources = [new Resource { Name = "CPU", IntegerValue = 1024 }, new Resource { Name = "MEMORY", IntegerValue = 2048 }],
+            },
+            new AgentIdentity { InstanceId = "i-tidy", AvailabilityZone = "us-east-1a", HostAddress = "127.0.0.1" },
+            AssignmentsVersion: 1);
         await store.CommitAsync(
         [
-            EcsRecords.PutInstance(new ContainerInstanceRecord(
-                new ContainerInstance
-                {
-                    ContainerInstanceArn = InstanceArn,
-                    Status = "ACTIVE",
-                    RegisteredResources = [new Resource { Name = "CPU", IntegerValue = 1024 }, new Resource { Name = "MEMORY", IntegerValue = 2048 }],
-                },
-                new AgentIdentity { InstanceId = "i-tidy", AvailabilityZone = "us-east-1a", HostAddress = "127.0.0.1" },
-                AssignmentsVersion: 1, LastHeartbeat: longAgo), 0),
+            EcsRecords.PutInstance(silent, 0),
+            EcsRecords.PutHeartbeat(silent, new AgentHeartbeatRecord(longAgo), 0),
             NetworkRecords.PutAttachments(new EngineAttachments(InstanceArn, [new AttachedAddress("subnet-local-a", "10.20.0.99", UnknownTask)],
                 [UnknownBridgeTask, UnknownTask]), 0),
         ], CancellationToken.None);

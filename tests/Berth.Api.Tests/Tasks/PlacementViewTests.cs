@@ -35,41 +35,15 @@ public sealed class PlacementViewTests : IAsyncLifetime
         },
         Overrides: null, StartedBy: null, Group: "family:half", Tags: [], LaunchType: "EC2");
 
-    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"berth-views-{Guid.NewGuid():N}.db");
-    private SqliteStateStore? _store;
+    private OneInstanceStore? _fixture;
 
-    private SqliteStateStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
+    private OneInstanceStore Fixture => _fixture ?? throw new InvalidOperationException("The store is not open.");
 
-    public async Task InitializeAsync()
-    {
-        _store = await SqliteStateStore.OpenAsync(_databasePath, CancellationToken.None);
-        var instance = new ContainerInstanceRecord(
-            new ContainerInstance
-            {
-                ContainerInstanceArn = InstanceArn,
-                Ec2InstanceId = "i-views",
-                Status = "ACTIVE",
-                RegisteredResources =
-                [
-                    new Resource { Name = "CPU", Type = "INTEGER", IntegerValue = 1024 },
-                    new Resource { Name = "MEMORY", Type = "INTEGER", IntegerValue = 2048 },
-                ],
-                RegisteredAt = DateTimeOffset.UtcNow,
-            },
-            new AgentIdentity { InstanceId = "i-views", AvailabilityZone = "us-east-1a", HostAddress = "127.0.0.1" },
-            AssignmentsVersion: 1,
-            LastHeartbeat: DateTimeOffset.UtcNow);
-        await Store.CommitAsync([EcsRecords.PutInstance(instance, 0)], CancellationToken.None);
-    }
+    private SqliteStateStore Store => Fixture.Store;
 
-    public async Task DisposeAsync()
-    {
-        await Store.DisposeAsync();
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_databasePath)!, Path.GetFileName(_databasePath) + "*"))
-        {
-            File.Delete(file);
-        }
-    }
+    public async Task InitializeAsync() => _fixture = await OneInstanceStore.OpenAsync(InstanceArn, DateTimeOffset.UtcNow);
+
+    public async Task DisposeAsync() => await Fixture.DisposeAsync();
 
     [Fact]
     public async Task A_placement_another_server_commits_between_the_views_read_and_its_commit_is_caught_and_nothing_is_overbooked()
@@ -132,6 +106,32 @@ public sealed class PlacementViewTests : IAsyncLifetime
 
         Assert.Single((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
         Assert.Equal(1024, await ClaimedCpuAsync());
+    }
+
+    [Fact]
+    public async Task An_agents_heartbeat_between_the_views_read_and_its_commit_moves_nothing_the_placement_guards()
+    {
+        var launcher = Launcher(new AfterFirstClaimsRead(Store, () => Fixture.HeartbeatAsync(DateTimeOffset.UtcNow)));
+
+        Assert.Single((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
+
+        // Registered at 1, moved once by the placement: the heartbeat went to its own record, so no retry re-planned.
+        Assert.Equal(2, (await Store.GetAsync(EcsRecords.ContainerInstances, InstanceArn, CancellationToken.None))!.Version);
+        Assert.Equal(2, (await Store.GetAsync(EcsRecords.AgentHeartbeats, InstanceArn, CancellationToken.None))!.Version);
+    }
+
+    [Fact]
+    public async Task A_kept_view_follows_the_agents_heartbeat_though_the_instance_record_does_not_move()
+    {
+        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var launcher = Launcher(Store, time);
+        Assert.Single((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
+
+        time.Advance(AgentLiveness.Default.DisconnectedAfter + TimeSpan.FromSeconds(1));
+        Assert.Empty((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
+
+        await Fixture.HeartbeatAsync(time.GetUtcNow());
+        Assert.Single((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
     }
 
     private static TaskLauncher Launcher(IStateStore store, TimeProvider? time = null) =>

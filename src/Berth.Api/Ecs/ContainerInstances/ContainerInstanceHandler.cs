@@ -79,8 +79,11 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
                 RegisteredResources = ContainerInstanceResources.ToWire(registered),
                 Attributes = attributes,
             };
-            var next = new ContainerInstanceRecord(instance, identity, (existing?.Value.AssignmentsVersion ?? 0) + 1, context.Now);
-            await Store.CommitAsync([EcsRecords.PutInstance(next, existing?.Version ?? 0)], ct).ConfigureAwait(false);
+            var next = new ContainerInstanceRecord(instance, identity, (existing?.Value.AssignmentsVersion ?? 0) + 1);
+            var heartbeat = await Store.GetAsync(EcsRecords.AgentHeartbeats, arn, ct).ConfigureAwait(false);
+            await Store.CommitAsync(
+                [EcsRecords.PutInstance(next, existing?.Version ?? 0), EcsRecords.PutHeartbeat(next, new AgentHeartbeatRecord(context.Now), heartbeat?.Version ?? 0)],
+                ct).ConfigureAwait(false);
             return new Versioned<ContainerInstanceRecord>(arn, (existing?.Version ?? 0) + 1, identity.InstanceId, next);
         }, cancellationToken).ConfigureAwait(false);
         signals.Notify(record.Id);
@@ -105,8 +108,12 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
                 throw new InvalidParameterException(
                     "The container instance has tasks. Stop them first or deregister with force, which stops tracking them.");
             }
-            var view = ContainerInstanceView.Build(record, [.. claims.Select(c => c.Value)], liveness, context.Now);
+            var view = ContainerInstanceView.Build(record, [.. claims.Select(c => c.Value)], agentConnected: false);
             var writes = new List<RecordWrite> { EcsRecords.ContainerInstances.Delete(record) };
+            if (await Store.GetAsync(EcsRecords.AgentHeartbeats, record.Id, ct).ConfigureAwait(false) is { } heartbeat)
+            {
+                writes.Add(EcsRecords.AgentHeartbeats.Delete(heartbeat));
+            }
             foreach (var claim in claims)
             {
                 writes.AddRange(await stopper.StopLostTaskAsync(claim, "Container instance deregistered.", context.Now, ct).ConfigureAwait(false));
@@ -166,10 +173,12 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
             }
         }
         var now = context.Now;
+        // Read before the page: an instance registered in between counts as disconnected for this one call.
+        var lastSeen = filter is null ? null : await Store.LastSeenTimesAsync(cluster.ClusterArn, cancellationToken).ConfigureAwait(false);
         var page = await Paging.ReadAsync(
             Store, EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, cluster.ClusterArn),
             r => (request.Status is null || r.Instance.Status == request.Status)
-                && (filter is null || filter.Matches(r, liveness.IsConnected(r.LastHeartbeat, now), claims.GetValueOrDefault(r.Instance.ContainerInstanceArn!, []))),
+                && (filter is null || filter.Matches(r, liveness.IsConnected(lastSeen!.Of(r.Instance.ContainerInstanceArn!), now), claims.GetValueOrDefault(r.Instance.ContainerInstanceArn!, []))),
             request.MaxResults, request.NextToken, cancellationToken).ConfigureAwait(false);
         return new ListContainerInstancesResponse { ContainerInstanceArns = page.Items.Select(i => i.Id).ToList(), NextToken = page.NextToken };
     }
@@ -226,7 +235,8 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
     private async Task<ContainerInstance> ViewAsync(Versioned<ContainerInstanceRecord> record, RequestContext context, CancellationToken cancellationToken)
     {
         var claims = await state.ClaimsAsync(record.Id, cancellationToken).ConfigureAwait(false);
-        return ContainerInstanceView.Build(record, [.. claims.Select(c => c.Value)], liveness, context.Now);
+        var lastSeen = await Store.LastSeenAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        return ContainerInstanceView.Build(record, [.. claims.Select(c => c.Value)], liveness.IsConnected(lastSeen, context.Now));
     }
 
     private static AgentIdentity ParseIdentity(string? document)

@@ -8,12 +8,12 @@ namespace Berth.Api.Ecs.ContainerInstances;
 
 /// <summary>
 /// A container instance as the API shows it: remaining resources, task counts and agentConnected are
-/// derived from the claims on it and its last heartbeat when it is read, never stored.
+/// derived from the claims on it and its agent's last heartbeat when it is read, never stored.
 /// </summary>
 internal static class ContainerInstanceView
 {
     public static ContainerInstance Build(
-        Versioned<ContainerInstanceRecord> record, IReadOnlyList<TaskAssignmentRecord> claims, AgentLiveness liveness, DateTimeOffset now)
+        Versioned<ContainerInstanceRecord> record, IReadOnlyList<TaskAssignmentRecord> claims, bool agentConnected)
     {
         var instance = record.Value.Instance;
         var registered = ContainerInstanceResources.FromRegistration(instance.RegisteredResources);
@@ -23,7 +23,7 @@ internal static class ContainerInstanceView
             RemainingResources = ContainerInstanceResources.ToWire(ContainerInstanceResources.Remaining(registered, claims)),
             RunningTasksCount = claims.Count(c => c.LastStatus == TaskStatuses.Running),
             PendingTasksCount = claims.Count(c => TaskStatuses.IsPending(c.LastStatus)),
-            AgentConnected = liveness.IsConnected(record.Value.LastHeartbeat, now),
+            AgentConnected = agentConnected,
         };
     }
 }

@@ -34,7 +34,7 @@ internal sealed class ExecuteCommandHandler(ClusterState state, ExecSessions ses
         var instance = task.ContainerInstanceArn is { } instanceArn
             ? await state.Store.GetAsync(EcsRecords.ContainerInstances, instanceArn, cancellationToken).ConfigureAwait(false)
             : null;
-        if (instance is null || !liveness.IsConnected(instance.Value.LastHeartbeat, context.Now))
+        if (instance is null || !liveness.IsConnected(await state.Store.LastSeenAsync(instance.Id, cancellationToken).ConfigureAwait(false), context.Now))
         {
             throw new TargetNotConnectedException();
         }
