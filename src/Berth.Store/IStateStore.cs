@@ -13,6 +13,12 @@ public interface IStateStore : IAsyncDisposable
 
     Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What <see cref="QueryAsync"/> would answer, without the bodies: for a caller that keeps records it read and
+    /// reads again only those whose version moved.
+    /// </summary>
+    Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken);
+
     /// <summary>How many records match the query's kind, scope and sort-key prefix (After and Limit are ignored).</summary>
     Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken);
 
@@ -22,6 +28,9 @@ public interface IStateStore : IAsyncDisposable
 
 /// <summary>One stored document. <see cref="Version"/> starts at 1 and grows by one on every update.</summary>
 public sealed record StoredRecord(string Kind, string Id, string Scope, string SortKey, long Version, string Body);
+
+/// <summary>A record's address and version, as <see cref="IStateStore.VersionsAsync"/> lists them.</summary>
+public sealed record RecordVersion(string Id, string SortKey, long Version);
 
 /// <summary>
 /// Records of one kind and scope in sort-key order. <see cref="After"/> is exclusive and follows the

@@ -243,6 +243,22 @@ public abstract class StateStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Versions_list_what_the_same_query_lists_without_the_bodies()
+    {
+        await SeedAsync("c", "a", "b", "ab");
+        await CommitAsync(Put("id-b", 1, body: "moved", sortKey: "b"), Put("elsewhere", 0, sortKey: "a", scope: "scope-b"), Put("other-kind", 0, sortKey: "a", kind: "other"));
+        var query = new RecordQuery(Kind, Scope) { SortKeyPrefix = "a", Descending = true };
+
+        var versions = await Store.VersionsAsync(query, CancellationToken.None);
+
+        Assert.Equal((await Store.QueryAsync(query, CancellationToken.None)).Select(r => new RecordVersion(r.Id, r.SortKey, r.Version)), versions);
+        Assert.Equal([new RecordVersion("id-ab", "ab", 1), new RecordVersion("id-a", "a", 1)], versions);
+        Assert.Equal(
+            [new RecordVersion("id-a", "a", 1), new RecordVersion("id-ab", "ab", 1), new RecordVersion("id-b", "b", 2), new RecordVersion("id-c", "c", 1)],
+            await Store.VersionsAsync(new RecordQuery(Kind, Scope), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Query_can_list_in_descending_order()
     {
         await SeedAsync("c", "a", "b");

@@ -30,6 +30,8 @@ internal sealed partial class EventRecordingStateStore(IStateStore inner, IEvent
 
     public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
 
+    public Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken) => inner.VersionsAsync(query, cancellationToken);
+
     public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
 
     public async Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)

@@ -9,8 +9,8 @@ namespace Berth.Control.Tasks;
 /// <summary>
 /// One placement source's instances (a cluster's, an Auto Scaling group's within a cluster, or the Fargate pool) as
 /// this server last read them, each with its claims, and the <see cref="ClusterIndex"/> placement runs on, kept across
-/// placements. <see cref="RefreshAsync"/> brings it up to the store before each placement: it reads the instance
-/// records (one query), deserializes only those whose record version moved, and re-reads the claims only of instances
+/// placements. <see cref="RefreshAsync"/> brings it up to the store before each placement: it lists the instance
+/// records' versions (one query, no bodies), reads only the records whose version moved, and re-reads the claims only of instances
 /// whose assignments version moved (a placement, or a task that stopped). A placement then costs one query and the
 /// changes since the last one instead of a query per instance. Agents' heartbeats are records of their own
 /// (<see cref="EcsRecords.AgentHeartbeats"/>), read whole each refresh (they are small), so they move no instance
@@ -33,6 +33,9 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
     private static readonly TimeSpan ClaimsLifetime = TimeSpan.FromSeconds(30);
 
     private const int ClaimsRereadsPerRefresh = 16;
+
+    /// <summary>Up to this many moved instance records are read one by one; more, with one query of the whole scope.</summary>
+    private const int BodiesReadOneByOne = 32;
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -67,24 +70,26 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
         _entries.TryGetValue(containerInstanceArn, out var entry) ? entry.Candidate : null;
 
     /// <summary>
-    /// Brings the view up to <paramref name="records"/> (the source's instance records, just read): instances whose
-    /// version moved are read again with their claims, those gone are dropped, and every agent's connection is judged
-    /// from <paramref name="lastSeen"/> (read after the records) at <paramref name="now"/>.
+    /// Brings the view up to the store: lists the versions of the instance records of <paramref name="scope"/> (the
+    /// source's), reads the bodies only of those whose version moved, and their claims only where the assignments moved;
+    /// drops the instances gone, and judges every agent's connection from its heartbeat at <paramref name="now"/>.
     /// </summary>
-    public async Task RefreshAsync(
-        IReadOnlyList<StoredRecord> records, LastSeenTimes lastSeen, Func<ContainerInstanceRecord, bool> include, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    public async Task RefreshAsync(string scope, Func<ContainerInstanceRecord, bool> include, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var versions = await state.Store.VersionsAsync(new RecordQuery(EcsRecords.ContainerInstanceKind, scope), cancellationToken).ConfigureAwait(false);
+        // After the instances, so each has its heartbeat here (an instance's first is committed with it).
+        var lastSeen = await state.Store.LastSeenTimesAsync(scope, cancellationToken).ConfigureAwait(false);
+        var moved = await ReadMovedAsync(scope, versions, cancellationToken).ConfigureAwait(false);
         var changed = new List<InstanceCandidate>();
-        var seen = new HashSet<string>(records.Count, StringComparer.Ordinal);
+        var seen = new HashSet<string>(versions.Count, StringComparer.Ordinal);
         try
         {
-            foreach (var stored in records)
+            foreach (var listed in versions)
             {
-                seen.Add(stored.Id);
-                var connected = liveness.IsConnected(lastSeen.Of(stored.Id), now);
-                if (_entries.TryGetValue(stored.Id, out var entry) && entry.Record.Version == stored.Version)
+                var connected = liveness.IsConnected(lastSeen.Of(listed.Id), now);
+                if (_entries.TryGetValue(listed.Id, out var entry) && entry.Record.Version == listed.Version)
                 {
+                    seen.Add(listed.Id);
                     // Unchanged in the store; only the agent's connection moves, with its heartbeat and the clock.
                     if (connected != entry.Candidate.AgentConnected)
                     {
@@ -92,10 +97,17 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
                     }
                     continue;
                 }
-                if (_excluded.TryGetValue(stored.Id, out var version) && version == stored.Version)
+                if (_excluded.TryGetValue(listed.Id, out var version) && version == listed.Version)
                 {
+                    seen.Add(listed.Id);
                     continue;
                 }
+                if (!moved.TryGetValue(listed.Id, out var stored))
+                {
+                    // Deregistered between the listing and the read: gone, as if not listed.
+                    continue;
+                }
+                seen.Add(listed.Id);
                 var record = new Versioned<ContainerInstanceRecord>(stored.Id, stored.Version, stored.SortKey, EcsRecords.ContainerInstances.Deserialize(stored));
                 if (!include(record.Value))
                 {
@@ -142,6 +154,32 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
         {
             _index.Update(candidate);
         }
+    }
+
+    /// <summary>
+    /// The bodies of the instance records whose version moved since the view read them (or that it never read), by id:
+    /// one at a time when few moved, as between placements, else the whole scope in one query (a first refresh).
+    /// </summary>
+    private async Task<Dictionary<string, StoredRecord>> ReadMovedAsync(string scope, IReadOnlyList<RecordVersion> versions, CancellationToken cancellationToken)
+    {
+        var moved = versions
+            .Where(v => !(_entries.TryGetValue(v.Id, out var entry) && entry.Record.Version == v.Version)
+                && !(_excluded.TryGetValue(v.Id, out var excluded) && excluded == v.Version))
+            .ToList();
+        if (moved.Count > BodiesReadOneByOne)
+        {
+            var all = await state.Store.QueryAsync(new RecordQuery(EcsRecords.ContainerInstanceKind, scope), cancellationToken).ConfigureAwait(false);
+            return all.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        }
+        var bodies = new Dictionary<string, StoredRecord>(moved.Count, StringComparer.Ordinal);
+        foreach (var version in moved)
+        {
+            if (await state.Store.GetAsync(EcsRecords.ContainerInstanceKind, version.Id, cancellationToken).ConfigureAwait(false) is { } body)
+            {
+                bodies.Add(body.Id, body);
+            }
+        }
+        return bodies;
     }
 
     /// <summary>

@@ -360,9 +360,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     {
         var now = time.GetUtcNow();
         var view = _views.Get(source.Key, now);
-        var records = await state.Store.QueryAsync(new RecordQuery(EcsRecords.ContainerInstances.Kind, source.Scope), cancellationToken).ConfigureAwait(false);
-        var lastSeen = await state.Store.LastSeenTimesAsync(source.Scope, cancellationToken).ConfigureAwait(false);
-        await view.RefreshAsync(records, lastSeen, source.Include, now, cancellationToken).ConfigureAwait(false);
+        await view.RefreshAsync(source.Scope, source.Include, now, cancellationToken).ConfigureAwait(false);
         return view;
     }
 }

@@ -21,6 +21,14 @@ public sealed class PostgresStateStore(PostgresDatabase database) : IStateStore
     public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) =>
         database.GuardAsync<IReadOnlyList<StoredRecord>>(async () => await ReadAsync(RecordSql.Query(query), cancellationToken).ConfigureAwait(false));
 
+    public Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken) =>
+        database.GuardAsync<IReadOnlyList<RecordVersion>>(async () =>
+        {
+            await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = RecordSql.Versions(query).ToCommand(connection);
+            return await RecordSql.ReadVersionsAsync(command, cancellationToken).ConfigureAwait(false);
+        });
+
     public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) =>
         database.GuardAsync(async () =>
         {

@@ -15,9 +15,14 @@ internal static class RecordSql
     public static SqlStatement Get(string kind, string id) =>
         new($"SELECT {Columns} FROM records WHERE kind = @kind AND id = @id", ("@kind", kind), ("@id", id));
 
-    public static SqlStatement Query(RecordQuery query)
+    public static SqlStatement Query(RecordQuery query) => Select(Columns, query);
+
+    /// <summary>The rows <see cref="Query"/> selects, id, sort key and version only (<see cref="ReadVersionsAsync"/>).</summary>
+    public static SqlStatement Versions(RecordQuery query) => Select("id, sort_key, version", query);
+
+    private static SqlStatement Select(string columns, RecordQuery query)
     {
-        var sql = new StringBuilder($"SELECT {Columns} FROM records");
+        var sql = new StringBuilder($"SELECT {columns} FROM records");
         var parameters = Filter(sql, query);
         var orderColumn = query.Scope is null ? "id" : "sort_key";
         if (query.After is not null)
@@ -81,6 +86,17 @@ internal static class RecordSql
             records.Add(new StoredRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5)));
         }
         return records;
+    }
+
+    public static async Task<List<RecordVersion>> ReadVersionsAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var versions = new List<RecordVersion>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            versions.Add(new RecordVersion(reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+        }
+        return versions;
     }
 
     public static async Task<int> CountAsync(DbCommand command, CancellationToken cancellationToken) =>

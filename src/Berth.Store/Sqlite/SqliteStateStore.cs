@@ -35,6 +35,9 @@ public sealed class SqliteStateStore : IStateStore
     public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) =>
         SqliteFaults.GuardAsync(_databasePath, () => ReadRecordsAsync(query, cancellationToken));
 
+    public Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken) =>
+        SqliteFaults.GuardAsync(_databasePath, () => ReadVersionsAsync(query, cancellationToken));
+
     public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) =>
         SqliteFaults.GuardAsync(_databasePath, () => CountRecordsAsync(query, cancellationToken));
 
@@ -53,6 +56,13 @@ public sealed class SqliteStateStore : IStateStore
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = RecordSql.Query(query).ToCommand(connection);
         return await RecordSql.ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<RecordVersion>> ReadVersionsAsync(RecordQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = RecordSql.Versions(query).ToCommand(connection);
+        return await RecordSql.ReadVersionsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<int> CountRecordsAsync(RecordQuery query, CancellationToken cancellationToken)

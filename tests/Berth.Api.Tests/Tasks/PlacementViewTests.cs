@@ -168,6 +168,9 @@ public sealed class PlacementViewTests : IAsyncLifetime
             return records;
         }
 
+        public Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken) =>
+            inner.VersionsAsync(query, cancellationToken);
+
         public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
 
         public Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) => inner.CommitAsync(writes, cancellationToken);
