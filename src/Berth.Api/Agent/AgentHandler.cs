@@ -57,14 +57,14 @@ internal sealed class AgentHandler(
         var cancellationToken = http.RequestAborted;
         var deadline = time.GetUtcNow().AddSeconds(Math.Clamp(request.WaitSeconds, 0, MaxWaitSeconds));
         var attached = request.AttachedAddresses;
-        DateTimeOffset? lastSeen = null;
+        var lastSeen = DateTimeOffset.MinValue; // the heartbeat as this poll last read or wrote it; not yet
         while (true)
         {
             // Taken before the read: a placement that commits after the read and notifies before the wait below
             // has already completed this task, so the poll answers at once instead of at the next re-read.
             var assignmentsChanged = signals.Changed(request.ContainerInstanceArn);
             var instance = await store.GetAsync(EcsRecords.ContainerInstances, request.ContainerInstanceArn, cancellationToken).ConfigureAwait(false);
-            if (instance is not null && (lastSeen is null || time.GetUtcNow() - lastSeen >= _heartbeatWriteInterval))
+            if (instance is not null && time.GetUtcNow() - lastSeen >= _heartbeatWriteInterval)
             {
                 lastSeen = await HeartbeatAsync(instance, cancellationToken).ConfigureAwait(false);
             }
@@ -94,10 +94,13 @@ internal sealed class AgentHandler(
                 await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(response, StateJsonContext.Default.AgentPollResponse)).ConfigureAwait(false);
                 return;
             }
-            // Woken at once by a change made in this process; the one-second re-read covers other servers.
-            var remaining = deadline - time.GetUtcNow();
-            await ChangeNotifier.ChangedWithinAsync(
-                assignmentsChanged, remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
+            // Woken by a change to the instance's record: at once by one made in this process, within a second by another
+            // server's (the server's AssignmentWatcher scans the store for them). Otherwise the poll reads again only when
+            // its heartbeat is due or its wait ends.
+            var now = time.GetUtcNow();
+            var untilHeartbeat = lastSeen + _heartbeatWriteInterval - now;
+            var wait = deadline - now < untilHeartbeat ? deadline - now : untilHeartbeat;
+            await ChangeNotifier.ChangedWithinAsync(assignmentsChanged, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
