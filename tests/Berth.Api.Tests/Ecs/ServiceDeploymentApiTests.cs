@@ -209,40 +209,11 @@ public class ServiceDeploymentApiTests(BerthServerFixture server) : IClassFixtur
         Assert.Equal($"The hook ID ecs-pause-1 does not belong to the service deployment {arn}.", message);
     }
 
-    /// <summary>
-    /// A BLUE_GREEN service (no load balancer) with a completed first deployment and one PENDING task (no agent), then
-    /// a new revision with a PAUSE hook at PRE_SCALE_UP: the new deployment waits there with green's tasks held back.
-    /// Returns the new service deployment as described while paused.
-    /// </summary>
-    private async Task<JsonNode> PausedAsync(string cluster)
-    {
-        await ServiceAsync(cluster);
-        await ListedAsync(cluster, 1, "SUCCESSFUL");
-        await ClusterCapacity.RegisterInstanceAsync(_ecs, cluster, $"i-{cluster}");
-        await ClusterCapacity.RegisterWebAsync(_ecs, "web", cpu: 256, memory: 256);
-        await _ecs.OkAsync("UpdateService", new { cluster, service = "web", desiredCount = 1 });
-        await Eventually.ReadAsync(() => _ecs.OkAsync("ListTasks", new { cluster }), t => t["taskArns"]!.AsArray().Count == 1);
-
-        await _ecs.OkAsync("UpdateService", new
-        {
-            cluster,
-            service = "web",
-            taskDefinition = "web:2",
-            deploymentConfiguration = new
-            {
-                strategy = "BLUE_GREEN",
-                lifecycleHooks = new[] { new { targetType = "PAUSE", lifecycleStages = new[] { "PRE_SCALE_UP" }, timeoutConfiguration = new { timeoutInMinutes = 60, action = "CONTINUE" } } },
-            },
-        });
-        var arn = (string)(await ListedAsync(cluster, 2))[0]!["serviceDeploymentArn"]!;
-        return await Eventually.ReadAsync(() => DeploymentAsync(arn), d => d["lifecycleHookDetails"] is JsonArray { Count: 1 });
-    }
-
     [Fact]
     public async Task A_pause_hook_holds_the_deployment_until_ContinueServiceDeployment_continues_it()
     {
         var before = DateTimeOffset.UtcNow;
-        var paused = await PausedAsync("pause");
+        var paused = await PausedDeployment.StartAsync(_ecs, "pause");
         var arn = (string)paused["serviceDeploymentArn"]!;
         var hook = paused["lifecycleHookDetails"]![0]!;
         var hookId = (string)hook["hookId"]!;
@@ -274,7 +245,7 @@ public class ServiceDeploymentApiTests(BerthServerFixture server) : IClassFixtur
     [Fact]
     public async Task A_rollback_answer_rolls_the_paused_deployment_back_to_the_previous_revision()
     {
-        var paused = await PausedAsync("unpause");
+        var paused = await PausedDeployment.StartAsync(_ecs, "unpause");
         var arn = (string)paused["serviceDeploymentArn"]!;
         var hookId = (string)paused["lifecycleHookDetails"]![0]!["hookId"]!;
 
