@@ -55,6 +55,30 @@ public sealed class BerthServerRestartTests : IDisposable
         Assert.Single((await again.OkAsync("ListTasks", new { cluster = "tokens" }))["taskArns"]!.AsArray());
     }
 
+    [Fact]
+    public async Task A_deployment_paused_at_a_hook_stays_paused_with_its_deadline_across_a_restart()
+    {
+        System.Text.Json.Nodes.JsonNode paused;
+        await using (var before = await RunningServer.StartAsync(_dataDirectory))
+        {
+            paused = await Ecs.PausedDeployment.StartAsync(before.Client("eu-west-3"), "paused");
+        }
+
+        await using var after = await RunningServer.StartAsync(_dataDirectory);
+        var again = after.Client("eu-west-3");
+        var arn = (string)paused["serviceDeploymentArn"]!;
+
+        // A few scheduling rounds of the new server: the deployment is still held, green still not started.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var kept = await Ecs.PausedDeployment.DescribeAsync(again, arn);
+        Assert.Equal(("IN_PROGRESS", "PRE_SCALE_UP"), ((string?)kept["status"], (string?)kept["lifecycleStage"]));
+        JsonAssert.Equal(paused["lifecycleHookDetails"]!.ToJsonString(), kept["lifecycleHookDetails"]);
+        Assert.Single((await again.OkAsync("ListTasks", new { cluster = "paused" }))["taskArns"]!.AsArray());
+        var hookId = (string)kept["lifecycleHookDetails"]![0]!["hookId"]!;
+        await again.OkAsync("ContinueServiceDeployment", new { serviceDeploymentArn = arn, hookId });
+        await Eventually.ReadAsync(() => again.OkAsync("ListTasks", new { cluster = "paused" }), t => t["taskArns"]!.AsArray().Count == 2);
+    }
+
     private static Task<System.Text.Json.Nodes.JsonNode> RegisterAsync(EcsClient ecs) =>
         ecs.OkAsync("RegisterTaskDefinition", new { family = "web", containerDefinitions = new[] { new { name = "web", image = "nginx", memory = 64 } } });
 

@@ -47,8 +47,7 @@ public static class DeploymentStrategies
     /// <item>with those strategies every load balancer names its alternate target group (not the same group) and its
     /// production listener rule in advancedConfiguration; the test listener rule is optional.</item>
     /// </list>
-    /// Lifecycle hooks are refused: their targets are Lambda functions, which Berth cannot invoke, and PAUSE hooks are
-    /// not implemented.
+    /// Lifecycle hooks must be PAUSE hooks of a strategy other than ROLLING (<see cref="PauseHooks.Validate"/>).
     /// </summary>
     /// <param name="given">The configuration as the request gave it (the strategy-specific members are checked against it).</param>
     /// <param name="effective">The configuration the service will have (given over the current one).</param>
@@ -56,11 +55,7 @@ public static class DeploymentStrategies
         string? controllerType, DeploymentConfiguration? given, DeploymentConfiguration? effective, IReadOnlyList<LoadBalancer>? loadBalancers)
     {
         Require.OneOf(given?.Strategy, EcsEnums.DeploymentStrategy, "deploymentConfiguration.strategy");
-        if (given?.LifecycleHooks is { Count: > 0 })
-        {
-            throw new UnsupportedFeatureException(
-                "Berth does not support deployment lifecycle hooks: their targets are Lambda functions, which Berth cannot invoke, and PAUSE hooks are not implemented.");
-        }
+        PauseHooks.Validate(given?.LifecycleHooks, effective?.LifecycleHooks, Of(effective));
         Require.InRange(given?.BakeTimeInMinutes, 0, MaximumBakeTimeMinutes, "deploymentConfiguration.bakeTimeInMinutes");
         var strategy = Of(effective);
         if (given?.LinearConfiguration is { } linear)

@@ -21,7 +21,8 @@ namespace Berth.Core.Services;
 /// <item>a service deployment's status follows its deployments' rolloutState each scheduling round: IN_PROGRESS,
 /// then SUCCESSFUL (COMPLETED), STOPPED (failed without rollback, or replaced by a newer deployment before it
 /// finished), or ROLLBACK_IN_PROGRESS and then ROLLBACK_SUCCESSFUL or ROLLBACK_FAILED; a BLUE_GREEN, LINEAR or CANARY
-/// deployment also shows its lifecycleStage (<see cref="TrafficShift"/>).</item>
+/// deployment also shows its lifecycleStage (<see cref="TrafficShift"/>) and the PAUSE hooks it reached
+/// (lifecycleHookDetails, <see cref="PauseHooks"/>).</item>
 /// </list>
 /// </summary>
 public static class ServiceHistory
@@ -299,6 +300,9 @@ public static class ServiceHistory
             Alarms = Alarms(service, origin, alarmTriggers, record.Alarms),
             // A blue/green, linear or canary deployment shows its stage; it keeps the last one (CLEAN_UP) once finished.
             LifecycleStage = shift is not null && origin is not null && origin.Id == shift.GreenDeploymentId ? shift.Stage : record.LifecycleStage,
+            LifecycleHookDetails = shift is not null && origin is not null && origin.Id == shift.GreenDeploymentId && shift.Hooks.Count > 0
+                ? PauseHooks.Details(shift)
+                : record.LifecycleHookDetails,
         };
         if (rollback is not null)
         {

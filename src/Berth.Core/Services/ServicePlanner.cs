@@ -13,7 +13,8 @@ namespace Berth.Core.Services;
 /// <list type="number">
 /// <item>book-keeping: announce tasks launched since the last round, count newly stopped tasks as deployment
 /// failures (circuit breaker) and start failures (restart throttle);</item>
-/// <item>the circuit breaker or the deployment alarms may fail the PRIMARY and roll back;</item>
+/// <item>the circuit breaker, the deployment alarms or a PAUSE lifecycle hook's ROLLBACK may fail the PRIMARY and roll
+/// back;</item>
 /// <item>a BLUE_GREEN, LINEAR or CANARY deployment's stage moves on (<see cref="TrafficShiftRound"/>);</item>
 /// <item>the REPLICA or DAEMON scheduler (or, for a service being deleted, "stop everything") picks starts and
 /// stops within maximumPercent and minimumHealthyPercent; an EXTERNAL service's task sets each keep their own scale
@@ -66,6 +67,8 @@ public static class ServicePlanner
             events.Add(ServiceEvents.UnableToConsistentlyStart(name));
         }
 
+        // A PAUSE hook past its deadline times out here, so a timeout with action ROLLBACK fails the PRIMARY this round.
+        state = state.Shift is { } paused ? state with { Shift = PauseHooks.Expire(paused, now) } : state;
         if (!deleting && primary is not null && Failure(snapshot, service, primary, state, desired) is { } failure)
         {
             (deployments, var failureEvents, var rolledBackTo) = DeploymentRollback.Fail(service, deployments, failure.Verdict, RollbackDeploymentId(primary, now), now);
@@ -87,7 +90,8 @@ public static class ServicePlanner
         }
 
         state = TrafficShiftRound.Track(service, deployments, tasks, state, desired, now);
-        var context = new SchedulingContext(service, deployments, tasks, snapshot.Instances, desired, RestartThrottle.AllowsStart(state, now), now)
+        var startsAllowed = RestartThrottle.AllowsStart(state, now) && !TrafficShiftRound.HoldsGreen(state, deployments);
+        var context = new SchedulingContext(service, deployments, tasks, snapshot.Instances, desired, startsAllowed, now)
         {
             HoldsOldDeployments = !deleting && TrafficShiftRound.HoldsBlue(state, deployments),
         };
@@ -152,7 +156,8 @@ public static class ServicePlanner
 
     /// <summary>
     /// Whether the PRIMARY fails this round: the circuit breaker first, then the deployment alarms (either can fail a
-    /// deployment when both are on, as the developer guide says), with the alarms in ALARM when they did.
+    /// deployment when both are on, as the developer guide says), with the alarms in ALARM when they did, then a PAUSE
+    /// lifecycle hook answered or timed out with ROLLBACK.
     /// </summary>
     private static (DeploymentFailure Verdict, IReadOnlyList<string> TriggeredAlarms)? Failure(
         ServiceSnapshot snapshot, Service service, Deployment primary, SchedulerState state, int desired)
@@ -162,7 +167,11 @@ public static class ServicePlanner
             return (CircuitBreaker.Failure(service, primary.Id ?? ""), []);
         }
         var alarms = DeploymentAlarmWatch.Trips(service, primary, snapshot.Tasks, state, snapshot.Alarms);
-        return alarms.Count > 0 ? (DeploymentAlarmWatch.Failure(service, primary.Id ?? "", alarms), alarms) : null;
+        if (alarms.Count > 0)
+        {
+            return (DeploymentAlarmWatch.Failure(service, primary.Id ?? "", alarms), alarms);
+        }
+        return PauseHooks.Failure(service, primary, state.Shift) is { } rolledBack ? (rolledBack, []) : null;
     }
 
     /// <summary>

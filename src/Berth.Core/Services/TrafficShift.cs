@@ -9,13 +9,24 @@ namespace Berth.Core.Services;
 /// </summary>
 /// <param name="StepAt">When the production traffic last moved (LINEAR steps and the CANARY phase wait from there).</param>
 public sealed record TrafficShiftState(
-    string GreenDeploymentId, string Stage, DateTimeOffset StageStartedAt, double GreenPercent, DateTimeOffset? StepAt);
+    string GreenDeploymentId, string Stage, DateTimeOffset StageStartedAt, double GreenPercent, DateTimeOffset? StepAt)
+{
+    /// <summary>The PAUSE lifecycle hooks this deployment reached, in the order it reached them (<see cref="PauseHooks"/>).</summary>
+    public IReadOnlyList<PauseHookRun> Hooks { get; init; } = [];
+
+    /// <summary>By value, hooks included: "did the shift change" decides whether a round or the history writes anything.</summary>
+    public bool Equals(TrafficShiftState? other) =>
+        other is not null && GreenDeploymentId == other.GreenDeploymentId && Stage == other.Stage && StageStartedAt == other.StageStartedAt
+        && GreenPercent.Equals(other.GreenPercent) && StepAt == other.StepAt && Hooks.SequenceEqual(other.Hooks);
+
+    public override int GetHashCode() => HashCode.Combine(GreenDeploymentId, Stage, StageStartedAt, GreenPercent, StepAt, Hooks.Count);
+}
 
 /// <summary>
 /// The pure stage machine of ECS's blue/green, linear and canary deployments ("Amazon ECS blue/green deployments",
-/// "Amazon ECS linear deployments", "Amazon ECS canary deployments"). Without lifecycle hooks (which Berth refuses)
-/// the stages around the traffic shifts pass at once:
-/// PRE_SCALE_UP → SCALE_UP (green started at full size, serving nothing; until all its tasks are healthy) →
+/// "Amazon ECS linear deployments", "Amazon ECS canary deployments"). The stages around the traffic shifts pass at once
+/// unless a PAUSE lifecycle hook holds them (<see cref="PauseHooks"/>):
+/// RECONCILE_SERVICE (only when blue runs more than one revision) → PRE_SCALE_UP → SCALE_UP (green started at full size, serving nothing; until all its tasks are healthy) →
 /// POST_SCALE_UP → TEST_TRAFFIC_SHIFT → POST_TEST_TRAFFIC_SHIFT (the test listener rule forwards to green) →
 /// PRODUCTION_TRAFFIC_SHIFT (BLUE_GREEN: 100% at once; LINEAR: stepPercent every stepBakeTimeInMinutes; CANARY:
 /// canaryPercent, then the rest after canaryBakeTimeInMinutes) → POST_PRODUCTION_TRAFFIC_SHIFT → BAKE_TIME
@@ -24,6 +35,7 @@ public sealed record TrafficShiftState(
 /// </summary>
 public static class TrafficShift
 {
+    public const string ReconcileService = PauseHooks.ReconcileService;
     public const string PreScaleUp = "PRE_SCALE_UP";
     public const string ScaleUp = "SCALE_UP";
     public const string PostScaleUp = "POST_SCALE_UP";
@@ -37,13 +49,15 @@ public static class TrafficShift
     /// <summary>The stages in order; the test-traffic ones are passed over without a test listener rule.</summary>
     private static readonly string[] Order =
     [
-        PreScaleUp, ScaleUp, PostScaleUp, TestTrafficShift, PostTestTrafficShift,
+        ReconcileService, PreScaleUp, ScaleUp, PostScaleUp, TestTrafficShift, PostTestTrafficShift,
         ProductionTrafficShift, PostProductionTrafficShift, BakeTime, CleanUp,
     ];
 
     public static IReadOnlyList<string> Stages => Order;
 
-    public static TrafficShiftState Start(string greenDeploymentId, DateTimeOffset now) => new(greenDeploymentId, PreScaleUp, now, 0, null);
+    /// <param name="reconcile">Blue runs more than one service revision, which the deployment reconciles first.</param>
+    public static TrafficShiftState Start(string greenDeploymentId, DateTimeOffset now, bool reconcile = false) =>
+        new(greenDeploymentId, reconcile ? ReconcileService : PreScaleUp, now, 0, null);
 
     /// <summary>
     /// Moves through every stage that can be left now (at most one traffic step per call, so each LINEAR step is
@@ -69,12 +83,22 @@ public static class TrafficShift
         return shift;
     }
 
-    /// <summary>One transition, or the state unchanged when the current stage cannot be left yet.</summary>
+    /// <summary>
+    /// One transition, or the state unchanged when the current stage cannot be left yet; a PAUSE hook reached is a
+    /// transition of its own (its run starts AWAITING_ACTION).
+    /// </summary>
     public static TrafficShiftState Step(
         TrafficShiftState shift, DeploymentConfiguration? configuration, bool hasTestRule, bool greenReady, DateTimeOffset now)
     {
+        var (gated, passes) = PauseHooks.Gate(shift, shift.Stage, configuration, now);
+        if (!passes || gated != shift)
+        {
+            return gated;
+        }
         switch (shift.Stage)
         {
+            case ReconcileService:
+                return Enter(shift, PreScaleUp, now);
             case PreScaleUp:
                 return Enter(shift, ScaleUp, now);
             case ScaleUp:
@@ -132,8 +156,14 @@ public static class TrafficShift
     private static TrafficShiftState Enter(TrafficShiftState shift, string stage, DateTimeOffset now) =>
         shift with { Stage = stage, StageStartedAt = now };
 
-    private static TrafficShiftState StartProduction(TrafficShiftState shift, DeploymentConfiguration? configuration, DateTimeOffset now) =>
-        Enter(shift, ProductionTrafficShift, now) with { GreenPercent = FirstPercent(configuration), StepAt = now };
+    /// <summary>Production traffic starts moving once the PRE_PRODUCTION_TRAFFIC_SHIFT hooks let it.</summary>
+    private static TrafficShiftState StartProduction(TrafficShiftState shift, DeploymentConfiguration? configuration, DateTimeOffset now)
+    {
+        var (gated, passes) = PauseHooks.Gate(shift, PauseHooks.PreProductionTrafficShift, configuration, now);
+        return passes && gated == shift
+            ? Enter(shift, ProductionTrafficShift, now) with { GreenPercent = FirstPercent(configuration), StepAt = now }
+            : gated;
+    }
 
     /// <summary>BLUE_GREEN shifts everything at once; LINEAR its first step; CANARY the canary share.</summary>
     private static double FirstPercent(DeploymentConfiguration? configuration) => DeploymentStrategies.Of(configuration) switch

@@ -9,7 +9,7 @@ namespace Berth.Core.Services;
 /// maximumPercent says, its tasks register in the other target groups than production's, and blue (the older
 /// deployments) is neither drained nor replaced until CLEAN_UP. The listener rules' weights follow the stage.
 /// <para>A shift starts when a new PRIMARY appears beside tasks of older deployments (CreateService's first deployment
-/// has no blue and simply starts). It is abandoned — traffic back to blue, green drained as an old deployment — when
+/// has no blue and simply starts; a rollback deployment never shifts). It is abandoned — traffic back to blue, green drained as an old deployment — when
 /// green fails or another deployment replaces it (a circuit breaker or StopServiceDeployment rollback: that deployment
 /// then runs in blue's target groups, replacing blue's tasks in a rolling update).</para>
 /// </summary>
@@ -29,10 +29,12 @@ internal static class TrafficShiftRound
         }
         if (shift is null && primary?.Id is { } id && sides.All(s => s.DeploymentId != id)
             && primary.RolloutState == RolloutStates.InProgress
+            && !ServiceHistory.IsRollback(state.Links, id)
             && DeploymentStrategies.ShiftsTraffic(service.DeploymentConfiguration)
             && tasks.Any(t => t.DeploymentId != id && ServiceTaskState.IsActive(t)))
         {
-            shift = TrafficShift.Start(id, now);
+            var blueRevisions = tasks.Where(t => t.DeploymentId != id && ServiceTaskState.IsActive(t)).Select(t => t.DeploymentId).Distinct(StringComparer.Ordinal).Count();
+            shift = TrafficShift.Start(id, now, reconcile: blueRevisions > 1);
             sides.Add(new DeploymentSide(id, !state.ProductionOnAlternate));
         }
         foreach (var deployment in deployments.Where(d => d.Id is not null && sides.All(s => s.DeploymentId != d.Id)))
@@ -50,6 +52,10 @@ internal static class TrafficShiftRound
     /// <summary>While green runs beside blue and before CLEAN_UP, blue is held: not drained, and green may exceed maximumPercent.</summary>
     public static bool HoldsBlue(SchedulerState state, IReadOnlyList<Deployment> deployments) =>
         state.Shift is { } shift && IsActive(shift, deployments.Count > 0 ? deployments[0] : null) && TrafficShift.KeepsBlue(shift);
+
+    /// <summary>While the shift waits at RECONCILE_SERVICE or PRE_SCALE_UP, green starts no tasks (<see cref="PauseHooks.HoldsGreen"/>).</summary>
+    public static bool HoldsGreen(SchedulerState state, IReadOnlyList<Deployment> deployments) =>
+        state.Shift is { } shift && IsActive(shift, deployments.Count > 0 ? deployments[0] : null) && PauseHooks.HoldsGreen(shift);
 
     /// <summary>Once green completed, its target groups serve production: the groups swap roles and the shift is over.</summary>
     public static SchedulerState Finish(SchedulerState state, Deployment? completed)

@@ -198,7 +198,7 @@ public class ServiceDeploymentApiTests(BerthServerFixture server) : IClassFixtur
     }
 
     [Fact]
-    public async Task Continue_is_refused_as_no_deployment_is_paused_at_a_hook()
+    public async Task Continue_is_refused_for_a_hook_the_deployment_never_reached()
     {
         await ServiceAsync("cont");
         var arn = (string)(await ListedAsync("cont", 1))[0]!["serviceDeploymentArn"]!;
@@ -206,7 +206,59 @@ public class ServiceDeploymentApiTests(BerthServerFixture server) : IClassFixtur
         var (type, message) = await _ecs.ErrorAsync("ContinueServiceDeployment", new { serviceDeploymentArn = arn, hookId = "ecs-pause-1" });
 
         Assert.Equal("InvalidParameterException", type);
-        Assert.Contains("not paused at the lifecycle hook ecs-pause-1", message, StringComparison.Ordinal);
+        Assert.Equal($"The hook ID ecs-pause-1 does not belong to the service deployment {arn}.", message);
+    }
+
+    [Fact]
+    public async Task A_pause_hook_holds_the_deployment_until_ContinueServiceDeployment_continues_it()
+    {
+        var before = DateTimeOffset.UtcNow;
+        var paused = await PausedDeployment.StartAsync(_ecs, "pause");
+        var arn = (string)paused["serviceDeploymentArn"]!;
+        var hook = paused["lifecycleHookDetails"]![0]!;
+        var hookId = (string)hook["hookId"]!;
+
+        Assert.Equal(("IN_PROGRESS", "PRE_SCALE_UP"), ((string)paused["status"]!, (string)paused["lifecycleStage"]!));
+        Assert.Matches("^ecs-pause-[A-Za-z0-9_-]{43}$", hookId);
+        Assert.Equal(("PAUSE", "AWAITING_ACTION", "CONTINUE"), ((string)hook["targetType"]!, (string)hook["status"]!, (string)hook["timeoutAction"]!));
+        Assert.Null(hook["targetArn"]);
+        var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds((long)((double)hook["expiresAt"]! * 1000));
+        Assert.InRange(expiresAt, before.AddMinutes(59), DateTimeOffset.UtcNow.AddMinutes(61));
+        Assert.Single((await _ecs.OkAsync("ListTasks", new { cluster = "pause" }))["taskArns"]!.AsArray());
+        var first = (string)(await ListAsync(new { cluster = "pause", service = "web" }))[1]!["serviceDeploymentArn"]!;
+        var (otherType, _) = await _ecs.ErrorAsync("ContinueServiceDeployment", new { serviceDeploymentArn = first, hookId });
+        Assert.Equal("InvalidParameterException", otherType);
+        var (actionType, _) = await _ecs.ErrorAsync("ContinueServiceDeployment", new { serviceDeploymentArn = arn, hookId, action = "RESUME" });
+        Assert.Equal("InvalidParameterException", actionType);
+
+        var continued = await _ecs.OkAsync("ContinueServiceDeployment", new { serviceDeploymentArn = arn, hookId });
+
+        Assert.Equal(arn, (string)continued["serviceDeploymentArn"]!);
+        Assert.Equal("SUCCEEDED", (string)(await DeploymentAsync(arn))["lifecycleHookDetails"]![0]!["status"]!);
+        var scaling = await Eventually.ReadAsync(() => DeploymentAsync(arn), d => (string)d["lifecycleStage"]! == "SCALE_UP");
+        Assert.Equal("IN_PROGRESS", (string)scaling["status"]!);
+        await Eventually.ReadAsync(() => _ecs.OkAsync("ListTasks", new { cluster = "pause" }), t => t["taskArns"]!.AsArray().Count == 2);
+        var (againType, againMessage) = await _ecs.ErrorAsync("ContinueServiceDeployment", new { serviceDeploymentArn = arn, hookId, action = "ROLLBACK" });
+        Assert.Equal(("ClientException", $"The lifecycle hook {hookId} is SUCCEEDED: only a hook in AWAITING_ACTION status can be continued or rolled back."), (againType, againMessage));
+    }
+
+    [Fact]
+    public async Task A_rollback_answer_rolls_the_paused_deployment_back_to_the_previous_revision()
+    {
+        var paused = await PausedDeployment.StartAsync(_ecs, "unpause");
+        var arn = (string)paused["serviceDeploymentArn"]!;
+        var hookId = (string)paused["lifecycleHookDetails"]![0]!["hookId"]!;
+
+        await _ecs.OkAsync("ContinueServiceDeployment", new { serviceDeploymentArn = arn, hookId, action = "ROLLBACK" });
+
+        var rolling = await Eventually.ReadAsync(() => DeploymentAsync(arn), d => (string)d["status"]! != "IN_PROGRESS");
+        Assert.Equal("ROLLBACK_IN_PROGRESS", (string)rolling["status"]!);
+        Assert.Equal("FAILED", (string)rolling["lifecycleHookDetails"]![0]!["status"]!);
+        Assert.Contains($"ContinueServiceDeployment rolled back the PAUSE lifecycle hook {hookId} at PRE_SCALE_UP", (string)rolling["statusReason"]!, StringComparison.Ordinal);
+        var service = (await _ecs.OkAsync("DescribeServices", new { cluster = "unpause", services = new[] { "web" } }))["services"]![0]!;
+        Assert.Equal(_ecs.TaskDefinitionArn("web", 1), (string)service["taskDefinition"]!);
+        var (type, message) = await _ecs.ErrorAsync("ContinueServiceDeployment", new { serviceDeploymentArn = arn, hookId });
+        Assert.Equal(("ClientException", $"The service deployment {arn} is ROLLBACK_IN_PROGRESS: only an IN_PROGRESS service deployment can be continued."), (type, message));
     }
 
     [Theory]

@@ -195,4 +195,65 @@ public class BlueGreenDeploymentTests
         Assert.Equal(2, first.Started());
         Assert.Equal(new Dictionary<string, int> { [BlueGroup] = 100, [GreenGroup] = 0 }, Weights(first, Production));
     }
+
+    private static Service Paused(Service service, string stage) => service with
+    {
+        DeploymentConfiguration = service.DeploymentConfiguration! with
+        {
+            LifecycleHooks = [new DeploymentLifecycleHook { TargetType = "PAUSE", LifecycleStages = [stage] }],
+        },
+    };
+
+    [Fact]
+    public void A_pre_scale_up_pause_starts_no_green_task_until_it_is_continued()
+    {
+        var service = Paused(Shifting("BLUE_GREEN", 0, NewPrimary(), OldActive()), "PRE_SCALE_UP");
+        var state = new SchedulerState { Sides = [new DeploymentSide(DepOld, false)] };
+        ServiceTask[] blue = [Serving("b1", DepOld, state), Serving("b2", DepOld, state)];
+
+        var paused = Plan(Snap(service, state, blue));
+        Assert.Equal(0, paused.Started());
+        Assert.Equal((TrafficShift.PreScaleUp, PauseHooks.AwaitingAction), (paused.Scheduler.Shift!.Stage, paused.Scheduler.Shift.Hooks[0].Status));
+        Assert.Equal(0, Plan(Snap(paused.Service, paused.Scheduler, blue), T0.AddHours(1)).Started());
+
+        var continued = paused.Scheduler with
+        {
+            Shift = paused.Scheduler.Shift with { Hooks = [paused.Scheduler.Shift.Hooks[0] with { Status = PauseHooks.Succeeded }] },
+        };
+        var resumed = Plan(Snap(paused.Service, continued, blue), T0.AddMinutes(1));
+        Assert.Equal(2, resumed.Started());
+        Assert.Equal(TrafficShift.ScaleUp, resumed.Scheduler.Shift!.Stage);
+    }
+
+    [Fact]
+    public void A_rollback_answer_after_the_production_shift_sends_traffic_back_to_blue_without_a_new_shift()
+    {
+        var service = Paused(Shifting("BLUE_GREEN", 0, NewPrimary(), OldActive() with { RolloutState = RolloutStates.Completed }), "POST_PRODUCTION_TRAFFIC_SHIFT");
+        var state = new SchedulerState
+        {
+            Sides = [new DeploymentSide(DepOld, false), new DeploymentSide(DepNew, true)],
+            Shift = TrafficShift.Start(DepNew, T0.AddMinutes(-1)) with { Stage = TrafficShift.ScaleUp },
+        };
+        ServiceTask[] tasks = [Serving("b1", DepOld, state), Serving("b2", DepOld, state), Serving("g1", DepNew, state), Serving("g2", DepNew, state)];
+
+        var paused = Plan(Snap(service, state, tasks));
+        Assert.Equal(TrafficShift.PostProductionTrafficShift, paused.Scheduler.Shift!.Stage);
+        Assert.Equal(new Dictionary<string, int> { [BlueGroup] = 0, [GreenGroup] = 100 }, Weights(paused, Production));
+        Assert.Empty(paused.Deactivations);
+
+        var answered = paused.Scheduler with
+        {
+            Shift = paused.Scheduler.Shift with { Hooks = [paused.Scheduler.Shift.Hooks[0] with { Status = PauseHooks.Failed }] },
+        };
+        var rolledBack = Plan(Snap(paused.Service, answered, tasks), T0.AddMinutes(1));
+
+        Assert.Equal(RolloutStates.Failed, rolledBack.Dep(DepNew).RolloutState);
+        Assert.Contains("ContinueServiceDeployment rolled back the PAUSE lifecycle hook", rolledBack.Dep(DepNew).RolloutStateReason, StringComparison.Ordinal);
+        Assert.Equal(TaskDefV1, rolledBack.Service.Deployments![0].TaskDefinition);
+        Assert.Equal(new Dictionary<string, int> { [BlueGroup] = 100, [GreenGroup] = 0 }, Weights(rolledBack, Production));
+
+        var greenGone = Plan(Snap(rolledBack.Service, rolledBack.Scheduler, tasks[0], tasks[1]), T0.AddMinutes(2));
+        Assert.Null(greenGone.Scheduler.Shift);
+        Assert.False(TrafficShift.IsAlternate(greenGone.Scheduler, greenGone.Service.Deployments![0].Id));
+    }
 }

@@ -115,7 +115,7 @@ public class DeploymentStrategiesTests
     }
 
     [Fact]
-    public void Lifecycle_hooks_are_refused_because_Berth_cannot_invoke_their_Lambda_functions()
+    public void Lambda_lifecycle_hooks_are_refused_because_Berth_cannot_invoke_their_functions()
     {
         var hooks = new DeploymentConfiguration
         {
@@ -124,5 +124,7 @@ public class DeploymentStrategiesTests
         };
         var error = Assert.IsType<UnsupportedFeatureException>(Validate(hooks, Balancer(Advanced)));
         Assert.Contains("Lambda", error.Message, StringComparison.Ordinal);
+        var pause = hooks with { LifecycleHooks = [new DeploymentLifecycleHook { TargetType = "PAUSE", LifecycleStages = ["POST_SCALE_UP"] }] };
+        Assert.Null(Validate(pause, Balancer(Advanced)));
     }
 }

@@ -58,7 +58,7 @@ public class ServiceFactoryTests
     [Fact]
     public void Unsupported_features_are_refused_by_name()
     {
-        Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "b", DeploymentConfiguration = new DeploymentConfiguration { LifecycleHooks = [new DeploymentLifecycleHook { TargetType = "PAUSE" }] } }));
+        Assert.Throws<UnsupportedFeatureException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "b", DeploymentConfiguration = new DeploymentConfiguration { LifecycleHooks = [new DeploymentLifecycleHook { TargetType = "AWS_LAMBDA" }] } }));
         Assert.Throws<InvalidParameterException>(() => ServiceFactory.ValidateRequest(new CreateServiceRequest { ServiceName = "d", DeploymentController = new DeploymentController { Type = "NOPE" } }));
     }
 }

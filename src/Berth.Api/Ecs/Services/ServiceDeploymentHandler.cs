@@ -142,8 +142,9 @@ internal sealed class ServiceDeploymentHandler(ClusterState state, ServiceSignal
     }
 
     /// <summary>
-    /// Only a deployment paused at a PAUSE lifecycle hook can be continued; Berth refuses lifecycle hooks
-    /// (UpdateService), so no deployment is ever paused at one.
+    /// A deployment paused at a PAUSE lifecycle hook moves on (CONTINUE, the default) or rolls back (ROLLBACK): the hook's
+    /// decision is stored with the service and its service deployment, and the service scheduler acts on it
+    /// (<see cref="PauseHooks"/>).
     /// </summary>
     private async Task<ContinueServiceDeploymentResponse> ContinueAsync(
         ContinueServiceDeploymentRequest request, RequestContext context, CancellationToken cancellationToken)
@@ -151,10 +152,19 @@ internal sealed class ServiceDeploymentHandler(ClusterState state, ServiceSignal
         var arn = Require.NotBlank(request.ServiceDeploymentArn, "serviceDeploymentArn");
         var hookId = Require.NotBlank(request.HookId, "hookId");
         Require.OneOf(request.Action, EcsEnums.DeploymentLifecycleHookAction, "action");
-        _ = await FindAsync(EcsRecords.ServiceDeployments, arn, context.Scope, cancellationToken).ConfigureAwait(false)
-            ?? throw new ServiceDeploymentNotFoundException();
-        throw new InvalidParameterException(
-            $"The service deployment {arn} is not paused at the lifecycle hook {hookId}: only a hook in AWAITING_ACTION status can be continued.");
+        await Store.RetryOnConflictAsync(async ct =>
+        {
+            var deployment = await FindAsync(EcsRecords.ServiceDeployments, arn, context.Scope, ct).ConfigureAwait(false)
+                ?? throw new ServiceDeploymentNotFoundException();
+            var service = await Store.GetAsync(EcsRecords.Services, deployment.Value.ServiceArn!, ct).ConfigureAwait(false)
+                ?? throw new ServiceDeploymentNotFoundException();
+            var scheduler = PauseHooks.Resolve(service.Value.Scheduler, deployment.Value, hookId, request.Action ?? PauseHooks.Continue, context.Now);
+            var (next, historyWrites) = await history.SyncAsync(service.Value, service.Value with { Scheduler = scheduler }, context.Now, ct).ConfigureAwait(false);
+            await Store.CommitAsync([EcsRecords.PutService(next, service.Version), .. historyWrites], ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        signal.Notify();
+        return new ContinueServiceDeploymentResponse { ServiceDeploymentArn = arn };
     }
 
     /// <summary>A record of the caller's account and region; another account's ARN is as missing as an unknown one.</summary>
