@@ -27,6 +27,7 @@ public sealed class JsonBodyFixtureTests : IDisposable
         ["TaskDefinitionFamily"] = (typeof(TaskDefinitionFamily), StateJsonContext.Default),
         ["Setting"] = (typeof(Setting), StateJsonContext.Default),
         ["ContainerInstanceRecord"] = (typeof(ContainerInstanceRecord), StateJsonContext.Default),
+        ["AgentHeartbeatRecord"] = (typeof(AgentHeartbeatRecord), StateJsonContext.Default),
         ["TaskAssignmentRecord"] = (typeof(TaskAssignmentRecord), StateJsonContext.Default),
         ["EcsTask"] = (typeof(EcsTask), StateJsonContext.Default),
         ["ServiceRecord"] = (typeof(ServiceRecord), StateJsonContext.Default),
