@@ -221,7 +221,7 @@ public class ExpressGatewayApiTests(BerthServerFixture server) : IClassFixture<B
     }
 
     [Fact]
-    public async Task The_express_service_revisions_name_the_resources_it_provisioned_and_a_plain_service_revision_names_none()
+    public async Task The_express_service_revisions_name_the_resources_it_provisioned_and_a_plain_service_names_none()
     {
         var created = await CreateAsync("exp-managed", "web");
         var arn = ServiceArn("exp-managed", "web");
@@ -280,6 +280,13 @@ public class ExpressGatewayApiTests(BerthServerFixture server) : IClassFixture<B
         var plainRevision = await RevisionAsync((string)deployment["targetServiceRevision"]!["arn"]!);
         Assert.Equal(_ecs.TaskDefinitionArn("exp-plain", 1), (string)plainRevision["taskDefinition"]!);
         Assert.Null(plainRevision["ecsManagedResources"]);
+
+        // ListServices tells the Express service (managed by ECS) from the customer's own.
+        async Task<IEnumerable<string>> ListAsync(string type) =>
+            (await _ecs.OkAsync("ListServices", new { cluster = "exp-managed", resourceManagementType = type }))["serviceArns"]!.AsArray().Select(a => (string)a!);
+        Assert.Equal([arn], await ListAsync("ECS"));
+        Assert.Equal([ServiceArn("exp-managed", "plain")], await ListAsync("CUSTOMER"));
+        Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("ListServices", new { cluster = "exp-managed", resourceManagementType = "AWS" })).Type);
     }
 
     private async Task<JsonNode> RevisionAsync(string arn) =>
