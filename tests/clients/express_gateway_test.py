@@ -121,6 +121,32 @@ class ExpressGatewayTest(unittest.TestCase):
         [target] = self.aws("application-autoscaling", "describe-scalable-targets", "--service-namespace", "ecs")["ScalableTargets"]
         self.assertEqual(target["MaxCapacity"], 3)
 
+        # Both revisions name what the Express service provisioned, as those APIs hold it now.
+        first, second = configuration["serviceRevisionArn"], updated["targetConfiguration"]["serviceRevisionArn"]
+        revisions = self.aws("ecs", "describe-service-revisions", "--service-revision-arns", first, second)["serviceRevisions"]
+        self.assertEqual([r["serviceRevisionArn"] for r in revisions], [first, second])
+        for revision in revisions:
+            managed = revision["ecsManagedResources"]
+            [path] = managed["ingressPaths"]
+            self.assertEqual((path["accessType"], path["endpoint"]), ("PRIVATE", endpoint))
+            self.assertEqual((path["loadBalancer"]["arn"], path["loadBalancer"]["status"], path["loadBalancer"]["scheme"]), (balancer_arn, "ACTIVE", "internal"))
+            self.assertEqual(path["loadBalancer"]["subnetIds"], [self.subnet])
+            self.assertEqual((path["listener"]["arn"], path["listener"]["status"]), (listener["ListenerArn"], "ACTIVE"))
+            [managed_group] = path["targetGroups"]
+            self.assertEqual((managed_group["arn"], managed_group["status"], managed_group["healthCheckPath"], managed_group["port"]),
+                             (group["TargetGroupArn"], "ACTIVE", "/health", 80))
+            scalable = managed["autoScaling"]["scalableTarget"]
+            self.assertEqual((scalable["arn"], scalable["status"], scalable["minCapacity"], scalable["maxCapacity"]),
+                             (target["ScalableTargetARN"], "ACTIVE", 1, 3))
+            [managed_policy] = managed["autoScaling"]["applicationAutoScalingPolicies"]
+            self.assertEqual((managed_policy["arn"], managed_policy["policyType"], managed_policy["targetValue"], managed_policy["metric"]),
+                             (policy["PolicyARN"], "TargetTrackingScaling", 70.0, "ECSServiceAverageCPUUtilization"))
+            self.assertEqual([(a["arn"], a["status"]) for a in managed["metricAlarms"]], [(a["AlarmARN"], "ACTIVE") for a in policy["Alarms"]])
+            # No security group, certificate, listener rule or log group is provisioned, so none is named.
+            self.assertNotIn("serviceSecurityGroups", managed)
+            self.assertNotIn("logGroups", managed)
+            self.assertNotIn("certificate", path)
+
         # Delete: the service drains, and its load balancer, target group and scaling target are gone at once.
         deleted = self.aws("ecs", "delete-express-gateway-service", "--service-arn", arn)["service"]
         self.assertEqual(deleted["status"], {"statusCode": "DRAINING"})

@@ -107,6 +107,11 @@ public sealed class ScalingPolicies(IStateStore store, MetricAlarms alarms)
             return;
         }
         var stale = (policy.Alarms ?? []).Select(a => a.AlarmName!).Except(keep.Select(a => a.AlarmName!), StringComparer.Ordinal).ToList();
+        if (stale.Count == 0)
+        {
+            // DescribeAlarms without names lists every alarm: an update that keeps all its alarms deletes none.
+            return;
+        }
         var existing = (await alarms.DescribeAsync(new DescribeAlarmsInput { AlarmNames = stale }, scope, cancellationToken).ConfigureAwait(false)).MetricAlarms ?? [];
         if (existing.Count > 0)
         {

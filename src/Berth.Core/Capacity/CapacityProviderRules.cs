@@ -58,6 +58,16 @@ public static class CapacityProviderRules
         Tags = [],
     };
 
+    /// <summary>CreateCapacityProvider and UpdateCapacityProvider: Berth has no Amazon ECS Managed Instances to configure.</summary>
+    public static void RefuseManagedInstances(bool given)
+    {
+        if (given)
+        {
+            throw new UnsupportedFeatureException(
+                "Berth supports Auto Scaling group capacity providers only; Amazon ECS Managed Instances (managedInstancesProvider, cluster) are not available.");
+        }
+    }
+
     public static CapacityProvider NewProvider(CreateCapacityProviderRequest request, ResourceScope scope)
     {
         var name = request.Name;
@@ -67,11 +77,7 @@ public static class CapacityProviderRules
             throw new InvalidParameterException(
                 $"The specified capacity provider name '{name}' is invalid. Capacity provider names can't be prefixed with \"aws\", \"ecs\", or \"fargate\".");
         }
-        if (request.ManagedInstancesProvider is not null || request.Cluster is not null)
-        {
-            throw new UnsupportedFeatureException(
-                "Berth supports Auto Scaling group capacity providers only; Amazon ECS Managed Instances (managedInstancesProvider, cluster) are not available.");
-        }
+        RefuseManagedInstances(request.ManagedInstancesProvider is not null || request.Cluster is not null);
         var group = request.AutoScalingGroupProvider
             ?? throw new InvalidParameterException(GroupRequired);
         var groupArn = Require.NotBlank(group.AutoScalingGroupArn, "autoScalingGroupProvider.autoScalingGroupArn");

@@ -31,6 +31,9 @@ public static class ExpressGatewayPlan
     private const int HealthyThreshold = 2;
     public const string DeregistrationDelaySeconds = "30";
 
+    /// <summary>Berth serves every listener on 127.0.0.1, reachable from this machine only: what ELB calls internal.</summary>
+    public const string Scheme = "internal";
+
     private static readonly Dictionary<string, string> PredefinedMetrics = new(StringComparer.Ordinal)
     {
         ["AVERAGE_CPU"] = "ECSServiceAverageCPUUtilization",
@@ -96,15 +99,12 @@ public static class ExpressGatewayPlan
         Matcher = new Matcher { HttpCode = "200" },
     };
 
-    /// <summary>
-    /// An internal application load balancer: Berth serves its listener on 127.0.0.1, reachable from this machine only,
-    /// which is what ELB calls internal.
-    /// </summary>
+    /// <summary>An internal application load balancer (<see cref="Scheme"/>).</summary>
     public static CreateLoadBalancerInput LoadBalancer(string name, IReadOnlyList<string> subnets, IReadOnlyList<EcsTag> tags) => new()
     {
         Name = name,
         Type = "application",
-        Scheme = "internal",
+        Scheme = Scheme,
         Subnets = subnets,
         Tags = [.. tags.Select(t => new ElbTag { Key = t.Key, Value = t.Value })],
     };
@@ -155,7 +155,7 @@ public static class ExpressGatewayPlan
     /// <summary>Target tracking on the Express metric; request count per target needs the load balancer's resource label.</summary>
     public static PutScalingPolicyRequest ScalingPolicy(string resourceId, ExpressGatewayScalingTarget scaling, string loadBalancerArn, string targetGroupArn)
     {
-        var metric = PredefinedMetrics[scaling.AutoScalingMetric!];
+        var metric = PredefinedMetricOf(scaling.AutoScalingMetric!);
         return new PutScalingPolicyRequest
         {
             PolicyName = PolicyName,
@@ -174,6 +174,9 @@ public static class ExpressGatewayPlan
             },
         };
     }
+
+    /// <summary>Application Auto Scaling's predefined metric of an Express metric (AVERAGE_CPU → ECSServiceAverageCPUUtilization).</summary>
+    public static string PredefinedMetricOf(string autoScalingMetric) => PredefinedMetrics[autoScalingMetric];
 
     /// <summary>ALB's resource label: <c>app/NAME/ID/targetgroup/NAME/ID</c>, from the two ARNs.</summary>
     public static string ResourceLabel(string loadBalancerArn, string targetGroupArn) =>

@@ -168,6 +168,7 @@ public static class ServiceRules
         }
         Require.InRange(request.DesiredCount, 0, int.MaxValue, "desiredCount");
         ValidateDeploymentConfiguration(request.DeploymentConfiguration, strategy);
+        RefuseAlarmsWithoutEcsController(request.DeploymentController?.Type, request.DeploymentConfiguration);
     }
 
     /// <summary>The same rules for UpdateService, judged against the service's existing scheduling strategy.</summary>
@@ -180,6 +181,22 @@ public static class ServiceRules
         }
         Require.InRange(request.DesiredCount, 0, int.MaxValue, "desiredCount");
         ValidateDeploymentConfiguration(MergeDeploymentConfiguration(current.DeploymentConfiguration, request.DeploymentConfiguration), strategy);
+        RefuseAlarmsWithoutEcsController(current.DeploymentController?.Type, request.DeploymentConfiguration);
+    }
+
+    /// <summary>
+    /// "You can only use the DeploymentAlarms method to detect failures when the DeploymentController is set to ECS"
+    /// (ECS API reference, DeploymentAlarms). ECS refuses <c>alarms</c> for the CODE_DEPLOY and EXTERNAL controllers even
+    /// when disabled and empty (aws-cdk#26307 quotes the refusal of <c>{ enable: false, alarmNames: [] }</c>), so Berth
+    /// refuses any, rather than store alarms nothing would watch.
+    /// </summary>
+    public static void RefuseAlarmsWithoutEcsController(string? controllerType, DeploymentConfiguration? requested)
+    {
+        if (requested?.Alarms is not null && controllerType is ExternalController.Type or CodeDeployController.Type)
+        {
+            throw new InvalidParameterException(
+                "Alarm based rollback feature is only supported with ECS deployment controller. Update to ECS deployment controller and try again.");
+        }
     }
 
     /// <summary>

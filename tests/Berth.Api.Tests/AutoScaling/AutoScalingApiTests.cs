@@ -81,6 +81,39 @@ public class AutoScalingApiTests(BerthServerFixture server) : IClassFixture<Bert
     }
 
     [Fact]
+    public async Task Updating_a_target_tracking_policy_keeps_its_alarms_and_every_other_alarm()
+    {
+        await ServiceAsync();
+        await RegisterAsync(1, 4);
+        object Policy(double target) => new
+        {
+            PolicyName = "cpu",
+            ServiceNamespace = "ecs",
+            ResourceId = "service/app/web",
+            ScalableDimension = "ecs:service:DesiredCount",
+            PolicyType = "TargetTrackingScaling",
+            TargetTrackingScalingPolicyConfiguration = new { TargetValue = target, PredefinedMetricSpecification = new { PredefinedMetricType = "ECSServiceAverageCPUUtilization" } },
+        };
+        var owned = (await Scaling.OkAsync("PutScalingPolicy", Policy(50)))["Alarms"]!.AsArray().Select(a => a!["AlarmName"]!.GetValue<string>()).ToList();
+        await CloudWatch.JsonAsync("PutMetricAlarm", new JsonObject
+        {
+            ["AlarmName"] = "unrelated",
+            ["Namespace"] = "App",
+            ["MetricName"] = "Errors",
+            ["Statistic"] = "Sum",
+            ["Period"] = 60,
+            ["EvaluationPeriods"] = 1,
+            ["Threshold"] = 1,
+            ["ComparisonOperator"] = "GreaterThanThreshold",
+        });
+
+        var updated = await Scaling.OkAsync("PutScalingPolicy", Policy(70));
+
+        Assert.Equal(owned, updated["Alarms"]!.AsArray().Select(a => a!["AlarmName"]!.GetValue<string>()));
+        Assert.Equal([.. owned, "unrelated"], (await AlarmNamesAsync()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Deregistering_a_target_deletes_its_policies_alarms_and_scheduled_actions()
     {
         await ServiceAsync();

@@ -156,6 +156,9 @@ public sealed class CapacityProviderApiTests(BerthServerFixture server) : IClass
         Assert.Equal(("ENABLED", 100, "ENABLED"),
             ((string)scaled["managedScaling"]!["status"]!, (int)scaled["managedScaling"]!["targetCapacity"]!, (string)scaled["managedTerminationProtection"]!));
         Assert.Equal("ClientException", (await _ecs.ErrorAsync("UpdateCapacityProvider", new { name = "never-made", autoScalingGroupProvider = new { } })).Type);
+        // Amazon ECS Managed Instances are refused on update as on create, not ignored.
+        Assert.Equal("UnsupportedFeatureException",
+            (await _ecs.ErrorAsync("UpdateCapacityProvider", new { name = "updated", managedInstancesProvider = new { infrastructureRoleArn = "arn:aws:iam::000000000000:role/infra" } })).Type);
     }
 
     [Fact]

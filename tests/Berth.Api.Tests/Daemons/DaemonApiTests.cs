@@ -82,6 +82,10 @@ public sealed class DaemonApiTests(BerthServerFixture server) : IClassFixture<Be
             ((string)task["containerInstanceArn"]!, (string)task["group"]!, (string)task["capacityProviderName"]!, (string)task["launchType"]!));
         Assert.Equal($"{_ecs.ArnPrefix}:daemon-task-definition/dmn-create-agent:1", (string)task["taskDefinitionArn"]!);
         Assert.Equal("ops", (string)task["tags"]![0]!["value"]!);
+        var byDaemon = await _ecs.OkAsync("ListTasks", new { cluster = "dmn-create", daemonName = "agent" });
+        Assert.Equal((string)task["taskArn"]!, (string)Assert.Single(byDaemon["taskArns"]!.AsArray())!);
+        Assert.Empty((await _ecs.OkAsync("ListTasks", new { cluster = "dmn-create", daemonName = "other" }))["taskArns"]!.AsArray());
+        Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("ListTasks", new { cluster = "dmn-create", daemonName = "agent", serviceName = "web" })).Type);
 
         var deployment = await DeploymentAsync((string)created["deploymentArn"]!);
         Assert.Equal(revision, (string)deployment["targetDaemonRevision"]!["arn"]!);

@@ -30,11 +30,20 @@ public class AccountSettingApiTests(BerthServerFixture server) : IClassFixture<B
     }
 
     [Fact]
-    public async Task Effective_settings_cover_every_setting_berth_knows()
+    public async Task Effective_settings_cover_every_setting_berth_knows_ten_to_a_page()
     {
-        var response = await _ecs.OkAsync("ListAccountSettings", new { effectiveSettings = true });
+        var first = await _ecs.OkAsync("ListAccountSettings", new { effectiveSettings = true });
+        var second = await _ecs.OkAsync("ListAccountSettings", new { effectiveSettings = true, nextToken = (string)first["nextToken"]! });
+        var small = await _ecs.OkAsync("ListAccountSettings", new { effectiveSettings = true, maxResults = 4 });
 
-        Assert.Equal(11, response["settings"]!.AsArray().Count);
+        Assert.Equal(10, first["settings"]!.AsArray().Count);
+        Assert.Single(second["settings"]!.AsArray());
+        Assert.Null(second["nextToken"]);
+        var names = first["settings"]!.AsArray().Concat(second["settings"]!.AsArray()).Select(s => (string)s!["name"]!).ToList();
+        Assert.Equal(names.Order(StringComparer.Ordinal).Distinct(), names);
+        Assert.Equal(11, names.Count);
+        Assert.Equal(names.Take(4), small["settings"]!.AsArray().Select(s => (string)s!["name"]!));
+        Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("ListAccountSettings", new { effectiveSettings = true, maxResults = 11 })).Type);
         Assert.Empty((await _ecs.OkAsync("ListAccountSettings", new { }))["settings"]!.AsArray());
     }
 

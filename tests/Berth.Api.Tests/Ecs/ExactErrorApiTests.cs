@@ -42,6 +42,43 @@ public class ExactErrorApiTests(BerthServerFixture server) : IClassFixture<Berth
     }
 
     [Fact]
+    public async Task Deployment_alarms_are_refused_for_the_external_and_code_deploy_controllers()
+    {
+        await _ecs.OkAsync("CreateCluster", new { clusterName = "exact-alarms" });
+        await ClusterCapacity.RegisterWebAsync(_ecs, "exact-alarms");
+        const string Expected = "Alarm based rollback feature is only supported with ECS deployment controller. Update to ECS deployment controller and try again.";
+        var alarms = new { alarms = new { alarmNames = new[] { "errors" }, enable = true, rollback = true } };
+        var disabled = new { alarms = new { alarmNames = Array.Empty<string>(), enable = false, rollback = false } };
+
+        Assert.Equal(("InvalidParameterException", Expected), await _ecs.ErrorAsync("CreateService", new
+        {
+            cluster = "exact-alarms",
+            serviceName = "external",
+            deploymentController = new { type = "EXTERNAL" },
+            deploymentConfiguration = alarms,
+        }));
+        Assert.Equal(("InvalidParameterException", Expected), await _ecs.ErrorAsync("CreateService", new
+        {
+            cluster = "exact-alarms",
+            serviceName = "blue-green",
+            taskDefinition = "exact-alarms",
+            desiredCount = 0,
+            deploymentController = new { type = "CODE_DEPLOY" },
+            deploymentConfiguration = disabled,
+        }));
+        Assert.Empty((await _ecs.OkAsync("ListServices", new { cluster = "exact-alarms" }))["serviceArns"]!.AsArray());
+
+        await _ecs.OkAsync("CreateService", new { cluster = "exact-alarms", serviceName = "external", deploymentController = new { type = "EXTERNAL" } });
+        Assert.Equal(("InvalidParameterException", Expected),
+            await _ecs.ErrorAsync("UpdateService", new { cluster = "exact-alarms", service = "external", deploymentConfiguration = alarms }));
+        var service = (await _ecs.OkAsync("DescribeServices", new { cluster = "exact-alarms", services = new[] { "external" } }))["services"]![0]!;
+        Assert.Null(service["deploymentConfiguration"]?["alarms"]);
+
+        // The ECS controller takes them.
+        await _ecs.OkAsync("CreateService", new { cluster = "exact-alarms", serviceName = "rolling", taskDefinition = "exact-alarms", desiredCount = 0, deploymentConfiguration = alarms });
+    }
+
+    [Fact]
     public async Task Listing_the_tasks_of_an_unknown_service_is_service_not_found()
     {
         await _ecs.OkAsync("CreateCluster", new { clusterName = "exact-list" });

@@ -219,4 +219,76 @@ public class ExpressGatewayApiTests(BerthServerFixture server) : IClassFixture<B
         Assert.Equal("ResourceNotFoundException", (await _ecs.ErrorAsync("DescribeExpressGatewayService", new { serviceArn = ServiceArn("exp-refuse", "subnet") })).Type);
         Assert.Empty((await _ecs.OkAsync("DescribeServices", new { cluster = "exp-refuse", services = new[] { "subnet", "path" } }))["services"]!.AsArray());
     }
+
+    [Fact]
+    public async Task The_express_service_revisions_name_the_resources_it_provisioned_and_a_plain_service_names_none()
+    {
+        var created = await CreateAsync("exp-managed", "web");
+        var arn = ServiceArn("exp-managed", "web");
+        var revision = (string)created["activeConfigurations"]![0]!["serviceRevisionArn"]!;
+        var endpoint = (string)created["activeConfigurations"]![0]!["ingressPaths"]![0]!["endpoint"]!;
+        var balancer = await Elb.OkAsync("DescribeLoadBalancers", ("Names.member.1", ExpressGatewayRules.ResourceName(arn)));
+        var balancerArn = ElbClient.Text(balancer, "LoadBalancers/member/LoadBalancerArn");
+        var listenerArn = ElbClient.Text(await Elb.OkAsync("DescribeListeners", ("LoadBalancerArn", balancerArn)), "Listeners/member/ListenerArn");
+        var groupArn = (string)(await EcsServiceAsync("exp-managed", "web"))["loadBalancers"]![0]!["targetGroupArn"]!;
+        // A scaling change re-puts the target and policy (and the policy's alarms) without a new revision.
+        await _ecs.OkAsync("UpdateExpressGatewayService", new { serviceArn = arn, scalingTarget = new { maxTaskCount = 3 } });
+        var targetArn = (string)(await ScalableTargetsAsync("service/exp-managed/web"))[0]!["ScalableTargetARN"]!;
+        var policy = (await Scaling.OkAsync("DescribeScalingPolicies", new { ServiceNamespace = "ecs", ResourceId = "service/exp-managed/web" }))["ScalingPolicies"]![0]!;
+        var alarmArns = policy["Alarms"]!.AsArray().Select(a => (string)a!["AlarmARN"]!).ToList();
+        Assert.NotEmpty(alarmArns);
+
+        var resources = (await RevisionAsync(revision))["ecsManagedResources"]!;
+
+        var ingress = Assert.Single(resources["ingressPaths"]!.AsArray())!;
+        Assert.Equal(("PRIVATE", endpoint), ((string)ingress["accessType"]!, (string)ingress["endpoint"]!));
+        Assert.Equal((balancerArn, "ACTIVE", "internal"), ((string)ingress["loadBalancer"]!["arn"]!, (string)ingress["loadBalancer"]!["status"]!, (string)ingress["loadBalancer"]!["scheme"]!));
+        JsonAssert.Equal("""["subnet-local-a", "subnet-local-b"]""", ingress["loadBalancer"]!["subnetIds"]);
+        Assert.Equal((listenerArn, "ACTIVE"), ((string)ingress["listener"]!["arn"]!, (string)ingress["listener"]!["status"]!));
+        var group = Assert.Single(ingress["targetGroups"]!.AsArray())!;
+        Assert.Equal((groupArn, "ACTIVE", "/ping", 80, 80),
+            ((string)group["arn"]!, (string)group["status"]!, (string)group["healthCheckPath"]!, (int)group["healthCheckPort"]!, (int)group["port"]!));
+        // Berth provisions no security group, certificate, listener rule or log group: none is named.
+        Assert.Null(ingress["loadBalancerSecurityGroups"]);
+        Assert.Null(ingress["certificate"]);
+        Assert.Null(ingress["rule"]);
+        Assert.Null(resources["serviceSecurityGroups"]);
+        Assert.Null(resources["logGroups"]);
+        var scaling = resources["autoScaling"]!;
+        Assert.Equal((targetArn, "ACTIVE", 1, 3), ((string)scaling["scalableTarget"]!["arn"]!, (string)scaling["scalableTarget"]!["status"]!,
+            (int)scaling["scalableTarget"]!["minCapacity"]!, (int)scaling["scalableTarget"]!["maxCapacity"]!));
+        JsonAssert.Equal($$"""
+            [{ "arn": "{{(string)policy["PolicyARN"]!}}", "status": "ACTIVE", "updatedAt": {{scaling["applicationAutoScalingPolicies"]![0]!["updatedAt"]}},
+               "policyType": "TargetTrackingScaling", "targetValue": 60.0, "metric": "ECSServiceAverageCPUUtilization" }]
+            """, scaling["applicationAutoScalingPolicies"]);
+        Assert.Equal(alarmArns, resources["metricAlarms"]!.AsArray().Select(a => (string)a!["arn"]!));
+        Assert.All(resources["metricAlarms"]!.AsArray(), a => Assert.Equal("ACTIVE", (string)a!["status"]!));
+
+        // Resources removed behind the Express service's back read DELETED (a deleted Express service's revisions go
+        // with its ECS service, as every deleted service's do).
+        await Scaling.OkAsync("DeregisterScalableTarget", new { ServiceNamespace = "ecs", ResourceId = "service/exp-managed/web", ScalableDimension = "ecs:service:DesiredCount" });
+        await Elb.OkAsync("DeleteLoadBalancer", ("LoadBalancerArn", balancerArn));
+        var removed = (await RevisionAsync(revision))["ecsManagedResources"]!;
+        Assert.Equal(("DELETED", "DELETED", "ACTIVE", "DELETED", "DELETED"), ((string)removed["ingressPaths"]![0]!["loadBalancer"]!["status"]!,
+            (string)removed["ingressPaths"]![0]!["listener"]!["status"]!, (string)removed["ingressPaths"]![0]!["targetGroups"]![0]!["status"]!,
+            (string)removed["autoScaling"]!["scalableTarget"]!["status"]!, (string)removed["autoScaling"]!["applicationAutoScalingPolicies"]![0]!["status"]!));
+        Assert.Null(removed["metricAlarms"]);
+
+        await _ecs.OkAsync("RegisterTaskDefinition", new { family = "exp-plain", containerDefinitions = new[] { new { name = "app", image = "berth/sample-web", memory = 64 } } });
+        var plain = (await _ecs.OkAsync("CreateService", new { cluster = "exp-managed", serviceName = "plain", taskDefinition = "exp-plain", desiredCount = 0 }))["service"]!;
+        var deployment = (await _ecs.OkAsync("DescribeServiceDeployments", new { serviceDeploymentArns = new[] { (string)plain["currentServiceDeployment"]! } }))["serviceDeployments"]![0]!;
+        var plainRevision = await RevisionAsync((string)deployment["targetServiceRevision"]!["arn"]!);
+        Assert.Equal(_ecs.TaskDefinitionArn("exp-plain", 1), (string)plainRevision["taskDefinition"]!);
+        Assert.Null(plainRevision["ecsManagedResources"]);
+
+        // ListServices tells the Express service (managed by ECS) from the customer's own.
+        async Task<IEnumerable<string>> ListAsync(string type) =>
+            (await _ecs.OkAsync("ListServices", new { cluster = "exp-managed", resourceManagementType = type }))["serviceArns"]!.AsArray().Select(a => (string)a!);
+        Assert.Equal([arn], await ListAsync("ECS"));
+        Assert.Equal([ServiceArn("exp-managed", "plain")], await ListAsync("CUSTOMER"));
+        Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("ListServices", new { cluster = "exp-managed", resourceManagementType = "AWS" })).Type);
+    }
+
+    private async Task<JsonNode> RevisionAsync(string arn) =>
+        Assert.Single((await _ecs.OkAsync("DescribeServiceRevisions", new { serviceRevisionArns = new[] { arn } }))["serviceRevisions"]!.AsArray())!;
 }

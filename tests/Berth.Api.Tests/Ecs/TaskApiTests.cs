@@ -139,5 +139,9 @@ public class TaskApiTests(BerthServerFixture server) : IClassFixture<BerthServer
 
         Assert.Equal("UnsupportedFeatureException", (await _ecs.ErrorAsync("RunTask", new { cluster = "refuse", taskDefinition = "refused", launchType = "EXTERNAL" })).Type);
         Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("RunTask", new { cluster = "refuse", taskDefinition = "refused", count = 11 })).Type);
+        var ebs = new[] { new { name = "data", managedEBSVolume = new { roleArn = "arn:aws:iam::000000000000:role/ebs", sizeInGiB = 10 } } };
+        Assert.Equal("UnsupportedFeatureException", (await _ecs.ErrorAsync("RunTask", new { cluster = "refuse", taskDefinition = "refused", volumeConfigurations = ebs })).Type);
+        Assert.Equal("UnsupportedFeatureException",
+            (await _ecs.ErrorAsync("StartTask", new { cluster = "refuse", taskDefinition = "refused", containerInstances = new[] { "i-refuse" }, volumeConfigurations = ebs })).Type);
     }
 }

@@ -23,6 +23,42 @@ public class ServiceRulesTests
         Assert.True(thrown is null or InvalidParameterException);
     }
 
+    [Theory]
+    [InlineData("EXTERNAL", true, true)]
+    [InlineData("CODE_DEPLOY", true, true)]
+    [InlineData("EXTERNAL", false, true)]
+    [InlineData("CODE_DEPLOY", false, true)]
+    [InlineData("EXTERNAL", null, false)]
+    [InlineData("ECS", true, false)]
+    [InlineData(null, true, false)]
+    public void Deployment_alarms_are_for_the_ecs_controller_only_even_disabled(string? controller, bool? enable, bool refused)
+    {
+        // enable null: the request gives no alarms at all.
+        var configuration = new DeploymentConfiguration { Alarms = enable is { } on ? new DeploymentAlarms { AlarmNames = [], Enable = on, Rollback = false } : null };
+
+        var thrown = Record.Exception(() => ServiceRules.RefuseAlarmsWithoutEcsController(controller, configuration));
+
+        Assert.Equal(refused
+            ? "Alarm based rollback feature is only supported with ECS deployment controller. Update to ECS deployment controller and try again."
+            : null, thrown?.Message);
+        Assert.True(thrown is null or InvalidParameterException);
+    }
+
+    [Theory]
+    [InlineData("EXTERNAL")]
+    [InlineData("CODE_DEPLOY")]
+    public void CreateService_and_UpdateService_refuse_alarms_for_task_set_controllers(string controller)
+    {
+        var alarms = new DeploymentConfiguration { Alarms = new DeploymentAlarms { AlarmNames = ["errors"], Enable = true, Rollback = true } };
+
+        Assert.Throws<InvalidParameterException>(() => ServiceRules.ValidateCreateService(
+            new CreateServiceRequest { ServiceName = "web", DeploymentController = new DeploymentController { Type = controller }, DeploymentConfiguration = alarms }));
+        var current = Replica(1) with { DeploymentController = new DeploymentController { Type = controller } };
+        Assert.Throws<InvalidParameterException>(() => ServiceRules.ValidateUpdateService(current, new UpdateServiceRequest { DeploymentConfiguration = alarms }));
+        // An update that names no alarms passes, even when the service was given some before Berth refused them.
+        ServiceRules.ValidateUpdateService(current with { DeploymentConfiguration = alarms }, new UpdateServiceRequest { DesiredCount = 2 });
+    }
+
     [Fact]
     public void Deployment_ids_are_ecs_svc_and_19_digits()
     {

@@ -13,6 +13,9 @@ namespace Berth.Api.Ecs.AccountSettings;
 /// </summary>
 internal sealed class AccountSettingHandler(IStateStore store)
 {
+    /// <summary>ListAccountSettings' page size: at most 10, and 10 when maxResults is not given.</summary>
+    private const int MaxListResults = 10;
+
     private readonly EffectiveAccountSettings _effective = new(store);
 
     public void Register(JsonService service) => service
@@ -79,8 +82,11 @@ internal sealed class AccountSettingHandler(IStateStore store)
                 settings.Add(setting);
             }
         }
-        // Eleven settings at most: one page always holds them, so there is never a nextToken.
-        return new ListAccountSettingsResponse { Settings = settings };
+        // "This value can be between 1 and 10. If this parameter isn't used, then ListAccountSettings returns up to 10
+        // results and a nextToken value if applicable": Berth knows more than ten settings, so the list pages by name.
+        Require.InRange(request.MaxResults, 1, MaxListResults, "maxResults");
+        var page = Paging.Slice(settings.OrderBy(s => s.Name, StringComparer.Ordinal).ToList(), s => s.Name!, request.MaxResults ?? MaxListResults, request.NextToken);
+        return new ListAccountSettingsResponse { Settings = [.. page.Items], NextToken = page.NextToken };
     }
 
     private Task SaveAsync(RequestContext context, string principal, Setting setting, CancellationToken cancellationToken)

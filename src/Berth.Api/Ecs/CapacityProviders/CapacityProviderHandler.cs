@@ -112,6 +112,7 @@ internal sealed class CapacityProviderHandler(ClusterState state, CapacityProvid
     {
         var name = Require.NotBlank(request.Name, "name");
         CapacityProviderRules.RefuseReserved(name, "updated");
+        CapacityProviderRules.RefuseManagedInstances(request.ManagedInstancesProvider is not null || request.Cluster is not null);
         var updated = await ChangeAsync(context, name,
             (current, _) => CapacityProviderRules.Update(current, request.AutoScalingGroupProvider), cancellationToken).ConfigureAwait(false);
         return new UpdateCapacityProviderResponse { CapacityProvider = updated };

@@ -1,5 +1,6 @@
 using Berth.Api.Protocol;
 using Berth.Control.Clusters;
+using Berth.Control.Express;
 using Berth.Control.Services;
 using Berth.Core.Arns;
 using Berth.Core.Ecs;
@@ -73,7 +74,9 @@ internal sealed class ServiceDeploymentHandler(ClusterState state, ServiceSignal
     {
         var (found, failures) = await DescribeAsync(
             EcsRecords.ServiceRevisions, request.ServiceRevisionArns, "serviceRevisionArns", context, _ => true, cancellationToken).ConfigureAwait(false);
-        return new DescribeServiceRevisionsResponse { ServiceRevisions = found, Failures = failures };
+        // An Express service's revisions also name what it provisioned, as it is now.
+        var described = await ExpressManagedResourceReader.AddToAsync(Store, context.Scope, found, cancellationToken).ConfigureAwait(false);
+        return new DescribeServiceRevisionsResponse { ServiceRevisions = described, Failures = failures };
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using Berth.Api.Protocol;
 using Berth.Control.Clusters;
+using Berth.Control.Express;
 using Berth.Control.Services;
 using Berth.Control.Tasks;
 using Berth.Core.Capacity;
@@ -147,10 +148,16 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal, S
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         Require.OneOf(request.LaunchType, EcsEnums.LaunchType, "launchType");
         Require.OneOf(request.SchedulingStrategy, EcsEnums.SchedulingStrategy, "schedulingStrategy");
+        Require.OneOf(request.ResourceManagementType, EcsEnums.ResourceManagementType, "resourceManagementType");
+        // ECS manages Express services (CreateExpressGatewayService); the customer manages every other one.
+        var isExpress = request.ResourceManagementType is null
+            ? null
+            : await ExpressServices.OfClusterAsync(Store, cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
         var page = await Paging.ReadAsync(Store, EcsRecords.Services, new RecordQuery(EcsRecords.Services.Kind, cluster.ClusterArn),
             r => r.Service.Status != ServiceStatuses.Inactive
                 && (request.LaunchType is null || r.Service.LaunchType == request.LaunchType)
-                && (request.SchedulingStrategy is null || r.Service.SchedulingStrategy == request.SchedulingStrategy),
+                && (request.SchedulingStrategy is null || r.Service.SchedulingStrategy == request.SchedulingStrategy)
+                && (isExpress is null || isExpress(r.Service.ServiceArn!, r.Service) == (request.ResourceManagementType == "ECS")),
             request.MaxResults ?? DefaultListPage, request.NextToken, cancellationToken).ConfigureAwait(false);
         return new ListServicesResponse { ServiceArns = page.Items.Select(r => r.Id).ToList(), NextToken = page.NextToken };
     }

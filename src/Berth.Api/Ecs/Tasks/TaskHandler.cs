@@ -38,6 +38,7 @@ internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, Tas
         Require.That((request.PlacementConstraints?.Count ?? 0) <= MaxConstraints, $"At most {MaxConstraints} placement constraints are allowed.");
         Require.That((request.PlacementStrategy?.Count ?? 0) <= MaxStrategies, $"At most {MaxStrategies} placement strategies are allowed.");
         RunTaskIdempotency.Validate(request.ClientToken);
+        RefuseVolumeConfigurations(request.VolumeConfigurations);
         var token = request.ClientToken is { } clientToken ? new TaskLauncher.ClientToken(clientToken, RunTaskIdempotency.RequestHash(request)) : null;
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var target = LaunchTarget.Resolve(request.LaunchType, request.CapacityProviderStrategy, cluster);
@@ -60,6 +61,7 @@ internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, Tas
     {
         var names = request.ContainerInstances ?? [];
         Require.Count(names, MaxCount, "containerInstances", "container instances");
+        RefuseVolumeConfigurations(request.VolumeConfigurations);
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         var launch = await PrepareAsync(context, cluster, request.TaskDefinition, request.Overrides, request.StartedBy, request.Group,
             request.Tags, request.PropagateTags, request.EnableECSManagedTags, request.EnableExecuteCommand, request.NetworkConfiguration, "EC2",
@@ -127,7 +129,7 @@ internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, Tas
         return new DescribeTasksResponse { Tasks = tasks, Failures = failures };
     }
 
-    /// <summary>Without desiredStatus ECS lists the tasks whose desired status is RUNNING.</summary>
+    /// <summary>Without desiredStatus ECS lists the tasks whose desired status is RUNNING; serviceName or daemonName narrows to one group.</summary>
     private async Task<ListTasksResponse> ListAsync(ListTasksRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
@@ -135,7 +137,14 @@ internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, Tas
         Require.OneOf(request.LaunchType, EcsEnums.LaunchType, "launchType");
         var desired = request.DesiredStatus ?? TaskStatuses.Running;
         var instanceArn = request.ContainerInstance is { } instance ? ClusterState.ContainerInstanceArnOf(cluster, instance) : null;
-        var group = request.ServiceName is { } service ? TaskGroups.OfService(service) : null;
+        if (request.ServiceName is not null && request.DaemonName is not null)
+        {
+            throw new InvalidParameterException("serviceName and daemonName cannot both be specified: a task belongs to one service or one daemon.");
+        }
+        // A daemon's tasks are in its group; ListTasks lists no DaemonNotFoundException, so an unknown daemon has none.
+        var group = request.ServiceName is { } service ? TaskGroups.OfService(service)
+            : request.DaemonName is { } daemon ? TaskGroups.OfDaemon(daemon)
+            : null;
         if (request.ServiceName is { } serviceName
             && await Store.GetAsync(EcsRecords.Services, context.Scope.ServiceArn(cluster.ClusterName!, serviceName), cancellationToken).ConfigureAwait(false) is null)
         {
@@ -172,6 +181,15 @@ internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, Tas
         var allTags = TaskTags.For(tags, propagateTags, managedTags == true, new TaskTags.Sources(found.Value.Tags, [], cluster.ClusterName!, null));
         return new TaskLaunch(definition, overrides, startedBy, group ?? $"family:{definition.Family}", allTags, launchType, taskNetwork,
             EnableExecuteCommand: executeCommand == true);
+    }
+
+    /// <summary>Amazon EBS volumes attached at launch need EBS, which Berth does not serve: refused, not ignored.</summary>
+    private static void RefuseVolumeConfigurations(IReadOnlyList<TaskVolumeConfiguration>? configurations)
+    {
+        if (configurations is { Count: > 0 })
+        {
+            throw new UnsupportedFeatureException("Berth does not support volumeConfigurations: it has no Amazon EBS volumes to attach at launch.");
+        }
     }
 
     private static string FamilyOf(EcsTask task)
