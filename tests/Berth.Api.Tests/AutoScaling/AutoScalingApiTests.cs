@@ -95,17 +95,7 @@ public class AutoScalingApiTests(BerthServerFixture server) : IClassFixture<Bert
             TargetTrackingScalingPolicyConfiguration = new { TargetValue = target, PredefinedMetricSpecification = new { PredefinedMetricType = "ECSServiceAverageCPUUtilization" } },
         };
         var owned = (await Scaling.OkAsync("PutScalingPolicy", Policy(50)))["Alarms"]!.AsArray().Select(a => a!["AlarmName"]!.GetValue<string>()).ToList();
-        await CloudWatch.JsonAsync("PutMetricAlarm", new JsonObject
-        {
-            ["AlarmName"] = "unrelated",
-            ["Namespace"] = "App",
-            ["MetricName"] = "Errors",
-            ["Statistic"] = "Sum",
-            ["Period"] = 60,
-            ["EvaluationPeriods"] = 1,
-            ["Threshold"] = 1,
-            ["ComparisonOperator"] = "GreaterThanThreshold",
-        });
+        await CloudWatch.JsonAsync("PutMetricAlarm", CloudWatchClient.SumAlarm("unrelated"));
 
         var updated = await Scaling.OkAsync("PutScalingPolicy", Policy(70));
 

@@ -56,18 +56,12 @@ public class ScalingEngineTests(BerthServerFixture server) : IClassFixture<Berth
     private Task SetAlarmAsync(string name, string state) =>
         CloudWatch.JsonAsync("SetAlarmState", new JsonObject { ["AlarmName"] = name, ["StateValue"] = state, ["StateReason"] = "test" });
 
-    private async Task AlarmAsync(string name, string policyArn) => await CloudWatch.JsonAsync("PutMetricAlarm", new JsonObject
+    private async Task AlarmAsync(string name, string policyArn)
     {
-        ["AlarmName"] = name,
-        ["Namespace"] = "App",
-        ["MetricName"] = name,
-        ["Statistic"] = "Sum",
-        ["Period"] = 60,
-        ["EvaluationPeriods"] = 1,
-        ["Threshold"] = 1,
-        ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
-        ["AlarmActions"] = new JsonArray(policyArn),
-    });
+        var alarm = CloudWatchClient.SumAlarm(name, metricName: name);
+        alarm["AlarmActions"] = new JsonArray(policyArn);
+        await CloudWatch.JsonAsync("PutMetricAlarm", alarm);
+    }
 
     [Fact]
     public async Task Target_tracking_scales_out_in_proportion_when_its_high_alarm_fires()

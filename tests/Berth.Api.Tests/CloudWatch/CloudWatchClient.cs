@@ -18,6 +18,22 @@ public sealed class CloudWatchClient(HttpClient http, string region)
 
     private static readonly HashSet<string> TimestampMembers = ["StartTime", "EndTime", "Timestamp"];
 
+    /// <summary>
+    /// A PutMetricAlarm body on a one-minute Sum of App/<paramref name="metricName"/> that one datum of 1 sets off:
+    /// tests that move alarms with SetAlarmState need only a valid alarm, not particular metric settings.
+    /// </summary>
+    public static JsonObject SumAlarm(string name, string metricName = "Errors") => new()
+    {
+        ["AlarmName"] = name,
+        ["Namespace"] = "App",
+        ["MetricName"] = metricName,
+        ["Statistic"] = "Sum",
+        ["Period"] = 60,
+        ["EvaluationPeriods"] = 1,
+        ["Threshold"] = 1,
+        ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
+    };
+
     public async Task<Answer> JsonAsync(string operation, JsonObject body)
     {
         using var request = Request("/", new StringContent(body.ToJsonString(), Encoding.UTF8), "application/x-amz-json-1.0");

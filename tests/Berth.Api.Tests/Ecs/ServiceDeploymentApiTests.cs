@@ -115,17 +115,7 @@ public class ServiceDeploymentApiTests(BerthServerFixture server) : IClassFixtur
         await ClusterCapacity.RegisterInstanceAsync(_ecs, "alarmed", "i-alarmed");
         await ClusterCapacity.RegisterWebAsync(_ecs, "web", cpu: 256, memory: 256);
         var cloudWatch = new CloudWatchClient(server.Http, _ecs.Region);
-        var alarm = new JsonObject
-        {
-            ["AlarmName"] = "web-5xx",
-            ["Namespace"] = "App",
-            ["MetricName"] = "Errors",
-            ["Statistic"] = "Sum",
-            ["Period"] = 60,
-            ["EvaluationPeriods"] = 1,
-            ["Threshold"] = 1,
-            ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
-        };
+        var alarm = CloudWatchClient.SumAlarm("web-5xx");
         Assert.Equal(HttpStatusCode.OK, (await cloudWatch.JsonAsync("PutMetricAlarm", alarm)).Status);
 
         await _ecs.OkAsync("UpdateService", new
