@@ -58,7 +58,7 @@ public sealed class ServiceDeploymentHistory(IStateStore store)
             EcsRecords.PutServiceDeployment(d, known.TryGetValue(d.ServiceDeploymentArn!, out var stored) ? stored.Version : 0)));
         writes.AddRange(changes.Revisions.Select(r => EcsRecords.PutServiceRevision(r, 0)));
         return new Synced(
-            new ServiceRecord(ServiceHistory.WithCurrent(service, changes.Links), after.Scheduler with { Links = changes.Links }), writes);
+            after with { Service = ServiceHistory.WithCurrent(service, changes.Links), Scheduler = after.Scheduler with { Links = changes.Links } }, writes);
     }
 
     private async Task<Synced> DeleteAsync(ServiceRecord after, CancellationToken cancellationToken)

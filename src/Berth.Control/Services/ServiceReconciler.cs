@@ -74,7 +74,7 @@ public sealed class ServiceReconciler(
                     break;
                 }
             }
-            var (next, historyWrites) = await history.SyncAsync(record.Value, new ServiceRecord(service, plan.Scheduler), now, ct).ConfigureAwait(false);
+            var (next, historyWrites) = await history.SyncAsync(record.Value, record.Value with { Service = service, Scheduler = plan.Scheduler }, now, ct).ConfigureAwait(false);
             if (historyWrites.Count == 0 && SameDocument(next, record.Value))
             {
                 return false;

@@ -21,11 +21,7 @@ public static class DaemonRules
         Require.Name(request.DaemonName, "Daemon name");
         ValidateCommon(request.DaemonTaskDefinitionArn, request.CapacityProviderArns, request.DeploymentConfiguration, request.PropagateTags);
         TagRules.Validate(request.Tags);
-        if (request.ClientToken is { } token)
-        {
-            Require.That(token.Length is >= 1 and <= 36 && token.All(c => c is >= '!' and <= '~'),
-                "clientToken can have up to 36 ASCII characters in the range of 33-126 (inclusive).");
-        }
+        Require.ClientToken(request.ClientToken, 36);
     }
 
     public static void ValidateUpdate(UpdateDaemonRequest request) =>

@@ -82,6 +82,7 @@ public static class ServiceFactory
         Require.InRange(request.HealthCheckGracePeriodSeconds, 0, int.MaxValue, "healthCheckGracePeriodSeconds");
         Require.OneOf(request.PropagateTags, EcsEnums.PropagateTags, "propagateTags");
         TagRules.Validate(request.Tags);
+        Require.ClientToken(request.ClientToken, 36);
         ExternalController.ValidateType(request.DeploymentController);
         ExternalController.ValidateCreateService(request);
         CodeDeployController.ValidateCreateService(request);

@@ -243,7 +243,7 @@ public static class ServiceHistory
             UpdatedAt = now,
             Rollback = new Rollback { Reason = reason, StartedAt = now, ServiceRevisionArn = targetRevision },
         };
-        return (new ServiceRecord(updated, scheduler), requested);
+        return (record with { Service = updated, Scheduler = scheduler }, requested);
     }
 
     private static ServiceRevision NewRevision(Service service, Deployment deployment, IReadOnlyList<ContainerImage> images) => new()

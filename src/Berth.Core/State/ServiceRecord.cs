@@ -7,4 +7,5 @@ namespace Berth.Core.State;
 /// A service as stored: the wire Service (what DescribeServices shows) and the scheduler's own bookkeeping,
 /// written together so one commit moves both and a conflict re-plans both.
 /// </summary>
-public sealed record ServiceRecord(Service Service, SchedulerState Scheduler);
+/// <param name="ClientToken">CreateService's <c>clientToken</c>: a retried create with it answers this service.</param>
+public sealed record ServiceRecord(Service Service, SchedulerState Scheduler, string? ClientToken = null);

@@ -41,15 +41,7 @@ public static class RunTaskIdempotency
         Conflict,
     }
 
-    public static void Validate(string? clientToken)
-    {
-        if (clientToken is null)
-        {
-            return;
-        }
-        Require.That(clientToken.Length is >= 1 and <= MaxLength && clientToken.All(c => c is >= (char)33 and <= (char)126),
-            $"clientToken must be 1 to {MaxLength} ASCII characters in the range 33-126.");
-    }
+    public static void Validate(string? clientToken) => Require.ClientToken(clientToken, MaxLength);
 
     /// <summary>
     /// What makes two requests "the same parameters": every member but the token itself and the cluster, which the

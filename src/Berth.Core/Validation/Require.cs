@@ -42,6 +42,19 @@ public static partial class Require
         }
     }
 
+    /// <summary>
+    /// An idempotency token as the model words it for RunTask, CreateService, CreateTaskSet and CreateDaemon: printable
+    /// ASCII (33-126), 1 to <paramref name="maxLength"/> characters (64 for RunTask, 36 for the others).
+    /// </summary>
+    public static void ClientToken(string? token, int maxLength)
+    {
+        if (token is not null)
+        {
+            That(token.Length >= 1 && token.Length <= maxLength && token.All(c => c is >= '!' and <= '~'),
+                $"clientToken must be 1 to {maxLength} ASCII characters in the range 33-126.");
+        }
+    }
+
     public static void That(bool condition, string message)
     {
         if (!condition)

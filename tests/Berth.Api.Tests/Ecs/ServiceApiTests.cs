@@ -113,6 +113,29 @@ public class ServiceApiTests(BerthServerFixture server) : IClassFixture<BerthSer
     }
 
     [Fact]
+    public async Task A_create_retried_with_its_client_token_answers_the_service_it_created_and_changes_nothing()
+    {
+        await ClusterAsync("retry");
+        var request = new { cluster = "retry", serviceName = "web", taskDefinition = "web", desiredCount = 0, clientToken = "create-web-1" };
+        var created = (await _ecs.OkAsync("CreateService", request))["service"]!;
+        // A write after the create (here an update) keeps the token with the service.
+        await _ecs.OkAsync("UpdateService", new { cluster = "retry", service = "web", desiredCount = 2 });
+
+        var retried = (await _ecs.OkAsync("CreateService", request))["service"]!;
+
+        Assert.Equal((string)created["serviceArn"]!, (string)retried["serviceArn"]!);
+        Assert.Equal(created["createdAt"]!.ToJsonString(), retried["createdAt"]!.ToJsonString());
+        Assert.Equal(2, (int)retried["desiredCount"]!);
+        Assert.Equal(("InvalidParameterException", "Creation of service was not idempotent."),
+            await _ecs.ErrorAsync("CreateService", request with { clientToken = "another-token" }));
+        Assert.Equal(("InvalidParameterException", "Creation of service was not idempotent."),
+            await _ecs.ErrorAsync("CreateService", new { cluster = "retry", serviceName = "web", taskDefinition = "web", desiredCount = 0 }));
+        Assert.Equal("InvalidParameterException",
+            (await _ecs.ErrorAsync("CreateService", request with { serviceName = "other", clientToken = new string('x', 37) })).Type);
+        Assert.Single((await _ecs.OkAsync("ListServices", new { cluster = "retry" }))["serviceArns"]!.AsArray());
+    }
+
+    [Fact]
     public async Task A_new_task_definition_starts_a_deployment_and_a_new_desired_count_does_not()
     {
         await ClusterAsync("upd");

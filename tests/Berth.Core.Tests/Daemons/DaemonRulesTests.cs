@@ -24,7 +24,7 @@ public class DaemonRulesTests
         { Valid with { DeploymentConfiguration = new() { DrainPercent = 100.5 } }, "drainPercent must be between 0.0 and 100.0." },
         { Valid with { DeploymentConfiguration = new() { BakeTimeInMinutes = 1441 } }, "bakeTimeInMinutes must be between 0 and 1440" },
         { Valid with { DeploymentConfiguration = new() { Alarms = new() { Enable = true } } }, "alarms.alarmNames must name at least one alarm" },
-        { Valid with { ClientToken = new string('x', 37) }, "clientToken can have up to 36 ASCII characters" },
+        { Valid with { ClientToken = new string('x', 37) }, "clientToken must be 1 to 36 ASCII characters" },
     };
 
     [Theory]

@@ -44,15 +44,18 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal, S
         var stored = await Store.RetryOnConflictAsync(async ct =>
         {
             var existing = await Store.GetAsync(EcsRecords.Services, created.ServiceArn!, ct).ConfigureAwait(false);
-            // ECS keeps a deleted (INACTIVE) service's name free for re-use; a live one must be deleted first.
+            // ECS keeps a deleted (INACTIVE) service's name free for re-use; a live one must be deleted first, unless
+            // this is a retry of the call that created it (its clientToken), which answers that service.
             switch (existing?.Value.Service.Status)
             {
+                case ServiceStatuses.Active when request.ClientToken is not null && existing.Value.ClientToken == request.ClientToken:
+                    return existing.Value.Service;
                 case ServiceStatuses.Active:
                     throw new InvalidParameterException("Creation of service was not idempotent.");
                 case ServiceStatuses.Draining:
                     throw new InvalidParameterException("Unable to Start a service that is still Draining.");
             }
-            var (record, historyWrites) = await history.SyncAsync(null, new ServiceRecord(created, new SchedulerState()), context.Now, ct).ConfigureAwait(false);
+            var (record, historyWrites) = await history.SyncAsync(null, new ServiceRecord(created, new SchedulerState(), request.ClientToken), context.Now, ct).ConfigureAwait(false);
             await Store.CommitAsync([EcsRecords.PutService(record, existing?.Version ?? 0), .. historyWrites], ct).ConfigureAwait(false);
             return record.Service;
         }, cancellationToken).ConfigureAwait(false);

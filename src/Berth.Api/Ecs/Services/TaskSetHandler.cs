@@ -67,7 +67,7 @@ internal sealed class TaskSetHandler(ClusterState state, ServiceSignal signal)
             }
             var taskSet = TaskSetRules.New(service, request, launch, id, context.Now);
             var updated = TaskSetRules.Added(service, taskSet);
-            var next = new ServiceRecord(updated, TaskSetRules.Remember(scheduler, updated, request.ClientToken, id));
+            var next = record.Value with { Service = updated, Scheduler = TaskSetRules.Remember(scheduler, updated, request.ClientToken, id) };
             await Store.CommitAsync([EcsRecords.PutService(next, record.Version)], ct).ConfigureAwait(false);
             return taskSet;
         }, cancellationToken).ConfigureAwait(false);
