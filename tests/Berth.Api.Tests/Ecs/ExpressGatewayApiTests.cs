@@ -287,6 +287,9 @@ public class ExpressGatewayApiTests(BerthServerFixture server) : IClassFixture<B
         Assert.Equal([arn], await ListAsync("ECS"));
         Assert.Equal([ServiceArn("exp-managed", "plain")], await ListAsync("CUSTOMER"));
         Assert.Equal("InvalidParameterException", (await _ecs.ErrorAsync("ListServices", new { cluster = "exp-managed", resourceManagementType = "AWS" })).Type);
+        // DescribeServices says the same of each service.
+        Assert.Equal("ECS", (string)(await EcsServiceAsync("exp-managed", "web"))["resourceManagementType"]!);
+        Assert.Equal("CUSTOMER", (string)(await EcsServiceAsync("exp-managed", "plain"))["resourceManagementType"]!);
     }
 
     private async Task<JsonNode> RevisionAsync(string arn) =>

@@ -128,6 +128,7 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal, S
             Require.OneOf(field, EcsEnums.ServiceField, "include");
         }
         var withTags = request.Include?.Contains("TAGS") == true;
+        var isExpress = await ExpressServices.OfClusterAsync(Store, cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
         var services = new List<Service>();
         var failures = new List<Failure>();
         foreach (var name in names)
@@ -135,7 +136,8 @@ internal sealed class ServiceHandler(ClusterState state, ServiceSignal signal, S
             var arn = ServiceRules.ArnOf(context.Scope, cluster, name);
             if (await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) is { } record)
             {
-                services.Add(withTags ? record.Value.Service : WithoutTags(record.Value.Service));
+                var service = withTags ? record.Value.Service : WithoutTags(record.Value.Service);
+                services.Add(service with { ResourceManagementType = isExpress(arn, service) ? "ECS" : "CUSTOMER" });
             }
             else
             {
