@@ -24,12 +24,16 @@ status=0
 ./berth --help >/dev/null || status=1
 
 dotnet_log=$(mktemp)
+# The names of failed tests, repeated at the very end: CI keeps only the tail of this script's output.
+failures=$(mktemp)
 dotnet test Berth.slnx -c Release --nologo 2>&1 | tee "$dotnet_log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 # vstest prints one line per test project: "Passed!  - Failed: 0, Passed: 55, Skipped: 0, Total: 55, …"
 while read -r f p; do
   failed=$((failed + f)); passed=$((passed + p))
 done < <(grep -E '^(Passed|Failed)!' "$dotnet_log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+).*/\1 \2/')
+# vstest names each failed test on a line of its own: "  Failed Berth.Core.Tests.SomeTests.Name [12 ms]"
+grep -E '^ +Failed [A-Za-z_]' "$dotnet_log" | sed -E 's/^ +//' >>"$failures"
 rm -f "$dotnet_log"
 
 # House style is checked like a test: dotnet format finds import order, whitespace and analyzer style drift.
@@ -38,6 +42,7 @@ if dotnet format Berth.slnx --verify-no-changes --no-restore; then
 else
   echo "dotnet format --verify-no-changes: run 'dotnet format Berth.slnx' and commit the result" >&2
   failed=$((failed + 1)); status=1
+  echo "FAIL: dotnet format --verify-no-changes" >>"$failures"
 fi
 
 # Client tests run as two streams side by side, each with servers of its own. The second stream's modules spend most
@@ -65,6 +70,7 @@ for log in "$clients_log" "$waiting_log"; do
   bad=$(sed -nE 's/^FAILED \((.*)\)$/\1/p' "$log" | tail -n 1 | grep -oE '(^|, )(failures|errors)=[0-9]+' | awk -F= '{ n += $2 } END { print n + 0 }')
   passed=$((passed + ${ran:-0} - ${bad:-0})); failed=$((failed + ${bad:-0}))
   [ -n "$ran" ] || { echo "a client test stream ran no test: see its output above" >&2; status=1; }
+  grep -E '^(FAIL|ERROR): ' "$log" >>"$failures"
 done
 rm -f "$clients_log" "$waiting_log"
 
@@ -72,5 +78,10 @@ if [ "$passed" -eq 0 ]; then
   echo "no test ran" >&2
   status=1
 fi
+if [ -s "$failures" ]; then
+  echo "failed tests:"
+  sed 's/^/  /' "$failures"
+fi
+rm -f "$failures"
 echo "tests: $passed passed, $failed failed"
 exit $status
