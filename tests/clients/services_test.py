@@ -111,8 +111,11 @@ class ServiceLifecycleTest(ServiceTestBase):
             live = self.service_tasks()
             healthy = [t for t in live if t["lastStatus"] == "RUNNING" and t.get("healthStatus") == "HEALTHY"]
             if len(healthy) < lowest_healthy:
+                # What the lowest moment looked like, and why the tasks that left had left: a failure names its cause.
                 lowest_seen = [(t["taskArn"].split("/")[-1], t["taskDefinitionArn"].split("/")[-1], t["lastStatus"], t.get("healthStatus"))
-                               for t in live]
+                               for t in live] + [(t["taskArn"].split("/")[-1], t["taskDefinitionArn"].split("/")[-1], t["lastStatus"],
+                                                  t.get("healthStatus"), t.get("stoppedReason")) for t in self.service_tasks(status="STOPPED")] \
+                    + [e["message"] for e in self.service()["events"][:8]]
             lowest_healthy = min(lowest_healthy, len(healthy))
             highest_total = max(highest_total, len(live))
         self.assertGreaterEqual(lowest_healthy, math.ceil(3 * 50 / 100), f"the tasks at the lowest: {lowest_seen}")

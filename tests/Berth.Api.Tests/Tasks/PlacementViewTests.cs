@@ -55,9 +55,7 @@ public sealed class PlacementViewTests : IAsyncLifetime
 
         var result = await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None);
 
-        Assert.Empty(result.Tasks);
-        Assert.Equal("RESOURCE:CPU", Assert.Single(result.Failures).Reason);
-        Assert.Equal(1024, await ClaimedCpuAsync());
+        await AssertRefusedForCpuWithTheInstanceFullAsync(result);
     }
 
     [Fact]
@@ -70,9 +68,7 @@ public sealed class PlacementViewTests : IAsyncLifetime
 
         var result = await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None);
 
-        Assert.Empty(result.Tasks);
-        Assert.Equal("RESOURCE:CPU", Assert.Single(result.Failures).Reason);
-        Assert.Equal(1024, await ClaimedCpuAsync());
+        await AssertRefusedForCpuWithTheInstanceFullAsync(result);
     }
 
     [Fact]
@@ -136,6 +132,14 @@ public sealed class PlacementViewTests : IAsyncLifetime
 
     private static TaskLauncher Launcher(IStateStore store, TimeProvider? time = null) =>
         new(new ClusterState(store), AgentLiveness.Default, new AssignmentSignals(), time ?? TimeProvider.System);
+
+    /// <summary>Nothing placed for lack of CPU, and the instance holds the two half-instance tasks and no third.</summary>
+    private async Task AssertRefusedForCpuWithTheInstanceFullAsync(TaskLauncher.Result result)
+    {
+        Assert.Empty(result.Tasks);
+        Assert.Equal("RESOURCE:CPU", Assert.Single(result.Failures).Reason);
+        Assert.Equal(1024, await ClaimedCpuAsync());
+    }
 
     private async Task<int> ClaimedCpuAsync() =>
         (await Store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, InstanceArn), CancellationToken.None))

@@ -7,25 +7,10 @@ public class ExpressGatewayViewTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
 
-    private static ExpressGatewayRecord Record(string status, params string[] revisions) => new()
+    private static ExpressGatewayRecord Record(string status, params string[] revisions) => ExpressGatewayRecords.Web(status, Now, Now) with
     {
-        ServiceArn = "arn:aws:ecs:us-east-1:000000000000:service/default/web",
-        ClusterArn = "arn:aws:ecs:us-east-1:000000000000:cluster/default",
-        ServiceName = "web",
-        InfrastructureRoleArn = "arn:aws:iam::000000000000:role/infra",
-        Status = status,
-        Resources = new ExpressGatewayResources
-        {
-            LoadBalancerArn = "lb",
-            ListenerArn = "listener",
-            ListenerPort = 40123,
-            TargetGroupArn = "tg",
-            ScalableTargetResourceId = "service/default/web",
-        },
         Configurations = [.. revisions.Select(r => new ExpressGatewayServiceConfiguration { ServiceRevisionArn = r, Cpu = "256" })],
         Tags = [new Tag { Key = "team", Value = "web" }],
-        CreatedAt = Now,
-        UpdatedAt = Now,
     };
 
     private static Service Running(string status, params string[] revisions) => new()

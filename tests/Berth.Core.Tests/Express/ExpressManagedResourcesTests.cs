@@ -23,27 +23,11 @@ public class ExpressManagedResourcesTests
     };
 
     /// <summary>Revision 1 on port 80; revision 2 moved to port 8080 with a new health check path an hour later.</summary>
-    private static ExpressGatewayRecord Record(string status = "ACTIVE") => new()
-    {
-        ServiceArn = "arn:aws:ecs:us-east-1:000000000000:service/default/web",
-        ClusterArn = "arn:aws:ecs:us-east-1:000000000000:cluster/default",
-        ServiceName = "web",
-        InfrastructureRoleArn = "arn:aws:iam::000000000000:role/infra",
-        Status = status,
-        Resources = new ExpressGatewayResources
+    private static ExpressGatewayRecord Record(string status = "ACTIVE") => 
+        ExpressGatewayRecords.Web(status, Created, status == "ACTIVE" ? Later : Deleted) with
         {
-            LoadBalancerArn = "lb-arn",
-            ListenerArn = "listener-arn",
-            ListenerPort = 40123,
-            TargetGroupArn = "tg-arn",
-            ScalableTargetResourceId = "service/default/web",
-            ScalableTargetArn = "target-arn",
-            ScalingPolicyArn = "policy-arn",
-        },
-        Configurations = [Configuration("rev/1", 80, "/ping", 20, Created), Configuration("rev/2", 8080, "/health", 20, Later)],
-        CreatedAt = Created,
-        UpdatedAt = status == "ACTIVE" ? Later : Deleted,
-    };
+            Configurations = [Configuration("rev/1", 80, "/ping", 20, Created), Configuration("rev/2", 8080, "/health", 20, Later)],
+        };
 
     private static ExpressProvisionedState Everything(string balancerState = "active") => new(
         new ElbLoadBalancer
