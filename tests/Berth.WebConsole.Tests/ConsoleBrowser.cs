@@ -33,10 +33,21 @@ public sealed class ConsoleBrowser : IDisposable
 
     public IWebDriver Driver => _driver;
 
-    /// <summary>Opens a console page by its route (<c>/clusters/default</c>) and waits for it to finish loading.</summary>
+    /// <summary>
+    /// Opens a console page by its route (<c>/clusters/default</c>) and waits for it to finish loading. A page already
+    /// open is loaded afresh: going to the same hash would keep it as an earlier test left it (a form's values).
+    /// </summary>
     public void Open(string route)
     {
-        _driver.Navigate().GoToUrl(new Uri(_console, "#" + route));
+        var page = new Uri(_console, "#" + route);
+        if (_driver.Url == page.AbsoluteUri)
+        {
+            _driver.Navigate().Refresh();
+        }
+        else
+        {
+            _driver.Navigate().GoToUrl(page);
+        }
         Until(() => _driver.FindElements(By.CssSelector($"body[data-page='#{route}']")).Count > 0, $"page #{route} rendered");
     }
 

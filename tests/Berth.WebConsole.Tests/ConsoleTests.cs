@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using OpenQA.Selenium;
 
 namespace Berth.WebConsole.Tests;
@@ -218,6 +220,52 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
     }
 
     [Fact]
+    public async Task The_cost_page_grouped_by_a_tag_shows_a_tasks_usage_and_its_Fargate_price_from_its_size_and_run_time()
+    {
+        // A quarter vCPU and half a GB that exits at once: billed for Fargate's one-minute minimum unless the host took
+        // longer than that from the pull to the stop, so the figures follow from DescribeTasks' times.
+        await fixture.Berth.EcsAsync("RegisterTaskDefinition", new
+        {
+            family = "console-costed",
+            cpu = "256",
+            memory = "512",
+            containerDefinitions = new[] { new { name = "app", image = "berth/sample-tools", command = new[] { "true" } } },
+        });
+        var tag = $"run-{Guid.NewGuid():N}";
+        var run = await fixture.Berth.EcsAsync("RunTask", new { cluster = Cluster, taskDefinition = "console-costed", tags = new[] { new { key = "cost-case", value = tag } } });
+        var task = run["tasks"]![0]!["taskArn"]!.GetValue<string>();
+        JsonNode? stopped = null;
+        Assert.True(await Poll.UntilAsync(async () =>
+        {
+            stopped = (await fixture.Berth.EcsAsync("DescribeTasks", new { cluster = Cluster, tasks = new[] { task } }))["tasks"]![0];
+            return stopped!["lastStatus"]!.GetValue<string>() == "STOPPED";
+        }, TimeSpan.FromMinutes(2)), $"task {task} did not stop");
+        var began = (stopped!["pullStartedAt"] ?? stopped["startedAt"])!.GetValue<double>();
+        var seconds = Math.Max(60, Math.Ceiling(stopped["stoppedAt"]!.GetValue<double>() - began));
+        var vcpuHours = 0.25m * (decimal)seconds / 3600;
+        var gbHours = 0.5m * (decimal)seconds / 3600;
+        // us-east-1's on-demand rates (src/Berth.Core/Cost/fargate-prices.json), the region `berth up` serves.
+        var onFargate = (vcpuHours * 0.04048m) + (gbHours * 0.004445m);
+
+        Browser.Open("/cost");
+        Browser.Fill("#cost-period input[name='tag']", "cost-case");
+        Browser.Click("#cost-period button");
+        var cells = Browser.Until(() => Browser.Driver.FindElements(By.CssSelector($"#cost-table tr[data-id='/{tag}/EC2'] td")) is { Count: > 0 } found
+            ? found.Select(c => c.Text).ToList()
+            : null, "the tag value's row");
+        Browser.Screenshot("cost-by-tag");
+
+        // Tag value, capacity, tasks, vCPU-hours, GB-hours, cost, Spot savings, on Fargate (figures below 1 in two significant digits).
+        Assert.Equal([tag, "EC2", "1"], cells[..3]);
+        Assert.Equal(TwoSignificantDigits(vcpuHours), decimal.Parse(cells[3], CultureInfo.InvariantCulture));
+        Assert.Equal(TwoSignificantDigits(gbHours), decimal.Parse(cells[4], CultureInfo.InvariantCulture));
+        Assert.Equal("0.00 USD", cells[5]);
+        Assert.Equal("", cells[6]);
+        Assert.EndsWith(" USD", cells[7], StringComparison.Ordinal);
+        Assert.Equal(TwoSignificantDigits(onFargate), decimal.Parse(cells[7][..^4], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task A_cluster_with_more_services_than_a_page_shows_them_a_page_at_a_time_in_name_order()
     {
         // A cluster of its own, with services of no tasks: the other tests' cluster and agent are not touched.
@@ -260,6 +308,10 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
             .Select(row => row.GetDomAttribute("data-id") ?? "")];
 
     private List<string> LogLines() => [.. Browser.Driver.FindElements(By.CssSelector("#task-logs .log-line")).Select(line => line.Text)];
+
+    /// <summary>A figure below 1 as the cost page shows it (cost.js: two significant digits, half away from zero).</summary>
+    private static decimal TwoSignificantDigits(decimal value) =>
+        Math.Round(value, 1 - (int)Math.Floor(Math.Log10((double)value)), MidpointRounding.AwayFromZero);
 
     /// <summary>A tail line is its time, a space and the message.</summary>
     private static string MessageOf(string line) => line[(line.IndexOf(' ', line.IndexOf(' ', StringComparison.Ordinal) + 1) + 1)..];

@@ -1,18 +1,21 @@
 """Cost Explorer on real Fargate tasks: two short tasks of a tagged task definition (propagateTags) run a few
 seconds on `berth up`'s managed pool, then boto3's ce.get_cost_and_usage and `aws ce get-cost-and-usage` read their
-usage, grouped by SERVICE and by TAG, and `berth cost` prints the same service. Short: the tasks run ~5 s. On the same
-server, `berth cleanup` finds a deregistered task definition revision and `--apply` deletes it, and names a container
-of a task the server does not know, which the agent reports with its next poll.
+usage, grouped by SERVICE and by TAG, `berth cost` prints the same service and /metrics counts its vCPU-seconds and
+GB-seconds. Short: the tasks run ~5 s. On the same server, `berth cleanup` finds a deregistered task definition
+revision and `--apply` deletes it, and names a container of a task the server does not know, which the agent reports
+with its next poll.
 """
 import datetime
 import json
+import math
 import os
 import re
 import subprocess
 import unittest
+import urllib.request
 
 from aws_cli import aws
-from berth_server import AWSVPC_NETWORK, ROOT, BerthServer, own_subnet_config
+from berth_server import AWSVPC_NETWORK, ROOT, BerthServer, own_subnet_config, wait_until
 
 
 class CostTest(unittest.TestCase):
@@ -89,6 +92,23 @@ class CostTest(unittest.TestCase):
 
         self.assertRegex(self.berth("cost"), r"default\s+-\s+FARGATE\s+2\s")
 
+        # /metrics counts the same usage per service (RunTask's tasks under "-") with its next pass (one a minute): each
+        # task's seconds from the pull to the stop, at least a minute, times its 0.25 vCPU and 0.5 GB.
+        tasks = self.server.ecs().describe_tasks(tasks=arns)["tasks"]
+        billed = sum(max(60, math.ceil((t["stoppedAt"] - (t.get("pullStartedAt") or t["startedAt"])).total_seconds())) for t in tasks)
+        labels = rf'\{{cluster="{re.escape(tasks[0]["clusterArn"])}",service="-"\}}'
+        expected = {"berth_task_vcpu_seconds_total": 0.25 * billed, "berth_task_memory_gb_seconds_total": 0.5 * billed}
+        seen = {}
+
+        def counted():
+            with urllib.request.urlopen(f"{self.server.endpoint}/metrics", timeout=5) as response:
+                text = response.read().decode()
+            seen.update({name: re.search(rf"^{name}{labels} (\S+)$", text, re.M) for name in expected})
+            seen.update({name: found and float(found.group(1)) for name, found in seen.items()})
+            # The meter rounds the server's own times up to whole seconds: a second either way per task.
+            return all(seen[name] and abs(seen[name] - value) <= value / billed * len(tasks) for name, value in expected.items())
+
+        self.assertTrue(wait_until(counted, 90, interval=2), f"expected {expected}, /metrics said {seen}")
 
 if __name__ == "__main__":
     unittest.main()
