@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds Berth as one Native AOT executable in .berth/aot/ (no JIT, no IL to map, no .NET runtime needed) for
-# measurements: an idle `berth up` holds 102 MiB with it against 129 MiB for the JIT build (docs/performance.md, "What
-# an idle berth up loads"), but a publish takes 40 minutes on a 2-core machine, so ./berth keeps running the JIT build.
-# Measure it with `python3 bench/idle_memory.py --berth .berth/aot/berth 1 25`, or run the client tests against it with
-# BERTH_EXECUTABLE=$PWD/.berth/aot/berth.
-#   eng/publish-aot.sh            build .berth/aot/berth (several minutes; needs clang, installed from Debian if missing)
+# Builds Berth as one Native AOT executable in .berth/aot/ (no JIT, no IL to map, no .NET runtime needed). An idle
+# `berth up` holds 96 MiB with it against 130 MiB for the JIT build (docs/performance.md, "Idle memory"), so ./berth
+# runs it whenever no source is newer than it; a publish takes 30-40 minutes on a 2-core machine, so nothing runs this
+# on its own: after a source change ./berth runs the JIT build until this script runs again. Measure it with
+# `python3 bench/idle_memory.py --berth .berth/aot/berth 1 25`, or run the client tests against it with
+# BERTH_EXECUTABLE=$PWD/.berth/aot/berth. The GC settings it needs are embedded (src/Berth.Cli/Berth.Cli.csproj).
+#   eng/publish-aot.sh            build .berth/aot/berth (30-40 minutes; needs clang, installed from Debian if missing)
 #   eng/publish-aot.sh --check    also fail on any trim/AOT warning (IL2xxx/IL3xxx), for CI
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
