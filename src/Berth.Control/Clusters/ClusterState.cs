@@ -10,14 +10,17 @@ namespace Berth.Control.Clusters;
 
 /// <summary>
 /// Reads shared by the cluster-scoped handlers and the scheduler: an ACTIVE cluster, a container instance named by id or
-/// ARN, the claims on an instance, a cluster's instances and their agents' heartbeats. One per server: the instances and
-/// heartbeats are read through caches that deserialize only the records that moved since the last read of a scope.
+/// ARN, the claims on an instance, a cluster's instances and their agents' heartbeats, a group's tasks. One per server: the
+/// instances, heartbeats and groups' tasks are read through caches that deserialize only the records that moved since
+/// the last read of the same query.
 /// </summary>
 public sealed class ClusterState(IStateStore store)
 {
-    private readonly ScopeReadCache<ContainerInstanceRecord> _instances = new(store, EcsRecords.ContainerInstances);
+    private readonly QueryReadCache<ContainerInstanceRecord> _instances = new(store, EcsRecords.ContainerInstances);
 
-    private readonly ScopeReadCache<AgentHeartbeatRecord> _heartbeats = new(store, EcsRecords.AgentHeartbeats);
+    private readonly QueryReadCache<AgentHeartbeatRecord> _heartbeats = new(store, EcsRecords.AgentHeartbeats);
+
+    private readonly QueryReadCache<EcsTask> _tasks = new(store, EcsRecords.Tasks);
 
     public IStateStore Store => store;
 
@@ -76,6 +79,13 @@ public sealed class ClusterState(IStateStore store)
     /// <summary>The agents' heartbeats of one instance scope (a cluster's, or the Fargate pool's; null: every scope).</summary>
     public async Task<LastSeenTimes> LastSeenTimesOfScopeAsync(string? instanceScope, CancellationToken cancellationToken) =>
         LastSeenTimes.Of(await _heartbeats.QueryAsync(instanceScope, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The tasks of a service's or daemon's group in the cluster, of every desired status (TaskQueries.TasksOfGroupAsync),
+    /// read through a cache: the schedulers read them every round, and only the tasks that moved are read again.
+    /// </summary>
+    public Task<IReadOnlyList<EcsTask>> TasksOfGroupAsync(string clusterArn, string group, CancellationToken cancellationToken) =>
+        _tasks.TasksOfGroupAsync(clusterArn, group, cancellationToken);
 
     /// <summary>The managed instances behind FARGATE and FARGATE_SPOT, shared by every cluster of every region.</summary>
     public Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> ManagedInstancesAsync(CancellationToken cancellationToken) =>
