@@ -20,13 +20,17 @@ public static class HeartbeatQueries
     public static async Task<LastSeenTimes> LastSeenTimesAsync(this IStateStore store, string? instanceScope, CancellationToken cancellationToken)
     {
         var records = await store.QueryAsync(EcsRecords.AgentHeartbeats, new RecordQuery(EcsRecords.AgentHeartbeats.Kind, instanceScope), cancellationToken).ConfigureAwait(false);
-        return new LastSeenTimes(records.ToDictionary(r => r.Id, r => r.Value.LastSeen, StringComparer.Ordinal));
+        return LastSeenTimes.Of(records);
     }
 }
 
 /// <summary>Agents' last heartbeats by container instance ARN, as <see cref="HeartbeatQueries.LastSeenTimesAsync"/> read them.</summary>
 public sealed class LastSeenTimes(IReadOnlyDictionary<string, DateTimeOffset> byInstance)
 {
+    /// <summary>The heartbeat records of some instances, as read.</summary>
+    public static LastSeenTimes Of(IEnumerable<Versioned<AgentHeartbeatRecord>> heartbeats) =>
+        new(heartbeats.ToDictionary(r => r.Id, r => r.Value.LastSeen, StringComparer.Ordinal));
+
     /// <summary>When the instance's agent was last heard from; <see cref="DateTimeOffset.MinValue"/> when never.</summary>
     public DateTimeOffset Of(string containerInstanceArn) => byInstance.GetValueOrDefault(containerInstanceArn, DateTimeOffset.MinValue);
 }

@@ -12,14 +12,25 @@ public static class TaskQueries
     public static async Task<IReadOnlyList<EcsTask>> TasksOfGroupAsync(this IStateStore store, string clusterArn, string group, CancellationToken cancellationToken)
     {
         var tasks = new List<EcsTask>();
-        foreach (var desired in EcsEnums.DesiredStatus)
+        foreach (var range in GroupRanges(clusterArn, group))
         {
-            var range = await store.QueryAsync(EcsRecords.Tasks, new RecordQuery(EcsRecords.Tasks.Kind, clusterArn)
-            {
-                IndexKeyPrefix = EcsRecords.TaskIndexPrefix(desired, group),
-            }, cancellationToken).ConfigureAwait(false);
-            tasks.AddRange(range.Select(t => t.Value));
+            tasks.AddRange((await store.QueryAsync(EcsRecords.Tasks, range, cancellationToken).ConfigureAwait(false)).Select(t => t.Value));
         }
         return tasks;
     }
+
+    /// <summary>As the store's <see cref="TasksOfGroupAsync(IStateStore, string, string, CancellationToken)"/>, through a cache of those reads.</summary>
+    public static async Task<IReadOnlyList<EcsTask>> TasksOfGroupAsync(this QueryReadCache<EcsTask> cache, string clusterArn, string group, CancellationToken cancellationToken)
+    {
+        var tasks = new List<EcsTask>();
+        foreach (var range in GroupRanges(clusterArn, group))
+        {
+            tasks.AddRange((await cache.QueryAsync(range, cancellationToken).ConfigureAwait(false)).Select(t => t.Value));
+        }
+        return tasks;
+    }
+
+    /// <summary>The group's tasks in the cluster, one index range per desired status.</summary>
+    private static IEnumerable<RecordQuery> GroupRanges(string clusterArn, string group) =>
+        EcsEnums.DesiredStatus.Select(desired => new RecordQuery(EcsRecords.Tasks.Kind, clusterArn) { IndexKeyPrefix = EcsRecords.TaskIndexPrefix(desired, group) });
 }

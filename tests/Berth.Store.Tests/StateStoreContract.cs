@@ -1,4 +1,6 @@
 using System.Globalization;
+using Berth.Core.Ecs;
+using Berth.Core.State;
 
 namespace Berth.Store.Tests;
 
@@ -495,4 +497,56 @@ public abstract class StateStoreContract : IAsyncLifetime
 
     private static string Add(string number, int delta) =>
         (int.Parse(number, CultureInfo.InvariantCulture) + delta).ToString(CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task A_query_read_cache_answers_what_a_query_would_after_puts_updates_and_deletes()
+    {
+        var cache = new QueryReadCache<AgentHeartbeatRecord>(Store, EcsRecords.AgentHeartbeats);
+        await Store.CommitAsync([Beat("a", 1, 0), Beat("b", 2, 0), Beat("c", 3, 0), Beat("x", 4, 0, "other-scope")], CancellationToken.None);
+        var first = await cache.QueryAsync(Scope, CancellationToken.None);
+        var a = first.Single(r => r.Id == "a");
+
+        await Store.CommitAsync([Beat("b", 20, 1), EcsRecords.AgentHeartbeats.Delete(first.Single(r => r.Id == "c")), Beat("d", 5, 0)], CancellationToken.None);
+        var second = await cache.QueryAsync(Scope, CancellationToken.None);
+
+        var query = await Store.QueryAsync(EcsRecords.AgentHeartbeats, new RecordQuery(EcsRecords.AgentHeartbeats.Kind, Scope), CancellationToken.None);
+        Assert.Equal(query, second);
+        Assert.Equal(["a", "b", "d"], second.Select(r => r.Id));
+        Assert.Same(a, second[0]); // unchanged, so not read again
+        Assert.Equal(["a", "b", "d", "x"], (await cache.QueryAsync((string?)null, CancellationToken.None)).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task A_query_read_cache_reads_a_scope_of_many_moved_records_in_one_query_and_keeps_the_unmoved()
+    {
+        var cache = new QueryReadCache<AgentHeartbeatRecord>(Store, EcsRecords.AgentHeartbeats);
+        var ids = Enumerable.Range(0, 100).Select(i => i.ToString("D3", CultureInfo.InvariantCulture)).ToList();
+        await Store.CommitAsync([.. ids.Select(id => Beat(id, 1, 0))], CancellationToken.None);
+        var first = await cache.QueryAsync(Scope, CancellationToken.None);
+
+        await Store.CommitAsync([.. ids.Take(60).Select(id => Beat(id, 2, 1))], CancellationToken.None);
+        var second = await cache.QueryAsync(Scope, CancellationToken.None);
+
+        Assert.Equal(await Store.QueryAsync(EcsRecords.AgentHeartbeats, new RecordQuery(EcsRecords.AgentHeartbeats.Kind, Scope), CancellationToken.None), second);
+        Assert.Same(first[99], second[99]);
+        Assert.NotSame(first[0], second[0]);
+    }
+
+    [Fact]
+    public async Task A_query_read_cache_reads_a_groups_tasks_as_the_store_does_as_they_move_between_desired_statuses()
+    {
+        var cache = new QueryReadCache<EcsTask>(Store, EcsRecords.Tasks);
+        var web = new EcsTask { TaskArn = "arn:t/1", ClusterArn = "arn:c", DesiredStatus = "RUNNING", LastStatus = "PENDING", Group = "service:web", Version = 1 };
+        var other = web with { TaskArn = "arn:t/2", Group = "service:api" };
+        await Store.CommitAsync([EcsRecords.PutTask(web, 0), EcsRecords.PutTask(other, 0), EcsRecords.PutTask(web with { TaskArn = "arn:t/3" }, 0)], CancellationToken.None);
+        Assert.Equal(["arn:t/1", "arn:t/3"], (await cache.TasksOfGroupAsync("arn:c", "service:web", CancellationToken.None)).Select(t => t.TaskArn));
+
+        await Store.CommitAsync([EcsRecords.PutTask(web with { DesiredStatus = "STOPPED", Version = 2 }, 1)], CancellationToken.None);
+
+        Assert.Equal(await Store.TasksOfGroupAsync("arn:c", "service:web", CancellationToken.None),
+            await cache.TasksOfGroupAsync("arn:c", "service:web", CancellationToken.None));
+    }
+
+    private static PutRecord Beat(string id, long seconds, long expectedVersion, string scope = Scope) =>
+        EcsRecords.AgentHeartbeats.Put(id, scope, id, new AgentHeartbeatRecord(DateTimeOffset.FromUnixTimeSeconds(seconds)), expectedVersion);
 }

@@ -10,10 +10,18 @@ namespace Berth.Control.Clusters;
 
 /// <summary>
 /// Reads shared by the cluster-scoped handlers and the scheduler: an ACTIVE cluster, a container instance named by id or
-/// ARN, the claims on an instance, a cluster's instances.
+/// ARN, the claims on an instance, a cluster's instances and their agents' heartbeats, a group's tasks. One per server: the
+/// instances, heartbeats and groups' tasks are read through caches that deserialize only the records that moved since
+/// the last read of the same query.
 /// </summary>
 public sealed class ClusterState(IStateStore store)
 {
+    private readonly QueryReadCache<ContainerInstanceRecord> _instances = new(store, EcsRecords.ContainerInstances);
+
+    private readonly QueryReadCache<AgentHeartbeatRecord> _heartbeats = new(store, EcsRecords.AgentHeartbeats);
+
+    private readonly QueryReadCache<EcsTask> _tasks = new(store, EcsRecords.Tasks);
+
     public IStateStore Store => store;
 
     /// <summary>The ACTIVE cluster a request names (by name or ARN, in the request's account and region).</summary>
@@ -60,12 +68,24 @@ public sealed class ClusterState(IStateStore store)
         return found?.Value.Instance.ContainerInstanceArn is not null && InCluster(found.Value, cluster) ? found : null;
     }
 
+    /// <summary>The cluster's instances (the values are shared with other readers: never change them).</summary>
     public Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> InstancesAsync(string clusterArn, CancellationToken cancellationToken) =>
-        store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, ManagedCapacity.InstanceScopeOf(clusterArn)), cancellationToken);
+        _instances.QueryAsync(ManagedCapacity.InstanceScopeOf(clusterArn), cancellationToken);
 
     /// <summary>The agents' heartbeats of the cluster's instances; read after the instances (HeartbeatQueries.LastSeenTimesAsync).</summary>
     public Task<LastSeenTimes> LastSeenTimesAsync(string clusterArn, CancellationToken cancellationToken) =>
-        store.LastSeenTimesAsync(ManagedCapacity.InstanceScopeOf(clusterArn), cancellationToken);
+        LastSeenTimesOfScopeAsync(ManagedCapacity.InstanceScopeOf(clusterArn), cancellationToken);
+
+    /// <summary>The agents' heartbeats of one instance scope (a cluster's, or the Fargate pool's; null: every scope).</summary>
+    public async Task<LastSeenTimes> LastSeenTimesOfScopeAsync(string? instanceScope, CancellationToken cancellationToken) =>
+        LastSeenTimes.Of(await _heartbeats.QueryAsync(instanceScope, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The tasks of a service's or daemon's group in the cluster, of every desired status (TaskQueries.TasksOfGroupAsync),
+    /// read through a cache: the schedulers read them every round, and only the tasks that moved are read again.
+    /// </summary>
+    public Task<IReadOnlyList<EcsTask>> TasksOfGroupAsync(string clusterArn, string group, CancellationToken cancellationToken) =>
+        _tasks.TasksOfGroupAsync(clusterArn, group, cancellationToken);
 
     /// <summary>The managed instances behind FARGATE and FARGATE_SPOT, shared by every cluster of every region.</summary>
     public Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> ManagedInstancesAsync(CancellationToken cancellationToken) =>

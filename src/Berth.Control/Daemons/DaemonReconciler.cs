@@ -127,7 +127,7 @@ public sealed class DaemonReconciler(ClusterState state, TaskLauncher launcher, 
     private async Task<IReadOnlyList<DaemonTask>> TasksAsync(DaemonRecord daemon, CancellationToken cancellationToken)
     {
         var group = TaskGroups.OfDaemon(daemon.DaemonName);
-        var all = await Store.TasksOfGroupAsync(daemon.ClusterArn, group, cancellationToken).ConfigureAwait(false);
+        var all = await state.TasksOfGroupAsync(daemon.ClusterArn, group, cancellationToken).ConfigureAwait(false);
         return [.. all
             .Where(t => t.CreatedAt >= daemon.CreatedAt)
             .Select(t => new DaemonTask(t.TaskArn!, t.StartedBy ?? "", t.LastStatus!, t.DesiredStatus!, t.ContainerInstanceArn,

@@ -90,7 +90,7 @@ public sealed class ServiceReconciler(
     {
         var service = record.Service;
         var group = GroupOf(service);
-        var all = await Store.TasksOfGroupAsync(service.ClusterArn!, group, cancellationToken).ConfigureAwait(false);
+        var all = await state.TasksOfGroupAsync(service.ClusterArn!, group, cancellationToken).ConfigureAwait(false);
         var instances = await state.InstancesAsync(service.ClusterArn!, cancellationToken).ConfigureAwait(false);
         var lastSeen = await state.LastSeenTimesAsync(service.ClusterArn!, cancellationToken).ConfigureAwait(false);
         var instanceIds = instances.ToDictionary(i => i.Id, i => i.Value.Instance.Ec2InstanceId, StringComparer.Ordinal);

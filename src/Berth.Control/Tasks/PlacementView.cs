@@ -78,7 +78,7 @@ internal sealed class PlacementView(ClusterState state, AgentLiveness liveness)
     {
         var versions = await state.Store.VersionsAsync(new RecordQuery(EcsRecords.ContainerInstanceKind, scope), cancellationToken).ConfigureAwait(false);
         // After the instances, so each has its heartbeat here (an instance's first is committed with it).
-        var lastSeen = await state.Store.LastSeenTimesAsync(scope, cancellationToken).ConfigureAwait(false);
+        var lastSeen = await state.LastSeenTimesOfScopeAsync(scope, cancellationToken).ConfigureAwait(false);
         var moved = await ReadMovedAsync(scope, versions, cancellationToken).ConfigureAwait(false);
         var changed = new List<InstanceCandidate>();
         var seen = new HashSet<string>(versions.Count, StringComparer.Ordinal);

@@ -8,7 +8,8 @@ namespace Berth.Control.Tasks;
 /// Applies what an agent says about a task: Berth's own agent through its report route, and any other through ECS's
 /// SubmitTaskStateChange and SubmitContainerStateChange. One transaction for both, so a state change means the same
 /// whoever sends it: the task's known status only moves forward, and its claim on the instance follows it. A caller
-/// told <see cref="Outcome.Changed"/> wakes the service scheduler (Control.Services sits above this namespace).
+/// told <see cref="Outcome.Changed"/> wakes the service scheduler (Control.Services sits above this namespace); one told
+/// <see cref="Outcome.ChangedUnscheduled"/> need not.
 /// </summary>
 public sealed class TaskReports(IStateStore store, TimeProvider time)
 {
@@ -17,8 +18,11 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
         /// <summary>Applied, and it changed nothing (a repeated or late report).</summary>
         Unchanged,
 
-        /// <summary>Applied: the task record changed.</summary>
+        /// <summary>Applied: the task record changed, and the schedulers act on it (<see cref="TaskStateChanges.ConcernsSchedulers"/>).</summary>
         Changed,
+
+        /// <summary>Applied: the task record changed, and no scheduler acts on it (a standalone task moved on towards RUNNING).</summary>
+        ChangedUnscheduled,
 
         /// <summary>No such task, or (for a caller that is not an agent) not one of the report's instance.</summary>
         NotFound,
@@ -64,6 +68,6 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
                 writes.Add(EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
             }
             await store.CommitAsync(writes, ct).ConfigureAwait(false);
-            return Outcome.Changed;
+            return TaskStateChanges.ConcernsSchedulers(next) ? Outcome.Changed : Outcome.ChangedUnscheduled;
         }, cancellationToken);
 }

@@ -46,17 +46,11 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     public async Task Container_instances_stored_with_their_heartbeat_inside_get_a_heartbeat_record_with_that_time()
     {
         var file = Path.Combine(_directory, "old.db");
-        const string Arn = "arn:aws:ecs:us-east-1:000000000000:container-instance/web/0123";
-        // The body as Berth wrote it while the heartbeat was a member of the instance record.
-        var body = $$"""{"Instance":{"containerInstanceArn":"{{Arn}}","status":"ACTIVE"},"Identity":{"instanceId":"i-0123","availabilityZone":"us-east-1a","hostAddress":"127.0.0.1"},"AssignmentsVersion":3,"LastHeartbeat":1800000000.25}""";
-        await WriteSchemaVersion1Async(file, [new PutRecord(EcsRecords.ContainerInstanceKind, Arn, "arn:aws:ecs:us-east-1:000000000000:cluster/web", "i-0123", body, 0)]);
+        await WriteSchemaVersion1Async(file, [HeartbeatInsideInstance.Record]);
 
         await using var store = await SqliteStateStore.OpenAsync(file, CancellationToken.None);
 
-        var heartbeat = await store.GetAsync(EcsRecords.AgentHeartbeats, Arn, CancellationToken.None);
-        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_250), heartbeat!.Value.LastSeen);
-        Assert.Equal(["i-0123"], (await store.QueryAsync(new RecordQuery(EcsRecords.AgentHeartbeatKind, "arn:aws:ecs:us-east-1:000000000000:cluster/web"), CancellationToken.None)).Select(r => r.SortKey));
-        Assert.Equal(3, (await store.GetAsync(EcsRecords.ContainerInstances, Arn, CancellationToken.None))!.Value.AssignmentsVersion);
+        await HeartbeatInsideInstance.AssertMigratedAsync(store);
     }
 
     /// <summary>A data file as Berth wrote it before its second migration: the records table without index_key.</summary>
