@@ -86,7 +86,9 @@ public sealed class DataPlaneTests(BerthServerFixture server) : IClassFixture<Be
     {
         var a = await BackendAsync("a");
         var b = await BackendAsync("b");
-        var (_, _, _, port) = await BalanceAsync("round-robin", [a, b]);
+        var (elb, tg, _, port) = await BalanceAsync("round-robin", [a, b]);
+        // Both healthy first: while one target is still initial and the other healthy, the healthy one takes every request.
+        await WaitUntilAsync(async () => (await elb.HealthAsync(tg)).Values.All(h => h.State == "healthy"), "both targets to turn healthy");
 
         var answers = new List<string>();
         for (var i = 0; i < 6; i++)
