@@ -27,11 +27,18 @@ public class AzRebalancingApiTests(BerthServerFixture server) : IClassFixture<Be
         var created = (await _ecs.OkAsync("CreateService", new { cluster = "azr", serviceName = "default", taskDefinition = "web", desiredCount = 0 }))["service"]!;
         var disabled = (await _ecs.OkAsync("CreateService", new
         {
-            cluster = "azr", serviceName = "off", taskDefinition = "web", desiredCount = 0, availabilityZoneRebalancing = "DISABLED",
+            cluster = "azr",
+            serviceName = "off",
+            taskDefinition = "web",
+            desiredCount = 0,
+            availabilityZoneRebalancing = "DISABLED",
         }))["service"]!;
         var atMost100 = (await _ecs.OkAsync("CreateService", new
         {
-            cluster = "azr", serviceName = "max100", taskDefinition = "web", desiredCount = 0,
+            cluster = "azr",
+            serviceName = "max100",
+            taskDefinition = "web",
+            desiredCount = 0,
             deploymentConfiguration = new { maximumPercent = 100, minimumHealthyPercent = 0 },
         }))["service"]!;
 
@@ -48,12 +55,19 @@ public class AzRebalancingApiTests(BerthServerFixture server) : IClassFixture<Be
 
         var (type, message) = await _ecs.ErrorAsync("CreateService", new
         {
-            cluster = "azr-refused", serviceName = "web", taskDefinition = "web", desiredCount = 1, availabilityZoneRebalancing = "ENABLED",
+            cluster = "azr-refused",
+            serviceName = "web",
+            taskDefinition = "web",
+            desiredCount = 1,
+            availabilityZoneRebalancing = "ENABLED",
             placementStrategy = new[] { new { type = "binpack", field = "memory" } },
         });
         var (badValue, _) = await _ecs.ErrorAsync("CreateService", new
         {
-            cluster = "azr-refused", serviceName = "web", taskDefinition = "web", availabilityZoneRebalancing = "SOMETIMES",
+            cluster = "azr-refused",
+            serviceName = "web",
+            taskDefinition = "web",
+            availabilityZoneRebalancing = "SOMETIMES",
         });
 
         Assert.Equal(("InvalidParameterException",
@@ -73,7 +87,9 @@ public class AzRebalancingApiTests(BerthServerFixture server) : IClassFixture<Be
         var kept = (await _ecs.OkAsync("UpdateService", new { cluster = "azr-update", service = "web", desiredCount = 0 }))["service"]!;
         var (type, message) = await _ecs.ErrorAsync("UpdateService", new
         {
-            cluster = "azr-update", service = "web", availabilityZoneRebalancing = "ENABLED",
+            cluster = "azr-update",
+            service = "web",
+            availabilityZoneRebalancing = "ENABLED",
             deploymentConfiguration = new { maximumPercent = 100, minimumHealthyPercent = 0 },
         });
 
