@@ -20,6 +20,8 @@ internal static class EventLine
             EcsEventTypes.ServiceEvent => Text(detail, "message"),
             EcsEventTypes.DeploymentStateChange => $"{root.GetProperty("resources")[0].GetString()} {Text(detail, "deploymentId")} {Text(detail, "eventName")}"
                 + (Text(detail, "reason") is { } why ? $": {why}" : ""),
+            EcsEventTypes.HookStateChange => $"{root.GetProperty("resources")[0].GetString()} {Text(detail, "deploymentId")} {Text(detail, "eventName")}"
+                + $" {Text(detail, "hookId")} at {Text(detail, "lifecycleStage")}",
             _ => item.Data,
         };
         return $"{item.EventId} {Text(root, "time")} {item.EventType} {summary}";

@@ -70,7 +70,9 @@ public sealed class ServiceReconciler(
             {
                 if (await LaunchAsync(service, start, definitions, providers, ct).ConfigureAwait(false) is { } failure)
                 {
-                    service = WithEvent(service, ServiceEvents.UnableToPlace(service.ServiceName!, failure), now);
+                    service = WithEvent(service, start.AvailabilityZone is { } zone
+                        ? ServiceEvents.AzUnableToPlace(service.ServiceName!, zone)
+                        : ServiceEvents.UnableToPlace(service.ServiceName!, failure), now);
                     break;
                 }
             }
@@ -111,10 +113,14 @@ public sealed class ServiceReconciler(
                 Targets = ServiceTargets.Of(service, task, task.ContainerInstanceArn is { } at ? instanceIds.GetValueOrDefault(at) : null, health,
                     TrafficShift.IsAlternate(record.Scheduler, task.StartedBy)),
                 ProtectedUntil = protectedUntil.TryGetValue(task.TaskArn!, out var until) ? until : null,
+                AvailabilityZone = task.AvailabilityZone,
             });
         }
         var candidates = instances
-            .Select(i => new ServiceInstance(i.Id, i.Value.Instance.Status!, liveness.IsConnected(lastSeen.Of(i.Id), now)))
+            .Select(i => new ServiceInstance(i.Id, i.Value.Instance.Status!, liveness.IsConnected(lastSeen.Of(i.Id), now))
+            {
+                AvailabilityZone = i.Value.Instance.Attributes?.FirstOrDefault(a => a.Name == AzRebalancing.ZoneAttribute)?.Value,
+            })
             .ToList();
         return new ServiceSnapshot(service, tasks, candidates, record.Scheduler)
         {
@@ -144,6 +150,7 @@ public sealed class ServiceReconciler(
             new TaskTags.Sources(definition.Tags, service.Tags ?? [], cluster.Value.ClusterName!, service.ServiceName));
         var launchType = LaunchTarget.LaunchTypeOf(service);
         var network = await LaunchChecks.NetworkOfAsync(Store, definition.Definition, NetworkOf(service, start), launchType, cancellationToken).ConfigureAwait(false);
+        var constraints = ZoneConstraint(start) is { } zone ? [.. service.PlacementConstraints ?? [], zone] : service.PlacementConstraints ?? [];
         var launch = new TaskLaunch(definition.Definition, null, start.DeploymentId, GroupOf(service), tags, launchType, network,
             FargateRules.PlatformVersionFor(launchType, service.PlatformVersion), EnableExecuteCommand: service.EnableExecuteCommand == true);
         try
@@ -152,9 +159,9 @@ public sealed class ServiceReconciler(
                 ? await launcher.StartAsync(scope, cluster.Value, launch, [instance], cancellationToken).ConfigureAwait(false)
                 : service.CapacityProviderStrategy is { Count: > 0 } strategy
                     ? await launcher.RunWithStrategyAsync(scope, cluster.Value, launch, start.Count, strategy, providers,
-                        service.PlacementStrategy ?? [], service.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false)
+                        service.PlacementStrategy ?? [], constraints, cancellationToken).ConfigureAwait(false)
                     : await launcher.RunAsync(scope, cluster.Value, launch, start.Count,
-                        service.PlacementStrategy ?? [], service.PlacementConstraints ?? [], cancellationToken).ConfigureAwait(false);
+                        service.PlacementStrategy ?? [], constraints, cancellationToken).ConfigureAwait(false);
             foreach (var task in result.Tasks)
             {
                 CountProvider(providers, task);
@@ -167,6 +174,12 @@ public sealed class ServiceReconciler(
             return new Failure { Reason = e.Message };
         }
     }
+
+    /// <summary>An AZ rebalancing start is placed in its zone only, by the same memberOf constraint a user would write.</summary>
+    private static PlacementConstraint? ZoneConstraint(TaskStart start) =>
+        start.AvailabilityZone is { } zone
+            ? new PlacementConstraint { Type = "memberOf", Expression = $"attribute:{AzRebalancing.ZoneAttribute} == {zone}" }
+            : null;
 
     /// <summary>The service's base and weights count its tasks that are not stopped, as ECS counts them per provider.</summary>
     private static void CountProvider(Dictionary<string, int> providers, EcsTask task)

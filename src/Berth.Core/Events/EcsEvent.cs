@@ -25,8 +25,15 @@ public static class EcsEventTypes
     /// <summary>Detail as EventBridge's: eventType, eventName (SERVICE_DEPLOYMENT_IN_PROGRESS, _COMPLETED, _FAILED), deploymentId, updatedAt, reason.</summary>
     public const string DeploymentStateChange = "ECS Deployment State Change";
 
+    /// <summary>
+    /// Detail: eventType, eventName HOOK_AWAITING_ACTION, the deployment, its service deployment, the hook run (hookId,
+    /// lifecycleStage, expiresAt, timeoutAction); emitted when a PAUSE lifecycle hook starts waiting for
+    /// ContinueServiceDeployment ("Pause hooks for Amazon ECS service deployments" names the detail type and event name).
+    /// </summary>
+    public const string HookStateChange = "ECS Hook State Change";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        TaskStateChange, ServiceEvent, DeploymentStateChange,
+        TaskStateChange, ServiceEvent, DeploymentStateChange, HookStateChange,
     };
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Berth.Core.Capacity;
 using Berth.Core.Ecs;
+using Berth.Core.Services;
+using Berth.Core.State;
 
 namespace Berth.Core.Events;
 
@@ -29,6 +31,38 @@ public static class EventDerivation
     /// </summary>
     public static IReadOnlyList<EcsEvent> ForService(Service? previous, Service current, DateTimeOffset now) =>
         [.. AddedServiceEvents(previous, current, now), .. DeploymentChanges(previous, current, now)];
+
+    /// <summary>
+    /// A service record's events: its service's (<see cref="ForService(Service?, Service, DateTimeOffset)"/>), then an
+    /// <see cref="EcsEventTypes.HookStateChange"/> for each PAUSE lifecycle hook run that started waiting.
+    /// </summary>
+    public static IReadOnlyList<EcsEvent> ForService(ServiceRecord? previous, ServiceRecord current, DateTimeOffset now) =>
+        [.. ForService(previous?.Service, current.Service, now), .. HooksAwaitingAction(previous?.Scheduler, current, now)];
+
+    private static IEnumerable<EcsEvent> HooksAwaitingAction(SchedulerState? previous, ServiceRecord current, DateTimeOffset now)
+    {
+        var known = (previous?.Shift?.Hooks ?? []).Where(r => r.Status == PauseHooks.AwaitingAction).Select(r => r.HookId).ToHashSet(StringComparer.Ordinal);
+        var shift = current.Scheduler.Shift;
+        var service = current.Service;
+        return (shift?.Hooks ?? [])
+            .Where(r => r.Status == PauseHooks.AwaitingAction && !known.Contains(r.HookId))
+            .Select(r => new EcsEvent(EcsEventTypes.HookStateChange, service.ClusterArn!, [service.ServiceArn!], now,
+                JsonSerializer.SerializeToElement(new HookStateChangeDetail
+                {
+                    EventType = "INFO",
+                    EventName = "HOOK_" + PauseHooks.AwaitingAction,
+                    ClusterArn = service.ClusterArn!,
+                    ServiceArn = service.ServiceArn!,
+                    DeploymentId = shift!.GreenDeploymentId,
+                    ServiceDeploymentArn = current.Scheduler.Links.FirstOrDefault(l => l.DeploymentId == shift.GreenDeploymentId)?.ServiceDeploymentArn,
+                    HookId = r.HookId,
+                    TargetType = PauseHooks.Pause,
+                    LifecycleStage = r.Stage,
+                    Status = r.Status,
+                    ExpiresAt = r.ExpiresAt,
+                    TimeoutAction = r.TimeoutAction,
+                }, EventJsonContext.Default.HookStateChangeDetail)));
+    }
 
     private static IEnumerable<EcsEvent> AddedServiceEvents(Service? previous, Service current, DateTimeOffset now)
     {

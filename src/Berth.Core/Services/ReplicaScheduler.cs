@@ -72,10 +72,18 @@ internal static class ReplicaScheduler
         }
     }
 
-    /// <summary>Desired count lowered: stop the PRIMARY's surplus, newest and least healthy first, passing over protected tasks.</summary>
+    /// <summary>
+    /// Desired count lowered (or an AZ rebalancing start to take back): stop the PRIMARY's surplus, newest and least
+    /// healthy first, passing over protected tasks — from the fullest zone first when the service balances its zones.
+    /// </summary>
     private static void ScaleIn(SchedulingContext context, StopSelection stops, IReadOnlyList<ServiceTask> primaryKept)
     {
         var surplus = primaryKept.Count - context.DesiredCount;
+        if (context.BalancesZones)
+        {
+            AzRebalancing.ScaleIn(context, stops, primaryKept, surplus);
+            return;
+        }
         foreach (var task in ServiceTaskState.InScaleInOrder(primaryKept, context.Now))
         {
             if (surplus <= 0)

@@ -48,6 +48,9 @@ internal sealed class SchedulingContext
     /// </summary>
     public bool HoldsOldDeployments { get; init; }
 
+    /// <summary>Scale-in keeps the zones balanced: the service has Availability Zone rebalancing (<see cref="AzRebalancing"/>).</summary>
+    public bool BalancesZones { get; init; }
+
     /// <summary>The PRIMARY may grow (it is not FAILED); its old deployments may therefore be drained.</summary>
     public bool PrimaryLaunches { get; }
 

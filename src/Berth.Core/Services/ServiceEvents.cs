@@ -29,6 +29,36 @@ public static class ServiceEvents
         return $"(service {serviceName}) has stopped {ids.Count} running tasks: {TaskList(ids)}.";
     }
 
+    /// <summary>
+    /// The Availability Zone rebalancing events of "Amazon ECS Availability Zone service rebalancing service event
+    /// messages": "service (web) is not AZ balanced with 2 tasks in us-east-1a and 0 in us-east-1b. AZ Rebalancing in
+    /// progress." (the guide's example lists three zones; fewer or more are listed the same way).
+    /// </summary>
+    public static string AzNotBalanced(string serviceName, IReadOnlyList<(string Zone, int Count)> counts) =>
+        $"service ({serviceName}) is not AZ balanced with {ZoneList(counts, everyTime: false)}. AZ Rebalancing in progress.";
+
+    /// <summary>"service (web) is AZ balanced with 1 tasks in us-east-1a and 1 tasks in us-east-1b."</summary>
+    public static string AzBalanced(string serviceName, IReadOnlyList<(string Zone, int Count)> counts) =>
+        $"service ({serviceName}) is AZ balanced with {ZoneList(counts, everyTime: true)}.";
+
+    /// <summary>"web has started 1 tasks in us-east-1b to AZ Rebalance: (task 1a2b…)."</summary>
+    public static string AzRebalanceStarted(string serviceName, string zone, IEnumerable<string> taskArns)
+    {
+        var ids = taskArns.Select(ServiceTaskState.TaskId).ToList();
+        return $"{serviceName} has started {ids.Count} tasks in {zone} to AZ Rebalance: {TaskList(ids)}.";
+    }
+
+    /// <summary>"web has stopped 1 running tasks in us-east-1a due to AZ rebalancing: (task 1a2b…)."</summary>
+    public static string AzRebalanceStopped(string serviceName, string zone, IEnumerable<string> taskArns)
+    {
+        var ids = taskArns.Select(ServiceTaskState.TaskId).ToList();
+        return $"{serviceName} has stopped {ids.Count} running tasks in {zone} due to AZ rebalancing: {TaskList(ids)}.";
+    }
+
+    /// <summary>A task the rebalancing could not place in its zone: "service (web) is unable to place a task in us-east-1b because no container instance met all of its requirements."</summary>
+    public static string AzUnableToPlace(string serviceName, string zone) =>
+        $"service ({serviceName}) is unable to place a task in {zone} because no container instance met all of its requirements.";
+
     public static string SteadyState(string serviceName) => $"(service {serviceName}) has reached a steady state.";
 
     /// <summary>Berth's own (ECS has no such event): a new deployment because secrets the tasks read have new versions.</summary>
@@ -139,6 +169,18 @@ public static class ServiceEvents
         {
             var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}#{counter++}"));
             return new Guid(hash.AsSpan(0, 16)).ToString("D");
+        };
+    }
+
+    /// <summary>"2 tasks in a, 1 in b, and 0 in c" (or "… tasks in" every time), "2 tasks in a and 1 in b" for two zones.</summary>
+    private static string ZoneList(IReadOnlyList<(string Zone, int Count)> counts, bool everyTime)
+    {
+        var parts = counts.Select((c, i) => i == 0 || everyTime ? $"{c.Count} tasks in {c.Zone}" : $"{c.Count} in {c.Zone}").ToList();
+        return parts.Count switch
+        {
+            <= 1 => string.Concat(parts),
+            2 => $"{parts[0]} and {parts[1]}",
+            _ => $"{string.Join(", ", parts[..^1])}, and {parts[^1]}",
         };
     }
 

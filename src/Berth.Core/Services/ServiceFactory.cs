@@ -63,6 +63,7 @@ public static class ServiceFactory
             PropagateTags = request.PropagateTags ?? "NONE",
             EnableExecuteCommand = request.EnableExecuteCommand ?? false,
         };
+        service = service with { AvailabilityZoneRebalancing = AzRebalancing.ForCreate(request.AvailabilityZoneRebalancing, service) };
         // An EXTERNAL service starts with no deployment and no task set: its controller creates task sets. A CODE_DEPLOY
         // service starts with its first task set, which takes the id a first deployment would have.
         return ExternalController.Is(service) ? service with { Deployments = [], TaskSets = [] }
@@ -81,6 +82,7 @@ public static class ServiceFactory
         ServiceRules.ValidateCreateService(request);
         Require.InRange(request.HealthCheckGracePeriodSeconds, 0, int.MaxValue, "healthCheckGracePeriodSeconds");
         Require.OneOf(request.PropagateTags, EcsEnums.PropagateTags, "propagateTags");
+        Require.OneOf(request.AvailabilityZoneRebalancing, EcsEnums.AvailabilityZoneRebalancing, "availabilityZoneRebalancing");
         TagRules.Validate(request.Tags);
         Require.ClientToken(request.ClientToken, 36);
         ExternalController.ValidateType(request.DeploymentController);

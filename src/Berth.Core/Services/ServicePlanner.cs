@@ -45,7 +45,7 @@ public static class ServicePlanner
         var events = new List<string>();
         var counted = state.CountedStoppedTasks.ToHashSet(StringComparer.Ordinal);
         var newlyStopped = tasks.Where(t => ServiceTaskState.IsStopped(t) && !counted.Contains(t.TaskArn)).ToList();
-        AnnounceStartedTasks(state, tasks, name, events);
+        state = AnnounceStartedTasks(state, tasks, name, events);
 
         var deleting = service.Status == ServiceStatuses.Draining;
         var daemon = service.SchedulingStrategy == SchedulingStrategies.Daemon;
@@ -94,12 +94,17 @@ public static class ServicePlanner
         var context = new SchedulingContext(service, deployments, tasks, snapshot.Instances, desired, startsAllowed, now)
         {
             HoldsOldDeployments = !deleting && TrafficShiftRound.HoldsBlue(state, deployments),
+            BalancesZones = AzRebalancing.Applies(service),
         };
         var runsTaskSets = TaskSetRules.RunsTaskSets(service);
         var (starts, stops) = deleting ? StopEverything(context)
             : daemon ? DaemonScheduler.Decide(context)
             : runsTaskSets ? TaskSetScheduler.Decide(context, RestartThrottle.AllowsStart(state, now))
             : ReplicaScheduler.Decide(context);
+        (state, var rebalanceStart, var rebalanceEvents) = AzRebalancing.Round(
+            context, state, AzRebalancing.ZonesOf(snapshot.Instances), scheduled: starts.Count > 0 || stops.Stops.Count > 0);
+        events.AddRange(rebalanceEvents);
+        starts = rebalanceStart is null ? starts : [.. starts, rebalanceStart];
 
         events.AddRange(stops.Unhealthy.Select(t => ServiceTaskState.UnhealthyTarget(t) is { } target && !ServiceTaskState.FailsContainerHealthCheck(t)
             ? ServiceEvents.UnhealthyInTargetGroup(name, t.TaskArn, target)
@@ -111,9 +116,11 @@ public static class ServicePlanner
         }
         events.AddRange(targets.Deregistrations.GroupBy(c => c.TargetGroupArn, StringComparer.Ordinal)
             .Select(g => ServiceEvents.DeregisteredTargets(name, g.Count(), g.Key)));
-        if (targets.Stops.Count > 0)
+        var (rebalanceStops, rebalanceStopEvents) = AzRebalancing.AnnounceStops(context, state, targets.Stops);
+        events.AddRange(rebalanceStopEvents);
+        if (targets.Stops.Where(s => !rebalanceStops.Contains(s.TaskArn)).Select(s => s.TaskArn).ToList() is { Count: > 0 } stopped)
         {
-            events.Add(ServiceEvents.Stopped(name, targets.Stops.Select(s => s.TaskArn)));
+            events.Add(ServiceEvents.Stopped(name, stopped));
         }
         events.AddRange(targets.Registrations.GroupBy(c => c.TargetGroupArn, StringComparer.Ordinal)
             .Select(g => ServiceEvents.RegisteredTargets(name, g.Count(), g.Key)));
@@ -176,21 +183,24 @@ public static class ServicePlanner
 
     /// <summary>
     /// "(service web) has started 2 tasks: …" — the planner only asks for a count of tasks; their ids exist once
-    /// the controller launched them, so they are announced on the first round that sees them.
+    /// the controller launched them, so they are announced on the first round that sees them (an AZ rebalancing start in
+    /// its own words).
     /// </summary>
-    private static void AnnounceStartedTasks(SchedulerState state, IReadOnlyList<ServiceTask> tasks, string name, List<string> events)
+    private static SchedulerState AnnounceStartedTasks(SchedulerState state, IReadOnlyList<ServiceTask> tasks, string name, List<string> events)
     {
         var announced = state.AnnouncedTasks.ToHashSet(StringComparer.Ordinal);
         var launched = tasks
             .Where(t => !announced.Contains(t.TaskArn))
             .OrderBy(t => t.CreatedAt)
             .ThenBy(t => t.TaskArn, StringComparer.Ordinal)
-            .Select(t => t.TaskArn)
             .ToList();
-        if (launched.Count > 0)
+        (state, var others, var rebalanced) = AzRebalancing.AnnounceStarts(state, launched, name);
+        if (others.Count > 0)
         {
-            events.Add(ServiceEvents.Started(name, launched));
+            events.Add(ServiceEvents.Started(name, others.Select(t => t.TaskArn)));
         }
+        events.AddRange(rebalanced);
+        return state;
     }
 
     /// <summary>

@@ -35,6 +35,9 @@ public sealed record ServiceTask(
     /// ELB knows of it; empty for a service without load balancers.
     /// </summary>
     public IReadOnlyList<TaskTarget> Targets { get; init; } = [];
+
+    /// <summary>The zone of the instance the task was placed on (EcsTask.availabilityZone), for AZ rebalancing.</summary>
+    public string? AvailabilityZone { get; init; }
 }
 
 /// <summary>
@@ -54,7 +57,11 @@ public sealed record TaskTarget(string TargetGroupArn, string? TargetId, int? Po
 public sealed record TargetChange(string TargetGroupArn, string TaskArn, string TargetId, int Port);
 
 /// <summary>A container instance a DAEMON service may run on (ACTIVE status) or must leave (DRAINING).</summary>
-public sealed record ServiceInstance(string ContainerInstanceArn, string Status, bool AgentConnected);
+public sealed record ServiceInstance(string ContainerInstanceArn, string Status, bool AgentConnected)
+{
+    /// <summary>Its <c>ecs.availability-zone</c> attribute: the zones the service can be balanced across.</summary>
+    public string? AvailabilityZone { get; init; }
+}
 
 /// <summary>
 /// Scheduler bookkeeping that is not part of ECS's wire Service: which stopped tasks were already counted,
@@ -117,6 +124,9 @@ public sealed record SchedulerState
 
     /// <summary>The live deployments its deployment alarms failed, each with the alarms that were in ALARM.</summary>
     public IReadOnlyList<AlarmTrigger> AlarmTriggers { get; init; } = [];
+
+    /// <summary>The Availability Zone rebalancing under way (<see cref="AzRebalancing"/>), null when none is.</summary>
+    public AzRebalance? Rebalance { get; init; }
 }
 
 /// <summary>A rolling deployment steady since <see cref="SteadySince"/>, completing once its alarms' bake time has passed.</summary>
@@ -156,7 +166,11 @@ public sealed record ServiceSnapshot(
 }
 
 /// <summary>Start <see cref="Count"/> tasks of a deployment; for DAEMON services, on one named instance.</summary>
-public sealed record TaskStart(string DeploymentId, string TaskDefinitionArn, int Count, string? ContainerInstanceArn);
+public sealed record TaskStart(string DeploymentId, string TaskDefinitionArn, int Count, string? ContainerInstanceArn)
+{
+    /// <summary>The zone the tasks must be placed in (an AZ rebalancing start); null for anywhere.</summary>
+    public string? AvailabilityZone { get; init; }
+}
 
 /// <summary>Stop a task, with the stoppedReason ECS would give (e.g. scaling in, deployment replaced it, unhealthy).</summary>
 public sealed record TaskStop(string TaskArn, string Reason);

@@ -62,6 +62,8 @@ public static class ServiceUpdate
         };
         DeploymentStrategies.Validate(
             current.DeploymentController?.Type, request.DeploymentConfiguration, updated.DeploymentConfiguration, updated.LoadBalancers);
+        // Not a change of the tasks: "This parameter doesn't trigger a new service deployment."
+        updated = updated with { AvailabilityZoneRebalancing = AzRebalancing.ForUpdate(request.AvailabilityZoneRebalancing, current, updated) };
         var changesTasks = request.ForceNewDeployment == true
             || updated.TaskDefinition != current.TaskDefinition
             || request.NetworkConfiguration is not null

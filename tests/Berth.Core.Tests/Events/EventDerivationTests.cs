@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Berth.Core.Ecs;
 using Berth.Core.Events;
+using Berth.Core.Services;
+using Berth.Core.State;
 
 namespace Berth.Core.Tests.Events;
 
@@ -152,5 +154,32 @@ public class EventDerivationTests
         Assert.Equal("2027-01-15T08:00:00.250Z", root.GetProperty("time").GetString());
         Assert.Equal(TaskArn, root.GetProperty("resources")[0].GetString());
         Assert.Equal("PENDING", root.GetProperty("detail").GetProperty("lastStatus").GetString());
+    }
+
+    [Fact]
+    public void A_pause_hook_that_starts_waiting_is_a_hook_state_change_named_HOOK_AWAITING_ACTION()
+    {
+        const string green = "ecs-svc/2";
+        const string serviceDeployment = "arn:aws:ecs:eu-west-1:123456789012:service-deployment/prod/web/abc";
+        var waiting = new PauseHookRun("ecs-pause-x", 0, "POST_SCALE_UP", PauseHooks.AwaitingAction, Now.AddMinutes(10), PauseHooks.Rollback);
+        var shift = new TrafficShiftState(green, "POST_SCALE_UP", Now, 0, null);
+        var links = new[] { new DeploymentLink(green, serviceDeployment, "arn:aws:ecs:eu-west-1:123456789012:service-revision/prod/web/2") };
+        var before = new ServiceRecord(Service(), new SchedulerState { Shift = shift, Links = links });
+        var after = before with { Scheduler = before.Scheduler with { Shift = shift with { Hooks = [waiting] } } };
+
+        var e = Assert.Single(EventDerivation.ForService(before, after, Now));
+
+        Assert.Equal(EcsEventTypes.HookStateChange, e.DetailType);
+        Assert.Equal([ServiceArn], e.Resources);
+        Assert.Equal("HOOK_AWAITING_ACTION", e.Detail.GetProperty("eventName").GetString());
+        Assert.Equal("ecs-pause-x", e.Detail.GetProperty("hookId").GetString());
+        Assert.Equal("POST_SCALE_UP", e.Detail.GetProperty("lifecycleStage").GetString());
+        Assert.Equal(green, e.Detail.GetProperty("deploymentId").GetString());
+        Assert.Equal(serviceDeployment, e.Detail.GetProperty("serviceDeploymentArn").GetString());
+        Assert.Equal("ROLLBACK", e.Detail.GetProperty("timeoutAction").GetString());
+        // Still waiting in the next commit, or answered: no second event.
+        Assert.Empty(EventDerivation.ForService(after, after with { Service = after.Service with { RunningCount = 2 } }, Now));
+        var answered = after with { Scheduler = after.Scheduler with { Shift = shift with { Hooks = [waiting with { Status = PauseHooks.Succeeded }] } } };
+        Assert.Empty(EventDerivation.ForService(after, answered, Now));
     }
 }
