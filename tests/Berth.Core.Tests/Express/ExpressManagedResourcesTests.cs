@@ -23,7 +23,7 @@ public class ExpressManagedResourcesTests
     };
 
     /// <summary>Revision 1 on port 80; revision 2 moved to port 8080 with a new health check path an hour later.</summary>
-    private static ExpressGatewayRecord Record(string status = "ACTIVE") => 
+    private static ExpressGatewayRecord Record(string status = "ACTIVE") =>
         ExpressGatewayRecords.Web(status, Created, status == "ACTIVE" ? Later : Deleted) with
         {
             Configurations = [Configuration("rev/1", 80, "/ping", 20, Created), Configuration("rev/2", 8080, "/health", 20, Later)],
