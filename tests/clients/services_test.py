@@ -103,6 +103,11 @@ class ServiceLifecycleTest(ServiceTestBase):
         # Rolling deployment: at every observed moment at least ceil(3 × 50%) healthy tasks and at most 6 tasks.
         v2 = self.register(web_definition("web", environment=[{"name": "MESSAGE", "value": "v2"}]))["taskDefinitionArn"]
         self.wait_stable()
+        # minimumHealthyPercent protects healthy tasks only: one whose health check has not passed yet counts for
+        # nothing, in ECS as in Berth, and may be stopped at once. On a loaded machine Docker can take a minute to pass
+        # the first checks, so the deployment starts from three HEALTHY tasks or the bound below would protect none.
+        self.eventually(lambda: len([t for t in self.service_tasks() if t["lastStatus"] == "RUNNING" and t.get("healthStatus") == "HEALTHY"]) == 3,
+                        180, "three HEALTHY web:1 tasks", interval=1)
         self.aws("ecs", "update-service", "--cluster", "default", "--service", "web", "--task-definition", "web:2")
         lowest_healthy, highest_total, lowest_seen = 3, 0, []
         deadline = time.time() + 180

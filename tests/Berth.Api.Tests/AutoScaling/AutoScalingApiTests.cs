@@ -17,8 +17,7 @@ public class AutoScalingApiTests(BerthServerFixture server) : IClassFixture<Bert
 
     private async Task ServiceAsync()
     {
-        await _ecs.OkAsync("CreateCluster", new { clusterName = "app" });
-        await ClusterCapacity.RegisterWebAsync(_ecs, "web", cpu: 256, memory: 256);
+        await ClusterCapacity.ClusterWithWebAsync(_ecs, "app");
         await _ecs.OkAsync("CreateService", new { cluster = "app", serviceName = "web", taskDefinition = "web", desiredCount = 1 });
     }
 

@@ -23,8 +23,7 @@ public class ScalingEngineTests(BerthServerFixture server) : IClassFixture<Berth
 
     private async Task ServiceAsync(string name, int desired, int min, int max)
     {
-        await _ecs.OkAsync("CreateCluster", new { clusterName = "app" });
-        await ClusterCapacity.RegisterWebAsync(_ecs, "web", cpu: 256, memory: 256);
+        await ClusterCapacity.ClusterWithWebAsync(_ecs, "app");
         await _ecs.OkAsync("CreateService", new { cluster = "app", serviceName = name, taskDefinition = "web", desiredCount = desired });
         await Scaling.OkAsync("RegisterScalableTarget", new
         {

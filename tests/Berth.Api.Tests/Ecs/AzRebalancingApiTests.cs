@@ -10,19 +10,13 @@ public class AzRebalancingApiTests(BerthServerFixture server) : IClassFixture<Be
 {
     private readonly EcsClient _ecs = server.NewClient();
 
-    private async Task ClusterAsync(string cluster)
-    {
-        await _ecs.OkAsync("CreateCluster", new { clusterName = cluster });
-        await ClusterCapacity.RegisterWebAsync(_ecs, "web", cpu: 256, memory: 256);
-    }
-
     private async Task<JsonNode> DescribeAsync(string cluster, string service) =>
         (await _ecs.OkAsync("DescribeServices", new { cluster, services = new[] { service } }))["services"]![0]!;
 
     [Fact]
     public async Task A_new_service_has_it_enabled_unless_it_says_otherwise_or_cannot_use_it()
     {
-        await ClusterAsync("azr");
+        await ClusterCapacity.ClusterWithWebAsync(_ecs, "azr");
 
         var created = (await _ecs.OkAsync("CreateService", new { cluster = "azr", serviceName = "default", taskDefinition = "web", desiredCount = 0 }))["service"]!;
         var disabled = (await _ecs.OkAsync("CreateService", new
@@ -51,7 +45,7 @@ public class AzRebalancingApiTests(BerthServerFixture server) : IClassFixture<Be
     [Fact]
     public async Task Enabled_for_a_service_that_cannot_use_it_is_refused_and_creates_nothing()
     {
-        await ClusterAsync("azr-refused");
+        await ClusterCapacity.ClusterWithWebAsync(_ecs, "azr-refused");
 
         var (type, message) = await _ecs.ErrorAsync("CreateService", new
         {
@@ -80,7 +74,7 @@ public class AzRebalancingApiTests(BerthServerFixture server) : IClassFixture<Be
     [Fact]
     public async Task UpdateService_changes_it_without_a_deployment_and_keeps_it_when_not_named()
     {
-        await ClusterAsync("azr-update");
+        await ClusterCapacity.ClusterWithWebAsync(_ecs, "azr-update");
         await _ecs.OkAsync("CreateService", new { cluster = "azr-update", serviceName = "web", taskDefinition = "web", desiredCount = 0 });
 
         var off = (await _ecs.OkAsync("UpdateService", new { cluster = "azr-update", service = "web", availabilityZoneRebalancing = "DISABLED" }))["service"]!;

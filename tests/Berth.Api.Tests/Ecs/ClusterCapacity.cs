@@ -27,6 +27,13 @@ internal static class ClusterCapacity
         return (string)response["containerInstance"]!["containerInstanceArn"]!;
     }
 
+    /// <summary>A new cluster and a small "web" revision (256 CPU, 256 MiB) for its services.</summary>
+    public static async Task ClusterWithWebAsync(EcsClient ecs, string cluster)
+    {
+        await ecs.OkAsync("CreateCluster", new { clusterName = cluster });
+        await RegisterWebAsync(ecs, "web", cpu: 256, memory: 256);
+    }
+
     public static Task<JsonNode> RegisterWebAsync(EcsClient ecs, string family, int cpu = 512, int memory = 1024, int hostPort = 0) =>
         ecs.OkAsync("RegisterTaskDefinition", new
         {

@@ -15,8 +15,7 @@ public class ServiceDeploymentApiTests(BerthServerFixture server) : IClassFixtur
 
     private async Task ServiceAsync(string cluster)
     {
-        await _ecs.OkAsync("CreateCluster", new { clusterName = cluster });
-        await ClusterCapacity.RegisterWebAsync(_ecs, "web", cpu: 256, memory: 256);
+        await ClusterCapacity.ClusterWithWebAsync(_ecs, cluster);
         await _ecs.OkAsync("CreateService", new { cluster, serviceName = "web", taskDefinition = "web", desiredCount = 0 });
     }
 
