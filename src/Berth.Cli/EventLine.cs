@@ -18,14 +18,16 @@ internal static class EventLine
             EcsEventTypes.TaskStateChange => $"{Text(detail, "taskArn")} {Text(detail, "lastStatus")} (desired {Text(detail, "desiredStatus")})"
                 + (Text(detail, "lastStatus") == TaskStatuses.Stopped && Text(detail, "stoppedReason") is { } reason ? $": {reason}" : ""),
             EcsEventTypes.ServiceEvent => Text(detail, "message"),
-            EcsEventTypes.DeploymentStateChange => $"{root.GetProperty("resources")[0].GetString()} {Text(detail, "deploymentId")} {Text(detail, "eventName")}"
-                + (Text(detail, "reason") is { } why ? $": {why}" : ""),
-            EcsEventTypes.HookStateChange => $"{root.GetProperty("resources")[0].GetString()} {Text(detail, "deploymentId")} {Text(detail, "eventName")}"
-                + $" {Text(detail, "hookId")} at {Text(detail, "lifecycleStage")}",
+            EcsEventTypes.DeploymentStateChange => Deployment(root, detail) + (Text(detail, "reason") is { } why ? $": {why}" : ""),
+            EcsEventTypes.HookStateChange => $"{Deployment(root, detail)} {Text(detail, "hookId")} at {Text(detail, "lifecycleStage")}",
             _ => item.Data,
         };
         return $"{item.EventId} {Text(root, "time")} {item.EventType} {summary}";
     }
+
+    /// <summary>What a deployment's and a hook's events begin with: the service, the deployment id and the event's name.</summary>
+    private static string Deployment(JsonElement root, JsonElement detail) =>
+        $"{root.GetProperty("resources")[0].GetString()} {Text(detail, "deploymentId")} {Text(detail, "eventName")}";
 
     private static string? Text(JsonElement element, string member) =>
         element.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
