@@ -13,6 +13,14 @@ public sealed class SqliteStateStore : IStateStore
     private readonly string _connectionString;
     private readonly string _databasePath;
 
+    /// <summary>
+    /// Lets one commit at a time into the file from this process. SQLite takes one writer anyway; without this gate the
+    /// others get SQLITE_BUSY, which Microsoft.Data.Sqlite retries by blocking its thread in Thread.Sleep(150): under
+    /// the scale harness (2,000 agents' heartbeats and reports) pool threads spent five times the CPU they used asleep
+    /// there, and every commit behind them waited 150 ms steps. Queued here, a commit waits for the one before it only.
+    /// </summary>
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
     private SqliteStateStore(string connectionString, string databasePath)
     {
         _connectionString = connectionString;
@@ -74,6 +82,19 @@ public sealed class SqliteStateStore : IStateStore
 
     private async Task CommitWritesAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
     {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CommitInTransactionAsync(writes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private async Task CommitInTransactionAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
+    {
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // synchronous is per connection and only matters to writers, so readers skip the extra round.
         await ExecuteAsync(connection, "PRAGMA synchronous=NORMAL;", cancellationToken).ConfigureAwait(false);
@@ -99,6 +120,7 @@ public sealed class SqliteStateStore : IStateStore
 
     public ValueTask DisposeAsync()
     {
+        _writer.Dispose();
         SqliteConnection.ClearAllPools();
         return ValueTask.CompletedTask;
     }
