@@ -116,12 +116,9 @@ internal sealed class AgentHandler(
             await AgentCaller.RefuseAsync(http, $"report for {report.ContainerInstanceArn}").ConfigureAwait(false);
             return;
         }
-        var outcome = await reports.ApplyAsync(report, AgentCaller.InstanceOf(http) is not null, http.RequestAborted).ConfigureAwait(false);
-        if (outcome == TaskReports.Outcome.Changed)
-        {
-            // A task of a service changed: its scheduler reacts now (a stopped task is replaced within a second).
-            services.Notify();
-        }
+        var (outcome, wake) = await reports.ApplyAsync(report, AgentCaller.InstanceOf(http) is not null, http.RequestAborted).ConfigureAwait(false);
+        // A task of a service changed: its service's round reacts now (a stopped task, every round: it is replaced within a second).
+        services.Notify(wake);
         if (outcome == TaskReports.Outcome.NotOwn)
         {
             await AgentCaller.RefuseAsync(http, $"report on {report.TaskArn}").ConfigureAwait(false);

@@ -94,7 +94,10 @@ public sealed class ServiceReconciler(
         var group = GroupOf(service);
         var all = await state.TasksOfGroupAsync(service.ClusterArn!, group, cancellationToken).ConfigureAwait(false);
         var instances = await state.InstancesAsync(service.ClusterArn!, cancellationToken).ConfigureAwait(false);
-        var lastSeen = await state.LastSeenTimesAsync(service.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        // The heartbeats only when the plan reads them: a round of a replica service then reads no heartbeat listing.
+        var lastSeen = ServicePlanner.ReadsAgentConnections(service)
+            ? await state.LastSeenTimesAsync(service.ClusterArn!, cancellationToken).ConfigureAwait(false)
+            : null;
         var instanceIds = instances.ToDictionary(i => i.Id, i => i.Value.Instance.Ec2InstanceId, StringComparer.Ordinal);
         var health = await targets.HealthAsync(service, cancellationToken).ConfigureAwait(false);
         var protections = await Store.QueryAsync(EcsRecords.TaskProtections, new RecordQuery(EcsRecords.TaskProtections.Kind, service.ClusterArn), cancellationToken).ConfigureAwait(false);
@@ -117,7 +120,7 @@ public sealed class ServiceReconciler(
             });
         }
         var candidates = instances
-            .Select(i => new ServiceInstance(i.Id, i.Value.Instance.Status!, liveness.IsConnected(lastSeen.Of(i.Id), now))
+            .Select(i => new ServiceInstance(i.Id, i.Value.Instance.Status!, lastSeen is not null && liveness.IsConnected(lastSeen.Of(i.Id), now))
             {
                 AvailabilityZone = i.Value.Instance.Attributes?.FirstOrDefault(a => a.Name == AzRebalancing.ZoneAttribute)?.Value,
             })

@@ -1,4 +1,5 @@
 using Berth.Core.Agent;
+using Berth.Core.Scheduling;
 using Berth.Core.Tasks;
 using Berth.Store;
 
@@ -7,9 +8,8 @@ namespace Berth.Control.Tasks;
 /// <summary>
 /// Applies what an agent says about a task: Berth's own agent through its report route, and any other through ECS's
 /// SubmitTaskStateChange and SubmitContainerStateChange. One transaction for both, so a state change means the same
-/// whoever sends it: the task's known status only moves forward, and its claim on the instance follows it. A caller
-/// told <see cref="Outcome.Changed"/> wakes the service scheduler (Control.Services sits above this namespace); one told
-/// <see cref="Outcome.ChangedUnscheduled"/> need not.
+/// whoever sends it: the task's known status only moves forward, and its claim on the instance follows it. The caller
+/// wakes the schedulers a change calls for (<see cref="Applied.Wake"/>; Control.Services sits above this namespace).
 /// </summary>
 public sealed class TaskReports(IStateStore store, TimeProvider time)
 {
@@ -18,11 +18,8 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
         /// <summary>Applied, and it changed nothing (a repeated or late report).</summary>
         Unchanged,
 
-        /// <summary>Applied: the task record changed, and the schedulers act on it (<see cref="TaskStateChanges.ConcernsSchedulers"/>).</summary>
+        /// <summary>Applied: the task record changed.</summary>
         Changed,
-
-        /// <summary>Applied: the task record changed, and no scheduler acts on it (a standalone task moved on towards RUNNING).</summary>
-        ChangedUnscheduled,
 
         /// <summary>No such task, or (for a caller that is not an agent) not one of the report's instance.</summary>
         NotFound,
@@ -31,23 +28,32 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
         NotOwn,
     }
 
+    /// <summary>
+    /// What applying a report did, and the scheduler rounds its change calls for (<see cref="SchedulerWake.Of"/>; none
+    /// unless <see cref="Outcome.Changed"/>): a service's task wakes its service's round only, a stopped task every round.
+    /// </summary>
+    public sealed record Applied(Outcome Outcome, SchedulerWake Wake)
+    {
+        public static Applied Of(Outcome outcome) => new(outcome, SchedulerWake.None);
+    }
+
     /// <param name="fromAgent">Whether an agent sent it (it may speak for its own instance's tasks only).</param>
-    public Task<Outcome> ApplyAsync(AgentTaskReport report, bool fromAgent, CancellationToken cancellationToken) =>
+    public Task<Applied> ApplyAsync(AgentTaskReport report, bool fromAgent, CancellationToken cancellationToken) =>
         store.RetryOnConflictAsync(async ct =>
         {
             var task = await store.GetAsync(EcsRecords.Tasks, report.TaskArn, ct).ConfigureAwait(false);
             if (task is null)
             {
-                return Outcome.NotFound;
+                return Applied.Of(Outcome.NotFound);
             }
             if (task.Value.ContainerInstanceArn != report.ContainerInstanceArn)
             {
-                return fromAgent ? Outcome.NotOwn : Outcome.NotFound;
+                return Applied.Of(fromAgent ? Outcome.NotOwn : Outcome.NotFound);
             }
             var next = TaskStateChanges.ApplyReport(task.Value, report, time.GetUtcNow());
             if (ReferenceEquals(next, task.Value))
             {
-                return Outcome.Unchanged;
+                return Applied.Of(Outcome.Unchanged);
             }
             var writes = new List<RecordWrite> { EcsRecords.PutTask(next, task.Version) };
             var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
@@ -68,6 +74,6 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
                 writes.Add(EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
             }
             await store.CommitAsync(writes, ct).ConfigureAwait(false);
-            return TaskStateChanges.ConcernsSchedulers(next) ? Outcome.Changed : Outcome.ChangedUnscheduled;
+            return new Applied(Outcome.Changed, SchedulerWake.Of(next));
         }, cancellationToken);
 }

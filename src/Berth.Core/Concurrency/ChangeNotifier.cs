@@ -19,7 +19,8 @@ public class ChangeNotifier
     public Task Changed => Volatile.Read(ref _next).Task;
 
     /// <summary>Releases every waiter holding the current task; later waiters get a fresh one.</summary>
-    public void Notify() => Interlocked.Exchange(ref _next, NewWaiter()).TrySetResult();
+    /// <remarks>Virtual so that <see cref="SubjectNotifier"/> can record that anything may have changed before it wakes.</remarks>
+    public virtual void Notify() => Interlocked.Exchange(ref _next, NewWaiter()).TrySetResult();
 
     /// <summary>
     /// Waits for <paramref name="changed"/> (a <see cref="Changed"/> taken earlier) at most <paramref name="timeout"/>:

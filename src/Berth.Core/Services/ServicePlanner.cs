@@ -30,6 +30,15 @@ public static class ServicePlanner
     /// <summary>The deployment alarms whose states the snapshot needs (<see cref="ServiceSnapshot.Alarms"/>); empty when no deployment watches them.</summary>
     public static IReadOnlyList<string> AlarmsToRead(Service service) => DeploymentAlarmWatch.NamesToRead(service);
 
+    /// <summary>
+    /// Whether the plan depends on the instances' agents being connected (<see cref="ServiceInstance.AgentConnected"/>):
+    /// a DAEMON service's does (it runs a task on each connected instance), and so does Availability Zone rebalancing's
+    /// (it balances over the zones of connected instances). Any other plan reads only the instances' statuses, so its
+    /// snapshot need not read the cluster's heartbeats (one per instance, every round).
+    /// </summary>
+    public static bool ReadsAgentConnections(Service service) =>
+        service.SchedulingStrategy == SchedulingStrategies.Daemon || AzRebalancing.Applies(service);
+
     /// <param name="newEventId">Makes the id of each new service event (ECS uses UUIDs).</param>
     public static ServicePlan Plan(ServiceSnapshot snapshot, DateTimeOffset now, Func<string> newEventId)
     {

@@ -56,7 +56,10 @@ public sealed record TaskTarget(string TargetGroupArn, string? TargetId, int? Po
 /// <summary>Register (or deregister) a task's target in a target group.</summary>
 public sealed record TargetChange(string TargetGroupArn, string TaskArn, string TargetId, int Port);
 
-/// <summary>A container instance a DAEMON service may run on (ACTIVE status) or must leave (DRAINING).</summary>
+/// <summary>
+/// A container instance a DAEMON service may run on (ACTIVE status) or must leave (DRAINING). <see cref="AgentConnected"/>
+/// is read only for a plan that depends on it (<see cref="ServicePlanner.ReadsAgentConnections"/>), and false otherwise.
+/// </summary>
 public sealed record ServiceInstance(string ContainerInstanceArn, string Status, bool AgentConnected)
 {
     /// <summary>Its <c>ecs.availability-zone</c> attribute: the zones the service can be balanced across.</summary>

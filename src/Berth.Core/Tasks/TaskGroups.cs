@@ -20,4 +20,7 @@ public static class TaskGroups
     public static string OfDaemon(string daemonName) => DaemonPrefix + daemonName;
 
     public static bool IsDaemon(string? group) => group?.StartsWith(DaemonPrefix, StringComparison.Ordinal) == true;
+
+    /// <summary>The daemon a task of <paramref name="group"/> belongs to, or null for a task no daemon started.</summary>
+    public static string? DaemonNameOf(string? group) => IsDaemon(group) ? group![DaemonPrefix.Length..] : null;
 }

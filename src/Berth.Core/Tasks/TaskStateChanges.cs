@@ -86,15 +86,6 @@ public static class TaskStateChanges
         };
     }
 
-    /// <summary>
-    /// Whether a change to <paramref name="changed"/> is one the service and daemon schedulers act on: any change to a
-    /// task of theirs, and a task of any group that stopped (its room on the instance may let a waiting task place).
-    /// A standalone task (RunTask, StartTask) moving on towards RUNNING concerns no scheduler, and not waking them for
-    /// it spares a pass over every service for each such report.
-    /// </summary>
-    public static bool ConcernsSchedulers(EcsTask changed) =>
-        changed.LastStatus == TaskStatuses.Stopped || TaskGroups.ServiceNameOf(changed.Group) is not null || TaskGroups.IsDaemon(changed.Group);
-
     /// <summary>Applies an agent's report. Returns the task unchanged when the report brings nothing new.</summary>
     public static EcsTask ApplyReport(EcsTask task, AgentTaskReport report, DateTimeOffset now)
     {

@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Server.Controllers;
 
 /// <summary>
-/// The daemon scheduler: runs a round for every daemon (<see cref="DaemonReconciler"/>) whenever a daemon request or a
-/// task report changed something, and at least every <see cref="ServerOptions.ServiceSchedulerInterval"/>, so a new
+/// The daemon scheduler: runs a round for a daemon (<see cref="DaemonReconciler"/>) whenever one of its tasks changed, for
+/// every daemon whenever a daemon request or a stopped task changed something, and at least every
+/// <see cref="ServerOptions.ServiceSchedulerInterval"/> (<see cref="ReconcileEachController"/>), so a new
 /// container instance gets its daemon tasks within a round of registering. Rounds are level-triggered
 /// (<see cref="DaemonPlanner"/>): a missed wake-up or a restart only delays convergence.
 /// </summary>
@@ -21,6 +22,8 @@ internal sealed class DaemonController(
         var all = await store.QueryAsync(DaemonRecords.Daemons, new RecordQuery(DaemonRecords.Daemons.Kind, null), cancellationToken).ConfigureAwait(false);
         return all.Select(d => d.Id);
     }
+
+    protected override bool IsSubject(string id) => DaemonArns.TryParseDaemon(id, out _, out _, out _);
 
     protected override Task ReconcileAsync(string id, CancellationToken cancellationToken) => reconciler.ReconcileAsync(id, cancellationToken);
 }

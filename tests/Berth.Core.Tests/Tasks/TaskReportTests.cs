@@ -54,20 +54,4 @@ public class TaskReportTests
 
         Assert.Equal(Now.AddSeconds(-5), stopped.StartedAt);
     }
-
-    [Theory]
-    [InlineData("service:web", TaskStatuses.Running, true)]
-    [InlineData("service:web", TaskStatuses.Pending, true)]
-    [InlineData("daemon:logs", TaskStatuses.Running, true)]
-    [InlineData("family:job", TaskStatuses.Stopped, true)]
-    [InlineData(null, TaskStatuses.Stopped, true)]
-    [InlineData("family:job", TaskStatuses.Running, false)]
-    [InlineData("family:job", TaskStatuses.Pending, false)]
-    [InlineData(null, TaskStatuses.Running, false)]
-    public void Schedulers_are_woken_by_their_own_tasks_and_by_any_task_that_stopped(string? group, string lastStatus, bool concerns)
-    {
-        var changed = Pending() with { Group = group, LastStatus = lastStatus };
-
-        Assert.Equal(concerns, TaskStateChanges.ConcernsSchedulers(changed));
-    }
 }

@@ -131,14 +131,12 @@ internal sealed class AgentOperationHandler(ClusterState state, TaskReports repo
         {
             throw new AccessDeniedException($"User: {context.PrincipalArn} is not authorized to report on {task.TaskArn}: an agent acts for its own container instance and tasks only");
         }
-        switch (await reports.ApplyAsync(report, fromAgent, cancellationToken).ConfigureAwait(false))
+        var (outcome, wake) = await reports.ApplyAsync(report, fromAgent, cancellationToken).ConfigureAwait(false);
+        if (outcome is TaskReports.Outcome.NotFound or TaskReports.Outcome.NotOwn)
         {
-            case TaskReports.Outcome.Changed:
-                services.Notify(); // a task of a service changed: its scheduler reacts now
-                break;
-            case TaskReports.Outcome.NotFound or TaskReports.Outcome.NotOwn:
-                throw new InvalidParameterException("The referenced task was not found.");
+            throw new InvalidParameterException("The referenced task was not found.");
         }
+        services.Notify(wake); // a task of a service changed: its service's round reacts now
     }
 
     private static ContainerReport ContainerReportOf(EcsTask task, string? name, string? status, string? runtimeId, int? exitCode, string? reason,
