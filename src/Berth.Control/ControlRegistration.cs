@@ -24,10 +24,12 @@ public static class ControlRegistration
     /// Every application service, over the opened state store and event log. The host adds what they take from it:
     /// a <see cref="TimeProvider"/>, <see cref="Core.ContainerInstances.AgentLiveness"/>, the
     /// <see cref="Store.Identity.SecretCipher"/>, <see cref="Identity.TaskRoleSessionOptions"/>, <see cref="Secrets.TaskSecretOptions"/>, the
-    /// <see cref="Store.Logs.ILogStore"/> and logging.
+    /// <see cref="Store.Logs.ILogStore"/> and logging. Every commit made through the registered store reaches the server's
+    /// <see cref="ChangeFeed"/>, which the caches of the hot reads follow (<see cref="ClusterState"/>).
     /// </summary>
     public static IServiceCollection AddControl(this IServiceCollection services, IStateStore store, IEventLog events) => services
-        .AddEventRecording(store, events)
+        .AddChangeFeed(store, out var followed)
+        .AddEventRecording(followed, events)
         .AddAgents()
         .AddClusters()
         .AddTasks()
@@ -41,4 +43,11 @@ public static class ControlRegistration
         .AddAutoScaling()
         .AddCost()
         .AddCleanup();
+
+    private static IServiceCollection AddChangeFeed(this IServiceCollection services, IStateStore store, out IStateStore followed)
+    {
+        var feed = new ChangeFeed();
+        followed = new ChangeFeedStateStore(store, feed);
+        return services.AddSingleton(feed);
+    }
 }

@@ -25,12 +25,14 @@ public static class HeartbeatQueries
 }
 
 /// <summary>Agents' last heartbeats by container instance ARN, as <see cref="HeartbeatQueries.LastSeenTimesAsync"/> read them.</summary>
-public sealed class LastSeenTimes(IReadOnlyDictionary<string, DateTimeOffset> byInstance)
+/// <remarks>Over the heartbeat records by instance ARN, as read or as a <see cref="QueryReadCache{T}"/> keeps them: nothing is copied.</remarks>
+public sealed class LastSeenTimes(IReadOnlyDictionary<string, Versioned<AgentHeartbeatRecord>> byInstance)
 {
     /// <summary>The heartbeat records of some instances, as read.</summary>
     public static LastSeenTimes Of(IEnumerable<Versioned<AgentHeartbeatRecord>> heartbeats) =>
-        new(heartbeats.ToDictionary(r => r.Id, r => r.Value.LastSeen, StringComparer.Ordinal));
+        new(heartbeats.ToDictionary(r => r.Id, StringComparer.Ordinal));
 
     /// <summary>When the instance's agent was last heard from; <see cref="DateTimeOffset.MinValue"/> when never.</summary>
-    public DateTimeOffset Of(string containerInstanceArn) => byInstance.GetValueOrDefault(containerInstanceArn, DateTimeOffset.MinValue);
+    public DateTimeOffset Of(string containerInstanceArn) =>
+        byInstance.TryGetValue(containerInstanceArn, out var heartbeat) ? heartbeat.Value.LastSeen : DateTimeOffset.MinValue;
 }

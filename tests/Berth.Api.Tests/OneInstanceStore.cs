@@ -55,11 +55,14 @@ internal sealed class OneInstanceStore : IAsyncDisposable
         return new OneInstanceStore(path, store, instance);
     }
 
-    /// <summary>The agent is heard from at <paramref name="at"/>, as its poll records it.</summary>
-    public async Task HeartbeatAsync(DateTimeOffset at)
+    /// <summary>
+    /// The agent is heard from at <paramref name="at"/>, as its poll records it (through <paramref name="server"/>, a
+    /// server's store over this one, when given).
+    /// </summary>
+    public async Task HeartbeatAsync(DateTimeOffset at, IStateStore? server = null)
     {
         var current = await Store.GetAsync(EcsRecords.AgentHeartbeats, InstanceArn, CancellationToken.None);
-        await Store.CommitAsync([EcsRecords.PutHeartbeat(Instance, new AgentHeartbeatRecord(at), current!.Version)], CancellationToken.None);
+        await (server ?? Store).CommitAsync([EcsRecords.PutHeartbeat(Instance, new AgentHeartbeatRecord(at), current!.Version)], CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

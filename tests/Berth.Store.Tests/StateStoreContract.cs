@@ -498,53 +498,114 @@ public abstract class StateStoreContract : IAsyncLifetime
     private static string Add(string number, int delta) =>
         (int.Parse(number, CultureInfo.InvariantCulture) + delta).ToString(CultureInfo.InvariantCulture);
 
-    [Fact]
-    public async Task A_query_read_cache_answers_what_a_query_would_after_puts_updates_and_deletes()
+    /// <summary>
+    /// A cache over <see cref="Store"/> as one server holds it: the server's commits go through the returned store (and
+    /// so its feed); its clock moves only when told, so no listing happens unless the test moves it.
+    /// </summary>
+    private (QueryReadCache<TRecord> Cache, ChangeFeedStateStore Store, ManualClock Clock) Cache<TRecord>(RecordType<TRecord> type)
     {
-        var cache = new QueryReadCache<AgentHeartbeatRecord>(Store, EcsRecords.AgentHeartbeats);
-        await Store.CommitAsync([Beat("a", 1, 0), Beat("b", 2, 0), Beat("c", 3, 0), Beat("x", 4, 0, "other-scope")], CancellationToken.None);
+        var followed = new ChangeFeedStateStore(Store, new ChangeFeed());
+        var clock = new ManualClock();
+        return (new QueryReadCache<TRecord>(followed, followed.Feed, type, clock), followed, clock);
+    }
+
+    private Task<IReadOnlyList<Versioned<AgentHeartbeatRecord>>> HeartbeatsAsync(string? scope = Scope) =>
+        Store.QueryAsync(EcsRecords.AgentHeartbeats, new RecordQuery(EcsRecords.AgentHeartbeats.Kind, scope), CancellationToken.None);
+
+    [Fact]
+    public async Task A_query_read_cache_answers_what_a_query_would_after_this_servers_puts_updates_and_deletes_at_once()
+    {
+        var (cache, store, _) = Cache(EcsRecords.AgentHeartbeats);
+        await store.CommitAsync([Beat("a", 1, 0), Beat("b", 2, 0), Beat("c", 3, 0), Beat("x", 4, 0, "other-scope")], CancellationToken.None);
         var first = await cache.QueryAsync(Scope, CancellationToken.None);
         var a = first.Single(r => r.Id == "a");
 
-        await Store.CommitAsync([Beat("b", 20, 1), EcsRecords.AgentHeartbeats.Delete(first.Single(r => r.Id == "c")), Beat("d", 5, 0)], CancellationToken.None);
+        await store.CommitAsync([Beat("b", 20, 1), EcsRecords.AgentHeartbeats.Delete(first.Single(r => r.Id == "c")), Beat("d", 5, 0)], CancellationToken.None);
         var second = await cache.QueryAsync(Scope, CancellationToken.None);
 
-        var query = await Store.QueryAsync(EcsRecords.AgentHeartbeats, new RecordQuery(EcsRecords.AgentHeartbeats.Kind, Scope), CancellationToken.None);
-        Assert.Equal(query, second);
+        Assert.Equal(await HeartbeatsAsync(), second);
         Assert.Equal(["a", "b", "d"], second.Select(r => r.Id));
         Assert.Same(a, second[0]); // unchanged, so not read again
         Assert.Equal(["a", "b", "d", "x"], (await cache.QueryAsync((string?)null, CancellationToken.None)).Select(r => r.Id));
     }
 
     [Fact]
-    public async Task A_query_read_cache_reads_a_scope_of_many_moved_records_in_one_query_and_keeps_the_unmoved()
+    public async Task A_query_read_cache_sees_another_servers_puts_and_deletes_once_its_last_listing_is_the_listing_interval_old()
     {
-        var cache = new QueryReadCache<AgentHeartbeatRecord>(Store, EcsRecords.AgentHeartbeats);
-        var ids = Enumerable.Range(0, 100).Select(i => i.ToString("D3", CultureInfo.InvariantCulture)).ToList();
-        await Store.CommitAsync([.. ids.Select(id => Beat(id, 1, 0))], CancellationToken.None);
+        var other = (await InstancesAsync(2))[1];
+        var (cache, store, clock) = Cache(EcsRecords.AgentHeartbeats);
+        await store.CommitAsync([Beat("a", 1, 0), Beat("b", 2, 0)], CancellationToken.None);
         var first = await cache.QueryAsync(Scope, CancellationToken.None);
 
-        await Store.CommitAsync([.. ids.Take(60).Select(id => Beat(id, 2, 1))], CancellationToken.None);
-        var second = await cache.QueryAsync(Scope, CancellationToken.None);
+        await other.CommitAsync([Beat("a", 10, 1), EcsRecords.AgentHeartbeats.Delete(first[1]), Beat("c", 3, 0)], CancellationToken.None);
+        // This server's feed does not show another server's commits: until the interval passes, the cache answers from it.
+        Assert.Equal(first, await cache.QueryAsync(Scope, CancellationToken.None));
+        clock.Advance(ChangeFeed.ListingInterval);
 
-        Assert.Equal(await Store.QueryAsync(EcsRecords.AgentHeartbeats, new RecordQuery(EcsRecords.AgentHeartbeats.Kind, Scope), CancellationToken.None), second);
+        Assert.Equal(await HeartbeatsAsync(), await cache.QueryAsync(Scope, CancellationToken.None));
+        Assert.Equal(["a", "c"], (await cache.QueryAsync(Scope, CancellationToken.None)).Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task A_query_read_cache_read_for_the_current_state_sees_another_servers_commit_at_once()
+    {
+        var other = (await InstancesAsync(2))[1];
+        var (cache, store, _) = Cache(EcsRecords.AgentHeartbeats);
+        await store.CommitAsync([Beat("a", 1, 0)], CancellationToken.None);
+        await cache.QueryAsync(Scope, CancellationToken.None);
+
+        await other.CommitAsync([Beat("a", 10, 1), Beat("b", 2, 0)], CancellationToken.None);
+
+        var query = new RecordQuery(EcsRecords.AgentHeartbeats.Kind, Scope);
+        Assert.Equal(await HeartbeatsAsync(), (await cache.ReadCurrentAsync(query, CancellationToken.None)).Records);
+        Assert.Equal(await HeartbeatsAsync(), await cache.QueryAsync(Scope, CancellationToken.None)); // and kept
+    }
+
+    [Fact]
+    public async Task A_query_read_cache_reads_a_scope_of_many_moved_records_in_one_query_and_keeps_the_unmoved()
+    {
+        var (cache, store, clock) = Cache(EcsRecords.AgentHeartbeats);
+        var ids = Enumerable.Range(0, 100).Select(i => i.ToString("D3", CultureInfo.InvariantCulture)).ToList();
+        await store.CommitAsync([.. ids.Select(id => Beat(id, 1, 0))], CancellationToken.None);
+        var first = await cache.QueryAsync(Scope, CancellationToken.None);
+
+        await store.CommitAsync([.. ids.Take(60).Select(id => Beat(id, 2, 1))], CancellationToken.None);
+        var second = await cache.QueryAsync(Scope, CancellationToken.None);
+        await store.CommitAsync([.. ids.Skip(60).Select(id => Beat(id, 2, 1))], CancellationToken.None);
+        clock.Advance(ChangeFeed.ListingInterval);
+        var third = await cache.QueryAsync(Scope, CancellationToken.None);
+
+        Assert.Equal(await HeartbeatsAsync(), third);
         Assert.Same(first[99], second[99]);
         Assert.NotSame(first[0], second[0]);
+        Assert.Same(second[0], third[0]);
+        Assert.NotSame(second[99], third[99]);
     }
 
     [Fact]
     public async Task A_query_read_cache_reads_a_groups_tasks_as_the_store_does_as_they_move_between_desired_statuses()
     {
-        var cache = new QueryReadCache<EcsTask>(Store, EcsRecords.Tasks);
+        var (cache, store, _) = Cache(EcsRecords.Tasks);
         var web = new EcsTask { TaskArn = "arn:t/1", ClusterArn = "arn:c", DesiredStatus = "RUNNING", LastStatus = "PENDING", Group = "service:web", Version = 1 };
         var other = web with { TaskArn = "arn:t/2", Group = "service:api" };
-        await Store.CommitAsync([EcsRecords.PutTask(web, 0), EcsRecords.PutTask(other, 0), EcsRecords.PutTask(web with { TaskArn = "arn:t/3" }, 0)], CancellationToken.None);
+        await store.CommitAsync([EcsRecords.PutTask(web, 0), EcsRecords.PutTask(other, 0), EcsRecords.PutTask(web with { TaskArn = "arn:t/3" }, 0)], CancellationToken.None);
         Assert.Equal(["arn:t/1", "arn:t/3"], (await cache.TasksOfGroupAsync("arn:c", "service:web", CancellationToken.None)).Select(t => t.TaskArn));
 
-        await Store.CommitAsync([EcsRecords.PutTask(web with { DesiredStatus = "STOPPED", Version = 2 }, 1)], CancellationToken.None);
+        await store.CommitAsync([EcsRecords.PutTask(web with { DesiredStatus = "STOPPED", Version = 2 }, 1)], CancellationToken.None);
 
-        Assert.Equal(await Store.TasksOfGroupAsync("arn:c", "service:web", CancellationToken.None),
-            await cache.TasksOfGroupAsync("arn:c", "service:web", CancellationToken.None));
+        var stopped = await cache.TasksOfGroupAsync("arn:c", "service:web", CancellationToken.None);
+        Assert.Equal(await Store.TasksOfGroupAsync("arn:c", "service:web", CancellationToken.None), stopped);
+        Assert.Equal(["arn:t/3", "arn:t/1"], stopped.Select(t => t.TaskArn));
+    }
+
+    /// <summary>A clock that moves only when told.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = DateTimeOffset.UnixEpoch;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     private static PutRecord Beat(string id, long seconds, long expectedVersion, string scope = Scope) =>

@@ -11,18 +11,22 @@ namespace Berth.Control.Clusters;
 /// <summary>
 /// Reads shared by the cluster-scoped handlers and the scheduler: an ACTIVE cluster, a container instance named by id or
 /// ARN, the claims on an instance, a cluster's instances and their agents' heartbeats, a group's tasks. One per server: the
-/// instances, heartbeats and groups' tasks are read through caches that deserialize only the records that moved since
-/// the last read of the same query.
+/// instances, heartbeats and groups' tasks are read through caches that follow this server's commits
+/// (<see cref="ChangeFeed"/>) and read only the records that moved since the last read of the same query; other servers'
+/// commits reach them within <see cref="ChangeFeed.ListingInterval"/> (<see cref="QueryReadCache{T}"/>).
 /// </summary>
-public sealed class ClusterState(IStateStore store)
+public sealed class ClusterState(IStateStore store, ChangeFeed feed, TimeProvider time)
 {
-    private readonly QueryReadCache<ContainerInstanceRecord> _instances = new(store, EcsRecords.ContainerInstances);
+    private readonly QueryReadCache<ContainerInstanceRecord> _instances = new(store, feed, EcsRecords.ContainerInstances, time);
 
-    private readonly QueryReadCache<AgentHeartbeatRecord> _heartbeats = new(store, EcsRecords.AgentHeartbeats);
+    private readonly QueryReadCache<AgentHeartbeatRecord> _heartbeats = new(store, feed, EcsRecords.AgentHeartbeats, time);
 
-    private readonly QueryReadCache<EcsTask> _tasks = new(store, EcsRecords.Tasks);
+    private readonly QueryReadCache<EcsTask> _tasks = new(store, feed, EcsRecords.Tasks, time);
 
     public IStateStore Store => store;
+
+    /// <summary>This server's commits, as the caches follow them (the placement views follow them too).</summary>
+    public ChangeFeed Feed => feed;
 
     /// <summary>The ACTIVE cluster a request names (by name or ARN, in the request's account and region).</summary>
     public async Task<Cluster> ActiveClusterAsync(ResourceScope scope, string? nameOrArn, CancellationToken cancellationToken)
@@ -68,17 +72,31 @@ public sealed class ClusterState(IStateStore store)
         return found?.Value.Instance.ContainerInstanceArn is not null && InCluster(found.Value, cluster) ? found : null;
     }
 
-    /// <summary>The cluster's instances (the values are shared with other readers: never change them).</summary>
+    /// <summary>
+    /// The cluster's instances, other servers' changes seen within <see cref="ChangeFeed.ListingInterval"/>: for the
+    /// schedulers, which act again on what they find moved (the values are shared with other readers: never change them).
+    /// </summary>
     public Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> InstancesAsync(string clusterArn, CancellationToken cancellationToken) =>
         _instances.QueryAsync(ManagedCapacity.InstanceScopeOf(clusterArn), cancellationToken);
+
+    /// <summary>
+    /// The cluster's instances as the store holds them now, every server's changes included: for API answers and
+    /// registration (an agent registering again through another server must find its instance).
+    /// </summary>
+    public async Task<IReadOnlyList<Versioned<ContainerInstanceRecord>>> CurrentInstancesAsync(string clusterArn, CancellationToken cancellationToken) =>
+        (await _instances.ReadCurrentAsync(new RecordQuery(EcsRecords.ContainerInstanceKind, ManagedCapacity.InstanceScopeOf(clusterArn)), cancellationToken)
+            .ConfigureAwait(false)).Records;
 
     /// <summary>The agents' heartbeats of the cluster's instances; read after the instances (HeartbeatQueries.LastSeenTimesAsync).</summary>
     public Task<LastSeenTimes> LastSeenTimesAsync(string clusterArn, CancellationToken cancellationToken) =>
         LastSeenTimesOfScopeAsync(ManagedCapacity.InstanceScopeOf(clusterArn), cancellationToken);
 
-    /// <summary>The agents' heartbeats of one instance scope (a cluster's, or the Fargate pool's; null: every scope).</summary>
+    /// <summary>
+    /// The agents' heartbeats of one instance scope (a cluster's, or the Fargate pool's; null: every scope), other
+    /// servers' seen within <see cref="ChangeFeed.ListingInterval"/>; nothing is copied when none moved.
+    /// </summary>
     public async Task<LastSeenTimes> LastSeenTimesOfScopeAsync(string? instanceScope, CancellationToken cancellationToken) =>
-        LastSeenTimes.Of(await _heartbeats.QueryAsync(instanceScope, cancellationToken).ConfigureAwait(false));
+        new((await _heartbeats.ReadAsync(new RecordQuery(EcsRecords.AgentHeartbeats.Kind, instanceScope), cancellationToken).ConfigureAwait(false)).ById);
 
     /// <summary>
     /// The tasks of a service's or daemon's group in the cluster, of every desired status (TaskQueries.TasksOfGroupAsync),

@@ -264,7 +264,17 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         }
         if (writes.Count > 0)
         {
-            await state.Store.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await state.Store.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConcurrencyConflictException)
+            {
+                // Something the view holds moved without this server's feed showing it (another server's placement):
+                // the retry re-plans on a view that listed the store.
+                view.ListNext();
+                throw;
+            }
         }
         foreach (var arn in touched)
         {

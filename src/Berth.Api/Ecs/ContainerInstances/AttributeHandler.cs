@@ -49,7 +49,7 @@ internal sealed class AttributeHandler(ClusterState state)
         var maxResults = request.MaxResults ?? Paging.DefaultMaxResults;
         Require.That(maxResults is >= 1 and <= Paging.DefaultMaxResults, $"maxResults must be between 1 and {Paging.DefaultMaxResults}.");
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
-        var instances = await state.InstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        var instances = await state.CurrentInstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
         var all = instances
             .SelectMany(i => (i.Value.Instance.Attributes ?? []).Select(a => a with { TargetId = i.Id, TargetType = AttributeRules.ContainerInstanceTarget }))
             .Where(a => (request.AttributeName is null || a.Name == request.AttributeName) && (request.AttributeValue is null || a.Value == request.AttributeValue))

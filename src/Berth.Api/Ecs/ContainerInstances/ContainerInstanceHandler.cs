@@ -167,7 +167,7 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
         var claims = new Dictionary<string, IReadOnlyList<TaskAssignmentRecord>>(StringComparer.Ordinal);
         if (filter?.NeedsTasks == true)
         {
-            foreach (var instance in await state.InstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false))
+            foreach (var instance in await state.CurrentInstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false))
             {
                 claims[instance.Id] = [.. (await state.ClaimsAsync(instance.Id, cancellationToken).ConfigureAwait(false)).Select(c => c.Value)];
             }
@@ -228,7 +228,7 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
         {
             return saved;
         }
-        var all = await state.InstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
+        var all = await state.CurrentInstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
         return all.FirstOrDefault(i => i.Value.Identity.InstanceId == identity.InstanceId);
     }
 
