@@ -1,12 +1,16 @@
 using Berth.Control.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
+using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;
 
 namespace Berth.Api.Tests.Tasks;
 
-/// <summary>What an agent's report tells its caller, which wakes the service and daemon schedulers on <see cref="TaskReports.Outcome.Changed"/> only.</summary>
+/// <summary>
+/// What an agent's report tells its caller, which wakes the service and daemon schedulers on <see cref="TaskReports.Outcome.Changed"/>
+/// only; and an agent's batch of reports, applied in one commit or, after a conflict, each on its own.
+/// </summary>
 public sealed class TaskReportsTests : IAsyncLifetime
 {
     private const string InstanceArn = "arn:aws:ecs:us-east-1:000000000000:container-instance/reports/0123456789abcdef";
@@ -43,5 +47,130 @@ public sealed class TaskReportsTests : IAsyncLifetime
 
         Assert.Equal(expected, outcome);
         Assert.Equal(reported, (await Fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn, CancellationToken.None))!.Value.LastStatus);
+    }
+
+    [Fact]
+    public async Task A_batch_is_one_commit_answering_each_report_and_moving_the_instance_once_for_all_its_stopped_tasks()
+    {
+        var (running, stopping, alsoStopping) = (Task("run"), Task("stop"), Task("stop-too"));
+        var elsewhere = Task("elsewhere") with { ContainerInstanceArn = InstanceArn + "-other" };
+        await PlaceAsync(running, stopping, alsoStopping, elsewhere);
+        var store = new CountingCommits(Fixture.Store);
+
+        var outcomes = await new TaskReports(store, TimeProvider.System).ApplyAllAsync(
+            [Report(running, TaskStatuses.Running), Report(Task("unknown"), TaskStatuses.Running), Report(stopping, TaskStatuses.Stopped),
+                Report(elsewhere, TaskStatuses.Running), Report(alsoStopping, TaskStatuses.Stopped)],
+            fromAgent: true, CancellationToken.None);
+
+        Assert.Equal([TaskReports.Outcome.ChangedUnscheduled, TaskReports.Outcome.NotFound, TaskReports.Outcome.Changed, TaskReports.Outcome.NotOwn,
+            TaskReports.Outcome.Changed], outcomes);
+        Assert.Equal(1, store.Commits);
+        Assert.Equal(TaskStatuses.Running, (await StatusAsync(running)).LastStatus);
+        Assert.Equal(TaskStatuses.Pending, (await StatusAsync(elsewhere)).LastStatus);
+        Assert.Null(await Fixture.Store.GetAsync(EcsRecords.TaskAssignments, stopping.TaskArn!, CancellationToken.None));
+        Assert.Null(await Fixture.Store.GetAsync(EcsRecords.TaskAssignments, alsoStopping.TaskArn!, CancellationToken.None));
+        Assert.Equal(TaskStatuses.Running, (await Fixture.Store.GetAsync(EcsRecords.TaskAssignments, running.TaskArn!, CancellationToken.None))!.Value.LastStatus);
+        Assert.Equal(2, (await Fixture.Store.GetAsync(EcsRecords.ContainerInstances, InstanceArn, CancellationToken.None))!.Value.AssignmentsVersion);
+    }
+
+    [Fact]
+    public async Task A_task_moved_by_someone_else_mid_batch_fails_none_of_the_reports()
+    {
+        var (first, moved) = (Task("first"), Task("moved"));
+        await PlaceAsync(first, moved);
+        // Between the batch's reads and its commit, StopTask lands on one of its tasks.
+        var store = new WriteBeforeFirstCommit(Fixture.Store, async inner =>
+        {
+            var current = await inner.GetAsync(EcsRecords.Tasks, moved.TaskArn!, CancellationToken.None);
+            await inner.CommitAsync([EcsRecords.PutTask(current!.Value with { DesiredStatus = TaskStatuses.Stopped }, current.Version)], CancellationToken.None);
+        });
+
+        var outcomes = await new TaskReports(store, TimeProvider.System).ApplyAllAsync(
+            [Report(first, TaskStatuses.Running), Report(moved, TaskStatuses.Running)], fromAgent: true, CancellationToken.None);
+
+        Assert.Equal([TaskReports.Outcome.ChangedUnscheduled, TaskReports.Outcome.ChangedUnscheduled], outcomes);
+        Assert.Equal(TaskStatuses.Running, (await StatusAsync(first)).LastStatus);
+        var after = await StatusAsync(moved);
+        Assert.Equal((TaskStatuses.Running, TaskStatuses.Stopped), (after.LastStatus, after.DesiredStatus));
+    }
+
+    [Fact]
+    public async Task A_task_named_twice_in_a_batch_ends_at_its_later_report()
+    {
+        var task = Task("twice");
+        await PlaceAsync(task);
+
+        var outcomes = await new TaskReports(Fixture.Store, TimeProvider.System).ApplyAllAsync(
+            [Report(task, TaskStatuses.Running), Report(task, TaskStatuses.Stopped)], fromAgent: true, CancellationToken.None);
+
+        Assert.Equal([TaskReports.Outcome.ChangedUnscheduled, TaskReports.Outcome.Changed], outcomes);
+        Assert.Equal(TaskStatuses.Stopped, (await StatusAsync(task)).LastStatus);
+    }
+
+    private static EcsTask Task(string id) => new()
+    {
+        TaskArn = $"arn:aws:ecs:us-east-1:000000000000:task/reports/{id}",
+        ClusterArn = "arn:aws:ecs:us-east-1:000000000000:cluster/reports",
+        ContainerInstanceArn = InstanceArn,
+        Group = "family:job",
+        LastStatus = TaskStatuses.Pending,
+        DesiredStatus = TaskStatuses.Running,
+        Containers = [],
+    };
+
+    private static AgentTaskReport Report(EcsTask task, string status) =>
+        new() { ContainerInstanceArn = InstanceArn, TaskArn = task.TaskArn!, LastStatus = status, StartedAt = Now, Containers = [] };
+
+    /// <summary>The tasks and their claims on the instance, as a placement leaves them.</summary>
+    private async Task PlaceAsync(params EcsTask[] tasks) => await Fixture.Store.CommitAsync(
+        [.. tasks.SelectMany(t => new RecordWrite[]
+        {
+            EcsRecords.PutTask(t, 0),
+            EcsRecords.PutClaim(new TaskAssignmentRecord(t.TaskArn!, TaskStatuses.Pending, t.ClusterArn!, t.Group, "job", 1, 1, [], []), t.ContainerInstanceArn!, 0),
+        })],
+        CancellationToken.None);
+
+    private async Task<EcsTask> StatusAsync(EcsTask task) => (await Fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn!, CancellationToken.None))!.Value;
+
+    private sealed class CountingCommits(IStateStore inner) : ForwardingStore(inner)
+    {
+        public int Commits { get; private set; }
+
+        public override Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
+        {
+            Commits++;
+            return base.CommitAsync(writes, cancellationToken);
+        }
+    }
+
+    private sealed class WriteBeforeFirstCommit(IStateStore inner, Func<IStateStore, Task> write) : ForwardingStore(inner)
+    {
+        private int _commits;
+
+        public override async Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref _commits) == 1)
+            {
+                await write(Inner);
+            }
+            await base.CommitAsync(writes, cancellationToken);
+        }
+    }
+
+    private abstract class ForwardingStore(IStateStore inner) : IStateStore
+    {
+        protected IStateStore Inner => inner;
+
+        public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
+
+        public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken) => inner.VersionsAsync(query, cancellationToken);
+
+        public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
+
+        public virtual Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) => inner.CommitAsync(writes, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
