@@ -131,46 +131,4 @@ public sealed class TaskReportsTests : IAsyncLifetime
         CancellationToken.None);
 
     private async Task<EcsTask> StatusAsync(EcsTask task) => (await Fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn!, CancellationToken.None))!.Value;
-
-    private sealed class CountingCommits(IStateStore inner) : ForwardingStore(inner)
-    {
-        public int Commits { get; private set; }
-
-        public override Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
-        {
-            Commits++;
-            return base.CommitAsync(writes, cancellationToken);
-        }
-    }
-
-    private sealed class WriteBeforeFirstCommit(IStateStore inner, Func<IStateStore, Task> write) : ForwardingStore(inner)
-    {
-        private int _commits;
-
-        public override async Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
-        {
-            if (Interlocked.Increment(ref _commits) == 1)
-            {
-                await write(Inner);
-            }
-            await base.CommitAsync(writes, cancellationToken);
-        }
-    }
-
-    private abstract class ForwardingStore(IStateStore inner) : IStateStore
-    {
-        protected IStateStore Inner => inner;
-
-        public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
-
-        public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
-
-        public Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken) => inner.VersionsAsync(query, cancellationToken);
-
-        public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
-
-        public virtual Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) => inner.CommitAsync(writes, cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }
