@@ -3,7 +3,7 @@ run nothing.
 
 Each instance registers with RegisterContainerInstance as `berth agent` does on a server with `--auth off`, then
 long-polls `/_berth/agent/v1/poll` (which is its heartbeat, so the instance stays connected and its tasks are never
-recorded lost) and answers every assignment at once with `/_berth/agent/v1/report`: RUNNING for a task the server wants
+recorded lost) and answers every assignment at once with `/_berth/agent/v1/reports` (a poll's in one batch): RUNNING for a task the server wants
 running, STOPPED for one it wants stopped. The server sees what a real agent whose containers start instantly would
 send, so its pages and APIs carry their real load (RUNNING tasks, services at steady state) without Docker.
 """
@@ -54,13 +54,24 @@ class HollowAgent:
                 time.sleep(1)  # the server is busy or going away: the next poll retries, as the agent's does
                 continue
             version = answer["assignmentsVersion"]
-            for assignment in answer["tasks"]:
-                task = assignment["task"]
-                wanted = "STOPPED" if task["desiredStatus"] == "STOPPED" else "RUNNING"
-                if reported.get(task["taskArn"]) != wanted and self._report(arn, task, wanted):
-                    reported[task["taskArn"]] = wanted
+            due = [(a["task"], "STOPPED" if a["task"]["desiredStatus"] == "STOPPED" else "RUNNING") for a in answer["tasks"]]
+            due = [(task, wanted) for task, wanted in due if reported.get(task["taskArn"]) != wanted]
+            # All of a poll's reports in one request, as the agent's report queue sends them (at most 100 a request).
+            for start in range(0, len(due), 100):
+                batch = due[start:start + 100]
+                if not self._report(arn, batch):
+                    break
+                reported.update((task["taskArn"], wanted) for task, wanted in batch)
 
-    def _report(self, arn, task, status):
+    def _report(self, arn, batch):
+        try:
+            _post(f"{self.endpoint}/_berth/agent/v1/reports", {"reports": [self._task_report(arn, task, status) for task, status in batch]})
+            return True
+        except OSError:
+            return False  # resent after the next poll, which lists the task again
+
+    @staticmethod
+    def _task_report(arn, task, status):
         now = time.time()
         report = {"containerInstanceArn": arn, "taskArn": task["taskArn"], "lastStatus": status, "startedAt": now,
                   "containers": [{"name": c["name"], "lastStatus": status, "runtimeId": f"hollow-{i}",
@@ -68,11 +79,7 @@ class HollowAgent:
                                  for i, c in enumerate(task.get("containers", []))]}
         if status == "STOPPED":
             report.update(executionStoppedAt=now, stoppedReason="Stopped by the hollow agent")
-        try:
-            _post(f"{self.endpoint}/_berth/agent/v1/report", report)
-            return True
-        except OSError:
-            return False  # resent after the next poll, which lists the task again
+        return report
 
     def close(self):
         self.stopping.set()

@@ -8,7 +8,7 @@ namespace Berth.Bench.Scale;
 /// <summary>
 /// Container instances that speak the real agent protocol (docs/agent-protocol.md) and run nothing, as
 /// Kubernetes' kubemark does for kubelets: each registers with RegisterContainerInstance, long-polls
-/// <c>/_berth/agent/v1/poll</c> (its heartbeat) and reports every assignment at once, RUNNING for a task the
+/// <c>/_berth/agent/v1/poll</c> (its heartbeat) and reports every assignment at once (all of a poll's in one batch, as the agent's report queue does), RUNNING for a task the
 /// server wants running and STOPPED for one it wants stopped. One async loop per instance over one HttpClient,
 /// so thousands of instances cost a few MB and no thread each (bench/hollow_agent.py uses a thread per instance).
 /// The poll and report bodies are Berth.Core's protocol records, serialized as the agent serializes them.
@@ -86,27 +86,53 @@ internal sealed class HollowFleet(EcsClient client, string cluster)
                 continue;
             }
             version = answer.AssignmentsVersion;
-            foreach (var assignment in answer.Tasks)
+            // Every task whose status the fleet has not reported yet, in one request, as the agent's report queue sends them.
+            var due = answer.Tasks
+                .Select(a => (Assignment: a, Wanted: a.Task.DesiredStatus == "STOPPED" ? "STOPPED" : "RUNNING"))
+                .Where(d => reported.GetValueOrDefault(d.Assignment.Task.TaskArn!) != d.Wanted)
+                .ToList();
+            foreach (var batch in due.Chunk(AgentTaskReportBatch.MaxReports))
             {
-                var task = assignment.Task;
-                var wanted = task.DesiredStatus == "STOPPED" ? "STOPPED" : "RUNNING";
-                if (reported.GetValueOrDefault(task.TaskArn!) != wanted && await ReportAsync(arn, assignment, wanted))
+                if (!await ReportAsync(arn, batch))
                 {
-                    reported[task.TaskArn!] = wanted;
+                    break;
+                }
+                foreach (var (assignment, wanted) in batch)
+                {
+                    reported[assignment.Task.TaskArn!] = wanted;
                     if (wanted == "RUNNING")
                     {
-                        _running.TryAdd(task.TaskArn!, 0);
+                        _running.TryAdd(assignment.Task.TaskArn!, 0);
                     }
                 }
             }
         }
     }
 
-    private async Task<bool> ReportAsync(string arn, TaskAssignment assignment, string status)
+    private async Task<bool> ReportAsync(string arn, IEnumerable<(TaskAssignment Assignment, string Wanted)> due)
     {
         var now = DateTimeOffset.UtcNow;
+        var batch = new AgentTaskReportBatch { Reports = [.. due.Select(d => Report(arn, d.Assignment, d.Wanted, now))] };
+        try
+        {
+            await client.PostAsync("/_berth/agent/v1/reports",
+                JsonSerializer.Serialize(batch, StateJsonContext.Default.AgentTaskReportBatch), _stopping.Token);
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // resent after the next poll, which lists the task again
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static AgentTaskReport Report(string arn, TaskAssignment assignment, string status, DateTimeOffset now)
+    {
         var stopped = status == "STOPPED";
-        var report = new AgentTaskReport
+        return new AgentTaskReport
         {
             ContainerInstanceArn = arn,
             TaskArn = assignment.Task.TaskArn!,
@@ -122,19 +148,5 @@ internal sealed class HollowFleet(EcsClient client, string cluster)
                 ExitCode = stopped ? 0 : null,
             })],
         };
-        try
-        {
-            await client.PostAsync("/_berth/agent/v1/report",
-                JsonSerializer.Serialize(report, StateJsonContext.Default.AgentTaskReport), _stopping.Token);
-            return true;
-        }
-        catch (HttpRequestException)
-        {
-            return false; // resent after the next poll, which lists the task again
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 }

@@ -95,8 +95,13 @@ internal sealed partial class HttpControlPlane : IControlPlane, IDisposable
         }
     }
 
-    public Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken) =>
-        PostAsync("/_berth/agent/v1/report", JsonContent(report, StateJsonContext.Default.AgentTaskReport, "application/json"), cancellationToken);
+    public async Task<IReadOnlyList<AgentTaskReportResult>> ReportAllAsync(IReadOnlyList<AgentTaskReport> reports, CancellationToken cancellationToken)
+    {
+        var content = JsonContent(new AgentTaskReportBatch { Reports = reports }, StateJsonContext.Default.AgentTaskReportBatch, "application/json");
+        var answer = await SendAsync(new Uri("/_berth/agent/v1/reports", UriKind.Relative), content, StateJsonContext.Default.AgentTaskReportBatchResponse,
+            RequestTimeout, SigningScope.Ecs, null, cancellationToken).ConfigureAwait(false);
+        return answer.Results;
+    }
 
     public Task ReportStatsAsync(AgentStatsReport report, CancellationToken cancellationToken) =>
         PostAsync("/_berth/agent/v1/stats", JsonContent(report, StateJsonContext.Default.AgentStatsReport, "application/json"), cancellationToken);

@@ -6,7 +6,7 @@ namespace Berth.Agent.ControlPlane;
 
 /// <summary>
 /// What the agent needs from the control plane. Desired state comes down through <see cref="PollAsync"/>,
-/// known state goes up through <see cref="ReportAsync"/>. Implementations throw
+/// known state goes up through <see cref="ReportAllAsync"/>. Implementations throw
 /// <see cref="ControlPlaneException"/> for an answer that is not a success, anything else for a transport fault.
 /// </summary>
 internal interface IControlPlane
@@ -29,8 +29,11 @@ internal interface IControlPlane
     /// <summary>Long-polls the instance's assignments; doubles as the heartbeat.</summary>
     Task<AgentPollResponse> PollAsync(AgentPollRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Returns once the server has accepted (acknowledged) the report.</summary>
-    Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends several tasks' reports (at most <see cref="AgentTaskReportBatch.MaxReports"/>) in one request; returns once
+    /// the server has answered each, in their order (applied, or refused for good).
+    /// </summary>
+    Task<IReadOnlyList<AgentTaskReportResult>> ReportAllAsync(IReadOnlyList<AgentTaskReport> reports, CancellationToken cancellationToken);
 
     /// <summary>Joins an ECS Exec session's relay as the agent of its task's instance (docs/agent-protocol.md, "Exec sessions").</summary>
     Task<WebSocket> OpenExecAsync(string sessionId, CancellationToken cancellationToken);

@@ -5,9 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Agent.ControlPlane;
 
 /// <summary>
-/// Delivers task reports to the control plane, retrying until each is acknowledged. A report is a whole
-/// snapshot of a task and statuses only move forward, so a newer report for a task replaces an unsent older one:
-/// the server never misses the latest state, and a long outage does not pile up a backlog.
+/// Delivers task reports to the control plane, retrying until each is acknowledged; everything pending goes in one
+/// request (up to <see cref="AgentTaskReportBatch.MaxReports"/>, oldest first), which the server applies in one commit.
+/// A report is a whole snapshot of a task and statuses only move forward, so a newer report for a task replaces an unsent
+/// older one: the server never misses the latest state, and a long outage does not pile up a backlog.
 /// </summary>
 internal sealed partial class ReportQueue(IControlPlane controlPlane, TimeProvider time, ILogger<ReportQueue> logger)
 {
@@ -58,11 +59,11 @@ internal sealed partial class ReportQueue(IControlPlane controlPlane, TimeProvid
             while (await _signal.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 _signal.Reader.TryRead(out _);
-                while (NextOrNull() is var (sequence, report))
+                while (NextBatch() is { Count: > 0 } batch)
                 {
-                    if (await TrySendAsync(report, cancellationToken).ConfigureAwait(false))
+                    if (await TrySendAsync(batch, cancellationToken).ConfigureAwait(false))
                     {
-                        Remove(report.TaskArn, sequence);
+                        Remove(batch);
                         delay = FirstRetry;
                         continue;
                     }
@@ -76,20 +77,34 @@ internal sealed partial class ReportQueue(IControlPlane controlPlane, TimeProvid
         }
     }
 
-    /// <summary>True when the report is done with: acknowledged, or refused for good.</summary>
-    private async Task<bool> TrySendAsync(AgentTaskReport report, CancellationToken cancellationToken)
+    /// <summary>True when the reports are done with: each acknowledged or refused for good.</summary>
+    private async Task<bool> TrySendAsync(IReadOnlyList<(long Sequence, AgentTaskReport Report)> batch, CancellationToken cancellationToken)
     {
-        var sent = report with { ContainerInstanceArn = _instanceArn! };
+        var instanceArn = _instanceArn!;
         try
         {
-            await controlPlane.ReportAsync(sent, cancellationToken).ConfigureAwait(false);
-            LogReported(logger, report.TaskArn, report.LastStatus);
+            var results = await controlPlane.ReportAllAsync([.. batch.Select(p => p.Report with { ContainerInstanceArn = instanceArn })], cancellationToken).ConfigureAwait(false);
+            foreach (var (result, (_, report)) in results.Zip(batch))
+            {
+                if (result.Outcome == AgentTaskReportResult.Applied)
+                {
+                    LogReported(logger, report.TaskArn, report.LastStatus);
+                }
+                else
+                {
+                    // The server no longer knows the task here: sending the report again cannot help.
+                    LogRefused(logger, report.TaskArn, report.LastStatus, result.Outcome);
+                }
+            }
             return true;
         }
         catch (ControlPlaneException e) when (!e.IsRetryable)
         {
-            // The server refused this report itself (e.g. it no longer knows the task): sending it again cannot help.
-            LogRefused(logger, report.TaskArn, report.LastStatus, e.Message);
+            // The server refused the request itself: sending it again cannot help.
+            foreach (var (_, report) in batch)
+            {
+                LogRefused(logger, report.TaskArn, report.LastStatus, e.Message);
+            }
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -98,27 +113,31 @@ internal sealed partial class ReportQueue(IControlPlane controlPlane, TimeProvid
         }
         catch (Exception e)
         {
-            LogRetry(logger, report.TaskArn, report.LastStatus, e.Message);
+            LogRetry(logger, batch.Count, e.Message);
             return false;
         }
     }
 
-    private (long, AgentTaskReport)? NextOrNull()
+    /// <summary>The oldest pending reports, as many as one request carries.</summary>
+    private List<(long Sequence, AgentTaskReport Report)> NextBatch()
     {
         lock (_gate)
         {
-            return _pending.Count == 0 ? null : _pending.Values.MinBy(p => p.Sequence);
+            return [.. _pending.Values.OrderBy(p => p.Sequence).Take(AgentTaskReportBatch.MaxReports)];
         }
     }
 
-    private void Remove(string taskArn, long sequence)
+    private void Remove(IReadOnlyList<(long Sequence, AgentTaskReport Report)> sent)
     {
         lock (_gate)
         {
-            // A newer report that arrived while this one was in flight stays queued.
-            if (_pending.TryGetValue(taskArn, out var pending) && pending.Sequence == sequence)
+            foreach (var (sequence, report) in sent)
             {
-                _pending.Remove(taskArn);
+                // A newer report that arrived while this one was in flight stays queued.
+                if (_pending.TryGetValue(report.TaskArn, out var pending) && pending.Sequence == sequence)
+                {
+                    _pending.Remove(report.TaskArn);
+                }
             }
         }
     }
@@ -129,6 +148,6 @@ internal sealed partial class ReportQueue(IControlPlane controlPlane, TimeProvid
     [LoggerMessage(Level = LogLevel.Error, Message = "The server refused the {LastStatus} report of {TaskArn}; dropping it: {Error}")]
     private static partial void LogRefused(ILogger logger, string taskArn, string lastStatus, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not report {TaskArn} as {LastStatus}; will retry: {Error}")]
-    private static partial void LogRetry(ILogger logger, string taskArn, string lastStatus, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send {Count} task reports; will retry: {Error}")]
+    private static partial void LogRetry(ILogger logger, int count, string error);
 }

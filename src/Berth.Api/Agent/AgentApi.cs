@@ -29,7 +29,7 @@ internal static class AgentApi
         var agents = services.GetRequiredService<AgentHandler>();
         var signed = services.GetRequiredService<SignedRoutes>();
         endpoints.MapPost("/_berth/agent/v1/poll", signed.RequireAgent(StoreFaultsAnswered(agents.PollAsync)));
-        endpoints.MapPost("/_berth/agent/v1/report", signed.RequireAgent(StoreFaultsAnswered(agents.ReportAsync)));
+        endpoints.MapPost("/_berth/agent/v1/reports", signed.RequireAgent(StoreFaultsAnswered(agents.ReportAllAsync)));
         endpoints.MapPost("/_berth/agent/v1/stats", signed.RequireAgent(StoreFaultsAnswered(services.GetRequiredService<StatsHandler>().ReportAsync)));
         var exec = services.GetRequiredService<ExecRelay>();
         endpoints.MapGet("/_berth/agent/v1/exec/{sessionId}", signed.RequireAgent(exec.AgentAsync));

@@ -26,15 +26,9 @@ namespace Berth.Api.Agent;
 /// tasks and records its heartbeat, and the reports that move tasks' known status.
 /// </summary>
 internal sealed class AgentHandler(
-    IStateStore store, AssignmentSignals signals, ServiceSignal services, AgentLiveness liveness, TaskRoleSessions roleSessions, TaskSecrets secrets,
+    IStateStore store, AssignmentSignals signals, ServiceSignal services, HeartbeatWriter heartbeats, TaskRoleSessions roleSessions, TaskSecrets secrets,
     TaskStopper stopper, TaskReports reports, ExecSessions execSessions, TimeProvider time)
 {
-    /// <summary>
-    /// A heartbeat is written at most this often, so a busy instance's polls do not all become writes; well inside
-    /// the disconnection window, so a live agent never looks disconnected between two writes.
-    /// </summary>
-    private readonly TimeSpan _heartbeatWriteInterval = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, liveness.DisconnectedAfter.Ticks / 3));
-
     private const int MaxWaitSeconds = 30;
 
     private readonly NetworkState _networks = new(store);
@@ -57,16 +51,26 @@ internal sealed class AgentHandler(
         var cancellationToken = http.RequestAborted;
         var deadline = time.GetUtcNow().AddSeconds(Math.Clamp(request.WaitSeconds, 0, MaxWaitSeconds));
         var attached = request.AttachedAddresses;
-        var lastSeen = DateTimeOffset.MinValue; // the heartbeat as this poll last read or wrote it; not yet
+        var lastSeen = DateTimeOffset.MinValue; // when this poll last queued its instance's heartbeat; not yet
+        Versioned<ContainerInstanceRecord>? instance = null;
+        var woken = true; // nothing read yet
         while (true)
         {
             // Taken before the read: a placement that commits after the read and notifies before the wait below
             // has already completed this task, so the poll answers at once instead of at the next re-read.
             var assignmentsChanged = signals.Changed(request.ContainerInstanceArn);
-            var instance = await store.GetAsync(EcsRecords.ContainerInstances, request.ContainerInstanceArn, cancellationToken).ConfigureAwait(false);
-            if (instance is not null && time.GetUtcNow() - lastSeen >= _heartbeatWriteInterval)
+            if (woken)
             {
-                lastSeen = await HeartbeatAsync(instance, cancellationToken).ConfigureAwait(false);
+                // Only a wake reads the instance again: every change to its record wakes the poll (this server's at once,
+                // any server's within a second through AssignmentWatcher), so after a timer's wake (a heartbeat due, the
+                // wait's end) the record read last is still the one stored, and the poll answers from it.
+                instance = await store.GetAsync(EcsRecords.ContainerInstances, request.ContainerInstanceArn, cancellationToken).ConfigureAwait(false);
+            }
+            if (instance is not null && time.GetUtcNow() - lastSeen >= heartbeats.WriteInterval)
+            {
+                // Written with other instances' within a second (HeartbeatWriter); the poll does not wait for it.
+                heartbeats.Enqueue(instance);
+                lastSeen = time.GetUtcNow();
             }
             if (instance is null)
             {
@@ -95,75 +99,57 @@ internal sealed class AgentHandler(
                 return;
             }
             // Woken by a change to the instance's record: at once by one made in this process, within a second by another
-            // server's (the server's AssignmentWatcher scans the store for them). Otherwise the poll reads again only when
-            // its heartbeat is due or its wait ends.
+            // server's (the server's AssignmentWatcher scans the store for them). Otherwise the poll goes on when its
+            // heartbeat is due or its wait ends, without a read.
             var now = time.GetUtcNow();
-            var untilHeartbeat = lastSeen + _heartbeatWriteInterval - now;
+            var untilHeartbeat = lastSeen + heartbeats.WriteInterval - now;
             var wait = deadline - now < untilHeartbeat ? deadline - now : untilHeartbeat;
-            await ChangeNotifier.ChangedWithinAsync(assignmentsChanged, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken).ConfigureAwait(false);
+            woken = await ChangeNotifier.ChangedWithinAsync(assignmentsChanged, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    public async Task ReportAsync(HttpContext http)
-    {
-        var report = await ReadAsync(http, StateJsonContext.Default.AgentTaskReport).ConfigureAwait(false);
-        if (report is null)
-        {
-            return;
-        }
-        if (!AgentCaller.MayActFor(http, report.ContainerInstanceArn))
-        {
-            await AgentCaller.RefuseAsync(http, $"report for {report.ContainerInstanceArn}").ConfigureAwait(false);
-            return;
-        }
-        var (outcome, wake) = await reports.ApplyAsync(report, AgentCaller.InstanceOf(http) is not null, http.RequestAborted).ConfigureAwait(false);
-        // A task of a service changed: its service's round reacts now (a stopped task, every round: it is replaced within a second).
-        services.Notify(wake);
-        if (outcome == TaskReports.Outcome.NotOwn)
-        {
-            await AgentCaller.RefuseAsync(http, $"report on {report.TaskArn}").ConfigureAwait(false);
-            return;
-        }
-        if (outcome == TaskReports.Outcome.NotFound)
-        {
-            // The task is gone or belongs elsewhere: tell the agent, which then stops tracking it.
-            await JsonResponses.WriteErrorAsync(http.Response, StatusCodes.Status404NotFound, "TaskNotFound",
-                $"Task {report.TaskArn} is not assigned to {report.ContainerInstanceArn}.").ConfigureAwait(false);
-            return;
-        }
-        await JsonResponses.WriteAsync(http.Response, 200, "{}"u8.ToArray()).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Records that the instance's agent was heard from now, unless its heartbeat is younger than the write interval;
-    /// answers the heartbeat time now stored. The heartbeat is a record of its own, so this never conflicts with a
-    /// placement on the instance.
+    /// An agent's pending reports, applied together (<see cref="TaskReports.ApplyAllAsync"/>: one commit, one scheduler
+    /// wake) and answered one by one, so the agent drops each report the server is done with.
     /// </summary>
-    private async Task<DateTimeOffset> HeartbeatAsync(Versioned<ContainerInstanceRecord> instance, CancellationToken cancellationToken) =>
-        await store.RetryOnConflictAsync(async ct =>
+    public async Task ReportAllAsync(HttpContext http)
+    {
+        var batch = await ReadAsync(http, StateJsonContext.Default.AgentTaskReportBatch).ConfigureAwait(false);
+        if (batch is null)
         {
-            var heartbeat = await store.GetAsync(EcsRecords.AgentHeartbeats, instance.Id, ct).ConfigureAwait(false);
-            var now = time.GetUtcNow();
-            if (heartbeat is not null && now - heartbeat.Value.LastSeen < _heartbeatWriteInterval)
-            {
-                return heartbeat.Value.LastSeen;
-            }
-            var beat = EcsRecords.PutHeartbeat(instance.Value, new AgentHeartbeatRecord(now), heartbeat?.Version ?? 0);
-            if (heartbeat is not null)
-            {
-                await store.CommitAsync([beat], ct).ConfigureAwait(false);
-                return now;
-            }
-            // Registration writes the first heartbeat, so a missing one may be of an instance deregistered meanwhile:
-            // created only while the instance is still there, or it would outlive it.
-            var current = await store.GetAsync(EcsRecords.ContainerInstanceKind, instance.Id, ct).ConfigureAwait(false);
-            if (current is null)
-            {
-                return DateTimeOffset.MinValue;
-            }
-            await store.CommitAsync([beat, new RequireVersion(EcsRecords.ContainerInstanceKind, instance.Id, current.Version)], ct).ConfigureAwait(false);
-            return now;
-        }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (batch.Reports.Count > AgentTaskReportBatch.MaxReports)
+        {
+            await JsonResponses.WriteErrorAsync(http.Response, 400, "InvalidParameterException",
+                $"A request carries at most {AgentTaskReportBatch.MaxReports} reports; this one has {batch.Reports.Count}.").ConfigureAwait(false);
+            return;
+        }
+        if (batch.Reports.FirstOrDefault(r => !AgentCaller.MayActFor(http, r.ContainerInstanceArn)) is { } foreign)
+        {
+            await AgentCaller.RefuseAsync(http, $"report for {foreign.ContainerInstanceArn}").ConfigureAwait(false);
+            return;
+        }
+        var outcomes = await reports.ApplyAllAsync(batch.Reports, AgentCaller.InstanceOf(http) is not null, http.RequestAborted).ConfigureAwait(false);
+        // A task of a service changed: its service's round reacts now (a stopped task, every round: it is replaced within a second).
+        foreach (var wake in outcomes.Select(o => o.Wake).Distinct())
+        {
+            services.Notify(wake);
+        }
+        var response = new AgentTaskReportBatchResponse
+        {
+            Results = [.. batch.Reports.Select((report, i) => new AgentTaskReportResult { TaskArn = report.TaskArn, Outcome = ResultOf(outcomes[i].Outcome) })],
+        };
+        await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(response, StateJsonContext.Default.AgentTaskReportBatchResponse)).ConfigureAwait(false);
+    }
+
+    private static string ResultOf(TaskReports.Outcome outcome) => outcome switch
+    {
+        // The task is gone or belongs elsewhere: the agent stops tracking it.
+        TaskReports.Outcome.NotFound => AgentTaskReportResult.NotFound,
+        TaskReports.Outcome.NotOwn => AgentTaskReportResult.NotOwn,
+        _ => AgentTaskReportResult.Applied,
+    };
 
     private async Task<IReadOnlyList<TaskAssignment>> AssignmentsAsync(string instanceArn, CancellationToken cancellationToken)
     {

@@ -6,10 +6,11 @@ using Berth.Store;
 namespace Berth.Control.Tasks;
 
 /// <summary>
-/// Applies what an agent says about a task: Berth's own agent through its report route, and any other through ECS's
-/// SubmitTaskStateChange and SubmitContainerStateChange. One transaction for both, so a state change means the same
-/// whoever sends it: the task's known status only moves forward, and its claim on the instance follows it. The caller
-/// wakes the schedulers a change calls for (<see cref="Applied.Wake"/>; Control.Services sits above this namespace).
+/// Applies what an agent says about a task: Berth's own agent through its reports route, several tasks at a time, and
+/// any other through ECS's SubmitTaskStateChange and SubmitContainerStateChange, one at a time. One rule for both, so a
+/// state change means the same whoever sends it: the task's known status only moves forward, and its claim on the
+/// instance follows it. The caller wakes the schedulers a change calls for (<see cref="Applied.Wake"/>; Control.Services
+/// sits above this namespace).
 /// </summary>
 public sealed class TaskReports(IStateStore store, TimeProvider time)
 {
@@ -41,39 +42,111 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
     public Task<Applied> ApplyAsync(AgentTaskReport report, bool fromAgent, CancellationToken cancellationToken) =>
         store.RetryOnConflictAsync(async ct =>
         {
-            var task = await store.GetAsync(EcsRecords.Tasks, report.TaskArn, ct).ConfigureAwait(false);
-            if (task is null)
+            var plan = await PlanAsync(report, fromAgent, ct).ConfigureAwait(false);
+            if (plan.Writes.Count > 0)
             {
-                return Applied.Of(Outcome.NotFound);
+                await store.CommitAsync([.. plan.Writes, .. await BumpsAsync([plan.FreedOn], ct).ConfigureAwait(false)], ct).ConfigureAwait(false);
             }
-            if (task.Value.ContainerInstanceArn != report.ContainerInstanceArn)
-            {
-                return Applied.Of(fromAgent ? Outcome.NotOwn : Outcome.NotFound);
-            }
-            var next = TaskStateChanges.ApplyReport(task.Value, report, time.GetUtcNow());
-            if (ReferenceEquals(next, task.Value))
-            {
-                return Applied.Of(Outcome.Unchanged);
-            }
-            var writes = new List<RecordWrite> { EcsRecords.PutTask(next, task.Version) };
-            var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
-            if (claim is not null && next.LastStatus == TaskStatuses.Stopped)
-            {
-                // A STOPPED task gives its resources back. The set of the instance's tasks changed, so its assignments
-                // version moves with it: placement views re-read an instance's claims when it moves (PlacementView), and
-                // so see the room at once, on every server.
-                writes.Add(EcsRecords.TaskAssignments.Delete(claim));
-                if (await store.GetAsync(EcsRecords.ContainerInstances, report.ContainerInstanceArn, ct).ConfigureAwait(false) is { } instance)
-                {
-                    writes.Add(EcsRecords.BumpAssignments(instance));
-                }
-            }
-            else if (claim is not null)
-            {
-                // The claim follows the task's status, for the instance's task counts.
-                writes.Add(EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version));
-            }
-            await store.CommitAsync(writes, ct).ConfigureAwait(false);
-            return new Applied(Outcome.Changed, SchedulerWake.Of(next));
+            return plan.Applied;
         }, cancellationToken);
+
+    /// <summary>
+    /// Applies an agent's reports in one commit, answering each report's outcome in their order. A commit that loses a
+    /// race (another writer moved one of the tasks, claims or instances meanwhile) changed nothing, so then each report is
+    /// applied on its own: one moved task never fails the others. A task named twice is applied once in the commit and
+    /// again after it, in the batch's order.
+    /// </summary>
+    public async Task<IReadOnlyList<Applied>> ApplyAllAsync(IReadOnlyList<AgentTaskReport> reports, bool fromAgent, CancellationToken cancellationToken)
+    {
+        var outcomes = new Applied[reports.Count];
+        var batched = new HashSet<string>(StringComparer.Ordinal);
+        var repeated = new List<int>();
+        var writes = new List<RecordWrite>();
+        var freedOn = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < reports.Count; i++)
+        {
+            if (!batched.Add(reports[i].TaskArn))
+            {
+                repeated.Add(i);
+                continue;
+            }
+            var plan = await PlanAsync(reports[i], fromAgent, cancellationToken).ConfigureAwait(false);
+            outcomes[i] = plan.Applied;
+            writes.AddRange(plan.Writes);
+            if (plan.FreedOn is { } instanceArn)
+            {
+                freedOn.Add(instanceArn);
+            }
+        }
+        try
+        {
+            if (writes.Count > 0)
+            {
+                writes.AddRange(await BumpsAsync(freedOn, cancellationToken).ConfigureAwait(false));
+                await store.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (ConcurrencyConflictException)
+        {
+            repeated = [.. Enumerable.Range(0, reports.Count)];
+        }
+        foreach (var i in repeated)
+        {
+            outcomes[i] = await ApplyAsync(reports[i], fromAgent, cancellationToken).ConfigureAwait(false);
+        }
+        return outcomes;
+    }
+
+    /// <summary>What a report changes, read afresh. <see cref="Plan.FreedOn"/>: the instance whose claim the task gave back.</summary>
+    private sealed record Plan(Applied Applied, IReadOnlyList<RecordWrite> Writes, string? FreedOn = null);
+
+    private async Task<Plan> PlanAsync(AgentTaskReport report, bool fromAgent, CancellationToken ct)
+    {
+        var task = await store.GetAsync(EcsRecords.Tasks, report.TaskArn, ct).ConfigureAwait(false);
+        if (task is null)
+        {
+            return new Plan(Applied.Of(Outcome.NotFound), []);
+        }
+        if (task.Value.ContainerInstanceArn != report.ContainerInstanceArn)
+        {
+            return new Plan(Applied.Of(fromAgent ? Outcome.NotOwn : Outcome.NotFound), []);
+        }
+        var next = TaskStateChanges.ApplyReport(task.Value, report, time.GetUtcNow());
+        if (ReferenceEquals(next, task.Value))
+        {
+            return new Plan(Applied.Of(Outcome.Unchanged), []);
+        }
+        var outcome = new Applied(Outcome.Changed, SchedulerWake.Of(next));
+        var put = EcsRecords.PutTask(next, task.Version);
+        var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
+        if (claim is not null && next.LastStatus == TaskStatuses.Stopped)
+        {
+            // A STOPPED task gives its resources back.
+            return new Plan(outcome, [put, EcsRecords.TaskAssignments.Delete(claim)], report.ContainerInstanceArn);
+        }
+        if (claim is not null)
+        {
+            // The claim follows the task's status, for the instance's task counts.
+            return new Plan(outcome, [put, EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version)]);
+        }
+        return new Plan(outcome, [put]);
+    }
+
+    /// <summary>
+    /// The set of an instance's tasks changed when a claim was given back, so its assignments version moves with it, once
+    /// per commit however many of its tasks stopped: placement views re-read an instance's claims when it moves
+    /// (PlacementView), and so see the room at once, on every server.
+    /// </summary>
+    private async Task<IReadOnlyList<RecordWrite>> BumpsAsync(IEnumerable<string?> instanceArns, CancellationToken ct)
+    {
+        var bumps = new List<RecordWrite>();
+        foreach (var arn in instanceArns)
+        {
+            if (arn is not null && await store.GetAsync(EcsRecords.ContainerInstances, arn, ct).ConfigureAwait(false) is { } instance)
+            {
+                bumps.Add(EcsRecords.BumpAssignments(instance));
+            }
+        }
+        return bumps;
+    }
 }

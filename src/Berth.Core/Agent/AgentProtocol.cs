@@ -7,7 +7,7 @@ namespace Berth.Core.Agent;
 // The agent protocol (docs/agent-protocol.md). An agent registers with the ECS API's own
 // RegisterContainerInstance, then talks to these two endpoints on the server's API port:
 //   POST /_berth/agent/v1/poll    long-poll for the instance's task assignments; doubles as the heartbeat
-//   POST /_berth/agent/v1/report  a task's and its containers' observed state
+//   POST /_berth/agent/v1/reports tasks' and their containers' observed state, several tasks a request
 // Desired state flows down (poll), known state flows up (report); the server never tells an agent how to
 // run a container, only what should be running.
 
@@ -151,6 +151,42 @@ public sealed record AgentTaskReport
     [JsonPropertyName("startedAt")] public DateTimeOffset? StartedAt { get; init; }
     [JsonPropertyName("executionStoppedAt")] public DateTimeOffset? ExecutionStoppedAt { get; init; }
     [JsonPropertyName("containers")] public required IReadOnlyList<ContainerReport> Containers { get; init; }
+}
+
+/// <summary>
+/// The reports an agent has pending, sent together so the server applies them in one commit (docs/agent-protocol.md §3).
+/// At most <see cref="MaxReports"/>, one per task.
+/// </summary>
+public sealed record AgentTaskReportBatch
+{
+    /// <summary>The most reports one request may carry: a bounded request, and a bounded commit on the server.</summary>
+    public const int MaxReports = 100;
+
+    [JsonPropertyName("reports")] public required IReadOnlyList<AgentTaskReport> Reports { get; init; }
+}
+
+/// <summary>The server's answer to each report of an <see cref="AgentTaskReportBatch"/>, in the batch's order.</summary>
+public sealed record AgentTaskReportBatchResponse
+{
+    [JsonPropertyName("results")] public required IReadOnlyList<AgentTaskReportResult> Results { get; init; }
+}
+
+/// <summary>What became of one report. Every outcome is final: the agent drops the report (a newer one of the task is sent anew).</summary>
+public sealed record AgentTaskReportResult
+{
+    /// <summary>The report was applied (a repeated or late one changes nothing and is applied too).</summary>
+    public const string Applied = "applied";
+
+    /// <summary>The task is not, or no longer, assigned to the report's instance: the agent stops tracking it.</summary>
+    public const string NotFound = "notFound";
+
+    /// <summary>The task belongs to another container instance, which this agent may not speak for.</summary>
+    public const string NotOwn = "notOwn";
+
+    [JsonPropertyName("taskArn")] public required string TaskArn { get; init; }
+
+    /// <summary><see cref="Applied"/>, <see cref="NotFound"/> or <see cref="NotOwn"/>.</summary>
+    [JsonPropertyName("outcome")] public required string Outcome { get; init; }
 }
 
 public sealed record ContainerReport

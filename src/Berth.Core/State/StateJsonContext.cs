@@ -47,6 +47,8 @@ namespace Berth.Core.State;
 [JsonSerializable(typeof(AgentPollRequest))]
 [JsonSerializable(typeof(AgentPollResponse))]
 [JsonSerializable(typeof(AgentTaskReport))]
+[JsonSerializable(typeof(AgentTaskReportBatch))]
+[JsonSerializable(typeof(AgentTaskReportBatchResponse))]
 [JsonSerializable(typeof(AgentStatsReport))]
 [JsonSerializable(typeof(AgentJoinRequest))]
 [JsonSerializable(typeof(AgentJoinResponse))]

@@ -49,9 +49,12 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
                 case "/_berth/agent/v1/poll":
                     await http.Response.WriteAsync("""{"assignmentsVersion":7,"tasks":[{"task":{"taskArn":"arn:t","desiredStatus":"RUNNING","createdAt":1700000000},"taskDefinition":{"family":"web","revision":3}}]}""");
                     break;
-                case "/_berth/agent/v1/report":
+                case "/_berth/agent/v1/reports" when body.Contains("arn:busy", StringComparison.Ordinal):
                     http.Response.StatusCode = 503;
                     await http.Response.WriteAsync("""{"__type":"ServerException","message":"busy"}""");
+                    break;
+                case "/_berth/agent/v1/reports":
+                    await http.Response.WriteAsync("""{"results":[{"taskArn":"arn:t","outcome":"applied"},{"taskArn":"arn:u","outcome":"notFound"}]}""");
                     break;
             }
         });
@@ -83,13 +86,7 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
         Assert.Equal("InvalidParameterException", error.ErrorCode);
         Assert.False(error.IsRetryable);
 
-        var busy = await Assert.ThrowsAsync<ControlPlaneException>(() => client.ReportAsync(new AgentTaskReport
-        {
-            ContainerInstanceArn = "arn:i",
-            TaskArn = "arn:t",
-            LastStatus = "RUNNING",
-            Containers = [],
-        }, CancellationToken.None));
+        var busy = await Assert.ThrowsAsync<ControlPlaneException>(() => client.ReportAllAsync([Report("arn:busy")], CancellationToken.None));
         Assert.True(busy.IsRetryable);
     }
 
@@ -109,6 +106,19 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reports_go_together_in_one_request_and_come_back_answered_one_by_one()
+    {
+        using var client = new HttpControlPlane(new AgentOptions { ServerUrl = _url }, TimeProvider.System);
+        var results = await client.ReportAllAsync([Report("arn:t"), Report("arn:u")], CancellationToken.None);
+
+        Assert.Equal([("arn:t", "applied"), ("arn:u", "notFound")], results.Select(r => (r.TaskArn, r.Outcome)));
+        var request = _requests.Single();
+        Assert.Equal("/_berth/agent/v1/reports", request.Path);
+        var reports = JsonDocument.Parse(request.Body).RootElement.GetProperty("reports");
+        Assert.Equal(["arn:t", "arn:u"], reports.EnumerateArray().Select(r => r.GetProperty("taskArn").GetString()));
+    }
+
+    [Fact]
     public async Task With_credentials_every_ECS_and_agent_protocol_call_is_signed_for_ecs_in_the_agents_region()
     {
         var key = new AgentCredentials("AKIDAGENT", "agent-secret");
@@ -118,10 +128,9 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
         await client.CreateClusterAsync("default", CancellationToken.None);
         await client.PollAsync(new AgentPollRequest { ContainerInstanceArn = "arn:i", WaitSeconds = 0 }, CancellationToken.None);
         await client.ReportStatsAsync(new AgentStatsReport { ContainerInstanceArn = "arn:i", Tasks = [] }, CancellationToken.None);
-        await Assert.ThrowsAsync<ControlPlaneException>(() => client.ReportAsync(
-            new AgentTaskReport { ContainerInstanceArn = "arn:i", TaskArn = "arn:t", LastStatus = "RUNNING", Containers = [] }, CancellationToken.None));
+        await client.ReportAllAsync([Report("arn:t")], CancellationToken.None);
 
-        Assert.Equal(["/", "/", "/_berth/agent/v1/poll", "/_berth/agent/v1/stats", "/_berth/agent/v1/report"], _requests.Select(r => r.Path));
+        Assert.Equal(["/", "/", "/_berth/agent/v1/poll", "/_berth/agent/v1/stats", "/_berth/agent/v1/reports"], _requests.Select(r => r.Path));
         foreach (var request in _requests)
         {
             var verdict = await VerifyAsync(request.Signed, "ecs", new SigningCredential(key.SecretAccessKey));
@@ -149,6 +158,9 @@ public sealed class HttpControlPlaneTests : IAsyncLifetime
     }
 
     /// <summary>A loopback port nothing listens on (taken, then given back).</summary>
+    private static AgentTaskReport Report(string taskArn) =>
+        new() { ContainerInstanceArn = "arn:i", TaskArn = taskArn, LastStatus = "RUNNING", Containers = [] };
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -16,6 +16,9 @@ internal sealed class FakeControlPlane : IControlPlane
     private readonly Lock _gate = new();
     private readonly Dictionary<string, TaskAssignment> _assignments = new(StringComparer.Ordinal);
     private readonly List<AgentTaskReport> _reports = [];
+    private readonly List<int> _reportBatches = [];
+    private readonly HashSet<string> _unknownTasks = new(StringComparer.Ordinal);
+    private int _failedReportRequests;
     private readonly List<RegisterContainerInstanceRequest> _registrations = [];
     private readonly HashSet<string> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ExecSessionAssignment> _execSessions = new(StringComparer.Ordinal);
@@ -35,6 +38,30 @@ internal sealed class FakeControlPlane : IControlPlane
             {
                 return _registrations.ToList();
             }
+        }
+    }
+
+    /// <summary>How many reports each report request carried, failed ones included, in order.</summary>
+    public IReadOnlyList<int> ReportBatches
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _reportBatches.ToList();
+            }
+        }
+    }
+
+    /// <summary>Report requests answered 503 while <see cref="FailReports"/> was set.</summary>
+    public int FailedReportRequests => Volatile.Read(ref _failedReportRequests);
+
+    /// <summary>Reports of this task are answered "notFound" (and not recorded), as the server answers a task it no longer knows.</summary>
+    public void ForgetTask(string taskArn)
+    {
+        lock (_gate)
+        {
+            _unknownTasks.Add(taskArn);
         }
     }
 
@@ -153,18 +180,29 @@ internal sealed class FakeControlPlane : IControlPlane
         }
     }
 
-    public Task ReportAsync(AgentTaskReport report, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<AgentTaskReportResult>> ReportAllAsync(IReadOnlyList<AgentTaskReport> reports, CancellationToken cancellationToken)
     {
-        if (FailReports)
-        {
-            throw new ControlPlaneException(503, "ServerException", "The server is down (scripted).");
-        }
         lock (_gate)
         {
-            _reports.Add(report);
+            _reportBatches.Add(reports.Count);
+            if (FailReports)
+            {
+                _failedReportRequests++;
+                throw new ControlPlaneException(503, "ServerException", "The server is down (scripted).");
+            }
+            var results = new List<AgentTaskReportResult>();
+            foreach (var report in reports)
+            {
+                var known = !_unknownTasks.Contains(report.TaskArn);
+                if (known)
+                {
+                    _reports.Add(report);
+                }
+                results.Add(new AgentTaskReportResult { TaskArn = report.TaskArn, Outcome = known ? AgentTaskReportResult.Applied : AgentTaskReportResult.NotFound });
+            }
             Signal();
+            return Task.FromResult<IReadOnlyList<AgentTaskReportResult>>(results);
         }
-        return Task.CompletedTask;
     }
 
     /// <summary>The first report of <paramref name="taskArn"/> (from <paramref name="after"/> on) that satisfies <paramref name="match"/>.</summary>

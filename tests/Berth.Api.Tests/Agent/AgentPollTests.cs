@@ -14,6 +14,7 @@ using Berth.Store;
 using Berth.Store.Identity;
 using Berth.Store.Sqlite;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Berth.Api.Tests.Agent;
 
@@ -30,6 +31,7 @@ public sealed class AgentPollTests : IAsyncLifetime
     private readonly FrozenTime _time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
     private readonly AssignmentSignals _signals = new();
     private OneInstanceStore? _fixture;
+    private HeartbeatWriter? _heartbeats;
 
     private OneInstanceStore Fixture => _fixture ?? throw new InvalidOperationException("The store is not open.");
 
@@ -89,6 +91,8 @@ public sealed class AgentPollTests : IAsyncLifetime
         var http = PollRequest(assignmentsVersion: 0, CancellationToken.None);
 
         await handler.PollAsync(http).WaitAsync(Guard);
+        // Time is frozen, so the writer's collection window never ends: write what the poll queued now.
+        await _heartbeats!.FlushAsync(CancellationToken.None);
 
         Assert.Equal(200, http.Response.StatusCode);
         Assert.Equal(_time.GetUtcNow(), (await Store.GetAsync(EcsRecords.AgentHeartbeats, InstanceArn, CancellationToken.None))!.Value.LastSeen);
@@ -107,7 +111,8 @@ public sealed class AgentPollTests : IAsyncLifetime
         var authorization = new RequestAuthorization(store, users, roles, policies, new ResourceTagLookup(store, users, roles), changes, _time);
         var resolver = new SecretValueResolver(new SsmParameters(store, cipher, new SecretChanges()), new ManagedSecrets(store, cipher, new SecretChanges()), authorization, _time);
         var secrets = new TaskSecrets(resolver, new TaskSecretOptions());
-        return new AgentHandler(store, _signals, new ServiceSignal(), AgentLiveness.Default, roleSessions, secrets, new TaskStopper(store, _signals),
+        _heartbeats = new HeartbeatWriter(store, AgentLiveness.Default, _time, NullLogger<HeartbeatWriter>.Instance);
+        return new AgentHandler(store, _signals, new ServiceSignal(), _heartbeats, roleSessions, secrets, new TaskStopper(store, _signals),
             new TaskReports(store, _time), new ExecSessions(_signals, _time), _time);
     }
 
@@ -152,24 +157,5 @@ public sealed class AgentPollTests : IAsyncLifetime
             inner.CommitAsync(writes, cancellationToken);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
-    /// <summary>A clock that never moves and timers that never fire: waits end only by a wake-up or cancellation.</summary>
-    private sealed class FrozenTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) => new SilentTimer();
-
-        private sealed class SilentTimer : ITimer
-        {
-            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
-
-            public void Dispose()
-            {
-            }
-
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
     }
 }

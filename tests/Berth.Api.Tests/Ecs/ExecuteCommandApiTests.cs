@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
+using Berth.Api.Tests.Agent;
 
 namespace Berth.Api.Tests.Ecs;
 
@@ -19,17 +20,7 @@ public class ExecuteCommandApiTests(BerthServerFixture server) : IClassFixture<B
         return (instance, (string)run["tasks"]![0]!["taskArn"]!);
     }
 
-    private async Task ReportRunningAsync(string instance, string task)
-    {
-        using var response = await server.Http.PostAsJsonAsync("/_berth/agent/v1/report", new
-        {
-            containerInstanceArn = instance,
-            taskArn = task,
-            lastStatus = "RUNNING",
-            containers = new[] { new { name = "web", lastStatus = "RUNNING" } },
-        });
-        response.EnsureSuccessStatusCode();
-    }
+    private Task ReportRunningAsync(string instance, string task) => AgentReports.ReportAsync(server.Http, instance, task, "RUNNING", "web");
 
     private async Task<JsonNode> ContainerAsync(string cluster, string task) =>
         (await _ecs.OkAsync("DescribeTasks", new { cluster, tasks = new[] { task } }))["tasks"]![0]!["containers"]![0]!;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Berth.Api.Tests.Agent;
 using Berth.Api.Tests.Ecs;
 
 namespace Berth.Api.Tests.Events;
@@ -23,17 +24,8 @@ public sealed class EventStreamApiTests(BerthServerFixture server) : IClassFixtu
         (string)(await ecs.OkAsync("RunTask", new { cluster, taskDefinition = "web" }))["tasks"]![0]!["taskArn"]!;
 
     /// <summary>What the agent says when the task's containers reach <paramref name="status"/>.</summary>
-    private static async Task ReportAsync(HttpClient http, string instanceArn, string taskArn, string status)
-    {
-        var report = await http.PostAsJsonAsync("/_berth/agent/v1/report", new
-        {
-            containerInstanceArn = instanceArn,
-            taskArn,
-            lastStatus = status,
-            containers = new[] { new { name = "web", lastStatus = status } },
-        });
-        report.EnsureSuccessStatusCode();
-    }
+    private static Task ReportAsync(HttpClient http, string instanceArn, string taskArn, string status) =>
+        AgentReports.ReportAsync(http, instanceArn, taskArn, status, "web");
 
     private static string Query(string clusterArn, long? after = null) =>
         $"?cluster={Uri.EscapeDataString(clusterArn)}" + (after is { } id ? $"&after={id}" : "");

@@ -90,8 +90,9 @@ public sealed class AgentIdentityTests : IAsyncLifetime
 
     private static object Poll(string instanceArn) => new { containerInstanceArn = instanceArn, assignmentsVersion = 0, waitSeconds = 0 };
 
+    /// <summary>A batch of one report (docs/agent-protocol.md §3).</summary>
     private static object Report(string instanceArn, string taskArn) =>
-        new { containerInstanceArn = instanceArn, taskArn, lastStatus = "RUNNING", containers = new[] { new { name = "web", lastStatus = "RUNNING" } } };
+        new { reports = new[] { new { containerInstanceArn = instanceArn, taskArn, lastStatus = "RUNNING", containers = new[] { new { name = "web", lastStatus = "RUNNING" } } } } };
 
     private async Task<string> RunTaskAsync() =>
         (string)(await Root.OkAsync("RunTask", new { cluster = Cluster, taskDefinition = "web:1" }))["tasks"]![0]!["taskArn"]!;
@@ -114,7 +115,9 @@ public sealed class AgentIdentityTests : IAsyncLifetime
         var polled = await PostAsync(agent.Http, "/_berth/agent/v1/poll", Poll(agent.InstanceArn));
         Assert.Equal(HttpStatusCode.OK, polled.Status);
         Assert.Equal(task, (string)polled.Body!["tasks"]![0]!["task"]!["taskArn"]!);
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(agent.Http, "/_berth/agent/v1/report", Report(agent.InstanceArn, task))).Status);
+        var reported = await PostAsync(agent.Http, "/_berth/agent/v1/reports", Report(agent.InstanceArn, task));
+        Assert.Equal(HttpStatusCode.OK, reported.Status);
+        Assert.Equal("applied", (string)reported.Body!["results"]![0]!["outcome"]!);
         var stats = new { containerInstanceArn = agent.InstanceArn, tasks = new[] { new { taskArn = task, timestamp = 1_800_000_000, cpuUnits = 1.0, memoryMiB = 2.0 } } };
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(agent.Http, "/_berth/agent/v1/stats", stats)).Status);
         var described = await Root.OkAsync("DescribeTasks", new { cluster = Cluster, tasks = new[] { task } });
@@ -141,11 +144,13 @@ public sealed class AgentIdentityTests : IAsyncLifetime
         Assert.Equal($"User: {intruder.InstanceArn} is not authorized to poll for {owner.InstanceArn}: an agent acts for its own container instance and tasks only",
             (string)poll.Body!["message"]!);
 
-        var asOwner = await PostAsync(intruder.Http, "/_berth/agent/v1/report", Report(owner.InstanceArn, task));
+        var asOwner = await PostAsync(intruder.Http, "/_berth/agent/v1/reports", Report(owner.InstanceArn, task));
         Assert.Equal((HttpStatusCode.Forbidden, "AccessDeniedException"), (asOwner.Status, asOwner.Error));
-        var asItself = await PostAsync(intruder.Http, "/_berth/agent/v1/report", Report(intruder.InstanceArn, task));
-        Assert.Equal((HttpStatusCode.Forbidden, "AccessDeniedException"), (asItself.Status, asItself.Error));
-        Assert.Contains($"to report on {task}", (string)asItself.Body!["message"]!);
+        Assert.Contains($"to report for {owner.InstanceArn}", (string)asOwner.Body!["message"]!);
+        // Speaking for itself, on a task of another instance: that report is refused, and the agent drops it.
+        var asItself = await PostAsync(intruder.Http, "/_berth/agent/v1/reports", Report(intruder.InstanceArn, task));
+        Assert.Equal(HttpStatusCode.OK, asItself.Status);
+        Assert.Equal((task, "notOwn"), ((string)asItself.Body!["results"]![0]!["taskArn"]!, (string)asItself.Body["results"]![0]!["outcome"]!));
 
         var stats = new { containerInstanceArn = intruder.InstanceArn, tasks = new[] { new { taskArn = task, timestamp = 1_800_000_000, cpuUnits = 1.0, memoryMiB = 2.0 } } };
         var refused = await PostAsync(intruder.Http, "/_berth/agent/v1/stats", stats);
@@ -185,7 +190,7 @@ public sealed class AgentIdentityTests : IAsyncLifetime
         var poll = await PostAsync(admin, "/_berth/agent/v1/poll", Poll(agent.InstanceArn));
         Assert.Equal((HttpStatusCode.Forbidden, "AccessDeniedException"), (poll.Status, poll.Error));
         Assert.Contains("only agents, with the identity they got when joining, and the account's root user may", (string)poll.Body!["message"]!);
-        var report = await PostAsync(admin, "/_berth/agent/v1/report", Report(agent.InstanceArn, "arn:aws:ecs:us-east-1:000000000000:task/fleet/x"));
+        var report = await PostAsync(admin, "/_berth/agent/v1/reports", Report(agent.InstanceArn, "arn:aws:ecs:us-east-1:000000000000:task/fleet/x"));
         Assert.Equal((HttpStatusCode.Forbidden, "AccessDeniedException"), (report.Status, report.Error));
 
         // But one allowed ecs:RegisterContainerInstance may join an agent, which then has its own identity.

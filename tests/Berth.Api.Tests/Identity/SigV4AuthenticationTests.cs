@@ -129,7 +129,7 @@ public sealed class SigV4AuthenticationTests : IAsyncLifetime
 
     [Theory]
     [InlineData("/_berth/agent/v1/poll")]
-    [InlineData("/_berth/agent/v1/report")]
+    [InlineData("/_berth/agent/v1/reports")]
     [InlineData("/_berth/agent/v1/stats")]
     [InlineData("/_berth/spot/v1/interrupt")]
     [InlineData("/_berth/cleanup")]

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Berth.Api.Tests.Agent;
 using Berth.Api.Tests.Ecs;
 
 namespace Berth.Api.Tests.Networking;
@@ -89,14 +90,7 @@ public sealed class AwsvpcTaskApiTests(BerthServerFixture server) : IClassFixtur
         Assert.Equal("10.200.2.4", AddressOf(first));
         Assert.Equal("10.200.2.5", AddressOf(await RunOneAsync("reuse", "subnet-local-b")));
 
-        var report = await server.Http.PostAsJsonAsync("/_berth/agent/v1/report", new
-        {
-            containerInstanceArn = instance,
-            taskArn = (string)first["taskArn"]!,
-            lastStatus = "STOPPED",
-            containers = new[] { new { name = "web", lastStatus = "STOPPED" }, new { name = "sidecar", lastStatus = "STOPPED" } },
-        });
-        report.EnsureSuccessStatusCode();
+        await AgentReports.ReportAsync(server.Http, instance, (string)first["taskArn"]!, "STOPPED", "web", "sidecar");
 
         Assert.Equal("10.200.2.4", AddressOf(await RunOneAsync("reuse", "subnet-local-b")));
     }

@@ -2,12 +2,17 @@ using Berth.Control.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
 using Berth.Core.Scheduling;
+using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;
 
 namespace Berth.Api.Tests.Tasks;
 
-/// <summary>What an agent's report tells its caller, which wakes the service and daemon rounds its change calls for (<see cref="TaskReports.Applied.Wake"/>).</summary>
+/// <summary>
+/// What an agent's report tells its caller, which wakes the service and daemon rounds its change calls for
+/// (<see cref="TaskReports.Applied.Wake"/>); and an agent's batch of reports, applied in one commit or, after a conflict,
+/// each on its own.
+/// </summary>
 public sealed class TaskReportsTests : IAsyncLifetime
 {
     private const string InstanceArn = "arn:aws:ecs:us-east-1:000000000000:container-instance/reports/0123456789abcdef";
@@ -46,4 +51,89 @@ public sealed class TaskReportsTests : IAsyncLifetime
         Assert.Equal(new TaskReports.Applied(TaskReports.Outcome.Changed, new SchedulerWake(everything, subject)), applied);
         Assert.Equal(reported, (await Fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn, CancellationToken.None))!.Value.LastStatus);
     }
+
+    [Fact]
+    public async Task A_batch_is_one_commit_answering_each_report_and_moving_the_instance_once_for_all_its_stopped_tasks()
+    {
+        var (running, stopping, alsoStopping) = (Task("run"), Task("stop"), Task("stop-too"));
+        var elsewhere = Task("elsewhere") with { ContainerInstanceArn = InstanceArn + "-other" };
+        await PlaceAsync(running, stopping, alsoStopping, elsewhere);
+        var store = new CountingCommits(Fixture.Store);
+
+        var outcomes = await new TaskReports(store, TimeProvider.System).ApplyAllAsync(
+            [Report(running, TaskStatuses.Running), Report(Task("unknown"), TaskStatuses.Running), Report(stopping, TaskStatuses.Stopped),
+                Report(elsewhere, TaskStatuses.Running), Report(alsoStopping, TaskStatuses.Stopped)],
+            fromAgent: true, CancellationToken.None);
+
+        Assert.Equal([TaskReports.Outcome.Changed, TaskReports.Outcome.NotFound, TaskReports.Outcome.Changed, TaskReports.Outcome.NotOwn,
+            TaskReports.Outcome.Changed], outcomes.Select(o => o.Outcome));
+        // Each report carries the rounds its own change calls for: a standalone task's start none, a stop every round.
+        Assert.Equal([SchedulerWake.None, SchedulerWake.None, SchedulerWake.All, SchedulerWake.None, SchedulerWake.All], outcomes.Select(o => o.Wake));
+        Assert.Equal(1, store.Commits);
+        Assert.Equal(TaskStatuses.Running, (await StatusAsync(running)).LastStatus);
+        Assert.Equal(TaskStatuses.Pending, (await StatusAsync(elsewhere)).LastStatus);
+        Assert.Null(await Fixture.Store.GetAsync(EcsRecords.TaskAssignments, stopping.TaskArn!, CancellationToken.None));
+        Assert.Null(await Fixture.Store.GetAsync(EcsRecords.TaskAssignments, alsoStopping.TaskArn!, CancellationToken.None));
+        Assert.Equal(TaskStatuses.Running, (await Fixture.Store.GetAsync(EcsRecords.TaskAssignments, running.TaskArn!, CancellationToken.None))!.Value.LastStatus);
+        Assert.Equal(2, (await Fixture.Store.GetAsync(EcsRecords.ContainerInstances, InstanceArn, CancellationToken.None))!.Value.AssignmentsVersion);
+    }
+
+    [Fact]
+    public async Task A_task_moved_by_someone_else_mid_batch_fails_none_of_the_reports()
+    {
+        var (first, moved) = (Task("first"), Task("moved"));
+        await PlaceAsync(first, moved);
+        // Between the batch's reads and its commit, StopTask lands on one of its tasks.
+        var store = new WriteBeforeFirstCommit(Fixture.Store, async inner =>
+        {
+            var current = await inner.GetAsync(EcsRecords.Tasks, moved.TaskArn!, CancellationToken.None);
+            await inner.CommitAsync([EcsRecords.PutTask(current!.Value with { DesiredStatus = TaskStatuses.Stopped }, current.Version)], CancellationToken.None);
+        });
+
+        var outcomes = await new TaskReports(store, TimeProvider.System).ApplyAllAsync(
+            [Report(first, TaskStatuses.Running), Report(moved, TaskStatuses.Running)], fromAgent: true, CancellationToken.None);
+
+        Assert.Equal([TaskReports.Outcome.Changed, TaskReports.Outcome.Changed], outcomes.Select(o => o.Outcome));
+        Assert.Equal(TaskStatuses.Running, (await StatusAsync(first)).LastStatus);
+        var after = await StatusAsync(moved);
+        Assert.Equal((TaskStatuses.Running, TaskStatuses.Stopped), (after.LastStatus, after.DesiredStatus));
+    }
+
+    [Fact]
+    public async Task A_task_named_twice_in_a_batch_ends_at_its_later_report()
+    {
+        var task = Task("twice");
+        await PlaceAsync(task);
+
+        var outcomes = await new TaskReports(Fixture.Store, TimeProvider.System).ApplyAllAsync(
+            [Report(task, TaskStatuses.Running), Report(task, TaskStatuses.Stopped)], fromAgent: true, CancellationToken.None);
+
+        Assert.Equal([TaskReports.Outcome.Changed, TaskReports.Outcome.Changed], outcomes.Select(o => o.Outcome));
+        Assert.Equal(TaskStatuses.Stopped, (await StatusAsync(task)).LastStatus);
+    }
+
+    private static EcsTask Task(string id) => new()
+    {
+        TaskArn = $"arn:aws:ecs:us-east-1:000000000000:task/reports/{id}",
+        ClusterArn = "arn:aws:ecs:us-east-1:000000000000:cluster/reports",
+        ContainerInstanceArn = InstanceArn,
+        Group = "family:job",
+        LastStatus = TaskStatuses.Pending,
+        DesiredStatus = TaskStatuses.Running,
+        Containers = [],
+    };
+
+    private static AgentTaskReport Report(EcsTask task, string status) =>
+        new() { ContainerInstanceArn = InstanceArn, TaskArn = task.TaskArn!, LastStatus = status, StartedAt = Now, Containers = [] };
+
+    /// <summary>The tasks and their claims on the instance, as a placement leaves them.</summary>
+    private async Task PlaceAsync(params EcsTask[] tasks) => await Fixture.Store.CommitAsync(
+        [.. tasks.SelectMany(t => new RecordWrite[]
+        {
+            EcsRecords.PutTask(t, 0),
+            EcsRecords.PutClaim(new TaskAssignmentRecord(t.TaskArn!, TaskStatuses.Pending, t.ClusterArn!, t.Group, "job", 1, 1, [], []), t.ContainerInstanceArn!, 0),
+        })],
+        CancellationToken.None);
+
+    private async Task<EcsTask> StatusAsync(EcsTask task) => (await Fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn!, CancellationToken.None))!.Value;
 }
