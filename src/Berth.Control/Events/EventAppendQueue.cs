@@ -155,6 +155,6 @@ internal sealed partial class EventAppendQueue : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Appending {Events} events of committed task and service changes to the event log failed; the commits stand")]
     private static partial void LogAppendFailed(ILogger logger, Exception exception, int events);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The event log stopped with the events of {Commits} committed changes not appended: a commit before them never ended")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The event log stopped with the events of {Commits} committed changes not appended: a commit ahead of them had not ended")]
     private static partial void LogUnappendedAtStop(ILogger logger, int commits);
 }
