@@ -420,6 +420,37 @@ public abstract class StateStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Of_many_concurrent_commits_the_stale_ones_change_nothing_and_all_others_apply()
+    {
+        // Enough commits at once that SQLite's group commit puts several into one transaction: each stale one (every
+        // fifth) first creates a record of its own, then names a stale version, and must leave no trace.
+        await CommitAsync(Put("shared", 0, "0"));
+        const int commits = 60;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, commits).Select(async i =>
+        {
+            await Task.Yield();
+            var id = $"r{i:D2}";
+            RecordWrite[] writes = i % 5 == 0 ? [Put(id, 0), Put("shared", 7, "stale")] : [Put(id, 0), new RequireVersion(Kind, "shared", 1)];
+            try
+            {
+                await CommitAsync(writes);
+                return (Id: id, Applied: true);
+            }
+            catch (ConcurrencyConflictException conflict)
+            {
+                Assert.Equal("shared", conflict.Id);
+                return (Id: id, Applied: false);
+            }
+        }));
+
+        Assert.Equal(Enumerable.Range(0, commits).Select(i => i % 5 != 0), outcomes.Select(o => o.Applied));
+        var stored = (await Store.QueryAsync(new RecordQuery(Kind, Scope) { SortKeyPrefix = "r" }, CancellationToken.None)).Select(r => r.Id);
+        Assert.Equal(outcomes.Where(o => o.Applied).Select(o => o.Id), stored);
+        Assert.Equal(new StoredRecord(Kind, "shared", Scope, "shared", 1, "0"), await GetAsync("shared"));
+    }
+
+    [Fact]
     public async Task Increments_from_several_instances_with_retries_lose_no_update()
     {
         const int perInstance = 15;

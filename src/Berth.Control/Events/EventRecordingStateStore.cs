@@ -6,26 +6,20 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Control.Events;
 
 /// <summary>
-/// An <see cref="IStateStore"/> that, after each successful commit, appends the events its task and service writes
-/// mean (<see cref="EventDerivation"/>) to the event log: nothing is recorded for a commit that failed, and every
-/// commit that changed a task's status or added a service event is recorded. Works over either engine.
+/// An <see cref="IStateStore"/> that records the events its task and service writes mean (<see cref="EventDerivation"/>)
+/// in the event log: nothing for a commit that failed, and every commit that changed a task's status or added a service
+/// event. The events are handed to <see cref="EventAppendQueue"/>, which appends them in the order of the commits off
+/// the commit's path, so concurrent commits do not wait for each other's appends. Works over either engine.
 /// </summary>
 /// <remarks>
 /// The body before each write is read just before the commit instead of being passed by every caller. That read is
 /// exact: a write names the version it expects, so when the commit succeeds the record was at that version, and
 /// versions only grow, so the read (taken after the caller's own) saw that very version. It is one primary-key read
 /// per updated task or service (new records need none), small beside the commit's own write transaction.
-/// Known gap: the two files are not one transaction, so a crash between the state commit and the append loses that
-/// commit's events (the state itself is intact).
 /// </remarks>
-internal sealed partial class EventRecordingStateStore(IStateStore inner, IEventLog events, TimeProvider time, ILogger<EventRecordingStateStore> logger)
+internal sealed partial class EventRecordingStateStore(IStateStore inner, EventAppendQueue appends, TimeProvider time, ILogger<EventRecordingStateStore> logger)
     : IStateStore
 {
-    // Commit and append run one at a time, so the log orders events as the store ordered the commits: without it a
-    // task's RUNNING could be appended before the PENDING committed just ahead of it. SQLite runs one writer at a
-    // time anyway; only commits with events to record take this.
-    private readonly SemaphoreSlim _inOrder = new(1, 1);
-
     public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
 
     public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
@@ -49,42 +43,48 @@ internal sealed partial class EventRecordingStateStore(IStateStore inner, IEvent
                 ? null
                 : (await inner.GetAsync(write.Kind, write.Id, cancellationToken).ConfigureAwait(false))?.Body);
         }
-        await _inOrder.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Taken after the caller read what it commits, so after the ticket of any commit whose result it read.
+        var ticket = appends.Reserve();
+        IReadOnlyList<EcsEvent> recorded = [];
         try
         {
             await inner.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
-            await AppendAsync(reported, previousBodies).ConfigureAwait(false);
+            recorded = Derive(reported, previousBodies);
         }
         finally
         {
-            _inOrder.Release();
+            appends.Complete(ticket, recorded);
         }
     }
 
+    /// <summary>
+    /// The queue appends what was handed in before the log closes, whichever of its owners goes first; commits after
+    /// that are not recorded.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        await appends.DisposeAsync().ConfigureAwait(false);
         await inner.DisposeAsync().ConfigureAwait(false);
-        _inOrder.Dispose();
     }
 
     /// <summary>
-    /// The state is committed by now, so the caller must not see a failure (it would retry something that happened);
-    /// a failed append is logged, and the append is not cancelled with the request that caused it.
+    /// The state is committed by now, so the caller must not see a failure (it would retry something that happened):
+    /// a body that cannot be read as events is logged.
     /// </summary>
-    private async Task AppendAsync(List<PutRecord> writes, List<string?> previousBodies)
+    private IReadOnlyList<EcsEvent> Derive(List<PutRecord> writes, List<string?> previousBodies)
     {
         try
         {
             var now = time.GetUtcNow();
-            var derived = writes.SelectMany((write, i) => RecordEvents.Derive(write.Kind, previousBodies[i], write.Body, now)).ToList();
-            await events.AppendAsync(derived, CancellationToken.None).ConfigureAwait(false);
+            return writes.SelectMany((write, i) => RecordEvents.Derive(write.Kind, previousBodies[i], write.Body, now)).ToList();
         }
         catch (Exception e)
         {
-            LogAppendFailed(logger, e, writes.Count);
+            LogDeriveFailed(logger, e, writes.Count);
+            return [];
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Recording the events of a commit of {Writes} task and service records failed; the commit stands")]
-    private static partial void LogAppendFailed(ILogger logger, Exception exception, int writes);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Deriving the events of a commit of {Writes} task and service records failed; the commit stands")]
+    private static partial void LogDeriveFailed(ILogger logger, Exception exception, int writes);
 }

@@ -13,18 +13,14 @@ public sealed class SqliteStateStore : IStateStore
     private readonly string _connectionString;
     private readonly string _databasePath;
 
-    /// <summary>
-    /// Lets one commit at a time into the file from this process. SQLite takes one writer anyway; without this gate the
-    /// others get SQLITE_BUSY, which Microsoft.Data.Sqlite retries by blocking its thread in Thread.Sleep(150): under
-    /// the scale harness (2,000 agents' heartbeats and reports) pool threads spent five times the CPU they used asleep
-    /// there, and every commit behind them waited 150 ms steps. Queued here, a commit waits for the one before it only.
-    /// </summary>
-    private readonly SemaphoreSlim _writer = new(1, 1);
+    /// <summary>One transaction at a time from this process, with the commits queued meanwhile in the next one.</summary>
+    private readonly SqliteGroupCommit _commits;
 
     private SqliteStateStore(string connectionString, string databasePath)
     {
         _connectionString = connectionString;
         _databasePath = databasePath;
+        _commits = new SqliteGroupCommit(OpenConnectionAsync);
     }
 
     public static async Task<SqliteStateStore> OpenAsync(string databasePath, CancellationToken cancellationToken)
@@ -50,7 +46,7 @@ public sealed class SqliteStateStore : IStateStore
         SqliteFaults.GuardAsync(_databasePath, () => CountRecordsAsync(query, cancellationToken));
 
     public Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) =>
-        SqliteFaults.GuardAsync(_databasePath, () => CommitWritesAsync(writes, cancellationToken));
+        SqliteFaults.GuardAsync(_databasePath, () => _commits.CommitAsync(writes, cancellationToken));
 
     private async Task<StoredRecord?> ReadRecordAsync(string kind, string id, CancellationToken cancellationToken)
     {
@@ -80,53 +76,15 @@ public sealed class SqliteStateStore : IStateStore
         return await RecordSql.CountAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CommitWritesAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
-    {
-        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await CommitInTransactionAsync(writes, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _writer.Release();
-        }
-    }
-
-    private async Task CommitInTransactionAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        // synchronous is per connection and only matters to writers, so readers skip the extra round.
-        await ExecuteAsync(connection, "PRAGMA synchronous=NORMAL;", cancellationToken).ConfigureAwait(false);
-        // IMMEDIATE takes the write lock up front, so version checks and writes see one consistent state.
-        await ExecuteAsync(connection, "BEGIN IMMEDIATE;", cancellationToken).ConfigureAwait(false);
-        try
-        {
-            foreach (var write in writes)
-            {
-                if (!await ApplyAsync(connection, write, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new ConcurrencyConflictException(write.Kind, write.Id);
-                }
-            }
-            await ExecuteAsync(connection, "COMMIT;", cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await SqliteFaults.RollbackIfOpenAsync(connection).ConfigureAwait(false);
-            throw;
-        }
-    }
-
     public ValueTask DisposeAsync()
     {
-        _writer.Dispose();
+        _commits.Dispose();
         SqliteConnection.ClearAllPools();
         return ValueTask.CompletedTask;
     }
 
     /// <summary>Returns false when the record's version is not the one the write expects.</summary>
-    private static async Task<bool> ApplyAsync(SqliteConnection connection, RecordWrite write, CancellationToken cancellationToken)
+    internal static async Task<bool> ApplyAsync(SqliteConnection connection, RecordWrite write, CancellationToken cancellationToken)
     {
         await using var command = RecordSql.Write(write, SqlDialect.Sqlite).ToCommand(connection);
         // An assertion returns its one row when it holds; the other writes change one row when they apply.

@@ -26,6 +26,51 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task Commits_queued_behind_a_writer_go_in_together_and_each_stale_one_fails_alone()
+    {
+        await Store.CommitAsync([new PutRecord("thing", "shared", "s", "shared", "0", 0)], CancellationToken.None);
+        // Another connection holds the file's write lock, so the first commit waits in BEGIN and all others queue
+        // behind it: they make up the next transaction, where every fifth names a stale version after a write of its own.
+        await using var holder = new SqliteConnection($"Data Source={Path.Combine(_directory, "berth.db")};Pooling=False");
+        await holder.OpenAsync();
+        await using var begin = holder.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE;";
+        await begin.ExecuteNonQueryAsync();
+        const int commits = 40;
+        var queued = 0;
+
+        var outcomes = Enumerable.Range(0, commits).Select(i => Task.Run(async () =>
+        {
+            var id = $"r{i:D2}";
+            RecordWrite stale = i % 5 == 0 ? new PutRecord("thing", "shared", "s", "shared", "stale", 7) : new RequireVersion("thing", "shared", 1);
+            // The call returns once the commit is queued; only the one that took the writer waits inside it, in BEGIN.
+            var commit = Store.CommitAsync([new PutRecord("thing", id, "s", id, "{}", 0), stale], CancellationToken.None);
+            Interlocked.Increment(ref queued);
+            try
+            {
+                await commit;
+                return true;
+            }
+            catch (ConcurrencyConflictException)
+            {
+                return false;
+            }
+        })).ToList();
+        while (Volatile.Read(ref queued) < commits - 1)
+        {
+            await Task.Delay(10);
+        }
+        begin.CommandText = "ROLLBACK;";
+        await begin.ExecuteNonQueryAsync();
+
+        var applied = await Task.WhenAll(outcomes);
+        Assert.Equal(Enumerable.Range(0, commits).Select(i => i % 5 != 0), applied);
+        var stored = await Store.QueryAsync(new RecordQuery("thing", "s") { SortKeyPrefix = "r" }, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, commits).Where(i => i % 5 != 0).Select(i => $"r{i:D2}"), stored.Select(r => r.Id));
+        Assert.Equal("0", (await Store.GetAsync("thing", "shared", CancellationToken.None))!.Body);
+    }
+
+    [Fact]
     public async Task Tasks_stored_before_the_index_key_existed_get_the_key_berth_gives_them_now()
     {
         var file = Path.Combine(_directory, "old.db");
