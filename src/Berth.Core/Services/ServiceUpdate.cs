@@ -72,6 +72,19 @@ public static class ServiceUpdate
             || request.LoadBalancers is not null;
         return changesTasks ? ServiceRules.StartDeployment(updated, newDeploymentId, now)
             : TaskSetRules.RunsTaskSets(updated) ? TaskSetRules.WithComputedCounts(updated, now)
-            : updated;
+            : WithPrimaryDesiredCount(updated);
     }
+
+    /// <summary>
+    /// The PRIMARY deployment wants what the service wants, as the scheduler's next round would record: the answer and
+    /// a DescribeServices right after it show the new count on the deployment too, not only once a round has run (under
+    /// load, 100 concurrent updates left the deployment at an older count until then). A daemon's count is its instances'.
+    /// </summary>
+    private static Service WithPrimaryDesiredCount(Service service) =>
+        service.SchedulingStrategy == SchedulingStrategies.Daemon || service.Deployments is null
+            ? service
+            : service with
+            {
+                Deployments = [.. service.Deployments.Select(d => d.Status == DeploymentStatuses.Primary ? d with { DesiredCount = service.DesiredCount ?? 0 } : d)],
+            };
 }

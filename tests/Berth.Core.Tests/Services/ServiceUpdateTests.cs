@@ -19,6 +19,8 @@ public class ServiceUpdateTests
 
         Assert.Equal(5, updated.DesiredCount);
         Assert.Equal([DepOld], updated.Deployments!.Select(d => d.Id));
+        // The primary deployment carries the new count at once, not only after the scheduler's next round.
+        Assert.Equal(5, updated.Deployments![0].DesiredCount);
     }
 
     [Fact]
