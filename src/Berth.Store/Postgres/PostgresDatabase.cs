@@ -24,7 +24,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>Opens the database of an Npgsql connection string; <see cref="StoreUnavailableException"/> when it cannot be used.</summary>
     public static async Task<PostgresDatabase> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var database = new PostgresDatabase(NpgsqlDataSource.Create(connectionString), PostgresUrl.Describe(connectionString));
+        var database = new PostgresDatabase(NpgsqlDataSource.Create(WithAutoPrepare(connectionString)), PostgresUrl.Describe(connectionString));
         try
         {
             await using var connection = await database._dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -36,6 +36,25 @@ public sealed class PostgresDatabase : IAsyncDisposable
             await database.DisposeAsync().ConfigureAwait(false);
             throw new StoreUnavailableException($"Berth cannot use the {database.Description}: {Reason(e)}", e);
         }
+    }
+
+    /// <summary>
+    /// Lets Npgsql prepare the statements each physical connection runs again and again (Npgsql prepares nothing
+    /// unless asked: "Max Auto Prepare" is 0 by default), so PostgreSQL parses and plans each of them once per
+    /// connection instead of once per call; prepared statements outlive the pooled connection's Close. The records'
+    /// statements are a bounded set of about 150 texts and the logs', metrics' and events' a few dozen more; beyond
+    /// the limit Npgsql drops the least recently used. A text prepares on its second run, so one-offs (migrations)
+    /// stay unprepared. A connection string that sets its own limit keeps it.
+    /// </summary>
+    internal static string WithAutoPrepare(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 200;
+            builder.AutoPrepareMinUsages = 2;
+        }
+        return builder.ConnectionString;
     }
 
     internal ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken) => _dataSource.OpenConnectionAsync(cancellationToken);

@@ -41,6 +41,9 @@ internal static class SqliteFaults
         }
     }
 
+    /// <summary>Whether the error is the storage's (disk full, read-only, I/O, file gone) rather than the statement's.</summary>
+    public static bool IsStorageFault(SqliteException e) => Describe(e) is not null;
+
     private static string? Describe(SqliteException e) => e.SqliteErrorCode switch
     {
         SQLITE_FULL => "is on a full disk",

@@ -6,17 +6,19 @@ namespace Berth.Store.Sqlite;
 internal static class SqliteFiles
 {
     /// <summary>
-    /// The connection string of a database file, created with its folder when missing; pooled, and waiting up to
-    /// 30 s for a lock rather than failing at once when a writer holds it.
+    /// The connection string of a database file, created with its folder when missing, and waiting up to 30 s for a
+    /// lock rather than failing at once when a writer holds it. Pooled connections go back to Microsoft.Data.Sqlite's
+    /// pool when disposed; a <see cref="SqliteSession"/>, which lives as long as its store, takes one unpooled, so
+    /// that disposing it closes the file.
     /// </summary>
-    public static string ConnectionString(string databasePath)
+    public static string ConnectionString(string databasePath, bool pooled = true)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         return new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
+            Pooling = pooled,
             DefaultTimeout = 30,
         }.ToString();
     }

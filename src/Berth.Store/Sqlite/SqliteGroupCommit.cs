@@ -17,13 +17,22 @@ namespace Berth.Store.Sqlite;
 /// A failure other than a version conflict (disk full, I/O error) fails the commit that hit it; when SQLite rolled the
 /// whole transaction back because of it, every commit of the group fails with it, and none of them changed anything.
 /// </remarks>
-internal sealed class SqliteGroupCommit(Func<CancellationToken, Task<SqliteConnection>> openConnection) : IDisposable
+internal sealed class SqliteGroupCommit(Func<CancellationToken, Task<SqliteSession>> openWriter) : IDisposable
 {
     /// <summary>Bounds how long the first commit of a group waits for the others' writes.</summary>
     private const int MaxGroup = 256;
 
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly LinkedList<PendingCommit> _queue = [];
+
+    /// <summary>
+    /// The writer's connection with its statements prepared once (BEGIN, SAVEPOINT, the record writes …), used only
+    /// by whoever holds <see cref="_writer"/>; opened on the first commit, and again after a failed group.
+    /// </summary>
+    private SqliteSession? _session;
+
+    /// <summary>Set when a statement of the current group hit a storage fault but the transaction went on.</summary>
+    private bool _sessionFaulted;
 
     public async Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
     {
@@ -63,7 +72,11 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, Task<SqliteConne
         await pending.Outcome.Task.ConfigureAwait(false);
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        _session?.Dispose();
+        _writer.Dispose();
+    }
 
     private bool Withdraw(LinkedListNode<PendingCommit> node)
     {
@@ -100,30 +113,30 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, Task<SqliteConne
         var applied = new List<PendingCommit>(group.Count);
         try
         {
-            await using var connection = await openConnection(none).ConfigureAwait(false);
-            // synchronous is per connection and only matters to writers, so readers skip the extra round.
-            await SqliteStateStore.ExecuteAsync(connection, "PRAGMA synchronous=NORMAL;", none).ConfigureAwait(false);
+            var session = _session ??= await openWriter(none).ConfigureAwait(false);
             // IMMEDIATE takes the write lock up front, so version checks and writes see one consistent state.
-            await SqliteStateStore.ExecuteAsync(connection, "BEGIN IMMEDIATE;", none).ConfigureAwait(false);
+            await session.ExecuteAsync("BEGIN IMMEDIATE;", none).ConfigureAwait(false);
             try
             {
                 foreach (var commit in group)
                 {
-                    if (await ApplyInSavepointAsync(connection, commit).ConfigureAwait(false))
+                    if (await ApplyInSavepointAsync(session, commit).ConfigureAwait(false))
                     {
                         applied.Add(commit);
                     }
                 }
-                await SqliteStateStore.ExecuteAsync(connection, "COMMIT;", none).ConfigureAwait(false);
+                await session.ExecuteAsync("COMMIT;", none).ConfigureAwait(false);
             }
             catch
             {
-                await SqliteFaults.RollbackIfOpenAsync(connection).ConfigureAwait(false);
+                await SqliteFaults.RollbackIfOpenAsync(session.Connection).ConfigureAwait(false);
                 throw;
             }
         }
         catch (Exception e)
         {
+            // The connection that failed (disk full, I/O error, file gone) is not trusted with the next group.
+            RetireSession();
             // Nothing of the group is committed: whoever had no outcome yet fails with what stopped it.
             foreach (var commit in group)
             {
@@ -131,46 +144,60 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, Task<SqliteConne
             }
             return;
         }
+        if (_sessionFaulted)
+        {
+            RetireSession();
+        }
         foreach (var commit in applied)
         {
             commit.Outcome.TrySetResult();
         }
     }
 
+    private void RetireSession()
+    {
+        _session?.Dispose();
+        _session = null;
+        _sessionFaulted = false;
+    }
+
     /// <summary>
     /// Applies one commit's writes, keeping them when all apply (true) and rolling back to before them when one does
     /// not (false, the commit's outcome set). Throws when the transaction itself is gone.
     /// </summary>
-    private static async Task<bool> ApplyInSavepointAsync(SqliteConnection connection, PendingCommit commit)
+    private async Task<bool> ApplyInSavepointAsync(SqliteSession session, PendingCommit commit)
     {
         var none = CancellationToken.None;
-        await SqliteStateStore.ExecuteAsync(connection, "SAVEPOINT pending;", none).ConfigureAwait(false);
+        await session.ExecuteAsync("SAVEPOINT pending;", none).ConfigureAwait(false);
         Exception failure;
         try
         {
-            var stale = await FirstStaleWriteAsync(connection, commit.Writes).ConfigureAwait(false);
+            var stale = await FirstStaleWriteAsync(session, commit.Writes).ConfigureAwait(false);
             if (stale is null)
             {
-                await SqliteStateStore.ExecuteAsync(connection, "RELEASE pending;", none).ConfigureAwait(false);
+                await session.ExecuteAsync("RELEASE pending;", none).ConfigureAwait(false);
                 return true;
             }
             failure = new ConcurrencyConflictException(stale.Kind, stale.Id);
         }
-        catch (SqliteException e) when (sqlite3_get_autocommit(connection.Handle) == 0)
+        catch (SqliteException e) when (sqlite3_get_autocommit(session.Connection.Handle) == 0)
         {
-            // The transaction is still open, so the error was this commit's statement alone: the others go on.
+            // The transaction is still open, so the error was this commit's statement alone: the others go on. A
+            // storage fault still retires the connection once the group is done.
             failure = e;
+            _sessionFaulted |= SqliteFaults.IsStorageFault(e);
         }
-        await SqliteStateStore.ExecuteAsync(connection, "ROLLBACK TO pending; RELEASE pending;", none).ConfigureAwait(false);
+        await session.ExecuteAsync("ROLLBACK TO pending;", none).ConfigureAwait(false);
+        await session.ExecuteAsync("RELEASE pending;", none).ConfigureAwait(false);
         commit.Outcome.TrySetException(failure);
         return false;
     }
 
-    private static async Task<RecordWrite?> FirstStaleWriteAsync(SqliteConnection connection, IReadOnlyList<RecordWrite> writes)
+    private static async Task<RecordWrite?> FirstStaleWriteAsync(SqliteSession session, IReadOnlyList<RecordWrite> writes)
     {
         foreach (var write in writes)
         {
-            if (!await SqliteStateStore.ApplyAsync(connection, write, CancellationToken.None).ConfigureAwait(false))
+            if (!await SqliteStateStore.ApplyAsync(session, write, CancellationToken.None).ConfigureAwait(false))
             {
                 return write;
             }

@@ -10,27 +10,33 @@ namespace Berth.Store.Sqlite;
 /// </summary>
 public sealed class SqliteStateStore : IStateStore
 {
-    private readonly string _connectionString;
+    /// <summary>synchronous is per connection and only matters to the writer.</summary>
+    private static readonly string[] WriterPragmas = ["PRAGMA synchronous=NORMAL;"];
+
+    private static readonly string[] ReaderPragmas = [];
+
     private readonly string _databasePath;
+
+    /// <summary>Long-lived reader connections with their prepared statements, a few per core: reads run on the calling thread.</summary>
+    private readonly SqliteSessionPool _readers;
 
     /// <summary>One transaction at a time from this process, with the commits queued meanwhile in the next one.</summary>
     private readonly SqliteGroupCommit _commits;
 
-    private SqliteStateStore(string connectionString, string databasePath)
+    private SqliteStateStore(string databasePath)
     {
-        _connectionString = connectionString;
         _databasePath = databasePath;
-        _commits = new SqliteGroupCommit(OpenConnectionAsync);
+        _readers = new SqliteSessionPool(cancellationToken => SqliteSession.OpenAsync(databasePath, ReaderPragmas, cancellationToken), Environment.ProcessorCount * 2);
+        _commits = new SqliteGroupCommit(cancellationToken => SqliteSession.OpenAsync(databasePath, WriterPragmas, cancellationToken));
     }
 
     public static async Task<SqliteStateStore> OpenAsync(string databasePath, CancellationToken cancellationToken)
     {
-        var connectionString = SqliteFiles.ConnectionString(databasePath);
-        var store = new SqliteStateStore(connectionString, databasePath);
-        await using var connection = await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
-        await SqliteMigrations.ApplyAsync(connection, cancellationToken).ConfigureAwait(false);
-        return store;
+        using (var session = await SqliteSession.OpenAsync(databasePath, ["PRAGMA journal_mode=WAL;"], cancellationToken).ConfigureAwait(false))
+        {
+            await SqliteMigrations.ApplyAsync(session.Connection, cancellationToken).ConfigureAwait(false);
+        }
+        return new SqliteStateStore(databasePath);
     }
 
     public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) =>
@@ -48,52 +54,35 @@ public sealed class SqliteStateStore : IStateStore
     public Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) =>
         SqliteFaults.GuardAsync(_databasePath, () => _commits.CommitAsync(writes, cancellationToken));
 
-    private async Task<StoredRecord?> ReadRecordAsync(string kind, string id, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = RecordSql.Get(kind, id).ToCommand(connection);
-        return (await RecordSql.ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
-    }
+    private async Task<StoredRecord?> ReadRecordAsync(string kind, string id, CancellationToken cancellationToken) =>
+        (await _readers.UseAsync(session => RecordSql.ReadAllAsync(session.Command(RecordSql.Get(kind, id)), cancellationToken), cancellationToken)
+            .ConfigureAwait(false)).SingleOrDefault();
 
-    private async Task<IReadOnlyList<StoredRecord>> ReadRecordsAsync(RecordQuery query, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = RecordSql.Query(query).ToCommand(connection);
-        return await RecordSql.ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
-    }
+    private async Task<IReadOnlyList<StoredRecord>> ReadRecordsAsync(RecordQuery query, CancellationToken cancellationToken) =>
+        await _readers.UseAsync(session => RecordSql.ReadAllAsync(session.Command(RecordSql.Query(query)), cancellationToken), cancellationToken).ConfigureAwait(false);
 
-    private async Task<IReadOnlyList<RecordVersion>> ReadVersionsAsync(RecordQuery query, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = RecordSql.Versions(query).ToCommand(connection);
-        return await RecordSql.ReadVersionsAsync(command, cancellationToken).ConfigureAwait(false);
-    }
+    private async Task<IReadOnlyList<RecordVersion>> ReadVersionsAsync(RecordQuery query, CancellationToken cancellationToken) =>
+        await _readers.UseAsync(session => RecordSql.ReadVersionsAsync(session.Command(RecordSql.Versions(query)), cancellationToken), cancellationToken).ConfigureAwait(false);
 
-    private async Task<int> CountRecordsAsync(RecordQuery query, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = RecordSql.Count(query).ToCommand(connection);
-        return await RecordSql.CountAsync(command, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<int> CountRecordsAsync(RecordQuery query, CancellationToken cancellationToken) =>
+        _readers.UseAsync(session => RecordSql.CountAsync(session.Command(RecordSql.Count(query)), cancellationToken), cancellationToken);
 
     public ValueTask DisposeAsync()
     {
+        _readers.Dispose();
         _commits.Dispose();
-        SqliteConnection.ClearAllPools();
         return ValueTask.CompletedTask;
     }
 
     /// <summary>Returns false when the record's version is not the one the write expects.</summary>
-    internal static async Task<bool> ApplyAsync(SqliteConnection connection, RecordWrite write, CancellationToken cancellationToken)
+    internal static async Task<bool> ApplyAsync(SqliteSession session, RecordWrite write, CancellationToken cancellationToken)
     {
-        await using var command = RecordSql.Write(write, SqlDialect.Sqlite).ToCommand(connection);
+        var command = session.Command(RecordSql.Write(write, SqlDialect.Sqlite));
         // An assertion returns its one row when it holds; the other writes change one row when they apply.
         return write is RequireVersion
             ? await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null
             : await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
-
-    private Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken) => SqliteFiles.OpenAsync(_connectionString, cancellationToken);
 
     internal static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
