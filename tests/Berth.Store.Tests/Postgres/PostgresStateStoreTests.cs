@@ -34,6 +34,35 @@ public sealed class PostgresStateStoreTests : StateStoreContract
         Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_statement_run_again_on_a_connection_is_prepared_there_once()
+    {
+        await Store.CommitAsync([new PutRecord("thing", "a", "s", "a", "1", 0)], CancellationToken.None);
+
+        // One at a time, the reads all run on the one physical connection the pool holds.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("1", (await Store.GetAsync("thing", "a", CancellationToken.None))!.Body);
+        }
+
+        await using var connection = await _databases[0].OpenConnectionAsync(CancellationToken.None);
+        await using var prepared = connection.CreateCommand();
+        // Npgsql sends the statement with positional parameters: RecordSql.Get's text with @kind, @id as $1, $2.
+        prepared.CommandText = "SELECT count(*) FROM pg_prepared_statements WHERE statement = @get";
+        prepared.Parameters.AddWithValue("get", Sql.RecordSql.Get("thing", "a").Text.Replace("@kind", "$1", StringComparison.Ordinal).Replace("@id", "$2", StringComparison.Ordinal));
+        Assert.Equal(1L, await prepared.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public void A_connection_string_that_sets_its_own_preparation_limit_keeps_it()
+    {
+        var own = new Npgsql.NpgsqlConnectionStringBuilder(PostgresDatabase.WithAutoPrepare("Host=h;Max Auto Prepare=5"));
+        var unset = new Npgsql.NpgsqlConnectionStringBuilder(PostgresDatabase.WithAutoPrepare("Host=h"));
+
+        Assert.Equal(5, own.MaxAutoPrepare);
+        Assert.True(unset.MaxAutoPrepare > 0);
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
