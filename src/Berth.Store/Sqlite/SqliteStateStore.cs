@@ -14,8 +14,9 @@ public sealed class SqliteStateStore : IStateStore
     private static readonly string[] WriterPragmas = ["PRAGMA synchronous=NORMAL;"];
 
     /// <summary>
-    /// None: a larger page cache or mmap_size does not outlast the next commit, after which SQLite re-reads a WAL
-    /// reader's pages anyway (measured: docs/performance.md, "prepared statements").
+    /// None: SQLite drops a reader's page cache once the WAL changed, so a larger cache_size does not outlast the next
+    /// commit, and mmap_size covers the main file but not the WAL frames the newest pages are in (measured:
+    /// docs/performance.md, "prepared statements").
     /// </summary>
     private static readonly string[] ReaderPragmas = [];
 
