@@ -103,6 +103,20 @@ public sealed class SqliteSessionPoolTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_the_store_closes_every_connection_to_its_file()
+    {
+        var store = await SqliteStateStore.OpenAsync(DatabasePath, CancellationToken.None);
+        await store.CommitAsync([new PutRecord("thing", "a", "s", "a", "1", 0)], CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.GetAsync("thing", "a", CancellationToken.None))));
+        var whileOpen = OpenHandlesOf(DatabasePath);
+
+        await store.DisposeAsync();
+
+        Assert.True(whileOpen > 1, $"{whileOpen} handles while open: the writer and at least one reader");
+        Assert.Equal(0, OpenHandlesOf(DatabasePath));
+    }
+
+    [Fact]
     public async Task A_session_prepares_each_text_once_and_holds_no_read_snapshot_between_reads()
     {
         using var reader = await OpenRawAsync();
@@ -169,6 +183,26 @@ public sealed class SqliteSessionPoolTests : IDisposable
         var session = await SqliteSession.OpenAsync(DatabasePath, [], CancellationToken.None);
         _opened.Enqueue(session);
         return session;
+    }
+
+    /// <summary>This process's open file descriptors on the file (Linux: /proc/self/fd).</summary>
+    private static int OpenHandlesOf(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return Directory.EnumerateFileSystemEntries("/proc/self/fd").Count(fd => LinkTarget(fd) == full);
+    }
+
+    /// <summary>Where a descriptor points, or null when another thread closed it meanwhile.</summary>
+    private static string? LinkTarget(string descriptor)
+    {
+        try
+        {
+            return new FileInfo(descriptor).LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static void InterlockedMax(ref int target, int value)
