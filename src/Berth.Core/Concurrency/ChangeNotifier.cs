@@ -33,16 +33,15 @@ public class ChangeNotifier
         {
             return true;
         }
-        // The timeout is the usual end of an idle round, so it is awaited rather than thrown: an idle server would
-        // otherwise throw and catch a TimeoutException every second in each loop that waits here.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(timeout, time, stop.Token);
-        if (await Task.WhenAny(changed, delay).ConfigureAwait(false) == changed)
+        // The timeout is the usual end of an idle round, so it is not thrown: an idle server would otherwise throw and
+        // catch a TimeoutException every second in each loop that waits here. One WaitAsync (a timer and a registration)
+        // rather than a linked token source, a Task.Delay and a WhenAny: every agent's long poll waits here.
+        await changed.WaitAsync(timeout, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (changed.IsCompleted)
         {
-            await stop.CancelAsync().ConfigureAwait(false);
             return true;
         }
-        await delay.ConfigureAwait(false); // throws when the wait itself was cancelled
+        cancellationToken.ThrowIfCancellationRequested();
         return false;
     }
 

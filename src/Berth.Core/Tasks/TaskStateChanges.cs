@@ -157,7 +157,5 @@ public static class TaskStateChanges
         return reported.Contains("UNHEALTHY") ? "UNHEALTHY" : "HEALTHY";
     }
 
-    private static bool Equivalent(EcsTask a, EcsTask b) =>
-        System.Text.Json.JsonSerializer.Serialize(a, State.StateJsonContext.Default.EcsTask)
-        == System.Text.Json.JsonSerializer.Serialize(b, State.StateJsonContext.Default.EcsTask);
+    private static bool Equivalent(EcsTask a, EcsTask b) => State.JsonScratch.SameJson(a, b, State.StateJsonContext.Default.EcsTask);
 }
