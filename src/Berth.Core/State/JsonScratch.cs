@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -6,9 +7,10 @@ namespace Berth.Core.State;
 
 /// <summary>
 /// UTF-8 JSON written into buffers kept per thread and reused call after call, for the hot paths that serialize only to
-/// compare or to copy out: a placement or a report serializes whole task records, and new buffers (grown by doubling)
-/// and UTF-16 strings for each were a large share of the server's allocations (docs/performance.md, "allocations per
-/// task"). Nothing here awaits, so a buffer is never shared between two callers on one thread.
+/// compare, to copy out or to answer a request: a placement or a report serializes whole task records, and new buffers
+/// (grown by doubling), byte arrays and UTF-16 strings for each were a large share of the server's allocations
+/// (docs/performance.md, "allocations per task"). Nothing here awaits, so a buffer is never shared by two callers on one
+/// thread; what a caller is handed lives until it returns, so it copies what it keeps.
 /// </summary>
 public static class JsonScratch
 {
@@ -40,13 +42,30 @@ public static class JsonScratch
         }
     }
 
-    /// <summary>What <paramref name="write"/> writes, as a string.</summary>
+    /// <summary>
+    /// Hands <paramref name="value"/>'s JSON, as <see cref="JsonSerializer.SerializeToUtf8Bytes(object?, JsonTypeInfo)"/>
+    /// writes it, to <paramref name="consume"/>, which must copy what it keeps before it returns.
+    /// </summary>
+    public static void Serialize<TState>(object? value, JsonTypeInfo type, TState state, ReadOnlySpanAction<byte, TState> consume)
+    {
+        var scratch = s_first ??= new Scratch();
+        try
+        {
+            consume(scratch.Write(value, type), state);
+        }
+        finally
+        {
+            scratch.Release(ref s_first);
+        }
+    }
+
+    /// <summary>What <paramref name="write"/> writes (with the writer's default options), as a string.</summary>
     public static string ToJsonString<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
         var scratch = s_first ??= new Scratch();
         try
         {
-            return System.Text.Encoding.UTF8.GetString(scratch.Write(state, write));
+            return Encoding.UTF8.GetString(scratch.Write(state, default, write));
         }
         finally
         {
@@ -57,17 +76,25 @@ public static class JsonScratch
     private sealed class Scratch
     {
         private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-        private readonly Utf8JsonWriter _writer;
-
-        public Scratch() => _writer = new Utf8JsonWriter(_buffer);
+        private Utf8JsonWriter? _writer;
 
         public ReadOnlySpan<byte> Write<T>(T value, JsonTypeInfo<T> type) =>
-            Write((value, type), static (writer, state) => JsonSerializer.Serialize(writer, state.value, state.type));
+            Write((value, type), WriterOptions(type.Options), static (writer, state) => JsonSerializer.Serialize(writer, state.value, state.type));
 
-        public ReadOnlySpan<byte> Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+        public ReadOnlySpan<byte> Write(object? value, JsonTypeInfo type) =>
+            Write((value, type), WriterOptions(type.Options), static (writer, state) => JsonSerializer.Serialize(writer, state.value, state.type));
+
+        public ReadOnlySpan<byte> Write<TState>(TState state, JsonWriterOptions options, Action<Utf8JsonWriter, TState> write)
         {
             _buffer.ResetWrittenCount();
-            _writer.Reset(_buffer);
+            if (_writer is not null && _writer.Options.Encoder == options.Encoder && _writer.Options.Indented == options.Indented)
+            {
+                _writer.Reset(_buffer);
+            }
+            else
+            {
+                _writer = new Utf8JsonWriter(_buffer, options);
+            }
             write(_writer, state);
             _writer.Flush();
             return _buffer.WrittenSpan;
@@ -81,5 +108,9 @@ public static class JsonScratch
                 slot = null;
             }
         }
+
+        /// <summary>The writer settings that <see cref="JsonSerializer"/> takes from the contract's options, so the bytes are the same.</summary>
+        private static JsonWriterOptions WriterOptions(JsonSerializerOptions options) =>
+            new() { Encoder = options.Encoder, Indented = options.WriteIndented };
     }
 }
