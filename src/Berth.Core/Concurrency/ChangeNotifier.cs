@@ -33,13 +33,13 @@ public class ChangeNotifier
         {
             return true;
         }
-        // The timeout is the usual end of an idle round (and of most agent long polls), so it is neither thrown nor
-        // built as an exception: Task.WaitAsync's timeout faults with a TimeoutException (with its task, holder and
-        // dispatch info), which was a large share of a busy server's allocations. The delay is not cancelled when the
-        // change comes first: it ends on its own within the timeout, and cancelling it took a linked token source per wait.
-        var delay = Task.Delay(timeout, time, cancellationToken);
+        // The timeout is the usual end of an idle round, so it is awaited rather than thrown: an idle server would
+        // otherwise throw and catch a TimeoutException every second in each loop that waits here.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(timeout, time, stop.Token);
         if (await Task.WhenAny(changed, delay).ConfigureAwait(false) == changed)
         {
+            await stop.CancelAsync().ConfigureAwait(false);
             return true;
         }
         await delay.ConfigureAwait(false); // throws when the wait itself was cancelled
