@@ -95,7 +95,7 @@ internal sealed class AgentHandler(
                     Tasks = await AssignmentsAsync(instance.Id, cancellationToken).ConfigureAwait(false),
                     ExecSessions = execs,
                 };
-                await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(response, StateJsonContext.Default.AgentPollResponse)).ConfigureAwait(false);
+                await JsonResponses.WriteAsync(http.Response, 200, response, StateJsonContext.Default.AgentPollResponse).ConfigureAwait(false);
                 return;
             }
             // Woken by a change to the instance's record: at once by one made in this process, within a second by another
@@ -140,7 +140,7 @@ internal sealed class AgentHandler(
         {
             Results = [.. batch.Reports.Select((report, i) => new AgentTaskReportResult { TaskArn = report.TaskArn, Outcome = ResultOf(outcomes[i].Outcome) })],
         };
-        await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(response, StateJsonContext.Default.AgentTaskReportBatchResponse)).ConfigureAwait(false);
+        await JsonResponses.WriteAsync(http.Response, 200, response, StateJsonContext.Default.AgentTaskReportBatchResponse).ConfigureAwait(false);
     }
 
     private static string ResultOf(TaskReports.Outcome outcome) => outcome switch

@@ -43,7 +43,7 @@ internal static class JsonRoute
         try
         {
             var response = await produce(http, requestId).ConfigureAwait(false);
-            await JsonResponses.WriteAsync(http.Response, StatusCodes.Status200OK, JsonSerializer.SerializeToUtf8Bytes(response, responseType)).ConfigureAwait(false);
+            await JsonResponses.WriteAsync(http.Response, StatusCodes.Status200OK, response, responseType).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Berth.Control.Observability;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -31,7 +30,7 @@ public sealed class AwsJsonEndpoint(
             var context = await contexts.CreateAsync(http.Request, body, requestId, service.SigningName, http.RequestAborted).ConfigureAwait(false);
             await contexts.AuthorizeAsync(http.Request, context, service.SigningName, OperationName(target), body, http.RequestAborted).ConfigureAwait(false);
             var result = await operation.InvokeAsync(() => body, context, http.RequestAborted).ConfigureAwait(false);
-            await JsonResponses.WriteAsync(http.Response, 200, JsonSerializer.SerializeToUtf8Bytes(result.Value, result.Type), contentType).ConfigureAwait(false);
+            await JsonResponses.WriteAsync(http.Response, 200, result.Value, result.Type, contentType).ConfigureAwait(false);
         }
         catch (Exception e)
         {

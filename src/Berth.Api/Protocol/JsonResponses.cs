@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Berth.Core.State;
 using Microsoft.AspNetCore.Http;
 
 namespace Berth.Api.Protocol;
@@ -18,6 +20,23 @@ internal static class JsonResponses
         response.ContentType = contentType;
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> as <paramref name="type"/>'s JSON, serialized into a buffer the thread reuses and copied into
+    /// the response's pipe (the agents' polls and reports and every AWS JSON answer come through here): no byte array per
+    /// response. The length is known before the first byte is written, so the answer keeps its Content-Length.
+    /// </summary>
+    public static Task WriteAsync(HttpResponse response, int status, object? value, JsonTypeInfo type, string contentType = ContentType)
+    {
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        JsonScratch.Serialize(value, type, response, static (body, response) =>
+        {
+            response.ContentLength = body.Length;
+            response.BodyWriter.Write(body);
+        });
+        return response.BodyWriter.FlushAsync().AsTask();
     }
 
     public static Task WriteErrorAsync(HttpResponse response, int status, string errorCode, string message) =>

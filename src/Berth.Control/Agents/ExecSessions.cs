@@ -30,14 +30,26 @@ public sealed class ExecSessions(AssignmentSignals signals, TimeProvider time)
     }
 
     /// <summary>The sessions the agent of <paramref name="containerInstanceArn"/> has not joined yet; null when there are none.</summary>
+    /// <remarks>
+    /// Every long poll asks on every wake, and there is almost never a session: so no snapshot of the sessions
+    /// (<c>Values</c> copies them) and no list unless one is pending.
+    /// </remarks>
     public IReadOnlyList<ExecSessionAssignment>? PendingFor(string containerInstanceArn)
     {
+        if (_sessions.IsEmpty)
+        {
+            return null;
+        }
         var now = time.GetUtcNow();
-        var pending = _sessions.Values
-            .Where(s => s.ContainerInstanceArn == containerInstanceArn && !s.AgentJoined && s.ExpiresAt > now)
-            .Select(s => s.Assignment)
-            .ToList();
-        return pending.Count > 0 ? pending : null;
+        List<ExecSessionAssignment>? pending = null;
+        foreach (var (_, session) in _sessions)
+        {
+            if (session.ContainerInstanceArn == containerInstanceArn && !session.AgentJoined && session.ExpiresAt > now)
+            {
+                (pending ??= []).Add(session.Assignment);
+            }
+        }
+        return pending;
     }
 
     /// <summary>The session, for its agent's first join; null when it is unknown, expired or already joined.</summary>

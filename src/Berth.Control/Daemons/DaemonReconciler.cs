@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Berth.Control.Alarms;
 using Berth.Control.Clusters;
 using Berth.Control.Tasks;
@@ -69,11 +68,11 @@ public sealed class DaemonReconciler(ClusterState state, TaskLauncher launcher, 
                 return true;
             }
             var writes = new List<RecordWrite>();
-            if (!Same(plan.Daemon, daemon.Value, StateJsonContext.Default.DaemonRecord))
+            if (!JsonScratch.SameJson(plan.Daemon, daemon.Value, StateJsonContext.Default.DaemonRecord))
             {
                 writes.Add(DaemonRecords.PutDaemon(plan.Daemon, daemon.Version));
             }
-            if (!Same(next, deployment.Value, StateJsonContext.Default.DaemonDeploymentRecord))
+            if (!JsonScratch.SameJson(next, deployment.Value, StateJsonContext.Default.DaemonDeploymentRecord))
             {
                 writes.Add(DaemonRecords.PutDeployment(next, deployment.Version));
             }
@@ -170,7 +169,4 @@ public sealed class DaemonReconciler(ClusterState state, TaskLauncher launcher, 
 
     private static ResourceScope ScopeOf(DaemonRecord daemon) =>
         DaemonArns.TryParseDaemon(daemon.DaemonArn, out var scope, out _, out _) ? scope : throw new InvalidDataException(daemon.DaemonArn);
-
-    private static bool Same<T>(T a, T b, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
-        JsonSerializer.Serialize(a, type) == JsonSerializer.Serialize(b, type);
 }

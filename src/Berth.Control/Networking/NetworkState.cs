@@ -123,5 +123,5 @@ public sealed class NetworkState(IStateStore store)
 
     // IpPermission holds lists, which records compare by reference: compare the JSON instead.
     private static bool SameGroup(SecurityGroup a, SecurityGroup b) =>
-        JsonSerializer.Serialize(a, StateJsonContext.Default.SecurityGroup) == JsonSerializer.Serialize(b, StateJsonContext.Default.SecurityGroup);
+        JsonScratch.SameJson(a, b, StateJsonContext.Default.SecurityGroup);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Berth.Control.Alarms;
 using Berth.Control.Clusters;
 using Berth.Control.LoadBalancing;
@@ -224,5 +223,5 @@ public sealed class ServiceReconciler(
             : service with { Events = ServiceEvents.Prepend(service.Events, [message], now, () => Guid.NewGuid().ToString()) };
 
     private static bool SameDocument(ServiceRecord a, ServiceRecord b) =>
-        JsonSerializer.Serialize(a, StateJsonContext.Default.ServiceRecord) == JsonSerializer.Serialize(b, StateJsonContext.Default.ServiceRecord);
+        JsonScratch.SameJson(a, b, StateJsonContext.Default.ServiceRecord);
 }

@@ -13,7 +13,7 @@ namespace Berth.Core.Events;
 public static class EventDerivation
 {
     /// <summary>A task that appears, or whose lastStatus or desiredStatus moves, is one task state change.</summary>
-    public static IReadOnlyList<EcsEvent> ForTask(EcsTask? previous, EcsTask current, DateTimeOffset now)
+    public static IReadOnlyList<EcsEvent> ForTask(TaskStatusPair? previous, EcsTask current, DateTimeOffset now)
     {
         if (previous is not null && previous.LastStatus == current.LastStatus && previous.DesiredStatus == current.DesiredStatus)
         {

@@ -50,4 +50,5 @@ internal sealed record HookStateChangeDetail
 [JsonSerializable(typeof(ServiceEventDetail))]
 [JsonSerializable(typeof(DeploymentStateChangeDetail))]
 [JsonSerializable(typeof(HookStateChangeDetail))]
+[JsonSerializable(typeof(TaskStatusPair))]
 internal sealed partial class EventJsonContext : JsonSerializerContext;

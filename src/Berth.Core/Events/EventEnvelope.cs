@@ -1,8 +1,7 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Berth.Core.Arns;
+using Berth.Core.State;
 
 namespace Berth.Core.Events;
 
@@ -13,29 +12,24 @@ namespace Berth.Core.Events;
 /// </summary>
 public static class EventEnvelope
 {
-    public static string ToJson(EcsEvent e)
+    public static string ToJson(EcsEvent e) => JsonScratch.ToJsonString(e, static (writer, ecsEvent) =>
     {
-        var arn = EcsArn.TryParse(e.ClusterArn, out var parsed) ? parsed : null;
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        var arn = EcsArn.TryParse(ecsEvent.ClusterArn, out var parsed) ? parsed : null;
+        writer.WriteStartObject();
+        writer.WriteString("version", "0");
+        writer.WriteString("detail-type", ecsEvent.DetailType);
+        writer.WriteString("source", "aws.ecs");
+        writer.WriteString("account", arn?.AccountId);
+        writer.WriteString("time", ecsEvent.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        writer.WriteString("region", arn?.Region);
+        writer.WriteStartArray("resources");
+        foreach (var resource in ecsEvent.Resources)
         {
-            writer.WriteStartObject();
-            writer.WriteString("version", "0");
-            writer.WriteString("detail-type", e.DetailType);
-            writer.WriteString("source", "aws.ecs");
-            writer.WriteString("account", arn?.AccountId);
-            writer.WriteString("time", e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            writer.WriteString("region", arn?.Region);
-            writer.WriteStartArray("resources");
-            foreach (var resource in e.Resources)
-            {
-                writer.WriteStringValue(resource);
-            }
-            writer.WriteEndArray();
-            writer.WritePropertyName("detail");
-            e.Detail.WriteTo(writer);
-            writer.WriteEndObject();
+            writer.WriteStringValue(resource);
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+        writer.WriteEndArray();
+        writer.WritePropertyName("detail");
+        ecsEvent.Detail.WriteTo(writer);
+        writer.WriteEndObject();
+    });
 }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Berth.Core.Ecs;
 using Berth.Core.Errors;
 using Berth.Core.State;
@@ -401,8 +400,7 @@ public static class ServiceHistory
     };
 
     private static bool Same(ServiceDeployment a, ServiceDeployment b) =>
-        JsonSerializer.Serialize(a with { UpdatedAt = null }, StateJsonContext.Default.ServiceDeployment)
-        == JsonSerializer.Serialize(b with { UpdatedAt = null }, StateJsonContext.Default.ServiceDeployment);
+        JsonScratch.SameJson(a with { UpdatedAt = null }, b with { UpdatedAt = null }, StateJsonContext.Default.ServiceDeployment);
 
     /// <summary><c>…:service/c/s</c> → <c>…:&lt;kind&gt;/c/s</c>.</summary>
     private static string ChildPrefix(string serviceArn, string kind)

@@ -90,36 +90,31 @@ public static class TaskStateChanges
     public static EcsTask ApplyReport(EcsTask task, AgentTaskReport report, DateTimeOffset now)
     {
         var containers = (task.Containers ?? []).Select(c => ApplyContainer(c, report.Containers.FirstOrDefault(r => r.Name == c.Name), now)).ToList();
+        var forward = TaskStatuses.IsAfter(report.LastStatus, task.LastStatus!);
+        var running = forward && report.LastStatus == TaskStatuses.Running;
+        var stopped = forward && report.LastStatus == TaskStatuses.Stopped;
+        // One copy of the task (every report of the server comes here, and a task is a large record), each member as
+        // the report moves it: a task's first RUNNING, or its STOPPED, or neither.
         var next = task with
         {
             Containers = containers,
             PullStartedAt = task.PullStartedAt ?? report.PullStartedAt,
             PullStoppedAt = task.PullStoppedAt ?? report.PullStoppedAt,
             HealthStatus = TaskHealth(containers, task.HealthStatus),
+            LastStatus = forward ? report.LastStatus : task.LastStatus,
+            StartedAt = running ? report.StartedAt ?? now : stopped ? task.StartedAt ?? report.StartedAt : task.StartedAt,
+            Connectivity = running ? "CONNECTED" : task.Connectivity,
+            ConnectivityAt = running ? now : task.ConnectivityAt,
+            DesiredStatus = stopped ? TaskStatuses.Stopped : task.DesiredStatus,
+            StoppedAt = stopped ? now : task.StoppedAt,
+            StoppingAt = stopped ? task.StoppingAt ?? now : task.StoppingAt,
+            ExecutionStoppedAt = stopped ? report.ExecutionStoppedAt ?? now : task.ExecutionStoppedAt,
+            StoppedReason = stopped ? task.StoppedReason ?? report.StoppedReason : task.StoppedReason,
+            StopCode = stopped ? task.StopCode ?? report.StopCode : task.StopCode,
+            Attachments = stopped ? EniAttachment.Deleted(task.Attachments) : task.Attachments,
         };
-        if (TaskStatuses.IsAfter(report.LastStatus, task.LastStatus!))
-        {
-            next = next with { LastStatus = report.LastStatus };
-            if (report.LastStatus == TaskStatuses.Running)
-            {
-                next = next with { StartedAt = report.StartedAt ?? now, Connectivity = "CONNECTED", ConnectivityAt = now };
-            }
-            if (report.LastStatus == TaskStatuses.Stopped)
-            {
-                next = next with
-                {
-                    DesiredStatus = TaskStatuses.Stopped,
-                    StartedAt = task.StartedAt ?? report.StartedAt,
-                    StoppedAt = now,
-                    StoppingAt = task.StoppingAt ?? now,
-                    ExecutionStoppedAt = report.ExecutionStoppedAt ?? now,
-                    StoppedReason = task.StoppedReason ?? report.StoppedReason,
-                    StopCode = task.StopCode ?? report.StopCode,
-                    Attachments = EniAttachment.Deleted(task.Attachments),
-                };
-            }
-        }
-        return Equivalent(task, next) ? task : next with { Version = (task.Version ?? 0) + 1 };
+        // A status that moved forward is a change; only a report that moved none needs the whole comparison.
+        return !forward && Equivalent(task, next) ? task : next with { Version = (task.Version ?? 0) + 1 };
     }
 
     private static Container ApplyContainer(Container container, ContainerReport? report, DateTimeOffset now)
@@ -157,7 +152,5 @@ public static class TaskStateChanges
         return reported.Contains("UNHEALTHY") ? "UNHEALTHY" : "HEALTHY";
     }
 
-    private static bool Equivalent(EcsTask a, EcsTask b) =>
-        System.Text.Json.JsonSerializer.Serialize(a, State.StateJsonContext.Default.EcsTask)
-        == System.Text.Json.JsonSerializer.Serialize(b, State.StateJsonContext.Default.EcsTask);
+    private static bool Equivalent(EcsTask a, EcsTask b) => State.JsonScratch.SameJson(a, b, State.StateJsonContext.Default.EcsTask);
 }

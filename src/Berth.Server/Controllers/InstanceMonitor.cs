@@ -46,14 +46,18 @@ internal sealed partial class InstanceMonitor(
     private async Task SweepInstancesAsync(CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
-        var instances = await store.QueryAsync(EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, null), cancellationToken).ConfigureAwait(false);
+        // The instances' ids only: a sweep every few seconds read and deserialized every instance's body (2,000 at scale)
+        // to use the body of a silent one, which is read below when there is one.
+        var instances = await store.VersionsAsync(new RecordQuery(EcsRecords.ContainerInstanceKind, null), cancellationToken).ConfigureAwait(false);
         // Read after the instances, so each has its heartbeat here (an instance's first is committed with it).
         var heartbeats = (await store.QueryAsync(EcsRecords.AgentHeartbeats, new RecordQuery(EcsRecords.AgentHeartbeats.Kind, null), cancellationToken).ConfigureAwait(false))
             .ToDictionary(h => h.Id, StringComparer.Ordinal);
-        foreach (var instance in instances)
+        foreach (var listed in instances)
         {
-            if (!heartbeats.TryGetValue(instance.Id, out var heartbeat) || !liveness.TasksAreLost(heartbeat.Value.LastSeen, now))
+            if (!heartbeats.TryGetValue(listed.Id, out var heartbeat) || !liveness.TasksAreLost(heartbeat.Value.LastSeen, now)
+                || await store.GetAsync(EcsRecords.ContainerInstances, listed.Id, cancellationToken).ConfigureAwait(false) is not { } instance)
             {
+                // Alive, or deregistered since the listing: as if it had not been listed, as on the next sweep.
                 continue;
             }
             var claims = await store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, instance.Id), cancellationToken).ConfigureAwait(false);

@@ -57,7 +57,7 @@ public class EventDerivationTests
     [InlineData("DEACTIVATING", "STOPPED", "STOPPED", "STOPPED")]
     public void A_move_of_last_or_desired_status_is_one_change(string lastBefore, string desiredBefore, string lastAfter, string desiredAfter)
     {
-        var e = Assert.Single(EventDerivation.ForTask(Task(lastBefore, desiredBefore), Task(lastAfter, desiredAfter), Now));
+        var e = Assert.Single(EventDerivation.ForTask(TaskStatusPair.Of(Task(lastBefore, desiredBefore)), Task(lastAfter, desiredAfter), Now));
 
         Assert.Equal(lastAfter, e.Detail.GetProperty("lastStatus").GetString());
         Assert.Equal(desiredAfter, e.Detail.GetProperty("desiredStatus").GetString());
@@ -68,7 +68,27 @@ public class EventDerivationTests
     {
         var before = Task("RUNNING", "RUNNING");
 
-        Assert.Empty(EventDerivation.ForTask(before, before with { HealthStatus = "HEALTHY" }, Now));
+        Assert.Empty(EventDerivation.ForTask(TaskStatusPair.Of(before), before with { HealthStatus = "HEALTHY" }, Now));
+    }
+
+    [Fact]
+    public void A_stored_tasks_statuses_read_alone_are_the_tasks_own_not_its_containers()
+    {
+        string?[] statuses = [null, "PENDING", "RUNNING", "STOPPED"];
+        foreach (var last in statuses)
+        {
+            foreach (var desired in statuses)
+            {
+                var task = Task("PENDING", "RUNNING") with
+                {
+                    LastStatus = last,
+                    DesiredStatus = desired,
+                    Containers = [new Container { Name = "web", LastStatus = "DEACTIVATING" }],
+                };
+
+                Assert.Equal(new TaskStatusPair(last, desired), TaskStatusPair.OfTaskJson(JsonSerializer.Serialize(task, StateJsonContext.Default.EcsTask)));
+            }
+        }
     }
 
     [Fact]
