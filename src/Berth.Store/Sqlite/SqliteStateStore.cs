@@ -36,6 +36,9 @@ public sealed class SqliteStateStore : IStateStore
     public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) =>
         SqliteFaults.GuardAsync(_databasePath, () => ReadRecordAsync(kind, id, cancellationToken));
 
+    public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 ? Task.FromResult<IReadOnlyList<StoredRecord>>([]) : SqliteFaults.GuardAsync(_databasePath, () => ReadManyAsync(kind, ids, cancellationToken));
+
     public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) =>
         SqliteFaults.GuardAsync(_databasePath, () => ReadRecordsAsync(query, cancellationToken));
 
@@ -53,6 +56,13 @@ public sealed class SqliteStateStore : IStateStore
         await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = RecordSql.Get(kind, id).ToCommand(connection);
         return (await RecordSql.ReadAllAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+    }
+
+    private async Task<IReadOnlyList<StoredRecord>> ReadManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = RecordSql.GetMany(kind, ids, SqlDialect.Sqlite).ToCommand(connection);
+        return await RecordSql.ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<IReadOnlyList<StoredRecord>> ReadRecordsAsync(RecordQuery query, CancellationToken cancellationToken)
