@@ -145,8 +145,8 @@ public sealed class AgentPollTests : IAsyncLifetime
             return record;
         }
 
-    public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-        inner.GetManyAsync(kind, ids, cancellationToken);
+        public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+            inner.GetManyAsync(kind, ids, cancellationToken);
 
         public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) =>
             inner.QueryAsync(query, cancellationToken);
