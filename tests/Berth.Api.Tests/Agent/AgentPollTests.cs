@@ -106,7 +106,10 @@ public sealed class AgentPollTests : IAsyncLifetime
         const string ClusterArn = "arn:aws:ecs:us-east-1:000000000000:cluster/poll";
         var definition = new TaskDefinition
         {
-            TaskDefinitionArn = "arn:aws:ecs:us-east-1:000000000000:task-definition/job:1", Family = "job", Revision = 1, ContainerDefinitions = [],
+            TaskDefinitionArn = "arn:aws:ecs:us-east-1:000000000000:task-definition/job:1",
+            Family = "job",
+            Revision = 1,
+            ContainerDefinitions = [],
         };
         var arns = new[] { "a", "gone", "b" }.Select(id => $"arn:aws:ecs:us-east-1:000000000000:task/poll/{id}").ToArray();
         await Store.CommitAsync(
