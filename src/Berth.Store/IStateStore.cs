@@ -11,6 +11,13 @@ public interface IStateStore : IAsyncDisposable
 {
     Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The records of <paramref name="kind"/> with these ids that exist, in no particular order, each once however often
+    /// its id is named: what a <see cref="GetAsync"/> per id answers, in one statement (one round trip, one connection)
+    /// instead of one each. The records are read at one moment, as one query reads them.
+    /// </summary>
+    Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken);
 
     /// <summary>

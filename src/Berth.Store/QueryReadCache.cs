@@ -24,8 +24,11 @@ namespace Berth.Store;
 /// </remarks>
 public sealed class QueryReadCache<T>
 {
-    /// <summary>Up to this many moved records are read one by one; more, with the query itself.</summary>
-    private const int BodiesReadOneByOne = 32;
+    /// <summary>
+    /// Moved records are read by id, in one read, when they are at most this many or at most half of those known; more,
+    /// with the query itself (then the ids would name most of the rows the query reads anyway).
+    /// </summary>
+    private const int BodiesReadById = 32;
 
     private readonly IStateStore _store;
     private readonly ChangeFeed _feed;
@@ -89,11 +92,11 @@ public sealed class QueryReadCache<T>
         var known = last?.Records.ById ?? new Dictionary<string, Versioned<T>>(StringComparer.Ordinal);
         var versions = await _store.VersionsAsync(query, cancellationToken).ConfigureAwait(false);
         var moved = versions.Where(v => !(known.TryGetValue(v.Id, out var cached) && cached.Version == v.Version)).Select(v => v.Id).ToList();
-        if (moved.Count > BodiesReadOneByOne)
+        if (!ReadById(moved, known))
         {
             return await QueryWholeAsync(query, known, through, now, cancellationToken).ConfigureAwait(false);
         }
-        var read = await ReadOneByOneAsync(moved, cancellationToken).ConfigureAwait(false);
+        var read = await _store.GetManyAsync(_type, moved, cancellationToken).ConfigureAwait(false);
         var byId = new Dictionary<string, Versioned<T>>(versions.Count, StringComparer.Ordinal);
         var records = new List<Versioned<T>>(versions.Count);
         foreach (var listed in versions)
@@ -133,11 +136,11 @@ public sealed class QueryReadCache<T>
                 gone.Add(change.Id);
             }
         }
-        if (moved.Count > BodiesReadOneByOne)
+        if (!ReadById(moved, known))
         {
             return await QueryWholeAsync(query, known, through, now, cancellationToken).ConfigureAwait(false);
         }
-        var read = await ReadOneByOneAsync(moved, cancellationToken).ConfigureAwait(false);
+        var read = await _store.GetManyAsync(_type, moved, cancellationToken).ConfigureAwait(false);
         var byId = new Dictionary<string, Versioned<T>>(known, StringComparer.Ordinal);
         var reordered = gone.Count > 0;
         foreach (var id in gone)
@@ -164,6 +167,9 @@ public sealed class QueryReadCache<T>
         return new Read(through, last.ListedAt, new CachedRecords<T>(records, byId));
     }
 
+    private static bool ReadById(List<string> moved, IReadOnlyDictionary<string, Versioned<T>> known) =>
+        moved.Count <= Math.Max(BodiesReadById, known.Count / 2);
+
     /// <summary>The records as the query answers them; only the bodies at a version not yet known are deserialized.</summary>
     private async Task<Read> QueryWholeAsync(
         RecordQuery query, IReadOnlyDictionary<string, Versioned<T>> known, long through, DateTimeOffset now, CancellationToken cancellationToken)
@@ -180,19 +186,6 @@ public sealed class QueryReadCache<T>
             records.Add(value);
         }
         return new Read(through, now, new CachedRecords<T>(records, byId));
-    }
-
-    private async Task<Dictionary<string, Versioned<T>>> ReadOneByOneAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
-    {
-        var read = new Dictionary<string, Versioned<T>>(ids.Count, StringComparer.Ordinal);
-        foreach (var id in ids)
-        {
-            if (await _store.GetAsync(_type, id, cancellationToken).ConfigureAwait(false) is { } record)
-            {
-                read[record.Id] = record;
-            }
-        }
-        return read;
     }
 
     /// <summary>A query's records as of feed position <see cref="Position"/>, last listed at <see cref="ListedAt"/>.</summary>

@@ -13,6 +13,19 @@ public static class StateStoreExtensions
         return record is null ? null : ToVersioned(type, record);
     }
 
+    /// <summary>The records of <paramref name="type"/> with these ids that exist, by id: one read for all of them.</summary>
+    public static async Task<IReadOnlyDictionary<string, Versioned<T>>> GetManyAsync<T>(
+        this IStateStore store, RecordType<T> type, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var records = await store.GetManyAsync(type.Kind, ids, cancellationToken).ConfigureAwait(false);
+        var byId = new Dictionary<string, Versioned<T>>(records.Count, StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            byId[record.Id] = ToVersioned(type, record);
+        }
+        return byId;
+    }
+
     public static async Task<IReadOnlyList<Versioned<T>>> QueryAsync<T>(
         this IStateStore store, RecordType<T> type, RecordQuery query, CancellationToken cancellationToken)
     {

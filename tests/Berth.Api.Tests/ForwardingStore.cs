@@ -7,7 +7,10 @@ internal abstract class ForwardingStore(IStateStore inner) : IStateStore
 {
     protected IStateStore Inner => inner;
 
-    public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
+    public virtual Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
+
+    public virtual Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        inner.GetManyAsync(kind, ids, cancellationToken);
 
     public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
 
@@ -29,6 +32,43 @@ internal sealed class CountingCommits(IStateStore inner) : ForwardingStore(inner
     {
         Commits++;
         return base.CommitAsync(writes, cancellationToken);
+    }
+}
+
+/// <summary>Records the reads by id made through it: each <see cref="GetAsync"/> as one id, each <see cref="GetManyAsync"/> as its list.</summary>
+internal sealed class CountingReads(IStateStore inner) : ForwardingStore(inner)
+{
+    private readonly List<(string Kind, string[] Ids)> _reads = [];
+
+    public IReadOnlyList<(string Kind, string[] Ids)> Reads
+    {
+        get
+        {
+            lock (_reads)
+            {
+                return [.. _reads];
+            }
+        }
+    }
+
+    public override Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken)
+    {
+        Record(kind, [id]);
+        return base.GetAsync(kind, id, cancellationToken);
+    }
+
+    public override Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        Record(kind, [.. ids]);
+        return base.GetManyAsync(kind, ids, cancellationToken);
+    }
+
+    private void Record(string kind, string[] ids)
+    {
+        lock (_reads)
+        {
+            _reads.Add((kind, ids));
+        }
     }
 }
 

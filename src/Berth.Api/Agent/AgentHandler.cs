@@ -154,12 +154,12 @@ internal sealed class AgentHandler(
     private async Task<IReadOnlyList<TaskAssignment>> AssignmentsAsync(string instanceArn, CancellationToken cancellationToken)
     {
         var claims = await store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, instanceArn), cancellationToken).ConfigureAwait(false);
+        var tasks = await store.GetManyAsync(EcsRecords.Tasks, [.. claims.Select(c => c.Id)], cancellationToken).ConfigureAwait(false);
         var assignments = new List<TaskAssignment>(claims.Count);
         NetworkRegistry? registry = null;
         foreach (var claim in claims)
         {
-            var task = await store.GetAsync(EcsRecords.Tasks, claim.Id, cancellationToken).ConfigureAwait(false);
-            if (task is null)
+            if (tasks.GetValueOrDefault(claim.Id) is not { } task)
             {
                 continue;
             }

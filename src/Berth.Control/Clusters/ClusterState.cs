@@ -66,6 +66,13 @@ public sealed class ClusterState(IStateStore store, ChangeFeed feed, TimeProvide
         return task?.Value.ClusterArn == cluster.ClusterArn ? task : null;
     }
 
+    /// <summary>The tasks of <paramref name="taskArns"/> that belong to the cluster, by ARN, read at once.</summary>
+    public async Task<IReadOnlyDictionary<string, Versioned<EcsTask>>> FindTasksAsync(Cluster cluster, IReadOnlyCollection<string> taskArns, CancellationToken cancellationToken)
+    {
+        var tasks = await store.GetManyAsync(EcsRecords.Tasks, taskArns, cancellationToken).ConfigureAwait(false);
+        return tasks.Values.Where(t => t.Value.ClusterArn == cluster.ClusterArn).ToDictionary(t => t.Id, StringComparer.Ordinal);
+    }
+
     public async Task<Versioned<ContainerInstanceRecord>?> FindInstanceAsync(Cluster cluster, string idOrArn, CancellationToken cancellationToken)
     {
         var found = await store.GetAsync(EcsRecords.ContainerInstances, ContainerInstanceArnOf(cluster, idOrArn), cancellationToken).ConfigureAwait(false);

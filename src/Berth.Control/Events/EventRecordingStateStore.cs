@@ -14,13 +14,16 @@ namespace Berth.Control.Events;
 /// <remarks>
 /// The body before each write is read just before the commit instead of being passed by every caller. That read is
 /// exact: a write names the version it expects, so when the commit succeeds the record was at that version, and
-/// versions only grow, so the read (taken after the caller's own) saw that very version. It is one primary-key read
-/// per updated task or service (new records need none), small beside the commit's own write transaction.
+/// versions only grow, so the read (taken after the caller's own) saw that very version. It is one read of the updated
+/// records of each kind (tasks, services; new records need none), small beside the commit's own write transaction.
 /// </remarks>
 internal sealed partial class EventRecordingStateStore(IStateStore inner, EventAppendQueue appends, TimeProvider time, ILogger<EventRecordingStateStore> logger)
     : IStateStore
 {
     public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
+
+    public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        inner.GetManyAsync(kind, ids, cancellationToken);
 
     public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
 
@@ -36,13 +39,7 @@ internal sealed partial class EventRecordingStateStore(IStateStore inner, EventA
             await inner.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
             return;
         }
-        var previousBodies = new List<string?>(reported.Count);
-        foreach (var write in reported)
-        {
-            previousBodies.Add(write.ExpectedVersion == 0
-                ? null
-                : (await inner.GetAsync(write.Kind, write.Id, cancellationToken).ConfigureAwait(false))?.Body);
-        }
+        var previousBodies = await PreviousBodiesAsync(reported, cancellationToken).ConfigureAwait(false);
         // Taken after the caller read what it commits, so after the ticket of any commit whose result it read.
         var ticket = appends.Reserve();
         IReadOnlyList<EcsEvent> recorded = [];
@@ -55,6 +52,20 @@ internal sealed partial class EventRecordingStateStore(IStateStore inner, EventA
         {
             appends.Complete(ticket, recorded);
         }
+    }
+
+    /// <summary>Each write's record's body as it is now (null for a new record), one read per kind for all of them.</summary>
+    private async Task<List<string?>> PreviousBodiesAsync(List<PutRecord> writes, CancellationToken cancellationToken)
+    {
+        var bodies = new Dictionary<(string Kind, string Id), string>();
+        foreach (var kind in writes.Where(w => w.ExpectedVersion != 0).GroupBy(w => w.Kind, StringComparer.Ordinal))
+        {
+            foreach (var record in await inner.GetManyAsync(kind.Key, [.. kind.Select(w => w.Id)], cancellationToken).ConfigureAwait(false))
+            {
+                bodies[(record.Kind, record.Id)] = record.Body;
+            }
+        }
+        return [.. writes.Select(w => w.ExpectedVersion == 0 ? null : bodies.GetValueOrDefault((w.Kind, w.Id)))];
     }
 
     /// <summary>

@@ -34,14 +34,7 @@ public sealed class ServiceDeploymentHistory(IStateStore store)
             return new Synced(after, []);
         }
 
-        var known = new Dictionary<string, Versioned<ServiceDeployment>>(StringComparer.Ordinal);
-        foreach (var arn in links.Select(l => l.ServiceDeploymentArn).Distinct(StringComparer.Ordinal))
-        {
-            if (await store.GetAsync(EcsRecords.ServiceDeployments, arn, cancellationToken).ConfigureAwait(false) is { } record)
-            {
-                known[arn] = record;
-            }
-        }
+        var known = await store.GetManyAsync(EcsRecords.ServiceDeployments, [.. links.Select(l => l.ServiceDeploymentArn)], cancellationToken).ConfigureAwait(false);
         var images = new Dictionary<string, IReadOnlyList<ContainerImage>>(StringComparer.Ordinal);
         foreach (var arn in live.Where(d => links.All(l => l.DeploymentId != d.Id)).Select(d => d.TaskDefinition ?? "").Distinct(StringComparer.Ordinal))
         {

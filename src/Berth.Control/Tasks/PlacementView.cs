@@ -39,8 +39,8 @@ internal sealed class PlacementView
 
     private const int ClaimsRereadsPerRefresh = 16;
 
-    /// <summary>Up to this many moved instance records are read one by one; more, with one query of the whole scope.</summary>
-    private const int BodiesReadOneByOne = 32;
+    /// <summary>Up to this many moved instance records are read by id (in one read); more, with one query of the whole scope.</summary>
+    private const int BodiesReadById = 32;
 
     private readonly ClusterState _state;
 
@@ -288,26 +288,19 @@ internal sealed class PlacementView
     }
 
     /// <summary>
-    /// The bodies of the instance records of <paramref name="ids"/> (those that moved), by id: one at a time when few
+    /// The bodies of the instance records of <paramref name="ids"/> (those that moved), by id: read by id when few
     /// moved, as between placements, else with one query of the whole scope (a first refresh).
     /// </summary>
     private async Task<Dictionary<string, StoredRecord>> ReadBodiesAsync(string scope, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        if (ids.Count > BodiesReadOneByOne)
+        if (ids.Count > BodiesReadById)
         {
             var all = await _state.Store.QueryAsync(new RecordQuery(EcsRecords.ContainerInstanceKind, scope), cancellationToken).ConfigureAwait(false);
             var wanted = ids.ToHashSet(StringComparer.Ordinal);
             return all.Where(r => wanted.Contains(r.Id)).ToDictionary(r => r.Id, StringComparer.Ordinal);
         }
-        var bodies = new Dictionary<string, StoredRecord>(ids.Count, StringComparer.Ordinal);
-        foreach (var id in ids)
-        {
-            if (await _state.Store.GetAsync(EcsRecords.ContainerInstanceKind, id, cancellationToken).ConfigureAwait(false) is { } body)
-            {
-                bodies.Add(body.Id, body);
-            }
-        }
-        return bodies;
+        return (await _state.Store.GetManyAsync(EcsRecords.ContainerInstanceKind, ids, cancellationToken).ConfigureAwait(false))
+            .ToDictionary(r => r.Id, StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -143,15 +143,8 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     /// <summary>The first call's answer: its tasks as they are now (those already forgotten left out) and its failures.</summary>
     private async Task<Result> ReplayAsync(RunTaskTokenRecord recorded, CancellationToken cancellationToken)
     {
-        var tasks = new List<EcsTask>(recorded.TaskArns.Count);
-        foreach (var arn in recorded.TaskArns)
-        {
-            if (await state.Store.GetAsync(EcsRecords.Tasks, arn, cancellationToken).ConfigureAwait(false) is { } task)
-            {
-                tasks.Add(task.Value);
-            }
-        }
-        return new Result(tasks, recorded.Failures);
+        var found = await state.Store.GetManyAsync(EcsRecords.Tasks, recorded.TaskArns, cancellationToken).ConfigureAwait(false);
+        return new Result([.. recorded.TaskArns.Where(found.ContainsKey).Select(arn => found[arn].Value)], recorded.Failures);
     }
 
     /// <summary>

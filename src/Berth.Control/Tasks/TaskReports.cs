@@ -1,5 +1,7 @@
 using Berth.Core.Agent;
+using Berth.Core.Ecs;
 using Berth.Core.Scheduling;
+using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;
 
@@ -45,7 +47,8 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
             var plan = await PlanAsync(report, fromAgent, ct).ConfigureAwait(false);
             if (plan.Writes.Count > 0)
             {
-                await store.CommitAsync([.. plan.Writes, .. await BumpsAsync([plan.FreedOn], ct).ConfigureAwait(false)], ct).ConfigureAwait(false);
+                await store.CommitAsync([.. plan.Writes, .. await BumpsAsync(plan.FreedOn is { } instanceArn ? [instanceArn] : [], ct).ConfigureAwait(false)], ct)
+                    .ConfigureAwait(false);
             }
             return plan.Applied;
         }, cancellationToken);
@@ -56,22 +59,31 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
     /// applied on its own: one moved task never fails the others. A task named twice is applied once in the commit and
     /// again after it, in the batch's order.
     /// </summary>
+    /// <remarks>
+    /// The reads are those of <see cref="ApplyAsync"/> for each report, made for all of them at once: the batch's tasks
+    /// in one read, the claims of those that change in another, the instances whose claims are given back in a third.
+    /// </remarks>
     public async Task<IReadOnlyList<Applied>> ApplyAllAsync(IReadOnlyList<AgentTaskReport> reports, bool fromAgent, CancellationToken cancellationToken)
     {
         var outcomes = new Applied[reports.Count];
         var batched = new HashSet<string>(StringComparer.Ordinal);
+        var first = new List<int>(reports.Count);
         var repeated = new List<int>();
-        var writes = new List<RecordWrite>();
-        var freedOn = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < reports.Count; i++)
         {
-            if (!batched.Add(reports[i].TaskArn))
-            {
-                repeated.Add(i);
-                continue;
-            }
-            var plan = await PlanAsync(reports[i], fromAgent, cancellationToken).ConfigureAwait(false);
-            outcomes[i] = plan.Applied;
+            (batched.Add(reports[i].TaskArn) ? first : repeated).Add(i);
+        }
+        var tasks = await store.GetManyAsync(EcsRecords.Tasks, batched, cancellationToken).ConfigureAwait(false);
+        var changes = first.Select(i => Change(reports[i], fromAgent, tasks.GetValueOrDefault(reports[i].TaskArn))).ToList();
+        var claims = await store.GetManyAsync(
+            EcsRecords.TaskAssignments, [.. first.Where((_, n) => changes[n].Next is not null).Select(i => reports[i].TaskArn)], cancellationToken).ConfigureAwait(false);
+        var writes = new List<RecordWrite>();
+        var freedOn = new HashSet<string>(StringComparer.Ordinal);
+        for (var n = 0; n < first.Count; n++)
+        {
+            var report = reports[first[n]];
+            var plan = PlanOf(report, changes[n], claims.GetValueOrDefault(report.TaskArn));
+            outcomes[first[n]] = plan.Applied;
             writes.AddRange(plan.Writes);
             if (plan.FreedOn is { } instanceArn)
             {
@@ -97,39 +109,58 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
         return outcomes;
     }
 
-    /// <summary>What a report changes, read afresh. <see cref="Plan.FreedOn"/>: the instance whose claim the task gave back.</summary>
+    /// <summary>What a report changes. <see cref="Plan.FreedOn"/>: the instance whose claim the task gave back.</summary>
     private sealed record Plan(Applied Applied, IReadOnlyList<RecordWrite> Writes, string? FreedOn = null);
 
+    /// <summary>
+    /// What a report makes of its task, before its claim is read: the task's next state and the version it is computed
+    /// from, or no next state when the report writes nothing (<see cref="Applied"/> says why).
+    /// </summary>
+    private sealed record TaskChange(Applied Applied, EcsTask? Next = null, long Version = 0);
+
+    /// <summary>The plan of one report, read afresh.</summary>
     private async Task<Plan> PlanAsync(AgentTaskReport report, bool fromAgent, CancellationToken ct)
     {
-        var task = await store.GetAsync(EcsRecords.Tasks, report.TaskArn, ct).ConfigureAwait(false);
+        var change = Change(report, fromAgent, await store.GetAsync(EcsRecords.Tasks, report.TaskArn, ct).ConfigureAwait(false));
+        var claim = change.Next is null ? null : await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
+        return PlanOf(report, change, claim);
+    }
+
+    private TaskChange Change(AgentTaskReport report, bool fromAgent, Versioned<EcsTask>? task)
+    {
         if (task is null)
         {
-            return new Plan(Applied.Of(Outcome.NotFound), []);
+            return new TaskChange(Applied.Of(Outcome.NotFound));
         }
         if (task.Value.ContainerInstanceArn != report.ContainerInstanceArn)
         {
-            return new Plan(Applied.Of(fromAgent ? Outcome.NotOwn : Outcome.NotFound), []);
+            return new TaskChange(Applied.Of(fromAgent ? Outcome.NotOwn : Outcome.NotFound));
         }
         var next = TaskStateChanges.ApplyReport(task.Value, report, time.GetUtcNow());
-        if (ReferenceEquals(next, task.Value))
+        return ReferenceEquals(next, task.Value)
+            ? new TaskChange(Applied.Of(Outcome.Unchanged))
+            : new TaskChange(new Applied(Outcome.Changed, SchedulerWake.Of(next)), next, task.Version);
+    }
+
+    /// <param name="claim">The task's claim as read after its task (none is read for a change that writes nothing).</param>
+    private static Plan PlanOf(AgentTaskReport report, TaskChange change, Versioned<TaskAssignmentRecord>? claim)
+    {
+        if (change.Next is not { } next)
         {
-            return new Plan(Applied.Of(Outcome.Unchanged), []);
+            return new Plan(change.Applied, []);
         }
-        var outcome = new Applied(Outcome.Changed, SchedulerWake.Of(next));
-        var put = EcsRecords.PutTask(next, task.Version);
-        var claim = await store.GetAsync(EcsRecords.TaskAssignments, report.TaskArn, ct).ConfigureAwait(false);
+        var put = EcsRecords.PutTask(next, change.Version);
         if (claim is not null && next.LastStatus == TaskStatuses.Stopped)
         {
             // A STOPPED task gives its resources back.
-            return new Plan(outcome, [put, EcsRecords.TaskAssignments.Delete(claim)], report.ContainerInstanceArn);
+            return new Plan(change.Applied, [put, EcsRecords.TaskAssignments.Delete(claim)], report.ContainerInstanceArn);
         }
         if (claim is not null)
         {
             // The claim follows the task's status, for the instance's task counts.
-            return new Plan(outcome, [put, EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version)]);
+            return new Plan(change.Applied, [put, EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version)]);
         }
-        return new Plan(outcome, [put]);
+        return new Plan(change.Applied, [put]);
     }
 
     /// <summary>
@@ -137,16 +168,6 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
     /// per commit however many of its tasks stopped: placement views re-read an instance's claims when it moves
     /// (PlacementView), and so see the room at once, on every server.
     /// </summary>
-    private async Task<IReadOnlyList<RecordWrite>> BumpsAsync(IEnumerable<string?> instanceArns, CancellationToken ct)
-    {
-        var bumps = new List<RecordWrite>();
-        foreach (var arn in instanceArns)
-        {
-            if (arn is not null && await store.GetAsync(EcsRecords.ContainerInstances, arn, ct).ConfigureAwait(false) is { } instance)
-            {
-                bumps.Add(EcsRecords.BumpAssignments(instance));
-            }
-        }
-        return bumps;
-    }
+    private async Task<IEnumerable<RecordWrite>> BumpsAsync(IReadOnlyCollection<string> instanceArns, CancellationToken ct) =>
+        (await store.GetManyAsync(EcsRecords.ContainerInstances, instanceArns, ct).ConfigureAwait(false)).Values.Select(EcsRecords.BumpAssignments);
 }

@@ -18,6 +18,11 @@ public sealed class PostgresStateStore(PostgresDatabase database) : IStateStore
     public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) =>
         database.GuardAsync(async () => (await ReadAsync(RecordSql.Get(kind, id), cancellationToken).ConfigureAwait(false)).SingleOrDefault());
 
+    public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0
+            ? Task.FromResult<IReadOnlyList<StoredRecord>>([])
+            : database.GuardAsync<IReadOnlyList<StoredRecord>>(async () => await ReadAsync(RecordSql.GetMany(kind, ids, SqlDialect.Postgres), cancellationToken).ConfigureAwait(false));
+
     public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) =>
         database.GuardAsync<IReadOnlyList<StoredRecord>>(async () => await ReadAsync(RecordSql.Query(query), cancellationToken).ConfigureAwait(false));
 

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Data.Common;
 using System.Text;
+using System.Text.Json;
 
 namespace Berth.Store.Sql;
 
@@ -14,6 +16,16 @@ internal static class RecordSql
 
     public static SqlStatement Get(string kind, string id) =>
         new($"SELECT {Columns} FROM records WHERE kind = @kind AND id = @id", ("@kind", kind), ("@id", id));
+
+    /// <summary>
+    /// The records of one kind with any of these ids, one statement of one text however many ids (so it is parsed
+    /// once and no list meets SQLite's limit on parameters): PostgreSQL takes the ids as one array parameter, SQLite as
+    /// one JSON array that json_each expands. Either reads each id through the (kind, id) key, once however often named.
+    /// </summary>
+    public static SqlStatement GetMany(string kind, IReadOnlyCollection<string> ids, SqlDialect dialect) => dialect.Arrays
+        ? new($"SELECT {Columns} FROM records WHERE kind = @kind AND id = ANY(@ids)", ("@kind", kind), ("@ids", ids.ToArray()))
+        : new($"SELECT {Columns} FROM records WHERE kind = @kind AND id IN (SELECT value FROM json_each(@ids))",
+            ("@kind", kind), ("@ids", JsonArray(ids)));
 
     public static SqlStatement Query(RecordQuery query) => Select(Columns, query);
 
@@ -101,6 +113,21 @@ internal static class RecordSql
 
     public static async Task<int> CountAsync(DbCommand command, CancellationToken cancellationToken) =>
         Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string JsonArray(IReadOnlyCollection<string> values)
+    {
+        var json = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartArray();
+            foreach (var value in values)
+            {
+                writer.WriteStringValue(value);
+            }
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(json.WrittenSpan);
+    }
 
     private static List<(string Name, object? Value)> Filter(StringBuilder sql, RecordQuery query)
     {

@@ -47,6 +47,9 @@ public sealed class SqliteStateStore : IStateStore
     public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) =>
         SqliteFaults.GuardAsync(_databasePath, () => ReadRecordAsync(kind, id, cancellationToken));
 
+    public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 ? Task.FromResult<IReadOnlyList<StoredRecord>>([]) : SqliteFaults.GuardAsync(_databasePath, () => ReadManyAsync(kind, ids, cancellationToken));
+
     public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) =>
         SqliteFaults.GuardAsync(_databasePath, () => ReadRecordsAsync(query, cancellationToken));
 
@@ -62,6 +65,10 @@ public sealed class SqliteStateStore : IStateStore
     private async Task<StoredRecord?> ReadRecordAsync(string kind, string id, CancellationToken cancellationToken) =>
         (await _readers.UseAsync(session => RecordSql.ReadAllAsync(session.Command(RecordSql.Get(kind, id)), cancellationToken), cancellationToken)
             .ConfigureAwait(false)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<StoredRecord>> ReadManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        await _readers.UseAsync(session => RecordSql.ReadAllAsync(session.Command(RecordSql.GetMany(kind, ids, SqlDialect.Sqlite)), cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
 
     private async Task<IReadOnlyList<StoredRecord>> ReadRecordsAsync(RecordQuery query, CancellationToken cancellationToken) =>
         await _readers.UseAsync(session => RecordSql.ReadAllAsync(session.Command(RecordSql.Query(query)), cancellationToken), cancellationToken).ConfigureAwait(false);

@@ -10,6 +10,7 @@ using Berth.Core.Agent;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.State;
+using Berth.Core.Tasks;
 using Berth.Store;
 using Berth.Store.Identity;
 using Berth.Store.Sqlite;
@@ -99,6 +100,41 @@ public sealed class AgentPollTests : IAsyncLifetime
         Assert.Equal(1, (await Store.GetAsync(EcsRecords.ContainerInstances, InstanceArn, CancellationToken.None))!.Version);
     }
 
+    [Fact]
+    public async Task A_poll_hands_the_claimed_tasks_read_at_once_and_leaves_out_a_claim_whose_task_is_gone()
+    {
+        const string ClusterArn = "arn:aws:ecs:us-east-1:000000000000:cluster/poll";
+        var definition = new TaskDefinition
+        {
+            TaskDefinitionArn = "arn:aws:ecs:us-east-1:000000000000:task-definition/job:1",
+            Family = "job",
+            Revision = 1,
+            ContainerDefinitions = [],
+        };
+        var arns = new[] { "a", "gone", "b" }.Select(id => $"arn:aws:ecs:us-east-1:000000000000:task/poll/{id}").ToArray();
+        await Store.CommitAsync(
+            [EcsRecords.PutTaskDefinition(new TaskDefinitionRecord(definition, []), 0),
+                .. arns.Select(arn => EcsRecords.PutClaim(new TaskAssignmentRecord(arn, TaskStatuses.Pending, ClusterArn, "family:job", "job", 1, 1, [], []), InstanceArn, 0)),
+                .. arns.Where(arn => !arn.EndsWith("/gone", StringComparison.Ordinal)).Select(arn => EcsRecords.PutTask(new EcsTask
+                {
+                    TaskArn = arn, ClusterArn = ClusterArn, ContainerInstanceArn = InstanceArn, TaskDefinitionArn = definition.TaskDefinitionArn,
+                    Group = "family:job", LastStatus = TaskStatuses.Pending, DesiredStatus = TaskStatuses.Running, Containers = [],
+                }, 0))],
+            CancellationToken.None);
+        var reads = new CountingReads(Store);
+        var handler = await HandlerAsync(reads);
+        var http = PollRequest(assignmentsVersion: 0, CancellationToken.None);
+
+        await handler.PollAsync(http).WaitAsync(Guard);
+
+        Assert.Equal(200, http.Response.StatusCode);
+        http.Response.Body.Position = 0;
+        var response = await JsonSerializer.DeserializeAsync(http.Response.Body, StateJsonContext.Default.AgentPollResponse);
+        Assert.Equal([arns[0], arns[2]], response!.Tasks.Select(t => t.Task.TaskArn));
+        // One read for all the claimed tasks, in the claims' order (by task ARN).
+        Assert.Equal([string.Join(' ', arns.Order(StringComparer.Ordinal))], reads.Reads.Where(r => r.Kind == EcsRecords.Tasks.Kind).Select(r => string.Join(' ', r.Ids)));
+    }
+
     /// <summary>A handler over <paramref name="store"/>; its key file sits next to the database, so the clean-up removes it.</summary>
     private async Task<AgentHandler> HandlerAsync(IStateStore store)
     {
@@ -144,6 +180,9 @@ public sealed class AgentPollTests : IAsyncLifetime
             }
             return record;
         }
+
+        public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+            inner.GetManyAsync(kind, ids, cancellationToken);
 
         public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) =>
             inner.QueryAsync(query, cancellationToken);

@@ -19,6 +19,7 @@ public sealed class EventRecordingStateStoreTests : IAsyncLifetime
     private SqliteEventLog _file = null!;
     private EventAppendQueue _appends = null!;
     private CaughtUpEventLog _log = null!;
+    private SqliteStateStore _state = null!;
     private EventRecordingStateStore _store = null!;
 
     public async Task InitializeAsync()
@@ -26,8 +27,8 @@ public sealed class EventRecordingStateStoreTests : IAsyncLifetime
         _file = await SqliteEventLog.OpenAsync(Path.Combine(_directory, "events.db"), CancellationToken.None);
         _appends = new EventAppendQueue(_file, NullLogger<EventAppendQueue>.Instance);
         _log = new CaughtUpEventLog(_file, _appends);
-        var state = await SqliteStateStore.OpenAsync(Path.Combine(_directory, "berth.db"), CancellationToken.None);
-        _store = new EventRecordingStateStore(state, _appends, TimeProvider.System, NullLogger<EventRecordingStateStore>.Instance);
+        _state = await SqliteStateStore.OpenAsync(Path.Combine(_directory, "berth.db"), CancellationToken.None);
+        _store = new EventRecordingStateStore(_state, _appends, TimeProvider.System, NullLogger<EventRecordingStateStore>.Instance);
     }
 
     private static EcsTask TaskRecord(string id, string lastStatus, string desiredStatus) => new()
@@ -71,6 +72,21 @@ public sealed class EventRecordingStateStoreTests : IAsyncLifetime
             CancellationToken.None);
 
         Assert.Equal(["a PENDING/RUNNING", "b RUNNING/RUNNING", "a PENDING/STOPPED"], await LoggedTaskStatusesAsync());
+    }
+
+    [Fact]
+    public async Task The_previous_bodies_of_a_commit_are_read_at_once_and_only_for_the_records_it_updates()
+    {
+        await _store.CommitAsync([Put(TaskRecord("a", "PENDING", "RUNNING"), 0), Put(TaskRecord("b", "PENDING", "RUNNING"), 0)], CancellationToken.None);
+        var reads = new CountingReads(_state);
+        var store = new EventRecordingStateStore(reads, _appends, TimeProvider.System, NullLogger<EventRecordingStateStore>.Instance);
+
+        await store.CommitAsync(
+            [Put(TaskRecord("a", "RUNNING", "RUNNING"), 1), Put(TaskRecord("c", "PENDING", "RUNNING"), 0), Put(TaskRecord("b", "PENDING", "STOPPED"), 1)],
+            CancellationToken.None);
+
+        Assert.Equal([$"{EcsRecords.Tasks.Kind}: a b"], reads.Reads.Select(r => $"{r.Kind}: {string.Join(' ', r.Ids.Select(id => id.Split('/')[^1]))}"));
+        Assert.Equal(["a PENDING/RUNNING", "b PENDING/RUNNING", "a RUNNING/RUNNING", "c PENDING/RUNNING", "b PENDING/STOPPED"], await LoggedTaskStatusesAsync());
     }
 
     [Fact]

@@ -210,6 +210,9 @@ public sealed class PlacementViewTests : IAsyncLifetime
 
         public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
 
+        public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+            inner.GetManyAsync(kind, ids, cancellationToken);
+
         public async Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken)
         {
             var records = await inner.QueryAsync(query, cancellationToken);

@@ -79,6 +79,23 @@ public sealed class TaskReportsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_reads_its_tasks_the_claims_of_those_that_change_and_the_instances_they_free_once_each()
+    {
+        var (running, stopping, unchanged) = (Task("run"), Task("stop"), Task("same"));
+        await PlaceAsync(running, stopping, unchanged);
+        var store = new CountingReads(Fixture.Store);
+
+        await new TaskReports(store, TimeProvider.System).ApplyAllAsync(
+            [Report(running, TaskStatuses.Running), Report(Task("unknown"), TaskStatuses.Running), Report(stopping, TaskStatuses.Stopped),
+                Report(unchanged, TaskStatuses.Pending) with { StartedAt = null }],
+            fromAgent: true, CancellationToken.None);
+
+        Assert.Equal(
+            [$"{EcsRecords.Tasks.Kind}: run unknown stop same", $"{EcsRecords.TaskAssignments.Kind}: run stop", $"{EcsRecords.ContainerInstances.Kind}: {InstanceArn}"],
+            store.Reads.Select(r => $"{r.Kind}: {string.Join(' ', r.Ids.Select(id => id.StartsWith("arn:aws:ecs:us-east-1:000000000000:task/", StringComparison.Ordinal) ? id.Split('/')[^1] : id))}"));
+    }
+
+    [Fact]
     public async Task A_task_moved_by_someone_else_mid_batch_fails_none_of_the_reports()
     {
         var (first, moved) = (Task("first"), Task("moved"));

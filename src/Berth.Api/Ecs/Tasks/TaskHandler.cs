@@ -111,13 +111,13 @@ internal sealed class TaskHandler(ClusterState state, TaskLauncher launcher, Tas
             Require.OneOf(field, EcsEnums.TaskField, "include");
         }
         var withTags = request.Include?.Contains("TAGS") == true;
+        var arns = names.Select(name => ClusterState.TaskArnOf(cluster, name)).ToList();
+        var found = await state.FindTasksAsync(cluster, arns, cancellationToken).ConfigureAwait(false);
         var tasks = new List<EcsTask>();
         var failures = new List<Failure>();
-        foreach (var name in names)
+        foreach (var arn in arns)
         {
-            var arn = ClusterState.TaskArnOf(cluster, name);
-            var task = await state.FindTaskAsync(cluster, arn, cancellationToken).ConfigureAwait(false);
-            if (task is null)
+            if (found.GetValueOrDefault(arn) is not { } task)
             {
                 failures.Add(new Failure { Arn = arn, Reason = "MISSING" });
             }
