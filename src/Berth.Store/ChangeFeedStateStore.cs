@@ -4,22 +4,11 @@ namespace Berth.Store;
 /// An <see cref="IStateStore"/> that publishes each commit's changes to <see cref="Feed"/> as the commit ends: every
 /// change this server makes through it is in the feed by the time its <see cref="CommitAsync"/> returns.
 /// </summary>
-public sealed class ChangeFeedStateStore(IStateStore inner, ChangeFeed feed) : IStateStore
+public sealed class ChangeFeedStateStore(IStateStore inner, ChangeFeed feed) : CommitDecorator(inner)
 {
     public ChangeFeed Feed => feed;
 
-    public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
-
-    public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-        inner.GetManyAsync(kind, ids, cancellationToken);
-
-    public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
-
-    public Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken) => inner.VersionsAsync(query, cancellationToken);
-
-    public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
-
-    public async Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
+    public override async Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
     {
         var commit = feed.Begin();
         // Unknown until the store answers: a failure other than a conflict (the store unreachable mid-commit, a
@@ -27,7 +16,7 @@ public sealed class ChangeFeedStateStore(IStateStore inner, ChangeFeed feed) : I
         IReadOnlyList<RecordWrite>? applied = null;
         try
         {
-            await inner.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
+            await Inner.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
             applied = writes;
         }
         catch (ConcurrencyConflictException)
@@ -41,5 +30,4 @@ public sealed class ChangeFeedStateStore(IStateStore inner, ChangeFeed feed) : I
         }
     }
 
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -18,25 +18,14 @@ namespace Berth.Control.Events;
 /// records of each kind (tasks, services; new records need none), small beside the commit's own write transaction.
 /// </remarks>
 internal sealed partial class EventRecordingStateStore(IStateStore inner, EventAppendQueue appends, TimeProvider time, ILogger<EventRecordingStateStore> logger)
-    : IStateStore
+    : CommitDecorator(inner)
 {
-    public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
-
-    public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-        inner.GetManyAsync(kind, ids, cancellationToken);
-
-    public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
-
-    public Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken) => inner.VersionsAsync(query, cancellationToken);
-
-    public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
-
-    public async Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
+    public override async Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
     {
         var reported = writes.OfType<PutRecord>().Where(w => RecordEvents.Reports(w.Kind)).ToList();
         if (reported.Count == 0)
         {
-            await inner.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
+            await Inner.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
             return;
         }
         var previousBodies = await PreviousBodiesAsync(reported, cancellationToken).ConfigureAwait(false);
@@ -45,7 +34,7 @@ internal sealed partial class EventRecordingStateStore(IStateStore inner, EventA
         IReadOnlyList<EcsEvent> recorded = [];
         try
         {
-            await inner.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
+            await Inner.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
             recorded = Derive(reported, previousBodies);
         }
         finally
@@ -60,7 +49,7 @@ internal sealed partial class EventRecordingStateStore(IStateStore inner, EventA
         var bodies = new Dictionary<(string Kind, string Id), string>();
         foreach (var kind in writes.Where(w => w.ExpectedVersion != 0).GroupBy(w => w.Kind, StringComparer.Ordinal))
         {
-            foreach (var record in await inner.GetManyAsync(kind.Key, [.. kind.Select(w => w.Id)], cancellationToken).ConfigureAwait(false))
+            foreach (var record in await Inner.GetManyAsync(kind.Key, [.. kind.Select(w => w.Id)], cancellationToken).ConfigureAwait(false))
             {
                 bodies[(record.Kind, record.Id)] = record.Body;
             }
@@ -72,10 +61,10 @@ internal sealed partial class EventRecordingStateStore(IStateStore inner, EventA
     /// The queue appends what was handed in before the log closes, whichever of its owners goes first; commits after
     /// that are not recorded.
     /// </summary>
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await appends.DisposeAsync().ConfigureAwait(false);
-        await inner.DisposeAsync().ConfigureAwait(false);
+        await Inner.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>

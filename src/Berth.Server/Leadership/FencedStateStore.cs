@@ -12,21 +12,9 @@ namespace Berth.Server.Leadership;
 /// the commit, refuses a fenced commit once another server took the lease over: a leader paused between its check and
 /// its commit still cannot write.
 /// </summary>
-internal sealed class FencedStateStore(IStateStore inner) : IStateStore
+internal sealed class FencedStateStore(IStateStore inner) : CommitDecorator(inner)
 {
-    public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
+    public override Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) =>
+        Inner.CommitAsync(Fencing.Token is { } token ? [.. writes, LeaseRecords.Fence(token)] : writes, cancellationToken);
 
-    public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-        inner.GetManyAsync(kind, ids, cancellationToken);
-
-    public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) => inner.QueryAsync(query, cancellationToken);
-
-    public Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken) => inner.VersionsAsync(query, cancellationToken);
-
-    public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
-
-    public Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) =>
-        inner.CommitAsync(Fencing.Token is { } token ? [.. writes, LeaseRecords.Fence(token)] : writes, cancellationToken);
-
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
 }
