@@ -38,12 +38,16 @@ public sealed class SqliteSessionPoolTests : IDisposable
             // Creates the records table.
         }
         // The first writer connection refuses every change with SQLITE_READONLY, as a file on a read-only disk does.
-        using var commits = new SqliteGroupCommit(async cancellationToken =>
-        {
-            var session = await SqliteSession.OpenAsync(DatabasePath, _opened.IsEmpty ? ["PRAGMA query_only=1;"] : [], cancellationToken);
-            _opened.Enqueue(session);
-            return session;
-        });
+        using var openers = SqliteOpeners.Open(DatabasePath);
+        using var commits = new SqliteGroupCommit(
+            async cancellationToken =>
+            {
+                var session = await SqliteSession.OpenAsync(DatabasePath, _opened.IsEmpty ? ["PRAGMA query_only=1;"] : [], cancellationToken);
+                _opened.Enqueue(session);
+                return session;
+            },
+            openers,
+            new CommittedRecords(openers, CommittedRecords.DefaultBudgetBytes));
 
         var error = await Assert.ThrowsAsync<SqliteException>(() => commits.CommitAsync([new PutRecord("thing", "a", "s", "a", "1", 0)], CancellationToken.None));
         await commits.CommitAsync([new PutRecord("thing", "a", "s", "a", "1", 0)], CancellationToken.None);
