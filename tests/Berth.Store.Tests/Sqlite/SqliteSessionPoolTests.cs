@@ -111,7 +111,8 @@ public sealed class SqliteSessionPoolTests : IDisposable
     {
         var store = await SqliteStateStore.OpenAsync(DatabasePath, CancellationToken.None);
         await store.CommitAsync([new PutRecord("thing", "a", "s", "a", "1", 0)], CancellationToken.None);
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.GetAsync("thing", "a", CancellationToken.None))));
+        // Reads of a record the store did not commit itself, which it reads from the file.
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.GetAsync("thing", "b", CancellationToken.None))));
         var whileOpen = OpenHandlesOf(DatabasePath);
 
         await store.DisposeAsync();
