@@ -31,9 +31,11 @@ namespace Berth.Store.Sqlite;
 /// </remarks>
 internal sealed unsafe class SqliteOpeners : IDisposable
 {
+    /// <summary>What the counter reads as once this store is disposed: never a value an open left.</summary>
+    private const long Closed = -1;
+
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
-    private readonly long* _counter;
 
     /// <summary>The counter's value this store's open left: while it still shows it, nobody else opened the database.</summary>
     private readonly long _openedAt;
@@ -41,18 +43,17 @@ internal sealed unsafe class SqliteOpeners : IDisposable
     /// <summary>The counter as this store's writer last saw or left it (only the writer, holding the write lock, uses it).</summary>
     private long _lastSeen;
 
+    private volatile bool _disposed;
+
     private SqliteOpeners(MemoryMappedFile file, MemoryMappedViewAccessor view)
     {
         _file = file;
         _view = view;
-        byte* start = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
-        _counter = (long*)(start + view.PointerOffset);
-        _openedAt = _lastSeen = Interlocked.Increment(ref *_counter);
+        _openedAt = _lastSeen = Increment();
     }
 
     /// <summary>Whether no other store has opened the database since this one did, nor written it since.</summary>
-    public bool IsAlone => Volatile.Read(ref *_counter) == _openedAt;
+    public bool IsAlone => Read() == _openedAt;
 
     /// <summary>The companion file's path for a database.</summary>
     public static string PathOf(string databasePath) => databasePath + "-openers";
@@ -85,16 +86,51 @@ internal sealed unsafe class SqliteOpeners : IDisposable
     /// </summary>
     public void BeforeWrites()
     {
-        if (Volatile.Read(ref *_counter) != _lastSeen)
+        if (Read() != _lastSeen)
         {
-            _lastSeen = Interlocked.Increment(ref *_counter);
+            _lastSeen = Increment();
         }
     }
 
     public void Dispose()
     {
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _disposed = true;
         _view.Dispose();
         _file.Dispose();
+    }
+
+    private long Read() => Counter(increment: false);
+
+    private long Increment() => Counter(increment: true);
+
+    /// <summary>
+    /// Reads or increments the counter with the mapping held for the moment (a reference on its handle, as the accessor's
+    /// own reads take), so a read still running when the store is disposed never touches unmapped memory.
+    /// </summary>
+    private long Counter(bool increment)
+    {
+        if (_disposed)
+        {
+            return Closed;
+        }
+        var handle = _view.SafeMemoryMappedViewHandle;
+        byte* start = null;
+        try
+        {
+            handle.AcquirePointer(ref start);
+            ref var counter = ref *(long*)(start + _view.PointerOffset);
+            return increment ? Interlocked.Increment(ref counter) : Volatile.Read(ref counter);
+        }
+        catch (ObjectDisposedException)
+        {
+            return Closed;
+        }
+        finally
+        {
+            if (start != null)
+            {
+                handle.ReleasePointer();
+            }
+        }
     }
 }
