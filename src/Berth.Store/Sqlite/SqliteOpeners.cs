@@ -61,6 +61,7 @@ internal sealed unsafe class SqliteOpeners : IDisposable
     /// <summary>Maps the companion file (created when missing) and counts this store's open in it.</summary>
     public static SqliteOpeners Open(string databasePath)
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         using var stream = new FileStream(PathOf(databasePath), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         // Extending only ever adds zeros, and a file another opener extended already is left as it is.
         if (stream.Length < sizeof(long))

@@ -53,12 +53,21 @@ public sealed class SqliteStateStore : IStateStore
     /// <summary>Opens the store with a budget for the records its commits keep in memory (tests use a small one).</summary>
     internal static async Task<SqliteStateStore> OpenAsync(string databasePath, long cacheBudgetBytes, CancellationToken cancellationToken)
     {
-        using (var session = await SqliteSession.OpenAsync(databasePath, ["PRAGMA journal_mode=WAL;"], cancellationToken).ConfigureAwait(false))
+        // Counted before this store's first read or write, the migrations' included (SqliteOpeners says why).
+        var openers = SqliteOpeners.Open(databasePath);
+        try
         {
-            await SqliteMigrations.ApplyAsync(session.Connection, cancellationToken).ConfigureAwait(false);
+            using (var session = await SqliteSession.OpenAsync(databasePath, ["PRAGMA journal_mode=WAL;"], cancellationToken).ConfigureAwait(false))
+            {
+                await SqliteMigrations.ApplyAsync(session.Connection, cancellationToken).ConfigureAwait(false);
+            }
+            return new SqliteStateStore(databasePath, openers, cacheBudgetBytes);
         }
-        // Counted before this store's first read or write (SqliteOpeners says why that order matters).
-        return new SqliteStateStore(databasePath, SqliteOpeners.Open(databasePath), cacheBudgetBytes);
+        catch
+        {
+            openers.Dispose();
+            throw;
+        }
     }
 
     public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) =>

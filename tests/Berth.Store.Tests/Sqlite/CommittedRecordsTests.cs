@@ -145,11 +145,7 @@ public sealed class CommittedRecordsTests : IAsyncLifetime
         Assert.Equal(["from file"], answer.Select(record => record.Id));
     }
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
