@@ -61,13 +61,9 @@ internal sealed unsafe class SqliteOpeners : IDisposable
     /// <summary>Maps the companion file (created when missing) and counts this store's open in it.</summary>
     public static SqliteOpeners Open(string databasePath)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        using var stream = new FileStream(PathOf(databasePath), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
-        // Extending only ever adds zeros, and a file another opener extended already is left as it is.
-        if (stream.Length < sizeof(long))
-        {
-            stream.SetLength(sizeof(long));
-        }
+        var path = PathOf(databasePath);
+        CreateIfMissing(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         var file = MemoryMappedFile.CreateFromFile(stream, null, sizeof(long), MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
         try
         {
@@ -77,6 +73,35 @@ internal sealed unsafe class SqliteOpeners : IDisposable
         {
             file.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates the file with its counter at zero, whole or not at all: written beside it and moved into place without
+    /// overwriting, so a store creating it at the same moment never zeroes a counter another already moved. Written
+    /// rather than extended, so its block is allocated now: a store on a full disk still writes its counter, where
+    /// writing into a sparse page of a mapping would kill the process.
+    /// </summary>
+    private static void CreateIfMissing(string path)
+    {
+        if (File.Exists(path))
+        {
+            return;
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var written = $"{path}.{Guid.NewGuid():N}";
+        try
+        {
+            File.WriteAllBytes(written, new byte[sizeof(long)]);
+            File.Move(written, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another store created it first.
+        }
+        finally
+        {
+            File.Delete(written);
         }
     }
 

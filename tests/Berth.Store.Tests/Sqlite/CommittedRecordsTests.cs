@@ -145,6 +145,24 @@ public sealed class CommittedRecordsTests : IAsyncLifetime
         Assert.Equal(["from file"], answer.Select(record => record.Id));
     }
 
+    [Fact]
+    public async Task Stores_opening_the_file_at_the_same_moment_each_count_their_open()
+    {
+        var openers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => SqliteOpeners.Open(DatabasePath))));
+        try
+        {
+            Assert.Equal(16, BitConverter.ToInt64(await File.ReadAllBytesAsync(SqliteOpeners.PathOf(DatabasePath))));
+            Assert.Single(openers, opener => opener.IsAlone);
+        }
+        finally
+        {
+            foreach (var opener in openers)
+            {
+                opener.Dispose();
+            }
+        }
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
