@@ -17,7 +17,8 @@ namespace Berth.Store.Sqlite;
 /// A failure other than a version conflict (disk full, I/O error) fails the commit that hit it; when SQLite rolled the
 /// whole transaction back because of it, every commit of the group fails with it, and none of them changed anything.
 /// </remarks>
-internal sealed class SqliteGroupCommit(Func<CancellationToken, Task<SqliteSession>> openWriter) : IDisposable
+internal sealed class SqliteGroupCommit(Func<CancellationToken, Task<SqliteSession>> openWriter, SqliteOpeners openers, CommittedRecords committed)
+    : IDisposable
 {
     /// <summary>Bounds how long the first commit of a group waits for the others' writes.</summary>
     private const int MaxGroup = 256;
@@ -118,6 +119,8 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, Task<SqliteSessi
             await session.ExecuteAsync("BEGIN IMMEDIATE;", none).ConfigureAwait(false);
             try
             {
+                // Holding the write lock now: other stores on the file learn of these writes before they commit.
+                openers.BeforeWrites();
                 foreach (var commit in group)
                 {
                     if (await ApplyInSavepointAsync(session, commit).ConfigureAwait(false))
@@ -125,7 +128,8 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, Task<SqliteSessi
                         applied.Add(commit);
                     }
                 }
-                await session.ExecuteAsync("COMMIT;", none).ConfigureAwait(false);
+                // The committed records are kept before any caller learns its outcome, so a caller's next read sees its commit.
+                await committed.CommitAsync(() => session.ExecuteAsync("COMMIT;", none), applied.SelectMany(commit => commit.Writes)).ConfigureAwait(false);
             }
             catch
             {

@@ -6,7 +6,8 @@ namespace Berth.Store.Sqlite;
 /// <summary>
 /// The embedded store of <c>berth up</c>: one SQLite file in WAL mode, so readers never wait for the
 /// writer. synchronous=NORMAL in WAL mode keeps every committed transaction across a process crash
-/// (kill -9); only a power loss can drop the last commits.
+/// (kill -9); only a power loss can drop the last commits. The records its own commits wrote are read back from memory
+/// (<see cref="CommittedRecords"/>) while no other store has opened the file (<see cref="SqliteOpeners"/>).
 /// </summary>
 public sealed class SqliteStateStore : IStateStore
 {
@@ -28,27 +29,56 @@ public sealed class SqliteStateStore : IStateStore
     /// <summary>One transaction at a time from this process, with the commits queued meanwhile in the next one.</summary>
     private readonly SqliteGroupCommit _commits;
 
-    private SqliteStateStore(string databasePath)
+    /// <summary>Whether another store has opened the file since this one did (then nothing is answered from memory).</summary>
+    private readonly SqliteOpeners _openers;
+
+    /// <summary>What this store committed, answered without reading the file while it is alone on it.</summary>
+    private readonly CommittedRecords _committed;
+
+    private SqliteStateStore(string databasePath, SqliteOpeners openers, long cacheBudgetBytes)
     {
         _databasePath = databasePath;
+        _openers = openers;
+        _committed = new CommittedRecords(openers, cacheBudgetBytes);
         _readers = new SqliteSessionPool(cancellationToken => SqliteSession.OpenAsync(databasePath, ReaderPragmas, cancellationToken), Environment.ProcessorCount * 2);
-        _commits = new SqliteGroupCommit(cancellationToken => SqliteSession.OpenAsync(databasePath, WriterPragmas, cancellationToken));
+        _commits = new SqliteGroupCommit(cancellationToken => SqliteSession.OpenAsync(databasePath, WriterPragmas, cancellationToken), openers, _committed);
     }
 
-    public static async Task<SqliteStateStore> OpenAsync(string databasePath, CancellationToken cancellationToken)
+    /// <summary>What this store's commits left in memory (for tests).</summary>
+    internal CommittedRecords Committed => _committed;
+
+    public static Task<SqliteStateStore> OpenAsync(string databasePath, CancellationToken cancellationToken) =>
+        OpenAsync(databasePath, CommittedRecords.DefaultBudgetBytes, cancellationToken);
+
+    /// <summary>Opens the store with a budget for the records its commits keep in memory (tests use a small one).</summary>
+    internal static async Task<SqliteStateStore> OpenAsync(string databasePath, long cacheBudgetBytes, CancellationToken cancellationToken)
     {
-        using (var session = await SqliteSession.OpenAsync(databasePath, ["PRAGMA journal_mode=WAL;"], cancellationToken).ConfigureAwait(false))
+        // Counted before this store's first read or write, the migrations' included (SqliteOpeners says why).
+        var openers = SqliteOpeners.Open(databasePath);
+        try
         {
-            await SqliteMigrations.ApplyAsync(session.Connection, cancellationToken).ConfigureAwait(false);
+            using (var session = await SqliteSession.OpenAsync(databasePath, ["PRAGMA journal_mode=WAL;"], cancellationToken).ConfigureAwait(false))
+            {
+                await SqliteMigrations.ApplyAsync(session.Connection, cancellationToken).ConfigureAwait(false);
+            }
+            return new SqliteStateStore(databasePath, openers, cacheBudgetBytes);
         }
-        return new SqliteStateStore(databasePath);
+        catch
+        {
+            openers.Dispose();
+            throw;
+        }
     }
 
     public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) =>
-        SqliteFaults.GuardAsync(_databasePath, () => ReadRecordAsync(kind, id, cancellationToken));
+        _committed.TryGet(kind, id, out var record)
+            ? Task.FromResult(record)
+            : SqliteFaults.GuardAsync(_databasePath, () => ReadRecordAsync(kind, id, cancellationToken));
 
     public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-        ids.Count == 0 ? Task.FromResult<IReadOnlyList<StoredRecord>>([]) : SqliteFaults.GuardAsync(_databasePath, () => ReadManyAsync(kind, ids, cancellationToken));
+        ids.Count == 0
+            ? Task.FromResult<IReadOnlyList<StoredRecord>>([])
+            : SqliteFaults.GuardAsync(_databasePath, () => _committed.GetMany(kind, ids, unknown => ReadManyAsync(kind, unknown, cancellationToken)));
 
     public Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken) =>
         SqliteFaults.GuardAsync(_databasePath, () => ReadRecordsAsync(query, cancellationToken));
@@ -83,6 +113,7 @@ public sealed class SqliteStateStore : IStateStore
     {
         _readers.Dispose();
         _commits.Dispose();
+        _openers.Dispose();
         return ValueTask.CompletedTask;
     }
 

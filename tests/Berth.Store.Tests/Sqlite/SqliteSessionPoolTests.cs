@@ -38,12 +38,16 @@ public sealed class SqliteSessionPoolTests : IDisposable
             // Creates the records table.
         }
         // The first writer connection refuses every change with SQLITE_READONLY, as a file on a read-only disk does.
-        using var commits = new SqliteGroupCommit(async cancellationToken =>
-        {
-            var session = await SqliteSession.OpenAsync(DatabasePath, _opened.IsEmpty ? ["PRAGMA query_only=1;"] : [], cancellationToken);
-            _opened.Enqueue(session);
-            return session;
-        });
+        using var openers = SqliteOpeners.Open(DatabasePath);
+        using var commits = new SqliteGroupCommit(
+            async cancellationToken =>
+            {
+                var session = await SqliteSession.OpenAsync(DatabasePath, _opened.IsEmpty ? ["PRAGMA query_only=1;"] : [], cancellationToken);
+                _opened.Enqueue(session);
+                return session;
+            },
+            openers,
+            new CommittedRecords(openers, CommittedRecords.DefaultBudgetBytes));
 
         var error = await Assert.ThrowsAsync<SqliteException>(() => commits.CommitAsync([new PutRecord("thing", "a", "s", "a", "1", 0)], CancellationToken.None));
         await commits.CommitAsync([new PutRecord("thing", "a", "s", "a", "1", 0)], CancellationToken.None);
@@ -107,7 +111,8 @@ public sealed class SqliteSessionPoolTests : IDisposable
     {
         var store = await SqliteStateStore.OpenAsync(DatabasePath, CancellationToken.None);
         await store.CommitAsync([new PutRecord("thing", "a", "s", "a", "1", 0)], CancellationToken.None);
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.GetAsync("thing", "a", CancellationToken.None))));
+        // Reads of a record the store did not commit itself, which it reads from the file.
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.GetAsync("thing", "b", CancellationToken.None))));
         var whileOpen = OpenHandlesOf(DatabasePath);
 
         await store.DisposeAsync();
