@@ -51,7 +51,10 @@ public sealed class PollAnswerTests
             Network = everything
                 ? new TaskNetworkAssignment
                 {
-                    SubnetId = "subnet-1", CidrBlock = "10.0.0.0/24", PrivateIPv4Address = "10.0.0.5", MacAddress = "02:00:00:00:00:05",
+                    SubnetId = "subnet-1",
+                    CidrBlock = "10.0.0.0/24",
+                    PrivateIPv4Address = "10.0.0.5",
+                    MacAddress = "02:00:00:00:00:05",
                     SecurityGroups = [new SecurityGroup { GroupId = "sg-1", GroupName = "default", VpcId = "vpc-1" }],
                 }
                 : null,
