@@ -13,7 +13,8 @@ namespace Berth.Api.Agent;
 /// Correct across servers and restarts: a record's version grows with every write by any server, so a kept task whose
 /// version still matches the one just read is exactly what would be built from it, and a server that has kept nothing
 /// builds everything. Only the last answer's tasks are kept per instance, so a task that left its instance is dropped
-/// at the next answer, and an instance that is gone at its poll's 410.
+/// at the next answer, and an instance that is gone at its poll's 410 (one whose agent never polls this server again
+/// keeps its last answer until the server restarts: bounded by the instances it served).
 /// </remarks>
 internal sealed class KeptAssignments
 {
