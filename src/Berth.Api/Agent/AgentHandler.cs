@@ -34,7 +34,9 @@ internal sealed class AgentHandler(
     private readonly NetworkState _networks = new(store);
 
     /// <summary>Revisions never change once registered, apart from their status, which agents do not use.</summary>
-    private readonly ConcurrentDictionary<string, TaskDefinition> _definitions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, KeptDefinition> _definitions = new(StringComparer.Ordinal);
+
+    private readonly KeptAssignments _kept = new();
 
     public async Task PollAsync(HttpContext http)
     {
@@ -76,6 +78,7 @@ internal sealed class AgentHandler(
             {
                 // An unknown or deregistered ARN never becomes live again (an agent registers anew), so its key goes too.
                 signals.Forget(request.ContainerInstanceArn);
+                _kept.Forget(request.ContainerInstanceArn);
                 await JsonResponses.WriteErrorAsync(http.Response, StatusCodes.Status410Gone, "ContainerInstanceGone",
                     "The container instance is not registered (it was deregistered); register again.").ConfigureAwait(false);
                 return;
@@ -89,13 +92,9 @@ internal sealed class AgentHandler(
             var execs = execSessions.PendingFor(instance.Id);
             if (instance.Value.AssignmentsVersion != request.AssignmentsVersion || execs is not null || time.GetUtcNow() >= deadline)
             {
-                var response = new AgentPollResponse
-                {
-                    AssignmentsVersion = instance.Value.AssignmentsVersion,
-                    Tasks = await AssignmentsAsync(instance.Id, cancellationToken).ConfigureAwait(false),
-                    ExecSessions = execs,
-                };
-                await JsonResponses.WriteAsync(http.Response, 200, response, StateJsonContext.Default.AgentPollResponse).ConfigureAwait(false);
+                var tasks = await AssignmentsAsync(instance.Id, cancellationToken).ConfigureAwait(false);
+                await JsonResponses.WriteAsync(http.Response, 200, (instance.Value.AssignmentsVersion, tasks, execs),
+                    static (writer, answer) => PollAnswer.Write(writer, answer.AssignmentsVersion, answer.tasks, answer.execs)).ConfigureAwait(false);
                 return;
             }
             // Woken by a change to the instance's record: at once by one made in this process, within a second by another
@@ -151,27 +150,46 @@ internal sealed class AgentHandler(
         _ => AgentTaskReportResult.Applied,
     };
 
-    private async Task<IReadOnlyList<TaskAssignment>> AssignmentsAsync(string instanceArn, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every task claimed by the instance, as its agent is told about it. A task whose record is at the version of the
+    /// instance's last answer is not built again (<see cref="KeptAssignments"/>); the members that change between polls
+    /// are made anew each time as before: role credentials (<see cref="TaskRoleSessions.CurrentAsync"/> renews them),
+    /// secrets (resolved for a task that should run), the network (a group's rules may have changed).
+    /// </summary>
+    private async Task<IReadOnlyList<AssignmentAnswer>> AssignmentsAsync(string instanceArn, CancellationToken cancellationToken)
     {
         var claims = await store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, instanceArn), cancellationToken).ConfigureAwait(false);
-        var tasks = await store.GetManyAsync(EcsRecords.Tasks, [.. claims.Select(c => c.Id)], cancellationToken).ConfigureAwait(false);
-        var assignments = new List<TaskAssignment>(claims.Count);
+        var records = await store.GetManyAsync(EcsRecords.Tasks.Kind, [.. claims.Select(c => c.Id)], cancellationToken).ConfigureAwait(false);
+        var recordsById = records.ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var known = _kept.Of(instanceArn);
+        var kept = new Dictionary<string, KeptTask>(claims.Count, StringComparer.Ordinal);
+        var answers = new List<AssignmentAnswer>(claims.Count);
         NetworkRegistry? registry = null;
         foreach (var claim in claims)
         {
-            if (tasks.GetValueOrDefault(claim.Id) is not { } task)
+            if (recordsById.GetValueOrDefault(claim.Id) is not { } record)
             {
                 continue;
             }
-            var definition = await DefinitionAsync(task.Value.TaskDefinitionArn!, cancellationToken).ConfigureAwait(false);
+            var keptTask = known.TryGetValue(claim.Id, out var hit) && hit.Version == record.Version
+                ? hit
+                : await KeepAsync(record, cancellationToken).ConfigureAwait(false);
+            kept[claim.Id] = keptTask;
+            var definition = await DefinitionAsync(keptTask.TaskDefinitionArn, cancellationToken).ConfigureAwait(false);
+            if (keptTask.Task is null && claim.Value.Network is null)
+            {
+                answers.Add(new AssignmentAnswer(keptTask.Json, definition.Json));
+                continue;
+            }
+            var task = keptTask.Task ?? EcsRecords.Tasks.Deserialize(record);
             IReadOnlyDictionary<string, ContainerSecretValues>? secretValues = null;
-            if (task.Value.DesiredStatus == TaskStatuses.Running)
+            if (task.DesiredStatus == TaskStatuses.Running)
             {
                 try
                 {
-                    secretValues = await secrets.ResolveAsync(task.Value, definition, cancellationToken).ConfigureAwait(false);
+                    secretValues = await secrets.ResolveAsync(task, definition.Definition, cancellationToken).ConfigureAwait(false);
                 }
-                catch (SecretResolutionException e) when (task.Value.StartedAt is null)
+                catch (SecretResolutionException e) when (task.StartedAt is null)
                 {
                     // As ECS: a secret that cannot be read stops the task before its agent ever sees it.
                     await FailToStartAsync(claim.Id, e.Message, cancellationToken).ConfigureAwait(false);
@@ -182,19 +200,27 @@ internal sealed class AgentHandler(
                     // A started task got its values at start (the agent keeps them); a secret deleted since changes nothing.
                 }
             }
-            assignments.Add(new TaskAssignment
-            {
-                Task = TaskStateChanges.ForAgent(task.Value),
-                TaskDefinition = definition,
-                Secrets = secretValues,
-                Network = claim.Value.Network is { } network
-                    ? NetworkOf(task.Value, network, registry ??= await _networks.LoadAsync(cancellationToken).ConfigureAwait(false))
+            answers.Add(new AssignmentAnswer(keptTask.Json, definition.Json,
+                Network: claim.Value.Network is { } network
+                    ? NetworkOf(task, network, registry ??= await _networks.LoadAsync(cancellationToken).ConfigureAwait(false))
                     : null,
-                RoleCredentials = await roleSessions.CurrentAsync(task.Value, definition, TaskRoleSessionKind.Task, cancellationToken).ConfigureAwait(false),
-                ExecutionRoleCredentials = await roleSessions.CurrentAsync(task.Value, definition, TaskRoleSessionKind.Execution, cancellationToken).ConfigureAwait(false),
-            });
+                RoleCredentials: await roleSessions.CurrentAsync(task, definition.Definition, TaskRoleSessionKind.Task, cancellationToken).ConfigureAwait(false),
+                ExecutionRoleCredentials: await roleSessions.CurrentAsync(task, definition.Definition, TaskRoleSessionKind.Execution, cancellationToken).ConfigureAwait(false),
+                Secrets: secretValues));
         }
-        return assignments;
+        _kept.Keep(instanceArn, kept);
+        return answers;
+    }
+
+    /// <summary>The task's part of the answer at this version of its record; the task itself is kept when its answer has members made per poll.</summary>
+    private async Task<KeptTask> KeepAsync(StoredRecord record, CancellationToken cancellationToken)
+    {
+        var task = EcsRecords.Tasks.Deserialize(record);
+        var definition = (await DefinitionAsync(task.TaskDefinitionArn!, cancellationToken).ConfigureAwait(false)).Definition;
+        var perPoll = TaskRoleSessions.RoleArnOf(task, definition, TaskRoleSessionKind.Task) is not null
+            || TaskRoleSessions.RoleArnOf(task, definition, TaskRoleSessionKind.Execution) is not null
+            || (definition.ContainerDefinitions ?? []).Any(c => c.Secrets is { Count: > 0 } || c.LogConfiguration?.SecretOptions is { Count: > 0 });
+        return new KeptTask(record.Version, task.TaskDefinitionArn!, PollAnswer.Json(TaskStateChanges.ForAgent(task)), perPoll ? task : null);
     }
 
     private async Task FailToStartAsync(string taskArn, string reason, CancellationToken cancellationToken)
@@ -232,7 +258,7 @@ internal sealed class AgentHandler(
         };
     }
 
-    private async Task<TaskDefinition> DefinitionAsync(string arn, CancellationToken cancellationToken)
+    private async Task<KeptDefinition> DefinitionAsync(string arn, CancellationToken cancellationToken)
     {
         if (_definitions.TryGetValue(arn, out var cached))
         {
@@ -244,7 +270,8 @@ internal sealed class AgentHandler(
                 ? DaemonTaskDefinitions.AsTaskDefinition(daemon.Value.Definition)
                 : null
             : (await store.GetAsync(EcsRecords.TaskDefinitions, arn, cancellationToken).ConfigureAwait(false))?.Value.Definition;
-        return _definitions.GetOrAdd(arn, found ?? throw new InvalidDataException($"Task definition {arn} of an assigned task is missing."));
+        var definition = found ?? throw new InvalidDataException($"Task definition {arn} of an assigned task is missing.");
+        return _definitions.GetOrAdd(arn, new KeptDefinition(definition, PollAnswer.Json(definition)));
     }
 
     private static async Task<T?> ReadAsync<T>(HttpContext http, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)

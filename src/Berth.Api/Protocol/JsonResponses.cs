@@ -39,6 +39,19 @@ internal static class JsonResponses
         return response.BodyWriter.FlushAsync().AsTask();
     }
 
+    /// <summary>What <paramref name="write"/> writes of <paramref name="state"/>, through the same reused buffer.</summary>
+    public static Task WriteAsync<TState>(HttpResponse response, int status, TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        response.StatusCode = status;
+        response.ContentType = ContentType;
+        JsonScratch.Write(state, write, response, static (body, response) =>
+        {
+            response.ContentLength = body.Length;
+            response.BodyWriter.Write(body);
+        });
+        return response.BodyWriter.FlushAsync().AsTask();
+    }
+
     public static Task WriteErrorAsync(HttpResponse response, int status, string errorCode, string message) =>
         WriteErrorAsync(response, new ApiError(status, errorCode, message), ContentType);
 

@@ -11,7 +11,7 @@ internal static class RecordEvents
 
     public static IReadOnlyList<EcsEvent> Derive(string kind, string? previousBody, string body, DateTimeOffset now) => kind switch
     {
-        EcsRecords.TaskKind => EventDerivation.ForTask(previousBody is null ? null : TaskStatusPair.OfTaskJson(previousBody), Read(EcsRecords.Tasks, body)!, now),
+        EcsRecords.TaskKind => EventDerivation.ForTask(previousBody is null ? null : TaskStatusPair.OfTaskJson(previousBody), body, now),
         EcsRecords.ServiceKind => EventDerivation.ForService(Read(EcsRecords.Services, previousBody), Read(EcsRecords.Services, body)!, now),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The event stream reports tasks and services only."),
     };

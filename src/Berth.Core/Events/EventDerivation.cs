@@ -12,18 +12,57 @@ namespace Berth.Core.Events;
 /// </summary>
 public static class EventDerivation
 {
-    /// <summary>A task that appears, or whose lastStatus or desiredStatus moves, is one task state change.</summary>
-    public static IReadOnlyList<EcsEvent> ForTask(TaskStatusPair? previous, EcsTask current, DateTimeOffset now)
+    /// <summary>
+    /// A task that appears, or whose lastStatus or desiredStatus moves, is one task state change, its detail the task as
+    /// DescribeTasks reports it without include TAGS. <paramref name="storedTask"/> is the task as the store holds it
+    /// (<see cref="StateJsonContext"/>'s JSON, written with the options of the wire's <see cref="EcsJsonContext"/>), so
+    /// the detail is that JSON less what the report leaves out: read once into a document, never built into a task and
+    /// serialized again, which made each task commit parse, build and write its task twice over.
+    /// </summary>
+    public static IReadOnlyList<EcsEvent> ForTask(TaskStatusPair? previous, string storedTask, DateTimeOffset now)
     {
-        if (previous is not null && previous.LastStatus == current.LastStatus && previous.DesiredStatus == current.DesiredStatus)
+        var task = JsonElement.Parse(storedTask);
+        if (!IsTaskStateChange(previous, new TaskStatusPair(StringOf(task, "lastStatus"), StringOf(task, "desiredStatus"))))
         {
             return [];
         }
-        // As DescribeTasks reports it without include TAGS.
-        var reported = ManagedCapacity.AsReported(current with { Tags = null });
-        return [new EcsEvent(EcsEventTypes.TaskStateChange, current.ClusterArn!, [current.TaskArn!], now,
-            JsonSerializer.SerializeToElement(reported, EcsJsonContext.Default.EcsTask))];
+        return [new EcsEvent(EcsEventTypes.TaskStateChange, StringOf(task, "clusterArn")!, [StringOf(task, "taskArn")!], now, AsReported(task))];
     }
+
+    /// <summary>
+    /// The stored task as DescribeTasks shows it: without its tags, nor the managed instance it runs on
+    /// (<see cref="ManagedCapacity.AsReported"/>); both are null members, which the wire's options leave out.
+    /// </summary>
+    private static JsonElement AsReported(JsonElement task)
+    {
+        var managed = ManagedCapacity.IsManagedInstance(StringOf(task, "containerInstanceArn"));
+        if (!managed && !task.TryGetProperty("tags", out _))
+        {
+            return task;
+        }
+        return JsonElement.Parse(JsonScratch.ToJsonString((task, managed), static (writer, state) =>
+        {
+            writer.WriteStartObject();
+            foreach (var member in state.task.EnumerateObject())
+            {
+                if (!member.NameEquals("tags") && !(state.managed && member.NameEquals("containerInstanceArn")))
+                {
+                    member.WriteTo(writer);
+                }
+            }
+            writer.WriteEndObject();
+        }));
+    }
+
+    private static string? StringOf(JsonElement task, string member) =>
+        task.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>
+    /// Whether a task write from <paramref name="previous"/> (null: the task is new) to <paramref name="current"/> is a
+    /// task state change: <see cref="ForTask(TaskStatusPair?, string, DateTimeOffset)"/> reports nothing else, so a caller that holds only the two statuses
+    /// knows without building the task whether there is an event at all.
+    /// </summary>
+    public static bool IsTaskStateChange(TaskStatusPair? previous, TaskStatusPair current) => previous != current;
 
     /// <summary>
     /// Every service event the commit added (oldest first, as they happened), then every deployment whose rolloutState

@@ -59,6 +59,23 @@ public static class JsonScratch
         }
     }
 
+    /// <summary>
+    /// Hands what <paramref name="write"/> writes (with the writer's default options, those of every source-generated
+    /// contract here) to <paramref name="consume"/>, which must copy what it keeps before it returns.
+    /// </summary>
+    public static void Write<TState, TTarget>(TState state, Action<Utf8JsonWriter, TState> write, TTarget target, ReadOnlySpanAction<byte, TTarget> consume)
+    {
+        var scratch = s_first ??= new Scratch();
+        try
+        {
+            consume(scratch.Write(state, default, write), target);
+        }
+        finally
+        {
+            scratch.Release(ref s_first);
+        }
+    }
+
     /// <summary>What <paramref name="write"/> writes (with the writer's default options), as a string.</summary>
     public static string ToJsonString<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {

@@ -7,20 +7,23 @@ namespace Berth.Store.Events;
 /// <summary>The event table's statements, shared by <see cref="SqliteEventLog"/> and the PostgreSQL engine's event log.</summary>
 internal static class EventSql
 {
-    /// <summary>Inserts the events in order, each taking the next sequence number.</summary>
+    /// <summary>
+    /// The insert of one event, which takes the next sequence number. One text for every event, so SQLite's writer
+    /// session prepares it once (<see cref="Sqlite.SqliteSession"/>).
+    /// </summary>
+    public static SqlStatement Insert(EcsEvent e) => new("INSERT INTO events (time_ms, cluster, type, data) VALUES (@time, @cluster, @type, @data)",
+        ("@time", e.Time.ToUnixTimeMilliseconds()), ("@cluster", e.ClusterArn), ("@type", e.DetailType), ("@data", EventEnvelope.ToJson(e)));
+
+    /// <summary>Inserts the events in order as one batch: one round trip to a database server however many there are.</summary>
     public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EcsEvent> events, CancellationToken cancellationToken)
     {
-        await using var insert = new SqlStatement("INSERT INTO events (time_ms, cluster, type, data) VALUES (@time, @cluster, @type, @data)",
-            ("@time", 0L), ("@cluster", ""), ("@type", ""), ("@data", "")).ToCommand(connection, transaction);
-        var (time, cluster, type, data) = (insert.Parameters[0], insert.Parameters[1], insert.Parameters[2], insert.Parameters[3]);
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
         foreach (var e in events)
         {
-            time.Value = e.Time.ToUnixTimeMilliseconds();
-            cluster.Value = e.ClusterArn;
-            type.Value = e.DetailType;
-            data.Value = EventEnvelope.ToJson(e);
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            Insert(e).AddTo(batch);
         }
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public static async Task<IReadOnlyList<LoggedEvent>> ReadAsync(DbConnection connection, EventLogQuery query, CancellationToken cancellationToken)

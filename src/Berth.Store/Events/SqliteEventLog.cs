@@ -11,6 +11,11 @@ namespace Berth.Store.Events;
 /// hold the state's write lock and its retention never touches the state. AUTOINCREMENT, unlike a plain rowid, never
 /// hands out a number again after the newest rows are pruned, which resumption by Last-Event-ID relies on.
 /// </summary>
+/// <remarks>
+/// Appends run on one long-lived writer session (<see cref="SqliteSession"/>) with the insert prepared once: opening a
+/// pooled connection, setting its pragma and preparing the insert again for every append round was most of an
+/// append's cost under the scale harness (docs/performance.md, "event recording and poll answers").
+/// </remarks>
 public sealed class SqliteEventLog : IEventLog
 {
     private const string Schema = """
@@ -25,15 +30,26 @@ public sealed class SqliteEventLog : IEventLog
         CREATE INDEX IF NOT EXISTS events_by_time ON events (time_ms);
         """;
 
+    /// <summary>WAL with synchronous=NORMAL keeps every committed append across a process crash (see SqliteStateStore).</summary>
+    private static readonly string[] WriterPragmas = ["PRAGMA synchronous=NORMAL;"];
+
+    private readonly string _databasePath;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly ChangeNotifier _appended = new();
 
-    private SqliteEventLog(string connectionString) => _connectionString = connectionString;
+    /// <summary>The appends' connection, used only by whoever holds <see cref="_writer"/>; opened on the first append, and again after one failed.</summary>
+    private SqliteSession? _session;
+
+    private SqliteEventLog(string databasePath)
+    {
+        _databasePath = databasePath;
+        _connectionString = SqliteFiles.ConnectionString(databasePath);
+    }
 
     public static async Task<SqliteEventLog> OpenAsync(string databasePath, CancellationToken cancellationToken)
     {
-        var log = new SqliteEventLog(SqliteFiles.ConnectionString(databasePath));
+        var log = new SqliteEventLog(databasePath);
         await using var connection = await log.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = Schema;
@@ -52,16 +68,28 @@ public sealed class SqliteEventLog : IEventLog
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            // WAL with synchronous=NORMAL keeps every committed append across a process crash (see SqliteStateStore).
-            await using (var pragma = connection.CreateCommand())
+            var session = _session ??= await SqliteSession.OpenAsync(_databasePath, WriterPragmas, cancellationToken).ConfigureAwait(false);
+            try
             {
-                pragma.CommandText = "PRAGMA synchronous=NORMAL;";
-                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                // IMMEDIATE takes the write lock up front (other servers on the same data directory append too), so a
+                // busy file is waited for at BEGIN rather than failing an insert half-way.
+                await session.ExecuteAsync("BEGIN IMMEDIATE;", cancellationToken).ConfigureAwait(false);
+                foreach (var e in events)
+                {
+                    await session.Command(EventSql.Insert(e)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                await session.ExecuteAsync("COMMIT;", cancellationToken).ConfigureAwait(false);
             }
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await EventSql.InsertAsync(connection, transaction, events, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            catch
+            {
+                // Nothing of the round is kept, and the connection that failed is not trusted with the next one.
+                _session = null;
+                using (session)
+                {
+                    await SqliteFaults.RollbackIfOpenAsync(session.Connection).ConfigureAwait(false);
+                }
+                throw;
+            }
         }
         finally
         {
@@ -101,6 +129,7 @@ public sealed class SqliteEventLog : IEventLog
 
     public ValueTask DisposeAsync()
     {
+        _session?.Dispose();
         _writer.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -103,6 +103,40 @@ public sealed class AgentPollTests : IAsyncLifetime
     [Fact]
     public async Task A_poll_hands_the_claimed_tasks_read_at_once_and_leaves_out_a_claim_whose_task_is_gone()
     {
+        var arns = await SeedTasksAsync("a", "gone", "b");
+        var reads = new CountingReads(Store);
+        var handler = await HandlerAsync(reads);
+
+        var response = await PollAsync(handler, assignmentsVersion: 0);
+
+        Assert.Equal([arns[0], arns[2]], response.Tasks.Select(t => t.Task.TaskArn));
+        // One read for all the claimed tasks, in the claims' order (by task ARN).
+        Assert.Equal([string.Join(' ', arns.Order(StringComparer.Ordinal))], reads.Reads.Where(r => r.Kind == EcsRecords.Tasks.Kind).Select(r => string.Join(' ', r.Ids)));
+    }
+
+    /// <summary>
+    /// The handler keeps each answered task's JSON by the version of its record: a task written since the last answer
+    /// (here: stopped) must be answered as it is now, its neighbour as before.
+    /// </summary>
+    [Fact]
+    public async Task A_later_answer_shows_a_task_changed_since_the_last_one_as_it_is_now()
+    {
+        var arns = await SeedTasksAsync("a", "b");
+        var handler = await HandlerAsync(Store);
+        var first = await PollAsync(handler, assignmentsVersion: 0);
+        var stopping = (await Store.GetAsync(EcsRecords.Tasks, arns[1], CancellationToken.None))!;
+        await Store.CommitAsync([EcsRecords.PutTask(stopping.Value with { DesiredStatus = TaskStatuses.Stopped }, stopping.Version)], CancellationToken.None);
+
+        var second = await PollAsync(handler, assignmentsVersion: 0);
+
+        Assert.Equal([TaskStatuses.Running, TaskStatuses.Running], first.Tasks.Select(t => t.Task.DesiredStatus));
+        Assert.Equal([TaskStatuses.Running, TaskStatuses.Stopped], second.Tasks.Select(t => t.Task.DesiredStatus));
+        Assert.Equal(JsonSerializer.Serialize(first.Tasks[0], StateJsonContext.Default.TaskAssignment), JsonSerializer.Serialize(second.Tasks[0], StateJsonContext.Default.TaskAssignment));
+    }
+
+    /// <summary>Claims and tasks (desired RUNNING) of one task definition on the instance, but no task for an id named "gone"; returns their ARNs.</summary>
+    private async Task<string[]> SeedTasksAsync(params string[] ids)
+    {
         const string ClusterArn = "arn:aws:ecs:us-east-1:000000000000:cluster/poll";
         var definition = new TaskDefinition
         {
@@ -111,7 +145,7 @@ public sealed class AgentPollTests : IAsyncLifetime
             Revision = 1,
             ContainerDefinitions = [],
         };
-        var arns = new[] { "a", "gone", "b" }.Select(id => $"arn:aws:ecs:us-east-1:000000000000:task/poll/{id}").ToArray();
+        var arns = ids.Select(id => $"arn:aws:ecs:us-east-1:000000000000:task/poll/{id}").ToArray();
         await Store.CommitAsync(
             [EcsRecords.PutTaskDefinition(new TaskDefinitionRecord(definition, []), 0),
                 .. arns.Select(arn => EcsRecords.PutClaim(new TaskAssignmentRecord(arn, TaskStatuses.Pending, ClusterArn, "family:job", "job", 1, 1, [], []), InstanceArn, 0)),
@@ -121,18 +155,17 @@ public sealed class AgentPollTests : IAsyncLifetime
                     Group = "family:job", LastStatus = TaskStatuses.Pending, DesiredStatus = TaskStatuses.Running, Containers = [],
                 }, 0))],
             CancellationToken.None);
-        var reads = new CountingReads(Store);
-        var handler = await HandlerAsync(reads);
-        var http = PollRequest(assignmentsVersion: 0, CancellationToken.None);
+        return arns;
+    }
 
+    /// <summary>A poll whose assignments version is behind, so it is answered at once.</summary>
+    private static async Task<AgentPollResponse> PollAsync(AgentHandler handler, long assignmentsVersion)
+    {
+        var http = PollRequest(assignmentsVersion, CancellationToken.None);
         await handler.PollAsync(http).WaitAsync(Guard);
-
         Assert.Equal(200, http.Response.StatusCode);
         http.Response.Body.Position = 0;
-        var response = await JsonSerializer.DeserializeAsync(http.Response.Body, StateJsonContext.Default.AgentPollResponse);
-        Assert.Equal([arns[0], arns[2]], response!.Tasks.Select(t => t.Task.TaskArn));
-        // One read for all the claimed tasks, in the claims' order (by task ARN).
-        Assert.Equal([string.Join(' ', arns.Order(StringComparer.Ordinal))], reads.Reads.Where(r => r.Kind == EcsRecords.Tasks.Kind).Select(r => string.Join(' ', r.Ids)));
+        return (await JsonSerializer.DeserializeAsync(http.Response.Body, StateJsonContext.Default.AgentPollResponse))!;
     }
 
     /// <summary>A handler over <paramref name="store"/>; its key file sits next to the database, so the clean-up removes it.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Berth.Core.Capacity;
 using Berth.Core.Ecs;
 using Berth.Core.Events;
 using Berth.Core.Services;
@@ -36,10 +37,38 @@ public class EventDerivationTests
     private static Deployment Deployment(string id, string rolloutState, string? reason = null) =>
         new() { Id = id, RolloutState = rolloutState, RolloutStateReason = reason, UpdatedAt = Now };
 
+    /// <summary>The task's event from its stored JSON, as the event recording store derives it at each commit.</summary>
+    private static IReadOnlyList<EcsEvent> ForTask(TaskStatusPair? previous, EcsTask task, DateTimeOffset now) =>
+        EventDerivation.ForTask(previous, JsonSerializer.Serialize(task, StateJsonContext.Default.EcsTask), now);
+
+    public static TheoryData<string> DescribedTasks => ["plain", "tagged", "empty tags", "fargate", "escaped"];
+
+    private static EcsTask DescribedTask(string name) => name switch
+    {
+        "plain" => Task("PENDING", "RUNNING") with { Tags = null, Containers = [new Container { Name = "web", LastStatus = "PENDING" }] },
+        "tagged" => Task("PENDING", "RUNNING") with { ContainerInstanceArn = "arn:aws:ecs:eu-west-1:123456789012:container-instance/prod/abc" },
+        "empty tags" => Task("PENDING", "RUNNING") with { Tags = [] },
+        "fargate" => Task("PENDING", "RUNNING") with { ContainerInstanceArn = "arn:aws:ecs:eu-west-1:123456789012:container-instance/~fargate/abc" },
+        "escaped" => Task("PENDING", "RUNNING") with { Group = "family:<web & \"api\"> é", CreatedAt = Now, StartedBy = "ecs-svc/é" },
+        _ => throw new ArgumentOutOfRangeException(nameof(name)),
+    };
+
+    [Theory]
+    [MemberData(nameof(DescribedTasks))]
+    public void A_task_state_changes_detail_is_byte_for_byte_the_task_as_described_without_tags(string name)
+    {
+        var task = DescribedTask(name);
+
+        var e = Assert.Single(ForTask(null, task, Now));
+
+        var described = JsonSerializer.Serialize(ManagedCapacity.AsReported(task with { Tags = null }), EcsJsonContext.Default.EcsTask);
+        Assert.Equal(described, e.Detail.GetRawText());
+    }
+
     [Fact]
     public void A_new_task_is_a_task_state_change_with_the_task_as_described_without_tags()
     {
-        var e = Assert.Single(EventDerivation.ForTask(null, Task("PENDING", "RUNNING"), Now));
+        var e = Assert.Single(ForTask(null, Task("PENDING", "RUNNING"), Now));
 
         Assert.Equal(EcsEventTypes.TaskStateChange, e.DetailType);
         Assert.Equal(ClusterArn, e.ClusterArn);
@@ -57,7 +86,7 @@ public class EventDerivationTests
     [InlineData("DEACTIVATING", "STOPPED", "STOPPED", "STOPPED")]
     public void A_move_of_last_or_desired_status_is_one_change(string lastBefore, string desiredBefore, string lastAfter, string desiredAfter)
     {
-        var e = Assert.Single(EventDerivation.ForTask(TaskStatusPair.Of(Task(lastBefore, desiredBefore)), Task(lastAfter, desiredAfter), Now));
+        var e = Assert.Single(ForTask(new TaskStatusPair(lastBefore, desiredBefore), Task(lastAfter, desiredAfter), Now));
 
         Assert.Equal(lastAfter, e.Detail.GetProperty("lastStatus").GetString());
         Assert.Equal(desiredAfter, e.Detail.GetProperty("desiredStatus").GetString());
@@ -68,7 +97,7 @@ public class EventDerivationTests
     {
         var before = Task("RUNNING", "RUNNING");
 
-        Assert.Empty(EventDerivation.ForTask(TaskStatusPair.Of(before), before with { HealthStatus = "HEALTHY" }, Now));
+        Assert.Empty(ForTask(new TaskStatusPair("RUNNING", "RUNNING"), before with { HealthStatus = "HEALTHY" }, Now));
     }
 
     [Fact]
@@ -99,7 +128,7 @@ public class EventDerivationTests
             ContainerInstanceArn = "arn:aws:ecs:eu-west-1:123456789012:container-instance/~fargate/abc",
         };
 
-        var e = Assert.Single(EventDerivation.ForTask(null, onPool, Now));
+        var e = Assert.Single(ForTask(null, onPool, Now));
 
         Assert.False(e.Detail.TryGetProperty("containerInstanceArn", out _));
     }
@@ -158,7 +187,7 @@ public class EventDerivationTests
     [Fact]
     public void The_envelope_is_one_line_with_eventbridges_members_and_the_region_and_account_of_the_cluster()
     {
-        var e = Assert.Single(EventDerivation.ForTask(null, Task("PENDING", "RUNNING"), Now.AddMilliseconds(250)));
+        var e = Assert.Single(ForTask(null, Task("PENDING", "RUNNING"), Now.AddMilliseconds(250)));
 
         var json = EventEnvelope.ToJson(e);
 

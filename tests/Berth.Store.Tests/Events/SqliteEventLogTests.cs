@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Berth.Core.Events;
 using Berth.Store.Events;
 
 namespace Berth.Store.Tests.Events;
@@ -8,6 +10,25 @@ public sealed class SqliteEventLogTests : EventLogContract
 
     protected override async Task<IEventLog> OpenEmptyLogAsync() => await SqliteEventLog.OpenAsync(_path, CancellationToken.None);
 
+    /// <summary>
+    /// Servers sharing a data directory share events.db: each keeps its own writer connection open between appends,
+    /// so their appends must take turns on the file, every event stored once with a number of its own.
+    /// </summary>
+    [Fact]
+    public async Task Two_logs_on_one_file_append_in_turns_without_losing_or_repeating_a_number()
+    {
+        await using var first = await SqliteEventLog.OpenAsync(_path, CancellationToken.None);
+        await using var second = await SqliteEventLog.OpenAsync(_path, CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? first : second).AppendAsync(
+            [Event($"cluster-{i}"), Event($"cluster-{i}")], CancellationToken.None)));
+
+        var all = await first.ReadAsync(new EventLogQuery(0, null, null, 1000), CancellationToken.None);
+        Assert.Equal(80, all.Count);
+        Assert.Equal(all.Count, all.Select(e => e.Sequence).Distinct().Count());
+        Assert.Equal(all[^1].Sequence, await second.LatestSequenceAsync(CancellationToken.None));
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
@@ -17,4 +38,7 @@ public sealed class SqliteEventLogTests : EventLogContract
             File.Delete(file);
         }
     }
+
+    private static EcsEvent Event(string cluster) =>
+        new(EcsEventTypes.TaskStateChange, cluster, [], DateTimeOffset.UnixEpoch, JsonDocument.Parse("{}").RootElement);
 }

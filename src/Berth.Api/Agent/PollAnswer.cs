@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Berth.Core.Agent;
+using Berth.Core.Ecs;
+using Berth.Core.Networking;
+using Berth.Core.State;
+
+namespace Berth.Api.Agent;
+
+/// <summary>
+/// One task of a poll's answer: the task and its task definition as JSON kept from the poll that first answered them
+/// (<see cref="KeptAssignments"/>), and the members made anew for every poll (network, credentials, secrets).
+/// </summary>
+internal sealed record AssignmentAnswer(
+    ReadOnlyMemory<byte> Task,
+    ReadOnlyMemory<byte> TaskDefinition,
+    TaskNetworkAssignment? Network = null,
+    TaskRoleCredentials? RoleCredentials = null,
+    TaskRoleCredentials? ExecutionRoleCredentials = null,
+    IReadOnlyDictionary<string, ContainerSecretValues>? Secrets = null);
+
+/// <summary>
+/// Writes <see cref="AgentPollResponse"/>'s JSON, byte for byte what <see cref="StateJsonContext"/> writes for it (the
+/// same members in the same order, nulls left out), with each task's kept JSON copied in rather than serialized again:
+/// an instance's answer lists all its tasks at every change to any of them, so with tasks placed one by one most of
+/// what an answer carried had been written before.
+/// </summary>
+internal static class PollAnswer
+{
+    public static void Write(Utf8JsonWriter writer, long assignmentsVersion, IReadOnlyList<AssignmentAnswer> tasks, IReadOnlyList<ExecSessionAssignment>? execSessions)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("assignmentsVersion", assignmentsVersion);
+        writer.WriteStartArray("tasks");
+        foreach (var task in tasks)
+        {
+            Write(writer, task);
+        }
+        writer.WriteEndArray();
+        if (execSessions is not null)
+        {
+            writer.WritePropertyName("execSessions");
+            JsonSerializer.Serialize(writer, execSessions, StateJsonContext.Default.IReadOnlyListExecSessionAssignment);
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void Write(Utf8JsonWriter writer, AssignmentAnswer task)
+    {
+        writer.WriteStartObject();
+        writer.WritePropertyName("task");
+        writer.WriteRawValue(task.Task.Span, skipInputValidation: true);
+        writer.WritePropertyName("taskDefinition");
+        writer.WriteRawValue(task.TaskDefinition.Span, skipInputValidation: true);
+        if (task.Network is { } network)
+        {
+            writer.WritePropertyName("network");
+            JsonSerializer.Serialize(writer, network, StateJsonContext.Default.TaskNetworkAssignment);
+        }
+        if (task.RoleCredentials is { } role)
+        {
+            writer.WritePropertyName("roleCredentials");
+            JsonSerializer.Serialize(writer, role, StateJsonContext.Default.TaskRoleCredentials);
+        }
+        if (task.ExecutionRoleCredentials is { } executionRole)
+        {
+            writer.WritePropertyName("executionRoleCredentials");
+            JsonSerializer.Serialize(writer, executionRole, StateJsonContext.Default.TaskRoleCredentials);
+        }
+        if (task.Secrets is { } secrets)
+        {
+            writer.WritePropertyName("secrets");
+            JsonSerializer.Serialize(writer, secrets, StateJsonContext.Default.IReadOnlyDictionaryStringContainerSecretValues);
+        }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A piece of the answer as the serializer writes it, to keep.</summary>
+    public static ReadOnlyMemory<byte> Json(EcsTask task) => JsonSerializer.SerializeToUtf8Bytes(task, StateJsonContext.Default.EcsTask);
+
+    /// <inheritdoc cref="Json(EcsTask)"/>
+    public static ReadOnlyMemory<byte> Json(TaskDefinition definition) => JsonSerializer.SerializeToUtf8Bytes(definition, StateJsonContext.Default.TaskDefinition);
+}
