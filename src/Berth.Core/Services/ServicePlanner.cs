@@ -146,7 +146,7 @@ public static class ServicePlanner
         }
         state = ReportSteadyState(state, taskSets?.Steady ?? outcome.Steady, name, events, now);
 
-        state = StartAnnouncements.AllAnnounced(state, tasks) with
+        state = StartAnnouncements.AllAnnounced(state, tasks, now) with
         {
             CountedStoppedTasks = [.. tasks.Where(ServiceTaskState.IsStopped).Select(t => t.TaskArn)],
         };

@@ -2,15 +2,16 @@ namespace Berth.Core.Services;
 
 /// <summary>
 /// Which of a service's tasks were already named in a "has started" event, remembered in a size that does not grow with
-/// the service: tasks are announced in <c>createdAt</c> order, so the record keeps the newest <c>createdAt</c> announced
-/// (<see cref="SchedulerState.AnnouncedThrough"/>) and, in <see cref="SchedulerState.AnnouncedTasks"/>, only the tasks
-/// created at exactly that moment (one launch's tasks share it). A task created earlier than the mark was announced.
+/// the service: the time of the last round that planned (<see cref="SchedulerState.AnnouncedThrough"/>, to the
+/// millisecond, as task times are stored) and, in <see cref="SchedulerState.AnnouncedTasks"/>, only the tasks that round
+/// saw created at or after it (normally none). A task created before the mark was announced.
 /// </summary>
 /// <remarks>
-/// That holds because a service's tasks are created by its scheduler's rounds, which run one at a time (on the leader)
-/// and launch before they commit, all of a launch's tasks in one commit with one <c>createdAt</c>: a round's snapshot
-/// holds every task created before the tasks it sees. A record written before the mark existed has no mark and lists
-/// every task it announced, which the same rule reads as it always did, so its tasks are not announced again.
+/// That holds because a service's tasks are created only by its scheduler's rounds, which run one at a time (on the
+/// leader, whose commits are fenced) and finish their launches before the next round starts: a task created before a
+/// round's time was committed before that round read its snapshot, so the round saw it. The tasks a round launches are
+/// created after its time, so the next round announces them. A record written before the mark existed has no mark and
+/// names every task it announced, which the same rule reads as it always did, so its tasks are not announced again.
 /// </remarks>
 public static class StartAnnouncements
 {
@@ -24,19 +25,14 @@ public static class StartAnnouncements
             .ThenBy(t => t.TaskArn, StringComparer.Ordinal)];
     }
 
-    /// <summary>The bookkeeping once every task of the snapshot is announced: the newest moment and the tasks created at it.</summary>
-    public static SchedulerState AllAnnounced(SchedulerState state, IReadOnlyList<ServiceTask> tasks)
+    /// <summary>The bookkeeping once every task of the round's snapshot, planned at <paramref name="now"/>, is announced.</summary>
+    public static SchedulerState AllAnnounced(SchedulerState state, IReadOnlyList<ServiceTask> tasks, DateTimeOffset now)
     {
-        DateTimeOffset? newest = tasks.Count == 0 ? null : tasks.Max(t => t.CreatedAt);
-        if (state.AnnouncedThrough is { } mark && !(newest > mark))
-        {
-            // Nothing newer than the mark: the tasks at the mark that are still seen stay named (they may be all of them).
-            return newest == mark ? state with { AnnouncedTasks = [.. tasks.Where(t => t.CreatedAt == mark).Select(t => t.TaskArn)] } : state;
-        }
+        var mark = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
         return state with
         {
-            AnnouncedThrough = newest,
-            AnnouncedTasks = newest is { } moment ? [.. tasks.Where(t => t.CreatedAt == moment).Select(t => t.TaskArn)] : [],
+            AnnouncedThrough = mark,
+            AnnouncedTasks = [.. tasks.Where(t => t.CreatedAt >= mark).Select(t => t.TaskArn)],
         };
     }
 }

@@ -33,21 +33,12 @@ public class StartAnnouncementsTests
     }
 
     [Fact]
-    public void Once_all_are_announced_only_the_tasks_of_the_newest_moment_are_named()
+    public void Once_all_are_announced_the_mark_is_the_round_and_only_tasks_created_at_or_after_it_are_named()
     {
-        var state = StartAnnouncements.AllAnnounced(new SchedulerState(), [Created("a", 1), Created("b", 2), Created("c", 2)]);
+        var state = StartAnnouncements.AllAnnounced(new SchedulerState(), [Created("a", 1), Created("b", 2), Created("c", 3)], T0.AddMilliseconds(2000.7));
 
         Assert.Equal(T0.AddSeconds(2), state.AnnouncedThrough);
         Assert.Equal([TaskArn("b"), TaskArn("c")], state.AnnouncedTasks);
-    }
-
-    [Fact]
-    public void The_mark_stays_when_no_newer_task_is_seen()
-    {
-        var state = new SchedulerState { AnnouncedThrough = T0.AddSeconds(5), AnnouncedTasks = [TaskArn("z")] };
-
-        Assert.Equal(state, StartAnnouncements.AllAnnounced(state, [Created("a", 1)]));
-        Assert.Equal(state, StartAnnouncements.AllAnnounced(state, []));
     }
 
     [Fact]
@@ -64,12 +55,27 @@ public class StartAnnouncementsTests
         var plan = Plan(Snapshot(Replica(50), tasks, state: old));
 
         Assert.DoesNotContain(plan.Messages(), m => m.Contains("has started", StringComparison.Ordinal));
-        Assert.Equal(tasks[0].CreatedAt, plan.Scheduler.AnnouncedThrough);
-        Assert.Equal(50, plan.Scheduler.AnnouncedTasks.Count); // all 50 share one createdAt in this fixture
+        Assert.Equal(T0, plan.Scheduler.AnnouncedThrough);
+        Assert.Empty(plan.Scheduler.AnnouncedTasks);
     }
 
     [Fact]
-    public void A_service_of_many_tasks_keeps_a_record_the_size_of_its_newest_launch()
+    public void Tasks_launched_in_the_millisecond_the_round_planned_in_are_announced_once()
+    {
+        // Time does not move between rounds (a test clock, or two rounds in one millisecond): the tasks are named.
+        var first = Plan(Snapshot(Replica(2), state: new SchedulerState()), T0);
+        IReadOnlyList<ServiceTask> launched = [Created("x", 0), Created("y", 0)];
+
+        var second = Plan(new ServiceSnapshot(first.Service, launched, [], first.Scheduler), T0);
+        var third = Plan(new ServiceSnapshot(second.Service, launched, [], second.Scheduler), T0);
+
+        Assert.Contains("(service web) has started 2 tasks: (task x) (task y).", second.Messages());
+        Assert.Equal([TaskArn("x"), TaskArn("y")], second.Scheduler.AnnouncedTasks);
+        Assert.Equal(second.Messages(), third.Messages());
+    }
+
+    [Fact]
+    public void A_service_of_many_tasks_names_none_of_them_once_they_are_announced()
     {
         var service = Replica(1000);
         var first = Plan(Snapshot(service, state: new SchedulerState()));
@@ -79,12 +85,12 @@ public class StartAnnouncementsTests
         var second = Plan(new ServiceSnapshot(first.Service, launched, [], first.Scheduler), T0.AddSeconds(20));
 
         Assert.Contains(second.Messages(), m => m.StartsWith("(service web) has started 1000 tasks:", StringComparison.Ordinal));
-        Assert.Equal(T0.AddSeconds(9), second.Scheduler.AnnouncedThrough);
-        Assert.Equal(100, second.Scheduler.AnnouncedTasks.Count);
+        Assert.Equal(T0.AddSeconds(20), second.Scheduler.AnnouncedThrough);
+        Assert.Empty(second.Scheduler.AnnouncedTasks);
 
         var third = Plan(new ServiceSnapshot(second.Service, [.. launched, Created("late", 30)], [], second.Scheduler), T0.AddSeconds(40));
 
         Assert.Equal("(service web) has started 1 tasks: (task late).", third.Messages().First(m => m.Contains("has started", StringComparison.Ordinal)));
-        Assert.Equal([TaskArn("late")], third.Scheduler.AnnouncedTasks);
+        Assert.Empty(third.Scheduler.AnnouncedTasks);
     }
 }
