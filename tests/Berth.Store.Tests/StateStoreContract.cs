@@ -687,6 +687,49 @@ public abstract class StateStoreContract : IAsyncLifetime
         Assert.Equal(["arn:t/3", "arn:t/1"], stopped.Select(t => t.TaskArn));
     }
 
+    [Fact]
+    public async Task A_task_whose_desired_status_moves_between_the_range_reads_of_its_group_is_listed_once_as_it_now_is()
+    {
+        var web = new EcsTask { TaskArn = "arn:t/1", ClusterArn = "arn:c", DesiredStatus = "RUNNING", LastStatus = "RUNNING", Group = "service:web", Version = 1 };
+        await Store.CommitAsync([EcsRecords.PutTask(web, 0)], CancellationToken.None);
+        // The stop lands after the RUNNING range was read and before the STOPPED one is.
+        var store = new AfterFirstQuery(Store, () => Store.CommitAsync([EcsRecords.PutTask(web with { DesiredStatus = "STOPPED", Version = 2 }, 1)], CancellationToken.None));
+
+        var tasks = await store.TasksOfGroupAsync("arn:c", "service:web", CancellationToken.None);
+
+        Assert.Equal([("arn:t/1", "STOPPED")], tasks.Select(t => (t.TaskArn, t.DesiredStatus)));
+    }
+
+    /// <summary>Runs a change once, right after the first query made through it.</summary>
+    private sealed class AfterFirstQuery(IStateStore inner, Func<Task> change) : IStateStore
+    {
+        private bool _done;
+
+        public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
+
+        public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+            inner.GetManyAsync(kind, ids, cancellationToken);
+
+        public async Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken)
+        {
+            var found = await inner.QueryAsync(query, cancellationToken);
+            if (!_done)
+            {
+                _done = true;
+                await change();
+            }
+            return found;
+        }
+
+        public Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken) => inner.VersionsAsync(query, cancellationToken);
+
+        public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
+
+        public Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) => inner.CommitAsync(writes, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     /// <summary>A clock that moves only when told.</summary>
     private sealed class ManualClock : TimeProvider
     {

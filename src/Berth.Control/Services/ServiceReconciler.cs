@@ -52,14 +52,8 @@ public sealed class ServiceReconciler(
             var refused = await ruleForwards.ApplyAsync(plan.RuleForwards, ct).ConfigureAwait(false);
             refused = [.. refused.Select(r => $"(service {service.ServiceName}) {r}"),
                 .. await targets.ApplyAsync(service.ServiceName!, plan.Deregistrations, register: false, ct).ConfigureAwait(false)];
-            foreach (var deactivation in plan.Deactivations)
-            {
-                await stopper.DeactivateAsync(deactivation.TaskArn, deactivation.Reason, SchedulerStopCode, now, ct).ConfigureAwait(false);
-            }
-            foreach (var stop in plan.Stops)
-            {
-                await stopper.RequestStopAsync(stop.TaskArn, stop.Reason, SchedulerStopCode, now, ct).ConfigureAwait(false);
-            }
+            await stopper.DeactivateAllAsync([.. plan.Deactivations.Select(d => (d.TaskArn, d.Reason))], SchedulerStopCode, now, ct).ConfigureAwait(false);
+            await stopper.RequestStopsAsync([.. plan.Stops.Select(s => (s.TaskArn, s.Reason))], SchedulerStopCode, now, ct).ConfigureAwait(false);
             refused = [.. refused, .. await targets.ApplyAsync(service.ServiceName!, plan.Registrations, register: true, ct).ConfigureAwait(false)];
             foreach (var message in refused)
             {

@@ -23,6 +23,77 @@ public sealed class TaskStopper(IStateStore store, AssignmentSignals signals)
     public Task<Core.Ecs.EcsTask?> DeactivateAsync(string taskArn, string reason, string stopCode, DateTimeOffset now, CancellationToken cancellationToken) =>
         ChangeAsync(taskArn, task => TaskStateChanges.Deactivate(task, reason, stopCode, now), cancellationToken);
 
+    /// <summary>
+    /// <see cref="RequestStopAsync"/> for many tasks (a service scaling in), in commits of up to <see cref="TasksPerCommit"/>
+    /// tasks, each with the assignments versions of their instances moved once. A commit that conflicts (one of its tasks or
+    /// instances moved meanwhile) is redone one task at a time, as a single stop is, so the others are not lost with it.
+    /// </summary>
+    public Task RequestStopsAsync(IReadOnlyList<(string TaskArn, string Reason)> stops, string stopCode, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ChangeManyAsync(stops, (task, reason) => TaskStateChanges.RequestStop(task, reason, stopCode, now), cancellationToken);
+
+    /// <summary><see cref="DeactivateAsync"/> for many tasks, in commits as <see cref="RequestStopsAsync"/>.</summary>
+    public Task DeactivateAllAsync(IReadOnlyList<(string TaskArn, string Reason)> stops, string stopCode, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ChangeManyAsync(stops, (task, reason) => TaskStateChanges.Deactivate(task, reason, stopCode, now), cancellationToken);
+
+    /// <summary>At most this many tasks change in one commit, so a large scale-in is not one unbounded statement.</summary>
+    internal const int TasksPerCommit = 100;
+
+    private async Task ChangeManyAsync(
+        IReadOnlyList<(string TaskArn, string Reason)> stops, Func<Core.Ecs.EcsTask, string, Core.Ecs.EcsTask> change, CancellationToken cancellationToken)
+    {
+        foreach (var batch in stops.Chunk(TasksPerCommit))
+        {
+            if (batch.Length == 1)
+            {
+                await ChangeAsync(batch[0].TaskArn, task => change(task, batch[0].Reason), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            var tasks = await store.GetManyAsync(EcsRecords.Tasks, [.. batch.Select(s => s.TaskArn)], cancellationToken).ConfigureAwait(false);
+            var writes = new List<RecordWrite>();
+            var instanceArns = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (taskArn, reason) in batch)
+            {
+                if (tasks.GetValueOrDefault(taskArn) is not { } task || !TaskStateChanges.CanRequestStop(task.Value))
+                {
+                    continue;
+                }
+                var next = change(task.Value, reason);
+                if (ReferenceEquals(next, task.Value))
+                {
+                    continue;
+                }
+                writes.Add(EcsRecords.PutTask(next, task.Version));
+                if (task.Value.ContainerInstanceArn is { } instanceArn)
+                {
+                    instanceArns.Add(instanceArn);
+                }
+            }
+            if (writes.Count == 0)
+            {
+                continue;
+            }
+            var instances = await store.GetManyAsync(EcsRecords.ContainerInstances, instanceArns, cancellationToken).ConfigureAwait(false);
+            writes.AddRange(instances.Values.Select(EcsRecords.BumpAssignments));
+            try
+            {
+                await store.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConcurrencyConflictException)
+            {
+                // One of them moved meanwhile: each is changed on its own, re-read, so none is lost with it.
+                foreach (var (taskArn, reason) in batch)
+                {
+                    await ChangeAsync(taskArn, task => change(task, reason), cancellationToken).ConfigureAwait(false);
+                }
+                continue;
+            }
+            foreach (var arn in instances.Keys)
+            {
+                signals.Notify(arn);
+            }
+        }
+    }
+
     private async Task<Core.Ecs.EcsTask?> ChangeAsync(string taskArn, Func<Core.Ecs.EcsTask, Core.Ecs.EcsTask> change, CancellationToken cancellationToken)
     {
         var stopped = await store.RetryOnConflictAsync(async ct =>

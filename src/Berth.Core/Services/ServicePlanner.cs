@@ -146,10 +146,9 @@ public static class ServicePlanner
         }
         state = ReportSteadyState(state, taskSets?.Steady ?? outcome.Steady, name, events, now);
 
-        state = state with
+        state = StartAnnouncements.AllAnnounced(state, tasks, now) with
         {
             CountedStoppedTasks = [.. tasks.Where(ServiceTaskState.IsStopped).Select(t => t.TaskArn)],
-            AnnouncedTasks = [.. tasks.Select(t => t.TaskArn)],
         };
         var planned = service with
         {
@@ -197,13 +196,7 @@ public static class ServicePlanner
     /// </summary>
     private static SchedulerState AnnounceStartedTasks(SchedulerState state, IReadOnlyList<ServiceTask> tasks, string name, List<string> events)
     {
-        var announced = state.AnnouncedTasks.ToHashSet(StringComparer.Ordinal);
-        var launched = tasks
-            .Where(t => !announced.Contains(t.TaskArn))
-            .OrderBy(t => t.CreatedAt)
-            .ThenBy(t => t.TaskArn, StringComparer.Ordinal)
-            .ToList();
-        (state, var others, var rebalanced) = AzRebalancing.AnnounceStarts(state, launched, name);
+        (state, var others, var rebalanced) = AzRebalancing.AnnounceStarts(state, StartAnnouncements.Unannounced(state, tasks), name);
         if (others.Count > 0)
         {
             events.Add(ServiceEvents.Started(name, others.Select(t => t.TaskArn)));

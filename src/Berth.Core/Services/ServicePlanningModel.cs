@@ -77,7 +77,10 @@ public sealed record SchedulerState
     public DateTimeOffset? NextStartAllowedAt { get; init; }
     public DateTimeOffset? SteadyStateReportedAt { get; init; }
 
-    /// <summary>Tasks already named in a "has started" event (the planner learns task ids only after launch).</summary>
+    /// <summary>
+    /// Tasks already named in a "has started" event (the planner learns task ids only after launch): those created at
+    /// <see cref="AnnouncedThrough"/> (<see cref="StartAnnouncements"/>); in a record written before that mark existed, all of them.
+    /// </summary>
     public IReadOnlyList<string> AnnouncedTasks { get; init; } = [];
 
     /// <summary>When the newest counted start failure stopped; a task that starts later ends the throttle.</summary>
@@ -130,6 +133,9 @@ public sealed record SchedulerState
 
     /// <summary>The Availability Zone rebalancing under way (<see cref="AzRebalancing"/>), null when none is.</summary>
     public AzRebalance? Rebalance { get; init; }
+
+    /// <summary>The newest <c>createdAt</c> of the tasks announced: every task created before it was (<see cref="StartAnnouncements"/>).</summary>
+    public DateTimeOffset? AnnouncedThrough { get; init; }
 }
 
 /// <summary>A rolling deployment steady since <see cref="SteadySince"/>, completing once its alarms' bake time has passed.</summary>
