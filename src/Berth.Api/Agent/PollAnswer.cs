@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
 using Berth.Core.Networking;
@@ -36,11 +37,7 @@ internal static class PollAnswer
             Write(writer, task);
         }
         writer.WriteEndArray();
-        if (execSessions is not null)
-        {
-            writer.WritePropertyName("execSessions");
-            JsonSerializer.Serialize(writer, execSessions, StateJsonContext.Default.IReadOnlyListExecSessionAssignment);
-        }
+        WriteIfPresent(writer, "execSessions", execSessions, StateJsonContext.Default.IReadOnlyListExecSessionAssignment);
         writer.WriteEndObject();
     }
 
@@ -51,27 +48,22 @@ internal static class PollAnswer
         writer.WriteRawValue(task.Task.Span, skipInputValidation: true);
         writer.WritePropertyName("taskDefinition");
         writer.WriteRawValue(task.TaskDefinition.Span, skipInputValidation: true);
-        if (task.Network is { } network)
-        {
-            writer.WritePropertyName("network");
-            JsonSerializer.Serialize(writer, network, StateJsonContext.Default.TaskNetworkAssignment);
-        }
-        if (task.RoleCredentials is { } role)
-        {
-            writer.WritePropertyName("roleCredentials");
-            JsonSerializer.Serialize(writer, role, StateJsonContext.Default.TaskRoleCredentials);
-        }
-        if (task.ExecutionRoleCredentials is { } executionRole)
-        {
-            writer.WritePropertyName("executionRoleCredentials");
-            JsonSerializer.Serialize(writer, executionRole, StateJsonContext.Default.TaskRoleCredentials);
-        }
-        if (task.Secrets is { } secrets)
-        {
-            writer.WritePropertyName("secrets");
-            JsonSerializer.Serialize(writer, secrets, StateJsonContext.Default.IReadOnlyDictionaryStringContainerSecretValues);
-        }
+        WriteIfPresent(writer, "network", task.Network, StateJsonContext.Default.TaskNetworkAssignment);
+        WriteIfPresent(writer, "roleCredentials", task.RoleCredentials, StateJsonContext.Default.TaskRoleCredentials);
+        WriteIfPresent(writer, "executionRoleCredentials", task.ExecutionRoleCredentials, StateJsonContext.Default.TaskRoleCredentials);
+        WriteIfPresent(writer, "secrets", task.Secrets, StateJsonContext.Default.IReadOnlyDictionaryStringContainerSecretValues);
         writer.WriteEndObject();
+    }
+
+    /// <summary>A member the serializer writes only when it is not null (the context leaves nulls out).</summary>
+    private static void WriteIfPresent<T>(Utf8JsonWriter writer, string name, T? value, JsonTypeInfo<T> type)
+        where T : class
+    {
+        if (value is not null)
+        {
+            writer.WritePropertyName(name);
+            JsonSerializer.Serialize(writer, value, type);
+        }
     }
 
     /// <summary>A piece of the answer as the serializer writes it, to keep.</summary>

@@ -31,11 +31,7 @@ internal static class JsonResponses
     {
         response.StatusCode = status;
         response.ContentType = contentType;
-        JsonScratch.Serialize(value, type, response, static (body, response) =>
-        {
-            response.ContentLength = body.Length;
-            response.BodyWriter.Write(body);
-        });
+        JsonScratch.Serialize(value, type, response, WriteBody);
         return response.BodyWriter.FlushAsync().AsTask();
     }
 
@@ -44,12 +40,15 @@ internal static class JsonResponses
     {
         response.StatusCode = status;
         response.ContentType = ContentType;
-        JsonScratch.Write(state, write, response, static (body, response) =>
-        {
-            response.ContentLength = body.Length;
-            response.BodyWriter.Write(body);
-        });
+        JsonScratch.Write(state, write, response, WriteBody);
         return response.BodyWriter.FlushAsync().AsTask();
+    }
+
+    /// <summary>The length is known before the first byte is written, so the answer keeps its Content-Length.</summary>
+    private static void WriteBody(ReadOnlySpan<byte> body, HttpResponse response)
+    {
+        response.ContentLength = body.Length;
+        response.BodyWriter.Write(body);
     }
 
     public static Task WriteErrorAsync(HttpResponse response, int status, string errorCode, string message) =>
