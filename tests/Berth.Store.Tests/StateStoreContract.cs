@@ -701,18 +701,13 @@ public abstract class StateStoreContract : IAsyncLifetime
     }
 
     /// <summary>Runs a change once, right after the first query made through it.</summary>
-    private sealed class AfterFirstQuery(IStateStore inner, Func<Task> change) : IStateStore
+    private sealed class AfterFirstQuery(IStateStore inner, Func<Task> change) : CommitDecorator(inner)
     {
         private bool _done;
 
-        public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
-
-        public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-            inner.GetManyAsync(kind, ids, cancellationToken);
-
-        public async Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken)
         {
-            var found = await inner.QueryAsync(query, cancellationToken);
+            var found = await Inner.QueryAsync(query, cancellationToken);
             if (!_done)
             {
                 _done = true;
@@ -721,13 +716,9 @@ public abstract class StateStoreContract : IAsyncLifetime
             return found;
         }
 
-        public Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken) => inner.VersionsAsync(query, cancellationToken);
+        public override Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) => Inner.CommitAsync(writes, cancellationToken);
 
-        public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
-
-        public Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) => inner.CommitAsync(writes, cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>A clock that moves only when told.</summary>

@@ -204,18 +204,13 @@ public sealed class PlacementViewTests : IAsyncLifetime
     }
 
     /// <summary>The store, except that right after the first read of an instance's claims <paramref name="meanwhile"/> runs.</summary>
-    private sealed class AfterFirstClaimsRead(IStateStore inner, Func<Task> meanwhile) : IStateStore
+    private sealed class AfterFirstClaimsRead(IStateStore inner, Func<Task> meanwhile) : CommitDecorator(inner)
     {
         private int _reads;
 
-        public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) => inner.GetAsync(kind, id, cancellationToken);
-
-        public Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-            inner.GetManyAsync(kind, ids, cancellationToken);
-
-        public async Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<StoredRecord>> QueryAsync(RecordQuery query, CancellationToken cancellationToken)
         {
-            var records = await inner.QueryAsync(query, cancellationToken);
+            var records = await Inner.QueryAsync(query, cancellationToken);
             if (query.Kind == EcsRecords.TaskAssignments.Kind && Interlocked.Increment(ref _reads) == 1)
             {
                 await meanwhile();
@@ -223,13 +218,8 @@ public sealed class PlacementViewTests : IAsyncLifetime
             return records;
         }
 
-        public Task<IReadOnlyList<RecordVersion>> VersionsAsync(RecordQuery query, CancellationToken cancellationToken) =>
-            inner.VersionsAsync(query, cancellationToken);
+        public override Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) => Inner.CommitAsync(writes, cancellationToken);
 
-        public Task<int> CountAsync(RecordQuery query, CancellationToken cancellationToken) => inner.CountAsync(query, cancellationToken);
-
-        public Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) => inner.CommitAsync(writes, cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
