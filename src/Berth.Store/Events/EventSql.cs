@@ -14,16 +14,13 @@ internal static class EventSql
     public static SqlStatement Insert(EcsEvent e) => new("INSERT INTO events (time_ms, cluster, type, data) VALUES (@time, @cluster, @type, @data)",
         ("@time", e.Time.ToUnixTimeMilliseconds()), ("@cluster", e.ClusterArn), ("@type", e.DetailType), ("@data", EventEnvelope.ToJson(e)));
 
-    /// <summary>Inserts the events in order as one batch: one round trip to a database server however many there are.</summary>
-    public static async Task InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<EcsEvent> events, CancellationToken cancellationToken)
+    /// <summary>Adds the inserts of the events, in order, to a batch: one round trip to a database server however many there are.</summary>
+    public static void AddInserts(DbBatch batch, IReadOnlyList<EcsEvent> events)
     {
-        await using var batch = connection.CreateBatch();
-        batch.Transaction = transaction;
         foreach (var e in events)
         {
             Insert(e).AddTo(batch);
         }
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public static async Task<IReadOnlyList<LoggedEvent>> ReadAsync(DbConnection connection, EventLogQuery query, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>Opens the database of an Npgsql connection string; <see cref="StoreUnavailableException"/> when it cannot be used.</summary>
     public static async Task<PostgresDatabase> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var database = new PostgresDatabase(NpgsqlDataSource.Create(WithAutoPrepare(connectionString)), PostgresUrl.Describe(connectionString));
+        var database = new PostgresDatabase(NpgsqlDataSource.Create(WithPoolSettings(connectionString)), PostgresUrl.Describe(connectionString));
         try
         {
             await using var connection = await database._dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -46,9 +46,18 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// the limit Npgsql drops the least recently used. A text prepares on its second run, so one-offs (migrations)
     /// stay unprepared. A connection string that sets its own limit keeps it.
     /// </summary>
-    internal static string WithAutoPrepare(string connectionString)
+    /// <remarks>
+    /// And a connection goes back to the pool without a reset ("No Reset On Close"): by default Npgsql sends RESET
+    /// ALL, CLOSE ALL, UNLISTEN *, pg_advisory_unlock_all(), DISCARD SEQUENCES and DISCARD TEMP ahead of the next
+    /// statement on it, six statements PostgreSQL runs for every read and commit the stores make. The stores leave
+    /// nothing behind for them to clear: they set no session settings, open no cursors, take advisory locks only for
+    /// their transaction (pg_advisory_xact_lock), use no sequences' session state or temporary tables, and LISTEN only on
+    /// the event log's own connection, held until the log is disposed; Npgsql rolls back a transaction left open
+    /// whether or not it resets.
+    /// </remarks>
+    internal static string WithPoolSettings(string connectionString)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
         if (builder.MaxAutoPrepare == 0)
         {
             builder.MaxAutoPrepare = 200;
@@ -62,8 +71,9 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>
     /// Runs an operation, turning a lost or refused connection and the server's own storage failures into
     /// <see cref="StoreUnavailableException"/>, so callers can tell them from bugs. PostgreSQL rolls back a transaction
-    /// whose connection is lost; only a COMMIT cut off mid-way leaves its outcome unknown, and the versions make the
-    /// caller's retry safe: a write that did land makes the retry a conflict, and the caller re-reads.
+    /// whose connection is lost; only a commit cut off mid-way (its batch sent, the answer lost) leaves its outcome
+    /// unknown, and the versions make the caller's retry safe: a write that did land makes the retry a conflict, and the
+    /// caller re-reads.
     /// </summary>
     internal async Task<T> GuardAsync<T>(Func<Task<T>> operation)
     {

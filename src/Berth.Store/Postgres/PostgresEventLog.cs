@@ -40,13 +40,13 @@ public sealed class PostgresEventLog : IEventLog
         await _database.GuardAsync(async () =>
         {
             await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using (var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({AppendLock}); NOTIFY {Channel};", connection, transaction))
-            {
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            await EventSql.InsertAsync(connection, transaction, events, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            // One batch, so one implicit transaction and one round trip: the lock is held from its statement until the
+            // batch commits, and the NOTIFY goes out at that commit.
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({AppendLock})"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {Channel}"));
+            EventSql.AddInserts(batch, events);
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
         // The notification wakes this server's readers too, but waking them now saves the round trip.
         _appended.Notify();
@@ -63,17 +63,16 @@ public sealed class PostgresEventLog : IEventLog
         _database.GuardAsync(async () =>
         {
             await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             // The sequence's own counter, still the newest number handed out when pruning left the table empty; read
-            // under the appenders' lock, so no number it reports belongs to an append that has not committed yet.
-            await using (var wait = new NpgsqlCommand($"SELECT pg_advisory_xact_lock_shared({AppendLock})", connection, transaction))
-            {
-                await wait.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            await using var command = new NpgsqlCommand("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_seq", connection, transaction);
-            var latest = (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return latest;
+            // under the appenders' lock (the batch is one implicit transaction), so no number it reports belongs to an
+            // append that has not committed yet.
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock_shared({AppendLock})"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM events_seq"));
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return reader.GetInt64(0);
         });
 
     public Task<long> PruneAsync(DateTimeOffset olderThan, int keep, CancellationToken cancellationToken) =>

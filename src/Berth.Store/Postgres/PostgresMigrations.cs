@@ -101,6 +101,17 @@ internal static class PostgresMigrations
         SELECT 'agent-heartbeat', id, scope, sort_key, 1, jsonb_build_object('LastSeen', body::jsonb -> 'LastHeartbeat')::text
         FROM records WHERE kind = 'container-instance';
         """,
+        // A commit's writes check themselves (PostgresWrites): a write that did not apply raises, which rolls back the
+        // commit's implicit transaction, so a commit needs no COMMIT round trip of its own.
+        """
+        CREATE FUNCTION berth_expect_applied(applied BIGINT, record_kind TEXT, record_id TEXT) RETURNS VOID LANGUAGE plpgsql AS $$
+        BEGIN
+            IF applied <> 1 THEN
+                RAISE EXCEPTION 'record % % is not at the version the commit expects', record_kind, record_id USING ERRCODE = 'BR409';
+            END IF;
+        END
+        $$;
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

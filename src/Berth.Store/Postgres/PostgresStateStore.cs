@@ -5,7 +5,9 @@ namespace Berth.Store.Postgres;
 
 /// <summary>
 /// The state on PostgreSQL, for several servers sharing one database. Statements are the SQLite engine's
-/// (<see cref="RecordSql"/>); a commit is one transaction at READ COMMITTED sent as one batch. A guarded write that
+/// (<see cref="RecordSql"/>); a commit is one transaction at READ COMMITTED sent as one batch, without BEGIN or COMMIT:
+/// each write checks that it applied and fails the transaction when it did not (<see cref="PostgresWrites"/>), so a
+/// commit costs one round trip. A guarded write that
 /// waits for a concurrent transaction on the same row re-checks the version on the row that transaction left, so of
 /// two writers computed from the same version one changes the row and the other changes nothing and fails: no update
 /// is lost. Rows are written in (kind, id) order, so two commits never wait on each other in a cycle. A
@@ -60,28 +62,20 @@ public sealed class PostgresStateStore(PostgresDatabase database) : IStateStore
         // Stable: writes of one record keep their order, as later ones expect the versions earlier ones make.
         var ordered = writes.OrderBy(w => w.Kind, StringComparer.Ordinal).ThenBy(w => w.Id, StringComparer.Ordinal).ToArray();
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var commands = ordered.Select(w => (NpgsqlBatchCommand)RecordSql.Write(w, SqlDialect.Postgres).AddTo(batch)).ToArray();
+        // No BEGIN: the batch is one implicit transaction, committed when its last statement ended, in one round trip.
+        await using var batch = new NpgsqlBatch(connection);
+        var commands = ordered.Select(w => (NpgsqlBatchCommand)PostgresWrites.Checked(w).AddTo(batch)).ToArray();
         try
         {
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+        catch (PostgresException e) when (e.SqlState is PostgresWrites.NotApplied or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
         {
-            // A race with another writer all the same: the caller re-reads and re-plans, as after any conflict.
-            var failed = ordered[Math.Max(0, Array.IndexOf(commands, e.BatchCommand))];
+            // A write that did not apply, or a race with another writer all the same: nothing is committed, and the
+            // caller re-reads and re-plans, as after any conflict. Each statement that ended returned its one row; the
+            // one that failed and those after it returned none.
+            var failed = ordered[Math.Max(0, Array.FindIndex(commands, c => c.Rows == 0))];
             throw new ConcurrencyConflictException(failed.Kind, failed.Id);
         }
-        for (var i = 0; i < commands.Length; i++)
-        {
-            // Rows changed, or for a RequireVersion rows returned: one when the write applies or the assertion holds.
-            if (commands[i].Rows != 1)
-            {
-                // Nothing is committed: disposing the transaction rolls back the writes the batch already made.
-                throw new ConcurrencyConflictException(ordered[i].Kind, ordered[i].Id);
-            }
-        }
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 }

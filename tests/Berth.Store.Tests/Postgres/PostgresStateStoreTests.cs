@@ -54,10 +54,28 @@ public sealed class PostgresStateStoreTests : StateStoreContract
     }
 
     [Fact]
+    public async Task A_pooled_connection_goes_back_to_the_pool_without_a_reset()
+    {
+        // One at a time, both uses get the one physical connection the pool holds.
+        await using (var first = await _databases[0].OpenConnectionAsync(CancellationToken.None))
+        {
+            await using var set = first.CreateCommand();
+            set.CommandText = "SELECT set_config('berth.test', 'kept', false)";
+            await set.ExecuteScalarAsync();
+        }
+
+        await using var second = await _databases[0].OpenConnectionAsync(CancellationToken.None);
+        await using var read = second.CreateCommand();
+        // A reset (RESET ALL among the statements Npgsql sends by default) would have cleared the setting.
+        read.CommandText = "SELECT current_setting('berth.test', true)";
+        Assert.Equal("kept", await read.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public void A_connection_string_that_sets_its_own_preparation_limit_keeps_it()
     {
-        var own = new Npgsql.NpgsqlConnectionStringBuilder(PostgresDatabase.WithAutoPrepare("Host=h;Max Auto Prepare=5"));
-        var unset = new Npgsql.NpgsqlConnectionStringBuilder(PostgresDatabase.WithAutoPrepare("Host=h"));
+        var own = new Npgsql.NpgsqlConnectionStringBuilder(PostgresDatabase.WithPoolSettings("Host=h;Max Auto Prepare=5"));
+        var unset = new Npgsql.NpgsqlConnectionStringBuilder(PostgresDatabase.WithPoolSettings("Host=h"));
 
         Assert.Equal(5, own.MaxAutoPrepare);
         Assert.True(unset.MaxAutoPrepare > 0);
