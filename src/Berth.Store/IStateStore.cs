@@ -35,7 +35,8 @@ public interface IStateStore : IAsyncDisposable
 
 /// <summary>
 /// One stored document. <see cref="Version"/> starts at 1 and grows by one on every update. <see cref="Body"/> is the
-/// JSON as UTF-8 bytes, as the engines store it (<see cref="PutRecord.Body"/> says why bytes and why an array).
+/// JSON as UTF-8 bytes, as the engines store it (<see cref="PutRecord.Body"/> says why bytes and why an array); as an
+/// array it takes part in the record's equality by reference, so compare bodies by their bytes.
 /// </summary>
 public sealed record StoredRecord(string Kind, string Id, string Scope, string SortKey, long Version, byte[] Body);
 
