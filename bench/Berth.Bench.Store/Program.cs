@@ -48,7 +48,7 @@ finally
 async Task MeasureAsync(string name, IStateStore store, int writers)
 {
     var prefix = Guid.NewGuid().ToString("N");
-    var body = new string('x', 1024);
+    var body = System.Text.Encoding.UTF8.GetBytes(new string('x', 1024));
     await store.CommitAsync([.. Enumerable.Range(0, 96).Select(i => (RecordWrite)new PutRecord("bench", $"{prefix}{i}", "s", $"{prefix}{i}", body, 0))],
         CancellationToken.None);
     var stopwatch = Stopwatch.StartNew();

@@ -33,8 +33,12 @@ public interface IStateStore : IAsyncDisposable
     Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken);
 }
 
-/// <summary>One stored document. <see cref="Version"/> starts at 1 and grows by one on every update.</summary>
-public sealed record StoredRecord(string Kind, string Id, string Scope, string SortKey, long Version, string Body);
+/// <summary>
+/// One stored document. <see cref="Version"/> starts at 1 and grows by one on every update. <see cref="Body"/> is the
+/// JSON as UTF-8 bytes, as the engines store it (<see cref="PutRecord.Body"/> says why bytes and why an array); as an
+/// array it takes part in the record's equality by reference, so compare bodies by their bytes.
+/// </summary>
+public sealed record StoredRecord(string Kind, string Id, string Scope, string SortKey, long Version, byte[] Body);
 
 /// <summary>A record's address and version, as <see cref="IStateStore.VersionsAsync"/> lists them.</summary>
 public sealed record RecordVersion(string Id, string SortKey, long Version);
@@ -61,7 +65,15 @@ public sealed record RecordQuery(string Kind, string? Scope)
 /// <summary>A change to one record, guarded by the version the caller last read (0: the record must not exist).</summary>
 public abstract record RecordWrite(string Kind, string Id, long ExpectedVersion);
 
-public sealed record PutRecord(string Kind, string Id, string Scope, string SortKey, string Body, long ExpectedVersion)
+/// <summary>Writes a record whose body is <see cref="Body"/>.</summary>
+/// <remarks>
+/// The body is JSON as UTF-8 bytes, the form it is serialized to, stored in and parsed from, so nothing transcodes it
+/// on the way (a string was transcoded to UTF-16 after serializing, back to UTF-8 when bound, and again after every read).
+/// An array rather than <see cref="ReadOnlyMemory{T}"/> because both drivers bind and read a <c>byte[]</c> as it is; it
+/// is never changed once made (the store's memory of committed records and every reader share it), so whoever builds
+/// one hands it over and keeps no reference to write through.
+/// </remarks>
+public sealed record PutRecord(string Kind, string Id, string Scope, string SortKey, byte[] Body, long ExpectedVersion)
     : RecordWrite(Kind, Id, ExpectedVersion)
 {
     /// <summary>

@@ -18,10 +18,13 @@ public static class LeaseRecords
     /// <summary>Its body says nothing; its version is the token.</summary>
     public const string FenceKind = "controller-fence";
 
+    /// <summary>The fence's body, shared by every write of it (a body is never changed once made).</summary>
+    private static readonly byte[] FenceBody = "{}"u8.ToArray();
+
     public static PutRecord PutLease(ControllerLease lease, long expectedVersion) => Leases.Put(Id, Scope, Id, lease, expectedVersion);
 
     /// <summary>Moves the fence to <paramref name="currentToken"/> + 1 (from 0: creates it at 1).</summary>
-    public static PutRecord MoveFence(long currentToken) => new(FenceKind, Id, Scope, Id, "{}", currentToken);
+    public static PutRecord MoveFence(long currentToken) => new(FenceKind, Id, Scope, Id, FenceBody, currentToken);
 
     /// <summary>Fails a commit unless the fence is still at <paramref name="token"/>.</summary>
     public static RequireVersion Fence(long token) => new(FenceKind, Id, token);

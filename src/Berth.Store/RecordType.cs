@@ -23,7 +23,7 @@ public sealed class RecordType<T>(string kind, JsonSerializerContext contracts)
         ?? throw new InvalidDataException($"{Kind} '{record.Id}' has an empty body.");
 
     public PutRecord Put(string id, string scope, string sortKey, T value, long expectedVersion, string? indexKey = null) =>
-        new(Kind, id, scope, sortKey, JsonSerializer.Serialize(value, TypeInfo), expectedVersion) { IndexKey = indexKey };
+        new(Kind, id, scope, sortKey, JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo), expectedVersion) { IndexKey = indexKey };
 
     public DeleteRecord Delete(Versioned<T> current) => new(Kind, current.Id, current.Version);
 }

@@ -12,7 +12,7 @@ public sealed class ChangeFeedTests
 
     public ChangeFeedTests() => _feed.Follow(Kind);
 
-    private static PutRecord Put(string id, long expectedVersion) => new(Kind, id, "scope", "key-" + id, "{}", expectedVersion) { IndexKey = "index-" + id };
+    private static PutRecord Put(string id, long expectedVersion) => new(Kind, id, "scope", "key-" + id, Bodies.Of("{}"), expectedVersion) { IndexKey = "index-" + id };
 
     private IReadOnlyList<RecordChange>? ChangesSince(long after) => _feed.ChangesSince(Kind, after, _feed.Position);
 
@@ -22,7 +22,7 @@ public sealed class ChangeFeedTests
         var store = new ChangeFeedStateStore(new ScriptedStore(_ => Task.CompletedTask), _feed);
 
         await store.CommitAsync(
-            [Put("a", 0), Put("b", 4), new DeleteRecord(Kind, "c", 7), new RequireVersion(Kind, "d", 2), new PutRecord("unfollowed", "e", "s", "e", "{}", 0)],
+            [Put("a", 0), Put("b", 4), new DeleteRecord(Kind, "c", 7), new RequireVersion(Kind, "d", 2), new PutRecord("unfollowed", "e", "s", "e", Bodies.Of("{}"), 0)],
             CancellationToken.None);
 
         Assert.Equal(1, _feed.Position);

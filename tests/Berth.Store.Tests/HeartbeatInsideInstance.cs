@@ -15,8 +15,8 @@ internal static class HeartbeatInsideInstance
     /// <summary>The heartbeat inside the body: 1800000000.25 seconds after the epoch.</summary>
     public static readonly DateTimeOffset LastHeartbeat = DateTimeOffset.FromUnixTimeMilliseconds(1_800_000_000_250);
 
-    public static readonly PutRecord Record = new(EcsRecords.ContainerInstanceKind, Arn, Cluster, InstanceId,
-        $$"""{"Instance":{"containerInstanceArn":"{{Arn}}","status":"ACTIVE"},"Identity":{"instanceId":"{{InstanceId}}","availabilityZone":"us-east-1a","hostAddress":"127.0.0.1"},"AssignmentsVersion":{{AssignmentsVersion}},"LastHeartbeat":1800000000.25}""",
+    public static readonly PutRecord Record = new(EcsRecords.ContainerInstanceKind, Arn, Cluster, InstanceId, Bodies.Of(
+        $$"""{"Instance":{"containerInstanceArn":"{{Arn}}","status":"ACTIVE"},"Identity":{"instanceId":"{{InstanceId}}","availabilityZone":"us-east-1a","hostAddress":"127.0.0.1"},"AssignmentsVersion":{{AssignmentsVersion}},"LastHeartbeat":1800000000.25}"""),
         0);
 
     /// <summary>The migrated store holds the heartbeat as a record of its own, found by the instance's cluster, and the instance keeps its assignments version.</summary>

@@ -44,9 +44,9 @@ internal sealed partial class EventRecordingStateStore(IStateStore inner, EventA
     }
 
     /// <summary>Each write's record's body as it is now (null for a new record), one read per kind for all of them.</summary>
-    private async Task<List<string?>> PreviousBodiesAsync(List<PutRecord> writes, CancellationToken cancellationToken)
+    private async Task<List<byte[]?>> PreviousBodiesAsync(List<PutRecord> writes, CancellationToken cancellationToken)
     {
-        var bodies = new Dictionary<(string Kind, string Id), string>();
+        var bodies = new Dictionary<(string Kind, string Id), byte[]>();
         foreach (var kind in writes.Where(w => w.ExpectedVersion != 0).GroupBy(w => w.Kind, StringComparer.Ordinal))
         {
             foreach (var record in await Inner.GetManyAsync(kind.Key, [.. kind.Select(w => w.Id)], cancellationToken).ConfigureAwait(false))
@@ -71,7 +71,7 @@ internal sealed partial class EventRecordingStateStore(IStateStore inner, EventA
     /// The state is committed by now, so the caller must not see a failure (it would retry something that happened):
     /// a body that cannot be read as events is logged.
     /// </summary>
-    private IReadOnlyList<EcsEvent> Derive(List<PutRecord> writes, List<string?> previousBodies)
+    private IReadOnlyList<EcsEvent> Derive(List<PutRecord> writes, List<byte[]?> previousBodies)
     {
         try
         {

@@ -9,13 +9,13 @@ internal static class RecordEvents
 {
     public static bool Reports(string kind) => kind is EcsRecords.TaskKind or EcsRecords.ServiceKind;
 
-    public static IReadOnlyList<EcsEvent> Derive(string kind, string? previousBody, string body, DateTimeOffset now) => kind switch
+    public static IReadOnlyList<EcsEvent> Derive(string kind, byte[]? previousBody, byte[] body, DateTimeOffset now) => kind switch
     {
         EcsRecords.TaskKind => EventDerivation.ForTask(previousBody is null ? null : TaskStatusPair.OfTaskJson(previousBody), body, now),
         EcsRecords.ServiceKind => EventDerivation.ForService(Read(EcsRecords.Services, previousBody), Read(EcsRecords.Services, body)!, now),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "The event stream reports tasks and services only."),
     };
 
-    private static T? Read<T>(RecordType<T> type, string? body) where T : class =>
+    private static T? Read<T>(RecordType<T> type, byte[]? body) where T : class =>
         body is null ? null : JsonSerializer.Deserialize(body, type.TypeInfo);
 }

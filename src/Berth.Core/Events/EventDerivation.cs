@@ -15,11 +15,11 @@ public static class EventDerivation
     /// <summary>
     /// A task that appears, or whose lastStatus or desiredStatus moves, is one task state change, its detail the task as
     /// DescribeTasks reports it without include TAGS. <paramref name="storedTask"/> is the task as the store holds it
-    /// (<see cref="StateJsonContext"/>'s JSON, written with the options of the wire's <see cref="EcsJsonContext"/>), so
+    /// (<see cref="StateJsonContext"/>'s JSON as UTF-8, written with the options of the wire's <see cref="EcsJsonContext"/>), so
     /// the detail is that JSON less what the report leaves out: read once into a document, never built into a task and
     /// serialized again, which made each task commit parse, build and write its task twice over.
     /// </summary>
-    public static IReadOnlyList<EcsEvent> ForTask(TaskStatusPair? previous, string storedTask, DateTimeOffset now)
+    public static IReadOnlyList<EcsEvent> ForTask(TaskStatusPair? previous, ReadOnlySpan<byte> storedTask, DateTimeOffset now)
     {
         var task = JsonElement.Parse(storedTask);
         if (!IsTaskStateChange(previous, new TaskStatusPair(StringOf(task, "lastStatus"), StringOf(task, "desiredStatus"))))
@@ -59,7 +59,7 @@ public static class EventDerivation
 
     /// <summary>
     /// Whether a task write from <paramref name="previous"/> (null: the task is new) to <paramref name="current"/> is a
-    /// task state change: <see cref="ForTask(TaskStatusPair?, string, DateTimeOffset)"/> reports nothing else, so a caller that holds only the two statuses
+    /// task state change: <see cref="ForTask(TaskStatusPair?, ReadOnlySpan{byte}, DateTimeOffset)"/> reports nothing else, so a caller that holds only the two statuses
     /// knows without building the task whether there is an event at all.
     /// </summary>
     public static bool IsTaskStateChange(TaskStatusPair? previous, TaskStatusPair current) => previous != current;

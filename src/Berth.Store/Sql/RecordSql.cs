@@ -65,17 +65,10 @@ internal static class RecordSql
     public static SqlStatement Write(RecordWrite write, SqlDialect dialect) => write switch
     {
         PutRecord put when put.ExpectedVersion == 0 => new(
-            """
-            INSERT INTO records (kind, id, scope, sort_key, version, body, index_key)
-            VALUES (@kind, @id, @scope, @sortKey, 1, @body, @indexKey)
-            ON CONFLICT (kind, id) DO NOTHING
-            """,
+            PutTextsOf(dialect).Insert,
             ("@kind", put.Kind), ("@id", put.Id), ("@scope", put.Scope), ("@sortKey", put.SortKey), ("@body", put.Body), ("@indexKey", put.IndexKey)),
         PutRecord put => new(
-            """
-            UPDATE records SET scope = @scope, sort_key = @sortKey, body = @body, index_key = @indexKey, version = version + 1
-            WHERE kind = @kind AND id = @id AND version = @expected
-            """,
+            PutTextsOf(dialect).Update,
             ("@kind", put.Kind), ("@id", put.Id), ("@expected", put.ExpectedVersion), ("@scope", put.Scope), ("@sortKey", put.SortKey), ("@body", put.Body),
             ("@indexKey", put.IndexKey)),
         DeleteRecord delete => new(
@@ -89,13 +82,19 @@ internal static class RecordSql
         _ => throw new ArgumentException($"Unknown write {write.GetType().Name}.", nameof(write)),
     };
 
+    private static readonly PutTexts SqlitePuts = new(SqlDialect.Sqlite);
+    private static readonly PutTexts PostgresPuts = new(SqlDialect.Postgres);
+
+    private static PutTexts PutTextsOf(SqlDialect dialect) => ReferenceEquals(dialect, SqlDialect.Postgres) ? PostgresPuts : SqlitePuts;
+
     public static async Task<List<StoredRecord>> ReadAllAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var records = new List<StoredRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            records.Add(new StoredRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5)));
+            // The body's UTF-8 bytes as stored, never a string: both drivers read a TEXT column as bytes without transcoding.
+            records.Add(new StoredRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetFieldValue<byte[]>(5)));
         }
         return records;
     }
@@ -155,5 +154,23 @@ internal static class RecordSql
         sql.Append($" AND {column} >= {name} AND {column} < {name}End");
         parameters.Add((name, prefix));
         parameters.Add(($"{name}End", prefix + "\U0010FFFF"));
+    }
+
+    /// <summary>
+    /// The texts of the two puts in one engine's spelling of the body's conversion, built once per engine rather than
+    /// once per write (every record a commit writes runs one of them).
+    /// </summary>
+    private sealed class PutTexts(SqlDialect dialect)
+    {
+        public string Insert { get; } = $"""
+            INSERT INTO records (kind, id, scope, sort_key, version, body, index_key)
+            VALUES (@kind, @id, @scope, @sortKey, 1, {dialect.TextFromUtf8("@body")}, @indexKey)
+            ON CONFLICT (kind, id) DO NOTHING
+            """;
+
+        public string Update { get; } = $"""
+            UPDATE records SET scope = @scope, sort_key = @sortKey, body = {dialect.TextFromUtf8("@body")}, index_key = @indexKey, version = version + 1
+            WHERE kind = @kind AND id = @id AND version = @expected
+            """;
     }
 }

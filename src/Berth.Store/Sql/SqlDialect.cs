@@ -5,20 +5,29 @@ namespace Berth.Store.Sql;
 /// <summary>
 /// What the two engines spell differently in statements that are otherwise shared. <see cref="RowLock"/> ends a read
 /// inside a commit that must hold until the commit ends. <see cref="Arrays"/>: whether a parameter may be an array (a
-/// list of ids as one parameter).
+/// list of ids as one parameter). <see cref="TextFromUtf8"/> stores a parameter of UTF-8 bytes (a record's body) in a
+/// TEXT column.
 /// </summary>
-internal sealed record SqlDialect(string Least, string Greatest, string ByteLengthFormat, string RowLock)
+internal sealed record SqlDialect(string Least, string Greatest, string ByteLengthFormat, string RowLock, string TextFromUtf8Format)
 {
     /// <summary>
     /// SQLite's MIN and MAX of several arguments are scalar; it counts a TEXT's bytes once cast to a BLOB. Its commits
     /// hold the database's write lock from their start (BEGIN IMMEDIATE), so a row read in one cannot change before it ends.
+    /// Bytes are bound as a BLOB, which a cast makes TEXT as they are (the database's encoding is UTF-8): stored as a BLOB,
+    /// json_extract (the migrations') would take them for SQLite's binary JSONB from 3.45 on.
     /// </summary>
-    public static readonly SqlDialect Sqlite = new("MIN", "MAX", "length(CAST({0} AS BLOB))", "");
+    public static readonly SqlDialect Sqlite = new("MIN", "MAX", "length(CAST({0} AS BLOB))", "", "CAST({0} AS TEXT)");
 
-    /// <summary>FOR SHARE: the row read stays as read until the commit ends, and a read that waited re-checks the newest row.</summary>
-    public static readonly SqlDialect Postgres = new("LEAST", "GREATEST", "octet_length({0})", " FOR SHARE") { Arrays = true };
+    /// <summary>
+    /// FOR SHARE: the row read stays as read until the commit ends, and a read that waited re-checks the newest row.
+    /// Bytes go over the wire as they are (a bytea parameter, no transcoding on either side) and convert_from checks them
+    /// as UTF-8 into the TEXT, as a text parameter would be checked.
+    /// </summary>
+    public static readonly SqlDialect Postgres = new("LEAST", "GREATEST", "octet_length({0})", " FOR SHARE", "convert_from({0}, 'UTF8')") { Arrays = true };
 
     public bool Arrays { get; init; }
 
     public string ByteLength(string expression) => string.Format(CultureInfo.InvariantCulture, ByteLengthFormat, expression);
+
+    public string TextFromUtf8(string parameter) => string.Format(CultureInfo.InvariantCulture, TextFromUtf8Format, parameter);
 }

@@ -15,8 +15,8 @@ namespace Berth.Store.Sqlite;
 /// memory is dropped for good and every read goes to the file, as it did before this existed (a stale entry would make a
 /// conditional write conflict forever). Between a COMMIT and the update of the memory a read may still answer the
 /// version before the commit, which is a read concurrent with the commit; the commit's caller is not told before.</para>
-/// <para>Memory is bounded by a budget of bytes (the strings of the records kept, at two bytes a character, and a fixed
-/// cost per entry): past it, the records written longest ago are forgotten first, and are simply read from the file
+/// <para>Memory is bounded by a budget of bytes (each record's UTF-8 body, its keys' strings at two bytes a character,
+/// and a fixed cost per entry): past it, the records written longest ago are forgotten first, and are simply read from the file
 /// again. Written-longest-ago rather than least-recently-read keeps reads free of bookkeeping: they only look up.</para>
 /// <para><see cref="GetMany"/> answers a set of records as of one moment, as one query would: the writer marks each
 /// COMMIT with a sequence number that is odd from just before the COMMIT until the memory shows it, and a read that saw
@@ -218,7 +218,8 @@ internal sealed class CommittedRecords(SqliteOpeners openers, long budgetBytes)
         /// <summary>Null: the record was deleted.</summary>
         public StoredRecord? Record { get; } = record;
 
-        public long Bytes { get; } = EntryOverheadBytes + (2L * (id.Length + (record is null ? 0 : record.Scope.Length + record.SortKey.Length + record.Body.Length)));
+        public long Bytes { get; } = EntryOverheadBytes + (2L * (id.Length + (record is null ? 0 : record.Scope.Length + record.SortKey.Length)))
+            + (record?.Body.Length ?? 0);
 
         public LinkedListNode<Entry>? Node { get; set; }
     }

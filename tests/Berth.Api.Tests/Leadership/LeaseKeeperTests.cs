@@ -129,7 +129,7 @@ public sealed class LeaseKeeperTests : IAsyncLifetime
         Assert.Equal(2, _b.Current?.Token);
     }
 
-    private static PutRecord Put(string id) => new("thing", id, "scope", id, "{}", 0);
+    private static PutRecord Put(string id) => new("thing", id, "scope", id, "{}"u8.ToArray(), 0);
 
     private sealed class ManualTime(DateTimeOffset start) : TimeProvider
     {

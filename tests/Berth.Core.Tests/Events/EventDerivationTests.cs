@@ -39,7 +39,7 @@ public class EventDerivationTests
 
     /// <summary>The task's event from its stored JSON, as the event recording store derives it at each commit.</summary>
     private static IReadOnlyList<EcsEvent> ForTask(TaskStatusPair? previous, EcsTask task, DateTimeOffset now) =>
-        EventDerivation.ForTask(previous, JsonSerializer.Serialize(task, StateJsonContext.Default.EcsTask), now);
+        EventDerivation.ForTask(previous, JsonSerializer.SerializeToUtf8Bytes(task, StateJsonContext.Default.EcsTask), now);
 
     public static TheoryData<string> DescribedTasks => ["plain", "tagged", "empty tags", "fargate", "escaped"];
 
@@ -115,7 +115,7 @@ public class EventDerivationTests
                     Containers = [new Container { Name = "web", LastStatus = "DEACTIVATING" }],
                 };
 
-                Assert.Equal(new TaskStatusPair(last, desired), TaskStatusPair.OfTaskJson(JsonSerializer.Serialize(task, StateJsonContext.Default.EcsTask)));
+                Assert.Equal(new TaskStatusPair(last, desired), TaskStatusPair.OfTaskJson(JsonSerializer.SerializeToUtf8Bytes(task, StateJsonContext.Default.EcsTask)));
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Text;
 using Berth.Store.Postgres;
 using Npgsql;
 
@@ -43,7 +44,7 @@ public sealed class PostgresMigrationTests : IAsyncLifetime
             insert.Parameters.AddWithValue("id", record.Id);
             insert.Parameters.AddWithValue("scope", record.Scope);
             insert.Parameters.AddWithValue("sortKey", record.SortKey);
-            insert.Parameters.AddWithValue("body", record.Body);
+            insert.Parameters.AddWithValue("body", Encoding.UTF8.GetString(record.Body));
             await insert.ExecuteNonQueryAsync();
         }
     }

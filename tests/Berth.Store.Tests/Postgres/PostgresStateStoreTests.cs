@@ -37,12 +37,12 @@ public sealed class PostgresStateStoreTests : StateStoreContract
     [Fact]
     public async Task A_statement_run_again_on_a_connection_is_prepared_there_once()
     {
-        await Store.CommitAsync([new PutRecord("thing", "a", "s", "a", "1", 0)], CancellationToken.None);
+        await Store.CommitAsync([new PutRecord("thing", "a", "s", "a", Bodies.Of("1"), 0)], CancellationToken.None);
 
         // One at a time, the reads all run on the one physical connection the pool holds.
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal("1", (await Store.GetAsync("thing", "a", CancellationToken.None))!.Body);
+            Assert.Equal("1", (await Store.GetAsync("thing", "a", CancellationToken.None))!.BodyText());
         }
 
         await using var connection = await _databases[0].OpenConnectionAsync(CancellationToken.None);
@@ -69,6 +69,21 @@ public sealed class PostgresStateStoreTests : StateStoreContract
         // A reset (RESET ALL among the statements Npgsql sends by default) would have cleared the setting.
         read.CommandText = "SELECT current_setting('berth.test', true)";
         Assert.Equal("kept", await read.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_body_is_stored_as_the_text_of_its_utf8_bytes()
+    {
+        // Sent as bytes and converted into the TEXT column by the server: what a string parameter stored before.
+        const string body = """{"name":"naïve 𝄞","n":1}""";
+        await Store.CommitAsync([new PutRecord("thing", "a", "s", "a", Bodies.Of(body), 0)], CancellationToken.None);
+
+        await using var connection = await _databases[0].OpenConnectionAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body, body::jsonb ->> 'name' FROM records WHERE kind = 'thing' AND id = 'a'";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal((body, "naïve 𝄞"), (reader.GetString(0), reader.GetString(1)));
     }
 
     [Fact]

@@ -49,8 +49,8 @@ public sealed class SqliteSessionPoolTests : IDisposable
             openers,
             new CommittedRecords(openers, CommittedRecords.DefaultBudgetBytes));
 
-        var error = await Assert.ThrowsAsync<SqliteException>(() => commits.CommitAsync([new PutRecord("thing", "a", "s", "a", "1", 0)], CancellationToken.None));
-        await commits.CommitAsync([new PutRecord("thing", "a", "s", "a", "1", 0)], CancellationToken.None);
+        var error = await Assert.ThrowsAsync<SqliteException>(() => commits.CommitAsync([new PutRecord("thing", "a", "s", "a", Bodies.Of("1"), 0)], CancellationToken.None));
+        await commits.CommitAsync([new PutRecord("thing", "a", "s", "a", Bodies.Of("1"), 0)], CancellationToken.None);
 
         Assert.Equal(SQLITE_READONLY, error.SqliteErrorCode);
         Assert.Equal(2, _opened.Count);
@@ -110,7 +110,7 @@ public sealed class SqliteSessionPoolTests : IDisposable
     public async Task Disposing_the_store_closes_every_connection_to_its_file()
     {
         var store = await SqliteStateStore.OpenAsync(DatabasePath, CancellationToken.None);
-        await store.CommitAsync([new PutRecord("thing", "a", "s", "a", "1", 0)], CancellationToken.None);
+        await store.CommitAsync([new PutRecord("thing", "a", "s", "a", Bodies.Of("1"), 0)], CancellationToken.None);
         // Reads of a record the store did not commit itself, which it reads from the file.
         await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.GetAsync("thing", "b", CancellationToken.None))));
         var whileOpen = OpenHandlesOf(DatabasePath);

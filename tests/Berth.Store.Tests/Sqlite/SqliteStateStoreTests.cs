@@ -1,3 +1,4 @@
+using System.Text;
 using Berth.Core.Ecs;
 using Berth.Store.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -18,17 +19,17 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     [Fact]
     public async Task Reopening_the_file_keeps_committed_records()
     {
-        await Store.CommitAsync([new PutRecord("thing", "a", "s", "a", "body", 0)], CancellationToken.None);
+        await Store.CommitAsync([new PutRecord("thing", "a", "s", "a", Bodies.Of("body"), 0)], CancellationToken.None);
 
         await using var reopened = await SqliteStateStore.OpenAsync(Path.Combine(_directory, "berth.db"), CancellationToken.None);
 
-        Assert.Equal(new StoredRecord("thing", "a", "s", "a", 1, "body"), await reopened.GetAsync("thing", "a", CancellationToken.None));
+        Assert.Equal(new RecordText("thing", "a", "s", "a", 1, "body"), (await reopened.GetAsync("thing", "a", CancellationToken.None)).AsText());
     }
 
     [Fact]
     public async Task Commits_queued_behind_a_writer_go_in_together_and_each_stale_one_fails_alone()
     {
-        await Store.CommitAsync([new PutRecord("thing", "shared", "s", "shared", "0", 0)], CancellationToken.None);
+        await Store.CommitAsync([new PutRecord("thing", "shared", "s", "shared", Bodies.Of("0"), 0)], CancellationToken.None);
         // Another connection holds the file's write lock, so the first commit waits in BEGIN and all others queue
         // behind it: they make up the next transaction, where every fifth names a stale version after a write of its own.
         await using var holder = new SqliteConnection($"Data Source={Path.Combine(_directory, "berth.db")};Pooling=False");
@@ -42,9 +43,9 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
         var outcomes = Enumerable.Range(0, commits).Select(i => Task.Run(async () =>
         {
             var id = $"r{i:D2}";
-            RecordWrite stale = i % 5 == 0 ? new PutRecord("thing", "shared", "s", "shared", "stale", 7) : new RequireVersion("thing", "shared", 1);
+            RecordWrite stale = i % 5 == 0 ? new PutRecord("thing", "shared", "s", "shared", Bodies.Of("stale"), 7) : new RequireVersion("thing", "shared", 1);
             // The call returns once the commit is queued; only the one that took the writer waits inside it, in BEGIN.
-            var commit = Store.CommitAsync([new PutRecord("thing", id, "s", id, "{}", 0), stale], CancellationToken.None);
+            var commit = Store.CommitAsync([new PutRecord("thing", id, "s", id, Bodies.Of("{}"), 0), stale], CancellationToken.None);
             Interlocked.Increment(ref queued);
             try
             {
@@ -67,7 +68,7 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
         Assert.Equal(Enumerable.Range(0, commits).Select(i => i % 5 != 0), applied);
         var stored = await Store.QueryAsync(new RecordQuery("thing", "s") { SortKeyPrefix = "r" }, CancellationToken.None);
         Assert.Equal(Enumerable.Range(0, commits).Where(i => i % 5 != 0).Select(i => $"r{i:D2}"), stored.Select(r => r.Id));
-        Assert.Equal("0", (await Store.GetAsync("thing", "shared", CancellationToken.None))!.Body);
+        Assert.Equal("0", (await Store.GetAsync("thing", "shared", CancellationToken.None))!.BodyText());
     }
 
     [Fact]
@@ -98,6 +99,36 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
         await HeartbeatInsideInstance.AssertMigratedAsync(store);
     }
 
+    [Fact]
+    public async Task A_file_whose_bodies_were_bound_as_strings_reads_as_before_and_bodies_written_now_are_text()
+    {
+        // Bodies were bound as strings until they became UTF-8 bytes; a byte array binds as a BLOB, which json_extract
+        // (the migrations') would read as SQLite's binary JSONB, so the store writes them as TEXT still.
+        var file = Path.Combine(_directory, "old.db");
+        const string oldBody = """{"name":"naïve 𝄞","n":1}""";
+        await WriteSchemaVersion1Async(file, [new PutRecord("thing", "old", "s", "old", Bodies.Of(oldBody), 0)]);
+
+        await using (var store = await SqliteStateStore.OpenAsync(file, CancellationToken.None))
+        {
+            Assert.Equal(new RecordText("thing", "old", "s", "old", 1, oldBody), (await store.GetAsync("thing", "old", CancellationToken.None)).AsText());
+            await store.CommitAsync(
+                [new PutRecord("thing", "old", "s", "old", Bodies.Of("""{"name":"é","n":2}"""), 1), new PutRecord("thing", "new", "s", "new", Bodies.Of("""{"name":"𝄞","n":3}"""), 0)],
+                CancellationToken.None);
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, typeof(body), json_extract(body, '$.name') FROM records ORDER BY id";
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<(string, string, string)>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+        Assert.Equal([("new", "text", "𝄞"), ("old", "text", "é")], rows);
+    }
+
     /// <summary>A data file as Berth wrote it before its second migration: the records table without index_key.</summary>
     private static async Task WriteSchemaVersion1Async(string file, IReadOnlyList<PutRecord> records)
     {
@@ -121,7 +152,8 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             command.Parameters.AddWithValue("@id", record.Id);
             command.Parameters.AddWithValue("@scope", record.Scope);
             command.Parameters.AddWithValue("@sortKey", record.SortKey);
-            command.Parameters.AddWithValue("@body", record.Body);
+            // As Berth bound bodies then: a string, so SQLite stored TEXT.
+            command.Parameters.AddWithValue("@body", Encoding.UTF8.GetString(record.Body));
             await command.ExecuteNonQueryAsync();
         }
     }
