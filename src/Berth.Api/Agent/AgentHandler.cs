@@ -129,7 +129,20 @@ internal sealed class AgentHandler(
             await AgentCaller.RefuseAsync(http, $"report for {foreign.ContainerInstanceArn}").ConfigureAwait(false);
             return;
         }
-        var outcomes = await reports.ApplyAllAsync(batch.Reports, AgentCaller.InstanceOf(http) is not null, http.RequestAborted).ConfigureAwait(false);
+        // A report on a task its agent was just told about is planned from the task and claim that answer read.
+        var known = new Dictionary<string, TaskReports.KnownTask>(StringComparer.Ordinal);
+        foreach (var report in batch.Reports)
+        {
+            if (_kept.Of(report.ContainerInstanceArn).GetValueOrDefault(report.TaskArn)?.Known is { } kept)
+            {
+                known[report.TaskArn] = kept;
+            }
+        }
+        var outcomes = await reports.ApplyAllAsync(batch.Reports, AgentCaller.InstanceOf(http) is not null, known, http.RequestAborted).ConfigureAwait(false);
+        foreach (var instance in batch.Reports.Select((report, i) => (report.ContainerInstanceArn, outcomes[i].Committed)).GroupBy(c => c.ContainerInstanceArn, StringComparer.Ordinal))
+        {
+            _kept.Committed(instance.Key, [.. instance.Select(c => c.Committed).OfType<TaskReports.KnownTask>()]);
+        }
         // A task of a service changed: its service's round reacts now (a stopped task, every round: it is replaced within a second).
         foreach (var wake in outcomes.Select(o => o.Wake).Distinct())
         {
@@ -171,17 +184,19 @@ internal sealed class AgentHandler(
             {
                 continue;
             }
-            var keptTask = known.TryGetValue(claim.Id, out var hit) && hit.Version == record.Version
-                ? hit
-                : await KeepAsync(record, cancellationToken).ConfigureAwait(false);
+            var keptTask = !known.TryGetValue(claim.Id, out var hit) || hit.Version != record.Version
+                ? await KeepAsync(new Versioned<EcsTask>(record.Id, record.Version, record.SortKey, EcsRecords.Tasks.Deserialize(record)), claim, reportable: true, cancellationToken).ConfigureAwait(false)
+                : hit.Json is null
+                    ? await KeepAsync(hit.Task!, claim, reportable: false, cancellationToken).ConfigureAwait(false)
+                    : hit.Task is null ? hit : hit with { Claim = claim };
             kept[claim.Id] = keptTask;
             var definition = await DefinitionAsync(keptTask.TaskDefinitionArn, cancellationToken).ConfigureAwait(false);
-            if (keptTask.Task is null && claim.Value.Network is null)
+            if (!keptTask.PerPoll && claim.Value.Network is null)
             {
-                answers.Add(new AssignmentAnswer(keptTask.Json, definition.Json));
+                answers.Add(new AssignmentAnswer(keptTask.Json!.Value, definition.Json));
                 continue;
             }
-            var task = keptTask.Task ?? EcsRecords.Tasks.Deserialize(record);
+            var task = keptTask.Task?.Value ?? EcsRecords.Tasks.Deserialize(record);
             IReadOnlyDictionary<string, ContainerSecretValues>? secretValues = null;
             if (task.DesiredStatus == TaskStatuses.Running)
             {
@@ -200,7 +215,7 @@ internal sealed class AgentHandler(
                     // A started task got its values at start (the agent keeps them); a secret deleted since changes nothing.
                 }
             }
-            answers.Add(new AssignmentAnswer(keptTask.Json, definition.Json,
+            answers.Add(new AssignmentAnswer(keptTask.Json!.Value, definition.Json,
                 Network: claim.Value.Network is { } network
                     ? NetworkOf(task, network, registry ??= await _networks.LoadAsync(cancellationToken).ConfigureAwait(false))
                     : null,
@@ -212,15 +227,21 @@ internal sealed class AgentHandler(
         return answers;
     }
 
-    /// <summary>The task's part of the answer at this version of its record; the task itself is kept when its answer has members made per poll.</summary>
-    private async Task<KeptTask> KeepAsync(StoredRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// The task's part of the answer at this version of its record. The task itself is kept when its answer has members
+    /// made per poll, or when <paramref name="reportable"/>: this answer is the first to read this version, so the agent
+    /// is likely to report on it next (<see cref="KeptTask.Known"/>).
+    /// </summary>
+    private async Task<KeptTask> KeepAsync(Versioned<EcsTask> task, Versioned<TaskAssignmentRecord> claim, bool reportable, CancellationToken cancellationToken)
     {
-        var task = EcsRecords.Tasks.Deserialize(record);
-        var definition = (await DefinitionAsync(task.TaskDefinitionArn!, cancellationToken).ConfigureAwait(false)).Definition;
-        var perPoll = TaskRoleSessions.RoleArnOf(task, definition, TaskRoleSessionKind.Task) is not null
-            || TaskRoleSessions.RoleArnOf(task, definition, TaskRoleSessionKind.Execution) is not null
+        var definitionArn = task.Value.TaskDefinitionArn!;
+        var definition = (await DefinitionAsync(definitionArn, cancellationToken).ConfigureAwait(false)).Definition;
+        var perPoll = TaskRoleSessions.RoleArnOf(task.Value, definition, TaskRoleSessionKind.Task) is not null
+            || TaskRoleSessions.RoleArnOf(task.Value, definition, TaskRoleSessionKind.Execution) is not null
             || (definition.ContainerDefinitions ?? []).Any(c => c.Secrets is { Count: > 0 } || c.LogConfiguration?.SecretOptions is { Count: > 0 });
-        return new KeptTask(record.Version, task.TaskDefinitionArn!, PollAnswer.Json(TaskStateChanges.ForAgent(task)), perPoll ? task : null);
+        var keepTask = perPoll || reportable;
+        return new KeptTask(task.Version, definitionArn, PollAnswer.Json(TaskStateChanges.ForAgent(task.Value)), perPoll,
+            keepTask ? task : null, keepTask ? claim : null);
     }
 
     private async Task FailToStartAsync(string taskArn, string reason, CancellationToken cancellationToken)
