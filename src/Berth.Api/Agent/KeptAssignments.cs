@@ -54,7 +54,7 @@ internal sealed class KeptAssignments
                 if (tasks.TryGetValue(known.Task.Id, out var kept) && kept.Version < known.Task.Version)
                 {
                     next ??= new Dictionary<string, KeptTask>(tasks, StringComparer.Ordinal);
-                    next[known.Task.Id] = new KeptTask(known.Task.Version, kept.TaskDefinitionArn, Json: null, kept.PerPoll, known.Task, known.Claim);
+                    next[known.Task.Id] = new KeptTask(known.Task.Version, kept.TaskDefinitionArn, Json: null, kept.PerPoll, kept.Network, known.Task, known.Claim);
                 }
             }
             if (next is null || _byInstance.TryUpdate(instanceArn, next, tasks))
@@ -72,10 +72,17 @@ internal sealed class KeptAssignments
 /// about it; null for a version a report committed, until an answer lists it. <see cref="Task"/> is kept where an answer
 /// or a report needs it: for an answer with members made anew at every poll from the task (<see cref="PerPoll"/>: role
 /// credentials, which rotate, and secrets), for the JSON still to be written, and from the answer that first read this
-/// version until the agent reports on it, with its <see cref="Claim"/>; otherwise the JSON is kept alone.
+/// version until the agent reports on it, with its <see cref="Claim"/>; otherwise the JSON is kept alone, with the
+/// claim's <see cref="Network"/> (set at placement, never changed).
 /// </summary>
 internal sealed record KeptTask(
-    long Version, string TaskDefinitionArn, ReadOnlyMemory<byte>? Json, bool PerPoll, Versioned<EcsTask>? Task, Versioned<TaskAssignmentRecord>? Claim)
+    long Version,
+    string TaskDefinitionArn,
+    ReadOnlyMemory<byte>? Json,
+    bool PerPoll,
+    TaskNetworkClaim? Network,
+    Versioned<EcsTask>? Task,
+    Versioned<TaskAssignmentRecord>? Claim)
 {
     /// <summary>The task and claim a report on this version may be planned from; null when they are not kept.</summary>
     public TaskReports.KnownTask? Known => Task is not null && Claim is not null ? new TaskReports.KnownTask(Task, Claim) : null;
