@@ -38,6 +38,8 @@ internal sealed class AgentHandler(
 
     private readonly KeptAssignments _kept = new();
 
+    private readonly KeptInstances _instances = new(store);
+
     public async Task PollAsync(HttpContext http)
     {
         var request = await ReadAsync(http, StateJsonContext.Default.AgentPollRequest).ConfigureAwait(false);
@@ -66,7 +68,7 @@ internal sealed class AgentHandler(
                 // Only a wake reads the instance again: every change to its record wakes the poll (this server's at once,
                 // any server's within a second through AssignmentWatcher), so after a timer's wake (a heartbeat due, the
                 // wait's end) the record read last is still the one stored, and the poll answers from it.
-                instance = await store.GetAsync(EcsRecords.ContainerInstances, request.ContainerInstanceArn, cancellationToken).ConfigureAwait(false);
+                instance = await _instances.ReadAsync(request.ContainerInstanceArn, cancellationToken).ConfigureAwait(false);
             }
             if (instance is not null && time.GetUtcNow() - lastSeen >= heartbeats.WriteInterval)
             {
@@ -79,6 +81,7 @@ internal sealed class AgentHandler(
                 // An unknown or deregistered ARN never becomes live again (an agent registers anew), so its key goes too.
                 signals.Forget(request.ContainerInstanceArn);
                 _kept.Forget(request.ContainerInstanceArn);
+                _instances.Forget(request.ContainerInstanceArn);
                 await JsonResponses.WriteErrorAsync(http.Response, StatusCodes.Status410Gone, "ContainerInstanceGone",
                     "The container instance is not registered (it was deregistered); register again.").ConfigureAwait(false);
                 return;
@@ -129,7 +132,20 @@ internal sealed class AgentHandler(
             await AgentCaller.RefuseAsync(http, $"report for {foreign.ContainerInstanceArn}").ConfigureAwait(false);
             return;
         }
-        var outcomes = await reports.ApplyAllAsync(batch.Reports, AgentCaller.InstanceOf(http) is not null, http.RequestAborted).ConfigureAwait(false);
+        // A report on a task its agent was just told about is planned from the task and claim that answer read.
+        var known = new Dictionary<string, TaskReports.KnownTask>(StringComparer.Ordinal);
+        foreach (var report in batch.Reports)
+        {
+            if (_kept.Of(report.ContainerInstanceArn).GetValueOrDefault(report.TaskArn)?.Known is { } kept)
+            {
+                known[report.TaskArn] = kept;
+            }
+        }
+        var outcomes = await reports.ApplyAllAsync(batch.Reports, AgentCaller.InstanceOf(http) is not null, known, http.RequestAborted).ConfigureAwait(false);
+        foreach (var instance in batch.Reports.Select((report, i) => (report.ContainerInstanceArn, outcomes[i].Committed)).GroupBy(c => c.ContainerInstanceArn, StringComparer.Ordinal))
+        {
+            _kept.Committed(instance.Key, [.. instance.Select(c => c.Committed).OfType<TaskReports.KnownTask>()]);
+        }
         // A task of a service changed: its service's round reacts now (a stopped task, every round: it is replaced within a second).
         foreach (var wake in outcomes.Select(o => o.Wake).Distinct())
         {
@@ -156,32 +172,48 @@ internal sealed class AgentHandler(
     /// are made anew each time as before: role credentials (<see cref="TaskRoleSessions.CurrentAsync"/> renews them),
     /// secrets (resolved for a task that should run), the network (a group's rules may have changed).
     /// </summary>
+    /// <remarks>
+    /// The instance's claims are listed by version, and a claim's body is read only where nothing kept stands for it: a
+    /// claim's network is set at placement and never changes (a report moves only its last status), and the claim a
+    /// report may be planned from is kept at the version just listed or read again.
+    /// </remarks>
     private async Task<IReadOnlyList<AssignmentAnswer>> AssignmentsAsync(string instanceArn, CancellationToken cancellationToken)
     {
-        var claims = await store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, instanceArn), cancellationToken).ConfigureAwait(false);
-        var records = await store.GetManyAsync(EcsRecords.Tasks.Kind, [.. claims.Select(c => c.Id)], cancellationToken).ConfigureAwait(false);
+        var claimed = await store.VersionsAsync(new RecordQuery(EcsRecords.TaskAssignments.Kind, instanceArn), cancellationToken).ConfigureAwait(false);
+        var records = await store.GetManyAsync(EcsRecords.Tasks.Kind, [.. claimed.Select(c => c.Id)], cancellationToken).ConfigureAwait(false);
         var recordsById = records.ToDictionary(r => r.Id, StringComparer.Ordinal);
         var known = _kept.Of(instanceArn);
-        var kept = new Dictionary<string, KeptTask>(claims.Count, StringComparer.Ordinal);
-        var answers = new List<AssignmentAnswer>(claims.Count);
+        var claims = await store.GetManyAsync(EcsRecords.TaskAssignments, [.. claimed.Where(c => ClaimToRead(c, known, recordsById)).Select(c => c.Id)], cancellationToken)
+            .ConfigureAwait(false);
+        var kept = new Dictionary<string, KeptTask>(claimed.Count, StringComparer.Ordinal);
+        var answers = new List<AssignmentAnswer>(claimed.Count);
         NetworkRegistry? registry = null;
-        foreach (var claim in claims)
+        foreach (var listed in claimed)
         {
-            if (recordsById.GetValueOrDefault(claim.Id) is not { } record)
+            if (recordsById.GetValueOrDefault(listed.Id) is not { } record)
             {
                 continue;
             }
-            var keptTask = known.TryGetValue(claim.Id, out var hit) && hit.Version == record.Version
-                ? hit
-                : await KeepAsync(record, cancellationToken).ConfigureAwait(false);
-            kept[claim.Id] = keptTask;
+            known.TryGetValue(listed.Id, out var hit);
+            var claim = claims.GetValueOrDefault(listed.Id) ?? (hit?.Claim?.Version == listed.Version ? hit.Claim : null);
+            if (claim is null && hit is null)
+            {
+                continue; // given back between the listing and the read: the task has left the instance
+            }
+            var network = claim is not null ? claim.Value.Network : hit!.Network;
+            var keptTask = hit is null || hit.Version != record.Version
+                ? await KeepAsync(new Versioned<EcsTask>(record.Id, record.Version, record.SortKey, EcsRecords.Tasks.Deserialize(record)), network, claim, reportable: true, cancellationToken).ConfigureAwait(false)
+                : hit.Json is null
+                    ? await KeepAsync(hit.Task!, network, claim, reportable: false, cancellationToken).ConfigureAwait(false)
+                    : hit.Task is null ? hit : hit with { Claim = claim };
+            kept[listed.Id] = keptTask;
             var definition = await DefinitionAsync(keptTask.TaskDefinitionArn, cancellationToken).ConfigureAwait(false);
-            if (keptTask.Task is null && claim.Value.Network is null)
+            if (!keptTask.PerPoll && network is null)
             {
-                answers.Add(new AssignmentAnswer(keptTask.Json, definition.Json));
+                answers.Add(new AssignmentAnswer(keptTask.Json!.Value, definition.Json));
                 continue;
             }
-            var task = keptTask.Task ?? EcsRecords.Tasks.Deserialize(record);
+            var task = keptTask.Task?.Value ?? EcsRecords.Tasks.Deserialize(record);
             IReadOnlyDictionary<string, ContainerSecretValues>? secretValues = null;
             if (task.DesiredStatus == TaskStatuses.Running)
             {
@@ -192,7 +224,7 @@ internal sealed class AgentHandler(
                 catch (SecretResolutionException e) when (task.StartedAt is null)
                 {
                     // As ECS: a secret that cannot be read stops the task before its agent ever sees it.
-                    await FailToStartAsync(claim.Id, e.Message, cancellationToken).ConfigureAwait(false);
+                    await FailToStartAsync(listed.Id, e.Message, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 catch (SecretResolutionException)
@@ -200,8 +232,8 @@ internal sealed class AgentHandler(
                     // A started task got its values at start (the agent keeps them); a secret deleted since changes nothing.
                 }
             }
-            answers.Add(new AssignmentAnswer(keptTask.Json, definition.Json,
-                Network: claim.Value.Network is { } network
+            answers.Add(new AssignmentAnswer(keptTask.Json!.Value, definition.Json,
+                Network: network is not null
                     ? NetworkOf(task, network, registry ??= await _networks.LoadAsync(cancellationToken).ConfigureAwait(false))
                     : null,
                 RoleCredentials: await roleSessions.CurrentAsync(task, definition.Definition, TaskRoleSessionKind.Task, cancellationToken).ConfigureAwait(false),
@@ -212,15 +244,31 @@ internal sealed class AgentHandler(
         return answers;
     }
 
-    /// <summary>The task's part of the answer at this version of its record; the task itself is kept when its answer has members made per poll.</summary>
-    private async Task<KeptTask> KeepAsync(StoredRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the answer reads <paramref name="listed"/>'s body: for a task the last answer did not list, a claim kept for
+    /// a report at another version, or a task whose record moved since (its next report may be planned from the claim).
+    /// </summary>
+    private static bool ClaimToRead(RecordVersion listed, IReadOnlyDictionary<string, KeptTask> known, Dictionary<string, StoredRecord> records) =>
+        !known.TryGetValue(listed.Id, out var hit)
+        || (hit.Claim is { } claim && claim.Version != listed.Version)
+        || (records.TryGetValue(listed.Id, out var record) && record.Version != hit.Version);
+
+    /// <summary>
+    /// The task's part of the answer at this version of its record. The task itself and its claim are kept when its
+    /// answer has members made per poll, or when <paramref name="reportable"/>: this answer is the first to read this
+    /// version, so the agent is likely to report on it next (<see cref="KeptTask.Known"/>).
+    /// </summary>
+    private async Task<KeptTask> KeepAsync(
+        Versioned<EcsTask> task, TaskNetworkClaim? network, Versioned<TaskAssignmentRecord>? claim, bool reportable, CancellationToken cancellationToken)
     {
-        var task = EcsRecords.Tasks.Deserialize(record);
-        var definition = (await DefinitionAsync(task.TaskDefinitionArn!, cancellationToken).ConfigureAwait(false)).Definition;
-        var perPoll = TaskRoleSessions.RoleArnOf(task, definition, TaskRoleSessionKind.Task) is not null
-            || TaskRoleSessions.RoleArnOf(task, definition, TaskRoleSessionKind.Execution) is not null
+        var definitionArn = task.Value.TaskDefinitionArn!;
+        var definition = (await DefinitionAsync(definitionArn, cancellationToken).ConfigureAwait(false)).Definition;
+        var perPoll = TaskRoleSessions.RoleArnOf(task.Value, definition, TaskRoleSessionKind.Task) is not null
+            || TaskRoleSessions.RoleArnOf(task.Value, definition, TaskRoleSessionKind.Execution) is not null
             || (definition.ContainerDefinitions ?? []).Any(c => c.Secrets is { Count: > 0 } || c.LogConfiguration?.SecretOptions is { Count: > 0 });
-        return new KeptTask(record.Version, task.TaskDefinitionArn!, PollAnswer.Json(TaskStateChanges.ForAgent(task)), perPoll ? task : null);
+        var keepTask = perPoll || reportable;
+        return new KeptTask(task.Version, definitionArn, PollAnswer.Json(TaskStateChanges.ForAgent(task.Value)), perPoll, network,
+            keepTask ? task : null, keepTask ? claim : null);
     }
 
     private async Task FailToStartAsync(string taskArn, string reason, CancellationToken cancellationToken)

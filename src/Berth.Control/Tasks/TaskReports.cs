@@ -37,8 +37,22 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
     /// </summary>
     public sealed record Applied(Outcome Outcome, SchedulerWake Wake)
     {
+        /// <summary>
+        /// The task and its claim as this report committed them, at their records' new versions: null unless the report
+        /// changed the task and the task kept its claim. A caller that keeps what it read may keep these instead.
+        /// </summary>
+        public KnownTask? Committed { get; init; }
+
         public static Applied Of(Outcome outcome) => new(outcome, SchedulerWake.None);
     }
+
+    /// <summary>
+    /// A task and its claim on the instance as the caller read them moments before (the poll answer that told the agent
+    /// about the task), which a report on the task is planned from instead of reading them again. The commit checks
+    /// their versions as it checks those of a read: a task or claim that moved since fails it, and the batch is then
+    /// applied afresh, report by report. A report that would change nothing is answered from a read, never from these.
+    /// </summary>
+    public sealed record KnownTask(Versioned<EcsTask> Task, Versioned<TaskAssignmentRecord> Claim);
 
     /// <param name="fromAgent">Whether an agent sent it (it may speak for its own instance's tasks only).</param>
     public Task<Applied> ApplyAsync(AgentTaskReport report, bool fromAgent, CancellationToken cancellationToken) =>
@@ -59,11 +73,14 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
     /// applied on its own: one moved task never fails the others. A task named twice is applied once in the commit and
     /// again after it, in the batch's order.
     /// </summary>
+    /// <param name="known">Tasks and claims the caller read moments before, by task ARN (<see cref="KnownTask"/>); may be empty.</param>
     /// <remarks>
     /// The reads are those of <see cref="ApplyAsync"/> for each report, made for all of them at once: the batch's tasks
-    /// in one read, the claims of those that change in another, the instances whose claims are given back in a third.
+    /// in one read, the claims of those that change in another, the instances whose claims are given back in a third;
+    /// a task changed from what <paramref name="known"/> holds needs neither of the first two.
     /// </remarks>
-    public async Task<IReadOnlyList<Applied>> ApplyAllAsync(IReadOnlyList<AgentTaskReport> reports, bool fromAgent, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Applied>> ApplyAllAsync(
+        IReadOnlyList<AgentTaskReport> reports, bool fromAgent, IReadOnlyDictionary<string, KnownTask> known, CancellationToken cancellationToken)
     {
         var outcomes = new Applied[reports.Count];
         var batched = new HashSet<string>(StringComparer.Ordinal);
@@ -73,16 +90,32 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
         {
             (batched.Add(reports[i].TaskArn) ? first : repeated).Add(i);
         }
-        var tasks = await store.GetManyAsync(EcsRecords.Tasks, batched, cancellationToken).ConfigureAwait(false);
-        var changes = first.Select(i => Change(reports[i], fromAgent, tasks.GetValueOrDefault(reports[i].TaskArn))).ToList();
+        var changes = new TaskChange?[first.Count];
+        var knownClaims = new Versioned<TaskAssignmentRecord>?[first.Count];
+        for (var n = 0; n < first.Count; n++)
+        {
+            var report = reports[first[n]];
+            if (known.TryGetValue(report.TaskArn, out var kept) && Change(report, fromAgent, kept.Task) is { Next: not null } change)
+            {
+                (changes[n], knownClaims[n]) = (change, kept.Claim);
+            }
+        }
+        var tasks = await store.GetManyAsync(
+            EcsRecords.Tasks, [.. first.Where((_, n) => changes[n] is null).Select(i => reports[i].TaskArn)], cancellationToken).ConfigureAwait(false);
+        for (var n = 0; n < first.Count; n++)
+        {
+            changes[n] ??= Change(reports[first[n]], fromAgent, tasks.GetValueOrDefault(reports[first[n]].TaskArn));
+        }
         var claims = await store.GetManyAsync(
-            EcsRecords.TaskAssignments, [.. first.Where((_, n) => changes[n].Next is not null).Select(i => reports[i].TaskArn)], cancellationToken).ConfigureAwait(false);
+            EcsRecords.TaskAssignments,
+            [.. first.Where((_, n) => changes[n]!.Next is not null && knownClaims[n] is null).Select(i => reports[i].TaskArn)],
+            cancellationToken).ConfigureAwait(false);
         var writes = new List<RecordWrite>();
         var freedOn = new HashSet<string>(StringComparer.Ordinal);
         for (var n = 0; n < first.Count; n++)
         {
             var report = reports[first[n]];
-            var plan = PlanOf(report, changes[n], claims.GetValueOrDefault(report.TaskArn));
+            var plan = PlanOf(report, changes[n]!, knownClaims[n] ?? claims.GetValueOrDefault(report.TaskArn));
             outcomes[first[n]] = plan.Applied;
             writes.AddRange(plan.Writes);
             if (plan.FreedOn is { } instanceArn)
@@ -158,7 +191,9 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
         if (claim is not null)
         {
             // The claim follows the task's status, for the instance's task counts.
-            return new Plan(change.Applied, [put, EcsRecords.PutClaim(claim.Value with { LastStatus = next.LastStatus! }, report.ContainerInstanceArn, claim.Version)]);
+            var followed = claim.Value with { LastStatus = next.LastStatus! };
+            var committed = new KnownTask(new Versioned<EcsTask>(put.Id, change.Version + 1, put.SortKey, next), claim with { Version = claim.Version + 1, Value = followed });
+            return new Plan(change.Applied with { Committed = committed }, [put, EcsRecords.PutClaim(followed, report.ContainerInstanceArn, claim.Version)]);
         }
         return new Plan(change.Applied, [put]);
     }

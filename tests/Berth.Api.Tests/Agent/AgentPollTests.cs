@@ -134,6 +134,34 @@ public sealed class AgentPollTests : IAsyncLifetime
         Assert.Equal(JsonSerializer.Serialize(first.Tasks[0], StateJsonContext.Default.TaskAssignment), JsonSerializer.Serialize(second.Tasks[0], StateJsonContext.Default.TaskAssignment));
     }
 
+    /// <summary>
+    /// A report on a task the last answer told its agent about is planned from what that answer read, and what it
+    /// commits is kept for the next answer, which must be, byte for byte, what a server that kept nothing answers.
+    /// </summary>
+    [Fact]
+    public async Task A_report_on_an_answered_task_reads_no_task_and_the_next_answer_is_what_a_server_that_kept_nothing_answers()
+    {
+        var arns = await SeedTasksAsync("a", "b");
+        var reads = new CountingReads(Store);
+        var handler = await HandlerAsync(reads);
+        await PollAsync(handler, assignmentsVersion: 0);
+        var readBefore = reads.Reads.Count;
+
+        var report = PostRequest(JsonSerializer.Serialize(new AgentTaskReportBatch
+        {
+            Reports = [new AgentTaskReport { ContainerInstanceArn = InstanceArn, TaskArn = arns[0], LastStatus = TaskStatuses.Running, StartedAt = _time.GetUtcNow(), Containers = [] }],
+        }, StateJsonContext.Default.AgentTaskReportBatch), CancellationToken.None);
+        await handler.ReportAllAsync(report).WaitAsync(Guard);
+
+        Assert.Equal(200, report.Response.StatusCode);
+        Assert.DoesNotContain(reads.Reads.Skip(readBefore), r => r.Ids.Length > 0);
+        var kept = await PollTextAsync(handler, assignmentsVersion: 0);
+        var fromScratch = await PollTextAsync(await HandlerAsync(Store), assignmentsVersion: 0);
+        Assert.Equal(fromScratch, kept);
+        var answer = JsonSerializer.Deserialize(kept, StateJsonContext.Default.AgentPollResponse)!;
+        Assert.Equal([TaskStatuses.Running, TaskStatuses.Pending], answer.Tasks.Select(t => t.Task.LastStatus));
+    }
+
     /// <summary>Claims and tasks (desired RUNNING) of one task definition on the instance, but no task for an id named "gone"; returns their ARNs.</summary>
     private async Task<string[]> SeedTasksAsync(params string[] ids)
     {
@@ -159,13 +187,16 @@ public sealed class AgentPollTests : IAsyncLifetime
     }
 
     /// <summary>A poll whose assignments version is behind, so it is answered at once.</summary>
-    private static async Task<AgentPollResponse> PollAsync(AgentHandler handler, long assignmentsVersion)
+    private static async Task<AgentPollResponse> PollAsync(AgentHandler handler, long assignmentsVersion) =>
+        JsonSerializer.Deserialize(await PollTextAsync(handler, assignmentsVersion), StateJsonContext.Default.AgentPollResponse)!;
+
+    /// <inheritdoc cref="PollAsync"/>
+    private static async Task<string> PollTextAsync(AgentHandler handler, long assignmentsVersion)
     {
         var http = PollRequest(assignmentsVersion, CancellationToken.None);
         await handler.PollAsync(http).WaitAsync(Guard);
         Assert.Equal(200, http.Response.StatusCode);
-        http.Response.Body.Position = 0;
-        return (await JsonSerializer.DeserializeAsync(http.Response.Body, StateJsonContext.Default.AgentPollResponse))!;
+        return Encoding.UTF8.GetString(((MemoryStream)http.Response.Body).ToArray());
     }
 
     /// <summary>A handler over <paramref name="store"/>; its key file sits next to the database, so the clean-up removes it.</summary>
@@ -185,11 +216,15 @@ public sealed class AgentPollTests : IAsyncLifetime
             new TaskReports(store, _time), new ExecSessions(_signals, _time), _time);
     }
 
-    private static DefaultHttpContext PollRequest(long assignmentsVersion, CancellationToken aborted, string instanceArn = InstanceArn)
+    private static DefaultHttpContext PollRequest(long assignmentsVersion, CancellationToken aborted, string instanceArn = InstanceArn) =>
+        PostRequest(JsonSerializer.Serialize(
+            new AgentPollRequest { ContainerInstanceArn = instanceArn, AssignmentsVersion = assignmentsVersion, WaitSeconds = 30 },
+            StateJsonContext.Default.AgentPollRequest), aborted);
+
+    private static DefaultHttpContext PostRequest(string body, CancellationToken aborted)
     {
-        var request = new AgentPollRequest { ContainerInstanceArn = instanceArn, AssignmentsVersion = assignmentsVersion, WaitSeconds = 30 };
         var http = new DefaultHttpContext { RequestAborted = aborted };
-        http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, StateJsonContext.Default.AgentPollRequest)));
+        http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
         http.Response.Body = new MemoryStream();
         return http;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Berth.Control.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
@@ -17,6 +18,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
 {
     private const string InstanceArn = "arn:aws:ecs:us-east-1:000000000000:container-instance/reports/0123456789abcdef";
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+    private static readonly IReadOnlyDictionary<string, TaskReports.KnownTask> NoneKnown = new Dictionary<string, TaskReports.KnownTask>();
     private OneInstanceStore? _fixture;
 
     private OneInstanceStore Fixture => _fixture ?? throw new InvalidOperationException("The store is not open.");
@@ -48,7 +50,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
 
         var applied = await new TaskReports(Fixture.Store, TimeProvider.System).ApplyAsync(report, fromAgent: true, CancellationToken.None);
 
-        Assert.Equal(new TaskReports.Applied(TaskReports.Outcome.Changed, new SchedulerWake(everything, subject)), applied);
+        Assert.Equal((TaskReports.Outcome.Changed, new SchedulerWake(everything, subject)), (applied.Outcome, applied.Wake));
         Assert.Equal(reported, (await Fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn, CancellationToken.None))!.Value.LastStatus);
     }
 
@@ -63,7 +65,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
         var outcomes = await new TaskReports(store, TimeProvider.System).ApplyAllAsync(
             [Report(running, TaskStatuses.Running), Report(Task("unknown"), TaskStatuses.Running), Report(stopping, TaskStatuses.Stopped),
                 Report(elsewhere, TaskStatuses.Running), Report(alsoStopping, TaskStatuses.Stopped)],
-            fromAgent: true, CancellationToken.None);
+            fromAgent: true, NoneKnown, CancellationToken.None);
 
         Assert.Equal([TaskReports.Outcome.Changed, TaskReports.Outcome.NotFound, TaskReports.Outcome.Changed, TaskReports.Outcome.NotOwn,
             TaskReports.Outcome.Changed], outcomes.Select(o => o.Outcome));
@@ -88,7 +90,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
         await new TaskReports(store, TimeProvider.System).ApplyAllAsync(
             [Report(running, TaskStatuses.Running), Report(Task("unknown"), TaskStatuses.Running), Report(stopping, TaskStatuses.Stopped),
                 Report(unchanged, TaskStatuses.Pending) with { StartedAt = null }],
-            fromAgent: true, CancellationToken.None);
+            fromAgent: true, NoneKnown, CancellationToken.None);
 
         Assert.Equal(
             [$"{EcsRecords.Tasks.Kind}: run unknown stop same", $"{EcsRecords.TaskAssignments.Kind}: run stop", $"{EcsRecords.ContainerInstances.Kind}: {InstanceArn}"],
@@ -108,7 +110,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
         });
 
         var outcomes = await new TaskReports(store, TimeProvider.System).ApplyAllAsync(
-            [Report(first, TaskStatuses.Running), Report(moved, TaskStatuses.Running)], fromAgent: true, CancellationToken.None);
+            [Report(first, TaskStatuses.Running), Report(moved, TaskStatuses.Running)], fromAgent: true, NoneKnown, CancellationToken.None);
 
         Assert.Equal([TaskReports.Outcome.Changed, TaskReports.Outcome.Changed], outcomes.Select(o => o.Outcome));
         Assert.Equal(TaskStatuses.Running, (await StatusAsync(first)).LastStatus);
@@ -123,10 +125,64 @@ public sealed class TaskReportsTests : IAsyncLifetime
         await PlaceAsync(task);
 
         var outcomes = await new TaskReports(Fixture.Store, TimeProvider.System).ApplyAllAsync(
-            [Report(task, TaskStatuses.Running), Report(task, TaskStatuses.Stopped)], fromAgent: true, CancellationToken.None);
+            [Report(task, TaskStatuses.Running), Report(task, TaskStatuses.Stopped)], fromAgent: true, NoneKnown, CancellationToken.None);
 
         Assert.Equal([TaskReports.Outcome.Changed, TaskReports.Outcome.Changed], outcomes.Select(o => o.Outcome));
         Assert.Equal(TaskStatuses.Stopped, (await StatusAsync(task)).LastStatus);
+    }
+
+    [Fact]
+    public async Task A_report_on_a_known_task_reads_neither_it_nor_its_claim_and_says_what_it_committed()
+    {
+        var task = Task("known");
+        await PlaceAsync(task);
+        var known = await KnownAsync(task);
+        var store = new CountingReads(Fixture.Store);
+
+        var outcomes = await new TaskReports(store, TimeProvider.System).ApplyAllAsync([Report(task, TaskStatuses.Running)], fromAgent: true, known, CancellationToken.None);
+
+        Assert.Equal(TaskReports.Outcome.Changed, outcomes[0].Outcome);
+        Assert.DoesNotContain(store.Reads, r => r.Ids.Length > 0);
+        // What it says it committed is what the store holds now, version and all.
+        var committed = outcomes[0].Committed!;
+        var stored = (await Fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn!, CancellationToken.None))!;
+        var claim = (await Fixture.Store.GetAsync(EcsRecords.TaskAssignments, task.TaskArn!, CancellationToken.None))!;
+        Assert.Equal((stored.Version, Json(stored.Value)), (committed.Task.Version, Json(committed.Task.Value)));
+        Assert.Equal((claim.Version, Json(claim.Value)), (committed.Claim.Version, Json(committed.Claim.Value)));
+        Assert.Equal(TaskStatuses.Running, claim.Value.LastStatus);
+    }
+
+    [Fact]
+    public async Task A_known_task_written_since_it_was_read_is_applied_afresh()
+    {
+        var task = Task("moved-since");
+        await PlaceAsync(task);
+        var known = await KnownAsync(task);
+        var current = (await Fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn!, CancellationToken.None))!;
+        await Fixture.Store.CommitAsync([EcsRecords.PutTask(current.Value with { DesiredStatus = TaskStatuses.Stopped }, current.Version)], CancellationToken.None);
+
+        var outcomes = await new TaskReports(Fixture.Store, TimeProvider.System).ApplyAllAsync([Report(task, TaskStatuses.Running)], fromAgent: true, known, CancellationToken.None);
+
+        Assert.Equal(TaskReports.Outcome.Changed, outcomes[0].Outcome);
+        var after = await StatusAsync(task);
+        Assert.Equal((TaskStatuses.Running, TaskStatuses.Stopped), (after.LastStatus, after.DesiredStatus));
+        Assert.Equal(3, outcomes[0].Committed!.Task.Version);
+    }
+
+    /// <summary>Nothing is committed for such a report, so nothing would check the known task's version: it is read.</summary>
+    [Fact]
+    public async Task A_report_that_would_change_nothing_of_a_known_task_is_answered_from_a_read()
+    {
+        var task = Task("gone-since");
+        await PlaceAsync(task);
+        var known = await KnownAsync(task);
+        var (stored, claim) = known[task.TaskArn!];
+        await Fixture.Store.CommitAsync([EcsRecords.Tasks.Delete(stored), EcsRecords.TaskAssignments.Delete(claim)], CancellationToken.None);
+
+        var outcomes = await new TaskReports(Fixture.Store, TimeProvider.System).ApplyAllAsync(
+            [Report(task, TaskStatuses.Pending) with { StartedAt = null }], fromAgent: true, known, CancellationToken.None);
+
+        Assert.Equal(TaskReports.Outcome.NotFound, outcomes[0].Outcome);
     }
 
     private static EcsTask Task(string id) => new()
@@ -151,6 +207,18 @@ public sealed class TaskReportsTests : IAsyncLifetime
             EcsRecords.PutClaim(new TaskAssignmentRecord(t.TaskArn!, TaskStatuses.Pending, t.ClusterArn!, t.Group, "job", 1, 1, [], []), t.ContainerInstanceArn!, 0),
         })],
         CancellationToken.None);
+
+    /// <summary>The task and its claim as they are stored now, as a poll answer would have read them.</summary>
+    private async Task<IReadOnlyDictionary<string, TaskReports.KnownTask>> KnownAsync(EcsTask task) => new Dictionary<string, TaskReports.KnownTask>
+    {
+        [task.TaskArn!] = new(
+            (await Fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn!, CancellationToken.None))!,
+            (await Fixture.Store.GetAsync(EcsRecords.TaskAssignments, task.TaskArn!, CancellationToken.None))!),
+    };
+
+    private static string Json(EcsTask task) => JsonSerializer.Serialize(task, StateJsonContext.Default.EcsTask);
+
+    private static string Json(TaskAssignmentRecord claim) => JsonSerializer.Serialize(claim, StateJsonContext.Default.TaskAssignmentRecord);
 
     private async Task<EcsTask> StatusAsync(EcsTask task) => (await Fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn!, CancellationToken.None))!.Value;
 }
