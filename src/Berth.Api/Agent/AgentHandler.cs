@@ -201,11 +201,7 @@ internal sealed class AgentHandler(
                 continue; // given back between the listing and the read: the task has left the instance
             }
             var network = claim is not null ? claim.Value.Network : hit!.Network;
-            var keptTask = hit is null || hit.Version != record.Version
-                ? await KeepAsync(new Versioned<EcsTask>(record.Id, record.Version, record.SortKey, EcsRecords.Tasks.Deserialize(record)), network, claim, reportable: true, cancellationToken).ConfigureAwait(false)
-                : hit.Json is null
-                    ? await KeepAsync(hit.Task!, network, claim, reportable: false, cancellationToken).ConfigureAwait(false)
-                    : hit.Task is null ? hit : hit with { Claim = claim };
+            var keptTask = hit?.ReusedAt(record.Version, claim) ?? await RebuildAsync(hit, record, network, claim, cancellationToken).ConfigureAwait(false);
             kept[listed.Id] = keptTask;
             var definition = await DefinitionAsync(keptTask.TaskDefinitionArn, cancellationToken).ConfigureAwait(false);
             if (!keptTask.PerPoll && network is null)
@@ -252,6 +248,16 @@ internal sealed class AgentHandler(
         !known.TryGetValue(listed.Id, out var hit)
         || (hit.Claim is { } claim && claim.Version != listed.Version)
         || (records.TryGetValue(listed.Id, out var record) && record.Version != hit.Version);
+
+    /// <summary>
+    /// The task's part of the answer built again: from the task a report committed at the version just read (its JSON not
+    /// written yet), or else from the record read, which makes this answer the first at its version (reportable).
+    /// </summary>
+    private Task<KeptTask> RebuildAsync(
+        KeptTask? hit, StoredRecord record, TaskNetworkClaim? network, Versioned<TaskAssignmentRecord>? claim, CancellationToken cancellationToken) =>
+        hit?.Version == record.Version
+            ? KeepAsync(hit.Task!, network, claim, reportable: false, cancellationToken)
+            : KeepAsync(new Versioned<EcsTask>(record.Id, record.Version, record.SortKey, EcsRecords.Tasks.Deserialize(record)), network, claim, reportable: true, cancellationToken);
 
     /// <summary>
     /// The task's part of the answer at this version of its record. The task itself and its claim are kept when its

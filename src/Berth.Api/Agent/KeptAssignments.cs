@@ -86,6 +86,14 @@ internal sealed record KeptTask(
 {
     /// <summary>The task and claim a report on this version may be planned from; null when they are not kept.</summary>
     public TaskReports.KnownTask? Known => Task is not null && Claim is not null ? new TaskReports.KnownTask(Task, Claim) : null;
+
+    /// <summary>
+    /// This task's part as the answer at <paramref name="version"/> of the task's record reuses it, with the
+    /// <paramref name="claim"/> that answer read in place of the kept one; null when the answer must build it again: the
+    /// record moved since, or a report committed this version and its JSON is not written yet.
+    /// </summary>
+    public KeptTask? ReusedAt(long version, Versioned<TaskAssignmentRecord>? claim) =>
+        version != Version || Json is null ? null : Task is null ? this : this with { Claim = claim };
 }
 
 /// <summary>A task definition revision and its JSON: revisions never change once registered, apart from their status, which agents do not use.</summary>

@@ -65,10 +65,10 @@ internal static class RecordSql
     public static SqlStatement Write(RecordWrite write, SqlDialect dialect) => write switch
     {
         PutRecord put when put.ExpectedVersion == 0 => new(
-            PutTextsOf(dialect).Insert,
+            dialect.InsertRecord,
             ("@kind", put.Kind), ("@id", put.Id), ("@scope", put.Scope), ("@sortKey", put.SortKey), ("@body", put.Body), ("@indexKey", put.IndexKey)),
         PutRecord put => new(
-            PutTextsOf(dialect).Update,
+            dialect.UpdateRecord,
             ("@kind", put.Kind), ("@id", put.Id), ("@expected", put.ExpectedVersion), ("@scope", put.Scope), ("@sortKey", put.SortKey), ("@body", put.Body),
             ("@indexKey", put.IndexKey)),
         DeleteRecord delete => new(
@@ -81,11 +81,6 @@ internal static class RecordSql
             ("@kind", require.Kind), ("@id", require.Id), ("@expected", require.ExpectedVersion)),
         _ => throw new ArgumentException($"Unknown write {write.GetType().Name}.", nameof(write)),
     };
-
-    private static readonly PutTexts SqlitePuts = new(SqlDialect.Sqlite);
-    private static readonly PutTexts PostgresPuts = new(SqlDialect.Postgres);
-
-    private static PutTexts PutTextsOf(SqlDialect dialect) => ReferenceEquals(dialect, SqlDialect.Postgres) ? PostgresPuts : SqlitePuts;
 
     public static async Task<List<StoredRecord>> ReadAllAsync(DbCommand command, CancellationToken cancellationToken)
     {
@@ -156,21 +151,16 @@ internal static class RecordSql
         parameters.Add(($"{name}End", prefix + "\U0010FFFF"));
     }
 
-    /// <summary>
-    /// The texts of the two puts in one engine's spelling of the body's conversion, built once per engine rather than
-    /// once per write (every record a commit writes runs one of them).
-    /// </summary>
-    private sealed class PutTexts(SqlDialect dialect)
-    {
-        public string Insert { get; } = $"""
-            INSERT INTO records (kind, id, scope, sort_key, version, body, index_key)
-            VALUES (@kind, @id, @scope, @sortKey, 1, {dialect.TextFromUtf8("@body")}, @indexKey)
-            ON CONFLICT (kind, id) DO NOTHING
-            """;
+    /// <summary>A new record at version 1, or nothing when one of that kind and id exists; <paramref name="body"/> is the body's value in the engine's spelling.</summary>
+    public static string InsertText(string body) => $"""
+        INSERT INTO records (kind, id, scope, sort_key, version, body, index_key)
+        VALUES (@kind, @id, @scope, @sortKey, 1, {body}, @indexKey)
+        ON CONFLICT (kind, id) DO NOTHING
+        """;
 
-        public string Update { get; } = $"""
-            UPDATE records SET scope = @scope, sort_key = @sortKey, body = {dialect.TextFromUtf8("@body")}, index_key = @indexKey, version = version + 1
-            WHERE kind = @kind AND id = @id AND version = @expected
-            """;
-    }
+    /// <summary>The record's next version, when it is at the expected one; <paramref name="body"/> as for <see cref="InsertText"/>.</summary>
+    public static string UpdateText(string body) => $"""
+        UPDATE records SET scope = @scope, sort_key = @sortKey, body = {body}, index_key = @indexKey, version = version + 1
+        WHERE kind = @kind AND id = @id AND version = @expected
+        """;
 }

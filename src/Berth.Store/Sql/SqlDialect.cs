@@ -5,7 +5,7 @@ namespace Berth.Store.Sql;
 /// <summary>
 /// What the two engines spell differently in statements that are otherwise shared. <see cref="RowLock"/> ends a read
 /// inside a commit that must hold until the commit ends. <see cref="Arrays"/>: whether a parameter may be an array (a
-/// list of ids as one parameter). <see cref="TextFromUtf8"/> stores a parameter of UTF-8 bytes (a record's body) in a
+/// list of ids as one parameter). <c>TextFromUtf8Format</c> stores a parameter of UTF-8 bytes (a record's body) in a
 /// TEXT column.
 /// </summary>
 internal sealed record SqlDialect(string Least, string Greatest, string ByteLengthFormat, string RowLock, string TextFromUtf8Format)
@@ -27,7 +27,17 @@ internal sealed record SqlDialect(string Least, string Greatest, string ByteLeng
 
     public bool Arrays { get; init; }
 
+    /// <summary>
+    /// The records table's two puts (<see cref="RecordSql.Write"/>) in this engine's spelling of the body's conversion,
+    /// built once per engine rather than once per write: every record a commit writes runs one of them.
+    /// </summary>
+    public string InsertRecord { get; } = RecordSql.InsertText(BodyFromUtf8(TextFromUtf8Format));
+
+    /// <inheritdoc cref="InsertRecord"/>
+    public string UpdateRecord { get; } = RecordSql.UpdateText(BodyFromUtf8(TextFromUtf8Format));
+
     public string ByteLength(string expression) => string.Format(CultureInfo.InvariantCulture, ByteLengthFormat, expression);
 
-    public string TextFromUtf8(string parameter) => string.Format(CultureInfo.InvariantCulture, TextFromUtf8Format, parameter);
+    /// <summary>The @body parameter, UTF-8 bytes, as TEXT in an engine's spelling.</summary>
+    private static string BodyFromUtf8(string textFromUtf8Format) => string.Format(CultureInfo.InvariantCulture, textFromUtf8Format, "@body");
 }
