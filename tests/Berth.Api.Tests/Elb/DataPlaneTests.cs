@@ -108,7 +108,9 @@ public sealed class DataPlaneTests(BerthServerFixture server) : IClassFixture<Be
         bad.HealthStatus = 503;
         var (elb, tg, _, port) = await BalanceAsync("health", [good, bad]);
 
-        await WaitUntilAsync(async () => (await elb.HealthAsync(tg))[bad.Port].State == "unhealthy", "the failing target to turn unhealthy");
+        // Each target's checks run on their own schedule: under load the failing one can turn unhealthy before the other's first check passes.
+        await WaitUntilAsync(async () => await elb.HealthAsync(tg) is var states && states[bad.Port].State == "unhealthy" && states[good.Port].State == "healthy",
+            "the failing target to turn unhealthy and the other healthy");
         var health = await elb.HealthAsync(tg);
         Assert.Equal(("healthy", null), health[good.Port]);
         Assert.Equal(("unhealthy", "Target.ResponseCodeMismatch"), health[bad.Port]);
