@@ -57,13 +57,16 @@ internal sealed class AgentHandler(
         var attached = request.AttachedAddresses;
         var lastSeen = DateTimeOffset.MinValue; // when this poll last queued its instance's heartbeat; not yet
         Versioned<ContainerInstanceRecord>? instance = null;
-        var woken = true; // nothing read yet
+        Task? waitedOn = null; // the signal of the last wait; none yet, so the instance is read first
         while (true)
         {
             // Taken before the read: a placement that commits after the read and notifies before the wait below
             // has already completed this task, so the poll answers at once instead of at the next re-read.
             var assignmentsChanged = signals.Changed(request.ContainerInstanceArn);
-            if (woken)
+            // Whether the last wait's signal completed, asked only now that the next one is taken: a change notified
+            // after that wait's timer won but before this line completed the old signal, and would be lost if the wait's
+            // answer decided (the AssignmentWatcher's scan would wake the poll a second later).
+            if (waitedOn is null || waitedOn.IsCompleted)
             {
                 // Only a wake reads the instance again: every change to its record wakes the poll (this server's at once,
                 // any server's within a second through AssignmentWatcher), so after a timer's wake (a heartbeat due, the
@@ -106,7 +109,8 @@ internal sealed class AgentHandler(
             var now = time.GetUtcNow();
             var untilHeartbeat = lastSeen + heartbeats.WriteInterval - now;
             var wait = deadline - now < untilHeartbeat ? deadline - now : untilHeartbeat;
-            woken = await ChangeNotifier.ChangedWithinAsync(assignmentsChanged, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken).ConfigureAwait(false);
+            await ChangeNotifier.ChangedWithinAsync(assignmentsChanged, wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken).ConfigureAwait(false);
+            waitedOn = assignmentsChanged;
         }
     }
 
