@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Berth.Core.Events;
 using Berth.Store.Events;
 
@@ -46,6 +47,18 @@ public abstract class EventLogContract : IAsyncLifetime
         var stored = Assert.Single(await _log.ReadAsync(new EventLogQuery(0, null, null, 10), CancellationToken.None));
         Assert.Equal(Encoding.UTF8.GetString(EventEnvelope.ToUtf8(e)), stored.Data);
         Assert.Contains("""detail":{"message":"caf\u00e9 \u003Cweb\u003E é ✓""", stored.Data, StringComparison.Ordinal);
+    }
+
+    /// <summary>One append of many events numbers them in the order they were handed in (a task's PENDING before its RUNNING).</summary>
+    [Fact]
+    public async Task A_round_of_many_events_is_numbered_in_its_order()
+    {
+        var events = Enumerable.Range(0, 150).Select(i => Event("a") with { Resources = [$"r{i}"] }).ToList();
+
+        await _log.AppendAsync(events, CancellationToken.None);
+
+        var stored = await _log.ReadAsync(new EventLogQuery(0, null, null, 1000), CancellationToken.None);
+        Assert.Equal(events.Select(e => e.Resources[0]), stored.Select(e => JsonNode.Parse(e.Data)!["resources"]![0]!.GetValue<string>()));
     }
 
     [Fact]
