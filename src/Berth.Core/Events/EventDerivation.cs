@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Berth.Core.Capacity;
 using Berth.Core.Ecs;
 using Berth.Core.Services;
 using Berth.Core.State;
