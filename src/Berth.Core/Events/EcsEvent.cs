@@ -1,13 +1,13 @@
-using System.Text.Json;
-
 namespace Berth.Core.Events;
 
 /// <summary>
 /// One entry of the event stream, shaped after the EventBridge events ECS emits: a detail type, the resources it is
 /// about, when it happened and its detail. <see cref="ClusterArn"/> is what the stream filters on; region and account
-/// come from it when the envelope is written (<see cref="EventEnvelope"/>).
+/// come from it when the envelope is written (<see cref="EventEnvelope"/>). <see cref="Detail"/> is the detail's JSON
+/// as UTF-8, which the envelope takes as it is: a task's detail is (most of) its stored JSON, so no document is built
+/// of it only to be written out again.
 /// </summary>
-public sealed record EcsEvent(string DetailType, string ClusterArn, IReadOnlyList<string> Resources, DateTimeOffset Time, JsonElement Detail);
+public sealed record EcsEvent(string DetailType, string ClusterArn, IReadOnlyList<string> Resources, DateTimeOffset Time, ReadOnlyMemory<byte> Detail);
 
 /// <summary>The detail types of the stream; the first and last are EventBridge's names for ECS events.</summary>
 public static class EcsEventTypes

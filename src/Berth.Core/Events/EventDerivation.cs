@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Berth.Core.Capacity;
 using Berth.Core.Ecs;
 using Berth.Core.Services;
 using Berth.Core.State;
@@ -16,50 +15,22 @@ public static class EventDerivation
     /// A task that appears, or whose lastStatus or desiredStatus moves, is one task state change, its detail the task as
     /// DescribeTasks reports it without include TAGS. <paramref name="storedTask"/> is the task as the store holds it
     /// (<see cref="StateJsonContext"/>'s JSON as UTF-8, written with the options of the wire's <see cref="EcsJsonContext"/>), so
-    /// the detail is that JSON less what the report leaves out: read once into a document, never built into a task and
-    /// serialized again, which made each task commit parse, build and write its task twice over.
+    /// the detail is that JSON less what the report leaves out (<see cref="StoredTaskJson"/>): never built into a task
+    /// and serialized again, nor parsed into a document.
     /// </summary>
-    public static IReadOnlyList<EcsEvent> ForTask(TaskStatusPair? previous, ReadOnlySpan<byte> storedTask, DateTimeOffset now)
+    public static IReadOnlyList<EcsEvent> ForTask(TaskStatusPair? previous, ReadOnlyMemory<byte> storedTask, DateTimeOffset now)
     {
-        var task = JsonElement.Parse(storedTask);
-        if (!IsTaskStateChange(previous, new TaskStatusPair(StringOf(task, "lastStatus"), StringOf(task, "desiredStatus"))))
+        var task = StoredTaskJson.Read(storedTask.Span);
+        if (!IsTaskStateChange(previous, task.Statuses))
         {
             return [];
         }
-        return [new EcsEvent(EcsEventTypes.TaskStateChange, StringOf(task, "clusterArn")!, [StringOf(task, "taskArn")!], now, AsReported(task))];
+        return [new EcsEvent(EcsEventTypes.TaskStateChange, task.ClusterArn!, [task.TaskArn!], now, task.AsReported(storedTask))];
     }
-
-    /// <summary>
-    /// The stored task as DescribeTasks shows it: without its tags, nor the managed instance it runs on
-    /// (<see cref="ManagedCapacity.AsReported"/>); both are null members, which the wire's options leave out.
-    /// </summary>
-    private static JsonElement AsReported(JsonElement task)
-    {
-        var managed = ManagedCapacity.IsManagedInstance(StringOf(task, "containerInstanceArn"));
-        if (!managed && !task.TryGetProperty("tags", out _))
-        {
-            return task;
-        }
-        return JsonElement.Parse(JsonScratch.ToJsonString((task, managed), static (writer, state) =>
-        {
-            writer.WriteStartObject();
-            foreach (var member in state.task.EnumerateObject())
-            {
-                if (!member.NameEquals("tags") && !(state.managed && member.NameEquals("containerInstanceArn")))
-                {
-                    member.WriteTo(writer);
-                }
-            }
-            writer.WriteEndObject();
-        }));
-    }
-
-    private static string? StringOf(JsonElement task, string member) =>
-        task.TryGetProperty(member, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>
     /// Whether a task write from <paramref name="previous"/> (null: the task is new) to <paramref name="current"/> is a
-    /// task state change: <see cref="ForTask(TaskStatusPair?, ReadOnlySpan{byte}, DateTimeOffset)"/> reports nothing else, so a caller that holds only the two statuses
+    /// task state change: <see cref="ForTask(TaskStatusPair?, ReadOnlyMemory{byte}, DateTimeOffset)"/> reports nothing else, so a caller that holds only the two statuses
     /// knows without building the task whether there is an event at all.
     /// </summary>
     public static bool IsTaskStateChange(TaskStatusPair? previous, TaskStatusPair current) => previous != current;
@@ -86,7 +57,7 @@ public static class EventDerivation
         return (shift?.Hooks ?? [])
             .Where(r => r.Status == PauseHooks.AwaitingAction && !known.Contains(r.HookId))
             .Select(r => new EcsEvent(EcsEventTypes.HookStateChange, service.ClusterArn!, [service.ServiceArn!], now,
-                JsonSerializer.SerializeToElement(new HookStateChangeDetail
+                JsonSerializer.SerializeToUtf8Bytes(new HookStateChangeDetail
                 {
                     EventType = "INFO",
                     EventName = "HOOK_" + PauseHooks.AwaitingAction,
@@ -109,7 +80,7 @@ public static class EventDerivation
         // The list is newest first (ServiceEvents.Prepend).
         return (current.Events ?? []).Where(e => !known.Contains(e.Id)).Reverse().Select(e => new EcsEvent(
             EcsEventTypes.ServiceEvent, current.ClusterArn!, [current.ServiceArn!], now,
-            JsonSerializer.SerializeToElement(
+            JsonSerializer.SerializeToUtf8Bytes(
                 new ServiceEventDetail { ClusterArn = current.ClusterArn!, ServiceArn = current.ServiceArn!, Id = e.Id, CreatedAt = e.CreatedAt, Message = e.Message },
                 EventJsonContext.Default.ServiceEventDetail)));
     }
@@ -122,7 +93,7 @@ public static class EventDerivation
             .Where(d => d.RolloutState is not null && (!before.TryGetValue(d.Id ?? "", out var state) || state != d.RolloutState))
             .Reverse()
             .Select(d => new EcsEvent(EcsEventTypes.DeploymentStateChange, current.ClusterArn!, [current.ServiceArn!], now,
-                JsonSerializer.SerializeToElement(new DeploymentStateChangeDetail
+                JsonSerializer.SerializeToUtf8Bytes(new DeploymentStateChangeDetail
                 {
                     EventType = d.RolloutState == "FAILED" ? "ERROR" : "INFO",
                     EventName = $"SERVICE_DEPLOYMENT_{d.RolloutState}",

@@ -12,7 +12,12 @@ namespace Berth.Core.Events;
 /// </summary>
 public static class EventEnvelope
 {
-    public static string ToJson(EcsEvent e) => JsonScratch.ToJsonString(e, static (writer, ecsEvent) =>
+    /// <summary>
+    /// The envelope as UTF-8, as the event log stores it (binding a string made the engine transcode every event's
+    /// ~2 KB back to UTF-8). The detail is written as it is: it is JSON a <see cref="Utf8JsonWriter"/> with these
+    /// options wrote, so writing it again token by token would give the same bytes.
+    /// </summary>
+    public static byte[] ToUtf8(EcsEvent e) => JsonScratch.ToUtf8Bytes(e, static (writer, ecsEvent) =>
     {
         var arn = EcsArn.TryParse(ecsEvent.ClusterArn, out var parsed) ? parsed : null;
         writer.WriteStartObject();
@@ -29,7 +34,7 @@ public static class EventEnvelope
         }
         writer.WriteEndArray();
         writer.WritePropertyName("detail");
-        ecsEvent.Detail.WriteTo(writer);
+        writer.WriteRawValue(ecsEvent.Detail.Span, skipInputValidation: true);
         writer.WriteEndObject();
     });
 }

@@ -5,7 +5,7 @@ using Berth.Core.Ecs;
 namespace Berth.Core.Events;
 
 /// <summary>
-/// A task's last and desired status: all that <see cref="EventDerivation.ForTask(TaskStatusPair?, ReadOnlySpan{byte}, DateTimeOffset)"/> needs of the task before a change.
+/// A task's last and desired status: all that <see cref="EventDerivation.ForTask(TaskStatusPair?, ReadOnlyMemory{byte}, DateTimeOffset)"/> needs of the task before a change.
 /// The event log reads it from the stored body before every task commit, so it is read with a contract of these two
 /// members only: the reader skips the rest of the task's JSON instead of building the whole task (containers,
 /// attachments, overrides) to look at two strings.

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -76,13 +75,13 @@ public static class JsonScratch
         }
     }
 
-    /// <summary>What <paramref name="write"/> writes (with the writer's default options), as a string.</summary>
-    public static string ToJsonString<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    /// <summary>What <paramref name="write"/> writes (with the writer's default options), as UTF-8 bytes of their own.</summary>
+    public static byte[] ToUtf8Bytes<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
         var scratch = s_first ??= new Scratch();
         try
         {
-            return Encoding.UTF8.GetString(scratch.Write(state, default, write));
+            return scratch.Write(state, default, write).ToArray();
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Berth.Core.Events;
 using Berth.Store.Sql;
 
@@ -8,18 +9,24 @@ namespace Berth.Store.Events;
 internal static class EventSql
 {
     /// <summary>
-    /// The insert of one event, which takes the next sequence number. One text for every event, so SQLite's writer
-    /// session prepares it once (<see cref="Sqlite.SqliteSession"/>).
+    /// The text of the insert of one event, which takes the next sequence number, in an engine's spelling; built once per
+    /// log and the same for every event, so SQLite's writer session prepares it once (<see cref="Sqlite.SqliteSession"/>).
+    /// The envelope is bound as its UTF-8 bytes and stored as TEXT (<see cref="SqlDialect.TextFromUtf8Format"/>, as a
+    /// record's body is), so the column reads as it always did and files written before read as they did.
     /// </summary>
-    public static SqlStatement Insert(EcsEvent e) => new("INSERT INTO events (time_ms, cluster, type, data) VALUES (@time, @cluster, @type, @data)",
-        ("@time", e.Time.ToUnixTimeMilliseconds()), ("@cluster", e.ClusterArn), ("@type", e.DetailType), ("@data", EventEnvelope.ToJson(e)));
+    public static string InsertText(SqlDialect dialect) => string.Format(CultureInfo.InvariantCulture,
+        "INSERT INTO events (time_ms, cluster, type, data) VALUES (@time, @cluster, @type, {0})", string.Format(CultureInfo.InvariantCulture, dialect.TextFromUtf8Format, "@data"));
+
+    /// <summary>The insert of one event, with <paramref name="insertText"/> from <see cref="InsertText"/>.</summary>
+    public static SqlStatement Insert(string insertText, EcsEvent e) => new(insertText,
+        ("@time", e.Time.ToUnixTimeMilliseconds()), ("@cluster", e.ClusterArn), ("@type", e.DetailType), ("@data", EventEnvelope.ToUtf8(e)));
 
     /// <summary>Adds the inserts of the events, in order, to a batch: one round trip to a database server however many there are.</summary>
-    public static void AddInserts(DbBatch batch, IReadOnlyList<EcsEvent> events)
+    public static void AddInserts(DbBatch batch, string insertText, IReadOnlyList<EcsEvent> events)
     {
         foreach (var e in events)
         {
-            Insert(e).AddTo(batch);
+            Insert(insertText, e).AddTo(batch);
         }
     }
 

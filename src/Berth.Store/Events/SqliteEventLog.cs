@@ -1,6 +1,7 @@
 using System.Globalization;
 using Berth.Core.Concurrency;
 using Berth.Core.Events;
+using Berth.Store.Sql;
 using Berth.Store.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -32,6 +33,8 @@ public sealed class SqliteEventLog : IEventLog
 
     /// <summary>WAL with synchronous=NORMAL keeps every committed append across a process crash (see SqliteStateStore).</summary>
     private static readonly string[] WriterPragmas = ["PRAGMA synchronous=NORMAL;"];
+
+    private static readonly string InsertText = EventSql.InsertText(SqlDialect.Sqlite);
 
     private readonly string _databasePath;
     private readonly string _connectionString;
@@ -76,7 +79,7 @@ public sealed class SqliteEventLog : IEventLog
                 await session.ExecuteAsync("BEGIN IMMEDIATE;", cancellationToken).ConfigureAwait(false);
                 foreach (var e in events)
                 {
-                    await session.Command(EventSql.Insert(e)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    await session.Command(EventSql.Insert(InsertText, e)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
                 await session.ExecuteAsync("COMMIT;", cancellationToken).ConfigureAwait(false);
             }

@@ -1,6 +1,7 @@
 using Berth.Core.Concurrency;
 using Berth.Core.Events;
 using Berth.Store.Events;
+using Berth.Store.Sql;
 using Npgsql;
 
 namespace Berth.Store.Postgres;
@@ -17,6 +18,8 @@ public sealed class PostgresEventLog : IEventLog
     private const long AppendLock = 0x62_65_72_74_68_03;
 
     private const string Channel = "berth_events";
+
+    private static readonly string InsertText = EventSql.InsertText(SqlDialect.Postgres);
 
     private readonly PostgresDatabase _database;
     private readonly ChangeNotifier _appended = new();
@@ -45,7 +48,7 @@ public sealed class PostgresEventLog : IEventLog
             await using var batch = new NpgsqlBatch(connection);
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({AppendLock})"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"NOTIFY {Channel}"));
-            EventSql.AddInserts(batch, events);
+            EventSql.AddInserts(batch, InsertText, events);
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
         // The notification wakes this server's readers too, but waking them now saves the round trip.

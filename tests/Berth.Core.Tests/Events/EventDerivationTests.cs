@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Berth.Core.Capacity;
 using Berth.Core.Ecs;
@@ -41,6 +42,8 @@ public class EventDerivationTests
     private static IReadOnlyList<EcsEvent> ForTask(TaskStatusPair? previous, EcsTask task, DateTimeOffset now) =>
         EventDerivation.ForTask(previous, JsonSerializer.SerializeToUtf8Bytes(task, StateJsonContext.Default.EcsTask), now);
 
+    private static JsonElement Detail(EcsEvent e) => JsonElement.Parse(e.Detail.Span);
+
     public static TheoryData<string> DescribedTasks => ["plain", "tagged", "empty tags", "fargate", "escaped"];
 
     private static EcsTask DescribedTask(string name) => name switch
@@ -62,7 +65,22 @@ public class EventDerivationTests
         var e = Assert.Single(ForTask(null, task, Now));
 
         var described = JsonSerializer.Serialize(ManagedCapacity.AsReported(task with { Tags = null }), EcsJsonContext.Default.EcsTask);
-        Assert.Equal(described, e.Detail.GetRawText());
+        Assert.Equal(described, Encoding.UTF8.GetString(e.Detail.Span));
+    }
+
+    [Theory]
+    [MemberData(nameof(DescribedTasks))]
+    public void The_envelope_holds_the_detail_as_a_document_of_it_would_write_it(string name)
+    {
+        var e = Assert.Single(ForTask(null, DescribedTask(name), Now));
+
+        using var envelope = JsonDocument.Parse(EventEnvelope.ToUtf8(e));
+        using var rewritten = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(rewritten))
+        {
+            Detail(e).WriteTo(writer);
+        }
+        Assert.Equal(Encoding.UTF8.GetString(rewritten.ToArray()), envelope.RootElement.GetProperty("detail").GetRawText());
     }
 
     [Fact]
@@ -74,10 +92,10 @@ public class EventDerivationTests
         Assert.Equal(ClusterArn, e.ClusterArn);
         Assert.Equal([TaskArn], e.Resources);
         Assert.Equal(Now, e.Time);
-        Assert.Equal("PENDING", e.Detail.GetProperty("lastStatus").GetString());
-        Assert.Equal("RUNNING", e.Detail.GetProperty("desiredStatus").GetString());
-        Assert.Equal(TaskArn, e.Detail.GetProperty("taskArn").GetString());
-        Assert.False(e.Detail.TryGetProperty("tags", out _));
+        Assert.Equal("PENDING", Detail(e).GetProperty("lastStatus").GetString());
+        Assert.Equal("RUNNING", Detail(e).GetProperty("desiredStatus").GetString());
+        Assert.Equal(TaskArn, Detail(e).GetProperty("taskArn").GetString());
+        Assert.False(Detail(e).TryGetProperty("tags", out _));
     }
 
     [Theory]
@@ -88,8 +106,8 @@ public class EventDerivationTests
     {
         var e = Assert.Single(ForTask(new TaskStatusPair(lastBefore, desiredBefore), Task(lastAfter, desiredAfter), Now));
 
-        Assert.Equal(lastAfter, e.Detail.GetProperty("lastStatus").GetString());
-        Assert.Equal(desiredAfter, e.Detail.GetProperty("desiredStatus").GetString());
+        Assert.Equal(lastAfter, Detail(e).GetProperty("lastStatus").GetString());
+        Assert.Equal(desiredAfter, Detail(e).GetProperty("desiredStatus").GetString());
     }
 
     [Fact]
@@ -130,7 +148,7 @@ public class EventDerivationTests
 
         var e = Assert.Single(ForTask(null, onPool, Now));
 
-        Assert.False(e.Detail.TryGetProperty("containerInstanceArn", out _));
+        Assert.False(Detail(e).TryGetProperty("containerInstanceArn", out _));
     }
 
     [Fact]
@@ -142,14 +160,14 @@ public class EventDerivationTests
 
         var events = EventDerivation.ForService(before, after, Now);
 
-        Assert.Equal(["e2", "e3"], events.Select(e => e.Detail.GetProperty("id").GetString()));
+        Assert.Equal(["e2", "e3"], events.Select(e => Detail(e).GetProperty("id").GetString()));
         var started = events[0];
         Assert.Equal(EcsEventTypes.ServiceEvent, started.DetailType);
         Assert.Equal([ServiceArn], started.Resources);
-        Assert.Equal(ClusterArn, started.Detail.GetProperty("clusterArn").GetString());
-        Assert.Equal(ServiceArn, started.Detail.GetProperty("serviceArn").GetString());
-        Assert.Equal("(service web) has started 1 tasks: (task abc).", started.Detail.GetProperty("message").GetString());
-        Assert.Equal(1_800_000_000, started.Detail.GetProperty("createdAt").GetDouble());
+        Assert.Equal(ClusterArn, Detail(started).GetProperty("clusterArn").GetString());
+        Assert.Equal(ServiceArn, Detail(started).GetProperty("serviceArn").GetString());
+        Assert.Equal("(service web) has started 1 tasks: (task abc).", Detail(started).GetProperty("message").GetString());
+        Assert.Equal(1_800_000_000, Detail(started).GetProperty("createdAt").GetDouble());
     }
 
     [Fact]
@@ -166,9 +184,9 @@ public class EventDerivationTests
         var e = Assert.Single(EventDerivation.ForService(null, Service(deployments: [Deployment("ecs-svc/1", "IN_PROGRESS")]), Now));
 
         Assert.Equal(EcsEventTypes.DeploymentStateChange, e.DetailType);
-        Assert.Equal("INFO", e.Detail.GetProperty("eventType").GetString());
-        Assert.Equal("SERVICE_DEPLOYMENT_IN_PROGRESS", e.Detail.GetProperty("eventName").GetString());
-        Assert.Equal("ecs-svc/1", e.Detail.GetProperty("deploymentId").GetString());
+        Assert.Equal("INFO", Detail(e).GetProperty("eventType").GetString());
+        Assert.Equal("SERVICE_DEPLOYMENT_IN_PROGRESS", Detail(e).GetProperty("eventName").GetString());
+        Assert.Equal("ecs-svc/1", Detail(e).GetProperty("deploymentId").GetString());
     }
 
     [Fact]
@@ -179,9 +197,9 @@ public class EventDerivationTests
 
         var events = EventDerivation.ForService(before, after, Now);
 
-        Assert.Equal(["SERVICE_DEPLOYMENT_FAILED", "SERVICE_DEPLOYMENT_IN_PROGRESS"], events.Select(e => e.Detail.GetProperty("eventName").GetString()));
-        Assert.Equal("ERROR", events[0].Detail.GetProperty("eventType").GetString());
-        Assert.Equal("tasks failed to start", events[0].Detail.GetProperty("reason").GetString());
+        Assert.Equal(["SERVICE_DEPLOYMENT_FAILED", "SERVICE_DEPLOYMENT_IN_PROGRESS"], events.Select(e => Detail(e).GetProperty("eventName").GetString()));
+        Assert.Equal("ERROR", Detail(events[0]).GetProperty("eventType").GetString());
+        Assert.Equal("tasks failed to start", Detail(events[0]).GetProperty("reason").GetString());
     }
 
     [Fact]
@@ -189,7 +207,7 @@ public class EventDerivationTests
     {
         var e = Assert.Single(ForTask(null, Task("PENDING", "RUNNING"), Now.AddMilliseconds(250)));
 
-        var json = EventEnvelope.ToJson(e);
+        var json = Encoding.UTF8.GetString(EventEnvelope.ToUtf8(e));
 
         Assert.DoesNotContain('\n', json);
         using var envelope = JsonDocument.Parse(json);
@@ -220,12 +238,12 @@ public class EventDerivationTests
 
         Assert.Equal(EcsEventTypes.HookStateChange, e.DetailType);
         Assert.Equal([ServiceArn], e.Resources);
-        Assert.Equal("HOOK_AWAITING_ACTION", e.Detail.GetProperty("eventName").GetString());
-        Assert.Equal("ecs-pause-x", e.Detail.GetProperty("hookId").GetString());
-        Assert.Equal("POST_SCALE_UP", e.Detail.GetProperty("lifecycleStage").GetString());
-        Assert.Equal(green, e.Detail.GetProperty("deploymentId").GetString());
-        Assert.Equal(serviceDeployment, e.Detail.GetProperty("serviceDeploymentArn").GetString());
-        Assert.Equal("ROLLBACK", e.Detail.GetProperty("timeoutAction").GetString());
+        Assert.Equal("HOOK_AWAITING_ACTION", Detail(e).GetProperty("eventName").GetString());
+        Assert.Equal("ecs-pause-x", Detail(e).GetProperty("hookId").GetString());
+        Assert.Equal("POST_SCALE_UP", Detail(e).GetProperty("lifecycleStage").GetString());
+        Assert.Equal(green, Detail(e).GetProperty("deploymentId").GetString());
+        Assert.Equal(serviceDeployment, Detail(e).GetProperty("serviceDeploymentArn").GetString());
+        Assert.Equal("ROLLBACK", Detail(e).GetProperty("timeoutAction").GetString());
         // Still waiting in the next commit, or answered: no second event.
         Assert.Empty(EventDerivation.ForService(after, after with { Service = after.Service with { RunningCount = 2 } }, Now));
         var answered = after with { Scheduler = after.Scheduler with { Shift = shift with { Hooks = [waiting with { Status = PauseHooks.Succeeded }] } } };

@@ -52,7 +52,7 @@ public class JsonScratchTests
         Assert.False(JsonScratch.SameJson(big, big with { LastStatus = "STOPPED" }, StateJsonContext.Default.EcsTask));
         Assert.True(JsonScratch.SameJson(small, small with { }, StateJsonContext.Default.EcsTask));
         Assert.Equal(
-            JsonSerializer.Serialize(big, StateJsonContext.Default.EcsTask),
-            JsonScratch.ToJsonString(big, static (writer, task) => JsonSerializer.Serialize(writer, task, StateJsonContext.Default.EcsTask)));
+            JsonSerializer.SerializeToUtf8Bytes(big, StateJsonContext.Default.EcsTask),
+            JsonScratch.ToUtf8Bytes(big, static (writer, task) => JsonSerializer.Serialize(writer, task, StateJsonContext.Default.EcsTask)));
     }
 }

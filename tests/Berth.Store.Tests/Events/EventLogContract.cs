@@ -1,4 +1,5 @@
-using System.Text.Json;
+using System.Text;
+using System.Text.Json.Nodes;
 using Berth.Core.Events;
 using Berth.Store.Events;
 
@@ -18,7 +19,7 @@ public abstract class EventLogContract : IAsyncLifetime
     public virtual async Task DisposeAsync() => await _log.DisposeAsync();
 
     private static EcsEvent Event(string cluster, string type = EcsEventTypes.TaskStateChange, int minutesAgo = 0) =>
-        new(type, cluster, [], Now.AddMinutes(-minutesAgo), JsonDocument.Parse("{}").RootElement);
+        new(type, cluster, [], Now.AddMinutes(-minutesAgo), "{}"u8.ToArray());
 
     [Fact]
     public async Task Events_get_increasing_sequence_numbers_and_read_after_a_position()
@@ -33,6 +34,31 @@ public abstract class EventLogContract : IAsyncLifetime
         Assert.True(all[0].Sequence < all[1].Sequence && all[1].Sequence < all[2].Sequence);
         Assert.Equal(all[2].Sequence, await _log.LatestSequenceAsync(CancellationToken.None));
         Assert.Equal([all[2].Sequence], (await _log.ReadAsync(new EventLogQuery(all[1].Sequence, null, null, 10), CancellationToken.None)).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task An_event_reads_back_as_its_envelope_written_as_text_escapes_and_all()
+    {
+        var e = new EcsEvent(EcsEventTypes.ServiceEvent, "arn:aws:ecs:eu-west-1:123456789012:cluster/prod", ["arn:aws:ecs:eu-west-1:123456789012:service/prod/web"], Now,
+            """{"message":"caf\u00e9 \u003Cweb\u003E é ✓","createdAt":1800000000}"""u8.ToArray());
+
+        await _log.AppendAsync([e], CancellationToken.None);
+
+        var stored = Assert.Single(await _log.ReadAsync(new EventLogQuery(0, null, null, 10), CancellationToken.None));
+        Assert.Equal(Encoding.UTF8.GetString(EventEnvelope.ToUtf8(e)), stored.Data);
+        Assert.Contains("""detail":{"message":"caf\u00e9 \u003Cweb\u003E é ✓""", stored.Data, StringComparison.Ordinal);
+    }
+
+    /// <summary>One append of many events numbers them in the order they were handed in (a task's PENDING before its RUNNING).</summary>
+    [Fact]
+    public async Task A_round_of_many_events_is_numbered_in_its_order()
+    {
+        var events = Enumerable.Range(0, 150).Select(i => Event("a") with { Resources = [$"r{i}"] }).ToList();
+
+        await _log.AppendAsync(events, CancellationToken.None);
+
+        var stored = await _log.ReadAsync(new EventLogQuery(0, null, null, 1000), CancellationToken.None);
+        Assert.Equal(events.Select(e => e.Resources[0]), stored.Select(e => JsonNode.Parse(e.Data)!["resources"]![0]!.GetValue<string>()));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Berth.Core.Events;
 using Berth.Store.Events;
 
@@ -29,6 +28,28 @@ public sealed class SqliteEventLogTests : EventLogContract
         Assert.Equal(all[^1].Sequence, await second.LatestSequenceAsync(CancellationToken.None));
     }
 
+    /// <summary>
+    /// The envelope is bound as UTF-8 bytes but stored as TEXT, as it was when bound as a string: readers of the column
+    /// (and files written before) see one type.
+    /// </summary>
+    [Fact]
+    public async Task An_envelope_bound_as_bytes_is_stored_as_text()
+    {
+        await using (var log = await SqliteEventLog.OpenAsync(_path, CancellationToken.None))
+        {
+            await log.AppendAsync([Event("a")], CancellationToken.None);
+        }
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT typeof(data), json_extract(data, '$.source') FROM events";
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal("text", reader.GetString(0));
+        Assert.Equal("aws.ecs", reader.GetString(1));
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
@@ -40,5 +61,5 @@ public sealed class SqliteEventLogTests : EventLogContract
     }
 
     private static EcsEvent Event(string cluster) =>
-        new(EcsEventTypes.TaskStateChange, cluster, [], DateTimeOffset.UnixEpoch, JsonDocument.Parse("{}").RootElement);
+        new(EcsEventTypes.TaskStateChange, cluster, [], DateTimeOffset.UnixEpoch, "{}"u8.ToArray());
 }

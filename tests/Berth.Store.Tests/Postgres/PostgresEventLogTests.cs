@@ -26,7 +26,7 @@ public sealed class PostgresEventLogTests : EventLogContract
         await mine.Appended.WaitAsync(TimeSpan.FromSeconds(60));
         var appended = mine.Appended;
 
-        await other.AppendAsync([new("ECS Task State Change", "a", [], DateTimeOffset.UtcNow, System.Text.Json.JsonDocument.Parse("{}").RootElement)],
+        await other.AppendAsync([new("ECS Task State Change", "a", [], DateTimeOffset.UtcNow, "{}"u8.ToArray())],
             CancellationToken.None);
 
         await appended.WaitAsync(TimeSpan.FromSeconds(60));
