@@ -421,6 +421,21 @@ public abstract class StateStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_update_files_the_record_under_its_new_scope_and_sort_key_and_a_stale_one_changes_nothing_whatever_its_keys()
+    {
+        await CommitAsync(Put("a", 0, body: "0"));
+        await CommitAsync(Put("a", 1, body: "1", sortKey: "z", scope: "elsewhere"));
+
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(Put("a", 1, body: "stale, keys as they were")));
+        await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(Put("a", 1, body: "stale, keys as they are", sortKey: "z", scope: "elsewhere")));
+        await CommitAsync(Put("a", 2, body: "2", sortKey: "z", scope: "elsewhere"));
+
+        Assert.Empty(await SortKeysAsync(new RecordQuery(Kind, Scope)));
+        Assert.Equal(["z"], await SortKeysAsync(new RecordQuery(Kind, "elsewhere")));
+        Assert.Equal(new RecordText(Kind, "a", "elsewhere", "z", 3, "2"), (await Store.GetAsync(Kind, "a", CancellationToken.None)).AsText());
+    }
+
+    [Fact]
     public async Task After_is_exclusive_and_follows_the_order()
     {
         await SeedAsync("a", "b", "c", "d");

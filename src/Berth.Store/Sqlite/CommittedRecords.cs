@@ -102,12 +102,12 @@ internal sealed class CommittedRecords(SqliteOpeners openers, long budgetBytes)
     /// the writer tells any caller. When the COMMIT fails, the records those commits wrote are forgotten rather than kept
     /// as they were: whether a failed COMMIT changed the file is not always certain, and the file is.
     /// </summary>
-    public async Task CommitAsync(Func<Task> commit, IEnumerable<RecordWrite> applied)
+    public void Commit(Action commit, IEnumerable<RecordWrite> applied)
     {
         Interlocked.Increment(ref _sequence);
         try
         {
-            await commit().ConfigureAwait(false);
+            commit();
             Keep(applied);
         }
         catch

@@ -17,17 +17,22 @@ internal static class SqliteFaults
         }
         catch (SqliteException e) when (Describe(e) is { } what)
         {
-            throw new StoreUnavailableException(
-                $"Berth's data store cannot be used: {databasePath} {what}. Nothing was changed; retry once the storage takes writes again.", e);
+            throw Unavailable(databasePath, what, e);
         }
     }
 
-    public static Task GuardAsync(string databasePath, Func<Task> operation) =>
-        GuardAsync(databasePath, async () =>
+    /// <remarks>Not a wrapper of the generic overload: every state commit passes here, and that cost a second state machine.</remarks>
+    public static async Task GuardAsync(string databasePath, Func<Task> operation)
+    {
+        try
         {
             await operation().ConfigureAwait(false);
-            return 0;
-        });
+        }
+        catch (SqliteException e) when (Describe(e) is { } what)
+        {
+            throw Unavailable(databasePath, what, e);
+        }
+    }
 
     /// <summary>
     /// Rolls back the connection's open transaction, if any: after SQLITE_FULL or an I/O error SQLite may have rolled
@@ -43,6 +48,9 @@ internal static class SqliteFaults
 
     /// <summary>Whether the error is the storage's (disk full, read-only, I/O, file gone) rather than the statement's.</summary>
     public static bool IsStorageFault(SqliteException e) => Describe(e) is not null;
+
+    private static StoreUnavailableException Unavailable(string databasePath, string what, SqliteException e) =>
+        new($"Berth's data store cannot be used: {databasePath} {what}. Nothing was changed; retry once the storage takes writes again.", e);
 
     private static string? Describe(SqliteException e) => e.SqliteErrorCode switch
     {

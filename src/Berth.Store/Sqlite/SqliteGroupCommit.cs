@@ -1,3 +1,4 @@
+using Berth.Store.Sql;
 using Microsoft.Data.Sqlite;
 using static SQLitePCL.raw;
 
@@ -22,6 +23,12 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, Task<SqliteSessi
 {
     /// <summary>Bounds how long the first commit of a group waits for the others' writes.</summary>
     private const int MaxGroup = 256;
+
+    private static readonly SqlStatement Begin = new("BEGIN IMMEDIATE;");
+    private static readonly SqlStatement Savepoint = new("SAVEPOINT pending;");
+    private static readonly SqlStatement RollbackToSavepoint = new("ROLLBACK TO pending;");
+    private static readonly SqlStatement ReleaseSavepoint = new("RELEASE pending;");
+    private static readonly SqlStatement Commit = new("COMMIT;");
 
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly LinkedList<PendingCommit> _queue = [];
@@ -107,29 +114,32 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, Task<SqliteSessi
     }
 
     /// <summary>Never throws: every commit of the group gets its outcome, success only once the transaction committed.</summary>
+    /// <remarks>
+    /// The statements run synchronously: Microsoft.Data.Sqlite's async methods complete synchronously anyway, and the
+    /// group holds the writer alone, so an async state machine per statement bought nothing but allocations.
+    /// </remarks>
     private async Task CommitGroupAsync(List<PendingCommit> group)
     {
         // The writes run to the end whatever happens to the callers' requests: a cancelled one would fail the others.
-        var none = CancellationToken.None;
         var applied = new List<PendingCommit>(group.Count);
         try
         {
-            var session = _session ??= await openWriter(none).ConfigureAwait(false);
-            // IMMEDIATE takes the write lock up front, so version checks and writes see one consistent state.
-            await session.ExecuteAsync("BEGIN IMMEDIATE;", none).ConfigureAwait(false);
+            var session = _session ??= await openWriter(CancellationToken.None).ConfigureAwait(false);
             try
             {
+                // IMMEDIATE takes the write lock up front, so version checks and writes see one consistent state.
+                session.Execute(Begin);
                 // Holding the write lock now: other stores on the file learn of these writes before they commit.
                 openers.BeforeWrites();
                 foreach (var commit in group)
                 {
-                    if (await ApplyInSavepointAsync(session, commit).ConfigureAwait(false))
+                    if (Apply(session, commit))
                     {
                         applied.Add(commit);
                     }
                 }
                 // The committed records are kept before any caller learns its outcome, so a caller's next read sees its commit.
-                await committed.CommitAsync(() => session.ExecuteAsync("COMMIT;", none), applied.SelectMany(commit => commit.Writes)).ConfigureAwait(false);
+                committed.Commit(() => session.Execute(Commit), applied.SelectMany(commit => commit.Writes));
             }
             catch
             {
@@ -166,42 +176,60 @@ internal sealed class SqliteGroupCommit(Func<CancellationToken, Task<SqliteSessi
     }
 
     /// <summary>
-    /// Applies one commit's writes, keeping them when all apply (true) and rolling back to before them when one does
-    /// not (false, the commit's outcome set). Throws when the transaction itself is gone.
+    /// Applies one commit's writes, keeping them when all apply (true) and undoing those it made when one does not
+    /// (false, the commit's outcome set). Throws when the transaction itself is gone.
     /// </summary>
-    private async Task<bool> ApplyInSavepointAsync(SqliteSession session, PendingCommit commit)
+    private bool Apply(SqliteSession session, PendingCommit commit)
     {
-        var none = CancellationToken.None;
-        await session.ExecuteAsync("SAVEPOINT pending;", none).ConfigureAwait(false);
-        Exception failure;
+        var savepoint = false;
+        Exception? failure = null;
         try
         {
-            var stale = await FirstStaleWriteAsync(session, commit.Writes).ConfigureAwait(false);
-            if (stale is null)
+            if (FirstStaleWrite(session, commit.Writes, ref savepoint) is { } stale)
             {
-                await session.ExecuteAsync("RELEASE pending;", none).ConfigureAwait(false);
-                return true;
+                failure = new ConcurrencyConflictException(stale.Kind, stale.Id);
             }
-            failure = new ConcurrencyConflictException(stale.Kind, stale.Id);
         }
         catch (SqliteException e) when (sqlite3_get_autocommit(session.Connection.Handle) == 0)
         {
-            // The transaction is still open, so the error was this commit's statement alone: the others go on. A
-            // storage fault still retires the connection once the group is done.
+            // The transaction is still open, so the error was this commit's statement alone (SQLite undid that
+            // statement): the others go on. A storage fault still retires the connection once the group is done.
             failure = e;
             _sessionFaulted |= SqliteFaults.IsStorageFault(e);
         }
-        await session.ExecuteAsync("ROLLBACK TO pending;", none).ConfigureAwait(false);
-        await session.ExecuteAsync("RELEASE pending;", none).ConfigureAwait(false);
+        if (savepoint)
+        {
+            if (failure is not null)
+            {
+                session.Execute(RollbackToSavepoint);
+            }
+            session.Execute(ReleaseSavepoint);
+        }
+        if (failure is null)
+        {
+            return true;
+        }
         commit.Outcome.TrySetException(failure);
         return false;
     }
 
-    private static async Task<RecordWrite?> FirstStaleWriteAsync(SqliteSession session, IReadOnlyList<RecordWrite> writes)
+    /// <summary>
+    /// Runs the writes up to the first whose version check fails (returned; null when all applied). A SAVEPOINT is
+    /// opened (<paramref name="savepoint"/>) only before the first write that changes a row and has writes after it:
+    /// until then nothing of the commit changed the file (a version assertion only reads, and a write that fails changed
+    /// nothing), so a commit of one write runs no SAVEPOINT, RELEASE or ROLLBACK TO at all.
+    /// </summary>
+    private static RecordWrite? FirstStaleWrite(SqliteSession session, IReadOnlyList<RecordWrite> writes, ref bool savepoint)
     {
-        foreach (var write in writes)
+        for (var i = 0; i < writes.Count; i++)
         {
-            if (!await SqliteStateStore.ApplyAsync(session, write, CancellationToken.None).ConfigureAwait(false))
+            var write = writes[i];
+            if (!savepoint && write is not RequireVersion && i < writes.Count - 1)
+            {
+                session.Execute(Savepoint);
+                savepoint = true;
+            }
+            if (!SqliteStateStore.Apply(session, write))
             {
                 return write;
             }

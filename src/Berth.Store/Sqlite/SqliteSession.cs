@@ -76,6 +76,10 @@ internal sealed class SqliteSession : IDisposable
     public async Task ExecuteAsync(string sql, CancellationToken cancellationToken) =>
         await Command(new SqlStatement(sql)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
+    /// <inheritdoc cref="ExecuteAsync"/>
+    /// <remarks>Synchronously, for the group-commit writer, which holds the connection alone (SqliteGroupCommit says why).</remarks>
+    public void Execute(SqlStatement statement) => Command(statement).ExecuteNonQuery();
+
     public void Dispose()
     {
         foreach (var command in _recent)

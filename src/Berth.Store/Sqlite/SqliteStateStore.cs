@@ -118,13 +118,16 @@ public sealed class SqliteStateStore : IStateStore
     }
 
     /// <summary>Returns false when the record's version is not the one the write expects.</summary>
-    internal static async Task<bool> ApplyAsync(SqliteSession session, RecordWrite write, CancellationToken cancellationToken)
+    internal static bool Apply(SqliteSession session, RecordWrite write)
     {
+        // Most puts of an existing record leave its keys as they were: then the body alone is written (RecordSql.UpdateBody says why).
+        if (write is PutRecord { ExpectedVersion: > 0 } put && session.Command(RecordSql.UpdateBody(put, SqlDialect.Sqlite)).ExecuteNonQuery() == 1)
+        {
+            return true;
+        }
         var command = session.Command(RecordSql.Write(write, SqlDialect.Sqlite));
         // An assertion returns its one row when it holds; the other writes change one row when they apply.
-        return write is RequireVersion
-            ? await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null
-            : await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return write is RequireVersion ? command.ExecuteScalar() is not null : command.ExecuteNonQuery() == 1;
     }
 
     internal static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

@@ -30,45 +30,41 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     public async Task Commits_queued_behind_a_writer_go_in_together_and_each_stale_one_fails_alone()
     {
         await Store.CommitAsync([new PutRecord("thing", "shared", "s", "shared", Bodies.Of("0"), 0)], CancellationToken.None);
-        // Another connection holds the file's write lock, so the first commit waits in BEGIN and all others queue
-        // behind it: they make up the next transaction, where every fifth names a stale version after a write of its own.
-        await using var holder = new SqliteConnection($"Data Source={Path.Combine(_directory, "berth.db")};Pooling=False");
-        await holder.OpenAsync();
-        await using var begin = holder.CreateCommand();
-        begin.CommandText = "BEGIN IMMEDIATE;";
-        await begin.ExecuteNonQueryAsync();
         const int commits = 40;
-        var queued = 0;
 
-        var outcomes = Enumerable.Range(0, commits).Select(i => Task.Run(async () =>
+        // Every fifth names a stale version after a write of its own, which must be undone.
+        var applied = await CommitQueuedTogetherAsync(Enumerable.Range(0, commits).Select(i =>
         {
             var id = $"r{i:D2}";
             RecordWrite stale = i % 5 == 0 ? new PutRecord("thing", "shared", "s", "shared", Bodies.Of("stale"), 7) : new RequireVersion("thing", "shared", 1);
-            // The call returns once the commit is queued; only the one that took the writer waits inside it, in BEGIN.
-            var commit = Store.CommitAsync([new PutRecord("thing", id, "s", id, Bodies.Of("{}"), 0), stale], CancellationToken.None);
-            Interlocked.Increment(ref queued);
-            try
-            {
-                await commit;
-                return true;
-            }
-            catch (ConcurrencyConflictException)
-            {
-                return false;
-            }
-        })).ToList();
-        while (Volatile.Read(ref queued) < commits - 1)
-        {
-            await Task.Delay(10);
-        }
-        begin.CommandText = "ROLLBACK;";
-        await begin.ExecuteNonQueryAsync();
+            return (IReadOnlyList<RecordWrite>)[new PutRecord("thing", id, "s", id, Bodies.Of("{}"), 0), stale];
+        }).ToList());
 
-        var applied = await Task.WhenAll(outcomes);
         Assert.Equal(Enumerable.Range(0, commits).Select(i => i % 5 != 0), applied);
         var stored = await Store.QueryAsync(new RecordQuery("thing", "s") { SortKeyPrefix = "r" }, CancellationToken.None);
         Assert.Equal(Enumerable.Range(0, commits).Where(i => i % 5 != 0).Select(i => $"r{i:D2}"), stored.Select(r => r.Id));
         Assert.Equal("0", (await Store.GetAsync("thing", "shared", CancellationToken.None))!.BodyText());
+    }
+
+    [Fact]
+    public async Task In_a_group_a_stale_single_write_or_assertion_fails_alone_and_the_commits_after_it_see_the_file_as_before_it()
+    {
+        await Store.CommitAsync([new PutRecord("thing", "shared", "s", "shared", Bodies.Of("0"), 0)], CancellationToken.None);
+        const int commits = 30;
+
+        // A commit of one stale write, a commit that asserts a stale version only, and a commit that asserts the
+        // current version and then writes (these run without a SAVEPOINT: nothing before their last write changes a row).
+        var applied = await CommitQueuedTogetherAsync(Enumerable.Range(0, commits).Select(i => (i % 3) switch
+        {
+            0 => (IReadOnlyList<RecordWrite>)[new PutRecord("thing", "shared", "s", "shared", Bodies.Of($"stale {i}"), 7)],
+            1 => [new RequireVersion("thing", "shared", 2)],
+            _ => [new RequireVersion("thing", "shared", 1), new PutRecord("thing", $"r{i:D2}", "s", $"r{i:D2}", Bodies.Of("{}"), 0)],
+        }).ToList());
+
+        Assert.Equal(Enumerable.Range(0, commits).Select(i => i % 3 == 2), applied);
+        var stored = await Store.QueryAsync(new RecordQuery("thing", "s") { SortKeyPrefix = "r" }, CancellationToken.None);
+        Assert.Equal(Enumerable.Range(0, commits).Where(i => i % 3 == 2).Select(i => $"r{i:D2}"), stored.Select(r => r.Id));
+        Assert.Equal(new RecordText("thing", "shared", "s", "shared", 1, "0"), (await Store.GetAsync("thing", "shared", CancellationToken.None)).AsText());
     }
 
     [Fact]
@@ -127,6 +123,43 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
             rows.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
         }
         Assert.Equal([("new", "text", "𝄞"), ("old", "text", "é")], rows);
+    }
+
+    /// <summary>
+    /// Commits each list of writes at once while another connection holds the file's write lock, so the first commit
+    /// waits in BEGIN and all others queue behind it and make up the next transaction; whether each applied.
+    /// </summary>
+    private async Task<bool[]> CommitQueuedTogetherAsync(IReadOnlyList<IReadOnlyList<RecordWrite>> commits)
+    {
+        await using var holder = new SqliteConnection($"Data Source={Path.Combine(_directory, "berth.db")};Pooling=False");
+        await holder.OpenAsync();
+        await using var begin = holder.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE;";
+        await begin.ExecuteNonQueryAsync();
+        var queued = 0;
+
+        var outcomes = commits.Select(writes => Task.Run(async () =>
+        {
+            // The call returns once the commit is queued; only the one that took the writer waits inside it, in BEGIN.
+            var commit = Store.CommitAsync(writes, CancellationToken.None);
+            Interlocked.Increment(ref queued);
+            try
+            {
+                await commit;
+                return true;
+            }
+            catch (ConcurrencyConflictException)
+            {
+                return false;
+            }
+        })).ToList();
+        while (Volatile.Read(ref queued) < commits.Count - 1)
+        {
+            await Task.Delay(10);
+        }
+        begin.CommandText = "ROLLBACK;";
+        await begin.ExecuteNonQueryAsync();
+        return await Task.WhenAll(outcomes);
     }
 
     /// <summary>A data file as Berth wrote it before its second migration: the records table without index_key.</summary>
