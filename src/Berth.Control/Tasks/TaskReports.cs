@@ -1,4 +1,3 @@
-using Berth.Control.Agents;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
 using Berth.Core.Scheduling;
@@ -15,7 +14,7 @@ namespace Berth.Control.Tasks;
 /// instance follows it. The caller wakes the schedulers a change calls for (<see cref="Applied.Wake"/>; Control.Services
 /// sits above this namespace).
 /// </summary>
-public sealed class TaskReports(IStateStore store, AssignmentSignals signals, TimeProvider time)
+public sealed class TaskReports(IStateStore store, TimeProvider time)
 {
     public enum Outcome
     {
@@ -64,7 +63,6 @@ public sealed class TaskReports(IStateStore store, AssignmentSignals signals, Ti
             {
                 await store.CommitAsync([.. plan.Writes, .. await BumpsAsync(plan.FreedOn is { } instanceArn ? [instanceArn] : [], ct).ConfigureAwait(false)], ct)
                     .ConfigureAwait(false);
-                Notify(plan.FreedOn is { } freed ? [freed] : []);
             }
             return plan.Applied;
         }, cancellationToken);
@@ -131,7 +129,6 @@ public sealed class TaskReports(IStateStore store, AssignmentSignals signals, Ti
             {
                 writes.AddRange(await BumpsAsync(freedOn, cancellationToken).ConfigureAwait(false));
                 await store.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
-                Notify(freedOn);
             }
         }
         catch (ConcurrencyConflictException)
@@ -206,18 +203,6 @@ public sealed class TaskReports(IStateStore store, AssignmentSignals signals, Ti
     /// per commit however many of its tasks stopped: placement views re-read an instance's claims when it moves
     /// (PlacementView), and so see the room at once, on every server.
     /// </summary>
-    /// <summary>
-    /// The polls of the instances whose assignments version a commit moved hear of it at once, as of a placement or a stop
-    /// (the server's AssignmentWatcher wakes them only for other servers' commits).
-    /// </summary>
-    private void Notify(IEnumerable<string> instanceArns)
-    {
-        foreach (var arn in instanceArns)
-        {
-            signals.Notify(arn);
-        }
-    }
-
     private async Task<IEnumerable<RecordWrite>> BumpsAsync(IReadOnlyCollection<string> instanceArns, CancellationToken ct) =>
         (await store.GetManyAsync(EcsRecords.ContainerInstances, instanceArns, ct).ConfigureAwait(false)).Values.Select(EcsRecords.BumpAssignments);
 }

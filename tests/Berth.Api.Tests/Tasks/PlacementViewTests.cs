@@ -89,7 +89,7 @@ public sealed class PlacementViewTests : IAsyncLifetime
 
         var stopped = placed.Tasks[0];
         var report = new AgentTaskReport { ContainerInstanceArn = InstanceArn, TaskArn = stopped.TaskArn!, LastStatus = "STOPPED", Containers = [] };
-        Assert.Equal(TaskReports.Outcome.Changed, (await new TaskReports(server, new AssignmentSignals(), TimeProvider.System).ApplyAsync(report, fromAgent: true, CancellationToken.None)).Outcome);
+        Assert.Equal(TaskReports.Outcome.Changed, (await new TaskReports(server, TimeProvider.System).ApplyAsync(report, fromAgent: true, CancellationToken.None)).Outcome);
 
         Assert.Single((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
         Assert.Equal(1024, await ClaimedCpuAsync());

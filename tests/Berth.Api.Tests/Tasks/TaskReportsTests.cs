@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Berth.Control.Agents;
 using Berth.Control.Tasks;
 using Berth.Core.Agent;
 using Berth.Core.Ecs;
@@ -13,7 +12,7 @@ namespace Berth.Api.Tests.Tasks;
 /// <summary>
 /// What an agent's report tells its caller, which wakes the service and daemon rounds its change calls for
 /// (<see cref="TaskReports.Applied.Wake"/>); and an agent's batch of reports, applied in one commit or, after a conflict,
-/// each on its own, waking the polls of the instances it gave claims back on.
+/// each on its own.
 /// </summary>
 public sealed class TaskReportsTests : IAsyncLifetime
 {
@@ -49,7 +48,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
         await Fixture.Store.CommitAsync([EcsRecords.PutTask(task, 0)], CancellationToken.None);
         var report = new AgentTaskReport { ContainerInstanceArn = InstanceArn, TaskArn = task.TaskArn, LastStatus = reported, StartedAt = Now, Containers = [] };
 
-        var applied = await new TaskReports(Fixture.Store, new AssignmentSignals(), TimeProvider.System).ApplyAsync(report, fromAgent: true, CancellationToken.None);
+        var applied = await new TaskReports(Fixture.Store, TimeProvider.System).ApplyAsync(report, fromAgent: true, CancellationToken.None);
 
         Assert.Equal((TaskReports.Outcome.Changed, new SchedulerWake(everything, subject)), (applied.Outcome, applied.Wake));
         Assert.Equal(reported, (await Fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn, CancellationToken.None))!.Value.LastStatus);
@@ -62,10 +61,8 @@ public sealed class TaskReportsTests : IAsyncLifetime
         var elsewhere = Task("elsewhere") with { ContainerInstanceArn = InstanceArn + "-other" };
         await PlaceAsync(running, stopping, alsoStopping, elsewhere);
         var store = new CountingCommits(Fixture.Store);
-        var signals = new AssignmentSignals();
-        var (polled, otherPolled) = (signals.Changed(InstanceArn), signals.Changed(InstanceArn + "-other"));
 
-        var outcomes = await new TaskReports(store, signals, TimeProvider.System).ApplyAllAsync(
+        var outcomes = await new TaskReports(store, TimeProvider.System).ApplyAllAsync(
             [Report(running, TaskStatuses.Running), Report(Task("unknown"), TaskStatuses.Running), Report(stopping, TaskStatuses.Stopped),
                 Report(elsewhere, TaskStatuses.Running), Report(alsoStopping, TaskStatuses.Stopped)],
             fromAgent: true, NoneKnown, CancellationToken.None);
@@ -81,9 +78,6 @@ public sealed class TaskReportsTests : IAsyncLifetime
         Assert.Null(await Fixture.Store.GetAsync(EcsRecords.TaskAssignments, alsoStopping.TaskArn!, CancellationToken.None));
         Assert.Equal(TaskStatuses.Running, (await Fixture.Store.GetAsync(EcsRecords.TaskAssignments, running.TaskArn!, CancellationToken.None))!.Value.LastStatus);
         Assert.Equal(2, (await Fixture.Store.GetAsync(EcsRecords.ContainerInstances, InstanceArn, CancellationToken.None))!.Value.AssignmentsVersion);
-        // The instance's poll hears of the move at once, as of a placement's; the instance nothing was given back on, not.
-        Assert.True(polled.IsCompletedSuccessfully);
-        Assert.False(otherPolled.IsCompleted);
     }
 
     [Fact]
@@ -93,7 +87,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
         await PlaceAsync(running, stopping, unchanged);
         var store = new CountingReads(Fixture.Store);
 
-        await new TaskReports(store, new AssignmentSignals(), TimeProvider.System).ApplyAllAsync(
+        await new TaskReports(store, TimeProvider.System).ApplyAllAsync(
             [Report(running, TaskStatuses.Running), Report(Task("unknown"), TaskStatuses.Running), Report(stopping, TaskStatuses.Stopped),
                 Report(unchanged, TaskStatuses.Pending) with { StartedAt = null }],
             fromAgent: true, NoneKnown, CancellationToken.None);
@@ -115,7 +109,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
             await inner.CommitAsync([EcsRecords.PutTask(current!.Value with { DesiredStatus = TaskStatuses.Stopped }, current.Version)], CancellationToken.None);
         });
 
-        var outcomes = await new TaskReports(store, new AssignmentSignals(), TimeProvider.System).ApplyAllAsync(
+        var outcomes = await new TaskReports(store, TimeProvider.System).ApplyAllAsync(
             [Report(first, TaskStatuses.Running), Report(moved, TaskStatuses.Running)], fromAgent: true, NoneKnown, CancellationToken.None);
 
         Assert.Equal([TaskReports.Outcome.Changed, TaskReports.Outcome.Changed], outcomes.Select(o => o.Outcome));
@@ -130,7 +124,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
         var task = Task("twice");
         await PlaceAsync(task);
 
-        var outcomes = await new TaskReports(Fixture.Store, new AssignmentSignals(), TimeProvider.System).ApplyAllAsync(
+        var outcomes = await new TaskReports(Fixture.Store, TimeProvider.System).ApplyAllAsync(
             [Report(task, TaskStatuses.Running), Report(task, TaskStatuses.Stopped)], fromAgent: true, NoneKnown, CancellationToken.None);
 
         Assert.Equal([TaskReports.Outcome.Changed, TaskReports.Outcome.Changed], outcomes.Select(o => o.Outcome));
@@ -145,7 +139,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
         var known = await KnownAsync(task);
         var store = new CountingReads(Fixture.Store);
 
-        var outcomes = await new TaskReports(store, new AssignmentSignals(), TimeProvider.System).ApplyAllAsync([Report(task, TaskStatuses.Running)], fromAgent: true, known, CancellationToken.None);
+        var outcomes = await new TaskReports(store, TimeProvider.System).ApplyAllAsync([Report(task, TaskStatuses.Running)], fromAgent: true, known, CancellationToken.None);
 
         Assert.Equal(TaskReports.Outcome.Changed, outcomes[0].Outcome);
         Assert.DoesNotContain(store.Reads, r => r.Ids.Length > 0);
@@ -167,7 +161,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
         var current = (await Fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn!, CancellationToken.None))!;
         await Fixture.Store.CommitAsync([EcsRecords.PutTask(current.Value with { DesiredStatus = TaskStatuses.Stopped }, current.Version)], CancellationToken.None);
 
-        var outcomes = await new TaskReports(Fixture.Store, new AssignmentSignals(), TimeProvider.System).ApplyAllAsync([Report(task, TaskStatuses.Running)], fromAgent: true, known, CancellationToken.None);
+        var outcomes = await new TaskReports(Fixture.Store, TimeProvider.System).ApplyAllAsync([Report(task, TaskStatuses.Running)], fromAgent: true, known, CancellationToken.None);
 
         Assert.Equal(TaskReports.Outcome.Changed, outcomes[0].Outcome);
         var after = await StatusAsync(task);
@@ -185,7 +179,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
         var (stored, claim) = known[task.TaskArn!];
         await Fixture.Store.CommitAsync([EcsRecords.Tasks.Delete(stored), EcsRecords.TaskAssignments.Delete(claim)], CancellationToken.None);
 
-        var outcomes = await new TaskReports(Fixture.Store, new AssignmentSignals(), TimeProvider.System).ApplyAllAsync(
+        var outcomes = await new TaskReports(Fixture.Store, TimeProvider.System).ApplyAllAsync(
             [Report(task, TaskStatuses.Pending) with { StartedAt = null }], fromAgent: true, known, CancellationToken.None);
 
         Assert.Equal(TaskReports.Outcome.NotFound, outcomes[0].Outcome);
