@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Berth.Api.Protocol;
 using Berth.Control.Agents;
 using Berth.Control.Identity;
@@ -41,7 +42,7 @@ internal sealed class AgentHandler(
 
     public async Task PollAsync(HttpContext http)
     {
-        var request = await AgentRequest.ReadAsync(http, StateJsonContext.Default.AgentPollRequest).ConfigureAwait(false);
+        var request = await ReadAsync(http, StateJsonContext.Default.AgentPollRequest).ConfigureAwait(false);
         if (request is null)
         {
             return;
@@ -115,7 +116,7 @@ internal sealed class AgentHandler(
     /// </summary>
     public async Task ReportAllAsync(HttpContext http)
     {
-        var batch = await AgentRequest.ReadAsync(http, StateJsonContext.Default.AgentTaskReportBatch).ConfigureAwait(false);
+        var batch = await ReadAsync(http, StateJsonContext.Default.AgentTaskReportBatch).ConfigureAwait(false);
         if (batch is null)
         {
             return;
@@ -325,5 +326,20 @@ internal sealed class AgentHandler(
             : (await store.GetAsync(EcsRecords.TaskDefinitions, arn, cancellationToken).ConfigureAwait(false))?.Value.Definition;
         var definition = found ?? throw new InvalidDataException($"Task definition {arn} of an assigned task is missing.");
         return _definitions.GetOrAdd(arn, new KeptDefinition(definition, PollAnswer.Json(definition)));
+    }
+
+    private static async Task<T?> ReadAsync<T>(HttpContext http, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(http.Request.Body, type, http.RequestAborted).ConfigureAwait(false)
+                ?? throw new JsonException("empty body");
+        }
+        catch (JsonException e)
+        {
+            await JsonResponses.WriteErrorAsync(http.Response, 400, "SerializationException", e.Message).ConfigureAwait(false);
+            return null;
+        }
     }
 }
