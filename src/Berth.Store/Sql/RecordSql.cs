@@ -82,19 +82,6 @@ internal static class RecordSql
         _ => throw new ArgumentException($"Unknown write {write.GetType().Name}.", nameof(write)),
     };
 
-    /// <summary>
-    /// A put of an existing record (<see cref="PutRecord.ExpectedVersion"/> above 0) as a write of its body and version
-    /// alone, which changes one row only when the record is at the expected version and its scope, sort key and index
-    /// key are those of the put already; when it changes none, the put is <see cref="Write"/>'s to decide. SQLite
-    /// rewrites an index's entry whenever an UPDATE sets one of the index's columns, even to the value it had (most of
-    /// the cost of an update, docs/performance.md "the SQLite writer per commit"), and a record's keys seldom move: a
-    /// task's only with its desired status.
-    /// </summary>
-    public static SqlStatement UpdateBody(PutRecord put, SqlDialect dialect) => new(
-        dialect.UpdateRecordBody,
-        ("@kind", put.Kind), ("@id", put.Id), ("@expected", put.ExpectedVersion), ("@scope", put.Scope), ("@sortKey", put.SortKey), ("@body", put.Body),
-        ("@indexKey", put.IndexKey));
-
     public static async Task<List<StoredRecord>> ReadAllAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var records = new List<StoredRecord>();
@@ -169,12 +156,6 @@ internal static class RecordSql
         INSERT INTO records (kind, id, scope, sort_key, version, body, index_key)
         VALUES (@kind, @id, @scope, @sortKey, 1, {body}, @indexKey)
         ON CONFLICT (kind, id) DO NOTHING
-        """;
-
-    /// <summary>The record's next body and version, when it is at the expected one with these keys (<see cref="UpdateBody"/>).</summary>
-    public static string UpdateBodyText(string body, string notDistinct) => $"""
-        UPDATE records SET body = {body}, version = version + 1
-        WHERE kind = @kind AND id = @id AND version = @expected AND scope = @scope AND sort_key = @sortKey AND index_key {notDistinct} @indexKey
         """;
 
     /// <summary>The record's next version, when it is at the expected one; <paramref name="body"/> as for <see cref="InsertText"/>.</summary>

@@ -6,9 +6,9 @@ namespace Berth.Store.Sql;
 /// What the two engines spell differently in statements that are otherwise shared. <see cref="RowLock"/> ends a read
 /// inside a commit that must hold until the commit ends. <see cref="Arrays"/>: whether a parameter may be an array (a
 /// list of ids as one parameter). <c>TextFromUtf8Format</c> stores a parameter of UTF-8 bytes (a record's body) in a
-/// TEXT column. <see cref="NotDistinct"/> compares two values that may be NULL, NULL equal to NULL.
+/// TEXT column.
 /// </summary>
-internal sealed record SqlDialect(string Least, string Greatest, string ByteLengthFormat, string RowLock, string TextFromUtf8Format, string NotDistinct)
+internal sealed record SqlDialect(string Least, string Greatest, string ByteLengthFormat, string RowLock, string TextFromUtf8Format)
 {
     /// <summary>
     /// SQLite's MIN and MAX of several arguments are scalar; it counts a TEXT's bytes once cast to a BLOB. Its commits
@@ -16,14 +16,14 @@ internal sealed record SqlDialect(string Least, string Greatest, string ByteLeng
     /// Bytes are bound as a BLOB, which a cast makes TEXT as they are (the database's encoding is UTF-8): stored as a BLOB,
     /// json_extract (the migrations') would take them for SQLite's binary JSONB from 3.45 on.
     /// </summary>
-    public static readonly SqlDialect Sqlite = new("MIN", "MAX", "length(CAST({0} AS BLOB))", "", "CAST({0} AS TEXT)", "IS");
+    public static readonly SqlDialect Sqlite = new("MIN", "MAX", "length(CAST({0} AS BLOB))", "", "CAST({0} AS TEXT)");
 
     /// <summary>
     /// FOR SHARE: the row read stays as read until the commit ends, and a read that waited re-checks the newest row.
     /// Bytes go over the wire as they are (a bytea parameter, no transcoding on either side) and convert_from checks them
     /// as UTF-8 into the TEXT, as a text parameter would be checked.
     /// </summary>
-    public static readonly SqlDialect Postgres = new("LEAST", "GREATEST", "octet_length({0})", " FOR SHARE", "convert_from({0}, 'UTF8')", "IS NOT DISTINCT FROM") { Arrays = true };
+    public static readonly SqlDialect Postgres = new("LEAST", "GREATEST", "octet_length({0})", " FOR SHARE", "convert_from({0}, 'UTF8')") { Arrays = true };
 
     public bool Arrays { get; init; }
 
@@ -36,8 +36,8 @@ internal sealed record SqlDialect(string Least, string Greatest, string ByteLeng
     /// <inheritdoc cref="InsertRecord"/>
     public string UpdateRecord { get; } = RecordSql.UpdateText(BodyFromUtf8(TextFromUtf8Format));
 
-    /// <inheritdoc cref="InsertRecord"/>
-    public string UpdateRecordBody { get; } = RecordSql.UpdateBodyText(BodyFromUtf8(TextFromUtf8Format), NotDistinct);
+    /// <summary>The @body parameter, UTF-8 bytes, as TEXT in this engine's spelling.</summary>
+    public string Body { get; } = BodyFromUtf8(TextFromUtf8Format);
 
     public string ByteLength(string expression) => string.Format(CultureInfo.InvariantCulture, ByteLengthFormat, expression);
 

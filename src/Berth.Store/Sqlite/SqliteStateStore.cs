@@ -120,8 +120,8 @@ public sealed class SqliteStateStore : IStateStore
     /// <summary>Returns false when the record's version is not the one the write expects.</summary>
     internal static bool Apply(SqliteSession session, RecordWrite write)
     {
-        // Most puts of an existing record leave its keys as they were: then the body alone is written (RecordSql.UpdateBody says why).
-        if (write is PutRecord { ExpectedVersion: > 0 } put && session.Command(RecordSql.UpdateBody(put, SqlDialect.Sqlite)).ExecuteNonQuery() == 1)
+        // Most puts of an existing record leave its keys as they were: then the body alone is written (UpdateBody says why).
+        if (write is PutRecord { ExpectedVersion: > 0 } put && session.Command(UpdateBody(put)).ExecuteNonQuery() == 1)
         {
             return true;
         }
@@ -129,6 +129,25 @@ public sealed class SqliteStateStore : IStateStore
         // An assertion returns its one row when it holds; the other writes change one row when they apply.
         return write is RequireVersion ? command.ExecuteScalar() is not null : command.ExecuteNonQuery() == 1;
     }
+
+    private static readonly string UpdateBodyText = $"""
+        UPDATE records SET body = {SqlDialect.Sqlite.Body}, version = version + 1
+        WHERE kind = @kind AND id = @id AND version = @expected AND scope = @scope AND sort_key = @sortKey AND index_key IS @indexKey
+        """;
+
+    /// <summary>
+    /// A put of an existing record as a write of its body and version alone, which changes one row only when the record
+    /// is at the expected version and its scope, sort key and index key (IS: NULL equal to NULL) are those of the put
+    /// already; when it changes none, the put is <see cref="RecordSql.Write"/>'s to decide. SQLite rewrites an index's
+    /// entry whenever an UPDATE sets one of the index's columns, even to the value it had (most of the cost of an
+    /// update, docs/performance.md "the SQLite writer per commit"), and a record's keys seldom move: a task's only with
+    /// its desired status. PostgreSQL needs no such statement: an update that leaves every indexed column's value as
+    /// it was adds no index entries (a HOT update).
+    /// </summary>
+    private static SqlStatement UpdateBody(PutRecord put) => new(
+        UpdateBodyText,
+        ("@kind", put.Kind), ("@id", put.Id), ("@expected", put.ExpectedVersion), ("@scope", put.Scope), ("@sortKey", put.SortKey), ("@body", put.Body),
+        ("@indexKey", put.IndexKey));
 
     internal static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
