@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using Berth.Core.Events;
 using Berth.Store.Sql;
 
@@ -11,11 +10,11 @@ internal static class EventSql
     /// <summary>
     /// The text of the insert of one event, which takes the next sequence number, in an engine's spelling; built once per
     /// log and the same for every event, so SQLite's writer session prepares it once (<see cref="Sqlite.SqliteSession"/>).
-    /// The envelope is bound as its UTF-8 bytes and stored as TEXT (<see cref="SqlDialect.TextFromUtf8Format"/>, as a
+    /// The envelope is bound as its UTF-8 bytes and stored as TEXT (<see cref="SqlDialect.TextFromUtf8(string)"/>, as a
     /// record's body is), so the column reads as it always did and files written before read as they did.
     /// </summary>
-    public static string InsertText(SqlDialect dialect) => string.Format(CultureInfo.InvariantCulture,
-        "INSERT INTO events (time_ms, cluster, type, data) VALUES (@time, @cluster, @type, {0})", string.Format(CultureInfo.InvariantCulture, dialect.TextFromUtf8Format, "@data"));
+    public static string InsertText(SqlDialect dialect) =>
+        $"INSERT INTO events (time_ms, cluster, type, data) VALUES (@time, @cluster, @type, {dialect.TextFromUtf8("@data")})";
 
     /// <summary>The insert of one event, with <paramref name="insertText"/> from <see cref="InsertText"/>.</summary>
     public static SqlStatement Insert(string insertText, EcsEvent e) => new(insertText,

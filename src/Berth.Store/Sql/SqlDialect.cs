@@ -5,7 +5,7 @@ namespace Berth.Store.Sql;
 /// <summary>
 /// What the two engines spell differently in statements that are otherwise shared. <see cref="RowLock"/> ends a read
 /// inside a commit that must hold until the commit ends. <see cref="Arrays"/>: whether a parameter may be an array (a
-/// list of ids as one parameter). <c>TextFromUtf8Format</c> stores a parameter of UTF-8 bytes (a record's body) in a
+/// list of ids as one parameter). <see cref="TextFromUtf8(string)"/> stores a parameter of UTF-8 bytes (a record's body) in a
 /// TEXT column.
 /// </summary>
 internal sealed record SqlDialect(string Least, string Greatest, string ByteLengthFormat, string RowLock, string TextFromUtf8Format)
@@ -31,16 +31,15 @@ internal sealed record SqlDialect(string Least, string Greatest, string ByteLeng
     /// The records table's two puts (<see cref="RecordSql.Write"/>) in this engine's spelling of the body's conversion,
     /// built once per engine rather than once per write: every record a commit writes runs one of them.
     /// </summary>
-    public string InsertRecord { get; } = RecordSql.InsertText(BodyFromUtf8(TextFromUtf8Format));
+    public string InsertRecord { get; } = RecordSql.InsertText(TextFromUtf8(TextFromUtf8Format, "@body"));
 
     /// <inheritdoc cref="InsertRecord"/>
-    public string UpdateRecord { get; } = RecordSql.UpdateText(BodyFromUtf8(TextFromUtf8Format));
+    public string UpdateRecord { get; } = RecordSql.UpdateText(TextFromUtf8(TextFromUtf8Format, "@body"));
 
-    /// <summary>The @body parameter, UTF-8 bytes, as TEXT in this engine's spelling.</summary>
-    public string Body { get; } = BodyFromUtf8(TextFromUtf8Format);
+    /// <summary>A parameter of UTF-8 bytes (a record's body, an event's envelope) as TEXT in this engine's spelling.</summary>
+    public string TextFromUtf8(string parameter) => TextFromUtf8(TextFromUtf8Format, parameter);
 
     public string ByteLength(string expression) => string.Format(CultureInfo.InvariantCulture, ByteLengthFormat, expression);
 
-    /// <summary>The @body parameter, UTF-8 bytes, as TEXT in an engine's spelling.</summary>
-    private static string BodyFromUtf8(string textFromUtf8Format) => string.Format(CultureInfo.InvariantCulture, textFromUtf8Format, "@body");
+    private static string TextFromUtf8(string format, string parameter) => string.Format(CultureInfo.InvariantCulture, format, parameter);
 }

@@ -131,7 +131,7 @@ public sealed class SqliteStateStore : IStateStore
     }
 
     private static readonly string UpdateBodyText = $"""
-        UPDATE records SET body = {SqlDialect.Sqlite.Body}, version = version + 1
+        UPDATE records SET body = {SqlDialect.Sqlite.TextFromUtf8("@body")}, version = version + 1
         WHERE kind = @kind AND id = @id AND version = @expected AND scope = @scope AND sort_key = @sortKey AND index_key IS @indexKey
         """;
 
