@@ -72,7 +72,10 @@ public sealed class SecretRedeployments(IStateStore store, SecretValueResolver r
             return changed.Count > 0;
         }, cancellationToken);
 
-    /// <summary>The PRIMARY deployment comes first in a service's deployments.</summary>
+    /// <summary>
+    /// The PRIMARY deployment comes first in a service's deployments. Its time is kept to the millisecond, so a version
+    /// made in that millisecond counts as newer: one deployment too many rather than tasks that may lack the value.
+    /// </summary>
     private static DateTimeOffset PrimaryCreatedAt(Service service) => service.Deployments?.FirstOrDefault()?.CreatedAt ?? DateTimeOffset.MaxValue;
 
     /// <summary>What each valueFrom of the service's task definition selects now; null when the definition is gone.</summary>

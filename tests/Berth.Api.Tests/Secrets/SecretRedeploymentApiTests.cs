@@ -143,6 +143,7 @@ public sealed class SecretRedeploymentApiTests : IDisposable
                 },
             },
         });
+        await NextMillisecondAsync();
         await ecs.OkAsync("CreateService", new
         {
             cluster = "rd",
@@ -153,6 +154,20 @@ public sealed class SecretRedeploymentApiTests : IDisposable
         });
         await ecs.OkAsync("CreateService", new { cluster = "rd", serviceName = "plain", taskDefinition = "rd", desiredCount = 0 });
         return secretArn;
+    }
+
+    /// <summary>
+    /// A deployment's time is kept to the millisecond (as ECS shows it), and a first look counts a version made in the
+    /// deployment's millisecond as newer. Waiting for the next millisecond keeps the set-up's versions older, as the
+    /// tests mean them to be, however fast the calls run.
+    /// </summary>
+    private static async Task NextMillisecondAsync()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        while (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() <= now)
+        {
+            await Task.Delay(1);
+        }
     }
 
     private static Task<int> SweepAsync(RunningServer server) => server.Services.GetRequiredService<SecretRedeployments>().SweepAsync(CancellationToken.None);
