@@ -15,7 +15,9 @@ namespace Berth.Store.Events;
 /// <remarks>
 /// Appends run on one long-lived writer session (<see cref="SqliteSession"/>) with the insert prepared once: opening a
 /// pooled connection, setting its pragma and preparing the insert again for every append round was most of an
-/// append's cost under the scale harness (docs/performance.md, "event recording and poll answers").
+/// append's cost under the scale harness (docs/performance.md, "event recording and poll answers"). The statements
+/// run synchronously, as the records' writer runs its group (<see cref="SqliteGroupCommit"/> says why): the appender
+/// holds its session alone, and an async state machine per insert bought nothing but allocations.
 /// </remarks>
 public sealed class SqliteEventLog : IEventLog
 {
@@ -35,6 +37,8 @@ public sealed class SqliteEventLog : IEventLog
     private static readonly string[] WriterPragmas = ["PRAGMA synchronous=NORMAL;"];
 
     private static readonly string InsertText = EventSql.InsertText(SqlDialect.Sqlite);
+    private static readonly SqlStatement Begin = new("BEGIN IMMEDIATE;");
+    private static readonly SqlStatement Commit = new("COMMIT;");
 
     private readonly string _databasePath;
     private readonly string _connectionString;
@@ -76,12 +80,12 @@ public sealed class SqliteEventLog : IEventLog
             {
                 // IMMEDIATE takes the write lock up front (other servers on the same data directory append too), so a
                 // busy file is waited for at BEGIN rather than failing an insert half-way.
-                await session.ExecuteAsync("BEGIN IMMEDIATE;", cancellationToken).ConfigureAwait(false);
+                session.Execute(Begin);
                 foreach (var e in events)
                 {
-                    await session.Command(EventSql.Insert(InsertText, e)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    session.Execute(EventSql.Insert(InsertText, e));
                 }
-                await session.ExecuteAsync("COMMIT;", cancellationToken).ConfigureAwait(false);
+                session.Execute(Commit);
             }
             catch
             {

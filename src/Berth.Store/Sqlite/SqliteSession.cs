@@ -72,12 +72,11 @@ internal sealed class SqliteSession : IDisposable
         return command;
     }
 
-    /// <summary>Runs a statement without parameters or results (BEGIN, COMMIT, SAVEPOINT …) from its prepared command.</summary>
-    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken) =>
-        await Command(new SqlStatement(sql)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
-    /// <inheritdoc cref="ExecuteAsync"/>
-    /// <remarks>Synchronously, for the group-commit writer, which holds the connection alone (SqliteGroupCommit says why).</remarks>
+    /// <summary>Runs a statement without results (BEGIN, an insert, COMMIT …) from its prepared command.</summary>
+    /// <remarks>
+    /// Synchronously, for the writers that hold their connection alone (the records' group commit, the event log's
+    /// appender): SqliteGroupCommit says why.
+    /// </remarks>
     public void Execute(SqlStatement statement) => Command(statement).ExecuteNonQuery();
 
     public void Dispose()

@@ -126,7 +126,7 @@ public sealed class SqliteSessionPoolTests : IDisposable
     {
         using var reader = await OpenRawAsync();
         using var writer = await OpenRawAsync();
-        await writer.ExecuteAsync("PRAGMA journal_mode=WAL;", CancellationToken.None);
+        await SqliteStateStore.ExecuteAsync(writer.Connection, "PRAGMA journal_mode=WAL;", CancellationToken.None);
         await SqliteStateStore.ExecuteAsync(writer.Connection, "CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1), (2), (3);", CancellationToken.None);
 
         for (var n = 0; n < 3; n++)
@@ -138,7 +138,7 @@ public sealed class SqliteSessionPoolTests : IDisposable
                 Assert.Equal(n + 1, rows.GetInt32(0));
             }
         }
-        await writer.ExecuteAsync("INSERT INTO t VALUES (4);", CancellationToken.None);
+        writer.Execute(new SqlStatement("INSERT INTO t VALUES (4);"));
 
         Assert.Equal(1, reader.CommandCount);
         // A statement left running would hold its read snapshot, and no checkpoint could copy the WAL past it.
@@ -158,7 +158,7 @@ public sealed class SqliteSessionPoolTests : IDisposable
 
         for (var n = 0; n < SqliteSession.MaxCommands + 10; n++)
         {
-            await session.ExecuteAsync($"SELECT {n};", CancellationToken.None);
+            session.Execute(new SqlStatement($"SELECT {n};"));
         }
 
         Assert.Equal(SqliteSession.MaxCommands, session.CommandCount);
