@@ -19,11 +19,21 @@ internal sealed class HollowFleet(EcsClient client, string cluster)
     private readonly List<Task> _loops = [];
     private readonly CancellationTokenSource _stopping = new();
     private long _pollErrors;
+    private long _pollsAnswered;
+    private long _tasksListed;
+    private long _reportRequests;
 
     /// <summary>Tasks reported RUNNING so far (each once).</summary>
     public int RunningCount => _running.Count;
 
     public long PollErrors => Interlocked.Read(ref _pollErrors);
+
+    /// <summary>
+    /// The agent traffic so far: polls answered, task entries those answers listed, and report requests. Per task placed
+    /// these count the round trips and the answer sizes, which move with timing as CPU per task does, without its noise.
+    /// </summary>
+    public (long PollsAnswered, long TasksListed, long ReportRequests) Traffic =>
+        (Interlocked.Read(ref _pollsAnswered), Interlocked.Read(ref _tasksListed), Interlocked.Read(ref _reportRequests));
 
     /// <summary>Registers one instance with room for <paramref name="cpu"/> units and <paramref name="memory"/> MiB, and starts its loop.</summary>
     public async Task AddAsync(string instanceId, string availabilityZone, int cpu, int memory)
@@ -85,6 +95,8 @@ internal sealed class HollowFleet(EcsClient client, string cluster)
                 await Task.Delay(1000);
                 continue;
             }
+            Interlocked.Increment(ref _pollsAnswered);
+            Interlocked.Add(ref _tasksListed, answer.Tasks.Count);
             version = answer.AssignmentsVersion;
             // Every task whose status the fleet has not reported yet, in one request, as the agent's report queue sends them.
             var due = answer.Tasks
@@ -113,6 +125,7 @@ internal sealed class HollowFleet(EcsClient client, string cluster)
     {
         var now = DateTimeOffset.UtcNow;
         var batch = new AgentTaskReportBatch { Reports = [.. due.Select(d => Report(arn, d.Assignment, d.Wanted, now))] };
+        Interlocked.Increment(ref _reportRequests);
         try
         {
             await client.PostAsync("/_berth/agent/v1/reports",

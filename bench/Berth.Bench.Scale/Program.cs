@@ -66,6 +66,7 @@ while (fleet.RunningCount < options.Tasks - runTaskFailures && DateTime.UtcNow <
     }
 }
 var allRunning = clock.Elapsed;
+var (polls, listed, reports) = fleet.Traffic;
 await placing.CancelAsync();
 await reader;
 var rssTasks = Rss(options.ServerPid);
@@ -74,6 +75,8 @@ var running = fleet.RunningCount;
 Console.WriteLine($"RunTask: {taskArns.Count:N0} tasks accepted in {runTasksAccepted.TotalSeconds:N1} s ({taskArns.Count / runTasksAccepted.TotalSeconds:N0}/s), {runTaskFailures} failures");
 Console.WriteLine($"end to end: {running:N0} of {options.Tasks:N0} tasks RUNNING after {allRunning.TotalSeconds:N1} s: {running / allRunning.TotalSeconds:N0} placements/s");
 Console.WriteLine($"poll errors: {fleet.PollErrors}");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"agent traffic until then: {polls:N0} polls answered listing {listed:N0} tasks, {reports:N0} report requests; per task placed {(double)polls / running:N2} polls, {(double)listed / running:N2} listed, {(double)reports / running:N2} reports"));
 Console.WriteLine($"{"operation",-18} | {"calls",6} | {"p50 ms",8} | {"p99 ms",8}");
 foreach (var (operation, count, p50, p99) in latencies.Summary())
 {
