@@ -6,9 +6,10 @@ namespace Berth.Store.Sqlite;
 
 /// <summary>
 /// Lets one transaction at a time into the file from this process, and puts the commits that queued up meanwhile into
-/// the next one together (group commit): each inside a SAVEPOINT of its own, so a commit whose version check fails
-/// rolls back only itself and the others go in. Every caller learns its outcome once the whole transaction is
-/// committed (durable as any single commit was: WAL with synchronous=NORMAL), never before.
+/// the next one together (group commit): a commit whose version check fails rolls back only itself and the others go
+/// in (a commit's writes run inside a SAVEPOINT of its own when a changing write has others after it, the only case
+/// where a later check could find the commit half applied). Every caller learns its outcome once the whole
+/// transaction is committed (durable as any single commit was: WAL with synchronous=NORMAL), never before.
 /// </summary>
 /// <remarks>
 /// Why one writer: SQLite takes one writer anyway, and a second one gets SQLITE_BUSY, which Microsoft.Data.Sqlite
