@@ -8,7 +8,8 @@ namespace Berth.Control.Tasks;
 /// RunTask calls and the service scheduler placing on one cluster at once kept committing over each other's
 /// snapshots, and under load a RunTask could lose every one of its attempts and fail with a 500 (found by
 /// bench/Berth.Bench.Scale). Placements from other servers still meet as optimistic-concurrency conflicts and
-/// re-plan; the gate only stops this server from conflicting with itself.
+/// re-plan; the gate only stops this server from conflicting with itself. A turn places a whole batch of the requests
+/// waiting for it (<see cref="PlacementBatches{TRequest, TResult}"/>).
 /// </summary>
 internal sealed class PlacementGate
 {

@@ -48,6 +48,9 @@ internal sealed class PlacementView
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
+    /// <summary>The instances <see cref="Stage"/> changed since the last <see cref="Confirm"/> or <see cref="Revert"/>, as they were before.</summary>
+    private readonly Dictionary<string, Entry> _staged = new(StringComparer.Ordinal);
+
     /// <summary>Record versions of the instances the source's filter left out, so they are not read again unchanged.</summary>
     private readonly Dictionary<string, long> _excluded = new(StringComparer.Ordinal);
 
@@ -304,14 +307,43 @@ internal sealed class PlacementView
     }
 
     /// <summary>
-    /// This server committed <paramref name="claims"/> on the instance together with <paramref name="record"/> (its
-    /// assignments bumped at the version the view held): the view takes them in without reading them back.
+    /// Takes in <paramref name="claims"/> a placement is about to commit on the instance, so the next plan of the same
+    /// batch sees them: the instance's assignments move once per batch however many placements claim on it, as the one
+    /// write of <see cref="StagedWrites"/> moves them. The staged changes are then <see cref="Confirm"/>ed after the
+    /// commit or <see cref="Revert"/>ed when it does not happen.
     /// </summary>
-    public void Committed(Versioned<ContainerInstanceRecord> record, IReadOnlyList<TaskAssignmentRecord> claims, DateTimeOffset now)
+    public void Stage(string containerInstanceArn, IReadOnlyList<TaskAssignmentRecord> claims, DateTimeOffset now)
     {
-        var previous = _entries[record.Id];
-        List<TaskAssignmentRecord> all = [.. previous.Claims, .. claims];
-        _index?.Update(Put(previous with { Record = record, Claims = all, Candidate = CandidateOf(record, all, previous.Candidate.AgentConnected, now) }));
+        var current = _entries[containerInstanceArn];
+        var record = current.Record;
+        if (_staged.TryAdd(containerInstanceArn, current))
+        {
+            // The record as EcsRecords.BumpAssignments writes it: one version on, its assignments moved.
+            record = record with { Version = record.Version + 1, Value = record.Value with { AssignmentsVersion = record.Value.AssignmentsVersion + 1 } };
+        }
+        List<TaskAssignmentRecord> all = [.. current.Claims, .. claims];
+        _index?.Update(Put(current with { Record = record, Claims = all, Candidate = CandidateOf(record, all, current.Candidate.AgentConnected, now) }));
+    }
+
+    /// <summary>The staged instances' assignment moves, each at the version the view held before the batch: what the commit must find unchanged.</summary>
+    public IEnumerable<RecordWrite> StagedWrites() => _staged.Values.Select(before => EcsRecords.BumpAssignments(before.Record));
+
+    /// <summary>The staged changes are committed: the view keeps them. Answers the instances they touched.</summary>
+    public IReadOnlyList<string> Confirm()
+    {
+        var touched = _staged.Keys.ToList();
+        _staged.Clear();
+        return touched;
+    }
+
+    /// <summary>The staged changes were not committed: each instance is put back as it was before the batch.</summary>
+    public void Revert()
+    {
+        foreach (var before in _staged.Values)
+        {
+            _index?.Update(Put(before));
+        }
+        _staged.Clear();
     }
 
     private async Task<InstanceCandidate> ReadClaimsAsync(

@@ -14,6 +14,7 @@ using Berth.Core.Placement;
 using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;
+using Batches = Berth.Control.Tasks.PlacementBatches<Berth.Control.Tasks.LaunchRequest, (Berth.Control.Tasks.TaskLauncher.Result Result, bool Replayed)>;
 
 namespace Berth.Control.Tasks;
 
@@ -28,7 +29,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     public sealed record Result(IReadOnlyList<EcsTask> Tasks, IReadOnlyList<Failure> Failures);
 
     private readonly NetworkState _network = new(state.Store);
-    private readonly PlacementGate _gate = new();
+    private readonly Batches _batches = new();
     private readonly PlacementViews _views = new(state, liveness);
     private readonly DaemonReservationState _daemons = new(state.Store);
 
@@ -71,7 +72,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
                 continue;
             }
             var source = await SourceAsync(scope, cluster, providerLaunch, cancellationToken).ConfigureAwait(false);
-            using var turn = await _gate.EnterAsync(source.Key, cancellationToken).ConfigureAwait(false);
+            using var turn = await _batches.EnterAloneAsync(source.Key, cancellationToken).ConfigureAwait(false);
             if ((await RefreshedViewAsync(source, cancellationToken).ConfigureAwait(false)).InstanceCount == 0)
             {
                 throw NoInstances(providerLaunch);
@@ -96,10 +97,11 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     }
 
     /// <summary>
-    /// One placement: read the snapshot, place, commit, re-planning on conflict. The client token is checked inside
-    /// the attempt, so of two identical requests racing, the loser's commit conflicts on the token record and its
-    /// re-plan finds the winner's tasks. <paramref name="continuing"/>: an earlier share of this same request
-    /// already wrote the token, so it is extended rather than checked.
+    /// One placement: read the snapshot, place, commit, re-planning on conflict, in a batch with the placements waiting
+    /// on the same source (<see cref="PlacementBatches{TRequest, TResult}"/>). The client token is checked inside the
+    /// attempt, so of two identical requests racing, the loser's commit conflicts on the token record and its re-plan
+    /// finds the winner's tasks. <paramref name="continuing"/>: an earlier share of this same request already wrote the
+    /// token, so it is extended rather than checked.
     /// </summary>
     private async Task<(Result Result, bool Replayed)> PlaceAsync(
         ResourceScope scope, Cluster cluster, TaskLaunch launch, int count, IReadOnlyList<PlacementStrategy> strategies,
@@ -107,37 +109,144 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     {
         var started = ServerMetrics.Start();
         var source = await SourceAsync(scope, cluster, launch, cancellationToken).ConfigureAwait(false);
-        using var turn = await _gate.EnterAsync(source.Key, cancellationToken).ConfigureAwait(false);
-        (Result Result, bool Replayed) outcome = await state.Store.RetryOnConflictAsync(async ct =>
-        {
-            var recorded = token is null
-                ? null
-                : await state.Store.GetAsync(EcsRecords.RunTaskTokens, EcsRecords.RunTaskTokenId(cluster.ClusterArn!, token.Token), ct).ConfigureAwait(false);
-            if (token is not null && !continuing)
-            {
-                switch (RunTaskIdempotency.Decide(recorded?.Value, token.RequestHash, time.GetUtcNow()))
-                {
-                    case RunTaskIdempotency.Verdict.Replay:
-                        return (await ReplayAsync(recorded!.Value, ct).ConfigureAwait(false), true);
-                    case RunTaskIdempotency.Verdict.Conflict:
-                        throw new ConflictException("The provided clientToken is already in use with a different RunTask request.", recorded!.Value.TaskArns);
-                }
-            }
-            var view = await RefreshedViewAsync(source, ct).ConfigureAwait(false);
-            if (view.InstanceCount == 0 && !launch.IsFargate)
-            {
-                throw NoInstances(launch);
-            }
-            var plan = await PlanAsync(scope, cluster, launch, view, Request(launch, count, strategies, constraints), ct).ConfigureAwait(false);
-            var committed = await CommitAsync(scope, cluster, launch, view, launch.IsFargate ? FargatePlan(plan) : plan,
-                token is null ? null : (token, recorded), ct).ConfigureAwait(false);
-            return (committed, false);
-        }, cancellationToken).ConfigureAwait(false);
+        var request = new LaunchRequest(scope, cluster, launch, count, strategies, constraints, token, continuing);
+        var outcome = await _batches.PlaceAsync(source.Key, request, batch => PlaceBatchAsync(source, batch), cancellationToken).ConfigureAwait(false);
         if (!outcome.Replayed)
         {
             ServerMetrics.RecordPlacement(started, outcome.Result.Tasks.Count, outcome.Result.Failures.Count);
         }
         return outcome;
+    }
+
+    /// <summary>Places a batch, one commit per run of placements that may share one (<see cref="CommitGroups"/>).</summary>
+    private async Task PlaceBatchAsync(Source source, IReadOnlyList<Batches.Queued> batch)
+    {
+        foreach (var group in CommitGroups(batch))
+        {
+            await PlaceTogetherAsync(source, group).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The batch cut where two placements cannot share a commit: an awsvpc launch takes its addresses from leases read
+    /// from the store, which a placement before it in the same commit would not have taken yet, so it commits alone; and
+    /// a client token's record is written once per commit, so a second request with the same token waits for the next.
+    /// </summary>
+    private static IEnumerable<List<Batches.Queued>> CommitGroups(IReadOnlyList<Batches.Queued> batch)
+    {
+        var group = new List<Batches.Queued>();
+        foreach (var queued in batch)
+        {
+            if (group.Count > 0 && !Joins(queued.Request, group))
+            {
+                yield return group;
+                group = [];
+            }
+            group.Add(queued);
+        }
+        if (group.Count > 0)
+        {
+            yield return group;
+        }
+
+        static bool Joins(LaunchRequest request, List<Batches.Queued> group) =>
+            request.Launch.Network is null && group[0].Request.Launch.Network is null
+            && (request.Token is not { } token || !group.Any(q => q.Request.Token?.Token == token.Token && q.Request.Cluster.ClusterArn == request.Cluster.ClusterArn));
+    }
+
+    /// <summary>
+    /// Places a group in one commit, re-planning all of it on conflict (<see cref="PlaceGroupOnceAsync"/>); what cannot
+    /// be placed at all fails every placement of the group still unanswered.
+    /// </summary>
+    private async Task PlaceTogetherAsync(Source source, List<Batches.Queued> group)
+    {
+        try
+        {
+            // Not one caller's token: the group answers several callers, and a caller that gives up is answered alone.
+            await state.Store.RetryOnConflictAsync(ct => PlaceGroupOnceAsync(source, group, ct), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            foreach (var queued in group)
+            {
+                queued.Fail(e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One attempt at a group: each placement still unanswered plans on the view with those before it staged in
+    /// (<see cref="PlacementView.Stage"/>), then all commit together. A placement that fails or replays a client
+    /// token's answer is answered at once and commits nothing; the others are answered once their commit is in.
+    /// </summary>
+    private async Task<int> PlaceGroupOnceAsync(Source source, List<Batches.Queued> group, CancellationToken cancellationToken)
+    {
+        var view = await RefreshedViewAsync(source, cancellationToken).ConfigureAwait(false);
+        var writes = new List<RecordWrite>();
+        var staged = new List<(Batches.Queued Queued, Result Result)>();
+        try
+        {
+            foreach (var queued in group.Where(q => !q.Answered))
+            {
+                try
+                {
+                    var (result, replayed) = await PrepareAsync(queued.Request, view, writes, cancellationToken).ConfigureAwait(false);
+                    if (replayed)
+                    {
+                        queued.Answer((result, true));
+                    }
+                    else
+                    {
+                        staged.Add((queued, result));
+                    }
+                }
+                catch (Exception e) when (e is not ConcurrencyConflictException)
+                {
+                    queued.Fail(e);
+                }
+            }
+        }
+        catch
+        {
+            view.Revert();
+            throw;
+        }
+        await CommitStagedAsync(view, writes, cancellationToken).ConfigureAwait(false);
+        foreach (var (queued, result) in staged)
+        {
+            queued.Answer((result, false));
+        }
+        return staged.Count;
+    }
+
+    /// <summary>
+    /// One placement of a group: the client token's verdict (a replay answers without placing), then the plan on the
+    /// view, staged into it with its writes added to <paramref name="writes"/>.
+    /// </summary>
+    private async Task<(Result Result, bool Replayed)> PrepareAsync(LaunchRequest request, PlacementView view, List<RecordWrite> writes, CancellationToken cancellationToken)
+    {
+        var (scope, cluster, launch, count, strategies, constraints, token, continuing) = request;
+        var recorded = token is null
+            ? null
+            : await state.Store.GetAsync(EcsRecords.RunTaskTokens, EcsRecords.RunTaskTokenId(cluster.ClusterArn!, token.Token), cancellationToken).ConfigureAwait(false);
+        if (token is not null && !continuing)
+        {
+            switch (RunTaskIdempotency.Decide(recorded?.Value, token.RequestHash, time.GetUtcNow()))
+            {
+                case RunTaskIdempotency.Verdict.Replay:
+                    return (await ReplayAsync(recorded!.Value, cancellationToken).ConfigureAwait(false), true);
+                case RunTaskIdempotency.Verdict.Conflict:
+                    throw new ConflictException("The provided clientToken is already in use with a different RunTask request.", recorded!.Value.TaskArns);
+            }
+        }
+        if (view.InstanceCount == 0 && !launch.IsFargate)
+        {
+            throw NoInstances(launch);
+        }
+        var plan = await PlanAsync(scope, cluster, launch, view, Request(launch, count, strategies, constraints), cancellationToken).ConfigureAwait(false);
+        var result = await StageAsync(scope, cluster, launch, view, launch.IsFargate ? FargatePlan(plan) : plan,
+            token is null ? null : (token, recorded), writes, cancellationToken).ConfigureAwait(false);
+        return (result, false);
     }
 
     /// <summary>The first call's answer: its tasks as they are now (those already forgotten left out) and its failures.</summary>
@@ -159,7 +268,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         ResourceScope scope, Cluster cluster, TaskLaunch launch, IReadOnlyList<string> instanceArns, CancellationToken cancellationToken)
     {
         var source = await SourceAsync(scope, cluster, launch, cancellationToken).ConfigureAwait(false);
-        using var turn = await _gate.EnterAsync(source.Key, cancellationToken).ConfigureAwait(false);
+        using var turn = await _batches.EnterAloneAsync(source.Key, cancellationToken).ConfigureAwait(false);
         return await state.Store.RetryOnConflictAsync(async ct =>
         {
             var view = await RefreshedViewAsync(source, ct).ConfigureAwait(false);
@@ -177,7 +286,10 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
                 placements.AddRange(plan.Placements);
                 failures.AddRange(plan.Failures);
             }
-            return await CommitAsync(scope, cluster, launch, view, new PlacementPlan(placements, failures), null, ct).ConfigureAwait(false);
+            var writes = new List<RecordWrite>();
+            var result = await StageAsync(scope, cluster, launch, view, new PlacementPlan(placements, failures), null, writes, ct).ConfigureAwait(false);
+            await CommitStagedAsync(view, writes, ct).ConfigureAwait(false);
+            return result;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -221,18 +333,19 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     }
 
     /// <summary>
-    /// Commits the plan's tasks, claims and instance versions, with the client token's record (read at
-    /// <c>Version</c>, or absent) when there is one: one commit, so the token and its tasks exist together or not at all.
+    /// Stages the plan's tasks and claims into the view and adds their writes, with the client token's record (read at
+    /// <c>Version</c>, or absent) when there is one, to <paramref name="writes"/>: one commit, so the token and its tasks
+    /// exist together or not at all. Nothing is added when the plan cannot be staged whole.
     /// </summary>
-    private async Task<Result> CommitAsync(
+    private async Task<Result> StageAsync(
         ResourceScope scope, Cluster cluster, TaskLaunch launch, PlacementView view, PlacementPlan plan,
-        (ClientToken Token, Versioned<RunTaskTokenRecord>? Recorded)? idempotency, CancellationToken cancellationToken)
+        (ClientToken Token, Versioned<RunTaskTokenRecord>? Recorded)? idempotency, List<RecordWrite> writes, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var needs = EcsTaskFactory.Needs(launch.Definition, launch.Overrides);
         var tasks = new List<EcsTask>();
         var claims = new List<(TaskAssignmentRecord Claim, string InstanceArn)>();
-        var writes = new List<RecordWrite>();
+        var own = new List<RecordWrite>();
         foreach (var placement in plan.Placements)
         {
             var instance = view.Record(placement.ContainerInstanceArn);
@@ -244,42 +357,52 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         }
         if (launch.Network is { } network)
         {
-            (tasks, claims) = await AttachNetworkAsync(scope, network, tasks, claims, writes, cancellationToken).ConfigureAwait(false);
+            (tasks, claims) = await AttachNetworkAsync(scope, network, tasks, claims, own, cancellationToken).ConfigureAwait(false);
         }
-        writes.AddRange(tasks.Select(t => EcsRecords.PutTask(t, 0)));
-        writes.AddRange(claims.Select(c => EcsRecords.PutClaim(c.Claim, c.InstanceArn, 0)));
-        var touched = plan.Placements.Select(p => p.ContainerInstanceArn).Distinct(StringComparer.Ordinal).ToList();
-        writes.AddRange(touched.Select(arn => EcsRecords.BumpAssignments(view.Record(arn))));
+        own.AddRange(tasks.Select(t => EcsRecords.PutTask(t, 0)));
+        own.AddRange(claims.Select(c => EcsRecords.PutClaim(c.Claim, c.InstanceArn, 0)));
         if (idempotency is ({ } token, var recorded))
         {
             var record = RunTaskIdempotency.Record(recorded?.Value, token.Token, token.RequestHash, [.. tasks.Select(t => t.TaskArn!)], plan.Failures, now);
-            writes.Add(EcsRecords.PutRunTaskToken(cluster.ClusterArn!, record, recorded?.Version ?? 0));
+            own.Add(EcsRecords.PutRunTaskToken(cluster.ClusterArn!, record, recorded?.Version ?? 0));
         }
-        if (writes.Count > 0)
+        writes.AddRange(own);
+        foreach (var instance in claims.GroupBy(c => c.InstanceArn, StringComparer.Ordinal))
         {
-            try
+            view.Stage(instance.Key, [.. instance.Select(c => c.Claim)], now);
+        }
+        return new Result(tasks, plan.Failures);
+    }
+
+    /// <summary>
+    /// Commits the writes of the placements staged in the view, with the instances' assignment moves, and wakes those
+    /// instances' agents; on any failure the view drops what was staged, and after a conflict it lists next: something
+    /// it holds moved without this server's feed showing it (another server's placement), so the retry re-plans on a
+    /// view that listed the store.
+    /// </summary>
+    private async Task CommitStagedAsync(PlacementView view, List<RecordWrite> writes, CancellationToken cancellationToken)
+    {
+        writes.AddRange(view.StagedWrites());
+        try
+        {
+            if (writes.Count > 0)
             {
                 await state.Store.CommitAsync(writes, cancellationToken).ConfigureAwait(false);
             }
-            catch (ConcurrencyConflictException)
-            {
-                // Something the view holds moved without this server's feed showing it (another server's placement):
-                // the retry re-plans on a view that listed the store.
-                view.ListNext();
-                throw;
-            }
         }
-        foreach (var arn in touched)
+        catch (Exception e)
         {
-            // The commit moved the record one version on, as BumpAssignments wrote it.
-            var record = view.Record(arn);
-            view.Committed(
-                record with { Version = record.Version + 1, Value = record.Value with { AssignmentsVersion = record.Value.AssignmentsVersion + 1 } },
-                [.. claims.Where(c => c.InstanceArn == arn).Select(c => c.Claim)],
-                now);
+            view.Revert();
+            if (e is ConcurrencyConflictException)
+            {
+                view.ListNext();
+            }
+            throw;
+        }
+        foreach (var arn in view.Confirm())
+        {
             signals.Notify(arn);
         }
-        return new Result(tasks, plan.Failures);
     }
 
     /// <summary>

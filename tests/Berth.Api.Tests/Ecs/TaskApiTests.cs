@@ -70,6 +70,27 @@ public class TaskApiTests(BerthServerFixture server) : IClassFixture<BerthServer
     }
 
     [Fact]
+    public async Task Concurrent_RunTask_calls_share_an_instances_room_and_ports_without_overbooking_it()
+    {
+        // Calls that wait on one cluster are placed in one batch and commit (PlacementBatches): each plans on the room
+        // and ports the ones before it in the batch took.
+        var instance = await ClusterWithOneInstanceAsync("crowd");
+        await ClusterCapacity.RegisterWebAsync(_ecs, "quarter", cpu: 500, memory: 256);
+        await ClusterCapacity.RegisterWebAsync(_ecs, "port", cpu: 10, memory: 10, hostPort: 8080);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _ecs.OkAsync("RunTask", new { cluster = "crowd", taskDefinition = "quarter" })));
+        var ported = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _ecs.OkAsync("RunTask", new { cluster = "crowd", taskDefinition = "port" })));
+
+        Assert.Equal(4, runs.Sum(r => r["tasks"]!.AsArray().Count));
+        Assert.All(runs.SelectMany(r => r["failures"]!.AsArray()), f => Assert.Equal("RESOURCE:CPU", (string)f!["reason"]!));
+        Assert.Equal(1, ported.Sum(r => r["tasks"]!.AsArray().Count));
+        Assert.Equal(3, ported.Sum(r => r["failures"]!.AsArray().Count));
+        var described = await DescribeInstanceAsync("crowd", instance);
+        Assert.Equal(2048 - (4 * 500) - 10, ClusterCapacity.Resource(described, "remainingResources", "CPU"));
+        Assert.Equal(5, (int)described["pendingTasksCount"]!);
+    }
+
+    [Fact]
     public async Task RunTask_without_instances_is_refused_as_ECS_does()
     {
         await _ecs.OkAsync("CreateCluster", new { clusterName = "empty" });
