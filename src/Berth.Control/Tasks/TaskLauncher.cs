@@ -14,9 +14,10 @@ using Berth.Core.Placement;
 using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;
-using Batches = Berth.Control.Tasks.PlacementBatches<Berth.Control.Tasks.LaunchRequest, (Berth.Control.Tasks.TaskLauncher.Result Result, bool Replayed)>;
 
 namespace Berth.Control.Tasks;
+
+using Batches = PlacementBatches<LaunchRequest, (TaskLauncher.Result Result, bool Replayed)>;
 
 /// <summary>
 /// Places and records new tasks: bring this server's view of the cluster up to the store (<see cref="PlacementView"/>),
