@@ -13,6 +13,10 @@ the machine's noise is larger than most changes. Run by hand, never from a test.
 
 SERVER_ENV="K=V,K=V" sets environment variables of the server only; PROFILE=1 also records a 10 s dotnet-trace of
 the placement phase (dotnet-trace on PATH, or DOTNET_TRACE=<path>) to /tmp/trace-<label>.speedscope.json.
+WARMUP=<instances>,<tasks> first runs the harness once with that many on a cluster of its own, unmeasured, so the
+measured run meets a server whose code the JIT has already compiled and optimised, as a long-running one is: on a
+fresh server the runtime's tiered-compilation thread takes 24-40 % of the placement phase's CPU (perf,
+docs/performance.md, "2026-12-07 02:45").
 """
 import os
 import shutil
@@ -59,6 +63,11 @@ def main():
         server = subprocess.Popen(server_cmd, env=server_env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_until_listening(port)
+        if os.environ.get("WARMUP"):
+            warm_instances, warm_tasks = os.environ["WARMUP"].split(",")
+            warm_up = subprocess.run(["dotnet", HARNESS, "--endpoint", f"http://127.0.0.1:{port}", "--instances", warm_instances,
+                                      "--tasks", warm_tasks], stdout=subprocess.PIPE, text=True, check=True)
+            print("".join(f"[{label} warm-up] {line}\n" for line in warm_up.stdout.splitlines() if line.startswith("end to end")), end="", flush=True)
         harness = subprocess.Popen(["dotnet", HARNESS, "--endpoint", f"http://127.0.0.1:{port}", "--server-pid", str(server.pid),
                                     "--instances", instances, "--tasks", str(tasks)], stdout=subprocess.PIPE, text=True)
         start = None
