@@ -31,7 +31,7 @@ internal sealed class PlacementBatches<TRequest, TResult>
 
         public void Fail(Exception error) => _answer.TrySetException(error);
 
-        internal Task<TResult> Answer() => _answer.Task;
+        internal Task<TResult> Outcome => _answer.Task;
 
         /// <summary>The caller gave up before a batch took it (its request ended): it is answered as cancelled, and not placed.</summary>
         internal bool Abandoned() => cancellationToken.IsCancellationRequested && _answer.TrySetCanceled(cancellationToken);
@@ -65,7 +65,7 @@ internal sealed class PlacementBatches<TRequest, TResult>
                 }
             }
         }
-        return await queued.Answer().ConfigureAwait(false);
+        return await queued.Outcome.ConfigureAwait(false);
     }
 
     /// <summary>A turn on the source's gate for work that does not batch (StartTask's placement on named instances).</summary>

@@ -157,7 +157,8 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
 
     /// <summary>
     /// Places a group in one commit, re-planning all of it on conflict (<see cref="PlaceGroupOnceAsync"/>); what cannot
-    /// be placed at all fails every placement of the group still unanswered.
+    /// be placed at all fails every placement of the group still unanswered, here rather than in the batch, so the
+    /// batch's next group still goes.
     /// </summary>
     private async Task PlaceTogetherAsync(Source source, List<Batches.Queued> group)
     {
