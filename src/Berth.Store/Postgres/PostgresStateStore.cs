@@ -17,6 +17,11 @@ namespace Berth.Store.Postgres;
 /// </summary>
 public sealed class PostgresStateStore(PostgresDatabase database) : IStateStore
 {
+    private readonly RecordStatistics _statistics = new(database);
+
+    /// <summary>The table statistics this store keeps up to date (tests wait for its analyses).</summary>
+    internal RecordStatistics Statistics => _statistics;
+
     public Task<StoredRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken) =>
         database.GuardAsync(async () => (await ReadAsync(RecordSql.Get(kind, id), cancellationToken).ConfigureAwait(false)).SingleOrDefault());
 
@@ -77,5 +82,6 @@ public sealed class PostgresStateStore(PostgresDatabase database) : IStateStore
             var failed = ordered[Math.Max(0, Array.FindIndex(commands, c => c.Rows == 0))];
             throw new ConcurrencyConflictException(failed.Kind, failed.Id);
         }
+        _statistics.Inserted(writes.Count(w => w is PutRecord { ExpectedVersion: 0 }));
     }
 }

@@ -96,6 +96,24 @@ public sealed class PostgresStateStoreTests : StateStoreContract
         Assert.True(unset.MaxAutoPrepare > 0);
     }
 
+    [Fact]
+    public async Task The_records_table_is_analyzed_once_a_store_inserted_as_many_records_as_it_held()
+    {
+        var store = (PostgresStateStore)Store;
+        await using var connection = await _databases[0].OpenConnectionAsync(CancellationToken.None);
+        await using var size = connection.CreateCommand();
+        size.CommandText = "SELECT reltuples::bigint FROM pg_class WHERE oid = 'records'::regclass";
+        var before = (long)(await size.ExecuteScalarAsync())!;
+
+        await store.CommitAsync([.. Enumerable.Range(0, (int)RecordStatistics.MinimumInserts)
+            .Select(i => new PutRecord("thing", $"t{i:D5}", "s", $"{i:D5}", Bodies.Of("1"), 0))], CancellationToken.None);
+        await store.Statistics.Running;
+
+        // -1 is "never analyzed"; the analysis counted the rows.
+        Assert.Equal(-1, before);
+        Assert.True((long)(await size.ExecuteScalarAsync())! >= RecordStatistics.MinimumInserts);
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
