@@ -40,6 +40,14 @@ internal sealed class RecordStatistics(PostgresDatabase database)
         Running = Task.Run(AnalyzeAsync);
     }
 
+    /// <summary>The records table's row count as its last analysis left it; -1 when it was never analyzed.</summary>
+    internal static async Task<long> RowsAsync(Npgsql.NpgsqlConnection connection)
+    {
+        await using var size = connection.CreateCommand();
+        size.CommandText = "SELECT reltuples::bigint FROM pg_class WHERE oid = 'records'::regclass";
+        return (long)(await size.ExecuteScalarAsync().ConfigureAwait(false))!;
+    }
+
     private async Task AnalyzeAsync()
     {
         try
@@ -50,10 +58,7 @@ internal sealed class RecordStatistics(PostgresDatabase database)
                 analyze.CommandText = "ANALYZE records";
                 await analyze.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
-            await using var size = connection.CreateCommand();
-            size.CommandText = "SELECT reltuples::bigint FROM pg_class WHERE oid = 'records'::regclass";
-            var rows = (long)(await size.ExecuteScalarAsync().ConfigureAwait(false))!;
-            Interlocked.Exchange(ref _rowsAtLastAnalysis, rows);
+            Interlocked.Exchange(ref _rowsAtLastAnalysis, await RowsAsync(connection).ConfigureAwait(false));
             Interlocked.Exchange(ref _insertsSince, 0);
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException or ObjectDisposedException)
