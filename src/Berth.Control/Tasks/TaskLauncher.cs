@@ -354,7 +354,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
             var zone = instance.Value.Instance.Attributes?.FirstOrDefault(a => a.Name == "ecs.availability-zone")?.Value;
             var task = EcsTaskFactory.Create(launch, scope, cluster.ClusterName!, Guid.NewGuid().ToString("N"), placement.ContainerInstanceArn, zone, now);
             tasks.Add(task);
-            claims.Add((new TaskAssignmentRecord(task.TaskArn!, task.LastStatus!, cluster.ClusterArn!, launch.Group, launch.Definition.Family!,
+            claims.Add((new TaskAssignmentRecord(task.TaskArn!, cluster.ClusterArn!, launch.Group, launch.Definition.Family!,
                 needs.Cpu, needs.Memory, [.. needs.TcpPorts], [.. needs.UdpPorts]), placement.ContainerInstanceArn));
         }
         if (launch.Network is { } network)

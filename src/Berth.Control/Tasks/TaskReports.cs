@@ -11,7 +11,7 @@ namespace Berth.Control.Tasks;
 /// Applies what an agent says about a task: Berth's own agent through its reports route, several tasks at a time, and
 /// any other through ECS's SubmitTaskStateChange and SubmitContainerStateChange, one at a time. One rule for both, so a
 /// state change means the same whoever sends it: the task's known status only moves forward, and its claim on the
-/// instance follows it. The caller wakes the schedulers a change calls for (<see cref="Applied.Wake"/>; Control.Services
+/// instance is given back when it stops. The caller wakes the schedulers a change calls for (<see cref="Applied.Wake"/>; Control.Services
 /// sits above this namespace).
 /// </summary>
 public sealed class TaskReports(IStateStore store, TimeProvider time)
@@ -38,8 +38,9 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
     public sealed record Applied(Outcome Outcome, SchedulerWake Wake)
     {
         /// <summary>
-        /// The task and its claim as this report committed them, at their records' new versions: null unless the report
-        /// changed the task and the task kept its claim. A caller that keeps what it read may keep these instead.
+        /// The task as this report committed it, at its record's new version, with its claim (which a report never moves):
+        /// null unless the report changed the task and the task kept its claim. A caller that keeps what it read may keep
+        /// these instead.
         /// </summary>
         public KnownTask? Committed { get; init; }
 
@@ -49,8 +50,8 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
     /// <summary>
     /// A task and its claim on the instance as the caller read them moments before (the poll answer that told the agent
     /// about the task), which a report on the task is planned from instead of reading them again. The commit checks
-    /// their versions as it checks those of a read: a task or claim that moved since fails it, and the batch is then
-    /// applied afresh, report by report. A report that would change nothing is answered from a read, never from these.
+    /// the task's version as it checks a read's (and so the claim's, <see cref="PlanOf"/>; a stop's delete checks the
+    /// claim's own): a task moved since fails it, and the batch is then applied afresh, report by report. A report that would change nothing is answered from a read, never from these.
     /// </summary>
     public sealed record KnownTask(Versioned<EcsTask> Task, Versioned<TaskAssignmentRecord> Claim);
 
@@ -188,14 +189,11 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
             // A STOPPED task gives its resources back.
             return new Plan(change.Applied, [put, EcsRecords.TaskAssignments.Delete(claim)], report.ContainerInstanceArn);
         }
-        if (claim is not null)
-        {
-            // The claim follows the task's status, for the instance's task counts.
-            var followed = claim.Value with { LastStatus = next.LastStatus! };
-            var committed = new KnownTask(new Versioned<EcsTask>(put.Id, change.Version + 1, put.SortKey, next), claim with { Version = claim.Version + 1, Value = followed });
-            return new Plan(change.Applied with { Committed = committed }, [put, EcsRecords.PutClaim(followed, report.ContainerInstanceArn, claim.Version)]);
-        }
-        return new Plan(change.Applied, [put]);
+        // Any other move writes the task alone: a claim never changes between its placement and its task's stop, and
+        // whoever deletes a claim also moves its task (or finds it STOPPED already, which no report moves), so the task's
+        // version, which the commit checks, also stands for the claim's.
+        var committed = claim is null ? null : new KnownTask(new Versioned<EcsTask>(put.Id, change.Version + 1, put.SortKey, next), claim);
+        return new Plan(change.Applied with { Committed = committed }, [put]);
     }
 
     /// <summary>

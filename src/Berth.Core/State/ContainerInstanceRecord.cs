@@ -17,12 +17,12 @@ public sealed record ContainerInstanceRecord(
 /// <summary>
 /// A task's claim on an instance: what it reserved, kept beside the instance (scope = instance ARN) so a
 /// placement snapshot reads one range per instance. Deleted in the commit that records the task STOPPED,
-/// which is what frees the resources. <c>LastStatus</c> follows the task's, for the instance's task counts.
+/// which is what frees the resources; otherwise it never changes (the task's status is the task record's alone, so an
+/// agent's report writes the task and not its claim).
 /// <c>Network</c> is what an awsvpc task's agent needs beyond the task's attachment: its security groups.
 /// </summary>
 public sealed record TaskAssignmentRecord(
     string TaskArn,
-    string LastStatus,
     string ClusterArn,
     string? Group,
     string TaskDefinitionFamily,

@@ -176,7 +176,7 @@ public sealed class AgentPollTests : IAsyncLifetime
         var arns = ids.Select(id => $"arn:aws:ecs:us-east-1:000000000000:task/poll/{id}").ToArray();
         await Store.CommitAsync(
             [EcsRecords.PutTaskDefinition(new TaskDefinitionRecord(definition, []), 0),
-                .. arns.Select(arn => EcsRecords.PutClaim(new TaskAssignmentRecord(arn, TaskStatuses.Pending, ClusterArn, "family:job", "job", 1, 1, [], []), InstanceArn, 0)),
+                .. arns.Select(arn => EcsRecords.PutClaim(new TaskAssignmentRecord(arn, ClusterArn, "family:job", "job", 1, 1, [], []), InstanceArn, 0)),
                 .. arns.Where(arn => !arn.EndsWith("/gone", StringComparison.Ordinal)).Select(arn => EcsRecords.PutTask(new EcsTask
                 {
                     TaskArn = arn, ClusterArn = ClusterArn, ContainerInstanceArn = InstanceArn, TaskDefinitionArn = definition.TaskDefinitionArn,

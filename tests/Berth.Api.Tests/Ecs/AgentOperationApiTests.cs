@@ -35,7 +35,7 @@ public sealed class AgentOperationApiTests(BerthServerFixture server) : IClassFi
     [Fact]
     public async Task A_submitted_task_state_change_moves_the_task_and_its_containers_as_an_agent_report_does()
     {
-        var (_, task) = await RunAsync("submitted");
+        var (instance, task) = await RunAsync("submitted");
 
         var ack = await _ecs.OkAsync("SubmitTaskStateChange", new
         {
@@ -49,6 +49,11 @@ public sealed class AgentOperationApiTests(BerthServerFixture server) : IClassFi
         var running = await DescribeAsync("submitted", task);
         Assert.Equal(("RUNNING", "RUNNING", "c0ffee", 32768), ((string)running["lastStatus"]!, (string)running["containers"]![0]!["lastStatus"]!,
             (string)running["containers"]![0]!["runtimeId"]!, (int)running["containers"]![0]!["networkBindings"]![0]!["hostPort"]!));
+        // The instance counts its tasks by their statuses (its claim on the instance stays as placed).
+        var described = (await _ecs.OkAsync("DescribeContainerInstances", new { cluster = "submitted", containerInstances = new[] { instance } }))["containerInstances"]![0]!;
+        Assert.Equal((1, 0), ((int)described["runningTasksCount"]!, (int)described["pendingTasksCount"]!));
+        var counted = await _ecs.OkAsync("ListContainerInstances", new { cluster = "submitted", filter = "runningTasksCount == 1" });
+        Assert.Equal([instance], counted["containerInstanceArns"]!.AsArray().Select(x => (string)x!));
 
         await _ecs.OkAsync("SubmitContainerStateChange", new { cluster = "submitted", task, containerName = "web", status = "STOPPED", exitCode = 3, reason = "done" });
         var exited = (await DescribeAsync("submitted", task))["containers"]![0]!;

@@ -16,10 +16,10 @@ internal sealed class ContainerInstanceFilter
     /// <summary>Whether evaluating needs each instance's tasks (task:group, runningTasksCount), which cost a read per instance.</summary>
     public bool NeedsTasks => _query.DependsOnTasks;
 
-    public bool Matches(ContainerInstanceRecord record, bool agentConnected, IReadOnlyList<TaskAssignmentRecord> claims) =>
-        _query.Matches(new Subject(record, agentConnected, claims));
+    public bool Matches(ContainerInstanceRecord record, bool agentConnected, ClaimedTasks claimed) =>
+        _query.Matches(new Subject(record, agentConnected, claimed));
 
-    private sealed class Subject(ContainerInstanceRecord record, bool agentConnected, IReadOnlyList<TaskAssignmentRecord> claims) : IQuerySubject
+    private sealed class Subject(ContainerInstanceRecord record, bool agentConnected, ClaimedTasks claimed) : IQuerySubject
     {
         public string? Ec2InstanceId => record.Instance.Ec2InstanceId;
 
@@ -29,9 +29,9 @@ internal sealed class ContainerInstanceFilter
 
         public DateTimeOffset RegisteredAt => record.Instance.RegisteredAt ?? DateTimeOffset.MinValue;
 
-        public int RunningTasksCount => claims.Count(c => c.LastStatus == TaskStatuses.Running);
+        public int RunningTasksCount => claimed.RunningCount;
 
-        public IReadOnlyList<string> TaskGroups => claims.Select(c => c.Group).OfType<string>().ToList();
+        public IReadOnlyList<string> TaskGroups => claimed.Claims.Select(c => c.Group).OfType<string>().ToList();
 
         public bool TryGetAttribute(string name, out string? value)
         {

@@ -108,7 +108,7 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
                 throw new InvalidParameterException(
                     "The container instance has tasks. Stop them first or deregister with force, which stops tracking them.");
             }
-            var view = ContainerInstanceView.Build(record, [.. claims.Select(c => c.Value)], agentConnected: false);
+            var view = ContainerInstanceView.Build(record, await ClaimedTasks.OfAsync(Store, claims, ct).ConfigureAwait(false), agentConnected: false);
             var writes = new List<RecordWrite> { EcsRecords.ContainerInstances.Delete(record) };
             if (await Store.GetAsync(EcsRecords.AgentHeartbeats, record.Id, ct).ConfigureAwait(false) is { } heartbeat)
             {
@@ -164,12 +164,12 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
         var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
         Require.OneOf(request.Status, EcsEnums.ContainerInstanceStatus, "status");
         var filter = request.Filter is { Length: > 0 } expression ? ContainerInstanceFilter.Parse(expression) : null;
-        var claims = new Dictionary<string, IReadOnlyList<TaskAssignmentRecord>>(StringComparer.Ordinal);
+        var claimed = new Dictionary<string, ClaimedTasks>(StringComparer.Ordinal);
         if (filter?.NeedsTasks == true)
         {
             foreach (var instance in await state.CurrentInstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false))
             {
-                claims[instance.Id] = [.. (await state.ClaimsAsync(instance.Id, cancellationToken).ConfigureAwait(false)).Select(c => c.Value)];
+                claimed[instance.Id] = await ClaimedTasks.ReadAsync(state, Store, instance.Id, cancellationToken).ConfigureAwait(false);
             }
         }
         var now = context.Now;
@@ -178,7 +178,7 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
         var page = await Paging.ReadAsync(
             Store, EcsRecords.ContainerInstances, new RecordQuery(EcsRecords.ContainerInstances.Kind, cluster.ClusterArn),
             r => (request.Status is null || r.Instance.Status == request.Status)
-                && (filter is null || filter.Matches(r, liveness.IsConnected(lastSeen!.Of(r.Instance.ContainerInstanceArn!), now), claims.GetValueOrDefault(r.Instance.ContainerInstanceArn!, []))),
+                && (filter is null || filter.Matches(r, liveness.IsConnected(lastSeen!.Of(r.Instance.ContainerInstanceArn!), now), claimed.GetValueOrDefault(r.Instance.ContainerInstanceArn!, ClaimedTasks.None))),
             request.MaxResults, request.NextToken, cancellationToken).ConfigureAwait(false);
         return new ListContainerInstancesResponse { ContainerInstanceArns = page.Items.Select(i => i.Id).ToList(), NextToken = page.NextToken };
     }
@@ -234,9 +234,9 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
 
     private async Task<ContainerInstance> ViewAsync(Versioned<ContainerInstanceRecord> record, RequestContext context, CancellationToken cancellationToken)
     {
-        var claims = await state.ClaimsAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        var claimed = await ClaimedTasks.ReadAsync(state, Store, record.Id, cancellationToken).ConfigureAwait(false);
         var lastSeen = await Store.LastSeenAsync(record.Id, cancellationToken).ConfigureAwait(false);
-        return ContainerInstanceView.Build(record, [.. claims.Select(c => c.Value)], liveness.IsConnected(lastSeen, context.Now));
+        return ContainerInstanceView.Build(record, claimed, liveness.IsConnected(lastSeen, context.Now));
     }
 
     private static AgentIdentity ParseIdentity(string? document)

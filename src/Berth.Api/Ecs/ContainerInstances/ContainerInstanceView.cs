@@ -8,21 +8,21 @@ namespace Berth.Api.Ecs.ContainerInstances;
 
 /// <summary>
 /// A container instance as the API shows it: remaining resources, task counts and agentConnected are
-/// derived from the claims on it and its agent's last heartbeat when it is read, never stored.
+/// derived from the claims on it, the claimed tasks' statuses and its agent's last heartbeat when it is read, never stored.
 /// </summary>
 internal static class ContainerInstanceView
 {
     public static ContainerInstance Build(
-        Versioned<ContainerInstanceRecord> record, IReadOnlyList<TaskAssignmentRecord> claims, bool agentConnected)
+        Versioned<ContainerInstanceRecord> record, ClaimedTasks claimed, bool agentConnected)
     {
         var instance = record.Value.Instance;
         var registered = ContainerInstanceResources.FromRegistration(instance.RegisteredResources);
         return instance with
         {
             Version = record.Version,
-            RemainingResources = ContainerInstanceResources.ToWire(ContainerInstanceResources.Remaining(registered, claims)),
-            RunningTasksCount = claims.Count(c => c.LastStatus == TaskStatuses.Running),
-            PendingTasksCount = claims.Count(c => TaskStatuses.IsPending(c.LastStatus)),
+            RemainingResources = ContainerInstanceResources.ToWire(ContainerInstanceResources.Remaining(registered, claimed.Claims)),
+            RunningTasksCount = claimed.RunningCount,
+            PendingTasksCount = claimed.PendingCount,
             AgentConnected = agentConnected,
         };
     }
