@@ -8,14 +8,18 @@ public class ContainerInstanceApiTests(BerthServerFixture server) : IClassFixtur
     public async Task Registering_the_same_instance_id_again_keeps_one_instance_and_its_custom_attributes()
     {
         await _ecs.OkAsync("CreateCluster", new { clusterName = "rereg" });
+        // Registration finds an instance by the index range of ids that start with its own: ids that only share a
+        // prefix with it (before and after it in that order) are other instances.
+        var longer = await ClusterCapacity.RegisterInstanceAsync(_ecs, "rereg", "i-same0");
         var first = await ClusterCapacity.RegisterInstanceAsync(_ecs, "rereg", "i-same");
         await _ecs.OkAsync("PutAttributes", new { cluster = "rereg", attributes = new[] { new { name = "stack", value = "prod", targetId = first } } });
 
         var second = await ClusterCapacity.RegisterInstanceAsync(_ecs, "rereg", "i-same", memory: 8192);
 
+        Assert.NotEqual(longer, first);
         Assert.Equal(first, second);
         var instances = (await _ecs.OkAsync("ListContainerInstances", new { cluster = "rereg" }))["containerInstanceArns"]!.AsArray();
-        Assert.Single(instances);
+        Assert.Equal(2, instances.Count);
         var listed = await _ecs.OkAsync("ListAttributes", new { cluster = "rereg", targetType = "container-instance", attributeName = "stack" });
         Assert.Equal("prod", (string)listed["attributes"]![0]!["value"]!);
         Assert.Equal(first, (string)listed["attributes"]![0]!["targetId"]!);

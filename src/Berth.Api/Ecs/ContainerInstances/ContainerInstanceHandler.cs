@@ -228,8 +228,12 @@ internal sealed class ContainerInstanceHandler(ClusterState state, TaskStopper s
         {
             return saved;
         }
-        var all = await state.CurrentInstancesAsync(cluster.ClusterArn!, cancellationToken).ConfigureAwait(false);
-        return all.FirstOrDefault(i => i.Value.Identity.InstanceId == identity.InstanceId);
+        // An instance's sort key is its EC2 instance id (EcsRecords.PutInstance): one index range, read as stored now (an
+        // agent registering again through another server must find its instance), instead of the cluster's every instance.
+        var sameId = await Store.QueryAsync(EcsRecords.ContainerInstances,
+            new RecordQuery(EcsRecords.ContainerInstanceKind, ManagedCapacity.InstanceScopeOf(cluster.ClusterArn!)) { SortKeyPrefix = identity.InstanceId },
+            cancellationToken).ConfigureAwait(false);
+        return sameId.FirstOrDefault(i => i.Value.Identity.InstanceId == identity.InstanceId);
     }
 
     private async Task<ContainerInstance> ViewAsync(Versioned<ContainerInstanceRecord> record, RequestContext context, CancellationToken cancellationToken)
