@@ -11,8 +11,8 @@ namespace Berth.Control.Tasks;
 /// Applies what an agent says about a task: Berth's own agent through its reports route, several tasks at a time, and
 /// any other through ECS's SubmitTaskStateChange and SubmitContainerStateChange, one at a time. One rule for both, so a
 /// state change means the same whoever sends it: the task's known status only moves forward, and its claim on the
-/// instance is given back when it stops. The caller wakes the schedulers a change calls for (<see cref="Applied.Wake"/>; Control.Services
-/// sits above this namespace).
+/// instance is given back when it stops. The caller wakes the schedulers a change calls for
+/// (<see cref="Applied.Wake"/>; Control.Services sits above this namespace).
 /// </summary>
 public sealed class TaskReports(IStateStore store, TimeProvider time)
 {
@@ -51,7 +51,8 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
     /// A task and its claim on the instance as the caller read them moments before (the poll answer that told the agent
     /// about the task), which a report on the task is planned from instead of reading them again. The commit checks
     /// the task's version as it checks a read's (and so the claim's, <see cref="PlanOf"/>; a stop's delete checks the
-    /// claim's own): a task moved since fails it, and the batch is then applied afresh, report by report. A report that would change nothing is answered from a read, never from these.
+    /// claim's own): a task moved since fails it, and the batch is then applied afresh, report by report. A report that
+    /// would change nothing is answered from a read, never from these.
     /// </summary>
     public sealed record KnownTask(Versioned<EcsTask> Task, Versioned<TaskAssignmentRecord> Claim);
 

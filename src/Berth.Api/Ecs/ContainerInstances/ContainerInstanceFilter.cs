@@ -1,6 +1,5 @@
 using Berth.Core.Placement.Query;
 using Berth.Core.State;
-using Berth.Core.Tasks;
 
 namespace Berth.Api.Ecs.ContainerInstances;
 

@@ -1,7 +1,6 @@
 using Berth.Core.ContainerInstances;
 using Berth.Core.Ecs;
 using Berth.Core.State;
-using Berth.Core.Tasks;
 using Berth.Store;
 
 namespace Berth.Api.Ecs.ContainerInstances;
