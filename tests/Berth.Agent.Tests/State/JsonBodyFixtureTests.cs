@@ -72,6 +72,17 @@ public sealed class JsonBodyFixtureTests : IDisposable
     }
 
     [Fact]
+    public void A_claim_stored_with_the_status_claims_no_longer_carry_reads_as_the_same_claim()
+    {
+        // Claims stored before a report stopped rewriting them carry their task's status then; it is ignored.
+        const string stored = """{"TaskArn":"s2","LastStatus":"RUNNING","ClusterArn":"s3","Group":"s4","TaskDefinitionFamily":"s5","Cpu":6,"Memory":7,"TcpPorts":[9],"UdpPorts":[11],"Network":{"SubnetId":"s13","SecurityGroupIds":["s15"]}}""";
+
+        var claim = JsonSerializer.Deserialize(stored, StateJsonContext.Default.TaskAssignmentRecord);
+
+        Assert.Equal(Fixture("TaskAssignmentRecord"), JsonSerializer.Serialize(claim, StateJsonContext.Default.TaskAssignmentRecord));
+    }
+
+    [Fact]
     public async Task The_agent_state_file_is_read_and_written_as_before()
     {
         Directory.CreateDirectory(_dir);
