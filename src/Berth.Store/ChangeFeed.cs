@@ -31,6 +31,9 @@ public sealed class ChangeFeed
     /// <summary>Commits that ended while one numbered before them still ran, by number.</summary>
     private readonly Dictionary<long, IReadOnlyList<RecordWrite>?> _ended = [];
 
+    /// <summary>Called as each commit ends (<see cref="OnEnd"/>); replaced, never changed, so <see cref="End"/> reads it without the lock.</summary>
+    private Action<IReadOnlyList<RecordWrite>?>[] _observers = [];
+
     private long _begun;
 
     private long _position;
@@ -70,6 +73,19 @@ public sealed class ChangeFeed
         }
     }
 
+    /// <summary>
+    /// Calls <paramref name="observer"/> with each commit's outcome as <see cref="End"/> receives it (null when unknown),
+    /// before the commit returns to its caller, in the order commits end rather than the order they began: for views that
+    /// keep the newest version of each record, which is the largest whatever the order (<c>InstanceVersions</c>).
+    /// </summary>
+    public void OnEnd(Action<IReadOnlyList<RecordWrite>?> observer)
+    {
+        lock (_lock)
+        {
+            _observers = [.. _observers, observer];
+        }
+    }
+
     /// <summary>Numbers a commit about to start; <see cref="End"/> must follow, whatever the outcome.</summary>
     internal long Begin()
     {
@@ -93,6 +109,10 @@ public sealed class ChangeFeed
                 _position++;
                 Publish(_position, next);
             }
+        }
+        foreach (var observer in Volatile.Read(ref _observers))
+        {
+            observer(writes);
         }
     }
 

@@ -26,7 +26,7 @@ namespace Berth.Api.Agent;
 /// tasks and records its heartbeat, and the reports that move tasks' known status.
 /// </summary>
 internal sealed class AgentHandler(
-    IStateStore store, AssignmentSignals signals, ServiceSignal services, HeartbeatWriter heartbeats, TaskRoleSessions roleSessions, TaskSecrets secrets,
+    IStateStore store, AssignmentSignals signals, InstanceVersions instanceVersions, ServiceSignal services, HeartbeatWriter heartbeats, TaskRoleSessions roleSessions, TaskSecrets secrets,
     TaskStopper stopper, TaskReports reports, ExecSessions execSessions, TimeProvider time)
 {
     private const int MaxWaitSeconds = 30;
@@ -38,7 +38,7 @@ internal sealed class AgentHandler(
 
     private readonly KeptAssignments _kept = new();
 
-    private readonly KeptInstances _instances = new(store);
+    private readonly KeptInstances _instances = new(store, instanceVersions);
 
     public async Task PollAsync(HttpContext http)
     {

@@ -50,12 +50,17 @@ public sealed partial class HeartbeatWriter(IStateStore store, AgentLiveness liv
         {
             (due, _due) = (_due, new Dictionary<string, Due>(StringComparer.Ordinal));
         }
+        if (due.Count == 0)
+        {
+            return;
+        }
         var writes = new List<RecordWrite>();
         var alone = new List<Due>();
+        // One read for every queued heartbeat: a statement each was a round trip each on PostgreSQL.
+        var stored = await store.GetManyAsync(EcsRecords.AgentHeartbeats, due.Keys, cancellationToken).ConfigureAwait(false);
         foreach (var beat in due.Values)
         {
-            var heartbeat = await store.GetAsync(EcsRecords.AgentHeartbeats, beat.Instance.Id, cancellationToken).ConfigureAwait(false);
-            if (heartbeat is null)
+            if (!stored.TryGetValue(beat.Instance.Id, out var heartbeat))
             {
                 alone.Add(beat);
             }

@@ -13,7 +13,7 @@ namespace Berth.Server.Controllers;
 /// every server holds polls; a store-wide change feed (PostgreSQL LISTEN/NOTIFY) would save the scan, but the scan
 /// works alike on both engines and costs one query a second.
 /// </summary>
-internal sealed class AssignmentWatcher(IStateStore store, AssignmentSignals signals, TimeProvider time, ILogger<AssignmentWatcher> logger)
+internal sealed class AssignmentWatcher(IStateStore store, AssignmentSignals signals, InstanceVersions instanceVersions, TimeProvider time, ILogger<AssignmentWatcher> logger)
     : PeriodicController(ScanInterval, time, logger)
 {
     /// <summary>How late, at most, a poll hears of another server's change (the delay the polls' re-read had).</summary>
@@ -27,6 +27,8 @@ internal sealed class AssignmentWatcher(IStateStore store, AssignmentSignals sig
     internal async Task ScanAsync(CancellationToken cancellationToken)
     {
         var listed = await store.VersionsAsync(new RecordQuery(EcsRecords.ContainerInstanceKind, null), cancellationToken).ConfigureAwait(false);
+        // Before the polls wake: a woken poll reads its instance only when it knows of a version newer than it holds.
+        instanceVersions.Listed(listed);
         var versions = new Dictionary<string, long>(listed.Count, StringComparer.Ordinal);
         foreach (var record in listed)
         {

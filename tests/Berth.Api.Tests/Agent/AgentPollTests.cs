@@ -31,6 +31,7 @@ public sealed class AgentPollTests : IAsyncLifetime
 
     private readonly FrozenTime _time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
     private readonly AssignmentSignals _signals = new();
+    private readonly ChangeFeed _feed = new();
     private OneInstanceStore? _fixture;
     private HeartbeatWriter? _heartbeats;
 
@@ -46,7 +47,7 @@ public sealed class AgentPollTests : IAsyncLifetime
     [Fact]
     public async Task A_placement_committed_between_the_polls_read_and_its_wait_answers_the_poll_at_once()
     {
-        var store = new PlacementAfterFirstInstanceRead(Store, _signals);
+        var store = new PlacementAfterFirstInstanceRead(new ChangeFeedStateStore(Store, _feed), _signals);
         var handler = await HandlerAsync(store);
         using var aborted = new CancellationTokenSource();
         var http = PollRequest(assignmentsVersion: 1, aborted.Token);
@@ -212,7 +213,7 @@ public sealed class AgentPollTests : IAsyncLifetime
         var resolver = new SecretValueResolver(new SsmParameters(store, cipher, new SecretChanges()), new ManagedSecrets(store, cipher, new SecretChanges()), authorization, _time);
         var secrets = new TaskSecrets(resolver, new TaskSecretOptions());
         _heartbeats = new HeartbeatWriter(store, AgentLiveness.Default, _time, NullLogger<HeartbeatWriter>.Instance);
-        return new AgentHandler(store, _signals, new ServiceSignal(), _heartbeats, roleSessions, secrets, new TaskStopper(store, _signals),
+        return new AgentHandler(store, _signals, new InstanceVersions(_feed), new ServiceSignal(), _heartbeats, roleSessions, secrets, new TaskStopper(store, _signals),
             new TaskReports(store, _time), new ExecSessions(_signals, _time), _time);
     }
 
@@ -231,7 +232,8 @@ public sealed class AgentPollTests : IAsyncLifetime
 
     /// <summary>
     /// The store as the poll sees it when a RunTask lands in the worst moment: right after the poll's first read of its
-    /// instance, the placement commits a new assignments version and notifies, as <see cref="TaskLauncher"/> does.
+    /// instance, the placement commits a new assignments version and notifies, as <see cref="TaskLauncher"/> does. The
+    /// commit goes through <paramref name="inner"/>, this server's store (its change feed), as a placement's does.
     /// </summary>
     private sealed class PlacementAfterFirstInstanceRead(IStateStore inner, AssignmentSignals signals) : IStateStore
     {
