@@ -4,7 +4,10 @@ using Berth.Store.Sql;
 
 namespace Berth.Store.Events;
 
-/// <summary>The event table's statements, shared by <see cref="SqliteEventLog"/> and the PostgreSQL engine's event log.</summary>
+/// <summary>
+/// The event table's statements, shared by <see cref="SqliteEventLog"/> and the PostgreSQL engine's event log; the latter
+/// appends with a statement of its own, which inserts all of an append's events at once.
+/// </summary>
 internal static class EventSql
 {
     /// <summary>
@@ -19,15 +22,6 @@ internal static class EventSql
     /// <summary>The insert of one event, with <paramref name="insertText"/> from <see cref="InsertText"/>.</summary>
     public static SqlStatement Insert(string insertText, EcsEvent e) => new(insertText,
         ("@time", e.Time.ToUnixTimeMilliseconds()), ("@cluster", e.ClusterArn), ("@type", e.DetailType), ("@data", EventEnvelope.ToUtf8(e)));
-
-    /// <summary>Adds the inserts of the events, in order, to a batch: one round trip to a database server however many there are.</summary>
-    public static void AddInserts(DbBatch batch, string insertText, IReadOnlyList<EcsEvent> events)
-    {
-        foreach (var e in events)
-        {
-            Insert(insertText, e).AddTo(batch);
-        }
-    }
 
     public static async Task<IReadOnlyList<LoggedEvent>> ReadAsync(DbConnection connection, EventLogQuery query, CancellationToken cancellationToken)
     {
