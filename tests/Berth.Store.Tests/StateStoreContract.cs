@@ -222,6 +222,45 @@ public abstract class StateStoreContract : IAsyncLifetime
         Assert.Equal(new RecordText(Kind, "counter", Scope, "counter", 1, "1"), await GetAsync("counter"));
     }
 
+    /// <summary>A commit of puts of distinct records, inserts and updates mixed (PostgreSQL runs each kind as one statement).</summary>
+    [Fact]
+    public async Task A_commit_of_many_puts_applies_each_with_its_keys_body_and_next_version()
+    {
+        await CommitAsync(Put("u1", 0, "1"), Put("u2", 0, "1"), Put("u2", 1, "2"));
+
+        await CommitAsync(
+            Put("n1", 0, "new 1", sortKey: "s1") with { IndexKey = "RUNNING\n" },
+            Put("u1", 1, "changed 1", sortKey: "moved", scope: "scope-b"),
+            Put("n2", 0, "new é 2"),
+            Put("u2", 2, "changed 2") with { IndexKey = "STOPPED\n" },
+            Put("n1", 0, "other kind", kind: "other"));
+
+        Assert.Equal(new RecordText(Kind, "n1", Scope, "s1", 1, "new 1"), await GetAsync("n1"));
+        Assert.Equal(new RecordText(Kind, "n2", Scope, "n2", 1, "new é 2"), await GetAsync("n2"));
+        Assert.Equal(new RecordText("other", "n1", Scope, "n1", 1, "other kind"), await GetAsync("n1", "other"));
+        Assert.Equal(new RecordText(Kind, "u1", "scope-b", "moved", 2, "changed 1"), await GetAsync("u1"));
+        Assert.Equal(new RecordText(Kind, "u2", Scope, "u2", 3, "changed 2"), await GetAsync("u2"));
+        Assert.Equal(["s1"], await SortKeysAsync(new RecordQuery(Kind, Scope) { IndexKeyPrefix = "RUNNING\n" }));
+        Assert.Equal(["u2"], await SortKeysAsync(new RecordQuery(Kind, Scope) { IndexKeyPrefix = "STOPPED\n" }));
+    }
+
+    [Fact]
+    public async Task A_commit_of_many_puts_with_one_stale_update_or_one_existing_insert_names_it_and_applies_none()
+    {
+        await CommitAsync(Put("u1", 0, "1"), Put("u2", 0, "1"), Put("u3", 0, "1"));
+
+        var staleUpdate = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(
+            Put("n1", 0, "new"), Put("u1", 1, "2"), Put("u2", 7, "2"), Put("u3", 1, "2")));
+        var existingInsert = await Assert.ThrowsAsync<ConcurrencyConflictException>(() => CommitAsync(
+            Put("n1", 0, "new"), Put("u2", 0, "again"), Put("n3", 0, "new"), Put("u1", 1, "2")));
+
+        Assert.Equal((Kind, "u2"), (staleUpdate.Kind, staleUpdate.Id));
+        Assert.Equal((Kind, "u2"), (existingInsert.Kind, existingInsert.Id));
+        Assert.Null(await GetAsync("n1"));
+        Assert.Null(await GetAsync("n3"));
+        Assert.Equal(["1", "1", "1"], new[] { (await GetAsync("u1"))!.Body, (await GetAsync("u2"))!.Body, (await GetAsync("u3"))!.Body });
+    }
+
     [Fact]
     public async Task Require_version_of_the_current_version_lets_the_commit_apply_and_changes_nothing_itself()
     {

@@ -69,7 +69,8 @@ public sealed class PostgresStateStore(PostgresDatabase database) : IStateStore
         await using var connection = await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // No BEGIN: the batch is one implicit transaction, committed when its last statement ended, in one round trip.
         await using var batch = new NpgsqlBatch(connection);
-        var commands = ordered.Select(w => (NpgsqlBatchCommand)PostgresWrites.Checked(w).AddTo(batch)).ToArray();
+        var statements = PostgresWrites.Plan(ordered);
+        var commands = statements.Select(s => (NpgsqlBatchCommand)s.Statement.AddTo(batch)).ToArray();
         try
         {
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -78,8 +79,8 @@ public sealed class PostgresStateStore(PostgresDatabase database) : IStateStore
         {
             // A write that did not apply, or a race with another writer all the same: nothing is committed, and the
             // caller re-reads and re-plans, as after any conflict. Each statement that ended returned its one row; the
-            // one that failed and those after it returned none.
-            var failed = ordered[Math.Max(0, Array.FindIndex(commands, c => c.Rows == 0))];
+            // one that failed and those after it returned none. The conflict names the write that statement did not apply.
+            var failed = PostgresWrites.FailedWrite(e, statements[Math.Max(0, Array.FindIndex(commands, c => c.Rows == 0))].Writes);
             throw new ConcurrencyConflictException(failed.Kind, failed.Id);
         }
         _statistics.Inserted(writes.Count(w => w is PutRecord { ExpectedVersion: 0 }));
