@@ -65,14 +65,9 @@ public sealed class InstanceVersions
         }
     }
 
-    /// <summary>Every container instance record in the store at one moment, as the assignment watcher listed them.</summary>
-    public void Listed(IReadOnlyList<RecordVersion> listed)
+    /// <summary>The version of every container instance record in the store at one moment, by ARN, as the assignment watcher listed them.</summary>
+    public void Listed(IReadOnlyDictionary<string, long> versions)
     {
-        var versions = new Dictionary<string, long>(listed.Count, StringComparer.Ordinal);
-        foreach (var record in listed)
-        {
-            versions[record.Id] = record.Version;
-        }
         lock (_lock)
         {
             foreach (var (arn, entry) in _entries)

@@ -27,15 +27,18 @@ internal sealed class AssignmentWatcher(IStateStore store, AssignmentSignals sig
     internal async Task ScanAsync(CancellationToken cancellationToken)
     {
         var listed = await store.VersionsAsync(new RecordQuery(EcsRecords.ContainerInstanceKind, null), cancellationToken).ConfigureAwait(false);
-        // Before the polls wake: a woken poll reads its instance only when it knows of a version newer than it holds.
-        instanceVersions.Listed(listed);
         var versions = new Dictionary<string, long>(listed.Count, StringComparer.Ordinal);
         foreach (var record in listed)
         {
             versions[record.Id] = record.Version;
-            if (_versions.TryGetValue(record.Id, out var known) && known != record.Version)
+        }
+        // Before the polls wake: a woken poll reads its instance only when it knows of a version newer than it holds.
+        instanceVersions.Listed(versions);
+        foreach (var (id, version) in versions)
+        {
+            if (_versions.TryGetValue(id, out var known) && known != version)
             {
-                signals.Notify(record.Id);
+                signals.Notify(id);
             }
         }
         foreach (var gone in _versions.Keys.Where(id => !versions.ContainsKey(id)))

@@ -26,7 +26,7 @@ public sealed class InstanceVersionsTests
     {
         _versions.EndRead(Arn, 6, _versions.BeginRead(Arn));
         var mark = _versions.BeginRead(Arn);
-        _versions.Listed([new RecordVersion(Arn, "i-0123456789abcdef", 8)]);
+        _versions.Listed(new Dictionary<string, long> { [Arn] = 8 });
         _versions.EndRead(Arn, 7, mark);
 
         Assert.False(_versions.IsNewest(Arn, 7));
@@ -37,7 +37,7 @@ public sealed class InstanceVersionsTests
     public void A_read_after_the_instance_left_the_listing_decides_again()
     {
         _versions.EndRead(Arn, 7, _versions.BeginRead(Arn));
-        _versions.Listed([]);
+        _versions.Listed(new Dictionary<string, long>());
         Assert.False(_versions.IsNewest(Arn, 7));
 
         // Registered again meanwhile (the listing was older than the registration): the next read settles it.
@@ -52,7 +52,7 @@ public sealed class InstanceVersionsTests
         _versions.EndRead(Arn, 7, _versions.BeginRead(Arn));
         _versions.Forget(Arn);
 
-        _versions.Listed([new RecordVersion(Arn, "i-0123456789abcdef", 7)]);
+        _versions.Listed(new Dictionary<string, long> { [Arn] = 7 });
 
         Assert.False(_versions.IsNewest(Arn, 7));
     }

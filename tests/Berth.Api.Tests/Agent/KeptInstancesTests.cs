@@ -51,7 +51,8 @@ public sealed class KeptInstancesTests : IAsyncLifetime
         await Fixture.Store.CommitAsync([EcsRecords.BumpAssignments(first!)], CancellationToken.None);
         Assert.Same(first, await kept.ReadAsync(InstanceArn, CancellationToken.None));
 
-        versions.Listed(await Fixture.Store.VersionsAsync(new RecordQuery(EcsRecords.ContainerInstanceKind, null), CancellationToken.None));
+        var listed = await Fixture.Store.VersionsAsync(new RecordQuery(EcsRecords.ContainerInstanceKind, null), CancellationToken.None);
+        versions.Listed(listed.ToDictionary(r => r.Id, r => r.Version));
 
         Assert.Equal(2L, (await kept.ReadAsync(InstanceArn, CancellationToken.None))!.Version);
     }
@@ -75,7 +76,7 @@ public sealed class KeptInstancesTests : IAsyncLifetime
         var read = await kept.ReadAsync(InstanceArn, CancellationToken.None);
 
         await Fixture.Store.CommitAsync([EcsRecords.ContainerInstances.Delete(read!)], CancellationToken.None);
-        versions.Listed([]);
+        versions.Listed(new Dictionary<string, long>());
 
         Assert.Null(await kept.ReadAsync(InstanceArn, CancellationToken.None));
     }
