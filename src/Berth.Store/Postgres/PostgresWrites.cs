@@ -89,7 +89,8 @@ internal static class PostgresWrites
     public static RecordWrite FailedWrite(PostgresException failure, RecordWrite[] writes) =>
         writes.FirstOrDefault(w => failure.MessageText == NotAppliedMessage(w)) ?? writes[0];
 
-    public static SqlStatement Checked(RecordWrite write)
+    /// <summary>One write's statement, which checks that the write applied.</summary>
+    private static SqlStatement Checked(RecordWrite write)
     {
         var statement = RecordSql.Write(write, SqlDialect.Postgres);
         // A RequireVersion selects its row already; the insert, update and delete return theirs.
@@ -97,7 +98,7 @@ internal static class PostgresWrites
         return statement with { Text = $"WITH applied AS ({rows}) SELECT berth_expect_applied(COUNT(*), @kind, @id) FROM applied" };
     }
 
-    /// <summary>What <c>berth_expect_applied</c> says of a write that did not apply.</summary>
+    /// <summary>What <c>berth_expect_applied</c> (the schema's fourth step) says of a write that did not apply.</summary>
     private static string NotAppliedMessage(RecordWrite write) => $"record {write.Kind} {write.Id} is not at the version the commit expects";
 
     private static bool AllPutsOfDistinctRecords(RecordWrite[] ordered)
