@@ -72,14 +72,17 @@ internal sealed class CountingReads(IStateStore inner) : ForwardingStore(inner)
     }
 }
 
-/// <summary>Makes someone else's write (<paramref name="write"/>, straight to the inner store) just before the first commit made through it.</summary>
-internal sealed class WriteBeforeFirstCommit(IStateStore inner, Func<IStateStore, Task> write) : ForwardingStore(inner)
+/// <summary>
+/// Makes someone else's write (<paramref name="write"/>, straight to the inner store) just before the
+/// <paramref name="number"/>th commit made through it (the first by default).
+/// </summary>
+internal sealed class WriteBeforeCommit(IStateStore inner, Func<IStateStore, Task> write, int number = 1) : ForwardingStore(inner)
 {
     private int _commits;
 
     public override async Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken)
     {
-        if (Interlocked.Increment(ref _commits) == 1)
+        if (Interlocked.Increment(ref _commits) == number)
         {
             await write(Inner);
         }

@@ -27,7 +27,7 @@ namespace Berth.Api.Agent;
 /// </summary>
 internal sealed class AgentHandler(
     IStateStore store, AssignmentSignals signals, InstanceVersions instanceVersions, ServiceSignal services, HeartbeatWriter heartbeats, TaskRoleSessions roleSessions, TaskSecrets secrets,
-    TaskStopper stopper, TaskReports reports, ExecSessions execSessions, TimeProvider time)
+    TaskStopper stopper, TaskReportBatches reports, ExecSessions execSessions, TimeProvider time)
 {
     private const int MaxWaitSeconds = 30;
 
@@ -115,8 +115,9 @@ internal sealed class AgentHandler(
     }
 
     /// <summary>
-    /// An agent's pending reports, applied together (<see cref="TaskReports.ApplyAllAsync"/>: one commit, one scheduler
-    /// wake) and answered one by one, so the agent drops each report the server is done with.
+    /// An agent's pending reports, applied together, and with those of other agents' requests meanwhile
+    /// (<see cref="TaskReportBatches"/>: one commit, one scheduler wake), and answered one by one, so the agent drops each
+    /// report the server is done with.
     /// </summary>
     public async Task ReportAllAsync(HttpContext http)
     {
@@ -145,7 +146,7 @@ internal sealed class AgentHandler(
                 known[report.TaskArn] = kept;
             }
         }
-        var outcomes = await reports.ApplyAllAsync(batch.Reports, AgentCaller.InstanceOf(http) is not null, known, http.RequestAborted).ConfigureAwait(false);
+        var outcomes = await reports.ApplyAsync(batch.Reports, AgentCaller.InstanceOf(http) is not null, known, http.RequestAborted).ConfigureAwait(false);
         foreach (var instance in batch.Reports.Select((report, i) => (report.ContainerInstanceArn, outcomes[i].Committed)).GroupBy(c => c.ContainerInstanceArn, StringComparer.Ordinal))
         {
             _kept.Committed(instance.Key, [.. instance.Select(c => c.Committed).OfType<TaskReports.KnownTask>()]);

@@ -6,7 +6,7 @@ using Berth.Core.Tasks;
 namespace Berth.Control.Tasks;
 
 /// <summary>
-/// A placement of <see cref="Count"/> copies waiting in its source's batch (<see cref="PlacementBatches{TRequest, TResult}"/>):
+/// A placement of <see cref="Count"/> copies waiting in its source's batch (<see cref="TurnBatches{TRequest, TResult}"/>):
 /// what <see cref="TaskLauncher"/> was asked by RunTask or a service. <see cref="Continuing"/>: an earlier share of
 /// the same request (a capacity provider strategy's) already wrote the client token's record.
 /// </summary>

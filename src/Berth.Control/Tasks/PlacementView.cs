@@ -28,7 +28,7 @@ namespace Berth.Control.Tasks;
 /// re-reads the claims of a few instances read longest ago (<see cref="ClaimsLifetime"/>), which bounds how long that
 /// lasts. An agent whose heartbeat ages past <see cref="AgentLiveness.DisconnectedAfter"/> counts as disconnected from
 /// the next listing, at most <see cref="ChangeFeed.ListingInterval"/> late.
-/// Not thread-safe: used inside the source's <see cref="PlacementGate"/> turn only.
+/// Not thread-safe: used inside the source's <see cref="TurnGate"/> turn only.
 /// </remarks>
 internal sealed class PlacementView
 {

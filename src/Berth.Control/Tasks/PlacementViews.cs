@@ -14,7 +14,7 @@ internal sealed class PlacementViews(ClusterState state, AgentLiveness liveness)
 
     private readonly Dictionary<string, PlacementView> _views = new(StringComparer.Ordinal);
 
-    /// <summary>The source's view; the caller holds the source's <see cref="PlacementGate"/> turn while it uses it.</summary>
+    /// <summary>The source's view; the caller holds the source's <see cref="TurnGate"/> turn while it uses it.</summary>
     public PlacementView Get(string key, DateTimeOffset now)
     {
         lock (_views)

@@ -17,7 +17,7 @@ using Berth.Store;
 
 namespace Berth.Control.Tasks;
 
-using Batches = PlacementBatches<LaunchRequest, (TaskLauncher.Result Result, bool Replayed)>;
+using Batches = TurnBatches<LaunchRequest, (TaskLauncher.Result Result, bool Replayed)>;
 
 /// <summary>
 /// Places and records new tasks: bring this server's view of the cluster up to the store (<see cref="PlacementView"/>),
@@ -30,6 +30,14 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     public sealed record Result(IReadOnlyList<EcsTask> Tasks, IReadOnlyList<Failure> Failures);
 
     private readonly NetworkState _network = new(state.Store);
+    /// <summary>
+    /// One placement per source at a time on this server (read the view, plan, commit), as Nomad's leader applies one
+    /// plan at a time. Placements race on the instances they pick: without the turns, RunTask calls and the service
+    /// scheduler placing on one cluster at once kept committing over each other's snapshots, and under load a RunTask
+    /// could lose every one of its attempts and fail with a 500 (found by bench/Berth.Bench.Scale). Placements from
+    /// other servers still meet as optimistic-concurrency conflicts and re-plan; the turns only stop this server from
+    /// conflicting with itself. A turn places every request waiting for it by then.
+    /// </summary>
     private readonly Batches _batches = new();
     private readonly PlacementViews _views = new(state, liveness);
     private readonly DaemonReservationState _daemons = new(state.Store);
@@ -99,7 +107,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
 
     /// <summary>
     /// One placement: read the snapshot, place, commit, re-planning on conflict, in a batch with the placements waiting
-    /// on the same source (<see cref="PlacementBatches{TRequest, TResult}"/>). The client token is checked inside the
+    /// on the same source (<see cref="TurnBatches{TRequest, TResult}"/>). The client token is checked inside the
     /// attempt, so of two identical requests racing, the loser's commit conflicts on the token record and its re-plan
     /// finds the winner's tasks. <paramref name="continuing"/>: an earlier share of this same request already wrote the
     /// token, so it is extended rather than checked.
@@ -111,7 +119,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
         var started = ServerMetrics.Start();
         var source = await SourceAsync(scope, cluster, launch, cancellationToken).ConfigureAwait(false);
         var request = new LaunchRequest(scope, cluster, launch, count, strategies, constraints, token, continuing);
-        var outcome = await _batches.PlaceAsync(source.Key, request, batch => PlaceBatchAsync(source, batch), cancellationToken).ConfigureAwait(false);
+        var outcome = await _batches.RunAsync(source.Key, request, batch => PlaceBatchAsync(source, batch), cancellationToken).ConfigureAwait(false);
         if (!outcome.Replayed)
         {
             ServerMetrics.RecordPlacement(started, outcome.Result.Tasks.Count, outcome.Result.Failures.Count);

@@ -76,12 +76,21 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
     /// again after it, in the batch's order.
     /// </summary>
     /// <param name="known">Tasks and claims the caller read moments before, by task ARN (<see cref="KnownTask"/>); may be empty.</param>
+    public async Task<IReadOnlyList<Applied>> ApplyAllAsync(
+        IReadOnlyList<AgentTaskReport> reports, bool fromAgent, IReadOnlyDictionary<string, KnownTask> known, CancellationToken cancellationToken) =>
+        await ApplyTogetherAsync(reports, fromAgent, known, cancellationToken).ConfigureAwait(false)
+        ?? await ApplyEachAsync(reports, fromAgent, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// <see cref="ApplyAllAsync"/> without its way out of a lost race: null when the commit lost one, having changed
+    /// nothing, so that a caller that joined several callers' reports can retry each caller's apart.
+    /// </summary>
     /// <remarks>
     /// The reads are those of <see cref="ApplyAsync"/> for each report, made for all of them at once: the batch's tasks
     /// in one read, the claims of those that change in another, the instances whose claims are given back in a third;
     /// a task changed from what <paramref name="known"/> holds needs neither of the first two.
     /// </remarks>
-    public async Task<IReadOnlyList<Applied>> ApplyAllAsync(
+    public async Task<IReadOnlyList<Applied>?> ApplyTogetherAsync(
         IReadOnlyList<AgentTaskReport> reports, bool fromAgent, IReadOnlyDictionary<string, KnownTask> known, CancellationToken cancellationToken)
     {
         var outcomes = new Applied[reports.Count];
@@ -135,7 +144,7 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
         }
         catch (ConcurrencyConflictException)
         {
-            repeated = [.. Enumerable.Range(0, reports.Count)];
+            return null;
         }
         foreach (var i in repeated)
         {
@@ -143,6 +152,17 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
         }
         return outcomes;
     }
+
+    private async Task<IReadOnlyList<Applied>> ApplyEachAsync(IReadOnlyList<AgentTaskReport> reports, bool fromAgent, CancellationToken cancellationToken)
+    {
+        var outcomes = new Applied[reports.Count];
+        for (var i = 0; i < reports.Count; i++)
+        {
+            outcomes[i] = await ApplyAsync(reports[i], fromAgent, cancellationToken).ConfigureAwait(false);
+        }
+        return outcomes;
+    }
+
 
     /// <summary>What a report changes. <see cref="Plan.FreedOn"/>: the instance whose claim the task gave back.</summary>
     private sealed record Plan(Applied Applied, IReadOnlyList<RecordWrite> Writes, string? FreedOn = null);

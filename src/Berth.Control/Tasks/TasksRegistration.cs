@@ -8,5 +8,6 @@ internal static class TasksRegistration
     public static IServiceCollection AddTasks(this IServiceCollection services) => services
         .AddSingleton<TaskStopper>()
         .AddSingleton<TaskLauncher>()
-        .AddSingleton<TaskReports>();
+        .AddSingleton<TaskReports>()
+        .AddSingleton<TaskReportBatches>();
 }

@@ -214,7 +214,7 @@ public sealed class AgentPollTests : IAsyncLifetime
         var secrets = new TaskSecrets(resolver, new TaskSecretOptions());
         _heartbeats = new HeartbeatWriter(store, AgentLiveness.Default, _time, NullLogger<HeartbeatWriter>.Instance);
         return new AgentHandler(store, _signals, new InstanceVersions(_feed), new ServiceSignal(), _heartbeats, roleSessions, secrets, new TaskStopper(store, _signals),
-            new TaskReports(store, _time), new ExecSessions(_signals, _time), _time);
+            new TaskReportBatches(new TaskReports(store, _time)), new ExecSessions(_signals, _time), _time);
     }
 
     private static DefaultHttpContext PollRequest(long assignmentsVersion, CancellationToken aborted, string instanceArn = InstanceArn) =>

@@ -57,7 +57,7 @@ public sealed class HeartbeatWriterTests : IAsyncLifetime
     public async Task A_heartbeat_moved_by_someone_else_meanwhile_fails_none_of_the_others()
     {
         // Another server writes the other instance's heartbeat between this writer's reads and its commit.
-        var store = new WriteBeforeFirstCommit(Fixture.Store, async inner =>
+        var store = new WriteBeforeCommit(Fixture.Store, async inner =>
         {
             var current = await inner.GetAsync(EcsRecords.AgentHeartbeats, OtherArn, CancellationToken.None);
             await inner.CommitAsync([EcsRecords.PutHeartbeat(Other, new AgentHeartbeatRecord(LongAgo.AddSeconds(1)), current!.Version)], CancellationToken.None);

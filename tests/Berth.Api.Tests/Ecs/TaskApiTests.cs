@@ -72,7 +72,7 @@ public class TaskApiTests(BerthServerFixture server) : IClassFixture<BerthServer
     [Fact]
     public async Task Concurrent_RunTask_calls_share_an_instances_room_and_ports_without_overbooking_it()
     {
-        // Calls that wait on one cluster are placed in one batch and commit (PlacementBatches): each plans on the room
+        // Calls that wait on one cluster are placed in one batch and commit (TurnBatches): each plans on the room
         // and ports the ones before it in the batch took.
         var instance = await ClusterWithOneInstanceAsync("crowd");
         await ClusterCapacity.RegisterWebAsync(_ecs, "quarter", cpu: 500, memory: 256);

@@ -11,8 +11,8 @@ namespace Berth.Api.Tests.Tasks;
 
 /// <summary>
 /// What an agent's report tells its caller, which wakes the service and daemon rounds its change calls for
-/// (<see cref="TaskReports.Applied.Wake"/>); and an agent's batch of reports, applied in one commit or, after a conflict,
-/// each on its own.
+/// (<see cref="TaskReports.Applied.Wake"/>); an agent's batch of reports, applied in one commit or, after a conflict,
+/// each on its own; and the batches of concurrent requests (<see cref="TaskReportBatches"/>).
 /// </summary>
 public sealed class TaskReportsTests : IAsyncLifetime
 {
@@ -104,7 +104,7 @@ public sealed class TaskReportsTests : IAsyncLifetime
         var (first, moved) = (Task("first"), Task("moved"));
         await PlaceAsync(first, moved);
         // Between the batch's reads and its commit, StopTask lands on one of its tasks.
-        var store = new WriteBeforeFirstCommit(Fixture.Store, async inner =>
+        var store = new WriteBeforeCommit(Fixture.Store, async inner =>
         {
             var current = await inner.GetAsync(EcsRecords.Tasks, moved.TaskArn!, CancellationToken.None);
             await inner.CommitAsync([EcsRecords.PutTask(current!.Value with { DesiredStatus = TaskStatuses.Stopped }, current.Version)], CancellationToken.None);
@@ -184,6 +184,76 @@ public sealed class TaskReportsTests : IAsyncLifetime
             [Report(task, TaskStatuses.Pending) with { StartedAt = null }], fromAgent: true, known, CancellationToken.None);
 
         Assert.Equal(TaskReports.Outcome.NotFound, outcomes[0].Outcome);
+    }
+
+    [Fact]
+    public async Task Requests_that_wait_while_a_batch_commits_are_applied_together_and_each_answered_with_its_own_reports()
+    {
+        var (first, second, third) = (Task("first"), Task("second"), Task("third"));
+        await PlaceAsync(first, second, third);
+        var known = await KnownAsync(second);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var commits = new CountingCommits(new WriteBeforeCommit(Fixture.Store, _ => release.Task));
+        var reads = new CountingReads(commits);
+        var batches = new TaskReportBatches(new TaskReports(reads, TimeProvider.System));
+
+        // The first request is a batch of its own, held in its commit; two more queue behind it meanwhile.
+        var alone = batches.ApplyAsync([Report(first, TaskStatuses.Running)], fromAgent: true, NoneKnown, CancellationToken.None);
+        var waiting = new[]
+        {
+            batches.ApplyAsync([Report(second, TaskStatuses.Running), Report(Task("unknown"), TaskStatuses.Running)], fromAgent: true, known, CancellationToken.None),
+            batches.ApplyAsync([Report(third, TaskStatuses.Stopped)], fromAgent: true, NoneKnown, CancellationToken.None),
+        };
+        Assert.DoesNotContain(waiting, w => w.IsCompleted);
+        // Other callers' reports are batched apart from agents': they wait for no agent's batch.
+        var fromOther = await batches.ApplyAsync(
+            [Report(Task("elsewhere") with { ContainerInstanceArn = InstanceArn + "-other" }, TaskStatuses.Running)], fromAgent: false, NoneKnown, CancellationToken.None);
+        Assert.Equal(TaskReports.Outcome.NotFound, Assert.Single(fromOther).Outcome);
+
+        release.SetResult();
+
+        Assert.Equal(TaskReports.Outcome.Changed, Assert.Single(await alone).Outcome);
+        var answers = await System.Threading.Tasks.Task.WhenAll(waiting);
+        Assert.Equal([TaskReports.Outcome.Changed, TaskReports.Outcome.NotFound], answers[0].Select(o => o.Outcome));
+        Assert.Equal(SchedulerWake.All, Assert.Single(answers[1]).Wake);
+        Assert.Equal(2, commits.Commits);
+        Assert.Equal((TaskStatuses.Running, TaskStatuses.Running, TaskStatuses.Stopped),
+            ((await StatusAsync(first)).LastStatus, (await StatusAsync(second)).LastStatus, (await StatusAsync(third)).LastStatus));
+        // What one request knew spared the batch that applied it a read.
+        Assert.DoesNotContain(reads.Reads, r => r.Ids.Contains(second.TaskArn));
+    }
+
+    [Fact]
+    public async Task When_a_batch_of_requests_loses_a_race_each_request_is_applied_apart_and_the_others_still_in_one_commit()
+    {
+        var (first, second, third, moved) = (Task("first"), Task("second"), Task("third"), Task("moved"));
+        await PlaceAsync(first, second, third, moved);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The first commit (a request alone) waits for the release; before the second (the requests that queued behind
+        // it, together), StopTask lands on one of their tasks.
+        var commits = new CountingCommits(new WriteBeforeCommit(new WriteBeforeCommit(Fixture.Store, _ => release.Task), async inner =>
+        {
+            var current = await inner.GetAsync(EcsRecords.Tasks, moved.TaskArn!, CancellationToken.None);
+            await inner.CommitAsync([EcsRecords.PutTask(current!.Value with { DesiredStatus = TaskStatuses.Stopped }, current.Version)], CancellationToken.None);
+        }, number: 2));
+        var batches = new TaskReportBatches(new TaskReports(commits, TimeProvider.System));
+
+        var alone = batches.ApplyAsync([Report(first, TaskStatuses.Running)], fromAgent: true, NoneKnown, CancellationToken.None);
+        var waiting = new[]
+        {
+            batches.ApplyAsync([Report(second, TaskStatuses.Running), Report(third, TaskStatuses.Running)], fromAgent: true, NoneKnown, CancellationToken.None),
+            batches.ApplyAsync([Report(moved, TaskStatuses.Running)], fromAgent: true, NoneKnown, CancellationToken.None),
+        };
+        release.SetResult();
+        await alone;
+        var answers = await System.Threading.Tasks.Task.WhenAll(waiting);
+
+        Assert.All(answers.SelectMany(a => a), o => Assert.Equal(TaskReports.Outcome.Changed, o.Outcome));
+        // The lone request, the batch that lost, then each request in one commit of its own (not one per report).
+        Assert.Equal(4, commits.Commits);
+        var after = await StatusAsync(moved);
+        Assert.Equal((TaskStatuses.Running, TaskStatuses.Stopped), (after.LastStatus, after.DesiredStatus));
+        Assert.Equal((TaskStatuses.Running, TaskStatuses.Running), ((await StatusAsync(second)).LastStatus, (await StatusAsync(third)).LastStatus));
     }
 
     private static EcsTask Task(string id) => new()

@@ -3,22 +3,23 @@ using System.Collections.Concurrent;
 namespace Berth.Control.Tasks;
 
 /// <summary>
-/// Places the requests waiting on one source together, as a group commit does: each caller queues its request and
-/// waits for the source's <see cref="PlacementGate"/> turn; the caller that gets it places every request queued by
-/// then (up to <see cref="MaxBatch"/>), its own and those of the callers still waiting, who find theirs answered when
-/// their turn comes. Under load, eight RunTask calls waiting on one cluster then cost one refresh of the view and one
-/// commit instead of eight of each in a row; alone, a request is a batch of one and waits for nothing.
+/// Runs the requests waiting on one key together, as a group commit does: each caller queues its request and waits
+/// for the key's <see cref="TurnGate"/> turn; the caller that gets it runs every request queued by then (up to
+/// <see cref="MaxBatch"/>), its own and those of the callers still waiting, who find theirs answered when their turn
+/// comes. Under load, eight RunTask calls waiting on one cluster then cost one refresh of the placement view and one
+/// commit instead of eight of each in a row, and agents' reports one commit (<see cref="TaskReportBatches"/>); alone,
+/// a request is a batch of one and waits for nothing.
 /// </summary>
-internal sealed class PlacementBatches<TRequest, TResult>
+internal sealed class TurnBatches<TRequest, TResult>
 {
     /// <summary>The most requests one batch takes, so a turn stays short when many wait (RunTask places up to 10 tasks a request).</summary>
     private const int MaxBatch = 32;
 
-    private readonly PlacementGate _gate = new();
+    private readonly TurnGate _gate = new();
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Queued>> _queues = new(StringComparer.Ordinal);
 
-    /// <summary>A request waiting to be placed, and its answer once a batch placed it (or failed it).</summary>
+    /// <summary>A request waiting to be run, and its answer once a batch ran it (or failed it).</summary>
     public sealed class Queued(TRequest request, CancellationToken cancellationToken)
     {
         private readonly TaskCompletionSource<TResult> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,15 +34,15 @@ internal sealed class PlacementBatches<TRequest, TResult>
 
         internal Task<TResult> Outcome => _answer.Task;
 
-        /// <summary>The caller gave up before a batch took it (its request ended): it is answered as cancelled, and not placed.</summary>
+        /// <summary>The caller gave up before a batch took it (its request ended): it is answered as cancelled, and not run.</summary>
         internal bool Abandoned() => cancellationToken.IsCancellationRequested && _answer.TrySetCanceled(cancellationToken);
     }
 
     /// <summary>
-    /// Queues the request on <paramref name="key"/> and answers it once a batch placed it: this caller's own
-    /// <paramref name="place"/>, which must answer or fail every request it is given, or another caller's.
+    /// Queues the request on <paramref name="key"/> and answers it once a batch ran it: this caller's own
+    /// <paramref name="run"/>, which must answer or fail every request it is given, or another caller's.
     /// </summary>
-    public async Task<TResult> PlaceAsync(string key, TRequest request, Func<IReadOnlyList<Queued>, Task> place, CancellationToken cancellationToken)
+    public async Task<TResult> RunAsync(string key, TRequest request, Func<IReadOnlyList<Queued>, Task> run, CancellationToken cancellationToken)
     {
         var queued = new Queued(request, cancellationToken);
         var queue = _queues.GetOrAdd(key, _ => new ConcurrentQueue<Queued>());
@@ -53,7 +54,7 @@ internal sealed class PlacementBatches<TRequest, TResult>
                 var batch = Take(queue);
                 try
                 {
-                    await place(batch).ConfigureAwait(false);
+                    await run(batch).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {
@@ -68,7 +69,7 @@ internal sealed class PlacementBatches<TRequest, TResult>
         return await queued.Outcome.ConfigureAwait(false);
     }
 
-    /// <summary>A turn on the source's gate for work that does not batch (StartTask's placement on named instances).</summary>
+    /// <summary>A turn on the key's gate for work that does not batch (StartTask's placement on named instances).</summary>
     public Task<IDisposable> EnterAloneAsync(string key, CancellationToken cancellationToken) => _gate.EnterAsync(key, cancellationToken);
 
     /// <summary>The requests queued now, oldest first, without those whose callers gave up.</summary>
