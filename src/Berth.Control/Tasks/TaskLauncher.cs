@@ -30,6 +30,7 @@ public sealed class TaskLauncher(ClusterState state, AgentLiveness liveness, Ass
     public sealed record Result(IReadOnlyList<EcsTask> Tasks, IReadOnlyList<Failure> Failures);
 
     private readonly NetworkState _network = new(state.Store);
+
     /// <summary>
     /// One placement per source at a time on this server (read the view, plan, commit), as Nomad's leader applies one
     /// plan at a time. Placements race on the instances they pick: without the turns, RunTask calls and the service

@@ -163,7 +163,6 @@ public sealed class TaskReports(IStateStore store, TimeProvider time)
         return outcomes;
     }
 
-
     /// <summary>What a report changes. <see cref="Plan.FreedOn"/>: the instance whose claim the task gave back.</summary>
     private sealed record Plan(Applied Applied, IReadOnlyList<RecordWrite> Writes, string? FreedOn = null);
 
