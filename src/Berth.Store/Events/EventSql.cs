@@ -5,24 +5,11 @@ using Berth.Store.Sql;
 namespace Berth.Store.Events;
 
 /// <summary>
-/// The event table's statements, shared by <see cref="SqliteEventLog"/> and the PostgreSQL engine's event log; the latter
-/// appends with a statement of its own, which inserts all of an append's events at once.
+/// The event table's statements that <see cref="SqliteEventLog"/> and the PostgreSQL engine's event log share: the reads.
+/// Each appends its own way (SQLite a prepared insert per event, PostgreSQL one insert of all of an append's events).
 /// </summary>
 internal static class EventSql
 {
-    /// <summary>
-    /// The text of the insert of one event, which takes the next sequence number, in an engine's spelling; built once per
-    /// log and the same for every event, so SQLite's writer session prepares it once (<see cref="Sqlite.SqliteSession"/>).
-    /// The envelope is bound as its UTF-8 bytes and stored as TEXT (<see cref="SqlDialect.TextFromUtf8(string)"/>, as a
-    /// record's body is), so the column reads as it always did and files written before read as they did.
-    /// </summary>
-    public static string InsertText(SqlDialect dialect) =>
-        $"INSERT INTO events (time_ms, cluster, type, data) VALUES (@time, @cluster, @type, {dialect.TextFromUtf8("@data")})";
-
-    /// <summary>The insert of one event, with <paramref name="insertText"/> from <see cref="InsertText"/>.</summary>
-    public static SqlStatement Insert(string insertText, EcsEvent e) => new(insertText,
-        ("@time", e.Time.ToUnixTimeMilliseconds()), ("@cluster", e.ClusterArn), ("@type", e.DetailType), ("@data", EventEnvelope.ToUtf8(e)));
-
     public static async Task<IReadOnlyList<LoggedEvent>> ReadAsync(DbConnection connection, EventLogQuery query, CancellationToken cancellationToken)
     {
         // A range of the primary key from the reader's position: a follower reads only what is new, filtered or not.

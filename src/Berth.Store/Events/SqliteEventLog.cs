@@ -36,7 +36,15 @@ public sealed class SqliteEventLog : IEventLog
     /// <summary>WAL with synchronous=NORMAL keeps every committed append across a process crash (see SqliteStateStore).</summary>
     private static readonly string[] WriterPragmas = ["PRAGMA synchronous=NORMAL;"];
 
-    private static readonly string InsertText = EventSql.InsertText(SqlDialect.Sqlite);
+    /// <summary>
+    /// The insert of one event, which takes the next sequence number; the same text for every event, so the writer
+    /// session prepares it once (<see cref="Sqlite.SqliteSession"/>). The envelope is bound as its UTF-8 bytes and stored as
+    /// TEXT (<see cref="SqlDialect.TextFromUtf8(string)"/>, as a record's body is), so the column reads as it always did
+    /// and files written before read as they did.
+    /// </summary>
+    private static readonly string InsertText =
+        $"INSERT INTO events (time_ms, cluster, type, data) VALUES (@time, @cluster, @type, {SqlDialect.Sqlite.TextFromUtf8("@data")})";
+
     private static readonly SqlStatement Begin = new("BEGIN IMMEDIATE;");
     private static readonly SqlStatement Commit = new("COMMIT;");
 
@@ -83,7 +91,7 @@ public sealed class SqliteEventLog : IEventLog
                 session.Execute(Begin);
                 foreach (var e in events)
                 {
-                    session.Execute(EventSql.Insert(InsertText, e));
+                    session.Execute(Insert(e));
                 }
                 session.Execute(Commit);
             }
@@ -142,4 +150,7 @@ public sealed class SqliteEventLog : IEventLog
     }
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => SqliteFiles.OpenAsync(_connectionString, cancellationToken);
+
+    private static SqlStatement Insert(EcsEvent e) => new(InsertText,
+        ("@time", e.Time.ToUnixTimeMilliseconds()), ("@cluster", e.ClusterArn), ("@type", e.DetailType), ("@data", EventEnvelope.ToUtf8(e)));
 }
