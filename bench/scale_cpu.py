@@ -13,10 +13,11 @@ the machine's noise is larger than most changes. Run by hand, never from a test.
 
 SERVER_ENV="K=V,K=V" sets environment variables of the server only; PROFILE=1 also records a 10 s dotnet-trace of
 the placement phase (dotnet-trace on PATH, or DOTNET_TRACE=<path>) to /tmp/trace-<label>.speedscope.json.
-WARMUP=<instances>,<tasks> first runs the harness once with that many on a cluster of its own, unmeasured, so the
-measured run meets a server whose code the JIT has already compiled and optimised, as a long-running one is: on a
-fresh server the runtime's tiered-compilation thread takes 24-40 % of the placement phase's CPU (perf,
-docs/performance.md, "2026-12-07 02:45").
+WARMUP=<instances>,<tasks> makes the harness first run once with that many on a cluster of its own, unmeasured and in
+the same process, so the measured run meets a server and a harness whose code the JIT has already compiled and
+optimised, as long-running ones are: on a fresh server the runtime's tiered-compilation thread takes 24-40 % of the
+placement phase's CPU (perf, docs/performance.md, "2026-12-07 02:45"), and in a fresh harness 40 % of the harness's
+("2026-12-07 14:20").
 """
 import os
 import shutil
@@ -63,15 +64,16 @@ def main():
         server = subprocess.Popen(server_cmd, env=server_env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_until_listening(port)
-        if os.environ.get("WARMUP"):
-            warm_instances, warm_tasks = os.environ["WARMUP"].split(",")
-            warm_up = subprocess.run(["dotnet", HARNESS, "--endpoint", f"http://127.0.0.1:{port}", "--instances", warm_instances,
-                                      "--tasks", warm_tasks], stdout=subprocess.PIPE, text=True, check=True)
-            print("".join(f"[{label} warm-up] {line}\n" for line in warm_up.stdout.splitlines() if line.startswith("end to end")), end="", flush=True)
+        warm_up = os.environ["WARMUP"].split(",") if os.environ.get("WARMUP") else ["0", "0"]
         harness = subprocess.Popen(["dotnet", HARNESS, "--endpoint", f"http://127.0.0.1:{port}", "--server-pid", str(server.pid),
-                                    "--instances", instances, "--tasks", str(tasks)], stdout=subprocess.PIPE, text=True)
+                                    "--instances", instances, "--tasks", str(tasks), "--warmup-instances", warm_up[0], "--warmup-tasks", warm_up[1]],
+                                   stdout=subprocess.PIPE, text=True)
         start = None
         for line in harness.stdout:
+            if line.startswith("warm-up: "):
+                if line.startswith("warm-up: end to end"):
+                    print(f"[{label} warm-up] {line.removeprefix('warm-up: ')}", end="", flush=True)
+                continue
             print(f"[{label}] {line}", end="", flush=True)
             if line.startswith("registered"):
                 start = cpu_ms(server.pid), cpu_ms(harness.pid)
