@@ -8,7 +8,8 @@ namespace Berth.Server.Controllers;
 /// A background controller that makes one pass at start and then one every <c>interval</c>, and, when it is given
 /// <c>wakes</c> notifiers, one as soon as any of them reports a change made in this process (the interval then only
 /// catches what another server process changed). Passes are level-triggered (each reads the state it acts on afresh),
-/// so a pass that fails is logged and the next one simply does its work: one failure never stops the controller.
+/// so a pass that fails is logged and the next one simply does its work: one failure never stops the controller. Passes
+/// that fail because the store is unavailable are logged once for the outage (<see cref="StoreOutageLog"/>).
 /// </summary>
 internal abstract partial class PeriodicController(TimeSpan interval, TimeProvider time, ILogger logger, params ChangeNotifier[] wakes)
     : BackgroundService
@@ -16,6 +17,8 @@ internal abstract partial class PeriodicController(TimeSpan interval, TimeProvid
     protected TimeProvider Time { get; } = time;
 
     protected ILogger Logger { get; } = logger;
+
+    private StoreOutageLog? _outage;
 
     /// <summary>One pass; what it finds to do it does now, what it misses the next pass finds again.</summary>
     protected abstract Task RunPassAsync(CancellationToken cancellationToken);
@@ -48,13 +51,18 @@ internal abstract partial class PeriodicController(TimeSpan interval, TimeProvid
 
     private async Task GuardedPassAsync(CancellationToken stoppingToken)
     {
+        _outage ??= new StoreOutageLog(Logger, GetType().Name);
         try
         {
             await RunPassAsync(stoppingToken).ConfigureAwait(false);
+            _outage.Succeeded();
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            LogPassFailed(Logger, e, GetType().Name);
+            if (!_outage.Absorbs(e))
+            {
+                LogPassFailed(Logger, e, GetType().Name);
+            }
         }
     }
 

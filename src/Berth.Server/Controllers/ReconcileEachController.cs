@@ -1,4 +1,5 @@
 using Berth.Core.Concurrency;
+using Berth.Store;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Server.Controllers;
@@ -11,7 +12,8 @@ namespace Berth.Server.Controllers;
 /// per report. Every record is reconciled by the first pass, after a change that names none, and at least once every
 /// <c>interval</c> (the longest time between two passes) however many named changes keep coming: the interval is what retries a
 /// record waiting on something no notifier names (room on an instance that registered, a time that passed, another
-/// server's change), and a record that failed.
+/// server's change), and a record that failed. An unavailable store ends the pass, as every record would fail alike
+/// (<see cref="PeriodicController"/> logs it once for the outage).
 /// </summary>
 internal abstract partial class ReconcileEachController(TimeSpan interval, TimeProvider time, ILogger logger, params SubjectNotifier[] wakes)
     : PeriodicController(interval, time, logger, wakes)
@@ -59,7 +61,7 @@ internal abstract partial class ReconcileEachController(TimeSpan interval, TimeP
             {
                 await ReconcileAsync(id, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException and not StoreUnavailableException)
             {
                 LogSubjectFailed(Logger, e, GetType().Name, id);
             }

@@ -16,21 +16,27 @@ internal sealed partial class LeaseKeeper(IStateStore store, Leadership leadersh
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(LeaseRules.RenewInterval, time);
+        var outage = new StoreOutageLog(logger, nameof(LeaseKeeper));
         do
         {
             try
             {
                 await LookAsync(stoppingToken).ConfigureAwait(false);
+                outage.Succeeded();
             }
             catch (ConcurrencyConflictException)
             {
                 // Another server renewed or took the lease between our read and our write: it holds it now.
+                outage.Succeeded();
                 EndTerm();
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 // The store did not answer: a term in force still ends at its expiry, so nothing runs unleased.
-                LogLookFailed(logger, e);
+                if (!outage.Absorbs(e))
+                {
+                    LogLookFailed(logger, e);
+                }
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));

@@ -40,6 +40,7 @@ internal sealed partial class LoadBalancerDataPlane(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var picker = new TargetPicker(health);
+        var outage = new StoreOutageLog(logger, nameof(LoadBalancerDataPlane));
         while (!stoppingToken.IsCancellationRequested)
         {
             // Taken before the reload, so a change committed during it wakes the next round.
@@ -50,10 +51,14 @@ internal sealed partial class LoadBalancerDataPlane(
                 state.Current = snapshot;
                 await ReconcileHostsAsync(snapshot, picker, stoppingToken).ConfigureAwait(false);
                 health.RetainOnly(snapshot.TargetGroups.Values.SelectMany(g => g.Active.Select(t => (g.Arn, t.Key))).ToHashSet());
+                outage.Succeeded();
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                LogReloadFailed(logger, e);
+                if (!outage.Absorbs(e))
+                {
+                    LogReloadFailed(logger, e);
+                }
             }
             await changed.ConfigureAwait(false);
         }

@@ -1,13 +1,15 @@
 using System.Threading.Channels;
 using Berth.Core.Concurrency;
 using Berth.Server.Controllers;
+using Berth.Store;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Berth.Api.Tests.Controllers;
 
 /// <summary>
 /// Which records a pass of the service and daemon schedulers reconciles: every one first, after a change that names
-/// none and once the interval has passed; otherwise only those named since the previous pass took its marks.
+/// none and once the interval has passed; otherwise only those named since the previous pass took its marks. A
+/// record's failed round leaves the others theirs; an unavailable store ends the pass.
 /// </summary>
 public sealed class ReconcileEachControllerTests : IAsyncLifetime
 {
@@ -82,6 +84,27 @@ public sealed class ReconcileEachControllerTests : IAsyncLifetime
         Assert.Equal(["svc/a"], await NextAsync(1));
     }
 
+    [Fact]
+    public async Task A_record_whose_round_fails_leaves_the_others_to_their_rounds()
+    {
+        Controller.FailNext(new InvalidOperationException("a broken record"));
+        _changes.Notify();
+
+        Assert.Equal(All, await NextAsync(3));
+    }
+
+    [Fact]
+    public async Task A_round_that_finds_the_store_unavailable_ends_the_pass()
+    {
+        Controller.FailNext(new StoreUnavailableException("Berth's data store cannot be used: the disk is full.", new IOException()));
+        _changes.Notify();
+        Assert.Equal(["svc/a"], await NextAsync(1));
+
+        // svc/b and svc/c were left to a later pass: the next one reconciles only what it is told.
+        _changes.Notify("svc/c");
+        Assert.Equal(["svc/c"], await NextAsync(1));
+    }
+
     private async Task<IReadOnlyList<string>> NextAsync(int count)
     {
         var ids = new List<string>();
@@ -101,6 +124,7 @@ public sealed class ReconcileEachControllerTests : IAsyncLifetime
 
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private volatile bool _holdNext;
+        private Exception? _failNext;
 
         public Channel<string> Reconciled { get; } = Channel.CreateUnbounded<string>();
 
@@ -109,6 +133,9 @@ public sealed class ReconcileEachControllerTests : IAsyncLifetime
 
         public void Release() => _released.TrySetResult();
 
+        /// <summary>The next record's round throws <paramref name="failure"/> once it is recorded.</summary>
+        public void FailNext(Exception failure) => Volatile.Write(ref _failNext, failure);
+
         protected override Task<IEnumerable<string>> SubjectsAsync(CancellationToken cancellationToken) => Task.FromResult<IEnumerable<string>>(All);
 
         protected override bool IsSubject(string id) => id.StartsWith("svc/", StringComparison.Ordinal);
@@ -116,6 +143,10 @@ public sealed class ReconcileEachControllerTests : IAsyncLifetime
         protected override async Task ReconcileAsync(string id, CancellationToken cancellationToken)
         {
             Reconciled.Writer.TryWrite(id);
+            if (Interlocked.Exchange(ref _failNext, null) is { } failure)
+            {
+                throw failure;
+            }
             if (_holdNext)
             {
                 _holdNext = false;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -200,36 +199,4 @@ public sealed partial class LoadBalancerLoggingTests : IAsyncLifetime
         + @"(?<priority>-?\d+) (?<created>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z) ""(?<actions>[^""]*)"" ""(?<redirect>[^""]*)"" ""(?<error>[^""]*)"" "
         + @"""(?<target_list>[^""]*)"" ""(?<status_list>[^""]*)"" ""(?<classification>[^""]*)"" ""(?<reason>[^""]*)"" (?<conn>TID_[0-9a-f]+)$")]
     private static partial Regex AlbLine();
-
-    private sealed record LogEntry(string Category, LogLevel Level, string Message)
-    {
-        public override string ToString() => $"{Level} {Category}: {Message}";
-    }
-
-    /// <summary>Records every entry the server's logging lets through.</summary>
-    private sealed class CapturedLogs : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<LogEntry> _entries = new();
-
-        public int Count => _entries.Count;
-
-        public List<LogEntry> Since(int count) => _entries.Skip(count).ToList();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception)));
-        }
-    }
 }
