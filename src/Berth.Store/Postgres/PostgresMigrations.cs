@@ -112,6 +112,12 @@ internal static class PostgresMigrations
         END
         $$;
         """,
+        // Only records with a second key in its index, as in SqliteMigrations: a query's range on index_key
+        // implies NOT NULL, so the planner still picks it.
+        """
+        DROP INDEX records_by_index;
+        CREATE INDEX records_by_index ON records (kind, scope, index_key, sort_key) WHERE index_key IS NOT NULL;
+        """,
     ];
 
     public static async Task ApplyAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -85,6 +85,23 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     }
 
     [Fact]
+    public async Task The_second_key_index_of_an_older_file_keeps_only_records_that_have_a_second_key()
+    {
+        var file = Path.Combine(_directory, "old.db");
+        await WriteSchemaVersion1Async(file, []);
+
+        await using (await SqliteStateStore.OpenAsync(file, CancellationToken.None))
+        {
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_schema WHERE name = 'records_by_index'";
+        Assert.EndsWith("WHERE index_key IS NOT NULL", (string?)await command.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task Container_instances_stored_with_their_heartbeat_inside_get_a_heartbeat_record_with_that_time()
     {
         var file = Path.Combine(_directory, "old.db");
