@@ -130,6 +130,7 @@ internal static class ServerCommands
 
     private static async Task<WebApplication> StartServerAsync(ServerOptions options, CancellationToken cancellationToken)
     {
+        ApiPortCheck.EnsureFree(options);
         var app = await BerthServer.BuildAsync(options, cancellationToken).ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var endpoint = BerthServer.EndpointOf(app).ToString().TrimEnd('/');

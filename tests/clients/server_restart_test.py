@@ -5,13 +5,17 @@ task's container is killed with `docker kill`; the agent sees it exit but cannot
 restarts on the same data directory, the agent's polls and queued reports reach it again: the untouched task is
 still RUNNING in the same container, the killed one is STOPPED with the container's exit code, and the
 restarted server can still stop tasks through the same agent.
+
+A start on a port another process listens on (a `berth up` already running, most often) stops with one line.
 """
 import json
+import socket
 import subprocess
+import tempfile
 import unittest
 
 from aws_cli import aws
-from berth_server import BerthServer, kill_process_group, wait_until
+from berth_server import BERTH, BerthServer, kill_process_group, wait_until
 
 CLUSTER = "restart"
 
@@ -27,6 +31,18 @@ def stopped_or_removed(container_id):
     if result.returncode != 0:
         return "No such" in result.stderr
     return not json.loads(result.stdout)["Running"]
+
+
+class StartOnATakenPortTest(unittest.TestCase):
+    def test_a_port_another_process_listens_on_stops_the_start_with_one_line(self):
+        with socket.socket() as taken, tempfile.TemporaryDirectory() as data:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            result = subprocess.run([BERTH, "server", "--port", str(port), "--data-dir", data], capture_output=True, text=True, timeout=300)
+        self.assertEqual(2, result.returncode, result.stderr)
+        self.assertIn(f"berth server: --port (BERTH_PORT): 127.0.0.1:{port} is in use by another process", result.stderr.splitlines()[-1])
+        self.assertNotIn("Exception", result.stderr + result.stdout)
 
 
 class ServerKillWithSeparateAgentTest(unittest.TestCase):
