@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Berth.Server;
 
 namespace Berth.Cli;
@@ -18,14 +17,7 @@ internal static class ApiPortCheck
         {
             return;
         }
-        using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        // As Kestrel binds: connections of a server just stopped, still in TIME_WAIT, do not hold the port; a listener does.
-        probe.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        try
-        {
-            probe.Bind(new IPEndPoint(AddressOf(options.BindAddress), options.Port));
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        if (PortProbe.IsHeld(AddressOf(options.BindAddress), options.Port))
         {
             throw new ArgumentException(
                 $"--port (BERTH_PORT): {options.BindAddress}:{options.Port} is in use by another process, perhaps a berth up or berth server "

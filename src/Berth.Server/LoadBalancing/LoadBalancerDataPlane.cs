@@ -1,3 +1,4 @@
+using System.Net;
 using Berth.Control.LoadBalancing;
 using Berth.Core.Concurrency;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +27,13 @@ internal sealed partial class LoadBalancerDataPlane(
     private static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<int, ListenerHost> _hosts = [];
+
+    /// <summary>
+    /// The listener ports this server could not serve at its last try, each logged once when its streak began. Servers on
+    /// one machine take turns on a port (docs/architecture.md, "Running Berth highly available"): the one waiting tries
+    /// again every round, and logged an error with its stack trace each time (a line a second per listener, forever).
+    /// </summary>
+    private readonly HashSet<int> _unserved = [];
 
     private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
     {
@@ -74,18 +82,32 @@ internal sealed partial class LoadBalancerDataPlane(
         }
         foreach (var port in snapshot.Listeners.Keys.Where(p => !_hosts.ContainsKey(p)))
         {
+            // A port another process listens on is found by a probe, not by building a host that fails to start.
+            if (PortProbe.IsHeld(IPAddress.Loopback, port))
+            {
+                if (_unserved.Add(port))
+                {
+                    LogListenerPortHeld(logger, port);
+                }
+                continue;
+            }
             try
             {
                 var proxy = new ListenerProxy(port, state, picker, forwarder, _client, health, accessLog, traffic, time, logger);
                 _hosts[port] = await ListenerHost.StartAsync(port, proxy, cancellationToken).ConfigureAwait(false);
+                _unserved.Remove(port);
                 LogListenerStarted(logger, port);
             }
             catch (IOException e)
             {
-                // Another process holds the port; the next round tries again.
-                LogListenerFailed(logger, e, port);
+                // Taken since the probe, or not bindable at all: the next round tries again.
+                if (_unserved.Add(port))
+                {
+                    LogListenerFailed(logger, e, port);
+                }
             }
         }
+        _unserved.IntersectWith(snapshot.Listeners.Keys);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -108,6 +130,10 @@ internal sealed partial class LoadBalancerDataPlane(
     [LoggerMessage(Level = LogLevel.Information, Message = "Listener on 127.0.0.1:{Port} stopped")]
     private static partial void LogListenerStopped(ILogger logger, int port);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Listener could not bind 127.0.0.1:{Port}")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Listener port 127.0.0.1:{Port} is held by another process (on one machine, servers take turns on it); this server serves it once it is free")]
+    private static partial void LogListenerPortHeld(ILogger logger, int port);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Listener could not bind 127.0.0.1:{Port}; this server tries again each second")]
     private static partial void LogListenerFailed(ILogger logger, Exception exception, int port);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Berth.Server;
 using Berth.Server.LoadBalancing;
@@ -11,7 +12,8 @@ namespace Berth.Api.Tests.Elb;
 
 /// <summary>
 /// What the load balancer writes about requests through a real listener: nothing per request in the server's own log,
-/// and with <c>--lb-access-log</c> one ALB-format line per request in a file or a CloudWatch Logs group.
+/// and with <c>--lb-access-log</c> one ALB-format line per request in a file or a CloudWatch Logs group; and about a
+/// listener port another process holds: one line, not one a second.
 /// </summary>
 public sealed partial class LoadBalancerLoggingTests : IAsyncLifetime
 {
@@ -111,6 +113,45 @@ public sealed partial class LoadBalancerLoggingTests : IAsyncLifetime
         Assert.DoesNotContain(during, e => e.Category.StartsWith("Yarp", StringComparison.Ordinal));
         Assert.True(during.Count < Requests / 10, $"{during.Count} log entries for {Requests} requests: {string.Join(" | ", during.Take(5))}");
     }
+
+    [Fact]
+    public async Task A_listener_port_another_process_holds_is_logged_once_and_served_once_it_is_free()
+    {
+        var elb = await StartAsync(accessLog: null);
+        var tg = await elb.CreateTargetGroupAsync("web", ("HealthCheckPath", "/health"), ("HealthCheckIntervalSeconds", "5"), ("HealthyThresholdCount", "2"));
+        await elb.RegisterAsync(tg, _backend!.Port);
+        var lb = await elb.CreateLoadBalancerAsync("web");
+        var port = FreePort.Next();
+        // As another berth server on this machine serving the same listener would.
+        var other = new TcpListener(IPAddress.Loopback, port);
+        other.Start();
+        try
+        {
+            await elb.CreateListenerAsync(lb, port, tg);
+            var held = await Eventually.ReadAsync(() => Task.FromResult(DataPlaneEntries()), e => e.Count > 0);
+            Assert.Single(held);
+            // The data plane tries the port again each second and on every change; the earlier code logged an error with
+            // its stack trace at every try.
+            for (var i = 0; i < 3; i++)
+            {
+                await elb.OkAsync("AddTags", ("ResourceArns.member.1", tg), ("Tags.member.1.Key", "try"), ("Tags.member.1.Value", $"{i}"));
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            var entries = DataPlaneEntries();
+            Assert.True(entries.Count == 1, string.Join(" | ", entries));
+            Assert.Equal(LogLevel.Information, entries[0].Level);
+            Assert.Contains($"127.0.0.1:{port} is held by another process", entries[0].Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            other.Stop();
+        }
+        Assert.True(await Eventually.ReadAsync(async () => await TryGetAsync(port), ok => ok), "the listener was not served once the port was free");
+        Assert.Contains(DataPlaneEntries(), e => e.Message == $"Listener serving on 127.0.0.1:{port}");
+    }
+
+    private List<LogEntry> DataPlaneEntries() =>
+        [.. _logs.Since(0).Where(e => e.Category == typeof(LoadBalancerDataPlane).FullName && e.Message.Contains("127.0.0.1:", StringComparison.Ordinal))];
 
     [Fact]
     public async Task The_access_log_file_has_one_ALB_line_per_request()
