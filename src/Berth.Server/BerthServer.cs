@@ -45,7 +45,9 @@ public static class BerthServer
         // First: a bad key or price file stops the start before any store is opened (and left open).
         var cipher = await OpenCipherAsync(options, cancellationToken).ConfigureAwait(false);
         var prices = ReadPrices(options);
-        var (store, logs, events, metrics, database) = await ServerStores.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        var stores = await ServerStores.OpenAsync(options, cancellationToken).ConfigureAwait(false);
+        await EnsureSecretKeyAsync(options, cipher, stores, cancellationToken).ConfigureAwait(false);
+        var (store, logs, events, metrics, database) = stores;
         var vpc = options.VpcConfigPath is { } path ? NetworkRegistry.Default.With(NetworkState.ReadFile(path)) : NetworkRegistry.Default;
         await new NetworkState(store).SeedAsync(vpc, cancellationToken).ConfigureAwait(false);
         // Registered through factories so the container owns the stores and disposes them at shutdown.
@@ -116,6 +118,19 @@ public static class BerthServer
         {
             throw new ArgumentException($"--secret-key-file (BERTH_SECRET_KEY_FILE): {e.Message} Make one with: head -c 32 /dev/urandom > FILE; chmod 600 FILE", e);
         }
+    }
+
+    /// <summary>Refuses, in one line, a key other than the one the store's secrets are sealed with (<see cref="SecretKeyCheck"/>).</summary>
+    private static async Task EnsureSecretKeyAsync(ServerOptions options, SecretCipher cipher, ServerStores stores, CancellationToken cancellationToken)
+    {
+        if (await SecretKeyCheck.MatchesAsync(stores.State, cipher, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+        await stores.DisposeAsync().ConfigureAwait(false);
+        throw new ArgumentException(
+            $"--secret-key-file (BERTH_SECRET_KEY_FILE): {options.SecretKeyPath} is not the key this store's secrets are sealed with. "
+            + "Every server of one store needs the same key: start this one with --secret-key-file naming a copy of the first server's.");
     }
 
     /// <summary>The user's price table, or the built-in one; a file Berth cannot use stops the start, naming the flag.</summary>

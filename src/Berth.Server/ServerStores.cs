@@ -12,6 +12,7 @@ namespace Berth.Server;
 /// (<see cref="ServerOptions.StoreUrl"/>) that several servers share, with one connection pool per process.
 /// </summary>
 internal sealed record ServerStores(IStateStore State, ILogStore Logs, IEventLog Events, IMetricStore Metrics, PostgresDatabase? Database)
+    : IAsyncDisposable
 {
     public static async Task<ServerStores> OpenAsync(ServerOptions options, CancellationToken cancellationToken)
     {
@@ -36,5 +37,18 @@ internal sealed record ServerStores(IStateStore State, ILogStore Logs, IEventLog
         }
         return new ServerStores(new PostgresStateStore(database), new PostgresLogStore(database), new PostgresEventLog(database),
             new PostgresMetricStore(database), database);
+    }
+
+    /// <summary>Closes them, for a start refused once they were open (a server that runs leaves them to its container).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await State.DisposeAsync().ConfigureAwait(false);
+        await Logs.DisposeAsync().ConfigureAwait(false);
+        await Events.DisposeAsync().ConfigureAwait(false);
+        await Metrics.DisposeAsync().ConfigureAwait(false);
+        if (Database is not null)
+        {
+            await Database.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

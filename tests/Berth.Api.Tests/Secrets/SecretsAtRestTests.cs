@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Berth.Api.Tests.Secrets;
 
 /// <summary>
-/// Parameters and secrets survive a restart, their values are never on disk in the clear, scheduled deletions
-/// happen, and <see cref="SecretValueResolver"/> resolves every valueFrom form ECS knows (or fails as ECS does).
+/// Parameters and secrets survive a restart, their values are never on disk in the clear, a server with another key
+/// than its store's is refused, scheduled deletions happen, and <see cref="SecretValueResolver"/> resolves every
+/// valueFrom form ECS knows (or fails as ECS does).
 /// </summary>
 public sealed class SecretsAtRestTests : IDisposable
 {
@@ -68,6 +69,26 @@ public sealed class SecretsAtRestTests : IDisposable
         var missing = Path.Combine(_dataDirectory, "missing.key");
         refused = await Assert.ThrowsAsync<ArgumentException>(() => RunningServer.StartAsync(options with { SecretKeyFile = missing }));
         Assert.StartsWith($"--secret-key-file (BERTH_SECRET_KEY_FILE): {missing} cannot be read: ", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_with_another_key_than_its_store_was_sealed_with_is_refused_before_it_answers()
+    {
+        var options = new ServerOptions { Port = 0, DataDirectory = Path.Combine(_dataDirectory, "data") };
+        await using (var first = await RunningServer.StartAsync(options))
+        {
+            await Ssm(first).OkAsync("PutParameter", new { Name = "/sealed", Value = Plain, Type = "SecureString" });
+        }
+        // As a second server of one PostgreSQL database started with a key of its own: each read of a value was a 500.
+        var otherKey = Path.Combine(_dataDirectory, "other.key");
+        await File.WriteAllBytesAsync(otherKey, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => RunningServer.StartAsync(options with { SecretKeyFile = otherKey }));
+        Assert.StartsWith($"--secret-key-file (BERTH_SECRET_KEY_FILE): {otherKey} is not the key this store's secrets are sealed with.", refused.Message,
+            StringComparison.Ordinal);
+
+        // The refused start left the store as it was: the right key still opens it, and its values.
+        await using var again = await RunningServer.StartAsync(options with { SecretKeyFile = options.SecretKeyPath });
+        Assert.Equal(Plain, (string)(await Ssm(again).OkAsync("GetParameter", new { Name = "/sealed", WithDecryption = true }))["Parameter"]!["Value"]!);
     }
 
     [Fact]

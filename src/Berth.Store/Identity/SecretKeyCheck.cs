@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Berth.Store.Identity;
+
+/// <summary>
+/// Whether a server's secret key is the one its store's secrets are sealed with. Servers sharing a store (one
+/// PostgreSQL database, or a data directory opened with another <c>--secret-key-file</c>) must share the key: with
+/// another one, every read of a secret, a SecureString parameter or an access key's secret failed as an internal error.
+/// The first start seals a known text with its key in a record of the store; each later start opens it, so a server with
+/// another key is refused before it answers anything.
+/// </summary>
+/// <remarks>
+/// A store made before the check existed gets it from the first server that starts on it: a server whose key differs
+/// from the one the store's secrets were sealed with would still answer errors for them, and make the check its own.
+/// </remarks>
+public static class SecretKeyCheck
+{
+    public const string Kind = "secret-key-check";
+
+    private const string Id = "secret-key";
+
+    private const string Scope = "berth";
+
+    /// <summary>The sealed text, and the associated data that binds it to this record.</summary>
+    private const string Text = "Berth secret key check";
+
+    /// <summary>
+    /// True when <paramref name="cipher"/> opens the store's check, or the store had none and now has one sealed with it;
+    /// false when the check was sealed with another key.
+    /// </summary>
+    public static Task<bool> MatchesAsync(IStateStore store, SecretCipher cipher, CancellationToken cancellationToken) =>
+        store.RetryOnConflictAsync(async ct =>
+        {
+            if (await store.GetAsync(Kind, Id, ct).ConfigureAwait(false) is { } check)
+            {
+                return Opens(cipher, check.Body);
+            }
+            // Two servers starting on a new store at once: one commit wins, the other conflicts and checks the winner's.
+            await store.CommitAsync([new PutRecord(Kind, Id, Scope, Id, Seal(cipher), 0)], ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    private static byte[] Seal(SecretCipher cipher)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("sealed", cipher.Protect(Text, Kind));
+            writer.WriteEndObject();
+        }
+        return body.WrittenSpan.ToArray();
+    }
+
+    private static bool Opens(SecretCipher cipher, byte[] body)
+    {
+        using var document = JsonDocument.Parse(body);
+        try
+        {
+            return cipher.Unprotect(document.RootElement.GetProperty("sealed").GetString()!, Kind) == Text;
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+}
