@@ -43,7 +43,7 @@ internal sealed partial class InstanceMonitor(
         }
     }
 
-    private async Task SweepInstancesAsync(CancellationToken cancellationToken)
+    internal async Task SweepInstancesAsync(CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
         // The instances' ids only: a sweep every few seconds read and deserialized every instance's body (2,000 at scale)
@@ -64,18 +64,25 @@ internal sealed partial class InstanceMonitor(
             var reason = $"Host EC2 (instance {instance.Value.Identity.InstanceId}) stopped responding; its agent has not been heard from since {heartbeat.Value.LastSeen:u}.";
             // Each commit carries the heartbeat as read: an agent heard from meanwhile fails it, and keeps its tasks.
             var agentStillSilent = new RequireVersion(EcsRecords.AgentHeartbeatKind, heartbeat.Id, heartbeat.Version);
+            var lost = 0;
             foreach (var claim in claims)
             {
                 try
                 {
                     await store.CommitAsync(
                         [.. await stopper.StopLostTaskAsync(claim, reason, now, cancellationToken).ConfigureAwait(false), agentStillSilent], cancellationToken).ConfigureAwait(false);
-                    LogTaskLost(logger, claim.Id, instance.Id);
+                    lost++;
                 }
                 catch (ConcurrencyConflictException)
                 {
                     // The agent came back or someone stopped the task meanwhile: the next sweep re-reads.
                 }
+            }
+            // One line per instance, not per task: a lost fleet of 2,000 instances wrote 20,000 lines at once. Each task's
+            // own stoppedReason says the rest.
+            if (lost > 0)
+            {
+                LogTasksLost(logger, lost, instance.Id, heartbeat.Value.LastSeen);
             }
         }
     }
@@ -120,6 +127,6 @@ internal sealed partial class InstanceMonitor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted {Count} usage records of tasks stopped before {Cutoff:u}")]
     private static partial void LogUsageExpired(ILogger logger, int count, DateTimeOffset cutoff);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskArn} lost with its container instance {InstanceArn}")]
-    private static partial void LogTaskLost(ILogger logger, string taskArn, string instanceArn);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} tasks lost with container instance {InstanceArn}, whose agent was last heard from at {LastSeen:u}")]
+    private static partial void LogTasksLost(ILogger logger, int count, string instanceArn, DateTimeOffset lastSeen);
 }

@@ -3,17 +3,21 @@ using Berth.Control.Tasks;
 using Berth.Core.ContainerInstances;
 using Berth.Core.Cost;
 using Berth.Core.Ecs;
+using Berth.Core.State;
+using Berth.Core.Tasks;
 using Berth.Server;
 using Berth.Server.Controllers;
 using Berth.Store;
 using Berth.Store.Sqlite;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Berth.Api.Tests.Controllers;
 
 /// <summary>
-/// InstanceMonitor's bookkeeping of stopped tasks against a real SQLite store, on a clock the test moves: forgetting a
-/// task keeps its usage, and usage older than the retention goes.
+/// InstanceMonitor against a real SQLite store, on a clock the test moves: the tasks of an instance whose agent went
+/// silent are stopped, in one log line for the instance; forgetting a task keeps its usage, and usage older than the
+/// retention goes.
 /// </summary>
 public sealed class InstanceMonitorTests : IAsyncLifetime
 {
@@ -52,6 +56,38 @@ public sealed class InstanceMonitorTests : IAsyncLifetime
         StartedAt = stoppedAt.AddMinutes(-10),
         StoppedAt = stoppedAt,
     };
+
+    [Fact]
+    public async Task The_tasks_of_an_instance_whose_agent_went_silent_are_stopped_in_one_log_line_for_the_instance()
+    {
+        const string InstanceArn = "arn:aws:ecs:us-east-1:000000000000:container-instance/demo/0123456789abcdef";
+        var lastSeen = Start - TimeSpan.FromMinutes(10);
+        await using var fixture = await OneInstanceStore.OpenAsync(InstanceArn, lastSeen);
+        var tasks = Enumerable.Range(0, 3).Select(i => Stopped($"lost{i}", Start) with
+        {
+            LaunchType = "EC2", ContainerInstanceArn = InstanceArn, LastStatus = TaskStatuses.Running, DesiredStatus = TaskStatuses.Running, StoppedAt = null,
+        }).ToList();
+        await fixture.Store.CommitAsync(
+            [.. tasks.Select(t => EcsRecords.PutTask(t, 0)),
+                .. tasks.Select(t => EcsRecords.PutClaim(new TaskAssignmentRecord(t.TaskArn!, t.ClusterArn!, null, "job", 1, 1, [], []), InstanceArn, 0))],
+            CancellationToken.None);
+        using var logs = new CapturedLogs();
+        using var loggers = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        var monitor = new InstanceMonitor(fixture.Store, new TaskStopper(fixture.Store, new AssignmentSignals()), AgentLiveness.Default, new ServerOptions(), _time,
+            loggers.CreateLogger<InstanceMonitor>());
+
+        await monitor.SweepInstancesAsync(CancellationToken.None);
+
+        foreach (var task in tasks)
+        {
+            var stored = (await fixture.Store.GetAsync(EcsRecords.Tasks, task.TaskArn!, CancellationToken.None))!.Value;
+            Assert.Equal((TaskStatuses.Stopped, TaskStatuses.Stopped), (stored.LastStatus, stored.DesiredStatus));
+        }
+        // A line per task before: 20,000 at once for a lost fleet of 2,000 instances.
+        var entry = Assert.Single(logs.Since(0));
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.Equal($"3 tasks lost with container instance {InstanceArn}, whose agent was last heard from at {lastSeen:u}", entry.Message);
+    }
 
     [Fact]
     public async Task Forgetting_a_stopped_task_after_the_hour_writes_its_usage_record_in_the_same_commit()
