@@ -65,7 +65,11 @@ public sealed class InstanceMonitorTests : IAsyncLifetime
         await using var fixture = await OneInstanceStore.OpenAsync(InstanceArn, lastSeen);
         var tasks = Enumerable.Range(0, 3).Select(i => Stopped($"lost{i}", Start) with
         {
-            LaunchType = "EC2", ContainerInstanceArn = InstanceArn, LastStatus = TaskStatuses.Running, DesiredStatus = TaskStatuses.Running, StoppedAt = null,
+            LaunchType = "EC2",
+            ContainerInstanceArn = InstanceArn,
+            LastStatus = TaskStatuses.Running,
+            DesiredStatus = TaskStatuses.Running,
+            StoppedAt = null,
         }).ToList();
         await fixture.Store.CommitAsync(
             [.. tasks.Select(t => EcsRecords.PutTask(t, 0)),
