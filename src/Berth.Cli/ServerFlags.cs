@@ -47,7 +47,7 @@ internal sealed class ServerFlags
         "Load balancer access logs in ALB's format: a file, or logs:GROUP for a CloudWatch Logs group (off when empty)", "BERTH_LB_ACCESS_LOG", "");
 
     private readonly Option<string> _store = EnvOption.Create("--store",
-        "Where state, logs, metrics and events are kept: postgres://user:password@host:port/database[?sslmode=require] for PostgreSQL " +
+        "Where state, logs, metrics and events are kept: postgres://user:password@host:port/database[?sslmode=require&pool_max_conns=20] for PostgreSQL " +
         "(several servers may share it), or empty for SQLite files in --data-dir", "BERTH_STORE", "");
 
     public ServerFlags(bool takesStore = false) => _takesStore = takesStore;

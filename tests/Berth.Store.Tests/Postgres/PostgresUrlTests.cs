@@ -20,12 +20,23 @@ public sealed class PostgresUrlTests
         Assert.Equal(5432, new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString("postgresql://berth@localhost/berth")).Port);
     }
 
+    [Fact]
+    public void A_server_keeps_at_most_20_connections_unless_the_url_says_how_many()
+    {
+        // Npgsql's own bound, 100, is PostgreSQL's default max_connections: two servers under load ran out of them.
+        Assert.Equal(20, new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString("postgres://berth@localhost/berth")).MaxPoolSize);
+        Assert.Equal(64, new NpgsqlConnectionStringBuilder(PostgresUrl.ToConnectionString("postgres://berth@localhost/berth?sslmode=require&pool_max_conns=64")).MaxPoolSize);
+    }
+
     [Theory]
     [InlineData("mysql://berth:x@localhost/berth")]
     [InlineData("postgres://localhost/berth")]
     [InlineData("postgres://berth:x@localhost")]
     [InlineData("postgres://berth:x@localhost/berth?sslmode=sometimes")]
     [InlineData("postgres://berth:x@localhost/berth?pool=9")]
+    [InlineData("postgres://berth:x@localhost/berth?pool_max_conns=3")]
+    [InlineData("postgres://berth:x@localhost/berth?pool_max_conns=-5")]
+    [InlineData("postgres://berth:x@localhost/berth?pool_max_conns=lots")]
     [InlineData("berth.db")]
     public void Other_urls_are_refused(string url)
     {
