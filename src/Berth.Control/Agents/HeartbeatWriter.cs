@@ -1,3 +1,4 @@
+using Berth.Control.Observability;
 using Berth.Core.ContainerInstances;
 using Berth.Core.State;
 using Berth.Store;
@@ -16,6 +17,9 @@ public sealed partial class HeartbeatWriter(IStateStore store, AgentLiveness liv
     private readonly Lock _gate = new();
     private Dictionary<string, Due> _due = new(StringComparer.Ordinal);
     private bool _collecting;
+
+    /// <summary>The flushes run one at a time (one collecting loop), as <see cref="StoreOutageLog"/> asks.</summary>
+    private readonly StoreOutageLog _outage = new(logger, nameof(HeartbeatWriter));
 
     /// <summary>
     /// A heartbeat is written at most this often, so a busy instance's polls do not all become writes; well inside the
@@ -105,11 +109,16 @@ public sealed partial class HeartbeatWriter(IStateStore store, AgentLiveness liv
             try
             {
                 await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                _outage.Succeeded();
             }
             catch (Exception e)
             {
-                // A full disk, a store going away at shutdown: the instance's next poll queues its heartbeat again.
-                LogFailed(logger, e.Message);
+                // A full disk, a store going away at shutdown: the instance's next poll queues its heartbeat again. An
+                // outage is one line, not one per flush (each second while agents poll).
+                if (!_outage.Absorbs(e))
+                {
+                    LogFailed(logger, e.Message);
+                }
             }
         }
     }

@@ -1,3 +1,4 @@
+using Berth.Control.Observability;
 using Berth.Core.Concurrency;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

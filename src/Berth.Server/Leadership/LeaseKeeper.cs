@@ -1,3 +1,4 @@
+using Berth.Control.Observability;
 using Berth.Core.Leadership;
 using Berth.Store;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,6 @@
 using System.Net;
 using Berth.Control.LoadBalancing;
+using Berth.Control.Observability;
 using Berth.Core.Concurrency;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -2,13 +2,16 @@ using Berth.Control.Agents;
 using Berth.Core.ContainerInstances;
 using Berth.Core.State;
 using Berth.Store;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Berth.Api.Tests.Agent;
 
 /// <summary>
 /// Heartbeats written together: one commit for the instances whose heartbeat is due, each on its own after a conflict,
-/// and none for an instance deregistered meanwhile. Time is frozen, so the tests flush what the polls queued.
+/// and none for an instance deregistered meanwhile; a store outage is logged once. Time is frozen, so most tests flush
+/// what the polls queued; the outage's moves a fake clock under the writer's own flushes.
 /// </summary>
 public sealed class HeartbeatWriterTests : IAsyncLifetime
 {
@@ -88,6 +91,47 @@ public sealed class HeartbeatWriterTests : IAsyncLifetime
         Assert.Equal(Now, await LastSeenAsync(OtherArn));
     }
 
+    [Fact]
+    public async Task A_store_outage_is_one_warning_however_many_flushes_it_fails_and_one_line_when_the_store_is_back()
+    {
+        var store = new Outage(Fixture.Store);
+        var time = new FakeTimeProvider(Now);
+        using var logs = new CapturedLogs();
+        using var loggers = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        var writer = new HeartbeatWriter(store, AgentLiveness.Default, time, loggers.CreateLogger<HeartbeatWriter>());
+        var instance = await InstanceAsync(InstanceArn);
+
+        // Each failed flush drops what it took, and the agent's next poll queues it again, as here.
+        for (var flushes = 1; flushes <= 3; flushes++)
+        {
+            writer.Enqueue(instance);
+            Assert.True(await FlushedAsync(time, () => store.Reads >= flushes), $"flush {flushes} did not run");
+        }
+        store.Down = false;
+        var heardAt = time.GetUtcNow();
+        writer.Enqueue(instance);
+        Assert.True(await FlushedAsync(time, () => logs.Count >= 2), string.Join(" | ", logs.Since(0)));
+
+        Assert.Equal(heardAt, await LastSeenAsync(InstanceArn));
+        var entries = logs.Since(0);
+        // A warning per flush before: one a second while the store was away.
+        Assert.True(entries.Count == 2, string.Join(" | ", entries));
+        Assert.Equal((LogLevel.Warning, LogLevel.Information), (entries[0].Level, entries[1].Level));
+        Assert.Contains("HeartbeatWriter cannot use the store", entries[0].Message, StringComparison.Ordinal);
+        Assert.Equal("HeartbeatWriter uses the store again", entries[1].Message);
+    }
+
+    /// <summary>
+    /// Moves the fake clock a collection period at a time until <paramref name="done"/> holds (the writer's loop may not
+    /// have started its wait when the clock first moves).
+    /// </summary>
+    private static async Task<bool> FlushedAsync(FakeTimeProvider time, Func<bool> done) =>
+        await Eventually.ReadAsync(() =>
+        {
+            time.Advance(TimeSpan.FromSeconds(1));
+            return Task.FromResult(done());
+        }, flushed => flushed);
+
     private static HeartbeatWriter Writer(IStateStore store) =>
         new(store, AgentLiveness.Default, new FrozenTime(Now), NullLogger<HeartbeatWriter>.Instance);
 
@@ -96,4 +140,20 @@ public sealed class HeartbeatWriterTests : IAsyncLifetime
 
     private async Task<DateTimeOffset> LastSeenAsync(string arn) =>
         (await Fixture.Store.GetAsync(EcsRecords.AgentHeartbeats, arn, CancellationToken.None))!.Value.LastSeen;
+
+    /// <summary>A store that is unavailable, as a stopped PostgreSQL is, while <see cref="Down"/>; counts the writer's reads.</summary>
+    private sealed class Outage(IStateStore inner) : ForwardingStore(inner)
+    {
+        private int _reads;
+
+        public volatile bool Down = true;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public override Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _reads);
+            return Down ? throw new StoreUnavailableException("Berth's data store cannot be used: the database is stopped.", new IOException("connection refused")) : base.GetManyAsync(kind, ids, cancellationToken);
+        }
+    }
 }
