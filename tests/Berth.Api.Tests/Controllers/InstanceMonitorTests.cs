@@ -11,6 +11,7 @@ using Berth.Store;
 using Berth.Store.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Berth.Api.Tests.Controllers;
 
@@ -24,7 +25,7 @@ public sealed class InstanceMonitorTests : IAsyncLifetime
     private static readonly DateTimeOffset Start = new(2026, 12, 10, 12, 0, 0, TimeSpan.Zero);
 
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"berth-monitor-{Guid.NewGuid():N}.db");
-    private readonly ManualTime _time = new(Start);
+    private readonly FakeTimeProvider _time = new(Start);
     private SqliteStateStore? _store;
 
     private SqliteStateStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
@@ -143,14 +144,5 @@ public sealed class InstanceMonitorTests : IAsyncLifetime
 
         Assert.NotNull(await Store.GetAsync(CostRecords.TaskUsages, lastMonth.TaskArn, CancellationToken.None));
         Assert.Null(await Store.GetAsync(CostRecords.TaskUsages, before.TaskArn, CancellationToken.None));
-    }
-
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -5,6 +5,7 @@ using Berth.Core.Tasks;
 using Berth.Store;
 using Berth.Store.Identity;
 using Berth.Store.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Berth.Api.Tests.Identity;
 
@@ -17,7 +18,7 @@ public sealed class TaskRoleSessionsTests : IAsyncLifetime
     private static readonly TaskRoleSessionOptions Options = new() { Lifetime = TimeSpan.FromHours(1), RenewBefore = TimeSpan.FromMinutes(30) };
 
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"berth-task-roles-{Guid.NewGuid():N}.db");
-    private readonly ManualTime _time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
     private SqliteStateStore? _store;
     private AccessKeys? _keys;
     private TaskRoleSessions? _sessions;
@@ -163,14 +164,5 @@ public sealed class TaskRoleSessionsTests : IAsyncLifetime
         Assert.Null(await Keys.FindAsync(execution.AccessKeyId, CancellationToken.None));
         Assert.Null(await Store.GetAsync(IdentityRecords.TaskRoleSessions, IdentityRecords.TaskRoleSessionId(TaskArn, TaskRoleSessionKind.Execution),
             CancellationToken.None));
-    }
-
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

@@ -3,6 +3,7 @@ using Berth.Server.Leadership;
 using Berth.Store;
 using Berth.Store.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using ServerLeadership = Berth.Server.Leadership.Leadership;
 
 namespace Berth.Api.Tests.Leadership;
@@ -16,7 +17,7 @@ public sealed class LeaseKeeperTests : IAsyncLifetime
     private static readonly DateTimeOffset Start = new(2026, 12, 5, 16, 0, 0, TimeSpan.Zero);
 
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"berth-lease-{Guid.NewGuid():N}.db");
-    private readonly ManualTime _time = new(Start);
+    private readonly FakeTimeProvider _time = new(Start);
     private readonly ServerLeadership _a = new();
     private readonly ServerLeadership _b = new();
     private SqliteStateStore? _store;
@@ -130,13 +131,4 @@ public sealed class LeaseKeeperTests : IAsyncLifetime
     }
 
     private static PutRecord Put(string id) => new("thing", id, "scope", id, "{}"u8.ToArray(), 0);
-
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

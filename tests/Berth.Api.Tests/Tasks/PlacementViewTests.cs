@@ -10,6 +10,7 @@ using Berth.Core.State;
 using Berth.Core.Tasks;
 using Berth.Store;
 using Berth.Store.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Berth.Api.Tests.Tasks;
 
@@ -67,7 +68,7 @@ public sealed class PlacementViewTests : IAsyncLifetime
     public async Task A_view_kept_from_an_earlier_placement_sees_what_another_server_placed_since_through_the_conflict_its_commit_meets()
     {
         // The clock stands still, so the view lists only because its commit conflicted: the feed showed nothing.
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var launcher = Launcher(Followed(Store), time);
         var other = Launcher(Followed(Store), time);
         Assert.Single((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
@@ -82,7 +83,7 @@ public sealed class PlacementViewTests : IAsyncLifetime
     public async Task A_task_that_stopped_on_this_server_gives_its_room_back_to_a_kept_view_at_once()
     {
         var server = Followed(Store);
-        var launcher = Launcher(server, new ManualTime(DateTimeOffset.UtcNow));
+        var launcher = Launcher(server, new FakeTimeProvider(DateTimeOffset.UtcNow));
         var placed = await launcher.RunAsync(Scope, Cluster, HalfInstance, 2, [], [], CancellationToken.None);
         Assert.Equal(2, placed.Tasks.Count);
         Assert.Empty((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
@@ -98,7 +99,7 @@ public sealed class PlacementViewTests : IAsyncLifetime
     [Fact]
     public async Task A_claim_freed_without_moving_the_instances_assignments_is_seen_once_the_views_claims_age_out()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var launcher = Launcher(Followed(Store), time);
         Assert.Equal(2, (await launcher.RunAsync(Scope, Cluster, HalfInstance, 2, [], [], CancellationToken.None)).Tasks.Count);
         // As a task recorded lost frees its claim: the instance's record does not move.
@@ -127,7 +128,7 @@ public sealed class PlacementViewTests : IAsyncLifetime
     [Fact]
     public async Task A_kept_view_follows_the_agents_heartbeat_though_the_instance_record_does_not_move()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var server = Followed(Store);
         var launcher = Launcher(server, time);
         Assert.Single((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
@@ -144,7 +145,7 @@ public sealed class PlacementViewTests : IAsyncLifetime
     public async Task A_kept_view_drops_an_instance_this_server_removed_at_once()
     {
         var server = Followed(Store);
-        var launcher = Launcher(server, new ManualTime(DateTimeOffset.UtcNow));
+        var launcher = Launcher(server, new FakeTimeProvider(DateTimeOffset.UtcNow));
         Assert.Single((await launcher.RunAsync(Scope, Cluster, HalfInstance, 1, [], [], CancellationToken.None)).Tasks);
         var instance = await Store.GetAsync(EcsRecords.ContainerInstances, InstanceArn, CancellationToken.None);
         var heartbeat = await Store.GetAsync(EcsRecords.AgentHeartbeats, InstanceArn, CancellationToken.None);
@@ -157,7 +158,7 @@ public sealed class PlacementViewTests : IAsyncLifetime
     [Fact]
     public async Task A_kept_view_sees_an_instance_another_server_registered_once_its_last_listing_is_the_listing_interval_old()
     {
-        var time = new ManualTime(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var launcher = Launcher(Followed(Store), time);
         Assert.Equal(2, (await launcher.RunAsync(Scope, Cluster, HalfInstance, 2, [], [], CancellationToken.None)).Tasks.Count);
         var second = Fixture.Instance with
@@ -194,14 +195,6 @@ public sealed class PlacementViewTests : IAsyncLifetime
         .Sum(c => c.Value.Cpu);
 
     /// <summary>A clock that moves only when told (the instance's heartbeat stays recent enough for its agent to count as connected).</summary>
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 
     /// <summary>The store, except that right after the first read of an instance's claims <paramref name="meanwhile"/> runs.</summary>
     private sealed class AfterFirstClaimsRead(IStateStore inner, Func<Task> meanwhile) : CommitDecorator(inner)
