@@ -137,17 +137,9 @@ public sealed class AccessKeys(IStateStore store, SecretCipher cipher, IdentityC
         return role?.Value.RoleId == key.RoleId;
     }
 
-    private AccessKeyHolder? Holder(AccessKeyRecord key)
-    {
-        try
-        {
-            return new AccessKeyHolder(key.AccessKeyId, key.PrincipalArn,
-                new SigningCredential(cipher.Unprotect(key.EncryptedSecret, key.AccessKeyId), key.SessionToken, key.Expiration));
-        }
-        catch (CryptographicException)
-        {
-            // Sealed under another key file: no request can be verified with it, as with an unknown key.
-            return null;
-        }
-    }
+    /// <summary>Null when the secret was sealed under another key file: no request can be verified with it, as with an unknown key.</summary>
+    private AccessKeyHolder? Holder(AccessKeyRecord key) =>
+        cipher.TryUnprotect(key.EncryptedSecret, key.AccessKeyId, out var secret)
+            ? new AccessKeyHolder(key.AccessKeyId, key.PrincipalArn, new SigningCredential(secret, key.SessionToken, key.Expiration))
+            : null;
 }

@@ -363,8 +363,12 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher, Secre
         []);
 
     private (string? Text, byte[]? Binary) Open(SecretRecord secret, SecretVersion version) => (
-        version.SealedString is { } text ? cipher.Unprotect(text, Binding(secret.Arn, version.VersionId)) : null,
-        version.SealedBinary is { } binary ? Convert.FromBase64String(cipher.Unprotect(binary, Binding(secret.Arn, version.VersionId))) : null);
+        version.SealedString is { } text ? Unseal(text, Binding(secret.Arn, version.VersionId)) : null,
+        version.SealedBinary is { } binary ? Convert.FromBase64String(Unseal(binary, Binding(secret.Arn, version.VersionId))) : null);
+
+    /// <summary>A value this server's key does not open is Secrets Manager's DecryptionFailure (a 400), not an internal error.</summary>
+    private string Unseal(string sealedValue, string binding) =>
+        cipher.TryUnprotect(sealedValue, binding, out var value) ? value : throw SecretsManagerErrors.CannotDecrypt();
 
     private bool SameValue(SecretRecord secret, SecretVersion version, string? text, byte[]? binary)
     {

@@ -37,7 +37,7 @@ public sealed class SecretValueResolver(SsmParameters parameters, ManagedSecrets
     /// <param name="taskScope">The task's account and region, where a parameter given by name is looked up.</param>
     /// <param name="reader">The principal that must be allowed to read the value, or null to read it unchecked.</param>
     /// <exception cref="SecretResolutionException">
-    /// The reader may not read it, or the secret or parameter is missing, scheduled for deletion, or lacks the JSON key.
+    /// The reader may not read it, or the secret or parameter is missing, scheduled for deletion, lacks the JSON key, or does not open.
     /// </exception>
     public Task<string> ResolveAsync(string valueFrom, ResourceScope taskScope, string? reader, CancellationToken cancellationToken) =>
         SecretReference.IsSecret(valueFrom)
@@ -99,8 +99,16 @@ public sealed class SecretValueResolver(SsmParameters parameters, ManagedSecrets
             await AuthorizeAsync(reader, scope, "ssm:GetParameters", new RequestedResource(ParameterRules.Arn(scope, reference.Names[0]), "parameter", IsExact: true),
                 ssm, cancellationToken).ConfigureAwait(false);
         }
-        return await parameters.ValueAsync(reference, scope, cancellationToken).ConfigureAwait(false)
-            ?? throw new SecretResolutionException($"{ssm}invalid parameters: {valueFrom}");
+        string? value;
+        try
+        {
+            value = await parameters.ValueAsync(reference, scope, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsServiceException e)
+        {
+            throw new SecretResolutionException($"{ssm}{e.ErrorCode}: {e.Message}");
+        }
+        return value ?? throw new SecretResolutionException($"{ssm}invalid parameters: {valueFrom}");
     }
 
     /// <summary>A secret ARN names its own region and account.</summary>

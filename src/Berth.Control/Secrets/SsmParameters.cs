@@ -311,8 +311,11 @@ public sealed class SsmParameters(IStateStore store, SecretCipher cipher, Secret
         DataType = version.DataType,
     };
 
+    /// <summary>A SecureString this server's key does not open is Parameter Store's InvalidKeyId (a 400), not an internal error.</summary>
     private string Reveal(ResourceScope scope, ParameterRecord parameter, ParameterVersion version, bool withDecryption) =>
-        version.Type == ParameterRules.SecureString && withDecryption ? cipher.Unprotect(version.Value, Binding(scope, parameter.Name, version.Version)) : version.Value;
+        version.Type != ParameterRules.SecureString || !withDecryption ? version.Value
+        : cipher.TryUnprotect(version.Value, Binding(scope, parameter.Name, version.Version), out var value) ? value
+        : throw SsmErrors.CannotDecrypt(parameter.Name);
 
     /// <summary>What a SecureString version's ciphertext is bound to: moved to another parameter or version, it does not open.</summary>
     private static string Binding(ResourceScope scope, string name, long version) => $"{SecretRecords.ParameterId(scope, name)}#{version}";

@@ -8,6 +8,9 @@ public sealed class InvalidRequestException(string message) : EcsException(messa
 
 public sealed class ResourceExistsException(string message) : EcsException(message);
 
+/// <summary>The stored value cannot be decrypted (<see cref="SealedValues"/>).</summary>
+public sealed class DecryptionFailure(string message) : EcsException(message);
+
 public sealed class InvalidNextTokenException(string message = "The NextToken value is not valid.") : EcsException(message);
 
 /// <summary>The messages Secrets Manager answers again and again.</summary>
@@ -17,4 +20,7 @@ public static class SecretsManagerErrors
 
     public static InvalidRequestException MarkedForDeletion() =>
         new("You can't perform this operation on the secret because it was marked for deletion.");
+
+    public static DecryptionFailure CannotDecrypt() =>
+        new($"Secrets Manager can't decrypt the protected secret text using the provided KMS key. {SealedValues.AnotherKey}");
 }

@@ -10,6 +10,9 @@ public sealed class ParameterAlreadyExists()
 
 public sealed class ParameterVersionNotFound(string message) : EcsException(message);
 
+/// <summary>A SecureString's key cannot decrypt it (<see cref="SealedValues"/>): the model's one error for its key.</summary>
+public sealed class InvalidKeyId(string message) : EcsException(message);
+
 public sealed class ParameterVersionLabelLimitExceeded(string message) : EcsException(message);
 
 public sealed class ParameterMaxVersionLimitExceeded(string message) : EcsException(message);
@@ -39,3 +42,9 @@ public sealed class InvalidPolicyTypeException(string message) : EcsException(me
 
 /// <summary>The request breaks a constraint of the model (a name, a length, a range): SSM's ValidationException.</summary>
 public sealed class ValidationException(string message) : EcsException(message);
+
+/// <summary>The messages Parameter Store answers again and again.</summary>
+public static class SsmErrors
+{
+    public static InvalidKeyId CannotDecrypt(string name) => new($"The SecureString value of {name} cannot be decrypted. {SealedValues.AnotherKey}");
+}

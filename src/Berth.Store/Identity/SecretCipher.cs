@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -73,6 +74,24 @@ public sealed class SecretCipher
         using var aes = new AesGcm(_key, TagBytes);
         aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceBytes, plain.Length), sealedBytes.AsSpan(NonceBytes + plain.Length), Encoding.UTF8.GetBytes(associatedData));
         return Convert.ToBase64String(sealedBytes);
+    }
+
+    /// <summary>
+    /// The secret, or false when <paramref name="protectedSecret"/> was not sealed with this key for this associated data
+    /// (sealed under another key file, moved to another record, or altered): for callers that answer a client error then.
+    /// </summary>
+    public bool TryUnprotect(string protectedSecret, string associatedData, [NotNullWhen(true)] out string? secret)
+    {
+        try
+        {
+            secret = Unprotect(protectedSecret, associatedData);
+            return true;
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            secret = null;
+            return false;
+        }
     }
 
     /// <exception cref="CryptographicException">The value was not sealed with this key for this associated data.</exception>

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace Berth.Store.Identity;
@@ -57,13 +56,6 @@ public static class SecretKeyCheck
     private static bool Opens(SecretCipher cipher, byte[] body)
     {
         using var document = JsonDocument.Parse(body);
-        try
-        {
-            return cipher.Unprotect(document.RootElement.GetProperty("sealed").GetString()!, Kind) == Text;
-        }
-        catch (CryptographicException)
-        {
-            return false;
-        }
+        return cipher.TryUnprotect(document.RootElement.GetProperty("sealed").GetString()!, Kind, out var text) && text == Text;
     }
 }

@@ -2,13 +2,15 @@ using System.Text;
 using Berth.Control.Secrets;
 using Berth.Core.Arns;
 using Berth.Server;
+using Berth.Store.Identity;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Berth.Api.Tests.Secrets;
 
 /// <summary>
 /// Parameters and secrets survive a restart, their values are never on disk in the clear, a server with another key
-/// than its store's is refused, scheduled deletions happen, and <see cref="SecretValueResolver"/> resolves every
+/// than its store's is refused (and a value sealed with another key is a client error), scheduled deletions happen, and <see cref="SecretValueResolver"/> resolves every
 /// valueFrom form ECS knows (or fails as ECS does).
 /// </summary>
 public sealed class SecretsAtRestTests : IDisposable
@@ -89,6 +91,50 @@ public sealed class SecretsAtRestTests : IDisposable
         // The refused start left the store as it was: the right key still opens it, and its values.
         await using var again = await RunningServer.StartAsync(options with { SecretKeyFile = options.SecretKeyPath });
         Assert.Equal(Plain, (string)(await Ssm(again).OkAsync("GetParameter", new { Name = "/sealed", WithDecryption = true }))["Parameter"]!["Value"]!);
+    }
+
+    [Fact]
+    public async Task A_value_sealed_with_another_key_is_a_client_error_that_says_so()
+    {
+        var options = new ServerOptions { Port = 0, DataDirectory = Path.Combine(_dataDirectory, "data") };
+        string arn;
+        await using (var first = await RunningServer.StartAsync(options))
+        {
+            await Ssm(first).OkAsync("PutParameter", new { Name = "/sealed", Value = Plain, Type = "SecureString" });
+            arn = (string)(await Sm(first).OkAsync("CreateSecret", new { Name = "sealed", SecretString = Plain }))["ARN"]!;
+        }
+        // A store made before the key check existed: the first server with another key starts, and seals the check with it.
+        await using (var connection = new SqliteConnection($"Data Source={options.DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var forget = connection.CreateCommand();
+            forget.CommandText = $"DELETE FROM records WHERE kind = '{SecretKeyCheck.Kind}';";
+            Assert.Equal(1, await forget.ExecuteNonQueryAsync());
+        }
+        var otherKey = Path.Combine(_dataDirectory, "other.key");
+        await File.WriteAllBytesAsync(otherKey, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using var second = await RunningServer.StartAsync(options with { SecretKeyFile = otherKey });
+
+        // Each read of a value was a 500 (the cipher's CryptographicException); now each service's modeled error for its key.
+        const string why = "Berth: this server's secret key (--secret-key-file) does not open the stored value; it was sealed with another key, or altered.";
+        Assert.Equal(("InvalidKeyId", $"The SecureString value of /sealed cannot be decrypted. {why}"),
+            await Ssm(second).ErrorAsync("GetParameter", new { Name = "/sealed", WithDecryption = true }));
+        Assert.Equal("InvalidKeyId", (await Ssm(second).ErrorAsync("GetParameterHistory", new { Name = "/sealed", WithDecryption = true })).Type);
+        Assert.Equal(("DecryptionFailure", $"Secrets Manager can't decrypt the protected secret text using the provided KMS key. {why}"),
+            await Sm(second).ErrorAsync("GetSecretValue", new { SecretId = "sealed" }));
+        // What needs no decryption answers as before.
+        Assert.NotEqual(Plain, (string)(await Ssm(second).OkAsync("GetParameter", new { Name = "/sealed" }))["Parameter"]!["Value"]!);
+        await Sm(second).OkAsync("DescribeSecret", new { SecretId = "sealed" });
+
+        // A task's secrets fail its start with the reason ECS gives, as any secret it cannot read.
+        var resolver = second.Services.GetRequiredService<SecretValueResolver>();
+        var scope = new ResourceScope(Region, "000000000000");
+        var parameter = await Assert.ThrowsAsync<SecretResolutionException>(() => resolver.ResolveAsync("/sealed", scope, reader: null, CancellationToken.None));
+        Assert.Equal("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secrets from ssm: " +
+            $"service call has been retried 1 time(s): InvalidKeyId: The SecureString value of /sealed cannot be decrypted. {why}", parameter.Message);
+        var secret = await Assert.ThrowsAsync<SecretResolutionException>(() => resolver.ResolveAsync(arn, scope, reader: null, CancellationToken.None));
+        Assert.EndsWith($"from secrets manager: DecryptionFailure: Secrets Manager can't decrypt the protected secret text using the provided KMS key. {why}",
+            secret.Message, StringComparison.Ordinal);
     }
 
     [Fact]
