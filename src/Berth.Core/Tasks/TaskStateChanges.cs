@@ -117,7 +117,7 @@ public static class TaskStateChanges
         return !forward && Equivalent(task, next) ? task : next with { Version = (task.Version ?? 0) + 1 };
     }
 
-    private static Container ApplyContainer(Container container, ContainerReport? report, DateTimeOffset now)
+    internal static Container ApplyContainer(Container container, ContainerReport? report, DateTimeOffset now)
     {
         if (report is null)
         {
