@@ -23,6 +23,15 @@ public static class SecretRecords
 
     public static string SecretId(ResourceScope scope, string name) => $"{SecretScope(scope)}:{name}";
 
+    /// <summary>
+    /// What a SecureString version's ciphertext is bound to (the cipher's associated data): moved to another parameter or
+    /// version, it does not open.
+    /// </summary>
+    public static string ParameterValueBinding(string parameterId, long version) => $"{parameterId}#{version}";
+
+    /// <summary>What a secret version's sealed value is bound to: moved to another secret or version, it does not open.</summary>
+    public static string SecretValueBinding(string secretArn, string versionId) => $"{secretArn}#{versionId}";
+
     public static PutRecord PutParameter(ResourceScope scope, ParameterRecord parameter, long expectedVersion) =>
         Parameters.Put(ParameterId(scope, parameter.Name), ParameterScope(scope), parameter.Name, parameter, expectedVersion);
 

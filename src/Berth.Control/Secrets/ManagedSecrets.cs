@@ -357,14 +357,14 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher, Secre
 
     private SecretVersion Seal(string arn, string versionId, string? text, byte[]? binary, DateTimeOffset now) => new(
         versionId,
-        text is null ? null : cipher.Protect(text, Binding(arn, versionId)),
-        binary is null ? null : cipher.Protect(Convert.ToBase64String(binary), Binding(arn, versionId)),
+        text is null ? null : cipher.Protect(text, SecretRecords.SecretValueBinding(arn, versionId)),
+        binary is null ? null : cipher.Protect(Convert.ToBase64String(binary), SecretRecords.SecretValueBinding(arn, versionId)),
         now,
         []);
 
     private (string? Text, byte[]? Binary) Open(SecretRecord secret, SecretVersion version) => (
-        version.SealedString is { } text ? Unseal(text, Binding(secret.Arn, version.VersionId)) : null,
-        version.SealedBinary is { } binary ? Convert.FromBase64String(Unseal(binary, Binding(secret.Arn, version.VersionId))) : null);
+        version.SealedString is { } text ? Unseal(text, SecretRecords.SecretValueBinding(secret.Arn, version.VersionId)) : null,
+        version.SealedBinary is { } binary ? Convert.FromBase64String(Unseal(binary, SecretRecords.SecretValueBinding(secret.Arn, version.VersionId))) : null);
 
     /// <summary>A value this server's key does not open is Secrets Manager's DecryptionFailure (a 400), not an internal error.</summary>
     private string Unseal(string sealedValue, string binding) =>
@@ -376,7 +376,6 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher, Secre
         return storedText == text && (storedBinary ?? []).AsSpan().SequenceEqual(binary ?? []);
     }
 
-    private static string Binding(string arn, string versionId) => $"{arn}#{versionId}";
 
     private static IReadOnlyList<Tag> Tags(SecretRecord secret) => [.. secret.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value })];
 

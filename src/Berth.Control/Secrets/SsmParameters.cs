@@ -317,8 +317,8 @@ public sealed class SsmParameters(IStateStore store, SecretCipher cipher, Secret
         : cipher.TryUnprotect(version.Value, Binding(scope, parameter.Name, version.Version), out var value) ? value
         : throw SsmErrors.CannotDecrypt(parameter.Name);
 
-    /// <summary>What a SecureString version's ciphertext is bound to: moved to another parameter or version, it does not open.</summary>
-    private static string Binding(ResourceScope scope, string name, long version) => $"{SecretRecords.ParameterId(scope, name)}#{version}";
+    private static string Binding(ResourceScope scope, string name, long version) =>
+        SecretRecords.ParameterValueBinding(SecretRecords.ParameterId(scope, name), version);
 
     private static ParameterVersion Target(ParameterRecord parameter, long? version) =>
         version is { } wanted

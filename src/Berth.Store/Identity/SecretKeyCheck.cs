@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Berth.Core.Ssm;
 
 namespace Berth.Store.Identity;
 
@@ -11,8 +12,9 @@ namespace Berth.Store.Identity;
 /// another key is refused before it answers anything.
 /// </summary>
 /// <remarks>
-/// A store made before the check existed gets it from the first server that starts on it: a server whose key differs
-/// from the one the store's secrets were sealed with would still answer errors for them, and make the check its own.
+/// A store made before the check existed gets it from the first server that starts on it, when that server's key opens
+/// a value already sealed there (an access key's secret, a SecureString, a secret's value), or the store has none:
+/// adopting another key would refuse the right one at its next start.
 /// </remarks>
 public static class SecretKeyCheck
 {
@@ -27,7 +29,7 @@ public static class SecretKeyCheck
 
     /// <summary>
     /// True when <paramref name="cipher"/> opens the store's check, or the store had none and now has one sealed with it;
-    /// false when the check was sealed with another key.
+    /// false when the check, or a value sealed before the check existed, was sealed with another key.
     /// </summary>
     public static Task<bool> MatchesAsync(IStateStore store, SecretCipher cipher, CancellationToken cancellationToken) =>
         store.RetryOnConflictAsync(async ct =>
@@ -36,10 +38,43 @@ public static class SecretKeyCheck
             {
                 return Opens(cipher, check.Body);
             }
+            if (await SealedBeforeAsync(store, ct).ConfigureAwait(false) is { } value && !cipher.TryUnprotect(value.Sealed, value.Binding, out _))
+            {
+                return false;
+            }
             // Two servers starting on a new store at once: one commit wins, the other conflicts and checks the winner's.
             await store.CommitAsync([new PutRecord(Kind, Id, Scope, Id, Seal(cipher), 0)], ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
+
+    /// <summary>One value sealed in a store that has no check yet, with what it is bound to; null when it holds none.</summary>
+    private static async Task<(string Sealed, string Binding)?> SealedBeforeAsync(IStateStore store, CancellationToken cancellationToken)
+    {
+        var keys = await store.QueryAsync(IdentityRecords.AccessKeys, new RecordQuery(IdentityRecords.AccessKeys.Kind, null) { Limit = 1 }, cancellationToken)
+            .ConfigureAwait(false);
+        if (keys.Count > 0)
+        {
+            return (keys[0].Value.EncryptedSecret, keys[0].Value.AccessKeyId);
+        }
+        // Read whole: this runs once, on a store made before the check, to find its first SecureString or secret value.
+        foreach (var parameter in await store.QueryAsync(SecretRecords.Parameters, new RecordQuery(SecretRecords.Parameters.Kind, null), cancellationToken)
+            .ConfigureAwait(false))
+        {
+            if (parameter.Value.Versions.FirstOrDefault(v => v.Type == ParameterRules.SecureString) is { } version)
+            {
+                return (version.Value, SecretRecords.ParameterValueBinding(parameter.Id, version.Version));
+            }
+        }
+        foreach (var secret in await store.QueryAsync(SecretRecords.Secrets, new RecordQuery(SecretRecords.Secrets.Kind, null), cancellationToken)
+            .ConfigureAwait(false))
+        {
+            if (secret.Value.Versions.FirstOrDefault(v => (v.SealedString ?? v.SealedBinary) is not null) is { } version)
+            {
+                return (version.SealedString ?? version.SealedBinary!, SecretRecords.SecretValueBinding(secret.Value.Arn, version.VersionId));
+            }
+        }
+        return null;
+    }
 
     private static byte[] Seal(SecretCipher cipher)
     {

@@ -94,7 +94,32 @@ public sealed class SecretsAtRestTests : IDisposable
     }
 
     [Fact]
-    public async Task A_value_sealed_with_another_key_is_a_client_error_that_says_so()
+    public async Task A_store_made_before_the_key_check_takes_it_only_from_a_key_that_opens_its_values()
+    {
+        var options = new ServerOptions { Port = 0, DataDirectory = Path.Combine(_dataDirectory, "data") };
+        await using (var first = await RunningServer.StartAsync(options))
+        {
+            await Ssm(first).OkAsync("PutParameter", new { Name = "/sealed", Value = Plain, Type = "SecureString" });
+        }
+        Assert.Equal(1, await ChangeAsync(options, $"DELETE FROM records WHERE kind = '{SecretKeyCheck.Kind}';"));
+
+        // Adopting another key made the next start with the right one fail as "not the key this store's secrets are sealed with".
+        var otherKey = Path.Combine(_dataDirectory, "other.key");
+        await File.WriteAllBytesAsync(otherKey, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => RunningServer.StartAsync(options with { SecretKeyFile = otherKey }));
+        Assert.StartsWith($"--secret-key-file (BERTH_SECRET_KEY_FILE): {otherKey} is not the key this store's secrets are sealed with.", refused.Message,
+            StringComparison.Ordinal);
+        Assert.False(await HasKeyCheckAsync(options));
+
+        await using (var again = await RunningServer.StartAsync(options))
+        {
+            Assert.Equal(Plain, (string)(await Ssm(again).OkAsync("GetParameter", new { Name = "/sealed", WithDecryption = true }))["Parameter"]!["Value"]!);
+        }
+        Assert.True(await HasKeyCheckAsync(options));
+    }
+
+    [Fact]
+    public async Task A_stored_value_the_key_does_not_open_is_a_client_error_that_says_so()
     {
         var options = new ServerOptions { Port = 0, DataDirectory = Path.Combine(_dataDirectory, "data") };
         string arn;
@@ -103,17 +128,11 @@ public sealed class SecretsAtRestTests : IDisposable
             await Ssm(first).OkAsync("PutParameter", new { Name = "/sealed", Value = Plain, Type = "SecureString" });
             arn = (string)(await Sm(first).OkAsync("CreateSecret", new { Name = "sealed", SecretString = Plain }))["ARN"]!;
         }
-        // A store made before the key check existed: the first server with another key starts, and seals the check with it.
-        await using (var connection = new SqliteConnection($"Data Source={options.DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync();
-            await using var forget = connection.CreateCommand();
-            forget.CommandText = $"DELETE FROM records WHERE kind = '{SecretKeyCheck.Kind}';";
-            Assert.Equal(1, await forget.ExecuteNonQueryAsync());
-        }
-        var otherKey = Path.Combine(_dataDirectory, "other.key");
-        await File.WriteAllBytesAsync(otherKey, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        await using var second = await RunningServer.StartAsync(options with { SecretKeyFile = otherKey });
+        // Values altered in the database (their nonces), as values sealed under another key look to this one.
+        Assert.Equal(1, await ChangeAsync(options, $"UPDATE records SET body = json_set(body, {Altered("$.Versions[0].Value")}, {Altered("$.Latest.Value")}) " +
+            "WHERE kind = 'ssm-parameter';"));
+        Assert.Equal(1, await ChangeAsync(options, $"UPDATE records SET body = json_set(body, {Altered("$.Versions[0].SealedString")}) WHERE kind = 'secret';"));
+        await using var second = await RunningServer.StartAsync(options);
 
         // Each read of a value was a 500 (the cipher's CryptographicException); now each service's modeled error for its key.
         const string why = "Berth: this server's secret key (--secret-key-file) does not open the stored value; it was sealed with another key, or altered.";
@@ -126,7 +145,7 @@ public sealed class SecretsAtRestTests : IDisposable
         Assert.NotEqual(Plain, (string)(await Ssm(second).OkAsync("GetParameter", new { Name = "/sealed" }))["Parameter"]!["Value"]!);
         await Sm(second).OkAsync("DescribeSecret", new { SecretId = "sealed" });
 
-        // A task's secrets fail its start with the reason ECS gives, as any secret it cannot read.
+        // A task's secrets fail its start with the reason ECS gives, as any secret it cannot read (the agent's poll was a 500).
         var resolver = second.Services.GetRequiredService<SecretValueResolver>();
         var scope = new ResourceScope(Region, "000000000000");
         var parameter = await Assert.ThrowsAsync<SecretResolutionException>(() => resolver.ResolveAsync("/sealed", scope, reader: null, CancellationToken.None));
@@ -136,6 +155,23 @@ public sealed class SecretsAtRestTests : IDisposable
         Assert.EndsWith($"from secrets manager: DecryptionFailure: Secrets Manager can't decrypt the protected secret text using the provided KMS key. {why}",
             secret.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>A json_set path and value: the sealed value at <paramref name="path"/> with its first 6 bytes (of the nonce) changed.</summary>
+    private static string Altered(string path) => $"'{path}', 'AAAAAAAA' || substr(json_extract(body, '{path}'), 9)";
+
+    /// <summary>Runs a statement on a stopped server's state file; the rows it changed.</summary>
+    private static async Task<int> ChangeAsync(ServerOptions options, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={options.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Whether a stopped server's state file holds the key check (an UPDATE that changes nothing, counting it).</summary>
+    private static async Task<bool> HasKeyCheckAsync(ServerOptions options) =>
+        await ChangeAsync(options, $"UPDATE records SET kind = kind WHERE kind = '{SecretKeyCheck.Kind}';") == 1;
 
     [Fact]
     public async Task A_scheduled_deletion_happens_once_the_recovery_window_has_passed()
