@@ -10,12 +10,19 @@ namespace Berth.Store.Postgres;
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
+    /// <summary>How Npgsql's message for a connection pool with no free connection begins.</summary>
+    private const string PoolExhausted = "The connection pool has been exhausted";
+
     private readonly NpgsqlDataSource _dataSource;
 
-    private PostgresDatabase(NpgsqlDataSource dataSource, string description)
+    /// <summary>The pool's bound (<see cref="PostgresUrl"/>'s pool_max_conns), for the message when every connection is busy.</summary>
+    private readonly int _maxConnections;
+
+    private PostgresDatabase(NpgsqlDataSource dataSource, string description, int maxConnections)
     {
         _dataSource = dataSource;
         Description = description;
+        _maxConnections = maxConnections;
     }
 
     /// <summary>Where the database is, without the password.</summary>
@@ -24,7 +31,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>Opens the database of an Npgsql connection string; <see cref="StoreUnavailableException"/> when it cannot be used.</summary>
     public static async Task<PostgresDatabase> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
-        var database = new PostgresDatabase(NpgsqlDataSource.Create(WithPoolSettings(connectionString)), PostgresUrl.Describe(connectionString));
+        var database = new PostgresDatabase(NpgsqlDataSource.Create(WithPoolSettings(connectionString)), PostgresUrl.Describe(connectionString),
+            new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize);
         try
         {
             await using var connection = await database._dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -34,7 +42,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             await database.DisposeAsync().ConfigureAwait(false);
-            throw new StoreUnavailableException($"Berth cannot use the {database.Description}: {Reason(e)}", e);
+            throw new StoreUnavailableException($"Berth cannot use the {database.Description}: {database.Reason(e)}", e);
         }
     }
 
@@ -110,5 +118,18 @@ public sealed class PostgresDatabase : IAsyncDisposable
         _ => false,
     };
 
-    private static string Reason(Exception e) => e.InnerException is { } inner && e is not PostgresException ? $"{e.Message} ({inner.Message})" : e.Message;
+    /// <remarks>
+    /// Npgsql words a wait for a pooled connection that timed out in its own connection-string keys ("raise 'Max Pool
+    /// Size'"), which a Berth user never writes: the bound is the --store URL's pool_max_conns.
+    /// </remarks>
+    private string Reason(Exception e) => e switch
+    {
+        NpgsqlException { InnerException: TimeoutException } when e.Message.StartsWith(PoolExhausted, StringComparison.Ordinal) =>
+            $"kept all {_maxConnections} of this server's connections busy for longer than a request waits for one (pool_max_conns in the --store URL raises "
+            + "the bound; PostgreSQL's max_connections must allow it for every server)",
+        PostgresException => e.Message,
+        { InnerException: { } inner } => $"{e.Message} ({inner.Message})",
+        _ => e.Message,
+    };
+
 }

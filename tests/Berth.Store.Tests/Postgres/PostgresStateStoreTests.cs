@@ -35,6 +35,32 @@ public sealed class PostgresStateStoreTests : StateStoreContract
     }
 
     [Fact]
+    public async Task Every_connection_busy_is_store_unavailable_naming_the_bound_a_user_sets()
+    {
+        // A pool of 4 whose requests wait 1 s for a connection (Npgsql's Timeout; 15 s by default).
+        var bounded = new Npgsql.NpgsqlConnectionStringBuilder(_schema!.ConnectionString) { MaxPoolSize = 4, Timeout = 1 }.ConnectionString;
+        await using var database = await PostgresDatabase.OpenAsync(bounded, CancellationToken.None);
+        var store = new PostgresStateStore(database);
+        var held = new List<Npgsql.NpgsqlConnection>();
+        for (var i = 0; i < 4; i++)
+        {
+            held.Add(await database.OpenConnectionAsync(CancellationToken.None));
+        }
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.GetAsync("thing", "a", CancellationToken.None));
+
+        // Npgsql's own words ask to "raise 'Max Pool Size'", a connection-string key the --store URL does not take.
+        Assert.Contains("kept all 4 of this server's connections busy for longer than a request waits for one (pool_max_conns in the --store URL raises the bound;",
+            error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Max Pool Size", error.Message, StringComparison.Ordinal);
+        foreach (var connection in held)
+        {
+            await connection.DisposeAsync();
+        }
+        Assert.Null(await store.GetAsync("thing", "a", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_statement_run_again_on_a_connection_is_prepared_there_once()
     {
         await Store.CommitAsync([new PutRecord("thing", "a", "s", "a", Bodies.Of("1"), 0)], CancellationToken.None);
