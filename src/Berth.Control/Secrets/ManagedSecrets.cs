@@ -376,7 +376,6 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher, Secre
         return storedText == text && (storedBinary ?? []).AsSpan().SequenceEqual(binary ?? []);
     }
 
-
     private static IReadOnlyList<Tag> Tags(SecretRecord secret) => [.. secret.Tags.Select(t => new Tag { Key = t.Key, Value = t.Value })];
 
     private static IReadOnlyDictionary<string, IReadOnlyList<string>> Stages(SecretRecord secret) =>

@@ -131,5 +131,4 @@ public sealed class PostgresDatabase : IAsyncDisposable
         { InnerException: { } inner } => $"{e.Message} ({inner.Message})",
         _ => e.Message,
     };
-
 }
