@@ -37,10 +37,8 @@ public sealed class AccessKeys(IStateStore store, SecretCipher cipher, IdentityC
             cancellationToken).ConfigureAwait(false);
         if (existing.Count > 0)
         {
-            var key = existing[0].Value;
-            // A key file that does not match the store must stop the start, not refuse every request later.
-            _ = cipher.Unprotect(key.EncryptedSecret, key.AccessKeyId);
-            return new RootKey(key.AccessKeyId, null);
+            // Whether the server's key opens its secret was settled before the server started (SecretKeyCheck).
+            return new RootKey(existing[0].Value.AccessKeyId, null);
         }
         var issued = await CreateAsync(accountId, principal, AccessKeyRecord.LongTermPrefix, expiration: null, cancellationToken).ConfigureAwait(false);
         return new RootKey(issued.AccessKeyId, issued.SecretAccessKey);

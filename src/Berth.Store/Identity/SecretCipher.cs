@@ -95,7 +95,7 @@ public sealed class SecretCipher
     }
 
     /// <exception cref="CryptographicException">The value was not sealed with this key for this associated data.</exception>
-    public string Unprotect(string protectedSecret, string associatedData)
+    private string Unprotect(string protectedSecret, string associatedData)
     {
         var sealedBytes = Convert.FromBase64String(protectedSecret);
         var length = sealedBytes.Length - NonceBytes - TagBytes;
