@@ -410,12 +410,15 @@ internal sealed partial class DockerDriver : IDockerDriver, IDisposable
             return null;
         }
         response.EnsureSuccessStatusCode();
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        // A container that stops while Docker answers gets a 200 with no body: no reading, as for one that is gone (a
+        // parse error here made the stats sampler drop the whole interval's samples of every task).
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (body.Length == 0)
         {
-            using var json = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return json.RootElement.Clone();
+            return null;
         }
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.Clone();
     }
 
     /// <summary>Docker's error text: the <c>message</c> of its JSON error body.</summary>

@@ -76,6 +76,6 @@ internal interface IDockerDriver
     /// <summary>The exit code of a command whose output ended.</summary>
     Task<long> GetExecExitCodeAsync(string execId, CancellationToken cancellationToken);
 
-    /// <summary>The engine's stats JSON for one container; null when it is gone.</summary>
+    /// <summary>The engine's stats JSON for one container; null when it is gone or stopped while Docker answered.</summary>
     Task<JsonElement?> GetStatsAsync(string id, CancellationToken cancellationToken, bool oneShot = false);
 }
