@@ -1,6 +1,7 @@
 using System.Globalization;
 using Berth.Core.Ecs;
 using Berth.Core.State;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Berth.Store.Tests;
 
@@ -662,10 +663,10 @@ public abstract class StateStoreContract : IAsyncLifetime
     /// A cache over <see cref="Store"/> as one server holds it: the server's commits go through the returned store (and
     /// so its feed); its clock moves only when told, so no listing happens unless the test moves it.
     /// </summary>
-    private (QueryReadCache<TRecord> Cache, ChangeFeedStateStore Store, ManualClock Clock) Cache<TRecord>(RecordType<TRecord> type)
+    private (QueryReadCache<TRecord> Cache, ChangeFeedStateStore Store, FakeTimeProvider Clock) Cache<TRecord>(RecordType<TRecord> type)
     {
         var followed = new ChangeFeedStateStore(Store, new ChangeFeed());
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         return (new QueryReadCache<TRecord>(followed, followed.Feed, type, clock), followed, clock);
     }
 
@@ -790,16 +791,6 @@ public abstract class StateStoreContract : IAsyncLifetime
         public override Task CommitAsync(IReadOnlyList<RecordWrite> writes, CancellationToken cancellationToken) => Inner.CommitAsync(writes, cancellationToken);
 
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
-    /// <summary>A clock that moves only when told.</summary>
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = DateTimeOffset.UnixEpoch;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 
     private static PutRecord Beat(string id, long seconds, long expectedVersion, string scope = Scope) =>

@@ -6,9 +6,9 @@ namespace Berth.Control.Observability;
 /// <summary>
 /// What a server's background loop (its controllers, the lease, the load balancer's reloads, the heartbeat writer) logs
 /// of an unavailable store (<see cref="StoreUnavailableException"/>: the database down or restarting, a full or read-only
-/// disk): one warning with the reason when its rounds start failing for it, and one line when a round succeeds again. Such an outage lasts as long as the storage is away, and its message already
-/// says what is wrong; logged as any other failure, it was an error with a 40-line stack trace from each loop every
-/// second (a dozen loops on each server). Any other failure is the loop's to log, every time. One per loop, whose
+/// disk): one warning with the reason when its rounds start failing for it, and one line when a round succeeds again.
+/// Such an outage lasts as long as the storage is away, and its message already says what is wrong; logged as any other
+/// failure, it was an error with a 40-line stack trace from each loop every second (a dozen loops on each server). Any other failure is the loop's to log, every time. One per loop, whose
 /// rounds run one at a time.
 /// </summary>
 public sealed partial class StoreOutageLog(ILogger logger, string loop)

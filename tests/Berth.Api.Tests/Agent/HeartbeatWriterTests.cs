@@ -153,7 +153,9 @@ public sealed class HeartbeatWriterTests : IAsyncLifetime
         public override Task<IReadOnlyList<StoredRecord>> GetManyAsync(string kind, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _reads);
-            return Down ? throw new StoreUnavailableException("Berth's data store cannot be used: the database is stopped.", new IOException("connection refused")) : base.GetManyAsync(kind, ids, cancellationToken);
+            return Down
+                ? throw new StoreUnavailableException("Berth's data store cannot be used: the database is stopped.", new IOException("connection refused"))
+                : base.GetManyAsync(kind, ids, cancellationToken);
         }
     }
 }

@@ -1,24 +1,18 @@
 using Berth.Control.Observability;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Berth.Api.Tests.Observability;
 
 public class MetricClockTests
 {
-    private sealed class StoppedClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static readonly DateTimeOffset Start = new(2026, 12, 5, 10, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void By_default_metric_time_is_real_time()
     {
-        var real = new StoppedClock(Start);
+        var real = new FakeTimeProvider(Start);
         var clock = new MetricClock(real, TimeSpan.FromMinutes(1));
-        real.Now = Start.AddSeconds(95);
+        real.SetUtcNow(Start.AddSeconds(95));
 
         Assert.Equal(Start.AddSeconds(95), clock.GetUtcNow());
         Assert.Equal(Start.AddSeconds(-30), clock.ToMetric(Start.AddSeconds(-30)));
@@ -27,9 +21,9 @@ public class MetricClockTests
     [Fact]
     public void A_five_second_minute_runs_metric_time_twelve_times_faster_from_the_start()
     {
-        var real = new StoppedClock(Start);
+        var real = new FakeTimeProvider(Start);
         var clock = new MetricClock(real, TimeSpan.FromSeconds(5));
-        real.Now = Start.AddSeconds(15);
+        real.SetUtcNow(Start.AddSeconds(15));
 
         Assert.Equal(Start.AddMinutes(3), clock.GetUtcNow());
         Assert.Equal(Start.AddMinutes(1), clock.ToMetric(Start.AddSeconds(5)));

@@ -194,8 +194,6 @@ public sealed class PlacementViewTests : IAsyncLifetime
         (await Store.QueryAsync(EcsRecords.TaskAssignments, new RecordQuery(EcsRecords.TaskAssignments.Kind, InstanceArn), CancellationToken.None))
         .Sum(c => c.Value.Cpu);
 
-    /// <summary>A clock that moves only when told (the instance's heartbeat stays recent enough for its agent to count as connected).</summary>
-
     /// <summary>The store, except that right after the first read of an instance's claims <paramref name="meanwhile"/> runs.</summary>
     private sealed class AfterFirstClaimsRead(IStateStore inner, Func<Task> meanwhile) : CommitDecorator(inner)
     {
