@@ -12,7 +12,7 @@ Re-run after a botocore upgrade; the output is committed so builds need no Pytho
 
 For services that speak the "query" protocol ("ec2" is its variant) the output also holds what the
 query layer (Berth.Api/Query) needs and JSON cannot say: a schema of every shape with its XML names
-(locationName, flattened lists, map entry names) and the operations with their input, output and result
+(locationName, flattened lists, map entry names) and an enum's values, and the operations with their input, output and result
 wrapper. That includes services whose model lists query beside a JSON protocol (CloudWatch). Services
 whose only protocol is query (ELBv2, IAM, STS) also get one exception class per modelled error carrying
 its wire code and HTTP status; the others name their errors by shape, and theirs are written by hand.
@@ -210,6 +210,8 @@ def query_schema(model, prefix):
             flattened = "true" if shape.get("flattened") else "false"
             value = (f"{q}.QueryShape.Map({member('key', shape['key'])}, {member('value', shape['value'])}, "
                      f"flattened: {flattened})")
+        elif kind == "string" and "enum" in shape:
+            value = f"{q}.QueryShape.Enumeration({prefix}Enums.{name})"
         else:
             value = f"{q}.QueryShape.Scalar({q}.QueryShapeKind.{SCALAR_KINDS[kind]})"
         out.append(f"            [{json.dumps(name)}] = {value},")

@@ -151,12 +151,13 @@ class BerthServer:
         return (values["aws_access_key_id"], values["aws_secret_access_key"]) if len(values) == 2 else None
 
     def client(self, service):
-        """A boto3 client of `service` ("ecs", "elbv2", …) for this server (boto3 is imported here: not every user
-        of this module needs it)."""
+        """A boto3 client of `service` ("ecs", "elbv2", …) for this server, which checks each answer against the
+        operation's output shape (response_shapes). boto3 is imported here: not every user of this module needs it."""
         import boto3
+        from response_shapes import check_answers
         key_id, secret = self.root_key or ("test", "test")
-        return boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1", verify=self.ca_bundle,
-                            aws_access_key_id=key_id, aws_secret_access_key=secret)
+        return check_answers(boto3.client(service, endpoint_url=self.endpoint, region_name="us-east-1", verify=self.ca_bundle,
+                                          aws_access_key_id=key_id, aws_secret_access_key=secret))
 
     def ecs(self):
         return self.client("ecs")

@@ -10,8 +10,9 @@ namespace Berth.Api.Query;
 /// (and their converters) serve the query protocol and the JSON ones. Follows botocore's query serializer:
 /// list items are <c>Name.member.N</c> (just <c>Name.N</c> when flattened), map entries
 /// <c>Name.entry.N.key</c> / <c>.value</c>, numbering from 1, and an empty list is sent as <c>Name=</c>.
-/// Every value is checked against its shape here, and a parameter the model does not have is refused, so a
-/// malformed request is a ValidationError that names the parameter, never a request that silently lost a part.
+/// Every value is checked against its shape here (an enum's against the model's values), and a parameter the model
+/// does not have is refused, so a malformed request is a ValidationError that names the parameter, never a request
+/// that silently lost a part.
 /// </summary>
 internal sealed class QueryRequestReader(QueryModel model)
 {
@@ -55,7 +56,7 @@ internal sealed class QueryRequestReader(QueryModel model)
                 return ReadMap(form, shape, name, read);
             default:
                 read.Add(name);
-                return ReadScalar(shape.Kind, name, form[name] ?? "");
+                return ReadScalar(shape, name, form[name] ?? "");
         }
     }
 
@@ -107,8 +108,15 @@ internal sealed class QueryRequestReader(QueryModel model)
         }
     }
 
-    private static JsonNode ReadScalar(QueryShapeKind kind, string name, string text)
+    private static JsonNode ReadScalar(QueryShape shape, string name, string text)
     {
+        if (shape.Values is { } values && !values.Contains(text))
+        {
+            // An enum takes its model's values only, as AWS words it ("" too: botocore sends an empty string as Name=).
+            throw new QueryValidationException(
+                $"Value '{text}' at '{name}' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", values)}]");
+        }
+        var kind = shape.Kind;
         try
         {
             return kind switch

@@ -43,6 +43,9 @@ public sealed record QueryShape(QueryShapeKind Kind)
     /// <summary>Flattened lists and maps repeat their items under the parent's name, without a wrapping element.</summary>
     public bool Flattened { get; init; }
 
+    /// <summary>The values an enum's string may take; null for any other shape.</summary>
+    public IReadOnlySet<string>? Values { get; init; }
+
     public static QueryShape Structure(IReadOnlyList<QueryMember> members) => new(QueryShapeKind.Structure) { Members = members };
 
     public static QueryShape List(QueryMember member, bool flattened) =>
@@ -52,4 +55,6 @@ public sealed record QueryShape(QueryShapeKind Kind)
         new(QueryShapeKind.Map) { Key = key, Item = value, Flattened = flattened };
 
     public static QueryShape Scalar(QueryShapeKind kind) => new(kind);
+
+    public static QueryShape Enumeration(IReadOnlySet<string> values) => new(QueryShapeKind.String) { Values = values };
 }

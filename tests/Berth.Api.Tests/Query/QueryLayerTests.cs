@@ -18,7 +18,7 @@ public class QueryLayerTests
         ["Input"] = QueryShape.Structure(
         [
             new("Names", "NameList"), new("Flat", "FlatList"), new("Labels", "LabelMap"), new("Count", "Integer"),
-            new("Enabled", "Boolean"), new("Inner", "Inner", LocationName: "InnerThing"),
+            new("Enabled", "Boolean"), new("Inner", "Inner", LocationName: "InnerThing"), new("Scheme", "SchemeEnum"),
         ]),
         ["Output"] = QueryShape.Structure([new("Flat", "FlatList"), new("When", "Timestamp"), new("Labels", "LabelMap")]),
         ["Inner"] = QueryShape.Structure([new("Value", "String")]),
@@ -29,6 +29,7 @@ public class QueryLayerTests
         ["Integer"] = QueryShape.Scalar(QueryShapeKind.Integer),
         ["Boolean"] = QueryShape.Scalar(QueryShapeKind.Boolean),
         ["Timestamp"] = QueryShape.Scalar(QueryShapeKind.Timestamp),
+        ["SchemeEnum"] = QueryShape.Enumeration(new HashSet<string>(StringComparer.Ordinal) { "internal", "internet-facing" }),
     }, new Dictionary<string, QueryOperation> { ["Op"] = new("Op", "Input", "Output", "OpResult") });
 
     private static JsonObject Read(string form) => new QueryRequestReader(Model).Read(QueryForm.Parse(Encoding.UTF8.GetBytes(form)), "Input");
@@ -53,6 +54,17 @@ public class QueryLayerTests
     {
         var e = Assert.Throws<QueryValidationException>(() => Read("Count=many"));
         Assert.Contains("'Count'", e.Message);
+    }
+
+    [Theory]
+    [InlineData("Scheme=external")]
+    [InlineData("Scheme=")]
+    [InlineData("Scheme=Internal")]
+    public void A_value_outside_an_enum_is_a_validation_error_naming_the_parameter_and_the_values(string form)
+    {
+        var e = Assert.Throws<QueryValidationException>(() => Read(form));
+        Assert.EndsWith("at 'Scheme' failed to satisfy constraint: Member must satisfy enum value set: [internal, internet-facing]", e.Message);
+        Assert.Equal("""{"Scheme":"internal"}""", Read("Scheme=internal").ToJsonString());
     }
 
     [Fact]

@@ -1,7 +1,10 @@
-"""What every answer must satisfy: a status below 500, a body that parses in its content type, and for a 4xx the
-error shape of the protocol the request spoke (AWS JSON `__type`, CBOR `__type`, query `ErrorResponse/Error/Code`)."""
+"""What every answer must satisfy: a status below 500, a body that parses in its content type, for a 4xx the error
+shape of the protocol the request spoke (AWS JSON `__type`, CBOR `__type`, query `ErrorResponse/Error/Code`), and for a
+success the operation's output shape (response_shapes)."""
 import json
 import xml.etree.ElementTree as ElementTree
+
+from response_shapes import answer_problems
 
 from . import cbor
 
@@ -59,6 +62,9 @@ def problems(request, response):
         return found + [f"{kind} body does not parse ({e}): {response.body[:200]!r}"]
     if response.status >= 400 and not error_code(kind, document):
         found.append(f"HTTP {response.status} without an error code: {response.body[:200]!r}")
+    if 200 <= response.status < 300 and request.operation is not None and request.operation.output_shape is not None:
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        found += answer_problems(request.operation, content_type, response.body)
     if kind == "cbor" and response.headers.get("smithy-protocol") != "rpc-v2-cbor":
         found.append("CBOR answer without smithy-protocol: rpc-v2-cbor")
     return found

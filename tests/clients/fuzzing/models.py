@@ -1,9 +1,11 @@
 """The services Berth serves, read from botocore's models, and valid input values generated from their shapes."""
 import base64
+import functools
 import string
 from dataclasses import dataclass
 
 import botocore.loaders
+import botocore.model
 
 # Each service with its model version and the wire protocols Berth answers it in (CloudWatch's model lists three,
 # and real clients use each of them).
@@ -52,6 +54,14 @@ class Service:
 
     def shape(self, name):
         return self.model["shapes"][name]
+
+    @functools.cached_property
+    def _botocore_model(self):
+        return botocore.model.ServiceModel(self.model, self.name)
+
+    def operation_model(self, operation):
+        """botocore's view of the operation, which response_shapes reads answers by."""
+        return self._botocore_model.operation_model(operation)
 
     def input_shape(self, operation):
         return self.model["operations"][operation].get("input", {}).get("shape")

@@ -139,6 +139,8 @@ class Fuzzer:
         request = BUILDERS[protocol](service, operation, params, region)
         if kind == "hostile":
             changes.append(Hostile(rng, list(self.services.values())).change(request, service, operation))
+        else:
+            request.operation = service.operation_model(operation)
         request.changes = changes
         return request, kind, f"#{index} {service.name}.{operation} over {protocol}, {kind}" + (f" ({'; '.join(changes)})" if changes else "")
 

@@ -25,6 +25,9 @@ class Request:
     # "stalled": the same without the half-close, so the server must give up waiting.
     framing: str = "normal"
     changes: list = field(default_factory=list)
+    # The botocore operation model whose output shape a success must fit; None once a hostile change may have sent
+    # the request to another operation, or to none.
+    operation: object = None
 
 
 def authorization(region, signing_name):
