@@ -12,7 +12,7 @@ Re-run after a botocore upgrade; the output is committed so builds need no Pytho
 
 For services that speak the "query" protocol ("ec2" is its variant) the output also holds what the
 query layer (Berth.Api/Query) needs and JSON cannot say: a schema of every shape with its XML names
-(locationName, flattened lists, map entry names) and an enum's values, and the operations with their input, output and result
+(locationName, flattened lists, map entry names), its required members and an enum's values, and the operations with their input, output and result
 wrapper. That includes services whose model lists query beside a JSON protocol (CloudWatch). Services
 whose only protocol is query (ELBv2, IAM, STS) also get one exception class per modelled error carrying
 its wire code and HTTP status; the others name their errors by shape, and theirs are written by hand.
@@ -180,13 +180,13 @@ def query_schema(model, prefix):
     shapes = model["shapes"]
     q = "Berth.Core.Query"
 
-    def member(name, ref):
+    def member(name, ref, required=False):
         parts = [json.dumps(name), json.dumps(ref["shape"])]
         if "locationName" in ref:
             parts.append(f"LocationName: {json.dumps(ref['locationName'])}")
         if "queryName" in ref:
             parts.append(f"QueryName: {json.dumps(ref['queryName'])}")
-        return f"new {q}.QueryMember({', '.join(parts)})"
+        return f"new {q}.QueryMember({', '.join(parts)})" + (" { Required = true }" if required else "")
 
     out = ["/// <summary>The model's shapes and operations for the query protocol layer.</summary>",
            f"public static class {prefix}QuerySchema", "{",
@@ -201,7 +201,8 @@ def query_schema(model, prefix):
         if shape.get("exception"):
             continue
         if kind == "structure":
-            members = ", ".join(member(m, r) for m, r in shape.get("members", {}).items())
+            required = set(shape.get("required", []))
+            members = ", ".join(member(m, r, m in required) for m, r in shape.get("members", {}).items())
             value = f"{q}.QueryShape.Structure([{members}])"
         elif kind == "list":
             flattened = "true" if shape.get("flattened") else "false"

@@ -9,13 +9,17 @@ namespace Berth.Api.CloudWatch;
 /// <summary>
 /// The CloudWatch metrics and alarms service. Its model lists three protocols, and real clients use all of them:
 /// RPC v2 CBOR (botocore ≥ 1.38), AWS JSON 1.0 (target prefix GraniteServiceVersion20100801) and query
-/// (Version 2010-08-01). One set of operations serves the three.
+/// (Version 2010-08-01). One set of operations serves the three, and the model's enum values are checked alike in all
+/// three; its handlers answer a missing member with CloudWatch's own MissingParameter.
 /// </summary>
 public static class CloudWatchApi
 {
     public static JsonService Create(IMetricStore store, MetricAlarms alarms)
     {
-        var service = new JsonService(CloudWatchOperations.TargetPrefix, "monitoring", CloudWatchJsonContext.Default, CloudWatchOperations.All, jsonVersion: "1.0")
+        // The query model's enums hold for the JSON and CBOR requests too.
+        var service = new JsonService(
+            CloudWatchOperations.TargetPrefix, "monitoring", CloudWatchJsonContext.Default, CloudWatchOperations.All, jsonVersion: "1.0",
+            constraints: CloudWatchQuerySchema.Model)
         {
             QueryCompatible = true,
         };

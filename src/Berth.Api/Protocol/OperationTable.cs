@@ -1,6 +1,9 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Berth.Api.Query;
 using Berth.Core.Errors;
+using Berth.Core.Query;
 using Berth.Core.State;
 
 namespace Berth.Api.Protocol;
@@ -12,15 +15,25 @@ namespace Berth.Api.Protocol;
 /// </summary>
 /// <param name="modelOperations">Every operation the service's model defines.</param>
 /// <param name="unsupported">The service's error for a modelled operation without a handler, given its message.</param>
+/// <param name="constraints">A model whose enum values every request is checked against before it is read
+/// (<see cref="ModelConstraints.CheckEnums"/>); null when the handlers check their own.</param>
 internal sealed class OperationTable(
-    JsonSerializerContext contracts, IReadOnlySet<string> modelOperations, Func<string, AwsServiceException> unsupported)
+    JsonSerializerContext contracts, IReadOnlySet<string> modelOperations, Func<string, AwsServiceException> unsupported,
+    QueryModel? constraints = null)
 {
     private readonly Dictionary<string, IJsonOperation> _operations = new(StringComparer.Ordinal);
 
     public void Add<TRequest, TResponse>(string name, Func<TRequest, RequestContext, CancellationToken, Task<TResponse>> handler)
         where TRequest : new()
-        where TResponse : notnull =>
-        _operations.Add(name, new JsonOperation<TRequest, TResponse>(contracts, handler));
+        where TResponse : notnull
+    {
+        IJsonOperation operation = new JsonOperation<TRequest, TResponse>(contracts, handler);
+        if (constraints?.Operations[name].Input is { } input)
+        {
+            operation = new ConstrainedOperation(operation, constraints, input);
+        }
+        _operations.Add(name, operation);
+    }
 
     public IJsonOperation? Find(string name) =>
         _operations.GetValueOrDefault(name)
@@ -35,6 +48,31 @@ internal sealed class OperationTable(
         var body = JsonSerializer.SerializeToUtf8Bytes(request, contracts.TypeInfo<TRequest>());
         var operation = Find(name) ?? throw new InvalidOperationException($"No operation {name}.");
         return (TResponse)(await operation.InvokeAsync(() => body, context, cancellationToken).ConfigureAwait(false)).Value;
+    }
+
+    private sealed class ConstrainedOperation(IJsonOperation operation, QueryModel model, string input) : IJsonOperation
+    {
+        public Task<OperationResult> InvokeAsync(JsonBody body, RequestContext context, CancellationToken cancellationToken)
+        {
+            Check(body());
+            return operation.InvokeAsync(body, context, cancellationToken);
+        }
+
+        /// <summary>
+        /// A body the check cannot read (not JSON, a member twice, a string that is not UTF-8) is left to the operation's
+        /// read, which refuses it with the protocol's error.
+        /// </summary>
+        private void Check(ReadOnlyMemory<byte> body)
+        {
+            try
+            {
+                var request = body.IsEmpty ? null : JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+                ModelConstraints.CheckEnums(model, input, request, path: "");
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+            }
+        }
     }
 
     private sealed class UnsupportedOperation(AwsServiceException error) : IJsonOperation

@@ -10,11 +10,13 @@ namespace Berth.Api.Query;
 /// (and their converters) serve the query protocol and the JSON ones. Follows botocore's query serializer:
 /// list items are <c>Name.member.N</c> (just <c>Name.N</c> when flattened), map entries
 /// <c>Name.entry.N.key</c> / <c>.value</c>, numbering from 1, and an empty list is sent as <c>Name=</c>.
-/// Every value is checked against its shape here (an enum's against the model's values), and a parameter the model
-/// does not have is refused, so a malformed request is a ValidationError that names the parameter, never a request
-/// that silently lost a part.
+/// Every value is checked against its shape here (with the model's <see cref="ModelConstraints"/>: required members,
+/// enum values), and a parameter the model does not have is refused, so a malformed request is a ValidationError that
+/// names the parameter, never a request that silently lost a part.
 /// </summary>
-internal sealed class QueryRequestReader(QueryModel model)
+/// <param name="refuseMissingMembers">Whether a request without a required member is a ValidationError here (ELBv2, IAM,
+/// STS answer so), or is left to the handlers, which answer their service's own error (CloudWatch's MissingParameter).</param>
+internal sealed class QueryRequestReader(QueryModel model, bool refuseMissingMembers)
 {
     /// <param name="inputShape">The operation's input shape; null for an operation that takes none.</param>
     public JsonObject Read(QueryForm form, string? inputShape)
@@ -35,7 +37,12 @@ internal sealed class QueryRequestReader(QueryModel model)
         foreach (var member in shape.Members)
         {
             var name = prefix + member.WireName;
-            if (form.Has(name))
+            var present = form.Has(name);
+            if (refuseMissingMembers)
+            {
+                ModelConstraints.RequirePresent(member, present, name);
+            }
+            if (present)
             {
                 result[member.Name] = ReadValue(form, member.Shape, name, read);
             }
@@ -110,12 +117,8 @@ internal sealed class QueryRequestReader(QueryModel model)
 
     private static JsonNode ReadScalar(QueryShape shape, string name, string text)
     {
-        if (shape.Values is { } values && !values.Contains(text))
-        {
-            // An enum takes its model's values only, as AWS words it ("" too: botocore sends an empty string as Name=).
-            throw new QueryValidationException(
-                $"Value '{text}' at '{name}' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", values)}]");
-        }
+        // "" too, which botocore sends as Name=.
+        ModelConstraints.RequireAllowed(shape, text, name);
         var kind = shape.Kind;
         try
         {

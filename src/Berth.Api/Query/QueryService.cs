@@ -23,24 +23,25 @@ public sealed class QueryService
 
     /// <summary>A query service (ELBv2; IAM, STS and EC2 next): its handlers are added with <see cref="Add"/>.</summary>
     public QueryService(QueryModel model, JsonSerializerContext contracts)
-        : this(model, new OperationTable(contracts, model.Operations.Keys.ToHashSet(StringComparer.Ordinal), message => new QueryUnsupportedException(message)))
+        : this(model, new OperationTable(contracts, model.Operations.Keys.ToHashSet(StringComparer.Ordinal), message => new QueryUnsupportedException(message)),
+            refuseMissingMembers: true)
     {
     }
 
     /// <summary>
     /// The query edge of a JSON service whose model also lists the query protocol (CloudWatch, which was a query
-    /// service first): the same operations, with the JSON service's errors.
+    /// service first): the same operations, with the JSON service's errors, a missing member's too.
     /// </summary>
     public QueryService(QueryModel model, JsonService service)
-        : this(model, service.Operations)
+        : this(model, service.Operations, refuseMissingMembers: false)
     {
     }
 
-    private QueryService(QueryModel model, OperationTable operations)
+    private QueryService(QueryModel model, OperationTable operations, bool refuseMissingMembers)
     {
         Model = model;
         _operations = operations;
-        _reader = new QueryRequestReader(model);
+        _reader = new QueryRequestReader(model, refuseMissingMembers);
         _writer = new QueryResponseWriter(model);
         _actionsByInput = model.Operations.Values.Where(o => o.Input is not null).ToDictionary(o => o.Input!, o => o.Name, StringComparer.Ordinal);
     }

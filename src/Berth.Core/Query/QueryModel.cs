@@ -29,6 +29,9 @@ public sealed record QueryMember(string Name, string Shape, string? LocationName
 {
     /// <summary>The element or parameter name on the wire: botocore uses locationName when the model gives one.</summary>
     public string WireName => LocationName ?? Name;
+
+    /// <summary>Whether the structure must have this member (an input without it is a ValidationError).</summary>
+    public bool Required { get; init; }
 }
 
 public sealed record QueryShape(QueryShapeKind Kind)

@@ -120,6 +120,25 @@ public class CloudWatchProtocolTests(BerthServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_value_outside_an_enum_is_a_validation_error_in_every_protocol()
+    {
+        var request = new JsonObject { ["MetricName"] = "Latency", ["Namespace"] = "App", ["Statistic"] = "Median" };
+
+        var json = await _cw.JsonAsync("DescribeAlarmsForMetric", request);
+        var cbor = await _cw.CborAsync("DescribeAlarmsForMetric", request);
+        var query = await _cw.QueryAsync("DescribeAlarmsForMetric", ("MetricName", "Latency"), ("Namespace", "App"), ("Statistic", "Median"));
+
+        const string Message = "1 validation error detected: Value 'Median' at 'Statistic' failed to satisfy constraint: Member must satisfy enum value set: "
+            + "[SampleCount, Average, Sum, Minimum, Maximum]";
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationError", Message),
+            (json.Status, json.Body!["__type"]!.GetValue<string>(), json.Body!["message"]!.GetValue<string>()));
+        Assert.Equal((HttpStatusCode.BadRequest, "ValidationError", Message),
+            (cbor.Status, cbor.Body!["__type"]!.GetValue<string>(), cbor.Body!["message"]!.GetValue<string>()));
+        var error = query.Xml!.Root!.Element(Xmlns + "Error")!;
+        Assert.Equal(("ValidationError", Message), (error.Element(Xmlns + "Code")!.Value, error.Element(Xmlns + "Message")!.Value));
+    }
+
+    [Fact]
     public async Task Query_requests_find_cloudwatch_by_signing_name_without_a_version_and_refuse_unknown_parameters()
     {
         var unversioned = await _cw.FormAsync(("Action", "ListMetrics"), ("Namespace", "App"));

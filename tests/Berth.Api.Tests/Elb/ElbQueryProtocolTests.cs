@@ -32,9 +32,19 @@ public sealed class ElbQueryProtocolTests(BerthServerFixture server) : IClassFix
     {
         var elb = server.NewElbClient();
         Assert.Equal("InvalidAction", (await elb.ErrorAsync("LaunchRockets")).Code);
-        var unsupported = await elb.ErrorAsync("CreateTrustStore", ("Name", "x"));
+        var unsupported = await elb.ErrorAsync("CreateTrustStore", ("Name", "x"), ("CaCertificatesBundleS3Bucket", "b"), ("CaCertificatesBundleS3Key", "k"));
         Assert.Equal("UnsupportedFeature", unsupported.Code);
         Assert.Contains("CreateTrustStore", unsupported.Message);
+    }
+
+    [Fact]
+    public async Task A_request_without_a_required_member_is_a_validation_error_naming_it()
+    {
+        var elb = server.NewElbClient();
+        var error = await elb.ErrorAsync("CreateLoadBalancer", ("Subnets.member.1", "subnet-local-a"));
+        Assert.Equal(("ValidationError", "1 validation error detected: Value null at 'Name' failed to satisfy constraint: Member must not be null"),
+            (error.Code, error.Message));
+        Assert.Equal("ValidationError", (await elb.ErrorAsync("DeleteLoadBalancer")).Code);
     }
 
     [Fact]

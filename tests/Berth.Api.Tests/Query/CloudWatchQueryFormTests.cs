@@ -9,7 +9,7 @@ namespace Berth.Api.Tests.Query;
 public class CloudWatchQueryFormTests
 {
     private static string Read(params (string Key, string Value)[] form) =>
-        new QueryRequestReader(CloudWatchQuerySchema.Model)
+        new QueryRequestReader(CloudWatchQuerySchema.Model, refuseMissingMembers: false)
             .Read(new QueryForm(form.Select(p => KeyValuePair.Create(p.Key, p.Value))), "GetMetricDataInput")
             .ToJsonString();
 
@@ -50,7 +50,7 @@ public class CloudWatchQueryFormTests
     [InlineData("-Infinity")]
     public void Numbers_json_cannot_carry_are_refused(string value)
     {
-        var error = Assert.Throws<QueryValidationException>(() => new QueryRequestReader(CloudWatchQuerySchema.Model)
+        var error = Assert.Throws<QueryValidationException>(() => new QueryRequestReader(CloudWatchQuerySchema.Model, refuseMissingMembers: false)
             .Read(new QueryForm([KeyValuePair.Create("MetricData.member.1.Value", value)]), "PutMetricDataInput"));
 
         Assert.Contains("MetricData.member.1.Value", error.Message, StringComparison.Ordinal);
@@ -61,7 +61,7 @@ public class CloudWatchQueryFormTests
     {
         var form = QueryForm.Parse(Encoding.UTF8.GetBytes("Action=ListMetrics&Version=2010-08-01&Dimensions=&Namespace=My%20App%2Bx"));
 
-        var json = new QueryRequestReader(CloudWatchQuerySchema.Model).Read(form, "ListMetricsInput");
+        var json = new QueryRequestReader(CloudWatchQuerySchema.Model, refuseMissingMembers: false).Read(form, "ListMetricsInput");
 
         Assert.Equal(("My App+x", 0), (json["Namespace"]!.GetValue<string>(), json["Dimensions"]!.AsArray().Count));
     }

@@ -21,7 +21,7 @@ public class QueryLayerTests
             new("Enabled", "Boolean"), new("Inner", "Inner", LocationName: "InnerThing"), new("Scheme", "SchemeEnum"),
         ]),
         ["Output"] = QueryShape.Structure([new("Flat", "FlatList"), new("When", "Timestamp"), new("Labels", "LabelMap")]),
-        ["Inner"] = QueryShape.Structure([new("Value", "String")]),
+        ["Inner"] = QueryShape.Structure([new("Value", "String") { Required = true }, new("Other", "String")]),
         ["NameList"] = QueryShape.List(new("member", "String"), flattened: false),
         ["FlatList"] = QueryShape.List(new("member", "String", LocationName: "Item"), flattened: true),
         ["LabelMap"] = QueryShape.Map(new("key", "String"), new("value", "String"), flattened: false),
@@ -32,7 +32,7 @@ public class QueryLayerTests
         ["SchemeEnum"] = QueryShape.Enumeration(new HashSet<string>(StringComparer.Ordinal) { "internal", "internet-facing" }),
     }, new Dictionary<string, QueryOperation> { ["Op"] = new("Op", "Input", "Output", "OpResult") });
 
-    private static JsonObject Read(string form) => new QueryRequestReader(Model).Read(QueryForm.Parse(Encoding.UTF8.GetBytes(form)), "Input");
+    private static JsonObject Read(string form) => new QueryRequestReader(Model, refuseMissingMembers: true).Read(QueryForm.Parse(Encoding.UTF8.GetBytes(form)), "Input");
 
     [Fact]
     public void Lists_maps_nested_structures_and_scalars_become_the_input_json()
@@ -65,6 +65,13 @@ public class QueryLayerTests
         var e = Assert.Throws<QueryValidationException>(() => Read(form));
         Assert.EndsWith("at 'Scheme' failed to satisfy constraint: Member must satisfy enum value set: [internal, internet-facing]", e.Message);
         Assert.Equal("""{"Scheme":"internal"}""", Read("Scheme=internal").ToJsonString());
+    }
+
+    [Fact]
+    public void A_structure_without_a_required_member_is_a_validation_error_naming_it()
+    {
+        var e = Assert.Throws<QueryValidationException>(() => Read("InnerThing.Other=x"));
+        Assert.Equal("1 validation error detected: Value null at 'InnerThing.Value' failed to satisfy constraint: Member must not be null", e.Message);
     }
 
     [Fact]
