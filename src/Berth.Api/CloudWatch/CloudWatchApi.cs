@@ -9,17 +9,17 @@ namespace Berth.Api.CloudWatch;
 /// <summary>
 /// The CloudWatch metrics and alarms service. Its model lists three protocols, and real clients use all of them:
 /// RPC v2 CBOR (botocore ≥ 1.38), AWS JSON 1.0 (target prefix GraniteServiceVersion20100801) and query
-/// (Version 2010-08-01). One set of operations serves the three, and the model's enum values are checked alike in all
-/// three; its handlers answer a missing member with CloudWatch's own MissingParameter.
+/// (Version 2010-08-01). One set of operations serves the three, and the model's required members (CloudWatch's own
+/// MissingParameter) and enum values are checked alike in all three.
 /// </summary>
 public static class CloudWatchApi
 {
     public static JsonService Create(IMetricStore store, MetricAlarms alarms)
     {
-        // The query model's enums hold for the JSON and CBOR requests too.
+        // The query model's required members and enums hold for the JSON and CBOR requests too.
         var service = new JsonService(
             CloudWatchOperations.TargetPrefix, "monitoring", CloudWatchJsonContext.Default, CloudWatchOperations.All, jsonVersion: "1.0",
-            constraints: CloudWatchQuerySchema.Model)
+            constraints: new ModelConstraints(CloudWatchQuerySchema.Model, member => new MissingRequiredParameterException(member)))
         {
             QueryCompatible = true,
         };

@@ -41,6 +41,8 @@ internal sealed class LogGroupHandler(ILogStore store, LogLookup lookup)
         LogRequests.Refuse(request.LogGroupNamePattern is not null, "logGroupNamePattern: Berth filters log groups by logGroupNamePrefix only.");
         LogRequests.Refuse(request.LogGroupIdentifiers is not null, "logGroupIdentifiers: Berth filters log groups by logGroupNamePrefix only.");
         LogRequests.Refuse(request.AccountIdentifiers is not null || request.IncludeLinkedAccounts == true, "Berth has no linked accounts.");
+        LogRequests.Refuse(request.LogGroupClass is { } wanted && !LogsEnums.LogGroupClass.Contains(wanted),
+            $"logGroupClass must be one of {string.Join(", ", LogsEnums.LogGroupClass)}.");
         var limit = LogRequests.Limit(request.Limit, MaxDescribe);
         var after = request.NextToken is { } token ? LogRequests.DecodeName(token) : null;
         var rows = await store.ListGroupsAsync(LogRequests.ScopeKey(context), request.LogGroupNamePrefix, after, limit + 1, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
+using Berth.Api.Query;
 using Berth.Core.Errors;
-using Berth.Core.Query;
 
 namespace Berth.Api.Protocol;
 
@@ -15,14 +15,15 @@ public sealed class JsonService
     /// answer UnsupportedFeatureException instead of UnknownOperationException.</param>
     /// <param name="signingName">The model's <c>signingName</c> (ecs, logs, monitoring): the service a request's SigV4 scope must name.</param>
     /// <param name="jsonVersion">The model's <c>jsonVersion</c>: ECS speaks 1.1, CloudWatch 1.0.</param>
-    /// <param name="constraints">The service's query model, when it has one: its enum values are then checked for every
-    /// request, whatever its protocol (<see cref="OperationTable"/>).</param>
+    /// <param name="constraints">The constraints of the service's query model, when it has one: its required members and
+    /// enum values are then checked for every request, whatever its protocol (<see cref="OperationTable"/>).</param>
     public JsonService(
         string targetPrefix, string signingName, JsonSerializerContext contracts, IReadOnlySet<string> modelOperations, string jsonVersion = "1.1",
-        QueryModel? constraints = null)
+        ModelConstraints? constraints = null)
     {
         TargetPrefix = targetPrefix;
         SigningName = signingName;
+        Constraints = constraints;
         Operations = new OperationTable(contracts, modelOperations, message => new UnsupportedFeatureException(message), constraints);
         ContentType = $"application/x-amz-json-{jsonVersion}";
     }
@@ -44,6 +45,8 @@ public sealed class JsonService
     public long? MaxRequestBytes { get; init; }
 
     internal OperationTable Operations { get; }
+
+    internal ModelConstraints? Constraints { get; }
 
     /// <summary>
     /// Adds an operation named after its request record (<c>CreateClusterRequest</c> → <c>CreateCluster</c>,

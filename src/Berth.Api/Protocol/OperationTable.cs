@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Berth.Api.Query;
 using Berth.Core.Errors;
-using Berth.Core.Query;
 using Berth.Core.State;
 
 namespace Berth.Api.Protocol;
@@ -15,11 +14,11 @@ namespace Berth.Api.Protocol;
 /// </summary>
 /// <param name="modelOperations">Every operation the service's model defines.</param>
 /// <param name="unsupported">The service's error for a modelled operation without a handler, given its message.</param>
-/// <param name="constraints">A model whose enum values every request is checked against before it is read
-/// (<see cref="ModelConstraints.CheckEnums"/>); null when the handlers check their own.</param>
+/// <param name="constraints">The model's required members and enum values, which every request is checked against
+/// before it is read (<see cref="ModelConstraints.Check"/>); null when the handlers check their own.</param>
 internal sealed class OperationTable(
     JsonSerializerContext contracts, IReadOnlySet<string> modelOperations, Func<string, AwsServiceException> unsupported,
-    QueryModel? constraints = null)
+    ModelConstraints? constraints = null)
 {
     private readonly Dictionary<string, IJsonOperation> _operations = new(StringComparer.Ordinal);
 
@@ -28,12 +27,15 @@ internal sealed class OperationTable(
         where TResponse : notnull
     {
         IJsonOperation operation = new JsonOperation<TRequest, TResponse>(contracts, handler);
-        if (constraints?.Operations[name].Input is { } input)
+        if (constraints?.Model.Operations[name].Input is { } input)
         {
             operation = new ConstrainedOperation(operation, constraints, input);
         }
         _operations.Add(name, operation);
     }
+
+    /// <summary>Whether the operation has a handler (rather than answering the service's "unsupported" error).</summary>
+    public bool Implements(string name) => _operations.ContainsKey(name);
 
     public IJsonOperation? Find(string name) =>
         _operations.GetValueOrDefault(name)
@@ -50,7 +52,7 @@ internal sealed class OperationTable(
         return (TResponse)(await operation.InvokeAsync(() => body, context, cancellationToken).ConfigureAwait(false)).Value;
     }
 
-    private sealed class ConstrainedOperation(IJsonOperation operation, QueryModel model, string input) : IJsonOperation
+    private sealed class ConstrainedOperation(IJsonOperation operation, ModelConstraints constraints, string input) : IJsonOperation
     {
         public Task<OperationResult> InvokeAsync(JsonBody body, RequestContext context, CancellationToken cancellationToken)
         {
@@ -67,7 +69,7 @@ internal sealed class OperationTable(
             try
             {
                 var request = body.IsEmpty ? null : JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
-                ModelConstraints.CheckEnums(model, input, request, path: "");
+                constraints.Check(input, request, path: "");
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException)
             {

@@ -7,21 +7,30 @@ namespace Berth.Api.Query;
 /// <summary>
 /// The two rules of a model that the generated request records cannot carry, since every member of theirs is
 /// nullable and every enum a string: a structure's required members must be there, and an enum's value must be one
-/// the model lists. A request that breaks either is a ValidationError in AWS's words, naming the parameter, and
-/// changes nothing. The query reader applies them as it reads a form (<see cref="QueryRequestReader"/>); a JSON
-/// service with a query model (CloudWatch) has its JSON and CBOR requests' enums checked by <see cref="CheckEnums"/>.
+/// the model lists. A request that breaks either is refused, naming the member, and changes nothing. The query reader
+/// checks the JSON it reads a form into (<see cref="QueryRequestReader"/>); a JSON service with a query model
+/// (CloudWatch) has its JSON and CBOR requests checked the same way.
 /// </summary>
-internal static class ModelConstraints
+/// <param name="missing">The service's error for a required member that is not there, given the member's name: ELBv2,
+/// IAM and STS answer <see cref="ValidationError"/>, CloudWatch its own MissingParameter.</param>
+public sealed class ModelConstraints(QueryModel model, Func<string, AwsServiceException> missing)
 {
-    public static void RequirePresent(QueryMember member, bool present, string name)
+    /// <summary>The error ELBv2, IAM and STS answer for a required member that is not there, in AWS's words.</summary>
+    public static AwsServiceException ValidationError(string name) =>
+        new QueryValidationException($"1 validation error detected: Value null at '{name}' failed to satisfy constraint: Member must not be null");
+
+    internal QueryModel Model => model;
+
+    private void RequirePresent(QueryMember member, bool present, string name)
     {
         if (member.Required && !present)
         {
-            throw new QueryValidationException($"1 validation error detected: Value null at '{name}' failed to satisfy constraint: Member must not be null");
+            throw missing(name);
         }
     }
 
-    public static void RequireAllowed(QueryShape shape, string value, string name)
+    /// <summary>An enum's value outside the model's is a ValidationError in every query service (CloudWatch's too).</summary>
+    private static void RequireAllowed(QueryShape shape, string value, string name)
     {
         if (shape.Values is { } values && !values.Contains(value))
         {
@@ -31,11 +40,11 @@ internal static class ModelConstraints
     }
 
     /// <summary>
-    /// Checks the enum values of a request's JSON against its input shape, naming a member by its path
-    /// (<c>AlarmTypes[0]</c>). Values of another type than the shape's are left to the record's deserializer, which
-    /// refuses them, and missing members to the handlers, which answer the service's own error for them.
+    /// Checks a request's JSON against its input shape, naming a member by its path (<c>Dimensions[0].Name</c>; a JSON
+    /// null is a member that is not there). Values of another type than the shape's are left to the record's
+    /// deserializer, which refuses them.
     /// </summary>
-    public static void CheckEnums(QueryModel model, string shapeName, JsonNode? node, string path)
+    internal void Check(string shapeName, JsonNode? node, string path)
     {
         var shape = model.Shape(shapeName);
         switch (shape.Kind, node)
@@ -43,19 +52,22 @@ internal static class ModelConstraints
             case (QueryShapeKind.Structure, JsonObject structure):
                 foreach (var member in shape.Members)
                 {
-                    CheckEnums(model, member.Shape, structure[member.Name], path.Length == 0 ? member.Name : $"{path}.{member.Name}");
+                    var memberPath = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
+                    var value = structure[member.Name];
+                    RequirePresent(member, value is not null, memberPath);
+                    Check(member.Shape, value, memberPath);
                 }
                 break;
             case (QueryShapeKind.List, JsonArray list):
                 for (var i = 0; i < list.Count; i++)
                 {
-                    CheckEnums(model, shape.Item!.Shape, list[i], $"{path}[{i}]");
+                    Check(shape.Item!.Shape, list[i], $"{path}[{i}]");
                 }
                 break;
             case (QueryShapeKind.Map, JsonObject map):
                 foreach (var (key, value) in map)
                 {
-                    CheckEnums(model, shape.Item!.Shape, value, $"{path}.{key}");
+                    Check(shape.Item!.Shape, value, $"{path}.{key}");
                 }
                 break;
             case (QueryShapeKind.String, JsonValue value) when value.TryGetValue<string>(out var text):

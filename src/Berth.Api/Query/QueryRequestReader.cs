@@ -10,23 +10,29 @@ namespace Berth.Api.Query;
 /// (and their converters) serve the query protocol and the JSON ones. Follows botocore's query serializer:
 /// list items are <c>Name.member.N</c> (just <c>Name.N</c> when flattened), map entries
 /// <c>Name.entry.N.key</c> / <c>.value</c>, numbering from 1, and an empty list is sent as <c>Name=</c>.
-/// Every value is checked against its shape here (with the model's <see cref="ModelConstraints"/>: required members,
-/// enum values), and a parameter the model does not have is refused, so a malformed request is a ValidationError that
-/// names the parameter, never a request that silently lost a part.
+/// Every value is checked against its shape here, a parameter the model does not have is refused, and the result must
+/// meet the model's <see cref="ModelConstraints"/> (required members, enum values), so a malformed request is refused
+/// naming the parameter, never a request that silently lost a part.
 /// </summary>
-/// <param name="refuseMissingMembers">Whether a request without a required member is a ValidationError here (ELBv2, IAM,
-/// STS answer so), or is left to the handlers, which answer their service's own error (CloudWatch's MissingParameter).</param>
-internal sealed class QueryRequestReader(QueryModel model, bool refuseMissingMembers)
+internal sealed class QueryRequestReader(ModelConstraints constraints)
 {
+    private readonly QueryModel _model = constraints.Model;
+
     /// <param name="inputShape">The operation's input shape; null for an operation that takes none.</param>
     public JsonObject Read(QueryForm form, string? inputShape)
     {
         // Action and Version pick the operation; they are not members of its input.
         var read = new HashSet<string>(StringComparer.Ordinal) { "Action", "Version" };
-        var input = inputShape is null ? new JsonObject() : ReadStructure(form, model.Shape(inputShape), prefix: "", read);
+        var input = inputShape is null ? new JsonObject() : ReadStructure(form, _model.Shape(inputShape), prefix: "", read);
         if (form.Names.FirstOrDefault(name => !read.Contains(name)) is { } unknown)
         {
             throw new QueryValidationException($"The parameter {unknown} is not recognized.");
+        }
+        if (inputShape is not null)
+        {
+            // Once every value read as its type: a required member that is not there, an enum's value outside the
+            // model's ("" too, which botocore sends as Name=).
+            constraints.Check(inputShape, input, path: "");
         }
         return input;
     }
@@ -37,12 +43,7 @@ internal sealed class QueryRequestReader(QueryModel model, bool refuseMissingMem
         foreach (var member in shape.Members)
         {
             var name = prefix + member.WireName;
-            var present = form.Has(name);
-            if (refuseMissingMembers)
-            {
-                ModelConstraints.RequirePresent(member, present, name);
-            }
-            if (present)
+            if (form.Has(name))
             {
                 result[member.Name] = ReadValue(form, member.Shape, name, read);
             }
@@ -52,7 +53,7 @@ internal sealed class QueryRequestReader(QueryModel model, bool refuseMissingMem
 
     private JsonNode? ReadValue(QueryForm form, string shapeName, string name, HashSet<string> read)
     {
-        var shape = model.Shape(shapeName);
+        var shape = _model.Shape(shapeName);
         switch (shape.Kind)
         {
             case QueryShapeKind.Structure:
@@ -63,7 +64,7 @@ internal sealed class QueryRequestReader(QueryModel model, bool refuseMissingMem
                 return ReadMap(form, shape, name, read);
             default:
                 read.Add(name);
-                return ReadScalar(shape, name, form[name] ?? "");
+                return ReadScalar(shape.Kind, name, form[name] ?? "");
         }
     }
 
@@ -115,11 +116,8 @@ internal sealed class QueryRequestReader(QueryModel model, bool refuseMissingMem
         }
     }
 
-    private static JsonNode ReadScalar(QueryShape shape, string name, string text)
+    private static JsonNode ReadScalar(QueryShapeKind kind, string name, string text)
     {
-        // "" too, which botocore sends as Name=.
-        ModelConstraints.RequireAllowed(shape, text, name);
-        var kind = shape.Kind;
         try
         {
             return kind switch

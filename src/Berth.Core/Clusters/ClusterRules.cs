@@ -58,13 +58,15 @@ public static class ClusterRules
             Settings = MergeSettings([new ClusterSetting { Name = "containerInsights", Value = containerInsights }], request.Settings),
             CapacityProviders = request.CapacityProviders ?? [],
             DefaultCapacityProviderStrategy = request.DefaultCapacityProviderStrategy ?? [],
-            ServiceConnectDefaults = request.ServiceConnectDefaults is { } defaults
-                ? new ClusterServiceConnectDefaults { Namespace = defaults.Namespace }
-                : null,
+            ServiceConnectDefaults = ServiceConnectDefaultsOf(request.ServiceConnectDefaults),
             Statistics = [],
             Attachments = [],
         };
     }
+
+    /// <summary>The service connect defaults a create or update asks for; null when it asks for none.</summary>
+    public static ClusterServiceConnectDefaults? ServiceConnectDefaultsOf(ClusterServiceConnectDefaultsRequest? request) =>
+        request is null ? null : new ClusterServiceConnectDefaults { Namespace = Require.NotBlank(request.Namespace, "serviceConnectDefaults.namespace") };
 
     /// <summary>containerInsights is the one cluster setting ECS has; its values are enabled, enhanced and disabled.</summary>
     public static void ValidateSettings(IReadOnlyList<ClusterSetting>? settings)

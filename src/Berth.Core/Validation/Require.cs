@@ -65,4 +65,9 @@ public static partial class Require
 
     public static string NotBlank(string? value, string member) =>
         string.IsNullOrWhiteSpace(value) ? throw new InvalidParameterException($"{member} can not be blank.") : value;
+
+    /// <summary>A member the model requires: SDKs check it before sending, so only a hand-made request lacks it.</summary>
+    public static T Present<T>(T? value, string member)
+        where T : class =>
+        value ?? throw new InvalidParameterException($"{member} is required.");
 }

@@ -306,6 +306,26 @@ public class ClusterApiTests(BerthServerFixture server) : IClassFixture<BerthSer
     }
 
     [Fact]
+    public async Task Calls_without_a_member_their_model_requires_are_refused_and_leave_default_as_it_was()
+    {
+        await _ecs.OkAsync("CreateCluster", new { clusterName = "default" });
+
+        Assert.Equal(("InvalidParameterException", "cluster can not be blank."), await _ecs.ErrorAsync("DeleteCluster", new { }));
+        Assert.Equal(("InvalidParameterException", "cluster can not be blank."),
+            await _ecs.ErrorAsync("UpdateClusterSettings", new { settings = new[] { new { name = "containerInsights", value = "enabled" } } }));
+        Assert.Equal(("InvalidParameterException", "cluster can not be blank."), await _ecs.ErrorAsync("GetTaskProtection", new { }));
+        Assert.Equal(("InvalidParameterException", "cluster can not be blank."), await _ecs.ErrorAsync("DescribeTaskSets", new { service = "web" }));
+        Assert.Equal(("InvalidParameterException", "settings is required."), await _ecs.ErrorAsync("UpdateClusterSettings", new { cluster = "default" }));
+        Assert.Equal(("InvalidParameterException", "serviceConnectDefaults.namespace can not be blank."),
+            await _ecs.ErrorAsync("UpdateCluster", new { cluster = "default", serviceConnectDefaults = new { } }));
+        Assert.Equal(("InvalidParameterException", "capacityProviders is required."),
+            await _ecs.ErrorAsync("PutClusterCapacityProviders", new { cluster = "default", defaultCapacityProviderStrategy = Array.Empty<object>() }));
+
+        var cluster = (await _ecs.OkAsync("DescribeClusters", new { clusters = new[] { "default" }, include = new[] { "SETTINGS" } }))["clusters"]![0]!;
+        Assert.Equal(("ACTIVE", "disabled"), ((string?)cluster["status"], (string?)cluster["settings"]![0]!["value"]));
+    }
+
+    [Fact]
     public async Task CreateCluster_of_a_deleted_name_makes_it_active_again()
     {
         await _ecs.OkAsync("CreateCluster", new { clusterName = "web" });

@@ -32,7 +32,7 @@ public sealed class ElbQueryProtocolTests(BerthServerFixture server) : IClassFix
     {
         var elb = server.NewElbClient();
         Assert.Equal("InvalidAction", (await elb.ErrorAsync("LaunchRockets")).Code);
-        var unsupported = await elb.ErrorAsync("CreateTrustStore", ("Name", "x"), ("CaCertificatesBundleS3Bucket", "b"), ("CaCertificatesBundleS3Key", "k"));
+        var unsupported = await elb.ErrorAsync("CreateTrustStore", ("Name", "x"));
         Assert.Equal("UnsupportedFeature", unsupported.Code);
         Assert.Contains("CreateTrustStore", unsupported.Message);
     }

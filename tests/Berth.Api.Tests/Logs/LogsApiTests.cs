@@ -56,6 +56,9 @@ public class LogsApiTests(BerthServerFixture server) : IClassFixture<BerthServer
         JsonAssert.Equal("{}", await _logs.OkAsync("DeleteLogGroup", new { logGroupName = "/ecs/web" }));
         Assert.Equal(("ResourceNotFoundException", "The specified log group does not exist."), await _logs.ErrorAsync("DeleteLogGroup", new { logGroupName = "/ecs/web" }));
         Assert.Equal(["/ecs/api", "other"], (await _logs.OkAsync("DescribeLogGroups", new { }))["logGroups"]!.AsArray().Select(g => g!["logGroupName"]!.GetValue<string>()));
+        Assert.Empty((await _logs.OkAsync("DescribeLogGroups", new { logGroupClass = "INFREQUENT_ACCESS" }))["logGroups"]!.AsArray());
+        Assert.Equal(("InvalidParameterException", "logGroupClass must be one of STANDARD, INFREQUENT_ACCESS, DELIVERY."),
+            await _logs.ErrorAsync("DescribeLogGroups", new { logGroupClass = "INFREQUENT_ACCESS " }));
     }
 
     [Fact]

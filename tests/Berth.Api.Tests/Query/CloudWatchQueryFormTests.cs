@@ -8,8 +8,10 @@ namespace Berth.Api.Tests.Query;
 /// <summary>The query layer reading CloudWatch forms through CloudWatch's generated query schema.</summary>
 public class CloudWatchQueryFormTests
 {
+    private static readonly ModelConstraints Constraints = new(CloudWatchQuerySchema.Model, member => new MissingRequiredParameterException(member));
+
     private static string Read(params (string Key, string Value)[] form) =>
-        new QueryRequestReader(CloudWatchQuerySchema.Model, refuseMissingMembers: false)
+        new QueryRequestReader(Constraints)
             .Read(new QueryForm(form.Select(p => KeyValuePair.Create(p.Key, p.Value))), "GetMetricDataInput")
             .ToJsonString();
 
@@ -20,13 +22,31 @@ public class CloudWatchQueryFormTests
             ("MetricDataQueries.member.2.Id", "b"),
             ("MetricDataQueries.member.1.Id", "a"),
             ("MetricDataQueries.member.1.MetricStat.Period", "60"),
+            ("MetricDataQueries.member.1.MetricStat.Stat", "Sum"),
             ("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name", "ClusterName"),
+            ("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Value", "web"),
             ("MetricDataQueries.member.1.ReturnData", "false"),
-            ("StartTime", "2026-12-01T10:00:00Z"));
+            ("StartTime", "2026-12-01T10:00:00Z"),
+            ("EndTime", "2026-12-01T11:00:00Z"));
 
         Assert.Equal(
-            """{"MetricDataQueries":[{"Id":"a","MetricStat":{"Metric":{"Dimensions":[{"Name":"ClusterName"}]},"Period":60},"ReturnData":false},{"Id":"b"}],"StartTime":"2026-12-01T10:00:00Z"}""",
+            """{"MetricDataQueries":[{"Id":"a","MetricStat":{"Metric":{"Dimensions":[{"Name":"ClusterName","Value":"web"}]},"Period":60,"Stat":"Sum"},"ReturnData":false},{"Id":"b"}],"StartTime":"2026-12-01T10:00:00Z","EndTime":"2026-12-01T11:00:00Z"}""",
             json);
+    }
+
+    [Fact]
+    public void A_required_member_that_is_not_there_is_cloudwatchs_missing_parameter_naming_its_path()
+    {
+        var error = Assert.Throws<MissingRequiredParameterException>(() => Read(
+            ("MetricDataQueries.member.1.Id", "a"),
+            ("MetricDataQueries.member.1.MetricStat.Period", "60"),
+            ("MetricDataQueries.member.1.MetricStat.Stat", "Sum"),
+            ("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Name", "ClusterName"),
+            ("StartTime", "2026-12-01T10:00:00Z"),
+            ("EndTime", "2026-12-01T11:00:00Z")));
+
+        Assert.Equal(("MissingParameter", "The parameter MetricDataQueries[0].MetricStat.Metric.Dimensions[0].Value is required."),
+            (error.QueryErrorCode, error.Message));
     }
 
     [Theory]
@@ -50,7 +70,7 @@ public class CloudWatchQueryFormTests
     [InlineData("-Infinity")]
     public void Numbers_json_cannot_carry_are_refused(string value)
     {
-        var error = Assert.Throws<QueryValidationException>(() => new QueryRequestReader(CloudWatchQuerySchema.Model, refuseMissingMembers: false)
+        var error = Assert.Throws<QueryValidationException>(() => new QueryRequestReader(Constraints)
             .Read(new QueryForm([KeyValuePair.Create("MetricData.member.1.Value", value)]), "PutMetricDataInput"));
 
         Assert.Contains("MetricData.member.1.Value", error.Message, StringComparison.Ordinal);
@@ -61,7 +81,7 @@ public class CloudWatchQueryFormTests
     {
         var form = QueryForm.Parse(Encoding.UTF8.GetBytes("Action=ListMetrics&Version=2010-08-01&Dimensions=&Namespace=My%20App%2Bx"));
 
-        var json = new QueryRequestReader(CloudWatchQuerySchema.Model, refuseMissingMembers: false).Read(form, "ListMetricsInput");
+        var json = new QueryRequestReader(Constraints).Read(form, "ListMetricsInput");
 
         Assert.Equal(("My App+x", 0), (json["Namespace"]!.GetValue<string>(), json["Dimensions"]!.AsArray().Count));
     }

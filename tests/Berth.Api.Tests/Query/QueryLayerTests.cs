@@ -32,7 +32,7 @@ public class QueryLayerTests
         ["SchemeEnum"] = QueryShape.Enumeration(new HashSet<string>(StringComparer.Ordinal) { "internal", "internet-facing" }),
     }, new Dictionary<string, QueryOperation> { ["Op"] = new("Op", "Input", "Output", "OpResult") });
 
-    private static JsonObject Read(string form) => new QueryRequestReader(Model, refuseMissingMembers: true).Read(QueryForm.Parse(Encoding.UTF8.GetBytes(form)), "Input");
+    private static JsonObject Read(string form) => new QueryRequestReader(new ModelConstraints(Model, ModelConstraints.ValidationError)).Read(QueryForm.Parse(Encoding.UTF8.GetBytes(form)), "Input");
 
     [Fact]
     public void Lists_maps_nested_structures_and_scalars_become_the_input_json()
@@ -71,7 +71,7 @@ public class QueryLayerTests
     public void A_structure_without_a_required_member_is_a_validation_error_naming_it()
     {
         var e = Assert.Throws<QueryValidationException>(() => Read("InnerThing.Other=x"));
-        Assert.Equal("1 validation error detected: Value null at 'InnerThing.Value' failed to satisfy constraint: Member must not be null", e.Message);
+        Assert.Equal("1 validation error detected: Value null at 'Inner.Value' failed to satisfy constraint: Member must not be null", e.Message);
     }
 
     [Fact]

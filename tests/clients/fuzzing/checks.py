@@ -1,6 +1,6 @@
 """What every answer must satisfy: a status below 500, a body that parses in its content type, for a 4xx the error
 shape of the protocol the request spoke (AWS JSON `__type`, CBOR `__type`, query `ErrorResponse/Error/Code`), and for a
-success the operation's output shape (response_shapes)."""
+success the operation's output shape (response_shapes), and no success for a request the model refuses."""
 import json
 import xml.etree.ElementTree as ElementTree
 
@@ -62,6 +62,8 @@ def problems(request, response):
         return found + [f"{kind} body does not parse ({e}): {response.body[:200]!r}"]
     if response.status >= 400 and not error_code(kind, document):
         found.append(f"HTTP {response.status} without an error code: {response.body[:200]!r}")
+    if 200 <= response.status < 300 and request.refusal:
+        found.append(f"HTTP {response.status} to a request the model refuses: {request.refusal}")
     if 200 <= response.status < 300 and request.operation is not None and request.operation.output_shape is not None:
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
         found += answer_problems(request.operation, content_type, response.body)

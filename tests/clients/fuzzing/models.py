@@ -195,3 +195,31 @@ def walk(service, value, shape_name, path=""):
             item_path = f"{path}[{index}]"
             yield value, index, child, item_path
             yield from walk(service, item, child, item_path)
+
+
+def model_violation(service, value, shape_name, null_is_absent, path="input"):
+    """Why the model refuses `value` as it is sent: a required member missing, or a string outside its enum; None when
+    neither. A null is an absent member in JSON and CBOR, and an empty string in the query protocol, where an empty
+    structure sends no parameter at all (a list loses that item)."""
+    shape = service.shape(shape_name) if shape_name else {}
+    kind = shape.get("type")
+
+    def absent(item):
+        return item is None if null_is_absent else item == {}
+
+    if kind == "structure" and isinstance(value, dict):
+        for member in shape.get("required", []):
+            if member not in value or absent(value[member]):
+                return f"required member {path}.{member} is missing"
+        children = ((f"{path}.{key}", item, shape["members"][key]["shape"]) for key, item in value.items() if key in shape["members"])
+    elif kind == "list" and isinstance(value, list):
+        children = ((f"{path}[{index}]", item, shape["member"]["shape"]) for index, item in enumerate(value) if not absent(item))
+    elif kind == "map" and isinstance(value, dict):
+        children = ((f"{path}.{key}", item, shape["value"]["shape"]) for key, item in value.items())
+    else:
+        text = "" if value is None and not null_is_absent else value
+        if "enum" in shape and isinstance(text, str) and text not in shape["enum"]:
+            return f"{path} is {text!r}, not one of the enum's values"
+        return None
+    return next((found for child_path, item, child in children
+                 if (found := model_violation(service, item, child, null_is_absent, child_path))), None)

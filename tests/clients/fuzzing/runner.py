@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from . import checks
 from .hostile import Hostile
-from .models import ResourcePool, ValueGenerator, load_services, walk
+from .models import ResourcePool, ValueGenerator, load_services, model_violation, walk
 from .mutations import Mutator
 from .wire import BUILDERS, Connection, json_request, query_request
 
@@ -141,6 +141,7 @@ class Fuzzer:
             changes.append(Hostile(rng, list(self.services.values())).change(request, service, operation))
         else:
             request.operation = service.operation_model(operation)
+            request.refusal = model_violation(service, params, service.input_shape(operation), null_is_absent=protocol != "query")
         request.changes = changes
         return request, kind, f"#{index} {service.name}.{operation} over {protocol}, {kind}" + (f" ({'; '.join(changes)})" if changes else "")
 

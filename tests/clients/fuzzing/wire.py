@@ -28,6 +28,9 @@ class Request:
     # The botocore operation model whose output shape a success must fit; None once a hostile change may have sent
     # the request to another operation, or to none.
     operation: object = None
+    # Why the model refuses the request as sent (a required member missing, a value outside an enum), so that it must
+    # not succeed; None when it does not, or after a hostile change.
+    refusal: str | None = None
 
 
 def authorization(region, signing_name):

@@ -8,6 +8,7 @@ using Berth.Core.Errors;
 using Berth.Core.Metrics;
 using Berth.Core.Services;
 using Berth.Core.Tasks;
+using Berth.Core.Validation;
 using Berth.Store;
 
 namespace Berth.Api.Ecs.Clusters;
@@ -85,20 +86,19 @@ internal sealed class ClusterHandler(IStateStore store)
     private async Task<UpdateClusterResponse> UpdateAsync(UpdateClusterRequest request, RequestContext context, CancellationToken cancellationToken)
     {
         ClusterRules.ValidateSettings(request.Settings);
+        var serviceConnectDefaults = ClusterRules.ServiceConnectDefaultsOf(request.ServiceConnectDefaults);
         var cluster = await ChangeAsync(context, request.Cluster, c => c with
         {
             Settings = ClusterRules.MergeSettings(c.Settings, request.Settings),
             Configuration = request.Configuration ?? c.Configuration,
-            ServiceConnectDefaults = request.ServiceConnectDefaults is { } defaults
-                ? new ClusterServiceConnectDefaults { Namespace = defaults.Namespace }
-                : c.ServiceConnectDefaults,
+            ServiceConnectDefaults = serviceConnectDefaults ?? c.ServiceConnectDefaults,
         }, cancellationToken).ConfigureAwait(false);
         return new UpdateClusterResponse { Cluster = cluster };
     }
 
     private async Task<UpdateClusterSettingsResponse> UpdateSettingsAsync(UpdateClusterSettingsRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        ClusterRules.ValidateSettings(request.Settings);
+        ClusterRules.ValidateSettings(Require.Present(request.Settings, "settings"));
         var cluster = await ChangeAsync(context, request.Cluster,
             c => c with { Settings = ClusterRules.MergeSettings(c.Settings, request.Settings) }, cancellationToken).ConfigureAwait(false);
         return new UpdateClusterSettingsResponse { Cluster = cluster };
@@ -107,11 +107,11 @@ internal sealed class ClusterHandler(IStateStore store)
     private async Task<PutClusterCapacityProvidersResponse> PutCapacityProvidersAsync(
         PutClusterCapacityProvidersRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var providers = request.CapacityProviders ?? [];
-        var strategy = request.DefaultCapacityProviderStrategy ?? [];
+        var providers = Require.Present(request.CapacityProviders, "capacityProviders");
+        var strategy = Require.Present(request.DefaultCapacityProviderStrategy, "defaultCapacityProviderStrategy");
         var accountProviders = await CapacityProviderState.ActiveNamesAsync(store, context.Scope, cancellationToken).ConfigureAwait(false);
         ClusterRules.ValidateCapacityProviders(providers, strategy, accountProviders);
-        var current = await store.GetAsync(EcsRecords.Clusters, ClusterRules.ArnOf(context.Scope, request.Cluster), cancellationToken).ConfigureAwait(false);
+        var current = await store.GetAsync(EcsRecords.Clusters, RequiredArn(context, request.Cluster), cancellationToken).ConfigureAwait(false);
         var removed = (current?.Value.CapacityProviders ?? []).Except(providers, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
         if (removed.Count > 0)
         {
@@ -146,7 +146,7 @@ internal sealed class ClusterHandler(IStateStore store)
     /// </summary>
     private async Task<DeleteClusterResponse> DeleteAsync(DeleteClusterRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var arn = ClusterRules.ArnOf(context.Scope, request.Cluster);
+        var arn = RequiredArn(context, request.Cluster);
         var deleted = await store.RetryOnConflictAsync(async ct =>
         {
             var current = await store.GetAsync(EcsRecords.Clusters, arn, ct).ConfigureAwait(false);
@@ -175,10 +175,17 @@ internal sealed class ClusterHandler(IStateStore store)
         return new DeleteClusterResponse { Cluster = await WithUsageAsync(deleted, ClusterView.Full, cancellationToken).ConfigureAwait(false) };
     }
 
+    /// <summary>
+    /// The cluster an operation whose model requires one names: other operations take a missing cluster for "default",
+    /// these must not (a DeleteCluster without one would delete the default cluster).
+    /// </summary>
+    private static string RequiredArn(RequestContext context, string? nameOrArn) =>
+        ClusterRules.ArnOf(context.Scope, Require.NotBlank(nameOrArn, "cluster"));
+
     /// <summary>Read-modify-write of an ACTIVE cluster; the response shows it whole, as ECS's update calls do.</summary>
     private async Task<Cluster> ChangeAsync(RequestContext context, string? nameOrArn, Func<Cluster, Cluster> change, CancellationToken cancellationToken)
     {
-        var arn = ClusterRules.ArnOf(context.Scope, nameOrArn);
+        var arn = RequiredArn(context, nameOrArn);
         var changed = await store.RetryOnConflictAsync(async ct =>
         {
             var current = await store.GetAsync(EcsRecords.Clusters, arn, ct).ConfigureAwait(false);

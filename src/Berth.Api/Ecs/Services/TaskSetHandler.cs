@@ -142,7 +142,8 @@ internal sealed class TaskSetHandler(ClusterState state, ServiceSignal signal)
     private async Task<(Cluster Cluster, Versioned<ServiceRecord> Service)> ServiceAsync(
         string? clusterName, string? serviceName, RequestContext context, Action<Service> require, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context.Scope, clusterName, cancellationToken).ConfigureAwait(false);
+        // Every task set operation's model requires the cluster: a missing one is not taken for "default".
+        var cluster = await state.ActiveClusterAsync(context.Scope, Require.NotBlank(clusterName, "cluster"), cancellationToken).ConfigureAwait(false);
         var arn = ServiceRules.ArnOf(context.Scope, cluster, Require.NotBlank(serviceName, "service"));
         var record = await FindAsync(arn, cluster, cancellationToken).ConfigureAwait(false) ?? throw new ServiceNotFoundException();
         require(record.Value.Service);

@@ -24,7 +24,7 @@ internal sealed class TaskProtectionHandler(ClusterState state, ServiceSignal se
     private async Task<UpdateTaskProtectionResponse> UpdateAsync(
         UpdateTaskProtectionRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, Require.NotBlank(request.Cluster, "cluster"), cancellationToken).ConfigureAwait(false);
         var names = request.Tasks ?? [];
         Require.Count(names, TaskProtection.MaxUpdateTasks, "tasks", "tasks");
         var enabled = request.ProtectionEnabled ?? throw new InvalidParameterException("protectionEnabled is required.");
@@ -61,7 +61,7 @@ internal sealed class TaskProtectionHandler(ClusterState state, ServiceSignal se
 
     private async Task<GetTaskProtectionResponse> GetAsync(GetTaskProtectionRequest request, RequestContext context, CancellationToken cancellationToken)
     {
-        var cluster = await state.ActiveClusterAsync(context.Scope, request.Cluster, cancellationToken).ConfigureAwait(false);
+        var cluster = await state.ActiveClusterAsync(context.Scope, Require.NotBlank(request.Cluster, "cluster"), cancellationToken).ConfigureAwait(false);
         var names = request.Tasks ?? [];
         Require.That(names.Count is >= 1 and <= TaskProtection.MaxGetTasks,
             $"Berth needs tasks: list between 1 and {TaskProtection.MaxGetTasks} tasks to read their protection.");
