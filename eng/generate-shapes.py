@@ -12,8 +12,8 @@ Re-run after a botocore upgrade; the output is committed so builds need no Pytho
 
 For services that speak the "query" protocol ("ec2" is its variant) the output also holds what the
 query layer (Berth.Api/Query) needs and JSON cannot say: a schema of every shape with its XML names
-(locationName, flattened lists, map entry names), its required members and an enum's values, and the operations with their input, output and result
-wrapper. That includes services whose model lists query beside a JSON protocol (CloudWatch). Services
+(locationName, flattened lists, map entry names), its required members and an enum's values, and the
+operations with their input, output and result wrapper. That includes services whose model lists query beside a JSON protocol (CloudWatch). Services
 whose only protocol is query (ELBv2, IAM, STS) also get one exception class per modelled error carrying
 its wire code and HTTP status; the others name their errors by shape, and theirs are written by hand.
 """

@@ -30,7 +30,7 @@ public sealed record QueryMember(string Name, string Shape, string? LocationName
     /// <summary>The element or parameter name on the wire: botocore uses locationName when the model gives one.</summary>
     public string WireName => LocationName ?? Name;
 
-    /// <summary>Whether the structure must have this member (an input without it is a ValidationError).</summary>
+    /// <summary>Whether the structure must have this member (an input without it is refused: Berth.Api's ModelConstraints).</summary>
     public bool Required { get; init; }
 }
 
