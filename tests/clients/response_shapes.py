@@ -3,7 +3,7 @@
 botocore parses an answer leniently: a member it does not know is dropped, a value of the wrong type is passed through
 or fails much later in the caller's code. So a misspelled member or a string where the model says number reaches no
 test through the parsed result. `check_answers(client)` makes every call of a boto3 client raise `ShapeMismatch` when
-its raw body (JSON, CBOR, or the query and EC2 protocols' XML) has a member its output shape does not name, a value
+its raw body (JSON, CBOR, or the query protocol's XML) has a member its output shape does not name, a value
 of another type than the shape's, an enum value the model does not list, or lacks a member the shape requires.
 `BerthServer.client` installs it, and `aws_cli.aws` loads it into the CLI as a plugin, so every client test checks
 every answer it gets.
@@ -161,15 +161,10 @@ def _tag(node):
 
 
 def _xml_result(model, body):
-    """The element holding the output's members: the query protocol's result wrapper, or the EC2 protocol's root."""
-    root = ElementTree.fromstring(body)
-    wrapper = model.output_shape.serialization.get("resultWrapper")
-    if wrapper is None:
-        # EC2: the members sit in the root beside requestId, which no output shape models.
-        for child in [c for c in root if _tag(c) == "requestId"]:
-            root.remove(child)
-        return root
-    return next((child for child in root if _tag(child) == wrapper), None)
+    """The element holding the output's members: the query protocol's result wrapper (Berth serves no EC2 protocol,
+    whose members sit in the root)."""
+    wrapper = model.output_shape.serialization["resultWrapper"]
+    return next((child for child in ElementTree.fromstring(body) if _tag(child) == wrapper), None)
 
 
 def answer_problems(model, content_type, body):
