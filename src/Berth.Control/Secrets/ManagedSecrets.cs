@@ -225,16 +225,20 @@ public sealed class ManagedSecrets(IStateStore store, SecretCipher cipher, Secre
         }, cancellationToken);
     }
 
-    public Task<TagResourceResponse> TagAsync(string? secretId, IReadOnlyList<Tag>? tags, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ChangeAsync(secretId, scope, now, secret =>
-        {
-            var added = (tags ?? []).Select(t => new KeyValuePair<string, string>(t.Key ?? "", t.Value ?? "")).ToList();
-            return secret with { Tags = [.. secret.Tags.Where(t => added.All(a => a.Key != t.Key)), .. added] };
-        }, new TagResourceResponse(), cancellationToken);
+    public Task<TagResourceResponse> TagAsync(string? secretId, IReadOnlyList<Tag>? tags, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var added = (tags ?? throw new InvalidParameterException("You must specify Tags."))
+            .Select(t => new KeyValuePair<string, string>(t.Key ?? "", t.Value ?? "")).ToList();
+        return ChangeAsync(secretId, scope, now, secret => secret with { Tags = [.. secret.Tags.Where(t => added.All(a => a.Key != t.Key)), .. added] },
+            new TagResourceResponse(), cancellationToken);
+    }
 
-    public Task<UntagResourceResponse> UntagAsync(string? secretId, IReadOnlyList<string>? keys, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ChangeAsync(secretId, scope, now, secret => secret with { Tags = [.. secret.Tags.Where(t => !(keys ?? []).Contains(t.Key, StringComparer.Ordinal))] },
+    public Task<UntagResourceResponse> UntagAsync(string? secretId, IReadOnlyList<string>? keys, ResourceScope scope, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var removed = keys ?? throw new InvalidParameterException("You must specify TagKeys.");
+        return ChangeAsync(secretId, scope, now, secret => secret with { Tags = [.. secret.Tags.Where(t => !removed.Contains(t.Key, StringComparer.Ordinal))] },
             new UntagResourceResponse(), cancellationToken);
+    }
 
     /// <summary>Deletes for good the secrets whose recovery window has passed; returns how many.</summary>
     public async Task<int> PurgeDueAsync(DateTimeOffset now, CancellationToken cancellationToken)

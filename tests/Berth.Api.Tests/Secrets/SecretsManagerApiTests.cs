@@ -80,6 +80,8 @@ public class SecretsManagerApiTests(BerthServerFixture server) : IClassFixture<B
         var described = await _sm.OkAsync("DescribeSecret", new { SecretId = "bin" });
         Assert.Equal("now text", (string)described["Description"]!);
         JsonAssert.Equal("""[{"Key": "env", "Value": "prod"}]""", described["Tags"]);
+        Assert.Equal(("InvalidParameterException", "You must specify TagKeys."), await _sm.ErrorAsync("UntagResource", new { SecretId = "bin" }));
+        Assert.Equal(("InvalidParameterException", "You must specify Tags."), await _sm.ErrorAsync("TagResource", new { SecretId = "bin" }));
         Assert.NotNull(described["LastAccessedDate"]);
         Assert.False((bool)described["RotationEnabled"]!);
 
