@@ -23,7 +23,6 @@ public sealed class JsonService
     {
         TargetPrefix = targetPrefix;
         SigningName = signingName;
-        Constraints = constraints;
         Operations = new OperationTable(contracts, modelOperations, message => new UnsupportedFeatureException(message), constraints);
         ContentType = $"application/x-amz-json-{jsonVersion}";
     }
@@ -45,8 +44,6 @@ public sealed class JsonService
     public long? MaxRequestBytes { get; init; }
 
     internal OperationTable Operations { get; }
-
-    internal ModelConstraints? Constraints { get; }
 
     /// <summary>
     /// Adds an operation named after its request record (<c>CreateClusterRequest</c> → <c>CreateCluster</c>,

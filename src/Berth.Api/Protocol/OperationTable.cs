@@ -34,9 +34,6 @@ internal sealed class OperationTable(
         _operations.Add(name, operation);
     }
 
-    /// <summary>Whether the operation has a handler (rather than answering the service's "unsupported" error).</summary>
-    public bool Implements(string name) => _operations.ContainsKey(name);
-
     public IJsonOperation? Find(string name) =>
         _operations.GetValueOrDefault(name)
         ?? (modelOperations.Contains(name) ? new UnsupportedOperation(unsupported($"Berth does not support the {name} operation.")) : null);

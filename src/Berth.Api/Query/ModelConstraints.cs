@@ -7,9 +7,9 @@ namespace Berth.Api.Query;
 /// <summary>
 /// The two rules of a model that the generated request records cannot carry, since every member of theirs is
 /// nullable and every enum a string: a structure's required members must be there, and an enum's value must be one
-/// the model lists. A request that breaks either is refused, naming the member, and changes nothing. The query reader
-/// checks the JSON it reads a form into (<see cref="QueryRequestReader"/>); a JSON service with a query model
-/// (CloudWatch) has its JSON and CBOR requests checked the same way.
+/// the model lists. A request that breaks either is refused, naming the member, and changes nothing. A service's
+/// operation table checks every request's JSON before the operation reads it (<see cref="Protocol.OperationTable"/>):
+/// the JSON a query form is read into (ELBv2, IAM, STS), and CloudWatch's JSON and CBOR requests as well.
 /// </summary>
 /// <param name="missing">The service's error for a required member that is not there, given the member's name: ELBv2,
 /// IAM and STS answer <see cref="ValidationError"/>, CloudWatch its own MissingParameter.</param>

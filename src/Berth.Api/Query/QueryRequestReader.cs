@@ -10,29 +10,20 @@ namespace Berth.Api.Query;
 /// (and their converters) serve the query protocol and the JSON ones. Follows botocore's query serializer:
 /// list items are <c>Name.member.N</c> (just <c>Name.N</c> when flattened), map entries
 /// <c>Name.entry.N.key</c> / <c>.value</c>, numbering from 1, and an empty list is sent as <c>Name=</c>.
-/// Every value is checked against its shape here, a parameter the model does not have is refused, and the result must
-/// meet the model's <see cref="ModelConstraints"/> (required members, enum values), so a malformed request is refused
-/// naming the parameter, never a request that silently lost a part.
+/// Every value is checked against its shape here, and a parameter the model does not have is refused, so a
+/// malformed request is a ValidationError that names the parameter, never a request that silently lost a part.
 /// </summary>
-internal sealed class QueryRequestReader(ModelConstraints constraints)
+internal sealed class QueryRequestReader(QueryModel model)
 {
-    private readonly QueryModel _model = constraints.Model;
-
     /// <param name="inputShape">The operation's input shape; null for an operation that takes none.</param>
     public JsonObject Read(QueryForm form, string? inputShape)
     {
         // Action and Version pick the operation; they are not members of its input.
         var read = new HashSet<string>(StringComparer.Ordinal) { "Action", "Version" };
-        var input = inputShape is null ? new JsonObject() : ReadStructure(form, _model.Shape(inputShape), prefix: "", read);
+        var input = inputShape is null ? new JsonObject() : ReadStructure(form, model.Shape(inputShape), prefix: "", read);
         if (form.Names.FirstOrDefault(name => !read.Contains(name)) is { } unknown)
         {
             throw new QueryValidationException($"The parameter {unknown} is not recognized.");
-        }
-        if (inputShape is not null)
-        {
-            // Once every value read as its type: a required member that is not there, an enum's value outside the
-            // model's ("" too, which botocore sends as Name=).
-            constraints.Check(inputShape, input, path: "");
         }
         return input;
     }
@@ -53,7 +44,7 @@ internal sealed class QueryRequestReader(ModelConstraints constraints)
 
     private JsonNode? ReadValue(QueryForm form, string shapeName, string name, HashSet<string> read)
     {
-        var shape = _model.Shape(shapeName);
+        var shape = model.Shape(shapeName);
         switch (shape.Kind)
         {
             case QueryShapeKind.Structure:

@@ -23,26 +23,25 @@ public sealed class QueryService
 
     /// <summary>A query service (ELBv2; IAM, STS and EC2 next): its handlers are added with <see cref="Add"/>.</summary>
     public QueryService(QueryModel model, JsonSerializerContext contracts)
-        : this(model, new OperationTable(contracts, model.Operations.Keys.ToHashSet(StringComparer.Ordinal), message => new QueryUnsupportedException(message)),
-            new ModelConstraints(model, ModelConstraints.ValidationError))
+        : this(model, new OperationTable(contracts, model.Operations.Keys.ToHashSet(StringComparer.Ordinal), message => new QueryUnsupportedException(message),
+            new ModelConstraints(model, ModelConstraints.ValidationError)))
     {
     }
 
     /// <summary>
     /// The query edge of a JSON service whose model also lists the query protocol (CloudWatch, which was a query
-    /// service first): the same operations and constraints, with the JSON service's errors.
+    /// service first): the same operations, with the JSON service's errors and constraints.
     /// </summary>
     public QueryService(QueryModel model, JsonService service)
-        : this(model, service.Operations,
-            service.Constraints ?? throw new ArgumentException("A JSON service with a query edge is built with its query model's constraints.", nameof(service)))
+        : this(model, service.Operations)
     {
     }
 
-    private QueryService(QueryModel model, OperationTable operations, ModelConstraints constraints)
+    private QueryService(QueryModel model, OperationTable operations)
     {
         Model = model;
         _operations = operations;
-        _reader = new QueryRequestReader(constraints);
+        _reader = new QueryRequestReader(model);
         _writer = new QueryResponseWriter(model);
         _actionsByInput = model.Operations.Values.Where(o => o.Input is not null).ToDictionary(o => o.Input!, o => o.Name, StringComparer.Ordinal);
     }
@@ -71,8 +70,7 @@ public sealed class QueryService
         {
             throw new ProtocolException("InvalidAction", $"The action {action} is not valid for this web service.");
         }
-        // An operation Berth does not implement is refused before its parameters are read, as the JSON protocols refuse it.
-        var request = _operations.Implements(action) ? Encoding.UTF8.GetBytes(_reader.Read(form, operation.Input).ToJsonString()) : [];
+        var request = Encoding.UTF8.GetBytes(_reader.Read(form, operation.Input).ToJsonString());
         await authorize(request).ConfigureAwait(false);
         var result = await run.InvokeAsync(() => request, context, cancellationToken).ConfigureAwait(false);
         return _writer.Write(operation, JsonSerializer.SerializeToNode(result.Value, result.Type), context.RequestId);

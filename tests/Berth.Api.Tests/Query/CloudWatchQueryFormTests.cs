@@ -10,10 +10,14 @@ public class CloudWatchQueryFormTests
 {
     private static readonly ModelConstraints Constraints = new(CloudWatchQuerySchema.Model, member => new MissingRequiredParameterException(member));
 
-    private static string Read(params (string Key, string Value)[] form) =>
-        new QueryRequestReader(Constraints)
-            .Read(new QueryForm(form.Select(p => KeyValuePair.Create(p.Key, p.Value))), "GetMetricDataInput")
-            .ToJsonString();
+    /// <summary>The form read as CloudWatch's query edge reads it, and checked as its operation table then checks it.</summary>
+    private static string Read(params (string Key, string Value)[] form)
+    {
+        var json = new QueryRequestReader(CloudWatchQuerySchema.Model)
+            .Read(new QueryForm(form.Select(p => KeyValuePair.Create(p.Key, p.Value))), "GetMetricDataInput");
+        Constraints.Check("GetMetricDataInput", json, path: "");
+        return json.ToJsonString();
+    }
 
     [Fact]
     public void Members_become_lists_in_index_order_and_the_model_types_the_values()
@@ -70,7 +74,7 @@ public class CloudWatchQueryFormTests
     [InlineData("-Infinity")]
     public void Numbers_json_cannot_carry_are_refused(string value)
     {
-        var error = Assert.Throws<QueryValidationException>(() => new QueryRequestReader(Constraints)
+        var error = Assert.Throws<QueryValidationException>(() => new QueryRequestReader(CloudWatchQuerySchema.Model)
             .Read(new QueryForm([KeyValuePair.Create("MetricData.member.1.Value", value)]), "PutMetricDataInput"));
 
         Assert.Contains("MetricData.member.1.Value", error.Message, StringComparison.Ordinal);
@@ -81,7 +85,7 @@ public class CloudWatchQueryFormTests
     {
         var form = QueryForm.Parse(Encoding.UTF8.GetBytes("Action=ListMetrics&Version=2010-08-01&Dimensions=&Namespace=My%20App%2Bx"));
 
-        var json = new QueryRequestReader(Constraints).Read(form, "ListMetricsInput");
+        var json = new QueryRequestReader(CloudWatchQuerySchema.Model).Read(form, "ListMetricsInput");
 
         Assert.Equal(("My App+x", 0), (json["Namespace"]!.GetValue<string>(), json["Dimensions"]!.AsArray().Count));
     }

@@ -32,7 +32,13 @@ public class QueryLayerTests
         ["SchemeEnum"] = QueryShape.Enumeration(new HashSet<string>(StringComparer.Ordinal) { "internal", "internet-facing" }),
     }, new Dictionary<string, QueryOperation> { ["Op"] = new("Op", "Input", "Output", "OpResult") });
 
-    private static JsonObject Read(string form) => new QueryRequestReader(new ModelConstraints(Model, ModelConstraints.ValidationError)).Read(QueryForm.Parse(Encoding.UTF8.GetBytes(form)), "Input");
+    /// <summary>The form read as a query service reads it, and checked as its operation table then checks it.</summary>
+    private static JsonObject Read(string form)
+    {
+        var json = new QueryRequestReader(Model).Read(QueryForm.Parse(Encoding.UTF8.GetBytes(form)), "Input");
+        new ModelConstraints(Model, ModelConstraints.ValidationError).Check("Input", json, path: "");
+        return json;
+    }
 
     [Fact]
     public void Lists_maps_nested_structures_and_scalars_become_the_input_json()
