@@ -31,7 +31,7 @@ internal sealed partial class ContainerLogShipper
     private readonly string _positionPath;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private ShippedPosition? _position;
+    private ShippedPosition _position = ShippedPosition.None;
 
     /// <param name="caller">Where and as whom each call goes, asked again for every call (execution role credentials rotate).</param>
     public ContainerLogShipper(ILogsClient client, IDockerDriver docker, AwsLogsOptions options, Func<LogsCaller> caller, string containerId, bool tty,
@@ -55,7 +55,9 @@ internal sealed partial class ContainerLogShipper
         await RetryAsync(ct => _client.CreateStreamAsync(_caller(), _options.Group, _streamName, ct), cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            var stream = await _docker.OpenLogsAsync(_containerId, _position?.TimestampNanos, cancellationToken).ConfigureAwait(false);
+            // Docker does not follow a stopped container's log: such a read runs to the end of the output.
+            var stoppedBeforeRead = await IsStoppedAsync(cancellationToken).ConfigureAwait(false);
+            var stream = await _docker.OpenLogsAsync(_containerId, _position.SinceNanos, cancellationToken).ConfigureAwait(false);
             if (stream is null)
             {
                 return; // the container is gone, and its output with it
@@ -64,15 +66,24 @@ internal sealed partial class ContainerLogShipper
             {
                 await ShipSessionAsync(new DockerLogReader(stream, _tty), cancellationToken).ConfigureAwait(false);
             }
-            // Docker ends a follow when the container stops; anything else (a daemon restart) is resumed from the position.
-            if ((await _docker.InspectAsync(_containerId, cancellationToken).ConfigureAwait(false))?.Phase != ContainerPhase.Running)
+            if (stoppedBeforeRead)
             {
                 LogFinished(_logger, _containerId, _streamName);
                 return;
             }
-            await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+            // A follow ends when the container stops, but Docker 20.10 may end it before the last lines when the
+            // reader lags behind (seen under load: 14,041 of 20,000 lines), so a stopped container's log is read once
+            // more from the position. Anything else (a daemon restart) is resumed from the position after a pause.
+            if (!await IsStoppedAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
+
+    /// <summary>Whether the container has stopped (or is gone), so its output is complete.</summary>
+    private async Task<bool> IsStoppedAsync(CancellationToken cancellationToken) =>
+        (await _docker.InspectAsync(_containerId, cancellationToken).ConfigureAwait(false))?.Phase is null or ContainerPhase.Stopped;
 
     /// <summary>One read of Docker's log: a reader fills a channel while batches are sent, until the stream ends and all is sent.</summary>
     private async Task ShipSessionAsync(DockerLogReader reader, CancellationToken cancellationToken)
@@ -93,20 +104,16 @@ internal sealed partial class ContainerLogShipper
         await reading.ConfigureAwait(false);
     }
 
-    /// <summary>Lines after <paramref name="from"/>: Docker's since keeps lines at exactly that time, some already shipped.</summary>
-    private static async Task ReadAsync(DockerLogReader reader, ChannelWriter<DockerLogLine> writer, ShippedPosition? from, CancellationToken cancellationToken)
+    /// <summary>Lines after <paramref name="from"/>: a read from its <see cref="ShippedPosition.SinceNanos"/> repeats some already shipped.</summary>
+    private static async Task ReadAsync(DockerLogReader reader, ChannelWriter<DockerLogLine> writer, ShippedPosition from, CancellationToken cancellationToken)
     {
-        var skip = from?.LinesAtTimestamp ?? 0;
+        var shipped = from.ShippedFilter();
         try
         {
             while ((await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) is { Count: > 0 } read)
             {
-                foreach (var line in read)
+                foreach (var line in read.Where(l => !shipped(l)))
                 {
-                    if (from is not null && (line.TimestampNanos < from.TimestampNanos || (line.TimestampNanos == from.TimestampNanos && skip-- > 0)))
-                    {
-                        continue;
-                    }
                     await writer.WriteAsync(line, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -141,11 +148,7 @@ internal sealed partial class ContainerLogShipper
 
     private async Task SendAsync(List<DockerLogLine> batch, CancellationToken cancellationToken)
     {
-        var position = _position;
-        foreach (var line in batch)
-        {
-            position = position is null ? new ShippedPosition(line.TimestampNanos, 1) : position.After(line);
-        }
+        var position = batch.Aggregate(_position, (p, line) => p.After(line));
         // stdout and stderr are timestamped separately, so they can interleave slightly out of order.
         var events = batch.Select(l => new InputLogEvent { Timestamp = l.TimestampMillis, Message = l.Message })
             .OrderBy(e => e.Timestamp).ToList();
@@ -167,7 +170,7 @@ internal sealed partial class ContainerLogShipper
             }
         }, cancellationToken).ConfigureAwait(false);
         _position = position;
-        _position?.Save(_positionPath);
+        _position.Save(_positionPath);
     }
 
     /// <summary>

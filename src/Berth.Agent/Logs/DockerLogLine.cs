@@ -3,8 +3,15 @@ using System.Text;
 
 namespace Berth.Agent.Logs;
 
+/// <summary>Docker's output streams, numbered as its log frames number them (a TTY has one stream, stdout).</summary>
+internal enum LogSource
+{
+    Stdout = 1,
+    Stderr = 2,
+}
+
 /// <summary>One line of a container's output with Docker's timestamp (Unix nanoseconds, as Docker records it).</summary>
-internal readonly record struct DockerLogLine(long TimestampNanos, string Message)
+internal readonly record struct DockerLogLine(long TimestampNanos, string Message, LogSource Source)
 {
     public long TimestampMillis => TimestampNanos / 1_000_000;
 }
@@ -20,7 +27,7 @@ internal sealed class DockerLogReader(Stream stream, bool tty)
 {
     private const int HeaderSize = 8;
     private readonly byte[] _header = new byte[HeaderSize];
-    private readonly Partial[] _partials = [new(), new(), new()];
+    private readonly Partial[] _partials = [new(LogSource.Stdout), new(LogSource.Stdout), new(LogSource.Stderr)];
     private byte[] _payload = new byte[64 * 1024];
 
     /// <summary>The next complete lines (at least one), or an empty list at the end of the stream.</summary>
@@ -78,7 +85,7 @@ internal sealed class DockerLogReader(Stream stream, bool tty)
     }
 
     /// <summary>The unfinished line of one stream.</summary>
-    private sealed class Partial
+    private sealed class Partial(LogSource source)
     {
         private readonly List<byte> _pending = [];
         private long _timestamp = -1;
@@ -118,7 +125,7 @@ internal sealed class DockerLogReader(Stream stream, bool tty)
                     message = Decode(_pending.ToArray());
                     _pending.Clear();
                 }
-                lines.Add(new DockerLogLine(_timestamp, message));
+                lines.Add(new DockerLogLine(_timestamp, message, source));
                 _timestamp = -1;
                 payload = payload[(newline + 1)..];
                 if (!tty)

@@ -1,21 +1,11 @@
-using System.Buffers.Binary;
 using System.Text;
 using Berth.Agent.Logs;
+using static Berth.Agent.Tests.Support.DockerLogFrames;
 
 namespace Berth.Agent.Tests.Logs;
 
 public class DockerLogReaderTests
 {
-    private static byte[] Frame(byte stream, string payload)
-    {
-        var body = Encoding.UTF8.GetBytes(payload);
-        var frame = new byte[8 + body.Length];
-        frame[0] = stream;
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(4), (uint)body.Length);
-        body.CopyTo(frame, 8);
-        return frame;
-    }
-
     private static async Task<List<DockerLogLine>> ReadAllAsync(byte[] bytes, bool tty)
     {
         var reader = new DockerLogReader(new MemoryStream(bytes), tty);
@@ -38,9 +28,9 @@ public class DockerLogReaderTests
 
         var second = new DateTimeOffset(2024, 5, 1, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1_000_000;
         Assert.Equal([
-            new DockerLogLine(second + 123_456_789, "hello"),
-            new DockerLogLine(second + 500_000_000, "oops"),
-            new DockerLogLine(second + 1_000_000_000, " "), // an empty line stays a line
+            new DockerLogLine(second + 123_456_789, "hello", LogSource.Stdout),
+            new DockerLogLine(second + 500_000_000, "oops", LogSource.Stderr),
+            new DockerLogLine(second + 1_000_000_000, " ", LogSource.Stdout), // an empty line stays a line
         ], lines);
         Assert.Equal(second / 1_000_000 + 123, lines[0].TimestampMillis);
     }
@@ -54,7 +44,7 @@ public class DockerLogReaderTests
 
         var lines = await ReadAllAsync(bytes, tty: false);
 
-        Assert.Equal(["err", "part one, part two"], lines.Select(l => l.Message));
+        Assert.Equal([("err", LogSource.Stderr), ("part one, part two", LogSource.Stdout)], lines.Select(l => (l.Message, l.Source)));
         Assert.Equal(lines[0].TimestampNanos - 100_000_000, lines[1].TimestampNanos);
     }
 
@@ -79,13 +69,5 @@ public class DockerLogReaderTests
     public void Other_timestamps_are_not_read(string text)
     {
         Assert.False(DockerTimestamp.TryParse(Encoding.ASCII.GetBytes(text), out _));
-    }
-
-    [Fact]
-    public void A_position_counts_lines_that_share_a_timestamp()
-    {
-        var position = new ShippedPosition(5, 1).After(new DockerLogLine(5, "x")).After(new DockerLogLine(5, "y"));
-        Assert.Equal(new ShippedPosition(5, 3), position);
-        Assert.Equal(new ShippedPosition(6, 1), position.After(new DockerLogLine(6, "z")));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Berth.Agent.Docker;
+using Berth.Agent.Logs;
 using Berth.Core.Agent;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -18,6 +19,8 @@ internal sealed class FakeDocker : IDockerDriver
     private readonly Dictionary<string, IDictionary<string, string>> _volumes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _images = new(StringComparer.Ordinal) { TestTasks.WebImage, TestTasks.ToolsImage, TestTasks.PauseImage };
     private readonly List<string> _calls = [];
+    private readonly Dictionary<string, List<DockerLogLine>> _output = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _shortFollows = new(StringComparer.Ordinal);
     private int _created;
 
     /// <summary>Something changed that Docker would send an event for.</summary>
@@ -86,6 +89,27 @@ internal sealed class FakeDocker : IDockerDriver
     public void Exit(string id, int exitCode, TimeSpan ranFor) => Change(id, c => c.Exit(exitCode, ranFor));
 
     public void SetHealth(string id, string health) => Change(id, c => c.Health = health);
+
+    /// <summary>The container writes a line, as Docker's log keeps it (stamped by the stream's copier).</summary>
+    public void Write(string id, DockerLogLine line)
+    {
+        lock (_gate)
+        {
+            (_output.TryGetValue(id, out var output) ? output : _output[id] = []).Add(line);
+        }
+    }
+
+    /// <summary>
+    /// The next read of the running container's log ends <paramref name="missing"/> lines short, and the container
+    /// stops: Docker 20.10's follow can end so when the container stops while the reader lags behind.
+    /// </summary>
+    public void EndNextFollowShort(string id, int missing)
+    {
+        lock (_gate)
+        {
+            _shortFollows[id] = missing;
+        }
+    }
 
     /// <summary>Someone removes the container behind the agent's back.</summary>
     public void RemoveOutside(string id)
@@ -257,7 +281,31 @@ internal sealed class FakeDocker : IDockerDriver
         Task.Delay(Timeout.Infinite, cancellationToken);
 
     /// <summary>The fake's containers write no output.</summary>
-    public Task<Stream?> OpenLogsAsync(string id, long? sinceNanos, CancellationToken cancellationToken) => Task.FromResult<Stream?>(null);
+    /// <summary>What the container wrote from <paramref name="sinceNanos"/>; a read of a running container ends at what is written so far.</summary>
+    public Task<Stream?> OpenLogsAsync(string id, long? sinceNanos, CancellationToken cancellationToken)
+    {
+        List<DockerLogLine> lines;
+        var stopped = false;
+        lock (_gate)
+        {
+            if (!_containers.TryGetValue(id, out var container))
+            {
+                return Task.FromResult<Stream?>(null);
+            }
+            lines = _output.GetValueOrDefault(id, []).Where(l => l.TimestampNanos >= (sinceNanos ?? long.MinValue)).ToList();
+            if (container.Phase == ContainerPhase.Running && _shortFollows.Remove(id, out var missing))
+            {
+                lines = lines[..^missing];
+                container.Exit(0);
+                stopped = true;
+            }
+        }
+        if (stopped)
+        {
+            Changed?.Invoke();
+        }
+        return Task.FromResult<Stream?>(new MemoryStream(DockerLogFrames.Of(lines)));
+    }
 
     public Task ConnectNetworkAsync(string network, string id, string ipv4Address, string macAddress, CancellationToken cancellationToken)
     {
