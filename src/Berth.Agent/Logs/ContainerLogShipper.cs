@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Berth.Agent.ControlPlane;
 using Berth.Agent.Docker;
@@ -9,8 +9,9 @@ namespace Berth.Agent.Logs;
 
 /// <summary>
 /// Ships one container's stdout/stderr to its awslogs stream, at least once: Docker's log is read from the last
-/// acknowledged position, lines go out in PutLogEvents batches (up to 10,000 events or 1 MB, or whatever
-/// arrived within <see cref="Linger"/>), and the position moves only after the server stored a batch. A crash
+/// acknowledged position, lines become events (<see cref="LogEventJoiner"/>), events go out in PutLogEvents batches
+/// (up to 10,000 events or 1 MB, or whatever arrived within <see cref="Linger"/>), and the position moves only after
+/// the server stored a batch. A crash
 /// between the server storing a batch and the position file being written sends that batch again (duplicates,
 /// never loss). Finishes when the container has stopped and all its output is acknowledged.
 /// </summary>
@@ -19,7 +20,6 @@ internal sealed partial class ContainerLogShipper
     private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly long MaxSpanMillis = (long)TimeSpan.FromHours(23).TotalMilliseconds;
-    private const int BatchBytes = LogEventBatch.MaxBytes - 64 * 1024;
 
     private readonly ILogsClient _client;
     private readonly IDockerDriver _docker;
@@ -31,6 +31,7 @@ internal sealed partial class ContainerLogShipper
     private readonly string _positionPath;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Regex? _startOfEvent;
     private ShippedPosition _position = ShippedPosition.None;
 
     /// <param name="caller">Where and as whom each call goes, asked again for every call (execution role credentials rotate).</param>
@@ -47,6 +48,24 @@ internal sealed partial class ContainerLogShipper
         _positionPath = positionPath;
         _time = time;
         _logger = logger;
+        _startOfEvent = StartOfEventOrNull(options.MultilinePattern);
+    }
+
+    /// <summary>
+    /// The multiline pattern, checked before the container was created (<see cref="LogCollector.PrepareAsync"/>). A
+    /// container created by an agent that did not check it still has its output shipped, a line per event.
+    /// </summary>
+    private Regex? StartOfEventOrNull(string? pattern)
+    {
+        try
+        {
+            return pattern is null ? null : AwsLogsOptionRules.StartOfEvent(pattern);
+        }
+        catch (ArgumentException e)
+        {
+            LogBadPattern(_logger, e, _containerId);
+            return null;
+        }
     }
 
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -64,7 +83,7 @@ internal sealed partial class ContainerLogShipper
             }
             await using (stream.ConfigureAwait(false))
             {
-                await ShipSessionAsync(new DockerLogReader(stream, _tty), cancellationToken).ConfigureAwait(false);
+                await ShipSessionAsync(new DockerLogReader(stream, _tty), final: stoppedBeforeRead, cancellationToken).ConfigureAwait(false);
             }
             if (stoppedBeforeRead)
             {
@@ -85,21 +104,51 @@ internal sealed partial class ContainerLogShipper
     private async Task<bool> IsStoppedAsync(CancellationToken cancellationToken) =>
         (await _docker.InspectAsync(_containerId, cancellationToken).ConfigureAwait(false))?.Phase is null or ContainerPhase.Stopped;
 
-    /// <summary>One read of Docker's log: a reader fills a channel while batches are sent, until the stream ends and all is sent.</summary>
-    private async Task ShipSessionAsync(DockerLogReader reader, CancellationToken cancellationToken)
+    /// <summary>
+    /// One read of Docker's log: a reader fills a channel while its lines are joined into events and sent in batches,
+    /// until the stream ends and all is sent. An unfinished multiline event goes out when no line has come for it
+    /// within the force-flush interval, or when the read is <paramref name="final"/>; otherwise the next read reads
+    /// its lines again, since the position is still before them.
+    /// </summary>
+    private async Task ShipSessionAsync(DockerLogReader reader, bool final, CancellationToken cancellationToken)
     {
         var lines = Channel.CreateBounded<DockerLogLine>(new BoundedChannelOptions(4 * LogEventBatch.MaxEvents) { SingleReader = true, SingleWriter = true });
         var reading = ReadAsync(reader, lines.Writer, _position, cancellationToken);
-        var batch = new List<DockerLogLine>(LogEventBatch.MaxEvents);
-        while (await lines.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        var joiner = new LogEventJoiner(_startOfEvent);
+        var events = new List<OutputEvent>();
+        var more = lines.Reader.WaitToReadAsync(cancellationToken).AsTask();
+        while (true)
         {
-            if (!Fill(lines.Reader, batch))
+            if (joiner.PendingSince is { } since && !more.IsCompleted)
+            {
+                var due = since + _options.ForceFlushInterval - _time.GetUtcNow();
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.WhenAny(more, Task.Delay(due, _time, cancellationToken)).ConfigureAwait(false);
+                }
+                if (!more.IsCompleted)
+                {
+                    joiner.Flush(events);
+                    await SendAsync(events, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+            if (!await more.ConfigureAwait(false))
+            {
+                break;
+            }
+            if (!Take(lines.Reader, joiner, events))
             {
                 await Task.Delay(Linger, _time, cancellationToken).ConfigureAwait(false);
-                Fill(lines.Reader, batch);
+                Take(lines.Reader, joiner, events);
             }
-            await SendAsync(batch, cancellationToken).ConfigureAwait(false);
-            batch.Clear();
+            await SendAsync(events, cancellationToken).ConfigureAwait(false);
+            more = lines.Reader.WaitToReadAsync(cancellationToken).AsTask();
+        }
+        if (final)
+        {
+            joiner.Flush(events);
+            await SendAsync(events, cancellationToken).ConfigureAwait(false);
         }
         await reading.ConfigureAwait(false);
     }
@@ -125,32 +174,61 @@ internal sealed partial class ContainerLogShipper
         }
     }
 
-    /// <summary>Takes what the channel holds into the batch, within PutLogEvents' limits. True when the batch is full.</summary>
-    private static bool Fill(ChannelReader<DockerLogLine> reader, List<DockerLogLine> batch)
+    /// <summary>Joins what the channel holds into events, up to a batch's worth. True when the events completed fill a batch.</summary>
+    private bool Take(ChannelReader<DockerLogLine> reader, LogEventJoiner joiner, List<OutputEvent> events)
     {
-        var bytes = batch.Sum(l => Encoding.UTF8.GetByteCount(l.Message) + LogEventBatch.EventOverheadBytes);
-        while (batch.Count < LogEventBatch.MaxEvents && bytes < BatchBytes)
+        var now = _time.GetUtcNow();
+        var bytes = events.Sum(e => e.Bytes);
+        while (events.Count < LogEventBatch.MaxEvents && bytes < LogEventBatch.MaxBytes)
         {
-            if (!reader.TryPeek(out var next))
+            if (!reader.TryRead(out var line))
             {
                 return false;
             }
-            if (batch.Count > 0 && next.TimestampMillis - batch[0].TimestampMillis > MaxSpanMillis)
+            var before = events.Count;
+            joiner.Add(line, now, events);
+            for (var i = before; i < events.Count; i++)
             {
-                return true; // one batch may not span 24 hours
+                bytes += events[i].Bytes;
             }
-            reader.TryRead(out _);
-            batch.Add(next);
-            bytes += Encoding.UTF8.GetByteCount(next.Message) + LogEventBatch.EventOverheadBytes;
         }
         return true;
     }
 
-    private async Task SendAsync(List<DockerLogLine> batch, CancellationToken cancellationToken)
+    /// <summary>Sends every completed event, in as many PutLogEvents as PutLogEvents' limits take, and empties the list.</summary>
+    private async Task SendAsync(List<OutputEvent> events, CancellationToken cancellationToken)
     {
-        var position = batch.Aggregate(_position, (p, line) => p.After(line));
+        while (events.Count > 0)
+        {
+            var count = BatchLength(events);
+            await SendBatchAsync(events.GetRange(0, count), cancellationToken).ConfigureAwait(false);
+            events.RemoveRange(0, count);
+        }
+    }
+
+    /// <summary>How many of the first events one PutLogEvents takes: up to 10,000 and 1 MB, spanning less than 24 hours.</summary>
+    private static int BatchLength(List<OutputEvent> events)
+    {
+        var bytes = 0;
+        var count = 0;
+        while (count < events.Count && count < LogEventBatch.MaxEvents)
+        {
+            var next = events[count];
+            if (count > 0 && (bytes + next.Bytes > LogEventBatch.MaxBytes || Math.Abs(next.TimestampMillis - events[0].TimestampMillis) > MaxSpanMillis))
+            {
+                break;
+            }
+            bytes += next.Bytes;
+            count++;
+        }
+        return count;
+    }
+
+    private async Task SendBatchAsync(List<OutputEvent> batch, CancellationToken cancellationToken)
+    {
+        var position = batch.SelectMany(e => e.Lines).Aggregate(_position, (p, line) => p.After(line));
         // stdout and stderr are timestamped separately, so they can interleave slightly out of order.
-        var events = batch.Select(l => new InputLogEvent { Timestamp = l.TimestampMillis, Message = l.Message })
+        var events = batch.Select(e => new InputLogEvent { Timestamp = e.TimestampMillis, Message = e.Message })
             .OrderBy(e => e.Timestamp).ToList();
         await RetryAsync(async ct =>
         {
@@ -214,6 +292,9 @@ internal sealed partial class ContainerLogShipper
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The task's execution role may not write to {LogStream}; its output is dropped: {Reason}")]
     private static partial void LogDenied(ILogger logger, string logStream, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The awslogs multiline pattern of container {ContainerId} does not parse; each line is an event of its own")]
+    private static partial void LogBadPattern(ILogger logger, Exception exception, string containerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "All output of container {ContainerId} is shipped to {LogStream}")]
     private static partial void LogFinished(ILogger logger, string containerId, string logStream);

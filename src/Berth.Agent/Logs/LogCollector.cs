@@ -39,7 +39,8 @@ internal sealed partial class LogCollector : IAsyncDisposable
     }
 
     /// <summary>
-    /// Null when the container may be created; otherwise why it cannot, in ECS's words. A missing group without
+    /// Null when the container may be created; otherwise why it cannot, in ECS's words. Options Docker's awslogs driver
+    /// would refuse fail the container as they fail it on ECS. A missing group without
     /// awslogs-create-group fails the task start as ECS reports it. With an execution role the group is created, and
     /// a stream whose name is known before the container exists (awslogs-stream-prefix) is created, as that role, so
     /// a role that may not do so fails the container as the awslogs driver fails it on ECS. Throws when the server
@@ -57,9 +58,9 @@ internal sealed partial class LogCollector : IAsyncDisposable
         {
             return prefix + "this agent has no Berth server to ship awslogs output to";
         }
-        if (options.Group.Length == 0)
+        if (AwsLogsOptionRules.Problem(definition.LogConfiguration!.Options ?? new Dictionary<string, string>()) is { } problem)
         {
-            return prefix + "must specify a value for log opt 'awslogs-group' : exit status 1";
+            return $"{prefix}{problem} : exit status 1";
         }
         var caller = new LogsCaller(options.Region, execution);
         const string createStream = "create stream has been retried 1 times: failed to create Cloudwatch log stream: ";

@@ -29,10 +29,11 @@ public sealed class ContainerLogShipperTests(ITestOutputHelper output) : IDispos
         return id;
     }
 
-    private Task ShipAsync(string id)
+    private Task ShipAsync(string id, string? multilinePattern = null)
     {
         _logs.AddGroup(Group);
-        var shipper = new ContainerLogShipper(_logs, _docker, new AwsLogsOptions(Group, "us-east-1", "app", CreateGroup: false),
+        var options = new AwsLogsOptions(Group, "us-east-1", "app", CreateGroup: false) { MultilinePattern = multilinePattern };
+        var shipper = new ContainerLogShipper(_logs, _docker, options,
             () => new LogsCaller("us-east-1"), id, tty: false, Stream, _positionPath, TimeProvider.System,
             new TestLoggerFactory(output).CreateLogger(nameof(ContainerLogShipper)));
         return shipper.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
@@ -76,5 +77,22 @@ public sealed class ContainerLogShipperTests(ITestOutputHelper output) : IDispos
         await ShipAsync(id);
 
         Assert.Equal(["out 1", "err 1", "out 2", "err 2"], _logs.Messages(Group, Stream));
+    }
+
+    [Fact]
+    public async Task A_multiline_event_cut_by_a_follow_that_ends_short_is_read_again_whole()
+    {
+        var id = await StartPrinterAsync();
+        string[] written = ["2024-05-01 ERROR boom", "    at A.run()", "2024-05-01 INFO retried", "    after 2 attempts", "    and it worked"];
+        for (var i = 0; i < written.Length; i++)
+        {
+            _docker.Write(id, new DockerLogLine(10 + i, written[i], LogSource.Stdout));
+        }
+        _docker.EndNextFollowShort(id, missing: 1); // the second event's last line comes only with the read after the stop
+
+        await ShipAsync(id, multilinePattern: @"^\d{4}-");
+
+        Assert.Equal(["2024-05-01 ERROR boom\n    at A.run()\n", "2024-05-01 INFO retried\n    after 2 attempts\n    and it worked\n"],
+            _logs.Messages(Group, Stream));
     }
 }

@@ -7,7 +7,7 @@ namespace Berth.Agent.Tests.Logs;
 /// <summary>Real containers on the real Docker engine; their awslogs output lands in the (in-memory) log service.</summary>
 public sealed class LogShippingTests(ITestOutputHelper output)
 {
-    private static ContainerDefinition Printer(string script, string group, bool createGroup = false) =>
+    private static ContainerDefinition Printer(string script, string group, bool createGroup = false, Dictionary<string, string>? more = null) =>
         TestTasks.Tools("printer", script) with
         {
             LogConfiguration = new LogConfiguration
@@ -19,7 +19,7 @@ public sealed class LogShippingTests(ITestOutputHelper output)
                     ["awslogs-region"] = "us-east-1",
                     ["awslogs-stream-prefix"] = "app",
                     ["awslogs-create-group"] = createGroup ? "true" : "false",
-                },
+                }.Concat(more ?? []).ToDictionary(),
             },
         };
 
@@ -98,6 +98,52 @@ public sealed class LogShippingTests(ITestOutputHelper output)
             "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1",
             stopped.StoppedReason);
         Assert.Null(stopped.Containers.Single().RuntimeId); // no container was created
+    }
+
+    [Fact]
+    public async Task Options_Dockers_awslogs_driver_refuses_fail_the_task_start_in_its_words()
+    {
+        await using var h = await AgentHarness.StartAsync(output);
+        h.Logs.AddGroup("/test/options");
+        var task = TestTasks.Assignment("printer", "bridge",
+            Printer("echo hi", "/test/options", more: new() { ["awslogs-multiline-pattern"] = "^x", ["awslogs-datetime-format"] = "%Y" }));
+
+        var stopped = await h.RunUntilAsync(task, "STOPPED");
+
+        Assert.Equal("TaskFailedToStart", stopped.StopCode);
+        Assert.Equal("ResourceInitializationError: failed to validate logger args: you cannot configure log opt 'awslogs-datetime-format' and " +
+            "'awslogs-multiline-pattern' at the same time : exit status 1", stopped.StoppedReason);
+        Assert.Null(stopped.Containers.Single().RuntimeId);
+    }
+
+    [Fact]
+    public async Task A_datetime_format_joins_the_lines_of_a_stack_trace_into_one_event()
+    {
+        await using var h = await AgentHarness.StartAsync(output);
+        h.Logs.AddGroup("/test/multiline");
+        var task = TestTasks.Assignment("printer", "bridge", Printer(
+            // One stream: Docker reads stdout and stderr through separate pipes, so their order in its log is not the program's.
+            "echo '2024-05-01 12:00:00 ERROR boom'; echo '    at A.run()'; echo '    at B.main()'; sleep 1; echo '2024-05-01 12:00:01 INFO ok'",
+            "/test/multiline", more: new() { ["awslogs-datetime-format"] = "%Y-%m-%d %H:%M:%S" }));
+
+        await h.RunUntilAsync(task, "STOPPED");
+
+        Assert.Equal(["2024-05-01 12:00:00 ERROR boom\n    at A.run()\n    at B.main()\n", "2024-05-01 12:00:01 INFO ok\n"],
+            await WaitForLinesAsync(h.Logs, "/test/multiline", StreamOf(task), 2, TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task An_unfinished_multiline_event_goes_out_after_the_force_flush_interval_while_the_container_runs()
+    {
+        await using var h = await AgentHarness.StartAsync(output);
+        h.Logs.AddGroup("/test/flush");
+        var task = TestTasks.Assignment("printer", "bridge", Printer("echo 'START one'; echo '  detail'; sleep 120", "/test/flush",
+            more: new() { ["awslogs-multiline-pattern"] = "^START", ["awslogs-force-flush-interval-seconds"] = "1" }));
+
+        await h.RunUntilAsync(task, "RUNNING");
+
+        Assert.Equal(["START one\n  detail\n"], await WaitForLinesAsync(h.Logs, "/test/flush", StreamOf(task), 1, TimeSpan.FromSeconds(60)));
+        Assert.Equal("RUNNING", h.Server.Reports.Last(r => r.TaskArn == task.Task.TaskArn).LastStatus); // not sent because the output ended
     }
 
     [Fact]

@@ -1,0 +1,91 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Berth.Core.Logs;
+
+namespace Berth.Agent.Logs;
+
+/// <summary>One CloudWatch event and the lines of output it holds (the position moves past them once it is stored).</summary>
+/// <param name="Lines">Empty for all but the last part of an event split to fit <see cref="LogEventJoiner.MaxEventBytes"/>.</param>
+internal sealed record OutputEvent(long TimestampMillis, string Message, IReadOnlyList<DockerLogLine> Lines)
+{
+    public int Bytes { get; } = Encoding.UTF8.GetByteCount(Message) + LogEventBatch.EventOverheadBytes;
+}
+
+/// <summary>
+/// Turns lines into events as Docker's awslogs driver does. Without a multiline pattern each line is an event. With
+/// one, a line the pattern matches (anywhere in it) starts a new event, and every other line is added to the event
+/// before it; each line keeps its newline, and the event the time of its first line. An event grows until it would
+/// pass CloudWatch's limit, and one too large for it is split at a character boundary.
+/// </summary>
+internal sealed class LogEventJoiner(Regex? startOfEvent)
+{
+    /// <summary>CloudWatch's 256 KiB per event, less the overhead it counts per event (Docker's figure).</summary>
+    public const int MaxEventBytes = 262_144 - LogEventBatch.EventOverheadBytes;
+
+    private readonly List<DockerLogLine> _lines = [];
+    private readonly StringBuilder _message = new();
+    private int _bytes;
+
+    /// <summary>When the unfinished event got its first line, or null when there is none.</summary>
+    public DateTimeOffset? PendingSince { get; private set; }
+
+    /// <summary>Adds one line; the events it completes are appended to <paramref name="events"/>.</summary>
+    public void Add(DockerLogLine line, DateTimeOffset now, List<OutputEvent> events)
+    {
+        if (startOfEvent is null)
+        {
+            Split(line.TimestampMillis, line.Message, [line], events);
+            return;
+        }
+        var bytes = Encoding.UTF8.GetByteCount(line.Message);
+        if (_lines.Count > 0 && (startOfEvent.IsMatch(line.Message) || _bytes + bytes > MaxEventBytes))
+        {
+            Flush(events);
+        }
+        PendingSince ??= now;
+        _lines.Add(line);
+        _message.Append(line.Message);
+        if (bytes < MaxEventBytes)
+        {
+            _message.Append('\n');
+            bytes++;
+        }
+        _bytes += bytes;
+    }
+
+    /// <summary>Completes the unfinished event, if any: no line came for it in time, or the output ended.</summary>
+    public void Flush(List<OutputEvent> events)
+    {
+        if (_lines.Count == 0)
+        {
+            return;
+        }
+        Split(_lines[0].TimestampMillis, _message.ToString(), [.. _lines], events);
+        _lines.Clear();
+        _message.Clear();
+        _bytes = 0;
+        PendingSince = null;
+    }
+
+    private static void Split(long timestampMillis, string message, IReadOnlyList<DockerLogLine> lines, List<OutputEvent> events)
+    {
+        var start = 0;
+        while (Encoding.UTF8.GetByteCount(message.AsSpan(start)) > MaxEventBytes)
+        {
+            var end = start;
+            var bytes = 0;
+            while (bytes + CharBytes(message, end) <= MaxEventBytes)
+            {
+                bytes += CharBytes(message, end);
+                end += char.IsHighSurrogate(message[end]) && end + 1 < message.Length ? 2 : 1;
+            }
+            events.Add(new OutputEvent(timestampMillis, message[start..end], []));
+            start = end;
+        }
+        events.Add(new OutputEvent(timestampMillis, start == 0 ? message : message[start..], lines));
+    }
+
+    /// <summary>The UTF-8 length of the character at <paramref name="index"/> (a surrogate pair counts once, as 4).</summary>
+    private static int CharBytes(string text, int index) =>
+        char.IsHighSurrogate(text[index]) && index + 1 < text.Length ? 4 : Encoding.UTF8.GetByteCount(text.AsSpan(index, 1));
+}
