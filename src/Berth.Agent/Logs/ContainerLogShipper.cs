@@ -11,9 +11,9 @@ namespace Berth.Agent.Logs;
 /// Ships one container's stdout/stderr to its awslogs stream, at least once: Docker's log is read from the last
 /// acknowledged position, lines become events (<see cref="LogEventJoiner"/>), events go out in PutLogEvents batches
 /// (up to 10,000 events or 1 MB, or whatever arrived within <see cref="Linger"/>), and the position moves only after
-/// the server stored a batch. A crash
-/// between the server storing a batch and the position file being written sends that batch again (duplicates,
-/// never loss). Finishes when the container has stopped and all its output is acknowledged.
+/// the server stored a batch. A crash between the server storing a batch and the position file being written sends
+/// that batch again (duplicates, never loss). Finishes when the container has stopped and all its output is
+/// acknowledged.
 /// </summary>
 internal sealed partial class ContainerLogShipper
 {

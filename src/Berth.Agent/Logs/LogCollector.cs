@@ -40,8 +40,8 @@ internal sealed partial class LogCollector : IAsyncDisposable
 
     /// <summary>
     /// Null when the container may be created; otherwise why it cannot, in ECS's words. Options Docker's awslogs driver
-    /// would refuse fail the container as they fail it on ECS. A missing group without
-    /// awslogs-create-group fails the task start as ECS reports it. With an execution role the group is created, and
+    /// would refuse fail the container as they fail it on ECS (<see cref="AwsLogsOptionRules"/>). A missing group
+    /// without awslogs-create-group fails the task start as ECS reports it. With an execution role the group is created, and
     /// a stream whose name is known before the container exists (awslogs-stream-prefix) is created, as that role, so
     /// a role that may not do so fails the container as the awslogs driver fails it on ECS. Throws when the server
     /// cannot be reached, so the task manager retries.

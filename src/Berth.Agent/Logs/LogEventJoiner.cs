@@ -69,6 +69,11 @@ internal sealed class LogEventJoiner(Regex? startOfEvent)
 
     private static void Split(long timestampMillis, string message, IReadOnlyList<DockerLogLine> lines, List<OutputEvent> events)
     {
+        if (message.Length <= MaxEventBytes / 3)
+        {
+            events.Add(new OutputEvent(timestampMillis, message, lines)); // the common case: no UTF-16 unit takes more than 3 bytes
+            return;
+        }
         var start = 0;
         while (Encoding.UTF8.GetByteCount(message.AsSpan(start)) > MaxEventBytes)
         {

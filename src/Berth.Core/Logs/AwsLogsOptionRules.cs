@@ -5,12 +5,12 @@ namespace Berth.Core.Logs;
 
 /// <summary>
 /// The awslogs options a container may have, checked as Docker's awslogs driver checks them when the container is
-/// created (moby's <c>awslogs.ValidateLogOpt</c>, Docker 20.10) and in its words, plus what the ECS agent reads itself
-/// (awslogs-stream-prefix) and Docker's options for every driver (mode, max-buffer-size, tag). Berth reads the
+/// created (moby's <c>awslogs.ValidateLogOpt</c>, Docker 20.10, after its checks of mode and max-buffer-size, which
+/// every driver has) and in its words, plus awslogs-stream-prefix, which the ECS agent reads itself. Berth reads the
 /// container's output from Docker's own log, so the container never waits on shipping: both modes behave as
 /// non-blocking without dropping lines, and the buffer, endpoint and credential options have nothing to tune.
 /// </summary>
-public static class AwsLogsOptionRules
+public static partial class AwsLogsOptionRules
 {
     public const string Group = "awslogs-group";
     public const string Region = "awslogs-region";
@@ -57,6 +57,23 @@ public static class AwsLogsOptionRules
     /// <summary>Why Docker's awslogs driver would refuse these options (its message), or null when it takes them.</summary>
     public static string? Problem(IReadOnlyDictionary<string, string> options)
     {
+        // Docker checks its options for every driver first.
+        var mode = options.GetValueOrDefault("mode");
+        if (mode is { Length: > 0 } && mode is not ("blocking" or "non-blocking"))
+        {
+            return $"logger: logging mode not supported: {mode}";
+        }
+        if (options.GetValueOrDefault("max-buffer-size") is { } size)
+        {
+            if (mode != "non-blocking")
+            {
+                return "logger: max-buffer-size option is only supported with 'mode=non-blocking'";
+            }
+            if (!RamSize().IsMatch(size))
+            {
+                return $"error parsing option max-buffer-size: invalid size: '{size}'";
+            }
+        }
         if (options.Keys.FirstOrDefault(k => !Known.Contains(k)) is { } unknown)
         {
             return $"unknown log opt '{unknown}' for awslogs log driver";
@@ -94,10 +111,6 @@ public static class AwsLogsOptionRules
                 return $"you cannot configure log opt '{DatetimeFormat}' or '{MultilinePattern}' when log opt '{Format}' is set to '{EmfFormat}'";
             }
         }
-        if (options.GetValueOrDefault("mode") is { Length: > 0 } mode && mode is not ("blocking" or "non-blocking"))
-        {
-            return $"logger: logging mode not supported: {mode}";
-        }
         if (MultilinePatternOf(options) is { } pattern)
         {
             try
@@ -127,6 +140,10 @@ public static class AwsLogsOptionRules
     /// RE2 is: a user's pattern runs in linear time on every line of output.
     /// </summary>
     public static Regex StartOfEvent(string pattern) => new(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+
+    /// <summary>A size as Docker's <c>units.RAMInBytes</c> reads it: "4m", "512KiB", "1.5 GB".</summary>
+    [GeneratedRegex(@"^\d+(\.\d+)* ?[kKmMgGtTpP]?[iI]?[bB]?$")]
+    private static partial Regex RamSize();
 
     /// <summary>Go's <c>strconv.ParseBool</c>, which Docker reads boolean options with; null when it refuses the text.</summary>
     public static bool? ParseBool(string? text) => text switch

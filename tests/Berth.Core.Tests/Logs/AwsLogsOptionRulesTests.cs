@@ -25,9 +25,18 @@ public class AwsLogsOptionRulesTests
     [InlineData("awslogs-max-buffered-events", "many", "must specify a positive integer for log opt 'awslogs-max-buffered-events': many")]
     [InlineData("awslogs-format", "json", "unsupported log format 'json'")]
     [InlineData("mode", "lossy", "logger: logging mode not supported: lossy")]
+    [InlineData("max-buffer-size", "4m", "logger: max-buffer-size option is only supported with 'mode=non-blocking'")]
     public void Docker_refuses_an_option_in_its_own_words(string key, string value, string problem)
     {
         Assert.Equal(problem, ProblemOf(("awslogs-group", "/app"), (key, value)));
+    }
+
+    [Fact]
+    public void A_buffer_size_must_read_as_Dockers_sizes_do()
+    {
+        Assert.Equal("error parsing option max-buffer-size: invalid size: 'lots'",
+            ProblemOf(("awslogs-group", "/app"), ("mode", "non-blocking"), ("max-buffer-size", "lots")));
+        Assert.Null(ProblemOf(("awslogs-group", "/app"), ("mode", "non-blocking"), ("max-buffer-size", "1.5 MiB")));
     }
 
     [Fact]
