@@ -16,11 +16,11 @@ internal sealed record ShippedPosition(StreamMark? Stdout, StreamMark? Stderr)
 {
     /// <summary>
     /// How much earlier than the other stream's mark a line may be stamped and still come after it in Docker's log:
-    /// the time between a copier stamping a line and writing it, far above what a busy machine takes. A read resumes
-    /// at most this far before the newest mark, so a stream with an old mark, or none, does not make it reread the
-    /// whole log.
+    /// the time between a copier stamping a line and writing it (microseconds; milliseconds on a busy machine). A read
+    /// resumes at most this far before the newest mark, so a stream with an old mark, or none, does not make it
+    /// reread the whole log, and the read after a container stops rereads at most this much of its output.
     /// </summary>
-    private static readonly long SeamNanos = (long)TimeSpan.FromSeconds(10).TotalNanoseconds;
+    private static readonly long SeamNanos = (long)TimeSpan.FromSeconds(2).TotalNanoseconds;
 
     /// <summary>Nothing shipped yet: the output is read from its start.</summary>
     public static readonly ShippedPosition None = new(null, null);
