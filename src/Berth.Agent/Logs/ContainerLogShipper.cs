@@ -116,6 +116,7 @@ internal sealed partial class ContainerLogShipper
         var reading = ReadAsync(reader, lines.Writer, _position, cancellationToken);
         var joiner = new LogEventJoiner(_startOfEvent);
         var events = new List<OutputEvent>();
+        var taken = new List<DockerLogLine>(); // the lines joined so far and not yet shipped, in order
         var more = lines.Reader.WaitToReadAsync(cancellationToken).AsTask();
         while (true)
         {
@@ -129,7 +130,7 @@ internal sealed partial class ContainerLogShipper
                 if (!more.IsCompleted)
                 {
                     joiner.Flush(events);
-                    await SendAsync(events, cancellationToken).ConfigureAwait(false);
+                    await SendAsync(events, taken, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
             }
@@ -137,18 +138,18 @@ internal sealed partial class ContainerLogShipper
             {
                 break;
             }
-            if (!Take(lines.Reader, joiner, events))
+            if (!Take(lines.Reader, joiner, events, taken))
             {
                 await Task.Delay(Linger, _time, cancellationToken).ConfigureAwait(false);
-                Take(lines.Reader, joiner, events);
+                Take(lines.Reader, joiner, events, taken);
             }
-            await SendAsync(events, cancellationToken).ConfigureAwait(false);
+            await SendAsync(events, taken, cancellationToken).ConfigureAwait(false);
             more = lines.Reader.WaitToReadAsync(cancellationToken).AsTask();
         }
         if (final)
         {
             joiner.Flush(events);
-            await SendAsync(events, cancellationToken).ConfigureAwait(false);
+            await SendAsync(events, taken, cancellationToken).ConfigureAwait(false);
         }
         await reading.ConfigureAwait(false);
     }
@@ -175,7 +176,7 @@ internal sealed partial class ContainerLogShipper
     }
 
     /// <summary>Joins what the channel holds into events, up to a batch's worth. True when the events completed fill a batch.</summary>
-    private bool Take(ChannelReader<DockerLogLine> reader, LogEventJoiner joiner, List<OutputEvent> events)
+    private bool Take(ChannelReader<DockerLogLine> reader, LogEventJoiner joiner, List<OutputEvent> events, List<DockerLogLine> taken)
     {
         var now = _time.GetUtcNow();
         var bytes = events.Sum(e => e.Bytes);
@@ -186,6 +187,7 @@ internal sealed partial class ContainerLogShipper
                 return false;
             }
             var before = events.Count;
+            taken.Add(line);
             joiner.Add(line, now, events);
             for (var i = before; i < events.Count; i++)
             {
@@ -195,14 +197,20 @@ internal sealed partial class ContainerLogShipper
         return true;
     }
 
-    /// <summary>Sends every completed event, in as many PutLogEvents as PutLogEvents' limits take, and empties the list.</summary>
-    private async Task SendAsync(List<OutputEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends every completed event, in as many PutLogEvents as PutLogEvents' limits take, and empties the list; the lines
+    /// they hold leave <paramref name="taken"/>, whose rest belongs to the unfinished event.
+    /// </summary>
+    private async Task SendAsync(List<OutputEvent> events, List<DockerLogLine> taken, CancellationToken cancellationToken)
     {
         while (events.Count > 0)
         {
             var count = BatchLength(events);
-            await SendBatchAsync(events.GetRange(0, count), cancellationToken).ConfigureAwait(false);
+            var batch = events.GetRange(0, count);
+            var lineCount = batch.Sum(e => e.Lines);
+            await SendBatchAsync(batch, taken.Take(lineCount), cancellationToken).ConfigureAwait(false);
             events.RemoveRange(0, count);
+            taken.RemoveRange(0, lineCount);
         }
     }
 
@@ -224,9 +232,9 @@ internal sealed partial class ContainerLogShipper
         return count;
     }
 
-    private async Task SendBatchAsync(List<OutputEvent> batch, CancellationToken cancellationToken)
+    private async Task SendBatchAsync(List<OutputEvent> batch, IEnumerable<DockerLogLine> lines, CancellationToken cancellationToken)
     {
-        var position = batch.SelectMany(e => e.Lines).Aggregate(_position, (p, line) => p.After(line));
+        var position = lines.Aggregate(_position, (p, line) => p.After(line));
         // stdout and stderr are timestamped separately, so they can interleave slightly out of order.
         var events = batch.Select(e => new InputLogEvent { Timestamp = e.TimestampMillis, Message = e.Message })
             .OrderBy(e => e.Timestamp).ToList();

@@ -4,9 +4,9 @@ using Berth.Core.Logs;
 
 namespace Berth.Agent.Logs;
 
-/// <summary>One CloudWatch event and the lines of output it holds (the position moves past them once it is stored).</summary>
-/// <param name="Lines">Empty for all but the last part of an event split to fit <see cref="LogEventJoiner.MaxEventBytes"/>.</param>
-internal sealed record OutputEvent(long TimestampMillis, string Message, IReadOnlyList<DockerLogLine> Lines)
+/// <summary>One CloudWatch event and how many lines of output it completes (the position moves past them once it is stored).</summary>
+/// <param name="Lines">0 for all but the last part of an event split to fit <see cref="LogEventJoiner.MaxEventBytes"/>.</param>
+internal readonly record struct OutputEvent(long TimestampMillis, string Message, int Lines)
 {
     public int Bytes { get; } = Encoding.UTF8.GetByteCount(Message) + LogEventBatch.EventOverheadBytes;
 }
@@ -22,8 +22,9 @@ internal sealed class LogEventJoiner(Regex? startOfEvent)
     /// <summary>CloudWatch's 256 KiB per event, less the overhead it counts per event (Docker's figure).</summary>
     public const int MaxEventBytes = 262_144 - LogEventBatch.EventOverheadBytes;
 
-    private readonly List<DockerLogLine> _lines = [];
     private readonly StringBuilder _message = new();
+    private int _lines;
+    private long _timestampMillis;
     private int _bytes;
 
     /// <summary>When the unfinished event got its first line, or null when there is none.</summary>
@@ -34,16 +35,19 @@ internal sealed class LogEventJoiner(Regex? startOfEvent)
     {
         if (startOfEvent is null)
         {
-            Split(line.TimestampMillis, line.Message, [line], events);
+            Split(line.TimestampMillis, line.Message, 1, events);
             return;
         }
         var bytes = Encoding.UTF8.GetByteCount(line.Message);
-        if (_lines.Count > 0 && (startOfEvent.IsMatch(line.Message) || _bytes + bytes > MaxEventBytes))
+        if (_lines > 0 && (startOfEvent.IsMatch(line.Message) || _bytes + bytes > MaxEventBytes))
         {
             Flush(events);
         }
-        PendingSince ??= now;
-        _lines.Add(line);
+        if (_lines++ == 0)
+        {
+            PendingSince = now;
+            _timestampMillis = line.TimestampMillis;
+        }
         _message.Append(line.Message);
         if (bytes < MaxEventBytes)
         {
@@ -56,18 +60,18 @@ internal sealed class LogEventJoiner(Regex? startOfEvent)
     /// <summary>Completes the unfinished event, if any: no line came for it in time, or the output ended.</summary>
     public void Flush(List<OutputEvent> events)
     {
-        if (_lines.Count == 0)
+        if (_lines == 0)
         {
             return;
         }
-        Split(_lines[0].TimestampMillis, _message.ToString(), [.. _lines], events);
-        _lines.Clear();
+        Split(_timestampMillis, _message.ToString(), _lines, events);
+        _lines = 0;
         _message.Clear();
         _bytes = 0;
         PendingSince = null;
     }
 
-    private static void Split(long timestampMillis, string message, IReadOnlyList<DockerLogLine> lines, List<OutputEvent> events)
+    private static void Split(long timestampMillis, string message, int lines, List<OutputEvent> events)
     {
         if (message.Length <= MaxEventBytes / 3)
         {
@@ -84,7 +88,7 @@ internal sealed class LogEventJoiner(Regex? startOfEvent)
                 bytes += CharBytes(message, end);
                 end += char.IsHighSurrogate(message[end]) && end + 1 < message.Length ? 2 : 1;
             }
-            events.Add(new OutputEvent(timestampMillis, message[start..end], []));
+            events.Add(new OutputEvent(timestampMillis, message[start..end], 0));
             start = end;
         }
         events.Add(new OutputEvent(timestampMillis, start == 0 ? message : message[start..], lines));

@@ -40,7 +40,7 @@ public class LogEventJoinerTests
 
         Assert.Equal([(1L, "  orphan before any start\n"), (2L, "2024-05-01 ERROR boom\n    at A.run()\n    at B.main()\n")],
             events.Select(e => (e.TimestampMillis, e.Message)));
-        Assert.Equal(lines[1..4], events[1].Lines);
+        Assert.Equal([1, 3], events.Select(e => e.Lines));
         Assert.Equal(Now, joiner.PendingSince);
         joiner.Flush(events);
         Assert.Equal("2024-05-01 INFO ok\n", events[^1].Message);
@@ -65,6 +65,6 @@ public class LogEventJoinerTests
         Assert.Equal(["START\n" + half + "\n", half + "\n"], events.Take(2).Select(e => e.Message));
         Assert.Equal(4, events.Count);
         Assert.Equal(huge, events[2].Message + events[3].Message); // a line at the limit gets no newline, as in Docker
-        Assert.Equal([2, 1, 0, 1], events.Select(e => e.Lines.Count)); // the position moves past a split line with its last part
+        Assert.Equal([2, 1, 0, 1], events.Select(e => e.Lines)); // the position moves past a split line with its last part
     }
 }
