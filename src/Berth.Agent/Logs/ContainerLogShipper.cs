@@ -118,15 +118,17 @@ internal sealed partial class ContainerLogShipper
         var events = new List<OutputEvent>();
         var taken = new List<DockerLogLine>(); // the lines joined so far and not yet shipped, in order
         var more = lines.Reader.WaitToReadAsync(cancellationToken).AsTask();
+        (DateTimeOffset Since, Task Due)? flush = null; // one timer per unfinished event, however many waits it takes
         while (true)
         {
             if (joiner.PendingSince is { } since && !more.IsCompleted)
             {
-                var due = since + _options.ForceFlushInterval - _time.GetUtcNow();
-                if (due > TimeSpan.Zero)
+                if (flush?.Since != since)
                 {
-                    await Task.WhenAny(more, Task.Delay(due, _time, cancellationToken)).ConfigureAwait(false);
+                    var due = since + _options.ForceFlushInterval - _time.GetUtcNow();
+                    flush = (since, due > TimeSpan.Zero ? Task.Delay(due, _time, cancellationToken) : Task.CompletedTask);
                 }
+                await Task.WhenAny(more, flush.Value.Due).ConfigureAwait(false);
                 if (!more.IsCompleted)
                 {
                     joiner.Flush(events);
